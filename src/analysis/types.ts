@@ -1,0 +1,103 @@
+/** The `analysis` input, validated. Durations are milliseconds. */
+export interface AnalysisSpec {
+  /** Default interval for metrics that set none. */
+  intervalMs?: number;
+  metrics: MetricSpec[];
+}
+
+export type ProviderName = 'prometheus' | 'web' | 'job';
+export type MetricPhaseSelector = 'pre-promotion' | 'post-promotion';
+
+export interface MetricSpec {
+  name: string;
+  provider: ProviderName;
+  /** prometheus */
+  query?: string;
+  address?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  /** web */
+  url?: string;
+  method?: string;
+  body?: string;
+  jsonPath?: string;
+  /** job: a batch/v1 Job spec (the `spec` of a Job). */
+  job?: Record<string, unknown>;
+  threshold?: { min?: number; max?: number };
+  successCondition?: string;
+  failureCondition?: string;
+  intervalMs?: number;
+  count?: number;
+  initialDelayMs?: number;
+  failureLimit: number;
+  inconclusiveLimit: number;
+  consecutiveErrorLimit: number;
+  dryRun: boolean;
+  /** Blue-green: when the metric runs. */
+  phase: MetricPhaseSelector;
+  compare?: BaselineComparison;
+  /** Where the spec came from, for errors. */
+  line?: number;
+}
+
+export interface BaselineComparison {
+  against: 'baseline';
+  direction: 'increase' | 'decrease' | 'either';
+  /** Allowed relative change of the canary median against stable, e.g. 0.2 = 20 %. */
+  allowedChange: number;
+  minSamples: number;
+  /** Significance level for the Mann–Whitney U test. */
+  alpha: number;
+  /** Range query window and step. */
+  windowMs?: number;
+  stepMs?: number;
+  noData: 'fail' | 'inconclusive';
+}
+
+/** Argo Rollouts measurement phases. */
+export type MeasurementPhase = 'Successful' | 'Failed' | 'Inconclusive' | 'Error';
+
+export interface Measurement {
+  metric: string;
+  provider: ProviderName;
+  /** ISO timestamp. */
+  at: string;
+  phase: MeasurementPhase;
+  /** The value the conditions judged (number, vector summary, text); null for no data. */
+  value: number | string | null;
+  /** Human-readable condition, e.g. `result <= 0.05`. */
+  condition?: string;
+  /** Resolved query or URL after templating. */
+  query?: string;
+  message?: string;
+  dryRun?: boolean;
+  /** For compare: baseline. */
+  comparison?: {
+    canaryMedian: number;
+    stableMedian: number;
+    u: number;
+    pValue: number;
+    effectSize: number;
+    canarySamples: number;
+    stableSamples: number;
+  };
+}
+
+/** Overall outcome of running a set of metrics. */
+export interface AnalysisResult {
+  phase: MeasurementPhase;
+  measurements: Measurement[];
+  /** One line: which metric decided and on what evidence. */
+  reason?: string;
+}
+
+/** Values for `{{...}}` templating in queries and URLs. */
+export interface TemplateContext {
+  app: string;
+  namespace: string;
+  service?: string;
+  ingress?: string;
+  canaryVersion: string;
+  stableVersion: string;
+  interval?: string;
+}

@@ -1,0 +1,66 @@
+import type { AnalysisSpec } from '../analysis/types.ts';
+
+export const ACTIONS = ['deploy', 'promote', 'rollback', 'plan', 'status'] as const;
+export type ActionName = (typeof ACTIONS)[number];
+export const STRATEGIES = ['rolling', 'recreate', 'canary', 'blue-green'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+export const TRAFFIC_ROUTERS = ['replicas', 'service', 'nginx', 'gateway-api', 'istio', 'smi'] as const;
+export type TrafficName = (typeof TRAFFIC_ROUTERS)[number];
+
+/** A count of pods or a percentage of the desired replicas, as in maxSurge. */
+export type IntOrPercent = number | `${number}%`;
+
+export interface HeaderRoute {
+  name: string;
+  header: string;
+  match: { exact: string } | { prefix: string } | { regex: string };
+}
+
+/** One canary step, as written in the `steps` input. */
+export type CanaryStep =
+  | { setWeight: number }
+  | { pause: { durationMs?: number } } // no duration: stop until `action: promote`
+  | { analysis: Partial<AnalysisSpec> }
+  | { setHeaderRoute: HeaderRoute }
+  | { removeHeaderRoute: string };
+
+/** The validated, typed settings of one run. Built only by `buildConfig` in src/config. */
+export interface Config {
+  action: ActionName;
+  strategy: StrategyName;
+  manifests: string[];
+  images: string[];
+  name?: string;
+  namespace: string;
+  version?: string;
+  versionLabel: string;
+  traffic: TrafficName;
+  steps: CanaryStep[];
+  analysis?: AnalysisSpec;
+  prometheusUrl?: string;
+  maxSurge?: IntOrPercent;
+  maxUnavailable?: IntOrPercent;
+  ingress?: string;
+  route?: string;
+  virtualService?: string;
+  trafficSplit?: string;
+  previewService?: string;
+  autoPromote: boolean;
+  scaleDownDelayMs: number;
+  timeoutMs: number;
+  progressDeadlineMs?: number;
+  rollbackOnFailure: boolean;
+  toRevision?: number;
+  promoteFull: boolean;
+  kubeconfig?: string;
+  context?: string;
+  lockTimeoutMs: number;
+  githubToken?: string;
+  comment: boolean;
+  environment?: string;
+  deploymentStatus: boolean;
+  versionedConfig: boolean;
+  prNumber?: number;
+  /** Base directory for relative manifest paths (GITHUB_WORKSPACE, else the current directory). */
+  workspace: string;
+}

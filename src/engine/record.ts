@@ -1,0 +1,97 @@
+import type { Measurement } from '../analysis/types.ts';
+import type { ActionName, StrategyName, TrafficName } from '../config/types.ts';
+
+export type ReleaseResult = 'promoted' | 'paused' | 'rolled-back' | 'failed' | 'planned' | 'unchanged';
+export type StepVerdict = 'running' | 'passed' | 'failed' | 'paused' | 'skipped' | 'inconclusive';
+
+export interface StepRecord {
+  /** 0-based position in the plan. */
+  index: number;
+  /** e.g. `setWeight`, `pause`, `analysis`, `apply`, `wait`, `promote`, `rollback`. */
+  kind: string;
+  /** Short human label: `setWeight 50`, `pause 2m`, `rolling update`. */
+  label: string;
+  weight?: number;
+  startedAt: string;
+  finishedAt?: string;
+  verdict: StepVerdict;
+  /** One line of detail for the step table. */
+  detail?: string;
+}
+
+/** What a failing pod showed: the evidence quoted in reports and in `rollback-reason`. */
+export interface PodEvidence {
+  workload: string;
+  pod: string;
+  container?: string;
+  reason: string;
+  message?: string;
+  exitCode?: number;
+  restartCount?: number;
+  logTail?: string[];
+  /** ISO time the fatal status was first seen. */
+  seenAt?: string;
+}
+
+export interface WeightPoint {
+  at: string;
+  weight: number;
+}
+
+/**
+ * Everything that happened in a release, across runs: the single input of every reporter.
+ * Stored inside the release state so a later `promote` job reports the whole story.
+ */
+export interface RolloutRecord {
+  app: string;
+  namespace: string;
+  environment?: string;
+  action: ActionName;
+  strategy: StrategyName;
+  traffic?: TrafficName;
+  result?: ReleaseResult;
+  /** Version that served production traffic before this release. */
+  previousVersion?: string;
+  /** Version being released. */
+  newVersion: string;
+  /** Version now receiving production traffic. */
+  servingVersion?: string;
+  revision?: number;
+  canaryWeight: number;
+  startedAt: string;
+  finishedAt?: string;
+  runUrl?: string;
+  commit?: string;
+  steps: StepRecord[];
+  measurements: Measurement[];
+  evidence: PodEvidence[];
+  weights: WeightPoint[];
+  rollbackReason?: string;
+  /** Free-form notices worth showing (e.g. "analysis step has no metrics: passed"). */
+  notes: string[];
+}
+
+export type ReleasePhase = 'progressing' | 'paused' | 'promoted' | 'rolled-back' | 'failed';
+
+/** The JSON kept in ConfigMap `kube-rollout-<name>`: enough for any later run to continue. */
+export interface ReleaseState {
+  schema: 1;
+  name: string;
+  phase: ReleasePhase;
+  strategy: StrategyName;
+  traffic?: TrafficName;
+  stableVersion?: string;
+  newVersion: string;
+  /** Index of the next plan step to run. */
+  currentStep: number;
+  canaryWeight: number;
+  /** Manifests of the release as rendered (the new version), so promote needs no checkout. */
+  rendered: unknown[];
+  /** Stable objects as they were before the release touched them (restored on rollback). */
+  stableSnapshot: unknown[];
+  /** Header routes currently set, by name. */
+  headerRoutes?: string[];
+  updatedAt: string;
+  runUrl?: string;
+  record: RolloutRecord;
+}

@@ -1,0 +1,48 @@
+/** Where a bad value came from, so the error and the workflow annotation can point at it. */
+export interface InputLocation {
+  /** action.yml input name, e.g. `steps` or `max-surge`. */
+  input?: string;
+  /** Manifest file path (relative to the workspace when possible). */
+  file?: string;
+  /** 1-based line in `file`. */
+  line?: number;
+  column?: number;
+}
+
+/**
+ * Invalid input or manifests. Raised before anything is written to the cluster; main turns it
+ * into a failed step and a workflow annotation on the file and line.
+ */
+export class InputError extends Error {
+  readonly location: InputLocation;
+  constructor(message: string, location: InputLocation = {}) {
+    super(formatLocated(message, location));
+    this.name = 'InputError';
+    this.location = location;
+  }
+}
+
+export function formatLocated(message: string, loc: InputLocation): string {
+  const where: string[] = [];
+  if (loc.input) where.push(`input '${loc.input}'`);
+  if (loc.file) where.push(loc.line ? `${loc.file}:${loc.line}` : loc.file);
+  return where.length ? `${where.join(', ')}: ${message}` : message;
+}
+
+/** Several input errors found in one pass, reported together. */
+export class InputErrors extends InputError {
+  readonly errors: InputError[];
+  constructor(errors: InputError[]) {
+    super(errors.map((e) => e.message).join('\n'), errors[0]?.location ?? {});
+    this.name = 'InputErrors';
+    this.errors = errors;
+  }
+}
+
+/** The lock on the app is held by another run for longer than `lock-timeout`. */
+export class LockTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LockTimeoutError';
+  }
+}
