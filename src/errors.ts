@@ -24,7 +24,8 @@ export class InputError extends Error {
 
 export function formatLocated(message: string, loc: InputLocation): string {
   const where: string[] = [];
-  if (loc.input) where.push(`input '${loc.input}'`);
+  // Without a file, a line is a line of the input's own text (the `steps` or `analysis` YAML).
+  if (loc.input) where.push(`input '${loc.input}'${!loc.file && loc.line ? ` line ${loc.line}` : ''}`);
   if (loc.file) where.push(loc.line ? `${loc.file}:${loc.line}` : loc.file);
   return where.length ? `${where.join(', ')}: ${message}` : message;
 }
@@ -33,7 +34,9 @@ export function formatLocated(message: string, loc: InputLocation): string {
 export class InputErrors extends InputError {
   readonly errors: InputError[];
   constructor(errors: InputError[]) {
-    super(errors.map((e) => e.message).join('\n'), errors[0]?.location ?? {});
+    super('', errors[0]?.location ?? {});
+    // Each message already names its own input, file and line.
+    this.message = errors.map((e) => e.message).join('\n');
     this.name = 'InputErrors';
     this.errors = errors;
   }

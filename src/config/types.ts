@@ -58,6 +58,7 @@ export interface Config {
   githubToken?: string;
   comment: boolean;
   environment?: string;
+  environmentUrl?: string;
   deploymentStatus: boolean;
   versionedConfig: boolean;
   prNumber?: number;

@@ -89,6 +89,8 @@ export interface ReleaseState {
   rendered: unknown[];
   /** Stable objects as they were before the release touched them (restored on rollback). */
   stableSnapshot: unknown[];
+  /** Set once promotion has started changing the stable workloads (rollback must restore them). */
+  stableUpdated?: boolean;
   /** Header routes currently set, by name. */
   headerRoutes?: string[];
   updatedAt: string;

@@ -1,0 +1,210 @@
+import { Environment } from '@marcbachmann/cel-js';
+import type { MetricSpec } from './types.ts';
+
+/**
+ * Conditions judge one measured `result`:
+ *  - `threshold: {min, max}` (inclusive bounds) needs a number; a Prometheus vector is judged element
+ *    by element (NaN elements skipped), so a single-element vector acts as its scalar.
+ *  - `successCondition` / `failureCondition` are CEL expressions over `result` (a vector is a list:
+ *    `result[0] < 0.05`). Argo's rules: both set → failure wins, then success, else Inconclusive;
+ *    only success → false is Failed; only failure → false is Successful.
+ *  - Several kinds together: any Error → Error, any Failed → Failed, any Inconclusive →
+ *    Inconclusive, else Successful. Nothing set → Inconclusive (a human decides).
+ */
+
+export class ConditionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConditionError';
+  }
+}
+
+export interface CompiledCondition {
+  readonly source: string;
+  /** Throws ConditionError when the expression cannot be evaluated on this result. */
+  evaluate(result: unknown): boolean;
+}
+
+// One environment for every expression; `result` is dynamic (number, list, map or string).
+const celEnv = new Environment().registerVariable('result', 'dyn');
+const compiled = new Map<string, CompiledCondition>();
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]?.trim() ?? message;
+}
+
+/** Compiles (once per distinct text) and type-checks a CEL condition; throws ConditionError. */
+export function compileCondition(expr: string): CompiledCondition {
+  const cached = compiled.get(expr);
+  if (cached) return cached;
+  let program: (vars: Record<string, unknown>) => unknown;
+  try {
+    const parsed = celEnv.parse(expr);
+    const check = parsed.check();
+    if (!check.valid)
+      throw new ConditionError(
+        `invalid condition \`${expr}\`: ${firstLine(check.error?.message ?? 'type error')}`,
+      );
+    const type = String(check.type);
+    if (type !== 'bool' && type !== 'dyn')
+      throw new ConditionError(`condition \`${expr}\` must be true or false, but it yields ${type}`);
+    program = parsed as unknown as (vars: Record<string, unknown>) => unknown;
+  } catch (err) {
+    if (err instanceof ConditionError) throw err;
+    throw new ConditionError(`invalid condition \`${expr}\`: ${firstLine((err as Error).message)}`);
+  }
+  const condition: CompiledCondition = {
+    source: expr,
+    evaluate(result: unknown): boolean {
+      let value: unknown;
+      try {
+        value = program({ result: result === undefined ? null : result });
+      } catch (err) {
+        throw new ConditionError(
+          `\`${expr}\` cannot be evaluated on ${formatValue(result)}: ${firstLine((err as Error).message)}`,
+        );
+      }
+      if (typeof value !== 'boolean')
+        throw new ConditionError(`\`${expr}\` yielded ${formatValue(value)}, not true or false`);
+      return value;
+    },
+  };
+  compiled.set(expr, condition);
+  return condition;
+}
+
+/** For config validation: the error text, or undefined when the expression compiles. */
+export function checkCondition(expr: string): string | undefined {
+  try {
+    compileCondition(expr);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** Compact, readable rendering of a measured value for messages and reports. */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return 'no data';
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'NaN';
+    if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+  }
+  if (typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) {
+    const shown = value.slice(0, 5).map(formatValue);
+    return `[${shown.join(', ')}${value.length > 5 ? `, … ${value.length - 5} more` : ''}]`;
+  }
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+export function thresholdText(threshold: { min?: number; max?: number }): string {
+  const { min, max } = threshold;
+  if (min !== undefined && max !== undefined) return `${min} <= result <= ${max}`;
+  if (max !== undefined) return `result <= ${max}`;
+  if (min !== undefined) return `result >= ${min}`;
+  return 'result (no bounds)';
+}
+
+/** Human-readable text of everything a measurement must satisfy, e.g. `result <= 0.05`. */
+export function conditionText(
+  metric: Pick<MetricSpec, 'threshold' | 'successCondition' | 'failureCondition'>,
+): string | undefined {
+  const parts: string[] = [];
+  if (metric.threshold) parts.push(thresholdText(metric.threshold));
+  if (metric.successCondition) parts.push(metric.successCondition);
+  if (metric.failureCondition) parts.push(`!(${metric.failureCondition})`);
+  return parts.length ? parts.join(' && ') : undefined;
+}
+
+export interface ConditionVerdict {
+  phase: 'Successful' | 'Failed' | 'Inconclusive' | 'Error';
+  /** The value as quoted in messages (for a vector under a threshold: the offending element). */
+  measured: string;
+  /** What went wrong, to follow the measured value: `> max 0.05`, `fails successCondition ...`. */
+  violation?: string;
+}
+
+function judgeThreshold(threshold: { min?: number; max?: number }, result: unknown): ConditionVerdict {
+  const values =
+    typeof result === 'number'
+      ? [result]
+      : Array.isArray(result) && result.every((v) => typeof v === 'number')
+        ? (result as number[])
+        : undefined;
+  if (!values)
+    return {
+      phase: 'Error',
+      measured: formatValue(result),
+      violation: `is not a number, so threshold ${thresholdText(threshold)} cannot judge it`,
+    };
+  const judged = values.filter((v) => !Number.isNaN(v));
+  if (judged.length === 0)
+    return { phase: 'Inconclusive', measured: formatValue(result), violation: 'has no value (NaN)' };
+  const { min, max } = threshold;
+  const highest = Math.max(...judged);
+  const lowest = Math.min(...judged);
+  if (max !== undefined && highest > max)
+    return { phase: 'Failed', measured: formatValue(highest), violation: `> max ${max}` };
+  if (min !== undefined && lowest < min)
+    return { phase: 'Failed', measured: formatValue(lowest), violation: `< min ${min}` };
+  return { phase: 'Successful', measured: formatValue(judged.length === 1 ? judged[0] : judged) };
+}
+
+function judgeCel(
+  metric: Pick<MetricSpec, 'successCondition' | 'failureCondition'>,
+  result: unknown,
+): ConditionVerdict {
+  const measured = formatValue(result);
+  try {
+    if (metric.failureCondition && compileCondition(metric.failureCondition).evaluate(result)) {
+      return {
+        phase: 'Failed',
+        measured,
+        violation: `meets failureCondition \`${metric.failureCondition}\``,
+      };
+    }
+    if (metric.successCondition) {
+      if (compileCondition(metric.successCondition).evaluate(result))
+        return { phase: 'Successful', measured };
+      if (metric.failureCondition) {
+        return {
+          phase: 'Inconclusive',
+          measured,
+          violation: `meets neither successCondition \`${metric.successCondition}\` nor failureCondition`,
+        };
+      }
+      return {
+        phase: 'Failed',
+        measured,
+        violation: `fails successCondition \`${metric.successCondition}\``,
+      };
+    }
+    return { phase: 'Successful', measured };
+  } catch (err) {
+    return { phase: 'Error', measured, violation: (err as Error).message };
+  }
+}
+
+/** Applies every condition the metric sets to `result` (which must not be "no data"). */
+export function evaluateConditions(
+  metric: Pick<MetricSpec, 'threshold' | 'successCondition' | 'failureCondition'>,
+  result: unknown,
+): ConditionVerdict {
+  const verdicts: ConditionVerdict[] = [];
+  if (metric.threshold) verdicts.push(judgeThreshold(metric.threshold, result));
+  if (metric.successCondition || metric.failureCondition) verdicts.push(judgeCel(metric, result));
+  if (verdicts.length === 0)
+    return {
+      phase: 'Inconclusive',
+      measured: formatValue(result),
+      violation: 'has no condition to judge it (set threshold, successCondition or failureCondition)',
+    };
+  for (const phase of ['Error', 'Failed', 'Inconclusive'] as const) {
+    const found = verdicts.find((v) => v.phase === phase);
+    if (found) return found;
+  }
+  return verdicts[0]!;
+}

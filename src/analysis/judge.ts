@@ -1,0 +1,146 @@
+import { comparisonConditionText, isBaselineSamples, judgeComparison } from './compare.ts';
+import { conditionText, evaluateConditions, formatValue } from './conditions.ts';
+import type { RawMeasurement } from './provider.ts';
+import type { Measurement, MetricSpec } from './types.ts';
+
+/**
+ * Turns one raw measurement into a Measurement with its phase. Pure.
+ *
+ * No-data rule: a result of null/undefined, NaN, an empty list or a list of only NaN is never
+ * Successful. It is Inconclusive with the message `no data` — the run pauses for a human — except
+ * for `compare: baseline` metrics with `noData: fail`, where it is Failed. (Argo lets a NaN make the
+ * conditions false, which passes a `failureCondition`-only metric; we do not.)
+ */
+
+export interface Judgement {
+  measurement: Measurement;
+  /** The measured value as quoted in a reason line. */
+  measured: string;
+  /** What the value violated, e.g. `> max 0.05` (Failed / Inconclusive / Error only). */
+  violation?: string;
+  /** The whole phrase for a reason line after `metric (provider)`, e.g. `measured 0.2 > max 0.05`. */
+  summary: string;
+}
+
+export function isNoData(result: unknown): boolean {
+  if (result === null || result === undefined) return true;
+  if (typeof result === 'number') return Number.isNaN(result);
+  if (Array.isArray(result))
+    return result.length === 0 || result.every((v) => typeof v === 'number' && Number.isNaN(v));
+  return false;
+}
+
+/** The value a report shows: numbers stay numbers (±Inf as text), everything else compact text. */
+export function reportValue(result: unknown): number | string | null {
+  if (isNoData(result)) return null;
+  if (Array.isArray(result) && result.length === 1) return reportValue(result[0]);
+  if (typeof result === 'number') return Number.isFinite(result) ? result : formatValue(result);
+  if (typeof result === 'string') return result.length > 200 ? `${result.slice(0, 197)}...` : result;
+  return formatValue(result);
+}
+
+function base(metric: MetricSpec, raw: RawMeasurement, at: Date): Omit<Measurement, 'phase' | 'value'> {
+  return {
+    metric: metric.name,
+    provider: metric.provider,
+    at: at.toISOString(),
+    ...(raw.query !== undefined ? { query: raw.query } : {}),
+    ...(metric.dryRun ? { dryRun: true } : {}),
+  };
+}
+
+export function judgeMeasurement(metric: MetricSpec, raw: RawMeasurement, at: Date): Judgement {
+  const common = base(metric, raw, at);
+  if (metric.compare && isBaselineSamples(raw.result)) {
+    const verdict = judgeComparison(metric.compare, raw.result);
+    return {
+      measurement: {
+        ...common,
+        phase: verdict.phase,
+        value: verdict.value,
+        condition: comparisonConditionText(metric.compare),
+        message: verdict.message,
+        ...(verdict.comparison ? { comparison: verdict.comparison } : {}),
+      },
+      measured: verdict.measured,
+      ...(verdict.violation ? { violation: verdict.violation } : {}),
+      summary: `measured ${verdict.measured}${verdict.violation ? ` ${verdict.violation}` : ''}`,
+    };
+  }
+  const condition = conditionText(metric);
+  const withCondition = condition ? { condition } : {};
+  if (raw.verdict) {
+    // The provider decided by itself (a Job that completed or failed).
+    const measured = formatValue(raw.result);
+    return {
+      measurement: {
+        ...common,
+        ...withCondition,
+        phase: raw.verdict,
+        value: reportValue(raw.result),
+        ...(raw.message ? { message: raw.message } : {}),
+      },
+      measured,
+      summary: raw.message ?? `${raw.verdict === 'Failed' ? 'failed' : 'succeeded'} (${measured})`,
+    };
+  }
+  if (isNoData(raw.result)) {
+    const phase = metric.compare?.noData === 'fail' ? 'Failed' : 'Inconclusive';
+    const measured =
+      Array.isArray(raw.result) && raw.result.length === 0
+        ? 'no data (empty result)'
+        : `no data (${formatValue(raw.result)})`;
+    return {
+      measurement: {
+        ...common,
+        ...withCondition,
+        phase,
+        value: null,
+        message: raw.message ? `no data: ${raw.message}` : 'no data',
+      },
+      measured,
+      summary: `returned ${measured}`,
+    };
+  }
+  const verdict = evaluateConditions(metric, raw.result);
+  const message = verdict.violation ? `${verdict.measured} ${verdict.violation}` : raw.message;
+  return {
+    measurement: {
+      ...common,
+      ...withCondition,
+      phase: verdict.phase,
+      value: reportValue(raw.result),
+      ...(message ? { message } : {}),
+    },
+    measured: verdict.measured,
+    ...(verdict.violation ? { violation: verdict.violation } : {}),
+    summary: `measured ${verdict.measured}${verdict.violation ? ` ${verdict.violation}` : ''}`,
+  };
+}
+
+/** A measurement that could not be taken (the provider threw, or timed out). */
+export function errorMeasurement(metric: MetricSpec, error: unknown, at: Date, query?: string): Judgement {
+  const message = error instanceof Error ? error.message : String(error);
+  // Providers may attach the resolved query to the error they throw.
+  query ??=
+    typeof (error as { query?: unknown })?.query === 'string'
+      ? (error as { query: string }).query
+      : undefined;
+  const condition = metric.compare ? comparisonConditionText(metric.compare) : conditionText(metric);
+  return {
+    measurement: {
+      metric: metric.name,
+      provider: metric.provider,
+      at: at.toISOString(),
+      phase: 'Error',
+      value: null,
+      ...(condition ? { condition } : {}),
+      ...(query !== undefined ? { query } : {}),
+      message,
+      ...(metric.dryRun ? { dryRun: true } : {}),
+    },
+    measured: 'error',
+    violation: message,
+    summary: message,
+  };
+}

@@ -1,0 +1,81 @@
+import { JSONPath } from 'jsonpath-plus';
+import type { MetricProvider, ProviderContext, RawMeasurement } from '../provider.ts';
+import { renderTemplate } from '../template.ts';
+import type { MetricSpec } from '../types.ts';
+import { DEFAULT_TIMEOUT_MS, describeFetchError, requestSignal, snippet } from './http.ts';
+
+/**
+ * Web checks. The `url` and `body` are templated. What the conditions see as `result`:
+ *  - with `jsonPath`: the value at that path of the JSON body (no match → no data). A non-2xx
+ *    status is a measurement Error, as in Argo: the body of an error page is not a metric.
+ *  - without `jsonPath`: `{status, body}` (body parsed as JSON when it is JSON, else text), so
+ *    `result.status == 200` or `result.body.healthy` work. With no condition at all the status
+ *    decides: 2xx Successful, anything else Failed.
+ */
+
+export interface WebResult {
+  status: number;
+  body: unknown;
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function hasConditions(metric: MetricSpec): boolean {
+  return Boolean(metric.threshold || metric.successCondition || metric.failureCondition);
+}
+
+export const webProvider: MetricProvider = {
+  name: 'web',
+  async measure(metric: MetricSpec, ctx: ProviderContext, signal: AbortSignal): Promise<RawMeasurement> {
+    if (!metric.url) throw new Error(`metric ${metric.name}: no url`);
+    const url = renderTemplate(metric.url, ctx.template);
+    const body = metric.body !== undefined ? renderTemplate(metric.body, ctx.template) : undefined;
+    const method = (metric.method ?? (body !== undefined ? 'POST' : 'GET')).toUpperCase();
+    const timeoutMs = metric.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const doFetch = ctx.fetch ?? fetch;
+    let status: number;
+    let text: string;
+    try {
+      const response = await doFetch(url, {
+        method,
+        ...(metric.headers ? { headers: metric.headers } : {}),
+        ...(body !== undefined ? { body } : {}),
+        signal: requestSignal(signal, timeoutMs),
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (err) {
+      if (signal.aborted) throw err;
+      throw Object.assign(new Error(`${method} ${url} failed: ${describeFetchError(err, timeoutMs)}`), { query: url });
+    }
+    const ok = status >= 200 && status < 300;
+    const query = `${method} ${url}`;
+
+    if (metric.jsonPath) {
+      if (!ok) throw Object.assign(new Error(`${query} answered HTTP ${status}: ${snippet(text)}`), { query });
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw Object.assign(new Error(`${query} did not answer JSON: ${snippet(text)}`), { query });
+      }
+      const value: unknown = JSONPath({ path: metric.jsonPath, json: json as object, wrap: false });
+      return { result: value === undefined ? null : value, query };
+    }
+
+    const result: WebResult = { status, body: parseBody(text) };
+    if (hasConditions(metric)) return { result, query };
+    return {
+      result,
+      query,
+      verdict: ok ? 'Successful' : 'Failed',
+      message: ok ? `${query} answered HTTP ${status}` : `${query} answered HTTP ${status}: ${snippet(text, 120)}`,
+    };
+  },
+};

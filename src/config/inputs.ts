@@ -1,0 +1,61 @@
+/**
+ * The action's inputs, by their action.yml names, with action.yml's defaults. This is the one list
+ * of input names in the code; a unit test checks it against action.yml.
+ */
+export const INPUT_DEFAULTS = {
+  action: 'deploy',
+  strategy: 'rolling',
+  manifests: undefined,
+  images: undefined,
+  name: undefined,
+  namespace: 'default',
+  version: undefined,
+  'version-label': 'app.kubernetes.io/version',
+  traffic: undefined,
+  steps: undefined,
+  analysis: undefined,
+  'prometheus-url': undefined,
+  'max-surge': undefined,
+  'max-unavailable': undefined,
+  ingress: undefined,
+  route: undefined,
+  'virtual-service': undefined,
+  'traffic-split': undefined,
+  'preview-service': undefined,
+  'auto-promote': 'true',
+  'scale-down-delay': '30s',
+  timeout: '30m',
+  'progress-deadline': undefined,
+  'rollback-on-failure': 'true',
+  'to-revision': undefined,
+  'promote-full': 'false',
+  'versioned-config': 'false',
+  kubeconfig: undefined,
+  context: undefined,
+  'lock-timeout': '5m',
+  // action.yml's default is `${{ github.token }}`, which only the runner can expand.
+  'github-token': undefined,
+  comment: 'true',
+  'pr-number': undefined,
+  environment: undefined,
+  'environment-url': undefined,
+  'deployment-status': 'false',
+} as const satisfies Record<string, string | undefined>;
+
+export type InputName = keyof typeof INPUT_DEFAULTS;
+export const INPUT_NAMES = Object.keys(INPUT_DEFAULTS) as InputName[];
+
+/** Raw input text by action.yml name; '' when not given (as `@actions/core` getInput returns). */
+export type Inputs = Record<InputName, string>;
+
+/** Reads every input. Pass `core.getInput` (which trims) or a test double. */
+export function readInputs(getInput: (name: string) => string): Inputs {
+  const inputs = {} as Inputs;
+  for (const name of INPUT_NAMES) inputs[name] = getInput(name) ?? '';
+  return inputs;
+}
+
+/** Inputs with every value '' except the given ones: for tests and tools. */
+export function inputsOf(values: Partial<Inputs>): Inputs {
+  return readInputs((name) => values[name as InputName] ?? '');
+}

@@ -1,0 +1,51 @@
+import type { MetricProvider } from '../analysis/provider.ts';
+import type { ProviderName } from '../analysis/types.ts';
+import type { Config } from '../config/types.ts';
+import type { Cluster, KubeObject } from '../kube/types.ts';
+import type { ManifestSet } from '../manifests/types.ts';
+import type { Plan } from '../strategies/types.ts';
+import type { ReleaseState, RolloutRecord } from './record.ts';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Everything a step handler may use. Built once per run by src/engine/release.ts. */
+export interface RunContext {
+  config: Config;
+  cluster: Cluster;
+  log: Logger;
+  signal: AbortSignal;
+  /** The release's name (state ConfigMap, Lease, PR marker). */
+  name: string;
+  namespace: string;
+  plan: Plan;
+  /** Rendered manifests (deploy) or the ones stored in the state (promote/rollback). */
+  manifests: ManifestSet;
+  state: ReleaseState;
+  record: RolloutRecord;
+  providers: Record<ProviderName, MetricProvider>;
+  /** Live workloads as they were before the release touched them, by workloadKey. */
+  stable: Map<string, KubeObject | undefined>;
+  /** Called at every step boundary so reporters (PR comment) can follow along. */
+  onProgress?: (record: RolloutRecord) => Promise<void>;
+  now(): Date;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

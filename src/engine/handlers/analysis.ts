@@ -1,0 +1,93 @@
+// Runs the `analysis` checks for the executor: inline (blocking a step) or in the background
+// (alongside a rolling update or across canary steps), and turns their verdict into a step outcome.
+import { runAnalysis } from '../../analysis/run.ts';
+import type { AnalysisResult, MetricSpec, TemplateContext } from '../../analysis/types.ts';
+import type { RunContext } from '../context.ts';
+import type { StepOutcome } from '../outcome.ts';
+
+export function templateContext(ctx: RunContext): TemplateContext {
+  const first = (kind: string) => ctx.manifests.objects.find((o) => o.object.kind === kind)?.object.metadata.name;
+  return {
+    app: ctx.name,
+    namespace: ctx.namespace,
+    service: first('Service'),
+    ingress: ctx.config.ingress ?? first('Ingress'),
+    canaryVersion: ctx.record.newVersion,
+    stableVersion: ctx.record.previousVersion ?? '',
+  };
+}
+
+function verdictOf(result: AnalysisResult): StepOutcome | undefined {
+  if (result.phase === 'Failed' || result.phase === 'Error') {
+    return { kind: 'fail', reason: result.reason ?? `analysis ended ${result.phase}` };
+  }
+  if (result.phase === 'Inconclusive') {
+    return { kind: 'pause', inconclusive: true, detail: result.reason ?? 'analysis was inconclusive: waiting for a human decision' };
+  }
+  return undefined;
+}
+
+export function metricsFor(ctx: RunContext, phase?: MetricSpec['phase'], override?: MetricSpec[]): MetricSpec[] {
+  const metrics = override ?? ctx.config.analysis?.metrics ?? [];
+  return phase ? metrics.filter((m) => m.phase === phase) : metrics;
+}
+
+async function analyse(ctx: RunContext, metrics: MetricSpec[], signal: AbortSignal, background: boolean): Promise<AnalysisResult> {
+  return runAnalysis(
+    { metrics },
+    {
+      providers: ctx.providers,
+      ctx: {
+        template: templateContext(ctx),
+        prometheusUrl: ctx.config.prometheusUrl,
+        cluster: ctx.cluster,
+        namespace: ctx.namespace,
+      },
+      signal,
+      now: () => ctx.now(),
+      onMeasurement: (m) => {
+        ctx.record.measurements.push(m);
+        ctx.log.info(`${m.metric}: ${m.phase}${m.value !== null ? ` (${m.value})` : ''}${m.message ? ` — ${m.message}` : ''}`);
+      },
+    },
+    { background },
+  );
+}
+
+/** An `analysis` step: blocks until the metrics decide. */
+export async function analysisStep(ctx: RunContext, metrics: MetricSpec[]): Promise<StepOutcome> {
+  if (metrics.length === 0) {
+    ctx.record.notes.push('an analysis step has no metrics to run: it passed without measuring');
+    ctx.log.warn('analysis step has no metrics: passed');
+    return { kind: 'continue', detail: 'no metrics' };
+  }
+  const result = await analyse(ctx, metrics, ctx.signal, false);
+  return verdictOf(result) ?? { kind: 'continue', detail: `${result.measurements.length} measurements passed` };
+}
+
+export interface BackgroundAnalysis {
+  /** Resolves with a failing outcome as soon as a metric fails (never resolves otherwise). */
+  failed: Promise<StepOutcome>;
+  /** Waits for the remaining measurements and returns their verdict (undefined = passed). */
+  finish(): Promise<StepOutcome | undefined>;
+  stop(): void;
+}
+
+/** Metrics that run alongside a rolling update or across canary steps. */
+export function runBackgroundAnalysis(ctx: RunContext, phase?: MetricSpec['phase']): BackgroundAnalysis {
+  const metrics = metricsFor(ctx, phase);
+  const stop = new AbortController();
+  if (metrics.length === 0) {
+    return { failed: new Promise(() => {}), finish: async () => undefined, stop: () => stop.abort() };
+  }
+  const run = analyse(ctx, metrics, AbortSignal.any([ctx.signal, stop.signal]), true);
+  const failed = run.then(
+    (r) => verdictOf(r) ?? new Promise<StepOutcome>(() => {}),
+    () => new Promise<StepOutcome>(() => {}),
+  );
+  return {
+    failed,
+    finish: async () => verdictOf(await run),
+    stop: () => stop.abort(),
+  };
+}

@@ -1,0 +1,30 @@
+// The new version's workload copies (`<name>-canary`, `<name>-green`): the user's rendered
+// workload under another name, selecting only its own version's pods.
+import type { KubeObject } from '../../kube/types.ts';
+
+export const ROLE_LABEL = 'kube-rollout.io/role';
+
+export function copyName(workload: KubeObject, suffix: 'canary' | 'green'): string {
+  return `${workload.metadata.name}-${suffix}`;
+}
+
+/** A copy of `workload` named `<name>-<suffix>` whose selector also pins the version label. */
+export function newVersionCopy(workload: KubeObject, suffix: 'canary' | 'green', versionLabel: string, version: string, replicas?: number): KubeObject {
+  const copy = structuredClone(workload);
+  copy.metadata = {
+    name: copyName(workload, suffix),
+    namespace: workload.metadata.namespace,
+    labels: { ...(workload.metadata.labels ?? {}), [ROLE_LABEL]: suffix },
+    annotations: { ...(workload.metadata.annotations ?? {}), 'kube-rollout.io/copy-of': workload.metadata.name! },
+  };
+  copy.spec.selector = { ...copy.spec.selector, matchLabels: { ...(copy.spec.selector?.matchLabels ?? {}), [versionLabel]: version } };
+  copy.spec.template.metadata = copy.spec.template.metadata ?? {};
+  copy.spec.template.metadata.labels = { ...(copy.spec.template.metadata.labels ?? {}), [versionLabel]: version };
+  if (replicas !== undefined) copy.spec.replicas = replicas;
+  delete copy.status;
+  return copy;
+}
+
+export function desiredReplicas(workload: KubeObject | undefined): number {
+  return workload?.spec?.replicas ?? 1;
+}

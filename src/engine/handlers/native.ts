@@ -1,0 +1,119 @@
+// Step handlers for the native strategies (rolling, recreate): apply in place, wait with fail-fast,
+// and on failure put every workload back to the template it had before the release.
+import { waitForRollout, type RolloutOutcome } from '../../gates/wait-rollout.ts';
+import type { KubeObject } from '../../kube/types.ts';
+import { workloadKey } from '../../strategies/types.ts';
+import type { RunContext } from '../context.ts';
+import type { StrategyHandlers } from '../executor.ts';
+import type { StepOutcome } from '../outcome.ts';
+import { restoreTemplate, revisionOf, userShape } from '../workloads.ts';
+import { runBackgroundAnalysis } from './analysis.ts';
+
+const DEFAULT_PROGRESS_DEADLINE_MS = 600_000;
+
+/** Non-workload objects first (config, services, routes), then the workloads. */
+export async function applyRelease(ctx: RunContext): Promise<StepOutcome> {
+  const workloadKeys = new Set(ctx.manifests.workloads.map((w) => workloadKey(w.object)));
+  const others = ctx.manifests.objects.filter((o) => !workloadKeys.has(workloadKey(o.object)));
+  for (const { object } of others) await ctx.cluster.apply(object);
+  for (const workload of ctx.plan.workloads) await ctx.cluster.apply(workload);
+  const count = others.length + ctx.plan.workloads.length;
+  ctx.log.info(`applied ${count} objects (${ctx.plan.workloads.length} workloads)`);
+  return { kind: 'continue', detail: `applied ${count} objects` };
+}
+
+export type WaitContext = Pick<RunContext, 'cluster' | 'signal' | 'log' | 'config'>;
+
+export function progressDeadlineMs(ctx: WaitContext, workload: KubeObject): number {
+  if (ctx.config.progressDeadlineMs) return ctx.config.progressDeadlineMs;
+  const seconds = workload.spec?.progressDeadlineSeconds;
+  return typeof seconds === 'number' ? seconds * 1000 : DEFAULT_PROGRESS_DEADLINE_MS;
+}
+
+/**
+ * Waits for every workload at once. The first failure stops the others and is the one returned;
+ * `undefined` means every workload rolled out.
+ */
+export async function waitForWorkloads(
+  ctx: WaitContext,
+  workloads: KubeObject[],
+  failFast = true,
+): Promise<{ failure?: Extract<RolloutOutcome, { ok: false }>; done: Extract<RolloutOutcome, { ok: true }>[] }> {
+  const stop = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, stop.signal]);
+  let failure: Extract<RolloutOutcome, { ok: false }> | undefined;
+  const done: Extract<RolloutOutcome, { ok: true }>[] = [];
+  await Promise.all(
+    workloads.map(async (w) => {
+      try {
+        const outcome = await waitForRollout(ctx.cluster, w, {
+          deadlineMs: progressDeadlineMs(ctx, w),
+          signal,
+          failFast,
+          onProgress: (message) => ctx.log.info(message),
+        });
+        if (outcome.ok) done.push(outcome);
+        else if (!failure) {
+          failure = outcome;
+          stop.abort(new Error('another workload failed'));
+        }
+      } catch (err) {
+        if (!stop.signal.aborted || ctx.signal.aborted) throw err;
+      }
+    }),
+  );
+  return { failure, done };
+}
+
+export async function waitStep(ctx: RunContext): Promise<StepOutcome> {
+  const analysis = runBackgroundAnalysis(ctx);
+  const stopWaiting = new AbortController();
+  try {
+    const waited = waitForWorkloads({ ...ctx, signal: AbortSignal.any([ctx.signal, stopWaiting.signal]) }, ctx.plan.workloads);
+    waited.catch(() => {});
+    const early = await Promise.race([waited, analysis.failed]);
+    if ('kind' in early) return early;
+    const { failure, done } = early;
+    if (failure) return { kind: 'fail', reason: failure.message, evidence: failure.evidence };
+    const verdict = await analysis.finish();
+    if (verdict) return verdict;
+    const revision = done.map((o) => revisionOf(o.workload)).find((r) => r !== undefined);
+    if (revision !== undefined) ctx.record.revision = revision;
+    return { kind: 'continue', detail: done.map((o) => o.message).join('; ') };
+  } finally {
+    analysis.stop();
+    stopWaiting.abort();
+  }
+}
+
+/** Every workload back to its pre-release template; objects the release created are removed. */
+export async function rollbackNative(ctx: RunContext): Promise<void> {
+  const signal = AbortSignal.timeout(ctx.config.timeoutMs);
+  const restored: KubeObject[] = [];
+  for (const workload of ctx.plan.workloads) {
+    const previous = ctx.stable.get(workloadKey(workload));
+    if (previous) {
+      ctx.log.info(`restoring ${workload.kind}/${workload.metadata.name} to revision ${revisionOf(previous) ?? '?'}`);
+      restored.push(await restoreTemplate(ctx.cluster, previous));
+    }
+  }
+  await restoreConfigObjects(ctx);
+  const { failure, done } = await waitForWorkloads({ ...ctx, signal }, restored, false);
+  if (failure) throw new Error(`rollback did not become available: ${failure.message}`);
+  const revision = done.map((o) => revisionOf(o.workload)).find((r) => r !== undefined);
+  if (revision !== undefined) ctx.record.revision = revision;
+  ctx.record.servingVersion = ctx.record.previousVersion;
+}
+
+/** Non-workload objects back to their pre-release shape (those that existed before). */
+export async function restoreConfigObjects(ctx: RunContext): Promise<void> {
+  for (const raw of ctx.state.stableSnapshot as KubeObject[]) {
+    if (['Deployment', 'StatefulSet', 'DaemonSet'].includes(raw.kind)) continue;
+    await ctx.cluster.apply(userShape(raw)).catch((err) => ctx.log.warn(`could not restore ${raw.kind}/${raw.metadata.name}: ${err.message}`));
+  }
+}
+
+export const nativeHandlers: StrategyHandlers = {
+  steps: { apply: applyRelease, wait: waitStep },
+  rollback: (ctx) => rollbackNative(ctx),
+};

@@ -1,0 +1,189 @@
+// One release of an app at a time: Lease `kube-rollout-<name>` (coordination.k8s.io/v1), taken
+// with optimistic concurrency (create, or update at the read resourceVersion: of two racers one
+// gets 409 and keeps waiting), renewed while held, taken over once it expires so a runner that
+// died does not block the app forever.
+import type { Cluster, KubeObject } from '../kube/types.ts';
+import { KubeApiError } from '../kube/types.ts';
+import { LockTimeoutError } from '../errors.ts';
+import { sleep } from '../kube/retry.ts';
+
+export interface AcquireLockOptions {
+  namespace: string;
+  /** Release name; the Lease is `kube-rollout-<name>`. */
+  name: string;
+  /** Who we are, e.g. `<run id>-<attempt> pid <pid>`: shown to runs that wait for us. */
+  holder: string;
+  /** How long to wait while someone else holds the lock (the `lock-timeout` input). */
+  timeoutMs: number;
+  leaseDurationSeconds?: number;
+  /** Renewal interval (default a third of the lease duration). */
+  renewEveryMs?: number;
+  /** How often to look again while waiting (default 1500 ms). */
+  pollMs?: number;
+  signal?: AbortSignal;
+  /** Called once per distinct holder we find ourselves waiting for. */
+  onWait?: (holder: string) => void;
+  /** Called when a renewal finds the Lease taken by someone else. */
+  onLost?: (holder: string | undefined) => void;
+}
+
+export interface Lock {
+  readonly leaseName: string;
+  readonly holder: string;
+  /** False once a renewal found the Lease held by someone else. */
+  readonly held: boolean;
+  /** Moves renewTime forward now (also done on a timer). */
+  renew(): Promise<void>;
+  /** Stops renewing and clears the holder if the Lease is still ours. Safe to call twice. */
+  release(): Promise<void>;
+}
+
+const LEASE_API = 'coordination.k8s.io/v1';
+
+export function leaseName(name: string): string {
+  return `kube-rollout-${name}`;
+}
+
+/** RFC 3339 with microseconds, the MicroTime format Lease times use. */
+export function microTime(date = new Date()): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/** True when the Lease's last renewal plus its duration lies in the past (or it has no holder). */
+export function isLeaseFree(lease: KubeObject, now = Date.now()): boolean {
+  const spec = lease.spec ?? {};
+  if (!spec.holderIdentity) return true;
+  const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? '');
+  if (Number.isNaN(renewed)) return true;
+  return renewed + (Number(spec.leaseDurationSeconds) || 0) * 1000 < now;
+}
+
+export async function acquireLock(cluster: Cluster, opts: AcquireLockOptions): Promise<Lock> {
+  const name = leaseName(opts.name);
+  const ref = { apiVersion: LEASE_API, kind: 'Lease', name, namespace: opts.namespace };
+  const duration = opts.leaseDurationSeconds ?? 30;
+  const deadline = Date.now() + opts.timeoutMs;
+  const seen = new Set<string>();
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    const lease = await cluster.get(ref);
+    const now = new Date();
+    if (!lease) {
+      const created = await attempt(() =>
+        cluster.create({
+          apiVersion: LEASE_API,
+          kind: 'Lease',
+          metadata: { name, namespace: opts.namespace, labels: { 'app.kubernetes.io/managed-by': 'kube-rollout', 'kube-rollout.io/release': opts.name } },
+          spec: { holderIdentity: opts.holder, leaseDurationSeconds: duration, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 },
+        }),
+      );
+      if (created) return new HeldLease(cluster, created, opts, duration);
+      continue;
+    }
+    const spec = lease.spec ?? {};
+    if (spec.holderIdentity === opts.holder || isLeaseFree(lease, now.getTime())) {
+      const sameHolder = spec.holderIdentity === opts.holder;
+      const taken = await attempt(() =>
+        cluster.replace({
+          ...lease,
+          spec: {
+            ...spec,
+            holderIdentity: opts.holder,
+            leaseDurationSeconds: duration,
+            acquireTime: sameHolder && spec.acquireTime ? spec.acquireTime : microTime(now),
+            renewTime: microTime(now),
+            leaseTransitions: (Number(spec.leaseTransitions) || 0) + (sameHolder ? 0 : 1),
+          },
+        }),
+      );
+      if (taken) return new HeldLease(cluster, taken, opts, duration);
+      continue;
+    }
+    const holder = String(spec.holderIdentity);
+    if (!seen.has(holder)) {
+      seen.add(holder);
+      opts.onWait?.(holder);
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new LockTimeoutError(
+        `release "${opts.name}" is locked by "${holder}" (Lease ${name} in ${opts.namespace}, renewed ${spec.renewTime ?? 'never'}, ` +
+          `lease ${spec.leaseDurationSeconds ?? '?'}s); gave up after waiting ${Math.round(opts.timeoutMs / 1000)}s (lock-timeout). ` +
+          `Wait for that run to finish, or delete the Lease if it is stale.`,
+      );
+    }
+    await sleep(Math.min(opts.pollMs ?? 1500, left), opts.signal);
+  }
+}
+
+/** Runs a write that another run may race; undefined when it lost (409 Conflict / AlreadyExists). */
+async function attempt(write: () => Promise<KubeObject>): Promise<KubeObject | undefined> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof KubeApiError && err.code === 409) return undefined;
+    throw err;
+  }
+}
+
+class HeldLease implements Lock {
+  readonly leaseName: string;
+  readonly holder: string;
+  held = true;
+  private readonly timer: NodeJS.Timeout;
+  private inFlight: Promise<void> = Promise.resolve();
+  private released = false;
+
+  constructor(
+    private readonly cluster: Cluster,
+    lease: KubeObject,
+    private readonly opts: AcquireLockOptions,
+    duration: number,
+  ) {
+    this.leaseName = lease.metadata.name ?? '';
+    this.holder = opts.holder;
+    this.timer = setInterval(() => void this.renew().catch(() => undefined), opts.renewEveryMs ?? (duration * 1000) / 3);
+    // Renewal must never keep the process alive on its own.
+    this.timer.unref();
+  }
+
+  renew(): Promise<void> {
+    this.inFlight = this.inFlight.then(() => this.renewNow());
+    return this.inFlight;
+  }
+
+  private async renewNow(): Promise<void> {
+    if (this.released || !this.held) return;
+    const current = await this.cluster.get(this.ref());
+    if (!current || current.spec?.holderIdentity !== this.holder) {
+      this.lost(current?.spec?.holderIdentity);
+      return;
+    }
+    // A 409 means someone wrote in between; the next tick reads again and decides.
+    await attempt(() => this.cluster.replace({ ...current, spec: { ...current.spec, renewTime: microTime() } }));
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    clearInterval(this.timer);
+    await this.inFlight.catch(() => undefined);
+    for (let tries = 0; tries < 3; tries++) {
+      const current = await this.cluster.get(this.ref());
+      if (!current || current.spec?.holderIdentity !== this.holder) return;
+      const { holderIdentity: _ours, ...rest } = current.spec;
+      // Clearing the holder at the read resourceVersion never touches a Lease someone else took.
+      if (await attempt(() => this.cluster.replace({ ...current, spec: rest }))) return;
+    }
+  }
+
+  private lost(holder: string | undefined): void {
+    this.held = false;
+    clearInterval(this.timer);
+    this.opts.onLost?.(holder);
+  }
+
+  private ref() {
+    return { apiVersion: LEASE_API, kind: 'Lease', name: this.leaseName, namespace: this.opts.namespace };
+  }
+}

@@ -1,0 +1,80 @@
+// `action: rollback` of a finished rolling/recreate release: like `kubectl rollout undo
+// [--to-revision]`, the template of the chosen revision goes back into each workload.
+import type { Cluster, KubeObject } from '../kube/types.ts';
+import { workloadKey } from '../strategies/types.ts';
+import { waitForWorkloads } from './handlers/native.ts';
+import type { ReleaseResult, RolloutRecord } from './record.ts';
+import { beginStep, endStep, recordEvidence } from './record-steps.ts';
+import type { ReleaseDeps } from './release.ts';
+import { REVISION_ANNOTATION, restoreTemplate, revisionOf, versionOf } from './workloads.ts';
+
+interface Revision {
+  revision: number;
+  template: any;
+}
+
+function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
+  return (obj.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
+}
+
+/** The revisions a workload can return to, newest first. */
+export async function revisionsOf(cluster: Cluster, workload: KubeObject): Promise<Revision[]> {
+  const ns = workload.metadata.namespace;
+  if (workload.kind === 'Deployment') {
+    const sets = await cluster.list('apps/v1', 'ReplicaSet', ns);
+    return sets
+      .filter((rs) => ownedBy(rs, workload) && rs.metadata.annotations?.[REVISION_ANNOTATION])
+      .map((rs) => ({ revision: Number(rs.metadata.annotations![REVISION_ANNOTATION]), template: rs.spec.template }))
+      .sort((a, b) => b.revision - a.revision);
+  }
+  const revisions = await cluster.list('apps/v1', 'ControllerRevision', ns);
+  return revisions
+    .filter((cr) => ownedBy(cr, workload))
+    .map((cr) => ({ revision: Number(cr.revision), template: (cr.data as any)?.spec?.template }))
+    .filter((r) => r.template)
+    .sort((a, b) => b.revision - a.revision);
+}
+
+export function chooseRevision(revisions: Revision[], current: number | undefined, wanted?: number): Revision {
+  if (wanted !== undefined) {
+    const found = revisions.find((r) => r.revision === wanted);
+    if (!found) throw new Error(`revision ${wanted} not found (available: ${revisions.map((r) => r.revision).join(', ') || 'none'})`);
+    return found;
+  }
+  const previous = revisions.find((r) => r.revision !== (current ?? revisions[0]?.revision));
+  if (!previous) throw new Error('there is no previous revision to roll back to');
+  return previous;
+}
+
+export async function rollbackToRevision(
+  deps: ReleaseDeps,
+  workloads: KubeObject[],
+  live: Map<string, KubeObject | undefined>,
+  record: RolloutRecord,
+): Promise<ReleaseResult> {
+  const { cluster, config, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  const step = beginStep(record, 0, 'rollback', config.toRevision ? `rollback to revision ${config.toRevision}` : 'rollback to previous revision', now());
+  const restored: KubeObject[] = [];
+  for (const workload of workloads) {
+    const current = live.get(workloadKey(workload));
+    if (!current) throw new Error(`${workload.kind}/${workload.metadata.name} does not exist in namespace ${config.namespace}`);
+    const currentRevision = revisionOf(current) ?? undefined;
+    const target = chooseRevision(await revisionsOf(cluster, current), currentRevision, config.toRevision);
+    log.info(`${workload.kind}/${workload.metadata.name}: revision ${currentRevision ?? '?'} → template of revision ${target.revision}`);
+    restored.push(await restoreTemplate(cluster, { ...current, spec: { ...current.spec, template: target.template } }));
+  }
+  const { failure, done } = await waitForWorkloads({ cluster, config, log, signal: deps.signal }, restored);
+  if (failure) {
+    endStep(step, 'failed', now(), failure.message);
+    recordEvidence(record, failure.evidence);
+    record.rollbackReason = failure.message;
+    return 'failed';
+  }
+  const first = done.find((d) => d.workload.metadata.name === workloads[0].metadata.name)?.workload ?? done[0]?.workload;
+  record.revision = revisionOf(first);
+  record.newVersion = versionOf(first, config.versionLabel) ?? record.newVersion;
+  record.servingVersion = record.newVersion;
+  endStep(step, 'passed', now(), done.map((d) => d.message).join('; '));
+  return 'rolled-back';
+}

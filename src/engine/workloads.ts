@@ -1,0 +1,47 @@
+// Reading, applying and restoring the release's objects.
+import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
+import { refOf } from '../kube/types.ts';
+import { workloadKey } from '../strategies/types.ts';
+
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+
+export async function readLive(cluster: Cluster, objects: KubeObject[]): Promise<Map<string, KubeObject | undefined>> {
+  const entries = await Promise.all(objects.map(async (o) => [workloadKey(o), await cluster.get(refOf(o))] as const));
+  return new Map(entries);
+}
+
+/** The version a live workload runs: its pod template's version label, else its first image's tag. */
+export function versionOf(workload: KubeObject | undefined, versionLabel: string): string | undefined {
+  if (!workload) return undefined;
+  const label = workload.spec?.template?.metadata?.labels?.[versionLabel];
+  if (label) return label;
+  const image: string | undefined = workload.spec?.template?.spec?.containers?.[0]?.image;
+  const tag = image?.split('@')[0].match(/:([^:/]+)$/)?.[1];
+  return tag;
+}
+
+export function revisionOf(workload: KubeObject | undefined): number | undefined {
+  const value = workload?.metadata.annotations?.[REVISION_ANNOTATION];
+  return value ? Number(value) : undefined;
+}
+
+/** The object as a user would write it: no server-managed metadata or status. */
+export function userShape(obj: KubeObject): KubeObject {
+  const { uid: _u, resourceVersion: _r, generation: _g, creationTimestamp: _c, managedFields: _m, deletionTimestamp: _d, ...metadata } = obj.metadata;
+  const { status: _s, ...rest } = obj;
+  return { ...rest, metadata } as KubeObject;
+}
+
+/**
+ * Puts a workload's pod template back to `previous`'s, the way `kubectl rollout undo` does (a JSON
+ * patch of /spec/template), so the controller adopts the old ReplicaSet instead of creating one.
+ */
+export async function restoreTemplate(cluster: Cluster, previous: KubeObject): Promise<KubeObject> {
+  const template = structuredClone(previous.spec.template);
+  delete template.metadata?.labels?.['pod-template-hash'];
+  return cluster.patch(refOf(previous), [{ op: 'replace', path: '/spec/template', value: template }], 'json');
+}
+
+export function sameRef(a: ObjectRef, b: ObjectRef): boolean {
+  return a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
+}

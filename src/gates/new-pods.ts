@@ -1,0 +1,55 @@
+// Which pods belong to the version being rolled out: only they are judged for fail-fast, so an old
+// pod that was already crash-looping does not fail a release that fixes it.
+import type { Cluster, KubeObject } from '../kube/types.ts';
+
+const REVISION = 'deployment.kubernetes.io/revision';
+
+export function selectorString(matchLabels: Record<string, string> | undefined, extra: Record<string, string> = {}): string {
+  return Object.entries({ ...(matchLabels ?? {}), ...extra })
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
+  return (obj.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
+}
+
+/** The ReplicaSet a Deployment is rolling out to (the one carrying the Deployment's revision). */
+export async function newReplicaSet(cluster: Cluster, deployment: KubeObject): Promise<KubeObject | undefined> {
+  const revision = deployment.metadata.annotations?.[REVISION];
+  const sets = await cluster.list('apps/v1', 'ReplicaSet', deployment.metadata.namespace, {
+    labelSelector: selectorString(deployment.spec?.selector?.matchLabels),
+  });
+  return sets.find((rs) => ownedBy(rs, deployment) && rs.metadata.annotations?.[REVISION] === revision);
+}
+
+/**
+ * A label selector for the new version's pods of an observed workload, or undefined when the
+ * controller has not created the new revision yet.
+ */
+export async function newPodSelector(cluster: Cluster, workload: KubeObject): Promise<string | undefined> {
+  const matchLabels = workload.spec?.selector?.matchLabels;
+  switch (workload.kind) {
+    case 'Deployment': {
+      const rs = await newReplicaSet(cluster, workload);
+      const hash = rs?.metadata.labels?.['pod-template-hash'];
+      return hash ? selectorString(matchLabels, { 'pod-template-hash': hash }) : undefined;
+    }
+    case 'StatefulSet': {
+      const rev = workload.status?.updateRevision;
+      return rev ? selectorString(matchLabels, { 'controller-revision-hash': rev }) : undefined;
+    }
+    case 'DaemonSet': {
+      const revisions = await cluster.list('apps/v1', 'ControllerRevision', workload.metadata.namespace, {
+        labelSelector: selectorString(matchLabels),
+      });
+      const newest = revisions
+        .filter((r) => ownedBy(r, workload))
+        .sort((a, b) => Number(b.revision ?? 0) - Number(a.revision ?? 0))[0];
+      const hash = newest?.metadata.labels?.['controller-revision-hash'];
+      return hash ? selectorString(matchLabels, { 'controller-revision-hash': hash }) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}

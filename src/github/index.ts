@@ -1,0 +1,42 @@
+/** The GitHub side of reporting: context, job summary, sticky PR comment, deployments, outputs. */
+import { getOctokit } from '@actions/github';
+import type { GitHubClient } from './client.ts';
+
+export { httpStatus, type GitHubClient, type Warn } from './client.ts';
+export {
+  findPullRequestNumber,
+  readGitHubContext,
+  type FindPullRequestOptions,
+  type GitHubContext,
+  type Repository,
+} from './context.ts';
+export { writeJobSummary, type SummaryWriter, type WriteSummaryOptions } from './summary.ts';
+export {
+  commentBody,
+  commentMarker,
+  MAX_COMMENT_LENGTH,
+  upsertPrComment,
+  type UpsertedComment,
+  type UpsertPrCommentArgs,
+} from './pr-comment.ts';
+export {
+  deploymentStateFor,
+  finishDeployment,
+  isProductionName,
+  MAX_DESCRIPTION_LENGTH,
+  shortDescription,
+  startDeployment,
+  type DeploymentState,
+  type FinishDeploymentArgs,
+  type StartDeploymentArgs,
+} from './deployment-status.ts';
+export { releaseOutputs, setReleaseOutputs, type ReleaseOutputs, type SetOutput } from './outputs.ts';
+
+/**
+ * An Octokit for `token`, or undefined without one. The base URL is passed explicitly: the
+ * toolkit reads GITHUB_API_URL once when first imported, this reads it at call time.
+ */
+export function createGitHubClient(token: string | undefined, apiUrl = process.env.GITHUB_API_URL): GitHubClient | undefined {
+  if (!token) return undefined;
+  return getOctokit(token, apiUrl ? { baseUrl: apiUrl.replace(/\/+$/, '') } : {});
+}

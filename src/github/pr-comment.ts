@@ -1,0 +1,107 @@
+/**
+ * The sticky pull request comment: one per app and environment, found again by a hidden marker
+ * and edited in place, so a release's comment tells the whole story instead of piling up.
+ */
+import { describeFailure, type GitHubClient, type Warn } from './client.ts';
+
+/** GitHub's limit on a comment body. */
+export const MAX_COMMENT_LENGTH = 65_536;
+
+const PERMISSION_HINT = 'the token needs `pull-requests: write` (some setups also `issues: write`)';
+
+/** Keeps a marker part from closing the HTML comment or adding a second `:` field. */
+function markerPart(text: string): string {
+  return text.replace(/[^A-Za-z0-9._/-]+/g, '-').replace(/-{2,}/g, '-').slice(0, 100) || '-';
+}
+
+/** `<!-- kube-rollout:<app>:<environment or default> -->` */
+export function commentMarker(app: string, environment?: string): string {
+  return `<!-- kube-rollout:${markerPart(app)}:${markerPart(environment || 'default')} -->`;
+}
+
+export interface UpsertPrCommentArgs {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  /** The hidden marker; put first in the body when the body lacks it. */
+  marker: string;
+  body: string;
+  /** Defaults to a no-op; pass `core.warning`. */
+  warn?: Warn;
+}
+
+export interface UpsertedComment {
+  id: number;
+  created: boolean;
+}
+
+/** The body as sent: marker first, within GitHub's limit. */
+export function commentBody(marker: string, body: string): string {
+  const withMarker = body.includes(marker) ? body : `${marker}\n${body}`;
+  if (withMarker.length <= MAX_COMMENT_LENGTH) return withMarker;
+  const note = '\n\n_(truncated to fit GitHub’s comment size limit)_\n';
+  return withMarker.slice(0, MAX_COMMENT_LENGTH - note.length) + note;
+}
+
+interface CommentLike {
+  id: number;
+  body?: string | null;
+  user?: { type?: string } | null;
+}
+
+/** The comment carrying the marker, preferring one written by a bot (ours) over a human quote. */
+async function findMarkedComment(
+  octokit: GitHubClient,
+  args: UpsertPrCommentArgs,
+): Promise<CommentLike | undefined> {
+  const marked: CommentLike[] = await octokit.paginate(
+    octokit.rest.issues.listComments,
+    { owner: args.owner, repo: args.repo, issue_number: args.issueNumber, per_page: 100 },
+    (response, done) => {
+      const hits = (response.data as CommentLike[]).filter((c) => c.body?.includes(args.marker));
+      // Stop paging at the first bot comment with the marker: that is the one to edit.
+      if (hits.some((c) => c.user?.type === 'Bot')) done();
+      return hits;
+    },
+  );
+  return marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
+}
+
+/**
+ * Edits the comment with `marker` on the PR, or creates it. Returns its id and whether it was
+ * created; undefined (after a warning) when there is no client or GitHub refuses: a missing
+ * token or permission never fails a release.
+ */
+export async function upsertPrComment(
+  octokit: GitHubClient | undefined,
+  args: UpsertPrCommentArgs,
+): Promise<UpsertedComment | undefined> {
+  const warn = args.warn ?? (() => {});
+  if (!octokit) {
+    warn('no github-token: the pull request comment was not written');
+    return undefined;
+  }
+  const body = commentBody(args.marker, args.body);
+  try {
+    const existing = await findMarkedComment(octokit, args);
+    if (existing) {
+      const { data } = await octokit.rest.issues.updateComment({
+        owner: args.owner,
+        repo: args.repo,
+        comment_id: existing.id,
+        body,
+      });
+      return { id: data.id, created: false };
+    }
+    const { data } = await octokit.rest.issues.createComment({
+      owner: args.owner,
+      repo: args.repo,
+      issue_number: args.issueNumber,
+      body,
+    });
+    return { id: data.id, created: true };
+  } catch (error) {
+    warn(describeFailure(`writing the comment on pull request #${args.issueNumber}`, error, PERMISSION_HINT));
+    return undefined;
+  }
+}

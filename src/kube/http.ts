@@ -1,0 +1,160 @@
+// One HTTP request to the API server, with the TLS and auth options client-node derives from the
+// kubeconfig (`KubeConfig.applyToHTTPSOptions`: CA, client cert/key, bearer token, exec and
+// auth-provider plugins, basic auth, proxy agent). We issue the requests ourselves so callers get
+// the JSON exactly as the server sent it (client-node's typed models turn timestamps into Dates).
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeApiError } from './types.ts';
+import { parseRetryAfter } from './retry.ts';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** API path without the server's own prefix, e.g. `/api/v1/namespaces/default/pods`. */
+  path: string;
+  query?: Query;
+  /** Object bodies are sent as JSON. */
+  body?: unknown;
+  contentType?: string;
+  accept?: string;
+  signal?: AbortSignal;
+  /** Socket idle timeout (default 60 s). */
+  idleTimeoutMs?: number;
+}
+
+export interface TextResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+const USER_AGENT = 'kube-rollout';
+// Used for plain-http servers (local proxies, tests), which client-node refuses without
+// insecure-skip-tls-verify but kubectl accepts.
+const plainAgent = new http.Agent({ keepAlive: true });
+
+export class KubeTransport {
+  readonly server: URL;
+  private readonly kc: KubeConfig;
+
+  constructor(kc: KubeConfig) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error(`kubeconfig context "${kc.getCurrentContext()}" names no cluster`);
+    this.kc = kc;
+    this.server = new URL(cluster.server);
+  }
+
+  /** Namespace of the current context, or `default`. */
+  defaultNamespace(): string {
+    return this.kc.getContextObject(this.kc.getCurrentContext())?.namespace || 'default';
+  }
+
+  describe(spec: Pick<RequestSpec, 'method' | 'path'>): string {
+    return `${spec.method} ${spec.path}`;
+  }
+
+  /** Sends one request and returns the response stream on 2xx; throws KubeApiError otherwise. */
+  async open(spec: RequestSpec): Promise<IncomingMessage> {
+    const options = await this.requestOptions(spec);
+    const payload = encodeBody(spec.body);
+    const transport = this.server.protocol === 'http:' ? http : https;
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = transport.request(options, resolve);
+      req.on('error', reject);
+      req.setTimeout(spec.idleTimeoutMs ?? 60_000, () => {
+        req.destroy(Object.assign(new Error(`${this.describe(spec)}: no answer, timed out`), { code: 'ETIMEDOUT' }));
+      });
+      req.end(payload);
+    });
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status < 300) return res;
+    const body = await readAll(res);
+    throw apiError(status, body, res.headers, this.describe(spec));
+  }
+
+  /** Sends one request and reads the whole answer (2xx only). */
+  async text(spec: RequestSpec): Promise<TextResponse> {
+    const res = await this.open(spec);
+    return { status: res.statusCode ?? 0, headers: res.headers, body: await readAll(res) };
+  }
+
+  /** Sends one request and parses the JSON answer. */
+  async json<T = any>(spec: RequestSpec): Promise<T> {
+    const { body } = await this.text({ accept: 'application/json', ...spec });
+    try {
+      return JSON.parse(body) as T;
+    } catch {
+      throw new Error(`${this.describe(spec)}: the server answered with something that is not JSON: ${body.slice(0, 200)}`);
+    }
+  }
+
+  private async requestOptions(spec: RequestSpec): Promise<https.RequestOptions> {
+    const opts: https.RequestOptions = { headers: {} };
+    try {
+      await this.kc.applyToHTTPSOptions(opts);
+    } catch (err) {
+      // Thrown only when choosing the agent, after headers and TLS options are set.
+      if (!(this.server.protocol === 'http:' && /HTTP protocol is not allowed/.test(String(err)))) throw err;
+    }
+    if (this.server.protocol === 'http:' && !(opts.agent instanceof http.Agent && !(opts.agent instanceof https.Agent))) {
+      opts.agent = plainAgent;
+    }
+    const prefix = this.server.pathname.replace(/\/+$/, '');
+    const headers: Record<string, string> = { ...(opts.headers as Record<string, string>), 'User-Agent': USER_AGENT };
+    headers.Accept = spec.accept ?? 'application/json';
+    if (spec.body !== undefined) headers['Content-Type'] = spec.contentType ?? 'application/json';
+    return {
+      ...opts,
+      protocol: this.server.protocol,
+      hostname: this.server.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: this.server.port || undefined,
+      method: spec.method,
+      path: prefix + spec.path + queryString(spec.query),
+      headers,
+      signal: spec.signal,
+    };
+  }
+}
+
+export function queryString(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function encodeBody(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+export async function readAll(res: IncomingMessage): Promise<string> {
+  res.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of res) text += chunk;
+  return text;
+}
+
+/** KubeApiError from an error answer: the Status body when there is one, else the raw text. */
+export function apiError(status: number, body: string, headers: http.IncomingHttpHeaders, what: string): KubeApiError {
+  let parsed: any;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  const isStatus = parsed && typeof parsed === 'object' && parsed.kind === 'Status';
+  const message = isStatus && parsed.message ? String(parsed.message) : body.trim().slice(0, 300) || `HTTP ${status}`;
+  const err = new KubeApiError(status, `${what}: ${message} (${status})`, isStatus ? parsed.reason : undefined, isStatus ? parsed : undefined);
+  const retryAfter = parseRetryAfter(firstHeader(headers['retry-after']));
+  if (retryAfter !== undefined) Object.assign(err, { retryAfterMs: retryAfter });
+  return err;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,127 @@
+/** Manifest files, directories and globs on disk → parsed objects that remember file and line. */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import {
+  isMap,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type DocumentOptions,
+  type Node,
+  type ParseOptions,
+  type SchemaOptions,
+} from 'yaml';
+import { InputError } from '../errors.ts';
+import type { KubeObject } from '../kube/types.ts';
+import type { SourcedObject } from './types.ts';
+
+const YAML_FILES = '**/*.{yml,yaml}';
+/**
+ * Kubernetes reads manifests as YAML 1.1 (so `defaultMode: 0644` is octal and `yes` is true), but
+ * keeps unquoted dates and `1:20` as strings; drop the 1.1 timestamp and base-60 types to match.
+ */
+const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  customTags: (tags) =>
+    tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
+};
+
+/** Resolves `patterns` (relative to `workspace`) and parses every document of every file. */
+export async function loadManifests(patterns: string[], workspace: string): Promise<SourcedObject[]> {
+  const files = await resolveManifestFiles(patterns, workspace);
+  const objects: SourcedObject[] = [];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8');
+    objects.push(...parseManifests(text, displayPath(file, workspace)));
+  }
+  return objects;
+}
+
+/** Files named by the patterns, in pattern order, directories expanded and sorted, no repeats. */
+export async function resolveManifestFiles(patterns: string[], workspace: string): Promise<string[]> {
+  const files: string[] = [];
+  const add = (file: string) => {
+    if (!files.includes(file)) files.push(file);
+  };
+  for (const pattern of patterns) {
+    if (isDynamicPattern(pattern)) {
+      const matches = await glob([pattern], { cwd: workspace, absolute: true, onlyFiles: true, dot: false });
+      if (matches.length === 0) throw new InputError(`'${pattern}' matches no files (in ${workspace})`, { input: 'manifests' });
+      matches.sort().forEach(add);
+      continue;
+    }
+    const full = path.resolve(workspace, pattern);
+    const info = await stat(full).catch(() => undefined);
+    if (!info) throw new InputError(`'${pattern}' does not exist (looked for ${full})`, { input: 'manifests' });
+    if (info.isDirectory()) {
+      const matches = await glob([YAML_FILES], { cwd: full, absolute: true, onlyFiles: true });
+      if (matches.length === 0) throw new InputError(`directory '${pattern}' holds no .yml or .yaml files`, { input: 'manifests' });
+      matches.sort().forEach(add);
+    } else add(full);
+  }
+  return files;
+}
+
+/** Parses one file's text (multi-document YAML); `file` is used in error messages. */
+export function parseManifests(text: string, file: string): SourcedObject[] {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter, prettyErrors: true });
+  if (!Array.isArray(docs)) return []; // an empty stream
+  const lineAt = (offset: number) => lineCounter.linePos(offset).line;
+  const objects: SourcedObject[] = [];
+  for (const doc of docs) {
+    const error = doc.errors[0];
+    if (error) {
+      const line = error.linePos?.[0].line ?? lineAt(error.pos[0]);
+      const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw new InputError(`invalid YAML: ${message}`, { input: 'manifests', file, line });
+    }
+    if (doc.contents === null) continue;
+    const line = lineAt((doc.contents as Node).range?.[0] ?? 0);
+    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    if (value === null || value === undefined) continue;
+    if (isRecord(value) && value.kind === 'List' && Array.isArray(value.items)) {
+      const items = itemNodes(doc);
+      value.items.forEach((item, i) => {
+        const range = items?.[i]?.range;
+        objects.push(checkObject(item, file, range ? lineAt(range[0]) : line));
+      });
+      continue;
+    }
+    objects.push(checkObject(value, file, line));
+  }
+  return objects;
+}
+
+function itemNodes(doc: Document): Node[] | undefined {
+  if (!isMap(doc.contents)) return undefined;
+  const items = doc.contents.get('items', true);
+  return isSeq(items) ? (items.items as Node[]) : undefined;
+}
+
+function checkObject(value: unknown, file: string, line: number): SourcedObject {
+  const where = { input: 'manifests', file, line };
+  if (!isRecord(value)) throw new InputError(`expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? 'a list' : typeof value}`, where);
+  const missing: string[] = [];
+  if (typeof value.apiVersion !== 'string' || !value.apiVersion) missing.push('apiVersion');
+  if (typeof value.kind !== 'string' || !value.kind) missing.push('kind');
+  const metadata = value.metadata;
+  if (!isRecord(metadata) || typeof metadata.name !== 'string' || !metadata.name) missing.push('metadata.name');
+  if (missing.length) {
+    const what = typeof value.kind === 'string' ? `${value.kind} object` : 'object';
+    throw new InputError(`${what} has no ${missing.join(', ')}`, where);
+  }
+  return { object: value as KubeObject, file, line };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Relative to the workspace when inside it (shorter messages, matches workflow annotations). */
+function displayPath(file: string, workspace: string): string {
+  const rel = path.relative(workspace, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
+}

@@ -1,0 +1,140 @@
+/**
+ * Parsed manifests → the release's ManifestSet: images substituted, namespaces defaulted, version
+ * label and release annotations written, optional versioned config, objects in apply order.
+ */
+import { InputError, InputErrors } from '../errors.ts';
+import { parseImageRef, repository, tryParseImageRef, type ImageRef } from './images.ts';
+import { containersOf, isWorkload, podTemplateOf } from './pods.ts';
+import type { ManifestSet, SourcedObject } from './types.ts';
+import { applyVersionedConfig } from './versioned-config.ts';
+
+export interface RenderOptions {
+  images: string[];
+  namespace: string;
+  version?: string;
+  versionLabel: string;
+  changeCause?: { commit?: string; runUrl?: string };
+  versionedConfig?: boolean;
+}
+
+export const ANNOTATIONS = {
+  changeCause: 'kubernetes.io/change-cause',
+  version: 'kube-rollout.io/version',
+  commit: 'kube-rollout.io/commit',
+  runUrl: 'kube-rollout.io/run-url',
+} as const;
+
+export const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass',
+  'IngressClass', 'PriorityClass', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'RuntimeClass', 'CSIDriver', 'VolumeSnapshotClass',
+  'GatewayClass', 'ClusterIssuer', 'Node',
+]);
+
+/** Apply order groups; kinds not listed go last. */
+const APPLY_ORDER: string[][] = [
+  ['Namespace'],
+  ['CustomResourceDefinition'],
+  ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'PriorityClass', 'StorageClass',
+    'IngressClass', 'GatewayClass', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'PersistentVolume'],
+  ['ConfigMap', 'Secret', 'PersistentVolumeClaim'],
+  ['Service', 'Gateway'],
+  ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Job', 'CronJob'],
+  ['Ingress', 'HTTPRoute', 'GRPCRoute', 'VirtualService', 'DestinationRule', 'TrafficSplit'],
+];
+const ORDER_RANK = new Map(APPLY_ORDER.flatMap((kinds, rank) => kinds.map((kind) => [kind, rank] as const)));
+
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+export function applyOrderRank(kind: string): number {
+  return ORDER_RANK.get(kind) ?? APPLY_ORDER.length;
+}
+
+/** Sorts by apply-order group, keeping manifest order within a group. */
+export function sortForApply(objects: SourcedObject[]): SourcedObject[] {
+  return objects
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => applyOrderRank(a.s.object.kind) - applyOrderRank(b.s.object.kind) || a.i - b.i)
+    .map(({ s }) => s);
+}
+
+/** The version: explicit, else the first image's tag, else the short commit SHA. */
+export function resolveVersion(opts: Pick<RenderOptions, 'version' | 'images' | 'changeCause'>): string {
+  if (opts.version) return opts.version;
+  const first = opts.images[0] ? tryParseImageRef(opts.images[0]) : undefined;
+  if (first?.tag) return first.tag;
+  const commit = opts.changeCause?.commit;
+  if (commit) return commit.slice(0, 7);
+  throw new InputError("cannot tell the release's version: set 'version', give an image with a tag, or run on a commit", { input: 'version' });
+}
+
+export function renderManifests(objects: SourcedObject[], opts: RenderOptions): ManifestSet {
+  const errors: InputError[] = [];
+  let rendered = objects.map((s) => ({ ...s, object: structuredClone(s.object) }));
+  const version = resolveVersion(opts);
+  if (version.length > 63 || !LABEL_VALUE.test(version)) {
+    throw new InputError(`version '${version}' cannot be a label value (letters, digits, -, _ and ., at most 63)`, { input: 'version' });
+  }
+
+  const images = opts.images.map((text) => {
+    try {
+      return { ref: parseImageRef(text), used: false };
+    } catch (err) {
+      errors.push(new InputError((err as Error).message, { input: 'images' }));
+      return undefined;
+    }
+  });
+  const wanted = new Map<string, { ref: ImageRef; used: boolean }>();
+  for (const image of images) {
+    if (!image) continue;
+    const repo = repository(image.ref);
+    if (wanted.has(repo)) errors.push(new InputError(`two entries name repository ${repo}`, { input: 'images' }));
+    wanted.set(repo, image);
+  }
+
+  for (const { object, file, line } of rendered) {
+    if (!CLUSTER_SCOPED_KINDS.has(object.kind) && !object.metadata.namespace) object.metadata.namespace = opts.namespace;
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    for (const container of containersOf(template.spec)) {
+      const current = typeof container.image === 'string' ? tryParseImageRef(container.image) : undefined;
+      const image = current && wanted.get(repository(current));
+      if (!image) continue;
+      container.image = image.ref.original;
+      image.used = true;
+    }
+    const selector = object.spec?.selector?.matchLabels;
+    if (isWorkload(object) && selector && opts.versionLabel in selector) {
+      errors.push(new InputError(`${object.kind} ${object.metadata.name} selects on the version label '${opts.versionLabel}'; remove it from spec.selector (the action sets it on each release's pods)`, { input: 'manifests', file, line }));
+    }
+    template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, [opts.versionLabel]: version } };
+    if (isWorkload(object)) object.metadata.annotations = { ...object.metadata.annotations, ...releaseAnnotations(version, opts.changeCause) };
+  }
+
+  const containerImages = rendered.flatMap(({ object }) => {
+    const spec = podTemplateOf(object)?.spec;
+    return spec ? containersOf(spec).map((c) => c.image).filter((i): i is string => typeof i === 'string') : [];
+  });
+  for (const image of wanted.values()) {
+    if (image.used) continue;
+    const seen = [...new Set(containerImages)].join(', ') || 'none';
+    errors.push(new InputError(`image '${image.ref.original}' matches no container in the manifests (their images: ${seen})`, { input: 'images' }));
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length) throw new InputErrors(errors);
+
+  if (opts.versionedConfig) rendered = applyVersionedConfig(rendered).objects;
+  const ordered = sortForApply(rendered);
+  return { objects: ordered, workloads: rendered.filter((s) => isWorkload(s.object)), version };
+}
+
+/** `kubernetes.io/change-cause` (shown by `kubectl rollout history`) and the kube-rollout.io/ annotations. */
+export function releaseAnnotations(version: string, cause: RenderOptions['changeCause'] = {}): Record<string, string> {
+  const details = [cause.commit ? `commit ${cause.commit.slice(0, 7)}` : '', cause.runUrl ? `run ${cause.runUrl}` : ''].filter(Boolean);
+  return {
+    [ANNOTATIONS.changeCause]: `kube-rollout: version ${version}${details.length ? ` (${details.join(', ')})` : ''}`,
+    [ANNOTATIONS.version]: version,
+    ...(cause.commit ? { [ANNOTATIONS.commit]: cause.commit } : {}),
+    ...(cause.runUrl ? { [ANNOTATIONS.runUrl]: cause.runUrl } : {}),
+  };
+}

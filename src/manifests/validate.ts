@@ -1,0 +1,154 @@
+/**
+ * Cross-object checks on a rendered ManifestSet: selectors that select nothing, and routes to
+ * Services that are not in the manifests.
+ */
+import { InputError } from '../errors.ts';
+import type { KubeObject } from '../kube/types.ts';
+import { podTemplateOf } from './pods.ts';
+import type { ManifestSet, SourcedObject } from './types.ts';
+
+/** Kinds whose apps/v1 API requires spec.selector to match the pod template. */
+const SELECTOR_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
+
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
+export interface ReferenceProblems {
+  /** The release cannot work as written. */
+  errors: InputError[];
+  /** Probably a mistake, but the missing object may already be in the cluster. */
+  warnings: InputError[];
+}
+
+/** The errors of checkReferences. */
+export function validateReferences(set: ManifestSet): InputError[] {
+  return checkReferences(set).errors;
+}
+
+export function checkReferences(set: ManifestSet): ReferenceProblems {
+  const errors: InputError[] = [];
+  const warnings: InputError[] = [];
+  const at = (s: SourcedObject) => ({ input: 'manifests', file: s.file, line: s.line });
+  const name = (o: KubeObject) => `${o.kind} ${o.metadata.name}`;
+
+  for (const s of set.objects) {
+    const { object } = s;
+    if (!SELECTOR_KINDS.includes(object.kind)) continue;
+    const selector = object.spec?.selector as LabelSelector | undefined;
+    if (!selector || (isEmpty(selector.matchLabels) && !selector.matchExpressions?.length)) {
+      errors.push(new InputError(`${name(object)} has no spec.selector (it must select the labels of spec.template.metadata.labels)`, at(s)));
+      continue;
+    }
+    const labels = podTemplateOf(object)?.metadata?.labels ?? {};
+    if (!selectorMatches(selector, labels)) {
+      errors.push(new InputError(`${name(object)}: spec.selector ${formatSelector(selector)} does not match its pod template labels ${formatLabels(labels)}`, at(s)));
+    }
+  }
+
+  const pods = set.objects.flatMap(({ object }) => {
+    const labels = podTemplateOf(object)?.metadata?.labels;
+    return labels ? [{ namespace: object.metadata.namespace, labels }] : [];
+  });
+  const services = new Set<string>();
+  for (const s of set.objects) {
+    const { object } = s;
+    if (object.kind !== 'Service' || object.apiVersion !== 'v1') continue;
+    services.add(`${object.metadata.namespace ?? ''}/${object.metadata.name}`);
+    const selector = object.spec?.selector as Record<string, string> | undefined;
+    if (object.spec?.type === 'ExternalName' || isEmpty(selector)) continue;
+    const selects = pods.some((p) => p.namespace === object.metadata.namespace && selectorMatches({ matchLabels: selector }, p.labels));
+    if (!selects) {
+      errors.push(new InputError(`${name(object)}: selector ${formatLabels(selector!)} selects no pod template in the manifests`, at(s)));
+    }
+  }
+
+  for (const s of set.objects) {
+    const { object } = s;
+    const namespace = object.metadata.namespace ?? '';
+    for (const ref of backendServices(object)) {
+      const ns = ref.namespace ?? namespace;
+      if (!services.has(`${ns}/${ref.name}`)) {
+        warnings.push(new InputError(`${name(object)} sends traffic to Service ${ref.name}${ns !== namespace ? ` in ${ns}` : ''}, which is not in the manifests`, at(s)));
+      }
+    }
+  }
+  return { errors, warnings };
+}
+
+/** Services an Ingress (networking.k8s.io/v1) or HTTPRoute / GRPCRoute sends traffic to. */
+export function backendServices(object: KubeObject): Array<{ name: string; namespace?: string }> {
+  const out: Array<{ name: string; namespace?: string }> = [];
+  const spec = object.spec ?? {};
+  if (object.kind === 'Ingress') {
+    const add = (backend: any) => {
+      if (typeof backend?.service?.name === 'string') out.push({ name: backend.service.name });
+    };
+    add(spec.defaultBackend);
+    for (const rule of arr(spec.rules)) for (const p of arr(rule?.http?.paths)) add(p?.backend);
+  } else if (object.kind === 'HTTPRoute' || object.kind === 'GRPCRoute') {
+    for (const rule of arr(spec.rules)) {
+      for (const ref of arr(rule?.backendRefs)) {
+        const isService = (ref?.kind ?? 'Service') === 'Service' && (ref?.group ?? '') === '';
+        if (isService && typeof ref?.name === 'string') out.push({ name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) });
+      }
+    }
+  }
+  return unique(out);
+}
+
+/** Kubernetes label-selector semantics (matchLabels AND every matchExpression). */
+export function selectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== String(value)) return false;
+  for (const expr of selector.matchExpressions ?? []) {
+    const has = Object.hasOwn(labels, expr.key);
+    const values = (expr.values ?? []).map(String);
+    switch (expr.operator) {
+      case 'In':
+        if (!has || !values.includes(labels[expr.key])) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(labels[expr.key])) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+function formatLabels(labels: Record<string, string>): string {
+  const entries = Object.entries(labels);
+  return entries.length ? `{${entries.map(([k, v]) => `${k}: ${v}`).join(', ')}}` : '{}';
+}
+
+function formatSelector(selector: LabelSelector): string {
+  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}: ${v}`);
+  for (const e of selector.matchExpressions ?? []) parts.push(`${e.key} ${e.operator}${e.values ? ` (${e.values.join(', ')})` : ''}`);
+  return `{${parts.join(', ')}}`;
+}
+
+function isEmpty(value: Record<string, unknown> | undefined): boolean {
+  return !value || Object.keys(value).length === 0;
+}
+
+function arr(value: unknown): any[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function unique<T>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = JSON.stringify(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

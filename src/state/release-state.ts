@@ -1,0 +1,102 @@
+// The release state lives in ConfigMap `kube-rollout-<name>` (key `state.json`), written after
+// every step so any later run can resume, promote or roll back the release.
+import type { Cluster, KubeObject } from '../kube/types.ts';
+import type { ReleaseState } from '../engine/record.ts';
+
+export const STATE_KEY = 'state.json';
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const RELEASE_LABEL = 'kube-rollout.io/release';
+/** A ConfigMap holds at most 1 MiB; leave room for metadata and managedFields. */
+export const STATE_BUDGET_BYTES = 900 * 1024;
+
+export function stateConfigMapName(name: string): string {
+  return `kube-rollout-${name}`;
+}
+
+export async function loadReleaseState(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+): Promise<{ state: ReleaseState; resourceVersion: string } | undefined> {
+  const cmName = stateConfigMapName(name);
+  const cm = await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: cmName, namespace });
+  const text = cm?.data?.[STATE_KEY];
+  if (!cm || text === undefined) return undefined;
+  let state: ReleaseState;
+  try {
+    state = JSON.parse(text) as ReleaseState;
+  } catch (err) {
+    throw new Error(`ConfigMap ${cmName} in ${namespace}: ${STATE_KEY} is not valid JSON (${(err as Error).message}); delete it to start afresh`);
+  }
+  if (state?.schema !== 1) {
+    throw new Error(`ConfigMap ${cmName} in ${namespace}: unknown state schema ${JSON.stringify(state?.schema)} (this version reads schema 1)`);
+  }
+  return { state, resourceVersion: cm.metadata.resourceVersion ?? '' };
+}
+
+export async function saveReleaseState(cluster: Cluster, state: ReleaseState, namespace: string): Promise<void> {
+  const cm: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: stateConfigMapName(state.name),
+      namespace,
+      labels: { [MANAGED_BY_LABEL]: 'kube-rollout', [RELEASE_LABEL]: state.name },
+    },
+    data: { [STATE_KEY]: serializeState(state) },
+  };
+  // Server-side apply: creates or overwrites, idempotent; the Lease keeps writers apart.
+  await cluster.apply(cm);
+}
+
+/**
+ * JSON of the state, trimmed to fit the ConfigMap: first log tails, then the oldest measurements
+ * and evidence, then the oldest notes (each time saying so in the record's notes).
+ */
+export function serializeState(state: ReleaseState, budget = STATE_BUDGET_BYTES): string {
+  let text = JSON.stringify(state);
+  if (Buffer.byteLength(text) <= budget) return text;
+  const copy: ReleaseState = structuredClone(state);
+  const record = copy.record;
+  const trims: [string, () => boolean][] = [
+    ['log tails shortened to 20 lines', () => shortenLogs(record.evidence, 20)],
+    ['log tails shortened to 5 lines', () => shortenLogs(record.evidence, 5)],
+    ['older measurements dropped', () => dropOldestHalf(record.measurements)],
+    ['older measurements dropped', () => dropOldestHalf(record.measurements)],
+    ['older measurements dropped', () => dropOldestHalf(record.measurements)],
+    ['older pod evidence dropped', () => dropOldestHalf(record.evidence)],
+    ['older weight points dropped', () => dropOldestHalf(record.weights)],
+    ['older notes dropped', () => dropOldestHalf(record.notes)],
+  ];
+  const done = new Set<string>();
+  for (const [what, trim] of trims) {
+    if (!trim()) continue;
+    done.add(what);
+    text = JSON.stringify({ ...copy, record: { ...record, notes: [...record.notes, ...noteFor(done)] } });
+    if (Buffer.byteLength(text) <= budget) return text;
+  }
+  throw new Error(
+    `release state of "${state.name}" is ${Buffer.byteLength(text)} bytes even after trimming, more than a ConfigMap holds (${budget}); the rendered manifests are too large`,
+  );
+}
+
+function noteFor(done: Set<string>): string[] {
+  return done.size ? [`release state trimmed to fit its ConfigMap: ${[...done].join(', ')}`] : [];
+}
+
+function shortenLogs(evidence: { logTail?: string[] }[], lines: number): boolean {
+  let changed = false;
+  for (const e of evidence) {
+    if (e.logTail && e.logTail.length > lines) {
+      e.logTail = e.logTail.slice(-lines);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+function dropOldestHalf(list: unknown[]): boolean {
+  if (list.length === 0) return false;
+  list.splice(0, Math.ceil(list.length / 2));
+  return true;
+}

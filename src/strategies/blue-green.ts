@@ -1,0 +1,21 @@
+import type { Config } from '../config/types.ts';
+import type { ManifestSet } from '../manifests/types.ts';
+import type { Plan, PlanStep, Strategy } from './types.ts';
+
+/**
+ * Blue-green: the new version runs as `<workload>-green` at full size, is verified, then all
+ * traffic switches at once; post-promotion checks can switch back instantly.
+ */
+export const blueGreen: Strategy = {
+  name: 'blue-green',
+  plan(config: Config, manifests: ManifestSet): Plan {
+    const metrics = config.analysis?.metrics ?? [];
+    const steps: PlanStep[] = [{ kind: 'deploy-new' }];
+    if (metrics.some((m) => m.phase === 'pre-promotion')) steps.push({ kind: 'analysis', phase: 'pre-promotion' });
+    if (!config.autoPromote) steps.push({ kind: 'pause' });
+    steps.push({ kind: 'switch' });
+    if (metrics.some((m) => m.phase === 'post-promotion')) steps.push({ kind: 'analysis', phase: 'post-promotion' });
+    steps.push({ kind: 'promote' });
+    return { strategy: 'blue-green', steps, workloads: manifests.workloads.map((w) => w.object) };
+  },
+};

@@ -1,0 +1,17 @@
+import type { Config } from '../config/types.ts';
+import type { ManifestSet } from '../manifests/types.ts';
+import type { Plan, Strategy } from './types.ts';
+
+/** Recreate: every old pod stops before the first new one starts (Deployments); others roll natively. */
+export const recreate: Strategy = {
+  name: 'recreate',
+  plan(_config: Config, manifests: ManifestSet): Plan {
+    const workloads = manifests.workloads.map(({ object }) => {
+      if (object.kind !== 'Deployment') return object;
+      const copy = structuredClone(object);
+      copy.spec.strategy = { type: 'Recreate' };
+      return copy;
+    });
+    return { strategy: 'recreate', steps: [{ kind: 'apply' }, { kind: 'wait' }], workloads };
+  },
+};

@@ -1,0 +1,29 @@
+import type { Config, IntOrPercent } from '../config/types.ts';
+import type { KubeObject } from '../kube/types.ts';
+import type { ManifestSet } from '../manifests/types.ts';
+import type { Plan, Strategy } from './types.ts';
+
+/** Native rolling update: apply in place, wait like `kubectl rollout status`. */
+export const rolling: Strategy = {
+  name: 'rolling',
+  plan(config: Config, manifests: ManifestSet): Plan {
+    const workloads = manifests.workloads.map((w) => withRollingBounds(w.object, config.maxSurge, config.maxUnavailable));
+    return { strategy: 'rolling', steps: [{ kind: 'apply' }, { kind: 'wait' }], workloads };
+  },
+};
+
+/** The workload with `max-surge` / `max-unavailable` written into its update strategy. */
+export function withRollingBounds(obj: KubeObject, maxSurge?: IntOrPercent, maxUnavailable?: IntOrPercent): KubeObject {
+  if (maxSurge === undefined && maxUnavailable === undefined) return obj;
+  const copy = structuredClone(obj);
+  const bounds = {
+    ...(maxSurge !== undefined ? { maxSurge } : {}),
+    ...(maxUnavailable !== undefined ? { maxUnavailable } : {}),
+  };
+  if (copy.kind === 'Deployment') {
+    copy.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { ...(copy.spec.strategy?.rollingUpdate ?? {}), ...bounds } };
+  } else if (copy.kind === 'DaemonSet') {
+    copy.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { ...(copy.spec.updateStrategy?.rollingUpdate ?? {}), ...bounds } };
+  }
+  return copy;
+}

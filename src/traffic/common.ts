@@ -1,0 +1,163 @@
+// Pieces every router shares: annotation keys, options, the router error, header-route
+// bookkeeping and small helpers for reading live objects. Pure except `getLive`.
+import type { HeaderRoute, TrafficName } from '../config/types.ts';
+import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
+
+/**
+ * Annotations the routers write. The `original-*` ones hold the user's own shape of an object so
+ * that `reset()` can restore it from the cluster alone, in a later job.
+ */
+export const ANNOTATIONS = {
+  originalSelector: 'kube-rollout.io/original-selector',
+  originalRules: 'kube-rollout.io/original-rules',
+  originalHttp: 'kube-rollout.io/original-http',
+  originalSubsets: 'kube-rollout.io/original-subsets',
+  originalBackends: 'kube-rollout.io/original-backends',
+  canaryWeight: 'kube-rollout.io/canary-weight',
+  headerRoutes: 'kube-rollout.io/header-routes',
+  stableReplicas: 'kube-rollout.io/stable-replicas',
+  /** On objects a router created itself (value: the router name); reset deletes only those. */
+  createdBy: 'kube-rollout.io/created-by',
+  canaryOf: 'kube-rollout.io/canary-of',
+} as const;
+
+export const ROLE_LABEL = 'kube-rollout.io/role';
+
+export interface TrafficRouterOptions {
+  /** `replicas`: keep the stable Deployment at full size instead of shrinking it as the canary grows. */
+  keepStableFullSize?: boolean;
+  /** Limit for scaled pods to become ready (`replicas`). Default 10 minutes. */
+  readyTimeoutMs?: number;
+  /**
+   * Limit, on reset, for pods of another version to leave the user's Service selector before the
+   * selector is restored (they usually are terminating already). Default 2 minutes.
+   */
+  drainTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_READY_TIMEOUT_MS = 10 * 60_000;
+export const DEFAULT_DRAIN_TIMEOUT_MS = 2 * 60_000;
+
+/** A router cannot do what was asked (bad weight, missing object, unsupported feature). */
+export class TrafficRouterError extends Error {
+  readonly router: TrafficName;
+  constructor(router: TrafficName, message: string) {
+    super(`traffic router "${router}": ${message}`);
+    this.name = 'TrafficRouterError';
+    this.router = router;
+  }
+}
+
+export function checkWeight(router: TrafficName, weight: number): void {
+  if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
+    throw new TrafficRouterError(router, `weight must be an integer from 0 to 100, got ${weight}`);
+  }
+}
+
+export function annotation(obj: KubeObject | undefined, key: string): string | undefined {
+  return obj?.metadata.annotations?.[key];
+}
+
+export function jsonAnnotation<T>(obj: KubeObject | undefined, key: string): T | undefined {
+  const text = annotation(obj, key);
+  return text === undefined ? undefined : (JSON.parse(text) as T);
+}
+
+/** Current canary weight recorded on a router-managed object (0 when none). */
+export function recordedWeight(obj: KubeObject | undefined): number {
+  const text = annotation(obj, ANNOTATIONS.canaryWeight);
+  return text === undefined ? 0 : Number(text);
+}
+
+export function recordedHeaderRoutes(obj: KubeObject | undefined): HeaderRoute[] {
+  return jsonAnnotation<HeaderRoute[]>(obj, ANNOTATIONS.headerRoutes) ?? [];
+}
+
+/**
+ * The header routes after a `setHeaderRoute` call: a route replaces the one with the same name
+ * (or is appended); null removes the named route, or all of them when no name is given.
+ */
+export function withHeaderRoute(routes: HeaderRoute[], route: HeaderRoute | null, name?: string): HeaderRoute[] {
+  if (route) {
+    const at = routes.findIndex((r) => r.name === route.name);
+    return at < 0 ? [...routes, route] : routes.map((r, i) => (i === at ? route : r));
+  }
+  return name === undefined ? [] : routes.filter((r) => r.name !== name);
+}
+
+/** A regular expression (RE2/PCRE compatible) that matches values starting with `prefix`. */
+export function prefixPattern(prefix: string): string {
+  return `^${prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*`;
+}
+
+/** A header route as an exact value or a regular expression, for data planes without prefix matches. */
+export function exactOrPattern(route: HeaderRoute): { exact: string } | { pattern: string } {
+  const m = route.match;
+  if ('exact' in m) return { exact: m.exact };
+  if ('prefix' in m) return { pattern: prefixPattern(m.prefix) };
+  return { pattern: m.regex };
+}
+
+export function refIn(obj: KubeObject, namespace: string): ObjectRef {
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    name: obj.metadata.name ?? '',
+    namespace: obj.metadata.namespace ?? namespace,
+  };
+}
+
+/** The object as the cluster has it now; a clear error when it does not exist. */
+export async function getLive(cluster: Cluster, router: TrafficName, obj: KubeObject, namespace: string): Promise<KubeObject> {
+  const ref = refIn(obj, namespace);
+  const live = await cluster.get(ref);
+  if (!live) throw new TrafficRouterError(router, `${ref.kind} "${ref.name}" not found in namespace ${ref.namespace}`);
+  return live;
+}
+
+export function required<T>(router: TrafficName, value: T | undefined, what: string): T {
+  if (value === undefined) throw new TrafficRouterError(router, `needs ${what}`);
+  return value;
+}
+
+/** Metadata for an object a router owns outright (applied whole, deleted on reset). */
+export function ownedMetadata(
+  router: TrafficName,
+  name: string,
+  namespace: string,
+  labels: Record<string, string> | undefined,
+  annotations: Record<string, string>,
+): KubeObject['metadata'] {
+  return {
+    name,
+    namespace,
+    labels: { ...(labels ?? {}), [ROLE_LABEL]: 'canary' },
+    annotations: { ...annotations, [ANNOTATIONS.createdBy]: router },
+  };
+}
+
+/** Annotations of a user object without ours and without client bookkeeping, for clones. */
+export function userAnnotations(obj: KubeObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj.metadata.annotations ?? {})) {
+    if (k.startsWith('kube-rollout.io/') || k === 'kubectl.kubernetes.io/last-applied-configuration') continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** The user's value remembered under `key` on a live object, or the current one before the first change. */
+export function originalValue<T>(live: KubeObject, key: string, current: T): T {
+  return jsonAnnotation<T>(live, key) ?? current;
+}
+
+/** Annotations that record the router state on a user object, so any later run can re-render it. */
+export function stateAnnotations(weight: number, headerRoutes: HeaderRoute[]): Record<string, string> {
+  return { [ANNOTATIONS.canaryWeight]: String(weight), [ANNOTATIONS.headerRoutes]: JSON.stringify(headerRoutes) };
+}
+
+/** Merge-patch annotations that forget the router state and the remembered original under `key`. */
+export function clearedAnnotations(key: string): Record<string, null> {
+  return { [key]: null, [ANNOTATIONS.canaryWeight]: null, [ANNOTATIONS.headerRoutes]: null };
+}

@@ -1,0 +1,156 @@
+// `gateway-api`: HTTPRoute backendRef weights between the stable Service and `<service>-canary`,
+// and header routes as extra rules in front. The user's rules are remembered in an annotation on
+// the HTTPRoute and given back on reset.
+import type { HeaderRoute } from '../config/types.ts';
+import type { Cluster, KubeObject } from '../kube/types.ts';
+import {
+  ANNOTATIONS,
+  checkWeight,
+  clearedAnnotations,
+  exactOrPattern,
+  getLive,
+  jsonAnnotation,
+  originalValue,
+  recordedHeaderRoutes,
+  recordedWeight,
+  refIn,
+  required,
+  stateAnnotations,
+  withHeaderRoute,
+  type TrafficRouterOptions,
+} from './common.ts';
+import {
+  canaryServiceName,
+  deleteCanaryService,
+  ensureCanaryService,
+  liveStableVersion,
+  pinStableService,
+  restoreStableService,
+  stableService,
+} from './services.ts';
+import type { TrafficRouter, TrafficTarget } from './types.ts';
+
+export interface RouteLayout {
+  service: string;
+  /** Namespace of the HTTPRoute (backendRefs without a namespace mean this one). */
+  routeNamespace: string;
+  serviceNamespace: string;
+}
+
+export function isServiceRef(ref: any, layout: RouteLayout): boolean {
+  return (
+    ref?.name === layout.service &&
+    (ref.kind ?? 'Service') === 'Service' &&
+    (ref.group ?? '') === '' &&
+    (ref.namespace ?? layout.routeNamespace) === layout.serviceNamespace
+  );
+}
+
+export function headerMatch(route: HeaderRoute): { type: 'Exact' | 'RegularExpression'; name: string; value: string } {
+  const m = exactOrPattern(route);
+  return 'exact' in m
+    ? { type: 'Exact', name: route.header, value: m.exact }
+    : { type: 'RegularExpression', name: route.header, value: m.pattern };
+}
+
+/**
+ * Splits each reference to the service into stable and canary parts. Weights are relative, so the
+ * other backends of the rule are scaled by 100 to keep their share exact.
+ */
+export function weightedBackendRefs(refs: any[], layout: RouteLayout, weight: number): any[] {
+  return refs.flatMap((ref) => {
+    const base = ref.weight ?? 1;
+    if (!isServiceRef(ref, layout)) return [{ ...ref, weight: base * 100 }];
+    return [
+      { ...ref, weight: base * (100 - weight) },
+      { ...ref, name: canaryServiceName(layout.service), weight: base * weight },
+    ];
+  });
+}
+
+const DEFAULT_MATCH = { path: { type: 'PathPrefix', value: '/' } };
+
+/** A copy of `rule` that matches only requests carrying the header and sends them to the canary. */
+function headerRule(rule: any, route: HeaderRoute, layout: RouteLayout): any {
+  const { name: _name, ...rest } = rule;
+  const matches = (rule.matches?.length ? rule.matches : [DEFAULT_MATCH]).map((m: any) => ({
+    ...m,
+    headers: [...(m.headers ?? []), headerMatch(route)],
+  }));
+  const backendRefs = rule.backendRefs
+    .filter((ref: any) => isServiceRef(ref, layout))
+    .map(({ weight: _w, ...ref }: any) => ({ ...ref, name: canaryServiceName(layout.service) }));
+  return { ...rest, matches, backendRefs };
+}
+
+/** The HTTPRoute rules for a weight and header routes, from the user's own rules. */
+export function routeRules(original: any[], layout: RouteLayout, weight: number, headerRoutes: HeaderRoute[]): any[] {
+  checkWeight('gateway-api', weight);
+  const serving = original.filter((rule) => (rule.backendRefs ?? []).some((ref: any) => isServiceRef(ref, layout)));
+  const headerRules = headerRoutes.flatMap((route) => serving.map((rule) => headerRule(rule, route, layout)));
+  const weighted = original.map((rule) =>
+    serving.includes(rule) ? { ...rule, backendRefs: weightedBackendRefs(rule.backendRefs, layout, weight) } : rule,
+  );
+  return [...headerRules, ...weighted];
+}
+
+/** Merge patch that sets the rules and records the user's rules (first time) and the router state. */
+export function routePatch(live: KubeObject, layout: RouteLayout, weight: number, headerRoutes: HeaderRoute[]): any {
+  const original = originalValue<any[]>(live, ANNOTATIONS.originalRules, live.spec?.rules ?? []);
+  return {
+    metadata: { annotations: { [ANNOTATIONS.originalRules]: JSON.stringify(original), ...stateAnnotations(weight, headerRoutes) } },
+    spec: { rules: routeRules(original, layout, weight, headerRoutes) },
+  };
+}
+
+/** Merge patch back to the user's rules; undefined when the route was never changed. */
+export function routeRestorePatch(live: KubeObject): any | undefined {
+  const original = jsonAnnotation<any[]>(live, ANNOTATIONS.originalRules);
+  if (!original) return undefined;
+  return { metadata: { annotations: clearedAnnotations(ANNOTATIONS.originalRules) }, spec: { rules: original } };
+}
+
+export function createGatewayApiRouter(cluster: Cluster, target: TrafficTarget, opts: TrafficRouterOptions = {}): TrafficRouter {
+  const route = (): KubeObject => required('gateway-api', target.route, 'an HTTPRoute (input `route` or one in the manifests)');
+  const layout = (): RouteLayout => {
+    const service = stableService('gateway-api', target);
+    return {
+      service: service.metadata.name ?? '',
+      routeNamespace: route().metadata.namespace ?? target.namespace,
+      serviceNamespace: service.metadata.namespace ?? target.namespace,
+    };
+  };
+  const live = () => getLive(cluster, 'gateway-api', route(), target.namespace);
+
+  async function sync(current: KubeObject, weight: number, headerRoutes: HeaderRoute[]): Promise<void> {
+    const patch = routePatch(current, layout(), weight, headerRoutes);
+    await ensureCanaryService('gateway-api', cluster, target);
+    await pinStableService('gateway-api', cluster, target, await liveStableVersion(cluster, target));
+    await cluster.patch(refIn(current, target.namespace), patch, 'merge');
+  }
+
+  return {
+    name: 'gateway-api',
+    async prepare() {
+      const current = await live();
+      await sync(current, recordedWeight(current), recordedHeaderRoutes(current));
+    },
+    async setWeight(percent) {
+      checkWeight('gateway-api', percent);
+      const current = await live();
+      await sync(current, percent, recordedHeaderRoutes(current));
+    },
+    async setHeaderRoute(headerRoute, name) {
+      const current = await live();
+      await sync(current, recordedWeight(current), withHeaderRoute(recordedHeaderRoutes(current), headerRoute, name));
+    },
+    async reset() {
+      // The user's rules send everything to the stable Service, which is still pinned here.
+      const current = await cluster.get(refIn(route(), target.namespace));
+      const patch = current && routeRestorePatch(current);
+      if (current && patch) await cluster.patch(refIn(current, target.namespace), patch, 'merge');
+      await deleteCanaryService('gateway-api', cluster, target);
+      await restoreStableService('gateway-api', cluster, target, opts);
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// `replicas`: traffic follows the pod ratio. The user's Service selects stable and canary pods
+// alike (the canary keeps the app labels), so the canary share is its share of ready pods.
+import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
+import {
+  ANNOTATIONS,
+  DEFAULT_READY_TIMEOUT_MS,
+  TrafficRouterError,
+  annotation,
+  checkWeight,
+  refIn,
+  type TrafficRouterOptions,
+} from './common.ts';
+import type { TrafficRouter, TrafficTarget } from './types.ts';
+
+/** Canary pods for `weight`% of `total`: at least one as soon as the weight is above 0. */
+export function canaryReplicas(total: number, weight: number): number {
+  if (weight <= 0) return 0;
+  return Math.min(total, Math.max(1, Math.round((total * weight) / 100)));
+}
+
+/** Stable pods that keep the total at `total` (or all of them with keepStableFullSize). */
+export function stableReplicas(total: number, weight: number, keepStableFullSize = false): number {
+  return keepStableFullSize ? total : Math.max(0, total - canaryReplicas(total, weight));
+}
+
+/** The Deployment has seen its latest spec and runs `replicas` ready pods of its current template. */
+export function isDeploymentReady(deployment: KubeObject, replicas: number): boolean {
+  const status = deployment.status ?? {};
+  return (
+    (status.observedGeneration ?? 0) >= (deployment.metadata.generation ?? 0) &&
+    (status.updatedReplicas ?? 0) >= replicas &&
+    (status.readyReplicas ?? 0) >= replicas
+  );
+}
+
+/**
+ * One scaling move from the current sizes to the wanted ones. The side that grows goes first and
+ * must be ready before the other side shrinks, so serving capacity never drops below the total.
+ */
+export function scalingOrder(
+  current: { stable: number; canary: number },
+  wanted: { stable: number; canary: number },
+): ('canary' | 'stable')[] {
+  return wanted.canary >= current.canary ? ['canary', 'stable'] : ['stable', 'canary'];
+}
+
+export function createReplicasRouter(cluster: Cluster, target: TrafficTarget, opts: TrafficRouterOptions = {}): TrafficRouter {
+  const stableRef = refIn(target.stableWorkload, target.namespace);
+  const canaryRef = refIn(target.newWorkload, target.namespace);
+
+  async function live(ref: ObjectRef): Promise<KubeObject | undefined> {
+    return cluster.get(ref);
+  }
+
+  /** R: the stable size the user asked for, remembered on the stable Deployment before we shrink it. */
+  async function totalReplicas(stable: KubeObject | undefined): Promise<number> {
+    const recorded = annotation(stable, ANNOTATIONS.stableReplicas);
+    if (recorded !== undefined) return Number(recorded);
+    return stable?.spec?.replicas ?? target.stableWorkload.spec?.replicas ?? 1;
+  }
+
+  async function scale(ref: ObjectRef, replicas: number, current: number | undefined): Promise<void> {
+    if (current !== replicas) await cluster.patch(ref, { spec: { replicas } }, 'merge');
+    if (replicas > 0) await waitReady(ref, replicas);
+  }
+
+  async function waitReady(ref: ObjectRef, replicas: number): Promise<void> {
+    await cluster.watchUntil(
+      ref.apiVersion,
+      ref.kind,
+      ref.namespace,
+      { fieldSelector: `metadata.name=${ref.name}` },
+      (event) => (event.object.metadata.name === ref.name && isDeploymentReady(event.object, replicas) ? true : undefined),
+      {
+        timeoutMs: opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+        signal: opts.signal,
+        description: `deployment "${ref.name}" to have ${replicas} ready replicas`,
+      },
+    );
+  }
+
+  async function moveTo(total: number, weight: number): Promise<void> {
+    const [stable, canary] = await Promise.all([live(stableRef), live(canaryRef)]);
+    if (!stable) throw new TrafficRouterError('replicas', `Deployment "${stableRef.name}" not found in ${stableRef.namespace}`);
+    if (!canary && weight > 0) throw new TrafficRouterError('replicas', `canary Deployment "${canaryRef.name}" not found in ${canaryRef.namespace}`);
+    const current = { stable: stable.spec?.replicas ?? 1, canary: canary?.spec?.replicas ?? 0 };
+    const wanted = { stable: stableReplicas(total, weight, opts.keepStableFullSize), canary: canaryReplicas(total, weight) };
+    for (const side of scalingOrder(current, wanted)) {
+      if (side === 'canary' && !canary) continue;
+      await scale(side === 'canary' ? canaryRef : stableRef, wanted[side], current[side]);
+    }
+  }
+
+  return {
+    name: 'replicas',
+    async prepare() {
+      const stable = await live(stableRef);
+      if (!stable) throw new TrafficRouterError('replicas', `Deployment "${stableRef.name}" not found in ${stableRef.namespace}`);
+      if (annotation(stable, ANNOTATIONS.stableReplicas) !== undefined) return;
+      const total = await totalReplicas(stable);
+      await cluster.patch(stableRef, { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: String(total) } } }, 'merge');
+    },
+    async setWeight(percent) {
+      checkWeight('replicas', percent);
+      await moveTo(await totalReplicas(await live(stableRef)), percent);
+    },
+    async setHeaderRoute(route) {
+      if (route) throw new TrafficRouterError('replicas', 'header routes need a traffic router that understands HTTP (nginx, gateway-api or istio)');
+    },
+    async reset() {
+      const stable = await live(stableRef);
+      if (!stable) return;
+      await moveTo(await totalReplicas(stable), 0);
+      if (annotation(stable, ANNOTATIONS.stableReplicas) !== undefined) {
+        await cluster.patch(stableRef, { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: null } } }, 'merge');
+      }
+    },
+  };
+}

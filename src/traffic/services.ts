@@ -1,0 +1,204 @@
+// The Service bookkeeping shared by nginx, gateway-api, istio, smi and service routers: the
+// canary Service `<service>-canary` that selects only the new version, and the version pin on the
+// user's Service (remembered in an annotation and restored on reset).
+import type { TrafficName } from '../config/types.ts';
+import type { Cluster, KubeObject } from '../kube/types.ts';
+import {
+  ANNOTATIONS,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  TrafficRouterError,
+  getLive,
+  jsonAnnotation,
+  ownedMetadata,
+  required,
+  type TrafficRouterOptions,
+} from './common.ts';
+import type { TrafficTarget } from './types.ts';
+
+type Selector = Record<string, string>;
+
+export function canaryServiceName(service: string): string {
+  return `${service}-canary`;
+}
+
+/** The user's selector: the remembered one while pinned, else the live one. */
+export function originalSelector(service: KubeObject): Selector {
+  return jsonAnnotation<Selector>(service, ANNOTATIONS.originalSelector) ?? { ...(service.spec?.selector ?? {}) };
+}
+
+export function pinnedSelector(original: Selector, versionLabel: string, version: string): Selector {
+  return { ...original, [versionLabel]: version };
+}
+
+/** A ClusterIP copy of the stable Service that selects only pods of `newVersion`. */
+export function canaryService(router: TrafficName, stable: KubeObject, versionLabel: string, newVersion: string, namespace: string): KubeObject {
+  const name = stable.metadata.name ?? '';
+  const ports = (stable.spec?.ports ?? []).map((p: any) => {
+    const { nodePort: _nodePort, ...rest } = p;
+    return rest;
+  });
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: ownedMetadata(router, canaryServiceName(name), stable.metadata.namespace ?? namespace, stable.metadata.labels, {
+      [ANNOTATIONS.canaryOf]: name,
+    }),
+    spec: {
+      type: 'ClusterIP',
+      selector: pinnedSelector(originalSelector(stable), versionLabel, newVersion),
+      ports,
+    },
+  };
+}
+
+/**
+ * Merge patch that pins the Service to one version. The first pin records the user's selector;
+ * later pins keep that record, so a resumed run never mistakes a pinned selector for the original.
+ */
+export function selectorPinPatch(live: KubeObject, versionLabel: string, version: string): unknown {
+  const original = originalSelector(live);
+  return {
+    metadata: { annotations: { [ANNOTATIONS.originalSelector]: JSON.stringify(original) } },
+    spec: { selector: pinnedSelector(original, versionLabel, version) },
+  };
+}
+
+/** Merge patch back to the remembered selector (keys we added become null); undefined when not pinned. */
+export function selectorRestorePatch(live: KubeObject): unknown | undefined {
+  const original = jsonAnnotation<Selector>(live, ANNOTATIONS.originalSelector);
+  if (!original) return undefined;
+  const selector: Record<string, string | null> = { ...original };
+  for (const key of Object.keys(live.spec?.selector ?? {})) if (!(key in original)) selector[key] = null;
+  return { metadata: { annotations: { [ANNOTATIONS.originalSelector]: null } }, spec: { selector } };
+}
+
+/** Version the stable workload runs now (after promotion it is the new one), from its pod template. */
+export async function liveStableVersion(cluster: Cluster, target: TrafficTarget): Promise<string> {
+  const live = await cluster.get({
+    apiVersion: target.stableWorkload.apiVersion,
+    kind: target.stableWorkload.kind,
+    name: target.stableWorkload.metadata.name ?? '',
+    namespace: target.stableWorkload.metadata.namespace ?? target.namespace,
+  });
+  return live?.spec?.template?.metadata?.labels?.[target.versionLabel] ?? target.stableVersion;
+}
+
+export function stableService(router: TrafficName, target: TrafficTarget): KubeObject {
+  return required(router, target.service, 'the app\'s Service (none found in the manifests)');
+}
+
+export async function ensureCanaryService(router: TrafficName, cluster: Cluster, target: TrafficTarget): Promise<void> {
+  const live = await getLive(cluster, router, stableService(router, target), target.namespace);
+  await cluster.apply(canaryService(router, live, target.versionLabel, target.newVersion, target.namespace));
+}
+
+export async function deleteCanaryService(router: TrafficName, cluster: Cluster, target: TrafficTarget): Promise<void> {
+  const service = stableService(router, target);
+  await cluster.delete({
+    apiVersion: 'v1',
+    kind: 'Service',
+    name: canaryServiceName(service.metadata.name ?? ''),
+    namespace: service.metadata.namespace ?? target.namespace,
+  });
+}
+
+export async function pinStableService(router: TrafficName, cluster: Cluster, target: TrafficTarget, version: string): Promise<void> {
+  const service = stableService(router, target);
+  const live = await getLive(cluster, router, service, target.namespace);
+  const patch = selectorPinPatch(live, target.versionLabel, version);
+  await cluster.patch(refOfService(live, target), patch, 'merge');
+}
+
+/**
+ * Gives the user's Service its own selector back. The user's selector also matches the new
+ * version's pods, so first wait (bounded) until only pods of the stable workload's version match
+ * it: restoring earlier would send traffic to a version that was rolled back.
+ */
+export async function restoreStableService(
+  router: TrafficName,
+  cluster: Cluster,
+  target: TrafficTarget,
+  opts: TrafficRouterOptions = {},
+): Promise<void> {
+  const service = stableService(router, target);
+  const live = await cluster.get(refOfService(service, target));
+  if (!live) return;
+  const patch = selectorRestorePatch(live);
+  if (!patch) return;
+  await waitUntilOnlyStablePods(router, cluster, target, originalSelector(live), opts);
+  await cluster.patch(refOfService(live, target), patch, 'merge');
+}
+
+/**
+ * Waits (bounded by `drainTimeoutMs`) until every live pod matching `selector` runs the version of
+ * the stable workload; throws a TrafficRouterError when pods of another version stay.
+ */
+export async function waitUntilOnlyStablePods(
+  router: TrafficName,
+  cluster: Cluster,
+  target: TrafficTarget,
+  selector: Selector,
+  opts: TrafficRouterOptions = {},
+): Promise<void> {
+  await waitUntilOnlyVersion(router, cluster, target, selector, await liveStableVersion(cluster, target), opts);
+}
+
+function refOfService(service: KubeObject, target: TrafficTarget) {
+  return { apiVersion: 'v1', kind: 'Service', name: service.metadata.name ?? '', namespace: service.metadata.namespace ?? target.namespace };
+}
+
+export function labelSelectorText(selector: Selector): string {
+  return Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+/** Pods that would receive traffic of `selector` although they run another version. */
+export function otherVersionPods(pods: KubeObject[], versionLabel: string, version: string): KubeObject[] {
+  return pods.filter((pod) => {
+    if (pod.metadata.deletionTimestamp) return false;
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return false;
+    const v = pod.metadata.labels?.[versionLabel];
+    return v !== undefined && v !== version;
+  });
+}
+
+async function waitUntilOnlyVersion(
+  router: TrafficName,
+  cluster: Cluster,
+  target: TrafficTarget,
+  selector: Selector,
+  version: string,
+  opts: TrafficRouterOptions,
+): Promise<void> {
+  const labelSelector = labelSelectorText(selector);
+  const deadline = Date.now() + (opts.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+  for (;;) {
+    const pods = await cluster.list('v1', 'Pod', target.namespace, { labelSelector });
+    const others = otherVersionPods(pods, target.versionLabel, version);
+    if (others.length === 0) return;
+    const waiting = new Set(others.map((p) => p.metadata.name ?? ''));
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      throw new TrafficRouterError(
+        router,
+        `pods of a version other than ${version} still match the selector of Service "${target.service?.metadata.name}" (${[...waiting].join(', ')}); traffic stays on stable — remove the new workload, then reset again`,
+      );
+    }
+    // Wait for the pods we saw to go away, then look again (new ones may have started meanwhile).
+    await cluster.watchUntil(
+      'v1',
+      'Pod',
+      target.namespace,
+      { labelSelector },
+      (event) => {
+        const name = event.object.metadata.name ?? '';
+        if (event.type === 'DELETED' || event.object.metadata.deletionTimestamp) waiting.delete(name);
+        return waiting.size === 0 ? true : undefined;
+      },
+      { timeoutMs: remaining, signal: opts.signal, description: `pods of version ${version} only behind Service "${target.service?.metadata.name}"` },
+    ).catch((err: unknown) => {
+      if (Date.now() < deadline) throw err;
+    });
+  }
+}

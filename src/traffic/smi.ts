@@ -1,0 +1,135 @@
+// `smi`: an SMI TrafficSplit with root `<service>` and backends `<service>` (pinned to the stable
+// version) and `<service>-canary`. The API version comes from discovery. A TrafficSplit named by the
+// user is changed in place and given back on reset; otherwise the router owns one named `<service>`.
+import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
+import {
+  ANNOTATIONS,
+  TrafficRouterError,
+  annotation,
+  checkWeight,
+  clearedAnnotations,
+  jsonAnnotation,
+  originalValue,
+  ownedMetadata,
+  recordedWeight,
+  stateAnnotations,
+  type TrafficRouterOptions,
+} from './common.ts';
+import {
+  canaryServiceName,
+  deleteCanaryService,
+  ensureCanaryService,
+  liveStableVersion,
+  pinStableService,
+  restoreStableService,
+  stableService,
+} from './services.ts';
+import type { TrafficRouter, TrafficTarget } from './types.ts';
+
+export const SPLIT_GROUP = 'split.smi-spec.io';
+/** Newest first; v1alpha1 has Quantity weights, later versions integers. */
+export const SPLIT_VERSIONS = ['v1alpha4', 'v1alpha3', 'v1alpha2', 'v1alpha1'] as const;
+
+/** `split.smi-spec.io/<version>` of the newest served version we know, or undefined. */
+export function pickSplitApiVersion(served: string[]): string | undefined {
+  const versions = new Set(served.map((v) => v.slice(v.lastIndexOf('/') + 1)));
+  const best = SPLIT_VERSIONS.find((v) => versions.has(v));
+  return best && `${SPLIT_GROUP}/${best}`;
+}
+
+export interface SplitBackend {
+  service: string;
+  weight: number | string;
+}
+
+/** Stable and canary backends for `weight`; v1alpha1 writes weights as milli-quantities (90 → "900m"). */
+export function splitBackends(apiVersion: string, service: string, weight: number): SplitBackend[] {
+  checkWeight('smi', weight);
+  const w = (n: number): number | string => (apiVersion.endsWith('/v1alpha1') ? `${n * 10}m` : n);
+  return [
+    { service, weight: w(100 - weight) },
+    { service: canaryServiceName(service), weight: w(weight) },
+  ];
+}
+
+/** The TrafficSplit the router owns when the user has none. */
+export function ownedTrafficSplit(apiVersion: string, service: string, namespace: string, weight: number): KubeObject {
+  return {
+    apiVersion,
+    kind: 'TrafficSplit',
+    metadata: ownedMetadata('smi', service, namespace, undefined, stateAnnotations(weight, [])),
+    spec: { service, backends: splitBackends(apiVersion, service, weight) },
+  };
+}
+
+/** Merge patch for a user's TrafficSplit: our backends, the user's remembered the first time. */
+export function trafficSplitPatch(live: KubeObject, apiVersion: string, service: string, weight: number): any {
+  const original = originalValue<SplitBackend[]>(live, ANNOTATIONS.originalBackends, live.spec?.backends ?? []);
+  return {
+    metadata: { annotations: { [ANNOTATIONS.originalBackends]: JSON.stringify(original), ...stateAnnotations(weight, []) } },
+    spec: { backends: splitBackends(apiVersion, service, weight) },
+  };
+}
+
+export function trafficSplitRestorePatch(live: KubeObject): any | undefined {
+  const original = jsonAnnotation<SplitBackend[]>(live, ANNOTATIONS.originalBackends);
+  if (!original) return undefined;
+  return { metadata: { annotations: clearedAnnotations(ANNOTATIONS.originalBackends) }, spec: { backends: original } };
+}
+
+export function createSmiRouter(cluster: Cluster, target: TrafficTarget, opts: TrafficRouterOptions = {}): TrafficRouter {
+  const serviceName = () => stableService('smi', target).metadata.name ?? '';
+
+  async function splitRef(): Promise<ObjectRef> {
+    const apiVersion = pickSplitApiVersion(await cluster.groupVersions(SPLIT_GROUP));
+    if (!apiVersion) throw new TrafficRouterError('smi', `the cluster does not serve ${SPLIT_GROUP} (${SPLIT_VERSIONS.join(', ')})`);
+    const own = target.trafficSplit;
+    return {
+      apiVersion,
+      kind: 'TrafficSplit',
+      name: own?.metadata.name ?? serviceName(),
+      namespace: own?.metadata.namespace ?? target.namespace,
+    };
+  }
+
+  async function sync(weight: number): Promise<void> {
+    const ref = await splitRef();
+    await ensureCanaryService('smi', cluster, target);
+    await pinStableService('smi', cluster, target, await liveStableVersion(cluster, target));
+    if (!target.trafficSplit) {
+      await cluster.apply(ownedTrafficSplit(ref.apiVersion, serviceName(), ref.namespace ?? target.namespace, weight));
+      return;
+    }
+    const live = await cluster.get(ref);
+    if (!live) throw new TrafficRouterError('smi', `TrafficSplit "${ref.name}" not found in namespace ${ref.namespace}`);
+    await cluster.patch(ref, trafficSplitPatch(live, ref.apiVersion, serviceName(), weight), 'merge');
+  }
+
+  return {
+    name: 'smi',
+    async prepare() {
+      const live = await cluster.get(await splitRef());
+      await sync(recordedWeight(live));
+    },
+    async setWeight(percent) {
+      checkWeight('smi', percent);
+      await sync(percent);
+    },
+    async setHeaderRoute(route) {
+      if (route) throw new TrafficRouterError('smi', 'header routes are not supported (TrafficSplit splits by weight only)');
+    },
+    async reset() {
+      const ref = await splitRef();
+      const live = await cluster.get(ref);
+      if (live && annotation(live, ANNOTATIONS.createdBy) === 'smi') {
+        await cluster.apply(ownedTrafficSplit(ref.apiVersion, serviceName(), ref.namespace ?? target.namespace, 0));
+        await cluster.delete(ref);
+      } else if (live) {
+        const patch = trafficSplitRestorePatch(live);
+        if (patch) await cluster.patch(ref, patch, 'merge');
+      }
+      await deleteCanaryService('smi', cluster, target);
+      await restoreStableService('smi', cluster, target, opts);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// The Progressing / ReplicaFailure half of the Deployment status (upstream syncRolloutStatus).
+import type { KubeObject, SimClock } from '../types.ts';
+import {
+  deploymentComplete,
+  deploymentCondition,
+  deploymentProgressing,
+  hasProgressDeadline,
+  newCondition,
+  setDeploymentCondition,
+} from './deployment-util.ts';
+import { isoNow, timeMs } from './util.ts';
+
+/** Whether the Progressing condition's lastUpdateTime is older than progressDeadlineSeconds. */
+export function deploymentTimedOut(d: KubeObject, status: any, clock: SimClock): boolean {
+  if (!hasProgressDeadline(d)) return false;
+  const cond = deploymentCondition(status, 'Progressing');
+  if (!cond) return false;
+  if (cond.reason === 'NewReplicaSetAvailable') return false;
+  if (cond.reason === 'ProgressDeadlineExceeded') return true;
+  const from = timeMs(cond.lastUpdateTime);
+  if (from === undefined) return false;
+  return from + clock.ms(Number(d.spec.progressDeadlineSeconds)) < clock.now();
+}
+
+/** Given the counts in `status`, update its Progressing and ReplicaFailure conditions. */
+export function rollingStatus(d: KubeObject, status: any, newRS: KubeObject | undefined, all: KubeObject[], clock: SimClock): any {
+  const now = isoNow(clock);
+  if (!hasProgressDeadline(d)) status.conditions = (status.conditions ?? []).filter((c: any) => c.type !== 'Progressing');
+  const cur = deploymentCondition(status, 'Progressing');
+  const complete = Number(status.replicas ?? 0) === Number(status.updatedReplicas ?? 0) && cur?.reason === 'NewReplicaSetAvailable';
+  if (hasProgressDeadline(d) && !complete) {
+    const what = newRS ? `ReplicaSet "${newRS.metadata.name}"` : `Deployment "${d.metadata.name}"`;
+    if (deploymentComplete(d, status)) {
+      setDeploymentCondition(status, newCondition('Progressing', 'True', 'NewReplicaSetAvailable', `${what} has successfully progressed.`, now));
+    } else if (deploymentProgressing(d, status)) {
+      // Progress moves lastUpdateTime even when the reason stays the same.
+      const cond = newCondition('Progressing', 'True', 'ReplicaSetUpdated', `${what} is progressing.`, now);
+      if (cur?.status === 'True') cond.lastTransitionTime = cur.lastTransitionTime;
+      status.conditions = [...(status.conditions ?? []).filter((c: any) => c.type !== 'Progressing'), cond];
+    } else if (deploymentTimedOut(d, status, clock)) {
+      setDeploymentCondition(status, newCondition('Progressing', 'False', 'ProgressDeadlineExceeded', `${what} has timed out progressing.`, now));
+    }
+  }
+  // Surface the first ReplicaSet failure (e.g. FailedCreate), new RS first.
+  const ordered = newRS ? [newRS, ...all.filter((rs) => rs !== newRS)] : all;
+  const failure = ordered
+    .map((rs) => (rs.status?.conditions ?? []).find((c: any) => c.type === 'ReplicaFailure' && c.status === 'True'))
+    .find(Boolean);
+  if (failure) {
+    setDeploymentCondition(status, {
+      type: 'ReplicaFailure',
+      status: 'True',
+      lastUpdateTime: failure.lastTransitionTime ?? now,
+      lastTransitionTime: failure.lastTransitionTime ?? now,
+      reason: failure.reason,
+      message: failure.message,
+    });
+  } else {
+    status.conditions = (status.conditions ?? []).filter((c: any) => c.type !== 'ReplicaFailure');
+  }
+  if (!status.conditions?.length) delete status.conditions;
+  return status;
+}

@@ -1,0 +1,188 @@
+// Deployment arithmetic and annotation rules (upstream pkg/controller/deployment/util), kept
+// pure so tests can check them directly.
+import type { KubeObject } from '../types.ts';
+import { byCreation, clone, jsonEqual, scaledValue } from './util.ts';
+
+export const REVISION = 'deployment.kubernetes.io/revision';
+export const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
+export const DESIRED_REPLICAS = 'deployment.kubernetes.io/desired-replicas';
+export const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
+export const HASH_LABEL = 'pod-template-hash';
+
+/** Deployment annotations that are never copied to its ReplicaSets. */
+const NOT_COPIED = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  REVISION_HISTORY,
+  DESIRED_REPLICAS,
+  MAX_REPLICAS,
+  'deprecated.deployment.rollback.to',
+]);
+
+export function replicasOf(obj: KubeObject): number {
+  return Number(obj.spec?.replicas ?? 1);
+}
+
+export function isRollingUpdate(d: KubeObject): boolean {
+  return (d.spec?.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
+}
+
+/** maxSurge rounded up, maxUnavailable rounded down; both zero → unavailable 1. */
+export function resolveFenceposts(d: KubeObject): { surge: number; unavailable: number } {
+  const desired = replicasOf(d);
+  const ru = d.spec?.strategy?.rollingUpdate ?? {};
+  const surge = scaledValue(ru.maxSurge ?? '25%', desired, true);
+  let unavailable = scaledValue(ru.maxUnavailable ?? '25%', desired, false);
+  if (surge === 0 && unavailable === 0) unavailable = 1;
+  return { surge, unavailable };
+}
+
+export function maxSurge(d: KubeObject): number {
+  return isRollingUpdate(d) ? resolveFenceposts(d).surge : 0;
+}
+
+export function maxUnavailable(d: KubeObject): number {
+  const desired = replicasOf(d);
+  if (!isRollingUpdate(d) || desired === 0) return 0;
+  return Math.min(resolveFenceposts(d).unavailable, desired);
+}
+
+export function revisionOf(rs: KubeObject): number {
+  const n = Number(rs.metadata.annotations?.[REVISION] ?? 0);
+  return Number.isFinite(n) ? n : 0;
+}
+
+export function maxRevision(rss: KubeObject[]): number {
+  return rss.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
+}
+
+export function specReplicas(rss: KubeObject[]): number {
+  return rss.reduce((n, rs) => n + Number(rs.spec?.replicas ?? 0), 0);
+}
+
+export function statusSum(rss: KubeObject[], field: 'replicas' | 'readyReplicas' | 'availableReplicas'): number {
+  return rss.reduce((n, rs) => n + Number(rs.status?.[field] ?? 0), 0);
+}
+
+export function templateWithoutHash(template: any): any {
+  const t = clone(template ?? {});
+  if (t.metadata?.labels) {
+    delete t.metadata.labels[HASH_LABEL];
+  }
+  return t;
+}
+
+export function equalIgnoreHash(a: any, b: any): boolean {
+  return jsonEqual(templateWithoutHash(a), templateWithoutHash(b));
+}
+
+/** The oldest ReplicaSet whose template equals the Deployment's (ignoring the hash label). */
+export function findNewReplicaSet(d: KubeObject, rss: KubeObject[]): KubeObject | undefined {
+  return [...rss].sort(byCreation).find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
+}
+
+/** Copy the Deployment's own annotations onto the RS; returns whether anything changed. */
+export function copyAnnotations(d: KubeObject, rs: KubeObject): boolean {
+  let changed = false;
+  const target = (rs.metadata.annotations ??= {});
+  for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
+    if (NOT_COPIED.has(k) || target[k] === v) continue;
+    target[k] = v;
+    changed = true;
+  }
+  return changed;
+}
+
+/**
+ * Upstream SetNewReplicaSetAnnotations: copy annotations, raise the revision (recording the old
+ * number in revision-history when an existing RS is adopted), and on creation set the replica
+ * annotations.
+ */
+export function setNewReplicaSetAnnotations(d: KubeObject, rs: KubeObject, newRevision: number, exists: boolean): boolean {
+  let changed = copyAnnotations(d, rs);
+  const ann = (rs.metadata.annotations ??= {});
+  const had = ann[REVISION];
+  const old = Number(had ?? 0);
+  if (old < newRevision) {
+    ann[REVISION] = String(newRevision);
+    changed = true;
+    if (had !== undefined && had !== '') {
+      ann[REVISION_HISTORY] = ann[REVISION_HISTORY] ? `${ann[REVISION_HISTORY]},${had}` : had;
+    }
+  }
+  if (!exists) {
+    changed = setReplicasAnnotations(rs, replicasOf(d), replicasOf(d) + maxSurge(d)) || changed;
+  }
+  return changed;
+}
+
+export function setReplicasAnnotations(rs: KubeObject, desired: number, max: number): boolean {
+  const ann = (rs.metadata.annotations ??= {});
+  let changed = false;
+  if (ann[DESIRED_REPLICAS] !== String(desired)) {
+    ann[DESIRED_REPLICAS] = String(desired);
+    changed = true;
+  }
+  if (ann[MAX_REPLICAS] !== String(max)) {
+    ann[MAX_REPLICAS] = String(max);
+    changed = true;
+  }
+  return changed;
+}
+
+/** How many replicas the new RS should have now (upstream NewRSNewReplicas). */
+export function newRSNewReplicas(d: KubeObject, allRSs: KubeObject[], newRS: KubeObject | undefined): number {
+  const current = Number(newRS?.spec?.replicas ?? 0);
+  if (!isRollingUpdate(d)) return replicasOf(d);
+  const maxTotal = replicasOf(d) + maxSurge(d);
+  const podCount = specReplicas(allRSs);
+  if (podCount >= maxTotal) return current;
+  const up = Math.min(maxTotal - podCount, replicasOf(d) - current);
+  return current + Math.max(0, up);
+}
+
+export function deploymentComplete(d: KubeObject, status: any): boolean {
+  const r = replicasOf(d);
+  return (
+    Number(status.updatedReplicas ?? 0) === r &&
+    Number(status.replicas ?? 0) === r &&
+    Number(status.availableReplicas ?? 0) === r &&
+    Number(status.observedGeneration ?? 0) >= Number(d.metadata.generation ?? 0)
+  );
+}
+
+export function deploymentProgressing(d: KubeObject, status: any): boolean {
+  const old = d.status ?? {};
+  const n = (v: unknown) => Number(v ?? 0);
+  const oldOld = n(old.replicas) - n(old.updatedReplicas);
+  const newOld = n(status.replicas) - n(status.updatedReplicas);
+  return (
+    n(status.updatedReplicas) > n(old.updatedReplicas) ||
+    newOld < oldOld ||
+    n(status.readyReplicas) > n(old.readyReplicas) ||
+    n(status.availableReplicas) > n(old.availableReplicas)
+  );
+}
+
+export function hasProgressDeadline(d: KubeObject): boolean {
+  const p = d.spec?.progressDeadlineSeconds;
+  return p !== undefined && p !== null && p !== 2147483647;
+}
+
+/** Upstream SetDeploymentCondition: same status and reason → no change; else replace (appended last). */
+export function setDeploymentCondition(status: any, cond: any): void {
+  const list: any[] = status.conditions ?? [];
+  const cur = list.find((c) => c.type === cond.type);
+  if (cur && cur.status === cond.status && cur.reason === cond.reason) return;
+  const next = { ...cond };
+  if (cur && cur.status === cond.status) next.lastTransitionTime = cur.lastTransitionTime;
+  status.conditions = [...list.filter((c) => c.type !== cond.type), next];
+}
+
+export function deploymentCondition(status: any, type: string): any {
+  return (status?.conditions ?? []).find((c: any) => c.type === type);
+}
+
+export function newCondition(type: string, status: string, reason: string, message: string, now: string): any {
+  return { type, status, lastUpdateTime: now, lastTransitionTime: now, reason, message };
+}

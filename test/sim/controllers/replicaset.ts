@@ -1,0 +1,121 @@
+// ReplicaSet controller: keep spec.replicas active pods, report status, FailedCreate on "quota".
+import type { KubeObject } from '../types.ts';
+import { deletePodGracefully, FAIL_CREATE_ANNOTATION, guarded, newPodFromTemplate, type ControllerContext } from './context.ts';
+import {
+  isoNow,
+  isPodActive,
+  isPodAvailable,
+  isPodReady,
+  owned,
+  podCondition,
+  removeCondition,
+  selectorMatches,
+  setCondition,
+  timeMs,
+  writeStatus,
+} from './util.ts';
+
+const SOURCE = { component: 'replicaset-controller' };
+
+const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
+
+/** Upstream ActivePods ordering: the pods listed first are the ones to delete first. */
+export function deletionOrder(a: KubeObject, b: KubeObject): number {
+  const assigned = (p: KubeObject) => (p.spec?.nodeName ? 1 : 0);
+  if (assigned(a) !== assigned(b)) return assigned(a) - assigned(b);
+  const phase = (p: KubeObject) => PHASE_RANK[p.status?.phase ?? 'Pending'] ?? 0;
+  if (phase(a) !== phase(b)) return phase(a) - phase(b);
+  const ready = (p: KubeObject) => (isPodReady(p) ? 1 : 0);
+  if (ready(a) !== ready(b)) return ready(a) - ready(b);
+  if (ready(a) && ready(b)) {
+    const ta = timeMs(podCondition(a, 'Ready')?.lastTransitionTime) ?? 0;
+    const tb = timeMs(podCondition(b, 'Ready')?.lastTransitionTime) ?? 0;
+    if (ta !== tb) return tb - ta; // ready for less time goes first
+  }
+  const restarts = (p: KubeObject) =>
+    Math.max(0, ...(p.status?.containerStatuses ?? []).map((c: any) => Number(c.restartCount ?? 0)));
+  if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
+  return (timeMs(b.metadata.creationTimestamp) ?? 0) - (timeMs(a.metadata.creationTimestamp) ?? 0);
+}
+
+export function podsOfReplicaSet(ctx: ControllerContext, rs: KubeObject): KubeObject[] {
+  return owned(ctx.store, 'v1', 'Pod', rs);
+}
+
+export function syncReplicaSet(ctx: ControllerContext, rs: KubeObject): void {
+  const { store, clock } = ctx;
+  if (rs.metadata.deletionTimestamp) return;
+  const desired = Number(rs.spec?.replicas ?? 1);
+  let active = podsOfReplicaSet(ctx, rs).filter(isPodActive);
+  let failure: string | undefined;
+
+  if (active.length < desired) {
+    const template = rs.spec?.template ?? {};
+    for (let i = active.length; i < desired; i++) {
+      const pod = newPodFromTemplate(template, rs, {});
+      if (template.metadata?.annotations?.[FAIL_CREATE_ANNOTATION] === 'true') {
+        failure = `pods "${pod.metadata.name}" is forbidden: exceeded quota: sim-quota, requested: pods=1, used: pods=${active.length}, limited: pods=${active.length}`;
+        ctx.events.record({ involved: rs, type: 'Warning', reason: 'FailedCreate', message: `Error creating: ${failure}`, source: SOURCE });
+        break;
+      }
+      const created = store.create(pod);
+      ctx.events.record({
+        involved: rs,
+        type: 'Normal',
+        reason: 'SuccessfulCreate',
+        message: `Created pod: ${created.metadata.name}`,
+        source: SOURCE,
+      });
+    }
+  } else if (active.length > desired) {
+    const victims = [...active].sort(deletionOrder).slice(0, active.length - desired);
+    for (const pod of victims) {
+      deletePodGracefully(ctx, pod);
+      ctx.events.record({
+        involved: rs,
+        type: 'Normal',
+        reason: 'SuccessfulDelete',
+        message: `Deleted pod: ${pod.metadata.name}`,
+        source: SOURCE,
+      });
+    }
+  }
+
+  // Status from the pods as they are after this sync.
+  active = podsOfReplicaSet(ctx, rs).filter(isPodActive);
+  const minReady = Number(rs.spec?.minReadySeconds ?? 0);
+  const templateLabels: Record<string, string> = rs.spec?.template?.metadata?.labels ?? {};
+  const fullyLabeled = active.filter((p) =>
+    Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v),
+  ).length;
+  let conditions = rs.status?.conditions ?? [];
+  if (failure) {
+    conditions = setCondition(conditions, {
+      type: 'ReplicaFailure',
+      status: 'True',
+      lastTransitionTime: isoNow(clock),
+      reason: 'FailedCreate',
+      message: failure,
+    });
+  } else if (active.length >= desired) {
+    conditions = removeCondition(conditions, 'ReplicaFailure');
+  }
+  const status: any = {
+    replicas: active.length,
+    fullyLabeledReplicas: fullyLabeled,
+    readyReplicas: active.filter(isPodReady).length,
+    availableReplicas: active.filter((p) => isPodAvailable(p, minReady, clock)).length,
+    observedGeneration: rs.metadata.generation ?? 1,
+  };
+  if (conditions.length) status.conditions = conditions;
+  // Upstream omits zero counts (omitempty) except replicas.
+  for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) if (!status[k]) delete status[k];
+  writeStatus(store, rs, status);
+}
+
+export function syncReplicaSets(ctx: ControllerContext): void {
+  for (const rs of ctx.store.list('apps/v1', 'ReplicaSet')) {
+    if (!rs.spec?.selector || !selectorMatches(rs.spec.selector, rs.spec.template?.metadata?.labels)) continue;
+    guarded(ctx, rs, () => syncReplicaSet(ctx, rs));
+  }
+}

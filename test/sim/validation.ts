@@ -1,0 +1,108 @@
+// The subset of upstream validation that matters to clients: 422 Invalid with the real messages.
+import { SimApiError } from './types.ts';
+import type { KubeObject } from './types.ts';
+import { selectorMatches } from './selectors.ts';
+
+interface Cause {
+  reason: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueForbidden';
+  message: string;
+  field: string;
+}
+
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const SUBDOMAIN_MSG =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+
+/** Go's %#v of a map[string]string: keys sorted. */
+export function goMap(m: Record<string, string> | undefined): string {
+  if (!m) return 'map[string]string(nil)';
+  const inner = Object.keys(m)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(m[k])}`)
+    .join(', ');
+  return `map[string]string{${inner}}`;
+}
+
+function goLabelSelector(sel: any): string {
+  const exprs = sel?.matchExpressions?.length
+    ? `[]v1.LabelSelectorRequirement{${sel.matchExpressions
+        .map((e: any) => `v1.LabelSelectorRequirement{Key:${JSON.stringify(e.key)}, Operator:${JSON.stringify(e.operator)}, Values:[]string{${(e.values ?? []).map((v: string) => JSON.stringify(v)).join(', ')}}}`)
+        .join(', ')}}`
+    : '[]v1.LabelSelectorRequirement(nil)';
+  return `v1.LabelSelector{MatchLabels:${goMap(sel?.matchLabels)}, MatchExpressions:${exprs}}`;
+}
+
+const required = (field: string, detail = ''): Cause => ({
+  reason: 'FieldValueRequired',
+  message: `Required value${detail ? `: ${detail}` : ''}`,
+  field,
+});
+const invalid = (field: string, value: string, detail: string): Cause => ({
+  reason: 'FieldValueInvalid',
+  message: `Invalid value: ${value}: ${detail}`,
+  field,
+});
+
+function validatePodSpec(spec: any, path: string, causes: Cause[]): void {
+  const containers: any[] = spec?.containers ?? [];
+  if (containers.length === 0) causes.push(required(`${path}.containers`));
+  containers.forEach((c, i) => {
+    if (!c?.name) causes.push(required(`${path}.containers[${i}].name`));
+    if (!c?.image) causes.push(required(`${path}.containers[${i}].image`));
+  });
+}
+
+function validateWorkload(obj: KubeObject, old: KubeObject | undefined, causes: Cause[]): void {
+  const spec = obj.spec ?? {};
+  const sel = spec.selector;
+  const emptySel = !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
+  if (emptySel) causes.push(required('spec.selector'));
+  if (typeof spec.replicas === 'number' && spec.replicas < 0) {
+    causes.push(invalid('spec.replicas', String(spec.replicas), 'must be greater than or equal to 0'));
+  }
+  const labels = spec.template?.metadata?.labels;
+  if (!emptySel && !selectorMatches(sel, labels)) {
+    causes.push(invalid('spec.template.metadata.labels', goMap(labels ?? {}), '`selector` does not match template `labels`'));
+  }
+  if (old && old.spec?.selector && JSON.stringify(old.spec.selector) !== JSON.stringify(sel) && !emptySel) {
+    causes.push(invalid('spec.selector', goLabelSelector(sel), 'field is immutable'));
+  }
+  validatePodSpec(spec.template?.spec, 'spec.template.spec', causes);
+}
+
+/**
+ * Throws SimApiError 422 Invalid when the object would be rejected upstream. `old` is the stored
+ * object on update.
+ */
+export function validateObject(obj: KubeObject, kindLabel: { group: string; kind: string }, old?: KubeObject): void {
+  const causes: Cause[] = [];
+  const name = obj.metadata?.name ?? '';
+  if (!name) causes.push(required('metadata.name', 'name or generateName is required'));
+  else if (name.length > 253 || !SUBDOMAIN.test(name)) {
+    if (obj.kind !== 'Namespace' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+      causes.push(invalid('metadata.name', JSON.stringify(name), SUBDOMAIN_MSG));
+    }
+  }
+  const group = kindLabel.group;
+  if (group === 'apps' && ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(obj.kind)) {
+    validateWorkload(obj, old, causes);
+  } else if (group === '' && obj.kind === 'Pod') {
+    validatePodSpec(obj.spec, 'spec', causes);
+  } else if (group === 'batch' && obj.kind === 'Job') {
+    validatePodSpec(obj.spec?.template?.spec, 'spec.template.spec', causes);
+  } else if (group === '' && obj.kind === 'Service') {
+    const type = obj.spec?.type ?? 'ClusterIP';
+    if (type !== 'ExternalName' && obj.spec?.clusterIP !== 'None' && !(obj.spec?.ports ?? []).length) {
+      causes.push(required('spec.ports'));
+    }
+  }
+  if (causes.length === 0) return;
+  throw invalidError(obj.kind, group, name, causes);
+}
+
+export function invalidError(kind: string, group: string, name: string, causes: Cause[]): SimApiError {
+  const qualified = group ? `${kind}.${group}` : kind;
+  const list = causes.map((c) => `${c.field}: ${c.message}`);
+  const message = `${qualified} ${JSON.stringify(name)} is invalid: ${list.length === 1 ? list[0] : `[${list.join(', ')}]`}`;
+  return new SimApiError(422, 'Invalid', message, { name, ...(group ? { group } : {}), kind, causes });
+}

@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ReleaseState } from '../../src/engine/record.ts';
+import { serializeState } from '../../src/state/release-state.ts';
+import { microTime, isLeaseFree } from '../../src/engine/lock.ts';
+
+function bigState(measurements: number, logLines: number): ReleaseState {
+  return {
+    schema: 1,
+    name: 'web',
+    phase: 'progressing',
+    strategy: 'canary',
+    newVersion: '1.1.0',
+    currentStep: 2,
+    canaryWeight: 20,
+    rendered: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' } }],
+    stableSnapshot: [],
+    updatedAt: '2026-11-21T22:00:00Z',
+    record: {
+      app: 'web',
+      namespace: 'prod',
+      action: 'deploy',
+      strategy: 'canary',
+      newVersion: '1.1.0',
+      canaryWeight: 20,
+      startedAt: '2026-11-21T22:00:00Z',
+      steps: [],
+      measurements: Array.from({ length: measurements }, (_, i) => ({
+        metric: 'error-rate',
+        provider: 'prometheus',
+        at: new Date(Date.UTC(2026, 10, 21, 22, 0, i)).toISOString(),
+        phase: 'Successful',
+        value: i,
+        query: 'x'.repeat(200),
+      })),
+      evidence: [{ workload: 'web', pod: 'web-1', reason: 'CrashLoopBackOff', logTail: Array.from({ length: logLines }, (_, i) => `line ${i} ${'y'.repeat(100)}`) }],
+      weights: [],
+      notes: [],
+    },
+  };
+}
+
+test('a small state is stored as is', () => {
+  const state = bigState(3, 3);
+  assert.deepEqual(JSON.parse(serializeState(state)), state);
+});
+
+test('an oversized state is trimmed (log tails first, then the oldest measurements) and says so', () => {
+  const state = bigState(400, 200);
+  const full = JSON.stringify(state).length;
+  const text = serializeState(state, 60_000);
+  assert.ok(full > 60_000);
+  assert.ok(Buffer.byteLength(text) <= 60_000);
+  const trimmed = JSON.parse(text) as ReleaseState;
+  assert.ok(trimmed.record.evidence[0].logTail!.length <= 20);
+  assert.equal(trimmed.record.evidence[0].logTail!.at(-1), state.record.evidence[0].logTail!.at(-1), 'keeps the newest log lines');
+  assert.ok(trimmed.record.measurements.length < 400);
+  assert.equal(trimmed.record.measurements.at(-1)!.value, 399, 'keeps the newest measurements');
+  assert.match(trimmed.record.notes.at(-1)!, /trimmed to fit its ConfigMap/);
+  assert.equal(state.record.measurements.length, 400, 'the caller’s state is not modified');
+});
+
+test('a state that cannot fit is an error, not a silent loss', () => {
+  const state = bigState(0, 0);
+  state.rendered = [{ data: 'z'.repeat(100_000) }];
+  assert.throws(() => serializeState(state, 50_000), /more than a ConfigMap holds/);
+});
+
+test('Lease times are RFC 3339 with microseconds; expiry is renewTime + duration', () => {
+  assert.equal(microTime(new Date(Date.UTC(2026, 10, 21, 22, 30, 0, 123))), '2026-11-21T22:30:00.123000Z');
+  const lease = (renewTime: string, seconds: number, holder = 'run-1') => ({
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: 'kube-rollout-web' },
+    spec: { holderIdentity: holder, renewTime, leaseDurationSeconds: seconds },
+  });
+  const now = Date.parse('2026-11-21T22:30:00Z');
+  assert.equal(isLeaseFree(lease('2026-11-21T22:29:45.000000Z', 30), now), false);
+  assert.equal(isLeaseFree(lease('2026-11-21T22:29:00.000000Z', 30), now), true);
+  assert.equal(isLeaseFree(lease('2026-11-21T22:29:59.000000Z', 30, ''), now), true, 'a cleared holder is free');
+});
