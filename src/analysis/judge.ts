@@ -103,7 +103,12 @@ export function judgeMeasurement(metric: MetricSpec, raw: RawMeasurement, at: Da
     };
   }
   const verdict = evaluateConditions(metric, raw.result);
-  const message = verdict.violation ? `${verdict.measured} ${verdict.violation}` : raw.message;
+  // A condition that could not be evaluated explains itself; a verdict quotes value and violation.
+  const statement =
+    verdict.phase === 'Error'
+      ? verdict.violation
+      : verdict.violation && `${verdict.measured} ${verdict.violation}`;
+  const message = statement ?? raw.message;
   return {
     measurement: {
       ...common,
@@ -114,7 +119,7 @@ export function judgeMeasurement(metric: MetricSpec, raw: RawMeasurement, at: Da
     },
     measured: verdict.measured,
     ...(verdict.violation ? { violation: verdict.violation } : {}),
-    summary: `measured ${verdict.measured}${verdict.violation ? ` ${verdict.violation}` : ''}`,
+    summary: statement && verdict.phase === 'Error' ? statement : `measured ${statement ?? verdict.measured}`,
   };
 }
 

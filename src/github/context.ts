@@ -71,7 +71,8 @@ function eventPrNumber(eventName: string | undefined, payload: Json): number | u
   }
   // A comment on a pull request (e.g. a ChatOps "/promote") arrives as an issue event.
   const issue = obj(payload.issue);
-  if (eventName === 'issue_comment' && issue?.pull_request && typeof issue.number === 'number') return issue.number;
+  if (eventName === 'issue_comment' && issue?.pull_request && typeof issue.number === 'number')
+    return issue.number;
   return undefined;
 }
 
@@ -94,7 +95,10 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env, warn?: W
     serverUrl,
     apiUrl,
     runId,
-    runUrl: repository && runId ? `${serverUrl}/${repository.owner}/${repository.repo}/actions/runs/${runId}` : undefined,
+    runUrl:
+      repository && runId
+        ? `${serverUrl}/${repository.owner}/${repository.repo}/actions/runs/${runId}`
+        : undefined,
     eventPrNumber: eventPrNumber(eventName, payload),
     payload,
   };
@@ -133,7 +137,13 @@ export async function findPullRequestNumber(
     const open = data.find((pr) => pr.state === 'open');
     return (open ?? data[0])?.number;
   } catch (error) {
-    opts.warn(describeFailure('looking up the pull request of the pushed commit', error, 'the token needs `pull-requests: read`'));
+    opts.warn(
+      describeFailure(
+        'looking up the pull request of the pushed commit',
+        error,
+        'the token needs `pull-requests: read`',
+      ),
+    );
     return undefined;
   }
 }

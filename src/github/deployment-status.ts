@@ -8,13 +8,16 @@ import { describeFailure, type GitHubClient, type Warn } from './client.ts';
 /** GitHub's limit on a deployment status description. */
 export const MAX_DESCRIPTION_LENGTH = 140;
 
-export type DeploymentState = 'queued' | 'pending' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
+export type DeploymentState =
+  'queued' | 'pending' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
 
 const PERMISSION_HINT = 'the token needs `deployments: write`';
 
 export function shortDescription(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= MAX_DESCRIPTION_LENGTH ? oneLine : `${oneLine.slice(0, MAX_DESCRIPTION_LENGTH - 1)}…`;
+  return oneLine.length <= MAX_DESCRIPTION_LENGTH
+    ? oneLine
+    : `${oneLine.slice(0, MAX_DESCRIPTION_LENGTH - 1)}…`;
 }
 
 /** Environments named like production count as production unless the caller says otherwise. */
@@ -123,7 +126,13 @@ export async function finishDeployment(
     });
     return true;
   } catch (error) {
-    warn(describeFailure(`recording the ${args.state} status of deployment ${args.deploymentId}`, error, PERMISSION_HINT));
+    warn(
+      describeFailure(
+        `recording the ${args.state} status of deployment ${args.deploymentId}`,
+        error,
+        PERMISSION_HINT,
+      ),
+    );
     return false;
   }
 }

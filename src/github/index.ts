@@ -36,7 +36,10 @@ export { releaseOutputs, setReleaseOutputs, type ReleaseOutputs, type SetOutput 
  * An Octokit for `token`, or undefined without one. The base URL is passed explicitly: the
  * toolkit reads GITHUB_API_URL once when first imported, this reads it at call time.
  */
-export function createGitHubClient(token: string | undefined, apiUrl = process.env.GITHUB_API_URL): GitHubClient | undefined {
+export function createGitHubClient(
+  token: string | undefined,
+  apiUrl = process.env.GITHUB_API_URL,
+): GitHubClient | undefined {
   if (!token) return undefined;
   return getOctokit(token, apiUrl ? { baseUrl: apiUrl.replace(/\/+$/, '') } : {});
 }

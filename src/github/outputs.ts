@@ -34,7 +34,11 @@ export function releaseOutputs(record: RolloutRecord, summaryPath?: string): Rel
 }
 
 /** Sets every output through `setOutput` (`core.setOutput`); returns what was set. */
-export function setReleaseOutputs(record: RolloutRecord, summaryPath: string | undefined, setOutput: SetOutput): ReleaseOutputs {
+export function setReleaseOutputs(
+  record: RolloutRecord,
+  summaryPath: string | undefined,
+  setOutput: SetOutput,
+): ReleaseOutputs {
   const outputs = releaseOutputs(record, summaryPath);
   for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
   return outputs;

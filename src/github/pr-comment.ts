@@ -11,7 +11,12 @@ const PERMISSION_HINT = 'the token needs `pull-requests: write` (some setups als
 
 /** Keeps a marker part from closing the HTML comment or adding a second `:` field. */
 function markerPart(text: string): string {
-  return text.replace(/[^A-Za-z0-9._/-]+/g, '-').replace(/-{2,}/g, '-').slice(0, 100) || '-';
+  return (
+    text
+      .replace(/[^A-Za-z0-9._/-]+/g, '-')
+      .replace(/-{2,}/g, '-')
+      .slice(0, 100) || '-'
+  );
 }
 
 /** `<!-- kube-rollout:<app>:<environment or default> -->` */

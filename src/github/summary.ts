@@ -31,7 +31,10 @@ function fileName(name: string): string {
  * Appends the report to the job summary and writes it to a file; returns the file's path
  * (undefined if even the file could not be written). Problems are warnings, never errors.
  */
-export async function writeJobSummary(markdown: string, opts: WriteSummaryOptions): Promise<string | undefined> {
+export async function writeJobSummary(
+  markdown: string,
+  opts: WriteSummaryOptions,
+): Promise<string | undefined> {
   const warn = opts.warn ?? (() => {});
   let path: string | undefined;
   try {

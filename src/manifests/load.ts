@@ -109,6 +109,11 @@ function checkObject(value: unknown, file: string, line: number): SourcedObject 
   if (typeof value.kind !== 'string' || !value.kind) missing.push('kind');
   const metadata = value.metadata;
   if (!isRecord(metadata) || typeof metadata.name !== 'string' || !metadata.name) missing.push('metadata.name');
+  if (isRecord(metadata) && metadata.name !== undefined && metadata.name !== null && typeof metadata.name !== 'string') {
+    // YAML 1.1 reads `name: yes` or `name: 0123` as a boolean or number, as Kubernetes does.
+    const kind = typeof value.kind === 'string' ? `${value.kind} object` : 'object';
+    throw new InputError(`${kind}: metadata.name must be a string, got ${typeof metadata.name} ${String(metadata.name)} (quote it)`, where);
+  }
   if (missing.length) {
     const what = typeof value.kind === 'string' ? `${value.kind} object` : 'object';
     throw new InputError(`${what} has no ${missing.join(', ')}`, where);

@@ -59,7 +59,13 @@ function series(points: readonly ChartPoint[], startMs: number): { labels: strin
   return { labels: [...byLabel.keys()], values: [...byLabel.values()] };
 }
 
-function chart(title: string, yAxis: string, range: string, points: readonly ChartPoint[], startMs: number): string {
+function chart(
+  title: string,
+  yAxis: string,
+  range: string,
+  points: readonly ChartPoint[],
+  startMs: number,
+): string {
   const { labels, values } = series(points, startMs);
   return [
     '```mermaid',
@@ -76,7 +82,11 @@ function chart(title: string, yAxis: string, range: string, points: readonly Cha
  * Canary weight over time as a line; the weight holds until the release ends, so a last point is
  * added at `endAt` (the finish, or now for a running release). Undefined without weight changes.
  */
-export function renderWeightChart(weights: readonly WeightPoint[], startedAt: string, endAt?: string): string | undefined {
+export function renderWeightChart(
+  weights: readonly WeightPoint[],
+  startedAt: string,
+  endAt?: string,
+): string | undefined {
   if (weights.length === 0) return undefined;
   const startMs = Date.parse(startedAt);
   const points: ChartPoint[] = weights.map((w) => ({ at: w.at, value: w.weight }));
@@ -103,7 +113,11 @@ export function pickKeyMetric(measurements: readonly Measurement[]): string | un
 }
 
 /** The measured values of one metric as a line. */
-export function renderMetricChart(metric: string, measurements: readonly Measurement[], startedAt: string): string | undefined {
+export function renderMetricChart(
+  metric: string,
+  measurements: readonly Measurement[],
+  startedAt: string,
+): string | undefined {
   const points: ChartPoint[] = measurements
     .filter((m) => m.metric === metric && typeof m.value === 'number')
     .map((m) => ({ at: m.at, value: m.value as number }));

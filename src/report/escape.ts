@@ -62,7 +62,9 @@ const MARKDOWN_SPECIALS = /[\\`*_[\]{}()~|!#]/g;
  * no Markdown syntax, at most `max` characters.
  */
 export function escapeInline(text: string, max = 500): string {
-  const oneLine = stripControl(text).replace(/\s*\n\s*/g, ' ').trim();
+  const oneLine = stripControl(text)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   const cut = truncate(oneLine, max)
     .replace(MARKDOWN_SPECIALS, (c) => `\\${c}`)
     // A leading `-`, `+` or `1.` would start a list.

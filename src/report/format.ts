@@ -32,7 +32,8 @@ export function formatClock(iso: string | undefined): string {
 /** A measured value for a table: numbers to 4 significant digits. */
 export function formatValue(value: number | string | null): string {
   if (value === null) return 'no data';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
   return value;
 }
 

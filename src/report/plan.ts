@@ -32,7 +32,13 @@ function changeRows(changes: readonly PlanChange[], maxDetails: number): string[
   return changes.map((c) => {
     const details = c.details.slice(0, maxDetails).map((d) => escapeCell(d, 300));
     if (c.details.length > maxDetails) details.push(`_… ${c.details.length - maxDetails} more_`);
-    return [CHANGE_BADGE[c.change], escapeCell(c.kind, 60), escapeCell(c.name, 120), escapeCell(c.namespace, 63), details.join('<br>')];
+    return [
+      CHANGE_BADGE[c.change],
+      escapeCell(c.kind, 60),
+      escapeCell(c.name, 120),
+      escapeCell(c.namespace, 63),
+      details.join('<br>'),
+    ];
   });
 }
 
@@ -45,11 +51,16 @@ function renderAt(plan: Plan, maxRows: number, maxDetails: number): string {
   const counts = ORDER.map((k) => ({ k, n: sorted.filter((c) => c.change === k).length }))
     .filter((c) => c.n > 0)
     .map((c) => `${c.n} ${c.k}`);
-  lines.push(counts.length ? `${counts.join(', ')}. Nothing was written to the cluster.` : 'No objects. Nothing was written to the cluster.');
+  lines.push(
+    counts.length
+      ? `${counts.join(', ')}. Nothing was written to the cluster.`
+      : 'No objects. Nothing was written to the cluster.',
+  );
   if (changed.length > 0) {
     const shown = changed.slice(0, maxRows);
     lines.push('', table(header, changeRows(shown, maxDetails)));
-    if (changed.length > shown.length) lines.push('', `_${changed.length - shown.length} more changed objects not shown._`);
+    if (changed.length > shown.length)
+      lines.push('', `_${changed.length - shown.length} more changed objects not shown._`);
   } else if (sorted.length > 0) {
     lines.push('', '_No changes: the cluster already matches the manifests._');
   }

@@ -10,7 +10,14 @@ import type { RolloutRecord } from '../engine/record.ts';
 import { pickKeyMetric, renderMetricChart, renderWeightChart } from './chart.ts';
 import { escapeInline, inlineCode, truncate } from './escape.ts';
 import { between, formatDuration, IN_PROGRESS_BADGE, RESULT_BADGE, safeUrl } from './format.ts';
-import { noOmissions, renderAnalysis, renderEvidence, renderSteps, type Omissions, type SectionLimits } from './sections.ts';
+import {
+  noOmissions,
+  renderAnalysis,
+  renderEvidence,
+  renderSteps,
+  type Omissions,
+  type SectionLimits,
+} from './sections.ts';
 
 export interface RenderOptions {
   /** Upper bound on the report's length in UTF-16 code units (≥ characters). Default 60,000. */
@@ -45,7 +52,8 @@ function headline(record: RolloutRecord): string {
   }
   const how = record.traffic ? `${record.strategy} via ${record.traffic}` : record.strategy;
   facts.push(`${escapeInline(how, 60)} · \`${record.action}\``);
-  if (record.strategy === 'canary' || record.strategy === 'blue-green') facts.push(`canary weight ${record.canaryWeight}%`);
+  if (record.strategy === 'canary' || record.strategy === 'blue-green')
+    facts.push(`canary weight ${record.canaryWeight}%`);
   const took = between(record.startedAt, record.finishedAt);
   if (took !== undefined) facts.push(`took ${formatDuration(took)}`);
   facts.push(`environment ${record.environment ? inlineCode(record.environment, 60) : '_default_'}`);
@@ -70,7 +78,9 @@ function charts(record: RolloutRecord): string | undefined {
   const key = pickKeyMetric(record.measurements);
   const metric = key ? renderMetricChart(key, record.measurements, record.startedAt) : undefined;
   if (metric) parts.push(metric);
-  return parts.length ? ['#### Over time', '', ...parts.flatMap((p) => [p, ''])].join('\n').trimEnd() : undefined;
+  return parts.length
+    ? ['#### Over time', '', ...parts.flatMap((p) => [p, ''])].join('\n').trimEnd()
+    : undefined;
 }
 
 function notes(list: readonly string[], max: number): string | undefined {
@@ -80,7 +90,11 @@ function notes(list: readonly string[], max: number): string | undefined {
   return ['#### Notes', '', ...shown].join('\n');
 }
 
-function shortenedNotice(cut: Omissions, level: (typeof LEVELS)[number], chartsDropped: boolean): string | undefined {
+function shortenedNotice(
+  cut: Omissions,
+  level: (typeof LEVELS)[number],
+  chartsDropped: boolean,
+): string | undefined {
   const what: string[] = [];
   // At full detail a long log shows its usual tail, which the code block itself says.
   if (cut.logsDropped) what.push('pod logs left out');
@@ -121,7 +135,9 @@ function renderAtLevel(record: RolloutRecord, index: number, marker: string | un
 export function renderReport(record: RolloutRecord, opts: RenderOptions = {}): string {
   const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
   if (opts.marker !== undefined && !MARKER_PATTERN.test(opts.marker)) {
-    throw new Error(`report marker must be an HTML comment like "<!-- kube-rollout:app:env -->", got ${JSON.stringify(opts.marker)}`);
+    throw new Error(
+      `report marker must be an HTML comment like "<!-- kube-rollout:app:env -->", got ${JSON.stringify(opts.marker)}`,
+    );
   }
   for (let i = 0; i < LEVELS.length; i++) {
     const text = renderAtLevel(record, i, opts.marker);

@@ -5,7 +5,16 @@
 import type { Measurement, MeasurementPhase } from '../analysis/types.ts';
 import type { PodEvidence, StepRecord } from '../engine/record.ts';
 import { codeBlock, escapeCell, escapeHtmlText, inlineCode, tailLines } from './escape.ts';
-import { between, formatClock, formatDuration, formatValue, PHASE_BADGE, PHASE_SEVERITY, STEP_BADGE, table } from './format.ts';
+import {
+  between,
+  formatClock,
+  formatDuration,
+  formatValue,
+  PHASE_BADGE,
+  PHASE_SEVERITY,
+  STEP_BADGE,
+  table,
+} from './format.ts';
 
 /** What a section may show; lower numbers make a shorter report. */
 export interface SectionLimits {
@@ -37,7 +46,11 @@ function keepLast<T>(items: readonly T[], max: number): { kept: T[]; omitted: nu
   return { kept, omitted: items.length - kept.length };
 }
 
-export function renderSteps(steps: readonly StepRecord[], limits: SectionLimits, cut: Omissions): string | undefined {
+export function renderSteps(
+  steps: readonly StepRecord[],
+  limits: SectionLimits,
+  cut: Omissions,
+): string | undefined {
   if (steps.length === 0) return undefined;
   // The latest steps matter most: a long release keeps its end.
   const { kept, omitted } = keepLast(steps, limits.steps);
@@ -95,7 +108,11 @@ function groupByMetric(measurements: readonly Measurement[]): Map<string, Measur
   return groups;
 }
 
-export function renderAnalysis(measurements: readonly Measurement[], limits: SectionLimits, cut: Omissions): string | undefined {
+export function renderAnalysis(
+  measurements: readonly Measurement[],
+  limits: SectionLimits,
+  cut: Omissions,
+): string | undefined {
   if (measurements.length === 0) return undefined;
   const groups = [...groupByMetric(measurements)];
   const shownGroups = groups.slice(0, limits.metrics);
@@ -137,7 +154,11 @@ export function renderAnalysis(measurements: readonly Measurement[], limits: Sec
   return lines.join('\n');
 }
 
-export function renderEvidence(evidence: readonly PodEvidence[], limits: SectionLimits, cut: Omissions): string | undefined {
+export function renderEvidence(
+  evidence: readonly PodEvidence[],
+  limits: SectionLimits,
+  cut: Omissions,
+): string | undefined {
   if (evidence.length === 0) return undefined;
   const shown = evidence.slice(0, limits.evidence);
   cut.evidence = evidence.length - shown.length;

@@ -177,25 +177,21 @@ async function waitUntilOnlyVersion(
     const pods = await cluster.list('v1', 'Pod', target.namespace, { labelSelector });
     const others = otherVersionPods(pods, target.versionLabel, version);
     if (others.length === 0) return;
-    const waiting = new Set(others.map((p) => p.metadata.name ?? ''));
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
       throw new TrafficRouterError(
         router,
-        `pods of a version other than ${version} still match the selector of Service "${target.service?.metadata.name}" (${[...waiting].join(', ')}); traffic stays on stable — remove the new workload, then reset again`,
+        `pods of a version other than ${version} still match the selector of Service "${target.service?.metadata.name}" (${others.map((p) => p.metadata.name).join(', ')}); traffic stays on stable — remove the new workload, then reset again`,
       );
     }
-    // Wait for the pods we saw to go away, then look again (new ones may have started meanwhile).
+    // The watch's snapshot is complete from its first event on (the list fills it before the
+    // callbacks run), so it can be judged as a whole.
     await cluster.watchUntil(
       'v1',
       'Pod',
       target.namespace,
       { labelSelector },
-      (event) => {
-        const name = event.object.metadata.name ?? '';
-        if (event.type === 'DELETED' || event.object.metadata.deletionTimestamp) waiting.delete(name);
-        return waiting.size === 0 ? true : undefined;
-      },
+      (_event, snapshot) => (otherVersionPods([...snapshot.values()], target.versionLabel, version).length === 0 ? true : undefined),
       { timeoutMs: remaining, signal: opts.signal, description: `pods of version ${version} only behind Service "${target.service?.metadata.name}"` },
     ).catch((err: unknown) => {
       if (Date.now() < deadline) throw err;

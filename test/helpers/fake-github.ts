@@ -50,7 +50,13 @@ export interface FakeGitHub {
   requests: RecordedRequest[];
   comments(owner: string, repo: string, issueNumber: number): FakeComment[];
   /** Preloads a comment (by default from a bot); returns it. */
-  addComment(owner: string, repo: string, issueNumber: number, body: string, user?: FakeComment['user']): FakeComment;
+  addComment(
+    owner: string,
+    repo: string,
+    issueNumber: number,
+    body: string,
+    user?: FakeComment['user'],
+  ): FakeComment;
   deployments: FakeDeployment[];
   statuses: FakeDeploymentStatus[];
   setPullsForCommit(sha: string, prs: FakePull[]): void;
@@ -62,7 +68,12 @@ export interface FakeGitHub {
 
 const BOT = { login: 'github-actions[bot]', type: 'Bot' as const };
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(text);
@@ -97,7 +108,13 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     if (!list) commentsByIssue.set(key, (list = []));
     return list;
   };
-  const addComment = (o: string, r: string, n: number, body: string, user: FakeComment['user'] = BOT): FakeComment => {
+  const addComment = (
+    o: string,
+    r: string,
+    n: number,
+    body: string,
+    user: FakeComment['user'] = BOT,
+  ): FakeComment => {
     const now = new Date().toISOString();
     const id = nextId++;
     const comment: FakeComment = {
@@ -113,15 +130,26 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     return comment;
   };
 
-  function listComments(res: ServerResponse, path: string, query: Record<string, string>, list: FakeComment[]): void {
+  function listComments(
+    res: ServerResponse,
+    path: string,
+    query: Record<string, string>,
+    list: FakeComment[],
+  ): void {
     const perPage = Math.min(100, Math.max(1, Number(query.per_page ?? 30)));
     const page = Math.max(1, Number(query.page ?? 1));
     const last = Math.max(1, Math.ceil(list.length / perPage));
     const links: string[] = [];
-    const link = (p: number, rel: string): string => `<${baseUrl}${path}?per_page=${perPage}&page=${p}>; rel="${rel}"`;
+    const link = (p: number, rel: string): string =>
+      `<${baseUrl}${path}?per_page=${perPage}&page=${p}>; rel="${rel}"`;
     if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
     if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'));
-    send(res, 200, list.slice((page - 1) * perPage, page * perPage), links.length ? { link: links.join(', ') } : {});
+    send(
+      res,
+      200,
+      list.slice((page - 1) * perPage, page * perPage),
+      links.length ? { link: links.join(', ') } : {},
+    );
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -134,7 +162,10 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
 
     const failure = failures.find((f) => f.pattern.test(path));
     if (failure) {
-      send(res, failure.status, { message: failure.status === 403 ? 'Resource not accessible by integration' : 'Failure', status: String(failure.status) });
+      send(res, failure.status, {
+        message: failure.status === 403 ? 'Resource not accessible by integration' : 'Failure',
+        status: String(failure.status),
+      });
       return;
     }
     const input = (body ?? {}) as Record<string, unknown>;
@@ -159,7 +190,11 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       return send(res, 200, comment);
     }
     if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/pulls$/)) && method === 'GET') {
-      return send(res, 200, (pullsByCommit.get(m[3]!) ?? []).map((p) => ({ merged_at: null, ...p })));
+      return send(
+        res,
+        200,
+        (pullsByCommit.get(m[3]!) ?? []).map((p) => ({ merged_at: null, ...p })),
+      );
     }
     if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/deployments$/)) && method === 'POST') {
       const deployment: FakeDeployment = { id: nextId++, owner: m[1]!, repo: m[2]!, body: input };
@@ -169,7 +204,12 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/deployments\/(\d+)\/statuses$/)) && method === 'POST') {
       const deploymentId = Number(m[3]);
       if (!deployments.some((d) => d.id === deploymentId)) return send(res, 404, { message: 'Not Found' });
-      const status: FakeDeploymentStatus = { id: nextId++, deploymentId, state: String(input.state), body: input };
+      const status: FakeDeploymentStatus = {
+        id: nextId++,
+        deploymentId,
+        state: String(input.state),
+        body: input,
+      };
       statuses.push(status);
       return send(res, 201, { id: status.id, ...input });
     }

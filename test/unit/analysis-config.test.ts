@@ -19,7 +19,13 @@ function metric(lines: string): string {
   return `metrics:\n  - ${lines.trim().split('\n').join('\n    ')}\n`;
 }
 
-const defaults = { failureLimit: 0, inconclusiveLimit: 0, consecutiveErrorLimit: 4, dryRun: false, phase: 'pre-promotion' } as const;
+const defaults = {
+  failureLimit: 0,
+  inconclusiveLimit: 0,
+  consecutiveErrorLimit: 4,
+  dryRun: false,
+  phase: 'pre-promotion',
+} as const;
 
 describe('parseAnalysis', () => {
   it('reads the contract example with defaults applied', () => {
@@ -82,7 +88,13 @@ job:
   spec:
     backoffLimit: 0
     template: {spec: {containers: [{name: t, image: curl}], restartPolicy: Never}}`),
-      { provider: 'job', job: { backoffLimit: 0, template: { spec: { containers: [{ name: 't', image: 'curl' }], restartPolicy: 'Never' } } } },
+      {
+        provider: 'job',
+        job: {
+          backoffLimit: 0,
+          template: { spec: { containers: [{ name: 't', image: 'curl' }], restartPolicy: 'Never' } },
+        },
+      },
     ],
     [
       'limits, dry run and phase',
@@ -95,7 +107,14 @@ inconclusiveLimit: 2
 consecutiveErrorLimit: 0
 dryRun: yes
 phase: post-promotion`),
-      { address: 'http://prom:9090', threshold: { min: 1 }, inconclusiveLimit: 2, consecutiveErrorLimit: 0, dryRun: true, phase: 'post-promotion' },
+      {
+        address: 'http://prom:9090',
+        threshold: { min: 1 },
+        inconclusiveLimit: 2,
+        consecutiveErrorLimit: 0,
+        dryRun: true,
+        phase: 'post-promotion',
+      },
     ],
     [
       'compare: baseline with its defaults',
@@ -103,7 +122,16 @@ phase: post-promotion`),
 provider: prometheus
 query: histogram_quantile(0.9, rate(x[1m]))
 compare: baseline`),
-      { compare: { against: 'baseline', direction: 'increase', allowedChange: 0.2, minSamples: 10, alpha: 0.05, noData: 'inconclusive' } },
+      {
+        compare: {
+          against: 'baseline',
+          direction: 'increase',
+          allowedChange: 0.2,
+          minSamples: 10,
+          alpha: 0.05,
+          noData: 'inconclusive',
+        },
+      },
     ],
     [
       'a compare block',
@@ -111,7 +139,18 @@ compare: baseline`),
 provider: prometheus
 query: x
 compare: {direction: either, allowedChange: 0.1, minSamples: 20, alpha: 0.01, window: 5m, step: 15s, noData: fail}`),
-      { compare: { against: 'baseline', direction: 'either', allowedChange: 0.1, minSamples: 20, alpha: 0.01, windowMs: 300_000, stepMs: 15_000, noData: 'fail' } },
+      {
+        compare: {
+          against: 'baseline',
+          direction: 'either',
+          allowedChange: 0.1,
+          minSamples: 20,
+          alpha: 0.01,
+          windowMs: 300_000,
+          stepMs: 15_000,
+          noData: 'fail',
+        },
+      },
     ],
     [
       'both conditions',
@@ -126,7 +165,8 @@ failureCondition: result[0] > 0.9`),
   for (const [name, text, want] of valid) {
     it(`reads ${name}`, () => {
       const [got] = parseAnalysis(text).metrics;
-      for (const [key, value] of Object.entries(want)) assert.deepEqual(got[key as keyof MetricSpec], value, key);
+      for (const [key, value] of Object.entries(want))
+        assert.deepEqual(got[key as keyof MetricSpec], value, key);
     });
   }
 
@@ -134,36 +174,156 @@ failureCondition: result[0] > 0.9`),
     ['no metrics', 'interval: 1m', 1, /`metrics` is required/],
     ['empty metrics', 'metrics: []', 1, /non-empty list/],
     ['a list at the top', '- name: x', 1, /expected a mapping with `metrics`/],
-    ['an unknown top-level key', 'metric:\n  - name: x', 1, /unknown key 'metric' \(valid: interval, metrics\)/],
+    [
+      'an unknown top-level key',
+      'metric:\n  - name: x',
+      1,
+      /unknown key 'metric' \(valid: interval, metrics\)/,
+    ],
     ['a bad top-level interval', 'interval: often\nmetrics: []', 1, /interval: invalid duration 'often'/],
     ['no name', metric('provider: web\nurl: http://x\nsuccessCondition: "true"'), 2, /`name` is required/],
-    ['no provider', metric('name: a\nquery: up\nthreshold: {max: 1}'), 2, /`provider` is required \(valid: prometheus, web, job\)/],
+    [
+      'no provider',
+      metric('name: a\nquery: up\nthreshold: {max: 1}'),
+      2,
+      /`provider` is required \(valid: prometheus, web, job\)/,
+    ],
     ['unknown provider', metric('name: a\nprovider: datadog'), 3, /unknown provider 'datadog'/],
-    ['prometheus without query', metric('name: a\nprovider: prometheus\nthreshold: {max: 1}'), 2, /`query` is required/],
+    [
+      'prometheus without query',
+      metric('name: a\nprovider: prometheus\nthreshold: {max: 1}'),
+      2,
+      /`query` is required/,
+    ],
     ['web without url', metric('name: a\nprovider: web\nsuccessCondition: "true"'), 2, /`url` is required/],
     ['job without job', metric('name: a\nprovider: job'), 2, /`job` \(a Job spec\) is required/],
     ['job without template', metric('name: a\nprovider: job\njob: {backoffLimit: 1}'), 4, /pod `template`/],
-    ['nothing to judge by', metric('name: a\nprovider: prometheus\nquery: up'), 2, /needs `threshold`, `successCondition`/],
-    ['threshold min above max', metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {min: 2, max: 1}'), 5, /threshold.min \(2\) is above threshold.max \(1\)/],
-    ['empty threshold', metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {}'), 5, /threshold needs min and\/or max/],
-    ['text threshold', metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {max: low}'), 5, /threshold.max must be a number/],
-    ['unknown threshold key', metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {below: 1}'), 5, /unknown key 'below'/],
-    ['invalid CEL', metric('name: a\nprovider: prometheus\nquery: up\nsuccessCondition: "result <"'), 5, /successCondition is not a valid CEL expression/],
-    ['bad interval', metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {max: 1}\ninterval: 5 minutes'), 6, /interval: invalid duration '5 minutes'/],
-    ['zero count', metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {max: 1}\ncount: 0'), 6, /count must be a whole number ≥ 1/],
-    ['negative failureLimit', metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {max: 1}\nfailureLimit: -1'), 6, /failureLimit must be a whole number ≥ 0/],
-    ['bad dryRun', metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {max: 1}\ndryRun: maybe'), 6, /dryRun must be true or false/],
-    ['bad phase', metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {max: 1}\nphase: during'), 6, /unknown phase 'during' \(valid: pre-promotion, post-promotion\)/],
-    ['unknown metric key', metric('name: a\nprovider: prometheus\nquery: up\nthresold: {max: 1}'), 5, /unknown key 'thresold'/],
-    ['bad method', metric('name: a\nprovider: web\nurl: http://x\nmethod: FETCH\nsuccessCondition: "true"'), 5, /unknown method 'FETCH'/],
-    ['bad headers', metric('name: a\nprovider: web\nurl: http://x\nheaders: [a]\nsuccessCondition: "true"'), 5, /headers must be a mapping/],
-    ['unknown template', metric('name: a\nprovider: prometheus\nquery: up{app="{{application}}"}\nthreshold: {max: 1}'), 4, /unknown template '\{\{application\}\}'/],
-    ['compare with web', metric('name: a\nprovider: web\nurl: http://x\ncompare: baseline'), 5, /needs provider prometheus/],
-    ['compare typo', metric('name: a\nprovider: prometheus\nquery: x\ncompare: baselines'), 5, /compare must be 'baseline'/],
-    ['compare bad alpha', metric('name: a\nprovider: prometheus\nquery: x\ncompare: {alpha: 2}'), 5, /alpha must be between 0 and 1/],
-    ['compare bad direction', metric('name: a\nprovider: prometheus\nquery: x\ncompare: {direction: up}'), 5, /unknown direction/],
-    ['compare bad minSamples', metric('name: a\nprovider: prometheus\nquery: x\ncompare: {minSamples: 1}'), 5, /minSamples must be a whole number ≥ 2/],
-    ['compare unknown key', metric('name: a\nprovider: prometheus\nquery: x\ncompare: {against: baseline, test: t}'), 5, /unknown key 'test'/],
+    [
+      'nothing to judge by',
+      metric('name: a\nprovider: prometheus\nquery: up'),
+      2,
+      /needs `threshold`, `successCondition`/,
+    ],
+    [
+      'threshold min above max',
+      metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {min: 2, max: 1}'),
+      5,
+      /threshold.min \(2\) is above threshold.max \(1\)/,
+    ],
+    [
+      'empty threshold',
+      metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {}'),
+      5,
+      /threshold needs min and\/or max/,
+    ],
+    [
+      'text threshold',
+      metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {max: low}'),
+      5,
+      /threshold.max must be a number/,
+    ],
+    [
+      'unknown threshold key',
+      metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {below: 1}'),
+      5,
+      /unknown key 'below'/,
+    ],
+    [
+      'invalid CEL',
+      metric('name: a\nprovider: prometheus\nquery: up\nsuccessCondition: "result <"'),
+      5,
+      /successCondition is not a valid CEL expression/,
+    ],
+    [
+      'bad interval',
+      metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {max: 1}\ninterval: 5 minutes'),
+      6,
+      /interval: invalid duration '5 minutes'/,
+    ],
+    [
+      'zero count',
+      metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {max: 1}\ncount: 0'),
+      6,
+      /count must be a whole number ≥ 1/,
+    ],
+    [
+      'negative failureLimit',
+      metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {max: 1}\nfailureLimit: -1'),
+      6,
+      /failureLimit must be a whole number ≥ 0/,
+    ],
+    [
+      'bad dryRun',
+      metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {max: 1}\ndryRun: maybe'),
+      6,
+      /dryRun must be true or false/,
+    ],
+    [
+      'bad phase',
+      metric('name: a\nprovider: prometheus\nquery: up\nthreshold: {max: 1}\nphase: during'),
+      6,
+      /unknown phase 'during' \(valid: pre-promotion, post-promotion\)/,
+    ],
+    [
+      'unknown metric key',
+      metric('name: a\nprovider: prometheus\nquery: up\nthresold: {max: 1}'),
+      5,
+      /unknown key 'thresold'/,
+    ],
+    [
+      'bad method',
+      metric('name: a\nprovider: web\nurl: http://x\nmethod: FETCH\nsuccessCondition: "true"'),
+      5,
+      /unknown method 'FETCH'/,
+    ],
+    [
+      'bad headers',
+      metric('name: a\nprovider: web\nurl: http://x\nheaders: [a]\nsuccessCondition: "true"'),
+      5,
+      /headers must be a mapping/,
+    ],
+    [
+      'unknown template',
+      metric('name: a\nprovider: prometheus\nquery: up{app="{{application}}"}\nthreshold: {max: 1}'),
+      4,
+      /unknown template '\{\{application\}\}'/,
+    ],
+    [
+      'compare with web',
+      metric('name: a\nprovider: web\nurl: http://x\ncompare: baseline'),
+      5,
+      /needs provider prometheus/,
+    ],
+    [
+      'compare typo',
+      metric('name: a\nprovider: prometheus\nquery: x\ncompare: baselines'),
+      5,
+      /compare must be 'baseline'/,
+    ],
+    [
+      'compare bad alpha',
+      metric('name: a\nprovider: prometheus\nquery: x\ncompare: {alpha: 2}'),
+      5,
+      /alpha must be between 0 and 1/,
+    ],
+    [
+      'compare bad direction',
+      metric('name: a\nprovider: prometheus\nquery: x\ncompare: {direction: up}'),
+      5,
+      /unknown direction/,
+    ],
+    [
+      'compare bad minSamples',
+      metric('name: a\nprovider: prometheus\nquery: x\ncompare: {minSamples: 1}'),
+      5,
+      /minSamples must be a whole number ≥ 2/,
+    ],
+    [
+      'compare unknown key',
+      metric('name: a\nprovider: prometheus\nquery: x\ncompare: {against: baseline, test: t}'),
+      5,
+      /unknown key 'test'/,
+    ],
     ['malformed YAML', 'metrics:\n  - name: a\n   provider: web', 3, /invalid YAML/],
     ['a duplicate key', 'metrics: []\nmetrics: []', 2, /invalid YAML/],
   ];
@@ -179,14 +339,19 @@ failureCondition: result[0] > 0.9`),
   }
 
   it('rejects a metric name used twice', () => {
-    const text = 'metrics:\n  - {name: a, provider: web, url: "http://x", successCondition: "true"}\n  - {name: a, provider: web, url: "http://y", successCondition: "true"}';
+    const text =
+      'metrics:\n  - {name: a, provider: web, url: "http://x", successCondition: "true"}\n  - {name: a, provider: web, url: "http://y", successCondition: "true"}';
     const [error] = errorsOf(text);
     assert.match(error.message, /^input 'analysis' line 3: metric name 'a' is used twice/);
   });
 
   it('reports problems in every metric', () => {
-    const text = 'metrics:\n  - {name: a, provider: web}\n  - {name: b, provider: nope}\n  - {name: c, provider: web, url: "http://x", successCondition: "true"}';
+    const text =
+      'metrics:\n  - {name: a, provider: web}\n  - {name: b, provider: nope}\n  - {name: c, provider: web, url: "http://x", successCondition: "true"}';
     // a: no url and nothing to judge by; b: unknown provider (and nothing more about it).
-    assert.deepEqual(errorsOf(text).map((e) => e.location.line), [2, 2, 3]);
+    assert.deepEqual(
+      errorsOf(text).map((e) => e.location.line),
+      [2, 2, 3],
+    );
   });
 });

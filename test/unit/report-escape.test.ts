@@ -62,9 +62,22 @@ function hostileRecord(): RolloutRecord {
   record.notes = [NASTY, '# heading?', '- list?', '> quote?'];
   record.rollbackReason = NASTY;
   record.steps[0] = { ...record.steps[0]!, label: NASTY, detail: NASTY };
-  record.measurements[0] = { ...record.measurements[0]!, metric: NASTY, query: 'sum(x{a="|"}) ``` `` ` <script>', message: NASTY, value: NASTY };
+  record.measurements[0] = {
+    ...record.measurements[0]!,
+    metric: NASTY,
+    query: 'sum(x{a="|"}) ``` `` ` <script>',
+    message: NASTY,
+    value: NASTY,
+  };
   record.evidence = [
-    { ...record.evidence[0]!, pod: 'pod<img src=x onerror=alert(1)>', container: '@octocat', reason: NASTY, message: NASTY, logTail: log },
+    {
+      ...record.evidence[0]!,
+      pod: 'pod<img src=x onerror=alert(1)>',
+      container: '@octocat',
+      reason: NASTY,
+      message: NASTY,
+      logTail: log,
+    },
   ];
   return record;
 }
@@ -81,7 +94,9 @@ describe('report escaping: injection corpus', () => {
 
   it('keeps every line of a log with fences inside one code block', () => {
     const md = renderReport(hostileRecord());
-    const blocks = [...markdown.render(md).matchAll(/<pre><code class="language-text">([\s\S]*?)<\/code><\/pre>/g)].map((m) => m[1]!);
+    const blocks = [
+      ...markdown.render(md).matchAll(/<pre><code class="language-text">([\s\S]*?)<\/code><\/pre>/g),
+    ].map((m) => m[1]!);
     assert.equal(blocks.length, 1);
     const block = blocks[0]!;
     for (const line of ['normal line', '```', '&lt;/details&gt;', '````', '~~~', 'still in the log']) {

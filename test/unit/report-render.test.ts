@@ -10,7 +10,13 @@ function tableAfter(markdown: string, heading: string): string[][] {
   assert.ok(start >= 0, `no ${heading} in report`);
   const rows: string[][] = [];
   for (const line of lines.slice(start + 1)) {
-    if (line.startsWith('|')) rows.push(line.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim()));
+    if (line.startsWith('|'))
+      rows.push(
+        line
+          .slice(1, -1)
+          .split(/(?<!\\)\|/)
+          .map((c) => c.trim()),
+      );
     else if (rows.length > 0) break;
   }
   return rows.slice(2); // header and separator
@@ -83,7 +89,10 @@ describe('renderReport: rolled-back canary', () => {
 
   it('shows the result, the rollback reason and the failed step', () => {
     assert.match(md, /## ↩️ Rolled back: web/);
-    assert.match(md, /\*\*Rollback reason:\*\* analysis error-rate failed 2 times \\\(limit 1\\\): 0\.42 &gt; 0\.05/);
+    assert.match(
+      md,
+      /\*\*Rollback reason:\*\* analysis error-rate failed 2 times \\\(limit 1\\\): 0\.42 &gt; 0\.05/,
+    );
     assert.match(md, /serving `1\.4\.0`/);
     const steps = tableAfter(md, '#### Steps');
     assert.equal(steps[2]![5], '❌ failed');
@@ -91,8 +100,19 @@ describe('renderReport: rolled-back canary', () => {
 
   it('shows the failing pod with reason, exit code, restarts, message and its last log lines', () => {
     const rows = tableAfter(md, '#### Failure evidence');
-    assert.deepEqual(rows[0], ['web-canary', 'web-canary-7d9f-x2x', 'app', '**CrashLoopBackOff**', '137', '4', 'back-off 40s restarting failed container']);
-    assert.match(md, /<details><summary>Last log lines of web-canary-7d9f-x2x\/app<\/summary>\n\n```text\nlistening on :8080\nFATAL: cannot connect to db\n```\n\n<\/details>/);
+    assert.deepEqual(rows[0], [
+      'web-canary',
+      'web-canary-7d9f-x2x',
+      'app',
+      '**CrashLoopBackOff**',
+      '137',
+      '4',
+      'back-off 40s restarting failed container',
+    ]);
+    assert.match(
+      md,
+      /<details><summary>Last log lines of web-canary-7d9f-x2x\/app<\/summary>\n\n```text\nlistening on :8080\nFATAL: cannot connect to db\n```\n\n<\/details>/,
+    );
   });
 
   it('marks the failed metric and charts the weight falling back to 0', () => {
@@ -124,14 +144,21 @@ describe('renderReport: size limit', () => {
 
     const medium = renderReport(record, { maxLength: full.length - 1 });
     assert.ok(medium.length < full.length);
-    assert.ok(medium.includes('Shortened to stay readable and within GitHub\'s size limit: pod logs cut to the last 20 lines.'));
+    assert.ok(
+      medium.includes(
+        "Shortened to stay readable and within GitHub's size limit: pod logs cut to the last 20 lines.",
+      ),
+    );
     assert.ok(medium.includes('[1980 earlier lines omitted]'));
     assert.ok(medium.includes('All measurements (250)'), 'measurement rows kept while logs can shrink');
 
     const small = renderReport(record, { maxLength: 30_000 });
     assert.ok(small.length <= 30_000, `length ${small.length}`);
     assert.ok(!small.includes('log line'));
-    assert.match(small.slice(0, 2000), /Shortened to stay readable and within GitHub's size limit: pod logs left out; 200 measurement rows left out\./);
+    assert.match(
+      small.slice(0, 2000),
+      /Shortened to stay readable and within GitHub's size limit: pod logs left out; 200 measurement rows left out\./,
+    );
     assert.ok(small.includes('All measurements (50 of 250)'));
     assert.ok(small.includes('#### Failure evidence'), 'the evidence table stays');
   });
@@ -159,14 +186,26 @@ describe('renderPlan', () => {
     const md = renderPlan({
       changes: [
         { kind: 'Service', name: 'web', namespace: 'shop', change: 'unchanged', details: [] },
-        { kind: 'Deployment', name: 'web', namespace: 'shop', change: 'changed', details: ['image app: shop/web:1.4.0 → shop/web:1.5.0', 'replicas: 3 → 5'] },
+        {
+          kind: 'Deployment',
+          name: 'web',
+          namespace: 'shop',
+          change: 'changed',
+          details: ['image app: shop/web:1.4.0 → shop/web:1.5.0', 'replicas: 3 → 5'],
+        },
         { kind: 'Ingress', name: 'web-canary', namespace: 'shop', change: 'added', details: [] },
       ],
       steps: ['apply canary', 'setWeight 20', 'pause 2m'],
     });
     const rows = tableAfter(md, '');
     assert.deepEqual(rows[0], ['➕ added', 'Ingress', 'web-canary', 'shop', '']);
-    assert.deepEqual(rows[1], ['✏️ changed', 'Deployment', 'web', 'shop', 'image app: shop/web:1.4.0 → shop/web:1.5.0<br>replicas: 3 → 5']);
+    assert.deepEqual(rows[1], [
+      '✏️ changed',
+      'Deployment',
+      'web',
+      'shop',
+      'image app: shop/web:1.4.0 → shop/web:1.5.0<br>replicas: 3 → 5',
+    ]);
     assert.match(md, /1 added, 1 changed, 1 unchanged\. Nothing was written to the cluster\./);
     assert.match(md, /<details><summary>1 unchanged objects<\/summary>/);
     assert.match(md, /#### Steps the release will take\n\n1\. apply canary\n2\. setWeight 20\n3\. pause 2m/);

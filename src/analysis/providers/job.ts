@@ -30,7 +30,9 @@ function randomSuffix(): string {
 
 /** `<release>-<metric>-<random>`, a valid DNS label of at most 63 characters. */
 export function jobName(release: string, metric: string, suffix: string = randomSuffix()): string {
-  const prefix = dnsLabel(`${release}-${metric}`).slice(0, 62 - suffix.length).replace(/-$/, '');
+  const prefix = dnsLabel(`${release}-${metric}`)
+    .slice(0, 62 - suffix.length)
+    .replace(/-$/, '');
   return `${prefix || 'analysis'}-${suffix}`;
 }
 
@@ -38,7 +40,8 @@ export function jobName(release: string, metric: string, suffix: string = random
 export function buildJob(metric: MetricSpec, release: string, namespace: string, name: string): KubeObject {
   const given = (metric.job ?? {}) as Record<string, any>;
   const spec: Record<string, any> = structuredClone(given.template ? given : (given.spec ?? given));
-  if (!spec.template?.spec?.containers) throw new Error(`metric ${metric.name}: the job needs template.spec.containers`);
+  if (!spec.template?.spec?.containers)
+    throw new Error(`metric ${metric.name}: the job needs template.spec.containers`);
   spec.backoffLimit ??= 0;
   spec.template.spec.restartPolicy ??= 'Never';
   const labels = {
@@ -46,7 +49,10 @@ export function buildJob(metric: MetricSpec, release: string, namespace: string,
     'kube-rollout.io/release': dnsLabel(release).slice(0, 63),
     'kube-rollout.io/analysis': dnsLabel(metric.name).slice(0, 63),
   };
-  spec.template.metadata = { ...spec.template.metadata, labels: { ...spec.template.metadata?.labels, ...labels } };
+  spec.template.metadata = {
+    ...spec.template.metadata,
+    labels: { ...spec.template.metadata?.labels, ...labels },
+  };
   return { apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace, labels }, spec };
 }
 
@@ -54,10 +60,16 @@ export type JobOutcome = { phase: 'Complete' | 'Failed'; reason?: string; messag
 
 /** The Job's final state from its conditions, or undefined while it runs. */
 export function jobOutcome(job: KubeObject): JobOutcome | undefined {
-  const conditions: Array<{ type?: string; status?: string; reason?: string; message?: string }> = job.status?.conditions ?? [];
+  const conditions: Array<{ type?: string; status?: string; reason?: string; message?: string }> =
+    job.status?.conditions ?? [];
   for (const type of ['Failed', 'Complete'] as const) {
     const found = conditions.find((c) => c.type === type && c.status === 'True');
-    if (found) return { phase: type, ...(found.reason ? { reason: found.reason } : {}), ...(found.message ? { message: found.message } : {}) };
+    if (found)
+      return {
+        phase: type,
+        ...(found.reason ? { reason: found.reason } : {}),
+        ...(found.message ? { message: found.message } : {}),
+      };
   }
   return undefined;
 }
@@ -66,18 +78,31 @@ export function jobOutcome(job: KubeObject): JobOutcome | undefined {
 async function failureDetails(ctx: ProviderContext, namespace: string, name: string): Promise<string> {
   try {
     const pods = await ctx.cluster.list('v1', 'Pod', namespace, { labelSelector: `job-name=${name}` });
-    const pod = pods.sort((a, b) => String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? ''))).at(-1);
+    const pod = pods
+      .sort((a, b) =>
+        String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')),
+      )
+      .at(-1);
     if (!pod?.metadata.name) return '';
     const statuses: any[] = pod.status?.containerStatuses ?? [];
     const failed = statuses.find((s) => (s.state?.terminated?.exitCode ?? 0) !== 0) ?? statuses[0];
     const container: string | undefined = failed?.name ?? pod.spec?.containers?.[0]?.name;
     const terminated = failed?.state?.terminated;
     const parts: string[] = [];
-    if (terminated) parts.push(`container ${container} exited ${terminated.exitCode}${terminated.reason && terminated.reason !== 'Error' ? ` (${terminated.reason})` : ''}`);
+    if (terminated)
+      parts.push(
+        `container ${container} exited ${terminated.exitCode}${terminated.reason && terminated.reason !== 'Error' ? ` (${terminated.reason})` : ''}`,
+      );
     if (container) {
-      const log = (await ctx.cluster.podLog(namespace, pod.metadata.name, container, { tailLines: LOG_LINES })).trim();
+      const log = (
+        await ctx.cluster.podLog(namespace, pod.metadata.name, container, { tailLines: LOG_LINES })
+      ).trim();
       if (log) {
-        const text = log.split('\n').map((l) => l.trim()).filter(Boolean).join(' | ');
+        const text = log
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .join(' | ');
         parts.push(`last log lines: ${text.length > 400 ? `…${text.slice(-400)}` : text}`);
       }
     }
@@ -108,13 +133,26 @@ export const jobProvider: MetricProvider = {
           if (event.type === 'DELETED') return { phase: 'Deleted' };
           return jobOutcome(event.object);
         },
-        { timeoutMs: metric.timeoutMs ?? DEFAULT_JOB_TIMEOUT_MS, signal, description: `analysis Job ${name} to finish` },
+        {
+          timeoutMs: metric.timeoutMs ?? DEFAULT_JOB_TIMEOUT_MS,
+          signal,
+          description: `analysis Job ${name} to finish`,
+        },
       );
-      if (outcome.phase === 'Deleted') throw Object.assign(new Error(`${query} was deleted before it finished`), { query });
-      if (outcome.phase === 'Complete') return { result: 'Complete', query, verdict: 'Successful', message: `Job ${name} completed` };
+      if (outcome.phase === 'Deleted')
+        throw Object.assign(new Error(`${query} was deleted before it finished`), { query });
+      if (outcome.phase === 'Complete')
+        return { result: 'Complete', query, verdict: 'Successful', message: `Job ${name} completed` };
       const details = await failureDetails(ctx, namespace, name);
-      const why = outcome.reason ? ` (${outcome.reason}${outcome.message ? `: ${outcome.message}` : ''})` : '';
-      return { result: 'Failed', query, verdict: 'Failed', message: `Job ${name} failed${why}${details ? `; ${details}` : ''}` };
+      const why = outcome.reason
+        ? ` (${outcome.reason}${outcome.message ? `: ${outcome.message}` : ''})`
+        : '';
+      return {
+        result: 'Failed',
+        query,
+        verdict: 'Failed',
+        message: `Job ${name} failed${why}${details ? `; ${details}` : ''}`,
+      };
     } catch (err) {
       if (err instanceof Error && !('query' in err)) Object.assign(err, { query });
       throw err;

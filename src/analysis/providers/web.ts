@@ -52,13 +52,16 @@ export const webProvider: MetricProvider = {
       text = await response.text();
     } catch (err) {
       if (signal.aborted) throw err;
-      throw Object.assign(new Error(`${method} ${url} failed: ${describeFetchError(err, timeoutMs)}`), { query: url });
+      throw Object.assign(new Error(`${method} ${url} failed: ${describeFetchError(err, timeoutMs)}`), {
+        query: url,
+      });
     }
     const ok = status >= 200 && status < 300;
     const query = `${method} ${url}`;
 
     if (metric.jsonPath) {
-      if (!ok) throw Object.assign(new Error(`${query} answered HTTP ${status}: ${snippet(text)}`), { query });
+      if (!ok)
+        throw Object.assign(new Error(`${query} answered HTTP ${status}: ${snippet(text)}`), { query });
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -75,7 +78,9 @@ export const webProvider: MetricProvider = {
       result,
       query,
       verdict: ok ? 'Successful' : 'Failed',
-      message: ok ? `${query} answered HTTP ${status}` : `${query} answered HTTP ${status}: ${snippet(text, 120)}`,
+      message: ok
+        ? `${query} answered HTTP ${status}`
+        : `${query} answered HTTP ${status}: ${snippet(text, 120)}`,
     };
   },
 };

@@ -1,0 +1,62 @@
+// What applying an object would change, in one line per change, for `action: plan`. Pure.
+import type { KubeObject } from '../kube/types.ts';
+
+type Json = any;
+
+function containers(obj: KubeObject): Map<string, string> {
+  const spec = obj.spec?.template?.spec ?? obj.spec?.jobTemplate?.spec?.template?.spec ?? (obj.kind === 'Pod' ? obj.spec : undefined);
+  const all = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
+  return new Map(all.map((c: Json) => [c.name, c.image]));
+}
+
+function stable(value: Json): string {
+  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+}
+
+/** Top-level spec fields (or data keys) whose values differ. */
+function changedKeys(a: Json = {}, b: Json = {}): string[] {
+  const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
+  return [...keys].filter((k) => stable(a?.[k]) !== stable(b?.[k])).sort();
+}
+
+export function describeChanges(live: KubeObject, desired: KubeObject): string[] {
+  const details: string[] = [];
+  const before = containers(live);
+  for (const [name, image] of containers(desired)) {
+    const old = before.get(name);
+    if (old === undefined) details.push(`container ${name} added: ${image}`);
+    else if (old !== image) details.push(`image ${name}: ${old} → ${image}`);
+  }
+  for (const name of before.keys()) if (!containers(desired).has(name)) details.push(`container ${name} removed`);
+  if (live.spec?.replicas !== undefined && desired.spec?.replicas !== undefined && live.spec.replicas !== desired.spec.replicas) {
+    details.push(`replicas: ${live.spec.replicas} → ${desired.spec.replicas}`);
+  }
+  if (live.kind === 'Secret') {
+    const keys = changedKeys({ ...live.data }, { ...desired.data, ...desired.stringData });
+    if (keys.length) details.push(`data changed (values redacted): ${keys.join(', ')}`);
+    return details;
+  }
+  if (live.kind === 'ConfigMap') {
+    const keys = changedKeys(live.data, desired.data);
+    if (keys.length) details.push(`data changed: ${keys.join(', ')}`);
+    return details;
+  }
+  if (['Service', 'Ingress', 'HTTPRoute', 'VirtualService', 'TrafficSplit'].includes(live.kind)) {
+    const keys = changedKeys(live.spec, desired.spec);
+    if (keys.length) details.push(`${live.kind === 'Service' ? 'service' : 'route'} spec changed: ${keys.join(', ')}`);
+    return details;
+  }
+  const templateLabels = changedKeys(live.spec?.template?.metadata?.labels, desired.spec?.template?.metadata?.labels);
+  if (templateLabels.length) details.push(`pod labels changed: ${templateLabels.join(', ')}`);
+  const other = changedKeys(live.spec, desired.spec).filter((k) => k !== 'template' && k !== 'replicas');
+  if (other.length) details.push(`spec changed: ${other.join(', ')}`);
+  if (details.length === 0 && stable(live.spec?.template) !== stable(desired.spec?.template) && desired.spec?.template) details.push('pod template changed');
+  return details;
+}
+
+export function isUnchanged(live: KubeObject, desired: KubeObject): boolean {
+  if (live.metadata.generation !== undefined && desired.metadata.generation !== undefined) {
+    return live.metadata.generation === desired.metadata.generation && describeChanges(live, desired).length === 0;
+  }
+  return describeChanges(live, desired).length === 0 && stable(live.spec) === stable(desired.spec) && stable(live.data) === stable(desired.data);
+}

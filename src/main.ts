@@ -1,0 +1,160 @@
+// Wires inputs → config → manifests → cluster → release → reporters. Nothing else lives here.
+import * as core from '@actions/core';
+import { providers } from './analysis/index.ts';
+import { buildConfig, readInputs } from './config/index.ts';
+import type { Config } from './config/types.ts';
+import { planRelease } from './engine/plan.ts';
+import type { RolloutRecord } from './engine/record.ts';
+import { deploy, promote, rollback, status, type ReleaseDeps } from './engine/release.ts';
+import { InputError, InputErrors } from './errors.ts';
+import { readGitHubContext } from './github/index.ts';
+import { createCluster, kubeConfigSecrets, loadKubeConfig } from './kube/index.ts';
+import { loadManifests, renderManifests, validateReferences } from './manifests/index.ts';
+import type { ManifestSet } from './manifests/types.ts';
+import { createReporters } from './reporters.ts';
+
+const STATE_RELEASE = 'release';
+const STATE_FINISHED = 'finished';
+
+const logger = {
+  info: (m: string) => core.info(m),
+  warn: (m: string) => core.warning(m),
+  group: <T>(name: string, fn: () => Promise<T>) => core.group(name, fn),
+};
+
+/** Input and manifest errors as annotations on the file and line, then a failed step. */
+function reportInputError(err: InputError): void {
+  const errors = err instanceof InputErrors ? err.errors : [err];
+  for (const e of errors) {
+    const { file, line, column } = e.location;
+    core.error(e.message, { title: 'kube-rollout: invalid input', ...(file ? { file } : {}), ...(line ? { startLine: line } : {}), ...(column ? { startColumn: column } : {}) });
+  }
+  core.setFailed(err.message);
+}
+
+async function renderedManifests(config: Config, commit?: string, runUrl?: string): Promise<ManifestSet | undefined> {
+  if (config.manifests.length === 0) return undefined;
+  const objects = await loadManifests(config.manifests, config.workspace);
+  const set = renderManifests(objects, {
+    images: config.images,
+    namespace: config.namespace,
+    version: config.version,
+    versionLabel: config.versionLabel,
+    changeCause: { commit, runUrl },
+    versionedConfig: config.versionedConfig,
+  });
+  const problems = validateReferences(set);
+  if (problems.length) throw problems.length === 1 ? problems[0] : new InputErrors(problems);
+  return set;
+}
+
+export async function run(): Promise<void> {
+  const isPost = core.getState(STATE_RELEASE) !== '' || core.getState('main-ran') === 'true';
+  if (isPost) return post();
+  core.saveState('main-ran', 'true');
+  const abort = new AbortController();
+  const onSignal = (signal: string) => abort.abort(new Error(`received ${signal}: the workflow was cancelled`));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let config: Config;
+  let manifests: ManifestSet | undefined;
+  const github = readGitHubContext(process.env, (m) => core.warning(m));
+  try {
+    config = buildConfig(readInputs((n) => core.getInput(n)), process.env);
+    manifests = await renderedManifests(config, github.headSha ?? github.sha, github.runUrl);
+  } catch (err) {
+    if (err instanceof InputError) return reportInputError(err);
+    throw err;
+  }
+  if (config.kubeconfig) core.setSecret(config.kubeconfig);
+  const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context, env: process.env });
+  for (const secret of kubeConfigSecrets(kc)) core.setSecret(secret);
+  const cluster = createCluster(kc, { onRetry: (info) => core.info(`retrying the Kubernetes API: ${JSON.stringify(info)}`) });
+  const reporters = createReporters({ config, github, summary: core.summary, setOutput: core.setOutput, warn: (m) => core.warning(m) });
+
+  const deps: ReleaseDeps = {
+    config,
+    cluster,
+    log: logger,
+    signal: abort.signal,
+    providers,
+    manifests,
+    holder: `${process.env.GITHUB_RUN_ID ?? 'local'}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}-${process.env.GITHUB_JOB ?? 'job'}-${process.pid}`,
+    runUrl: github.runUrl,
+    commit: github.headSha ?? github.sha,
+    onProgress: (record) => reporters.progress(record),
+    onStarted: (name) => core.saveState(STATE_RELEASE, name),
+  };
+
+  try {
+    if (config.action === 'plan') {
+      const plan = await planRelease(deps);
+      await reporters.markdown(plan.name, plan.markdown, 'planned');
+      core.info(plan.markdown);
+      core.saveState(STATE_FINISHED, 'true');
+      return;
+    }
+    const record = await runAction(config, deps);
+    core.saveState(STATE_FINISHED, 'true');
+    await reporters.final(record);
+    conclude(config, record);
+  } catch (err) {
+    core.saveState(STATE_FINISHED, 'true');
+    if (err instanceof InputError) return reportInputError(err);
+    core.setOutput('result', 'failed');
+    core.setFailed((err as Error).message);
+  }
+}
+
+function runAction(config: Config, deps: ReleaseDeps): Promise<RolloutRecord> {
+  switch (config.action) {
+    case 'deploy':
+      return deploy(deps);
+    case 'promote':
+      return promote(deps);
+    case 'rollback':
+      return rollback(deps);
+    case 'status':
+      return status(deps);
+    case 'plan':
+      throw new Error('plan is handled separately');
+  }
+}
+
+/** A rollback or failure fails the step, except an explicit `action: rollback` that worked. */
+function conclude(config: Config, record: RolloutRecord): void {
+  core.info(`result: ${record.result}${record.rollbackReason ? ` — ${record.rollbackReason}` : ''}`);
+  const requested = config.action === 'rollback' && record.result === 'rolled-back';
+  if ((record.result === 'rolled-back' && !requested) || record.result === 'failed') {
+    core.setFailed(`release ${record.result}: ${record.rollbackReason ?? 'see the summary'}`);
+  }
+}
+
+/**
+ * The post step: runs after the job, also when it was cancelled. A release the main step left
+ * unfinished (cancelled, runner lost) is rolled back so traffic returns to stable.
+ */
+async function post(): Promise<void> {
+  const name = core.getState(STATE_RELEASE);
+  if (!name || core.getState(STATE_FINISHED) === 'true') return;
+  core.warning(`the release of ${name} did not finish (cancelled?): rolling back to stable`);
+  const config = buildConfig(readInputs((n) => core.getInput(n)), process.env);
+  if (config.action !== 'deploy' && config.action !== 'promote') return;
+  const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context, env: process.env });
+  const cluster = createCluster(kc);
+  const github = readGitHubContext(process.env, (m) => core.warning(m));
+  const record = await rollback({
+    config: { ...config, action: 'rollback', name },
+    cluster,
+    log: logger,
+    signal: new AbortController().signal,
+    providers,
+    holder: `post-${process.env.GITHUB_RUN_ID ?? 'local'}-${process.pid}`,
+    runUrl: github.runUrl,
+  }).catch((err: Error) => {
+    core.warning(`could not roll back after cancellation: ${err.message}`);
+    return undefined;
+  });
+  if (record) core.info(`post: ${record.result}`);
+}
