@@ -11,7 +11,15 @@ import { describeType, isPlainObject, parseYamlInput, type YamlSource } from './
 export const PROVIDERS: readonly ProviderName[] = ['prometheus', 'web', 'job'];
 export const METRIC_PHASES = ['pre-promotion', 'post-promotion'] as const;
 /** Names usable as `{{name}}` in queries and URLs (see TemplateContext). */
-export const TEMPLATE_NAMES = ['app', 'namespace', 'service', 'ingress', 'canary.version', 'stable.version', 'interval'];
+export const TEMPLATE_NAMES = [
+  'app',
+  'namespace',
+  'service',
+  'ingress',
+  'canary.version',
+  'stable.version',
+  'interval',
+];
 
 export const METRIC_DEFAULTS = {
   failureLimit: 0,
@@ -31,11 +39,40 @@ export const COMPARE_DEFAULTS: BaselineComparison = {
 };
 
 const METRIC_KEYS = [
-  'name', 'provider', 'query', 'address', 'headers', 'timeout', 'url', 'method', 'body', 'jsonPath', 'job',
-  'threshold', 'successCondition', 'failureCondition', 'interval', 'count', 'initialDelay', 'failureLimit',
-  'inconclusiveLimit', 'consecutiveErrorLimit', 'dryRun', 'phase', 'compare',
+  'name',
+  'provider',
+  'query',
+  'address',
+  'headers',
+  'timeout',
+  'url',
+  'method',
+  'body',
+  'jsonPath',
+  'job',
+  'threshold',
+  'successCondition',
+  'failureCondition',
+  'interval',
+  'count',
+  'initialDelay',
+  'failureLimit',
+  'inconclusiveLimit',
+  'consecutiveErrorLimit',
+  'dryRun',
+  'phase',
+  'compare',
 ];
-const COMPARE_KEYS = ['against', 'direction', 'allowedChange', 'minSamples', 'alpha', 'window', 'step', 'noData'];
+const COMPARE_KEYS = [
+  'against',
+  'direction',
+  'allowedChange',
+  'minSamples',
+  'alpha',
+  'window',
+  'step',
+  'noData',
+];
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'HEAD', 'PATCH'];
 
 /** Parses the `analysis` input text. */
@@ -57,7 +94,8 @@ export function readAnalysis(
   errors: InputError[],
   requireMetrics: boolean,
 ): Partial<AnalysisSpec> {
-  const fail = (message: string, line?: number) => errors.push(new InputError(message, { input: src.input, line }));
+  const fail = (message: string, line?: number) =>
+    errors.push(new InputError(message, { input: src.input, line }));
   if (value === null || value === undefined) {
     if (requireMetrics) fail('expected a mapping with `metrics`');
     return {};
@@ -74,7 +112,11 @@ export function readAnalysis(
   }
   if (value.interval !== undefined && value.interval !== null) {
     const ms = tryParseDuration(value.interval as string | number);
-    if (ms === undefined || ms === 0) fail(`interval: invalid duration '${value.interval}' (${DURATION_HINT})`, src.lineOf(value, 'interval'));
+    if (ms === undefined || ms === 0)
+      fail(
+        `interval: invalid duration '${value.interval}' (${DURATION_HINT})`,
+        src.lineOf(value, 'interval'),
+      );
     else out.intervalMs = ms;
   }
   const metrics = value.metrics;
@@ -98,13 +140,21 @@ export function readAnalysis(
   return out;
 }
 
-function readMetric(raw: unknown, line: number | undefined, src: YamlSource, errors: InputError[]): MetricSpec | undefined {
+function readMetric(
+  raw: unknown,
+  line: number | undefined,
+  src: YamlSource,
+  errors: InputError[],
+): MetricSpec | undefined {
   const at = (key?: string) => (isPlainObject(raw) && key ? src.lineOf(raw, key) : undefined) ?? line;
   if (!isPlainObject(raw)) {
-    errors.push(new InputError(`a metric must be a mapping, got ${describeType(raw)}`, { input: src.input, line }));
+    errors.push(
+      new InputError(`a metric must be a mapping, got ${describeType(raw)}`, { input: src.input, line }),
+    );
     return undefined;
   }
-  const label = typeof raw.name === 'string' && raw.name ? `metric '${raw.name}'` : `metric at line ${line ?? '?'}`;
+  const label =
+    typeof raw.name === 'string' && raw.name ? `metric '${raw.name}'` : `metric at line ${line ?? '?'}`;
   const before = errors.length;
   const fail = (key: string | undefined, message: string) =>
     errors.push(new InputError(`${label}: ${message}`, { input: src.input, line: at(key) }));
@@ -124,7 +174,8 @@ function readMetric(raw: unknown, line: number | undefined, src: YamlSource, err
   const dur = (key: string, allowZero = true): number | undefined => {
     if (!has(key)) return undefined;
     const ms = tryParseDuration(raw[key] as string | number);
-    if (ms === undefined || (!allowZero && ms === 0)) fail(key, `${key}: invalid duration '${raw[key]}' (${DURATION_HINT})`);
+    if (ms === undefined || (!allowZero && ms === 0))
+      fail(key, `${key}: invalid duration '${raw[key]}' (${DURATION_HINT})`);
     return ms;
   };
   const int = (key: string, min: number): number | undefined => {
@@ -137,7 +188,8 @@ function readMetric(raw: unknown, line: number | undefined, src: YamlSource, err
 
   const name = str('name');
   if (!name) fail(undefined, '`name` is required');
-  else if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name)) fail('name', `name '${name}' may hold only letters, digits, '-', '_' and '.'`);
+  else if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name))
+    fail('name', `name '${name}' may hold only letters, digits, '-', '_' and '.'`);
   const given = str('provider');
   const provider = given && (PROVIDERS as readonly string[]).includes(given) ? given : undefined;
   if (!given) fail(undefined, `\`provider\` is required (valid: ${PROVIDERS.join(', ')})`);
@@ -173,7 +225,10 @@ function readMetric(raw: unknown, line: number | undefined, src: YamlSource, err
   }
   if (has('headers')) {
     const headers = raw.headers;
-    if (isPlainObject(headers) && Object.values(headers).every((v) => typeof v === 'string' || typeof v === 'number')) {
+    if (
+      isPlainObject(headers) &&
+      Object.values(headers).every((v) => typeof v === 'string' || typeof v === 'number')
+    ) {
       metric.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));
     } else fail('headers', 'headers must be a mapping of header name to string value');
   }
@@ -184,7 +239,8 @@ function readMetric(raw: unknown, line: number | undefined, src: YamlSource, err
   }
   if (has('phase')) {
     const phase = str('phase');
-    if (phase && (METRIC_PHASES as readonly string[]).includes(phase)) metric.phase = phase as MetricSpec['phase'];
+    if (phase && (METRIC_PHASES as readonly string[]).includes(phase))
+      metric.phase = phase as MetricSpec['phase'];
     else fail('phase', `unknown phase '${raw.phase}' (valid: ${METRIC_PHASES.join(', ')})`);
   }
   for (const key of ['successCondition', 'failureCondition'] as const) {
@@ -209,18 +265,29 @@ function readMetric(raw: unknown, line: number | undefined, src: YamlSource, err
   }
 
   // What each provider needs to measure anything.
-  if (metric.provider === 'prometheus' && !metric.query && provider) fail(undefined, '`query` is required for provider prometheus');
-  if (metric.provider === 'web' && !metric.url && provider) fail(undefined, '`url` is required for provider web');
-  if (metric.provider === 'job' && !has('job')) fail(undefined, '`job` (a Job spec) is required for provider job');
-  if (metric.compare && provider && metric.provider !== 'prometheus') fail('compare', '`compare: baseline` needs provider prometheus (it compares range queries)');
+  if (metric.provider === 'prometheus' && !metric.query && provider)
+    fail(undefined, '`query` is required for provider prometheus');
+  if (metric.provider === 'web' && !metric.url && provider)
+    fail(undefined, '`url` is required for provider web');
+  if (metric.provider === 'job' && !has('job'))
+    fail(undefined, '`job` (a Job spec) is required for provider job');
+  if (metric.compare && provider && metric.provider !== 'prometheus')
+    fail('compare', '`compare: baseline` needs provider prometheus (it compares range queries)');
   const judged = ['threshold', 'successCondition', 'failureCondition', 'compare'].some(has);
   if (!judged && metric.provider !== 'job' && provider) {
-    fail(undefined, 'needs `threshold`, `successCondition`, `failureCondition` or `compare` to judge the result');
+    fail(
+      undefined,
+      'needs `threshold`, `successCondition`, `failureCondition` or `compare` to judge the result',
+    );
   }
   for (const key of ['query', 'url'] as const) {
     const text = metric[key];
     for (const m of text?.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g) ?? []) {
-      if (!TEMPLATE_NAMES.includes(m[1])) fail(key, `unknown template '{{${m[1]}}}' in ${key} (valid: ${TEMPLATE_NAMES.map((n) => `{{${n}}}`).join(' ')})`);
+      if (!TEMPLATE_NAMES.includes(m[1]))
+        fail(
+          key,
+          `unknown template '{{${m[1]}}}' in ${key} (valid: ${TEMPLATE_NAMES.map((n) => `{{${n}}}`).join(' ')})`,
+        );
     }
   }
   return errors.length === before ? metric : undefined;
@@ -231,11 +298,13 @@ function readThreshold(value: unknown, metric: MetricSpec, fail: (message: strin
   const out: { min?: number; max?: number } = {};
   for (const [key, v] of Object.entries(value)) {
     if (key !== 'min' && key !== 'max') return fail(`threshold: unknown key '${key}' (valid: min, max)`);
-    if (typeof v !== 'number' || !Number.isFinite(v)) return fail(`threshold.${key} must be a number, got ${describeType(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      return fail(`threshold.${key} must be a number, got ${describeType(v)}`);
     out[key] = v;
   }
   if (out.min === undefined && out.max === undefined) return fail('threshold needs min and/or max');
-  if (out.min !== undefined && out.max !== undefined && out.min > out.max) return fail(`threshold.min (${out.min}) is above threshold.max (${out.max})`);
+  if (out.min !== undefined && out.max !== undefined && out.min > out.max)
+    return fail(`threshold.min (${out.min}) is above threshold.max (${out.max})`);
   metric.threshold = out;
 }
 
@@ -252,18 +321,23 @@ function readCompare(value: unknown, fail: (message: string) => void): BaselineC
     ok = false;
     fail(`compare: ${message}`);
   };
-  for (const key of Object.keys(raw)) if (!COMPARE_KEYS.includes(key)) bad(`unknown key '${key}' (valid: ${COMPARE_KEYS.join(', ')})`);
-  if (raw.against !== undefined && raw.against !== 'baseline') bad(`against must be 'baseline', got ${describeType(raw.against)}`);
+  for (const key of Object.keys(raw))
+    if (!COMPARE_KEYS.includes(key)) bad(`unknown key '${key}' (valid: ${COMPARE_KEYS.join(', ')})`);
+  if (raw.against !== undefined && raw.against !== 'baseline')
+    bad(`against must be 'baseline', got ${describeType(raw.against)}`);
   if (raw.direction !== undefined) {
-    if (raw.direction === 'increase' || raw.direction === 'decrease' || raw.direction === 'either') out.direction = raw.direction;
+    if (raw.direction === 'increase' || raw.direction === 'decrease' || raw.direction === 'either')
+      out.direction = raw.direction;
     else bad(`unknown direction ${describeType(raw.direction)} (valid: increase, decrease, either)`);
   }
   if (raw.allowedChange !== undefined) {
-    if (typeof raw.allowedChange === 'number' && raw.allowedChange >= 0) out.allowedChange = raw.allowedChange;
+    if (typeof raw.allowedChange === 'number' && raw.allowedChange >= 0)
+      out.allowedChange = raw.allowedChange;
     else bad(`allowedChange must be a number ≥ 0 (0.2 = 20 %), got ${describeType(raw.allowedChange)}`);
   }
   if (raw.minSamples !== undefined) {
-    if (typeof raw.minSamples === 'number' && Number.isInteger(raw.minSamples) && raw.minSamples >= 2) out.minSamples = raw.minSamples;
+    if (typeof raw.minSamples === 'number' && Number.isInteger(raw.minSamples) && raw.minSamples >= 2)
+      out.minSamples = raw.minSamples;
     else bad(`minSamples must be a whole number ≥ 2, got ${describeType(raw.minSamples)}`);
   }
   if (raw.alpha !== undefined) {
@@ -274,7 +348,10 @@ function readCompare(value: unknown, fail: (message: string) => void): BaselineC
     if (raw.noData === 'fail' || raw.noData === 'inconclusive') out.noData = raw.noData;
     else bad(`unknown noData ${describeType(raw.noData)} (valid: fail, inconclusive)`);
   }
-  for (const [key, field] of [['window', 'windowMs'], ['step', 'stepMs']] as const) {
+  for (const [key, field] of [
+    ['window', 'windowMs'],
+    ['step', 'stepMs'],
+  ] as const) {
     if (raw[key] === undefined) continue;
     const ms = tryParseDuration(raw[key] as string | number);
     if (ms === undefined || ms === 0) bad(`${key}: invalid duration '${raw[key]}' (${DURATION_HINT})`);

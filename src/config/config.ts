@@ -4,7 +4,14 @@ import { InputError, InputErrors, type InputLocation } from '../errors.ts';
 import { parseImageRef } from '../manifests/images.ts';
 import { parseAnalysis } from './analysis.ts';
 import { INPUT_DEFAULTS, type InputName, type Inputs } from './inputs.ts';
-import { parseBoolean, parseChoice, parseDuration, parseInteger, parseIntOrPercent, parseList } from './parse.ts';
+import {
+  parseBoolean,
+  parseChoice,
+  parseDuration,
+  parseInteger,
+  parseIntOrPercent,
+  parseList,
+} from './parse.ts';
 import { DEFAULT_STEPS, parseSteps } from './steps.ts';
 import {
   ACTIONS,
@@ -47,14 +54,19 @@ export function buildConfig(inputs: Inputs, env: Record<string, string | undefin
   };
   const optional = <T>(name: InputName, parse: (text: string, where: InputLocation) => T): T | undefined =>
     read<T | undefined>(name, parse, undefined);
-  const fail = (input: InputName, message: string, line?: number) => errors.push(new InputError(message, { input, line }));
+  const fail = (input: InputName, message: string, line?: number) =>
+    errors.push(new InputError(message, { input, line }));
   const duration = (text: string, where: InputLocation) => {
     const ms = parseDuration(text, where);
     if (ms <= 0) throw new InputError(`must be longer than 0, got '${text}'`, where);
     return ms;
   };
   const named = (pattern: RegExp, what: string, max: number) => (text: string, where: InputLocation) => {
-    if (text.length > max || !pattern.test(text)) throw new InputError(`invalid ${what} '${text}' (${describePattern(pattern)}, at most ${max} characters)`, where);
+    if (text.length > max || !pattern.test(text))
+      throw new InputError(
+        `invalid ${what} '${text}' (${describePattern(pattern)}, at most ${max} characters)`,
+        where,
+      );
     return text;
   };
   const url = (text: string, where: InputLocation) => {
@@ -95,18 +107,27 @@ export function buildConfig(inputs: Inputs, env: Record<string, string | undefin
   if (strategy === 'canary') checkStepsFitRouter(steps, traffic, analysis, errors);
   for (const metric of allMetrics(analysis, steps)) {
     if (metric.provider === 'prometheus' && !metric.address && !prometheusUrl) {
-      fail('prometheus-url', `metric '${metric.name}' uses provider prometheus: set 'prometheus-url' or the metric's \`address\``);
+      fail(
+        'prometheus-url',
+        `metric '${metric.name}' uses provider prometheus: set 'prometheus-url' or the metric's \`address\``,
+      );
     }
   }
 
   const maxSurge = optional('max-surge', parseIntOrPercent);
   const maxUnavailable = optional('max-unavailable', parseIntOrPercent);
-  if (isZero(maxSurge) && isZero(maxUnavailable)) fail('max-unavailable', 'max-surge and max-unavailable cannot both be 0: the update could never make progress');
+  if (isZero(maxSurge) && isZero(maxUnavailable))
+    fail(
+      'max-unavailable',
+      'max-surge and max-unavailable cannot both be 0: the update could never make progress',
+    );
 
   const previewService = optional('preview-service', named(DNS_LABEL, 'Service name', 63));
-  if (previewService && strategy !== 'blue-green') fail('preview-service', `applies only to strategy 'blue-green', not '${strategy}'`);
+  if (previewService && strategy !== 'blue-green')
+    fail('preview-service', `applies only to strategy 'blue-green', not '${strategy}'`);
   const toRevision = optional('to-revision', (t, w) => parseInteger(t, w, 1));
-  if (toRevision !== undefined && action !== 'rollback') fail('to-revision', `applies only to action 'rollback', not '${action}'`);
+  if (toRevision !== undefined && action !== 'rollback')
+    fail('to-revision', `applies only to action 'rollback', not '${action}'`);
 
   const config: Config = {
     action,
@@ -157,9 +178,18 @@ function readTraffic(strategy: StrategyName, text: string | undefined, errors: I
   try {
     const traffic = parseChoice(text, TRAFFIC_ROUTERS, { input: 'traffic' });
     if (allowed.length === 0) {
-      errors.push(new InputError(`strategy '${strategy}' moves no traffic itself; remove 'traffic' (it applies to canary and blue-green)`, { input: 'traffic' }));
+      errors.push(
+        new InputError(
+          `strategy '${strategy}' moves no traffic itself; remove 'traffic' (it applies to canary and blue-green)`,
+          { input: 'traffic' },
+        ),
+      );
     } else if (!allowed.includes(traffic)) {
-      errors.push(new InputError(`'${traffic}' cannot drive strategy '${strategy}' (valid: ${allowed.join(', ')})`, { input: 'traffic' }));
+      errors.push(
+        new InputError(`'${traffic}' cannot drive strategy '${strategy}' (valid: ${allowed.join(', ')})`, {
+          input: 'traffic',
+        }),
+      );
     }
     return traffic;
   } catch (err) {
@@ -168,13 +198,28 @@ function readTraffic(strategy: StrategyName, text: string | undefined, errors: I
   }
 }
 
-function checkStepsFitRouter(steps: CanaryStep[], traffic: TrafficName, analysis: AnalysisSpec | undefined, errors: InputError[]): void {
+function checkStepsFitRouter(
+  steps: CanaryStep[],
+  traffic: TrafficName,
+  analysis: AnalysisSpec | undefined,
+  errors: InputError[],
+): void {
   for (const step of steps) {
     if ('setHeaderRoute' in step && NO_HEADER_ROUTES.includes(traffic)) {
-      errors.push(new InputError(`setHeaderRoute '${step.setHeaderRoute.name}' needs a router that matches headers (nginx, gateway-api, istio, smi), not '${traffic}'`, { input: 'steps' }));
+      errors.push(
+        new InputError(
+          `setHeaderRoute '${step.setHeaderRoute.name}' needs a router that matches headers (nginx, gateway-api, istio, smi), not '${traffic}'`,
+          { input: 'steps' },
+        ),
+      );
     }
     if ('analysis' in step && !step.analysis.metrics?.length && !analysis) {
-      errors.push(new InputError("an `analysis` step without `metrics` runs the 'analysis' input's metrics, but 'analysis' is not set", { input: 'steps' }));
+      errors.push(
+        new InputError(
+          "an `analysis` step without `metrics` runs the 'analysis' input's metrics, but 'analysis' is not set",
+          { input: 'steps' },
+        ),
+      );
     }
   }
 }

@@ -11,7 +11,8 @@ const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
 
 /** `90s`, `2m`, `1h30m`, `500ms`, `1.5s` or a plain number of seconds → milliseconds. */
 export function tryParseDuration(value: string | number): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
+  if (typeof value === 'number')
+    return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
   const text = value.trim();
   if (text === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
@@ -44,7 +45,8 @@ export function tryParsePercent(text: string): number | undefined {
 
 export function parsePercent(text: string, where: InputLocation): number {
   const pct = tryParsePercent(text);
-  if (pct === undefined || pct > 100) throw new InputError(`invalid percentage '${text}' (use e.g. 25%)`, where);
+  if (pct === undefined || pct > 100)
+    throw new InputError(`invalid percentage '${text}' (use e.g. 25%)`, where);
   return pct;
 }
 
@@ -54,7 +56,10 @@ export function parseIntOrPercent(text: string, where: InputLocation): IntOrPerc
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
   const pct = tryParsePercent(trimmed);
   if (pct !== undefined && Number.isInteger(pct) && pct <= 100) return `${pct}%`;
-  throw new InputError(`invalid value '${text}' (use a whole number of pods like 1 or a percentage like 25%)`, where);
+  throw new InputError(
+    `invalid value '${text}' (use a whole number of pods like 1 or a percentage like 25%)`,
+    where,
+  );
 }
 
 export function tryParseBoolean(value: string | boolean): boolean | undefined {

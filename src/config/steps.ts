@@ -22,7 +22,10 @@ export function parseSteps(text: string, input = 'steps'): CanaryStep[] {
   const errors: InputError[] = [];
   const list = src.value;
   if (!Array.isArray(list)) {
-    throw new InputError(`expected a YAML list of steps (e.g. "- setWeight: 10"), got ${describeType(list)}`, { input });
+    throw new InputError(
+      `expected a YAML list of steps (e.g. "- setWeight: 10"), got ${describeType(list)}`,
+      { input },
+    );
   }
   const steps: CanaryStep[] = [];
   list.forEach((raw, i) => {
@@ -33,26 +36,39 @@ export function parseSteps(text: string, input = 'steps'): CanaryStep[] {
   return steps;
 }
 
-function readStep(raw: unknown, line: number | undefined, src: YamlSource, errors: InputError[]): CanaryStep | undefined {
+function readStep(
+  raw: unknown,
+  line: number | undefined,
+  src: YamlSource,
+  errors: InputError[],
+): CanaryStep | undefined {
   const fail = (message: string, at = line) => {
     errors.push(new InputError(message, { input: src.input, line: at }));
     return undefined;
   };
-  if (!isPlainObject(raw)) return fail(`a step must be a mapping like "setWeight: 10", got ${describeType(raw)}`);
+  if (!isPlainObject(raw))
+    return fail(`a step must be a mapping like "setWeight: 10", got ${describeType(raw)}`);
   const keys = Object.keys(raw);
   const unknown = keys.filter((k) => !(STEP_KINDS as readonly string[]).includes(k));
-  if (unknown.length) return fail(`unknown step '${unknown[0]}' (valid: ${STEP_KINDS.join(', ')})`, src.lineOf(raw, unknown[0]));
-  if (keys.length !== 1) return fail(`a step has exactly one of ${STEP_KINDS.join(', ')}, got ${keys.join(' and ') || 'none'}`);
+  if (unknown.length)
+    return fail(
+      `unknown step '${unknown[0]}' (valid: ${STEP_KINDS.join(', ')})`,
+      src.lineOf(raw, unknown[0]),
+    );
+  if (keys.length !== 1)
+    return fail(`a step has exactly one of ${STEP_KINDS.join(', ')}, got ${keys.join(' and ') || 'none'}`);
   const kind = keys[0] as (typeof STEP_KINDS)[number];
   const value = raw[kind];
   switch (kind) {
     case 'setWeight':
-      if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 100) return { setWeight: value };
+      if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 100)
+        return { setWeight: value };
       return fail(`setWeight must be a whole number from 0 to 100, got ${describeType(value)}`);
     case 'pause':
       return readPause(value, fail, src, raw);
     case 'analysis': {
-      if (value !== null && !isPlainObject(value)) return fail(`analysis must be {} or a mapping with metrics, got ${describeType(value)}`);
+      if (value !== null && !isPlainObject(value))
+        return fail(`analysis must be {} or a mapping with metrics, got ${describeType(value)}`);
       const before = errors.length;
       const override: Partial<AnalysisSpec> = readAnalysis(value ?? {}, src, errors, false);
       return errors.length === before ? { analysis: override } : undefined;
@@ -77,13 +93,21 @@ function readPause(
     duration = value.duration;
     if (duration === null || duration === undefined) return { pause: {} };
   }
-  const ms = typeof duration === 'string' || typeof duration === 'number' ? tryParseDuration(duration) : undefined;
-  if (ms === undefined) return fail(`pause: invalid duration '${String(duration)}' (${DURATION_HINT}, or {} to wait for promote)`, src.lineOf(step, 'pause'));
+  const ms =
+    typeof duration === 'string' || typeof duration === 'number' ? tryParseDuration(duration) : undefined;
+  if (ms === undefined)
+    return fail(
+      `pause: invalid duration '${String(duration)}' (${DURATION_HINT}, or {} to wait for promote)`,
+      src.lineOf(step, 'pause'),
+    );
   return { pause: { durationMs: ms } };
 }
 
 function readHeaderRoute(value: unknown, fail: (message: string) => undefined): CanaryStep | undefined {
-  if (!isPlainObject(value)) return fail(`setHeaderRoute must be a mapping {name, header, value | prefix | regex}, got ${describeType(value)}`);
+  if (!isPlainObject(value))
+    return fail(
+      `setHeaderRoute must be a mapping {name, header, value | prefix | regex}, got ${describeType(value)}`,
+    );
   const valid = ['name', 'header', ...MATCH_KINDS];
   const extra = Object.keys(value).find((k) => !valid.includes(k));
   if (extra) return fail(`setHeaderRoute: unknown key '${extra}' (valid: ${valid.join(', ')})`);
@@ -91,11 +115,13 @@ function readHeaderRoute(value: unknown, fail: (message: string) => undefined): 
   if (typeof name !== 'string' || name.trim() === '') return fail('setHeaderRoute: `name` is required');
   const matches = MATCH_KINDS.filter((k) => value[k] !== undefined);
   if (value.header === undefined && matches.length === 0) return { removeHeaderRoute: name };
-  if (typeof value.header !== 'string' || value.header.trim() === '') return fail(`setHeaderRoute '${name}': \`header\` is required (a header name)`);
+  if (typeof value.header !== 'string' || value.header.trim() === '')
+    return fail(`setHeaderRoute '${name}': \`header\` is required (a header name)`);
   if (matches.length !== 1) return fail(`setHeaderRoute '${name}': give exactly one of value, prefix, regex`);
   const kind = matches[0];
   const text = value[kind];
-  if (typeof text !== 'string' && typeof text !== 'number') return fail(`setHeaderRoute '${name}': ${kind} must be a string`);
+  if (typeof text !== 'string' && typeof text !== 'number')
+    return fail(`setHeaderRoute '${name}': ${kind} must be a string`);
   if (kind === 'regex') {
     try {
       new RegExp(String(text));
@@ -104,6 +130,10 @@ function readHeaderRoute(value: unknown, fail: (message: string) => undefined): 
     }
   }
   const match: HeaderRoute['match'] =
-    kind === 'value' ? { exact: String(text) } : kind === 'prefix' ? { prefix: String(text) } : { regex: String(text) };
+    kind === 'value'
+      ? { exact: String(text) }
+      : kind === 'prefix'
+        ? { prefix: String(text) }
+        : { regex: String(text) };
   return { setHeaderRoute: { name, header: value.header, match } };
 }

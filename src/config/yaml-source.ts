@@ -2,7 +2,17 @@
  * YAML text of an input (`steps`, `analysis`) turned into plain JS values that remember the line
  * each mapping, list and key came from, so validation can point at the offending line.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
 import { InputError } from '../errors.ts';
 
 export interface YamlSource {

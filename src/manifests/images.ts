@@ -19,7 +19,8 @@ const DEFAULT_REGISTRY = 'docker.io';
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?$/;
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?$/;
 
 export function tryParseImageRef(text: string): ImageRef | undefined {
   try {
@@ -53,7 +54,12 @@ export function parseImageRef(text: string): ImageRef {
   if (slash >= 0) {
     const first = rest.slice(0, slash);
     // As in distribution/reference: the first component is a host when it looks like one.
-    if (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase()) {
+    if (
+      first.includes('.') ||
+      first.includes(':') ||
+      first === 'localhost' ||
+      first !== first.toLowerCase()
+    ) {
       registry = first;
       rest = rest.slice(slash + 1);
       if (!HOST.test(registry)) throw bad(`registry '${registry}' is not a host name with optional :port`);
@@ -61,10 +67,19 @@ export function parseImageRef(text: string): ImageRef {
   }
   const components = rest.split('/');
   for (const component of components) {
-    if (!PATH_COMPONENT.test(component)) throw bad(`path component '${component}' must be lower-case letters and digits separated by ., _, __ or -`);
+    if (!PATH_COMPONENT.test(component))
+      throw bad(
+        `path component '${component}' must be lower-case letters and digits separated by ., _, __ or -`,
+      );
   }
   if (rest.length + (registry?.length ?? 0) > 255) throw bad('name longer than 255 characters');
-  return { original: text.trim(), ...(registry ? { registry } : {}), path: rest, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+  return {
+    original: text.trim(),
+    ...(registry ? { registry } : {}),
+    path: rest,
+    ...(tag ? { tag } : {}),
+    ...(digest ? { digest } : {}),
+  };
 }
 
 /** `registry/path` without tag or digest, with Docker Hub's defaults spelled out (`docker.io/library/nginx`). */
@@ -72,7 +87,8 @@ export function repository(ref: ImageRef | string): string {
   const image = typeof ref === 'string' ? parseImageRef(ref) : ref;
   let registry = image.registry ?? DEFAULT_REGISTRY;
   if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = DEFAULT_REGISTRY;
-  const path = registry === DEFAULT_REGISTRY && !image.path.includes('/') ? `library/${image.path}` : image.path;
+  const path =
+    registry === DEFAULT_REGISTRY && !image.path.includes('/') ? `library/${image.path}` : image.path;
   return `${registry}/${path}`;
 }
 

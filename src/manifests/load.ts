@@ -25,7 +25,9 @@ const YAML_FILES = '**/*.{yml,yaml}';
 const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   customTags: (tags) =>
-    tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
+    tags.filter(
+      (t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'),
+    ),
 };
 
 /** Resolves `patterns` (relative to `workspace`) and parses every document of every file. */
@@ -48,16 +50,19 @@ export async function resolveManifestFiles(patterns: string[], workspace: string
   for (const pattern of patterns) {
     if (isDynamicPattern(pattern)) {
       const matches = await glob([pattern], { cwd: workspace, absolute: true, onlyFiles: true, dot: false });
-      if (matches.length === 0) throw new InputError(`'${pattern}' matches no files (in ${workspace})`, { input: 'manifests' });
+      if (matches.length === 0)
+        throw new InputError(`'${pattern}' matches no files (in ${workspace})`, { input: 'manifests' });
       matches.sort().forEach(add);
       continue;
     }
     const full = path.resolve(workspace, pattern);
     const info = await stat(full).catch(() => undefined);
-    if (!info) throw new InputError(`'${pattern}' does not exist (looked for ${full})`, { input: 'manifests' });
+    if (!info)
+      throw new InputError(`'${pattern}' does not exist (looked for ${full})`, { input: 'manifests' });
     if (info.isDirectory()) {
       const matches = await glob([YAML_FILES], { cwd: full, absolute: true, onlyFiles: true });
-      if (matches.length === 0) throw new InputError(`directory '${pattern}' holds no .yml or .yaml files`, { input: 'manifests' });
+      if (matches.length === 0)
+        throw new InputError(`directory '${pattern}' holds no .yml or .yaml files`, { input: 'manifests' });
       matches.sort().forEach(add);
     } else add(full);
   }
@@ -103,16 +108,29 @@ function itemNodes(doc: Document): Node[] | undefined {
 
 function checkObject(value: unknown, file: string, line: number): SourcedObject {
   const where = { input: 'manifests', file, line };
-  if (!isRecord(value)) throw new InputError(`expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? 'a list' : typeof value}`, where);
+  if (!isRecord(value))
+    throw new InputError(
+      `expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? 'a list' : typeof value}`,
+      where,
+    );
   const missing: string[] = [];
   if (typeof value.apiVersion !== 'string' || !value.apiVersion) missing.push('apiVersion');
   if (typeof value.kind !== 'string' || !value.kind) missing.push('kind');
   const metadata = value.metadata;
-  if (!isRecord(metadata) || typeof metadata.name !== 'string' || !metadata.name) missing.push('metadata.name');
-  if (isRecord(metadata) && metadata.name !== undefined && metadata.name !== null && typeof metadata.name !== 'string') {
+  if (!isRecord(metadata) || typeof metadata.name !== 'string' || !metadata.name)
+    missing.push('metadata.name');
+  if (
+    isRecord(metadata) &&
+    metadata.name !== undefined &&
+    metadata.name !== null &&
+    typeof metadata.name !== 'string'
+  ) {
     // YAML 1.1 reads `name: yes` or `name: 0123` as a boolean or number, as Kubernetes does.
     const kind = typeof value.kind === 'string' ? `${value.kind} object` : 'object';
-    throw new InputError(`${kind}: metadata.name must be a string, got ${typeof metadata.name} ${String(metadata.name)} (quote it)`, where);
+    throw new InputError(
+      `${kind}: metadata.name must be a string, got ${typeof metadata.name} ${String(metadata.name)} (quote it)`,
+      where,
+    );
   }
   if (missing.length) {
     const what = typeof value.kind === 'string' ? `${value.kind} object` : 'object';

@@ -2,10 +2,21 @@
 import type { KubeObject } from '../kube/types.ts';
 import { WORKLOAD_KINDS, type WorkloadKind } from './types.ts';
 
-export const POD_TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'] as const;
+export const POD_TEMPLATE_KINDS = [
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+] as const;
 
 export interface PodTemplate {
-  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; [key: string]: unknown };
+  metadata?: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
   spec: PodSpec;
 }
 
@@ -38,11 +49,14 @@ export function podTemplateOf(obj: KubeObject): PodTemplate | undefined {
   if (obj.kind === 'Pod') template = obj;
   else if (obj.kind === 'CronJob') template = obj.spec?.jobTemplate?.spec?.template;
   else if ((POD_TEMPLATE_KINDS as readonly string[]).includes(obj.kind)) template = obj.spec?.template;
-  if (!template || typeof template !== 'object' || !template.spec || typeof template.spec !== 'object') return undefined;
+  if (!template || typeof template !== 'object' || !template.spec || typeof template.spec !== 'object')
+    return undefined;
   return template as PodTemplate;
 }
 
 /** Every container of a pod spec: init, regular and ephemeral. */
 export function containersOf(spec: PodSpec): Container[] {
-  return [spec.initContainers, spec.containers, spec.ephemeralContainers].flatMap((list) => (Array.isArray(list) ? list : []));
+  return [spec.initContainers, spec.containers, spec.ephemeralContainers].flatMap((list) =>
+    Array.isArray(list) ? list : [],
+  );
 }

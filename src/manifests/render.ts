@@ -25,18 +25,46 @@ export const ANNOTATIONS = {
 } as const;
 
 export const CLUSTER_SCOPED_KINDS = new Set([
-  'Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass',
-  'IngressClass', 'PriorityClass', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'RuntimeClass', 'CSIDriver', 'VolumeSnapshotClass',
-  'GatewayClass', 'ClusterIssuer', 'Node',
+  'Namespace',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PersistentVolume',
+  'StorageClass',
+  'IngressClass',
+  'PriorityClass',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'RuntimeClass',
+  'CSIDriver',
+  'VolumeSnapshotClass',
+  'GatewayClass',
+  'ClusterIssuer',
+  'Node',
 ]);
 
 /** Apply order groups; kinds not listed go last. */
 const APPLY_ORDER: string[][] = [
   ['Namespace'],
   ['CustomResourceDefinition'],
-  ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'PriorityClass', 'StorageClass',
-    'IngressClass', 'GatewayClass', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'PersistentVolume'],
+  [
+    'ServiceAccount',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'Role',
+    'RoleBinding',
+    'PriorityClass',
+    'StorageClass',
+    'IngressClass',
+    'GatewayClass',
+    'ResourceQuota',
+    'LimitRange',
+    'NetworkPolicy',
+    'PersistentVolume',
+  ],
   ['ConfigMap', 'Secret', 'PersistentVolumeClaim'],
   ['Service', 'Gateway'],
   ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Job', 'CronJob'],
@@ -65,7 +93,10 @@ export function resolveVersion(opts: Pick<RenderOptions, 'version' | 'images' | 
   if (first?.tag) return first.tag;
   const commit = opts.changeCause?.commit;
   if (commit) return commit.slice(0, 7);
-  throw new InputError("cannot tell the release's version: set 'version', give an image with a tag, or run on a commit", { input: 'version' });
+  throw new InputError(
+    "cannot tell the release's version: set 'version', give an image with a tag, or run on a commit",
+    { input: 'version' },
+  );
 }
 
 export function renderManifests(objects: SourcedObject[], opts: RenderOptions): ManifestSet {
@@ -73,7 +104,10 @@ export function renderManifests(objects: SourcedObject[], opts: RenderOptions): 
   let rendered = objects.map((s) => ({ ...s, object: structuredClone(s.object) }));
   const version = resolveVersion(opts);
   if (version.length > 63 || !LABEL_VALUE.test(version)) {
-    throw new InputError(`version '${version}' cannot be a label value (letters, digits, -, _ and ., at most 63)`, { input: 'version' });
+    throw new InputError(
+      `version '${version}' cannot be a label value (letters, digits, -, _ and ., at most 63)`,
+      { input: 'version' },
+    );
   }
 
   const images = opts.images.map((text) => {
@@ -88,12 +122,14 @@ export function renderManifests(objects: SourcedObject[], opts: RenderOptions): 
   for (const image of images) {
     if (!image) continue;
     const repo = repository(image.ref);
-    if (wanted.has(repo)) errors.push(new InputError(`two entries name repository ${repo}`, { input: 'images' }));
+    if (wanted.has(repo))
+      errors.push(new InputError(`two entries name repository ${repo}`, { input: 'images' }));
     wanted.set(repo, image);
   }
 
   for (const { object, file, line } of rendered) {
-    if (!CLUSTER_SCOPED_KINDS.has(object.kind) && !object.metadata.namespace) object.metadata.namespace = opts.namespace;
+    if (!CLUSTER_SCOPED_KINDS.has(object.kind) && !object.metadata.namespace)
+      object.metadata.namespace = opts.namespace;
     const template = podTemplateOf(object);
     if (!template) continue;
     for (const container of containersOf(template.spec)) {
@@ -105,20 +141,41 @@ export function renderManifests(objects: SourcedObject[], opts: RenderOptions): 
     }
     const selector = object.spec?.selector?.matchLabels;
     if (isWorkload(object) && selector && opts.versionLabel in selector) {
-      errors.push(new InputError(`${object.kind} ${object.metadata.name} selects on the version label '${opts.versionLabel}'; remove it from spec.selector (the action sets it on each release's pods)`, { input: 'manifests', file, line }));
+      errors.push(
+        new InputError(
+          `${object.kind} ${object.metadata.name} selects on the version label '${opts.versionLabel}'; remove it from spec.selector (the action sets it on each release's pods)`,
+          { input: 'manifests', file, line },
+        ),
+      );
     }
-    template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, [opts.versionLabel]: version } };
-    if (isWorkload(object)) object.metadata.annotations = { ...object.metadata.annotations, ...releaseAnnotations(version, opts.changeCause) };
+    template.metadata = {
+      ...template.metadata,
+      labels: { ...template.metadata?.labels, [opts.versionLabel]: version },
+    };
+    if (isWorkload(object))
+      object.metadata.annotations = {
+        ...object.metadata.annotations,
+        ...releaseAnnotations(version, opts.changeCause),
+      };
   }
 
   const containerImages = rendered.flatMap(({ object }) => {
     const spec = podTemplateOf(object)?.spec;
-    return spec ? containersOf(spec).map((c) => c.image).filter((i): i is string => typeof i === 'string') : [];
+    return spec
+      ? containersOf(spec)
+          .map((c) => c.image)
+          .filter((i): i is string => typeof i === 'string')
+      : [];
   });
   for (const image of wanted.values()) {
     if (image.used) continue;
     const seen = [...new Set(containerImages)].join(', ') || 'none';
-    errors.push(new InputError(`image '${image.ref.original}' matches no container in the manifests (their images: ${seen})`, { input: 'images' }));
+    errors.push(
+      new InputError(
+        `image '${image.ref.original}' matches no container in the manifests (their images: ${seen})`,
+        { input: 'images' },
+      ),
+    );
   }
   if (errors.length === 1) throw errors[0];
   if (errors.length) throw new InputErrors(errors);
@@ -129,8 +186,14 @@ export function renderManifests(objects: SourcedObject[], opts: RenderOptions): 
 }
 
 /** `kubernetes.io/change-cause` (shown by `kubectl rollout history`) and the kube-rollout.io/ annotations. */
-export function releaseAnnotations(version: string, cause: RenderOptions['changeCause'] = {}): Record<string, string> {
-  const details = [cause.commit ? `commit ${cause.commit.slice(0, 7)}` : '', cause.runUrl ? `run ${cause.runUrl}` : ''].filter(Boolean);
+export function releaseAnnotations(
+  version: string,
+  cause: RenderOptions['changeCause'] = {},
+): Record<string, string> {
+  const details = [
+    cause.commit ? `commit ${cause.commit.slice(0, 7)}` : '',
+    cause.runUrl ? `run ${cause.runUrl}` : '',
+  ].filter(Boolean);
   return {
     [ANNOTATIONS.changeCause]: `kube-rollout: version ${version}${details.length ? ` (${details.join(', ')})` : ''}`,
     [ANNOTATIONS.version]: version,

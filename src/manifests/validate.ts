@@ -38,12 +38,22 @@ export function checkReferences(set: ManifestSet): ReferenceProblems {
     if (!SELECTOR_KINDS.includes(object.kind)) continue;
     const selector = object.spec?.selector as LabelSelector | undefined;
     if (!selector || (isEmpty(selector.matchLabels) && !selector.matchExpressions?.length)) {
-      errors.push(new InputError(`${name(object)} has no spec.selector (it must select the labels of spec.template.metadata.labels)`, at(s)));
+      errors.push(
+        new InputError(
+          `${name(object)} has no spec.selector (it must select the labels of spec.template.metadata.labels)`,
+          at(s),
+        ),
+      );
       continue;
     }
     const labels = podTemplateOf(object)?.metadata?.labels ?? {};
     if (!selectorMatches(selector, labels)) {
-      errors.push(new InputError(`${name(object)}: spec.selector ${formatSelector(selector)} does not match its pod template labels ${formatLabels(labels)}`, at(s)));
+      errors.push(
+        new InputError(
+          `${name(object)}: spec.selector ${formatSelector(selector)} does not match its pod template labels ${formatLabels(labels)}`,
+          at(s),
+        ),
+      );
     }
   }
 
@@ -58,9 +68,17 @@ export function checkReferences(set: ManifestSet): ReferenceProblems {
     services.add(`${object.metadata.namespace ?? ''}/${object.metadata.name}`);
     const selector = object.spec?.selector as Record<string, string> | undefined;
     if (object.spec?.type === 'ExternalName' || isEmpty(selector)) continue;
-    const selects = pods.some((p) => p.namespace === object.metadata.namespace && selectorMatches({ matchLabels: selector }, p.labels));
+    const selects = pods.some(
+      (p) =>
+        p.namespace === object.metadata.namespace && selectorMatches({ matchLabels: selector }, p.labels),
+    );
     if (!selects) {
-      errors.push(new InputError(`${name(object)}: selector ${formatLabels(selector!)} selects no pod template in the manifests`, at(s)));
+      errors.push(
+        new InputError(
+          `${name(object)}: selector ${formatLabels(selector!)} selects no pod template in the manifests`,
+          at(s),
+        ),
+      );
     }
   }
 
@@ -70,7 +88,12 @@ export function checkReferences(set: ManifestSet): ReferenceProblems {
     for (const ref of backendServices(object)) {
       const ns = ref.namespace ?? namespace;
       if (!services.has(`${ns}/${ref.name}`)) {
-        warnings.push(new InputError(`${name(object)} sends traffic to Service ${ref.name}${ns !== namespace ? ` in ${ns}` : ''}, which is not in the manifests`, at(s)));
+        warnings.push(
+          new InputError(
+            `${name(object)} sends traffic to Service ${ref.name}${ns !== namespace ? ` in ${ns}` : ''}, which is not in the manifests`,
+            at(s),
+          ),
+        );
       }
     }
   }
@@ -91,7 +114,8 @@ export function backendServices(object: KubeObject): Array<{ name: string; names
     for (const rule of arr(spec.rules)) {
       for (const ref of arr(rule?.backendRefs)) {
         const isService = (ref?.kind ?? 'Service') === 'Service' && (ref?.group ?? '') === '';
-        if (isService && typeof ref?.name === 'string') out.push({ name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) });
+        if (isService && typeof ref?.name === 'string')
+          out.push({ name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) });
       }
     }
   }
@@ -100,7 +124,8 @@ export function backendServices(object: KubeObject): Array<{ name: string; names
 
 /** Kubernetes label-selector semantics (matchLabels AND every matchExpression). */
 export function selectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== String(value)) return false;
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {}))
+    if (labels[key] !== String(value)) return false;
   for (const expr of selector.matchExpressions ?? []) {
     const has = Object.hasOwn(labels, expr.key);
     const values = (expr.values ?? []).map(String);
@@ -131,7 +156,8 @@ function formatLabels(labels: Record<string, string>): string {
 
 function formatSelector(selector: LabelSelector): string {
   const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}: ${v}`);
-  for (const e of selector.matchExpressions ?? []) parts.push(`${e.key} ${e.operator}${e.values ? ` (${e.values.join(', ')})` : ''}`);
+  for (const e of selector.matchExpressions ?? [])
+    parts.push(`${e.key} ${e.operator}${e.values ? ` (${e.values.join(', ')})` : ''}`);
   return `{${parts.join(', ')}}`;
 }
 

@@ -42,9 +42,13 @@ export function configHash(obj: KubeObject): string {
  * set is renamed `<name>-<hash>` and every reference to it is rewritten. Objects no workload
  * references keep their names.
  */
-export function applyVersionedConfig(objects: SourcedObject[]): { objects: SourcedObject[]; renamed: ConfigRename[] } {
+export function applyVersionedConfig(objects: SourcedObject[]): {
+  objects: SourcedObject[];
+  renamed: ConfigRename[];
+} {
   const copies = objects.map((s) => ({ ...s, object: structuredClone(s.object) }));
-  const key = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
+  const key = (kind: string, namespace: string | undefined, name: string) =>
+    `${kind}/${namespace ?? ''}/${name}`;
 
   const referenced = new Set<string>();
   for (const { object } of copies) {

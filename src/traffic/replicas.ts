@@ -91,18 +91,25 @@ export function createReplicasRouter(cluster: Cluster, target: TrafficTarget, op
     }
   }
 
+  /** R, recorded on the stable Deployment before the first change so later runs know it. */
+  async function recordTotal(): Promise<number> {
+    const stable = await live(stableRef);
+    if (!stable) throw new TrafficRouterError('replicas', `Deployment "${stableRef.name}" not found in ${stableRef.namespace}`);
+    const total = await totalReplicas(stable);
+    if (annotation(stable, ANNOTATIONS.stableReplicas) === undefined) {
+      await cluster.patch(stableRef, { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: String(total) } } }, 'merge');
+    }
+    return total;
+  }
+
   return {
     name: 'replicas',
     async prepare() {
-      const stable = await live(stableRef);
-      if (!stable) throw new TrafficRouterError('replicas', `Deployment "${stableRef.name}" not found in ${stableRef.namespace}`);
-      if (annotation(stable, ANNOTATIONS.stableReplicas) !== undefined) return;
-      const total = await totalReplicas(stable);
-      await cluster.patch(stableRef, { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: String(total) } } }, 'merge');
+      await recordTotal();
     },
     async setWeight(percent) {
       checkWeight('replicas', percent);
-      await moveTo(await totalReplicas(await live(stableRef)), percent);
+      await moveTo(await recordTotal(), percent);
     },
     async setHeaderRoute(route) {
       if (route) throw new TrafficRouterError('replicas', 'header routes need a traffic router that understands HTTP (nginx, gateway-api or istio)');

@@ -39,7 +39,10 @@ function errorsOf(values: Partial<Inputs>): InputError[] {
 
 describe('input list', () => {
   it('action.yml is valid YAML', () => {
-    assert.deepEqual(actionDoc.errors.map((e) => e.message), []);
+    assert.deepEqual(
+      actionDoc.errors.map((e) => e.message),
+      [],
+    );
   });
   it('names exactly the inputs of action.yml', () => {
     assert.deepEqual([...INPUT_NAMES].sort(), Object.keys(actionYml.inputs).sort());
@@ -99,7 +102,8 @@ describe('scalar parsers', () => {
   ];
   for (const [text, want] of intOrPercent) {
     it(`int-or-percent ${text}`, () => {
-      if (want === undefined) assert.throws(() => parseIntOrPercent(text, { input: 'max-surge' }), /input 'max-surge'/);
+      if (want === undefined)
+        assert.throws(() => parseIntOrPercent(text, { input: 'max-surge' }), /input 'max-surge'/);
       else assert.equal(parseIntOrPercent(text, { input: 'max-surge' }), want);
     });
   }
@@ -121,7 +125,8 @@ describe('scalar parsers', () => {
   ];
   for (const [text, want] of booleans) {
     it(`boolean ${text}`, () => {
-      if (want === undefined) assert.throws(() => parseBoolean(text, { input: 'comment' }), /input 'comment': invalid boolean/);
+      if (want === undefined)
+        assert.throws(() => parseBoolean(text, { input: 'comment' }), /input 'comment': invalid boolean/);
       else assert.equal(parseBoolean(text, { input: 'comment' }), want);
     });
   }
@@ -132,7 +137,8 @@ describe('scalar parsers', () => {
     ['  a  \n\n  b , \n', ['a', 'b']],
     ['', []],
   ];
-  for (const [text, want] of lists) it(`list ${JSON.stringify(text)}`, () => assert.deepEqual(parseList(text), want));
+  for (const [text, want] of lists)
+    it(`list ${JSON.stringify(text)}`, () => assert.deepEqual(parseList(text), want));
 });
 
 describe('buildConfig', () => {
@@ -177,7 +183,8 @@ describe('buildConfig', () => {
       'version-label': 'version',
       traffic: 'nginx',
       steps: '- setWeight: 20\n- pause: {}\n- setHeaderRoute: {name: beta, header: x-beta, value: "1"}',
-      analysis: 'metrics:\n  - name: ok\n    provider: web\n    url: http://x/{{app}}\n    successCondition: result == 1',
+      analysis:
+        'metrics:\n  - name: ok\n    provider: web\n    url: http://x/{{app}}\n    successCondition: result == 1',
       'prometheus-url': 'http://prom:9090',
       'max-surge': '25%',
       'max-unavailable': '0',
@@ -231,7 +238,8 @@ describe('buildConfig', () => {
     ['blue-green', 'service'],
   ];
   for (const [strategy, traffic] of trafficDefaults) {
-    it(`traffic defaults to ${traffic} for ${strategy}`, () => assert.equal(build({ strategy }).traffic, traffic));
+    it(`traffic defaults to ${traffic} for ${strategy}`, () =>
+      assert.equal(build({ strategy }).traffic, traffic));
   }
 
   it('takes the token from GITHUB_TOKEN when the input is empty', () => {
@@ -245,33 +253,153 @@ describe('buildConfig', () => {
   });
 
   const invalid: Array<{ name: string; inputs: Partial<Inputs>; input: string; message: RegExp }> = [
-    { name: 'unknown strategy', inputs: { strategy: 'linear' }, input: 'strategy', message: /input 'strategy': unknown value 'linear' \(valid: rolling, recreate, canary, blue-green\)/ },
-    { name: 'unknown action', inputs: { action: 'ship' }, input: 'action', message: /valid: deploy, promote, rollback, plan, status/ },
-    { name: 'bad duration', inputs: { timeout: '5 minutes' }, input: 'timeout', message: /input 'timeout': invalid duration '5 minutes'/ },
+    {
+      name: 'unknown strategy',
+      inputs: { strategy: 'linear' },
+      input: 'strategy',
+      message: /input 'strategy': unknown value 'linear' \(valid: rolling, recreate, canary, blue-green\)/,
+    },
+    {
+      name: 'unknown action',
+      inputs: { action: 'ship' },
+      input: 'action',
+      message: /valid: deploy, promote, rollback, plan, status/,
+    },
+    {
+      name: 'bad duration',
+      inputs: { timeout: '5 minutes' },
+      input: 'timeout',
+      message: /input 'timeout': invalid duration '5 minutes'/,
+    },
     { name: 'zero timeout', inputs: { timeout: '0s' }, input: 'timeout', message: /longer than 0/ },
-    { name: 'manifests missing for deploy', inputs: { manifests: '' }, input: 'manifests', message: /required for action 'deploy'/ },
-    { name: 'manifests missing for plan', inputs: { manifests: ' , ', action: 'plan' }, input: 'manifests', message: /required for action 'plan'/ },
-    { name: 'traffic with rolling', inputs: { traffic: 'nginx' }, input: 'traffic', message: /strategy 'rolling' moves no traffic/ },
-    { name: 'unknown traffic', inputs: { strategy: 'canary', traffic: 'linkerd' }, input: 'traffic', message: /valid: replicas, service, nginx, gateway-api, istio, smi/ },
-    { name: 'service router for canary', inputs: { strategy: 'canary', traffic: 'service' }, input: 'traffic', message: /'service' cannot drive strategy 'canary'/ },
-    { name: 'steps outside canary', inputs: { steps: '- setWeight: 5' }, input: 'steps', message: /only to strategy 'canary'/ },
-    { name: 'header route on replicas', inputs: { strategy: 'canary', steps: '- setHeaderRoute: {name: a, header: x, value: y}' }, input: 'steps', message: /needs a router that matches headers/ },
-    { name: 'analysis step without analysis', inputs: { strategy: 'canary', steps: '- analysis: {}' }, input: 'steps', message: /'analysis' is not set/ },
-    { name: 'bad image', inputs: { images: 'Acme/Web:v1:x' }, input: 'images', message: /invalid image reference/ },
-    { name: 'bad max-surge', inputs: { 'max-surge': 'lots' }, input: 'max-surge', message: /input 'max-surge'/ },
-    { name: 'both bounds zero', inputs: { 'max-surge': '0', 'max-unavailable': '0%' }, input: 'max-unavailable', message: /cannot both be 0/ },
-    { name: 'bad boolean', inputs: { 'auto-promote': 'maybe' }, input: 'auto-promote', message: /invalid boolean 'maybe'/ },
-    { name: 'bad namespace', inputs: { namespace: 'Prod_1' }, input: 'namespace', message: /invalid namespace/ },
+    {
+      name: 'manifests missing for deploy',
+      inputs: { manifests: '' },
+      input: 'manifests',
+      message: /required for action 'deploy'/,
+    },
+    {
+      name: 'manifests missing for plan',
+      inputs: { manifests: ' , ', action: 'plan' },
+      input: 'manifests',
+      message: /required for action 'plan'/,
+    },
+    {
+      name: 'traffic with rolling',
+      inputs: { traffic: 'nginx' },
+      input: 'traffic',
+      message: /strategy 'rolling' moves no traffic/,
+    },
+    {
+      name: 'unknown traffic',
+      inputs: { strategy: 'canary', traffic: 'linkerd' },
+      input: 'traffic',
+      message: /valid: replicas, service, nginx, gateway-api, istio, smi/,
+    },
+    {
+      name: 'service router for canary',
+      inputs: { strategy: 'canary', traffic: 'service' },
+      input: 'traffic',
+      message: /'service' cannot drive strategy 'canary'/,
+    },
+    {
+      name: 'steps outside canary',
+      inputs: { steps: '- setWeight: 5' },
+      input: 'steps',
+      message: /only to strategy 'canary'/,
+    },
+    {
+      name: 'header route on replicas',
+      inputs: { strategy: 'canary', steps: '- setHeaderRoute: {name: a, header: x, value: y}' },
+      input: 'steps',
+      message: /needs a router that matches headers/,
+    },
+    {
+      name: 'analysis step without analysis',
+      inputs: { strategy: 'canary', steps: '- analysis: {}' },
+      input: 'steps',
+      message: /'analysis' is not set/,
+    },
+    {
+      name: 'bad image',
+      inputs: { images: 'Acme/Web:v1:x' },
+      input: 'images',
+      message: /invalid image reference/,
+    },
+    {
+      name: 'bad max-surge',
+      inputs: { 'max-surge': 'lots' },
+      input: 'max-surge',
+      message: /input 'max-surge'/,
+    },
+    {
+      name: 'both bounds zero',
+      inputs: { 'max-surge': '0', 'max-unavailable': '0%' },
+      input: 'max-unavailable',
+      message: /cannot both be 0/,
+    },
+    {
+      name: 'bad boolean',
+      inputs: { 'auto-promote': 'maybe' },
+      input: 'auto-promote',
+      message: /invalid boolean 'maybe'/,
+    },
+    {
+      name: 'bad namespace',
+      inputs: { namespace: 'Prod_1' },
+      input: 'namespace',
+      message: /invalid namespace/,
+    },
     { name: 'bad version', inputs: { version: 'v 2' }, input: 'version', message: /label value/ },
-    { name: 'bad version label', inputs: { 'version-label': 'a/b/c' }, input: 'version-label', message: /invalid label key/ },
-    { name: 'prometheus without url', inputs: { analysis: 'metrics:\n  - {name: e, provider: prometheus, query: up, threshold: {max: 1}}' }, input: 'prometheus-url', message: /metric 'e' uses provider prometheus/ },
-    { name: 'preview-service outside blue-green', inputs: { 'preview-service': 'web-preview' }, input: 'preview-service', message: /only to strategy 'blue-green'/ },
-    { name: 'to-revision outside rollback', inputs: { 'to-revision': '3' }, input: 'to-revision', message: /only to action 'rollback'/ },
-    { name: 'bad to-revision', inputs: { action: 'rollback', 'to-revision': '0' }, input: 'to-revision', message: /whole number ≥ 1/ },
+    {
+      name: 'bad version label',
+      inputs: { 'version-label': 'a/b/c' },
+      input: 'version-label',
+      message: /invalid label key/,
+    },
+    {
+      name: 'prometheus without url',
+      inputs: { analysis: 'metrics:\n  - {name: e, provider: prometheus, query: up, threshold: {max: 1}}' },
+      input: 'prometheus-url',
+      message: /metric 'e' uses provider prometheus/,
+    },
+    {
+      name: 'preview-service outside blue-green',
+      inputs: { 'preview-service': 'web-preview' },
+      input: 'preview-service',
+      message: /only to strategy 'blue-green'/,
+    },
+    {
+      name: 'to-revision outside rollback',
+      inputs: { 'to-revision': '3' },
+      input: 'to-revision',
+      message: /only to action 'rollback'/,
+    },
+    {
+      name: 'bad to-revision',
+      inputs: { action: 'rollback', 'to-revision': '0' },
+      input: 'to-revision',
+      message: /whole number ≥ 1/,
+    },
     { name: 'bad pr-number', inputs: { 'pr-number': 'x' }, input: 'pr-number', message: /whole number/ },
-    { name: 'bad url', inputs: { 'prometheus-url': 'prom:9090' }, input: 'prometheus-url', message: /invalid URL/ },
-    { name: 'analysis YAML error line', inputs: { analysis: 'metrics:\n  - name: a\n    provider: nope\n' }, input: 'analysis', message: /^input 'analysis' line 3: metric 'a': unknown provider 'nope'/ },
-    { name: 'steps YAML error line', inputs: { strategy: 'canary', steps: '- setWeight: 10\n- wait: 1m\n' }, input: 'steps', message: /^input 'steps' line 2: unknown step 'wait'/ },
+    {
+      name: 'bad url',
+      inputs: { 'prometheus-url': 'prom:9090' },
+      input: 'prometheus-url',
+      message: /invalid URL/,
+    },
+    {
+      name: 'analysis YAML error line',
+      inputs: { analysis: 'metrics:\n  - name: a\n    provider: nope\n' },
+      input: 'analysis',
+      message: /^input 'analysis' line 3: metric 'a': unknown provider 'nope'/,
+    },
+    {
+      name: 'steps YAML error line',
+      inputs: { strategy: 'canary', steps: '- setWeight: 10\n- wait: 1m\n' },
+      input: 'steps',
+      message: /^input 'steps' line 2: unknown step 'wait'/,
+    },
   ];
   for (const c of invalid) {
     it(`rejects ${c.name}`, () => {
@@ -284,6 +412,11 @@ describe('buildConfig', () => {
 
   it('collects every error in one throw', () => {
     const errors = errorsOf({ strategy: 'linear', timeout: 'soon', comment: 'perhaps', manifests: '' });
-    assert.deepEqual(errors.map((e) => e.location.input).sort(), ['comment', 'manifests', 'strategy', 'timeout']);
+    assert.deepEqual(errors.map((e) => e.location.input).sort(), [
+      'comment',
+      'manifests',
+      'strategy',
+      'timeout',
+    ]);
   });
 });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatImageRef, parseImageRef, repository, sameRepository, type ImageRef } from '../../src/manifests/index.ts';
+import {
+  formatImageRef,
+  parseImageRef,
+  repository,
+  sameRepository,
+  type ImageRef,
+} from '../../src/manifests/index.ts';
 
 const DIGEST = `sha256:${'a1'.repeat(32)}`;
 
@@ -10,17 +16,45 @@ describe('parseImageRef', () => {
     ['nginx:1.27', { path: 'nginx', tag: '1.27' }, 'docker.io/library/nginx'],
     ['library/nginx', { path: 'library/nginx' }, 'docker.io/library/nginx'],
     ['docker.io/nginx', { registry: 'docker.io', path: 'nginx' }, 'docker.io/library/nginx'],
-    ['index.docker.io/library/nginx:1', { registry: 'index.docker.io', path: 'library/nginx', tag: '1' }, 'docker.io/library/nginx'],
+    [
+      'index.docker.io/library/nginx:1',
+      { registry: 'index.docker.io', path: 'library/nginx', tag: '1' },
+      'docker.io/library/nginx',
+    ],
     ['acme/web:v1', { path: 'acme/web', tag: 'v1' }, 'docker.io/acme/web'],
     ['localhost:5000/app:1.2', { registry: 'localhost:5000', path: 'app', tag: '1.2' }, 'localhost:5000/app'],
     ['localhost/app', { registry: 'localhost', path: 'app' }, 'localhost/app'],
-    ['registry.local:5000/acme/web:v1', { registry: 'registry.local:5000', path: 'acme/web', tag: 'v1' }, 'registry.local:5000/acme/web'],
-    ['ghcr.io/acme/team/shop/api:sha-abc', { registry: 'ghcr.io', path: 'acme/team/shop/api', tag: 'sha-abc' }, 'ghcr.io/acme/team/shop/api'],
-    [`ghcr.io/acme/shop@${DIGEST}`, { registry: 'ghcr.io', path: 'acme/shop', digest: DIGEST }, 'ghcr.io/acme/shop'],
-    [`ghcr.io/acme/shop:v2@${DIGEST}`, { registry: 'ghcr.io', path: 'acme/shop', tag: 'v2', digest: DIGEST }, 'ghcr.io/acme/shop'],
-    [`localhost:5000/app@${DIGEST}`, { registry: 'localhost:5000', path: 'app', digest: DIGEST }, 'localhost:5000/app'],
+    [
+      'registry.local:5000/acme/web:v1',
+      { registry: 'registry.local:5000', path: 'acme/web', tag: 'v1' },
+      'registry.local:5000/acme/web',
+    ],
+    [
+      'ghcr.io/acme/team/shop/api:sha-abc',
+      { registry: 'ghcr.io', path: 'acme/team/shop/api', tag: 'sha-abc' },
+      'ghcr.io/acme/team/shop/api',
+    ],
+    [
+      `ghcr.io/acme/shop@${DIGEST}`,
+      { registry: 'ghcr.io', path: 'acme/shop', digest: DIGEST },
+      'ghcr.io/acme/shop',
+    ],
+    [
+      `ghcr.io/acme/shop:v2@${DIGEST}`,
+      { registry: 'ghcr.io', path: 'acme/shop', tag: 'v2', digest: DIGEST },
+      'ghcr.io/acme/shop',
+    ],
+    [
+      `localhost:5000/app@${DIGEST}`,
+      { registry: 'localhost:5000', path: 'app', digest: DIGEST },
+      'localhost:5000/app',
+    ],
     ['[::1]:5000/app:v1', { registry: '[::1]:5000', path: 'app', tag: 'v1' }, '[::1]:5000/app'],
-    ['my_registry/a__b/c-d.e:V_1.0-rc', { path: 'my_registry/a__b/c-d.e', tag: 'V_1.0-rc' }, 'docker.io/my_registry/a__b/c-d.e'],
+    [
+      'my_registry/a__b/c-d.e:V_1.0-rc',
+      { path: 'my_registry/a__b/c-d.e', tag: 'V_1.0-rc' },
+      'docker.io/my_registry/a__b/c-d.e',
+    ],
   ];
   for (const [text, parts, repo] of cases) {
     it(`parses ${text}`, () => {
@@ -45,11 +79,14 @@ describe('parseImageRef', () => {
   ];
   for (const [text, message] of invalid) {
     it(`rejects ${JSON.stringify(text)}`, () => {
-      assert.throws(() => parseImageRef(text), (err: Error) => {
-        assert.match(err.message, /^invalid image reference/);
-        assert.match(err.message, message);
-        return true;
-      });
+      assert.throws(
+        () => parseImageRef(text),
+        (err: Error) => {
+          assert.match(err.message, /^invalid image reference/);
+          assert.match(err.message, message);
+          return true;
+        },
+      );
     });
   }
 });

@@ -31,7 +31,8 @@ after(async () => {
   await rm(ws, { recursive: true, force: true });
 });
 
-const names = (objects: Array<{ object: { metadata: { name?: string } } }>) => objects.map((o) => o.object.metadata.name);
+const names = (objects: Array<{ object: { metadata: { name?: string } } }>) =>
+  objects.map((o) => o.object.metadata.name);
 
 describe('loadManifests', () => {
   const cases: Array<[string, string[], string[]]> = [
@@ -40,7 +41,11 @@ describe('loadManifests', () => {
     ['a directory with a trailing slash', ['k8s/'], ['a1', 'a2', 'b', 'c']],
     ['a glob', ['other/*.yaml'], ['x', 'z']],
     ['a recursive glob', ['k8s/**/*.yaml'], ['b', 'c']],
-    ['several patterns in order, without repeats', ['single.yaml', 'k8s/b.yaml', 'k8s'], ['single', 'b', 'a1', 'a2', 'c']],
+    [
+      'several patterns in order, without repeats',
+      ['single.yaml', 'k8s/b.yaml', 'k8s'],
+      ['single', 'b', 'a1', 'a2', 'c'],
+    ],
   ];
   for (const [name, patterns, want] of cases) {
     it(`loads ${name}`, async () => assert.deepEqual(names(await loadManifests(patterns, ws)), want));
@@ -64,7 +69,11 @@ describe('loadManifests', () => {
   const missing: Array<[string, string[], RegExp]> = [
     ['a missing file', ['nope.yaml'], /^input 'manifests': 'nope.yaml' does not exist/],
     ['a glob matching nothing', ['other/*.json'], /^input 'manifests': 'other\/\*.json' matches no files/],
-    ['a directory without YAML', ['empty'], /^input 'manifests': directory 'empty' holds no .yml or .yaml files/],
+    [
+      'a directory without YAML',
+      ['empty'],
+      /^input 'manifests': directory 'empty' holds no .yml or .yaml files/,
+    ],
   ];
   for (const [name, patterns, message] of missing) {
     it(`rejects ${name}`, async () => {
@@ -83,18 +92,27 @@ describe('parseManifests', () => {
     const text = `---\n# only a comment\n---\n${cm('a')}---\n---\n\n${cm('b')}...\n`;
     const objects = parseManifests(text, 'f.yaml');
     assert.deepEqual(names(objects), ['a', 'b']);
-    assert.deepEqual(objects.map((o) => o.line), [4, 11]);
+    assert.deepEqual(
+      objects.map((o) => o.line),
+      [4, 11],
+    );
   });
 
   it('expands kind: List with each item’s line', () => {
     const text = `apiVersion: v1\nkind: List\nitems:\n  - ${cm('a').trim().split('\n').join('\n    ')}\n  - ${cm('b').trim().split('\n').join('\n    ')}\n`;
     const objects = parseManifests(text, 'list.yaml');
     assert.deepEqual(names(objects), ['a', 'b']);
-    assert.deepEqual(objects.map((o) => o.line), [4, 8]);
+    assert.deepEqual(
+      objects.map((o) => o.line),
+      [4, 8],
+    );
   });
 
   it('reads YAML the way Kubernetes does (octal modes, unquoted dates stay text)', () => {
-    const [{ object }] = parseManifests(`${cm('a')}  annotations: {built: 2024-05-01}\ndata:\n  mode: 0644\n  port: 8080\n`, 'f.yaml');
+    const [{ object }] = parseManifests(
+      `${cm('a')}  annotations: {built: 2024-05-01}\ndata:\n  mode: 0644\n  port: 8080\n`,
+      'f.yaml',
+    );
     assert.equal(object.metadata.annotations?.built, '2024-05-01');
     assert.deepEqual(object.data, { mode: 420, port: 8080 });
   });
@@ -106,27 +124,60 @@ describe('parseManifests', () => {
   });
 
   const invalid: Array<[string, string, number, RegExp]> = [
-    ['malformed YAML', `${cm('a')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n labels: x\n`, 10, /invalid YAML: All mapping items must start at the same column/],
+    [
+      'malformed YAML',
+      `${cm('a')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n labels: x\n`,
+      10,
+      /invalid YAML: All mapping items must start at the same column/,
+    ],
     ['a duplicate key', `${cm('a')}metadata: {name: b}\n`, 5, /invalid YAML: Map keys must be unique/],
-    ['a name YAML reads as a boolean', `apiVersion: v1\nkind: Service\nmetadata:\n  name: yes\n`, 1, /Service object: metadata.name must be a string, got boolean true \(quote it\)/],
+    [
+      'a name YAML reads as a boolean',
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: yes\n`,
+      1,
+      /Service object: metadata.name must be a string, got boolean true \(quote it\)/,
+    ],
     ['an unclosed flow mapping', `${cm('a')}data: {a: 1\n`, 6, /invalid YAML/],
     ['a tab-indented line', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: a\n`, 4, /invalid YAML/],
-    ['a document without kind', `${cm('a')}---\napiVersion: v1\nmetadata: {name: b}\n`, 6, /object has no kind/],
-    ['a document without apiVersion', `kind: Service\nmetadata: {name: b}\n`, 1, /Service object has no apiVersion/],
-    ['an object without a name', `${cm('a')}---\n\napiVersion: v1\nkind: Service\nmetadata: {}\n`, 7, /Service object has no metadata.name/],
+    [
+      'a document without kind',
+      `${cm('a')}---\napiVersion: v1\nmetadata: {name: b}\n`,
+      6,
+      /object has no kind/,
+    ],
+    [
+      'a document without apiVersion',
+      `kind: Service\nmetadata: {name: b}\n`,
+      1,
+      /Service object has no apiVersion/,
+    ],
+    [
+      'an object without a name',
+      `${cm('a')}---\n\napiVersion: v1\nkind: Service\nmetadata: {}\n`,
+      7,
+      /Service object has no metadata.name/,
+    ],
     ['a list at the top', `- a\n- b\n`, 1, /expected a Kubernetes object \(a mapping\), got a list/],
     ['a scalar document', `hello\n`, 1, /expected a Kubernetes object/],
-    ['a bad List item', `apiVersion: v1\nkind: List\nitems:\n  - ${cm('a').trim().split('\n').join('\n    ')}\n  - {apiVersion: v1, kind: Service}\n`, 8, /Service object has no metadata.name/],
+    [
+      'a bad List item',
+      `apiVersion: v1\nkind: List\nitems:\n  - ${cm('a').trim().split('\n').join('\n    ')}\n  - {apiVersion: v1, kind: Service}\n`,
+      8,
+      /Service object has no metadata.name/,
+    ],
   ];
   for (const [name, text, line, message] of invalid) {
     it(`rejects ${name} with file:line`, () => {
-      assert.throws(() => parseManifests(text, 'k8s/app.yaml'), (err: unknown) => {
-        assert.ok(err instanceof InputError);
-        assert.deepEqual(err.location, { input: 'manifests', file: 'k8s/app.yaml', line });
-        assert.match(err.message, new RegExp(`^input 'manifests', k8s/app.yaml:${line}: `));
-        assert.match(err.message, message);
-        return true;
-      });
+      assert.throws(
+        () => parseManifests(text, 'k8s/app.yaml'),
+        (err: unknown) => {
+          assert.ok(err instanceof InputError);
+          assert.deepEqual(err.location, { input: 'manifests', file: 'k8s/app.yaml', line });
+          assert.match(err.message, new RegExp(`^input 'manifests', k8s/app.yaml:${line}: `));
+          assert.match(err.message, message);
+          return true;
+        },
+      );
     });
   }
 });

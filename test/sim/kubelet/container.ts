@@ -65,6 +65,8 @@ export interface ContainerRuntime {
   containerID?: string;
   imageID: string;
   nextUnhealthyAt?: number;
+  /** While pulling fails: when the next pull attempt is due. */
+  pullRetryAt?: number;
 }
 
 export function newRuntime(spec: any, init: boolean, startAt: number): ContainerRuntime {
@@ -133,7 +135,7 @@ function attempt(rt: ContainerRuntime, t: number, ctx: StepContext): void {
     rt.imageID = '';
     // ErrImagePull for one simulated second, then ImagePullBackOff until the next attempt.
     rt.nextAt = t + clock.ms(Math.min(1, delay));
-    (rt as any).pullRetryAt = t + clock.ms(delay);
+    rt.pullRetryAt = t + clock.ms(delay);
     return;
   }
   const cfg = ctx.configError();
@@ -183,7 +185,7 @@ export function stepContainer(rt: ContainerRuntime, ctx: StepContext): void {
   const { clock, now } = ctx;
   for (let guard = 0; guard < 50; guard++) {
     if (rt.state === 'waiting') {
-      const pullRetryAt: number | undefined = (rt as any).pullRetryAt;
+      const pullRetryAt = rt.pullRetryAt;
       if (rt.waiting?.reason === 'ErrImagePull' && now >= rt.nextAt && pullRetryAt !== undefined && rt.nextAt < pullRetryAt) {
         rt.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${rt.image}"` };
         ctx.emit({ type: 'Normal', reason: 'BackOff', message: `Back-off pulling image "${rt.image}"` });

@@ -1,0 +1,31 @@
+// Regenerates the input and output tables in README.md from action.yml, so they never drift.
+// `npm run docs` writes; `npm run docs -- --check` fails when README.md is stale.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+const action = parse(readFileSync('action.yml', 'utf8'));
+const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n+/g, ' ').trim();
+
+const inputs = [
+  '| input | default | description |',
+  '|---|---|---|',
+  ...Object.entries(action.inputs).map(([name, i]) => `| \`${name}\` | ${i.default !== undefined ? `\`${cell(i.default)}\`` : '—'} | ${cell(i.description)} |`),
+].join('\n');
+const outputs = ['| output | description |', '|---|---|', ...Object.entries(action.outputs).map(([name, o]) => `| \`${name}\` | ${cell(o.description)} |`)].join('\n');
+
+function replaceBlock(text, tag, body) {
+  const re = new RegExp(`(<!-- ${tag}:start -->)[\\s\\S]*?(<!-- ${tag}:end -->)`);
+  if (!re.test(text)) throw new Error(`README.md has no <!-- ${tag}:start --> … <!-- ${tag}:end --> block`);
+  return text.replace(re, `$1\n${body}\n$2`);
+}
+
+const readme = readFileSync('README.md', 'utf8');
+const next = replaceBlock(replaceBlock(readme, 'inputs', inputs), 'outputs', outputs);
+if (process.argv.includes('--check')) {
+  if (next !== readme) {
+    console.error('README.md input/output tables are stale: run `npm run docs`');
+    process.exit(1);
+  }
+} else {
+  writeFileSync('README.md', next);
+}

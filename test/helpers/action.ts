@@ -1,0 +1,123 @@
+// Runs the bundled action (dist/index.js) in a child process exactly as the runner does: inputs
+// as INPUT_* variables, outputs/state/summary through the GITHUB_* files, then the post step with
+// the saved state.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const DIST = resolve(import.meta.dirname, '../../dist/index.js');
+
+export interface ActionRun {
+  code: number;
+  outputs: Record<string, string>;
+  summary: string;
+  stdout: string;
+  stderr: string;
+  state: Record<string, string>;
+  /** Lines of `::error` / `::warning` workflow commands. */
+  annotations: string[];
+}
+
+export interface RunActionOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Event payload written to GITHUB_EVENT_PATH. */
+  event?: unknown;
+  eventName?: string;
+  /** Kill the process (SIGTERM) after this many ms, to simulate a cancelled job. */
+  killAfterMs?: number;
+  /** Run the post step after main (as the runner does with post-if: always()). */
+  post?: boolean;
+  onStdout?: (chunk: string) => void;
+}
+
+/** Parses the runner's file-command format (`name<<delimiter` blocks and `name=value` lines). */
+export function parseFileCommands(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const heredoc = line.match(/^([^=<]+)<<(.+)$/);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc;
+      const value: string[] = [];
+      while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i]);
+      out[name] = value.join('\n');
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=');
+      out[line.slice(0, at)] = line.slice(at + 1);
+    }
+  }
+  return out;
+}
+
+function inputEnv(inputs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]));
+}
+
+function spawnStep(env: Record<string, string>, cwd: string, opts: RunActionOptions): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [DIST], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      opts.onStdout?.(String(d));
+    });
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = opts.killAfterMs ? setTimeout(() => child.kill('SIGTERM'), opts.killAfterMs) : undefined;
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      resolvePromise({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
+export async function runAction(inputs: Record<string, string>, opts: RunActionOptions = {}): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'kr-action-'));
+  const files = { output: join(dir, 'output'), state: join(dir, 'state'), summary: join(dir, 'summary.md'), event: join(dir, 'event.json') };
+  for (const f of [files.output, files.state, files.summary]) writeFileSync(f, '');
+  writeFileSync(files.event, JSON.stringify(opts.event ?? {}));
+  const cwd = opts.cwd ?? process.cwd();
+  const base: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    RUNNER_TEMP: dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STATE: files.state,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_EVENT_NAME: opts.eventName ?? 'workflow_dispatch',
+    GITHUB_WORKSPACE: cwd,
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_SHA: 'abc1234def5678900000000000000000deadbeef',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'http://127.0.0.1:9',
+    ...inputEnv(inputs),
+    ...(opts.env ?? {}),
+  };
+  const main = await spawnStep(base, cwd, opts);
+  let stdout = main.stdout;
+  let stderr = main.stderr;
+  const state = parseFileCommands(readFileSync(files.state, 'utf8'));
+  if (opts.post) {
+    const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
+    const post = await spawnStep({ ...base, ...stateEnv }, cwd, opts);
+    stdout += post.stdout;
+    stderr += post.stderr;
+  }
+  const annotations = stdout.split('\n').filter((l) => /^::(error|warning)/.test(l));
+  return {
+    code: main.code,
+    outputs: parseFileCommands(readFileSync(files.output, 'utf8')),
+    summary: existsSync(files.summary) ? readFileSync(files.summary, 'utf8') : '',
+    stdout,
+    stderr,
+    state,
+    annotations,
+  };
+}

@@ -1,0 +1,115 @@
+// Pod status as a kubelet reports it: phase (upstream getPhase), conditions, container statuses.
+import type { KubeObject } from '../types.ts';
+import { podQosClass } from '../defaults.ts';
+import { containerStatus, isReady, type ContainerRuntime } from './container.ts';
+
+export interface PodRuntime {
+  uid: string;
+  nodeName: string;
+  hostIP: string;
+  podIP: string;
+  startTime: number;
+  init: ContainerRuntime[];
+  containers: ContainerRuntime[];
+  /** Index of the init container that runs now (= init.length once all are done). */
+  initIndex: number;
+  /** Set when an init container failed for good (restartPolicy Never). */
+  initFailed: boolean;
+  terminatingSince?: number;
+  mountError?: string;
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+
+/** Upstream kubelet getPhase. */
+export function podPhase(rt: PodRuntime, restartPolicy: string): string {
+  if (rt.initFailed) return 'Failed';
+  if (rt.initIndex < rt.init.length) return 'Pending';
+  let waiting = 0;
+  let running = 0;
+  let stopped = 0;
+  let succeeded = 0;
+  for (const c of rt.containers) {
+    if (c.state === 'running') running++;
+    else if (c.state === 'terminated') {
+      stopped++;
+      if (c.terminated?.exitCode === 0) succeeded++;
+    } else if (c.lastTerminated) stopped++;
+    else waiting++;
+  }
+  if (waiting > 0) return 'Pending';
+  if (running > 0) return 'Running';
+  if (stopped > 0) {
+    if (restartPolicy === 'Always') return 'Running';
+    if (restartPolicy === 'OnFailure') return stopped === succeeded ? 'Succeeded' : 'Running';
+    return stopped === succeeded ? 'Succeeded' : 'Failed';
+  }
+  return 'Pending';
+}
+
+function condition(prev: any[], type: string, status: string, now: number, reason?: string, message?: string): any {
+  const old = prev.find((c) => c.type === type);
+  const c: any = {
+    type,
+    status,
+    lastProbeTime: null,
+    lastTransitionTime: old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : iso(now),
+  };
+  if (reason) c.reason = reason;
+  if (message) c.message = message;
+  return c;
+}
+
+export function composePodStatus(pod: KubeObject, rt: PodRuntime, now: number): any {
+  const prev: any[] = pod.status?.conditions ?? [];
+  const restartPolicy = pod.spec?.restartPolicy ?? 'Always';
+  const terminating = rt.terminatingSince !== undefined;
+  const phase = podPhase(rt, restartPolicy);
+  const terminal = phase === 'Succeeded' || phase === 'Failed';
+  const initDone = rt.initIndex >= rt.init.length;
+  const pendingInit = rt.init.slice(rt.initIndex).map((c) => c.name);
+  const unready = rt.containers.filter((c) => terminating || !isReady(c, now)).map((c) => c.name);
+
+  const conditions = [
+    condition(prev, 'PodReadyToStartContainers', 'True', now),
+    initDone
+      ? condition(prev, 'Initialized', 'True', now, terminal ? 'PodCompleted' : undefined)
+      : condition(prev, 'Initialized', 'False', now, 'ContainersNotInitialized', `containers with incomplete status: [${pendingInit.join(' ')}]`),
+  ];
+  for (const type of ['Ready', 'ContainersReady']) {
+    if (terminal) conditions.push(condition(prev, type, 'False', now, 'PodCompleted'));
+    else if (unready.length) {
+      conditions.push(condition(prev, type, 'False', now, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`));
+    } else conditions.push(condition(prev, type, 'True', now));
+  }
+  conditions.push(condition(prev, 'PodScheduled', 'True', now));
+
+  const status: any = {
+    conditions,
+    hostIP: rt.hostIP,
+    hostIPs: [{ ip: rt.hostIP }],
+    phase,
+    podIP: rt.podIP,
+    podIPs: [{ ip: rt.podIP }],
+    qosClass: pod.status?.qosClass ?? podQosClass(pod.spec),
+    startTime: iso(rt.startTime),
+  };
+  if (rt.init.length) status.initContainerStatuses = rt.init.map((c) => containerStatus(c, now, terminating));
+  status.containerStatuses = rt.containers.map((c) => {
+    const s = containerStatus(c, now, terminating);
+    if (!initDone && c.state === 'waiting') s.state = { waiting: { reason: 'PodInitializing' } };
+    if (initDone && rt.mountError && c.state === 'waiting') s.state = { waiting: { reason: 'ContainerCreating' } };
+    return s;
+  });
+  return status;
+}
+
+/** Status of a pod the scheduler could not place. */
+export function unschedulableStatus(pod: KubeObject, message: string, now: number): any {
+  const prev: any[] = pod.status?.conditions ?? [];
+  return {
+    conditions: [condition(prev, 'PodScheduled', 'False', now, 'Unschedulable', message)],
+    phase: 'Pending',
+    qosClass: pod.status?.qosClass ?? podQosClass(pod.spec),
+  };
+}

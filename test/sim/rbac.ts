@@ -1,0 +1,78 @@
+// RBAC authorization as the real authorizer decides it: ClusterRoleBindings grant their
+// ClusterRole everywhere, RoleBindings grant a Role or ClusterRole in their namespace.
+// Members of system:masters are always allowed.
+import type { SimStoreImpl } from './store.ts';
+import { forbidden } from './status.ts';
+import type { ResourceEntry } from './registry.ts';
+import type { SimApiError } from './types.ts';
+
+export interface UserInfo {
+  name: string;
+  groups: string[];
+}
+
+export interface RequestAttributes {
+  verb: string;
+  entry: ResourceEntry;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+function subjectMatches(subject: any, user: UserInfo, bindingNamespace?: string): boolean {
+  if (!subject) return false;
+  if (subject.kind === 'User') return subject.name === user.name;
+  if (subject.kind === 'Group') return user.groups.includes(subject.name);
+  if (subject.kind === 'ServiceAccount') {
+    return user.name === `system:serviceaccount:${subject.namespace ?? bindingNamespace}:${subject.name}`;
+  }
+  return false;
+}
+
+function ruleAllows(rule: any, a: RequestAttributes): boolean {
+  const has = (list: unknown, value: string) => Array.isArray(list) && (list.includes('*') || list.includes(value));
+  if (!has(rule?.verbs, a.verb)) return false;
+  if (!has(rule?.apiGroups, a.entry.group)) return false;
+  const resources: string[] = Array.isArray(rule?.resources) ? rule.resources : [];
+  const full = a.subresource ? `${a.entry.resource}/${a.subresource}` : a.entry.resource;
+  const resourceOk =
+    resources.includes('*') || resources.includes(full) || (a.subresource !== undefined && resources.includes(`*/${a.subresource}`));
+  if (!resourceOk) return false;
+  const names: string[] = Array.isArray(rule?.resourceNames) ? rule.resourceNames : [];
+  if (names.length > 0 && (!a.name || !names.includes(a.name))) return false;
+  return true;
+}
+
+export function isAllowed(store: SimStoreImpl, user: UserInfo, a: RequestAttributes): boolean {
+  if (user.groups.includes('system:masters')) return true;
+  const rulesOf = (kind: 'Role' | 'ClusterRole', name: string, ns?: string): any[] =>
+    store.get('rbac.authorization.k8s.io/v1', kind, ns, name)?.rules ?? [];
+  for (const crb of store.list('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding')) {
+    const b = crb as any;
+    if (!(b.subjects ?? []).some((s: any) => subjectMatches(s, user))) continue;
+    if (b.roleRef?.kind === 'ClusterRole' && rulesOf('ClusterRole', b.roleRef.name).some((r) => ruleAllows(r, a))) return true;
+  }
+  if (a.namespace) {
+    for (const rb of store.list('rbac.authorization.k8s.io/v1', 'RoleBinding', a.namespace)) {
+      const b = rb as any;
+      if (!(b.subjects ?? []).some((s: any) => subjectMatches(s, user, a.namespace))) continue;
+      const kind = b.roleRef?.kind === 'ClusterRole' ? 'ClusterRole' : 'Role';
+      const rules = rulesOf(kind, b.roleRef?.name, kind === 'Role' ? a.namespace : undefined);
+      if (rules.some((r) => ruleAllows(r, a))) return true;
+    }
+  }
+  return false;
+}
+
+export function forbiddenError(user: UserInfo, a: RequestAttributes): SimApiError {
+  const e = a.entry;
+  const qualified = e.group ? `${e.resource}.${e.group}` : e.resource;
+  const subject = a.name ? `${qualified} ${JSON.stringify(a.name)}` : qualified;
+  const resource = a.subresource ? `${e.resource}/${a.subresource}` : e.resource;
+  const scope = a.namespace ? `in the namespace ${JSON.stringify(a.namespace)}` : 'at the cluster scope';
+  return forbidden(
+    `${subject} is forbidden: User ${JSON.stringify(user.name)} cannot ${a.verb} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(e.group)} ${scope}`,
+    e,
+    a.name,
+  );
+}
