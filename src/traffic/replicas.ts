@@ -53,7 +53,7 @@ export function createReplicasRouter(cluster: Cluster, target: TrafficTarget, op
   }
 
   /** R: the stable size the user asked for, remembered on the stable Deployment before we shrink it. */
-  async function totalReplicas(stable: KubeObject | undefined): Promise<number> {
+  function totalReplicas(stable: KubeObject | undefined): number {
     const recorded = annotation(stable, ANNOTATIONS.stableReplicas);
     if (recorded !== undefined) return Number(recorded);
     return stable?.spec?.replicas ?? target.stableWorkload.spec?.replicas ?? 1;
@@ -95,7 +95,7 @@ export function createReplicasRouter(cluster: Cluster, target: TrafficTarget, op
   async function recordTotal(): Promise<number> {
     const stable = await live(stableRef);
     if (!stable) throw new TrafficRouterError('replicas', `Deployment "${stableRef.name}" not found in ${stableRef.namespace}`);
-    const total = await totalReplicas(stable);
+    const total = totalReplicas(stable);
     if (annotation(stable, ANNOTATIONS.stableReplicas) === undefined) {
       await cluster.patch(stableRef, { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: String(total) } } }, 'merge');
     }
@@ -117,7 +117,7 @@ export function createReplicasRouter(cluster: Cluster, target: TrafficTarget, op
     async reset() {
       const stable = await live(stableRef);
       if (!stable) return;
-      await moveTo(await totalReplicas(stable), 0);
+      await moveTo(totalReplicas(stable), 0);
       if (annotation(stable, ANNOTATIONS.stableReplicas) !== undefined) {
         await cluster.patch(stableRef, { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: null } } }, 'merge');
       }
