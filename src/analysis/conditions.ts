@@ -89,7 +89,7 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return 'NaN';
     if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
-    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
   }
   if (typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) {

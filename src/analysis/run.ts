@@ -19,7 +19,8 @@ import type { AnalysisResult, Measurement, MeasurementPhase, MetricSpec, Provide
  *   Inconclusive also stops the run (it would otherwise run forever).
  * - Cancelling `deps.signal`: inline, runAnalysis rejects with the signal's reason; in the
  *   background it is how the caller ends the run, and it resolves with the verdict so far (a
- *   deciding metric that had not measured yet makes it Inconclusive).
+ *   deciding metric that had not measured yet makes it Inconclusive). To end a background run
+ *   gracefully instead (e.g. once a rolling update is done), fire `opts.drain`.
  */
 
 export const ERROR_RETRY_MS = 10_000;
@@ -36,6 +37,12 @@ export interface RunDeps {
 export interface RunOptions {
   /** Background analysis: `count` unset means "until stopped". */
   background?: boolean;
+  /**
+   * Background only: the graceful end. Once it fires, a metric without a `count` stops after its
+   * first measurement (or at once if it has one), without waiting for its next interval; metrics
+   * with a `count` still take all of them. The run then resolves with the full verdict.
+   */
+  drain?: AbortSignal;
 }
 
 type MetricEnd = MeasurementPhase | 'Stopped';
@@ -125,9 +132,11 @@ export async function runAnalysis(
   else deps.signal.addEventListener('abort', onCallerAbort, { once: true });
   let decidedBy: MetricState | undefined;
 
-  const pause = async (ms: number) => {
+  const drain = opts.drain;
+  const draining = () => background && drain?.aborted === true;
+  const pause = async (ms: number, wakeOnDrain = false) => {
     try {
-      await sleep(ms, stop.signal);
+      await sleep(ms, wakeOnDrain && drain ? AbortSignal.any([stop.signal, drain]) : stop.signal);
     } catch {
       // An injected sleep may reject on abort; the loop checks the signal itself.
     }
@@ -187,9 +196,12 @@ export async function runAnalysis(
       if (phase === 'Failed' && ++state.failed > metric.failureLimit) return finish(state, 'Failed');
       if (phase === 'Inconclusive' && ++state.inconclusive > metric.inconclusiveLimit)
         return finish(state, 'Inconclusive');
-      if (state.taken < count) await pause(interval ?? 0);
+      const unbounded = count === Infinity;
+      if (unbounded && draining()) break;
+      if (state.taken < count) await pause(interval ?? 0, unbounded);
+      if (unbounded && draining()) break;
     }
-    if (state.taken < count && stop.signal.aborted) {
+    if (state.taken < count && stop.signal.aborted && !draining()) {
       // Stopped from outside (or by another metric): judge what was measured so far.
       return finish(
         state,

@@ -2,6 +2,7 @@
 import type { AnalysisSpec, MetricSpec } from '../analysis/types.ts';
 import { InputError, InputErrors, type InputLocation } from '../errors.ts';
 import { parseImageRef } from '../manifests/images.ts';
+import { ROUTER_CAPABILITIES } from '../traffic/capabilities.ts';
 import { parseAnalysis } from './analysis.ts';
 import { INPUT_DEFAULTS, type InputName, type Inputs } from './inputs.ts';
 import {
@@ -31,7 +32,6 @@ export const ROUTERS_BY_STRATEGY: Record<StrategyName, readonly TrafficName[]> =
   'blue-green': ['service', 'nginx', 'gateway-api', 'istio', 'smi'],
 };
 /** Routers that cannot send a request to a version by its headers. */
-const NO_HEADER_ROUTES: readonly TrafficName[] = ['replicas', 'service'];
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -205,10 +205,10 @@ function checkStepsFitRouter(
   errors: InputError[],
 ): void {
   for (const step of steps) {
-    if ('setHeaderRoute' in step && NO_HEADER_ROUTES.includes(traffic)) {
+    if ('setHeaderRoute' in step && !ROUTER_CAPABILITIES[traffic].headerRoutes) {
       errors.push(
         new InputError(
-          `setHeaderRoute '${step.setHeaderRoute.name}' needs a router that matches headers (nginx, gateway-api, istio, smi), not '${traffic}'`,
+          `setHeaderRoute '${step.setHeaderRoute.name}' needs a router that matches headers (nginx, gateway-api, istio), not '${traffic}'`,
           { input: 'steps' },
         ),
       );

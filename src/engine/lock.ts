@@ -73,8 +73,18 @@ export async function acquireLock(cluster: Cluster, opts: AcquireLockOptions): P
         cluster.create({
           apiVersion: LEASE_API,
           kind: 'Lease',
-          metadata: { name, namespace: opts.namespace, labels: { 'app.kubernetes.io/managed-by': 'kube-rollout', 'kube-rollout.io/release': opts.name } },
-          spec: { holderIdentity: opts.holder, leaseDurationSeconds: duration, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 },
+          metadata: {
+            name,
+            namespace: opts.namespace,
+            labels: { 'app.kubernetes.io/managed-by': 'kube-rollout', 'kube-rollout.io/release': opts.name },
+          },
+          spec: {
+            holderIdentity: opts.holder,
+            leaseDurationSeconds: duration,
+            acquireTime: microTime(now),
+            renewTime: microTime(now),
+            leaseTransitions: 0,
+          },
         }),
       );
       if (created) return new HeldLease(cluster, created, opts, duration);
@@ -142,7 +152,10 @@ class HeldLease implements Lock {
   ) {
     this.leaseName = lease.metadata.name ?? '';
     this.holder = opts.holder;
-    this.timer = setInterval(() => void this.renew().catch(() => undefined), opts.renewEveryMs ?? (duration * 1000) / 3);
+    this.timer = setInterval(
+      () => void this.renew().catch(() => undefined),
+      opts.renewEveryMs ?? (duration * 1000) / 3,
+    );
     // Renewal must never keep the process alive on its own.
     this.timer.unref();
   }
@@ -160,7 +173,9 @@ class HeldLease implements Lock {
       return;
     }
     // A 409 means someone wrote in between; the next tick reads again and decides.
-    await attempt(() => this.cluster.replace({ ...current, spec: { ...current.spec, renewTime: microTime() } }));
+    await attempt(() =>
+      this.cluster.replace({ ...current, spec: { ...current.spec, renewTime: microTime() } }),
+    );
   }
 
   async release(): Promise<void> {

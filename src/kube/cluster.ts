@@ -2,7 +2,15 @@
 // the kubeconfig, answers as plain JSON), kinds resolve through discovery, and every call retries
 // 429/5xx/connection failures with backoff.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Cluster, KubeObject, ListOptions, ObjectRef, PatchType, WaitOptions, WatchEvent } from './types.ts';
+import type {
+  Cluster,
+  KubeObject,
+  ListOptions,
+  ObjectRef,
+  PatchType,
+  WaitOptions,
+  WatchEvent,
+} from './types.ts';
 import { KubeApiError } from './types.ts';
 import { KubeTransport, type RequestSpec } from './http.ts';
 import { Discovery, collectionPath, objectPath, type ResourceRef } from './discovery.ts';
@@ -54,7 +62,11 @@ class HttpCluster implements Cluster {
     return this.call({
       method: 'PATCH',
       path: objectPath(res, namespace, obj.metadata.name ?? ''),
-      query: { fieldManager: this.fieldManager, force: o.force ?? true, dryRun: o.dryRun ? 'All' : undefined },
+      query: {
+        fieldManager: this.fieldManager,
+        force: o.force ?? true,
+        dryRun: o.dryRun ? 'All' : undefined,
+      },
       body: { ...obj, metadata },
       contentType: 'application/apply-patch+yaml',
     });
@@ -70,7 +82,12 @@ class HttpCluster implements Cluster {
     }
   }
 
-  async list(apiVersion: string, kind: string, namespace: string | undefined, o: ListOptions = {}): Promise<KubeObject[]> {
+  async list(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    o: ListOptions = {},
+  ): Promise<KubeObject[]> {
     const res = await this.discovery.resolve(apiVersion, kind);
     return (await this.listAll(res, namespace, o)).items;
   }
@@ -111,14 +128,19 @@ class HttpCluster implements Cluster {
     });
   }
 
-  async delete(ref: ObjectRef, o: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' } = {}): Promise<boolean> {
+  async delete(
+    ref: ObjectRef,
+    o: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' } = {},
+  ): Promise<boolean> {
     const { res, namespace } = await this.locate(ref);
     try {
       await this.call({
         method: 'DELETE',
         path: objectPath(res, namespace, ref.name),
         query: { propagationPolicy: o.propagationPolicy },
-        body: o.propagationPolicy ? { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: o.propagationPolicy } : undefined,
+        body: o.propagationPolicy
+          ? { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: o.propagationPolicy }
+          : undefined,
       });
       return true;
     } catch (err) {
@@ -171,7 +193,12 @@ class HttpCluster implements Cluster {
     );
   }
 
-  async podLog(namespace: string, pod: string, container: string, o: { tailLines?: number; previous?: boolean } = {}): Promise<string> {
+  async podLog(
+    namespace: string,
+    pod: string,
+    container: string,
+    o: { tailLines?: number; previous?: boolean } = {},
+  ): Promise<string> {
     const spec: RequestSpec = {
       method: 'GET',
       path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
@@ -197,10 +224,17 @@ class HttpCluster implements Cluster {
     if (!found) return [];
     const versions: string[] = (found.versions ?? []).map((v: any) => String(v.version));
     const preferred: string | undefined = found.preferredVersion?.version;
-    return preferred && versions.includes(preferred) ? [preferred, ...versions.filter((v) => v !== preferred)] : versions;
+    return preferred && versions.includes(preferred)
+      ? [preferred, ...versions.filter((v) => v !== preferred)]
+      : versions;
   }
 
-  private async locate(ref: { apiVersion: string; kind: string; namespace?: string; metadata?: { namespace?: string } }) {
+  private async locate(ref: {
+    apiVersion: string;
+    kind: string;
+    namespace?: string;
+    metadata?: { namespace?: string };
+  }) {
     if (!ref.apiVersion || !ref.kind) throw new Error('object has no apiVersion or kind');
     const res = await this.discovery.resolve(ref.apiVersion, ref.kind);
     const given = ref.metadata ? ref.metadata.namespace : ref.namespace;
@@ -208,7 +242,12 @@ class HttpCluster implements Cluster {
     return { res, namespace };
   }
 
-  private async listAll(res: ResourceRef, namespace: string | undefined, o: ListOptions, signal?: AbortSignal) {
+  private async listAll(
+    res: ResourceRef,
+    namespace: string | undefined,
+    o: ListOptions,
+    signal?: AbortSignal,
+  ) {
     const items: KubeObject[] = [];
     let resourceVersion = '';
     let continueToken: string | undefined;
@@ -216,7 +255,12 @@ class HttpCluster implements Cluster {
       const page = await this.call<any>({
         method: 'GET',
         path: collectionPath(res, namespace),
-        query: { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: PAGE_SIZE, continue: continueToken },
+        query: {
+          labelSelector: o.labelSelector,
+          fieldSelector: o.fieldSelector,
+          limit: PAGE_SIZE,
+          continue: continueToken,
+        },
         signal,
       });
       for (const item of page.items ?? []) items.push(withKind(item, res));
@@ -250,8 +294,13 @@ function withKind(obj: any, res: ResourceRef): KubeObject {
   return obj;
 }
 
-async function* addKinds(events: AsyncIterable<RawWatchEvent>, res: ResourceRef): AsyncGenerator<RawWatchEvent> {
+async function* addKinds(
+  events: AsyncIterable<RawWatchEvent>,
+  res: ResourceRef,
+): AsyncGenerator<RawWatchEvent> {
   for await (const event of events) {
-    yield event.type === 'ERROR' || event.type === 'BOOKMARK' ? event : { ...event, object: withKind(event.object, res) };
+    yield event.type === 'ERROR' || event.type === 'BOOKMARK'
+      ? event
+      : { ...event, object: withKind(event.object, res) };
   }
 }

@@ -22,7 +22,9 @@ export type FetchJson = (path: string) => Promise<any>;
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
-  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+  return slash < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
 export function groupVersionPath(apiVersion: string): string {
@@ -43,9 +45,19 @@ export class Discovery {
       found = await this.find(apiVersion, kind);
     }
     if (!found) {
-      throw new KubeApiError(404, `the server does not serve kind "${kind}" in apiVersion "${apiVersion}"`, 'NotFound');
+      throw new KubeApiError(
+        404,
+        `the server does not serve kind "${kind}" in apiVersion "${apiVersion}"`,
+        'NotFound',
+      );
     }
-    return { apiVersion, ...splitApiVersion(apiVersion), kind, plural: found.name, namespaced: found.namespaced };
+    return {
+      apiVersion,
+      ...splitApiVersion(apiVersion),
+      kind,
+      plural: found.name,
+      namespaced: found.namespaced,
+    };
   }
 
   private async find(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
@@ -77,7 +89,12 @@ export function collectionPath(res: ResourceRef, namespace: string | undefined):
   return `${base}${ns}/${res.plural}`;
 }
 
-export function objectPath(res: ResourceRef, namespace: string | undefined, name: string, subresource?: string): string {
+export function objectPath(
+  res: ResourceRef,
+  namespace: string | undefined,
+  name: string,
+  subresource?: string,
+): string {
   if (!name) throw new Error(`${res.kind} has no metadata.name`);
   const path = `${collectionPath(res, namespace)}/${encodeURIComponent(name)}`;
   return subresource ? `${path}/${subresource}` : path;

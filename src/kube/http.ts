@@ -58,14 +58,16 @@ export class KubeTransport {
 
   /** Sends one request and returns the response stream on 2xx; throws KubeApiError otherwise. */
   async open(spec: RequestSpec): Promise<IncomingMessage> {
-    const options = await this.requestOptions(spec);
     const payload = encodeBody(spec.body);
+    const options = await this.requestOptions(spec, payload);
     const transport = this.server.protocol === 'http:' ? http : https;
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = transport.request(options, resolve);
       req.on('error', reject);
       req.setTimeout(spec.idleTimeoutMs ?? 60_000, () => {
-        req.destroy(Object.assign(new Error(`${this.describe(spec)}: no answer, timed out`), { code: 'ETIMEDOUT' }));
+        req.destroy(
+          Object.assign(new Error(`${this.describe(spec)}: no answer, timed out`), { code: 'ETIMEDOUT' }),
+        );
       });
       req.end(payload);
     });
@@ -87,11 +89,16 @@ export class KubeTransport {
     try {
       return JSON.parse(body) as T;
     } catch {
-      throw new Error(`${this.describe(spec)}: the server answered with something that is not JSON: ${body.slice(0, 200)}`);
+      throw new Error(
+        `${this.describe(spec)}: the server answered with something that is not JSON: ${body.slice(0, 200)}`,
+      );
     }
   }
 
-  private async requestOptions(spec: RequestSpec): Promise<https.RequestOptions> {
+  private async requestOptions(
+    spec: RequestSpec,
+    payload: string | undefined,
+  ): Promise<https.RequestOptions> {
     const opts: https.RequestOptions = { headers: {} };
     try {
       await this.kc.applyToHTTPSOptions(opts);
@@ -99,13 +106,23 @@ export class KubeTransport {
       // Thrown only when choosing the agent, after headers and TLS options are set.
       if (!(this.server.protocol === 'http:' && /HTTP protocol is not allowed/.test(String(err)))) throw err;
     }
-    if (this.server.protocol === 'http:' && !(opts.agent instanceof http.Agent && !(opts.agent instanceof https.Agent))) {
+    if (
+      this.server.protocol === 'http:' &&
+      !(opts.agent instanceof http.Agent && !(opts.agent instanceof https.Agent))
+    ) {
       opts.agent = plainAgent;
     }
     const prefix = this.server.pathname.replace(/\/+$/, '');
-    const headers: Record<string, string> = { ...(opts.headers as Record<string, string>), 'User-Agent': USER_AGENT };
+    const headers: Record<string, string> = {
+      ...(opts.headers as Record<string, string>),
+      'User-Agent': USER_AGENT,
+    };
     headers.Accept = spec.accept ?? 'application/json';
-    if (spec.body !== undefined) headers['Content-Type'] = spec.contentType ?? 'application/json';
+    if (payload !== undefined) {
+      headers['Content-Type'] = spec.contentType ?? 'application/json';
+      // Explicit length: Node sends a DELETE body neither chunked nor sized otherwise.
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
     return {
       ...opts,
       protocol: this.server.protocol,
@@ -140,7 +157,12 @@ export async function readAll(res: IncomingMessage): Promise<string> {
 }
 
 /** KubeApiError from an error answer: the Status body when there is one, else the raw text. */
-export function apiError(status: number, body: string, headers: http.IncomingHttpHeaders, what: string): KubeApiError {
+export function apiError(
+  status: number,
+  body: string,
+  headers: http.IncomingHttpHeaders,
+  what: string,
+): KubeApiError {
   let parsed: any;
   try {
     parsed = JSON.parse(body);
@@ -148,8 +170,14 @@ export function apiError(status: number, body: string, headers: http.IncomingHtt
     parsed = undefined;
   }
   const isStatus = parsed && typeof parsed === 'object' && parsed.kind === 'Status';
-  const message = isStatus && parsed.message ? String(parsed.message) : body.trim().slice(0, 300) || `HTTP ${status}`;
-  const err = new KubeApiError(status, `${what}: ${message} (${status})`, isStatus ? parsed.reason : undefined, isStatus ? parsed : undefined);
+  const message =
+    isStatus && parsed.message ? String(parsed.message) : body.trim().slice(0, 300) || `HTTP ${status}`;
+  const err = new KubeApiError(
+    status,
+    `${what}: ${message} (${status})`,
+    isStatus ? parsed.reason : undefined,
+    isStatus ? parsed : undefined,
+  );
   const retryAfter = parseRetryAfter(firstHeader(headers['retry-after']));
   if (retryAfter !== undefined) Object.assign(err, { retryAfterMs: retryAfter });
   return err;

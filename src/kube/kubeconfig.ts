@@ -31,7 +31,11 @@ export function loadKubeConfig(opts: LoadKubeConfigOptions): KubeConfig {
     if (file) {
       parse(() => kc.loadFromFile(file.path), file.path);
       source = file.source;
-    } else if (opts.env.KUBERNETES_SERVICE_HOST && opts.env.KUBERNETES_SERVICE_PORT && fs.existsSync(`${SERVICE_ACCOUNT_DIR}/token`)) {
+    } else if (
+      opts.env.KUBERNETES_SERVICE_HOST &&
+      opts.env.KUBERNETES_SERVICE_PORT &&
+      fs.existsSync(`${SERVICE_ACCOUNT_DIR}/token`)
+    ) {
       kc.loadFromCluster();
       source = 'in-cluster';
     } else {
@@ -55,7 +59,8 @@ export function loadKubeConfig(opts: LoadKubeConfigOptions): KubeConfig {
       `kubeconfig has no usable current-context${kc.getCurrentContext() ? ` ("${kc.getCurrentContext()}" is not defined)` : ''}; set the \`context\` input to one of: ${available.join(', ') || '(none)'}`,
     );
   }
-  if (!kc.getCurrentCluster()) throw new Error(`kubeconfig context "${kc.getCurrentContext()}" names a cluster that is not defined`);
+  if (!kc.getCurrentCluster())
+    throw new Error(`kubeconfig context "${kc.getCurrentContext()}" names a cluster that is not defined`);
   sources.set(kc, source);
   return kc;
 }
@@ -65,7 +70,9 @@ export function kubeConfigSource(kc: KubeConfig): KubeConfigSource | undefined {
   return sources.get(kc);
 }
 
-function kubeconfigFile(env: Record<string, string | undefined>): { path: string; source: KubeConfigSource } | undefined {
+function kubeconfigFile(
+  env: Record<string, string | undefined>,
+): { path: string; source: KubeConfigSource } | undefined {
   // $KUBECONFIG may list several files (merged by kubectl); we use the first that exists.
   for (const entry of (env.KUBECONFIG ?? '').split(path.delimiter)) {
     if (entry.trim() && fs.existsSync(entry.trim())) return { path: entry.trim(), source: 'env' };
@@ -87,7 +94,10 @@ function parse(load: () => void, where: string): void {
   try {
     load();
   } catch (err) {
-    throw new Error(`cannot read ${where} as a kubeconfig: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `cannot read ${where} as a kubeconfig: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
 }
 
@@ -123,7 +133,8 @@ export function kubeConfigSecrets(kc: KubeConfig): string[] {
     addBase64Pem(user.keyData);
     if (user.keyFile) addPemLines(readQuietly(user.keyFile));
     const providerConfig = user.authProvider?.config ?? {};
-    for (const key of ['id-token', 'refresh-token', 'access-token', 'client-secret']) add(providerConfig[key]);
+    for (const key of ['id-token', 'refresh-token', 'access-token', 'client-secret'])
+      add(providerConfig[key]);
     if (typeof providerConfig.tokenFile === 'string') add(readQuietly(providerConfig.tokenFile));
     // Exec plugins often get their credentials through env (AWS_SECRET_ACCESS_KEY, ...); plain
     // settings such as AWS_PROFILE=default must stay readable.

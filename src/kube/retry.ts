@@ -122,7 +122,13 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
       const backoff = backoffDelayMs(retriesConsumed, minDelayMs, maxDelayMs);
       const asked = retryAfterMsOf(error);
       const wanted = asked === undefined ? backoff : Math.max(backoff, Math.min(asked, maxRetryAfterMs));
-      opts.onRetry?.({ attempt: attemptNumber, retriesLeft, delayMs: wanted, error, operation: opts.operation });
+      opts.onRetry?.({
+        attempt: attemptNumber,
+        retriesLeft,
+        delayMs: wanted,
+        error,
+        operation: opts.operation,
+      });
       if (wanted > backoff) await sleep(wanted - backoff, opts.signal);
       return true;
     },

@@ -17,7 +17,11 @@ export interface WatchSource {
   /** Complete list (all pages) and the collection's resourceVersion. */
   list(signal: AbortSignal): Promise<{ items: KubeObject[]; resourceVersion: string }>;
   /** Opens a watch from `resourceVersion`; throws KubeApiError (410 when it is too old). */
-  watch(resourceVersion: string, timeoutSeconds: number, signal: AbortSignal): Promise<AsyncIterable<RawWatchEvent>>;
+  watch(
+    resourceVersion: string,
+    timeoutSeconds: number,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<RawWatchEvent>>;
 }
 
 export interface WatchTuning {
@@ -61,10 +65,14 @@ export async function watchUntil<T>(
   const ctl = new AbortController();
   const started = Date.now();
   const timer = setTimeout(
-    () => ctl.abort(new WaitTimeoutError(`timed out after ${formatMs(wait.timeoutMs)} waiting for ${description}`)),
+    () =>
+      ctl.abort(
+        new WaitTimeoutError(`timed out after ${formatMs(wait.timeoutMs)} waiting for ${description}`),
+      ),
     wait.timeoutMs,
   );
-  const onAbort = () => ctl.abort(new WaitAbortedError(`stopped waiting for ${description}: aborted`, wait.signal?.reason));
+  const onAbort = () =>
+    ctl.abort(new WaitAbortedError(`stopped waiting for ${description}: aborted`, wait.signal?.reason));
   if (wait.signal?.aborted) onAbort();
   else wait.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -125,7 +133,13 @@ export async function watchUntil<T>(
         if (received === 0) failures++;
         if (failures > tuning.retries) throw err;
         const delayMs = backoffDelayMs(Math.max(0, failures - 1), tuning.minDelayMs, 5000);
-        tuning.onRetry?.({ attempt: failures, retriesLeft: tuning.retries - failures, delayMs, error: err, operation: `watch ${tuning.what}` });
+        tuning.onRetry?.({
+          attempt: failures,
+          retriesLeft: tuning.retries - failures,
+          delayMs,
+          error: err,
+          operation: `watch ${tuning.what}`,
+        });
         await sleep(delayMs, ctl.signal);
       }
     }
@@ -144,11 +158,18 @@ export async function watchUntil<T>(
 function statusEventError(status: any, what: string): Error {
   const code = typeof status?.code === 'number' ? status.code : 500;
   if (code === 410) return new Relist();
-  return new KubeApiError(code, `watch ${what}: ${status?.message ?? 'error event'} (${code})`, status?.reason, status);
+  return new KubeApiError(
+    code,
+    `watch ${what}: ${status?.message ?? 'error event'} (${code})`,
+    status?.reason,
+    status,
+  );
 }
 
 /** Splits a newline-delimited JSON stream into watch events. */
-export async function* parseWatchStream(stream: AsyncIterable<string | Buffer>): AsyncGenerator<RawWatchEvent> {
+export async function* parseWatchStream(
+  stream: AsyncIterable<string | Buffer>,
+): AsyncGenerator<RawWatchEvent> {
   let buffered = '';
   const decoder = new TextDecoder();
   for await (const chunk of stream) {

@@ -26,15 +26,24 @@ export async function loadReleaseState(
   try {
     state = JSON.parse(text) as ReleaseState;
   } catch (err) {
-    throw new Error(`ConfigMap ${cmName} in ${namespace}: ${STATE_KEY} is not valid JSON (${(err as Error).message}); delete it to start afresh`);
+    throw new Error(
+      `ConfigMap ${cmName} in ${namespace}: ${STATE_KEY} is not valid JSON (${(err as Error).message}); delete it to start afresh`,
+      { cause: err },
+    );
   }
   if (state?.schema !== 1) {
-    throw new Error(`ConfigMap ${cmName} in ${namespace}: unknown state schema ${JSON.stringify(state?.schema)} (this version reads schema 1)`);
+    throw new Error(
+      `ConfigMap ${cmName} in ${namespace}: unknown state schema ${JSON.stringify(state?.schema)} (this version reads schema 1)`,
+    );
   }
   return { state, resourceVersion: cm.metadata.resourceVersion ?? '' };
 }
 
-export async function saveReleaseState(cluster: Cluster, state: ReleaseState, namespace: string): Promise<void> {
+export async function saveReleaseState(
+  cluster: Cluster,
+  state: ReleaseState,
+  namespace: string,
+): Promise<void> {
   const cm: KubeObject = {
     apiVersion: 'v1',
     kind: 'ConfigMap',

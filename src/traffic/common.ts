@@ -2,6 +2,7 @@
 // bookkeeping and small helpers for reading live objects. Pure except `getLive`.
 import type { HeaderRoute, TrafficName } from '../config/types.ts';
 import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
+import type { TrafficRouter } from './types.ts';
 
 /**
  * Annotations the routers write. The `original-*` ones hold the user's own shape of an object so
@@ -78,7 +79,11 @@ export function recordedHeaderRoutes(obj: KubeObject | undefined): HeaderRoute[]
  * The header routes after a `setHeaderRoute` call: a route replaces the one with the same name
  * (or is appended); null removes the named route, or all of them when no name is given.
  */
-export function withHeaderRoute(routes: HeaderRoute[], route: HeaderRoute | null, name?: string): HeaderRoute[] {
+export function withHeaderRoute(
+  routes: HeaderRoute[],
+  route: HeaderRoute | null,
+  name?: string,
+): HeaderRoute[] {
   if (route) {
     const at = routes.findIndex((r) => r.name === route.name);
     return at < 0 ? [...routes, route] : routes.map((r, i) => (i === at ? route : r));
@@ -109,10 +114,16 @@ export function refIn(obj: KubeObject, namespace: string): ObjectRef {
 }
 
 /** The object as the cluster has it now; a clear error when it does not exist. */
-export async function getLive(cluster: Cluster, router: TrafficName, obj: KubeObject, namespace: string): Promise<KubeObject> {
+export async function getLive(
+  cluster: Cluster,
+  router: TrafficName,
+  obj: KubeObject,
+  namespace: string,
+): Promise<KubeObject> {
   const ref = refIn(obj, namespace);
   const live = await cluster.get(ref);
-  if (!live) throw new TrafficRouterError(router, `${ref.kind} "${ref.name}" not found in namespace ${ref.namespace}`);
+  if (!live)
+    throw new TrafficRouterError(router, `${ref.kind} "${ref.name}" not found in namespace ${ref.namespace}`);
   return live;
 }
 
@@ -141,23 +152,100 @@ export function ownedMetadata(
 export function userAnnotations(obj: KubeObject): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj.metadata.annotations ?? {})) {
-    if (k.startsWith('kube-rollout.io/') || k === 'kubectl.kubernetes.io/last-applied-configuration') continue;
+    if (k.startsWith('kube-rollout.io/') || k === 'kubectl.kubernetes.io/last-applied-configuration')
+      continue;
     out[k] = v;
   }
   return out;
 }
 
-/** The user's value remembered under `key` on a live object, or the current one before the first change. */
-export function originalValue<T>(live: KubeObject, key: string, current: T): T {
-  return jsonAnnotation<T>(live, key) ?? current;
-}
-
 /** Annotations that record the router state on a user object, so any later run can re-render it. */
 export function stateAnnotations(weight: number, headerRoutes: HeaderRoute[]): Record<string, string> {
-  return { [ANNOTATIONS.canaryWeight]: String(weight), [ANNOTATIONS.headerRoutes]: JSON.stringify(headerRoutes) };
+  return {
+    [ANNOTATIONS.canaryWeight]: String(weight),
+    [ANNOTATIONS.headerRoutes]: JSON.stringify(headerRoutes),
+  };
 }
 
-/** Merge-patch annotations that forget the router state and the remembered original under `key`. */
-export function clearedAnnotations(key: string): Record<string, null> {
-  return { [key]: null, [ANNOTATIONS.canaryWeight]: null, [ANNOTATIONS.headerRoutes]: null };
+/**
+ * Merge patch that sets `spec[field]` to `render(original)` on a user object and remembers the
+ * user's own value (null when absent) under `key` the first time, with optional router state.
+ */
+export function specFieldPatch(
+  live: KubeObject,
+  field: string,
+  key: string,
+  render: (original: any) => unknown,
+  state: Record<string, string> = {},
+): any {
+  const recorded = annotation(live, key);
+  const original = recorded !== undefined ? JSON.parse(recorded) : (live.spec?.[field] ?? null);
+  return {
+    metadata: { annotations: { [key]: JSON.stringify(original), ...state } },
+    spec: { [field]: render(original) },
+  };
+}
+
+/** Merge patch that gives `spec[field]` back and forgets our annotations; undefined when never changed. */
+export function specFieldRestorePatch(live: KubeObject, field: string, key: string): any | undefined {
+  const recorded = annotation(live, key);
+  if (recorded === undefined) return undefined;
+  return {
+    metadata: {
+      annotations: { [key]: null, [ANNOTATIONS.canaryWeight]: null, [ANNOTATIONS.headerRoutes]: null },
+    },
+    spec: { [field]: JSON.parse(recorded) },
+  };
+}
+
+/** Restores a user object changed with specFieldPatch, if it exists and was changed. */
+export async function restoreSpecField(
+  cluster: Cluster,
+  ref: ObjectRef,
+  field: string,
+  key: string,
+): Promise<void> {
+  const live = await cluster.get(ref);
+  const patch = live && specFieldRestorePatch(live, field, key);
+  if (patch) await cluster.patch(ref, patch, 'merge');
+}
+
+/**
+ * A router whose state (weight, header routes) lives in annotations of one object it re-renders
+ * on every call: `read` fetches that object (undefined before the first call), `sync` renders and
+ * applies everything for a state. Used by nginx, gateway-api, istio and smi.
+ */
+export function stateRouter<T extends KubeObject | undefined>(
+  name: TrafficName,
+  read: () => Promise<T>,
+  sync: (current: T, weight: number, headerRoutes: HeaderRoute[]) => Promise<void>,
+  reset: () => Promise<void>,
+  headerRoutes = true,
+): TrafficRouter {
+  return {
+    name,
+    async prepare() {
+      // Keeps a state set by an earlier run: preparing again moves no traffic.
+      const current = await read();
+      await sync(current, recordedWeight(current), recordedHeaderRoutes(current));
+    },
+    async setWeight(percent) {
+      checkWeight(name, percent);
+      const current = await read();
+      await sync(current, percent, recordedHeaderRoutes(current));
+    },
+    async setHeaderRoute(route, routeName) {
+      if (!headerRoutes) {
+        if (route) throw new TrafficRouterError(name, 'header routes are not supported by this router');
+        return;
+      }
+      const current = await read();
+      await sync(
+        current,
+        recordedWeight(current),
+        withHeaderRoute(recordedHeaderRoutes(current), route, routeName),
+      );
+    },
+    reset,
+  };
 }

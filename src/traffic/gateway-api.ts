@@ -6,17 +6,15 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 import {
   ANNOTATIONS,
   checkWeight,
-  clearedAnnotations,
   exactOrPattern,
   getLive,
-  jsonAnnotation,
-  originalValue,
-  recordedHeaderRoutes,
-  recordedWeight,
+  restoreSpecField,
+  specFieldPatch,
+  specFieldRestorePatch,
   refIn,
   required,
   stateAnnotations,
-  withHeaderRoute,
+  stateRouter,
   type TrafficRouterOptions,
 } from './common.ts';
 import {
@@ -46,7 +44,11 @@ export function isServiceRef(ref: any, layout: RouteLayout): boolean {
   );
 }
 
-export function headerMatch(route: HeaderRoute): { type: 'Exact' | 'RegularExpression'; name: string; value: string } {
+export function headerMatch(route: HeaderRoute): {
+  type: 'Exact' | 'RegularExpression';
+  name: string;
+  value: string;
+} {
   const m = exactOrPattern(route);
   return 'exact' in m
     ? { type: 'Exact', name: route.header, value: m.exact }
@@ -84,34 +86,53 @@ function headerRule(rule: any, route: HeaderRoute, layout: RouteLayout): any {
 }
 
 /** The HTTPRoute rules for a weight and header routes, from the user's own rules. */
-export function routeRules(original: any[], layout: RouteLayout, weight: number, headerRoutes: HeaderRoute[]): any[] {
+export function routeRules(
+  original: any[],
+  layout: RouteLayout,
+  weight: number,
+  headerRoutes: HeaderRoute[],
+): any[] {
   checkWeight('gateway-api', weight);
-  const serving = original.filter((rule) => (rule.backendRefs ?? []).some((ref: any) => isServiceRef(ref, layout)));
+  const serving = original.filter((rule) =>
+    (rule.backendRefs ?? []).some((ref: any) => isServiceRef(ref, layout)),
+  );
   const headerRules = headerRoutes.flatMap((route) => serving.map((rule) => headerRule(rule, route, layout)));
   const weighted = original.map((rule) =>
-    serving.includes(rule) ? { ...rule, backendRefs: weightedBackendRefs(rule.backendRefs, layout, weight) } : rule,
+    serving.includes(rule)
+      ? { ...rule, backendRefs: weightedBackendRefs(rule.backendRefs, layout, weight) }
+      : rule,
   );
   return [...headerRules, ...weighted];
 }
 
 /** Merge patch that sets the rules and records the user's rules (first time) and the router state. */
-export function routePatch(live: KubeObject, layout: RouteLayout, weight: number, headerRoutes: HeaderRoute[]): any {
-  const original = originalValue<any[]>(live, ANNOTATIONS.originalRules, live.spec?.rules ?? []);
-  return {
-    metadata: { annotations: { [ANNOTATIONS.originalRules]: JSON.stringify(original), ...stateAnnotations(weight, headerRoutes) } },
-    spec: { rules: routeRules(original, layout, weight, headerRoutes) },
-  };
+export function routePatch(
+  live: KubeObject,
+  layout: RouteLayout,
+  weight: number,
+  headerRoutes: HeaderRoute[],
+): any {
+  return specFieldPatch(
+    live,
+    'rules',
+    ANNOTATIONS.originalRules,
+    (original) => routeRules(original ?? [], layout, weight, headerRoutes),
+    stateAnnotations(weight, headerRoutes),
+  );
 }
 
 /** Merge patch back to the user's rules; undefined when the route was never changed. */
 export function routeRestorePatch(live: KubeObject): any | undefined {
-  const original = jsonAnnotation<any[]>(live, ANNOTATIONS.originalRules);
-  if (!original) return undefined;
-  return { metadata: { annotations: clearedAnnotations(ANNOTATIONS.originalRules) }, spec: { rules: original } };
+  return specFieldRestorePatch(live, 'rules', ANNOTATIONS.originalRules);
 }
 
-export function createGatewayApiRouter(cluster: Cluster, target: TrafficTarget, opts: TrafficRouterOptions = {}): TrafficRouter {
-  const route = (): KubeObject => required('gateway-api', target.route, 'an HTTPRoute (input `route` or one in the manifests)');
+export function createGatewayApiRouter(
+  cluster: Cluster,
+  target: TrafficTarget,
+  opts: TrafficRouterOptions = {},
+): TrafficRouter {
+  const route = (): KubeObject =>
+    required('gateway-api', target.route, 'an HTTPRoute (input `route` or one in the manifests)');
   const layout = (): RouteLayout => {
     const service = stableService('gateway-api', target);
     return {
@@ -129,28 +150,10 @@ export function createGatewayApiRouter(cluster: Cluster, target: TrafficTarget, 
     await cluster.patch(refIn(current, target.namespace), patch, 'merge');
   }
 
-  return {
-    name: 'gateway-api',
-    async prepare() {
-      const current = await live();
-      await sync(current, recordedWeight(current), recordedHeaderRoutes(current));
-    },
-    async setWeight(percent) {
-      checkWeight('gateway-api', percent);
-      const current = await live();
-      await sync(current, percent, recordedHeaderRoutes(current));
-    },
-    async setHeaderRoute(headerRoute, name) {
-      const current = await live();
-      await sync(current, recordedWeight(current), withHeaderRoute(recordedHeaderRoutes(current), headerRoute, name));
-    },
-    async reset() {
-      // The user's rules send everything to the stable Service, which is still pinned here.
-      const current = await cluster.get(refIn(route(), target.namespace));
-      const patch = current && routeRestorePatch(current);
-      if (current && patch) await cluster.patch(refIn(current, target.namespace), patch, 'merge');
-      await deleteCanaryService('gateway-api', cluster, target);
-      await restoreStableService('gateway-api', cluster, target, opts);
-    },
-  };
+  return stateRouter('gateway-api', live, sync, async () => {
+    // The user's rules send everything to the stable Service, which is still pinned here.
+    await restoreSpecField(cluster, refIn(route(), target.namespace), 'rules', ANNOTATIONS.originalRules);
+    await deleteCanaryService('gateway-api', cluster, target);
+    await restoreStableService('gateway-api', cluster, target, opts);
+  });
 }

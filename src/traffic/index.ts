@@ -24,16 +24,13 @@ const ROUTERS: Record<TrafficName, Factory> = {
   smi: createSmiRouter,
 };
 
-/** What each router can do, so plans can be checked before anything is written. */
-export const ROUTER_CAPABILITIES: Record<TrafficName, { headerRoutes: boolean; weightsBetween: boolean }> = {
-  replicas: { headerRoutes: false, weightsBetween: true },
-  service: { headerRoutes: false, weightsBetween: false },
-  nginx: { headerRoutes: true, weightsBetween: true },
-  'gateway-api': { headerRoutes: true, weightsBetween: true },
-  istio: { headerRoutes: true, weightsBetween: true },
-  smi: { headerRoutes: false, weightsBetween: true },
-};
+export { ROUTER_CAPABILITIES } from './capabilities.ts';
 
-export function createTrafficRouter(name: TrafficName, cluster: Cluster, target: TrafficTarget, opts?: TrafficRouterOptions): TrafficRouter {
+export function createTrafficRouter(
+  name: TrafficName,
+  cluster: Cluster,
+  target: TrafficTarget,
+  opts?: TrafficRouterOptions,
+): TrafficRouter {
   return ROUTERS[name](cluster, target, opts);
 }

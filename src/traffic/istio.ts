@@ -7,18 +7,15 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 import {
   ANNOTATIONS,
   TrafficRouterError,
-  annotation,
   checkWeight,
-  clearedAnnotations,
   getLive,
-  jsonAnnotation,
-  originalValue,
-  recordedHeaderRoutes,
-  recordedWeight,
+  restoreSpecField,
+  specFieldPatch,
+  specFieldRestorePatch,
   refIn,
   required,
   stateAnnotations,
-  withHeaderRoute,
+  stateRouter,
   type TrafficRouterOptions,
 } from './common.ts';
 import {
@@ -46,7 +43,9 @@ export interface IstioLayout {
 /** `web`, `web.ns`, `web.ns.svc`, `web.ns.svc.cluster.local` all name Service web in ns. */
 export function isServiceHost(host: unknown, service: string, namespace: string): boolean {
   if (typeof host !== 'string') return false;
-  return host === service || host === `${service}.${namespace}` || host.startsWith(`${service}.${namespace}.svc`);
+  return (
+    host === service || host === `${service}.${namespace}` || host.startsWith(`${service}.${namespace}.svc`)
+  );
 }
 
 function stableDestination(dest: any, layout: IstioLayout): any {
@@ -59,7 +58,9 @@ function canaryDestination(dest: any, layout: IstioLayout): any {
 }
 
 function servesService(entry: any, layout: IstioLayout): boolean {
-  return (entry.route ?? []).some((r: any) => isServiceHost(r.destination?.host, layout.service, layout.namespace));
+  return (entry.route ?? []).some((r: any) =>
+    isServiceHost(r.destination?.host, layout.service, layout.namespace),
+  );
 }
 
 /** Splits each destination of the service; weights in one route sum to 100, so split the existing weight. */
@@ -75,13 +76,18 @@ export function weightedRoute(route: any[], layout: IstioLayout, weight: number)
   });
 }
 
-export function headerCondition(route: HeaderRoute): Record<string, { exact: string } | { prefix: string } | { regex: string }> {
+export function headerCondition(
+  route: HeaderRoute,
+): Record<string, { exact: string } | { prefix: string } | { regex: string }> {
   // Istio matches header names in lower case.
   return { [route.header.toLowerCase()]: route.match };
 }
 
 function headerEntry(entry: any, route: HeaderRoute, layout: IstioLayout): any {
-  const match = (entry.match?.length ? entry.match : [{}]).map((m: any) => ({ ...m, headers: { ...(m.headers ?? {}), ...headerCondition(route) } }));
+  const match = (entry.match?.length ? entry.match : [{}]).map((m: any) => ({
+    ...m,
+    headers: { ...(m.headers ?? {}), ...headerCondition(route) },
+  }));
   const canaryRoute = entry.route
     .filter((r: any) => isServiceHost(r.destination?.host, layout.service, layout.namespace))
     .map(({ weight: _w, ...r }: any) => ({ ...r, destination: canaryDestination(r.destination, layout) }));
@@ -89,17 +95,35 @@ function headerEntry(entry: any, route: HeaderRoute, layout: IstioLayout): any {
 }
 
 /** VirtualService http[] for a weight and header routes, from the user's own entries. */
-export function virtualServiceHttp(original: any[], layout: IstioLayout, weight: number, headerRoutes: HeaderRoute[]): any[] {
+export function virtualServiceHttp(
+  original: any[],
+  layout: IstioLayout,
+  weight: number,
+  headerRoutes: HeaderRoute[],
+): any[] {
   checkWeight('istio', weight);
   const serving = original.filter((entry) => servesService(entry, layout));
-  if (!serving.length) throw new TrafficRouterError('istio', `no http route of the VirtualService sends traffic to host "${layout.service}"`);
-  const headerEntries = headerRoutes.flatMap((route) => serving.map((entry) => headerEntry(entry, route, layout)));
-  const weighted = original.map((entry) => (serving.includes(entry) ? { ...entry, route: weightedRoute(entry.route, layout, weight) } : entry));
+  if (!serving.length)
+    throw new TrafficRouterError(
+      'istio',
+      `no http route of the VirtualService sends traffic to host "${layout.service}"`,
+    );
+  const headerEntries = headerRoutes.flatMap((route) =>
+    serving.map((entry) => headerEntry(entry, route, layout)),
+  );
+  const weighted = original.map((entry) =>
+    serving.includes(entry) ? { ...entry, route: weightedRoute(entry.route, layout, weight) } : entry,
+  );
   return [...headerEntries, ...weighted];
 }
 
 /** The DestinationRule subsets with `stable` and `canary` pinned to the two versions. */
-export function destinationRuleSubsets(original: any[] | null | undefined, versionLabel: string, stableVersion: string, newVersion: string): any[] {
+export function destinationRuleSubsets(
+  original: any[] | null | undefined,
+  versionLabel: string,
+  stableVersion: string,
+  newVersion: string,
+): any[] {
   const others = (original ?? []).filter((s) => s.name !== SUBSETS.stable && s.name !== SUBSETS.canary);
   return [
     ...others,
@@ -108,38 +132,52 @@ export function destinationRuleSubsets(original: any[] | null | undefined, versi
   ];
 }
 
-export function virtualServicePatch(live: KubeObject, layout: IstioLayout, weight: number, headerRoutes: HeaderRoute[]): any {
-  const original = originalValue<any[]>(live, ANNOTATIONS.originalHttp, live.spec?.http ?? []);
-  return {
-    metadata: { annotations: { [ANNOTATIONS.originalHttp]: JSON.stringify(original), ...stateAnnotations(weight, headerRoutes) } },
-    spec: { http: virtualServiceHttp(original, layout, weight, headerRoutes) },
-  };
+export function virtualServicePatch(
+  live: KubeObject,
+  layout: IstioLayout,
+  weight: number,
+  headerRoutes: HeaderRoute[],
+): any {
+  return specFieldPatch(
+    live,
+    'http',
+    ANNOTATIONS.originalHttp,
+    (original) => virtualServiceHttp(original ?? [], layout, weight, headerRoutes),
+    stateAnnotations(weight, headerRoutes),
+  );
 }
 
 export function virtualServiceRestorePatch(live: KubeObject): any | undefined {
-  const original = jsonAnnotation<any[]>(live, ANNOTATIONS.originalHttp);
-  if (!original) return undefined;
-  return { metadata: { annotations: clearedAnnotations(ANNOTATIONS.originalHttp) }, spec: { http: original } };
+  return specFieldRestorePatch(live, 'http', ANNOTATIONS.originalHttp);
 }
 
-/** Records the user's subsets (null when there were none) the first time. */
-export function destinationRulePatch(live: KubeObject, versionLabel: string, stableVersion: string, newVersion: string): any {
-  const recorded = annotation(live, ANNOTATIONS.originalSubsets);
-  const original = recorded !== undefined ? (JSON.parse(recorded) as any[] | null) : (live.spec?.subsets ?? null);
-  return {
-    metadata: { annotations: { [ANNOTATIONS.originalSubsets]: JSON.stringify(original) } },
-    spec: { subsets: destinationRuleSubsets(original, versionLabel, stableVersion, newVersion) },
-  };
+/** Adds our subsets to the user's DestinationRule, remembering the user's own (none → null). */
+export function destinationRulePatch(
+  live: KubeObject,
+  versionLabel: string,
+  stableVersion: string,
+  newVersion: string,
+): any {
+  return specFieldPatch(live, 'subsets', ANNOTATIONS.originalSubsets, (original) =>
+    destinationRuleSubsets(original, versionLabel, stableVersion, newVersion),
+  );
 }
 
 export function destinationRuleRestorePatch(live: KubeObject): any | undefined {
-  const recorded = annotation(live, ANNOTATIONS.originalSubsets);
-  if (recorded === undefined) return undefined;
-  return { metadata: { annotations: { [ANNOTATIONS.originalSubsets]: null } }, spec: { subsets: JSON.parse(recorded) } };
+  return specFieldRestorePatch(live, 'subsets', ANNOTATIONS.originalSubsets);
 }
 
-export function createIstioRouter(cluster: Cluster, target: TrafficTarget, opts: TrafficRouterOptions = {}): TrafficRouter {
-  const vs = (): KubeObject => required('istio', target.virtualService, 'a VirtualService (input `virtual-service` or one in the manifests)');
+export function createIstioRouter(
+  cluster: Cluster,
+  target: TrafficTarget,
+  opts: TrafficRouterOptions = {},
+): TrafficRouter {
+  const vs = (): KubeObject =>
+    required(
+      'istio',
+      target.virtualService,
+      'a VirtualService (input `virtual-service` or one in the manifests)',
+    );
   const service = () => stableService('istio', target);
   const serviceNamespace = () => service().metadata.namespace ?? target.namespace;
 
@@ -147,16 +185,26 @@ export function createIstioRouter(cluster: Cluster, target: TrafficTarget, opts:
   async function destinationRule(): Promise<KubeObject | undefined> {
     const apiVersion = vs().apiVersion;
     const rules = await cluster.list(apiVersion, 'DestinationRule', serviceNamespace());
-    return rules.find((dr) => isServiceHost(dr.spec?.host, service().metadata.name ?? '', serviceNamespace()));
+    return rules.find((dr) =>
+      isServiceHost(dr.spec?.host, service().metadata.name ?? '', serviceNamespace()),
+    );
   }
 
-  async function sync(weight: number, headerRoutes: HeaderRoute[], current: KubeObject): Promise<void> {
+  async function sync(current: KubeObject, weight: number, headerRoutes: HeaderRoute[]): Promise<void> {
     const dr = await destinationRule();
-    const layout: IstioLayout = { service: service().metadata.name ?? '', namespace: serviceNamespace(), subsets: dr !== undefined };
+    const layout: IstioLayout = {
+      service: service().metadata.name ?? '',
+      namespace: serviceNamespace(),
+      subsets: dr !== undefined,
+    };
     const patch = virtualServicePatch(current, layout, weight, headerRoutes);
     const stableVersion = await liveStableVersion(cluster, target);
     if (dr) {
-      await cluster.patch(refIn(dr, target.namespace), destinationRulePatch(dr, target.versionLabel, stableVersion, target.newVersion), 'merge');
+      await cluster.patch(
+        refIn(dr, target.namespace),
+        destinationRulePatch(dr, target.versionLabel, stableVersion, target.newVersion),
+        'merge',
+      );
     } else {
       await ensureCanaryService('istio', cluster, target);
       await pinStableService('istio', cluster, target, stableVersion);
@@ -166,39 +214,20 @@ export function createIstioRouter(cluster: Cluster, target: TrafficTarget, opts:
 
   const live = () => getLive(cluster, 'istio', vs(), target.namespace);
 
-  return {
-    name: 'istio',
-    async prepare() {
-      const current = await live();
-      await sync(recordedWeight(current), recordedHeaderRoutes(current), current);
-    },
-    async setWeight(percent) {
-      checkWeight('istio', percent);
-      const current = await live();
-      await sync(percent, recordedHeaderRoutes(current), current);
-    },
-    async setHeaderRoute(route, name) {
-      const current = await live();
-      await sync(recordedWeight(current), withHeaderRoute(recordedHeaderRoutes(current), route, name), current);
-    },
-    async reset() {
-      const current = await cluster.get(refIn(vs(), target.namespace));
-      const dr = await destinationRule();
-      if (current && dr && virtualServiceRestorePatch(current)) {
-        // Subsets: the user's routes reach every pod of the Service, so stable traffic only, then
-        // wait for the other version's pods to be gone before giving the routes back.
-        await sync(0, [], current);
-        const svc = await getLive(cluster, 'istio', service(), target.namespace);
-        await waitUntilOnlyStablePods('istio', cluster, target, originalSelector(svc), opts);
-      }
-      const fresh = current && (await cluster.get(refIn(current, target.namespace)));
-      const vsPatch = fresh && virtualServiceRestorePatch(fresh);
-      if (fresh && vsPatch) await cluster.patch(refIn(fresh, target.namespace), vsPatch, 'merge');
-      const drNow = dr && (await cluster.get(refIn(dr, target.namespace)));
-      const drPatch = drNow && destinationRuleRestorePatch(drNow);
-      if (drNow && drPatch) await cluster.patch(refIn(drNow, target.namespace), drPatch, 'merge');
-      await deleteCanaryService('istio', cluster, target);
-      await restoreStableService('istio', cluster, target, opts);
-    },
-  };
+  return stateRouter('istio', live, sync, async () => {
+    const current = await cluster.get(refIn(vs(), target.namespace));
+    const dr = await destinationRule();
+    if (current && dr && virtualServiceRestorePatch(current)) {
+      // Subsets: the user's routes reach every pod of the Service, so stable traffic only, then
+      // wait for the other version's pods to be gone before giving the routes back.
+      await sync(current, 0, []);
+      const svc = await getLive(cluster, 'istio', service(), target.namespace);
+      await waitUntilOnlyStablePods('istio', cluster, target, originalSelector(svc), opts);
+    }
+    await restoreSpecField(cluster, refIn(vs(), target.namespace), 'http', ANNOTATIONS.originalHttp);
+    if (dr)
+      await restoreSpecField(cluster, refIn(dr, target.namespace), 'subsets', ANNOTATIONS.originalSubsets);
+    await deleteCanaryService('istio', cluster, target);
+    await restoreStableService('istio', cluster, target, opts);
+  });
 }

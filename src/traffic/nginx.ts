@@ -11,12 +11,10 @@ import {
   exactOrPattern,
   getLive,
   ownedMetadata,
-  recordedHeaderRoutes,
-  recordedWeight,
   refIn,
   required,
   userAnnotations,
-  withHeaderRoute,
+  stateRouter,
   type TrafficRouterOptions,
 } from './common.ts';
 import {
@@ -40,7 +38,10 @@ export function canaryIngressName(ingress: string): string {
 export function canaryAnnotations(weight: number, headerRoutes: HeaderRoute[]): Record<string, string> {
   checkWeight('nginx', weight);
   if (headerRoutes.length > 1) {
-    throw new TrafficRouterError('nginx', `ingress-nginx matches one header per canary Ingress; got ${headerRoutes.map((r) => r.name).join(', ')}`);
+    throw new TrafficRouterError(
+      'nginx',
+      `ingress-nginx matches one header per canary Ingress; got ${headerRoutes.map((r) => r.name).join(', ')}`,
+    );
   }
   const out: Record<string, string> = {
     [`${NGINX_PREFIX}canary`]: 'true',
@@ -80,10 +81,14 @@ export function canaryIngress(
   });
   const defaultBackend = switchBackend(stable.spec?.defaultBackend, p.service, canary);
   if (!rules.length && !defaultBackend) {
-    throw new TrafficRouterError('nginx', `Ingress "${name}" has no backend pointing at Service "${p.service}"`);
+    throw new TrafficRouterError(
+      'nginx',
+      `Ingress "${name}" has no backend pointing at Service "${p.service}"`,
+    );
   }
   const annotations: Record<string, string> = {};
-  for (const [k, v] of Object.entries(userAnnotations(stable))) if (!k.startsWith(`${NGINX_PREFIX}canary`)) annotations[k] = v;
+  for (const [k, v] of Object.entries(userAnnotations(stable)))
+    if (!k.startsWith(`${NGINX_PREFIX}canary`)) annotations[k] = v;
   Object.assign(annotations, canaryAnnotations(p.weight, p.headerRoutes), {
     [ANNOTATIONS.canaryOf]: name,
     [ANNOTATIONS.canaryWeight]: String(p.weight),
@@ -96,13 +101,24 @@ export function canaryIngress(
   return {
     apiVersion: stable.apiVersion,
     kind: 'Ingress',
-    metadata: ownedMetadata('nginx', canaryIngressName(name), stable.metadata.namespace ?? p.namespace, stable.metadata.labels, annotations),
+    metadata: ownedMetadata(
+      'nginx',
+      canaryIngressName(name),
+      stable.metadata.namespace ?? p.namespace,
+      stable.metadata.labels,
+      annotations,
+    ),
     spec,
   };
 }
 
-export function createNginxRouter(cluster: Cluster, target: TrafficTarget, opts: TrafficRouterOptions = {}): TrafficRouter {
-  const ingress = (): KubeObject => required('nginx', target.ingress, 'an Ingress (input `ingress` or one in the manifests)');
+export function createNginxRouter(
+  cluster: Cluster,
+  target: TrafficTarget,
+  opts: TrafficRouterOptions = {},
+): TrafficRouter {
+  const ingress = (): KubeObject =>
+    required('nginx', target.ingress, 'an Ingress (input `ingress` or one in the manifests)');
   const canaryRef = () => {
     const ref = refIn(ingress(), target.namespace);
     return { ...ref, name: canaryIngressName(ref.name) };
@@ -123,25 +139,15 @@ export function createNginxRouter(cluster: Cluster, target: TrafficTarget, opts:
     await cluster.apply(desired);
   }
 
-  return {
-    name: 'nginx',
-    async prepare() {
-      const live = await current();
-      await sync(recordedWeight(live), recordedHeaderRoutes(live));
-    },
-    async setWeight(percent) {
-      checkWeight('nginx', percent);
-      await sync(percent, recordedHeaderRoutes(await current()));
-    },
-    async setHeaderRoute(route, name) {
-      const live = await current();
-      await sync(recordedWeight(live), withHeaderRoute(recordedHeaderRoutes(live), route, name));
-    },
-    async reset() {
+  return stateRouter(
+    'nginx',
+    current,
+    (_current, weight, headerRoutes) => sync(weight, headerRoutes),
+    async () => {
       if (target.ingress && (await current())) await sync(0, []);
       if (target.ingress) await cluster.delete(canaryRef());
       await deleteCanaryService('nginx', cluster, target);
       await restoreStableService('nginx', cluster, target, opts);
     },
-  };
+  );
 }

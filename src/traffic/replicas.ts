@@ -44,7 +44,11 @@ export function scalingOrder(
   return wanted.canary >= current.canary ? ['canary', 'stable'] : ['stable', 'canary'];
 }
 
-export function createReplicasRouter(cluster: Cluster, target: TrafficTarget, opts: TrafficRouterOptions = {}): TrafficRouter {
+export function createReplicasRouter(
+  cluster: Cluster,
+  target: TrafficTarget,
+  opts: TrafficRouterOptions = {},
+): TrafficRouter {
   const stableRef = refIn(target.stableWorkload, target.namespace);
   const canaryRef = refIn(target.newWorkload, target.namespace);
 
@@ -70,7 +74,10 @@ export function createReplicasRouter(cluster: Cluster, target: TrafficTarget, op
       ref.kind,
       ref.namespace,
       { fieldSelector: `metadata.name=${ref.name}` },
-      (event) => (event.object.metadata.name === ref.name && isDeploymentReady(event.object, replicas) ? true : undefined),
+      (event) =>
+        event.object.metadata.name === ref.name && isDeploymentReady(event.object, replicas)
+          ? true
+          : undefined,
       {
         timeoutMs: opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
         signal: opts.signal,
@@ -81,10 +88,21 @@ export function createReplicasRouter(cluster: Cluster, target: TrafficTarget, op
 
   async function moveTo(total: number, weight: number): Promise<void> {
     const [stable, canary] = await Promise.all([live(stableRef), live(canaryRef)]);
-    if (!stable) throw new TrafficRouterError('replicas', `Deployment "${stableRef.name}" not found in ${stableRef.namespace}`);
-    if (!canary && weight > 0) throw new TrafficRouterError('replicas', `canary Deployment "${canaryRef.name}" not found in ${canaryRef.namespace}`);
+    if (!stable)
+      throw new TrafficRouterError(
+        'replicas',
+        `Deployment "${stableRef.name}" not found in ${stableRef.namespace}`,
+      );
+    if (!canary && weight > 0)
+      throw new TrafficRouterError(
+        'replicas',
+        `canary Deployment "${canaryRef.name}" not found in ${canaryRef.namespace}`,
+      );
     const current = { stable: stable.spec?.replicas ?? 1, canary: canary?.spec?.replicas ?? 0 };
-    const wanted = { stable: stableReplicas(total, weight, opts.keepStableFullSize), canary: canaryReplicas(total, weight) };
+    const wanted = {
+      stable: stableReplicas(total, weight, opts.keepStableFullSize),
+      canary: canaryReplicas(total, weight),
+    };
     for (const side of scalingOrder(current, wanted)) {
       if (side === 'canary' && !canary) continue;
       await scale(side === 'canary' ? canaryRef : stableRef, wanted[side], current[side]);
@@ -94,10 +112,18 @@ export function createReplicasRouter(cluster: Cluster, target: TrafficTarget, op
   /** R, recorded on the stable Deployment before the first change so later runs know it. */
   async function recordTotal(): Promise<number> {
     const stable = await live(stableRef);
-    if (!stable) throw new TrafficRouterError('replicas', `Deployment "${stableRef.name}" not found in ${stableRef.namespace}`);
+    if (!stable)
+      throw new TrafficRouterError(
+        'replicas',
+        `Deployment "${stableRef.name}" not found in ${stableRef.namespace}`,
+      );
     const total = totalReplicas(stable);
     if (annotation(stable, ANNOTATIONS.stableReplicas) === undefined) {
-      await cluster.patch(stableRef, { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: String(total) } } }, 'merge');
+      await cluster.patch(
+        stableRef,
+        { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: String(total) } } },
+        'merge',
+      );
     }
     return total;
   }
@@ -112,14 +138,22 @@ export function createReplicasRouter(cluster: Cluster, target: TrafficTarget, op
       await moveTo(await recordTotal(), percent);
     },
     async setHeaderRoute(route) {
-      if (route) throw new TrafficRouterError('replicas', 'header routes need a traffic router that understands HTTP (nginx, gateway-api or istio)');
+      if (route)
+        throw new TrafficRouterError(
+          'replicas',
+          'header routes need a traffic router that understands HTTP (nginx, gateway-api or istio)',
+        );
     },
     async reset() {
       const stable = await live(stableRef);
       if (!stable) return;
       await moveTo(totalReplicas(stable), 0);
       if (annotation(stable, ANNOTATIONS.stableReplicas) !== undefined) {
-        await cluster.patch(stableRef, { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: null } } }, 'merge');
+        await cluster.patch(
+          stableRef,
+          { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: null } } },
+          'merge',
+        );
       }
     },
   };

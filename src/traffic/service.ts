@@ -1,7 +1,14 @@
 // `service`: blue-green by switching the user's Service selector between the two versions. Only
 // whole switches exist: weight 0 selects the stable version, weight 100 the new one.
 import type { Cluster } from '../kube/types.ts';
-import { ANNOTATIONS, TrafficRouterError, annotation, checkWeight, getLive, type TrafficRouterOptions } from './common.ts';
+import {
+  ANNOTATIONS,
+  TrafficRouterError,
+  annotation,
+  checkWeight,
+  getLive,
+  type TrafficRouterOptions,
+} from './common.ts';
 import { liveStableVersion, pinStableService, restoreStableService, stableService } from './services.ts';
 import type { TrafficRouter, TrafficTarget } from './types.ts';
 
@@ -10,15 +17,27 @@ export function selectedVersion(weight: number, stableVersion: string, newVersio
   checkWeight('service', weight);
   if (weight === 0) return stableVersion;
   if (weight === 100) return newVersion;
-  throw new TrafficRouterError('service', `switches all traffic at once: weight must be 0 or 100, got ${weight} (use a canary router for steps in between)`);
+  throw new TrafficRouterError(
+    'service',
+    `switches all traffic at once: weight must be 0 or 100, got ${weight} (use a canary router for steps in between)`,
+  );
 }
 
-export function createServiceRouter(cluster: Cluster, target: TrafficTarget, opts: TrafficRouterOptions = {}): TrafficRouter {
+export function createServiceRouter(
+  cluster: Cluster,
+  target: TrafficTarget,
+  opts: TrafficRouterOptions = {},
+): TrafficRouter {
   async function switchTo(weight: number): Promise<void> {
     // Validate before reading anything so a bad weight fails without a cluster round trip.
     selectedVersion(weight, target.stableVersion, target.newVersion);
     const stableVersion = await liveStableVersion(cluster, target);
-    await pinStableService('service', cluster, target, selectedVersion(weight, stableVersion, target.newVersion));
+    await pinStableService(
+      'service',
+      cluster,
+      target,
+      selectedVersion(weight, stableVersion, target.newVersion),
+    );
   }
 
   return {
@@ -30,7 +49,11 @@ export function createServiceRouter(cluster: Cluster, target: TrafficTarget, opt
     },
     setWeight: (percent) => switchTo(percent),
     async setHeaderRoute(route) {
-      if (route) throw new TrafficRouterError('service', 'header routes are not supported by a Service selector switch');
+      if (route)
+        throw new TrafficRouterError(
+          'service',
+          'header routes are not supported by a Service selector switch',
+        );
     },
     async reset() {
       await switchTo(0);

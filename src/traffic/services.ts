@@ -23,7 +23,9 @@ export function canaryServiceName(service: string): string {
 
 /** The user's selector: the remembered one while pinned, else the live one. */
 export function originalSelector(service: KubeObject): Selector {
-  return jsonAnnotation<Selector>(service, ANNOTATIONS.originalSelector) ?? { ...(service.spec?.selector ?? {}) };
+  return (
+    jsonAnnotation<Selector>(service, ANNOTATIONS.originalSelector) ?? { ...(service.spec?.selector ?? {}) }
+  );
 }
 
 export function pinnedSelector(original: Selector, versionLabel: string, version: string): Selector {
@@ -31,7 +33,13 @@ export function pinnedSelector(original: Selector, versionLabel: string, version
 }
 
 /** A ClusterIP copy of the stable Service that selects only pods of `newVersion`. */
-export function canaryService(router: TrafficName, stable: KubeObject, versionLabel: string, newVersion: string, namespace: string): KubeObject {
+export function canaryService(
+  router: TrafficName,
+  stable: KubeObject,
+  versionLabel: string,
+  newVersion: string,
+  namespace: string,
+): KubeObject {
   const name = stable.metadata.name ?? '';
   const ports = (stable.spec?.ports ?? []).map((p: any) => {
     const { nodePort: _nodePort, ...rest } = p;
@@ -40,9 +48,15 @@ export function canaryService(router: TrafficName, stable: KubeObject, versionLa
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: ownedMetadata(router, canaryServiceName(name), stable.metadata.namespace ?? namespace, stable.metadata.labels, {
-      [ANNOTATIONS.canaryOf]: name,
-    }),
+    metadata: ownedMetadata(
+      router,
+      canaryServiceName(name),
+      stable.metadata.namespace ?? namespace,
+      stable.metadata.labels,
+      {
+        [ANNOTATIONS.canaryOf]: name,
+      },
+    ),
     spec: {
       type: 'ClusterIP',
       selector: pinnedSelector(originalSelector(stable), versionLabel, newVersion),
@@ -84,15 +98,23 @@ export async function liveStableVersion(cluster: Cluster, target: TrafficTarget)
 }
 
 export function stableService(router: TrafficName, target: TrafficTarget): KubeObject {
-  return required(router, target.service, 'the app\'s Service (none found in the manifests)');
+  return required(router, target.service, "the app's Service (none found in the manifests)");
 }
 
-export async function ensureCanaryService(router: TrafficName, cluster: Cluster, target: TrafficTarget): Promise<void> {
+export async function ensureCanaryService(
+  router: TrafficName,
+  cluster: Cluster,
+  target: TrafficTarget,
+): Promise<void> {
   const live = await getLive(cluster, router, stableService(router, target), target.namespace);
   await cluster.apply(canaryService(router, live, target.versionLabel, target.newVersion, target.namespace));
 }
 
-export async function deleteCanaryService(router: TrafficName, cluster: Cluster, target: TrafficTarget): Promise<void> {
+export async function deleteCanaryService(
+  router: TrafficName,
+  cluster: Cluster,
+  target: TrafficTarget,
+): Promise<void> {
   const service = stableService(router, target);
   await cluster.delete({
     apiVersion: 'v1',
@@ -102,7 +124,12 @@ export async function deleteCanaryService(router: TrafficName, cluster: Cluster,
   });
 }
 
-export async function pinStableService(router: TrafficName, cluster: Cluster, target: TrafficTarget, version: string): Promise<void> {
+export async function pinStableService(
+  router: TrafficName,
+  cluster: Cluster,
+  target: TrafficTarget,
+  version: string,
+): Promise<void> {
   const service = stableService(router, target);
   const live = await getLive(cluster, router, service, target.namespace);
   const patch = selectorPinPatch(live, target.versionLabel, version);
@@ -140,11 +167,23 @@ export async function waitUntilOnlyStablePods(
   selector: Selector,
   opts: TrafficRouterOptions = {},
 ): Promise<void> {
-  await waitUntilOnlyVersion(router, cluster, target, selector, await liveStableVersion(cluster, target), opts);
+  await waitUntilOnlyVersion(
+    router,
+    cluster,
+    target,
+    selector,
+    await liveStableVersion(cluster, target),
+    opts,
+  );
 }
 
 function refOfService(service: KubeObject, target: TrafficTarget) {
-  return { apiVersion: 'v1', kind: 'Service', name: service.metadata.name ?? '', namespace: service.metadata.namespace ?? target.namespace };
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    name: service.metadata.name ?? '',
+    namespace: service.metadata.namespace ?? target.namespace,
+  };
 }
 
 export function labelSelectorText(selector: Selector): string {
@@ -186,15 +225,24 @@ async function waitUntilOnlyVersion(
     }
     // The watch's snapshot is complete from its first event on (the list fills it before the
     // callbacks run), so it can be judged as a whole.
-    await cluster.watchUntil(
-      'v1',
-      'Pod',
-      target.namespace,
-      { labelSelector },
-      (_event, snapshot) => (otherVersionPods([...snapshot.values()], target.versionLabel, version).length === 0 ? true : undefined),
-      { timeoutMs: remaining, signal: opts.signal, description: `pods of version ${version} only behind Service "${target.service?.metadata.name}"` },
-    ).catch((err: unknown) => {
-      if (Date.now() < deadline) throw err;
-    });
+    await cluster
+      .watchUntil(
+        'v1',
+        'Pod',
+        target.namespace,
+        { labelSelector },
+        (_event, snapshot) =>
+          otherVersionPods([...snapshot.values()], target.versionLabel, version).length === 0
+            ? true
+            : undefined,
+        {
+          timeoutMs: remaining,
+          signal: opts.signal,
+          description: `pods of version ${version} only behind Service "${target.service?.metadata.name}"`,
+        },
+      )
+      .catch((err: unknown) => {
+        if (Date.now() < deadline) throw err;
+      });
   }
 }

@@ -7,11 +7,11 @@ import {
   TrafficRouterError,
   annotation,
   checkWeight,
-  clearedAnnotations,
-  jsonAnnotation,
-  originalValue,
+  restoreSpecField,
+  specFieldPatch,
+  specFieldRestorePatch,
   ownedMetadata,
-  recordedWeight,
+  stateRouter,
   stateAnnotations,
   type TrafficRouterOptions,
 } from './common.ts';
@@ -53,7 +53,12 @@ export function splitBackends(apiVersion: string, service: string, weight: numbe
 }
 
 /** The TrafficSplit the router owns when the user has none. */
-export function ownedTrafficSplit(apiVersion: string, service: string, namespace: string, weight: number): KubeObject {
+export function ownedTrafficSplit(
+  apiVersion: string,
+  service: string,
+  namespace: string,
+  weight: number,
+): KubeObject {
   return {
     apiVersion,
     kind: 'TrafficSplit',
@@ -63,26 +68,39 @@ export function ownedTrafficSplit(apiVersion: string, service: string, namespace
 }
 
 /** Merge patch for a user's TrafficSplit: our backends, the user's remembered the first time. */
-export function trafficSplitPatch(live: KubeObject, apiVersion: string, service: string, weight: number): any {
-  const original = originalValue<SplitBackend[]>(live, ANNOTATIONS.originalBackends, live.spec?.backends ?? []);
-  return {
-    metadata: { annotations: { [ANNOTATIONS.originalBackends]: JSON.stringify(original), ...stateAnnotations(weight, []) } },
-    spec: { backends: splitBackends(apiVersion, service, weight) },
-  };
+export function trafficSplitPatch(
+  live: KubeObject,
+  apiVersion: string,
+  service: string,
+  weight: number,
+): any {
+  return specFieldPatch(
+    live,
+    'backends',
+    ANNOTATIONS.originalBackends,
+    () => splitBackends(apiVersion, service, weight),
+    stateAnnotations(weight, []),
+  );
 }
 
 export function trafficSplitRestorePatch(live: KubeObject): any | undefined {
-  const original = jsonAnnotation<SplitBackend[]>(live, ANNOTATIONS.originalBackends);
-  if (!original) return undefined;
-  return { metadata: { annotations: clearedAnnotations(ANNOTATIONS.originalBackends) }, spec: { backends: original } };
+  return specFieldRestorePatch(live, 'backends', ANNOTATIONS.originalBackends);
 }
 
-export function createSmiRouter(cluster: Cluster, target: TrafficTarget, opts: TrafficRouterOptions = {}): TrafficRouter {
+export function createSmiRouter(
+  cluster: Cluster,
+  target: TrafficTarget,
+  opts: TrafficRouterOptions = {},
+): TrafficRouter {
   const serviceName = () => stableService('smi', target).metadata.name ?? '';
 
   async function splitRef(): Promise<ObjectRef> {
     const apiVersion = pickSplitApiVersion(await cluster.groupVersions(SPLIT_GROUP));
-    if (!apiVersion) throw new TrafficRouterError('smi', `the cluster does not serve ${SPLIT_GROUP} (${SPLIT_VERSIONS.join(', ')})`);
+    if (!apiVersion)
+      throw new TrafficRouterError(
+        'smi',
+        `the cluster does not serve ${SPLIT_GROUP} (${SPLIT_VERSIONS.join(', ')})`,
+      );
     const own = target.trafficSplit;
     return {
       apiVersion,
@@ -97,39 +115,39 @@ export function createSmiRouter(cluster: Cluster, target: TrafficTarget, opts: T
     await ensureCanaryService('smi', cluster, target);
     await pinStableService('smi', cluster, target, await liveStableVersion(cluster, target));
     if (!target.trafficSplit) {
-      await cluster.apply(ownedTrafficSplit(ref.apiVersion, serviceName(), ref.namespace ?? target.namespace, weight));
+      await cluster.apply(
+        ownedTrafficSplit(ref.apiVersion, serviceName(), ref.namespace ?? target.namespace, weight),
+      );
       return;
     }
     const live = await cluster.get(ref);
-    if (!live) throw new TrafficRouterError('smi', `TrafficSplit "${ref.name}" not found in namespace ${ref.namespace}`);
+    if (!live)
+      throw new TrafficRouterError(
+        'smi',
+        `TrafficSplit "${ref.name}" not found in namespace ${ref.namespace}`,
+      );
     await cluster.patch(ref, trafficSplitPatch(live, ref.apiVersion, serviceName(), weight), 'merge');
   }
 
-  return {
-    name: 'smi',
-    async prepare() {
-      const live = await cluster.get(await splitRef());
-      await sync(recordedWeight(live));
-    },
-    async setWeight(percent) {
-      checkWeight('smi', percent);
-      await sync(percent);
-    },
-    async setHeaderRoute(route) {
-      if (route) throw new TrafficRouterError('smi', 'header routes are not supported (TrafficSplit splits by weight only)');
-    },
-    async reset() {
+  const read = async () => cluster.get(await splitRef());
+  return stateRouter(
+    'smi',
+    read,
+    (_current, weight) => sync(weight),
+    async () => {
       const ref = await splitRef();
       const live = await cluster.get(ref);
       if (live && annotation(live, ANNOTATIONS.createdBy) === 'smi') {
-        await cluster.apply(ownedTrafficSplit(ref.apiVersion, serviceName(), ref.namespace ?? target.namespace, 0));
+        await cluster.apply(
+          ownedTrafficSplit(ref.apiVersion, serviceName(), ref.namespace ?? target.namespace, 0),
+        );
         await cluster.delete(ref);
-      } else if (live) {
-        const patch = trafficSplitRestorePatch(live);
-        if (patch) await cluster.patch(ref, patch, 'merge');
+      } else {
+        await restoreSpecField(cluster, ref, 'backends', ANNOTATIONS.originalBackends);
       }
       await deleteCanaryService('smi', cluster, target);
       await restoreStableService('smi', cluster, target, opts);
     },
-  };
+    false,
+  );
 }

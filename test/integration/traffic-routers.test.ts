@@ -35,17 +35,23 @@ after(async () => {
 });
 
 function deployment(name: string, app: string, version: string, replicas: number): KubeObject {
-  const labels = { app, [VERSION_LABEL]: version };
+  // The version is not part of the selector, so the stable Deployment can take the new version.
+  const selector = { app, track: name === app ? 'stable' : 'canary' };
+  const labels = { ...selector, [VERSION_LABEL]: version };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace: NS, labels: { app } },
     spec: {
       replicas,
-      selector: { matchLabels: labels },
+      selector: { matchLabels: selector },
       template: {
         metadata: { labels },
-        spec: { containers: [{ name: 'web', image: `registry.local/web:${version}`, ports: [{ containerPort: 8080 }] }] },
+        spec: {
+          containers: [
+            { name: 'web', image: `registry.local/web:${version}`, ports: [{ containerPort: 8080 }] },
+          ],
+        },
       },
     },
   };
@@ -60,7 +66,12 @@ function service(app: string): KubeObject {
   };
 }
 
-const ref = (obj: KubeObject, name = obj.metadata.name ?? ''): ObjectRef => ({ apiVersion: obj.apiVersion, kind: obj.kind, name, namespace: NS });
+const ref = (obj: KubeObject, name = obj.metadata.name ?? ''): ObjectRef => ({
+  apiVersion: obj.apiVersion,
+  kind: obj.kind,
+  name,
+  namespace: NS,
+});
 
 async function waitReady(d: KubeObject, replicas: number): Promise<void> {
   await cluster.watchUntil(
@@ -80,12 +91,19 @@ interface App {
 }
 
 /** Stable (v1) and canary (v2) Deployments, the Service and the given routing objects, all ready. */
-async function startApp(app: string, routing: KubeObject[], replicas = { stable: 4, canary: 4 }): Promise<App> {
+async function startApp(
+  app: string,
+  routing: KubeObject[],
+  replicas = { stable: 4, canary: 4 },
+): Promise<App> {
   const stable = deployment(app, app, 'v1', replicas.stable);
   const canary = deployment(`${app}-canary`, app, 'v2', replicas.canary);
   const svc = service(app);
   for (const obj of [svc, ...routing, stable, canary]) await cluster.apply(obj);
-  await Promise.all([waitReady(stable, replicas.stable), replicas.canary ? waitReady(canary, replicas.canary) : undefined]);
+  await Promise.all([
+    waitReady(stable, replicas.stable),
+    replicas.canary ? waitReady(canary, replicas.canary) : undefined,
+  ]);
   const find = (kind: string) => routing.find((o) => o.kind === kind);
   return {
     stable,
@@ -108,13 +126,19 @@ async function startApp(app: string, routing: KubeObject[], replicas = { stable:
 }
 
 /** Sends `n` requests through an entry point and reads the simulator's counters for them. */
-function measure(entry: string, n = 2000, headers: Record<string, string> = {}): { v1: number; v2: number; other: number; canaryShare: number } {
-  const since = Date.now();
+function measure(
+  entry: string,
+  n = 2000,
+  headers: Record<string, string> = {},
+): { v1: number; v2: number; other: number; canaryShare: number } {
+  const total = (counts: Record<string, { requests: number }>) =>
+    Object.values(counts).reduce((sum, c) => sum + c.requests, 0);
+  const before = sim.traffic.counts({ entry });
   for (let i = 0; i < n; i++) sim.traffic.sendRequest(entry, { path: '/', headers, cookies: {} });
-  const counts = sim.traffic.counts({ entry, since });
-  const v1 = counts.v1?.requests ?? 0;
-  const v2 = counts.v2?.requests ?? 0;
-  const all = Object.values(counts).reduce((sum, c) => sum + c.requests, 0);
+  const after = sim.traffic.counts({ entry });
+  const v1 = (after.v1?.requests ?? 0) - (before.v1?.requests ?? 0);
+  const v2 = (after.v2?.requests ?? 0) - (before.v2?.requests ?? 0);
+  const all = total(after) - total(before);
   return { v1, v2, other: all - v1 - v2, canaryShare: (100 * v2) / Math.max(1, v1 + v2) };
 }
 
@@ -123,7 +147,10 @@ async function assertWeights(router: TrafficRouter, entry: string): Promise<void
     await router.setWeight(weight);
     const m = measure(entry);
     assert.equal(m.other, 0, `every request answered by v1 or v2 at weight ${weight}`);
-    assert.ok(Math.abs(m.canaryShare - weight) <= 3, `canary share ${m.canaryShare.toFixed(1)}% at weight ${weight}`);
+    assert.ok(
+      Math.abs(m.canaryShare - weight) <= 3,
+      `canary share ${m.canaryShare.toFixed(1)}% at weight ${weight}`,
+    );
   }
 }
 
@@ -133,7 +160,11 @@ async function assertHeaderRoute(router: TrafficRouter, entry: string): Promise<
   const marked = measure(entry, 300, MARK);
   const unmarked = measure(entry, 300);
   assert.deepEqual([marked.v1, marked.v2, marked.other], [0, 300, 0], 'marked requests all on canary');
-  assert.deepEqual([unmarked.v1, unmarked.v2, unmarked.other], [300, 0, 0], 'unmarked requests all on stable');
+  assert.deepEqual(
+    [unmarked.v1, unmarked.v2, unmarked.other],
+    [300, 0, 0],
+    'unmarked requests all on stable',
+  );
   await router.setHeaderRoute(null, headerRoute.name);
   assert.equal(measure(entry, 300, MARK).v2, 0, 'header route removed');
 }
@@ -141,20 +172,33 @@ async function assertHeaderRoute(router: TrafficRouter, entry: string): Promise<
 /** What the user wrote: spec and annotations without ours. */
 function userShape(obj: KubeObject | undefined): unknown {
   if (!obj) return undefined;
-  const annotations = Object.fromEntries(Object.entries(obj.metadata.annotations ?? {}).filter(([k]) => !k.startsWith('kube-rollout.io/')));
-  return { spec: obj.spec, annotations, ours: Object.keys(obj.metadata.annotations ?? {}).filter((k) => k.startsWith('kube-rollout.io/')) };
+  const annotations = Object.fromEntries(
+    Object.entries(obj.metadata.annotations ?? {}).filter(([k]) => !k.startsWith('kube-rollout.io/')),
+  );
+  return {
+    spec: obj.spec,
+    annotations,
+    ours: Object.keys(obj.metadata.annotations ?? {}).filter((k) => k.startsWith('kube-rollout.io/')),
+  };
 }
 
 /** Rollback order: traffic to stable, the canary Deployment removed, then reset. */
 async function rollBackAndReset(router: TrafficRouter, a: App): Promise<void> {
   await router.setWeight(0);
-  await cluster.delete(ref(a.canary), { propagationPolicy: 'Background' });
+  await cluster.delete(ref(a.canary));
   await router.reset();
 }
 
-async function assertNoCanaryObjects(app: string, kinds: [apiVersion: string, kind: string][]): Promise<void> {
+async function assertNoCanaryObjects(
+  app: string,
+  kinds: [apiVersion: string, kind: string][],
+): Promise<void> {
   for (const [apiVersion, kind] of kinds) {
-    assert.equal(await cluster.get({ apiVersion, kind, name: `${app}-canary`, namespace: NS }), undefined, `${kind} ${app}-canary removed`);
+    assert.equal(
+      await cluster.get({ apiVersion, kind, name: `${app}-canary`, namespace: NS }),
+      undefined,
+      `${kind} ${app}-canary removed`,
+    );
   }
 }
 
@@ -162,10 +206,23 @@ function ingress(app: string): KubeObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
-    metadata: { name: app, namespace: NS, annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' } },
+    metadata: {
+      name: app,
+      namespace: NS,
+      annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' },
+    },
     spec: {
       ingressClassName: 'nginx',
-      rules: [{ host: `${app}.example`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app, port: { number: 80 } } } }] } }],
+      rules: [
+        {
+          host: `${app}.example`,
+          http: {
+            paths: [
+              { path: '/', pathType: 'Prefix', backend: { service: { name: app, port: { number: 80 } } } },
+            ],
+          },
+        },
+      ],
     },
   };
 }
@@ -177,7 +234,9 @@ function httpRoute(app: string): KubeObject {
     metadata: { name: app, namespace: NS },
     spec: {
       parentRefs: [{ name: 'gateway' }],
-      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: app, port: 80 }] }],
+      rules: [
+        { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: app, port: 80 }] },
+      ],
     },
   };
 }
@@ -206,9 +265,37 @@ describe('nginx router', () => {
     await assertHeaderRoute(router, entry);
     // A later job: a fresh router object, only the cluster as memory.
     await rollBackAndReset(routerFor('nginx', a), a);
-    await assertNoCanaryObjects(app, [['networking.k8s.io/v1', 'Ingress'], ['v1', 'Service']]);
+    await assertNoCanaryObjects(app, [
+      ['networking.k8s.io/v1', 'Ingress'],
+      ['v1', 'Service'],
+    ]);
     assert.deepEqual(await snapshot(userObjects), before);
     assert.deepEqual(measure(entry, 300), { v1: 300, v2: 0, other: 0, canaryShare: 0 });
+  });
+});
+
+describe('promotion path', () => {
+  it('gives the user objects back while the canary still runs, once stable runs the new version', async () => {
+    const app = 'shop-promote';
+    const a = await startApp(app, [ingress(app)], { stable: 3, canary: 3 });
+    const userObjects = [a.target.service!, a.target.ingress!];
+    const before = await snapshot(userObjects);
+    const entry = `ingress/${NS}/${app}`;
+    const router = routerFor('nginx', a);
+    await router.prepare();
+    await router.setWeight(100);
+    assert.equal(measure(entry, 300).v1, 0, 'all traffic on the canary');
+    const promoted = deployment(app, app, 'v2', 3);
+    await cluster.apply(promoted);
+    await waitReady(promoted, 3);
+    await routerFor('nginx', a).reset();
+    await assertNoCanaryObjects(app, [
+      ['networking.k8s.io/v1', 'Ingress'],
+      ['v1', 'Service'],
+    ]);
+    assert.deepEqual(await snapshot(userObjects), before);
+    assert.deepEqual(measure(entry, 300), { v1: 0, v2: 300, other: 0, canaryShare: 100 });
+    await cluster.delete(ref(a.canary));
   });
 });
 
@@ -237,7 +324,11 @@ describe('gateway-api router', () => {
     await router.prepare();
     await router.setWeight(50);
     await assert.rejects(router.reset(), /pods of a version other than v1 still match/);
-    assert.equal(measure(`service/${NS}/${app}`, 300).v2, 0, 'the user Service still reaches only stable pods');
+    assert.equal(
+      measure(`service/${NS}/${app}`, 300).v2,
+      0,
+      'the user Service still reaches only stable pods',
+    );
     await cluster.delete(ref(a.canary));
     await routerFor('gateway-api', a).reset();
     const svc = await cluster.get(ref(a.target.service!));
@@ -250,7 +341,10 @@ function virtualService(app: string, host: string): KubeObject {
     apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',
     metadata: { name: app, namespace: NS },
-    spec: { hosts: [`${app}.example`], http: [{ name: 'main', route: [{ destination: { host, port: { number: 80 } } }] }] },
+    spec: {
+      hosts: [`${app}.example`],
+      http: [{ name: 'main', route: [{ destination: { host, port: { number: 80 } } }] }],
+    },
   };
 }
 
@@ -259,7 +353,12 @@ describe('istio router', () => {
     it(`splits by ${mode}, routes marked requests, and resets`, async () => {
       const app = `shop-istio-${mode}`;
       const routing: KubeObject[] = [virtualService(app, `${app}.${NS}.svc.cluster.local`)];
-      const dr: KubeObject = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: app, namespace: NS }, spec: { host: app } };
+      const dr: KubeObject = {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'DestinationRule',
+        metadata: { name: app, namespace: NS },
+        spec: { host: app },
+      };
       if (mode === 'subsets') routing.push(dr);
       const a = await startApp(app, routing);
       const userObjects = [a.target.service!, ...routing];
@@ -270,7 +369,12 @@ describe('istio router', () => {
       assert.equal(measure(entry, 500).v2, 0);
       await assertWeights(router, entry);
       await assertHeaderRoute(router, entry);
-      if (mode === 'subsets') assert.equal(await cluster.get(ref(a.target.service!, `${app}-canary`)), undefined, 'subsets need no canary Service');
+      if (mode === 'subsets')
+        assert.equal(
+          await cluster.get(ref(a.target.service!, `${app}-canary`)),
+          undefined,
+          'subsets need no canary Service',
+        );
       await rollBackAndReset(routerFor('istio', a), a);
       await assertNoCanaryObjects(app, [['v1', 'Service']]);
       assert.deepEqual(await snapshot(userObjects), before);
@@ -285,14 +389,51 @@ describe('smi router', () => {
     const before = await snapshot([a.target.service!]);
     const router = routerFor('smi', a);
     await router.prepare();
-    const split = await cluster.get({ apiVersion: 'split.smi-spec.io/v1alpha3', kind: 'TrafficSplit', name: app, namespace: NS });
+    const split = await cluster.get({
+      apiVersion: 'split.smi-spec.io/v1alpha3',
+      kind: 'TrafficSplit',
+      name: app,
+      namespace: NS,
+    });
     assert.equal(split?.spec.service, app);
     await assertWeights(router, `trafficsplit/${NS}/${app}`);
-    await assert.rejects(router.setHeaderRoute(headerRoute), /traffic router "smi": header routes are not supported/);
+    await assert.rejects(
+      router.setHeaderRoute(headerRoute),
+      /traffic router "smi": header routes are not supported/,
+    );
     await rollBackAndReset(routerFor('smi', a), a);
-    assert.equal(await cluster.get({ apiVersion: 'split.smi-spec.io/v1alpha3', kind: 'TrafficSplit', name: app, namespace: NS }), undefined);
+    assert.equal(
+      await cluster.get({
+        apiVersion: 'split.smi-spec.io/v1alpha3',
+        kind: 'TrafficSplit',
+        name: app,
+        namespace: NS,
+      }),
+      undefined,
+    );
     await assertNoCanaryObjects(app, [['v1', 'Service']]);
     assert.deepEqual(await snapshot([a.target.service!]), before);
+  });
+});
+
+describe("smi router with the user's TrafficSplit", () => {
+  it('changes the backends in place and gives them back on reset', async () => {
+    const app = 'shop-smi-user';
+    const split: KubeObject = {
+      apiVersion: 'split.smi-spec.io/v1alpha2',
+      kind: 'TrafficSplit',
+      metadata: { name: `${app}-split`, namespace: NS },
+      spec: { service: app, backends: [{ service: app, weight: 100 }] },
+    };
+    const a = await startApp(app, [split]);
+    const userObjects = [a.target.service!, split];
+    const before = await snapshot(userObjects);
+    const router = routerFor('smi', a);
+    await router.prepare();
+    await assertWeights(router, `trafficsplit/${NS}/${app}-split`);
+    await rollBackAndReset(routerFor('smi', a), a);
+    await assertNoCanaryObjects(app, [['v1', 'Service']]);
+    assert.deepEqual(await snapshot(userObjects), before);
   });
 });
 
@@ -320,13 +461,19 @@ describe('replicas router', () => {
     const entry = `service/${NS}/${app}`;
     const router = routerFor('replicas', a);
     await router.prepare();
-    for (const [weight, canary] of [[10, 1], [50, 5]]) {
+    for (const [weight, canary] of [
+      [10, 1],
+      [50, 5],
+    ]) {
       await router.setWeight(weight);
       const [s, c] = await Promise.all([cluster.get(ref(a.stable)), cluster.get(ref(a.canary))]);
       assert.deepEqual([s?.spec.replicas, c?.spec.replicas], [10 - canary, canary]);
       const m = measure(entry);
       assert.equal(m.other, 0);
-      assert.ok(Math.abs(m.canaryShare - weight) <= 5, `canary share ${m.canaryShare.toFixed(1)}% at weight ${weight}`);
+      assert.ok(
+        Math.abs(m.canaryShare - weight) <= 5,
+        `canary share ${m.canaryShare.toFixed(1)}% at weight ${weight}`,
+      );
     }
     await routerFor('replicas', a).reset();
     const [s, c] = await Promise.all([cluster.get(ref(a.stable)), cluster.get(ref(a.canary))]);

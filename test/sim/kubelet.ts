@@ -201,7 +201,7 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
             continue;
           }
           const rt = runtimeFor(pod, nodes);
-          if (rt) drive(store.get('v1', 'Pod', pod.metadata.namespace, pod.metadata.name ?? '') ?? pod, rt);
+          if (rt) drive(pod, rt);
         } catch (err) {
           if (process.env.SIM_DEBUG) console.error('kubelet:', pod.metadata.name, err);
         }

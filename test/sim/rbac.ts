@@ -46,7 +46,7 @@ function ruleAllows(rule: any, a: RequestAttributes): boolean {
 export function isAllowed(store: SimStoreImpl, user: UserInfo, a: RequestAttributes): boolean {
   if (user.groups.includes('system:masters')) return true;
   const rulesOf = (kind: 'Role' | 'ClusterRole', name: string, ns?: string): any[] =>
-    store.get('rbac.authorization.k8s.io/v1', kind, ns, name)?.rules ?? [];
+    (store.get("rbac.authorization.k8s.io/v1", kind, ns, name)?.rules as any[] | undefined) ?? [];
   for (const crb of store.list('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding')) {
     const b = crb as any;
     if (!(b.subjects ?? []).some((s: any) => subjectMatches(s, user))) continue;

@@ -55,6 +55,8 @@ export interface SimStoreImpl extends SimStore {
   subscribeRaw(listener: (event: StoredEvent) => void): () => void;
   /** How many events to keep for watch resumption (default 1000). */
   setEventWindow(size: number): void;
+  /** The oldest resourceVersion a watch can resume from. */
+  oldestResumableVersion(): number;
 }
 
 export interface StoreOptions {
@@ -208,6 +210,7 @@ export function createStore(options: StoreOptions = {}): SimStoreImpl {
       next = clone(existing);
       next.status = clone(input.status);
       if (next.status === undefined) delete next.status;
+      if (opts.managedFieldsComputed) next.metadata.managedFields = clone(input.metadata.managedFields);
     } else {
       next = clone(input);
       next.metadata = { ...next.metadata };
@@ -428,6 +431,7 @@ export function createStore(options: StoreOptions = {}): SimStoreImpl {
       if (since < historyStart) return 'expired';
       return history.filter((e) => e.rv > since);
     },
+    oldestResumableVersion: () => historyStart,
     setEventWindow(size) {
       window = Math.max(1, size);
       if (history.length > window) {

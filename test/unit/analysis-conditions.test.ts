@@ -140,7 +140,7 @@ describe('texts', () => {
     );
     assert.equal(conditionText({ failureCondition: 'result > 3' }), '!(result > 3)');
     assert.equal(conditionText({}), undefined);
-    assert.equal(formatValue(0.123456789), '0.123457');
+    assert.equal(formatValue(0.123456789), '0.1235');
     assert.equal(formatValue([1, 2]), '[1, 2]');
     assert.equal(formatValue(-Infinity), '-Inf');
     assert.equal(formatValue(null), 'no data');

@@ -262,6 +262,32 @@ describe('runAnalysis (Argo semantics)', () => {
     assert.equal(r.measurements.length, 6);
   });
 
+  it('background drain: unbounded metrics end after their next measurement, counted ones finish', async () => {
+    const h = harness({ open: [ok(0.01)], counted: [ok(0.01)], late: [ok(0.01)] });
+    const drain = new AbortController();
+    const r = await runAnalysis(
+      {
+        metrics: [
+          metric({ name: 'open', intervalMs: 1000 }),
+          metric({ name: 'counted', intervalMs: 1000, count: 4 }),
+          metric({ name: 'late', intervalMs: 1000, initialDelayMs: 50_000 }),
+        ],
+      },
+      {
+        ...h.deps,
+        onMeasurement: (m) => {
+          h.seen.push(m);
+          if (m.metric === 'open' && h.calls.open === 2) drain.abort();
+        },
+      },
+      { background: true, drain: drain.signal },
+    );
+    assert.equal(r.phase, 'Successful', r.reason);
+    assert.equal(h.calls.open, 2);
+    assert.equal(h.calls.counted, 4);
+    assert.equal(h.calls.late, 1, 'a metric that had not measured yet still takes its first measurement');
+  });
+
   it('background: a deciding Inconclusive ends the run', async () => {
     const h = harness({ m: [ok(0.01), ok(0.01), { result: null }] });
     const r = await runAnalysis({ metrics: [metric({ name: 'm', intervalMs: 1000 })] }, h.deps, {

@@ -5,9 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadKubeConfig, kubeConfigSecrets, kubeConfigSource } from '../../src/kube/kubeconfig.ts';
 
-const KEY_PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----\n';
+const KEY_PEM =
+  '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----\n';
 
-function kubeconfigYaml(opts: { server: string; current?: string; contexts?: string[]; token?: string }): string {
+function kubeconfigYaml(opts: {
+  server: string;
+  current?: string;
+  contexts?: string[];
+  token?: string;
+}): string {
   const contexts = opts.contexts ?? ['one'];
   return [
     'apiVersion: v1',
@@ -18,7 +24,13 @@ function kubeconfigYaml(opts: { server: string; current?: string; contexts?: str
     '  cluster:',
     `    server: ${opts.server}`,
     'contexts:',
-    ...contexts.flatMap((name, i) => [`- name: ${name}`, '  context:', '    cluster: c1', `    user: u${i}`, `    namespace: ns-${name}`]),
+    ...contexts.flatMap((name, i) => [
+      `- name: ${name}`,
+      '  context:',
+      '    cluster: c1',
+      `    user: u${i}`,
+      `    namespace: ns-${name}`,
+    ]),
     'users:',
     '- name: u0',
     '  user:',
@@ -48,7 +60,10 @@ describe('loadKubeConfig', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconfig-test-'));
     fs.writeFileSync(path.join(dir, 'env-config'), kubeconfigYaml({ server: 'https://env.example:6443' }));
     fs.mkdirSync(path.join(dir, 'home', '.kube'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'home', '.kube', 'config'), kubeconfigYaml({ server: 'https://home.example:6443' }));
+    fs.writeFileSync(
+      path.join(dir, 'home', '.kube', 'config'),
+      kubeconfigYaml({ server: 'https://home.example:6443' }),
+    );
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -66,7 +81,10 @@ describe('loadKubeConfig', () => {
   });
 
   test('$KUBECONFIG (first existing path of a list) comes before ~/.kube/config', () => {
-    const env = { KUBECONFIG: `${path.join(dir, 'missing')}:${path.join(dir, 'env-config')}`, HOME: path.join(dir, 'home') };
+    const env = {
+      KUBECONFIG: `${path.join(dir, 'missing')}:${path.join(dir, 'env-config')}`,
+      HOME: path.join(dir, 'home'),
+    };
     const kc = loadKubeConfig({ kubeconfig: '  ', env });
     assert.equal(kc.getCurrentCluster()?.server, 'https://env.example:6443');
     assert.equal(kubeConfigSource(kc), 'env');
@@ -79,11 +97,17 @@ describe('loadKubeConfig', () => {
   });
 
   test('a $KUBECONFIG that names no existing file is an error, not a silent fallback', () => {
-    assert.throws(() => loadKubeConfig({ env: { KUBECONFIG: path.join(dir, 'nope'), HOME: path.join(dir, 'home') } }), /\$KUBECONFIG names no existing file/);
+    assert.throws(
+      () => loadKubeConfig({ env: { KUBECONFIG: path.join(dir, 'nope'), HOME: path.join(dir, 'home') } }),
+      /\$KUBECONFIG names no existing file/,
+    );
   });
 
   test('no config anywhere gives a clear error', () => {
-    assert.throws(() => loadKubeConfig({ env: { HOME: path.join(dir, 'empty-home') } }), /no kubeconfig found/);
+    assert.throws(
+      () => loadKubeConfig({ env: { HOME: path.join(dir, 'empty-home') } }),
+      /no kubeconfig found/,
+    );
   });
 
   test('context selection, and an unknown context lists the available ones', () => {
@@ -103,13 +127,19 @@ describe('loadKubeConfig', () => {
   });
 
   test('garbage content is rejected', () => {
-    assert.throws(() => loadKubeConfig({ kubeconfig: 'clusters: [', env: {} }), /cannot read the kubeconfig input/);
+    assert.throws(
+      () => loadKubeConfig({ kubeconfig: 'clusters: [', env: {} }),
+      /cannot read the kubeconfig input/,
+    );
   });
 });
 
 describe('kubeConfigSecrets', () => {
   test('lists tokens, passwords, key data and their printable forms, not plain settings', () => {
-    const kc = loadKubeConfig({ kubeconfig: kubeconfigYaml({ server: 'https://x.example', contexts: ['a', 'b', 'c'] }), env: {} });
+    const kc = loadKubeConfig({
+      kubeconfig: kubeconfigYaml({ server: 'https://x.example', contexts: ['a', 'b', 'c'] }),
+      env: {},
+    });
     const secrets = kubeConfigSecrets(kc);
     const keyData = Buffer.from(KEY_PEM).toString('base64');
     for (const expected of [

@@ -33,7 +33,14 @@ function bigState(measurements: number, logLines: number): ReleaseState {
         value: i,
         query: 'x'.repeat(200),
       })),
-      evidence: [{ workload: 'web', pod: 'web-1', reason: 'CrashLoopBackOff', logTail: Array.from({ length: logLines }, (_, i) => `line ${i} ${'y'.repeat(100)}`) }],
+      evidence: [
+        {
+          workload: 'web',
+          pod: 'web-1',
+          reason: 'CrashLoopBackOff',
+          logTail: Array.from({ length: logLines }, (_, i) => `line ${i} ${'y'.repeat(100)}`),
+        },
+      ],
       weights: [],
       notes: [],
     },
@@ -53,7 +60,11 @@ test('an oversized state is trimmed (log tails first, then the oldest measuremen
   assert.ok(Buffer.byteLength(text) <= 60_000);
   const trimmed = JSON.parse(text) as ReleaseState;
   assert.ok(trimmed.record.evidence[0].logTail!.length <= 20);
-  assert.equal(trimmed.record.evidence[0].logTail!.at(-1), state.record.evidence[0].logTail!.at(-1), 'keeps the newest log lines');
+  assert.equal(
+    trimmed.record.evidence[0].logTail!.at(-1),
+    state.record.evidence[0].logTail!.at(-1),
+    'keeps the newest log lines',
+  );
   assert.ok(trimmed.record.measurements.length < 400);
   assert.equal(trimmed.record.measurements.at(-1)!.value, 399, 'keeps the newest measurements');
   assert.match(trimmed.record.notes.at(-1)!, /trimmed to fit its ConfigMap/);
@@ -77,5 +88,9 @@ test('Lease times are RFC 3339 with microseconds; expiry is renewTime + duration
   const now = Date.parse('2026-11-21T22:30:00Z');
   assert.equal(isLeaseFree(lease('2026-11-21T22:29:45.000000Z', 30), now), false);
   assert.equal(isLeaseFree(lease('2026-11-21T22:29:00.000000Z', 30), now), true);
-  assert.equal(isLeaseFree(lease('2026-11-21T22:29:59.000000Z', 30, ''), now), true, 'a cleared holder is free');
+  assert.equal(
+    isLeaseFree(lease('2026-11-21T22:29:59.000000Z', 30, ''), now),
+    true,
+    'a cleared holder is free',
+  );
 });

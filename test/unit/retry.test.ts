@@ -5,12 +5,20 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createCluster } from '../../src/kube/cluster.ts';
 import { KubeApiError } from '../../src/kube/types.ts';
-import { isRetryable, parseRetryAfter, retryAfterMsOf, withRetry, type RetryInfo } from '../../src/kube/retry.ts';
+import {
+  isRetryable,
+  parseRetryAfter,
+  retryAfterMsOf,
+  withRetry,
+  type RetryInfo,
+} from '../../src/kube/retry.ts';
 
 describe('retry classification', () => {
   test('429 and 5xx are retryable, other 4xx are not', () => {
-    for (const code of [429, 500, 502, 503, 504]) assert.equal(isRetryable(new KubeApiError(code, 'x')), true, String(code));
-    for (const code of [400, 401, 403, 404, 409, 410, 422]) assert.equal(isRetryable(new KubeApiError(code, 'x')), false, String(code));
+    for (const code of [429, 500, 502, 503, 504])
+      assert.equal(isRetryable(new KubeApiError(code, 'x')), true, String(code));
+    for (const code of [400, 401, 403, 404, 409, 410, 422])
+      assert.equal(isRetryable(new KubeApiError(code, 'x')), false, String(code));
   });
 
   test('connection errors are retryable, other errors are not', () => {
@@ -18,7 +26,12 @@ describe('retry classification', () => {
       assert.equal(isRetryable(Object.assign(new Error('boom'), { code })), true, code);
     }
     assert.equal(isRetryable(new Error('socket hang up')), true);
-    assert.equal(isRetryable(new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) })), true);
+    assert.equal(
+      isRetryable(
+        new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) }),
+      ),
+      true,
+    );
     assert.equal(isRetryable(new Error('unexpected token in JSON')), false);
     assert.equal(isRetryable(Object.assign(new Error('nope'), { code: 'ENOENT' })), false);
     assert.equal(isRetryable(undefined), false);
@@ -37,19 +50,25 @@ describe('retry classification', () => {
   test('withRetry stops at once on a non-retryable error and gives up after `retries`', async () => {
     let calls = 0;
     await assert.rejects(
-      withRetry(async () => {
-        calls++;
-        throw new KubeApiError(422, 'invalid');
-      }, { retries: 3, minDelayMs: 1 }),
+      withRetry(
+        async () => {
+          calls++;
+          throw new KubeApiError(422, 'invalid');
+        },
+        { retries: 3, minDelayMs: 1 },
+      ),
       (err: unknown) => err instanceof KubeApiError && err.code === 422,
     );
     assert.equal(calls, 1);
     calls = 0;
     await assert.rejects(
-      withRetry(async () => {
-        calls++;
-        throw new KubeApiError(503, 'unavailable');
-      }, { retries: 2, minDelayMs: 1 }),
+      withRetry(
+        async () => {
+          calls++;
+          throw new KubeApiError(503, 'unavailable');
+        },
+        { retries: 2, minDelayMs: 1 },
+      ),
       (err: unknown) => err instanceof KubeApiError && err.code === 503,
     );
     assert.equal(calls, 3);
@@ -64,7 +83,13 @@ function startScriptedServer() {
   const server = http.createServer((req, res) => {
     if (req.url === '/api/v1') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['get'] }] }));
+      res.end(
+        JSON.stringify({
+          kind: 'APIResourceList',
+          groupVersion: 'v1',
+          resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['get'] }],
+        }),
+      );
       return;
     }
     hits.push(`${req.method} ${req.url}`);
@@ -76,12 +101,28 @@ function startScriptedServer() {
   return { server, script, hits, auth };
 }
 
-function status(res: http.ServerResponse, code: number, reason: string, message: string, headers: Record<string, string> = {}) {
+function status(
+  res: http.ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
   res.writeHead(code, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code }));
 }
 
-const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'default', resourceVersion: '7', creationTimestamp: '2026-11-21T22:00:00Z' }, data: { a: 'b' } };
+const configMap = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: {
+    name: 'web',
+    namespace: 'default',
+    resourceVersion: '7',
+    creationTimestamp: '2026-11-21T22:00:00Z',
+  },
+  data: { a: 'b' },
+};
 const ok = (_req: http.IncomingMessage, res: http.ServerResponse) => {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify(configMap));
@@ -120,12 +161,19 @@ describe('retries through the Cluster', () => {
       ok,
     );
     const retries: RetryInfo[] = [];
-    const cluster = createCluster(kc, { retries: 5, minRetryDelayMs: 1, onRetry: (info) => retries.push(info) });
+    const cluster = createCluster(kc, {
+      retries: 5,
+      minRetryDelayMs: 1,
+      onRetry: (info) => retries.push(info),
+    });
     const got = await cluster.get(ref);
     assert.deepEqual(got, configMap);
     assert.equal(typeof got?.metadata.creationTimestamp, 'string');
     assert.equal(fake.hits.length, 5);
-    assert.deepEqual(retries.map((r) => r.attempt), [1, 2, 3, 4]);
+    assert.deepEqual(
+      retries.map((r) => r.attempt),
+      [1, 2, 3, 4],
+    );
     assert.equal(retries[0].delayMs, 1000, 'waits as long as Retry-After asks');
     assert.ok(retries[1].delayMs < 1000);
     assert.match(retries[0].operation ?? '', /^GET \/api\/v1\/namespaces\/default\/configmaps\/web$/);
@@ -155,7 +203,10 @@ describe('retries through the Cluster', () => {
     assert.deepEqual(fake.hits, ['PUT /api/v1/namespaces/default/configmaps/web?fieldManager=kube-rollout']);
     fake.hits.length = 0;
     fake.script.push((_q, r) => status(r, 422, 'Invalid', 'bad'));
-    await assert.rejects(cluster.create(configMap), (err: unknown) => err instanceof KubeApiError && err.code === 422);
+    await assert.rejects(
+      cluster.create(configMap),
+      (err: unknown) => err instanceof KubeApiError && err.code === 422,
+    );
     assert.equal(fake.hits.length, 1);
   });
 

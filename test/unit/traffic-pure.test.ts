@@ -3,9 +3,19 @@ import assert from 'node:assert/strict';
 import type { HeaderRoute } from '../../src/config/types.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
 import { ANNOTATIONS, TrafficRouterError, prefixPattern, withHeaderRoute } from '../../src/traffic/common.ts';
-import { canaryReplicas, isDeploymentReady, scalingOrder, stableReplicas } from '../../src/traffic/replicas.ts';
+import {
+  canaryReplicas,
+  isDeploymentReady,
+  scalingOrder,
+  stableReplicas,
+} from '../../src/traffic/replicas.ts';
 import { selectedVersion } from '../../src/traffic/service.ts';
-import { canaryService, otherVersionPods, selectorPinPatch, selectorRestorePatch } from '../../src/traffic/services.ts';
+import {
+  canaryService,
+  otherVersionPods,
+  selectorPinPatch,
+  selectorRestorePatch,
+} from '../../src/traffic/services.ts';
 import { canaryAnnotations, canaryIngress } from '../../src/traffic/nginx.ts';
 import { routePatch, routeRestorePatch, routeRules } from '../../src/traffic/gateway-api.ts';
 import {
@@ -16,7 +26,13 @@ import {
   virtualServiceHttp,
   virtualServiceRestorePatch,
 } from '../../src/traffic/istio.ts';
-import { ownedTrafficSplit, pickSplitApiVersion, splitBackends, trafficSplitPatch, trafficSplitRestorePatch } from '../../src/traffic/smi.ts';
+import {
+  ownedTrafficSplit,
+  pickSplitApiVersion,
+  splitBackends,
+  trafficSplitPatch,
+  trafficSplitRestorePatch,
+} from '../../src/traffic/smi.ts';
 import { ROUTER_CAPABILITIES, createTrafficRouter } from '../../src/traffic/index.ts';
 
 /** Applies a JSON merge patch (RFC 7386) the way the API server does, to check patches end to end. */
@@ -38,7 +54,12 @@ const service: KubeObject = {
   apiVersion: 'v1',
   kind: 'Service',
   metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
-  spec: { type: 'NodePort', selector: { app: 'web' }, clusterIP: '10.0.0.9', ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30080 }] },
+  spec: {
+    type: 'NodePort',
+    selector: { app: 'web' },
+    clusterIP: '10.0.0.9',
+    ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30080 }],
+  },
 };
 
 describe('replica arithmetic', () => {
@@ -66,10 +87,24 @@ describe('replica arithmetic', () => {
   });
 
   it('judges readiness by generation, updated and ready replicas', () => {
-    const d = (generation: number, status: any): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', generation }, status });
-    assert.equal(isDeploymentReady(d(2, { observedGeneration: 2, updatedReplicas: 3, readyReplicas: 3 }), 3), true);
-    assert.equal(isDeploymentReady(d(3, { observedGeneration: 2, updatedReplicas: 3, readyReplicas: 3 }), 3), false);
-    assert.equal(isDeploymentReady(d(2, { observedGeneration: 2, updatedReplicas: 3, readyReplicas: 2 }), 3), false);
+    const d = (generation: number, status: any): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x', generation },
+      status,
+    });
+    assert.equal(
+      isDeploymentReady(d(2, { observedGeneration: 2, updatedReplicas: 3, readyReplicas: 3 }), 3),
+      true,
+    );
+    assert.equal(
+      isDeploymentReady(d(3, { observedGeneration: 2, updatedReplicas: 3, readyReplicas: 3 }), 3),
+      false,
+    );
+    assert.equal(
+      isDeploymentReady(d(2, { observedGeneration: 2, updatedReplicas: 3, readyReplicas: 2 }), 3),
+      false,
+    );
   });
 });
 
@@ -98,7 +133,11 @@ describe('Service selector pin and restore', () => {
     const canary = canaryService('nginx', pinned, 'version', 'v2', 'shop');
     assert.equal(canary.metadata.name, 'web-canary');
     assert.equal(canary.metadata.namespace, 'shop');
-    assert.deepEqual(canary.spec, { type: 'ClusterIP', selector: { app: 'web', version: 'v2' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
+    assert.deepEqual(canary.spec, {
+      type: 'ClusterIP',
+      selector: { app: 'web', version: 'v2' },
+      ports: [{ name: 'http', port: 80, targetPort: 8080 }],
+    });
     assert.equal(canary.metadata.annotations?.[ANNOTATIONS.createdBy], 'nginx');
   });
 
@@ -109,18 +148,31 @@ describe('Service selector pin and restore', () => {
       metadata: { name, labels: { app: 'web', version }, ...extra },
       status: { phase: 'Running' },
     });
-    const pods = [pod('a', 'v1'), pod('b', 'v2'), pod('c', 'v2', { deletionTimestamp: '2026-01-01T00:00:00Z' })];
-    assert.deepEqual(otherVersionPods(pods, 'version', 'v1').map((p) => p.metadata.name), ['b']);
+    const pods = [
+      pod('a', 'v1'),
+      pod('b', 'v2'),
+      pod('c', 'v2', { deletionTimestamp: '2026-01-01T00:00:00Z' }),
+    ];
+    assert.deepEqual(
+      otherVersionPods(pods, 'version', 'v1').map((p) => p.metadata.name),
+      ['b'],
+    );
   });
 });
 
 describe('header route bookkeeping', () => {
   it('adds, replaces and removes by name', () => {
     const two = withHeaderRoute(withHeaderRoute([], exact), prefix);
-    assert.deepEqual(two.map((r) => r.name), ['beta', 'team']);
+    assert.deepEqual(
+      two.map((r) => r.name),
+      ['beta', 'team'],
+    );
     const replaced = withHeaderRoute(two, { ...exact, header: 'X-Other' });
     assert.equal(replaced[0].header, 'X-Other');
-    assert.deepEqual(withHeaderRoute(two, null, 'beta').map((r) => r.name), ['team']);
+    assert.deepEqual(
+      withHeaderRoute(two, null, 'beta').map((r) => r.name),
+      ['team'],
+    );
     assert.deepEqual(withHeaderRoute(two, null), []);
   });
 
@@ -154,22 +206,51 @@ describe('nginx canary Ingress', () => {
           http: {
             paths: [
               { path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } },
-              { path: '/api', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 80 } } } },
+              {
+                path: '/api',
+                pathType: 'Prefix',
+                backend: { service: { name: 'api', port: { number: 80 } } },
+              },
             ],
           },
         },
-        { host: 'other.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 80 } } } }] } },
+        {
+          host: 'other.example',
+          http: {
+            paths: [
+              { path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 80 } } } },
+            ],
+          },
+        },
       ],
     },
   };
 
   it('clones hosts, paths, class and TLS for the service only, pointing at the canary Service', () => {
-    const canary = canaryIngress(ingress, { service: 'web', weight: 10, headerRoutes: [], namespace: 'shop' });
+    const canary = canaryIngress(ingress, {
+      service: 'web',
+      weight: 10,
+      headerRoutes: [],
+      namespace: 'shop',
+    });
     assert.equal(canary.metadata.name, 'web-canary');
     assert.deepEqual(canary.spec, {
       ingressClassName: 'nginx',
       tls: ingress.spec.tls,
-      rules: [{ host: 'shop.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web-canary', port: { number: 80 } } } }] } }],
+      rules: [
+        {
+          host: 'shop.example',
+          http: {
+            paths: [
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: 'web-canary', port: { number: 80 } } },
+              },
+            ],
+          },
+        },
+      ],
     });
     const a = canary.metadata.annotations ?? {};
     assert.equal(a['nginx.ingress.kubernetes.io/rewrite-target'], '/');
@@ -181,13 +262,42 @@ describe('nginx canary Ingress', () => {
   const steps: [weight: number, routes: HeaderRoute[], expected: Record<string, string>][] = [
     [0, [], { canary: 'true', 'canary-weight': '0' }],
     [50, [], { canary: 'true', 'canary-weight': '50' }],
-    [0, [exact], { canary: 'true', 'canary-weight': '0', 'canary-by-header': 'X-Canary', 'canary-by-header-value': 'yes' }],
-    [10, [prefix], { canary: 'true', 'canary-weight': '10', 'canary-by-header': 'X-User', 'canary-by-header-pattern': '^qa\\..*' }],
-    [100, [regex], { canary: 'true', 'canary-weight': '100', 'canary-by-header': 'X-Build', 'canary-by-header-pattern': '[0-9]+' }],
+    [
+      0,
+      [exact],
+      {
+        canary: 'true',
+        'canary-weight': '0',
+        'canary-by-header': 'X-Canary',
+        'canary-by-header-value': 'yes',
+      },
+    ],
+    [
+      10,
+      [prefix],
+      {
+        canary: 'true',
+        'canary-weight': '10',
+        'canary-by-header': 'X-User',
+        'canary-by-header-pattern': '^qa\\..*',
+      },
+    ],
+    [
+      100,
+      [regex],
+      {
+        canary: 'true',
+        'canary-weight': '100',
+        'canary-by-header': 'X-Build',
+        'canary-by-header-pattern': '[0-9]+',
+      },
+    ],
   ];
   for (const [weight, routes, expected] of steps) {
     it(`annotations for weight ${weight} ${routes.map((r) => r.name).join(',')}`, () => {
-      const want = Object.fromEntries(Object.entries(expected).map(([k, v]) => [`nginx.ingress.kubernetes.io/${k}`, v]));
+      const want = Object.fromEntries(
+        Object.entries(expected).map(([k, v]) => [`nginx.ingress.kubernetes.io/${k}`, v]),
+      );
       assert.deepEqual(canaryAnnotations(weight, routes), want);
     });
   }
@@ -199,7 +309,10 @@ describe('nginx canary Ingress', () => {
   });
 
   it('needs a path served by the service', () => {
-    assert.throws(() => canaryIngress(ingress, { service: 'nope', weight: 0, headerRoutes: [], namespace: 'shop' }), /no backend pointing at Service "nope"/);
+    assert.throws(
+      () => canaryIngress(ingress, { service: 'nope', weight: 0, headerRoutes: [], namespace: 'shop' }),
+      /no backend pointing at Service "nope"/,
+    );
   });
 });
 
@@ -222,22 +335,53 @@ describe('gateway-api HTTPRoute rules', () => {
   }
 
   it('keeps the proportions of other backends in a shared rule', () => {
-    const out = routeRules([{ backendRefs: [{ name: 'web', port: 80, weight: 3 }, { name: 'legacy', port: 80 }] }], layout, 20, []);
-    assert.deepEqual(out[0].backendRefs.map((r: any) => [r.name, r.weight]), [['web', 240], ['web-canary', 60], ['legacy', 100]]);
+    const out = routeRules(
+      [
+        {
+          backendRefs: [
+            { name: 'web', port: 80, weight: 3 },
+            { name: 'legacy', port: 80 },
+          ],
+        },
+      ],
+      layout,
+      20,
+      [],
+    );
+    assert.deepEqual(
+      out[0].backendRefs.map((r: any) => [r.name, r.weight]),
+      [
+        ['web', 240],
+        ['web-canary', 60],
+        ['legacy', 100],
+      ],
+    );
   });
 
   it('puts a header rule first that sends only to the canary', () => {
     const out = routeRules(rules, layout, 10, [exact, prefix]);
     assert.equal(out.length, 4);
     assert.deepEqual(out[0], {
-      matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'Exact', name: 'X-Canary', value: 'yes' }] }],
+      matches: [
+        {
+          path: { type: 'PathPrefix', value: '/' },
+          headers: [{ type: 'Exact', name: 'X-Canary', value: 'yes' }],
+        },
+      ],
       backendRefs: [{ name: 'web-canary', port: 80 }],
     });
-    assert.deepEqual(out[1].matches[0].headers, [{ type: 'RegularExpression', name: 'X-User', value: '^qa\\..*' }]);
+    assert.deepEqual(out[1].matches[0].headers, [
+      { type: 'RegularExpression', name: 'X-User', value: '^qa\\..*' },
+    ]);
   });
 
   it('remembers the user rules once and restores them', () => {
-    const route: KubeObject = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'web', namespace: 'shop' }, spec: { parentRefs: [{ name: 'gw' }], rules } };
+    const route: KubeObject = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { parentRefs: [{ name: 'gw' }], rules },
+    };
     const first = mergePatch(route, routePatch(route, layout, 10, []));
     const second = mergePatch(first, routePatch(first, layout, 50, [regex]));
     assert.equal(second.spec.rules.length, 3);
@@ -258,8 +402,10 @@ describe('istio VirtualService routes', () => {
   const subsets = { ...hosts, subsets: true };
 
   it('names the service host in every form', () => {
-    for (const h of ['web', 'web.shop', 'web.shop.svc', 'web.shop.svc.cluster.local']) assert.ok(isServiceHost(h, 'web', 'shop'), h);
-    for (const h of ['webx', 'web.other', 'api.shop.svc.cluster.local']) assert.ok(!isServiceHost(h, 'web', 'shop'), h);
+    for (const h of ['web', 'web.shop', 'web.shop.svc', 'web.shop.svc.cluster.local'])
+      assert.ok(isServiceHost(h, 'web', 'shop'), h);
+    for (const h of ['webx', 'web.other', 'api.shop.svc.cluster.local'])
+      assert.ok(!isServiceHost(h, 'web', 'shop'), h);
   });
 
   it('splits by hosts without a DestinationRule', () => {
@@ -274,8 +420,14 @@ describe('istio VirtualService routes', () => {
   it('splits by subsets with a DestinationRule', () => {
     const out = virtualServiceHttp(http, subsets, 10, []);
     assert.deepEqual(out[1].route, [
-      { destination: { host: 'web.shop.svc.cluster.local', port: { number: 80 }, subset: 'stable' }, weight: 90 },
-      { destination: { host: 'web.shop.svc.cluster.local', port: { number: 80 }, subset: 'canary' }, weight: 10 },
+      {
+        destination: { host: 'web.shop.svc.cluster.local', port: { number: 80 }, subset: 'stable' },
+        weight: 90,
+      },
+      {
+        destination: { host: 'web.shop.svc.cluster.local', port: { number: 80 }, subset: 'canary' },
+        weight: 10,
+      },
     ]);
   });
 
@@ -285,19 +437,37 @@ describe('istio VirtualService routes', () => {
     assert.deepEqual(out[0], {
       name: 'beta',
       match: [{ headers: { 'x-canary': { exact: 'yes' } } }],
-      route: [{ destination: { host: 'web.shop.svc.cluster.local', port: { number: 80 }, subset: 'canary' } }],
+      route: [
+        { destination: { host: 'web.shop.svc.cluster.local', port: { number: 80 }, subset: 'canary' } },
+      ],
     });
     assert.deepEqual(out[1].match[0].headers, { 'x-user': { prefix: 'qa.' } });
     assert.deepEqual(out[2].match[0].headers, { 'x-build': { regex: '[0-9]+' } });
   });
 
   it('adds subsets to a DestinationRule and restores the original (also when there were none)', () => {
-    assert.deepEqual(destinationRuleSubsets([{ name: 'v0', labels: { version: 'v0' } }, { name: 'canary', labels: {} }], 'version', 'v1', 'v2'), [
-      { name: 'v0', labels: { version: 'v0' } },
-      { name: 'stable', labels: { version: 'v1' } },
-      { name: 'canary', labels: { version: 'v2' } },
-    ]);
-    const dr: KubeObject = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'web' }, spec: { host: 'web' } };
+    assert.deepEqual(
+      destinationRuleSubsets(
+        [
+          { name: 'v0', labels: { version: 'v0' } },
+          { name: 'canary', labels: {} },
+        ],
+        'version',
+        'v1',
+        'v2',
+      ),
+      [
+        { name: 'v0', labels: { version: 'v0' } },
+        { name: 'stable', labels: { version: 'v1' } },
+        { name: 'canary', labels: { version: 'v2' } },
+      ],
+    );
+    const dr: KubeObject = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'web' },
+      spec: { host: 'web' },
+    };
     const changed = mergePatch(dr, destinationRulePatch(dr, 'version', 'v1', 'v2'));
     const again = mergePatch(changed, destinationRulePatch(changed, 'version', 'v2', 'v2'));
     assert.equal(again.spec.subsets.length, 2);
@@ -305,9 +475,18 @@ describe('istio VirtualService routes', () => {
   });
 
   it('restores the user http routes', () => {
-    const vs: KubeObject = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web' }, spec: { hosts: ['web'], http } };
+    const vs: KubeObject = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'web' },
+      spec: { hosts: ['web'], http },
+    };
     assert.equal(virtualServiceRestorePatch(vs), undefined);
-    const annotated = { ...vs, metadata: { ...vs.metadata, annotations: { [ANNOTATIONS.originalHttp]: JSON.stringify(http) } }, spec: { ...vs.spec, http: [] } };
+    const annotated = {
+      ...vs,
+      metadata: { ...vs.metadata, annotations: { [ANNOTATIONS.originalHttp]: JSON.stringify(http) } },
+      spec: { ...vs.spec, http: [] },
+    };
     assert.deepEqual(mergePatch(annotated, virtualServiceRestorePatch(annotated)).spec, vs.spec);
   });
 
@@ -333,14 +512,28 @@ describe('smi TrafficSplit', () => {
     it(`${apiVersion} weight ${weight}`, () => {
       const split = ownedTrafficSplit(apiVersion, 'web', 'shop', weight);
       assert.equal(split.apiVersion, apiVersion);
-      assert.deepEqual(split.spec, { service: 'web', backends: [{ service: 'web', weight: stable }, { service: 'web-canary', weight: canary }] });
+      assert.deepEqual(split.spec, {
+        service: 'web',
+        backends: [
+          { service: 'web', weight: stable },
+          { service: 'web-canary', weight: canary },
+        ],
+      });
     });
   }
 
   it('changes a user TrafficSplit in place and restores it', () => {
-    const user: KubeObject = { apiVersion: 'split.smi-spec.io/v1alpha2', kind: 'TrafficSplit', metadata: { name: 'web-split' }, spec: { service: 'web-apex', backends: [{ service: 'web', weight: 100 }] } };
+    const user: KubeObject = {
+      apiVersion: 'split.smi-spec.io/v1alpha2',
+      kind: 'TrafficSplit',
+      metadata: { name: 'web-split' },
+      spec: { service: 'web-apex', backends: [{ service: 'web', weight: 100 }] },
+    };
     const changed = mergePatch(user, trafficSplitPatch(user, user.apiVersion, 'web', 25));
-    assert.deepEqual(changed.spec, { service: 'web-apex', backends: splitBackends(user.apiVersion, 'web', 25) });
+    assert.deepEqual(changed.spec, {
+      service: 'web-apex',
+      backends: splitBackends(user.apiVersion, 'web', 25),
+    });
     const again = mergePatch(changed, trafficSplitPatch(changed, user.apiVersion, 'web', 75));
     assert.deepEqual(mergePatch(again, trafficSplitRestorePatch(again)).spec, user.spec);
   });
@@ -361,7 +554,10 @@ describe('registry', () => {
       const router = createTrafficRouter(name, {} as never, target);
       assert.equal(router.name, name);
       if (!ROUTER_CAPABILITIES[name].headerRoutes) {
-        await assert.rejects(router.setHeaderRoute(exact), new RegExp(`traffic router "${name}": header routes`));
+        await assert.rejects(
+          router.setHeaderRoute(exact),
+          new RegExp(`traffic router "${name}": header routes`),
+        );
       }
     }
   });

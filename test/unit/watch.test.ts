@@ -2,7 +2,13 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { KubeApiError, type KubeObject } from '../../src/kube/types.ts';
-import { parseWatchStream, watchUntil, WaitTimeoutError, type RawWatchEvent, type WatchSource } from '../../src/kube/watch.ts';
+import {
+  parseWatchStream,
+  watchUntil,
+  WaitTimeoutError,
+  type RawWatchEvent,
+  type WatchSource,
+} from '../../src/kube/watch.ts';
 
 const pod = (name: string, rv: string, ready = false): KubeObject => ({
   apiVersion: 'v1',
@@ -26,8 +32,10 @@ function scripted(lists: KubeObject[][], watches: (RawWatchEvent[] | Error | 'ha
       if (next instanceof Error) throw next;
       if (next === 'hang') {
         return (async function* () {
-          await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-        })() as AsyncIterable<RawWatchEvent>;
+          yield* await new Promise<RawWatchEvent[]>((_resolve, reject) =>
+            signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+          );
+        })();
       }
       return (async function* () {
         yield* next;
@@ -64,9 +72,15 @@ describe('watchUntil', () => {
       [
         [{ type: 'MODIFIED', object: pod('a', '6') }],
         reset,
-        [{ type: 'BOOKMARK', object: { metadata: { resourceVersion: '8' } } }, { type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } }],
+        [
+          { type: 'BOOKMARK', object: { metadata: { resourceVersion: '8' } } },
+          { type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } },
+        ],
         new KubeApiError(410, 'too old'),
-        [{ type: 'DELETED', object: pod('b', '11') }, { type: 'MODIFIED', object: pod('a', '12', true) }],
+        [
+          { type: 'DELETED', object: pod('b', '11') },
+          { type: 'MODIFIED', object: pod('a', '12', true) },
+        ],
       ],
     );
     const types: string[] = [];
@@ -80,15 +94,39 @@ describe('watchUntil', () => {
       tuning,
     );
     assert.deepEqual(result, ['ns/a']);
-    assert.deepEqual(calls, ['list', 'watch@5', 'watch@6', 'watch@6', 'list', 'watch@10', 'list', 'watch@10']);
-    assert.deepEqual(types, ['ADDED:a', 'MODIFIED:a', 'ADDED:a', 'ADDED:b', 'ADDED:a', 'ADDED:b', 'DELETED:b', 'MODIFIED:a']);
+    assert.deepEqual(calls, [
+      'list',
+      'watch@5',
+      'watch@6',
+      'watch@6',
+      'list',
+      'watch@10',
+      'list',
+      'watch@10',
+    ]);
+    assert.deepEqual(types, [
+      'ADDED:a',
+      'MODIFIED:a',
+      'ADDED:a',
+      'ADDED:b',
+      'ADDED:a',
+      'ADDED:b',
+      'DELETED:b',
+      'MODIFIED:a',
+    ]);
   });
 
   test('times out with an error naming what it waited for', async () => {
     const { source } = scripted([[pod('a', '5')]], ['hang']);
     await assert.rejects(
-      watchUntil(source, () => undefined, { timeoutMs: 50, description: 'deployment "web" to become available' }, tuning),
-      (err: Error) => err instanceof WaitTimeoutError && /deployment "web" to become available/.test(err.message),
+      watchUntil(
+        source,
+        () => undefined,
+        { timeoutMs: 50, description: 'deployment "web" to become available' },
+        tuning,
+      ),
+      (err: Error) =>
+        err instanceof WaitTimeoutError && /deployment "web" to become available/.test(err.message),
     );
   });
 
@@ -97,22 +135,36 @@ describe('watchUntil', () => {
     const ctl = new AbortController();
     setTimeout(() => ctl.abort(new Error('cancelled')), 20);
     await assert.rejects(
-      watchUntil(source, () => undefined, { timeoutMs: 10_000, signal: ctl.signal, description: 'pods of web' }, tuning),
+      watchUntil(
+        source,
+        () => undefined,
+        { timeoutMs: 10_000, signal: ctl.signal, description: 'pods of web' },
+        tuning,
+      ),
       (err: Error) => err.name === 'AbortError' && /pods of web: aborted/.test(err.message),
     );
   });
 
   test('a non-retryable error and an ERROR event other than 410 stop the watch', async () => {
     const a = scripted([[]], [new KubeApiError(403, 'forbidden')]);
-    await assert.rejects(watchUntil(a.source, () => undefined, { timeoutMs: 5000 }, tuning), (err: unknown) => err instanceof KubeApiError && err.code === 403);
+    await assert.rejects(
+      watchUntil(a.source, () => undefined, { timeoutMs: 5000 }, tuning),
+      (err: unknown) => err instanceof KubeApiError && err.code === 403,
+    );
     const b = scripted([[]], [[{ type: 'ERROR', object: { kind: 'Status', code: 403, message: 'nope' } }]]);
-    await assert.rejects(watchUntil(b.source, () => undefined, { timeoutMs: 5000 }, tuning), (err: unknown) => err instanceof KubeApiError && err.code === 403);
+    await assert.rejects(
+      watchUntil(b.source, () => undefined, { timeoutMs: 5000 }, tuning),
+      (err: unknown) => err instanceof KubeApiError && err.code === 403,
+    );
   });
 
   test('gives up after `retries` consecutive failed reconnects', async () => {
     const down = () => new KubeApiError(503, 'down');
     const { source, calls } = scripted([[]], [down(), down(), down(), down(), down()]);
-    await assert.rejects(watchUntil(source, () => undefined, { timeoutMs: 5000 }, tuning), (err: unknown) => err instanceof KubeApiError && err.code === 503);
+    await assert.rejects(
+      watchUntil(source, () => undefined, { timeoutMs: 5000 }, tuning),
+      (err: unknown) => err instanceof KubeApiError && err.code === 503,
+    );
     assert.equal(calls.filter((c) => c.startsWith('watch')).length, 4);
   });
 });
@@ -123,5 +175,8 @@ test('parseWatchStream splits lines across chunk boundaries and drops a cut last
   const chunks = [text.slice(0, 10), text.slice(10, 70), text.slice(70)].map((s) => Buffer.from(s));
   const events: RawWatchEvent[] = [];
   for await (const ev of parseWatchStream(Readable.from(chunks))) events.push(ev);
-  assert.deepEqual(events.map((e) => e.object.metadata.resourceVersion), ['1', '2']);
+  assert.deepEqual(
+    events.map((e) => e.object.metadata.resourceVersion),
+    ['1', '2'],
+  );
 });

@@ -13,7 +13,8 @@ export function templateContext(ctx: RunContext): TemplateContext {
     service: first('Service'),
     ingress: ctx.config.ingress ?? first('Ingress'),
     canaryVersion: ctx.record.newVersion,
-    stableVersion: ctx.record.previousVersion ?? '',
+    // A first release has no stable version: baseline queries then find no data.
+    stableVersion: ctx.record.previousVersion ?? 'none',
   };
 }
 
@@ -32,7 +33,7 @@ export function metricsFor(ctx: RunContext, phase?: MetricSpec['phase'], overrid
   return phase ? metrics.filter((m) => m.phase === phase) : metrics;
 }
 
-async function analyse(ctx: RunContext, metrics: MetricSpec[], signal: AbortSignal, background: boolean): Promise<AnalysisResult> {
+async function analyse(ctx: RunContext, metrics: MetricSpec[], signal: AbortSignal, background: boolean, drain?: AbortSignal): Promise<AnalysisResult> {
   return runAnalysis(
     { metrics },
     {
@@ -50,7 +51,7 @@ async function analyse(ctx: RunContext, metrics: MetricSpec[], signal: AbortSign
         ctx.log.info(`${m.metric}: ${m.phase}${m.value !== null ? ` (${m.value})` : ''}${m.message ? ` — ${m.message}` : ''}`);
       },
     },
-    { background },
+    { background, ...(drain ? { drain } : {}) },
   );
 }
 
@@ -80,14 +81,19 @@ export function runBackgroundAnalysis(ctx: RunContext, phase?: MetricSpec['phase
   if (metrics.length === 0) {
     return { failed: new Promise(() => {}), finish: async () => undefined, stop: () => stop.abort() };
   }
-  const run = analyse(ctx, metrics, AbortSignal.any([ctx.signal, stop.signal]), true);
+  // Draining lets measurements already under way finish; stopping abandons them.
+  const drain = new AbortController();
+  const run = analyse(ctx, metrics, AbortSignal.any([ctx.signal, stop.signal]), true, drain.signal);
   const failed = run.then(
     (r) => verdictOf(r) ?? new Promise<StepOutcome>(() => {}),
     () => new Promise<StepOutcome>(() => {}),
   );
   return {
     failed,
-    finish: async () => verdictOf(await run),
+    finish: async () => {
+      drain.abort();
+      return verdictOf(await run);
+    },
     stop: () => stop.abort(),
   };
 }

@@ -3,6 +3,7 @@
 import type { KubeObject, SimClock, SimStore } from '../types.ts';
 import { createKubelet } from '../kubelet.ts';
 import { DEFAULT_NODES, registerNodes, type NodeSpec } from '../kubelet/nodes.ts';
+import { cachingStore } from './cache.ts';
 import type { ControllerContext } from './context.ts';
 import { syncDaemonSets } from './daemonset.ts';
 import { syncDeployments } from './deployment.ts';
@@ -30,8 +31,9 @@ const WATCHED = new Set(['Pod', 'ReplicaSet', 'Deployment', 'StatefulSet', 'Daem
 export function startControllers(store: SimStore, clock: SimClock, opts: ControllerOptions = {}): RunningControllers {
   const events = createEventRecorder(store, clock);
   const reported = new Set<string>();
+  const cached = cachingStore(store);
   const ctx: ControllerContext = {
-    store,
+    store: cached,
     clock,
     events,
     onError(obj: KubeObject, err: unknown) {
@@ -44,7 +46,7 @@ export function startControllers(store: SimStore, clock: SimClock, opts: Control
     },
   };
   registerNodes(store, clock, opts.nodes ?? DEFAULT_NODES);
-  const kubelet = createKubelet(store, clock, events);
+  const kubelet = createKubelet(cached, clock, events);
 
   let stopped = false;
   let running = false;
@@ -83,6 +85,7 @@ export function startControllers(store: SimStore, clock: SimClock, opts: Control
     stop() {
       stopped = true;
       unsubscribe();
+      cached.close();
       clearInterval(timer);
       if (pending) clearImmediate(pending);
     },

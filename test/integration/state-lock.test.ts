@@ -1,0 +1,293 @@
+// Release state ConfigMap and the per-app Lease, against the simulated API server.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { loadKubeConfig } from '../../src/kube/kubeconfig.ts';
+import { createCluster } from '../../src/kube/cluster.ts';
+import type { Cluster, KubeObject } from '../../src/kube/types.ts';
+import type { ReleaseState } from '../../src/engine/record.ts';
+import { loadReleaseState, saveReleaseState } from '../../src/state/release-state.ts';
+import { acquireLock, microTime, type Lock } from '../../src/engine/lock.ts';
+import { LockTimeoutError } from '../../src/errors.ts';
+
+const NS = 'shop';
+
+function sampleState(name: string): ReleaseState {
+  return {
+    schema: 1,
+    name,
+    phase: 'paused',
+    strategy: 'canary',
+    traffic: 'nginx',
+    stableVersion: '1.0.0',
+    newVersion: '1.1.0',
+    currentStep: 3,
+    canaryWeight: 40,
+    rendered: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name } }],
+    stableSnapshot: [],
+    updatedAt: '2026-11-21T22:40:00Z',
+    runUrl: 'https://github.com/o/r/actions/runs/1',
+    record: {
+      app: name,
+      namespace: NS,
+      action: 'deploy',
+      strategy: 'canary',
+      newVersion: '1.1.0',
+      canaryWeight: 40,
+      startedAt: '2026-11-21T22:30:00Z',
+      steps: [
+        {
+          index: 0,
+          kind: 'setWeight',
+          label: 'setWeight 40',
+          weight: 40,
+          startedAt: '2026-11-21T22:30:01Z',
+          verdict: 'passed',
+        },
+      ],
+      measurements: [],
+      evidence: [],
+      weights: [{ at: '2026-11-21T22:30:01Z', weight: 40 }],
+      notes: ['unicode survives: ✓ «canary»'],
+    },
+  };
+}
+
+const leaseRef = (name: string) => ({
+  apiVersion: 'coordination.k8s.io/v1',
+  kind: 'Lease',
+  name: `kube-rollout-${name}`,
+  namespace: NS,
+});
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('release state and lock against the simulator', () => {
+  let sim: SimCluster;
+  let cluster: Cluster;
+  const locks: Lock[] = [];
+  const lock = async (...args: Parameters<typeof acquireLock>) => {
+    const l = await acquireLock(...args);
+    locks.push(l);
+    return l;
+  };
+
+  before(async () => {
+    sim = await startSimCluster({ rps: 0, controllers: false });
+    cluster = createCluster(loadKubeConfig({ kubeconfig: sim.kubeconfig, env: {} }), { minRetryDelayMs: 5 });
+    await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  });
+  after(async () => {
+    for (const l of locks) await l.release();
+    await sim.stop();
+  });
+
+  test('save then load returns the same state; the ConfigMap is labelled', async () => {
+    assert.equal(await loadReleaseState(cluster, NS, 'web'), undefined);
+    const state = sampleState('web');
+    await saveReleaseState(cluster, state, NS);
+    const loaded = await loadReleaseState(cluster, NS, 'web');
+    assert.deepEqual(loaded?.state, state);
+    assert.ok(loaded?.resourceVersion);
+    const cm = sim.store.get('v1', 'ConfigMap', NS, 'kube-rollout-web');
+    assert.deepEqual(cm?.metadata.labels, {
+      'app.kubernetes.io/managed-by': 'kube-rollout',
+      'kube-rollout.io/release': 'web',
+    });
+    assert.deepEqual(JSON.parse(cm?.data?.['state.json'] ?? ''), state);
+
+    const next = { ...state, phase: 'promoted' as const, currentStep: 5 };
+    await saveReleaseState(cluster, next, NS);
+    const reloaded = await loadReleaseState(cluster, NS, 'web');
+    assert.equal(reloaded?.state.phase, 'promoted');
+    assert.notEqual(reloaded?.resourceVersion, loaded?.resourceVersion);
+  });
+
+  test('a state ConfigMap that is not valid JSON is a clear error', async () => {
+    await cluster.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'kube-rollout-broken', namespace: NS },
+      data: { 'state.json': '{oops' },
+    });
+    await assert.rejects(
+      loadReleaseState(cluster, NS, 'broken'),
+      /kube-rollout-broken in shop: state.json is not valid JSON/,
+    );
+  });
+
+  test('a second acquirer waits while the first holds the lock, then gets it', async () => {
+    const first = await lock(cluster, {
+      namespace: NS,
+      name: 'api',
+      holder: 'run-1',
+      timeoutMs: 1000,
+      renewEveryMs: 60_000,
+    });
+    const lease = sim.store.get('coordination.k8s.io/v1', 'Lease', NS, 'kube-rollout-api');
+    assert.equal(lease?.spec.holderIdentity, 'run-1');
+    assert.equal(lease?.spec.leaseDurationSeconds, 30);
+    assert.equal(lease?.spec.leaseTransitions, 0);
+    assert.match(lease?.spec.acquireTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    assert.match(lease?.spec.renewTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+
+    const waitedFor: string[] = [];
+    const second = lock(cluster, {
+      namespace: NS,
+      name: 'api',
+      holder: 'run-2',
+      timeoutMs: 10_000,
+      pollMs: 20,
+      onWait: (h) => waitedFor.push(h),
+    });
+    let settled = false;
+    void second.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await until('the second run to wait', () => waitedFor.length > 0);
+    assert.deepEqual(waitedFor, ['run-1']);
+    assert.equal(settled, false, 'still waiting while run-1 holds the lock');
+    await first.release();
+    const got = await second;
+    assert.equal(got.holder, 'run-2');
+    const after = sim.store.get('coordination.k8s.io/v1', 'Lease', NS, 'kube-rollout-api');
+    assert.equal(after?.spec.holderIdentity, 'run-2');
+    assert.equal(after?.spec.leaseTransitions, 1);
+    await got.release();
+  });
+
+  test('a short timeout fails with LockTimeoutError naming the holder, and leaves the Lease untouched', async () => {
+    const holder = await lock(cluster, {
+      namespace: NS,
+      name: 'cart',
+      holder: 'run-7 attempt 1 pid 42',
+      timeoutMs: 1000,
+      renewEveryMs: 60_000,
+    });
+    const before = sim.store.get('coordination.k8s.io/v1', 'Lease', NS, 'kube-rollout-cart');
+    await assert.rejects(
+      acquireLock(cluster, { namespace: NS, name: 'cart', holder: 'run-8', timeoutMs: 150, pollMs: 20 }),
+      (err: Error) => {
+        assert.ok(err instanceof LockTimeoutError);
+        assert.match(err.message, /locked by "run-7 attempt 1 pid 42"/);
+        assert.match(err.message, /Lease kube-rollout-cart in shop/);
+        return true;
+      },
+    );
+    assert.deepEqual(sim.store.get('coordination.k8s.io/v1', 'Lease', NS, 'kube-rollout-cart'), before);
+    await holder.release();
+  });
+
+  test('an expired Lease is taken over at once', async () => {
+    const minuteAgo = microTime(new Date(Date.now() - 60_000));
+    await cluster.create({
+      ...leaseRef('pay'),
+      metadata: { name: 'kube-rollout-pay', namespace: NS },
+      spec: {
+        holderIdentity: 'dead-runner',
+        leaseDurationSeconds: 15,
+        acquireTime: minuteAgo,
+        renewTime: minuteAgo,
+        leaseTransitions: 4,
+      },
+    } as KubeObject);
+    const waited: string[] = [];
+    const got = await lock(cluster, {
+      namespace: NS,
+      name: 'pay',
+      holder: 'run-9',
+      timeoutMs: 100,
+      onWait: (h) => waited.push(h),
+    });
+    assert.equal(got.holder, 'run-9');
+    assert.deepEqual(waited, []);
+    const lease = sim.store.get('coordination.k8s.io/v1', 'Lease', NS, 'kube-rollout-pay');
+    assert.equal(lease?.spec.holderIdentity, 'run-9');
+    assert.equal(lease?.spec.leaseTransitions, 5);
+    assert.ok(Date.parse(lease?.spec.renewTime) > Date.now() - 10_000);
+    await got.release();
+  });
+
+  for (const scenario of ['absent', 'expired'] as const) {
+    test(`two runs racing for a lock whose Lease is ${scenario}: exactly one wins`, async () => {
+      const name = `race-${scenario}`;
+      if (scenario === 'expired') {
+        const old = microTime(new Date(Date.now() - 120_000));
+        await cluster.create({
+          ...leaseRef(name),
+          metadata: { name: `kube-rollout-${name}`, namespace: NS },
+          spec: {
+            holderIdentity: 'dead-runner',
+            leaseDurationSeconds: 30,
+            acquireTime: old,
+            renewTime: old,
+            leaseTransitions: 0,
+          },
+        } as KubeObject);
+      }
+      const results = await Promise.allSettled(
+        ['racer-a', 'racer-b'].map((holder) =>
+          lock(cluster, { namespace: NS, name, holder, timeoutMs: 300, pollMs: 20, renewEveryMs: 60_000 }),
+        ),
+      );
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.filter((r) => r.status === 'rejected');
+      assert.equal(won.length, 1);
+      assert.equal(lost.length, 1);
+      assert.ok((lost[0] as PromiseRejectedResult).reason instanceof LockTimeoutError);
+      const winner = (won[0] as PromiseFulfilledResult<Lock>).value;
+      const lease = sim.store.get('coordination.k8s.io/v1', 'Lease', NS, `kube-rollout-${name}`);
+      assert.equal(lease?.spec.holderIdentity, winner.holder);
+      assert.equal(lease?.spec.leaseTransitions, scenario === 'expired' ? 1 : 0);
+      await winner.release();
+    });
+  }
+
+  test('renewal moves renewTime forward while held', async () => {
+    const held = await lock(cluster, {
+      namespace: NS,
+      name: 'renew',
+      holder: 'run-r',
+      timeoutMs: 1000,
+      renewEveryMs: 30,
+    });
+    const renewTimeOf = () =>
+      sim.store.get('coordination.k8s.io/v1', 'Lease', NS, 'kube-rollout-renew')?.spec.renewTime as string;
+    const first = renewTimeOf();
+    await until('a renewal', () => renewTimeOf() !== first);
+    assert.ok(Date.parse(renewTimeOf()) > Date.parse(first));
+    assert.equal(held.held, true);
+    await held.release();
+    const lease = sim.store.get('coordination.k8s.io/v1', 'Lease', NS, 'kube-rollout-renew');
+    assert.equal(lease?.spec.holderIdentity, undefined, 'release clears the holder');
+  });
+
+  test('release leaves alone a Lease that someone else has taken; renewal notices the loss', async () => {
+    const lost: (string | undefined)[] = [];
+    const held = await lock(cluster, {
+      namespace: NS,
+      name: 'stolen',
+      holder: 'run-s',
+      timeoutMs: 1000,
+      renewEveryMs: 60_000,
+      onLost: (h) => lost.push(h),
+    });
+    const lease = (await cluster.get(leaseRef('stolen')))!;
+    await cluster.replace({ ...lease, spec: { ...lease.spec, holderIdentity: 'run-thief' } });
+    await held.renew();
+    assert.equal(held.held, false);
+    assert.deepEqual(lost, ['run-thief']);
+    await held.release();
+    assert.equal(
+      sim.store.get('coordination.k8s.io/v1', 'Lease', NS, 'kube-rollout-stolen')?.spec.holderIdentity,
+      'run-thief',
+    );
+  });
+});

@@ -1,0 +1,305 @@
+// The simulated API server: HTTP on 127.0.0.1 in front of the store. Per request: outage →
+// authentication → (non-resource endpoints) → resource routing → fault rules → RBAC → verb.
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { SimStoreImpl } from './store.ts';
+import type { SimOptions } from './types.ts';
+import { SimApiError } from './types.ts';
+import { Faults, RequestStats, faultStatus } from './faults.ts';
+import type { ApiVerb, FaultEffect, RequestRecord } from './faults.ts';
+import { parseResourcePath } from './http/router.ts';
+import type { ResourceRoute } from './http/router.ts';
+import { readBody, sendError, sendJson, sendText } from './http/respond.ts';
+import { serveWatch } from './http/watch.ts';
+import { getObject, listObjects, podLog, toScale } from './http/read.ts';
+import { create, fieldManagerOf, patch, remove, removeCollection, update } from './http/write.ts';
+import { renderTable, wantsTable } from './http/table.ts';
+import {
+  AGGREGATED_CONTENT_TYPE,
+  SERVER_VERSION,
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  wantsAggregated,
+} from './discovery.ts';
+import { openApiV2, openApiV3GroupVersion, openApiV3Root } from './openapi.ts';
+import { forbiddenError, isAllowed } from './rbac.ts';
+import type { UserInfo } from './rbac.ts';
+import { methodNotAllowed, pathNotFound } from './status.ts';
+
+export interface ApiServerOptions {
+  store: SimStoreImpl;
+  faults?: Faults;
+  stats?: RequestStats;
+  port?: number;
+  tokens?: SimOptions['tokens'];
+  rbac?: boolean;
+  /** Served at GET /metrics (Prometheus text), unaffected by faults and auth. */
+  metricsText?: () => string;
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  faults: Faults;
+  stats: RequestStats;
+  close(): Promise<void>;
+}
+
+const ADMIN: UserInfo = { name: 'admin', groups: ['system:masters', 'system:authenticated'] };
+
+function verbOf(method: string, route: ResourceRoute, query: URLSearchParams): ApiVerb | undefined {
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      if (route.name !== undefined) return 'get';
+      return route.legacyWatch || query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list';
+    case 'POST':
+      return route.name === undefined ? 'create' : undefined;
+    case 'PUT':
+      return route.name !== undefined ? 'update' : undefined;
+    case 'PATCH':
+      return route.name !== undefined ? 'patch' : undefined;
+    case 'DELETE':
+      return route.name !== undefined ? 'delete' : 'deletecollection';
+    default:
+      return undefined;
+  }
+}
+
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const { store } = opts;
+  const faults = opts.faults ?? new Faults();
+  const stats = opts.stats ?? new RequestStats();
+  const watches = new Set<() => void>();
+  const sockets = new Set<Socket>();
+  let host = '127.0.0.1:0';
+
+  function authenticate(req: IncomingMessage): UserInfo | undefined {
+    if (!opts.tokens) return ADMIN;
+    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    const t = m ? opts.tokens[m[1].trim()] : undefined;
+    if (!t) return undefined;
+    return { name: t.user, groups: [...(t.groups ?? []), 'system:authenticated'] };
+  }
+
+  function nonResource(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+    const accept = req.headers.accept;
+    const aggregated = wantsAggregated(accept);
+    if (path === '/version' || path === '/version/') sendJson(res, 200, SERVER_VERSION);
+    else if (path === '/api' || path === '/api/') {
+      if (aggregated) sendJson(res, 200, aggregatedDiscovery(store.registry, true), { 'Content-Type': AGGREGATED_CONTENT_TYPE });
+      else sendJson(res, 200, apiVersions(host));
+    } else if (path === '/apis' || path === '/apis/') {
+      if (aggregated) sendJson(res, 200, aggregatedDiscovery(store.registry, false), { 'Content-Type': AGGREGATED_CONTENT_TYPE });
+      else sendJson(res, 200, apiGroupList(store.registry));
+    } else if (/^\/api\/[^/]+\/?$/.test(path)) {
+      const doc = apiResourceList(store.registry, '', path.split('/')[2]);
+      if (!doc) return false;
+      sendJson(res, 200, doc);
+    } else if (/^\/apis\/[^/]+\/?$/.test(path)) {
+      const doc = apiGroup(store.registry, path.split('/')[2]);
+      if (!doc) return false;
+      sendJson(res, 200, doc);
+    } else if (/^\/apis\/[^/]+\/[^/]+\/?$/.test(path)) {
+      const [, , group, version] = path.split('/');
+      const doc = apiResourceList(store.registry, group, version);
+      if (!doc) return false;
+      sendJson(res, 200, doc);
+    } else if (path === '/openapi/v3' || path === '/openapi/v3/') sendJson(res, 200, openApiV3Root(store.registry));
+    else if (path.startsWith('/openapi/v3/')) {
+      const parts = path.slice('/openapi/v3/'.length).split('/');
+      const doc =
+        parts[0] === 'api' ? openApiV3GroupVersion(store.registry, '', parts[1]) : openApiV3GroupVersion(store.registry, parts[1], parts[2]);
+      if (!doc) return false;
+      sendJson(res, 200, doc);
+    } else if (path === '/openapi/v2') {
+      if ((accept ?? '').includes('protobuf') && !(accept ?? '').includes('application/json')) {
+        sendError(res, new SimApiError(406, 'NotAcceptable', 'only the following media types are accepted: application/json'));
+      } else sendJson(res, 200, openApiV2());
+    } else return false;
+    return true;
+  }
+
+  async function applyEffect(res: ServerResponse, effect: FaultEffect | undefined): Promise<number | undefined> {
+    if (!effect) return undefined;
+    if (effect.latencyMs) await new Promise((r) => setTimeout(r, effect.latencyMs));
+    if (effect.reset) {
+      res.socket?.destroy();
+      return 0;
+    }
+    if (effect.status) {
+      const { reason, message } = faultStatus(effect.status);
+      const retry = effect.retryAfterSeconds ?? (effect.status === 429 || effect.status === 503 ? 1 : undefined);
+      const headers: Record<string, string> = retry !== undefined ? { 'Retry-After': String(retry) } : {};
+      const details = retry !== undefined ? { retryAfterSeconds: retry } : undefined;
+      sendError(res, new SimApiError(effect.status, reason, effect.message ?? message, details), headers);
+      return effect.status;
+    }
+    return undefined;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    const query = url.searchParams;
+    const rec: RequestRecord = { at: Date.now(), method, path, verb: 'nonresource', dryRun: query.has('dryRun'), user: '', code: 0 };
+    try {
+      if (path === '/metrics' && opts.metricsText) {
+        sendText(res, 200, opts.metricsText(), 'text/plain; version=0.0.4; charset=utf-8');
+        return;
+      }
+      const outage = faults.outageEffect();
+      if (outage) {
+        rec.fault = 'outage';
+        rec.code = (await applyEffect(res, outage)) ?? 0;
+        return;
+      }
+      if (path === '/healthz' || path === '/readyz' || path === '/livez') {
+        sendText(res, 200, 'ok');
+        rec.code = 200;
+        return;
+      }
+      const user = authenticate(req);
+      if (!user) {
+        rec.code = sendError(res, new SimApiError(401, 'Unauthorized', 'Unauthorized'));
+        return;
+      }
+      rec.user = user.name;
+      const route = parseResourcePath(path, store.registry);
+      if (route === undefined || route === 'notfound') {
+        if (method === 'GET' && route === undefined && nonResource(req, res, path)) {
+          rec.code = 200;
+          return;
+        }
+        rec.code = sendError(res, pathNotFound());
+        return;
+      }
+      const verb = verbOf(method, route, query);
+      if (!verb) {
+        rec.code = sendError(res, methodNotAllowed());
+        return;
+      }
+      const resource = route.subresource ? `${route.entry.resource}/${route.subresource}` : route.entry.resource;
+      Object.assign(rec, { verb, resource, namespace: route.namespace, name: route.name });
+      if (method === 'PATCH') rec.patchType = (req.headers['content-type'] ?? '').split(';')[0].trim();
+      const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : '';
+      if (verb === 'delete' || verb === 'deletecollection') rec.dryRun ||= /"dryRun"\s*:\s*\[\s*"All"/.test(body);
+      if (['create', 'update', 'patch'].includes(verb)) {
+        try {
+          rec.fieldManager = fieldManagerOf(query, req.headers['user-agent'] ?? '');
+        } catch {
+          /* reported by the handler */
+        }
+      }
+      const effect = faults.match({ verb, resource, namespace: route.namespace, name: route.name });
+      if (effect && (effect.status || effect.reset)) rec.fault = effect.reset ? 'reset' : String(effect.status);
+      const faulted = await applyEffect(res, effect);
+      if (faulted !== undefined) {
+        rec.code = faulted;
+        return;
+      }
+      if (opts.rbac) {
+        const attrs = { verb, entry: route.entry, subresource: route.subresource, namespace: route.namespace, name: route.name };
+        if (!isAllowed(store, user, attrs)) {
+          rec.code = sendError(res, forbiddenError(user, attrs));
+          return;
+        }
+      }
+      rec.code = dispatch(req, res, route, verb, query, body, effect);
+    } catch (err) {
+      rec.code = sendError(res, err);
+    } finally {
+      stats.record(rec);
+    }
+  }
+
+  function dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: ResourceRoute,
+    verb: ApiVerb,
+    query: URLSearchParams,
+    body: string,
+    effect: FaultEffect | undefined,
+  ): number {
+    const { entry, namespace, name, subresource } = route;
+    if (verb === 'watch') {
+      serveWatch(req, res, {
+        store,
+        entry,
+        namespace,
+        query,
+        cutAfterEvents: effect?.cutWatchAfterEvents,
+        track: (close) => {
+          watches.add(close);
+          return () => watches.delete(close);
+        },
+      });
+      return 200;
+    }
+    if (verb === 'list') {
+      const list = listObjects(store, entry, namespace, query);
+      sendJson(res, 200, wantsTable(req.headers.accept) ? renderTable(entry, list) : list);
+      return 200;
+    }
+    if (verb === 'get') {
+      if (subresource === 'log') {
+        sendText(res, 200, podLog(store, entry, namespace, name!, query));
+        return 200;
+      }
+      const obj = getObject(store, entry, namespace, name!);
+      if (subresource === 'scale') sendJson(res, 200, toScale(entry, obj));
+      else if (!subresource && wantsTable(req.headers.accept)) {
+        sendJson(res, 200, renderTable(entry, { kind: `${entry.kind}List`, metadata: { resourceVersion: obj.metadata.resourceVersion }, items: [obj] }));
+      } else sendJson(res, 200, obj);
+      return 200;
+    }
+    if (subresource === 'log') throw methodNotAllowed();
+    const w = {
+      store,
+      entry,
+      namespace,
+      name,
+      subresource,
+      query,
+      body,
+      contentType: (req.headers['content-type'] ?? 'application/json').split(';')[0].trim(),
+      userAgent: req.headers['user-agent'] ?? '',
+    };
+    const result =
+      verb === 'create' ? create(w) : verb === 'update' ? update(w) : verb === 'patch' ? patch(w) : verb === 'delete' ? remove(w) : removeCollection(w);
+    sendJson(res, result.code, result.body);
+    return result.code;
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => sendError(res, err));
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  host = `127.0.0.1:${port}`;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    faults,
+    stats,
+    close: async () => {
+      for (const close of [...watches]) close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
