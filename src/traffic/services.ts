@@ -9,6 +9,7 @@ import {
   TrafficRouterError,
   getLive,
   jsonAnnotation,
+  refIn,
   ownedMetadata,
   required,
   type TrafficRouterOptions,
@@ -158,7 +159,9 @@ export async function restoreStableService(
 
 /**
  * Waits (bounded by `drainTimeoutMs`) until every live pod matching `selector` runs the version of
- * the stable workload; throws a TrafficRouterError when pods of another version stay.
+ * the stable workload; throws a TrafficRouterError when pods of another version stay. When stable
+ * does not run the new version (a rollback), the new workload is scaled to 0 first: reset means
+ * back to stable, and its pods would otherwise match the user's selector.
  */
 export async function waitUntilOnlyStablePods(
   router: TrafficName,
@@ -167,14 +170,15 @@ export async function waitUntilOnlyStablePods(
   selector: Selector,
   opts: TrafficRouterOptions = {},
 ): Promise<void> {
-  await waitUntilOnlyVersion(
-    router,
-    cluster,
-    target,
-    selector,
-    await liveStableVersion(cluster, target),
-    opts,
-  );
+  const version = await liveStableVersion(cluster, target);
+  if (version !== target.newVersion) await scaleNewWorkloadToZero(cluster, target);
+  await waitUntilOnlyVersion(router, cluster, target, selector, version, opts);
+}
+
+async function scaleNewWorkloadToZero(cluster: Cluster, target: TrafficTarget): Promise<void> {
+  const ref = refIn(target.newWorkload, target.namespace);
+  const live = await cluster.get(ref);
+  if (live && (live.spec?.replicas ?? 1) > 0) await cluster.patch(ref, { spec: { replicas: 0 } }, 'merge');
 }
 
 function refOfService(service: KubeObject, target: TrafficTarget) {

@@ -36,7 +36,7 @@ after(async () => {
 
 function deployment(name: string, app: string, version: string, replicas: number): KubeObject {
   // The version is not part of the selector, so the stable Deployment can take the new version.
-  const selector = { app, track: name === app ? 'stable' : 'canary' };
+  const selector = { app, track: name === app ? 'stable' : name.slice(app.length + 1) };
   const labels = { ...selector, [VERSION_LABEL]: version };
   return {
     apiVersion: 'apps/v1',
@@ -317,22 +317,35 @@ describe('gateway-api router', () => {
     assert.deepEqual(measure(entry, 300), { v1: 300, v2: 0, other: 0, canaryShare: 0 });
   });
 
-  it('keeps the stable pin while canary pods would still match the user selector', async () => {
+  it('on rollback, scales the new version down before giving the selector back', async () => {
     const app = 'shop-gw2';
+    const a = await startApp(app, [httpRoute(app)], { stable: 2, canary: 2 });
+    const router = routerFor('gateway-api', a);
+    await router.prepare();
+    await router.setWeight(50);
+    // reset() while the canary Deployment still exists (its removal comes later).
+    await routerFor('gateway-api', a).reset();
+    assert.equal((await cluster.get(ref(a.canary)))?.spec.replicas, 0);
+    assert.deepEqual((await cluster.get(ref(a.target.service!)))?.spec.selector, { app });
+    assert.deepEqual(measure(`service/${NS}/${app}`, 300), { v1: 300, v2: 0, other: 0, canaryShare: 0 });
+    await cluster.delete(ref(a.canary));
+  });
+
+  it('keeps the stable pin while pods of another version would match the user selector', async () => {
+    const app = 'shop-gw3';
     const a = await startApp(app, [httpRoute(app)], { stable: 2, canary: 2 });
     const router = routerFor('gateway-api', a, { drainTimeoutMs: 300 });
     await router.prepare();
-    await router.setWeight(50);
+    const stray = deployment(`${app}-other`, app, 'v3', 1);
+    await cluster.apply(stray);
+    await waitReady(stray, 1);
     await assert.rejects(router.reset(), /pods of a version other than v1 still match/);
-    assert.equal(
-      measure(`service/${NS}/${app}`, 300).v2,
-      0,
-      'the user Service still reaches only stable pods',
-    );
-    await cluster.delete(ref(a.canary));
+    const pinned = measure(`service/${NS}/${app}`, 300);
+    assert.deepEqual([pinned.v1, pinned.other], [300, 0], 'the user Service still reaches only stable pods');
+    await cluster.delete(ref(stray));
     await routerFor('gateway-api', a).reset();
-    const svc = await cluster.get(ref(a.target.service!));
-    assert.deepEqual(svc?.spec.selector, { app });
+    assert.deepEqual((await cluster.get(ref(a.target.service!)))?.spec.selector, { app });
+    await cluster.delete(ref(a.canary));
   });
 });
 

@@ -53,7 +53,8 @@ export function kubeconfigYaml(url: string, token?: string): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'sim', cluster: { server: url } }],
+    // client-node refuses plain http unless TLS verification is explicitly off.
+    clusters: [{ name: 'sim', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
     users: [{ name: 'sim', user: token ? { token } : {} }],
     contexts: [{ name: 'sim', context: { cluster: 'sim', user: 'sim', namespace: 'default' } }],
     'current-context': 'sim',
