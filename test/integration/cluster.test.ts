@@ -317,7 +317,7 @@ describe('Cluster against the simulator', () => {
       const c = connect(small);
       await c.apply(cm('expiring', { n: '0' }, { w: 'exp' }));
       small.faults.add({ verb: 'watch', resource: 'configmaps', cutWatchAfterEvents: 1, times: 1 });
-      small.faults.add({ verb: 'watch', resource: 'configmaps', latencyMs: 400, skip: 1, times: 1 });
+      small.faults.add({ verb: 'watch', resource: 'configmaps', latencyMs: 1000, skip: 1, times: 1 });
       const seen: string[] = [];
       const done = c.watchUntil(
         'v1',
