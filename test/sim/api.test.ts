@@ -12,7 +12,13 @@ interface Answer {
   body: any;
 }
 
-async function api(method: string, path: string, body?: unknown, contentType = 'application/json', extra: Record<string, string> = {}): Promise<Answer> {
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+  extra: Record<string, string> = {},
+): Promise<Answer> {
   const res = await fetch(c.url + path, {
     method,
     headers: { ...(body !== undefined ? { 'Content-Type': contentType } : {}), ...extra },
@@ -112,7 +118,10 @@ describe('discovery', () => {
   it('serves aggregated discovery when asked for it', async () => {
     const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
     const res = await api('GET', '/apis', undefined, 'application/json', { Accept: accept });
-    assert.equal(res.headers.get('content-type'), 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    assert.equal(
+      res.headers.get('content-type'),
+      'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    );
     assert.equal(res.body.kind, 'APIGroupDiscoveryList');
     const apps = res.body.items.find((i: any) => i.metadata.name === 'apps');
     const d = apps.versions[0].resources.find((r: any) => r.resource === 'deployments');
@@ -125,7 +134,11 @@ describe('discovery', () => {
     const url = root.body.paths['apis/apps/v1'].serverRelativeURL;
     const doc = await api('GET', url);
     const patch = doc.body.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch;
-    assert.deepEqual(patch['x-kubernetes-group-version-kind'], { group: 'apps', version: 'v1', kind: 'Deployment' });
+    assert.deepEqual(patch['x-kubernetes-group-version-kind'], {
+      group: 'apps',
+      version: 'v1',
+      kind: 'Deployment',
+    });
     assert.ok(patch.parameters.some((p: any) => p.name === 'fieldValidation'));
     for (const p of ['/healthz', '/readyz', '/livez']) assert.equal((await api('GET', p)).status, 200);
   });
@@ -143,10 +156,17 @@ describe('discovery', () => {
       },
     };
     assert.equal((await api('GET', '/apis/example.com/v1')).status, 404);
-    assert.equal((await api('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status, 201);
+    assert.equal(
+      (await api('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status,
+      201,
+    );
     const list = await api('GET', '/apis/example.com/v1');
     assert.equal(list.body.resources[0].kind, 'Widget');
-    const w = await api('POST', '/apis/example.com/v1/namespaces/default/widgets', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
+    const w = await api('POST', '/apis/example.com/v1/namespaces/default/widgets', {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w' },
+    });
     assert.equal(w.status, 201);
   });
 });
@@ -182,7 +202,10 @@ describe('errors', () => {
       'Deployment.apps "bad" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"x"}: `selector` does not match template `labels`',
     );
     assert.equal(inv.body.details.causes[0].field, 'spec.template.metadata.labels');
-    const wrongNs = await api('POST', DEPLOYS, { ...deployment('x'), metadata: { name: 'x', namespace: 'other' } });
+    const wrongNs = await api('POST', DEPLOYS, {
+      ...deployment('x'),
+      metadata: { name: 'x', namespace: 'other' },
+    });
     assert.deepEqual([wrongNs.status, wrongNs.body.reason], [400, 'BadRequest']);
     const post = await api('POST', `${DEPLOYS}/dup`, deployment('dup'));
     assert.deepEqual([post.status, post.body.reason], [405, 'MethodNotAllowed']);
@@ -192,13 +215,20 @@ describe('errors', () => {
 describe('list and watch', () => {
   it('pages lists with limit and continue', async () => {
     for (let i = 0; i < 5; i++) {
-      await api('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `page-${i}`, labels: { set: 'paging' } } });
+      await api('POST', '/api/v1/namespaces/default/configmaps', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `page-${i}`, labels: { set: 'paging' } },
+      });
     }
     const seen: string[] = [];
     let cont = '';
     let pages = 0;
     do {
-      const res = await api('GET', `/api/v1/namespaces/default/configmaps?labelSelector=set%3Dpaging&limit=2${cont ? `&continue=${cont}` : ''}`);
+      const res = await api(
+        'GET',
+        `/api/v1/namespaces/default/configmaps?labelSelector=set%3Dpaging&limit=2${cont ? `&continue=${cont}` : ''}`,
+      );
       assert.equal(res.body.kind, 'ConfigMapList');
       assert.equal(res.body.apiVersion, 'v1');
       assert.match(res.body.metadata.resourceVersion, /^\d+$/);
@@ -212,7 +242,10 @@ describe('list and watch', () => {
   });
 
   it('filters by fieldSelector metadata.name', async () => {
-    const res = await api('GET', '/api/v1/namespaces/default/configmaps?fieldSelector=metadata.name%3Dpage-3');
+    const res = await api(
+      'GET',
+      '/api/v1/namespaces/default/configmaps?fieldSelector=metadata.name%3Dpage-3',
+    );
     assert.deepEqual(
       res.body.items.map((i: any) => i.metadata.name),
       ['page-3'],
@@ -233,15 +266,30 @@ describe('list and watch', () => {
       ['ADDED w1', 'MODIFIED w1', 'DELETED w1'],
     );
     assert.equal(events[0].object.kind, 'ConfigMap');
-    const resumed = await watchEvents(`${path}?watch=true&resourceVersion=${events[1].object.metadata.resourceVersion}`, 1);
+    const resumed = await watchEvents(
+      `${path}?watch=true&resourceVersion=${events[1].object.metadata.resourceVersion}`,
+      1,
+    );
     assert.equal(resumed.events[0].type, 'DELETED');
   });
 
   it('sends current objects first without a resourceVersion, and honours the legacy /watch/ path', async () => {
-    const { events } = await watchEvents('/api/v1/watch/namespaces/default/configmaps?labelSelector=set%3Dpaging', 5);
+    const { events } = await watchEvents(
+      '/api/v1/watch/namespaces/default/configmaps?labelSelector=set%3Dpaging',
+      5,
+    );
     assert.deepEqual(
       events.map((e) => e.type),
       ['ADDED', 'ADDED', 'ADDED', 'ADDED', 'ADDED'],
+    );
+  });
+
+  it('watches a single object by URL', async () => {
+    const path = '/api/v1/namespaces/default/configmaps';
+    const { events } = await watchEvents(`${path}/page-1?watch=true`, 1);
+    assert.deepEqual(
+      events.map((e) => `${e.type} ${e.object.metadata.name}`),
+      ['ADDED page-1'],
     );
   });
 
@@ -250,7 +298,8 @@ describe('list and watch', () => {
     const rv = Number((await api('GET', path)).body.metadata.resourceVersion);
     c.store.setEventWindow(2);
     try {
-      for (let i = 0; i < 4; i++) await api('POST', path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `gone-${i}` } });
+      for (let i = 0; i < 4; i++)
+        await api('POST', path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `gone-${i}` } });
       const { events } = await watchEvents(`${path}?watch=1&resourceVersion=${rv}`, 1);
       assert.equal(events[0].type, 'ERROR');
       assert.equal(events[0].object.code, 410);
@@ -263,7 +312,10 @@ describe('list and watch', () => {
 
   it('ends a watch after timeoutSeconds', async () => {
     const rv = (await api('GET', '/api/v1/namespaces/kube-public/configmaps')).body.metadata.resourceVersion;
-    const { events } = await watchEvents(`/api/v1/namespaces/kube-public/configmaps?watch=true&resourceVersion=${rv}&timeoutSeconds=1`, 100);
+    const { events } = await watchEvents(
+      `/api/v1/namespaces/kube-public/configmaps?watch=true&resourceVersion=${rv}&timeoutSeconds=1`,
+      100,
+    );
     assert.deepEqual(events, []);
   });
 });
@@ -271,10 +323,16 @@ describe('list and watch', () => {
 describe('writes', () => {
   it('rejects an update with a stale resourceVersion', async () => {
     const created = (await api('POST', DEPLOYS, deployment('stale'))).body;
-    const first = await api('PUT', `${DEPLOYS}/stale`, { ...created, spec: { ...created.spec, replicas: 2 } });
+    const first = await api('PUT', `${DEPLOYS}/stale`, {
+      ...created,
+      spec: { ...created.spec, replicas: 2 },
+    });
     assert.equal(first.status, 200);
     assert.equal(first.body.metadata.generation, 2);
-    const second = await api('PUT', `${DEPLOYS}/stale`, { ...created, spec: { ...created.spec, replicas: 3 } });
+    const second = await api('PUT', `${DEPLOYS}/stale`, {
+      ...created,
+      spec: { ...created.spec, replicas: 3 },
+    });
     assert.equal(second.status, 409);
     assert.equal(second.body.reason, 'Conflict');
     assert.equal(
@@ -304,18 +362,41 @@ describe('writes', () => {
 
   it('applies JSON patches and merge patches', async () => {
     await api('POST', DEPLOYS, deployment('jp'));
-    const json = await api('PATCH', `${DEPLOYS}/jp`, [{ op: 'replace', path: '/spec/replicas', value: 4 }, { op: 'add', path: '/metadata/labels/tier', value: 'web' }], 'application/json-patch+json');
+    const json = await api(
+      'PATCH',
+      `${DEPLOYS}/jp`,
+      [
+        { op: 'replace', path: '/spec/replicas', value: 4 },
+        { op: 'add', path: '/metadata/labels/tier', value: 'web' },
+      ],
+      'application/json-patch+json',
+    );
     assert.equal(json.status, 200);
     assert.equal(json.body.spec.replicas, 4);
     assert.equal(json.body.metadata.labels.tier, 'web');
-    const failed = await api('PATCH', `${DEPLOYS}/jp`, [{ op: 'test', path: '/spec/replicas', value: 9 }], 'application/json-patch+json');
+    const failed = await api(
+      'PATCH',
+      `${DEPLOYS}/jp`,
+      [{ op: 'test', path: '/spec/replicas', value: 9 }],
+      'application/json-patch+json',
+    );
     assert.equal(failed.status, 422);
-    const merge = await api('PATCH', `${DEPLOYS}/jp`, { metadata: { labels: { tier: null } }, spec: { replicas: 1 } }, 'application/merge-patch+json');
+    const merge = await api(
+      'PATCH',
+      `${DEPLOYS}/jp`,
+      { metadata: { labels: { tier: null } }, spec: { replicas: 1 } },
+      'application/merge-patch+json',
+    );
     assert.equal(merge.body.spec.replicas, 1);
     assert.equal(merge.body.metadata.labels.tier, undefined);
     // Merge patch replaces lists wholesale.
     const containers = [{ name: 'only', image: 'busybox' }];
-    const replaced = await api('PATCH', `${DEPLOYS}/jp`, { spec: { template: { spec: { containers } } } }, 'application/merge-patch+json');
+    const replaced = await api(
+      'PATCH',
+      `${DEPLOYS}/jp`,
+      { spec: { template: { spec: { containers } } } },
+      'application/merge-patch+json',
+    );
     assert.deepEqual(
       replaced.body.spec.template.spec.containers.map((x: any) => x.name),
       ['only'],
@@ -331,19 +412,38 @@ describe('writes', () => {
     assert.equal(scale.body.status.selector, 'app=sub');
     const put = await api('PUT', `${DEPLOYS}/sub/scale`, { ...scale.body, spec: { replicas: 5 } });
     assert.equal(put.body.spec.replicas, 5);
-    const patched = await api('PATCH', `${DEPLOYS}/sub/scale`, { spec: { replicas: 3 } }, 'application/merge-patch+json');
+    const patched = await api(
+      'PATCH',
+      `${DEPLOYS}/sub/scale`,
+      { spec: { replicas: 3 } },
+      'application/merge-patch+json',
+    );
     assert.equal(patched.body.spec.replicas, 3);
     assert.equal((await api('GET', `${DEPLOYS}/sub`)).body.spec.replicas, 3);
-    const status = await api('PATCH', `${DEPLOYS}/sub/status`, { status: { replicas: 3, readyReplicas: 1 } }, 'application/merge-patch+json');
+    const status = await api(
+      'PATCH',
+      `${DEPLOYS}/sub/status`,
+      { status: { replicas: 3, readyReplicas: 1 } },
+      'application/merge-patch+json',
+    );
     assert.equal(status.body.status.readyReplicas, 1);
     // Status sent to the main resource is ignored.
-    const main = await api('PATCH', `${DEPLOYS}/sub`, { status: { readyReplicas: 9 } }, 'application/merge-patch+json');
+    const main = await api(
+      'PATCH',
+      `${DEPLOYS}/sub`,
+      { status: { readyReplicas: 9 } },
+      'application/merge-patch+json',
+    );
     assert.equal(main.body.status.readyReplicas, 1);
   });
 
   it('deletes with a propagation policy and answers a Status for deployments', async () => {
     await api('POST', DEPLOYS, deployment('gone'));
-    const res = await api('DELETE', `${DEPLOYS}/gone`, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground' });
+    const res = await api('DELETE', `${DEPLOYS}/gone`, {
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      propagationPolicy: 'Foreground',
+    });
     assert.equal(res.status, 200);
     assert.equal(res.body.kind, 'Status');
     assert.equal(res.body.status, 'Success');
@@ -359,7 +459,12 @@ describe('writes', () => {
     const created = await api('POST', `${DEPLOYS}?dryRun=All`, deployment('dry-new'));
     assert.equal(created.status, 201);
     assert.equal(created.body.metadata.name, 'dry-new');
-    const patched = await api('PATCH', `${DEPLOYS}/dry?dryRun=All`, { spec: { replicas: 7 } }, 'application/merge-patch+json');
+    const patched = await api(
+      'PATCH',
+      `${DEPLOYS}/dry?dryRun=All`,
+      { spec: { replicas: 7 } },
+      'application/merge-patch+json',
+    );
     assert.equal(patched.body.spec.replicas, 7);
     const applied = await api(
       'PATCH',
@@ -383,7 +488,9 @@ describe('writes', () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'logger' },
-      spec: { containers: [{ name: 'app', image: 'app:1', env: [{ name: 'SIM_LOG', value: 'one\ntwo\nthree' }] }] },
+      spec: {
+        containers: [{ name: 'app', image: 'app:1', env: [{ name: 'SIM_LOG', value: 'one\ntwo\nthree' }] }],
+      },
     };
     await api('POST', '/api/v1/namespaces/default/pods', pod);
     const waiting = await api('GET', '/api/v1/namespaces/default/pods/logger/log');
@@ -391,18 +498,29 @@ describe('writes', () => {
     const current = (await api('GET', '/api/v1/namespaces/default/pods/logger')).body;
     await api('PUT', '/api/v1/namespaces/default/pods/logger/status', {
       ...current,
-      status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: true, restartCount: 0, state: { running: {} } }] },
+      status: {
+        phase: 'Running',
+        containerStatuses: [{ name: 'app', ready: true, restartCount: 0, state: { running: {} } }],
+      },
     });
     const log = await api('GET', '/api/v1/namespaces/default/pods/logger/log');
     assert.equal(log.body, 'one\ntwo\nthree\n');
-    assert.equal((await api('GET', '/api/v1/namespaces/default/pods/logger/log?tailLines=2')).body, 'two\nthree\n');
+    assert.equal(
+      (await api('GET', '/api/v1/namespaces/default/pods/logger/log?tailLines=2')).body,
+      'two\nthree\n',
+    );
   });
 });
 
 describe('server-side apply', () => {
   const path = `${DEPLOYS}/ssa`;
   const applyAs = (manager: string, body: unknown, force = false) =>
-    api('PATCH', `${path}?fieldManager=${manager}${force ? '&force=true' : ''}`, body, 'application/apply-patch+yaml');
+    api(
+      'PATCH',
+      `${path}?fieldManager=${manager}${force ? '&force=true' : ''}`,
+      body,
+      'application/apply-patch+yaml',
+    );
 
   it('requires a fieldManager', async () => {
     const res = await api('PATCH', path, deployment('ssa'), 'application/apply-patch+yaml');
@@ -423,15 +541,26 @@ describe('server-side apply', () => {
     assert.ok(entry.fieldsV1['f:spec']['f:replicas']);
     const again = await applyAs('ci', config);
     assert.equal(again.status, 200);
-    assert.equal(again.body.metadata.resourceVersion, res.body.metadata.resourceVersion, 'an identical apply writes nothing');
+    assert.equal(
+      again.body.metadata.resourceVersion,
+      res.body.metadata.resourceVersion,
+      'an identical apply writes nothing',
+    );
   });
 
   it('reports conflicts with another manager and lets force take ownership', async () => {
-    const other = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'ssa' }, spec: { replicas: 5 } };
+    const other = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'ssa' },
+      spec: { replicas: 5 },
+    };
     const conflict = await applyAs('autoscaler', other);
     assert.equal(conflict.status, 409);
     assert.equal(conflict.body.reason, 'Conflict');
-    assert.deepEqual(conflict.body.details.causes, [{ reason: 'FieldManagerConflict', message: 'conflict with "ci"', field: '.spec.replicas' }]);
+    assert.deepEqual(conflict.body.details.causes, [
+      { reason: 'FieldManagerConflict', message: 'conflict with "ci"', field: '.spec.replicas' },
+    ]);
     assert.equal(conflict.body.message, 'Apply failed with 1 conflict: conflict with "ci": .spec.replicas');
     // The same value is no conflict: both managers own it.
     assert.equal((await applyAs('autoscaler', { ...other, spec: { replicas: 2 } })).status, 200);
@@ -443,7 +572,12 @@ describe('server-side apply', () => {
   });
 
   it('conflicts with Update managers too, naming the API version', async () => {
-    await api('PATCH', `${path}?fieldManager=kubectl-edit`, { spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx:edited' }] } } } }, 'application/strategic-merge-patch+json');
+    await api(
+      'PATCH',
+      `${path}?fieldManager=kubectl-edit`,
+      { spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx:edited' }] } } } },
+      'application/strategic-merge-patch+json',
+    );
     const res = await applyAs('ci', deployment('ssa', 'nginx:1.25'));
     assert.equal(res.status, 409);
     const cause = res.body.details.causes[0];
@@ -465,10 +599,19 @@ describe('server-side apply', () => {
 
 describe('RBAC and authentication', () => {
   let secured: SimCluster;
-  const call = async (token: string | undefined, method: string, path: string, body?: unknown, type = 'application/json') => {
+  const call = async (
+    token: string | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+    type = 'application/json',
+  ) => {
     const res = await fetch(secured.url + path, {
       method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { 'Content-Type': type } : {}) },
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body ? { 'Content-Type': type } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -512,8 +655,25 @@ describe('RBAC and authentication', () => {
 
   it('allows what the role grants and forbids the rest with the real message', async () => {
     assert.equal((await call('ci-token', 'GET', `${DEPLOYS}/web`)).status, 200);
-    assert.equal((await call('ci-token', 'PATCH', `${DEPLOYS}/web/scale`, { spec: { replicas: 2 } }, 'application/merge-patch+json')).status, 200);
-    const denied = await call('ci-token', 'PATCH', `${DEPLOYS}/web`, { spec: { replicas: 3 } }, 'application/merge-patch+json');
+    assert.equal(
+      (
+        await call(
+          'ci-token',
+          'PATCH',
+          `${DEPLOYS}/web/scale`,
+          { spec: { replicas: 2 } },
+          'application/merge-patch+json',
+        )
+      ).status,
+      200,
+    );
+    const denied = await call(
+      'ci-token',
+      'PATCH',
+      `${DEPLOYS}/web`,
+      { spec: { replicas: 3 } },
+      'application/merge-patch+json',
+    );
     assert.equal(denied.status, 403);
     assert.equal(denied.body.reason, 'Forbidden');
     assert.equal(
@@ -521,8 +681,15 @@ describe('RBAC and authentication', () => {
       'deployments.apps "web" is forbidden: User "ci" cannot patch resource "deployments" in API group "apps" in the namespace "default"',
     );
     const other = await call('ci-token', 'GET', '/api/v1/namespaces/default/secrets');
-    assert.equal(other.body.message, 'secrets is forbidden: User "ci" cannot list resource "secrets" in API group "" in the namespace "default"');
-    assert.equal((await call('ci-token', 'GET', '/apis/apps/v1')).status, 200, 'discovery is open to authenticated users');
+    assert.equal(
+      other.body.message,
+      'secrets is forbidden: User "ci" cannot list resource "secrets" in API group "" in the namespace "default"',
+    );
+    assert.equal(
+      (await call('ci-token', 'GET', '/apis/apps/v1')).status,
+      200,
+      'discovery is open to authenticated users',
+    );
   });
 
   it('puts the admin token in the kubeconfig', () => {
@@ -548,10 +715,16 @@ describe('faults and stats', () => {
     assert.equal((await api('GET', '/api/v1/namespaces/default/configmaps')).status, 200);
     assert.equal((await api('GET', '/api/v1/namespaces/default/configmaps')).status, 503);
     const id = c.faults.add({ verb: 'patch', resource: 'deployments/scale', reset: true });
-    await assert.rejects(api('PATCH', `${DEPLOYS}/sub/scale`, { spec: { replicas: 1 } }, 'application/merge-patch+json'));
+    await assert.rejects(
+      api('PATCH', `${DEPLOYS}/sub/scale`, { spec: { replicas: 1 } }, 'application/merge-patch+json'),
+    );
     c.faults.remove(id);
     c.faults.add({ verb: 'create', status: 500, times: 1 });
-    const failed = await api('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x500' } });
+    const failed = await api('POST', '/api/v1/namespaces/default/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x500' },
+    });
     assert.deepEqual([failed.status, failed.body.reason], [500, 'InternalError']);
   });
 
@@ -588,6 +761,9 @@ describe('faults and stats', () => {
     assert.deepEqual(s.byResource, { deployments: { get: 1, list: 1 }, 'deployments/scale': { patch: 1 } });
     assert.equal(s.writes, 1);
     const last = s.requests[s.requests.length - 1];
-    assert.deepEqual([last.verb, last.resource, last.name, last.code, last.patchType], ['patch', 'deployments/scale', 'sub', 200, 'application/merge-patch+json']);
+    assert.deepEqual(
+      [last.verb, last.resource, last.name, last.code, last.patchType],
+      ['patch', 'deployments/scale', 'sub', 200, 'application/merge-patch+json'],
+    );
   });
 });

@@ -42,22 +42,51 @@ after(async () => {
 describe('KubernetesObjectApi', () => {
   it('server-side applies, reads, lists, patches and deletes', async () => {
     const client = k8s.KubernetesObjectApi.makeApiClient(kc);
-    const created = await client.patch(deployment('web'), undefined, undefined, 'kube-rollout', true, k8s.PatchStrategy.ServerSideApply);
+    const created = await client.patch(
+      deployment('web'),
+      undefined,
+      undefined,
+      'kube-rollout',
+      true,
+      k8s.PatchStrategy.ServerSideApply,
+    );
     assert.equal(created.metadata?.name, 'web');
-    assert.ok((created.metadata?.managedFields ?? []).some((m) => m.manager === 'kube-rollout' && m.operation === 'Apply'));
+    assert.ok(
+      (created.metadata?.managedFields ?? []).some(
+        (m) => m.manager === 'kube-rollout' && m.operation === 'Apply',
+      ),
+    );
 
-    const read = (await client.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' } })) as any;
+    const read = (await client.read({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+    })) as any;
     assert.equal(read.spec.replicas, 2);
     assert.equal(read.spec.strategy.type, 'RollingUpdate');
 
-    const list = await client.list('apps/v1', 'Deployment', 'default', undefined, undefined, undefined, undefined, 'app=web');
+    const list = await client.list(
+      'apps/v1',
+      'Deployment',
+      'default',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'app=web',
+    );
     assert.deepEqual(
       list.items.map((d) => d.metadata?.name),
       ['web'],
     );
 
     const patched = (await client.patch(
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 4 } } as any,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'default' },
+        spec: { replicas: 4 },
+      } as any,
       undefined,
       undefined,
       undefined,
@@ -66,11 +95,25 @@ describe('KubernetesObjectApi', () => {
     )) as any;
     assert.equal(patched.spec.replicas, 4);
 
-    const dry = (await client.patch(deployment('web', 'nginx:dry'), undefined, 'All', 'kube-rollout', true, k8s.PatchStrategy.ServerSideApply)) as any;
+    const dry = (await client.patch(
+      deployment('web', 'nginx:dry'),
+      undefined,
+      'All',
+      'kube-rollout',
+      true,
+      k8s.PatchStrategy.ServerSideApply,
+    )) as any;
     assert.equal(dry.spec.template.spec.containers[0].image, 'nginx:dry');
-    assert.equal(((await client.read(deployment('web') as any)) as any).spec.template.spec.containers[0].image, 'nginx:1.25');
+    assert.equal(
+      ((await client.read(deployment('web') as any)) as any).spec.template.spec.containers[0].image,
+      'nginx:1.25',
+    );
 
-    await client.delete({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' } });
+    await client.delete({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+    });
     await assert.rejects(client.read(deployment('web') as any), (err: any) => {
       assert.equal(err.code, 404);
       const body = typeof err.body === 'string' ? JSON.parse(err.body) : err.body;
@@ -82,9 +125,23 @@ describe('KubernetesObjectApi', () => {
 
   it('surfaces server-side apply conflicts as 409 with causes', async () => {
     const client = k8s.KubernetesObjectApi.makeApiClient(kc);
-    await client.patch(deployment('owned'), undefined, undefined, 'first', false, k8s.PatchStrategy.ServerSideApply);
+    await client.patch(
+      deployment('owned'),
+      undefined,
+      undefined,
+      'first',
+      false,
+      k8s.PatchStrategy.ServerSideApply,
+    );
     await assert.rejects(
-      client.patch(deployment('owned', 'nginx:2'), undefined, undefined, 'second', false, k8s.PatchStrategy.ServerSideApply),
+      client.patch(
+        deployment('owned', 'nginx:2'),
+        undefined,
+        undefined,
+        'second',
+        false,
+        k8s.PatchStrategy.ServerSideApply,
+      ),
       (err: any) => {
         assert.equal(err.code, 409);
         const body = typeof err.body === 'string' ? JSON.parse(err.body) : err.body;
@@ -112,7 +169,14 @@ describe('KubernetesObjectApi', () => {
 describe('typed APIs', () => {
   it('reads a deployment and lists pods', async () => {
     const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
-    await objects.patch(deployment('typed'), undefined, undefined, 'kube-rollout', true, k8s.PatchStrategy.ServerSideApply);
+    await objects.patch(
+      deployment('typed'),
+      undefined,
+      undefined,
+      'kube-rollout',
+      true,
+      k8s.PatchStrategy.ServerSideApply,
+    );
     const apps = kc.makeApiClient(k8s.AppsV1Api);
     const d = await apps.readNamespacedDeployment({ name: 'typed', namespace: 'default' });
     assert.equal(d.spec?.replicas, 2);
@@ -157,7 +221,10 @@ describe('watch and informer', () => {
         finished = err;
       },
     );
-    await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'watched' }, data: { a: '1' } } });
+    await core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'watched' }, data: { a: '1' } },
+    });
     await core.deleteNamespacedConfigMap({ name: 'watched', namespace: 'default' });
     await eventually(() => events.length >= 2, 'two watch events');
     assert.deepEqual(events, ['ADDED watched', 'DELETED watched']);
@@ -167,7 +234,9 @@ describe('watch and informer', () => {
 
   it('an informer lists, then picks up a created object', async () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
-    const informer = k8s.makeInformer(kc, '/api/v1/namespaces/default/configmaps', () => core.listNamespacedConfigMap({ namespace: 'default' }));
+    const informer = k8s.makeInformer(kc, '/api/v1/namespaces/default/configmaps', () =>
+      core.listNamespacedConfigMap({ namespace: 'default' }),
+    );
     const added: string[] = [];
     const errors: unknown[] = [];
     informer.on('add', (obj) => added.push(obj.metadata?.name ?? ''));

@@ -6,7 +6,15 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from './types.ts';
 import { computeHash, safeEncode } from './controllers/hash.ts';
 import { resolveFenceposts } from './controllers/deployment-util.ts';
-import { condition, container, deployment, podsOf, setImage, testCluster, waitFor } from './controllers/testing.ts';
+import {
+  condition,
+  container,
+  deployment,
+  podsOf,
+  setImage,
+  testCluster,
+  waitFor,
+} from './controllers/testing.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 
@@ -37,7 +45,12 @@ test('hash: safe encoding and collision count', () => {
 
 test('fenceposts: surge rounds up, unavailable rounds down, both zero gives one', () => {
   const d = (maxSurge: unknown, maxUnavailable: unknown, replicas: number) =>
-    ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: {}, spec: { replicas, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } } } }) as KubeObject;
+    ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {},
+      spec: { replicas, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } } },
+    }) as KubeObject;
   assert.deepEqual(resolveFenceposts(d('25%', '25%', 10)), { surge: 3, unavailable: 2 });
   assert.deepEqual(resolveFenceposts(d(0, 0, 10)), { surge: 0, unavailable: 1 });
   assert.deepEqual(resolveFenceposts(d('10%', '10%', 3)), { surge: 1, unavailable: 0 });
@@ -46,7 +59,12 @@ test('fenceposts: surge rounds up, unavailable rounds down, both zero gives one'
 test('rolling update 10 replicas, maxSurge 1 / maxUnavailable 0: never >11 pods nor <10 available', async () => {
   const c = testCluster();
   try {
-    c.store.create(deployment('web', { replicas: 10, spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } } }));
+    c.store.create(
+      deployment('web', {
+        replicas: 10,
+        spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } },
+      }),
+    );
     await waitFor('initial rollout', () => rolledOut(c, 'web', '1'));
     let maxPods = 0;
     let minAvailable = Infinity;
@@ -68,9 +86,18 @@ test('rolling update 10 replicas, maxSurge 1 / maxUnavailable 0: never >11 pods 
     assert.equal(condition(d, 'Progressing')?.reason, 'NewReplicaSetAvailable');
     const rss = c.store.list('apps/v1', 'ReplicaSet', 'default');
     assert.equal(rss.length, 2);
-    const events = c.store.list('v1', 'Event', 'default').filter((e) => e.reason === 'ScalingReplicaSet').map((e) => String(e.message));
-    assert.ok(events.some((m) => /^Scaled up replica set web-\w+ to 1$/.test(m)), events.join('\n'));
-    assert.ok(events.some((m) => /^Scaled down replica set web-\w+ to 9 from 10$/.test(m)), events.join('\n'));
+    const events = c.store
+      .list('v1', 'Event', 'default')
+      .filter((e) => e.reason === 'ScalingReplicaSet')
+      .map((e) => String(e.message));
+    assert.ok(
+      events.some((m) => /^Scaled up replica set web-\w+ to 1$/.test(m)),
+      events.join('\n'),
+    );
+    assert.ok(
+      events.some((m) => /^Scaled down replica set web-\w+ to 9 from 10$/.test(m)),
+      events.join('\n'),
+    );
   } finally {
     c.stop();
   }
@@ -95,7 +122,13 @@ test('default 25%/25% rolling update completes and shapes RS/pods like upstream'
     assert.equal(newRS.metadata.annotations?.['kubernetes.io/change-cause'], 'v1');
     const pods = podsOf(c.store, { app: 'api', 'pod-template-hash': hash });
     assert.equal(pods.length, 4);
-    assert.ok(pods.every((p) => p.metadata.name!.startsWith(`api-${hash}-`) && p.metadata.name!.length === `api-${hash}-`.length + 5));
+    assert.ok(
+      pods.every(
+        (p) =>
+          p.metadata.name!.startsWith(`api-${hash}-`) &&
+          p.metadata.name!.length === `api-${hash}-`.length + 5,
+      ),
+    );
     assert.equal(condition(d, 'Available')?.reason, 'MinimumReplicasAvailable');
   } finally {
     c.stop();
@@ -114,7 +147,8 @@ test('Recreate: no old pod is alive when the first new pod is created', async ()
       if (ev.type !== 'ADDED' || ev.object.kind !== 'Pod' || ev.object.metadata.labels?.app !== 'rec') return;
       newSeen++;
       const alive = podsOf(c.store, { app: 'rec', 'pod-template-hash': oldHash });
-      if (alive.length) violation = `${alive.length} old pods alive when ${ev.object.metadata.name} was created`;
+      if (alive.length)
+        violation = `${alive.length} old pods alive when ${ev.object.metadata.name} was created`;
     });
     setImage(c.store, 'Deployment', 'rec', 'nginx:1.26');
     await waitFor('rollout 2', () => rolledOut(c, 'rec', '2'));
@@ -193,7 +227,10 @@ test('paused Deployment only scales; Progressing Unknown DeploymentPaused then D
     let d = getDeploy(c, 'ps');
     d.spec.paused = true;
     c.store.update(d);
-    await waitFor('paused', () => condition(getDeploy(c, 'ps'), 'Progressing')?.reason === 'DeploymentPaused');
+    await waitFor(
+      'paused',
+      () => condition(getDeploy(c, 'ps'), 'Progressing')?.reason === 'DeploymentPaused',
+    );
     setImage(c.store, 'Deployment', 'ps', 'nginx:1.26');
     d = getDeploy(c, 'ps');
     d.spec.replicas = 2;
@@ -220,7 +257,10 @@ test('StatefulSet of 5 with partition 3 updates ordinals 4 then 3 only', async (
         replicas: 5,
         serviceName: 'db',
         selector: { matchLabels: { app: 'db' } },
-        template: { metadata: { labels: { app: 'db' } }, spec: { containers: [container('db', 'postgres:15')] } },
+        template: {
+          metadata: { labels: { app: 'db' } },
+          spec: { containers: [container('db', 'postgres:15')] },
+        },
       },
     });
     const first = await waitFor('5 ready', () => {
@@ -247,11 +287,22 @@ test('StatefulSet of 5 with partition 3 updates ordinals 4 then 3 only', async (
     for (let i = 0; i < 5; i++) {
       const pod = c.store.get('v1', 'Pod', 'default', `db-${i}`)!;
       assert.equal(pod.spec.containers[0].image, i >= 3 ? 'postgres:16' : 'postgres:15');
-      assert.equal(pod.metadata.labels?.['controller-revision-hash'], i >= 3 ? done.status.updateRevision : oldRev);
+      assert.equal(
+        pod.metadata.labels?.['controller-revision-hash'],
+        i >= 3 ? done.status.updateRevision : oldRev,
+      );
       assert.equal(pod.metadata.labels?.['statefulset.kubernetes.io/pod-name'], `db-${i}`);
     }
-    const revs = c.store.list('apps/v1', 'ControllerRevision', 'default').map((r) => [r.metadata.name, r.revision]);
-    assert.deepEqual(revs.sort(), [[oldRev, 1], [done.status.updateRevision, 2]].sort());
+    const revs = c.store
+      .list('apps/v1', 'ControllerRevision', 'default')
+      .map((r) => [r.metadata.name, r.revision]);
+    assert.deepEqual(
+      revs.sort(),
+      [
+        [oldRev, 1],
+        [done.status.updateRevision, 2],
+      ].sort(),
+    );
   } finally {
     c.stop();
   }
@@ -266,18 +317,35 @@ test('DaemonSet runs one pod per node and updates all 3', async () => {
       metadata: { name: 'agent', namespace: 'default' },
       spec: {
         selector: { matchLabels: { app: 'agent' } },
-        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [container('agent', 'agent:1')] } },
+        template: {
+          metadata: { labels: { app: 'agent' } },
+          spec: { containers: [container('agent', 'agent:1')] },
+        },
       },
     });
-    await waitFor('3 available', () => c.store.get('apps/v1', 'DaemonSet', 'default', 'agent')?.status?.numberAvailable === 3);
-    assert.deepEqual(podsOf(c.store, { app: 'agent' }).map((p) => p.spec.nodeName).sort(), ['node-1', 'node-2', 'node-3']);
+    await waitFor(
+      '3 available',
+      () => c.store.get('apps/v1', 'DaemonSet', 'default', 'agent')?.status?.numberAvailable === 3,
+    );
+    assert.deepEqual(
+      podsOf(c.store, { app: 'agent' })
+        .map((p) => p.spec.nodeName)
+        .sort(),
+      ['node-1', 'node-2', 'node-3'],
+    );
     const ds = c.store.get('apps/v1', 'DaemonSet', 'default', 'agent')!;
     ds.spec.template.spec.containers[0].image = 'agent:2';
     c.store.update(ds);
     const done = await waitFor('updated', () => {
       const x = c.store.get('apps/v1', 'DaemonSet', 'default', 'agent')!;
       const pods = podsOf(c.store, { app: 'agent' });
-      return x.status?.observedGeneration === 2 && x.status.updatedNumberScheduled === 3 && x.status.numberAvailable === 3 && pods.length === 3 && x;
+      return (
+        x.status?.observedGeneration === 2 &&
+        x.status.updatedNumberScheduled === 3 &&
+        x.status.numberAvailable === 3 &&
+        pods.length === 3 &&
+        x
+      );
     });
     assert.equal(done.status.desiredNumberScheduled, 3);
     const pods = podsOf(c.store, { app: 'agent' });
@@ -295,7 +363,12 @@ function job(name: string, exitCode: string, backoffLimit = 1): KubeObject {
     metadata: { name, namespace: 'default' },
     spec: {
       backoffLimit,
-      template: { spec: { restartPolicy: 'Never', containers: [container('run', 'busybox', { SIM_EXIT_CODE: exitCode, SIM_STARTUP_SECONDS: '1' })] } },
+      template: {
+        spec: {
+          restartPolicy: 'Never',
+          containers: [container('run', 'busybox', { SIM_EXIT_CODE: exitCode, SIM_STARTUP_SECONDS: '1' })],
+        },
+      },
     },
   };
 }
@@ -334,27 +407,46 @@ test('Endpoints and EndpointSlices list only ready pods as ready', async () => {
     c.store.create(sick);
     const good = deployment('good2', { replicas: 0 });
     void good;
-    c.store.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'good' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
-    c.store.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'sick', namespace: 'default' }, spec: { selector: { app: 'sick' }, ports: [{ port: 80 }] } });
+    c.store.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { selector: { app: 'good' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+    });
+    c.store.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'sick', namespace: 'default' },
+      spec: { selector: { app: 'sick' }, ports: [{ port: 80 }] },
+    });
     const ep = await waitFor('ready endpoints', () => {
       const e = c.store.get('v1', 'Endpoints', 'default', 'web') as any;
       return e?.subsets?.[0]?.addresses?.length === 2 && e;
     });
-    assert.ok(ep.subsets[0].addresses.every((a: any) => /^10\.244\.\d+\.\d+$/.test(a.ip) && a.targetRef.kind === 'Pod'));
+    assert.ok(
+      ep.subsets[0].addresses.every(
+        (a: any) => /^10\.244\.\d+\.\d+$/.test(a.ip) && a.targetRef.kind === 'Pod',
+      ),
+    );
     assert.deepEqual(ep.subsets[0].ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
     const sickEp = await waitFor('not-ready endpoints', () => {
       const e = c.store.get('v1', 'Endpoints', 'default', 'sick') as any;
       return e?.subsets?.[0]?.notReadyAddresses?.length === 1 && e;
     });
     assert.equal(sickEp.subsets[0].addresses, undefined);
-    const slice = c.store.list('discovery.k8s.io/v1', 'EndpointSlice', 'default').find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'sick')!;
+    const slice = c.store
+      .list('discovery.k8s.io/v1', 'EndpointSlice', 'default')
+      .find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'sick')!;
     assert.equal((slice.endpoints as any[]).length, 1);
     assert.equal((slice.endpoints as any[])[0].conditions.ready, false);
     // Scaling down removes the terminating pod from the ready addresses at once.
     const d = getDeploy(c, 'good');
     d.spec.replicas = 1;
     c.store.update(d);
-    await waitFor('one address', () => (c.store.get('v1', 'Endpoints', 'default', 'web') as any)?.subsets?.[0]?.addresses?.length === 1);
+    await waitFor(
+      'one address',
+      () => (c.store.get('v1', 'Endpoints', 'default', 'web') as any)?.subsets?.[0]?.addresses?.length === 1,
+    );
   } finally {
     c.stop();
   }
@@ -373,6 +465,54 @@ test('FailedCreate knob surfaces as ReplicaFailure on the RS and the Deployment'
     assert.equal(condition(got, 'ReplicaFailure').reason, 'FailedCreate');
     assert.match(condition(got, 'ReplicaFailure').message, /exceeded quota/);
     assert.equal(podsOf(c.store, { app: 'quota' }).length, 0);
+  } finally {
+    c.stop();
+  }
+});
+
+test('scaling mid-rollout is proportional (upstream max-replicas arithmetic)', async () => {
+  const c = testCluster();
+  try {
+    c.store.create(deployment('prop', { replicas: 10 }));
+    await waitFor('rollout 1', () => rolledOut(c, 'prop', '1'));
+    const oldName = c.store.list('apps/v1', 'ReplicaSet', 'default')[0].metadata.name;
+    setImage(c.store, 'Deployment', 'prop', 'app:broken', { SIM_CRASH: 'true' });
+    const sizes = () => {
+      const rss = c.store.list('apps/v1', 'ReplicaSet', 'default');
+      const old = rss.find((r) => r.metadata.name === oldName)!;
+      const fresh = rss.find((r) => r.metadata.name !== oldName);
+      return [old.spec.replicas, fresh?.spec.replicas];
+    };
+    // surge 3, unavailable 2: new RS 3 → old 8 → new 5, then stuck on the crashing pods.
+    await waitFor('stuck rollout 8/5', () => sizes()[0] === 8 && sizes()[1] === 5);
+    const d = getDeploy(c, 'prop');
+    d.spec.replicas = 20;
+    c.store.update(d);
+    // allowed 25, annotations say 13: old 8*25/13 → 15, new 5*25/13 → 10.
+    await waitFor('proportional 15/10', () => sizes()[0] === 15 && sizes()[1] === 10);
+  } finally {
+    c.stop();
+  }
+});
+
+test('minReadySeconds: pods count as available only after being Ready that long', async () => {
+  const c = testCluster();
+  try {
+    let sawReadyNotAvailable = false;
+    const unsubscribe = c.store.subscribe((ev) => {
+      const s = ev.object.kind === 'Deployment' ? ev.object.status : undefined;
+      if (s && (s.readyReplicas ?? 0) > (s.availableReplicas ?? 0)) sawReadyNotAvailable = true;
+    });
+    c.store.create(deployment('mrs', { replicas: 2, spec: { minReadySeconds: 10 } }));
+    const d = await waitFor('available', () => rolledOut(c, 'mrs', '1'));
+    unsubscribe();
+    assert.ok(sawReadyNotAvailable, 'ready pods were not yet available for a while');
+    const rs = c.store.list('apps/v1', 'ReplicaSet', 'default')[0];
+    assert.equal(rs.spec.minReadySeconds, 10);
+    for (const p of podsOf(c.store, { app: 'mrs' })) {
+      const readySince = Date.parse(condition(p, 'Ready').lastTransitionTime);
+      assert.ok(Date.parse(condition(d, 'Available').lastTransitionTime) >= readySince + c.clock.ms(10) - 5);
+    }
   } finally {
     c.stop();
   }

@@ -176,10 +176,20 @@ export function applyDefaults(obj: KubeObject): void {
     case '/Namespace':
       obj.spec ??= {};
       setIfMissing(obj.spec, 'finalizers', ['kubernetes']);
-      obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name ?? '' };
+      obj.metadata.labels = {
+        ...(obj.metadata.labels ?? {}),
+        'kubernetes.io/metadata.name': obj.metadata.name ?? '',
+      };
       break;
     case '/Secret':
       setIfMissing(obj, 'type', 'Opaque');
+      // stringData is write-only: the API server folds it into data.
+      if (obj.stringData && typeof obj.stringData === 'object') {
+        obj.data = { ...(obj.data ?? {}) };
+        for (const [k, v] of Object.entries(obj.stringData))
+          obj.data[k] = Buffer.from(String(v)).toString('base64');
+        delete obj.stringData;
+      }
       break;
   }
 }
@@ -194,7 +204,8 @@ export function podQosClass(spec: any): string {
     const lim = c?.resources?.limits ?? {};
     if (Object.keys(req).length || Object.keys(lim).length) anySet = true;
     for (const r of ['cpu', 'memory']) {
-      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r]))) guaranteed = false;
+      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r])))
+        guaranteed = false;
     }
   }
   if (!anySet) return 'BestEffort';
@@ -203,7 +214,8 @@ export function podQosClass(spec: any): string {
 
 /** Status the strategy sets on create (PrepareForCreate). `undefined` = keep what was sent. */
 export function initialStatus(obj: KubeObject, hasStatusSubresource: boolean): unknown {
-  if (obj.kind === 'Pod' && obj.apiVersion === 'v1') return { phase: 'Pending', qosClass: podQosClass(obj.spec) };
+  if (obj.kind === 'Pod' && obj.apiVersion === 'v1')
+    return { phase: 'Pending', qosClass: podQosClass(obj.spec) };
   if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') return { phase: 'Active' };
   if (obj.kind === 'Node' && obj.apiVersion === 'v1') return undefined; // kubelets register nodes with status
   if (obj.kind === 'Service' && obj.apiVersion === 'v1') return { loadBalancer: {} };

@@ -29,16 +29,27 @@ export function wantsAggregated(accept: string | undefined): boolean {
   if (!accept) return false;
   return accept.split(',').some((part) => {
     const params = part.split(';').map((s) => s.trim());
-    return params.includes('g=apidiscovery.k8s.io') && params.includes('v=v2') && params.includes('as=APIGroupDiscoveryList');
+    return (
+      params.includes('g=apidiscovery.k8s.io') &&
+      params.includes('v=v2') &&
+      params.includes('as=APIGroupDiscoveryList')
+    );
   });
 }
 
-function subresourceKind(entry: ResourceEntry, sub: string): { group: string; version: string; kind: string } {
+function subresourceKind(
+  entry: ResourceEntry,
+  sub: string,
+): { group: string; version: string; kind: string } {
   if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
   return { group: '', version: '', kind: entry.kind };
 }
 
-export function apiResourceList(registry: Registry, group: string, version: string): Record<string, unknown> | undefined {
+export function apiResourceList(
+  registry: Registry,
+  group: string,
+  version: string,
+): Record<string, unknown> | undefined {
   const entries = registry.all().filter((e) => e.group === group && e.version === version);
   if (entries.length === 0) return undefined;
   const resources: Record<string, unknown>[] = [];
@@ -74,7 +85,11 @@ function groupDoc(name: string, versions: string[]): Record<string, unknown> {
 }
 
 export function apiVersions(host: string): Record<string, unknown> {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: host }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: host }],
+  };
 }
 
 export function apiGroupList(registry: Registry): Record<string, unknown> {

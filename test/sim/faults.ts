@@ -4,7 +4,8 @@
 // (429 with Retry-After, 500, 503, ...), a connection reset (socket destroyed, no answer), added
 // latency, or (for watches) a stream cut after N events. An outage window fails every request.
 
-export type ApiVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+export type ApiVerb =
+  'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 export interface FaultRule {
   /** Verbs to match (default all). */
@@ -84,7 +85,13 @@ export interface SimStats {
   requests: RequestRecord[];
 }
 
-const WRITE_VERBS = new Set<ApiVerb | 'nonresource'>(['create', 'update', 'patch', 'delete', 'deletecollection']);
+const WRITE_VERBS = new Set<ApiVerb | 'nonresource'>([
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+]);
 
 interface ActiveRule extends FaultRule {
   id: number;
@@ -129,7 +136,11 @@ export class Faults {
   outageEffect(now = Date.now()): FaultEffect | undefined {
     if (now >= this.outageUntil) return undefined;
     if (this.outageMode === 'reset') return { reset: true };
-    return { status: 503, retryAfterSeconds: Math.max(1, Math.ceil((this.outageUntil - now) / 1000)), message: 'the simulated API server is unavailable' };
+    return {
+      status: 503,
+      retryAfterSeconds: Math.max(1, Math.ceil((this.outageUntil - now) / 1000)),
+      message: 'the simulated API server is unavailable',
+    };
   }
 
   /** The combined effect of the rules matching one resource request (consumes skip/times). */
@@ -161,7 +172,8 @@ export class Faults {
 function matches(r: FaultRule, req: RequestInfo): boolean {
   const verbs = r.verb === undefined ? undefined : Array.isArray(r.verb) ? r.verb : [r.verb];
   if (verbs && !verbs.includes(req.verb)) return false;
-  const resources = r.resource === undefined ? undefined : Array.isArray(r.resource) ? r.resource : [r.resource];
+  const resources =
+    r.resource === undefined ? undefined : Array.isArray(r.resource) ? r.resource : [r.resource];
   if (resources && !resources.includes(req.resource) && !resources.includes('*')) return false;
   if (r.namespace !== undefined && r.namespace !== req.namespace) return false;
   if (r.name !== undefined && r.name !== req.name) return false;
@@ -219,11 +231,34 @@ export function faultStatus(code: number): { reason: string; message: string } {
     case 500:
       return { reason: 'InternalError', message: 'Internal error occurred: simulated fault' };
     case 503:
-      return { reason: 'ServiceUnavailable', message: 'the server is currently unable to handle the request' };
+      return {
+        reason: 'ServiceUnavailable',
+        message: 'the server is currently unable to handle the request',
+      };
     case 504:
-      return { reason: 'Timeout', message: 'the server was unable to return a response in the time allotted, but may still be processing the request' };
+      return {
+        reason: 'Timeout',
+        message:
+          'the server was unable to return a response in the time allotted, but may still be processing the request',
+      };
+    case 400:
+      return { reason: 'BadRequest', message: 'the server rejected our request for an unknown reason' };
+    case 401:
+      return { reason: 'Unauthorized', message: 'Unauthorized' };
+    case 403:
+      return { reason: 'Forbidden', message: 'forbidden: simulated fault' };
+    case 404:
+      return { reason: 'NotFound', message: 'the server could not find the requested resource' };
+    case 410:
+      return { reason: 'Expired', message: 'too old resource version: 1 (2)' };
+    case 422:
+      return { reason: 'Invalid', message: 'the object is invalid: simulated fault' };
     case 409:
-      return { reason: 'Conflict', message: 'Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again' };
+      return {
+        reason: 'Conflict',
+        message:
+          'Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again',
+      };
     default:
       return { reason: 'InternalError', message: `simulated fault ${code}` };
   }

@@ -66,7 +66,8 @@ export async function startSimCluster(options: StartOptions = {}): Promise<SimCl
   const scale = options.timeScale ?? 0.1;
   const clock: SimClock = { scale, ms: (s) => s * 1000 * scale, now: Date.now };
   const store = createStore({ eventWindow: options.eventWindow });
-  const controllers = options.controllers === false ? undefined : startControllers(store, clock, { nodes: options.nodes });
+  const controllers =
+    options.controllers === false ? undefined : startControllers(store, clock, { nodes: options.nodes });
   const traffic = startTraffic(store, clock, { rps: options.rps, markedTraffic: options.markedTraffic });
   const faults = new Faults();
   const stats = new RequestStats();

@@ -107,7 +107,10 @@ describe('kubectl against the simulator', () => {
       'configmap/web-config serverside-applied',
     ]);
     const rv = deploy().metadata.resourceVersion;
-    assert.equal(deploy().metadata.managedFields?.some((m: any) => m.manager === 'kubectl' && m.operation === 'Apply'), true);
+    assert.equal(
+      deploy().metadata.managedFields?.some((m: any) => m.manager === 'kubectl' && m.operation === 'Apply'),
+      true,
+    );
     await ok('apply', '--server-side', '-f', join(dir, 'web.yaml'));
     assert.equal(deploy().metadata.generation, 1);
     assert.ok(Number(deploy().metadata.resourceVersion) >= Number(rv));
@@ -122,14 +125,27 @@ describe('kubectl against the simulator', () => {
   });
 
   it('patches with strategic merge, merge and JSON patch', async () => {
-    await ok('patch', 'deploy', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:1.26"}]}}}}');
+    await ok(
+      'patch',
+      'deploy',
+      'web',
+      '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:1.26"}]}}}}',
+    );
     assert.deepEqual(
       deploy().spec.template.spec.containers.map((x: any) => `${x.name}=${x.image}`),
       ['app=nginx:1.26', 'sidecar=envoy:1.30'],
     );
     await ok('patch', 'deploy', 'web', '--type=merge', '-p', '{"metadata":{"annotations":{"team":"blue"}}}');
     assert.equal(deploy().metadata.annotations?.team, 'blue');
-    await ok('patch', 'deploy', 'web', '--type=json', '-p', '[{"op":"replace","path":"/spec/template/spec/containers/1/image","value":"envoy:1.31"}]');
+    await ok(
+      'patch',
+      'deploy',
+      'web',
+      '--type=json',
+      '-p',
+      '[{"op":"replace","path":"/spec/template/spec/containers/1/image","value":"envoy:1.31"}]',
+    );
     assert.equal(deploy().spec.template.spec.containers[1].image, 'envoy:1.31');
     assert.equal(deploy().metadata.generation, 3);
   });
@@ -137,7 +153,10 @@ describe('kubectl against the simulator', () => {
   it('a conflicting server-side apply fails until forced', async () => {
     const r = await kubectl('apply', '--server-side', '-f', join(dir, 'web.yaml'));
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /Apply failed with 2 conflicts: conflicts with "kubectl-(patch|client-side-apply)"/);
+    assert.match(
+      r.stderr,
+      /Apply failed with 2 conflicts: conflicts with "kubectl-(patch|client-side-apply)"/,
+    );
     assert.match(r.stderr, /\.spec\.template\.spec\.containers\[name="app"\]\.image/);
     await ok('apply', '--server-side', '--force-conflicts', '-f', join(dir, 'web.yaml'));
     assert.equal(deploy().spec.template.spec.containers[0].image, 'nginx:1.25');
@@ -147,16 +166,28 @@ describe('kubectl against the simulator', () => {
     c.resetStats();
     assert.equal((await ok('scale', 'deploy', 'web', '--replicas=3')).trim(), 'deployment.apps/web scaled');
     assert.equal(deploy().spec.replicas, 3);
-    assert.ok(c.stats().requests.some((r) => r.resource === 'deployments/scale' && r.verb === 'patch' && r.code === 200));
+    assert.ok(
+      c
+        .stats()
+        .requests.some((r) => r.resource === 'deployments/scale' && r.verb === 'patch' && r.code === 200),
+    );
     const out = await ok('rollout', 'status', 'deploy/web', '--timeout=25s');
     assert.match(out, /deployment "web" successfully rolled out/);
   });
 
   it('get pods -l selects the deployment pods', async () => {
-    const pods = () => c.store.list('v1', 'Pod', 'default', { labelSelector: 'app=web' }).filter((p) => !p.metadata.deletionTimestamp);
+    const pods = () =>
+      c.store
+        .list('v1', 'Pod', 'default', { labelSelector: 'app=web' })
+        .filter((p) => !p.metadata.deletionTimestamp);
     await eventually(() => pods().length === 3, 'three web pods');
     const names = (await ok('get', 'pods', '-l', 'app=web', '-o', 'name')).trim().split('\n').sort();
-    assert.deepEqual(names, pods().map((p) => `pod/${p.metadata.name}`).sort());
+    assert.deepEqual(
+      names,
+      pods()
+        .map((p) => `pod/${p.metadata.name}`)
+        .sort(),
+    );
     const table = await ok('get', 'pods', '-l', 'app=web');
     assert.match(table.split('\n')[0], /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
   });

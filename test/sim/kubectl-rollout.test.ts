@@ -45,7 +45,11 @@ async function ok(...args: string[]): Promise<string> {
   return r.stdout;
 }
 
-function manifest(name: string, image: string, opts: { cause?: string; replicas?: number; env?: Record<string, string>; deadline?: number } = {}): string {
+function manifest(
+  name: string,
+  image: string,
+  opts: { cause?: string; replicas?: number; env?: Record<string, string>; deadline?: number } = {},
+): string {
   const env = Object.entries(opts.env ?? {})
     .map(([k, v]) => `\n        - {name: ${k}, value: "${v}"}`)
     .join('');
@@ -82,7 +86,10 @@ function historyRows(out: string): string[][] {
 
 test('apply --server-side, rollout status, history with CHANGE-CAUSE, undo and undo --to-revision', async () => {
   await ok('apply', '--server-side', '-f', manifest('web', 'nginx:1.25', { cause: 'deploy v1' }));
-  assert.match(await ok('rollout', 'status', 'deployment/web', '--timeout=60s'), /deployment "web" successfully rolled out/);
+  assert.match(
+    await ok('rollout', 'status', 'deployment/web', '--timeout=60s'),
+    /deployment "web" successfully rolled out/,
+  );
   await ok('apply', '--server-side', '-f', manifest('web', 'nginx:1.26', { cause: 'deploy v2' }));
   await ok('rollout', 'status', 'deployment/web', '--timeout=60s');
   await ok('apply', '--server-side', '-f', manifest('web', 'nginx:1.27', { cause: 'deploy v3' }));
@@ -97,29 +104,66 @@ test('apply --server-side, rollout status, history with CHANGE-CAUSE, undo and u
 
   assert.match(await ok('rollout', 'undo', 'deployment/web', '--to-revision=1'), /rolled back/);
   await ok('rollout', 'status', 'deployment/web', '--timeout=60s');
-  assert.equal(await ok('get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'), 'nginx:1.25');
+  assert.equal(
+    await ok('get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'),
+    'nginx:1.25',
+  );
   assert.deepEqual(
     historyRows(await ok('rollout', 'history', 'deployment/web')).map((r) => r[0]),
     ['2', '3', '4'],
   );
-  assert.equal(await ok('get', 'deployment', 'web', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}'), '4');
+  assert.equal(
+    await ok(
+      'get',
+      'deployment',
+      'web',
+      '-o',
+      'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}',
+    ),
+    '4',
+  );
 
   // Plain undo goes to the previous revision (3 → becomes 5).
   await ok('rollout', 'undo', 'deployment/web');
   await ok('rollout', 'status', 'deployment/web', '--timeout=60s');
-  assert.equal(await ok('get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'), 'nginx:1.27');
+  assert.equal(
+    await ok('get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'),
+    'nginx:1.27',
+  );
   const rows = historyRows(await ok('rollout', 'history', 'deployment/web'));
-  assert.deepEqual(rows.map((r) => r[0]), ['2', '4', '5']);
-  const rsRevisions = await ok('get', 'rs', '-l', 'app=web', '-o', 'jsonpath={range .items[*]}{.metadata.annotations.deployment\\.kubernetes\\.io/revision-history}{";"}{end}');
+  assert.deepEqual(
+    rows.map((r) => r[0]),
+    ['2', '4', '5'],
+  );
+  const rsRevisions = await ok(
+    'get',
+    'rs',
+    '-l',
+    'app=web',
+    '-o',
+    'jsonpath={range .items[*]}{.metadata.annotations.deployment\\.kubernetes\\.io/revision-history}{";"}{end}',
+  );
   assert.ok(rsRevisions.split(';').includes('3'), `revision-history annotations: ${rsRevisions}`);
 });
 
 test('rollout status reports an exceeded progress deadline for a crashing image', async () => {
-  await ok('apply', '--server-side', '-f', manifest('crashy', 'app:broken', { env: { SIM_CRASH: 'true' }, deadline: 10 }));
+  await ok(
+    'apply',
+    '--server-side',
+    '-f',
+    manifest('crashy', 'app:broken', { env: { SIM_CRASH: 'true' }, deadline: 10 }),
+  );
   const r = await kubectl('rollout', 'status', 'deployment/crashy', '--timeout=60s');
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /error: deployment "crashy" exceeded its progress deadline/);
-  const pods = await ok('get', 'pods', '-l', 'app=crashy', '-o', 'jsonpath={.items[*].status.containerStatuses[0].lastState.terminated.exitCode}');
+  const pods = await ok(
+    'get',
+    'pods',
+    '-l',
+    'app=crashy',
+    '-o',
+    'jsonpath={.items[*].status.containerStatuses[0].lastState.terminated.exitCode}',
+  );
   assert.match(pods, /1/);
 });
 
@@ -136,12 +180,27 @@ test('rollout pause holds a template change; resume rolls it out; undo refuses w
   await new Promise((r) => setTimeout(r, 300));
   const rs = (await ok('get', 'rs', '-l', 'app=pz', '-o', 'name')).trim().split('\n');
   assert.equal(rs.length, 2, 'no new ReplicaSet while paused');
-  const cond = await ok('get', 'deployment', 'pz', '-o', 'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}');
+  const cond = await ok(
+    'get',
+    'deployment',
+    'pz',
+    '-o',
+    'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}',
+  );
   assert.equal(cond, 'DeploymentPaused');
   await ok('rollout', 'resume', 'deployment/pz');
   assert.match(await ok('rollout', 'status', 'deployment/pz', '--timeout=60s'), /successfully rolled out/);
   assert.equal((await ok('get', 'rs', '-l', 'app=pz', '-o', 'name')).trim().split('\n').length, 3);
-  assert.equal(await ok('get', 'deployment', 'pz', '-o', 'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}'), 'NewReplicaSetAvailable');
+  assert.equal(
+    await ok(
+      'get',
+      'deployment',
+      'pz',
+      '-o',
+      'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}',
+    ),
+    'NewReplicaSetAvailable',
+  );
 });
 
 test('scale and wait --for=condition=Available', async () => {
@@ -151,6 +210,10 @@ test('scale and wait --for=condition=Available', async () => {
   await ok('rollout', 'status', 'deployment/sc', '--timeout=60s');
   await ok('wait', '--for=condition=Available', 'deployment/sc', '--timeout=60s');
   assert.equal(await ok('get', 'deployment', 'sc', '-o', 'jsonpath={.status.readyReplicas}'), '4');
-  const pods = (await ok('get', 'pods', '-l', 'app=sc', '--field-selector=status.phase=Running', '-o', 'name')).trim().split('\n');
+  const pods = (
+    await ok('get', 'pods', '-l', 'app=sc', '--field-selector=status.phase=Running', '-o', 'name')
+  )
+    .trim()
+    .split('\n');
   assert.equal(pods.length, 4);
 });

@@ -9,7 +9,12 @@ import { condition, container, testCluster, waitFor } from './controllers/testin
 type Cluster = ReturnType<typeof testCluster>;
 
 function pod(name: string, containers: any[], extra: Record<string, unknown> = {}): KubeObject {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: name } }, spec: { containers, ...extra } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', labels: { app: name } },
+    spec: { containers, ...extra },
+  };
 }
 
 function getPod(c: Cluster, name: string): KubeObject | undefined {
@@ -31,7 +36,18 @@ async function withCluster(fn: (c: Cluster) => Promise<void>): Promise<void> {
 
 test('healthy pod: kubelet-shaped status', () =>
   withCluster(async (c) => {
-    c.store.create(pod('ok', [container('app', 'nginx:1.25', {}, { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } } })]));
+    c.store.create(
+      pod('ok', [
+        container(
+          'app',
+          'nginx:1.25',
+          {},
+          {
+            resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+          },
+        ),
+      ]),
+    );
     const p = await waitFor('ready', () => {
       const p = getPod(c, 'ok');
       return condition(p, 'Ready')?.status === 'True' && p;
@@ -44,13 +60,16 @@ test('healthy pod: kubelet-shaped status', () =>
     assert.deepEqual(s.podIPs, [{ ip: s.podIP }]);
     assert.ok(Date.parse(s.startTime) > 0);
     assert.equal(s.qosClass, 'Guaranteed');
-    assert.deepEqual(s.conditions.map((x: any) => [x.type, x.status]), [
-      ['PodReadyToStartContainers', 'True'],
-      ['Initialized', 'True'],
-      ['Ready', 'True'],
-      ['ContainersReady', 'True'],
-      ['PodScheduled', 'True'],
-    ]);
+    assert.deepEqual(
+      s.conditions.map((x: any) => [x.type, x.status]),
+      [
+        ['PodReadyToStartContainers', 'True'],
+        ['Initialized', 'True'],
+        ['Ready', 'True'],
+        ['ContainersReady', 'True'],
+        ['PodScheduled', 'True'],
+      ],
+    );
     assert.ok(s.conditions.every((x: any) => x.lastTransitionTime && x.lastProbeTime === null));
     const cs = s.containerStatuses[0];
     assert.equal(cs.name, 'app');
@@ -63,12 +82,15 @@ test('healthy pod: kubelet-shaped status', () =>
     assert.ok(cs.state.running.startedAt);
     assert.deepEqual(cs.lastState, {});
     const reasons = eventsFor(c, 'ok').map((e) => e.reason);
-    for (const r of ['Scheduled', 'Pulled', 'Created', 'Started']) assert.ok(reasons.includes(r), `${r} in ${reasons}`);
+    for (const r of ['Scheduled', 'Pulled', 'Created', 'Started'])
+      assert.ok(reasons.includes(r), `${r} in ${reasons}`);
   }));
 
 test('CrashLoopBackOff: restartCount grows, exit code 1, back-off message, BackOff event', () =>
   withCluster(async (c) => {
-    c.store.create(pod('crash', [container('app', 'app:1', { SIM_CRASH: 'true', SIM_STARTUP_SECONDS: '1' })]));
+    c.store.create(
+      pod('crash', [container('app', 'app:1', { SIM_CRASH: 'true', SIM_STARTUP_SECONDS: '1' })]),
+    );
     const p = await waitFor('CrashLoopBackOff after 2 restarts', () => {
       const p = getPod(c, 'crash');
       const cs = p?.status?.containerStatuses?.[0];
@@ -80,7 +102,12 @@ test('CrashLoopBackOff: restartCount grows, exit code 1, back-off message, BackO
     assert.equal(cs.started, false);
     assert.equal(cs.lastState.terminated.exitCode, 1);
     assert.equal(cs.lastState.terminated.reason, 'Error');
-    assert.match(cs.state.waiting.message, new RegExp(`^back-off (20|40)s restarting failed container=app pod=crash_default\\(${p.metadata.uid}\\)$`));
+    assert.match(
+      cs.state.waiting.message,
+      new RegExp(
+        `^back-off (20|40)s restarting failed container=app pod=crash_default\\(${p.metadata.uid}\\)$`,
+      ),
+    );
     const ready = condition(p, 'Ready');
     assert.equal(ready.status, 'False');
     assert.equal(ready.reason, 'ContainersNotReady');
@@ -105,7 +132,10 @@ test('ErrImagePull then ImagePullBackOff for an image that does not exist', () =
   withCluster(async (c) => {
     const seen: string[] = [];
     const unsubscribe = c.store.subscribe((ev) => {
-      const r = ev.object.kind === 'Pod' ? ev.object.status?.containerStatuses?.[0]?.state?.waiting?.reason : undefined;
+      const r =
+        ev.object.kind === 'Pod'
+          ? ev.object.status?.containerStatuses?.[0]?.state?.waiting?.reason
+          : undefined;
       if (r && seen.at(-1) !== r) seen.push(r);
     });
     c.store.create(pod('pull', [container('app', 'registry.example.com/does-not-exist:1')]));
@@ -114,7 +144,10 @@ test('ErrImagePull then ImagePullBackOff for an image that does not exist', () =
       return p?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff' && p;
     });
     unsubscribe();
-    assert.ok(seen.indexOf('ErrImagePull') >= 0 && seen.indexOf('ErrImagePull') < seen.indexOf('ImagePullBackOff'), seen.join(','));
+    assert.ok(
+      seen.indexOf('ErrImagePull') >= 0 && seen.indexOf('ErrImagePull') < seen.indexOf('ImagePullBackOff'),
+      seen.join(','),
+    );
     const cs = p.status.containerStatuses[0];
     assert.equal(p.status.phase, 'Pending');
     assert.equal(cs.state.waiting.message, 'Back-off pulling image "registry.example.com/does-not-exist:1"');
@@ -122,30 +155,49 @@ test('ErrImagePull then ImagePullBackOff for an image that does not exist', () =
     assert.deepEqual(cs.lastState, {});
     assert.equal(cs.ready, false);
     const reasons = eventsFor(c, 'pull').map((e) => e.reason);
-    assert.ok(reasons.includes('Failed') && reasons.includes('BackOff') && reasons.includes('Pulling'), reasons.join(','));
+    assert.ok(
+      reasons.includes('Failed') && reasons.includes('BackOff') && reasons.includes('Pulling'),
+      reasons.join(','),
+    );
   }));
 
 test('CreateContainerConfigError for a missing ConfigMap or Secret, recovering when it appears', () =>
   withCluster(async (c) => {
     const cmRef = { name: 'CFG', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'k' } } };
     c.store.create(pod('cfg', [{ name: 'app', image: 'app:1', env: [cmRef] }]));
-    c.store.create(pod('sec', [{ name: 'app', image: 'app:1', envFrom: [{ secretRef: { name: 'creds' } }] }]));
+    c.store.create(
+      pod('sec', [{ name: 'app', image: 'app:1', envFrom: [{ secretRef: { name: 'creds' } }] }]),
+    );
     const p = await waitFor('config error', () => {
       const p = getPod(c, 'cfg');
       return p?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError' && p;
     });
     assert.equal(p.status.phase, 'Pending');
     assert.equal(p.status.containerStatuses[0].state.waiting.message, 'configmap "cfg" not found');
-    const s = await waitFor('secret error', () => getPod(c, 'sec')?.status?.containerStatuses?.[0]?.state?.waiting);
+    const s = await waitFor(
+      'secret error',
+      () => getPod(c, 'sec')?.status?.containerStatuses?.[0]?.state?.waiting,
+    );
     assert.deepEqual(s, { reason: 'CreateContainerConfigError', message: 'secret "creds" not found' });
-    assert.ok(eventsFor(c, 'cfg').some((e) => e.reason === 'Failed' && e.message === 'Error: configmap "cfg" not found'));
-    c.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default' }, data: { k: 'v' } });
+    assert.ok(
+      eventsFor(c, 'cfg').some(
+        (e) => e.reason === 'Failed' && e.message === 'Error: configmap "cfg" not found',
+      ),
+    );
+    c.store.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cfg', namespace: 'default' },
+      data: { k: 'v' },
+    });
     await waitFor('recovered', () => condition(getPod(c, 'cfg'), 'Ready')?.status === 'True');
   }));
 
 test('Unschedulable: Pending, PodScheduled False, no containerStatuses, FailedScheduling', () =>
   withCluster(async (c) => {
-    c.store.create(pod('big', [container('app', 'app:1', {}, { resources: { requests: { memory: '100Gi' } } })]));
+    c.store.create(
+      pod('big', [container('app', 'app:1', {}, { resources: { requests: { memory: '100Gi' } } })]),
+    );
     const p = await waitFor('unschedulable', () => {
       const p = getPod(c, 'big');
       return condition(p, 'PodScheduled')?.status === 'False' && p;
@@ -156,16 +208,24 @@ test('Unschedulable: Pending, PodScheduled False, no containerStatuses, FailedSc
     const cond = condition(p, 'PodScheduled');
     assert.equal(cond.reason, 'Unschedulable');
     assert.equal(cond.message, '0/3 nodes are available: 3 Insufficient memory.');
-    assert.ok(eventsFor(c, 'big').some((e) => e.reason === 'FailedScheduling' && e.type === 'Warning' && e.message === cond.message));
+    assert.ok(
+      eventsFor(c, 'big').some(
+        (e) => e.reason === 'FailedScheduling' && e.type === 'Warning' && e.message === cond.message,
+      ),
+    );
   }));
 
 test('readiness never passing: Running, running state, started, not ready, Unhealthy events', () =>
   withCluster(async (c) => {
     const probe = { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 2 };
-    c.store.create(pod('sick', [container('app', 'app:1', { SIM_READY: 'false' }, { readinessProbe: probe })]));
+    c.store.create(
+      pod('sick', [container('app', 'app:1', { SIM_READY: 'false' }, { readinessProbe: probe })]),
+    );
     const p = await waitFor('Unhealthy event', () => {
       const p = getPod(c, 'sick');
-      return eventsFor(c, 'sick').some((e) => e.reason === 'Unhealthy') && p?.status?.phase === 'Running' && p;
+      return (
+        eventsFor(c, 'sick').some((e) => e.reason === 'Unhealthy') && p?.status?.phase === 'Running' && p
+      );
     });
     const cs = p.status.containerStatuses[0];
     assert.ok(cs.state.running);
@@ -181,7 +241,9 @@ test('readiness never passing: Running, running state, started, not ready, Unhea
 test('readinessProbe initialDelaySeconds is honoured', () =>
   withCluster(async (c) => {
     const probe = { httpGet: { path: '/', port: 80 }, initialDelaySeconds: 10, periodSeconds: 5 };
-    c.store.create(pod('slow', [container('app', 'app:1', { SIM_STARTUP_SECONDS: '1' }, { readinessProbe: probe })]));
+    c.store.create(
+      pod('slow', [container('app', 'app:1', { SIM_STARTUP_SECONDS: '1' }, { readinessProbe: probe })]),
+    );
     const p = await waitFor('ready', () => {
       const p = getPod(c, 'slow');
       return condition(p, 'Ready')?.status === 'True' && p;
@@ -198,9 +260,18 @@ test('init containers run first: Pending / PodInitializing, then Completed', () 
       if (ev.object.kind !== 'Pod' || ev.object.metadata.name !== 'init') return;
       const st = ev.object.status;
       const main = st?.containerStatuses?.[0]?.state?.waiting?.reason;
-      if (main === 'PodInitializing' && st.phase === 'Pending' && condition(ev.object, 'Initialized')?.status === 'False') seen.add('initializing');
+      if (
+        main === 'PodInitializing' &&
+        st.phase === 'Pending' &&
+        condition(ev.object, 'Initialized')?.status === 'False'
+      )
+        seen.add('initializing');
     });
-    c.store.create(pod('init', [container('app', 'app:1')], { initContainers: [container('migrate', 'tool:1', { SIM_STARTUP_SECONDS: '2' })] }));
+    c.store.create(
+      pod('init', [container('app', 'app:1')], {
+        initContainers: [container('migrate', 'tool:1', { SIM_STARTUP_SECONDS: '2' })],
+      }),
+    );
     const p = await waitFor('ready', () => {
       const p = getPod(c, 'init');
       return condition(p, 'Ready')?.status === 'True' && p;
@@ -220,12 +291,17 @@ test('graceful deletion: Terminating and unready for the shutdown time, then gon
       const p = getPod(c, 'bye');
       return condition(p, 'Ready')?.status === 'True' && p;
     });
-    deletePodGracefully({ store: c.store, clock: c.clock, events: createEventRecorder(c.store, c.clock), onError: () => {} }, p);
+    deletePodGracefully(
+      { store: c.store, clock: c.clock, events: createEventRecorder(c.store, c.clock), onError: () => {} },
+      p,
+    );
     const t = await waitFor('terminating and unready', () => {
       const x = getPod(c, 'bye');
       return x && x.metadata.deletionTimestamp && condition(x, 'Ready')?.status === 'False' ? x : undefined;
     });
     assert.equal(t.status.containerStatuses[0].ready, false);
     await waitFor('deleted', () => !getPod(c, 'bye'));
-    assert.ok(eventsFor(c, 'bye').some((e) => e.reason === 'Killing' && e.message === 'Stopping container app'));
+    assert.ok(
+      eventsFor(c, 'bye').some((e) => e.reason === 'Killing' && e.message === 'Stopping container app'),
+    );
   }));

@@ -26,12 +26,15 @@ export function containerConfigError(store: SimStore, namespace: string, contain
     return has ? undefined : `couldn't find key ${ref.key} in ${kind} ${namespace}/${ref.name}`;
   };
   for (const e of container?.env ?? []) {
-    const err = keyRef(e?.valueFrom?.configMapKeyRef, 'ConfigMap') ?? keyRef(e?.valueFrom?.secretKeyRef, 'Secret');
+    const err =
+      keyRef(e?.valueFrom?.configMapKeyRef, 'ConfigMap') ?? keyRef(e?.valueFrom?.secretKeyRef, 'Secret');
     if (err) return err;
   }
   for (const f of container?.envFrom ?? []) {
-    if (f?.configMapRef && !f.configMapRef.optional && !get('ConfigMap', f.configMapRef.name)) return `configmap "${f.configMapRef.name}" not found`;
-    if (f?.secretRef && !f.secretRef.optional && !get('Secret', f.secretRef.name)) return `secret "${f.secretRef.name}" not found`;
+    if (f?.configMapRef && !f.configMapRef.optional && !get('ConfigMap', f.configMapRef.name))
+      return `configmap "${f.configMapRef.name}" not found`;
+    if (f?.secretRef && !f.secretRef.optional && !get('Secret', f.secretRef.name))
+      return `secret "${f.secretRef.name}" not found`;
   }
   return undefined;
 }
@@ -70,8 +73,18 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
     return `${prefix}.254`;
   }
 
-  function podEvent(pod: KubeObject, node: string | undefined, fieldPath: string | undefined, e: { type: 'Normal' | 'Warning'; reason: string; message: string }) {
-    events.record({ involved: pod, ...e, fieldPath, source: node ? { component: 'kubelet', host: node } : { component: 'default-scheduler' } });
+  function podEvent(
+    pod: KubeObject,
+    node: string | undefined,
+    fieldPath: string | undefined,
+    e: { type: 'Normal' | 'Warning'; reason: string; message: string },
+  ) {
+    events.record({
+      involved: pod,
+      ...e,
+      fieldPath,
+      source: node ? { component: 'kubelet', host: node } : { component: 'default-scheduler' },
+    });
   }
 
   function writePodStatus(pod: KubeObject, status: any): void {
@@ -86,7 +99,11 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
     if (result.node === undefined) {
       if (lastSchedulingMessage.get(key) !== result.message) {
         lastSchedulingMessage.set(key, result.message);
-        podEvent(pod, undefined, undefined, { type: 'Warning', reason: 'FailedScheduling', message: result.message });
+        podEvent(pod, undefined, undefined, {
+          type: 'Warning',
+          reason: 'FailedScheduling',
+          message: result.message,
+        });
       }
       writePodStatus(pod, unschedulableStatus(pod, result.message, now));
       return;
@@ -112,7 +129,8 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
     rt = {
       uid,
       nodeName: pod.spec.nodeName,
-      hostIP: (node.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? '192.168.49.2',
+      hostIP:
+        (node.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? '192.168.49.2',
       podIP: pod.status?.podIP || allocateIp(node),
       startTime: now,
       init: (pod.spec.initContainers ?? []).map((c: any) => newRuntime(c, true, startAt)),
@@ -141,7 +159,8 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
     });
     if (rt.terminatingSince === undefined && !['Succeeded', 'Failed'].includes(pod.status?.phase)) {
       const mount = volumeMountError(store, ns, pod.spec);
-      if (mount && mount !== rt.mountError) podEvent(pod, rt.nodeName, undefined, { type: 'Warning', reason: 'FailedMount', message: mount });
+      if (mount && mount !== rt.mountError)
+        podEvent(pod, rt.nodeName, undefined, { type: 'Warning', reason: 'FailedMount', message: mount });
       rt.mountError = mount;
       if (!mount) {
         while (rt.initIndex < rt.init.length && !rt.initFailed) {
@@ -157,7 +176,8 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
             break;
           }
         }
-        if (rt.initIndex >= rt.init.length) for (const c of rt.containers) stepContainer(c, stepCtx(c, 'containers'));
+        if (rt.initIndex >= rt.init.length)
+          for (const c of rt.containers) stepContainer(c, stepCtx(c, 'containers'));
       }
     }
     writePodStatus(pod, composePodStatus(pod, rt, now));
@@ -174,10 +194,17 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
     if (rt.terminatingSince === undefined) {
       rt.terminatingSince = now;
       for (const c of rt.containers) {
-        if (c.state === 'running') podEvent(pod, rt.nodeName, `spec.containers{${c.name}}`, { type: 'Normal', reason: 'Killing', message: `Stopping container ${c.name}` });
+        if (c.state === 'running')
+          podEvent(pod, rt.nodeName, `spec.containers{${c.name}}`, {
+            type: 'Normal',
+            reason: 'Killing',
+            message: `Stopping container ${c.name}`,
+          });
       }
     }
-    const grace = Number(pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
+    const grace = Number(
+      pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30,
+    );
     const shutdown = Math.max(0, ...rt.containers.map((c) => c.b.shutdownSeconds));
     if (now >= rt.terminatingSince + clock.ms(Math.min(grace, shutdown))) return remove();
     writePodStatus(pod, composePodStatus(pod, rt, now));

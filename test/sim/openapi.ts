@@ -29,11 +29,22 @@ export function openApiV3Root(registry: Registry): Record<string, unknown> {
   return { paths };
 }
 
-const param = (name: string, description: string) => ({ name, in: 'query', description, schema: { type: 'string', uniqueItems: true } });
+const param = (name: string, description: string) => ({
+  name,
+  in: 'query',
+  description,
+  schema: { type: 'string', uniqueItems: true },
+});
 const WRITE_PARAMS = [
   param('dryRun', 'When present, indicates that modifications should not be persisted.'),
-  param('fieldManager', 'fieldManager is a name associated with the actor or entity that is making these changes.'),
-  param('fieldValidation', 'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields.'),
+  param(
+    'fieldManager',
+    'fieldManager is a name associated with the actor or entity that is making these changes.',
+  ),
+  param(
+    'fieldValidation',
+    'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields.',
+  ),
 ];
 
 function schemaName(e: ResourceEntry): string {
@@ -56,13 +67,22 @@ function operations(e: ResourceEntry): Record<string, unknown> {
       get: { operationId: id('read'), ...ext('get'), responses: ok },
       put: { operationId: id('replace'), ...ext('put'), parameters: WRITE_PARAMS, responses: ok },
       // No requestBody: kubectl then builds client-side apply patches from its compiled types.
-      patch: { operationId: id('patch'), ...ext('patch'), parameters: [...WRITE_PARAMS, param('force', 'Force is going to "force" Apply requests.')], responses: ok },
+      patch: {
+        operationId: id('patch'),
+        ...ext('patch'),
+        parameters: [...WRITE_PARAMS, param('force', 'Force is going to "force" Apply requests.')],
+        responses: ok,
+      },
       delete: { operationId: id('delete'), ...ext('delete'), parameters: [WRITE_PARAMS[0]], responses: ok },
     },
   };
 }
 
-export function openApiV3GroupVersion(registry: Registry, group: string, version: string): Record<string, unknown> | undefined {
+export function openApiV3GroupVersion(
+  registry: Registry,
+  group: string,
+  version: string,
+): Record<string, unknown> | undefined {
   const entries = registry.all().filter((e) => e.group === group && e.version === version);
   if (entries.length === 0) return undefined;
   const paths: Record<string, unknown> = {};
@@ -91,5 +111,10 @@ export function openApiV3GroupVersion(registry: Registry, group: string, version
 
 /** Minimal Swagger 2.0 document (JSON only). */
 export function openApiV2(): Record<string, unknown> {
-  return { swagger: '2.0', info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion }, paths: {}, definitions: {} };
+  return {
+    swagger: '2.0',
+    info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion },
+    paths: {},
+    definitions: {},
+  };
 }

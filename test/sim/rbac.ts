@@ -30,13 +30,16 @@ function subjectMatches(subject: any, user: UserInfo, bindingNamespace?: string)
 }
 
 function ruleAllows(rule: any, a: RequestAttributes): boolean {
-  const has = (list: unknown, value: string) => Array.isArray(list) && (list.includes('*') || list.includes(value));
+  const has = (list: unknown, value: string) =>
+    Array.isArray(list) && (list.includes('*') || list.includes(value));
   if (!has(rule?.verbs, a.verb)) return false;
   if (!has(rule?.apiGroups, a.entry.group)) return false;
   const resources: string[] = Array.isArray(rule?.resources) ? rule.resources : [];
   const full = a.subresource ? `${a.entry.resource}/${a.subresource}` : a.entry.resource;
   const resourceOk =
-    resources.includes('*') || resources.includes(full) || (a.subresource !== undefined && resources.includes(`*/${a.subresource}`));
+    resources.includes('*') ||
+    resources.includes(full) ||
+    (a.subresource !== undefined && resources.includes(`*/${a.subresource}`));
   if (!resourceOk) return false;
   const names: string[] = Array.isArray(rule?.resourceNames) ? rule.resourceNames : [];
   if (names.length > 0 && (!a.name || !names.includes(a.name))) return false;
@@ -46,11 +49,15 @@ function ruleAllows(rule: any, a: RequestAttributes): boolean {
 export function isAllowed(store: SimStoreImpl, user: UserInfo, a: RequestAttributes): boolean {
   if (user.groups.includes('system:masters')) return true;
   const rulesOf = (kind: 'Role' | 'ClusterRole', name: string, ns?: string): any[] =>
-    (store.get("rbac.authorization.k8s.io/v1", kind, ns, name)?.rules as any[] | undefined) ?? [];
+    (store.get('rbac.authorization.k8s.io/v1', kind, ns, name)?.rules as any[] | undefined) ?? [];
   for (const crb of store.list('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding')) {
     const b = crb as any;
     if (!(b.subjects ?? []).some((s: any) => subjectMatches(s, user))) continue;
-    if (b.roleRef?.kind === 'ClusterRole' && rulesOf('ClusterRole', b.roleRef.name).some((r) => ruleAllows(r, a))) return true;
+    if (
+      b.roleRef?.kind === 'ClusterRole' &&
+      rulesOf('ClusterRole', b.roleRef.name).some((r) => ruleAllows(r, a))
+    )
+      return true;
   }
   if (a.namespace) {
     for (const rb of store.list('rbac.authorization.k8s.io/v1', 'RoleBinding', a.namespace)) {

@@ -3,8 +3,7 @@ import { SimApiError } from './types.ts';
 import type { KubeObject } from './types.ts';
 
 type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+  { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' };
 
 /** Parse `a=b,c!=d,e in (x,y),f notin (z),g,!h` into requirements. */
 export function parseLabelSelector(text: string): Requirement[] {
@@ -69,7 +68,11 @@ export function parseLabelSelector(text: string): Requirement[] {
 }
 
 function badSelector(text: string): SimApiError {
-  return new SimApiError(400, 'BadRequest', `unable to parse requirement: found '${text}', expected: valid label selector`);
+  return new SimApiError(
+    400,
+    'BadRequest',
+    `unable to parse requirement: found '${text}', expected: valid label selector`,
+  );
 }
 
 export function matchesLabels(labels: Record<string, string> | undefined, reqs: Requirement[]): boolean {
@@ -90,8 +93,15 @@ export function matchesLabels(labels: Record<string, string> | undefined, reqs: 
 }
 
 /** A metav1.LabelSelector ({matchLabels, matchExpressions}) as requirements. */
-export function labelSelectorRequirements(sel: { matchLabels?: Record<string, string>; matchExpressions?: any[] }): Requirement[] {
-  const reqs: Requirement[] = Object.entries(sel.matchLabels ?? {}).map(([key, v]) => ({ key, op: 'in', values: [v] }));
+export function labelSelectorRequirements(sel: {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: any[];
+}): Requirement[] {
+  const reqs: Requirement[] = Object.entries(sel.matchLabels ?? {}).map(([key, v]) => ({
+    key,
+    op: 'in',
+    values: [v],
+  }));
   for (const e of sel.matchExpressions ?? []) {
     const op = String(e.operator).toLowerCase();
     if (op === 'in' || op === 'notin') reqs.push({ key: e.key, op, values: e.values ?? [] });
@@ -102,13 +112,19 @@ export function labelSelectorRequirements(sel: { matchLabels?: Record<string, st
 }
 
 /** Whether a metav1.LabelSelector selects these labels (an empty selector selects everything). */
-export function selectorMatches(sel: { matchLabels?: Record<string, string>; matchExpressions?: any[] } | undefined, labels: Record<string, string> | undefined): boolean {
+export function selectorMatches(
+  sel: { matchLabels?: Record<string, string>; matchExpressions?: any[] } | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   if (!sel) return false;
   return matchesLabels(labels, labelSelectorRequirements(sel));
 }
 
 /** The selector text for a metav1.LabelSelector, e.g. `app=web,tier in (a,b)`. */
-export function formatLabelSelector(sel: { matchLabels?: Record<string, string>; matchExpressions?: any[] }): string {
+export function formatLabelSelector(sel: {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: any[];
+}): string {
   const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
   for (const e of sel.matchExpressions ?? []) {
     const op = String(e.operator);
@@ -154,7 +170,9 @@ export function matchesFields(obj: KubeObject, reqs: FieldRequirement[]): boolea
 }
 
 /** Compiled label + field selector. */
-export function compileSelector(sel: { labelSelector?: string; fieldSelector?: string } | undefined): (obj: KubeObject) => boolean {
+export function compileSelector(
+  sel: { labelSelector?: string; fieldSelector?: string } | undefined,
+): (obj: KubeObject) => boolean {
   const labels = sel?.labelSelector ? parseLabelSelector(sel.labelSelector) : [];
   const fields = sel?.fieldSelector ? parseFieldSelector(sel.fieldSelector) : [];
   if (labels.length === 0 && fields.length === 0) return () => true;

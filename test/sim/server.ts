@@ -55,8 +55,10 @@ function verbOf(method: string, route: ResourceRoute, query: URLSearchParams): A
   switch (method) {
     case 'GET':
     case 'HEAD':
-      if (route.name !== undefined) return 'get';
-      return route.legacyWatch || query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list';
+      if (route.legacyWatch || query.get('watch') === 'true' || query.get('watch') === '1') {
+        return route.subresource ? undefined : 'watch';
+      }
+      return route.name !== undefined ? 'get' : 'list';
     case 'POST':
       return route.name === undefined ? 'create' : undefined;
     case 'PUT':
@@ -91,10 +93,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const aggregated = wantsAggregated(accept);
     if (path === '/version' || path === '/version/') sendJson(res, 200, SERVER_VERSION);
     else if (path === '/api' || path === '/api/') {
-      if (aggregated) sendJson(res, 200, aggregatedDiscovery(store.registry, true), { 'Content-Type': AGGREGATED_CONTENT_TYPE });
+      if (aggregated)
+        sendJson(res, 200, aggregatedDiscovery(store.registry, true), {
+          'Content-Type': AGGREGATED_CONTENT_TYPE,
+        });
       else sendJson(res, 200, apiVersions(host));
     } else if (path === '/apis' || path === '/apis/') {
-      if (aggregated) sendJson(res, 200, aggregatedDiscovery(store.registry, false), { 'Content-Type': AGGREGATED_CONTENT_TYPE });
+      if (aggregated)
+        sendJson(res, 200, aggregatedDiscovery(store.registry, false), {
+          'Content-Type': AGGREGATED_CONTENT_TYPE,
+        });
       else sendJson(res, 200, apiGroupList(store.registry));
     } else if (/^\/api\/[^/]+\/?$/.test(path)) {
       const doc = apiResourceList(store.registry, '', path.split('/')[2]);
@@ -109,22 +117,35 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       const doc = apiResourceList(store.registry, group, version);
       if (!doc) return false;
       sendJson(res, 200, doc);
-    } else if (path === '/openapi/v3' || path === '/openapi/v3/') sendJson(res, 200, openApiV3Root(store.registry));
+    } else if (path === '/openapi/v3' || path === '/openapi/v3/')
+      sendJson(res, 200, openApiV3Root(store.registry));
     else if (path.startsWith('/openapi/v3/')) {
       const parts = path.slice('/openapi/v3/'.length).split('/');
       const doc =
-        parts[0] === 'api' ? openApiV3GroupVersion(store.registry, '', parts[1]) : openApiV3GroupVersion(store.registry, parts[1], parts[2]);
+        parts[0] === 'api'
+          ? openApiV3GroupVersion(store.registry, '', parts[1])
+          : openApiV3GroupVersion(store.registry, parts[1], parts[2]);
       if (!doc) return false;
       sendJson(res, 200, doc);
     } else if (path === '/openapi/v2') {
       if ((accept ?? '').includes('protobuf') && !(accept ?? '').includes('application/json')) {
-        sendError(res, new SimApiError(406, 'NotAcceptable', 'only the following media types are accepted: application/json'));
+        sendError(
+          res,
+          new SimApiError(
+            406,
+            'NotAcceptable',
+            'only the following media types are accepted: application/json',
+          ),
+        );
       } else sendJson(res, 200, openApiV2());
     } else return false;
     return true;
   }
 
-  async function applyEffect(res: ServerResponse, effect: FaultEffect | undefined): Promise<number | undefined> {
+  async function applyEffect(
+    res: ServerResponse,
+    effect: FaultEffect | undefined,
+  ): Promise<number | undefined> {
     if (!effect) return undefined;
     if (effect.latencyMs) await new Promise((r) => setTimeout(r, effect.latencyMs));
     if (effect.reset) {
@@ -133,7 +154,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     if (effect.status) {
       const { reason, message } = faultStatus(effect.status);
-      const retry = effect.retryAfterSeconds ?? (effect.status === 429 || effect.status === 503 ? 1 : undefined);
+      const retry =
+        effect.retryAfterSeconds ?? (effect.status === 429 || effect.status === 503 ? 1 : undefined);
       const headers: Record<string, string> = retry !== undefined ? { 'Retry-After': String(retry) } : {};
       const details = retry !== undefined ? { retryAfterSeconds: retry } : undefined;
       sendError(res, new SimApiError(effect.status, reason, effect.message ?? message, details), headers);
@@ -147,7 +169,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const path = url.pathname;
     const method = req.method ?? 'GET';
     const query = url.searchParams;
-    const rec: RequestRecord = { at: Date.now(), method, path, verb: 'nonresource', dryRun: query.has('dryRun'), user: '', code: 0 };
+    const rec: RequestRecord = {
+      at: Date.now(),
+      method,
+      path,
+      verb: 'nonresource',
+      dryRun: query.has('dryRun'),
+      user: '',
+      code: 0,
+    };
     try {
       if (path === '/metrics' && opts.metricsText) {
         sendText(res, 200, opts.metricsText(), 'text/plain; version=0.0.4; charset=utf-8');
@@ -184,11 +214,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         rec.code = sendError(res, methodNotAllowed());
         return;
       }
-      const resource = route.subresource ? `${route.entry.resource}/${route.subresource}` : route.entry.resource;
+      const resource = route.subresource
+        ? `${route.entry.resource}/${route.subresource}`
+        : route.entry.resource;
       Object.assign(rec, { verb, resource, namespace: route.namespace, name: route.name });
       if (method === 'PATCH') rec.patchType = (req.headers['content-type'] ?? '').split(';')[0].trim();
       const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : '';
-      if (verb === 'delete' || verb === 'deletecollection') rec.dryRun ||= /"dryRun"\s*:\s*\[\s*"All"/.test(body);
+      if (verb === 'delete' || verb === 'deletecollection')
+        rec.dryRun ||= /"dryRun"\s*:\s*\[\s*"All"/.test(body);
       if (['create', 'update', 'patch'].includes(verb)) {
         try {
           rec.fieldManager = fieldManagerOf(query, req.headers['user-agent'] ?? '');
@@ -197,14 +230,21 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         }
       }
       const effect = faults.match({ verb, resource, namespace: route.namespace, name: route.name });
-      if (effect && (effect.status || effect.reset)) rec.fault = effect.reset ? 'reset' : String(effect.status);
+      if (effect && (effect.status || effect.reset))
+        rec.fault = effect.reset ? 'reset' : String(effect.status);
       const faulted = await applyEffect(res, effect);
       if (faulted !== undefined) {
         rec.code = faulted;
         return;
       }
       if (opts.rbac) {
-        const attrs = { verb, entry: route.entry, subresource: route.subresource, namespace: route.namespace, name: route.name };
+        const attrs = {
+          verb,
+          entry: route.entry,
+          subresource: route.subresource,
+          namespace: route.namespace,
+          name: route.name,
+        };
         if (!isAllowed(store, user, attrs)) {
           rec.code = sendError(res, forbiddenError(user, attrs));
           return;
@@ -229,11 +269,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   ): number {
     const { entry, namespace, name, subresource } = route;
     if (verb === 'watch') {
+      // Watching one object by URL is the legacy form of fieldSelector=metadata.name=<name>.
+      if (name !== undefined) {
+        const fs = query.get('fieldSelector');
+        query.set('fieldSelector', `metadata.name=${name}${fs ? `,${fs}` : ''}`);
+      }
       serveWatch(req, res, {
         store,
         entry,
         namespace,
         query,
+        table: wantsTable(req.headers.accept),
         cutAfterEvents: effect?.cutWatchAfterEvents,
         track: (close) => {
           watches.add(close);
@@ -255,7 +301,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       const obj = getObject(store, entry, namespace, name!);
       if (subresource === 'scale') sendJson(res, 200, toScale(entry, obj));
       else if (!subresource && wantsTable(req.headers.accept)) {
-        sendJson(res, 200, renderTable(entry, { kind: `${entry.kind}List`, metadata: { resourceVersion: obj.metadata.resourceVersion }, items: [obj] }));
+        sendJson(
+          res,
+          200,
+          renderTable(entry, {
+            kind: `${entry.kind}List`,
+            metadata: { resourceVersion: obj.metadata.resourceVersion },
+            items: [obj],
+          }),
+        );
       } else sendJson(res, 200, obj);
       return 200;
     }
@@ -272,7 +326,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       userAgent: req.headers['user-agent'] ?? '',
     };
     const result =
-      verb === 'create' ? create(w) : verb === 'update' ? update(w) : verb === 'patch' ? patch(w) : verb === 'delete' ? remove(w) : removeCollection(w);
+      verb === 'create'
+        ? create(w)
+        : verb === 'update'
+          ? update(w)
+          : verb === 'patch'
+            ? patch(w)
+            : verb === 'delete'
+              ? remove(w)
+              : removeCollection(w);
     sendJson(res, result.code, result.body);
     return result.code;
   }

@@ -8,19 +8,41 @@ function details(info: ResourceInfo, name: string): Record<string, unknown> {
 }
 
 export function notFound(info: ResourceInfo, name: string): SimApiError {
-  return new SimApiError(404, 'NotFound', `${qualifiedResource(info)} ${JSON.stringify(name)} not found`, details(info, name));
+  return new SimApiError(
+    404,
+    'NotFound',
+    `${qualifiedResource(info)} ${JSON.stringify(name)} not found`,
+    details(info, name),
+  );
 }
 
 export function namespaceNotFound(namespace: string): SimApiError {
-  return new SimApiError(404, 'NotFound', `namespaces ${JSON.stringify(namespace)} not found`, { name: namespace, kind: 'namespaces' });
+  return new SimApiError(404, 'NotFound', `namespaces ${JSON.stringify(namespace)} not found`, {
+    name: namespace,
+    kind: 'namespaces',
+  });
 }
 
 export function alreadyExists(info: ResourceInfo, name: string): SimApiError {
-  return new SimApiError(409, 'AlreadyExists', `${qualifiedResource(info)} ${JSON.stringify(name)} already exists`, details(info, name));
+  return new SimApiError(
+    409,
+    'AlreadyExists',
+    `${qualifiedResource(info)} ${JSON.stringify(name)} already exists`,
+    details(info, name),
+  );
 }
 
-export function conflict(info: ResourceInfo, name: string, why = 'the object has been modified; please apply your changes to the latest version and try again'): SimApiError {
-  return new SimApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(info)} ${JSON.stringify(name)}: ${why}`, details(info, name));
+export function conflict(
+  info: ResourceInfo,
+  name: string,
+  why = 'the object has been modified; please apply your changes to the latest version and try again',
+): SimApiError {
+  return new SimApiError(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualifiedResource(info)} ${JSON.stringify(name)}: ${why}`,
+    details(info, name),
+  );
 }
 
 export function badRequest(message: string): SimApiError {
@@ -28,11 +50,22 @@ export function badRequest(message: string): SimApiError {
 }
 
 export function forbidden(message: string, info?: ResourceInfo, name?: string): SimApiError {
-  return new SimApiError(403, 'Forbidden', message, info ? { ...(name ? { name } : {}), ...(info.group ? { group: info.group } : {}), kind: info.resource } : undefined);
+  return new SimApiError(
+    403,
+    'Forbidden',
+    message,
+    info
+      ? { ...(name ? { name } : {}), ...(info.group ? { group: info.group } : {}), kind: info.resource }
+      : undefined,
+  );
 }
 
 export function methodNotAllowed(): SimApiError {
-  return new SimApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  return new SimApiError(
+    405,
+    'MethodNotAllowed',
+    'the server does not allow this method on the requested resource',
+  );
 }
 
 /** What the real server answers for an unknown path. */

@@ -12,7 +12,10 @@ function deployment(name = 'web', extra: Record<string, unknown> = {}): KubeObje
     metadata: { name, namespace: 'default', labels: { app: name } },
     spec: {
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] },
+      },
       ...extra,
     },
   };
@@ -27,7 +30,17 @@ function pod(name: string, owner?: KubeObject, labels: Record<string, string> = 
       namespace: 'default',
       labels,
       ...(owner
-        ? { ownerReferences: [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true }] }
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: owner.apiVersion,
+                kind: owner.kind,
+                name: owner.metadata.name!,
+                uid: owner.metadata.uid!,
+                controller: true,
+              },
+            ],
+          }
         : {}),
     },
     spec: { containers: [{ name: 'app', image: 'nginx' }] },
@@ -58,7 +71,11 @@ describe('store identity and versions', () => {
     assert.equal(s.resourceVersion(), b.metadata.resourceVersion);
     assert.equal(a.metadata.generation, 1);
     // Core kinds without a generation-tracking strategy get none.
-    assert.equal(s.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } }).metadata.generation, undefined);
+    assert.equal(
+      s.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } }).metadata
+        .generation,
+      undefined,
+    );
   });
 
   it('bumps generation only for changes outside metadata and status', () => {
@@ -120,6 +137,56 @@ describe('store identity and versions', () => {
     assert.match(apiError(() => s.create(noSel)).message, /spec\.selector: Required value/);
   });
 
+  it('validates labels, Service names and Deployment strategies like upstream', () => {
+    const s = createStore();
+    const label = deployment('lbl');
+    label.metadata.labels = { version: '1.0+build' };
+    assert.match(
+      apiError(() => s.create(label)).message,
+      /^Deployment\.apps "lbl" is invalid: metadata\.labels: Invalid value: "1\.0\+build": a valid label must be an empty string/,
+    );
+    const svc = apiError(() =>
+      s.create({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: '1web' },
+        spec: { ports: [{ port: 80 }] },
+      }),
+    );
+    assert.match(svc.message, /metadata\.name: Invalid value: "1web": a DNS-1035 label/);
+    const recreate = deployment('rec', { strategy: { type: 'Recreate', rollingUpdate: { maxSurge: 1 } } });
+    assert.equal(
+      apiError(() => s.create(recreate)).message,
+      'Deployment.apps "rec" is invalid: spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is \'Recreate\'',
+    );
+    const zero = deployment('zero', {
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } },
+    });
+    assert.match(
+      apiError(() => s.create(zero)).message,
+      /maxUnavailable: Invalid value: .*may not be 0 when `maxSurge` is 0/,
+    );
+    const d = s.create(deployment('sel'));
+    const moved = { ...d, spec: { ...d.spec, selector: { matchLabels: { app: 'sel', x: 'y' } } } };
+    moved.spec.template = { ...d.spec.template, metadata: { labels: { app: 'sel', x: 'y' } } };
+    assert.match(
+      apiError(() => s.update(moved)).message,
+      /spec\.selector: Invalid value: .*field is immutable/,
+    );
+  });
+
+  it('folds Secret stringData into base64 data', () => {
+    const sec = createStore().create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's' },
+      stringData: { token: 'abc' },
+    });
+    assert.deepEqual(sec.data, { token: 'YWJj' });
+    assert.equal(sec.stringData, undefined);
+    assert.equal(sec.type, 'Opaque');
+  });
+
   it('honours generateName', () => {
     const s = createStore();
     const p = s.create({ ...pod(''), metadata: { generateName: 'web-', namespace: 'default' } });
@@ -131,7 +198,10 @@ describe('store defaults', () => {
   it('defaults Deployments like the API server', () => {
     const d = createStore().create(deployment());
     assert.equal(d.spec.replicas, 1);
-    assert.deepEqual(d.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } });
+    assert.deepEqual(d.spec.strategy, {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+    });
     assert.equal(d.spec.revisionHistoryLimit, 10);
     assert.equal(d.spec.progressDeadlineSeconds, 600);
     assert.equal(d.spec.minReadySeconds ?? 0, 0);
@@ -150,8 +220,16 @@ describe('store defaults', () => {
     assert.equal(sts.spec.podManagementPolicy, 'OrderedReady');
     assert.equal(sts.spec.revisionHistoryLimit, 10);
     const ds = s.create({ ...deployment('agent'), kind: 'DaemonSet' });
-    assert.deepEqual(ds.spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
-    const svc = s.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+    assert.deepEqual(ds.spec.updateStrategy, {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 1, maxSurge: 0 },
+    });
+    const svc = s.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
     assert.equal(svc.spec.type, 'ClusterIP');
     assert.match(svc.spec.clusterIP, /^10\.96\./);
     assert.deepEqual(svc.spec.ports, [{ port: 80, protocol: 'TCP', targetPort: 80 }]);
@@ -194,13 +272,17 @@ describe('selectors', () => {
     s.create(pod('a', undefined, { app: 'web', version: 'v1' }));
     s.create(pod('b', undefined, { app: 'web', version: 'v2' }));
     s.create(pod('c', undefined, { app: 'api' }));
-    const names = (sel: { labelSelector?: string; fieldSelector?: string }) => s.list('v1', 'Pod', 'default', sel).map((p) => p.metadata.name);
+    const names = (sel: { labelSelector?: string; fieldSelector?: string }) =>
+      s.list('v1', 'Pod', 'default', sel).map((p) => p.metadata.name);
     assert.deepEqual(names({ labelSelector: 'app=web' }), ['a', 'b']);
     assert.deepEqual(names({ labelSelector: 'app=web,version!=v1' }), ['b']);
     assert.deepEqual(names({ fieldSelector: 'metadata.name=c' }), ['c']);
     assert.deepEqual(names({ fieldSelector: 'metadata.namespace=default,metadata.name!=a' }), ['b', 'c']);
     assert.deepEqual(s.list('v1', 'Pod', 'kube-system'), []);
-    assert.equal(compileSelector({ fieldSelector: 'metadata.name=a' })(s.get('v1', 'Pod', 'default', 'a')!), true);
+    assert.equal(
+      compileSelector({ fieldSelector: 'metadata.name=a' })(s.get('v1', 'Pod', 'default', 'a')!),
+      true,
+    );
   });
 });
 
@@ -214,7 +296,9 @@ describe('garbage collection', () => {
       metadata: {
         name: 'web-1',
         namespace: 'default',
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: d.metadata.uid!, controller: true }],
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: d.metadata.uid!, controller: true },
+        ],
       },
       spec: { selector: { matchLabels: { app: 'web' } }, template: deployment().spec.template },
     });
@@ -266,7 +350,11 @@ describe('garbage collection', () => {
 
   it('keeps objects with finalizers until the last finalizer is removed', () => {
     const s = createStore();
-    s.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', finalizers: ['example.com/hold'] } });
+    s.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', finalizers: ['example.com/hold'] },
+    });
     const marked = s.delete('v1', 'ConfigMap', 'default', 'c')!;
     assert.ok(marked.metadata.deletionTimestamp);
     const held = s.get('v1', 'ConfigMap', 'default', 'c')!;
@@ -283,7 +371,8 @@ describe('store events', () => {
     s.subscribe((e) => {
       seen.push(`${e.type} ${e.object.metadata.name} ${e.object.metadata.resourceVersion}`);
       // A controller reacting synchronously: its write must be delivered after this event.
-      if (e.type === 'ADDED' && e.object.metadata.name === 'a') s.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });
+      if (e.type === 'ADDED' && e.object.metadata.name === 'a')
+        s.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });
     });
     const other: string[] = [];
     s.subscribe((e) => other.push(`${e.type} ${e.object.metadata.name}`));
@@ -291,16 +380,24 @@ describe('store events', () => {
     s.update({ ...a, data: { x: '1' } });
     s.delete('v1', 'ConfigMap', 'default', 'a');
     const rv = Number(a.metadata.resourceVersion);
-    assert.deepEqual(seen, [`ADDED a ${rv}`, `ADDED b ${rv + 1}`, `MODIFIED a ${rv + 2}`, `DELETED a ${rv + 3}`]);
+    assert.deepEqual(seen, [
+      `ADDED a ${rv}`,
+      `ADDED b ${rv + 1}`,
+      `MODIFIED a ${rv + 2}`,
+      `DELETED a ${rv + 3}`,
+    ]);
     assert.deepEqual(other, ['ADDED a', 'ADDED b', 'MODIFIED a', 'DELETED a']);
   });
 
   it('keeps a bounded window of events for watch resumption', () => {
     const s = createStore({ eventWindow: 3 });
     const start = Number(s.resourceVersion());
-    for (let i = 0; i < 5; i++) s.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}` } });
-    assert.equal(s.eventsSince(start), 'expired');
-    const recent = s.eventsSince(start + 2);
+    for (let i = 0; i < 5; i++)
+      s.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}` } });
+    assert.equal(s.eventsSince(start, '', 'ConfigMap'), 'expired');
+    s.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } });
+    assert.notEqual(s.eventsSince(start, '', 'Secret'), 'expired', 'each kind keeps its own window');
+    const recent = s.eventsSince(start + 2, '', 'ConfigMap');
     assert.ok(recent !== 'expired');
     assert.deepEqual(
       recent.map((e) => e.object.metadata.name),
@@ -342,10 +439,20 @@ describe('custom resources', () => {
 
   it('serves the built-in knowledge of traffic CRDs in several versions', () => {
     const s = createStore();
-    s.create({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' }, spec: { rules: [] } });
-    assert.equal(s.get('gateway.networking.k8s.io/v1beta1', 'HTTPRoute', 'default', 'r')?.apiVersion, 'gateway.networking.k8s.io/v1beta1');
-    for (const av of ['networking.istio.io/v1beta1', 'networking.istio.io/v1']) assert.ok(s.resourceInfo(av, 'VirtualService'));
-    for (const av of ['split.smi-spec.io/v1alpha2', 'split.smi-spec.io/v1alpha3']) assert.ok(s.resourceInfo(av, 'TrafficSplit'));
+    s.create({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'r' },
+      spec: { rules: [] },
+    });
+    assert.equal(
+      s.get('gateway.networking.k8s.io/v1beta1', 'HTTPRoute', 'default', 'r')?.apiVersion,
+      'gateway.networking.k8s.io/v1beta1',
+    );
+    for (const av of ['networking.istio.io/v1beta1', 'networking.istio.io/v1'])
+      assert.ok(s.resourceInfo(av, 'VirtualService'));
+    for (const av of ['split.smi-spec.io/v1alpha2', 'split.smi-spec.io/v1alpha3'])
+      assert.ok(s.resourceInfo(av, 'TrafficSplit'));
     assert.ok(s.resourceInfo('argoproj.io/v1alpha1', 'Rollout'));
     assert.ok(s.resourceInfo('argoproj.io/v1alpha1', 'AnalysisTemplate'));
   });

@@ -2,6 +2,7 @@
 import { SimApiError } from './types.ts';
 import type { KubeObject } from './types.ts';
 import { selectorMatches } from './selectors.ts';
+import { deepEqual } from './util.ts';
 
 interface Cause {
   reason: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueForbidden';
@@ -26,7 +27,10 @@ export function goMap(m: Record<string, string> | undefined): string {
 function goLabelSelector(sel: any): string {
   const exprs = sel?.matchExpressions?.length
     ? `[]v1.LabelSelectorRequirement{${sel.matchExpressions
-        .map((e: any) => `v1.LabelSelectorRequirement{Key:${JSON.stringify(e.key)}, Operator:${JSON.stringify(e.operator)}, Values:[]string{${(e.values ?? []).map((v: string) => JSON.stringify(v)).join(', ')}}}`)
+        .map(
+          (e: any) =>
+            `v1.LabelSelectorRequirement{Key:${JSON.stringify(e.key)}, Operator:${JSON.stringify(e.operator)}, Values:[]string{${(e.values ?? []).map((v: string) => JSON.stringify(v)).join(', ')}}}`,
+        )
         .join(', ')}}`
     : '[]v1.LabelSelectorRequirement(nil)';
   return `v1.LabelSelector{MatchLabels:${goMap(sel?.matchLabels)}, MatchExpressions:${exprs}}`;
@@ -55,35 +59,130 @@ function validatePodSpec(spec: any, path: string, causes: Cause[]): void {
 function validateWorkload(obj: KubeObject, old: KubeObject | undefined, causes: Cause[]): void {
   const spec = obj.spec ?? {};
   const sel = spec.selector;
-  const emptySel = !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
+  const emptySel =
+    !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
   if (emptySel) causes.push(required('spec.selector'));
   if (typeof spec.replicas === 'number' && spec.replicas < 0) {
     causes.push(invalid('spec.replicas', String(spec.replicas), 'must be greater than or equal to 0'));
   }
   const labels = spec.template?.metadata?.labels;
   if (!emptySel && !selectorMatches(sel, labels)) {
-    causes.push(invalid('spec.template.metadata.labels', goMap(labels ?? {}), '`selector` does not match template `labels`'));
+    causes.push(
+      invalid(
+        'spec.template.metadata.labels',
+        goMap(labels ?? {}),
+        '`selector` does not match template `labels`',
+      ),
+    );
   }
-  if (old && old.spec?.selector && JSON.stringify(old.spec.selector) !== JSON.stringify(sel) && !emptySel) {
+  if (old && old.spec?.selector && !deepEqual(old.spec.selector, sel) && !emptySel) {
     causes.push(invalid('spec.selector', goLabelSelector(sel), 'field is immutable'));
   }
+  validateLabels(spec.template?.metadata?.labels, 'spec.template.metadata.labels', causes);
+  if (obj.kind === 'Deployment') validateDeploymentStrategy(spec, causes);
   validatePodSpec(spec.template?.spec, 'spec.template.spec', causes);
 }
+
+/** Go's %#v of an intstr.IntOrString. */
+function goIntOrString(v: unknown): string {
+  return typeof v === 'string'
+    ? `intstr.IntOrString{Type:1, IntVal:0, StrVal:${JSON.stringify(v)}}`
+    : `intstr.IntOrString{Type:0, IntVal:${Number(v ?? 0)}, StrVal:""}`;
+}
+
+const isZero = (v: unknown) => v === 0 || v === '0%' || v === '0';
+
+function validateDeploymentStrategy(spec: any, causes: Cause[]): void {
+  const strategy = spec.strategy ?? {};
+  if (strategy.type === 'Recreate' && strategy.rollingUpdate) {
+    causes.push({
+      reason: 'FieldValueForbidden',
+      message: "Forbidden: may not be specified when strategy `type` is 'Recreate'",
+      field: 'spec.strategy.rollingUpdate',
+    });
+  }
+  const ru = strategy.rollingUpdate;
+  if (strategy.type === 'RollingUpdate' && ru && isZero(ru.maxUnavailable) && isZero(ru.maxSurge)) {
+    causes.push(
+      invalid(
+        'spec.strategy.rollingUpdate.maxUnavailable',
+        goIntOrString(ru.maxUnavailable),
+        'may not be 0 when `maxSurge` is 0',
+      ),
+    );
+  }
+  const deadline = spec.progressDeadlineSeconds;
+  if (typeof deadline === 'number' && deadline <= (spec.minReadySeconds ?? 0)) {
+    causes.push(
+      invalid('spec.progressDeadlineSeconds', String(deadline), 'must be greater than minReadySeconds'),
+    );
+  }
+}
+
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Label keys and values as metav1validation.ValidateLabels checks them. */
+function validateLabels(labels: unknown, field: string, causes: Cause[]): void {
+  if (!labels || typeof labels !== 'object') return;
+  for (const [key, value] of Object.entries(labels as Record<string, unknown>)) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash >= 0 ? key.slice(0, slash) : '';
+    const name = slash >= 0 ? key.slice(slash + 1) : key;
+    if (slash >= 0 && (!prefix || prefix.length > 253 || !SUBDOMAIN.test(prefix))) {
+      causes.push(invalid(field, JSON.stringify(key), `prefix part ${SUBDOMAIN_MSG}`));
+    } else if (!name || name.length > 63) {
+      causes.push(invalid(field, JSON.stringify(key), 'name part must be no more than 63 characters'));
+    } else if (!LABEL_NAME.test(name)) {
+      causes.push(
+        invalid(
+          field,
+          JSON.stringify(key),
+          "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+        ),
+      );
+    }
+    const v = typeof value === 'string' ? value : String(value);
+    if (v.length > 63) causes.push(invalid(field, JSON.stringify(v), 'must be no more than 63 characters'));
+    else if (!LABEL_VALUE.test(v)) {
+      causes.push(
+        invalid(
+          field,
+          JSON.stringify(v),
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+        ),
+      );
+    }
+  }
+}
+
+const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_MSG =
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
 /**
  * Throws SimApiError 422 Invalid when the object would be rejected upstream. `old` is the stored
  * object on update.
  */
-export function validateObject(obj: KubeObject, kindLabel: { group: string; kind: string }, old?: KubeObject): void {
+export function validateObject(
+  obj: KubeObject,
+  kindLabel: { group: string; kind: string },
+  old?: KubeObject,
+): void {
   const causes: Cause[] = [];
   const name = obj.metadata?.name ?? '';
+  const group = kindLabel.group;
+  const isService = group === '' && obj.kind === 'Service';
   if (!name) causes.push(required('metadata.name', 'name or generateName is required'));
-  else if (name.length > 253 || !SUBDOMAIN.test(name)) {
+  else if (isService) {
+    if (name.length > 63 || !DNS1035.test(name))
+      causes.push(invalid('metadata.name', JSON.stringify(name), DNS1035_MSG));
+  } else if (name.length > 253 || !SUBDOMAIN.test(name)) {
     if (obj.kind !== 'Namespace' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
       causes.push(invalid('metadata.name', JSON.stringify(name), SUBDOMAIN_MSG));
     }
   }
-  const group = kindLabel.group;
+  validateLabels(obj.metadata?.labels, 'metadata.labels', causes);
   if (group === 'apps' && ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(obj.kind)) {
     validateWorkload(obj, old, causes);
   } else if (group === '' && obj.kind === 'Pod') {

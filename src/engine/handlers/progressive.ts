@@ -213,11 +213,14 @@ async function rollbackProgressive(ctx: RunContext): Promise<void> {
     }
     await waitForWorkloads(rctx, restored, false);
   }
-  await release.router.reset();
+  // Weight 0 first (the replicas router scales stable back up and waits for it), then the copies
+  // go, then the user's objects get their own shape back once no new-version pod can match them.
+  await release.router.setWeight(0);
   recordWeight(ctx.record, 0, ctx.now());
   ctx.state.canaryWeight = 0;
   ctx.log.info(`traffic back on ${release.target.stableVersion}`);
   await deleteCopies(rctx, release);
+  await release.router.reset();
   if (ctx.config.previewService && release.suffix === 'green') {
     await ctx.cluster.delete({ apiVersion: 'v1', kind: 'Service', name: ctx.config.previewService, namespace: ctx.namespace });
   }

@@ -14,7 +14,8 @@ export function cachingStore(store: SimStore): CachingStore {
     resourceInfo: (apiVersion, kind) => store.resourceInfo(apiVersion, kind),
     get: (apiVersion, kind, namespace, name) => store.get(apiVersion, kind, namespace, name),
     list(apiVersion, kind, namespace, selector) {
-      if (selector?.labelSelector || selector?.fieldSelector) return store.list(apiVersion, kind, namespace, selector);
+      if (selector?.labelSelector || selector?.fieldSelector)
+        return store.list(apiVersion, kind, namespace, selector);
       let all = byKind.get(kind);
       if (!all) {
         all = store.list(apiVersion, kind);
@@ -24,7 +25,8 @@ export function cachingStore(store: SimStore): CachingStore {
     },
     create: (obj, opts) => store.create(obj, opts),
     update: (obj, opts) => store.update(obj, opts),
-    delete: (apiVersion, kind, namespace, name, opts) => store.delete(apiVersion, kind, namespace, name, opts),
+    delete: (apiVersion, kind, namespace, name, opts) =>
+      store.delete(apiVersion, kind, namespace, name, opts),
     subscribe: (listener) => store.subscribe(listener),
     resourceVersion: () => store.resourceVersion(),
     close() {

@@ -3,7 +3,15 @@
 import type { KubeObject } from '../types.ts';
 import { deletePodGracefully, guarded, newPodFromTemplate, type ControllerContext } from './context.ts';
 import { hashOf, REVISION_HASH_LABEL, syncRevisions, truncateHistory } from './revisions.ts';
-import { byCreation, isPodAvailable, isPodReady, isTerminating, owned, scaledValue, writeStatus } from './util.ts';
+import {
+  byCreation,
+  isPodAvailable,
+  isPodReady,
+  isTerminating,
+  owned,
+  scaledValue,
+  writeStatus,
+} from './util.ts';
 
 const SOURCE = { component: 'daemonset-controller' };
 
@@ -29,7 +37,13 @@ export function syncDaemonSet(ctx: ControllerContext, ds: KubeObject): void {
 
   const deletePod = (pod: KubeObject) => {
     deletePodGracefully(ctx, pod);
-    ctx.events.record({ involved: ds, type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}`, source: SOURCE });
+    ctx.events.record({
+      involved: ds,
+      type: 'Normal',
+      reason: 'SuccessfulDelete',
+      message: `Deleted pod: ${pod.metadata.name}`,
+      source: SOURCE,
+    });
   };
   const createOn = (node: string) => {
     const pod = newPodFromTemplate(ds.spec.template, ds, {
@@ -37,7 +51,13 @@ export function syncDaemonSet(ctx: ControllerContext, ds: KubeObject): void {
       labels: { [REVISION_HASH_LABEL]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
     });
     const created = store.create(pod);
-    ctx.events.record({ involved: ds, type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${created.metadata.name}`, source: SOURCE });
+    ctx.events.record({
+      involved: ds,
+      type: 'Normal',
+      reason: 'SuccessfulCreate',
+      message: `Created pod: ${created.metadata.name}`,
+      source: SOURCE,
+    });
   };
 
   // Running pods per node; failed pods and pods on ineligible nodes are removed.
@@ -121,7 +141,8 @@ export function syncDaemonSet(ctx: ControllerContext, ds: KubeObject): void {
     numberAvailable: avail,
     numberUnavailable: nodes.length - avail,
   };
-  for (const k of ['updatedNumberScheduled', 'numberAvailable', 'numberUnavailable']) if (!status[k]) delete status[k];
+  for (const k of ['updatedNumberScheduled', 'numberAvailable', 'numberUnavailable'])
+    if (!status[k]) delete status[k];
   writeStatus(store, ds, status);
   const live = new Set<string>([update.metadata.name ?? '']);
   for (const p of fresh) {

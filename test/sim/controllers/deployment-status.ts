@@ -23,28 +23,57 @@ export function deploymentTimedOut(d: KubeObject, status: any, clock: SimClock):
 }
 
 /** Given the counts in `status`, update its Progressing and ReplicaFailure conditions. */
-export function rollingStatus(d: KubeObject, status: any, newRS: KubeObject | undefined, all: KubeObject[], clock: SimClock): any {
+export function rollingStatus(
+  d: KubeObject,
+  status: any,
+  newRS: KubeObject | undefined,
+  all: KubeObject[],
+  clock: SimClock,
+): any {
   const now = isoNow(clock);
-  if (!hasProgressDeadline(d)) status.conditions = (status.conditions ?? []).filter((c: any) => c.type !== 'Progressing');
+  if (!hasProgressDeadline(d))
+    status.conditions = (status.conditions ?? []).filter((c: any) => c.type !== 'Progressing');
   const cur = deploymentCondition(status, 'Progressing');
-  const complete = Number(status.replicas ?? 0) === Number(status.updatedReplicas ?? 0) && cur?.reason === 'NewReplicaSetAvailable';
+  const complete =
+    Number(status.replicas ?? 0) === Number(status.updatedReplicas ?? 0) &&
+    cur?.reason === 'NewReplicaSetAvailable';
   if (hasProgressDeadline(d) && !complete) {
     const what = newRS ? `ReplicaSet "${newRS.metadata.name}"` : `Deployment "${d.metadata.name}"`;
     if (deploymentComplete(d, status)) {
-      setDeploymentCondition(status, newCondition('Progressing', 'True', 'NewReplicaSetAvailable', `${what} has successfully progressed.`, now));
+      setDeploymentCondition(
+        status,
+        newCondition(
+          'Progressing',
+          'True',
+          'NewReplicaSetAvailable',
+          `${what} has successfully progressed.`,
+          now,
+        ),
+      );
     } else if (deploymentProgressing(d, status)) {
       // Progress moves lastUpdateTime even when the reason stays the same.
       const cond = newCondition('Progressing', 'True', 'ReplicaSetUpdated', `${what} is progressing.`, now);
       if (cur?.status === 'True') cond.lastTransitionTime = cur.lastTransitionTime;
       status.conditions = [...(status.conditions ?? []).filter((c: any) => c.type !== 'Progressing'), cond];
     } else if (deploymentTimedOut(d, status, clock)) {
-      setDeploymentCondition(status, newCondition('Progressing', 'False', 'ProgressDeadlineExceeded', `${what} has timed out progressing.`, now));
+      setDeploymentCondition(
+        status,
+        newCondition(
+          'Progressing',
+          'False',
+          'ProgressDeadlineExceeded',
+          `${what} has timed out progressing.`,
+          now,
+        ),
+      );
     }
   }
   // Surface the first ReplicaSet failure (e.g. FailedCreate), new RS first.
   const ordered = newRS ? [newRS, ...all.filter((rs) => rs !== newRS)] : all;
   const failure = ordered
-    .map((rs) => (rs.status?.conditions ?? []).find((c: any) => c.type === 'ReplicaFailure' && c.status === 'True'))
+    .map((rs) =>
+      (rs.status?.conditions ?? []).find((c: any) => c.type === 'ReplicaFailure' && c.status === 'True'),
+    )
     .find(Boolean);
   if (failure) {
     setDeploymentCondition(status, {

@@ -60,7 +60,10 @@ export function specReplicas(rss: KubeObject[]): number {
   return rss.reduce((n, rs) => n + Number(rs.spec?.replicas ?? 0), 0);
 }
 
-export function statusSum(rss: KubeObject[], field: 'replicas' | 'readyReplicas' | 'availableReplicas'): number {
+export function statusSum(
+  rss: KubeObject[],
+  field: 'replicas' | 'readyReplicas' | 'availableReplicas',
+): number {
   return rss.reduce((n, rs) => n + Number(rs.status?.[field] ?? 0), 0);
 }
 
@@ -98,7 +101,12 @@ export function copyAnnotations(d: KubeObject, rs: KubeObject): boolean {
  * number in revision-history when an existing RS is adopted), and on creation set the replica
  * annotations.
  */
-export function setNewReplicaSetAnnotations(d: KubeObject, rs: KubeObject, newRevision: number, exists: boolean): boolean {
+export function setNewReplicaSetAnnotations(
+  d: KubeObject,
+  rs: KubeObject,
+  newRevision: number,
+  exists: boolean,
+): boolean {
   let changed = copyAnnotations(d, rs);
   const ann = (rs.metadata.annotations ??= {});
   const had = ann[REVISION];
@@ -183,6 +191,12 @@ export function deploymentCondition(status: any, type: string): any {
   return (status?.conditions ?? []).find((c: any) => c.type === type);
 }
 
-export function newCondition(type: string, status: string, reason: string, message: string, now: string): any {
+export function newCondition(
+  type: string,
+  status: string,
+  reason: string,
+  message: string,
+  now: string,
+): any {
   return { type, status, lastUpdateTime: now, lastTransitionTime: now, reason, message };
 }

@@ -12,67 +12,34 @@ import {
   deploymentCondition,
   equalIgnoreHash,
   findNewReplicaSet,
-  isRollingUpdate,
   maxRevision,
-  maxSurge,
   maxUnavailable,
   newCondition,
   newRSNewReplicas,
   replicasOf,
-  revisionOf,
   setDeploymentCondition,
   setNewReplicaSetAnnotations,
-  setReplicasAnnotations,
   specReplicas,
   statusSum,
   hasProgressDeadline,
 } from './deployment-util.ts';
 import { rollingStatus } from './deployment-status.ts';
-import { byCreation, clone, controllerRef, isoNow, owned, isPodTerminal, jsonEqual } from './util.ts';
-
-const SOURCE = { component: 'deployment-controller' };
-
-interface Sync {
-  ctx: ControllerContext;
-  d: KubeObject;
-}
-
-function refresh(s: Sync, updated: KubeObject): void {
-  s.d = updated;
-}
-
-function writeDeploymentStatus(s: Sync, status: any): void {
-  if (jsonEqual(s.d.status ?? {}, status)) return;
-  refresh(s, s.ctx.store.update({ ...s.d, status }, { subresource: 'status' }));
-}
-
-/** Scale one RS, keeping its replica annotations current; records ScalingReplicaSet. */
-function scaleReplicaSet(s: Sync, rs: KubeObject, newScale: number): KubeObject {
-  const old = Number(rs.spec?.replicas ?? 0);
-  const copy = clone(rs);
-  const annChanged = setReplicasAnnotations(copy, replicasOf(s.d), replicasOf(s.d) + maxSurge(s.d));
-  if (old === newScale && !annChanged) return rs;
-  copy.spec.replicas = newScale;
-  const updated = s.ctx.store.update(copy);
-  if (old !== newScale) {
-    const message =
-      newScale > old
-        ? `Scaled up replica set ${rs.metadata.name} to ${newScale}`
-        : `Scaled down replica set ${rs.metadata.name} to ${newScale} from ${old}`;
-    s.ctx.events.record({ involved: s.d, type: 'Normal', reason: 'ScalingReplicaSet', message, source: SOURCE });
-  }
-  return updated;
-}
-
-function setDeploymentRevision(s: Sync, revision: string | undefined): void {
-  if (!revision || s.d.metadata.annotations?.[REVISION] === revision) return;
-  const copy = clone(s.d);
-  copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}), [REVISION]: revision };
-  refresh(s, s.ctx.store.update(copy));
-}
+import { cleanup, scale } from './deployment-scale.ts';
+import {
+  scaleReplicaSet,
+  setDeploymentRevision,
+  SOURCE,
+  writeDeploymentStatus,
+  type Sync,
+} from './deployment-sync.ts';
+import { byCreation, clone, controllerRef, isoNow, owned, isPodTerminal } from './util.ts';
 
 /** Upstream getAllReplicaSetsAndSyncRevision / getNewReplicaSet. */
-function newAndOld(s: Sync, rsList: KubeObject[], create: boolean): { newRS?: KubeObject; oldRSs: KubeObject[] } {
+function newAndOld(
+  s: Sync,
+  rsList: KubeObject[],
+  create: boolean,
+): { newRS?: KubeObject; oldRSs: KubeObject[] } {
   const { ctx } = s;
   const existing = findNewReplicaSet(s.d, rsList);
   const oldRSs = rsList.filter((rs) => rs !== existing);
@@ -89,7 +56,13 @@ function newAndOld(s: Sync, rsList: KubeObject[], create: boolean): { newRS?: Ku
       const status = clone(s.d.status ?? {});
       setDeploymentCondition(
         status,
-        newCondition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${rs.metadata.name}"`, isoNow(ctx.clock)),
+        newCondition(
+          'Progressing',
+          'True',
+          'FoundNewReplicaSet',
+          `Found new replica set "${rs.metadata.name}"`,
+          isoNow(ctx.clock),
+        ),
       );
       writeDeploymentStatus(s, status);
     }
@@ -125,7 +98,11 @@ function newAndOld(s: Sync, rsList: KubeObject[], create: boolean): { newRS?: Ku
   } catch (err) {
     if (!(err instanceof SimApiError) || err.code !== 409) throw err;
     const clash = ctx.store.get('apps/v1', 'ReplicaSet', s.d.metadata.namespace, name);
-    if (clash && clash.metadata.ownerReferences?.some((r) => r.uid === s.d.metadata.uid) && equalIgnoreHash(clash.spec?.template, s.d.spec.template)) {
+    if (
+      clash &&
+      clash.metadata.ownerReferences?.some((r) => r.uid === s.d.metadata.uid) &&
+      equalIgnoreHash(clash.spec?.template, s.d.spec.template)
+    ) {
       return { newRS: clash, oldRSs };
     }
     // Hash collision: bump collisionCount so the next attempt gets another name.
@@ -145,7 +122,13 @@ function newAndOld(s: Sync, rsList: KubeObject[], create: boolean): { newRS?: Ku
     const status = clone(s.d.status ?? {});
     setDeploymentCondition(
       status,
-      newCondition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${name}"`, isoNow(ctx.clock)),
+      newCondition(
+        'Progressing',
+        'True',
+        'NewReplicaSetCreated',
+        `Created new replica set "${name}"`,
+        isoNow(ctx.clock),
+      ),
     );
     writeDeploymentStatus(s, status);
   }
@@ -158,70 +141,13 @@ function syncScaleOnly(s: Sync, rsList: KubeObject[]): void {
   const { newRS, oldRSs } = newAndOld(s, rsList, false);
   const all = scale(s, newRS, oldRSs);
   const newUid = newRS?.metadata.uid;
-  if (s.d.spec?.paused) cleanup(s, all.filter((rs) => rs.metadata.uid !== newUid));
+  if (s.d.spec?.paused)
+    cleanup(
+      s,
+      all.filter((rs) => rs.metadata.uid !== newUid),
+    );
   const nrs = all.find((x) => newUid !== undefined && x.metadata.uid === newUid);
   writeDeploymentStatus(s, calculateStatus(s, all, nrs));
-}
-
-/**
- * Upstream scale(). Simplification: proportional scaling splits the difference by each active RS's
- * share (largest first) and gives the rounding leftover to the first; upstream does the same
- * using the max-replicas annotation, which only differs when annotations are stale.
- */
-function scale(s: Sync, newRS: KubeObject | undefined, oldRSs: KubeObject[]): KubeObject[] {
-  const all = [...oldRSs, ...(newRS ? [newRS] : [])];
-  const replace = (rs: KubeObject, updated: KubeObject) => {
-    all[all.indexOf(rs)] = updated;
-  };
-  const active = all.filter((rs) => Number(rs.spec?.replicas ?? 0) > 0);
-  const desired = replicasOf(s.d);
-  let single: KubeObject | undefined;
-  if (active.length === 1) single = active[0];
-  else if (active.length === 0 && all.length) single = newRS ?? [...all].sort(byCreation).at(-1);
-  if (single || active.length <= 1) {
-    if (single && Number(single.spec?.replicas ?? 0) !== desired) replace(single, scaleReplicaSet(s, single, desired));
-    return all;
-  }
-  if (newRS && Number(newRS.spec?.replicas) === desired && Number(newRS.status?.availableReplicas ?? 0) >= desired) {
-    for (const rs of oldRSs) if (Number(rs.spec?.replicas ?? 0) > 0) replace(rs, scaleReplicaSet(s, rs, 0));
-    return all;
-  }
-  if (!isRollingUpdate(s.d)) return all;
-  const allowed = desired > 0 ? desired + maxSurge(s.d) : 0;
-  const current = specReplicas(active);
-  const toAdd = allowed - current;
-  if (toAdd === 0) return all;
-  const ordered = [...active].sort((a, b) => {
-    const diff = Number(b.spec.replicas) - Number(a.spec.replicas);
-    if (diff !== 0) return diff;
-    return toAdd > 0 ? byCreation(b, a) : byCreation(a, b);
-  });
-  const targets = new Map<KubeObject, number>();
-  let given = 0;
-  for (const rs of ordered) {
-    const share = Math.trunc((Number(rs.spec.replicas) * toAdd) / current);
-    targets.set(rs, Number(rs.spec.replicas) + share);
-    given += share;
-  }
-  const first = ordered[0];
-  targets.set(first, Math.max(0, (targets.get(first) ?? 0) + (toAdd - given)));
-  for (const [rs, n] of targets) replace(rs, scaleReplicaSet(s, rs, Math.max(0, n)));
-  return all;
-}
-
-/** Delete the oldest zero-sized old RSs beyond revisionHistoryLimit. */
-function cleanup(s: Sync, oldRSs: KubeObject[]): void {
-  const limit = s.d.spec?.revisionHistoryLimit;
-  if (limit === undefined || limit === null) return;
-  const alive = oldRSs.filter((rs) => !rs.metadata.deletionTimestamp);
-  const diff = alive.length - Number(limit);
-  if (diff <= 0) return;
-  const byRevision = [...alive].sort((a, b) => revisionOf(a) - revisionOf(b) || byCreation(a, b));
-  for (const rs of byRevision.slice(0, diff)) {
-    if (Number(rs.status?.replicas ?? 0) !== 0 || Number(rs.spec?.replicas ?? 0) !== 0) continue;
-    if (Number(rs.metadata.generation ?? 0) > Number(rs.status?.observedGeneration ?? 0)) continue;
-    s.ctx.store.delete('apps/v1', 'ReplicaSet', rs.metadata.namespace, rs.metadata.name ?? '');
-  }
 }
 
 function calculateStatus(s: Sync, all: KubeObject[], newRS: KubeObject | undefined): any {
@@ -239,12 +165,36 @@ function calculateStatus(s: Sync, all: KubeObject[], newRS: KubeObject | undefin
   if (s.d.status?.collisionCount !== undefined) status.collisionCount = s.d.status.collisionCount;
   const now = isoNow(s.ctx.clock);
   if (available >= replicasOf(s.d) - maxUnavailable(s.d)) {
-    setDeploymentCondition(status, newCondition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now));
+    setDeploymentCondition(
+      status,
+      newCondition(
+        'Available',
+        'True',
+        'MinimumReplicasAvailable',
+        'Deployment has minimum availability.',
+        now,
+      ),
+    );
   } else {
-    setDeploymentCondition(status, newCondition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', now));
+    setDeploymentCondition(
+      status,
+      newCondition(
+        'Available',
+        'False',
+        'MinimumReplicasUnavailable',
+        'Deployment does not have minimum availability.',
+        now,
+      ),
+    );
   }
   // Go omits zero values of these fields (omitempty).
-  for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) {
+  for (const k of [
+    'replicas',
+    'updatedReplicas',
+    'readyReplicas',
+    'availableReplicas',
+    'unavailableReplicas',
+  ]) {
     if (!status[k]) delete status[k];
   }
   return status;
@@ -332,7 +282,8 @@ function rolloutRecreate(s: Sync, rsList: KubeObject[]): void {
     ({ newRS, oldRSs } = newAndOld(s, [...oldRSs], true));
     if (!newRS) return;
   }
-  if (Number(newRS.spec?.replicas ?? 0) !== replicasOf(s.d)) newRS = scaleReplicaSet(s, newRS, replicasOf(s.d));
+  if (Number(newRS.spec?.replicas ?? 0) !== replicasOf(s.d))
+    newRS = scaleReplicaSet(s, newRS, replicasOf(s.d));
   if (deploymentComplete(s.d, s.d.status ?? {})) cleanup(s, oldRSs);
   syncRolloutStatus(s, all(), newRS);
 }
@@ -346,9 +297,15 @@ function checkPaused(s: Sync): void {
   const now = isoNow(s.ctx.clock);
   const status = clone(s.d.status ?? {});
   if (s.d.spec?.paused && !pausedCond) {
-    setDeploymentCondition(status, newCondition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', now));
+    setDeploymentCondition(
+      status,
+      newCondition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', now),
+    );
   } else if (!s.d.spec?.paused && pausedCond) {
-    setDeploymentCondition(status, newCondition('Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed', now));
+    setDeploymentCondition(
+      status,
+      newCondition('Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed', now),
+    );
   } else return;
   writeDeploymentStatus(s, status);
 }

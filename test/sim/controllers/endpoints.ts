@@ -25,7 +25,12 @@ function targetRef(pod: KubeObject): any {
 }
 
 function upsert(ctx: ControllerContext, desired: KubeObject): void {
-  const existing = ctx.store.get(desired.apiVersion, desired.kind, desired.metadata.namespace, desired.metadata.name ?? '');
+  const existing = ctx.store.get(
+    desired.apiVersion,
+    desired.kind,
+    desired.metadata.namespace,
+    desired.metadata.name ?? '',
+  );
   if (!existing) {
     ctx.store.create(desired);
     return;
@@ -48,7 +53,10 @@ export function syncService(ctx: ControllerContext, svc: KubeObject): void {
   const selector = svc.spec?.selector;
   const pods = ctx.store
     .list('v1', 'Pod', ns)
-    .filter((p) => p.status?.podIP && !isPodTerminal(p) && selectorMatches({ matchLabels: selector }, p.metadata.labels))
+    .filter(
+      (p) =>
+        p.status?.podIP && !isPodTerminal(p) && selectorMatches({ matchLabels: selector }, p.metadata.labels),
+    )
     .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
   const publishNotReady = Boolean(svc.spec?.publishNotReadyAddresses);
   const svcPorts: any[] = svc.spec?.ports ?? [];
@@ -60,7 +68,11 @@ export function syncService(ctx: ControllerContext, svc: KubeObject): void {
     ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
   }));
 
-  const address = (p: KubeObject) => ({ ip: p.status.podIP, nodeName: p.spec?.nodeName, targetRef: targetRef(p) });
+  const address = (p: KubeObject) => ({
+    ip: p.status.podIP,
+    nodeName: p.spec?.nodeName,
+    targetRef: targetRef(p),
+  });
   const live = pods.filter((p) => !isTerminating(p) || publishNotReady);
   const ready = live.filter((p) => publishNotReady || (isPodReady(p) && !isTerminating(p)));
   const notReady = live.filter((p) => !ready.includes(p));
@@ -83,7 +95,16 @@ export function syncService(ctx: ControllerContext, svc: KubeObject): void {
       name: sliceName,
       namespace: ns,
       labels: { ...(svc.metadata.labels ?? {}), [SERVICE_NAME_LABEL]: name, [MANAGED_BY]: CONTROLLER },
-      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          name,
+          uid: svc.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     addressType: 'IPv4',
     endpoints: pods.map((p) => {

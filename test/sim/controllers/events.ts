@@ -30,7 +30,9 @@ export function createEventRecorder(store: SimStore, clock: SimClock): EventReco
     record(e) {
       const inv = e.involved;
       const namespace = inv.metadata.namespace ?? 'default';
-      const key = [inv.metadata.uid, e.fieldPath ?? '', e.type, e.reason, e.message, e.source.component].join('\u0000');
+      const key = [inv.metadata.uid, e.fieldPath ?? '', e.type, e.reason, e.message, e.source.component].join(
+        '\u0000',
+      );
       const now = isoNow(clock);
       try {
         const prev = seen.get(key);

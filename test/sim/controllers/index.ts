@@ -26,9 +26,25 @@ export interface RunningControllers {
 }
 
 /** Kinds whose changes can require work; Events, Endpoints and others are ignored. */
-const WATCHED = new Set(['Pod', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Service', 'ConfigMap', 'Secret', 'Node', 'ControllerRevision']);
+const WATCHED = new Set([
+  'Pod',
+  'ReplicaSet',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'Service',
+  'ConfigMap',
+  'Secret',
+  'Node',
+  'ControllerRevision',
+]);
 
-export function startControllers(store: SimStore, clock: SimClock, opts: ControllerOptions = {}): RunningControllers {
+export function startControllers(
+  store: SimStore,
+  clock: SimClock,
+  opts: ControllerOptions = {},
+): RunningControllers {
   const events = createEventRecorder(store, clock);
   const reported = new Set<string>();
   const cached = cachingStore(store);

@@ -19,10 +19,13 @@ export function syncJob(ctx: ControllerContext, job: KubeObject): void {
   const succeeded = pods.filter((p) => p.status?.phase === 'Succeeded').length;
   const onFailure = job.spec?.template?.spec?.restartPolicy === 'OnFailure';
   let failed = pods.filter((p) => p.status?.phase === 'Failed').length;
-  let active = pods.filter((p) => !isTerminating(p) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+  let active = pods.filter(
+    (p) => !isTerminating(p) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
+  );
   // With OnFailure the kubelet restarts containers; upstream counts those restarts as failures.
   if (onFailure) {
-    for (const p of active) for (const c of p.status?.containerStatuses ?? []) failed += Number(c.restartCount ?? 0);
+    for (const p of active)
+      for (const c of p.status?.containerStatuses ?? []) failed += Number(c.restartCount ?? 0);
   }
   const completions = Number(job.spec?.completions ?? 1);
   const parallelism = Number(job.spec?.parallelism ?? 1);
@@ -38,24 +41,70 @@ export function syncJob(ctx: ControllerContext, job: KubeObject): void {
       active = [];
       conditions = [
         ...conditions,
-        { type: 'FailureTarget', status: 'True', lastProbeTime: now, lastTransitionTime: now, reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
-        { type: 'Failed', status: 'True', lastProbeTime: now, lastTransitionTime: now, reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
+        {
+          type: 'FailureTarget',
+          status: 'True',
+          lastProbeTime: now,
+          lastTransitionTime: now,
+          reason: 'BackoffLimitExceeded',
+          message: 'Job has reached the specified backoff limit',
+        },
+        {
+          type: 'Failed',
+          status: 'True',
+          lastProbeTime: now,
+          lastTransitionTime: now,
+          reason: 'BackoffLimitExceeded',
+          message: 'Job has reached the specified backoff limit',
+        },
       ];
-      ctx.events.record({ involved: job, type: 'Warning', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', source: SOURCE });
+      ctx.events.record({
+        involved: job,
+        type: 'Warning',
+        reason: 'BackoffLimitExceeded',
+        message: 'Job has reached the specified backoff limit',
+        source: SOURCE,
+      });
     } else if (succeeded >= completions) {
       conditions = [
         ...conditions,
-        { type: 'SuccessCriteriaMet', status: 'True', lastProbeTime: now, lastTransitionTime: now, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
-        { type: 'Complete', status: 'True', lastProbeTime: now, lastTransitionTime: now, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
+        {
+          type: 'SuccessCriteriaMet',
+          status: 'True',
+          lastProbeTime: now,
+          lastTransitionTime: now,
+          reason: 'CompletionsReached',
+          message: 'Reached expected number of succeeded pods',
+        },
+        {
+          type: 'Complete',
+          status: 'True',
+          lastProbeTime: now,
+          lastTransitionTime: now,
+          reason: 'CompletionsReached',
+          message: 'Reached expected number of succeeded pods',
+        },
       ];
       status.completionTime = now;
-      ctx.events.record({ involved: job, type: 'Normal', reason: 'Completed', message: 'Job completed', source: SOURCE });
+      ctx.events.record({
+        involved: job,
+        type: 'Normal',
+        reason: 'Completed',
+        message: 'Job completed',
+        source: SOURCE,
+      });
     } else {
       const want = Math.min(parallelism, completions - succeeded);
       for (let i = active.length; i < want; i++) {
         const created = store.create(newPodFromTemplate(job.spec.template, job, {}));
         active.push(created);
-        ctx.events.record({ involved: job, type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${created.metadata.name}`, source: SOURCE });
+        ctx.events.record({
+          involved: job,
+          type: 'Normal',
+          reason: 'SuccessfulCreate',
+          message: `Created pod: ${created.metadata.name}`,
+          source: SOURCE,
+        });
       }
     }
   }

@@ -1,6 +1,12 @@
 // ReplicaSet controller: keep spec.replicas active pods, report status, FailedCreate on "quota".
 import type { KubeObject } from '../types.ts';
-import { deletePodGracefully, FAIL_CREATE_ANNOTATION, guarded, newPodFromTemplate, type ControllerContext } from './context.ts';
+import {
+  deletePodGracefully,
+  FAIL_CREATE_ANNOTATION,
+  guarded,
+  newPodFromTemplate,
+  type ControllerContext,
+} from './context.ts';
 import {
   isoNow,
   isPodActive,
@@ -55,7 +61,13 @@ export function syncReplicaSet(ctx: ControllerContext, rs: KubeObject): void {
       const pod = newPodFromTemplate(template, rs, {});
       if (template.metadata?.annotations?.[FAIL_CREATE_ANNOTATION] === 'true') {
         failure = `pods "${pod.metadata.name}" is forbidden: exceeded quota: sim-quota, requested: pods=1, used: pods=${active.length}, limited: pods=${active.length}`;
-        ctx.events.record({ involved: rs, type: 'Warning', reason: 'FailedCreate', message: `Error creating: ${failure}`, source: SOURCE });
+        ctx.events.record({
+          involved: rs,
+          type: 'Warning',
+          reason: 'FailedCreate',
+          message: `Error creating: ${failure}`,
+          source: SOURCE,
+        });
         break;
       }
       const created = store.create(pod);
@@ -109,13 +121,15 @@ export function syncReplicaSet(ctx: ControllerContext, rs: KubeObject): void {
   };
   if (conditions.length) status.conditions = conditions;
   // Upstream omits zero counts (omitempty) except replicas.
-  for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) if (!status[k]) delete status[k];
+  for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'])
+    if (!status[k]) delete status[k];
   writeStatus(store, rs, status);
 }
 
 export function syncReplicaSets(ctx: ControllerContext): void {
   for (const rs of ctx.store.list('apps/v1', 'ReplicaSet')) {
-    if (!rs.spec?.selector || !selectorMatches(rs.spec.selector, rs.spec.template?.metadata?.labels)) continue;
+    if (!rs.spec?.selector || !selectorMatches(rs.spec.selector, rs.spec.template?.metadata?.labels))
+      continue;
     guarded(ctx, rs, () => syncReplicaSet(ctx, rs));
   }
 }

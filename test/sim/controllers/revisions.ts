@@ -36,7 +36,9 @@ export interface Revisions {
  */
 export function syncRevisions(ctx: ControllerContext, owner: KubeObject): Revisions {
   const { store } = ctx;
-  let all = owned(store, 'apps/v1', 'ControllerRevision', owner).sort((a, b) => Number(a.revision) - Number(b.revision));
+  let all = owned(store, 'apps/v1', 'ControllerRevision', owner).sort(
+    (a, b) => Number(a.revision) - Number(b.revision),
+  );
   const data = revisionData(owner);
   const max = all.reduce((m, r) => Math.max(m, Number(r.revision ?? 0)), 0);
   let update = all.find((r) => jsonEqual(r.data, data));
@@ -60,12 +62,19 @@ export function syncRevisions(ctx: ControllerContext, owner: KubeObject): Revisi
       revision: max + 1,
     });
   }
-  all = owned(store, 'apps/v1', 'ControllerRevision', owner).sort((a, b) => Number(a.revision) - Number(b.revision));
+  all = owned(store, 'apps/v1', 'ControllerRevision', owner).sort(
+    (a, b) => Number(a.revision) - Number(b.revision),
+  );
   return { all, update: update! };
 }
 
 /** Delete the oldest revisions beyond revisionHistoryLimit that no pod or status refers to. */
-export function truncateHistory(ctx: ControllerContext, owner: KubeObject, revisions: KubeObject[], live: Set<string>): void {
+export function truncateHistory(
+  ctx: ControllerContext,
+  owner: KubeObject,
+  revisions: KubeObject[],
+  live: Set<string>,
+): void {
   const limit = Number(owner.spec?.revisionHistoryLimit ?? 10);
   const unused = revisions.filter((r) => !live.has(r.metadata.name ?? ''));
   for (const r of unused.slice(0, Math.max(0, unused.length - limit))) {

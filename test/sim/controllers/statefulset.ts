@@ -28,7 +28,8 @@ export function syncStatefulSet(ctx: ControllerContext, set: KubeObject): void {
   const current = revisions.find((r) => r.metadata.name === set.status?.currentRevision) ?? update;
   const replicas = Number(set.spec?.replicas ?? 1);
   const strategy = set.spec?.updateStrategy?.type ?? 'RollingUpdate';
-  const partition = strategy === 'RollingUpdate' ? Number(set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) : 0;
+  const partition =
+    strategy === 'RollingUpdate' ? Number(set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) : 0;
   const monotonic = (set.spec?.podManagementPolicy ?? 'OrderedReady') !== 'Parallel';
   const minReady = Number(set.spec?.minReadySeconds ?? 0);
 
@@ -41,16 +42,32 @@ export function syncStatefulSet(ctx: ControllerContext, set: KubeObject): void {
     const name = `${set.metadata.name}-${ordinal}`;
     const pod = newPodFromTemplate(templateOf(revision), set, {
       name,
-      labels: { [REVISION_HASH_LABEL]: revision.metadata.name ?? '', [POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal) },
+      labels: {
+        [REVISION_HASH_LABEL]: revision.metadata.name ?? '',
+        [POD_NAME_LABEL]: name,
+        [POD_INDEX_LABEL]: String(ordinal),
+      },
     });
     pod.spec.hostname = name;
     if (set.spec?.serviceName) pod.spec.subdomain = set.spec.serviceName;
     store.create(pod);
-    ctx.events.record({ involved: set, type: 'Normal', reason: 'SuccessfulCreate', message: `create Pod ${name} in StatefulSet ${set.metadata.name} successful`, source: SOURCE });
+    ctx.events.record({
+      involved: set,
+      type: 'Normal',
+      reason: 'SuccessfulCreate',
+      message: `create Pod ${name} in StatefulSet ${set.metadata.name} successful`,
+      source: SOURCE,
+    });
   };
   const deletePod = (pod: KubeObject) => {
     deletePodGracefully(ctx, pod);
-    ctx.events.record({ involved: set, type: 'Normal', reason: 'SuccessfulDelete', message: `delete Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`, source: SOURCE });
+    ctx.events.record({
+      involved: set,
+      type: 'Normal',
+      reason: 'SuccessfulDelete',
+      message: `delete Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`,
+      source: SOURCE,
+    });
   };
 
   sync: {
@@ -66,7 +83,8 @@ export function syncStatefulSet(ctx: ControllerContext, set: KubeObject): void {
         if (monotonic) break sync;
         continue;
       }
-      if (monotonic && (isTerminating(p) || !runningAndReady(p) || !isPodAvailable(p, minReady, clock))) break sync;
+      if (monotonic && (isTerminating(p) || !runningAndReady(p) || !isPodAvailable(p, minReady, clock)))
+        break sync;
     }
     // Condemned ordinals go highest first, one at a time.
     const condemned = [...byOrdinal.entries()].filter(([i]) => i >= replicas).sort((a, b) => b[0] - a[0]);
@@ -96,14 +114,20 @@ export function syncStatefulSet(ctx: ControllerContext, set: KubeObject): void {
     observedGeneration: set.metadata.generation ?? 1,
     replicas: fresh.length,
     readyReplicas: fresh.filter(runningAndReady).length,
-    currentReplicas: live.filter((p) => p.metadata.labels?.[REVISION_HASH_LABEL] === current.metadata.name).length,
-    updatedReplicas: live.filter((p) => p.metadata.labels?.[REVISION_HASH_LABEL] === update.metadata.name).length,
+    currentReplicas: live.filter((p) => p.metadata.labels?.[REVISION_HASH_LABEL] === current.metadata.name)
+      .length,
+    updatedReplicas: live.filter((p) => p.metadata.labels?.[REVISION_HASH_LABEL] === update.metadata.name)
+      .length,
     currentRevision: current.metadata.name,
     updateRevision: update.metadata.name,
     collisionCount: set.status?.collisionCount ?? 0,
     availableReplicas: fresh.filter((p) => runningAndReady(p) && isPodAvailable(p, minReady, clock)).length,
   };
-  if (strategy === 'RollingUpdate' && status.updatedReplicas === status.replicas && status.readyReplicas === status.replicas) {
+  if (
+    strategy === 'RollingUpdate' &&
+    status.updatedReplicas === status.replicas &&
+    status.readyReplicas === status.replicas
+  ) {
     status.currentReplicas = status.updatedReplicas;
     status.currentRevision = status.updateRevision;
   }
@@ -115,5 +139,6 @@ export function syncStatefulSet(ctx: ControllerContext, set: KubeObject): void {
 }
 
 export function syncStatefulSets(ctx: ControllerContext): void {
-  for (const set of ctx.store.list('apps/v1', 'StatefulSet')) guarded(ctx, set, () => syncStatefulSet(ctx, set));
+  for (const set of ctx.store.list('apps/v1', 'StatefulSet'))
+    guarded(ctx, set, () => syncStatefulSet(ctx, set));
 }

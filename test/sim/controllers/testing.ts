@@ -14,7 +14,9 @@ export interface TestCluster {
   stop(): void;
 }
 
-export function testCluster(opts: { scale?: number; nodes?: { name: string; cpu: string; memory: string }[] } = {}): TestCluster {
+export function testCluster(
+  opts: { scale?: number; nodes?: { name: string; cpu: string; memory: string }[] } = {},
+): TestCluster {
   const store = createStore();
   const clock = simClock(opts.scale ?? 0.05);
   const controllers = startControllers(store, clock, { nodes: opts.nodes });
@@ -22,7 +24,11 @@ export function testCluster(opts: { scale?: number; nodes?: { name: string; cpu:
 }
 
 /** Poll `fn` until it returns a truthy value; the error names what we waited for. */
-export async function waitFor<T>(what: string, fn: () => T | undefined | false | null, timeoutMs = 20000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | false | null,
+  timeoutMs = 20000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {
@@ -37,11 +43,26 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | false |
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-export function container(name: string, image: string, env: Record<string, string> = {}, extra: Record<string, unknown> = {}): any {
+export function container(
+  name: string,
+  image: string,
+  env: Record<string, string> = {},
+  extra: Record<string, unknown> = {},
+): any {
   return { name, image, env: Object.entries(env).map(([k, v]) => ({ name: k, value: v })), ...extra };
 }
 
-export function deployment(name: string, opts: { replicas?: number; image?: string; env?: Record<string, string>; spec?: Record<string, unknown>; annotations?: Record<string, string>; containerExtra?: Record<string, unknown> } = {}): KubeObject {
+export function deployment(
+  name: string,
+  opts: {
+    replicas?: number;
+    image?: string;
+    env?: Record<string, string>;
+    spec?: Record<string, unknown>;
+    annotations?: Record<string, string>;
+    containerExtra?: Record<string, unknown>;
+  } = {},
+): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -51,7 +72,11 @@ export function deployment(name: string, opts: { replicas?: number; image?: stri
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { containers: [container('app', opts.image ?? 'nginx:1.25', opts.env ?? {}, opts.containerExtra ?? {})] },
+        spec: {
+          containers: [
+            container('app', opts.image ?? 'nginx:1.25', opts.env ?? {}, opts.containerExtra ?? {}),
+          ],
+        },
       },
       ...(opts.spec ?? {}),
     },
@@ -59,7 +84,13 @@ export function deployment(name: string, opts: { replicas?: number; image?: stri
 }
 
 /** Replace the first container's image (and env) of a Deployment-like object. */
-export function setImage(store: SimStore, kind: string, name: string, image: string, env?: Record<string, string>): KubeObject {
+export function setImage(
+  store: SimStore,
+  kind: string,
+  name: string,
+  image: string,
+  env?: Record<string, string>,
+): KubeObject {
   const obj = store.get('apps/v1', kind, 'default', name)!;
   const c = obj.spec.template.spec.containers[0];
   c.image = image;

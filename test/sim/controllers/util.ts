@@ -46,7 +46,9 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-export function controllerRef(owner: KubeObject): NonNullable<KubeObject['metadata']['ownerReferences']>[number] {
+export function controllerRef(
+  owner: KubeObject,
+): NonNullable<KubeObject['metadata']['ownerReferences']>[number] {
   return {
     apiVersion: owner.apiVersion,
     kind: owner.kind,
@@ -117,7 +119,8 @@ export function setCondition(conditions: any[] | undefined, cond: any): any[] {
   if (i < 0) return [...list, cond];
   const prev = list[i];
   const next = { ...cond };
-  if (prev.status === cond.status && prev.lastTransitionTime) next.lastTransitionTime = prev.lastTransitionTime;
+  if (prev.status === cond.status && prev.lastTransitionTime)
+    next.lastTransitionTime = prev.lastTransitionTime;
   list[i] = next;
   return list;
 }
@@ -144,8 +147,26 @@ export function byCreation(a: KubeObject, b: KubeObject): number {
   return (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
 }
 
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const BINARY: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+const DECIMAL: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+};
 
 /** Parse a resource.Quantity (`500m`, `128Mi`, `1.5`, `1e9`) into a plain number. */
 export function parseQuantity(q: unknown): number {

@@ -10,7 +10,12 @@ export function apiVersionOfEntry(entry: ResourceEntry): string {
   return entry.group ? `${entry.group}/${entry.version}` : entry.version;
 }
 
-export function getObject(store: SimStoreImpl, entry: ResourceEntry, namespace: string | undefined, name: string): KubeObject {
+export function getObject(
+  store: SimStoreImpl,
+  entry: ResourceEntry,
+  namespace: string | undefined,
+  name: string,
+): KubeObject {
   const obj = store.get(apiVersionOfEntry(entry), entry.kind, namespace, name);
   if (!obj) throw notFound(entry, name);
   return obj;
@@ -67,8 +72,10 @@ export function listObjects(
     } catch {
       throw badRequest('continue key is not valid: illegal base64 data at input byte 0');
     }
-    if (Number(token.rv) < store.oldestResumableVersion()) {
-      throw gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+    if (Number(token.rv) < store.oldestResumableVersion(entry.group, entry.kind)) {
+      throw gone(
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
     }
     rv = token.rv;
     items = items.filter((o) => keyOf(o) > token.start);
@@ -93,7 +100,13 @@ export function listObjects(
 }
 
 /** Pod log: the container's SIM_LOG env value, one line per `\n`, honouring tailLines. */
-export function podLog(store: SimStoreImpl, entry: ResourceEntry, namespace: string | undefined, name: string, query: URLSearchParams): string {
+export function podLog(
+  store: SimStoreImpl,
+  entry: ResourceEntry,
+  namespace: string | undefined,
+  name: string,
+  query: URLSearchParams,
+): string {
   const pod = getObject(store, entry, namespace, name);
   const containers: any[] = pod.spec?.containers ?? [];
   const wanted = query.get('container');
@@ -103,13 +116,19 @@ export function podLog(store: SimStoreImpl, entry: ResourceEntry, namespace: str
     if (!container) throw badRequest(`container ${wanted} is not valid for pod ${name}`);
   } else if (containers.length === 1) container = containers[0];
   else {
-    throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
+    throw badRequest(
+      `a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`,
+    );
   }
   const statuses: any[] = pod.status?.containerStatuses ?? [];
   const st = statuses.find((s) => s.name === container.name);
   if (!st || (st.state?.waiting && !st.lastState?.terminated && !(st.restartCount > 0))) {
     const reason = st?.state?.waiting?.reason ?? 'ContainerCreating';
-    throw new SimApiError(400, 'BadRequest', `container ${JSON.stringify(container.name)} in pod ${JSON.stringify(name)} is waiting to start: ${reason}`);
+    throw new SimApiError(
+      400,
+      'BadRequest',
+      `container ${JSON.stringify(container.name)} in pod ${JSON.stringify(name)} is waiting to start: ${reason}`,
+    );
   }
   const raw = (container.env ?? []).find((e: any) => e.name === 'SIM_LOG')?.value;
   let lines = typeof raw === 'string' && raw !== '' ? raw.split('\n') : [];

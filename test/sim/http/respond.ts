@@ -3,7 +3,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SimApiError } from '../types.ts';
 
-export function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(code, {
     'Content-Type': 'application/json',
@@ -21,7 +26,13 @@ export function sendText(res: ServerResponse, code: number, text: string, conten
 
 export function sendError(res: ServerResponse, err: unknown, headers: Record<string, string> = {}): number {
   const apiErr =
-    err instanceof SimApiError ? err : new SimApiError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
+    err instanceof SimApiError
+      ? err
+      : new SimApiError(
+          500,
+          'InternalError',
+          `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`,
+        );
   if (!(err instanceof SimApiError)) console.error('sim api server error:', err);
   if (res.headersSent) {
     res.destroy();

@@ -12,8 +12,14 @@ export interface ResourceRoute {
 }
 
 /** undefined = not a resource path (discovery or unknown); 'notfound' = a resource path nothing serves. */
-export function parseResourcePath(pathname: string, registry: Registry): ResourceRoute | 'notfound' | undefined {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+export function parseResourcePath(
+  pathname: string,
+  registry: Registry,
+): ResourceRoute | 'notfound' | undefined {
+  const parts = pathname
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   let group: string;
   let version: string;
   let rest: string[];

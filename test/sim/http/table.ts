@@ -24,7 +24,10 @@ export function humanDuration(ms: number): string {
   return `${Math.floor(d / 365)}y`;
 }
 
-const age = (o: KubeObject) => (o.metadata.creationTimestamp ? humanDuration(Date.now() - Date.parse(o.metadata.creationTimestamp)) : '<unknown>');
+const age = (o: KubeObject) =>
+  o.metadata.creationTimestamp
+    ? humanDuration(Date.now() - Date.parse(o.metadata.creationTimestamp))
+    : '<unknown>';
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 
 type Column = [name: string, type: string, priority: number, cell: (o: KubeObject) => unknown];
@@ -44,12 +47,23 @@ function podStatus(o: KubeObject): string {
 
 const COLUMNS: Record<string, Column[]> = {
   '/Pod': [
-    ['Ready', 'string', 0, (o) => {
-      const st: any[] = o.status?.containerStatuses ?? [];
-      return `${st.filter((s) => s.ready).length}/${(o.spec?.containers ?? []).length}`;
-    }],
+    [
+      'Ready',
+      'string',
+      0,
+      (o) => {
+        const st: any[] = o.status?.containerStatuses ?? [];
+        return `${st.filter((s) => s.ready).length}/${(o.spec?.containers ?? []).length}`;
+      },
+    ],
     ['Status', 'string', 0, podStatus],
-    ['Restarts', 'string', 0, (o) => String((o.status?.containerStatuses ?? []).reduce((n: number, s: any) => n + num(s.restartCount), 0))],
+    [
+      'Restarts',
+      'string',
+      0,
+      (o) =>
+        String((o.status?.containerStatuses ?? []).reduce((n: number, s: any) => n + num(s.restartCount), 0)),
+    ],
     ['Age', 'string', 0, age],
     ['IP', 'string', 1, (o) => o.status?.podIP ?? '<none>'],
     ['Node', 'string', 1, (o) => o.spec?.nodeName ?? '<none>'],
@@ -84,23 +98,58 @@ const COLUMNS: Record<string, Column[]> = {
     ['Ready', 'integer', 0, (o) => num(o.status?.numberReady)],
     ['Up-to-date', 'integer', 0, (o) => num(o.status?.updatedNumberScheduled)],
     ['Available', 'integer', 0, (o) => num(o.status?.numberAvailable)],
-    ['Node Selector', 'string', 0, (o) => Object.entries(o.spec?.template?.spec?.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'],
+    [
+      'Node Selector',
+      'string',
+      0,
+      (o) =>
+        Object.entries(o.spec?.template?.spec?.nodeSelector ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>',
+    ],
     ['Age', 'string', 0, age],
   ],
   '/Service': [
     ['Type', 'string', 0, (o) => o.spec?.type ?? 'ClusterIP'],
     ['Cluster-IP', 'string', 0, (o) => o.spec?.clusterIP ?? '<none>'],
-    ['External-IP', 'string', 0, (o) => (o.status?.loadBalancer?.ingress ?? []).map((i: any) => i.ip ?? i.hostname).join(',') || '<none>'],
-    ['Port(s)', 'string', 0, (o) => (o.spec?.ports ?? []).map((p: any) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',') || '<none>'],
+    [
+      'External-IP',
+      'string',
+      0,
+      (o) =>
+        (o.status?.loadBalancer?.ingress ?? []).map((i: any) => i.ip ?? i.hostname).join(',') || '<none>',
+    ],
+    [
+      'Port(s)',
+      'string',
+      0,
+      (o) =>
+        (o.spec?.ports ?? [])
+          .map((p: any) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
+          .join(',') || '<none>',
+    ],
     ['Age', 'string', 0, age],
-    ['Selector', 'string', 1, (o) => Object.entries(o.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'],
+    [
+      'Selector',
+      'string',
+      1,
+      (o) =>
+        Object.entries(o.spec?.selector ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>',
+    ],
   ],
   '/Namespace': [
     ['Status', 'string', 0, (o) => o.status?.phase ?? 'Active'],
     ['Age', 'string', 0, age],
   ],
   '/ConfigMap': [
-    ['Data', 'integer', 0, (o) => Object.keys(o.data ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length],
+    [
+      'Data',
+      'integer',
+      0,
+      (o) => Object.keys(o.data ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length,
+    ],
     ['Age', 'string', 0, age],
   ],
   '/Secret': [
@@ -109,34 +158,66 @@ const COLUMNS: Record<string, Column[]> = {
     ['Age', 'string', 0, age],
   ],
   '/Node': [
-    ['Status', 'string', 0, (o) => ((o.status?.conditions ?? []).find((c: any) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady')],
+    [
+      'Status',
+      'string',
+      0,
+      (o) =>
+        (o.status?.conditions ?? []).find((c: any) => c.type === 'Ready')?.status === 'True'
+          ? 'Ready'
+          : 'NotReady',
+    ],
     ['Roles', 'string', 0, () => '<none>'],
     ['Age', 'string', 0, age],
     ['Version', 'string', 0, (o) => o.status?.nodeInfo?.kubeletVersion ?? ''],
   ],
   '/Event': [
-    ['Last Seen', 'string', 0, (o: any) => {
-      const t = o.lastTimestamp ?? o.eventTime ?? o.firstTimestamp ?? o.metadata.creationTimestamp;
-      return t ? humanDuration(Date.now() - Date.parse(t)) : '<unknown>';
-    }],
+    [
+      'Last Seen',
+      'string',
+      0,
+      (o: any) => {
+        const t = o.lastTimestamp ?? o.eventTime ?? o.firstTimestamp ?? o.metadata.creationTimestamp;
+        return t ? humanDuration(Date.now() - Date.parse(t)) : '<unknown>';
+      },
+    ],
     ['Type', 'string', 0, (o: any) => o.type ?? ''],
     ['Reason', 'string', 0, (o: any) => o.reason ?? ''],
-    ['Object', 'string', 0, (o: any) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`],
+    [
+      'Object',
+      'string',
+      0,
+      (o: any) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`,
+    ],
     ['Message', 'string', 0, (o: any) => o.message ?? ''],
   ],
   'batch/Job': [
-    ['Status', 'string', 0, (o) => ((o.status?.conditions ?? []).find((c: any) => c.status === 'True')?.type ?? 'Running')],
+    [
+      'Status',
+      'string',
+      0,
+      (o) => (o.status?.conditions ?? []).find((c: any) => c.status === 'True')?.type ?? 'Running',
+    ],
     ['Completions', 'string', 0, (o) => `${num(o.status?.succeeded)}/${num(o.spec?.completions ?? 1)}`],
     ['Age', 'string', 0, age],
   ],
 };
 
-export function renderTable(entry: ResourceEntry, list: { kind?: string; metadata?: any; items?: any[] }): Record<string, unknown> {
-  const cols: Column[] = [['Name', 'string', 0, (o) => o.metadata.name], ...(COLUMNS[`${entry.group}/${entry.kind}`] ?? [['Age', 'string', 0, age]])];
+export function renderTable(
+  entry: ResourceEntry,
+  list: { kind?: string; metadata?: any; items?: any[] },
+): Record<string, unknown> {
+  const cols: Column[] = [
+    ['Name', 'string', 0, (o) => o.metadata.name],
+    ...(COLUMNS[`${entry.group}/${entry.kind}`] ?? [['Age', 'string', 0, age]]),
+  ];
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
-    metadata: { resourceVersion: list.metadata?.resourceVersion, ...(list.metadata?.continue ? { continue: list.metadata.continue } : {}) },
+    metadata: {
+      resourceVersion: list.metadata?.resourceVersion,
+      ...(list.metadata?.continue ? { continue: list.metadata.continue } : {}),
+    },
     columnDefinitions: cols.map(([name, type, priority]) => ({
       name,
       type,

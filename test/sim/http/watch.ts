@@ -8,12 +8,15 @@ import type { ResourceEntry } from '../registry.ts';
 import type { KubeObject } from '../types.ts';
 import { compileSelector } from '../selectors.ts';
 import { gone } from '../status.ts';
+import { renderTable } from './table.ts';
 
 export interface WatchRequest {
   store: SimStoreImpl;
   entry: ResourceEntry;
   namespace?: string;
   query: URLSearchParams;
+  /** Send each object as a meta.k8s.io Table (kubectl get --watch asks for that). */
+  table?: boolean;
   /** End the stream after this many events (fault injection). */
   cutAfterEvents?: number;
   /** Registers a function that ends the stream when the server stops. */
@@ -27,10 +30,26 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
     fieldSelector: w.query.get('fieldSelector') ?? undefined,
   });
   const apiVersion = entry.group ? `${entry.group}/${entry.version}` : entry.version;
-  const inScope = (obj: KubeObject) => !entry.namespaced || !w.namespace || obj.metadata.namespace === w.namespace;
-  const view = (obj: KubeObject): KubeObject => ({ ...obj, apiVersion, kind: entry.kind });
+  const inScope = (obj: KubeObject) =>
+    !entry.namespaced || !w.namespace || obj.metadata.namespace === w.namespace;
+  let tables = 0;
+  const view = (obj: KubeObject): unknown => {
+    const full = { ...obj, apiVersion, kind: entry.kind };
+    if (!w.table) return full;
+    // Like upstream, only the first Table of a stream carries the column definitions.
+    const t = renderTable(entry, {
+      metadata: { resourceVersion: obj.metadata.resourceVersion },
+      items: [full],
+    });
+    if (tables++ > 0) t.columnDefinitions = [];
+    return t;
+  };
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
   res.flushHeaders();
 
   let sent = 0;
@@ -67,12 +86,18 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
 
   const rvParam = w.query.get('resourceVersion') ?? '';
   if (rvParam === '' || rvParam === '0') {
-    for (const obj of store.list(apiVersion, entry.kind, w.namespace)) if (selector(obj)) send('ADDED', view(obj));
+    for (const obj of store.list(apiVersion, entry.kind, w.namespace))
+      if (selector(obj)) send('ADDED', view(obj));
   } else {
     const since = Number(rvParam);
-    const backlog = Number.isFinite(since) ? store.eventsSince(since) : 'expired';
+    const backlog = Number.isFinite(since) ? store.eventsSince(since, entry.group, entry.kind) : 'expired';
     if (backlog === 'expired') {
-      send('ERROR', gone(`too old resource version: ${rvParam} (${store.oldestResumableVersion()})`).toStatus());
+      send(
+        'ERROR',
+        gone(
+          `too old resource version: ${rvParam} (${store.oldestResumableVersion(entry.group, entry.kind)})`,
+        ).toStatus(),
+      );
       close();
       return;
     }

@@ -39,7 +39,8 @@ export const PATCH_TYPES: Record<string, 'json' | 'merge' | 'strategic' | 'apply
 
 export function isDryRun(query: URLSearchParams): boolean {
   const values = query.getAll('dryRun');
-  for (const v of values) if (v !== 'All') throw badRequest(`Invalid dry run value: ${v}; only "All" is supported`);
+  for (const v of values)
+    if (v !== 'All') throw badRequest(`Invalid dry run value: ${v}; only "All" is supported`);
   return values.length > 0;
 }
 
@@ -58,7 +59,9 @@ function parseBody(body: string, contentType: string): unknown {
     if (contentType.includes('yaml')) return parseYaml(body);
     return JSON.parse(body);
   } catch (err) {
-    throw badRequest(`the object provided is unrecognized or malformed: ${(err as Error).message.split('\n')[0]}`);
+    throw badRequest(
+      `the object provided is unrecognized or malformed: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
 }
 
@@ -69,20 +72,28 @@ function checkIdentity(obj: unknown, w: WriteRequest, requireName: boolean): Kub
   o.apiVersion ||= expected;
   o.kind ||= w.entry.kind;
   if (o.apiVersion !== expected && !(o.apiVersion.split('/')[0] === w.entry.group && w.entry.group !== '')) {
-    throw badRequest(`the API version in the data (${o.apiVersion}) does not match the expected API version (${expected})`);
+    throw badRequest(
+      `the API version in the data (${o.apiVersion}) does not match the expected API version (${expected})`,
+    );
   }
-  if (o.kind !== w.entry.kind) throw badRequest(`the kind in the data (${o.kind}) does not match the expected kind (${w.entry.kind})`);
+  if (o.kind !== w.entry.kind)
+    throw badRequest(`the kind in the data (${o.kind}) does not match the expected kind (${w.entry.kind})`);
   o.apiVersion = expected;
   o.metadata = isPlainObject(o.metadata) ? o.metadata : {};
   if (w.entry.namespaced) {
     if (o.metadata.namespace && o.metadata.namespace !== w.namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     o.metadata.namespace = w.namespace;
   }
   if (requireName && w.name !== undefined && o.metadata.name !== w.name) {
     if (!o.metadata.name) o.metadata.name = w.name;
-    else throw badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${w.name})`);
+    else
+      throw badRequest(
+        `the name of the object (${o.metadata.name}) does not match the name on the URL (${w.name})`,
+      );
   }
   // The server owns these; clients cannot set them.
   delete o.metadata.deletionTimestamp;
@@ -90,25 +101,51 @@ function checkIdentity(obj: unknown, w: WriteRequest, requireName: boolean): Kub
   return o;
 }
 
+/** POST/PUT bodies: JSON or YAML (no protobuf/CBOR: kubectl's typed `create` commands send protobuf). */
+function requireJsonOrYaml(w: WriteRequest): void {
+  const t = w.contentType;
+  if (t === '' || t === 'application/json' || t === 'application/yaml' || t === '*/*') return;
+  throw unsupportedMediaType(['application/json', 'application/yaml']);
+}
+
 export function create(w: WriteRequest): WriteResult {
+  requireJsonOrYaml(w);
   const obj = checkIdentity(parseBody(w.body, w.contentType), w, false);
   delete obj.metadata.managedFields;
-  const created = w.store.create(obj, { fieldManager: fieldManagerOf(w.query, w.userAgent), dryRun: isDryRun(w.query) });
+  const created = w.store.create(obj, {
+    fieldManager: fieldManagerOf(w.query, w.userAgent),
+    dryRun: isDryRun(w.query),
+  });
   return { code: 201, body: created };
 }
 
-function writeScale(w: WriteRequest, current: KubeObject, replicas: unknown, rv: string | undefined, manager: string): WriteResult {
+function writeScale(
+  w: WriteRequest,
+  current: KubeObject,
+  replicas: unknown,
+  rv: string | undefined,
+  manager: string,
+): WriteResult {
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-    throw new SimApiError(422, 'Invalid', `Scale.autoscaling ${JSON.stringify(w.name)} is invalid: spec.replicas: Invalid value: ${String(replicas)}: must be greater than or equal to 0`);
+    throw new SimApiError(
+      422,
+      'Invalid',
+      `Scale.autoscaling ${JSON.stringify(w.name)} is invalid: spec.replicas: Invalid value: ${String(replicas)}: must be greater than or equal to 0`,
+    );
   }
   const next = structuredClone(current);
   next.spec = { ...(next.spec ?? {}), replicas };
   next.metadata.resourceVersion = rv || current.metadata.resourceVersion;
-  const updated = w.store.update(next, { fieldManager: manager, subresource: 'scale', dryRun: isDryRun(w.query) });
+  const updated = w.store.update(next, {
+    fieldManager: manager,
+    subresource: 'scale',
+    dryRun: isDryRun(w.query),
+  });
   return { code: 200, body: toScale(w.entry, updated) };
 }
 
 export function update(w: WriteRequest): WriteResult {
+  requireJsonOrYaml(w);
   const manager = fieldManagerOf(w.query, w.userAgent);
   const dryRun = isDryRun(w.query);
   if (w.subresource === 'scale') {
@@ -118,7 +155,11 @@ export function update(w: WriteRequest): WriteResult {
   }
   const obj = checkIdentity(parseBody(w.body, w.contentType), w, true);
   const sub = w.subresource === 'status' ? 'status' : undefined;
-  const updated = w.store.update(obj, { fieldManager: manager, dryRun, ...(sub ? { subresource: sub } : {}) });
+  const updated = w.store.update(obj, {
+    fieldManager: manager,
+    dryRun,
+    ...(sub ? { subresource: sub } : {}),
+  });
   return { code: 200, body: updated };
 }
 
@@ -126,7 +167,11 @@ export function patch(w: WriteRequest): WriteResult {
   const type = PATCH_TYPES[w.contentType];
   if (!type) throw unsupportedMediaType(Object.keys(PATCH_TYPES));
   if (type === 'strategic' && w.entry.custom) {
-    throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+    throw unsupportedMediaType([
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/apply-patch+yaml',
+    ]);
   }
   const force = w.query.get('force');
   if (force !== null && type !== 'apply') throw badRequest('force is not allowed for non-apply patches');
@@ -135,15 +180,22 @@ export function patch(w: WriteRequest): WriteResult {
   const patchDoc = parseBody(w.body, 'json');
   const current = getObject(w.store, w.entry, w.namespace, w.name!);
   const run = (target: Record<string, unknown>) =>
-    type === 'json' ? applyJsonPatch(target, patchDoc) : type === 'merge' ? applyMergePatch(target, patchDoc) : applyStrategicMergePatch(target, patchDoc, w.entry.custom);
+    type === 'json'
+      ? applyJsonPatch(target, patchDoc)
+      : type === 'merge'
+        ? applyMergePatch(target, patchDoc)
+        : applyStrategicMergePatch(target, patchDoc, w.entry.custom);
   if (w.subresource === 'scale') {
     const patched = run(toScale(w.entry, current));
     return writeScale(w, current, patched?.spec?.replicas, patched?.metadata?.resourceVersion, manager);
   }
   const patched = run(current as Record<string, unknown>) as KubeObject;
-  if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) throw badRequest('the patch produced an object that is not valid');
+  if (!isPlainObject(patched) || !isPlainObject(patched.metadata))
+    throw badRequest('the patch produced an object that is not valid');
   if (patched.metadata.name !== current.metadata.name) {
-    throw badRequest(`the name of the object (${String(patched.metadata.name)}) does not match the name on the URL (${w.name})`);
+    throw badRequest(
+      `the name of the object (${String(patched.metadata.name)}) does not match the name on the URL (${w.name})`,
+    );
   }
   patched.apiVersion = current.apiVersion;
   patched.kind = current.kind;
@@ -151,7 +203,11 @@ export function patch(w: WriteRequest): WriteResult {
   patched.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
   if (patched.metadata.deletionTimestamp === undefined) delete patched.metadata.deletionTimestamp;
   const sub = w.subresource === 'status' ? 'status' : undefined;
-  const updated = w.store.update(patched, { fieldManager: manager, dryRun: isDryRun(w.query), ...(sub ? { subresource: sub } : {}) });
+  const updated = w.store.update(patched, {
+    fieldManager: manager,
+    dryRun: isDryRun(w.query),
+    ...(sub ? { subresource: sub } : {}),
+  });
   return { code: 200, body: updated };
 }
 
@@ -161,13 +217,18 @@ function apply(w: WriteRequest, force: boolean): WriteResult {
   if (manager.length > 128) throw badRequest('fieldManager: Too long: may not be longer than 128');
   const dryRun = isDryRun(w.query);
   const config = checkIdentity(parseBody(w.body, 'yaml'), w, true);
+  if (config.metadata.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil');
   const current = w.store.get(apiVersionOfEntry(w.entry), w.entry.kind, w.namespace, w.name!);
   if (w.subresource === 'scale') {
     if (!current) throw notFound(w.entry, w.name!);
     return writeScale(w, current, (config as any).spec?.replicas, undefined, manager);
   }
   if (!current && w.subresource) throw notFound(w.entry, w.name!);
-  const ctx = { kind: w.entry.kind, custom: w.entry.custom, statusSubresource: w.entry.subresources.includes('status') };
+  const ctx = {
+    kind: w.entry.kind,
+    custom: w.entry.custom,
+    statusSubresource: w.entry.subresources.includes('status'),
+  };
   const merged = serverSideApply({
     live: current,
     config,
@@ -178,7 +239,11 @@ function apply(w: WriteRequest, force: boolean): WriteResult {
   });
   if (!current) return { code: 201, body: w.store.create(merged, { managedFieldsComputed: true, dryRun }) };
   const sub = w.subresource === 'status' ? 'status' : undefined;
-  const updated = w.store.update(merged, { managedFieldsComputed: true, dryRun, ...(sub ? { subresource: sub } : {}) });
+  const updated = w.store.update(merged, {
+    managedFieldsComputed: true,
+    dryRun,
+    ...(sub ? { subresource: sub } : {}),
+  });
   return { code: 200, body: updated };
 }
 
@@ -200,7 +265,11 @@ function deleteOptions(w: WriteRequest) {
   const q = w.query;
   let policy = (q.get('propagationPolicy') ?? body.propagationPolicy) as DeleteBody['propagationPolicy'];
   if (policy && !['Foreground', 'Background', 'Orphan'].includes(policy)) {
-    throw new SimApiError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+    throw new SimApiError(
+      422,
+      'Invalid',
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+    );
   }
   const orphan = q.get('orphanDependents') ?? body.orphanDependents;
   if (!policy && (orphan === true || orphan === 'true')) policy = 'Orphan';
@@ -221,11 +290,17 @@ export function remove(w: WriteRequest): WriteResult {
   const result = w.store.delete(apiVersion, w.entry.kind, w.namespace, w.name!, opts);
   if (!result) throw notFound(w.entry, w.name!);
   const still = w.store.get(apiVersion, w.entry.kind, w.namespace, w.name!);
-  if (still?.metadata.deletionTimestamp || opts.dryRun) return { code: 200, body: opts.dryRun ? result : still };
+  if (still?.metadata.deletionTimestamp || opts.dryRun)
+    return { code: 200, body: opts.dryRun ? result : still };
   if (returnsObject(w.entry)) return { code: 200, body: result };
   return {
     code: 200,
-    body: successStatus({ name: w.name, ...(w.entry.group ? { group: w.entry.group } : {}), kind: w.entry.resource, uid: result.metadata.uid }),
+    body: successStatus({
+      name: w.name,
+      ...(w.entry.group ? { group: w.entry.group } : {}),
+      kind: w.entry.resource,
+      uid: result.metadata.uid,
+    }),
   };
 }
 
@@ -235,7 +310,13 @@ export function removeCollection(w: WriteRequest): WriteResult {
   const apiVersion = apiVersionOfEntry(w.entry);
   const deleted: unknown[] = [];
   for (const item of list.items) {
-    const d = w.store.delete(apiVersion, w.entry.kind, item.metadata.namespace, item.metadata.name ?? '', opts);
+    const d = w.store.delete(
+      apiVersion,
+      w.entry.kind,
+      item.metadata.namespace,
+      item.metadata.name ?? '',
+      opts,
+    );
     if (d) deleted.push(d);
   }
   return { code: 200, body: { ...list, items: deleted } };

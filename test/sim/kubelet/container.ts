@@ -16,7 +16,8 @@ export interface Behaviour {
 
 export function behaviourOf(container: any, init: boolean): Behaviour {
   const env = envOf(container);
-  const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
+  const num = (v: string | undefined, d: number) =>
+    v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d;
   return {
     startupSeconds: num(env.SIM_STARTUP_SECONDS, init ? 1 : 2),
     neverReady: env.SIM_READY === 'false',
@@ -88,13 +89,16 @@ export function newRuntime(spec: any, init: boolean, startAt: number): Container
 
 function fullImageName(image: string): string {
   const first = image.split('/')[0];
-  const hasRegistry = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const hasRegistry =
+    image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   if (hasRegistry) return image;
   return image.includes('/') ? `docker.io/${image}` : `docker.io/library/${image}`;
 }
 
 function imageIdOf(image: string): string {
-  const repo = fullImageName(image).replace(/[:@].*$/, '').replace(/:(?=[^/]*$)/, '');
+  const repo = fullImageName(image)
+    .replace(/[:@].*$/, '')
+    .replace(/:(?=[^/]*$)/, '');
   return `${repo}@sha256:${createHash('sha256').update(image).digest('hex')}`;
 }
 
@@ -147,7 +151,12 @@ function attempt(rt: ContainerRuntime, t: number, ctx: StepContext): void {
     rt.nextAt = t + clock.ms(1);
     return;
   }
-  if (!rt.imageID) ctx.emit({ type: 'Normal', reason: 'Pulled', message: `Container image "${rt.image}" already present on machine` });
+  // Like the kubelet, every (re)start reports the image as present (the event's count grows).
+  ctx.emit({
+    type: 'Normal',
+    reason: 'Pulled',
+    message: `Container image "${rt.image}" already present on machine`,
+  });
   rt.imageID = imageIdOf(rt.image);
   rt.containerID = `containerd://${randomBytes(32).toString('hex')}`;
   ctx.emit({ type: 'Normal', reason: 'Created', message: `Created container: ${rt.name}` });
@@ -170,7 +179,8 @@ function attempt(rt: ContainerRuntime, t: number, ctx: StepContext): void {
     } else rt.readyAt = t + startup;
   }
   const probe = rt.spec?.readinessProbe;
-  rt.nextUnhealthyAt = b.neverReady && !rt.init ? t + clock.ms(Number(probe?.initialDelaySeconds ?? 0) + 1) : undefined;
+  rt.nextUnhealthyAt =
+    b.neverReady && !rt.init ? t + clock.ms(Number(probe?.initialDelaySeconds ?? 0) + 1) : undefined;
 }
 
 function exitReason(rt: ContainerRuntime): { exitCode: number; reason: string } {
@@ -186,7 +196,12 @@ export function stepContainer(rt: ContainerRuntime, ctx: StepContext): void {
   for (let guard = 0; guard < 50; guard++) {
     if (rt.state === 'waiting') {
       const pullRetryAt = rt.pullRetryAt;
-      if (rt.waiting?.reason === 'ErrImagePull' && now >= rt.nextAt && pullRetryAt !== undefined && rt.nextAt < pullRetryAt) {
+      if (
+        rt.waiting?.reason === 'ErrImagePull' &&
+        now >= rt.nextAt &&
+        pullRetryAt !== undefined &&
+        rt.nextAt < pullRetryAt
+      ) {
         rt.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${rt.image}"` };
         ctx.emit({ type: 'Normal', reason: 'BackOff', message: `Back-off pulling image "${rt.image}"` });
         ctx.emit({ type: 'Warning', reason: 'Failed', message: 'Error: ImagePullBackOff' });
@@ -207,19 +222,31 @@ export function stepContainer(rt: ContainerRuntime, ctx: StepContext): void {
     if (rt.state === 'running') {
       if (rt.nextUnhealthyAt !== undefined && now >= rt.nextUnhealthyAt) {
         const probe = rt.spec?.readinessProbe;
-        const detail = probe?.httpGet ? 'HTTP probe failed with statuscode: 503' : probe?.tcpSocket ? `dial tcp: connect: connection refused` : 'command failed';
+        const detail = probe?.httpGet
+          ? 'HTTP probe failed with statuscode: 503'
+          : probe?.tcpSocket
+            ? `dial tcp: connect: connection refused`
+            : 'command failed';
         ctx.emit({ type: 'Warning', reason: 'Unhealthy', message: `Readiness probe failed: ${detail}` });
         rt.nextUnhealthyAt = now + clock.ms(Math.max(1, Number(probe?.periodSeconds ?? 10)));
       }
       if (rt.exitAt === undefined || now < rt.exitAt) return;
       const { exitCode, reason } = exitReason(rt);
-      rt.terminated = { exitCode, reason, startedAt: iso(rt.startedAt!), finishedAt: iso(rt.exitAt), containerID: rt.containerID ?? '' };
+      rt.terminated = {
+        exitCode,
+        reason,
+        startedAt: iso(rt.startedAt!),
+        finishedAt: iso(rt.exitAt),
+        containerID: rt.containerID ?? '',
+      };
       const at = rt.exitAt;
       rt.exitAt = undefined;
       rt.readyAt = undefined;
       rt.nextUnhealthyAt = undefined;
       const policy = ctx.restartPolicy;
-      const restart = rt.init ? exitCode !== 0 && policy !== 'Never' : policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+      const restart = rt.init
+        ? exitCode !== 0 && policy !== 'Never'
+        : policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
       if (!restart) {
         rt.state = 'terminated';
         return;
@@ -238,7 +265,11 @@ export function stepContainer(rt: ContainerRuntime, ctx: StepContext): void {
         reason: 'CrashLoopBackOff',
         message: `back-off ${rt.backoffSeconds}s restarting failed container=${rt.name} pod=${ctx.podName}_${ctx.namespace}(${ctx.podUid})`,
       };
-      ctx.emit({ type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${rt.name} in pod ${ctx.podName}_${ctx.namespace}(${ctx.podUid})` });
+      ctx.emit({
+        type: 'Warning',
+        reason: 'BackOff',
+        message: `Back-off restarting failed container ${rt.name} in pod ${ctx.podName}_${ctx.namespace}(${ctx.podUid})`,
+      });
       rt.nextAt = at + clock.ms(rt.backoffSeconds);
       continue;
     }

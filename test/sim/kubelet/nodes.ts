@@ -44,10 +44,38 @@ export function nodeObject(spec: NodeSpec, index: number, clock: SimClock): Kube
         { type: 'Hostname', address: spec.name },
       ],
       conditions: [
-        { type: 'MemoryPressure', status: 'False', lastHeartbeatTime: now, lastTransitionTime: now, reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-        { type: 'DiskPressure', status: 'False', lastHeartbeatTime: now, lastTransitionTime: now, reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-        { type: 'PIDPressure', status: 'False', lastHeartbeatTime: now, lastTransitionTime: now, reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
-        { type: 'Ready', status: 'True', lastHeartbeatTime: now, lastTransitionTime: now, reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+        {
+          type: 'MemoryPressure',
+          status: 'False',
+          lastHeartbeatTime: now,
+          lastTransitionTime: now,
+          reason: 'KubeletHasSufficientMemory',
+          message: 'kubelet has sufficient memory available',
+        },
+        {
+          type: 'DiskPressure',
+          status: 'False',
+          lastHeartbeatTime: now,
+          lastTransitionTime: now,
+          reason: 'KubeletHasNoDiskPressure',
+          message: 'kubelet has no disk pressure',
+        },
+        {
+          type: 'PIDPressure',
+          status: 'False',
+          lastHeartbeatTime: now,
+          lastTransitionTime: now,
+          reason: 'KubeletHasSufficientPID',
+          message: 'kubelet has sufficient PID available',
+        },
+        {
+          type: 'Ready',
+          status: 'True',
+          lastHeartbeatTime: now,
+          lastTransitionTime: now,
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+        },
       ],
       nodeInfo: {
         architecture: 'amd64',
@@ -72,6 +100,7 @@ export function registerNodes(store: SimStore, clock: SimClock, nodes: NodeSpec[
     if (store.get('v1', 'Node', undefined, spec.name)) return;
     const created = store.create(nodeObject(spec, i, clock));
     // Status is a subresource: write it separately in case create dropped it.
-    if (!created.status?.allocatable) store.update({ ...created, status: nodeObject(spec, i, clock).status }, { subresource: 'status' });
+    if (!created.status?.allocatable)
+      store.update({ ...created, status: nodeObject(spec, i, clock).status }, { subresource: 'status' });
   });
 }

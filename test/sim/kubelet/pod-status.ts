@@ -47,13 +47,21 @@ export function podPhase(rt: PodRuntime, restartPolicy: string): string {
   return 'Pending';
 }
 
-function condition(prev: any[], type: string, status: string, now: number, reason?: string, message?: string): any {
+function condition(
+  prev: any[],
+  type: string,
+  status: string,
+  now: number,
+  reason?: string,
+  message?: string,
+): any {
   const old = prev.find((c) => c.type === type);
   const c: any = {
     type,
     status,
     lastProbeTime: null,
-    lastTransitionTime: old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : iso(now),
+    lastTransitionTime:
+      old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : iso(now),
   };
   if (reason) c.reason = reason;
   if (message) c.message = message;
@@ -74,12 +82,28 @@ export function composePodStatus(pod: KubeObject, rt: PodRuntime, now: number): 
     condition(prev, 'PodReadyToStartContainers', 'True', now),
     initDone
       ? condition(prev, 'Initialized', 'True', now, terminal ? 'PodCompleted' : undefined)
-      : condition(prev, 'Initialized', 'False', now, 'ContainersNotInitialized', `containers with incomplete status: [${pendingInit.join(' ')}]`),
+      : condition(
+          prev,
+          'Initialized',
+          'False',
+          now,
+          'ContainersNotInitialized',
+          `containers with incomplete status: [${pendingInit.join(' ')}]`,
+        ),
   ];
   for (const type of ['Ready', 'ContainersReady']) {
     if (terminal) conditions.push(condition(prev, type, 'False', now, 'PodCompleted'));
     else if (unready.length) {
-      conditions.push(condition(prev, type, 'False', now, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`));
+      conditions.push(
+        condition(
+          prev,
+          type,
+          'False',
+          now,
+          'ContainersNotReady',
+          `containers with unready status: [${unready.join(' ')}]`,
+        ),
+      );
     } else conditions.push(condition(prev, type, 'True', now));
   }
   conditions.push(condition(prev, 'PodScheduled', 'True', now));
@@ -98,7 +122,8 @@ export function composePodStatus(pod: KubeObject, rt: PodRuntime, now: number): 
   status.containerStatuses = rt.containers.map((c) => {
     const s = containerStatus(c, now, terminating);
     if (!initDone && c.state === 'waiting') s.state = { waiting: { reason: 'PodInitializing' } };
-    if (initDone && rt.mountError && c.state === 'waiting') s.state = { waiting: { reason: 'ContainerCreating' } };
+    if (initDone && rt.mountError && c.state === 'waiting')
+      s.state = { waiting: { reason: 'ContainerCreating' } };
     return s;
   });
   return status;

@@ -10,7 +10,8 @@ export interface Requests {
 
 /** Effective requests: sum over containers, at least the largest init container (requests ?? limits). */
 export function podRequests(spec: any): Requests {
-  const of = (c: any, r: 'cpu' | 'memory') => parseQuantity(c?.resources?.requests?.[r] ?? c?.resources?.limits?.[r]);
+  const of = (c: any, r: 'cpu' | 'memory') =>
+    parseQuantity(c?.resources?.requests?.[r] ?? c?.resources?.limits?.[r]);
   const sum: Requests = { cpu: 0, memory: 0 };
   for (const c of spec?.containers ?? []) {
     sum.cpu += of(c, 'cpu');
@@ -33,18 +34,24 @@ export function schedulePod(pod: KubeObject, nodes: KubeObject[], pods: KubeObje
   for (const node of nodes) {
     const name = node.metadata.name ?? '';
     const nodeReasons: string[] = [];
-    if (node.spec?.unschedulable) nodeReasons.push("node(s) were unschedulable");
+    if (node.spec?.unschedulable) nodeReasons.push('node(s) were unschedulable');
     if (!Object.entries(selector).every(([k, v]) => node.metadata.labels?.[k] === v)) {
       nodeReasons.push("node(s) didn't match Pod's node affinity/selector");
     }
-    const onNode = pods.filter((p) => p.spec?.nodeName === name && !isPodTerminal(p) && p.metadata.uid !== pod.metadata.uid);
-    const used = onNode.reduce((acc, p) => {
-      const r = podRequests(p.spec);
-      return { cpu: acc.cpu + r.cpu, memory: acc.memory + r.memory };
-    }, { cpu: 0, memory: 0 });
+    const onNode = pods.filter(
+      (p) => p.spec?.nodeName === name && !isPodTerminal(p) && p.metadata.uid !== pod.metadata.uid,
+    );
+    const used = onNode.reduce(
+      (acc, p) => {
+        const r = podRequests(p.spec);
+        return { cpu: acc.cpu + r.cpu, memory: acc.memory + r.memory };
+      },
+      { cpu: 0, memory: 0 },
+    );
     const alloc = node.status?.allocatable ?? {};
     if (want.cpu > 0 && used.cpu + want.cpu > parseQuantity(alloc.cpu)) nodeReasons.push('Insufficient cpu');
-    if (want.memory > 0 && used.memory + want.memory > parseQuantity(alloc.memory)) nodeReasons.push('Insufficient memory');
+    if (want.memory > 0 && used.memory + want.memory > parseQuantity(alloc.memory))
+      nodeReasons.push('Insufficient memory');
     if (onNode.length + 1 > parseQuantity(alloc.pods ?? 110)) nodeReasons.push('Too many pods');
     if (!nodeReasons.length) fits.push({ name, load: onNode.length });
     for (const r of nodeReasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);

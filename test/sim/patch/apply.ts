@@ -5,7 +5,7 @@ import { SimApiError } from '../types.ts';
 import type { KubeObject } from '../types.ts';
 import { clone, isPlainObject } from '../util.ts';
 import { applyListKind, isAtomicStruct } from './schema.ts';
-import { collectFields, humanPath, itemKey, removeField } from './fields.ts';
+import { SEP, collectFields, humanPath, itemKey, removeField } from './fields.ts';
 import type { FieldCtx } from './fields.ts';
 import { decodeManaged, encodeManaged, ownerFor } from './managed.ts';
 import type { Owner } from './managed.ts';
@@ -62,17 +62,32 @@ function conflictError(conflicts: { owner: Owner; path: string }[]): SimApiError
     field: humanPath(c.path),
   }));
   let text: string;
-  if (conflicts.length === 1) text = `conflict with ${describeManager(conflicts[0].owner)}: ${humanPath(conflicts[0].path)}`;
+  if (conflicts.length === 1)
+    text = `conflict with ${describeManager(conflicts[0].owner)}: ${humanPath(conflicts[0].path)}`;
   else {
     const byManager = new Map<string, string[]>();
     for (const c of conflicts) {
       const m = describeManager(c.owner);
       byManager.set(m, [...(byManager.get(m) ?? []), humanPath(c.path)]);
     }
-    text = [...byManager].map(([m, paths]) => `conflicts with ${m}:\n${paths.map((p) => `- ${p}`).join('\n')}`).join('\n');
+    text = [...byManager]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([m, paths]) => `conflicts with ${m}:\n${paths.map((p) => `- ${p}`).join('\n')}`)
+      .join('\n');
   }
   const n = conflicts.length;
-  return new SimApiError(409, 'Conflict', `Apply failed with ${n} conflict${n === 1 ? '' : 's'}: ${text}`, { causes });
+  return new SimApiError(409, 'Conflict', `Apply failed with ${n} conflict${n === 1 ? '' : 's'}: ${text}`, {
+    causes,
+  });
+}
+
+/** A path ending in one of the key fields of the keyed list item it belongs to. */
+function isKeyField(path: string): boolean {
+  const elems = path.split(SEP);
+  const last = elems[elems.length - 1];
+  const parent = elems[elems.length - 2] ?? '';
+  if (!last.startsWith('f:') || !parent.startsWith('k:')) return false;
+  return Object.keys(JSON.parse(parent.slice(2)) as Record<string, unknown>).includes(last.slice(2));
 }
 
 /** The object after applying `config` as `manager` (metadata.managedFields set), or a 409 Conflict. */
@@ -80,9 +95,12 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   const { live, config, manager, force, ctx } = req;
   const scope = req.subresource === 'status' ? 'status' : 'main';
   const cfgFields = collectFields(config as Record<string, unknown>, ctx, scope);
-  const liveFields = live ? collectFields(live as Record<string, unknown>, ctx, scope) : new Map<string, string>();
+  const liveFields = live
+    ? collectFields(live as Record<string, unknown>, ctx, scope)
+    : new Map<string, string>();
   const owners = decodeManaged(live);
-  const isMine = (o: Owner) => o.manager === manager && o.operation === 'Apply' && (o.subresource ?? '') === (req.subresource ?? '');
+  const isMine = (o: Owner) =>
+    o.manager === manager && o.operation === 'Apply' && (o.subresource ?? '') === (req.subresource ?? '');
 
   const conflicts: { owner: Owner; path: string }[] = [];
   for (const o of owners) {
@@ -103,8 +121,16 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   // Fields this manager applied before and now omits go away, unless someone else owns them too.
   const mine = owners.find(isMine);
   if (mine) {
-    const stale = [...mine.fields].filter((p) => !cfgFields.has(p) && !owners.some((o) => o !== mine && o.fields.has(p)));
-    for (const p of stale.sort((a, b) => b.length - a.length)) removeField(obj as Record<string, unknown>, p);
+    const stale = [...mine.fields].filter(
+      (p) => !cfgFields.has(p) && !owners.some((o) => o !== mine && o.fields.has(p)),
+    );
+    // Whole list items first (their key fields identify them), then leaves; a key field of an item
+    // that stays is never removed on its own.
+    const items = stale.filter((p) => p.endsWith(`${SEP}.`));
+    const leaves = stale.filter((p) => !p.endsWith(`${SEP}.`) && !isKeyField(p));
+    for (const p of [...items, ...leaves.sort((a, b) => b.length - a.length)]) {
+      removeField(obj as Record<string, unknown>, p);
+    }
   }
 
   if (scope === 'status') {
@@ -121,7 +147,8 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
             else obj.metadata[mk] = merged;
           }
         }
-        if (typeof meta.resourceVersion === 'string' && meta.resourceVersion) obj.metadata.resourceVersion = meta.resourceVersion;
+        if (typeof meta.resourceVersion === 'string' && meta.resourceVersion)
+          obj.metadata.resourceVersion = meta.resourceVersion;
         continue;
       }
       if (v === null) delete obj[k];
@@ -131,7 +158,6 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
 
   const entry = ownerFor(owners, manager, 'Apply', config.apiVersion, req.subresource);
   entry.fields = new Set(cfgFields.keys());
-  // The apply entry leads, like the real server lists the applier first after an apply.
   obj.metadata.managedFields = encodeManaged(owners);
   return obj;
 }

@@ -15,7 +15,8 @@ export interface FieldCtx {
 export type FieldMap = Map<string, string>;
 export const SEP = '\u0001';
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The key object of a keyed list item, in schema key order (`protocol` defaults to TCP). */
 export function itemKey(item: unknown, keys: string[]): Record<string, unknown> | undefined {
@@ -60,7 +61,11 @@ function walk(value: unknown, path: string, names: string[], ctx: FieldCtx, out:
  * The fields of an object a writer can own. `scope` 'main' leaves out identity metadata and (for
  * kinds with a status subresource) status; 'status' is status only.
  */
-export function collectFields(obj: Record<string, unknown>, ctx: FieldCtx, scope: 'main' | 'status'): FieldMap {
+export function collectFields(
+  obj: Record<string, unknown>,
+  ctx: FieldCtx,
+  scope: 'main' | 'status',
+): FieldMap {
   const out: FieldMap = new Map();
   for (const [k, v] of Object.entries(obj)) {
     if (v === undefined || k === 'apiVersion' || k === 'kind') continue;

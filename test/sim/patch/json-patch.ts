@@ -17,7 +17,10 @@ function invalid(message: string): SimApiError {
 
 function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw invalid(`the server rejected our request due to an error in our request: invalid JSON pointer "${pointer}"`);
+  if (!pointer.startsWith('/'))
+    throw invalid(
+      `the server rejected our request due to an error in our request: invalid JSON pointer "${pointer}"`,
+    );
   return pointer
     .slice(1)
     .split('/')
@@ -49,7 +52,8 @@ function arrayIndex(arr: unknown[], key: string, pointer: string, forInsert: boo
   if (forInsert && key === '-') return arr.length;
   const i = Number(key);
   const max = forInsert ? arr.length : arr.length - 1;
-  if (!/^\d+$/.test(key) || i > max) throw invalid(`Unable to access invalid index: ${key}: invalid index referenced in "${pointer}"`);
+  if (!/^\d+$/.test(key) || i > max)
+    throw invalid(`Unable to access invalid index: ${key}: invalid index referenced in "${pointer}"`);
   return i;
 }
 
@@ -73,7 +77,12 @@ function remove(doc: any, pointer: string): any {
 }
 
 export function applyJsonPatch(target: unknown, patch: unknown): any {
-  if (!Array.isArray(patch)) throw new SimApiError(400, 'BadRequest', 'json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (!Array.isArray(patch))
+    throw new SimApiError(
+      400,
+      'BadRequest',
+      'json: cannot unmarshal object into Go value of type jsonpatch.Patch',
+    );
   let doc: any = clone(target);
   for (const raw of patch as Operation[]) {
     const op = raw?.op;
@@ -87,7 +96,8 @@ export function applyJsonPatch(target: unknown, patch: unknown): any {
         break;
       case 'replace':
         getAt(doc, path);
-        doc = parsePointer(path).length === 0 ? clone(raw.value) : add(remove(doc, path), path, clone(raw.value));
+        doc =
+          parsePointer(path).length === 0 ? clone(raw.value) : add(remove(doc, path), path, clone(raw.value));
         break;
       case 'move': {
         const v = clone(getAt(doc, String(raw.from)));
@@ -98,7 +108,8 @@ export function applyJsonPatch(target: unknown, patch: unknown): any {
         doc = add(doc, path, clone(getAt(doc, String(raw.from))));
         break;
       case 'test':
-        if (!deepEqual(getAt(doc, path), raw.value)) throw invalid(`testing value ${path} failed: test failed`);
+        if (!deepEqual(getAt(doc, path), raw.value))
+          throw invalid(`testing value ${path} failed: test failed`);
         break;
       default:
         throw new SimApiError(400, 'BadRequest', `Unexpected kind: ${String(op)}`);

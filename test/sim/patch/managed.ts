@@ -56,10 +56,26 @@ export function encodeManaged(owners: Owner[]): ManagedEntry[] {
 }
 
 /** Find or add the entry of one manager+operation+subresource. */
-export function ownerFor(owners: Owner[], manager: string, operation: 'Apply' | 'Update', apiVersion: string, subresource?: string): Owner {
-  let o = owners.find((x) => x.manager === manager && x.operation === operation && (x.subresource ?? '') === (subresource ?? ''));
+export function ownerFor(
+  owners: Owner[],
+  manager: string,
+  operation: 'Apply' | 'Update',
+  apiVersion: string,
+  subresource?: string,
+): Owner {
+  let o = owners.find(
+    (x) =>
+      x.manager === manager && x.operation === operation && (x.subresource ?? '') === (subresource ?? ''),
+  );
   if (!o) {
-    o = { manager, operation, apiVersion, time: nowTimestamp(), ...(subresource ? { subresource } : {}), fields: new Set() };
+    o = {
+      manager,
+      operation,
+      apiVersion,
+      time: nowTimestamp(),
+      ...(subresource ? { subresource } : {}),
+      fields: new Set(),
+    };
     owners.push(o);
   }
   o.apiVersion = apiVersion;

@@ -18,7 +18,13 @@ function stripDirectives(v: unknown): unknown {
   return out;
 }
 
-function mergeList(live: unknown, patch: unknown[], key: string, names: string[], custom: boolean): unknown[] {
+function mergeList(
+  live: unknown,
+  patch: unknown[],
+  key: string,
+  names: string[],
+  custom: boolean,
+): unknown[] {
   if (patch.some((x) => isPlainObject(x) && x.$patch === 'replace')) {
     return patch.filter((x) => !(isPlainObject(x) && x.$patch === 'replace')).map(stripDirectives);
   }
@@ -78,7 +84,8 @@ function merge(target: unknown, patch: unknown, names: string[], custom: boolean
     if (k.startsWith('$setElementOrder/') && Array.isArray(v)) {
       const field = k.slice('$setElementOrder/'.length);
       const mk = strategicMergeKey([...names, field], custom);
-      if (Array.isArray(out[field])) out[field] = reorder(out[field] as unknown[], v, mk === 'primitive-merge' ? undefined : mk);
+      if (Array.isArray(out[field]))
+        out[field] = reorder(out[field] as unknown[], v, mk === 'primitive-merge' ? undefined : mk);
     } else if (k.startsWith('$deleteFromPrimitiveList/') && Array.isArray(v)) {
       const field = k.slice('$deleteFromPrimitiveList/'.length);
       if (Array.isArray(out[field])) out[field] = (out[field] as unknown[]).filter((x) => !v.includes(x));
@@ -92,8 +99,17 @@ function merge(target: unknown, patch: unknown, names: string[], custom: boolean
 }
 
 /** Apply a strategic merge patch to a whole object. */
-export function applyStrategicMergePatch(target: Record<string, unknown>, patch: unknown, custom = false): any {
-  if (!isPlainObject(patch)) throw new SimApiError(400, 'BadRequest', 'json: cannot unmarshal array into Go value of type map[string]interface {}');
+export function applyStrategicMergePatch(
+  target: Record<string, unknown>,
+  patch: unknown,
+  custom = false,
+): any {
+  if (!isPlainObject(patch))
+    throw new SimApiError(
+      400,
+      'BadRequest',
+      'json: cannot unmarshal array into Go value of type map[string]interface {}',
+    );
   const r = merge(target, patch, [], custom);
   return r === DELETE ? {} : r;
 }

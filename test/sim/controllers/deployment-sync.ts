@@ -1,0 +1,52 @@
+// Shared state and writes of one Deployment sync (status, RS scaling, revision annotation).
+import type { KubeObject } from '../types.ts';
+import type { ControllerContext } from './context.ts';
+import { maxSurge, replicasOf, REVISION, setReplicasAnnotations } from './deployment-util.ts';
+import { clone, jsonEqual } from './util.ts';
+
+export const SOURCE = { component: 'deployment-controller' };
+
+export interface Sync {
+  ctx: ControllerContext;
+  d: KubeObject;
+}
+
+export function refresh(s: Sync, updated: KubeObject): void {
+  s.d = updated;
+}
+
+export function writeDeploymentStatus(s: Sync, status: any): void {
+  if (jsonEqual(s.d.status ?? {}, status)) return;
+  refresh(s, s.ctx.store.update({ ...s.d, status }, { subresource: 'status' }));
+}
+
+/** Scale one RS, keeping its replica annotations current; records ScalingReplicaSet. */
+export function scaleReplicaSet(s: Sync, rs: KubeObject, newScale: number): KubeObject {
+  const old = Number(rs.spec?.replicas ?? 0);
+  const copy = clone(rs);
+  const annChanged = setReplicasAnnotations(copy, replicasOf(s.d), replicasOf(s.d) + maxSurge(s.d));
+  if (old === newScale && !annChanged) return rs;
+  copy.spec.replicas = newScale;
+  const updated = s.ctx.store.update(copy);
+  if (old !== newScale) {
+    const message =
+      newScale > old
+        ? `Scaled up replica set ${rs.metadata.name} to ${newScale}`
+        : `Scaled down replica set ${rs.metadata.name} to ${newScale} from ${old}`;
+    s.ctx.events.record({
+      involved: s.d,
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      message,
+      source: SOURCE,
+    });
+  }
+  return updated;
+}
+
+export function setDeploymentRevision(s: Sync, revision: string | undefined): void {
+  if (!revision || s.d.metadata.annotations?.[REVISION] === revision) return;
+  const copy = clone(s.d);
+  copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}), [REVISION]: revision };
+  refresh(s, s.ctx.store.update(copy));
+}
