@@ -22,7 +22,8 @@ import { applyRelease, restoreConfigObjects, waitForWorkloads } from './native.t
 interface Release {
   suffix: 'canary' | 'green';
   target: TrafficTarget;
-  router: TrafficRouter;
+  /** A router whose waits end with `signal` (routers keep their state in the cluster, so they are cheap). */
+  router(signal?: AbortSignal): TrafficRouter;
   copies: KubeObject[];
   guard?: { failed: Promise<StepOutcome>; stop(): void };
   background?: BackgroundAnalysis;
@@ -60,7 +61,12 @@ function releaseOf(ctx: RunContext): Release {
     stableVersion: ctx.state.stableVersion ?? 'stable',
     newVersion: ctx.state.newVersion,
   };
-  const release: Release = { suffix, target, router: createTrafficRouter(ctx.config.traffic, ctx.cluster, target), copies };
+  const release: Release = {
+    suffix,
+    target,
+    router: (signal) => createTrafficRouter(ctx.config.traffic, ctx.cluster, target, signal ? { signal } : {}),
+    copies,
+  };
   releases.set(ctx, release);
   return release;
 }
@@ -88,11 +94,22 @@ function guardOf(ctx: RunContext, release: Release): Promise<StepOutcome> {
   return release.guard.failed;
 }
 
-/** Runs a step body while the guard and the background analysis watch; the first failure wins. */
-async function guarded(ctx: RunContext, release: Release, body: () => Promise<StepOutcome>): Promise<StepOutcome> {
-  const races: Promise<StepOutcome>[] = [body(), guardOf(ctx, release)];
+/**
+ * Runs a step body while the guard and the background analysis watch; the first failure wins and
+ * the body's own waits (e.g. a router waiting for pods that crash) are cut short.
+ */
+async function guarded(ctx: RunContext, release: Release, body: (signal: AbortSignal) => Promise<StepOutcome>): Promise<StepOutcome> {
+  const settled = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, settled.signal]);
+  const work = body(signal);
+  work.catch(() => {});
+  const races: Promise<StepOutcome>[] = [work, guardOf(ctx, release)];
   if (release.background) races.push(release.background.failed);
-  return Promise.race(races);
+  try {
+    return await Promise.race(races);
+  } finally {
+    settled.abort();
+  }
 }
 
 /** Stable pods must carry the version label before a router pins the stable Service to it. */
@@ -111,15 +128,15 @@ async function deployNew(ctx: RunContext): Promise<StepOutcome> {
   const others = ctx.manifests.objects.filter((o) => !['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind));
   for (const { object } of others) await ctx.cluster.apply(object);
   if (ctx.config.traffic !== 'replicas') await ensureStableVersionLabel(ctx, release);
-  await release.router.prepare();
+  await release.router(ctx.signal).prepare();
   for (const copy of release.copies) await ctx.cluster.apply(copy);
   if (ctx.config.previewService && release.suffix === 'green') {
     await ctx.cluster.apply(previewService(ctx, release));
   }
   const sized = release.copies.filter((c) => (c.spec.replicas ?? 1) > 0);
   if (sized.length) {
-    const outcome = await guarded(ctx, release, async () => {
-      const { failure } = await waitForWorkloads(ctx, sized);
+    const outcome = await guarded(ctx, release, async (signal) => {
+      const { failure } = await waitForWorkloads({ ...ctx, signal }, sized);
       return failure ? { kind: 'fail', reason: failure.message, evidence: failure.evidence } : { kind: 'continue' };
     });
     if (outcome.kind !== 'continue') return outcome;
@@ -143,8 +160,8 @@ function previewService(ctx: RunContext, release: Release): KubeObject {
 
 async function setWeight(ctx: RunContext, weight: number): Promise<StepOutcome> {
   const release = releaseOf(ctx);
-  return guarded(ctx, release, async () => {
-    await release.router.setWeight(weight);
+  return guarded(ctx, release, async (signal) => {
+    await release.router(signal).setWeight(weight);
     recordWeight(ctx.record, weight, ctx.now());
     ctx.state.canaryWeight = weight;
     ctx.log.info(`traffic: ${weight}% to ${ctx.state.newVersion}, ${100 - weight}% to ${release.target.stableVersion}`);
@@ -157,15 +174,15 @@ async function pause(ctx: RunContext, step: Extract<PlanStep, { kind: 'pause' }>
     return { kind: 'pause', detail: `waiting for 'action: promote' (canary weight ${ctx.state.canaryWeight})` };
   }
   if (step.durationMs === 0) return { kind: 'continue', detail: 'skipped' };
-  return guarded(ctx, releaseOf(ctx), async () => {
-    await ctx.sleep(step.durationMs!, ctx.signal);
+  return guarded(ctx, releaseOf(ctx), async (signal) => {
+    await ctx.sleep(step.durationMs!, signal);
     return { kind: 'continue' };
   });
 }
 
 async function analysis(ctx: RunContext, step: Extract<PlanStep, { kind: 'analysis' }>): Promise<StepOutcome> {
   const metrics = metricsFor(ctx, step.phase, step.spec?.metrics);
-  return guarded(ctx, releaseOf(ctx), () => analysisStep(ctx, metrics));
+  return guarded(ctx, releaseOf(ctx), (signal) => analysisStep({ ...ctx, signal }, metrics));
 }
 
 async function switchTraffic(ctx: RunContext): Promise<StepOutcome> {
@@ -185,7 +202,7 @@ async function promote(ctx: RunContext): Promise<StepOutcome> {
   await applyRelease(ctx);
   const { failure, done } = await waitForWorkloads(ctx, ctx.plan.workloads);
   if (failure) return { kind: 'fail', reason: `stable did not take the new version: ${failure.message}`, evidence: failure.evidence };
-  await release.router.reset();
+  await release.router(ctx.signal).reset();
   ctx.log.info(`traffic back on ${ctx.plan.workloads.map((w) => w.metadata.name).join(', ')} (now ${ctx.state.newVersion})`);
   if (ctx.config.scaleDownDelayMs > 0) await ctx.sleep(ctx.config.scaleDownDelayMs, ctx.signal);
   await deleteCopies(ctx, release);
@@ -215,12 +232,13 @@ async function rollbackProgressive(ctx: RunContext): Promise<void> {
   }
   // Weight 0 first (the replicas router scales stable back up and waits for it), then the copies
   // go, then the user's objects get their own shape back once no new-version pod can match them.
-  await release.router.setWeight(0);
+  const router = release.router(rctx.signal);
+  await router.setWeight(0);
   recordWeight(ctx.record, 0, ctx.now());
   ctx.state.canaryWeight = 0;
   ctx.log.info(`traffic back on ${release.target.stableVersion}`);
   await deleteCopies(rctx, release);
-  await release.router.reset();
+  await router.reset();
   if (ctx.config.previewService && release.suffix === 'green') {
     await ctx.cluster.delete({ apiVersion: 'v1', kind: 'Service', name: ctx.config.previewService, namespace: ctx.namespace });
   }
@@ -241,15 +259,15 @@ export const progressiveHandlers: StrategyHandlers = {
     pause: (ctx, step) => pause(ctx, step as Extract<PlanStep, { kind: 'pause' }>),
     analysis: (ctx, step) => analysis(ctx, step as Extract<PlanStep, { kind: 'analysis' }>),
     setHeaderRoute: (ctx, step) =>
-      guarded(ctx, releaseOf(ctx), async () => {
+      guarded(ctx, releaseOf(ctx), async (signal) => {
         const s = step as Extract<PlanStep, { kind: 'setHeaderRoute' }>;
-        await releaseOf(ctx).router.setHeaderRoute(s.route, s.route.name);
+        await releaseOf(ctx).router(signal).setHeaderRoute(s.route, s.route.name);
         ctx.state.headerRoutes = [...new Set([...(ctx.state.headerRoutes ?? []), s.route.name])];
         return { kind: 'continue', detail: `header ${s.route.header} → new version` };
       }),
     removeHeaderRoute: async (ctx, step) => {
       const s = step as Extract<PlanStep, { kind: 'removeHeaderRoute' }>;
-      await releaseOf(ctx).router.setHeaderRoute(null, s.name);
+      await releaseOf(ctx).router(ctx.signal).setHeaderRoute(null, s.name);
       ctx.state.headerRoutes = (ctx.state.headerRoutes ?? []).filter((n) => n !== s.name);
       return { kind: 'continue' };
     },

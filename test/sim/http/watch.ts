@@ -103,6 +103,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
     }
     for (const ev of backlog) onEvent(ev);
   }
+  if (w.cutAfterEvents === 0) close();
   if (closed) return;
   // Same tick as the backlog: no event can fall between the two.
   unsubscribe = store.subscribeRaw(onEvent);
