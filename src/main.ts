@@ -9,7 +9,7 @@ import { deploy, promote, rollback, status, type ReleaseDeps } from './engine/re
 import { InputError, InputErrors } from './errors.ts';
 import { readGitHubContext } from './github/index.ts';
 import { createCluster, kubeConfigSecrets, loadKubeConfig } from './kube/index.ts';
-import { loadManifests, renderManifests, validateReferences } from './manifests/index.ts';
+import { checkReferences, loadManifests, renderManifests } from './manifests/index.ts';
 import type { ManifestSet } from './manifests/types.ts';
 import { createReporters } from './reporters.ts';
 
@@ -22,13 +22,16 @@ const logger = {
   group: <T>(name: string, fn: () => Promise<T>) => core.group(name, fn),
 };
 
+/** Where an input or manifest problem shows as a workflow annotation: its file and line. */
+function annotationAt(e: InputError, title = 'kube-rollout: invalid input'): core.AnnotationProperties {
+  const { file, line, column } = e.location;
+  return { title, ...(file ? { file } : {}), ...(line ? { startLine: line } : {}), ...(column ? { startColumn: column } : {}) };
+}
+
 /** Input and manifest errors as annotations on the file and line, then a failed step. */
 function reportInputError(err: InputError): void {
   const errors = err instanceof InputErrors ? err.errors : [err];
-  for (const e of errors) {
-    const { file, line, column } = e.location;
-    core.error(e.message, { title: 'kube-rollout: invalid input', ...(file ? { file } : {}), ...(line ? { startLine: line } : {}), ...(column ? { startColumn: column } : {}) });
-  }
+  for (const e of errors) core.error(e.message, annotationAt(e));
   core.setFailed(err.message);
 }
 
@@ -43,8 +46,9 @@ async function renderedManifests(config: Config, commit?: string, runUrl?: strin
     changeCause: { commit, runUrl },
     versionedConfig: config.versionedConfig,
   });
-  const problems = validateReferences(set);
-  if (problems.length) throw problems.length === 1 ? problems[0] : new InputErrors(problems);
+  const { errors, warnings } = checkReferences(set);
+  if (errors.length) throw errors.length === 1 ? errors[0] : new InputErrors(errors);
+  for (const w of warnings) core.warning(w.message, annotationAt(w, 'kube-rollout: manifest warning'));
   return set;
 }
 

@@ -50,8 +50,14 @@ export function createReporters(deps: ReporterDeps): Reporters {
     await upsertPrComment(octokit, { ...github.repository, issueNumber: number, marker: commentMarker(app, config.environment), body, warn });
   }
 
+  /**
+   * The release's GitHub deployment: the one an earlier run of the same release started (its id
+   * is kept in the record, which the release state stores), else a new one. The id is written
+   * into the record so the next state save carries it to a later promote or rollback run.
+   */
   function deployment(record: RolloutRecord): Promise<number | undefined> {
     if (!config.deploymentStatus || !github.repository) return Promise.resolve(undefined);
+    if (record.deploymentId !== undefined) deploymentId ??= Promise.resolve(record.deploymentId);
     deploymentId ??= startDeployment(octokit, {
       ...github.repository,
       ref: github.headSha ?? github.sha ?? github.ref ?? 'HEAD',
@@ -61,6 +67,9 @@ export function createReporters(deps: ReporterDeps): Reporters {
       description: `${record.app} ${record.newVersion}`,
       payload: { app: record.app, version: record.newVersion },
       warn,
+    }).then((id) => {
+      if (id !== undefined) record.deploymentId = id;
+      return id;
     });
     return deploymentId;
   }

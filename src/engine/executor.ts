@@ -57,8 +57,9 @@ async function runSteps(ctx: RunContext, handlers: StrategyHandlers): Promise<Re
     }
     if (outcome.kind === 'pause') {
       endStep(record, outcome.inconclusive ? 'inconclusive' : 'paused', ctx.now(), outcome.detail);
-      // An inconclusive gate is decided by a human: promote re-runs nothing, rollback undoes.
-      ctx.state.currentStep = index + 1;
+      // An inconclusive gate is decided by a human: promote re-runs nothing (unless the step asks
+      // to run again because it paused before doing its own work), rollback undoes.
+      ctx.state.currentStep = outcome.again ? index : index + 1;
       await saveState(ctx, 'paused');
       return 'paused';
     }

@@ -3,8 +3,11 @@ import type { PodEvidence } from './record.ts';
 /** What a step handler reports back to the executor. */
 export type StepOutcome =
   | { kind: 'continue'; detail?: string }
-  /** Stop the run with `result=paused`; a later `action: promote` continues after this step. */
-  | { kind: 'pause'; detail?: string; inconclusive?: boolean }
+  /**
+   * Stop the run with `result=paused`; a later `action: promote` continues after this step, or
+   * with `again` runs this step again (its own work has not happened yet).
+   */
+  | { kind: 'pause'; detail?: string; inconclusive?: boolean; again?: boolean }
   /** A gate failed: the executor rolls back (with `rollback-on-failure`). */
   | { kind: 'fail'; reason: string; evidence?: PodEvidence[] };
 

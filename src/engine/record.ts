@@ -1,5 +1,5 @@
 import type { Measurement } from '../analysis/types.ts';
-import type { ActionName, StrategyName, TrafficName } from '../config/types.ts';
+import type { ActionName, Config, StrategyName, TrafficName } from '../config/types.ts';
 
 export type ReleaseResult = 'promoted' | 'paused' | 'rolled-back' | 'failed' | 'planned' | 'unchanged';
 export type StepVerdict = 'running' | 'passed' | 'failed' | 'paused' | 'skipped' | 'inconclusive';
@@ -69,7 +69,14 @@ export interface RolloutRecord {
   rollbackReason?: string;
   /** Free-form notices worth showing (e.g. "analysis step has no metrics: passed"). */
   notes: string[];
+  /** The GitHub deployment of this release (`deployment-status: true`), so a promote run finishes it. */
+  deploymentId?: number;
 }
+
+export type ReleaseSettings = Pick<
+  Config,
+  'steps' | 'analysis' | 'autoPromote' | 'scaleDownDelayMs' | 'previewService' | 'versionLabel' | 'ingress' | 'route' | 'virtualService' | 'trafficSplit' | 'prometheusUrl'
+>;
 
 export type ReleasePhase = 'progressing' | 'paused' | 'promoted' | 'rolled-back' | 'failed';
 
@@ -89,6 +96,11 @@ export interface ReleaseState {
   rendered: unknown[];
   /** Stable objects as they were before the release touched them (restored on rollback). */
   stableSnapshot: unknown[];
+  /**
+   * The inputs that shape the plan, as the deploy run had them: a later promote/rollback job
+   * continues the same plan even if it passes fewer (or other) inputs.
+   */
+  settings?: ReleaseSettings;
   /** Set once promotion has started changing the stable workloads (rollback must restore them). */
   stableUpdated?: boolean;
   /** Header routes currently set, by name. */

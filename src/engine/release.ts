@@ -15,7 +15,7 @@ import { abortableSleep, type Logger, type RunContext } from './context.ts';
 import { dryRunAll } from './dry-run.ts';
 import { runPlan, saveState } from './executor.ts';
 import { handlersFor } from './handlers/index.ts';
-import type { ReleaseResult, ReleaseState, RolloutRecord } from './record.ts';
+import type { ReleaseResult, ReleaseSettings, ReleaseState, RolloutRecord } from './record.ts';
 import { rollbackToRevision } from './undo.ts';
 import { readLive, revisionOf, versionOf } from './workloads.ts';
 
@@ -92,7 +92,7 @@ async function withLock<T>(deps: ReleaseDeps, name: string, fn: () => Promise<T>
 
 function context(deps: ReleaseDeps, name: string, manifests: ManifestSet, state: ReleaseState, stable: Map<string, KubeObject | undefined>): RunContext {
   const strategy = strategyFor(state.strategy);
-  const config = { ...deps.config, strategy: state.strategy, ...(state.traffic ? { traffic: state.traffic } : {}) };
+  const config = { ...deps.config, ...(state.settings ?? {}), strategy: state.strategy, ...(state.traffic ? { traffic: state.traffic } : {}) };
   return {
     config,
     cluster: deps.cluster,
@@ -136,7 +136,7 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
       const stable = new Map((existing.state.stableSnapshot as KubeObject[]).map((o) => [workloadKey(o), o] as const));
       const ctx = context(deps, name, manifests, existing.state, stable);
       ctx.record.action = 'deploy';
-      return finish(ctx.record, await runPlan(ctx, handlersFor(ctx.config.strategy)), now());
+      return finish(ctx.record, await runPlan(ctx, handlersFor(ctx.plan)), now());
     }
 
     const record = newRecord(deps, name, manifests.version, now());
@@ -170,14 +170,20 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
       currentStep: 0,
       canaryWeight: 0,
       rendered: manifests.objects.map((o) => o.object),
+      settings: releaseSettings(config),
       stableSnapshot: snapshot,
       updatedAt: now().toISOString(),
       ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
       record,
     };
     const ctx = context(deps, name, manifests, state, live);
-    return finish(record, await runPlan(ctx, handlersFor(config.strategy)), now());
+    return finish(record, await runPlan(ctx, handlersFor(ctx.plan)), now());
   });
+}
+
+function releaseSettings(c: Config): ReleaseSettings {
+  const { steps, analysis, autoPromote, scaleDownDelayMs, previewService, versionLabel, ingress, route, virtualService, trafficSplit, prometheusUrl } = c;
+  return JSON.parse(JSON.stringify({ steps, analysis, autoPromote, scaleDownDelayMs, previewService, versionLabel, ingress, route, virtualService, trafficSplit, prometheusUrl }));
 }
 
 /** Live copies of every object the release will touch, taken before the first write. */
@@ -241,7 +247,7 @@ async function continueStored(deps: ReleaseDeps, action: 'promote' | 'rollback')
     const manifests = storedManifests(state);
     const stable = new Map((state.stableSnapshot as KubeObject[]).map((o) => [workloadKey(o), o] as const));
     const ctx = context(deps, name, manifests, state, stable);
-    const handlers = handlersFor(ctx.config.strategy);
+    const handlers = handlersFor(ctx.plan);
     if (action === 'rollback') {
       record.rollbackReason = 'rolled back by request (action: rollback)';
       await ctx.log.group('rollback', () => handlers.rollback(ctx, record.rollbackReason!));

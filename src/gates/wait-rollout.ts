@@ -114,7 +114,8 @@ async function watchNewPods(
   }, wait);
 }
 
-async function collectEvidence(cluster: Cluster, workload: string, ns: string, p: PodProblem, lines: number): Promise<PodEvidence> {
+/** The evidence of a fatal pod status, with the last log lines of a container that restarted. */
+export async function collectEvidence(cluster: Cluster, workload: string, ns: string, p: PodProblem, lines = 20): Promise<PodEvidence> {
   let logTail: string[] | undefined;
   if (p.container && (p.restartCount ?? 0) > 0) {
     const text = await cluster

@@ -5,6 +5,7 @@ import type { KubeObject } from './types.ts';
 import { deletePodGracefully } from './controllers/context.ts';
 import { createEventRecorder } from './controllers/events.ts';
 import { condition, container, testCluster, waitFor } from './controllers/testing.ts';
+import { shellExitCode } from './kubelet/container.ts';
 
 type Cluster = ReturnType<typeof testCluster>;
 
@@ -283,6 +284,45 @@ test('init containers run first: Pending / PodInitializing, then Completed', () 
     assert.equal(ics.state.terminated.exitCode, 0);
     assert.equal(ics.ready, true);
   }));
+
+test("a container running `sh -c 'exit N'` exits with N after its startup", () =>
+  withCluster(async (c) => {
+    const shell = (name: string, script: string, split = false) =>
+      pod(
+        name,
+        [
+          container('check', 'busybox:1.36', { SIM_STARTUP_SECONDS: '1' }, split ? { command: ['sh'], args: ['-c', script] } : { command: ['sh', '-c', script] }),
+        ],
+        { restartPolicy: 'Never' },
+      );
+    c.store.create(shell('passes', 'exit 0'));
+    c.store.create(shell('fails', 'exit 3', true));
+    const done = (name: string) =>
+      waitFor(`${name} finished`, () => {
+        const p = getPod(c, name);
+        return (p?.status?.phase === 'Succeeded' || p?.status?.phase === 'Failed') && p;
+      });
+    const [passes, fails] = await Promise.all([done('passes'), done('fails')]);
+    assert.equal(passes.status.phase, 'Succeeded');
+    assert.deepEqual(
+      [passes.status.containerStatuses[0].state.terminated.exitCode, passes.status.containerStatuses[0].state.terminated.reason],
+      [0, 'Completed'],
+    );
+    assert.equal(fails.status.phase, 'Failed');
+    assert.deepEqual(
+      [fails.status.containerStatuses[0].state.terminated.exitCode, fails.status.containerStatuses[0].state.terminated.reason],
+      [3, 'Error'],
+    );
+  }));
+
+test('shellExitCode reads only a bare `exit N` shell script', () => {
+  assert.equal(shellExitCode({ command: ['sh', '-c', 'exit 1'] }), 1);
+  assert.equal(shellExitCode({ command: ['/bin/sh'], args: ['-c', 'exit'] }), 0);
+  assert.equal(shellExitCode({ command: ['bash', '-c', 'false'] }), 1);
+  assert.equal(shellExitCode({ command: ['sh', '-c', 'curl -f http://x && exit 0'] }), undefined);
+  assert.equal(shellExitCode({ command: ['python', '-c', 'exit 1'] }), undefined);
+  assert.equal(shellExitCode({ image: 'nginx' }), undefined);
+});
 
 test('graceful deletion: Terminating and unready for the shutdown time, then gone', () =>
   withCluster(async (c) => {

@@ -1,8 +1,15 @@
-import type { StrategyName } from '../../config/types.ts';
+import type { Plan } from '../../strategies/types.ts';
 import type { StrategyHandlers } from '../executor.ts';
 import { nativeHandlers } from './native.ts';
+import { partitionedHandlers } from './partitioned.ts';
 import { progressiveHandlers } from './progressive.ts';
 
-export function handlersFor(strategy: StrategyName): StrategyHandlers {
-  return strategy === 'canary' || strategy === 'blue-green' ? progressiveHandlers : nativeHandlers;
+/**
+ * Canary and blue-green run the new version as Deployment copies; a canary of StatefulSets (with
+ * no Deployment to copy) moves each StatefulSet's partition instead.
+ */
+export function handlersFor(plan: Plan): StrategyHandlers {
+  if (plan.strategy === 'rolling' || plan.strategy === 'recreate') return nativeHandlers;
+  const hasDeployment = plan.workloads.some((w) => w.kind === 'Deployment');
+  return plan.strategy === 'canary' && !hasDeployment ? partitionedHandlers : progressiveHandlers;
 }

@@ -2,7 +2,7 @@
 // router moves requests, a guard watches the copies' pods across every step, and rollback always
 // returns traffic to stable before anything is removed.
 import { findPodProblem } from '../../gates/pod-health.ts';
-import { evidenceLine } from '../../gates/wait-rollout.ts';
+import { collectEvidence, evidenceLine } from '../../gates/wait-rollout.ts';
 import { selectorString } from '../../gates/new-pods.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { refOf } from '../../kube/types.ts';
@@ -83,8 +83,10 @@ function guardOf(ctx: RunContext, release: Release): Promise<StepOutcome> {
         description: 'the new version to stay healthy',
       })
       .then(
-        (p): StepOutcome => {
-          const evidence = { workload: copyName(ctx.plan.workloads[0], release.suffix), ...p, seenAt: ctx.now().toISOString() };
+        async (p): Promise<StepOutcome> => {
+          // With the crashed container's last log lines, as the rolling gate reports them.
+          const found = await collectEvidence(ctx.cluster, copyName(ctx.plan.workloads[0], release.suffix), ctx.namespace, p);
+          const evidence = { ...found, seenAt: ctx.now().toISOString() };
           return { kind: 'fail', reason: evidenceLine(evidence), evidence: [evidence] };
         },
         () => new Promise<StepOutcome>(() => {}),
@@ -189,10 +191,29 @@ async function switchTraffic(ctx: RunContext): Promise<StepOutcome> {
   return setWeight(ctx, 100);
 }
 
+/**
+ * Background metrics give their verdict before promotion: each takes at least one measurement
+ * (no data never passes), while the guard still watches the pods. Undefined = passed.
+ */
+async function finishBackground(ctx: RunContext, release: Release): Promise<StepOutcome | undefined> {
+  const background = release.background;
+  if (!background) return undefined;
+  // From here on the steps no longer race the background run (stopping it resolves its verdict).
+  release.background = undefined;
+  try {
+    const outcome = await guarded(ctx, release, async () => (await background.finish()) ?? { kind: 'continue' });
+    return outcome.kind === 'continue' ? undefined : outcome;
+  } finally {
+    background.stop();
+  }
+}
+
 /** Stable takes the new template while traffic stays on the verified new pods; then the copies go. */
 async function promote(ctx: RunContext): Promise<StepOutcome> {
   const release = releaseOf(ctx);
-  release.background?.stop();
+  const verdict = await finishBackground(ctx, release);
+  // An inconclusive verdict pauses before promotion: `action: promote` then runs this step again.
+  if (verdict) return verdict.kind === 'pause' ? { ...verdict, again: true } : verdict;
   if (ctx.state.canaryWeight !== 100) {
     const moved = await setWeight(ctx, 100);
     if (moved.kind !== 'continue') return moved;

@@ -48,7 +48,6 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   res.writeHead(200, {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-cache, private',
-    'Transfer-Encoding': 'chunked',
   });
   res.flushHeaders();
 
@@ -56,13 +55,13 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   let closed = false;
   let unsubscribe = () => {};
   let untrack = () => {};
-  let timer: NodeJS.Timeout | undefined;
+  const timeoutTimer: { handle?: NodeJS.Timeout } = {};
   const close = () => {
     if (closed) return;
     closed = true;
     unsubscribe();
     untrack();
-    if (timer) clearTimeout(timer);
+    clearTimeout(timeoutTimer.handle);
     res.end();
   };
   const send = (type: string, object: unknown) => {
@@ -109,7 +108,9 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   unsubscribe = store.subscribeRaw(onEvent);
   untrack = w.track(close);
   const timeout = Number(w.query.get('timeoutSeconds') ?? '');
-  if (timeout > 0) timer = setTimeout(close, timeout * 1000);
+  // Without timeoutSeconds the real server ends a watch after a random 30-60 minutes.
+  const seconds = timeout > 0 ? timeout : 1800 * (1 + Math.random());
+  timeoutTimer.handle = setTimeout(close, seconds * 1000);
   req.on('close', close);
   res.on('close', close);
 }

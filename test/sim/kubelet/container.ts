@@ -14,8 +14,24 @@ export interface Behaviour {
   badImage: boolean;
 }
 
+/**
+ * The exit code of a container whose command runs only `exit N` through a shell, e.g.
+ * `command: [sh, -c, 'exit 1']` or `command: [sh]` + `args: [-c, 'exit 0']` (also bash, /bin/sh,
+ * and a `true` / `false` script). Undefined for any other command: the simulator does not run it.
+ */
+export function shellExitCode(container: any): number | undefined {
+  const argv = [...(container?.command ?? []), ...(container?.args ?? [])].map(String);
+  if (argv.length !== 3 || !/^(\/(usr\/)?bin\/)?(ba|da)?sh$/.test(argv[0]) || argv[1] !== '-c') return undefined;
+  const script = argv[2].trim();
+  if (script === 'true') return 0;
+  if (script === 'false') return 1;
+  const m = script.match(/^exit(?:\s+(\d{1,3}))?;?$/);
+  return m ? Number(m[1] ?? 0) % 256 : undefined;
+}
+
 export function behaviourOf(container: any, init: boolean): Behaviour {
   const env = envOf(container);
+  const shellExit = shellExitCode(container);
   const num = (v: string | undefined, d: number) =>
     v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d;
   return {
@@ -23,7 +39,8 @@ export function behaviourOf(container: any, init: boolean): Behaviour {
     neverReady: env.SIM_READY === 'false',
     crash: env.SIM_CRASH === 'true',
     oom: env.SIM_OOM === 'true',
-    exitCode: env.SIM_EXIT_CODE !== undefined ? num(env.SIM_EXIT_CODE, 1) : init ? 0 : undefined,
+    exitCode:
+      env.SIM_EXIT_CODE !== undefined ? num(env.SIM_EXIT_CODE, 1) : (shellExit ?? (init ? 0 : undefined)),
     shutdownSeconds: num(env.SIM_SHUTDOWN_SECONDS, 1),
     badImage: String(container?.image ?? '').includes('does-not-exist'),
   };
