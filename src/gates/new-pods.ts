@@ -14,6 +14,7 @@ function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
   return (obj.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
 }
 
+
 /** The ReplicaSet a Deployment is rolling out to (the one carrying the Deployment's revision). */
 export async function newReplicaSet(cluster: Cluster, deployment: KubeObject): Promise<KubeObject | undefined> {
   const revision = deployment.metadata.annotations?.[REVISION];
@@ -40,14 +41,10 @@ export async function newPodSelector(cluster: Cluster, workload: KubeObject): Pr
       return rev ? selectorString(matchLabels, { 'controller-revision-hash': rev }) : undefined;
     }
     case 'DaemonSet': {
-      const revisions = await cluster.list('apps/v1', 'ControllerRevision', workload.metadata.namespace, {
-        labelSelector: selectorString(matchLabels),
-      });
-      const newest = revisions
-        .filter((r) => ownedBy(r, workload))
-        .sort((a, b) => Number(b.revision ?? 0) - Number(a.revision ?? 0))[0];
-      const hash = newest?.metadata.labels?.['controller-revision-hash'];
-      return hash ? selectorString(matchLabels, { 'controller-revision-hash': hash }) : undefined;
+      // The DaemonSet controller labels each pod with the generation whose template created it;
+      // its newest ControllerRevision may not exist yet when the spec is first observed.
+      const generation = workload.metadata.generation;
+      return generation ? selectorString(matchLabels, { 'pod-template-generation': String(generation) }) : undefined;
     }
     default:
       return undefined;
