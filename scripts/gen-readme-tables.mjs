@@ -4,14 +4,25 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
 const action = parse(readFileSync('action.yml', 'utf8'));
-const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n+/g, ' ').trim();
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n+/g, ' ')
+    .trim();
 
 const inputs = [
   '| input | default | description |',
   '|---|---|---|',
-  ...Object.entries(action.inputs).map(([name, i]) => `| \`${name}\` | ${i.default !== undefined ? `\`${cell(i.default)}\`` : '—'} | ${cell(i.description)} |`),
+  ...Object.entries(action.inputs).map(
+    ([name, i]) =>
+      `| \`${name}\` | ${i.default !== undefined ? `\`${cell(i.default)}\`` : '—'} | ${cell(i.description)} |`,
+  ),
 ].join('\n');
-const outputs = ['| output | description |', '|---|---|', ...Object.entries(action.outputs).map(([name, o]) => `| \`${name}\` | ${cell(o.description)} |`)].join('\n');
+const outputs = [
+  '| output | description |',
+  '|---|---|',
+  ...Object.entries(action.outputs).map(([name, o]) => `| \`${name}\` | ${cell(o.description)} |`),
+].join('\n');
 
 function replaceBlock(text, tag, body) {
   const re = new RegExp(`(<!-- ${tag}:start -->)[\\s\\S]*?(<!-- ${tag}:end -->)`);

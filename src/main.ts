@@ -25,7 +25,12 @@ const logger = {
 /** Where an input or manifest problem shows as a workflow annotation: its file and line. */
 function annotationAt(e: InputError, title = 'kube-rollout: invalid input'): core.AnnotationProperties {
   const { file, line, column } = e.location;
-  return { title, ...(file ? { file } : {}), ...(line ? { startLine: line } : {}), ...(column ? { startColumn: column } : {}) };
+  return {
+    title,
+    ...(file ? { file } : {}),
+    ...(line ? { startLine: line } : {}),
+    ...(column ? { startColumn: column } : {}),
+  };
 }
 
 /** Input and manifest errors as annotations on the file and line, then a failed step. */
@@ -35,7 +40,11 @@ function reportInputError(err: InputError): void {
   core.setFailed(err.message);
 }
 
-async function renderedManifests(config: Config, commit?: string, runUrl?: string): Promise<ManifestSet | undefined> {
+async function renderedManifests(
+  config: Config,
+  commit?: string,
+  runUrl?: string,
+): Promise<ManifestSet | undefined> {
   if (config.manifests.length === 0) return undefined;
   const objects = await loadManifests(config.manifests, config.workspace);
   const set = renderManifests(objects, {
@@ -57,7 +66,8 @@ export async function run(): Promise<void> {
   if (isPost) return post();
   core.saveState('main-ran', 'true');
   const abort = new AbortController();
-  const onSignal = (signal: string) => abort.abort(new Error(`received ${signal}: the workflow was cancelled`));
+  const onSignal = (signal: string) =>
+    abort.abort(new Error(`received ${signal}: the workflow was cancelled`));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
@@ -65,7 +75,10 @@ export async function run(): Promise<void> {
   let manifests: ManifestSet | undefined;
   const github = readGitHubContext(process.env, (m) => core.warning(m));
   try {
-    config = buildConfig(readInputs((n) => core.getInput(n)), process.env);
+    config = buildConfig(
+      readInputs((n) => core.getInput(n)),
+      process.env,
+    );
     manifests = await renderedManifests(config, github.headSha ?? github.sha, github.runUrl);
   } catch (err) {
     if (err instanceof InputError) return reportInputError(err);
@@ -74,8 +87,16 @@ export async function run(): Promise<void> {
   if (config.kubeconfig) core.setSecret(config.kubeconfig);
   const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context, env: process.env });
   for (const secret of kubeConfigSecrets(kc)) core.setSecret(secret);
-  const cluster = createCluster(kc, { onRetry: (info) => core.info(`retrying the Kubernetes API: ${JSON.stringify(info)}`) });
-  const reporters = createReporters({ config, github, summary: core.summary, setOutput: core.setOutput, warn: (m) => core.warning(m) });
+  const cluster = createCluster(kc, {
+    onRetry: (info) => core.info(`retrying the Kubernetes API: ${JSON.stringify(info)}`),
+  });
+  const reporters = createReporters({
+    config,
+    github,
+    summary: core.summary,
+    setOutput: core.setOutput,
+    warn: (m) => core.warning(m),
+  });
 
   const deps: ReleaseDeps = {
     config,
@@ -143,7 +164,10 @@ async function post(): Promise<void> {
   const name = core.getState(STATE_RELEASE);
   if (!name || core.getState(STATE_FINISHED) === 'true') return;
   core.warning(`the release of ${name} did not finish (cancelled?): rolling back to stable`);
-  const config = buildConfig(readInputs((n) => core.getInput(n)), process.env);
+  const config = buildConfig(
+    readInputs((n) => core.getInput(n)),
+    process.env,
+  );
   if (config.action !== 'deploy' && config.action !== 'promote') return;
   const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context, env: process.env });
   const cluster = createCluster(kc);

@@ -42,12 +42,21 @@ export function createReporters(deps: ReporterDeps): Reporters {
   let deploymentId: Promise<number | undefined> | undefined;
 
   const pr = () =>
-    (prNumber ??= config.comment && github.repository ? findPullRequestNumber(octokit, github, { prNumber: config.prNumber, warn }) : Promise.resolve(undefined));
+    (prNumber ??=
+      config.comment && github.repository
+        ? findPullRequestNumber(octokit, github, { prNumber: config.prNumber, warn })
+        : Promise.resolve(undefined));
 
   async function comment(app: string, body: string): Promise<void> {
     const number = await pr();
     if (number === undefined || !github.repository) return;
-    await upsertPrComment(octokit, { ...github.repository, issueNumber: number, marker: commentMarker(app, config.environment), body, warn });
+    await upsertPrComment(octokit, {
+      ...github.repository,
+      issueNumber: number,
+      marker: commentMarker(app, config.environment),
+      body,
+      warn,
+    });
   }
 
   /**

@@ -4,13 +4,20 @@ import type { KubeObject } from '../kube/types.ts';
 type Json = any;
 
 function containers(obj: KubeObject): Map<string, string> {
-  const spec = obj.spec?.template?.spec ?? obj.spec?.jobTemplate?.spec?.template?.spec ?? (obj.kind === 'Pod' ? obj.spec : undefined);
+  const spec =
+    obj.spec?.template?.spec ??
+    obj.spec?.jobTemplate?.spec?.template?.spec ??
+    (obj.kind === 'Pod' ? obj.spec : undefined);
   const all = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
   return new Map(all.map((c: Json) => [c.name, c.image]));
 }
 
 function stable(value: Json): string {
-  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+  return JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
 }
 
 /** Top-level spec fields (or data keys) whose values differ. */
@@ -27,8 +34,13 @@ export function describeChanges(live: KubeObject, desired: KubeObject): string[]
     if (old === undefined) details.push(`container ${name} added: ${image}`);
     else if (old !== image) details.push(`image ${name}: ${old} → ${image}`);
   }
-  for (const name of before.keys()) if (!containers(desired).has(name)) details.push(`container ${name} removed`);
-  if (live.spec?.replicas !== undefined && desired.spec?.replicas !== undefined && live.spec.replicas !== desired.spec.replicas) {
+  for (const name of before.keys())
+    if (!containers(desired).has(name)) details.push(`container ${name} removed`);
+  if (
+    live.spec?.replicas !== undefined &&
+    desired.spec?.replicas !== undefined &&
+    live.spec.replicas !== desired.spec.replicas
+  ) {
     details.push(`replicas: ${live.spec.replicas} → ${desired.spec.replicas}`);
   }
   if (live.kind === 'Secret') {
@@ -43,20 +55,35 @@ export function describeChanges(live: KubeObject, desired: KubeObject): string[]
   }
   if (['Service', 'Ingress', 'HTTPRoute', 'VirtualService', 'TrafficSplit'].includes(live.kind)) {
     const keys = changedKeys(live.spec, desired.spec);
-    if (keys.length) details.push(`${live.kind === 'Service' ? 'service' : 'route'} spec changed: ${keys.join(', ')}`);
+    if (keys.length)
+      details.push(`${live.kind === 'Service' ? 'service' : 'route'} spec changed: ${keys.join(', ')}`);
     return details;
   }
-  const templateLabels = changedKeys(live.spec?.template?.metadata?.labels, desired.spec?.template?.metadata?.labels);
+  const templateLabels = changedKeys(
+    live.spec?.template?.metadata?.labels,
+    desired.spec?.template?.metadata?.labels,
+  );
   if (templateLabels.length) details.push(`pod labels changed: ${templateLabels.join(', ')}`);
   const other = changedKeys(live.spec, desired.spec).filter((k) => k !== 'template' && k !== 'replicas');
   if (other.length) details.push(`spec changed: ${other.join(', ')}`);
-  if (details.length === 0 && stable(live.spec?.template) !== stable(desired.spec?.template) && desired.spec?.template) details.push('pod template changed');
+  if (
+    details.length === 0 &&
+    stable(live.spec?.template) !== stable(desired.spec?.template) &&
+    desired.spec?.template
+  )
+    details.push('pod template changed');
   return details;
 }
 
 export function isUnchanged(live: KubeObject, desired: KubeObject): boolean {
   if (live.metadata.generation !== undefined && desired.metadata.generation !== undefined) {
-    return live.metadata.generation === desired.metadata.generation && describeChanges(live, desired).length === 0;
+    return (
+      live.metadata.generation === desired.metadata.generation && describeChanges(live, desired).length === 0
+    );
   }
-  return describeChanges(live, desired).length === 0 && stable(live.spec) === stable(desired.spec) && stable(live.data) === stable(desired.data);
+  return (
+    describeChanges(live, desired).length === 0 &&
+    stable(live.spec) === stable(desired.spec) &&
+    stable(live.data) === stable(desired.data)
+  );
 }

@@ -11,8 +11,14 @@ export interface DryRunResult {
   result?: KubeObject;
 }
 
-export async function dryRunAll(cluster: Cluster, objects: SourcedObject[], overrides = new Map<SourcedObject, KubeObject>()): Promise<DryRunResult[]> {
-  const createdNamespaces = new Set(objects.filter((o) => o.object.kind === 'Namespace').map((o) => o.object.metadata.name));
+export async function dryRunAll(
+  cluster: Cluster,
+  objects: SourcedObject[],
+  overrides = new Map<SourcedObject, KubeObject>(),
+): Promise<DryRunResult[]> {
+  const createdNamespaces = new Set(
+    objects.filter((o) => o.object.kind === 'Namespace').map((o) => o.object.metadata.name),
+  );
   const definesCrds = objects.some((o) => o.object.kind === 'CustomResourceDefinition');
   const errors: InputError[] = [];
   const results: DryRunResult[] = [];
@@ -23,13 +29,24 @@ export async function dryRunAll(cluster: Cluster, objects: SourcedObject[], over
     } catch (err) {
       // Objects in a namespace (or of a kind) that this same release creates cannot be dry-run yet.
       const ns = object.metadata.namespace;
-      if (err instanceof KubeApiError && err.code === 404 && ((ns && createdNamespaces.has(ns)) || definesCrds)) {
+      if (
+        err instanceof KubeApiError &&
+        err.code === 404 &&
+        ((ns && createdNamespaces.has(ns)) || definesCrds)
+      ) {
         results.push({ source });
         continue;
       }
-      const message = err instanceof KubeApiError ? err.message : `could not dry-run: ${(err as Error).message}`;
-      if (!(err instanceof KubeApiError) || err.code >= 500 || err.code === 401 || err.code === 403) throw err;
-      errors.push(new InputError(`${object.kind}/${object.metadata.name} was rejected by the API server: ${message}`, { file: source.file, line: source.line }));
+      const message =
+        err instanceof KubeApiError ? err.message : `could not dry-run: ${(err as Error).message}`;
+      if (!(err instanceof KubeApiError) || err.code >= 500 || err.code === 401 || err.code === 403)
+        throw err;
+      errors.push(
+        new InputError(`${object.kind}/${object.metadata.name} was rejected by the API server: ${message}`, {
+          file: source.file,
+          line: source.line,
+        }),
+      );
     }
   }
   if (errors.length) throw errors.length === 1 ? errors[0] : new InputErrors(errors);

@@ -23,7 +23,9 @@ export async function saveState(ctx: RunContext, phase?: ReleasePhase): Promise<
   ctx.state.updatedAt = ctx.now().toISOString();
   ctx.state.record = ctx.record;
   await saveReleaseState(ctx.cluster, ctx.state, ctx.namespace);
-  await ctx.onProgress?.(ctx.record).catch((err) => ctx.log.warn(`report update failed: ${(err as Error).message}`));
+  await ctx
+    .onProgress?.(ctx.record)
+    .catch((err) => ctx.log.warn(`report update failed: ${(err as Error).message}`));
 }
 
 export async function runPlan(ctx: RunContext, handlers: StrategyHandlers): Promise<ReleaseResult> {
@@ -41,14 +43,28 @@ async function runSteps(ctx: RunContext, handlers: StrategyHandlers): Promise<Re
     const handler = handlers.steps[step.kind];
     if (!handler) throw new Error(`the ${ctx.plan.strategy} strategy has no handler for step '${step.kind}'`);
     const label = stepLabel(step);
-    const record = beginStep(ctx.record, index, step.kind, label, ctx.now(), step.kind === 'setWeight' ? step.weight : undefined);
+    const record = beginStep(
+      ctx.record,
+      index,
+      step.kind,
+      label,
+      ctx.now(),
+      step.kind === 'setWeight' ? step.weight : undefined,
+    );
     await saveState(ctx, 'progressing');
     let outcome: StepOutcome;
     try {
-      outcome = await ctx.log.group(`step ${index + 1}/${steps.length} ${label}`, () => handler(ctx, step, index));
+      outcome = await ctx.log.group(`step ${index + 1}/${steps.length} ${label}`, () =>
+        handler(ctx, step, index),
+      );
     } catch (err) {
       const cancelled = ctx.signal.aborted;
-      outcome = { kind: 'fail', reason: cancelled ? `cancelled during step '${label}'` : `step '${label}' failed: ${(err as Error).message}` };
+      outcome = {
+        kind: 'fail',
+        reason: cancelled
+          ? `cancelled during step '${label}'`
+          : `step '${label}' failed: ${(err as Error).message}`,
+      };
     }
     if (outcome.kind === 'continue') {
       endStep(record, 'passed', ctx.now(), outcome.detail);
@@ -73,7 +89,11 @@ async function runSteps(ctx: RunContext, handlers: StrategyHandlers): Promise<Re
 }
 
 /** A failed gate: roll back when allowed, else leave everything as it is for a human. */
-export async function failRelease(ctx: RunContext, handlers: StrategyHandlers, reason: string): Promise<ReleaseResult> {
+export async function failRelease(
+  ctx: RunContext,
+  handlers: StrategyHandlers,
+  reason: string,
+): Promise<ReleaseResult> {
   ctx.log.warn(`release failed: ${reason}`);
   if (!ctx.config.rollbackOnFailure) {
     await saveState(ctx, 'failed');

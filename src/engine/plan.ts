@@ -11,12 +11,17 @@ import { dryRunAll } from './dry-run.ts';
 import { releaseName, type ReleaseDeps } from './release.ts';
 import { readLive, versionOf } from './workloads.ts';
 
-export async function planRelease(deps: ReleaseDeps): Promise<{ name: string; markdown: string; changes: PlanChange[] }> {
+export async function planRelease(
+  deps: ReleaseDeps,
+): Promise<{ name: string; markdown: string; changes: PlanChange[] }> {
   const { config, cluster } = deps;
   const manifests = deps.manifests;
   if (!manifests) throw new Error("action 'plan' needs the 'manifests' input");
   const name = releaseName(config, manifests);
-  const live = await readLive(cluster, manifests.workloads.map((w) => w.object));
+  const live = await readLive(
+    cluster,
+    manifests.workloads.map((w) => w.object),
+  );
   const plan = strategyFor(config.strategy).plan(config, manifests, { workloads: live });
   const overrides = new Map(manifests.workloads.map((w, i) => [w, plan.workloads[i]]));
   const results = await dryRunAll(cluster, manifests.objects, overrides);
@@ -25,7 +30,11 @@ export async function planRelease(deps: ReleaseDeps): Promise<{ name: string; ma
   for (const { source, result } of results) {
     const desired = result ?? overrides.get(source) ?? source.object;
     const current = await cluster.get(refOf(desired));
-    const base = { kind: desired.kind, name: desired.metadata.name ?? '', namespace: desired.metadata.namespace ?? '' };
+    const base = {
+      kind: desired.kind,
+      name: desired.metadata.name ?? '',
+      namespace: desired.metadata.namespace ?? '',
+    };
     if (!current) {
       changes.push({ ...base, change: 'added', details: describeAdded(desired) });
     } else if (isUnchanged(current, desired)) {
@@ -38,7 +47,13 @@ export async function planRelease(deps: ReleaseDeps): Promise<{ name: string; ma
   const keys = new Set(manifests.objects.map((o) => workloadKey(o.object)));
   for (const old of (previous?.state.rendered ?? []) as KubeObject[]) {
     if (!keys.has(workloadKey(old))) {
-      changes.push({ kind: old.kind, name: old.metadata.name ?? '', namespace: old.metadata.namespace ?? '', change: 'removed', details: ['no longer in the manifests (kube-rollout leaves it in the cluster)'] });
+      changes.push({
+        kind: old.kind,
+        name: old.metadata.name ?? '',
+        namespace: old.metadata.namespace ?? '',
+        change: 'removed',
+        details: ['no longer in the manifests (kube-rollout leaves it in the cluster)'],
+      });
     }
   }
   const firstLive = live.get(workloadKey(manifests.workloads[0].object));
@@ -52,7 +67,9 @@ export async function planRelease(deps: ReleaseDeps): Promise<{ name: string; ma
 }
 
 function describeAdded(obj: KubeObject): string[] {
-  const images = [...(obj.spec?.template?.spec?.containers ?? [])].map((c: any) => `image ${c.name}: ${c.image}`);
+  const images = [...(obj.spec?.template?.spec?.containers ?? [])].map(
+    (c: any) => `image ${c.name}: ${c.image}`,
+  );
   if (obj.spec?.replicas !== undefined) images.push(`replicas: ${obj.spec.replicas}`);
   return images;
 }

@@ -1,8 +1,22 @@
 // Small helpers that keep the RolloutRecord's step list and weight timeline consistent.
 import type { PodEvidence, RolloutRecord, StepRecord, StepVerdict } from './record.ts';
 
-export function beginStep(record: RolloutRecord, index: number, kind: string, label: string, now: Date, weight?: number): StepRecord {
-  const step: StepRecord = { index, kind, label, startedAt: now.toISOString(), verdict: 'running', ...(weight !== undefined ? { weight } : {}) };
+export function beginStep(
+  record: RolloutRecord,
+  index: number,
+  kind: string,
+  label: string,
+  now: Date,
+  weight?: number,
+): StepRecord {
+  const step: StepRecord = {
+    index,
+    kind,
+    label,
+    startedAt: now.toISOString(),
+    verdict: 'running',
+    ...(weight !== undefined ? { weight } : {}),
+  };
   record.steps.push(step);
   return step;
 }

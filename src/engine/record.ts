@@ -75,7 +75,17 @@ export interface RolloutRecord {
 
 export type ReleaseSettings = Pick<
   Config,
-  'steps' | 'analysis' | 'autoPromote' | 'scaleDownDelayMs' | 'previewService' | 'versionLabel' | 'ingress' | 'route' | 'virtualService' | 'trafficSplit' | 'prometheusUrl'
+  | 'steps'
+  | 'analysis'
+  | 'autoPromote'
+  | 'scaleDownDelayMs'
+  | 'previewService'
+  | 'versionLabel'
+  | 'ingress'
+  | 'route'
+  | 'virtualService'
+  | 'trafficSplit'
+  | 'prometheusUrl'
 >;
 
 export type ReleasePhase = 'progressing' | 'paused' | 'promoted' | 'rolled-back' | 'failed';

@@ -39,7 +39,10 @@ export interface ReleaseDeps {
 
 export function releaseName(config: Config, manifests?: ManifestSet, state?: ReleaseState): string {
   const name = config.name ?? manifests?.workloads[0]?.object.metadata.name ?? state?.name;
-  if (!name) throw new Error("cannot tell which release this is: set the 'name' input or give 'manifests' with a workload");
+  if (!name)
+    throw new Error(
+      "cannot tell which release this is: set the 'name' input or give 'manifests' with a workload",
+    );
   return name;
 }
 
@@ -69,7 +72,10 @@ function finish(record: RolloutRecord, result: ReleaseResult, now: Date): Rollou
   record.result = result;
   record.finishedAt = now.toISOString();
   if (!record.servingVersion) {
-    record.servingVersion = result === 'promoted' || result === 'unchanged' ? record.newVersion : (record.previousVersion ?? record.newVersion);
+    record.servingVersion =
+      result === 'promoted' || result === 'unchanged'
+        ? record.newVersion
+        : (record.previousVersion ?? record.newVersion);
   }
   return record;
 }
@@ -90,9 +96,20 @@ async function withLock<T>(deps: ReleaseDeps, name: string, fn: () => Promise<T>
   }
 }
 
-function context(deps: ReleaseDeps, name: string, manifests: ManifestSet, state: ReleaseState, stable: Map<string, KubeObject | undefined>): RunContext {
+function context(
+  deps: ReleaseDeps,
+  name: string,
+  manifests: ManifestSet,
+  state: ReleaseState,
+  stable: Map<string, KubeObject | undefined>,
+): RunContext {
   const strategy = strategyFor(state.strategy);
-  const config = { ...deps.config, ...(state.settings ?? {}), strategy: state.strategy, ...(state.traffic ? { traffic: state.traffic } : {}) };
+  const config = {
+    ...deps.config,
+    ...(state.settings ?? {}),
+    strategy: state.strategy,
+    ...(state.traffic ? { traffic: state.traffic } : {}),
+  };
   return {
     config,
     cluster: deps.cluster,
@@ -118,7 +135,10 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   if (!manifests) throw new Error("action 'deploy' needs the 'manifests' input");
   const now = deps.now ?? (() => new Date());
   const name = releaseName(config, manifests);
-  const live = await readLive(cluster, manifests.workloads.map((w) => w.object));
+  const live = await readLive(
+    cluster,
+    manifests.workloads.map((w) => w.object),
+  );
   const firstLive = live.get(workloadKey(manifests.workloads[0].object));
   // A first release has no stable version to compare against or fall back to: it is applied directly.
   const progressive = config.strategy === 'canary' || config.strategy === 'blue-green';
@@ -130,10 +150,19 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
 
   return withLock(deps, name, async () => {
     const existing = await loadReleaseState(cluster, config.namespace, name);
-    const sameRelease = existing && existing.state.newVersion === manifests.version && existing.state.strategy === effective;
-    if (existing && sameRelease && (existing.state.phase === 'progressing' || existing.state.phase === 'paused')) {
-      deps.log.info(`resuming release ${manifests.version} of ${name} at step ${existing.state.currentStep + 1}`);
-      const stable = new Map((existing.state.stableSnapshot as KubeObject[]).map((o) => [workloadKey(o), o] as const));
+    const sameRelease =
+      existing && existing.state.newVersion === manifests.version && existing.state.strategy === effective;
+    if (
+      existing &&
+      sameRelease &&
+      (existing.state.phase === 'progressing' || existing.state.phase === 'paused')
+    ) {
+      deps.log.info(
+        `resuming release ${manifests.version} of ${name} at step ${existing.state.currentStep + 1}`,
+      );
+      const stable = new Map(
+        (existing.state.stableSnapshot as KubeObject[]).map((o) => [workloadKey(o), o] as const),
+      );
       const ctx = context(deps, name, manifests, existing.state, stable);
       ctx.record.action = 'deploy';
       return finish(ctx.record, await runPlan(ctx, handlersFor(ctx.plan)), now());
@@ -141,7 +170,9 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
 
     const record = newRecord(deps, name, manifests.version, now());
     if (effective !== config.strategy) {
-      record.notes.push(`first release of ${name}: there is no stable version yet, so it was applied with a plain rolling update`);
+      record.notes.push(
+        `first release of ${name}: there is no stable version yet, so it was applied with a plain rolling update`,
+      );
     }
     const previousVersion = versionOf(firstLive, config.versionLabel);
     if (previousVersion) record.previousVersion = previousVersion;
@@ -181,13 +212,31 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   });
 }
 
-function releaseSettings(c: Config): ReleaseSettings {
-  const { steps, analysis, autoPromote, scaleDownDelayMs, previewService, versionLabel, ingress, route, virtualService, trafficSplit, prometheusUrl } = c;
-  return JSON.parse(JSON.stringify({ steps, analysis, autoPromote, scaleDownDelayMs, previewService, versionLabel, ingress, route, virtualService, trafficSplit, prometheusUrl }));
+const SETTING_KEYS = [
+  'steps',
+  'analysis',
+  'autoPromote',
+  'scaleDownDelayMs',
+  'previewService',
+  'versionLabel',
+  'ingress',
+  'route',
+  'virtualService',
+  'trafficSplit',
+  'prometheusUrl',
+] as const satisfies readonly (keyof ReleaseSettings)[];
+
+/** The inputs that shape the plan, kept in the state (JSON round trip drops unset ones). */
+function releaseSettings(config: Config): ReleaseSettings {
+  return JSON.parse(JSON.stringify(Object.fromEntries(SETTING_KEYS.map((k) => [k, config[k]]))));
 }
 
 /** Live copies of every object the release will touch, taken before the first write. */
-async function snapshotStable(cluster: Cluster, manifests: ManifestSet, live: Map<string, KubeObject | undefined>): Promise<KubeObject[]> {
+async function snapshotStable(
+  cluster: Cluster,
+  manifests: ManifestSet,
+  live: Map<string, KubeObject | undefined>,
+): Promise<KubeObject[]> {
   const out: KubeObject[] = [];
   for (const { object } of manifests.objects) {
     const key = workloadKey(object);
@@ -205,8 +254,15 @@ export async function promote(deps: ReleaseDeps): Promise<RolloutRecord> {
 export async function rollback(deps: ReleaseDeps): Promise<RolloutRecord> {
   const { config } = deps;
   if (config.strategy === 'rolling' || config.strategy === 'recreate') {
-    const stored = config.name ? await loadReleaseState(deps.cluster, config.namespace, config.name) : undefined;
-    if (!stored || stored.state.phase === 'promoted' || stored.state.phase === 'rolled-back' || stored.state.phase === 'failed') {
+    const stored = config.name
+      ? await loadReleaseState(deps.cluster, config.namespace, config.name)
+      : undefined;
+    if (
+      !stored ||
+      stored.state.phase === 'promoted' ||
+      stored.state.phase === 'rolled-back' ||
+      stored.state.phase === 'failed'
+    ) {
       return undoNative(deps, stored?.state);
     }
   }
@@ -215,8 +271,15 @@ export async function rollback(deps: ReleaseDeps): Promise<RolloutRecord> {
 
 async function undoNative(deps: ReleaseDeps, state?: ReleaseState): Promise<RolloutRecord> {
   const now = deps.now ?? (() => new Date());
-  const workloads = deps.manifests?.workloads.map((w) => w.object) ?? ((state?.rendered ?? []) as KubeObject[]).filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind));
-  if (workloads.length === 0) throw new Error("action 'rollback' needs the 'manifests' input or an earlier release recorded under 'name'");
+  const workloads =
+    deps.manifests?.workloads.map((w) => w.object) ??
+    ((state?.rendered ?? []) as KubeObject[]).filter((o) =>
+      ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind),
+    );
+  if (workloads.length === 0)
+    throw new Error(
+      "action 'rollback' needs the 'manifests' input or an earlier release recorded under 'name'",
+    );
   const name = releaseName(deps.config, deps.manifests, state);
   deps.onStarted?.(name, deps.config.namespace);
   return withLock(deps, name, async () => {
@@ -236,13 +299,18 @@ async function continueStored(deps: ReleaseDeps, action: 'promote' | 'rollback')
   deps.onStarted?.(name, config.namespace);
   return withLock(deps, name, async () => {
     const stored = await loadReleaseState(deps.cluster, config.namespace, name);
-    if (!stored) throw new Error(`no release named '${name}' in namespace '${config.namespace}': nothing to ${action}`);
+    if (!stored)
+      throw new Error(`no release named '${name}' in namespace '${config.namespace}': nothing to ${action}`);
     const { state } = stored;
     const record = state.record;
     record.action = action;
     if (state.phase !== 'progressing' && state.phase !== 'paused') {
       deps.log.info(`release ${state.newVersion} of ${name} is already ${state.phase}: nothing to ${action}`);
-      return finish(record, state.phase === 'promoted' ? 'promoted' : state.phase === 'rolled-back' ? 'rolled-back' : 'failed', now());
+      return finish(
+        record,
+        state.phase === 'promoted' ? 'promoted' : state.phase === 'rolled-back' ? 'rolled-back' : 'failed',
+        now(),
+      );
     }
     const manifests = storedManifests(state);
     const stable = new Map((state.stableSnapshot as KubeObject[]).map((o) => [workloadKey(o), o] as const));
@@ -251,19 +319,42 @@ async function continueStored(deps: ReleaseDeps, action: 'promote' | 'rollback')
     if (action === 'rollback') {
       record.rollbackReason = 'rolled back by request (action: rollback)';
       await ctx.log.group('rollback', () => handlers.rollback(ctx, record.rollbackReason!));
-      record.steps.push({ index: record.steps.length, kind: 'rollback', label: 'rollback (requested)', startedAt: now().toISOString(), finishedAt: now().toISOString(), verdict: 'passed' });
+      record.steps.push({
+        index: record.steps.length,
+        kind: 'rollback',
+        label: 'rollback (requested)',
+        startedAt: now().toISOString(),
+        finishedAt: now().toISOString(),
+        verdict: 'passed',
+      });
       await saveState(ctx, 'rolled-back');
       return finish(record, 'rolled-back', now());
     }
-    if (config.promoteFull) ctx.plan = { ...ctx.plan, steps: ctx.plan.steps.map((s, i) => (i >= state.currentStep && s.kind !== 'promote' && s.kind !== 'switch' && s.kind !== 'deploy-new' ? { kind: 'pause', durationMs: 0 } : s)) };
+    if (config.promoteFull)
+      ctx.plan = {
+        ...ctx.plan,
+        steps: ctx.plan.steps.map((s, i) =>
+          i >= state.currentStep && s.kind !== 'promote' && s.kind !== 'switch' && s.kind !== 'deploy-new'
+            ? { kind: 'pause', durationMs: 0 }
+            : s,
+        ),
+      };
     return finish(record, await runPlan(ctx, handlers), now());
   });
 }
 
 /** The release's manifests as stored in its state, so promote/rollback need no checkout. */
 export function storedManifests(state: ReleaseState): ManifestSet {
-  const objects = (state.rendered as KubeObject[]).map((object) => ({ object, file: '(stored release)', line: 1 }));
-  return { objects, workloads: objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind)), version: state.newVersion };
+  const objects = (state.rendered as KubeObject[]).map((object) => ({
+    object,
+    file: '(stored release)',
+    line: 1,
+  }));
+  return {
+    objects,
+    workloads: objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind)),
+    version: state.newVersion,
+  };
 }
 
 export async function status(deps: ReleaseDeps): Promise<RolloutRecord> {
@@ -276,8 +367,15 @@ export async function status(deps: ReleaseDeps): Promise<RolloutRecord> {
     return finish(record, 'unchanged', now());
   }
   const record = { ...stored.state.record, action: 'status' as const };
-  const byPhase: Record<ReleaseState['phase'], ReleaseResult> = { progressing: 'paused', paused: 'paused', promoted: 'promoted', 'rolled-back': 'rolled-back', failed: 'failed' };
+  const byPhase: Record<ReleaseState['phase'], ReleaseResult> = {
+    progressing: 'paused',
+    paused: 'paused',
+    promoted: 'promoted',
+    'rolled-back': 'rolled-back',
+    failed: 'failed',
+  };
   record.result = byPhase[stored.state.phase];
-  if (stored.state.phase === 'progressing') record.notes.push('the release is still progressing (or its run died); a new run resumes it');
+  if (stored.state.phase === 'progressing')
+    record.notes.push('the release is still progressing (or its run died); a new run resumes it');
   return record;
 }

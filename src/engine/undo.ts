@@ -24,7 +24,10 @@ export async function revisionsOf(cluster: Cluster, workload: KubeObject): Promi
     const sets = await cluster.list('apps/v1', 'ReplicaSet', ns);
     return sets
       .filter((rs) => ownedBy(rs, workload) && rs.metadata.annotations?.[REVISION_ANNOTATION])
-      .map((rs) => ({ revision: Number(rs.metadata.annotations![REVISION_ANNOTATION]), template: rs.spec.template }))
+      .map((rs) => ({
+        revision: Number(rs.metadata.annotations![REVISION_ANNOTATION]),
+        template: rs.spec.template,
+      }))
       .sort((a, b) => b.revision - a.revision);
   }
   const revisions = await cluster.list('apps/v1', 'ControllerRevision', ns);
@@ -35,10 +38,17 @@ export async function revisionsOf(cluster: Cluster, workload: KubeObject): Promi
     .sort((a, b) => b.revision - a.revision);
 }
 
-export function chooseRevision(revisions: Revision[], current: number | undefined, wanted?: number): Revision {
+export function chooseRevision(
+  revisions: Revision[],
+  current: number | undefined,
+  wanted?: number,
+): Revision {
   if (wanted !== undefined) {
     const found = revisions.find((r) => r.revision === wanted);
-    if (!found) throw new Error(`revision ${wanted} not found (available: ${revisions.map((r) => r.revision).join(', ') || 'none'})`);
+    if (!found)
+      throw new Error(
+        `revision ${wanted} not found (available: ${revisions.map((r) => r.revision).join(', ') || 'none'})`,
+      );
     return found;
   }
   const previous = revisions.find((r) => r.revision !== (current ?? revisions[0]?.revision));
@@ -54,15 +64,28 @@ export async function rollbackToRevision(
 ): Promise<ReleaseResult> {
   const { cluster, config, log } = deps;
   const now = deps.now ?? (() => new Date());
-  const step = beginStep(record, 0, 'rollback', config.toRevision ? `rollback to revision ${config.toRevision}` : 'rollback to previous revision', now());
+  const step = beginStep(
+    record,
+    0,
+    'rollback',
+    config.toRevision ? `rollback to revision ${config.toRevision}` : 'rollback to previous revision',
+    now(),
+  );
   const restored: KubeObject[] = [];
   for (const workload of workloads) {
     const current = live.get(workloadKey(workload));
-    if (!current) throw new Error(`${workload.kind}/${workload.metadata.name} does not exist in namespace ${config.namespace}`);
+    if (!current)
+      throw new Error(
+        `${workload.kind}/${workload.metadata.name} does not exist in namespace ${config.namespace}`,
+      );
     const currentRevision = revisionOf(current) ?? undefined;
     const target = chooseRevision(await revisionsOf(cluster, current), currentRevision, config.toRevision);
-    log.info(`${workload.kind}/${workload.metadata.name}: revision ${currentRevision ?? '?'} → template of revision ${target.revision}`);
-    restored.push(await restoreTemplate(cluster, { ...current, spec: { ...current.spec, template: target.template } }));
+    log.info(
+      `${workload.kind}/${workload.metadata.name}: revision ${currentRevision ?? '?'} → template of revision ${target.revision}`,
+    );
+    restored.push(
+      await restoreTemplate(cluster, { ...current, spec: { ...current.spec, template: target.template } }),
+    );
   }
   const { failure, done } = await waitForWorkloads({ cluster, config, log, signal: deps.signal }, restored);
   if (failure) {
@@ -71,7 +94,8 @@ export async function rollbackToRevision(
     record.rollbackReason = failure.message;
     return 'failed';
   }
-  const first = done.find((d) => d.workload.metadata.name === workloads[0].metadata.name)?.workload ?? done[0]?.workload;
+  const first =
+    done.find((d) => d.workload.metadata.name === workloads[0].metadata.name)?.workload ?? done[0]?.workload;
   record.revision = revisionOf(first);
   record.newVersion = versionOf(first, config.versionLabel) ?? record.newVersion;
   record.servingVersion = record.newVersion;

@@ -5,8 +5,13 @@ import { workloadKey } from '../strategies/types.ts';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
-export async function readLive(cluster: Cluster, objects: KubeObject[]): Promise<Map<string, KubeObject | undefined>> {
-  const entries = await Promise.all(objects.map(async (o) => [workloadKey(o), await cluster.get(refOf(o))] as const));
+export async function readLive(
+  cluster: Cluster,
+  objects: KubeObject[],
+): Promise<Map<string, KubeObject | undefined>> {
+  const entries = await Promise.all(
+    objects.map(async (o) => [workloadKey(o), await cluster.get(refOf(o))] as const),
+  );
   return new Map(entries);
 }
 
@@ -27,7 +32,15 @@ export function revisionOf(workload: KubeObject | undefined): number | undefined
 
 /** The object as a user would write it: no server-managed metadata or status. */
 export function userShape(obj: KubeObject): KubeObject {
-  const { uid: _u, resourceVersion: _r, generation: _g, creationTimestamp: _c, managedFields: _m, deletionTimestamp: _d, ...metadata } = obj.metadata;
+  const {
+    uid: _u,
+    resourceVersion: _r,
+    generation: _g,
+    creationTimestamp: _c,
+    managedFields: _m,
+    deletionTimestamp: _d,
+    ...metadata
+  } = obj.metadata;
   const { status: _s, ...rest } = obj;
   return { ...rest, metadata } as KubeObject;
 }

@@ -4,7 +4,10 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 
-export function selectorString(matchLabels: Record<string, string> | undefined, extra: Record<string, string> = {}): string {
+export function selectorString(
+  matchLabels: Record<string, string> | undefined,
+  extra: Record<string, string> = {},
+): string {
   return Object.entries({ ...(matchLabels ?? {}), ...extra })
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
@@ -14,9 +17,11 @@ function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
   return (obj.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
 }
 
-
 /** The ReplicaSet a Deployment is rolling out to (the one carrying the Deployment's revision). */
-export async function newReplicaSet(cluster: Cluster, deployment: KubeObject): Promise<KubeObject | undefined> {
+export async function newReplicaSet(
+  cluster: Cluster,
+  deployment: KubeObject,
+): Promise<KubeObject | undefined> {
   const revision = deployment.metadata.annotations?.[REVISION];
   const sets = await cluster.list('apps/v1', 'ReplicaSet', deployment.metadata.namespace, {
     labelSelector: selectorString(deployment.spec?.selector?.matchLabels),
@@ -44,7 +49,9 @@ export async function newPodSelector(cluster: Cluster, workload: KubeObject): Pr
       // The DaemonSet controller labels each pod with the generation whose template created it;
       // its newest ControllerRevision may not exist yet when the spec is first observed.
       const generation = workload.metadata.generation;
-      return generation ? selectorString(matchLabels, { 'pod-template-generation': String(generation) }) : undefined;
+      return generation
+        ? selectorString(matchLabels, { 'pod-template-generation': String(generation) })
+        : undefined;
     }
     default:
       return undefined;

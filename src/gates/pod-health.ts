@@ -47,7 +47,12 @@ function containerProblem(cs: any): Omit<PodProblem, 'pod' | 'container'> | unde
   const restartCount: number | undefined = cs.restartCount;
   // An OOM kill is followed by CrashLoopBackOff; report the kill, which is the cause.
   if (last?.reason === 'OOMKilled' && (waiting?.reason === 'CrashLoopBackOff' || (restartCount ?? 0) >= 2)) {
-    return { reason: 'OOMKilled', message: waiting?.message ?? last.message, exitCode: last.exitCode ?? 137, restartCount };
+    return {
+      reason: 'OOMKilled',
+      message: waiting?.message ?? last.message,
+      exitCode: last.exitCode ?? 137,
+      restartCount,
+    };
   }
   if (waiting && FATAL_WAITING_REASONS.has(waiting.reason)) {
     return { reason: waiting.reason, message: waiting.message, exitCode: last?.exitCode, restartCount };
@@ -64,7 +69,10 @@ export interface WorkloadProblem {
 export function findWorkloadProblem(workload: KubeObject): WorkloadProblem | undefined {
   for (const c of workload.status?.conditions ?? []) {
     if (c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded') {
-      return { reason: 'ProgressDeadlineExceeded', message: c.message ?? `${workload.kind} exceeded its progress deadline` };
+      return {
+        reason: 'ProgressDeadlineExceeded',
+        message: c.message ?? `${workload.kind} exceeded its progress deadline`,
+      };
     }
     if (c.type === 'ReplicaFailure' && c.status === 'True') {
       return { reason: c.reason ?? 'ReplicaFailure', message: c.message ?? 'replica creation failed' };

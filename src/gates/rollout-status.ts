@@ -39,9 +39,15 @@ function deploymentStatus(d: KubeObject): RolloutStatus {
   const total = d.status?.replicas ?? 0;
   const available = d.status?.availableReplicas ?? 0;
   const waiting = `Waiting for deployment "${name}" rollout to finish: `;
-  if (updated < replicas) return { done: false, message: `${waiting}${updated} out of ${replicas} new replicas have been updated...` };
-  if (total > updated) return { done: false, message: `${waiting}${total - updated} old replicas are pending termination...` };
-  if (available < updated) return { done: false, message: `${waiting}${available} of ${updated} updated replicas are available...` };
+  if (updated < replicas)
+    return {
+      done: false,
+      message: `${waiting}${updated} out of ${replicas} new replicas have been updated...`,
+    };
+  if (total > updated)
+    return { done: false, message: `${waiting}${total - updated} old replicas are pending termination...` };
+  if (available < updated)
+    return { done: false, message: `${waiting}${available} of ${updated} updated replicas are available...` };
   return { done: true, message: `deployment "${name}" successfully rolled out` };
 }
 
@@ -49,7 +55,8 @@ function statefulSetStatus(s: KubeObject): RolloutStatus {
   if (!observed(s)) return { done: false, message: 'Waiting for statefulset spec update to be observed...' };
   const replicas = s.spec?.replicas ?? 1;
   const ready = s.status?.readyReplicas ?? 0;
-  if (ready < replicas) return { done: false, message: `Waiting for ${replicas - ready} pods to be ready...` };
+  if (ready < replicas)
+    return { done: false, message: `Waiting for ${replicas - ready} pods to be ready...` };
   const rolling = s.spec?.updateStrategy?.rollingUpdate;
   if (s.spec?.updateStrategy?.type === 'RollingUpdate' && rolling) {
     const partition = rolling.partition ?? 0;
@@ -63,9 +70,15 @@ function statefulSetStatus(s: KubeObject): RolloutStatus {
     return { done: true, message: `partitioned roll out complete: ${updated} new pods have been updated...` };
   }
   if (s.status?.updateRevision !== s.status?.currentRevision) {
-    return { done: false, message: `waiting for statefulset rolling update to complete ${s.status?.updatedReplicas ?? 0} pods at revision ${s.status?.updateRevision}...` };
+    return {
+      done: false,
+      message: `waiting for statefulset rolling update to complete ${s.status?.updatedReplicas ?? 0} pods at revision ${s.status?.updateRevision}...`,
+    };
   }
-  return { done: true, message: `statefulset rolling update complete ${replicas} pods at revision ${s.status?.currentRevision}...` };
+  return {
+    done: true,
+    message: `statefulset rolling update complete ${replicas} pods at revision ${s.status?.currentRevision}...`,
+  };
 }
 
 function daemonSetStatus(d: KubeObject): RolloutStatus {
@@ -75,7 +88,9 @@ function daemonSetStatus(d: KubeObject): RolloutStatus {
   const updated = d.status?.updatedNumberScheduled ?? 0;
   const available = d.status?.numberAvailable ?? 0;
   const waiting = `Waiting for daemon set "${name}" rollout to finish: `;
-  if (updated < desired) return { done: false, message: `${waiting}${updated} out of ${desired} new pods have been updated...` };
-  if (available < desired) return { done: false, message: `${waiting}${available} of ${desired} updated pods are available...` };
+  if (updated < desired)
+    return { done: false, message: `${waiting}${updated} out of ${desired} new pods have been updated...` };
+  if (available < desired)
+    return { done: false, message: `${waiting}${available} of ${desired} updated pods are available...` };
   return { done: true, message: `daemon set "${name}" successfully rolled out` };
 }

@@ -29,7 +29,11 @@ class FatalPod extends Error {
   }
 }
 
-export async function waitForRollout(cluster: Cluster, workload: KubeObject, opts: WaitRolloutOptions): Promise<RolloutOutcome> {
+export async function waitForRollout(
+  cluster: Cluster,
+  workload: KubeObject,
+  opts: WaitRolloutOptions,
+): Promise<RolloutOutcome> {
   const ref = refOf(workload);
   const ns = ref.namespace;
   const name = ref.name;
@@ -53,14 +57,18 @@ export async function waitForRollout(cluster: Cluster, workload: KubeObject, opt
         lastMessage = status.message;
         opts.onProgress?.(status.message);
       }
-      if (problem && ref.kind === 'Deployment') return { done: false as const, reason: problem.reason, message: problem.message };
+      if (problem && ref.kind === 'Deployment')
+        return { done: false as const, reason: problem.reason, message: problem.message };
       if (status.done) return { done: true as const, message: status.message };
       return undefined;
     },
     { timeoutMs: opts.deadlineMs, signal, description: `${describeRef(ref)} to roll out` },
   );
 
-  const podWatch = opts.failFast === false ? new Promise<never>(() => {}) : watchNewPods(cluster, ref.apiVersion, ref.kind, ns, name, signal, opts.deadlineMs);
+  const podWatch =
+    opts.failFast === false
+      ? new Promise<never>(() => {})
+      : watchNewPods(cluster, ref.apiVersion, ref.kind, ns, name, signal, opts.deadlineMs);
 
   try {
     const result = await Promise.race([completion, podWatch]);
@@ -68,8 +76,20 @@ export async function waitForRollout(cluster: Cluster, workload: KubeObject, opt
     return { ok: false, workload: latest, reason: result.reason, message: result.message, evidence: [] };
   } catch (err) {
     if (err instanceof FatalPod) {
-      const evidence = await collectEvidence(cluster, name, ns ?? 'default', err.problem, opts.logLines ?? 20);
-      return { ok: false, workload: latest, reason: err.problem.reason, message: evidenceLine(evidence), evidence: [evidence] };
+      const evidence = await collectEvidence(
+        cluster,
+        name,
+        ns ?? 'default',
+        err.problem,
+        opts.logLines ?? 20,
+      );
+      return {
+        ok: false,
+        workload: latest,
+        reason: err.problem.reason,
+        message: evidenceLine(evidence),
+        evidence: [evidence],
+      };
     }
     if (opts.signal?.aborted) throw err;
     const message = (err as Error).message.includes('timed out')
@@ -94,10 +114,17 @@ async function watchNewPods(
   timeoutMs: number,
 ): Promise<never> {
   const wait = { timeoutMs, signal, description: `the new pods of ${kind}/${name}` };
-  const observedObj = await cluster.watchUntil(apiVersion, kind, ns, { fieldSelector: `metadata.name=${name}` }, (event) => {
-    const obj = event.object;
-    return (obj.metadata.generation ?? 0) <= (obj.status?.observedGeneration ?? -1) ? obj : undefined;
-  }, wait);
+  const observedObj = await cluster.watchUntil(
+    apiVersion,
+    kind,
+    ns,
+    { fieldSelector: `metadata.name=${name}` },
+    (event) => {
+      const obj = event.object;
+      return (obj.metadata.generation ?? 0) <= (obj.status?.observedGeneration ?? -1) ? obj : undefined;
+    },
+    wait,
+  );
   let labelSelector = await newPodSelector(cluster, observedObj);
   while (!labelSelector) {
     // The controller observed the spec but has not created the new revision yet.
@@ -106,16 +133,29 @@ async function watchNewPods(
     const obj = await cluster.get({ apiVersion, kind, name, ...(ns ? { namespace: ns } : {}) });
     labelSelector = obj ? await newPodSelector(cluster, obj) : undefined;
   }
-  return cluster.watchUntil<never>('v1', 'Pod', ns, { labelSelector }, (event) => {
-    if (event.type === 'DELETED') return undefined;
-    const problem = findPodProblem(event.object);
-    if (problem) throw new FatalPod(problem);
-    return undefined;
-  }, wait);
+  return cluster.watchUntil<never>(
+    'v1',
+    'Pod',
+    ns,
+    { labelSelector },
+    (event) => {
+      if (event.type === 'DELETED') return undefined;
+      const problem = findPodProblem(event.object);
+      if (problem) throw new FatalPod(problem);
+      return undefined;
+    },
+    wait,
+  );
 }
 
 /** The evidence of a fatal pod status, with the last log lines of a container that restarted. */
-export async function collectEvidence(cluster: Cluster, workload: string, ns: string, p: PodProblem, lines = 20): Promise<PodEvidence> {
+export async function collectEvidence(
+  cluster: Cluster,
+  workload: string,
+  ns: string,
+  p: PodProblem,
+  lines = 20,
+): Promise<PodEvidence> {
   let logTail: string[] | undefined;
   if (p.container && (p.restartCount ?? 0) > 0) {
     const text = await cluster

@@ -85,13 +85,26 @@ export interface Cluster {
   /** Server-side apply with field manager `kube-rollout` (force on by default). */
   apply(obj: KubeObject, opts?: { dryRun?: boolean; force?: boolean }): Promise<KubeObject>;
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
-  list(apiVersion: string, kind: string, namespace: string | undefined, opts?: ListOptions): Promise<KubeObject[]>;
+  list(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    opts?: ListOptions,
+  ): Promise<KubeObject[]>;
   create(obj: KubeObject, opts?: { dryRun?: boolean }): Promise<KubeObject>;
   /** Update with optimistic concurrency: `obj.metadata.resourceVersion` must be current (409 otherwise). */
   replace(obj: KubeObject): Promise<KubeObject>;
-  patch(ref: ObjectRef, patch: unknown, type: PatchType, opts?: { dryRun?: boolean; subresource?: 'status' | 'scale' }): Promise<KubeObject>;
+  patch(
+    ref: ObjectRef,
+    patch: unknown,
+    type: PatchType,
+    opts?: { dryRun?: boolean; subresource?: 'status' | 'scale' },
+  ): Promise<KubeObject>;
   /** Resolves true if the object was deleted, false if it was already gone. */
-  delete(ref: ObjectRef, opts?: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' }): Promise<boolean>;
+  delete(
+    ref: ObjectRef,
+    opts?: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' },
+  ): Promise<boolean>;
   /**
    * Watches until `onEvent` returns a value other than undefined, then resolves with it. Lists
    * first (ADDED for each object), resumes from the last resourceVersion when a stream ends, and
@@ -106,7 +119,12 @@ export interface Cluster {
     wait: WaitOptions,
   ): Promise<T>;
   /** Last `tailLines` lines of a container's log ('' when there is none). */
-  podLog(namespace: string, pod: string, container: string, opts?: { tailLines?: number; previous?: boolean }): Promise<string>;
+  podLog(
+    namespace: string,
+    pod: string,
+    container: string,
+    opts?: { tailLines?: number; previous?: boolean },
+  ): Promise<string>;
   /** Served versions of an API group, preferred first (empty when the group is not served). */
   groupVersions(group: string): Promise<string[]>;
 }

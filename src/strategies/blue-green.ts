@@ -11,10 +11,12 @@ export const blueGreen: Strategy = {
   plan(config: Config, manifests: ManifestSet): Plan {
     const metrics = config.analysis?.metrics ?? [];
     const steps: PlanStep[] = [{ kind: 'deploy-new' }];
-    if (metrics.some((m) => m.phase === 'pre-promotion')) steps.push({ kind: 'analysis', phase: 'pre-promotion' });
+    if (metrics.some((m) => m.phase === 'pre-promotion'))
+      steps.push({ kind: 'analysis', phase: 'pre-promotion' });
     if (!config.autoPromote) steps.push({ kind: 'pause' });
     steps.push({ kind: 'switch' });
-    if (metrics.some((m) => m.phase === 'post-promotion')) steps.push({ kind: 'analysis', phase: 'post-promotion' });
+    if (metrics.some((m) => m.phase === 'post-promotion'))
+      steps.push({ kind: 'analysis', phase: 'post-promotion' });
     steps.push({ kind: 'promote' });
     return { strategy: 'blue-green', steps, workloads: manifests.workloads.map((w) => w.object) };
   },

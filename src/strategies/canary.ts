@@ -16,7 +16,10 @@ export const canary: Strategy = {
 
 export function toPlanStep(step: CanaryStep): PlanStep {
   if ('setWeight' in step) return { kind: 'setWeight', weight: step.setWeight };
-  if ('pause' in step) return step.pause.durationMs === undefined ? { kind: 'pause' } : { kind: 'pause', durationMs: step.pause.durationMs };
+  if ('pause' in step)
+    return step.pause.durationMs === undefined
+      ? { kind: 'pause' }
+      : { kind: 'pause', durationMs: step.pause.durationMs };
   if ('analysis' in step) return { kind: 'analysis', spec: step.analysis };
   if ('setHeaderRoute' in step) return { kind: 'setHeaderRoute', route: step.setHeaderRoute };
   return { kind: 'removeHeaderRoute', name: step.removeHeaderRoute };

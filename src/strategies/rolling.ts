@@ -7,13 +7,19 @@ import type { Plan, Strategy } from './types.ts';
 export const rolling: Strategy = {
   name: 'rolling',
   plan(config: Config, manifests: ManifestSet): Plan {
-    const workloads = manifests.workloads.map((w) => withRollingBounds(w.object, config.maxSurge, config.maxUnavailable));
+    const workloads = manifests.workloads.map((w) =>
+      withRollingBounds(w.object, config.maxSurge, config.maxUnavailable),
+    );
     return { strategy: 'rolling', steps: [{ kind: 'apply' }, { kind: 'wait' }], workloads };
   },
 };
 
 /** The workload with `max-surge` / `max-unavailable` written into its update strategy. */
-export function withRollingBounds(obj: KubeObject, maxSurge?: IntOrPercent, maxUnavailable?: IntOrPercent): KubeObject {
+export function withRollingBounds(
+  obj: KubeObject,
+  maxSurge?: IntOrPercent,
+  maxUnavailable?: IntOrPercent,
+): KubeObject {
   if (maxSurge === undefined && maxUnavailable === undefined) return obj;
   const copy = structuredClone(obj);
   const bounds = {
@@ -21,9 +27,15 @@ export function withRollingBounds(obj: KubeObject, maxSurge?: IntOrPercent, maxU
     ...(maxUnavailable !== undefined ? { maxUnavailable } : {}),
   };
   if (copy.kind === 'Deployment') {
-    copy.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { ...(copy.spec.strategy?.rollingUpdate ?? {}), ...bounds } };
+    copy.spec.strategy = {
+      type: 'RollingUpdate',
+      rollingUpdate: { ...(copy.spec.strategy?.rollingUpdate ?? {}), ...bounds },
+    };
   } else if (copy.kind === 'DaemonSet') {
-    copy.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { ...(copy.spec.updateStrategy?.rollingUpdate ?? {}), ...bounds } };
+    copy.spec.updateStrategy = {
+      type: 'RollingUpdate',
+      rollingUpdate: { ...(copy.spec.updateStrategy?.rollingUpdate ?? {}), ...bounds },
+    };
   }
   return copy;
 }

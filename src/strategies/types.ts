@@ -50,7 +50,9 @@ export function stepLabel(step: PlanStep): string {
     case 'setWeight':
       return `setWeight ${step.weight}`;
     case 'pause':
-      return step.durationMs === undefined ? 'pause (until promote)' : `pause ${formatDuration(step.durationMs)}`;
+      return step.durationMs === undefined
+        ? 'pause (until promote)'
+        : `pause ${formatDuration(step.durationMs)}`;
     case 'analysis':
       return step.phase ? `analysis (${step.phase})` : 'analysis';
     case 'setHeaderRoute':

@@ -12,7 +12,8 @@ import { startSimCluster, type SimCluster } from '../sim/index.ts';
 const IMAGE = 'registry.local:5000/acme/web';
 
 /** Selects one version of the app in this namespace; `[w]` is the rate window. */
-const sel = (version: string, extra = '') => `namespace="{{namespace}}",app="{{app}}",version="${version}"${extra}`;
+const sel = (version: string, extra = '') =>
+  `namespace="{{namespace}}",app="{{app}}",version="${version}"${extra}`;
 /** Error rate of the canary; `or vector(0)` so that "no 5xx yet" is 0, not no data. */
 const ERROR_RATE = `(sum(rate(http_requests_total{${sel('{{canary.version}}', ',code=~"5.."')}}[10s])) or vector(0)) / sum(rate(http_requests_total{${sel('{{canary.version}}')}}[10s]))`;
 /** Mean latency (seconds) of the canary over a short window. */
@@ -24,7 +25,15 @@ function jobMetric(name: string, code: number, extra: Record<string, unknown> = 
   return {
     name,
     provider: 'job',
-    job: { spec: { template: { spec: { containers: [{ name: 'check', image: 'busybox:1.36', command: ['sh', '-c', `exit ${code}`] }] } } } },
+    job: {
+      spec: {
+        template: {
+          spec: {
+            containers: [{ name: 'check', image: 'busybox:1.36', command: ['sh', '-c', `exit ${code}`] }],
+          },
+        },
+      },
+    },
     ...extra,
   };
 }
@@ -44,26 +53,42 @@ async function freedPort(): Promise<number> {
 
 /** The log lines of one metric's measurements: `<metric>: <Phase> (...)`. */
 function measurementLines(run: ActionRun, metric: string): string[] {
-  return run.stdout.split('\n').filter((l) => l.includes(`${metric}: `) && /: (Successful|Failed|Inconclusive|Error)\b/.test(l));
+  return run.stdout
+    .split('\n')
+    .filter((l) => l.includes(`${metric}: `) && /: (Successful|Failed|Inconclusive|Error)\b/.test(l));
 }
 
 describe('analysis gates (dist/index.js, simulated cluster, real Prometheus)', { concurrency: true }, () => {
   let sim: SimCluster;
   let prometheus: RunningPrometheus;
   let ns = 0;
-  const base = (namespace: string) => ({ kubeconfig: sim.kubeconfig, namespace, 'version-label': 'version', comment: 'false', 'scale-down-delay': '1s' });
+  const base = (namespace: string) => ({
+    kubeconfig: sim.kubeconfig,
+    namespace,
+    'version-label': 'version',
+    comment: 'false',
+    'scale-down-delay': '1s',
+  });
 
   /** A fresh namespace with v1 released (a first release is applied directly). */
   async function withV1(app: AppOptions = {}): Promise<{ namespace: string }> {
     const namespace = `analysis-${++ns}`;
     sim.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    const first = await runAction({ ...base(namespace), manifests: writeApp({ replicas: 10, ...app }), images: `${IMAGE}:v1` });
+    const first = await runAction({
+      ...base(namespace),
+      manifests: writeApp({ replicas: 10, ...app }),
+      images: `${IMAGE}:v1`,
+    });
     assert.equal(first.outputs.result, 'promoted', first.stdout);
     return { namespace };
   }
 
   /** Releases v2 (with the given pod knobs) as a replicas canary gated by `metrics`. */
-  async function canary(namespace: string, metrics: object[], opts: { env?: Record<string, string>; steps?: object[]; prometheusUrl?: string } = {}) {
+  async function canary(
+    namespace: string,
+    metrics: object[],
+    opts: { env?: Record<string, string>; steps?: object[]; prometheusUrl?: string } = {},
+  ) {
     const steps = opts.steps ?? [{ setWeight: 50 }, { pause: '5s' }, { analysis: {} }];
     const inputs = {
       ...base(namespace),
@@ -87,7 +112,12 @@ describe('analysis gates (dist/index.js, simulated cluster, real Prometheus)', {
     await sim?.stop();
   });
 
-  const errorRate = { name: 'error-rate', provider: 'prometheus', query: ERROR_RATE, threshold: { max: 0.05 } };
+  const errorRate = {
+    name: 'error-rate',
+    provider: 'prometheus',
+    query: ERROR_RATE,
+    threshold: { max: 0.05 },
+  };
   const errorRateMetric = { ...errorRate, interval: '2s', count: 2 };
 
   it('a canary answering 20% errors is rolled back, quoting metric, measured value and threshold', async () => {
@@ -111,14 +141,23 @@ describe('analysis gates (dist/index.js, simulated cluster, real Prometheus)', {
     assert.equal(run.outputs.result, 'promoted', run.stdout);
     const lines = measurementLines(run, 'error-rate');
     assert.equal(lines.length, 2, lines.join('\n'));
-    assert.ok(lines.every((l) => /Successful \(0\)/.test(l)), lines.join('\n'));
-    assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version, 'v2');
+    assert.ok(
+      lines.every((l) => /Successful \(0\)/.test(l)),
+      lines.join('\n'),
+    );
+    assert.equal(
+      sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version,
+      'v2',
+    );
   });
 
   it('background analysis across canary steps (no analysis step) stops a 20%-error canary during its pause', async () => {
     const { namespace } = await withV1();
     const metric = { ...errorRate, interval: '1s', initialDelay: '4s' };
-    const { run } = await canary(namespace, [metric], { env: { SIM_ERROR_RATE: '0.2' }, steps: [{ setWeight: 50 }, { pause: '60s' }, { setWeight: 100 }] });
+    const { run } = await canary(namespace, [metric], {
+      env: { SIM_ERROR_RATE: '0.2' },
+      steps: [{ setWeight: 50 }, { pause: '60s' }, { setWeight: 100 }],
+    });
     assert.equal(run.outputs.result, 'rolled-back', run.stdout);
     assert.match(run.outputs['rollback-reason'], /error-rate \(prometheus\) measured 0\.\d+ > max 0\.05/);
     assert.equal(run.outputs['canary-weight'] ?? '0', '0');
@@ -129,22 +168,42 @@ describe('analysis gates (dist/index.js, simulated cluster, real Prometheus)', {
     const { namespace } = await withV1();
     // initialDelay outlasts the steps: the first measurement is taken at promotion, and it fails.
     const metric = { ...errorRate, interval: '1s', initialDelay: '5s' };
-    const { run } = await canary(namespace, [metric], { env: { SIM_ERROR_RATE: '0.2' }, steps: [{ setWeight: 50 }, { pause: '1s' }] });
+    const { run } = await canary(namespace, [metric], {
+      env: { SIM_ERROR_RATE: '0.2' },
+      steps: [{ setWeight: 50 }, { pause: '1s' }],
+    });
     assert.equal(run.outputs.result, 'rolled-back', run.stdout);
     assert.match(run.outputs['rollback-reason'], /error-rate \(prometheus\) measured 0\.\d+ > max 0\.05/);
-    assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version, 'v1');
+    assert.equal(
+      sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version,
+      'v1',
+    );
   });
 
   it('an inconclusive background verdict pauses before promotion; action: promote then promotes', async () => {
     const { namespace } = await withV1();
-    const metric = { name: 'missing', provider: 'prometheus', query: 'sum(rate(metric_that_does_not_exist_total[10s]))', threshold: { max: 1 }, interval: '1s', initialDelay: '3s' };
+    const metric = {
+      name: 'missing',
+      provider: 'prometheus',
+      query: 'sum(rate(metric_that_does_not_exist_total[10s]))',
+      threshold: { max: 1 },
+      interval: '1s',
+      initialDelay: '3s',
+    };
     const { inputs, run } = await canary(namespace, [metric], { steps: [{ setWeight: 50 }] });
     assert.equal(run.outputs.result, 'paused', run.stdout);
-    assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version, 'v1', 'not promoted yet');
+    assert.equal(
+      sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version,
+      'v1',
+      'not promoted yet',
+    );
     const next = await runAction({ ...inputs, action: 'promote', name: 'web', manifests: '' });
     assert.equal(next.outputs.result, 'promoted', next.stdout);
     // The promotion itself ran on resume: stable carries v2 and the canary copy is gone.
-    assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version, 'v2');
+    assert.equal(
+      sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version,
+      'v2',
+    );
     assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web-canary'), undefined);
     assert.equal(sim.traffic.sendRequest(`service/${namespace}/web`).version, 'v2');
   });
@@ -162,7 +221,10 @@ describe('analysis gates (dist/index.js, simulated cluster, real Prometheus)', {
     assert.equal(run.outputs.result, 'rolled-back', run.stdout);
     console.log(`# rolling, 20% errors → ${run.outputs['rollback-reason']}`);
     assert.match(run.outputs['rollback-reason'], /error-rate \(prometheus\) measured 0\.\d+ > max 0\.05/);
-    assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.spec.containers[0].image, `${IMAGE}:v1`);
+    assert.equal(
+      sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.spec.containers[0].image,
+      `${IMAGE}:v1`,
+    );
   });
 
   for (const [code, result] of [
@@ -176,7 +238,10 @@ describe('analysis gates (dist/index.js, simulated cluster, real Prometheus)', {
       assert.equal(run.outputs.result, result, run.stdout);
       const lines = measurementLines(run, 'smoke');
       assert.equal(lines.length, 2, `two measurements: ${lines.join('\n')}`);
-      assert.ok(lines.every((l) => l.includes(code === 0 ? 'Successful' : 'Failed')), lines.join('\n'));
+      assert.ok(
+        lines.every((l) => l.includes(code === 0 ? 'Successful' : 'Failed')),
+        lines.join('\n'),
+      );
       if (code !== 0) {
         console.log(`# job exit 1 → ${run.outputs['rollback-reason']}`);
         assert.match(run.outputs['rollback-reason'], /smoke \(job\)/);
@@ -184,7 +249,10 @@ describe('analysis gates (dist/index.js, simulated cluster, real Prometheus)', {
         assert.match(run.outputs['rollback-reason'], /failureLimit 1/);
       }
       // Every check's Job is deleted after its measurement.
-      assert.deepEqual(sim.store.list('batch/v1', 'Job', namespace).map((j) => j.metadata.name), []);
+      assert.deepEqual(
+        sim.store.list('batch/v1', 'Job', namespace).map((j) => j.metadata.name),
+        [],
+      );
     });
   }
 
@@ -192,7 +260,10 @@ describe('analysis gates (dist/index.js, simulated cluster, real Prometheus)', {
     const { namespace } = await withV1();
     const port = await freedPort();
     const metric = { ...errorRateMetric, interval: '1s', count: 1 };
-    const { run } = await canary(namespace, [metric], { steps: [{ setWeight: 50 }, { analysis: {} }], prometheusUrl: `http://127.0.0.1:${port}` });
+    const { run } = await canary(namespace, [metric], {
+      steps: [{ setWeight: 50 }, { analysis: {} }],
+      prometheusUrl: `http://127.0.0.1:${port}`,
+    });
     assert.equal(run.outputs.result, 'rolled-back', run.stdout);
     const reason = run.outputs['rollback-reason'];
     console.log(`# unreachable → ${reason}`);
@@ -201,7 +272,10 @@ describe('analysis gates (dist/index.js, simulated cluster, real Prometheus)', {
     assert.match(reason, /unreachable/);
     const lines = measurementLines(run, 'error-rate');
     assert.equal(lines.length, 5, lines.join('\n'));
-    assert.ok(lines.every((l) => l.includes(': Error')), lines.join('\n'));
+    assert.ok(
+      lines.every((l) => l.includes(': Error')),
+      lines.join('\n'),
+    );
   });
 
   describe('compare: baseline (Mann-Whitney U on range queries)', { concurrency: true }, () => {
@@ -219,12 +293,21 @@ describe('analysis gates (dist/index.js, simulated cluster, real Prometheus)', {
       assert.equal(run.outputs.result, 'rolled-back', run.stdout);
       const reason = run.outputs['rollback-reason'];
       console.log(`# 60 ms vs 20 ms → ${reason}`);
-      const m = reason.match(/canary median ([\d.e-]+) vs stable median ([\d.e-]+) \(\+[\d.]+%, U=[\d.]+, p=([\d.e-]+)/);
+      const m = reason.match(
+        /canary median ([\d.e-]+) vs stable median ([\d.e-]+) \(\+[\d.]+%, U=[\d.]+, p=([\d.e-]+)/,
+      );
       assert.ok(m, `medians and p-value quoted: ${reason}`);
       const [canaryMedian, stableMedian, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
-      assert.ok(canaryMedian / stableMedian > 2.5 && canaryMedian / stableMedian < 3.5, `ratio ${canaryMedian / stableMedian}`);
+      assert.ok(
+        canaryMedian / stableMedian > 2.5 && canaryMedian / stableMedian < 3.5,
+        `ratio ${canaryMedian / stableMedian}`,
+      );
       assert.ok(p < 0.05, `p ${p}`);
-      assert.match(run.summary, /canary median [\d.e-]+ vs stable [\d.e-]+ \\?\(p=[\d.e-]+/, `the step summary reports the comparison:\n${run.summary}`);
+      assert.match(
+        run.summary,
+        /canary median [\d.e-]+ vs stable [\d.e-]+ \\?\(p=[\d.e-]+/,
+        `the step summary reports the comparison:\n${run.summary}`,
+      );
     });
 
     it('with equal latency it passes, and the summary reports medians and p-value', async () => {
@@ -234,11 +317,17 @@ describe('analysis gates (dist/index.js, simulated cluster, real Prometheus)', {
       const line = measurementLines(run, 'latency').join('\n');
       console.log(`# 20 ms vs 20 ms → ${line}`);
       const text = `${run.summary}\n${run.stdout}`;
-      const m = text.match(/canary median ([\d.e-]+) vs stable median ([\d.e-]+) \([+-][\d.]+%, U=[\d.]+, p=([\d.e-]+)/);
+      const m = text.match(
+        /canary median ([\d.e-]+) vs stable median ([\d.e-]+) \([+-][\d.]+%, U=[\d.]+, p=([\d.e-]+)/,
+      );
       assert.ok(m, `medians and p-value reported:\n${run.summary}`);
       const ratio = Number(m[1]) / Number(m[2]);
       assert.ok(ratio > 0.8 && ratio < 1.25, `ratio ${ratio}`);
-      assert.match(run.summary, /canary median [\d.e-]+ vs stable [\d.e-]+ \\?\(p=[\d.e-]+/, `the step summary reports the comparison:\n${run.summary}`);
+      assert.match(
+        run.summary,
+        /canary median [\d.e-]+ vs stable [\d.e-]+ \\?\(p=[\d.e-]+/,
+        `the step summary reports the comparison:\n${run.summary}`,
+      );
     });
   });
 
@@ -255,7 +344,9 @@ describe('analysis gates (dist/index.js, simulated cluster, real Prometheus)', {
     ] as const) {
       it(`paused, then action: ${action} → ${result}`, async () => {
         const { namespace } = await withV1();
-        const { inputs, run } = await canary(namespace, [missing], { steps: [{ setWeight: 50 }, { analysis: {} }] });
+        const { inputs, run } = await canary(namespace, [missing], {
+          steps: [{ setWeight: 50 }, { analysis: {} }],
+        });
         assert.equal(run.outputs.result, 'paused', run.stdout);
         assert.equal(run.code, 0);
         assert.match(measurementLines(run, 'missing').join('\n'), /Inconclusive/);
@@ -263,45 +354,65 @@ describe('analysis gates (dist/index.js, simulated cluster, real Prometheus)', {
         assert.equal(next.outputs.result, result, next.stdout);
         assert.equal(measurementLines(next, 'missing').length, 0, 'the decided gate is not measured again');
         const version = action === 'promote' ? 'v2' : 'v1';
-        assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version, version);
+        assert.equal(
+          sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version,
+          version,
+        );
         assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web-canary'), undefined);
         assert.equal(sim.traffic.sendRequest(`service/${namespace}/web`).version, version);
       });
     }
   });
 
-  describe('blue-green post-promotion failure switches back with no failed request', { concurrency: true }, () => {
-    const cases: Array<[string, object, Record<string, string>]> = [
-      ['a job check exiting 1', jobMetric('smoke', 1, { phase: 'post-promotion' }), {}],
-      [
-        'a Prometheus latency threshold',
-        { name: 'latency', provider: 'prometheus', query: latency('5s'), threshold: { max: 0.04 }, initialDelay: '4s', phase: 'post-promotion' },
-        { SIM_LATENCY_MS: '60' },
-      ],
-    ];
-    for (const [label, metric, env] of cases) {
-      it(label, async () => {
-        const { namespace } = await withV1();
-        const entry = `service/${namespace}/web`;
-        const since = Date.now();
-        const run = await runAction({
-          ...base(namespace),
-          strategy: 'blue-green',
-          manifests: writeApp({ replicas: 10, env }),
-          images: `${IMAGE}:v2`,
-          analysis: stringify({ metrics: [metric] }),
-          'prometheus-url': prometheus.url,
+  describe(
+    'blue-green post-promotion failure switches back with no failed request',
+    { concurrency: true },
+    () => {
+      const cases: Array<[string, object, Record<string, string>]> = [
+        ['a job check exiting 1', jobMetric('smoke', 1, { phase: 'post-promotion' }), {}],
+        [
+          'a Prometheus latency threshold',
+          {
+            name: 'latency',
+            provider: 'prometheus',
+            query: latency('5s'),
+            threshold: { max: 0.04 },
+            initialDelay: '4s',
+            phase: 'post-promotion',
+          },
+          { SIM_LATENCY_MS: '60' },
+        ],
+      ];
+      for (const [label, metric, env] of cases) {
+        it(label, async () => {
+          const { namespace } = await withV1();
+          const entry = `service/${namespace}/web`;
+          const since = Date.now();
+          const run = await runAction({
+            ...base(namespace),
+            strategy: 'blue-green',
+            manifests: writeApp({ replicas: 10, env }),
+            images: `${IMAGE}:v2`,
+            analysis: stringify({ metrics: [metric] }),
+            'prometheus-url': prometheus.url,
+          });
+          assert.equal(run.outputs.result, 'rolled-back', run.stdout);
+          console.log(`# blue-green, ${label} → ${run.outputs['rollback-reason']}`);
+          const counts = sim.traffic.counts({ since, entry });
+          assert.ok(
+            (counts.v2?.requests ?? 0) > 0,
+            `green served production traffic after the switch: ${JSON.stringify(counts)}`,
+          );
+          const errors = Object.values(counts).reduce((n, c) => n + c.errors, 0);
+          assert.equal(errors, 0, JSON.stringify(counts));
+          for (let i = 0; i < 300; i++) assert.equal(sim.traffic.sendRequest(entry).version, 'v1');
+          assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web-green'), undefined);
+          assert.equal(
+            sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version,
+            'v1',
+          );
         });
-        assert.equal(run.outputs.result, 'rolled-back', run.stdout);
-        console.log(`# blue-green, ${label} → ${run.outputs['rollback-reason']}`);
-        const counts = sim.traffic.counts({ since, entry });
-        assert.ok((counts.v2?.requests ?? 0) > 0, `green served production traffic after the switch: ${JSON.stringify(counts)}`);
-        const errors = Object.values(counts).reduce((n, c) => n + c.errors, 0);
-        assert.equal(errors, 0, JSON.stringify(counts));
-        for (let i = 0; i < 300; i++) assert.equal(sim.traffic.sendRequest(entry).version, 'v1');
-        assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web-green'), undefined);
-        assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version, 'v1');
-      });
-    }
-  });
+      }
+    },
+  );
 });

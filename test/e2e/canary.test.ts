@@ -10,7 +10,13 @@ import { startSimCluster, type SimCluster } from '../sim/index.ts';
 const IMAGE = 'registry.local:5000/acme/web';
 
 /** Share (0–100) of `n` requests through `entry` answered by `version`. */
-function measuredShare(sim: SimCluster, entry: string, version: string, n = 2000, request: { headers?: Record<string, string> } = {}): number {
+function measuredShare(
+  sim: SimCluster,
+  entry: string,
+  version: string,
+  n = 2000,
+  request: { headers?: Record<string, string> } = {},
+): number {
   let hits = 0;
   for (let i = 0; i < n; i++) if (sim.traffic.sendRequest(entry, request).version === version) hits++;
   return (hits / n) * 100;
@@ -18,13 +24,22 @@ function measuredShare(sim: SimCluster, entry: string, version: string, n = 2000
 
 /** Failed requests through an entry point (default: every entry of the app). */
 function errorsSince(sim: SimCluster, since: number, entry?: string): number {
-  return Object.values(sim.traffic.counts({ since, ...(entry ? { entry } : { app: 'web' }) })).reduce((n, c) => n + c.errors, 0);
+  return Object.values(sim.traffic.counts({ since, ...(entry ? { entry } : { app: 'web' }) })).reduce(
+    (n, c) => n + c.errors,
+    0,
+  );
 }
 
 describe('canary and blue-green (dist/index.js against the simulator)', () => {
   let sim: SimCluster;
   let ns = 0;
-  const base = (namespace: string) => ({ kubeconfig: sim.kubeconfig, namespace, 'version-label': 'version', comment: 'false', 'scale-down-delay': '1s' });
+  const base = (namespace: string) => ({
+    kubeconfig: sim.kubeconfig,
+    namespace,
+    'version-label': 'version',
+    comment: 'false',
+    'scale-down-delay': '1s',
+  });
 
   /** A fresh namespace with v1 released (a first release is applied directly). */
   async function withV1(app: AppOptions = {}): Promise<{ namespace: string; dir: string }> {
@@ -47,7 +62,14 @@ describe('canary and blue-green (dist/index.js against the simulator)', () => {
     const { namespace, dir } = await withV1();
     const since = Date.now();
     const steps = stringify([{ setWeight: 10 }, { pause: {} }, { setWeight: 50 }, { pause: {} }]);
-    const inputs = { ...base(namespace), strategy: 'canary', traffic: 'replicas', manifests: dir, images: `${IMAGE}:v2`, steps };
+    const inputs = {
+      ...base(namespace),
+      strategy: 'canary',
+      traffic: 'replicas',
+      manifests: dir,
+      images: `${IMAGE}:v2`,
+      steps,
+    };
     const first = await runAction(inputs);
     assert.equal(first.code, 0, first.stdout);
     assert.equal(first.outputs.result, 'paused');
@@ -66,14 +88,20 @@ describe('canary and blue-green (dist/index.js against the simulator)', () => {
     assert.equal(third.outputs.result, 'promoted');
     assert.equal(third.outputs.version, 'v2');
     assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web-canary'), undefined);
-    assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version, 'v2');
+    assert.equal(
+      sim.store.get('apps/v1', 'Deployment', namespace, 'web')!.spec.template.metadata.labels.version,
+      'v2',
+    );
     assert.equal(measuredShare(sim, `service/${namespace}/web`, 'v2', 500), 100);
     assert.equal(errorsSince(sim, since), 0, 'no request failed');
   });
 
   for (const traffic of ['nginx', 'gateway-api'] as const) {
     it(`${traffic}: measured share follows each weight and a header route marks only its requests`, async () => {
-      const { namespace, dir } = await withV1({ ingress: traffic === 'nginx', httpRoute: traffic === 'gateway-api' });
+      const { namespace, dir } = await withV1({
+        ingress: traffic === 'nginx',
+        httpRoute: traffic === 'gateway-api',
+      });
       const entry = traffic === 'nginx' ? `ingress/${namespace}/web` : `httproute/${namespace}/web`;
       const steps = stringify([
         { setHeaderRoute: { name: 'beta', header: 'X-Canary', value: 'yes' } },
@@ -84,10 +112,21 @@ describe('canary and blue-green (dist/index.js against the simulator)', () => {
         { setWeight: 50 },
         { pause: {} },
       ]);
-      const inputs = { ...base(namespace), strategy: 'canary', traffic, manifests: dir, images: `${IMAGE}:v2`, steps };
+      const inputs = {
+        ...base(namespace),
+        strategy: 'canary',
+        traffic,
+        manifests: dir,
+        images: `${IMAGE}:v2`,
+        steps,
+      };
       const first = await runAction(inputs);
       assert.equal(first.outputs.result, 'paused', first.stdout);
-      assert.equal(measuredShare(sim, entry, 'v2', 300, { headers: { 'x-canary': 'yes' } }), 100, 'marked requests all go to the canary');
+      assert.equal(
+        measuredShare(sim, entry, 'v2', 300, { headers: { 'x-canary': 'yes' } }),
+        100,
+        'marked requests all go to the canary',
+      );
       assert.equal(measuredShare(sim, entry, 'v2', 300), 0, 'unmarked requests never do');
 
       const at10 = await runAction({ ...inputs, action: 'promote', name: 'web', manifests: '' });
@@ -104,7 +143,11 @@ describe('canary and blue-green (dist/index.js against the simulator)', () => {
       assert.equal(back.outputs.result, 'rolled-back', back.stdout);
       assert.equal(measuredShare(sim, entry, 'v1', 300), 100, 'rollback restores 100% stable');
       assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web-canary'), undefined);
-      assert.equal(sim.store.list('networking.k8s.io/v1', 'Ingress', namespace).filter((i) => i.metadata.name !== 'web').length, 0);
+      assert.equal(
+        sim.store.list('networking.k8s.io/v1', 'Ingress', namespace).filter((i) => i.metadata.name !== 'web')
+          .length,
+        0,
+      );
       const service = sim.store.get('v1', 'Service', namespace, 'web')!;
       assert.deepEqual(service.spec.selector, { app: 'web' }, 'the user Service is back to its own shape');
     });
@@ -117,37 +160,73 @@ describe('canary and blue-green (dist/index.js against the simulator)', () => {
     const unsubscribe = sim.store.subscribe((e) => {
       const o = e.object;
       if (o.metadata.namespace !== namespace) return;
-      if (o.kind === 'Deployment' && o.metadata.name === 'web' && o.spec.replicas === 10 && o.status?.availableReplicas === 10) order.push('stable-full');
+      if (
+        o.kind === 'Deployment' &&
+        o.metadata.name === 'web' &&
+        o.spec.replicas === 10 &&
+        o.status?.availableReplicas === 10
+      )
+        order.push('stable-full');
       if (e.type === 'DELETED' && o.metadata.name === 'web-canary') order.push('canary-deleted');
     });
-    const run = await runAction({ ...base(namespace), strategy: 'canary', traffic: 'replicas', manifests: crashing, images: `${IMAGE}:v2`, steps: stringify([{ setWeight: 50 }, { pause: '30s' }]) });
+    const run = await runAction({
+      ...base(namespace),
+      strategy: 'canary',
+      traffic: 'replicas',
+      manifests: crashing,
+      images: `${IMAGE}:v2`,
+      steps: stringify([{ setWeight: 50 }, { pause: '30s' }]),
+    });
     unsubscribe();
     assert.equal(run.code, 1);
     assert.equal(run.outputs.result, 'rolled-back', run.stdout);
     assert.match(run.outputs['rollback-reason'], /CrashLoopBackOff/);
     const deleted = order.indexOf('canary-deleted');
     assert.ok(deleted > 0, `canary deleted: ${order.join(',')}`);
-    assert.ok(order.lastIndexOf('stable-full', deleted) >= 0, `stable was back at full size first: ${order.join(',')}`);
+    assert.ok(
+      order.lastIndexOf('stable-full', deleted) >= 0,
+      `stable was back at full size first: ${order.join(',')}`,
+    );
     assert.equal(measuredShare(sim, `service/${namespace}/web`, 'v1', 300), 100);
   });
 
   it('blue-green: 100% old to 100% new with no failed request; a green that never gets ready gets no traffic', async () => {
     const { namespace, dir } = await withV1();
     const since = Date.now();
-    const run = await runAction({ ...base(namespace), strategy: 'blue-green', manifests: dir, images: `${IMAGE}:v2`, 'preview-service': 'web-preview' });
+    const run = await runAction({
+      ...base(namespace),
+      strategy: 'blue-green',
+      manifests: dir,
+      images: `${IMAGE}:v2`,
+      'preview-service': 'web-preview',
+    });
     assert.equal(run.code, 0, run.stdout);
     assert.equal(run.outputs.result, 'promoted');
     assert.equal(measuredShare(sim, `service/${namespace}/web`, 'v2', 500), 100);
     // The preview Service has no endpoints until green is ready; production traffic must never fail.
     const production = `service/${namespace}/web`;
-    assert.equal(errorsSince(sim, since, production), 0, JSON.stringify(sim.traffic.counts({ since, entry: production })));
+    assert.equal(
+      errorsSince(sim, since, production),
+      0,
+      JSON.stringify(sim.traffic.counts({ since, entry: production })),
+    );
     assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'web-green'), undefined);
 
     const neverReady = writeApp({ replicas: 10, env: { SIM_READY: 'false' } });
     const before3 = Date.now();
-    const bad = await runAction({ ...base(namespace), strategy: 'blue-green', manifests: neverReady, images: `${IMAGE}:v3`, 'progress-deadline': '4s' });
+    const bad = await runAction({
+      ...base(namespace),
+      strategy: 'blue-green',
+      manifests: neverReady,
+      images: `${IMAGE}:v3`,
+      'progress-deadline': '4s',
+    });
     assert.equal(bad.outputs.result, 'rolled-back', bad.stdout);
-    assert.equal(sim.traffic.counts({ since: before3, entry: `service/${namespace}/web` }).v3?.requests ?? 0, 0, 'v3 never received traffic');
+    assert.equal(
+      sim.traffic.counts({ since: before3, entry: `service/${namespace}/web` }).v3?.requests ?? 0,
+      0,
+      'v3 never received traffic',
+    );
     assert.equal(measuredShare(sim, `service/${namespace}/web`, 'v2', 300), 100);
   });
 });

@@ -18,7 +18,12 @@ function manifestDir(text: string): string {
 
 describe('input validation, recreate and the release lock (dist/index.js)', () => {
   let sim: SimCluster;
-  const inputs = (namespace = 'default') => ({ kubeconfig: sim.kubeconfig, namespace, 'version-label': 'version', comment: 'false' });
+  const inputs = (namespace = 'default') => ({
+    kubeconfig: sim.kubeconfig,
+    namespace,
+    'version-label': 'version',
+    comment: 'false',
+  });
 
   before(async () => {
     sim = await startSimCluster();
@@ -28,19 +33,33 @@ describe('input validation, recreate and the release lock (dist/index.js)', () =
   });
 
   const invalid: { name: string; inputs: Record<string, string>; message: RegExp }[] = [
-    { name: 'unknown strategy', inputs: { strategy: 'big-bang' }, message: /input 'strategy'.*rolling, recreate, canary, blue-green/s },
+    {
+      name: 'unknown strategy',
+      inputs: { strategy: 'big-bang' },
+      message: /input 'strategy'.*rolling, recreate, canary, blue-green/s,
+    },
     { name: 'bad duration', inputs: { timeout: '5 minutes' }, message: /input 'timeout'/ },
-    { name: 'malformed YAML', inputs: { manifests: manifestDir('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: [oops\n') }, message: /app\.yaml:\d+/ },
+    {
+      name: 'malformed YAML',
+      inputs: { manifests: manifestDir('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: [oops\n') },
+      message: /app\.yaml:\d+/,
+    },
     {
       name: 'a Deployment without selector',
       inputs: {
-        manifests: manifestDir('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx}]\n'),
+        manifests: manifestDir(
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx}]\n',
+        ),
       },
       message: /app\.yaml:5.*selector/s,
     },
     {
       name: 'a Service that selects nothing',
-      inputs: { manifests: manifestDir(`${appYaml()}---\napiVersion: v1\nkind: Service\nmetadata: {name: other}\nspec:\n  selector: {app: nothing}\n  ports: [{port: 80}]\n`) },
+      inputs: {
+        manifests: manifestDir(
+          `${appYaml()}---\napiVersion: v1\nkind: Service\nmetadata: {name: other}\nspec:\n  selector: {app: nothing}\n  ports: [{port: 80}]\n`,
+        ),
+      },
       message: /app\.yaml:\d+.*Service.*other|Service.*other.*app\.yaml:\d+/s,
     },
   ];
@@ -51,7 +70,10 @@ describe('input validation, recreate and the release lock (dist/index.js)', () =
       const run = await runAction({ ...inputs(), manifests: writeApp(), ...c.inputs });
       assert.equal(run.code, 1);
       assert.match(run.stdout, c.message);
-      assert.ok(run.annotations.some((a) => a.startsWith('::error')), 'an error annotation');
+      assert.ok(
+        run.annotations.some((a) => a.startsWith('::error')),
+        'an error annotation',
+      );
       assert.equal(sim.stats().writes, 0, `writes: ${JSON.stringify(sim.stats().byVerb)}`);
     });
   }
@@ -59,7 +81,17 @@ describe('input validation, recreate and the release lock (dist/index.js)', () =
   it('recreate: no old pod is alive when the first new pod starts', async () => {
     sim.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'recreate' } });
     const dir = writeApp({ replicas: 4 });
-    assert.equal((await runAction({ ...inputs('recreate'), strategy: 'recreate', manifests: dir, images: `${IMAGE}:v1` })).outputs.result, 'promoted');
+    assert.equal(
+      (
+        await runAction({
+          ...inputs('recreate'),
+          strategy: 'recreate',
+          manifests: dir,
+          images: `${IMAGE}:v1`,
+        })
+      ).outputs.result,
+      'promoted',
+    );
     const alive = new Map<string, string>();
     let violations = 0;
     let newPods = 0;
@@ -71,9 +103,14 @@ describe('input validation, recreate and the release lock (dist/index.js)', () =
         newPods++;
         if ([...alive.values()].includes('v1')) violations++;
       }
-      alive.set(o.metadata.name!, version);
+      alive.set(o.metadata.name!, version ?? '');
     });
-    const run = await runAction({ ...inputs('recreate'), strategy: 'recreate', manifests: dir, images: `${IMAGE}:v2` });
+    const run = await runAction({
+      ...inputs('recreate'),
+      strategy: 'recreate',
+      manifests: dir,
+      images: `${IMAGE}:v2`,
+    });
     unsubscribe();
     assert.equal(run.outputs.result, 'promoted', run.stdout);
     assert.equal(newPods, 4);
@@ -82,17 +119,34 @@ describe('input validation, recreate and the release lock (dist/index.js)', () =
 
   it('a second run waits for the lock, then proceeds; with a short lock-timeout it fails and writes nothing', async () => {
     sim.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'locked' } });
-    const holder = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'kube-rollout-web', namespace: 'locked' } };
+    const holder = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'kube-rollout-web', namespace: 'locked' },
+    };
     const now = new Date().toISOString().replace('Z', '000Z');
-    sim.store.create({ ...holder, spec: { holderIdentity: 'another-run', leaseDurationSeconds: 30, acquireTime: now, renewTime: now } });
+    sim.store.create({
+      ...holder,
+      spec: { holderIdentity: 'another-run', leaseDurationSeconds: 30, acquireTime: now, renewTime: now },
+    });
 
     sim.resetStats();
-    const blocked = await runAction({ ...inputs('locked'), manifests: writeApp(), images: `${IMAGE}:v1`, 'lock-timeout': '2s' });
+    const blocked = await runAction({
+      ...inputs('locked'),
+      manifests: writeApp(),
+      images: `${IMAGE}:v1`,
+      'lock-timeout': '2s',
+    });
     assert.equal(blocked.code, 1);
     assert.match(blocked.stdout, /lock.*another-run|another-run.*lock/i);
     assert.equal(sim.stats().writes, 0, 'nothing written while the lock was held');
 
-    const waiting = runAction({ ...inputs('locked'), manifests: writeApp(), images: `${IMAGE}:v1`, 'lock-timeout': '60s' });
+    const waiting = runAction({
+      ...inputs('locked'),
+      manifests: writeApp(),
+      images: `${IMAGE}:v1`,
+      'lock-timeout': '60s',
+    });
     await new Promise((r) => setTimeout(r, 1500));
     sim.store.delete('coordination.k8s.io/v1', 'Lease', 'locked', 'kube-rollout-web');
     const run = await waiting;

@@ -20,13 +20,18 @@ const MAX_COMMENT = 65_536;
 const markdown = new MarkdownIt({ html: true, linkify: false });
 
 function prEvent(number: number, sha: string): unknown {
-  return { number, pull_request: { number, head: { sha } }, repository: { name: REPO, owner: { login: OWNER } } };
+  return {
+    number,
+    pull_request: { number, head: { sha } },
+    repository: { name: REPO, owner: { login: OWNER } },
+  };
 }
 
 const isCommentRequest = (r: RecordedRequest): boolean => /\/issues\/(\d+\/)?comments/.test(r.path);
 const posts = (rs: RecordedRequest[], pr: number) =>
   rs.filter((r) => r.method === 'POST' && r.path === `/repos/${OWNER}/${REPO}/issues/${pr}/comments`);
-const patches = (rs: RecordedRequest[]) => rs.filter((r) => r.method === 'PATCH' && /\/issues\/comments\/\d+$/.test(r.path));
+const patches = (rs: RecordedRequest[]) =>
+  rs.filter((r) => r.method === 'PATCH' && /\/issues\/comments\/\d+$/.test(r.path));
 const bodyOf = (r: RecordedRequest): string => (r.body as { body: string }).body;
 
 /**
@@ -48,7 +53,10 @@ function assertBalancedFences(md: string, what: string): void {
 
 /** Rendered HTML without code blocks and spans: where tags and mentions would be live. */
 function liveHtml(md: string): string {
-  return markdown.render(md).replace(/<pre>[\s\S]*?<\/pre>/g, '').replace(/<code>[\s\S]*?<\/code>/g, '');
+  return markdown
+    .render(md)
+    .replace(/<pre>[\s\S]*?<\/pre>/g, '')
+    .replace(/<code>[\s\S]*?<\/code>/g, '');
 }
 
 describe('reports: PR comment, job summary, deployment statuses, plan (dist/index.js)', () => {
@@ -58,7 +66,10 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
   let metricsUrl = '';
   let ns = 0;
 
-  const gh = (opts: RunActionOptions = {}): RunActionOptions => ({ ...opts, env: { GITHUB_API_URL: fake.url, ...(opts.env ?? {}) } });
+  const gh = (opts: RunActionOptions = {}): RunActionOptions => ({
+    ...opts,
+    env: { GITHUB_API_URL: fake.url, ...(opts.env ?? {}) },
+  });
   const base = (namespace: string) => ({
     kubeconfig: sim.kubeconfig,
     namespace,
@@ -72,13 +83,23 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     const namespace = `reports-${++ns}`;
     sim.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
     const dir = writeApp({ replicas: 4, ...app });
-    const first = await runAction({ ...base(namespace), comment: 'false', manifests: dir, images: `registry.local:5000/acme/${app.name ?? 'web'}:v1` }, gh());
+    const first = await runAction(
+      {
+        ...base(namespace),
+        comment: 'false',
+        manifests: dir,
+        images: `registry.local:5000/acme/${app.name ?? 'web'}:v1`,
+      },
+      gh(),
+    );
     assert.equal(first.outputs.result, 'promoted', first.stdout);
     return { namespace, dir };
   }
 
   /** Requests the fake recorded while `fn` ran. */
-  async function recording(fn: () => Promise<ActionRun>): Promise<{ run: ActionRun; requests: RecordedRequest[] }> {
+  async function recording(
+    fn: () => Promise<ActionRun>,
+  ): Promise<{ run: ActionRun; requests: RecordedRequest[] }> {
     const from = fake.requests.length;
     const run = await fn();
     return { run, requests: fake.requests.slice(from) };
@@ -106,9 +127,26 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     const steps = stringify([{ setWeight: 20 }, { analysis: {} }, { setWeight: 50 }, { pause: {} }]);
     const analysis = stringify({
       interval: '200ms',
-      metrics: [{ name: 'error-rate', provider: 'web', url: metricsUrl, jsonPath: '$.errorRate', threshold: { max: 0.05 }, count: 2 }],
+      metrics: [
+        {
+          name: 'error-rate',
+          provider: 'web',
+          url: metricsUrl,
+          jsonPath: '$.errorRate',
+          threshold: { max: 0.05 },
+          count: 2,
+        },
+      ],
     });
-    const inputs = { ...base(namespace), strategy: 'canary', traffic: 'replicas', manifests: dir, images: `${IMAGE}:v2`, steps, analysis };
+    const inputs = {
+      ...base(namespace),
+      strategy: 'canary',
+      traffic: 'replicas',
+      manifests: dir,
+      images: `${IMAGE}:v2`,
+      steps,
+      analysis,
+    };
 
     const first = await recording(() => runAction(inputs, gh({ event, eventName: 'pull_request' })));
     assert.equal(first.run.code, 0, first.run.stdout);
@@ -120,13 +158,26 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     const comments = fake.comments(OWNER, REPO, pr);
     assert.equal(comments.length, 1);
     const comment = comments[0]!;
-    assert.ok(edits.every((r) => r.path.endsWith(`/issues/comments/${comment.id}`)), 'every edit is of that comment');
-    // The comment follows the release: each step shows up in some edit, in order.
-    const firstSeen = ['deploy new version', 'setWeight 20', 'analysis', 'setWeight 50', 'pause'].map((label, i) =>
-      [bodyOf(posts(first.requests, pr)[0]!), ...edits.map(bodyOf)].findIndex((b) => b.includes(`| ${i + 1} | ${label}`)),
+    assert.ok(
+      edits.every((r) => r.path.endsWith(`/issues/comments/${comment.id}`)),
+      'every edit is of that comment',
     );
-    assert.ok(firstSeen.every((i) => i >= 0), `every step appears: ${firstSeen}`);
-    assert.deepEqual([...firstSeen].sort((a, b) => a - b), firstSeen, `steps appear in order: ${firstSeen}`);
+    // The comment follows the release: each step shows up in some edit, in order.
+    const firstSeen = ['deploy new version', 'setWeight 20', 'analysis', 'setWeight 50', 'pause'].map(
+      (label, i) =>
+        [bodyOf(posts(first.requests, pr)[0]!), ...edits.map(bodyOf)].findIndex((b) =>
+          b.includes(`| ${i + 1} | ${label}`),
+        ),
+    );
+    assert.ok(
+      firstSeen.every((i) => i >= 0),
+      `every step appears: ${firstSeen}`,
+    );
+    assert.deepEqual(
+      [...firstSeen].sort((a, b) => a - b),
+      firstSeen,
+      `steps appear in order: ${firstSeen}`,
+    );
 
     const body = comment.body;
     assert.ok(body.startsWith('<!-- kube-rollout:web:default -->'), body.slice(0, 80));
@@ -143,7 +194,10 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
 
     // The promote run edits the same comment.
     const promote = await recording(() =>
-      runAction({ ...inputs, action: 'promote', name: 'web', manifests: '' }, gh({ event, eventName: 'pull_request' })),
+      runAction(
+        { ...inputs, action: 'promote', name: 'web', manifests: '' },
+        gh({ event, eventName: 'pull_request' }),
+      ),
     );
     assert.equal(promote.run.outputs.result, 'promoted', promote.run.stdout);
     assert.equal(posts(promote.requests, pr).length, 0, 'no new comment');
@@ -175,10 +229,17 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     const withPr = 'c0ffee0000000000000000000000000000000012';
     fake.setPullsForCommit(withPr, [{ number: 12, state: 'open' }]);
     const pushed = await recording(() =>
-      runAction({ ...base(namespace), manifests: writeApp({ name: 'shop', replicas: 2 }) }, gh({ eventName: 'push', env: { GITHUB_SHA: withPr } })),
+      runAction(
+        { ...base(namespace), manifests: writeApp({ name: 'shop', replicas: 2 }) },
+        gh({ eventName: 'push', env: { GITHUB_SHA: withPr } }),
+      ),
     );
     assert.equal(pushed.run.outputs.result, 'promoted', pushed.run.stdout);
-    assert.ok(pushed.requests.some((r) => r.method === 'GET' && r.path === `/repos/${OWNER}/${REPO}/commits/${withPr}/pulls`));
+    assert.ok(
+      pushed.requests.some(
+        (r) => r.method === 'GET' && r.path === `/repos/${OWNER}/${REPO}/commits/${withPr}/pulls`,
+      ),
+    );
     assert.equal(posts(pushed.requests, 12).length, 1);
     assert.equal(fake.comments(OWNER, REPO, 12).length, 1);
     assert.match(fake.comments(OWNER, REPO, 12)[0]!.body, /✅ Promoted: shop/);
@@ -186,10 +247,16 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
 
     const noPr = 'c0ffee0000000000000000000000000000000000';
     const alone = await recording(() =>
-      runAction({ ...base(namespace), manifests: writeApp({ name: 'cart', replicas: 2 }) }, gh({ eventName: 'push', env: { GITHUB_SHA: noPr } })),
+      runAction(
+        { ...base(namespace), manifests: writeApp({ name: 'cart', replicas: 2 }) },
+        gh({ eventName: 'push', env: { GITHUB_SHA: noPr } }),
+      ),
     );
     assert.equal(alone.run.outputs.result, 'promoted', alone.run.stdout);
-    assert.ok(alone.requests.some((r) => r.path === `/repos/${OWNER}/${REPO}/commits/${noPr}/pulls`), 'the PR was looked up');
+    assert.ok(
+      alone.requests.some((r) => r.path === `/repos/${OWNER}/${REPO}/commits/${noPr}/pulls`),
+      'the PR was looked up',
+    );
     assert.deepEqual(alone.requests.filter(isCommentRequest), [], 'no comment request at all');
     assert.match(alone.run.summary, /✅ Promoted: cart/);
     assert.match(alone.run.summary, /#### Steps/);
@@ -215,7 +282,14 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     ].join('\n');
     const crashing = writeApp({ replicas: 4, env: { SIM_CRASH: 'true', SIM_LOG: log } });
     const run = await runAction(
-      { ...base(namespace), strategy: 'canary', traffic: 'replicas', manifests: crashing, images: `${IMAGE}:v2`, steps: stringify([{ setWeight: 50 }, { pause: '30s' }]) },
+      {
+        ...base(namespace),
+        strategy: 'canary',
+        traffic: 'replicas',
+        manifests: crashing,
+        images: `${IMAGE}:v2`,
+        steps: stringify([{ setWeight: 50 }, { pause: '30s' }]),
+      },
       gh({ event: prEvent(pr, 'feedface00000000000000000000000000000021'), eventName: 'pull_request' }),
     );
     assert.equal(run.outputs.result, 'rolled-back', run.stdout);
@@ -225,8 +299,13 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     assert.match(body, /Failure evidence/);
     assert.match(body, /CrashLoopBackOff|Error/);
     assert.ok(body.includes('fatal: giving up'), `the log tail reached the comment:\n${body}`);
-    console.log(`# figure: comment with the hostile log: ${body.length} characters; summary ${run.summary.length}`);
-    for (const [what, md] of [['comment', body], ['summary', run.summary]] as const) {
+    console.log(
+      `# figure: comment with the hostile log: ${body.length} characters; summary ${run.summary.length}`,
+    );
+    for (const [what, md] of [
+      ['comment', body],
+      ['summary', run.summary],
+    ] as const) {
       assert.ok(md.length <= MAX_COMMENT, `${what} is ${md.length} characters`);
       assertBalancedFences(md, what);
       const html = markdown.render(md);
@@ -242,8 +321,18 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
       const blocks = [...html.matchAll(/<pre><code[^>]*>([\s\S]*?)<\/code><\/pre>/g)].map((m) => m[1]!);
       const logBlock = blocks.find((b) => b.includes('fatal: giving up'));
       assert.ok(logBlock, `${what}: the log tail is in a code block`);
-      for (const line of ['&lt;script&gt;alert(1)&lt;/script&gt;', '@org/team', '```', '````js', '~~~', '&lt;/details&gt;']) {
-        assert.ok(logBlock.includes(line), `${what}: log line ${line} is shown as text inside the one code block`);
+      for (const line of [
+        '&lt;script&gt;alert(1)&lt;/script&gt;',
+        '@org/team',
+        '```',
+        '````js',
+        '~~~',
+        '&lt;/details&gt;',
+      ]) {
+        assert.ok(
+          logBlock.includes(line),
+          `${what}: log line ${line} is shown as text inside the one code block`,
+        );
       }
     }
   });
@@ -255,7 +344,15 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     sim.resetStats();
     const { run, requests } = await recording(() =>
       runAction(
-        { ...base(namespace), action: 'plan', strategy: 'canary', traffic: 'nginx', manifests: dir, images: `${IMAGE}:v2`, steps: stringify([{ setWeight: 20 }, { pause: {} }]) },
+        {
+          ...base(namespace),
+          action: 'plan',
+          strategy: 'canary',
+          traffic: 'nginx',
+          manifests: dir,
+          images: `${IMAGE}:v2`,
+          steps: stringify([{ setWeight: 20 }, { pause: {} }]),
+        },
         gh({ event: prEvent(pr, 'feedface00000000000000000000000000000030'), eventName: 'pull_request' }),
       ),
     );
@@ -266,9 +363,16 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     assert.equal(posts(requests, pr).length, 1);
     const comments = fake.comments(OWNER, REPO, pr);
     assert.equal(comments.length, 1);
-    for (const [what, md] of [['comment', comments[0]!.body], ['summary', run.summary]] as const) {
+    for (const [what, md] of [
+      ['comment', comments[0]!.body],
+      ['summary', run.summary],
+    ] as const) {
       assert.match(md, /kube-rollout plan/, what);
-      assert.match(md, new RegExp(`${IMAGE.replace(/[.]/g, '\\.')}:v1 → ${IMAGE.replace(/[.]/g, '\\.')}:v2`), `${what}: the image change`);
+      assert.match(
+        md,
+        new RegExp(`${IMAGE.replace(/[.]/g, '\\.')}:v1 → ${IMAGE.replace(/[.]/g, '\\.')}:v2`),
+        `${what}: the image change`,
+      );
       assert.match(md, /replicas: 4 → 6/, `${what}: the replica change`);
       assert.match(md, /➕ added \| Ingress \| web/, `${what}: the new Ingress`);
       assert.match(md, /setWeight 20/, `${what}: the steps`);
@@ -283,10 +387,27 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: 'legacy' },
-      spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'old-web', port: { number: 80 } } } }] } }] },
+      spec: {
+        rules: [
+          {
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: 'old-web', port: { number: 80 } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
     };
     const dir = writeApp({ replicas: 4, extra: [legacy] });
-    const run = await runAction({ ...base(namespace), action: 'plan', comment: 'false', manifests: dir, images: `${IMAGE}:v2` }, gh({ cwd: dir }));
+    const run = await runAction(
+      { ...base(namespace), action: 'plan', comment: 'false', manifests: dir, images: `${IMAGE}:v2` },
+      gh({ cwd: dir }),
+    );
     assert.equal(run.outputs.result, 'planned', run.stdout);
     const warning = run.annotations.find((a) => a.startsWith('::warning') && a.includes('old-web'));
     assert.ok(warning, run.annotations.join('\n'));
@@ -296,10 +417,23 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
 
   it('deployment statuses: in_progress then success for a promoted canary, failure after a rollback', async () => {
     const { namespace, dir } = await withV1();
-    const common = { 'deployment-status': 'true', environment: 'production', 'environment-url': 'https://shop.example.test', comment: 'false' };
+    const common = {
+      'deployment-status': 'true',
+      environment: 'production',
+      'environment-url': 'https://shop.example.test',
+      comment: 'false',
+    };
     const canary = { ...base(namespace), ...common, strategy: 'canary', traffic: 'replicas' };
     const before1 = fake.deployments.length;
-    const good = await runAction({ ...canary, manifests: dir, images: `${IMAGE}:v2`, steps: stringify([{ setWeight: 25 }, { setWeight: 50 }]) }, gh());
+    const good = await runAction(
+      {
+        ...canary,
+        manifests: dir,
+        images: `${IMAGE}:v2`,
+        steps: stringify([{ setWeight: 25 }, { setWeight: 50 }]),
+      },
+      gh(),
+    );
     assert.equal(good.outputs.result, 'promoted', good.stdout);
     const created = fake.deployments.slice(before1);
     assert.equal(created.length, 1, 'one deployment');
@@ -307,18 +441,32 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     assert.equal(deployment.body.environment, 'production');
     assert.equal(deployment.body.production_environment, true);
     const states = fake.statuses.filter((s) => s.deploymentId === deployment.id);
-    assert.deepEqual(states.map((s) => s.state), ['in_progress', 'success']);
+    assert.deepEqual(
+      states.map((s) => s.state),
+      ['in_progress', 'success'],
+    );
     assert.equal(states[1]!.body.environment_url, 'https://shop.example.test');
     assert.equal(states[1]!.body.log_url, 'https://github.com/acme/shop/actions/runs/4242');
     assert.match(good.summary, /✅ Promoted/);
 
     const before2 = fake.deployments.length;
     const crashing = writeApp({ replicas: 4, env: { SIM_CRASH: 'true' } });
-    const bad = await runAction({ ...canary, manifests: crashing, images: `${IMAGE}:v3`, steps: stringify([{ setWeight: 50 }, { pause: '30s' }]) }, gh());
+    const bad = await runAction(
+      {
+        ...canary,
+        manifests: crashing,
+        images: `${IMAGE}:v3`,
+        steps: stringify([{ setWeight: 50 }, { pause: '30s' }]),
+      },
+      gh(),
+    );
     assert.equal(bad.outputs.result, 'rolled-back', bad.stdout);
     const failed = fake.deployments.slice(before2);
     assert.equal(failed.length, 1);
-    assert.deepEqual(fake.statuses.filter((s) => s.deploymentId === failed[0]!.id).map((s) => s.state), ['in_progress', 'failure']);
+    assert.deepEqual(
+      fake.statuses.filter((s) => s.deploymentId === failed[0]!.id).map((s) => s.state),
+      ['in_progress', 'failure'],
+    );
     assert.match(bad.summary, /↩️ Rolled back/);
   });
 
@@ -338,14 +486,24 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     const before1 = fake.deployments.length;
     const paused = await runAction(inputs, gh());
     assert.equal(paused.outputs.result, 'paused', paused.stdout);
-    const promoted = await runAction({ ...inputs, action: 'promote', name: 'web', manifests: '' }, gh({ env: { GITHUB_RUN_ID: '4243' } }));
+    const promoted = await runAction(
+      { ...inputs, action: 'promote', name: 'web', manifests: '' },
+      gh({ env: { GITHUB_RUN_ID: '4243' } }),
+    );
     assert.equal(promoted.outputs.result, 'promoted', promoted.stdout);
     const created = fake.deployments.slice(before1);
     assert.equal(created.length, 1, 'the promote run continues the same deployment');
     const states = fake.statuses.filter((s) => s.deploymentId === created[0]!.id);
     assert.equal(states[0]!.state, 'in_progress');
     assert.equal(states[states.length - 1]!.state, 'success');
-    assert.ok(states.slice(0, -1).every((s) => s.state === 'in_progress'), states.map((s) => s.state).join(','));
-    assert.equal(states[states.length - 1]!.body.log_url, 'https://github.com/acme/shop/actions/runs/4243', 'the final status links the promote run');
+    assert.ok(
+      states.slice(0, -1).every((s) => s.state === 'in_progress'),
+      states.map((s) => s.state).join(','),
+    );
+    assert.equal(
+      states[states.length - 1]!.body.log_url,
+      'https://github.com/acme/shop/actions/runs/4243',
+      'the final status links the promote run',
+    );
   });
 });

@@ -9,7 +9,13 @@ const IMAGE = 'registry.local:5000/acme/web';
 
 describe('rolling releases (dist/index.js against the simulator)', () => {
   let sim: SimCluster;
-  const inputs = () => ({ kubeconfig: sim.kubeconfig, namespace: 'default', 'version-label': 'version', comment: 'false', 'lock-timeout': '20s' });
+  const inputs = () => ({
+    kubeconfig: sim.kubeconfig,
+    namespace: 'default',
+    'version-label': 'version',
+    comment: 'false',
+    'lock-timeout': '20s',
+  });
 
   before(async () => {
     sim = await startSimCluster();
@@ -69,8 +75,14 @@ describe('rolling releases (dist/index.js against the simulator)', () => {
     });
   }
 
-  it('action: rollback with to-revision returns to that revision\'s image', async () => {
-    const run = await runAction({ ...inputs(), action: 'rollback', name: 'web', manifests: writeApp({ replicas: 10 }), 'to-revision': '1' });
+  it("action: rollback with to-revision returns to that revision's image", async () => {
+    const run = await runAction({
+      ...inputs(),
+      action: 'rollback',
+      name: 'web',
+      manifests: writeApp({ replicas: 10 }),
+      'to-revision': '1',
+    });
     assert.equal(run.code, 0, run.stdout);
     assert.equal(run.outputs.result, 'rolled-back');
     const deployment = sim.store.get('apps/v1', 'Deployment', 'default', 'web')!;
@@ -92,7 +104,13 @@ function watchRollbackDelay(sim: SimCluster): () => number | undefined {
       const waiting = (o.status?.containerStatuses ?? []).map((c: any) => c.state?.waiting?.reason);
       if (waiting.some((r: string) => fatal.has(r))) fatalAt = Date.now();
     }
-    if (o.kind === 'Deployment' && o.metadata.name === 'web' && fatalAt !== undefined && revertedAt === undefined && o.spec.template.metadata.labels.version === 'v2') {
+    if (
+      o.kind === 'Deployment' &&
+      o.metadata.name === 'web' &&
+      fatalAt !== undefined &&
+      revertedAt === undefined &&
+      o.spec.template.metadata.labels.version === 'v2'
+    ) {
       revertedAt = Date.now();
     }
   });

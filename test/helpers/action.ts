@@ -53,10 +53,16 @@ export function parseFileCommands(text: string): Record<string, string> {
 }
 
 function inputEnv(inputs: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]));
+  return Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]),
+  );
 }
 
-function spawnStep(env: Record<string, string>, cwd: string, opts: RunActionOptions): Promise<{ code: number; stdout: string; stderr: string }> {
+function spawnStep(
+  env: Record<string, string>,
+  cwd: string,
+  opts: RunActionOptions,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [DIST], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -74,9 +80,17 @@ function spawnStep(env: Record<string, string>, cwd: string, opts: RunActionOpti
   });
 }
 
-export async function runAction(inputs: Record<string, string>, opts: RunActionOptions = {}): Promise<ActionRun> {
+export async function runAction(
+  inputs: Record<string, string>,
+  opts: RunActionOptions = {},
+): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'kr-action-'));
-  const files = { output: join(dir, 'output'), state: join(dir, 'state'), summary: join(dir, 'summary.md'), event: join(dir, 'event.json') };
+  const files = {
+    output: join(dir, 'output'),
+    state: join(dir, 'state'),
+    summary: join(dir, 'summary.md'),
+    event: join(dir, 'event.json'),
+  };
   for (const f of [files.output, files.state, files.summary]) writeFileSync(f, '');
   writeFileSync(files.event, JSON.stringify(opts.event ?? {}));
   const cwd = opts.cwd ?? process.cwd();

@@ -23,7 +23,10 @@ export interface AppOptions {
 export function appObjects(opts: AppOptions = {}): object[] {
   const name = opts.name ?? 'web';
   const labels = { app: name };
-  const env = Object.entries({ SIM_STARTUP_SECONDS: '1', ...(opts.env ?? {}) }).map(([k, v]) => ({ name: k, value: v }));
+  const env = Object.entries({ SIM_STARTUP_SECONDS: '1', ...(opts.env ?? {}) }).map(([k, v]) => ({
+    name: k,
+    value: v,
+  }));
   const objects: object[] = [
     {
       apiVersion: 'apps/v1',
@@ -33,7 +36,10 @@ export function appObjects(opts: AppOptions = {}): object[] {
         replicas: opts.replicas ?? 4,
         selector: { matchLabels: labels },
         ...(opts.progressDeadlineSeconds ? { progressDeadlineSeconds: opts.progressDeadlineSeconds } : {}),
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: opts.maxSurge ?? 1, maxUnavailable: opts.maxUnavailable ?? 0 } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: opts.maxSurge ?? 1, maxUnavailable: opts.maxUnavailable ?? 0 },
+        },
         template: {
           metadata: { labels },
           spec: {
@@ -64,7 +70,16 @@ export function appObjects(opts: AppOptions = {}): object[] {
       metadata: { name, labels, ...(opts.namespace ? { namespace: opts.namespace } : {}) },
       spec: {
         ingressClassName: 'nginx',
-        rules: [{ host: `${name}.example.test`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: 80 } } } }] } }],
+        rules: [
+          {
+            host: `${name}.example.test`,
+            http: {
+              paths: [
+                { path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: 80 } } } },
+              ],
+            },
+          },
+        ],
       },
     });
   }
@@ -73,7 +88,11 @@ export function appObjects(opts: AppOptions = {}): object[] {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
       metadata: { name, labels, ...(opts.namespace ? { namespace: opts.namespace } : {}) },
-      spec: { parentRefs: [{ name: 'gateway' }], hostnames: [`${name}.example.test`], rules: [{ backendRefs: [{ name, port: 80 }] }] },
+      spec: {
+        parentRefs: [{ name: 'gateway' }],
+        hostnames: [`${name}.example.test`],
+        rules: [{ backendRefs: [{ name, port: 80 }] }],
+      },
     });
   }
   return [...objects, ...(opts.extra ?? [])];
@@ -81,6 +100,11 @@ export function appObjects(opts: AppOptions = {}): object[] {
 
 /** Writes the app to `<dir>/app.yaml` (a new temp dir unless given) and returns the directory. */
 export function writeApp(opts: AppOptions = {}, dir = mkdtempSync(join(tmpdir(), 'kr-app-'))): string {
-  writeFileSync(join(dir, 'app.yaml'), appObjects(opts).map((o) => stringify(o)).join('---\n'));
+  writeFileSync(
+    join(dir, 'app.yaml'),
+    appObjects(opts)
+      .map((o) => stringify(o))
+      .join('---\n'),
+  );
   return dir;
 }

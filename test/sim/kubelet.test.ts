@@ -291,7 +291,12 @@ test("a container running `sh -c 'exit N'` exits with N after its startup", () =
       pod(
         name,
         [
-          container('check', 'busybox:1.36', { SIM_STARTUP_SECONDS: '1' }, split ? { command: ['sh'], args: ['-c', script] } : { command: ['sh', '-c', script] }),
+          container(
+            'check',
+            'busybox:1.36',
+            { SIM_STARTUP_SECONDS: '1' },
+            split ? { command: ['sh'], args: ['-c', script] } : { command: ['sh', '-c', script] },
+          ),
         ],
         { restartPolicy: 'Never' },
       );
@@ -305,12 +310,18 @@ test("a container running `sh -c 'exit N'` exits with N after its startup", () =
     const [passes, fails] = await Promise.all([done('passes'), done('fails')]);
     assert.equal(passes.status.phase, 'Succeeded');
     assert.deepEqual(
-      [passes.status.containerStatuses[0].state.terminated.exitCode, passes.status.containerStatuses[0].state.terminated.reason],
+      [
+        passes.status.containerStatuses[0].state.terminated.exitCode,
+        passes.status.containerStatuses[0].state.terminated.reason,
+      ],
       [0, 'Completed'],
     );
     assert.equal(fails.status.phase, 'Failed');
     assert.deepEqual(
-      [fails.status.containerStatuses[0].state.terminated.exitCode, fails.status.containerStatuses[0].state.terminated.reason],
+      [
+        fails.status.containerStatuses[0].state.terminated.exitCode,
+        fails.status.containerStatuses[0].state.terminated.reason,
+      ],
       [3, 'Error'],
     );
   }));

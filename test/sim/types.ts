@@ -100,7 +100,14 @@ export interface SimClock {
 export interface TimelineSample {
   at: number; // epoch ms
   /** Per workload-ish app label: pods and ready pods by version. */
-  pods: { namespace: string; app: string; version: string; total: number; ready: number; phase: Record<string, number> }[];
+  pods: {
+    namespace: string;
+    app: string;
+    version: string;
+    total: number;
+    ready: number;
+    phase: Record<string, number>;
+  }[];
   /** Requests in the sample window by entry point and version (and failures). */
   traffic: { entry: string; version: string; requests: number; errors: number }[];
 }

@@ -6,7 +6,8 @@ import type { RunContext } from '../context.ts';
 import type { StepOutcome } from '../outcome.ts';
 
 export function templateContext(ctx: RunContext): TemplateContext {
-  const first = (kind: string) => ctx.manifests.objects.find((o) => o.object.kind === kind)?.object.metadata.name;
+  const first = (kind: string) =>
+    ctx.manifests.objects.find((o) => o.object.kind === kind)?.object.metadata.name;
   return {
     app: ctx.name,
     namespace: ctx.namespace,
@@ -23,17 +24,31 @@ function verdictOf(result: AnalysisResult): StepOutcome | undefined {
     return { kind: 'fail', reason: result.reason ?? `analysis ended ${result.phase}` };
   }
   if (result.phase === 'Inconclusive') {
-    return { kind: 'pause', inconclusive: true, detail: result.reason ?? 'analysis was inconclusive: waiting for a human decision' };
+    return {
+      kind: 'pause',
+      inconclusive: true,
+      detail: result.reason ?? 'analysis was inconclusive: waiting for a human decision',
+    };
   }
   return undefined;
 }
 
-export function metricsFor(ctx: RunContext, phase?: MetricSpec['phase'], override?: MetricSpec[]): MetricSpec[] {
+export function metricsFor(
+  ctx: RunContext,
+  phase?: MetricSpec['phase'],
+  override?: MetricSpec[],
+): MetricSpec[] {
   const metrics = override ?? ctx.config.analysis?.metrics ?? [];
   return phase ? metrics.filter((m) => m.phase === phase) : metrics;
 }
 
-async function analyse(ctx: RunContext, metrics: MetricSpec[], signal: AbortSignal, background: boolean, drain?: AbortSignal): Promise<AnalysisResult> {
+async function analyse(
+  ctx: RunContext,
+  metrics: MetricSpec[],
+  signal: AbortSignal,
+  background: boolean,
+  drain?: AbortSignal,
+): Promise<AnalysisResult> {
   return runAnalysis(
     { metrics },
     {
@@ -48,7 +63,9 @@ async function analyse(ctx: RunContext, metrics: MetricSpec[], signal: AbortSign
       now: () => ctx.now(),
       onMeasurement: (m) => {
         ctx.record.measurements.push(m);
-        ctx.log.info(`${m.metric}: ${m.phase}${m.value !== null ? ` (${m.value})` : ''}${m.message ? ` — ${m.message}` : ''}`);
+        ctx.log.info(
+          `${m.metric}: ${m.phase}${m.value !== null ? ` (${m.value})` : ''}${m.message ? ` — ${m.message}` : ''}`,
+        );
       },
     },
     { background, ...(drain ? { drain } : {}) },
@@ -63,7 +80,9 @@ export async function analysisStep(ctx: RunContext, metrics: MetricSpec[]): Prom
     return { kind: 'continue', detail: 'no metrics' };
   }
   const result = await analyse(ctx, metrics, ctx.signal, false);
-  return verdictOf(result) ?? { kind: 'continue', detail: `${result.measurements.length} measurements passed` };
+  return (
+    verdictOf(result) ?? { kind: 'continue', detail: `${result.measurements.length} measurements passed` }
+  );
 }
 
 export interface BackgroundAnalysis {

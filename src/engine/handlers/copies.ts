@@ -9,17 +9,32 @@ export function copyName(workload: KubeObject, suffix: 'canary' | 'green'): stri
 }
 
 /** A copy of `workload` named `<name>-<suffix>` whose selector also pins the version label. */
-export function newVersionCopy(workload: KubeObject, suffix: 'canary' | 'green', versionLabel: string, version: string, replicas?: number): KubeObject {
+export function newVersionCopy(
+  workload: KubeObject,
+  suffix: 'canary' | 'green',
+  versionLabel: string,
+  version: string,
+  replicas?: number,
+): KubeObject {
   const copy = structuredClone(workload);
   copy.metadata = {
     name: copyName(workload, suffix),
     namespace: workload.metadata.namespace,
     labels: { ...(workload.metadata.labels ?? {}), [ROLE_LABEL]: suffix },
-    annotations: { ...(workload.metadata.annotations ?? {}), 'kube-rollout.io/copy-of': workload.metadata.name! },
+    annotations: {
+      ...(workload.metadata.annotations ?? {}),
+      'kube-rollout.io/copy-of': workload.metadata.name!,
+    },
   };
-  copy.spec.selector = { ...copy.spec.selector, matchLabels: { ...(copy.spec.selector?.matchLabels ?? {}), [versionLabel]: version } };
+  copy.spec.selector = {
+    ...copy.spec.selector,
+    matchLabels: { ...(copy.spec.selector?.matchLabels ?? {}), [versionLabel]: version },
+  };
   copy.spec.template.metadata = copy.spec.template.metadata ?? {};
-  copy.spec.template.metadata.labels = { ...(copy.spec.template.metadata.labels ?? {}), [versionLabel]: version };
+  copy.spec.template.metadata.labels = {
+    ...(copy.spec.template.metadata.labels ?? {}),
+    [versionLabel]: version,
+  };
   if (replicas !== undefined) copy.spec.replicas = replicas;
   delete copy.status;
   return copy;

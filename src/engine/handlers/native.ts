@@ -38,7 +38,10 @@ export async function waitForWorkloads(
   ctx: WaitContext,
   workloads: KubeObject[],
   failFast = true,
-): Promise<{ failure?: Extract<RolloutOutcome, { ok: false }>; done: Extract<RolloutOutcome, { ok: true }>[] }> {
+): Promise<{
+  failure?: Extract<RolloutOutcome, { ok: false }>;
+  done: Extract<RolloutOutcome, { ok: true }>[];
+}> {
   const stop = new AbortController();
   const signal = AbortSignal.any([ctx.signal, stop.signal]);
   let failure: Extract<RolloutOutcome, { ok: false }> | undefined;
@@ -69,7 +72,10 @@ export async function waitStep(ctx: RunContext): Promise<StepOutcome> {
   const analysis = runBackgroundAnalysis(ctx);
   const stopWaiting = new AbortController();
   try {
-    const waited = waitForWorkloads({ ...ctx, signal: AbortSignal.any([ctx.signal, stopWaiting.signal]) }, ctx.plan.workloads);
+    const waited = waitForWorkloads(
+      { ...ctx, signal: AbortSignal.any([ctx.signal, stopWaiting.signal]) },
+      ctx.plan.workloads,
+    );
     waited.catch(() => {});
     const early = await Promise.race([waited, analysis.failed]);
     if ('kind' in early) return early;
@@ -93,7 +99,9 @@ export async function rollbackNative(ctx: RunContext): Promise<void> {
   for (const workload of ctx.plan.workloads) {
     const previous = ctx.stable.get(workloadKey(workload));
     if (previous) {
-      ctx.log.info(`restoring ${workload.kind}/${workload.metadata.name} to revision ${revisionOf(previous) ?? '?'}`);
+      ctx.log.info(
+        `restoring ${workload.kind}/${workload.metadata.name} to revision ${revisionOf(previous) ?? '?'}`,
+      );
       restored.push(await restoreTemplate(ctx.cluster, previous));
     }
   }
@@ -109,7 +117,9 @@ export async function rollbackNative(ctx: RunContext): Promise<void> {
 export async function restoreConfigObjects(ctx: RunContext): Promise<void> {
   for (const raw of ctx.state.stableSnapshot as KubeObject[]) {
     if (['Deployment', 'StatefulSet', 'DaemonSet'].includes(raw.kind)) continue;
-    await ctx.cluster.apply(userShape(raw)).catch((err) => ctx.log.warn(`could not restore ${raw.kind}/${raw.metadata.name}: ${err.message}`));
+    await ctx.cluster
+      .apply(userShape(raw))
+      .catch((err) => ctx.log.warn(`could not restore ${raw.kind}/${raw.metadata.name}: ${err.message}`));
   }
 }
 

@@ -24,7 +24,10 @@ function statefulSets(ctx: RunContext): KubeObject[] {
 
 function withPartition(sts: KubeObject, partition: number): KubeObject {
   const copy = structuredClone(sts);
-  copy.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { ...(copy.spec.updateStrategy?.rollingUpdate ?? {}), partition } };
+  copy.spec.updateStrategy = {
+    type: 'RollingUpdate',
+    rollingUpdate: { ...(copy.spec.updateStrategy?.rollingUpdate ?? {}), partition },
+  };
   return copy;
 }
 
@@ -38,7 +41,9 @@ async function setPartitions(ctx: RunContext, weight: number): Promise<StepOutco
   if (failure) return { kind: 'fail', reason: failure.message, evidence: failure.evidence };
   recordWeight(ctx.record, weight, ctx.now());
   ctx.state.canaryWeight = weight;
-  const detail = applied.map((s) => `${s.metadata.name} partition ${s.spec.updateStrategy.rollingUpdate.partition}`).join(', ');
+  const detail = applied
+    .map((s) => `${s.metadata.name} partition ${s.spec.updateStrategy.rollingUpdate.partition}`)
+    .join(', ');
   ctx.log.info(`${weight}% of ordinals on ${ctx.state.newVersion}: ${detail}`);
   return { kind: 'continue', detail };
 }
@@ -46,7 +51,8 @@ async function setPartitions(ctx: RunContext, weight: number): Promise<StepOutco
 /** Config objects first, then each StatefulSet takes the new template with no ordinal updated yet. */
 async function deployNew(ctx: RunContext): Promise<StepOutcome> {
   const workloadKeys = new Set(ctx.plan.workloads.map(workloadKey));
-  for (const { object } of ctx.manifests.objects) if (!workloadKeys.has(workloadKey(object))) await ctx.cluster.apply(object);
+  for (const { object } of ctx.manifests.objects)
+    if (!workloadKeys.has(workloadKey(object))) await ctx.cluster.apply(object);
   for (const sts of statefulSets(ctx)) await ctx.cluster.apply(withPartition(sts, sts.spec?.replicas ?? 1));
   return { kind: 'continue', detail: 'new template staged behind the partition' };
 }
@@ -55,7 +61,8 @@ async function deployNew(ctx: RunContext): Promise<StepOutcome> {
 async function promote(ctx: RunContext): Promise<StepOutcome> {
   ctx.state.stableUpdated = true;
   const applied: KubeObject[] = [];
-  for (const w of ctx.plan.workloads) applied.push(await ctx.cluster.apply(w.kind === 'StatefulSet' ? withPartition(w, 0) : w));
+  for (const w of ctx.plan.workloads)
+    applied.push(await ctx.cluster.apply(w.kind === 'StatefulSet' ? withPartition(w, 0) : w));
   const { failure, done } = await waitForWorkloads(ctx, applied);
   if (failure) return { kind: 'fail', reason: failure.message, evidence: failure.evidence };
   recordWeight(ctx.record, 100, ctx.now());
@@ -75,14 +82,20 @@ async function rollback(ctx: RunContext): Promise<void> {
     if (!previous) continue;
     const live = await ctx.cluster.get(refOf(previous));
     if (w.kind === 'StatefulSet') {
-      await ctx.cluster.patch(refOf(previous), { spec: { updateStrategy: { rollingUpdate: { partition: 0 } } } }, 'merge');
+      await ctx.cluster.patch(
+        refOf(previous),
+        { spec: { updateStrategy: { rollingUpdate: { partition: 0 } } } },
+        'merge',
+      );
     }
     restored.push(await restoreTemplate(ctx.cluster, previous));
     // A StatefulSet never replaces a pod that is not Running and Ready, even after its template is
     // reverted: the pods already started with the bad revision must be deleted by hand.
     const badRevision = live?.status?.updateRevision;
     if (w.kind === 'StatefulSet' && badRevision && badRevision !== live?.status?.currentRevision) {
-      const selector = selectorString(previous.spec?.selector?.matchLabels, { 'controller-revision-hash': badRevision });
+      const selector = selectorString(previous.spec?.selector?.matchLabels, {
+        'controller-revision-hash': badRevision,
+      });
       for (const pod of await ctx.cluster.list('v1', 'Pod', ctx.namespace, { labelSelector: selector })) {
         await ctx.cluster.delete(refOf(pod));
       }
@@ -102,7 +115,8 @@ export const partitionedHandlers: StrategyHandlers = {
     setWeight: (ctx, step) => setPartitions(ctx, (step as Extract<PlanStep, { kind: 'setWeight' }>).weight),
     pause: async (ctx, step) => {
       const { durationMs } = step as Extract<PlanStep, { kind: 'pause' }>;
-      if (durationMs === undefined) return { kind: 'pause', detail: `waiting for 'action: promote' (weight ${ctx.state.canaryWeight})` };
+      if (durationMs === undefined)
+        return { kind: 'pause', detail: `waiting for 'action: promote' (weight ${ctx.state.canaryWeight})` };
       if (durationMs > 0) await ctx.sleep(durationMs, ctx.signal);
       return { kind: 'continue' };
     },

@@ -32,7 +32,9 @@ interface Release {
 const releases = new WeakMap<RunContext, Release>();
 
 function findByName(ctx: RunContext, kind: string, name?: string): KubeObject | undefined {
-  return ctx.manifests.objects.find((o) => o.object.kind === kind && (!name || o.object.metadata.name === name))?.object;
+  return ctx.manifests.objects.find(
+    (o) => o.object.kind === kind && (!name || o.object.metadata.name === name),
+  )?.object;
 }
 
 /** The router, target and copies of this run (built once per run, from plain data). */
@@ -46,7 +48,15 @@ function releaseOf(ctx: RunContext): Release {
   const replicasRouter = ctx.config.traffic === 'replicas';
   const copies = ctx.plan.workloads
     .filter((w) => w.kind === 'Deployment')
-    .map((w) => newVersionCopy(w, suffix, versionLabel, ctx.state.newVersion, suffix === 'canary' && replicasRouter ? 0 : desiredReplicas(ctx.stable.get(workloadKey(w)) ?? w)));
+    .map((w) =>
+      newVersionCopy(
+        w,
+        suffix,
+        versionLabel,
+        ctx.state.newVersion,
+        suffix === 'canary' && replicasRouter ? 0 : desiredReplicas(ctx.stable.get(workloadKey(w)) ?? w),
+      ),
+    );
   const target: TrafficTarget = {
     namespace: ctx.namespace,
     app: ctx.name,
@@ -64,7 +74,8 @@ function releaseOf(ctx: RunContext): Release {
   const release: Release = {
     suffix,
     target,
-    router: (signal) => createTrafficRouter(ctx.config.traffic, ctx.cluster, target, signal ? { signal } : {}),
+    router: (signal) =>
+      createTrafficRouter(ctx.config.traffic, ctx.cluster, target, signal ? { signal } : {}),
     copies,
   };
   releases.set(ctx, release);
@@ -77,15 +88,27 @@ function guardOf(ctx: RunContext, release: Release): Promise<StepOutcome> {
     const stop = new AbortController();
     const selector = selectorString(release.copies[0]?.spec.selector?.matchLabels);
     const failed = ctx.cluster
-      .watchUntil('v1', 'Pod', ctx.namespace, { labelSelector: selector }, (e) => (e.type === 'DELETED' ? undefined : findPodProblem(e.object)), {
-        timeoutMs: ctx.config.timeoutMs,
-        signal: AbortSignal.any([ctx.signal, stop.signal]),
-        description: 'the new version to stay healthy',
-      })
+      .watchUntil(
+        'v1',
+        'Pod',
+        ctx.namespace,
+        { labelSelector: selector },
+        (e) => (e.type === 'DELETED' ? undefined : findPodProblem(e.object)),
+        {
+          timeoutMs: ctx.config.timeoutMs,
+          signal: AbortSignal.any([ctx.signal, stop.signal]),
+          description: 'the new version to stay healthy',
+        },
+      )
       .then(
         async (p): Promise<StepOutcome> => {
           // With the crashed container's last log lines, as the rolling gate reports them.
-          const found = await collectEvidence(ctx.cluster, copyName(ctx.plan.workloads[0], release.suffix), ctx.namespace, p);
+          const found = await collectEvidence(
+            ctx.cluster,
+            copyName(ctx.plan.workloads[0], release.suffix),
+            ctx.namespace,
+            p,
+          );
           const evidence = { ...found, seenAt: ctx.now().toISOString() };
           return { kind: 'fail', reason: evidenceLine(evidence), evidence: [evidence] };
         },
@@ -100,7 +123,11 @@ function guardOf(ctx: RunContext, release: Release): Promise<StepOutcome> {
  * Runs a step body while the guard and the background analysis watch; the first failure wins and
  * the body's own waits (e.g. a router waiting for pods that crash) are cut short.
  */
-async function guarded(ctx: RunContext, release: Release, body: (signal: AbortSignal) => Promise<StepOutcome>): Promise<StepOutcome> {
+async function guarded(
+  ctx: RunContext,
+  release: Release,
+  body: (signal: AbortSignal) => Promise<StepOutcome>,
+): Promise<StepOutcome> {
   const settled = new AbortController();
   const signal = AbortSignal.any([ctx.signal, settled.signal]);
   const work = body(signal);
@@ -119,15 +146,23 @@ async function ensureStableVersionLabel(ctx: RunContext, release: Release): Prom
   const stable = release.target.stableWorkload;
   const { versionLabel } = ctx.config;
   if (stable.spec?.template?.metadata?.labels?.[versionLabel] || !stable.metadata.uid) return;
-  ctx.record.notes.push(`the stable ${stable.kind} had no '${versionLabel}' label on its pods: added '${release.target.stableVersion}' (a one-off restart of stable) so traffic can be pinned to it`);
-  const patched = await ctx.cluster.patch(refOf(stable), { spec: { template: { metadata: { labels: { [versionLabel]: release.target.stableVersion } } } } }, 'strategic');
+  ctx.record.notes.push(
+    `the stable ${stable.kind} had no '${versionLabel}' label on its pods: added '${release.target.stableVersion}' (a one-off restart of stable) so traffic can be pinned to it`,
+  );
+  const patched = await ctx.cluster.patch(
+    refOf(stable),
+    { spec: { template: { metadata: { labels: { [versionLabel]: release.target.stableVersion } } } } },
+    'strategic',
+  );
   const { failure } = await waitForWorkloads(ctx, [patched]);
   if (failure) throw new Error(`stable did not come back after labelling: ${failure.message}`);
 }
 
 async function deployNew(ctx: RunContext): Promise<StepOutcome> {
   const release = releaseOf(ctx);
-  const others = ctx.manifests.objects.filter((o) => !['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind));
+  const others = ctx.manifests.objects.filter(
+    (o) => !['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind),
+  );
   for (const { object } of others) await ctx.cluster.apply(object);
   if (ctx.config.traffic !== 'replicas') await ensureStableVersionLabel(ctx, release);
   await release.router(ctx.signal).prepare();
@@ -139,50 +174,77 @@ async function deployNew(ctx: RunContext): Promise<StepOutcome> {
   if (sized.length) {
     const outcome = await guarded(ctx, release, async (signal) => {
       const { failure } = await waitForWorkloads({ ...ctx, signal }, sized);
-      return failure ? { kind: 'fail', reason: failure.message, evidence: failure.evidence } : { kind: 'continue' };
+      return failure
+        ? { kind: 'fail', reason: failure.message, evidence: failure.evidence }
+        : { kind: 'continue' };
     });
     if (outcome.kind !== 'continue') return outcome;
-  }
-  if (release.suffix === 'canary' && !ctx.plan.steps.some((s) => s.kind === 'analysis') && metricsFor(ctx).length) {
-    release.background = runBackgroundAnalysis(ctx);
   }
   return { kind: 'continue', detail: `${release.copies.map((c) => c.metadata.name).join(', ')} created` };
 }
 
 function previewService(ctx: RunContext, release: Release): KubeObject {
   const base = release.target.service;
-  const selector = { ...(base?.spec?.selector ?? release.copies[0].spec.selector.matchLabels), [ctx.config.versionLabel]: ctx.state.newVersion };
+  const selector = {
+    ...(base?.spec?.selector ?? release.copies[0].spec.selector.matchLabels),
+    [ctx.config.versionLabel]: ctx.state.newVersion,
+  };
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: ctx.config.previewService!, namespace: ctx.namespace, labels: { 'app.kubernetes.io/managed-by': 'kube-rollout' } },
+    metadata: {
+      name: ctx.config.previewService!,
+      namespace: ctx.namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'kube-rollout' },
+    },
     spec: { selector, ports: base?.spec?.ports ?? [{ port: 80, targetPort: 8080 }] },
   };
 }
 
+/**
+ * A canary with no `analysis` step runs its metrics in the background from the moment the canary
+ * takes traffic (before that, every query would be "no data"), also when a later run resumes.
+ */
+function ensureBackground(ctx: RunContext, release: Release): void {
+  if (release.background || release.suffix !== 'canary' || ctx.state.canaryWeight <= 0) return;
+  if (ctx.plan.steps.some((s) => s.kind === 'analysis') || metricsFor(ctx).length === 0) return;
+  release.background = runBackgroundAnalysis(ctx);
+}
+
 async function setWeight(ctx: RunContext, weight: number): Promise<StepOutcome> {
   const release = releaseOf(ctx);
+  ensureBackground(ctx, release);
   return guarded(ctx, release, async (signal) => {
     await release.router(signal).setWeight(weight);
     recordWeight(ctx.record, weight, ctx.now());
     ctx.state.canaryWeight = weight;
-    ctx.log.info(`traffic: ${weight}% to ${ctx.state.newVersion}, ${100 - weight}% to ${release.target.stableVersion}`);
+    ensureBackground(ctx, release);
+    ctx.log.info(
+      `traffic: ${weight}% to ${ctx.state.newVersion}, ${100 - weight}% to ${release.target.stableVersion}`,
+    );
     return { kind: 'continue', detail: `${weight}% to the new version` };
   });
 }
 
 async function pause(ctx: RunContext, step: Extract<PlanStep, { kind: 'pause' }>): Promise<StepOutcome> {
   if (step.durationMs === undefined) {
-    return { kind: 'pause', detail: `waiting for 'action: promote' (canary weight ${ctx.state.canaryWeight})` };
+    return {
+      kind: 'pause',
+      detail: `waiting for 'action: promote' (canary weight ${ctx.state.canaryWeight})`,
+    };
   }
   if (step.durationMs === 0) return { kind: 'continue', detail: 'skipped' };
+  ensureBackground(ctx, releaseOf(ctx));
   return guarded(ctx, releaseOf(ctx), async (signal) => {
     await ctx.sleep(step.durationMs!, signal);
     return { kind: 'continue' };
   });
 }
 
-async function analysis(ctx: RunContext, step: Extract<PlanStep, { kind: 'analysis' }>): Promise<StepOutcome> {
+async function analysis(
+  ctx: RunContext,
+  step: Extract<PlanStep, { kind: 'analysis' }>,
+): Promise<StepOutcome> {
   const metrics = metricsFor(ctx, step.phase, step.spec?.metrics);
   return guarded(ctx, releaseOf(ctx), (signal) => analysisStep({ ...ctx, signal }, metrics));
 }
@@ -201,7 +263,11 @@ async function finishBackground(ctx: RunContext, release: Release): Promise<Step
   // From here on the steps no longer race the background run (stopping it resolves its verdict).
   release.background = undefined;
   try {
-    const outcome = await guarded(ctx, release, async () => (await background.finish()) ?? { kind: 'continue' });
+    const outcome = await guarded(
+      ctx,
+      release,
+      async () => (await background.finish()) ?? { kind: 'continue' },
+    );
     return outcome.kind === 'continue' ? undefined : outcome;
   } finally {
     background.stop();
@@ -222,9 +288,16 @@ async function promote(ctx: RunContext): Promise<StepOutcome> {
   ctx.state.stableUpdated = true;
   await applyRelease(ctx);
   const { failure, done } = await waitForWorkloads(ctx, ctx.plan.workloads);
-  if (failure) return { kind: 'fail', reason: `stable did not take the new version: ${failure.message}`, evidence: failure.evidence };
+  if (failure)
+    return {
+      kind: 'fail',
+      reason: `stable did not take the new version: ${failure.message}`,
+      evidence: failure.evidence,
+    };
   await release.router(ctx.signal).reset();
-  ctx.log.info(`traffic back on ${ctx.plan.workloads.map((w) => w.metadata.name).join(', ')} (now ${ctx.state.newVersion})`);
+  ctx.log.info(
+    `traffic back on ${ctx.plan.workloads.map((w) => w.metadata.name).join(', ')} (now ${ctx.state.newVersion})`,
+  );
   if (ctx.config.scaleDownDelayMs > 0) await ctx.sleep(ctx.config.scaleDownDelayMs, ctx.signal);
   await deleteCopies(ctx, release);
   const revision = done.map((d) => revisionOf(d.workload)).find((r) => r !== undefined);
@@ -234,7 +307,8 @@ async function promote(ctx: RunContext): Promise<StepOutcome> {
 }
 
 async function deleteCopies(ctx: RunContext, release: Release): Promise<void> {
-  for (const copy of release.copies) await ctx.cluster.delete(refOf(copy), { propagationPolicy: 'Background' });
+  for (const copy of release.copies)
+    await ctx.cluster.delete(refOf(copy), { propagationPolicy: 'Background' });
 }
 
 /** Traffic to stable first (restoring stable's template if promotion had begun), then the copies go. */
@@ -261,7 +335,12 @@ async function rollbackProgressive(ctx: RunContext): Promise<void> {
   await deleteCopies(rctx, release);
   await router.reset();
   if (ctx.config.previewService && release.suffix === 'green') {
-    await ctx.cluster.delete({ apiVersion: 'v1', kind: 'Service', name: ctx.config.previewService, namespace: ctx.namespace });
+    await ctx.cluster.delete({
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: ctx.config.previewService,
+      namespace: ctx.namespace,
+    });
   }
   await restoreConfigObjects(rctx);
   ctx.record.servingVersion = ctx.state.stableVersion ?? ctx.record.previousVersion;
@@ -298,5 +377,3 @@ export const progressiveHandlers: StrategyHandlers = {
   rollback: (ctx) => rollbackProgressive(ctx),
   dispose,
 };
-
-

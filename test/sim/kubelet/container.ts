@@ -21,7 +21,8 @@ export interface Behaviour {
  */
 export function shellExitCode(container: any): number | undefined {
   const argv = [...(container?.command ?? []), ...(container?.args ?? [])].map(String);
-  if (argv.length !== 3 || !/^(\/(usr\/)?bin\/)?(ba|da)?sh$/.test(argv[0]) || argv[1] !== '-c') return undefined;
+  if (argv.length !== 3 || !/^(\/(usr\/)?bin\/)?(ba|da)?sh$/.test(argv[0]) || argv[1] !== '-c')
+    return undefined;
   const script = argv[2].trim();
   if (script === 'true') return 0;
   if (script === 'false') return 1;
