@@ -58,7 +58,11 @@ export async function waitForRollout(
         opts.onProgress?.(status.message);
       }
       if (problem && ref.kind === 'Deployment')
-        return { done: false as const, reason: problem.reason, message: problem.message };
+        return {
+          done: false as const,
+          reason: problem.reason,
+          message: `${describeRef(ref)} ${problem.reason}: ${problem.message}`,
+        };
       if (status.done) return { done: true as const, message: status.message };
       return undefined;
     },
