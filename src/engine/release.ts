@@ -254,9 +254,8 @@ export async function promote(deps: ReleaseDeps): Promise<RolloutRecord> {
 export async function rollback(deps: ReleaseDeps): Promise<RolloutRecord> {
   const { config } = deps;
   if (config.strategy === 'rolling' || config.strategy === 'recreate') {
-    const stored = config.name
-      ? await loadReleaseState(deps.cluster, config.namespace, config.name)
-      : undefined;
+    const name = config.name ?? deps.manifests?.workloads[0]?.object.metadata.name;
+    const stored = name ? await loadReleaseState(deps.cluster, config.namespace, name) : undefined;
     if (
       !stored ||
       stored.state.phase === 'promoted' ||

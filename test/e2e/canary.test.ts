@@ -229,4 +229,25 @@ describe('canary and blue-green (dist/index.js against the simulator)', () => {
     );
     assert.equal(measuredShare(sim, `service/${namespace}/web`, 'v2', 300), 100);
   });
+
+  it('blue-green with traffic nginx flips the Ingress to the new version with no failed request', async () => {
+    const { namespace, dir } = await withV1({ ingress: true });
+    const since = Date.now();
+    const entry = `ingress/${namespace}/web`;
+    const run = await runAction({
+      ...base(namespace),
+      strategy: 'blue-green',
+      traffic: 'nginx',
+      manifests: dir,
+      images: `${IMAGE}:v2`,
+    });
+    assert.equal(run.outputs.result, 'promoted', run.stdout);
+    assert.equal(measuredShare(sim, entry, 'v2', 500), 100);
+    assert.equal(errorsSince(sim, since, entry), 0);
+    assert.deepEqual(
+      sim.store.list('networking.k8s.io/v1', 'Ingress', namespace).map((i) => i.metadata.name),
+      ['web'],
+      'the canary Ingress is gone after promotion',
+    );
+  });
 });

@@ -5,7 +5,13 @@ import type { KubeObject } from '../../src/kube/types.ts';
 
 // Pods shaped like a kubelet reports them (REFERENCE.md §3).
 function pod(status: Record<string, unknown>, metadata: Record<string, unknown> = {}): KubeObject {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-7d9f-abcde', ...metadata }, spec: {}, status };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web-7d9f-abcde', ...metadata },
+    spec: {},
+    status,
+  };
 }
 
 const notReady = [
@@ -117,7 +123,9 @@ const initCrash = pod({
       name: 'migrate',
       ready: false,
       restartCount: 2,
-      state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 20s restarting failed container=migrate' } },
+      state: {
+        waiting: { reason: 'CrashLoopBackOff', message: 'back-off 20s restarting failed container=migrate' },
+      },
       lastState: { terminated: { exitCode: 2, reason: 'Error' } },
     },
   ],
@@ -200,7 +208,10 @@ describe('findPodProblem', () => {
     { name: 'OOMKilled once and running again is not yet fatal', pod: oomOnceRunning, expected: undefined },
     {
       name: 'ErrImagePull',
-      pod: pulling('ErrImagePull', 'rpc error: code = NotFound desc = failed to pull image "ghcr.io/acme/web:nope"'),
+      pod: pulling(
+        'ErrImagePull',
+        'rpc error: code = NotFound desc = failed to pull image "ghcr.io/acme/web:nope"',
+      ),
       expected: {
         pod: 'web-7d9f-abcde',
         container: 'app',
@@ -260,7 +271,11 @@ describe('findPodProblem', () => {
     {
       name: 'phase Failed',
       pod: failedPhase,
-      expected: { pod: 'web-7d9f-abcde', reason: 'Evicted', message: 'The node was low on resource: memory.' },
+      expected: {
+        pod: 'web-7d9f-abcde',
+        reason: 'Evicted',
+        message: 'The node was low on resource: memory.',
+      },
     },
     {
       name: 'phase Failed without a reason',
@@ -291,7 +306,11 @@ describe('findWorkloadProblem', () => {
     spec: {},
     status: { conditions },
   });
-  const cases: Array<{ name: string; conditions: unknown[]; expected: ReturnType<typeof findWorkloadProblem> }> = [
+  const cases: Array<{
+    name: string;
+    conditions: unknown[];
+    expected: ReturnType<typeof findWorkloadProblem>;
+  }> = [
     {
       name: 'ProgressDeadlineExceeded',
       conditions: [
@@ -321,12 +340,14 @@ describe('findWorkloadProblem', () => {
           type: 'ReplicaFailure',
           status: 'True',
           reason: 'FailedCreate',
-          message: 'pods "web-7d9f-x" is forbidden: exceeded quota: compute, requested: cpu=1, used: cpu=4, limited: cpu=4',
+          message:
+            'pods "web-7d9f-x" is forbidden: exceeded quota: compute, requested: cpu=1, used: cpu=4, limited: cpu=4',
         },
       ],
       expected: {
         reason: 'FailedCreate',
-        message: 'pods "web-7d9f-x" is forbidden: exceeded quota: compute, requested: cpu=1, used: cpu=4, limited: cpu=4',
+        message:
+          'pods "web-7d9f-x" is forbidden: exceeded quota: compute, requested: cpu=1, used: cpu=4, limited: cpu=4',
       },
     },
     {

@@ -5,7 +5,13 @@ import { rolloutStatus, type RolloutStatus } from '../../src/gates/rollout-statu
 
 // The `kubectl rollout status` rules of REFERENCE.md §1, one case per message branch.
 function workload(kind: string, generation: number, spec: any, status: any): KubeObject {
-  return { apiVersion: 'apps/v1', kind, metadata: { name: 'web', namespace: 'default', generation }, spec, status };
+  return {
+    apiVersion: 'apps/v1',
+    kind,
+    metadata: { name: 'web', namespace: 'default', generation },
+    spec,
+    status,
+  };
 }
 
 interface Case {
@@ -32,7 +38,12 @@ describe('Deployment', () => {
   runCases([
     {
       name: 'spec update not yet observed',
-      obj: workload('Deployment', 3, { replicas: 3 }, { observedGeneration: 2, replicas: 3, updatedReplicas: 3, availableReplicas: 3 }),
+      obj: workload(
+        'Deployment',
+        3,
+        { replicas: 3 },
+        { observedGeneration: 2, replicas: 3, updatedReplicas: 3, availableReplicas: 3 },
+      ),
       expected: { done: false, message: 'Waiting for deployment spec update to be observed...' },
     },
     {
@@ -46,7 +57,13 @@ describe('Deployment', () => {
         'Deployment',
         2,
         { replicas: 3 },
-        { observedGeneration: 2, replicas: 4, updatedReplicas: 1, availableReplicas: 3, conditions: [deadline] },
+        {
+          observedGeneration: 2,
+          replicas: 4,
+          updatedReplicas: 1,
+          availableReplicas: 3,
+          conditions: [deadline],
+        },
       ),
       expected: {
         done: false,
@@ -56,23 +73,40 @@ describe('Deployment', () => {
     },
     {
       name: 'fewer updated than desired',
-      obj: workload('Deployment', 2, { replicas: 3 }, { observedGeneration: 2, replicas: 4, updatedReplicas: 1, availableReplicas: 3 }),
+      obj: workload(
+        'Deployment',
+        2,
+        { replicas: 3 },
+        { observedGeneration: 2, replicas: 4, updatedReplicas: 1, availableReplicas: 3 },
+      ),
       expected: {
         done: false,
-        message: 'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...',
+        message:
+          'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...',
       },
     },
     {
       name: 'replicas defaults to 1',
-      obj: workload('Deployment', 2, {}, { observedGeneration: 2, replicas: 1, updatedReplicas: 0, availableReplicas: 1 }),
+      obj: workload(
+        'Deployment',
+        2,
+        {},
+        { observedGeneration: 2, replicas: 1, updatedReplicas: 0, availableReplicas: 1 },
+      ),
       expected: {
         done: false,
-        message: 'Waiting for deployment "web" rollout to finish: 0 out of 1 new replicas have been updated...',
+        message:
+          'Waiting for deployment "web" rollout to finish: 0 out of 1 new replicas have been updated...',
       },
     },
     {
       name: 'old replicas pending termination',
-      obj: workload('Deployment', 2, { replicas: 3 }, { observedGeneration: 2, replicas: 5, updatedReplicas: 3, availableReplicas: 3 }),
+      obj: workload(
+        'Deployment',
+        2,
+        { replicas: 3 },
+        { observedGeneration: 2, replicas: 5, updatedReplicas: 3, availableReplicas: 3 },
+      ),
       expected: {
         done: false,
         message: 'Waiting for deployment "web" rollout to finish: 2 old replicas are pending termination...',
@@ -80,7 +114,12 @@ describe('Deployment', () => {
     },
     {
       name: 'updated replicas not all available',
-      obj: workload('Deployment', 2, { replicas: 3 }, { observedGeneration: 2, replicas: 3, updatedReplicas: 3, availableReplicas: 1 }),
+      obj: workload(
+        'Deployment',
+        2,
+        { replicas: 3 },
+        { observedGeneration: 2, replicas: 3, updatedReplicas: 3, availableReplicas: 1 },
+      ),
       expected: {
         done: false,
         message: 'Waiting for deployment "web" rollout to finish: 1 of 3 updated replicas are available...',
@@ -118,7 +157,12 @@ describe('StatefulSet', () => {
   runCases([
     {
       name: 'spec update not yet observed',
-      obj: workload('StatefulSet', 4, { replicas: 3, updateStrategy: rolling(0) }, { observedGeneration: 3, readyReplicas: 3 }),
+      obj: workload(
+        'StatefulSet',
+        4,
+        { replicas: 3, updateStrategy: rolling(0) },
+        { observedGeneration: 3, readyReplicas: 3 },
+      ),
       expected: { done: false, message: 'Waiting for statefulset spec update to be observed...' },
     },
     {
