@@ -44,7 +44,14 @@ export function describeChanges(live: KubeObject, desired: KubeObject): string[]
     details.push(`replicas: ${live.spec.replicas} → ${desired.spec.replicas}`);
   }
   if (live.kind === 'Secret') {
-    const keys = changedKeys({ ...live.data }, { ...desired.data, ...desired.stringData });
+    // stringData is plain text; the live object only has base64 `data`.
+    const encoded = Object.fromEntries(
+      Object.entries(desired.stringData ?? {}).map(([k, v]) => [
+        k,
+        Buffer.from(String(v)).toString('base64'),
+      ]),
+    );
+    const keys = changedKeys({ ...live.data }, { ...desired.data, ...encoded });
     if (keys.length) details.push(`data changed (values redacted): ${keys.join(', ')}`);
     return details;
   }

@@ -10,6 +10,18 @@ export interface RolloutStatus {
 }
 
 export function rolloutStatus(obj: KubeObject): RolloutStatus {
+  // kubectl refuses to wait on OnDelete; a release has nothing to wait for: pods change when deleted.
+  if (
+    (obj.kind === 'StatefulSet' || obj.kind === 'DaemonSet') &&
+    obj.spec?.updateStrategy?.type === 'OnDelete'
+  ) {
+    return observed(obj)
+      ? {
+          done: true,
+          message: `${obj.kind.toLowerCase()} "${obj.metadata.name}" uses OnDelete: pods take the new template when they are deleted`,
+        }
+      : { done: false, message: `Waiting for ${obj.kind.toLowerCase()} spec update to be observed...` };
+  }
   switch (obj.kind) {
     case 'Deployment':
       return deploymentStatus(obj);

@@ -313,3 +313,18 @@ describe('other kinds', () => {
     );
   });
 });
+
+describe('rolloutStatus with OnDelete', () => {
+  it('is done once observed: pods take the new template only when deleted', () => {
+    const sts = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', generation: 2 },
+      spec: { replicas: 3, updateStrategy: { type: 'OnDelete' } },
+      status: { observedGeneration: 2, readyReplicas: 3, currentRevision: 'db-1', updateRevision: 'db-2' },
+    };
+    assert.equal(rolloutStatus(sts).done, true);
+    assert.match(rolloutStatus(sts).message, /OnDelete/);
+    assert.equal(rolloutStatus({ ...sts, status: { observedGeneration: 1 } }).done, false);
+  });
+});
