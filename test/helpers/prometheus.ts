@@ -149,3 +149,25 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
 
   return { url, stop, query, waitForSamples };
 }
+
+/** A loopback `/metrics` endpoint for a Prometheus to scrape; `target` is its host:port. */
+export async function serveMetrics(
+  metricsText: () => string,
+): Promise<{ target: string; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const { CONTENT_TYPE } = await import('../sim/metrics.ts');
+  const server = createServer((req, res) => {
+    if (req.url !== '/metrics') return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': CONTENT_TYPE }).end(metricsText());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    target: `127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -2,14 +2,11 @@
 // return the error rate the pods were configured with.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AddressInfo } from 'node:net';
 import type { SimClock, SimStore } from './types.ts';
 import { createStore } from './store.ts';
-import { CONTENT_TYPE } from './metrics.ts';
 import { startTraffic, type SimTraffic } from './traffic.ts';
-import { startPrometheus, type RunningPrometheus } from '../helpers/prometheus.ts';
+import { serveMetrics, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.ts';
 
 const clock: SimClock = { scale: 0.1, ms: (s) => s * 100, now: () => Date.now() };
 const ERROR_RATE = 0.3;
@@ -41,7 +38,7 @@ function value(data: any): number | undefined {
 
 describe('Prometheus scraping the simulated traffic', () => {
   let traffic: SimTraffic;
-  let server: Server;
+  let metrics: Awaited<ReturnType<typeof serveMetrics>> | undefined;
   let prometheus: RunningPrometheus | undefined;
 
   before(async () => {
@@ -57,19 +54,15 @@ describe('Prometheus scraping the simulated traffic', () => {
       spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
     });
     traffic = startTraffic(store, clock, { rps: 400 });
-    server = createServer((req, res) => {
-      if (req.url !== '/metrics') return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': CONTENT_TYPE }).end(traffic.metricsText());
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    prometheus = await startPrometheus({ targets: [`127.0.0.1:${port}`], scrapeIntervalMs: 1000 });
+    const served = await serveMetrics(() => traffic.metricsText());
+    metrics = served;
+    prometheus = await startPrometheus({ targets: [served.target], scrapeIntervalMs: 1000 });
   });
 
   after(async () => {
     await prometheus?.stop();
     traffic?.stop();
-    await new Promise((resolve) => server?.close(resolve));
+    await metrics?.close();
   });
 
   it('answers the per-version error rate the pods were configured with', async () => {
