@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Measurement, MeasurementPhase } from '../src/analysis/types.ts';
-import type { PodEvidence, RolloutRecord, StepRecord, WeightPoint } from '../src/engine/record.ts';
+import type { PodEvidence, RolloutRecord, StepRecord, WeightPoint } from '../src/record/types.ts';
 import { appObjects } from '../test/helpers/manifests.ts';
 
 export const BENCH_IMAGE = 'registry.local:5000/acme/svc';

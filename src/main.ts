@@ -4,7 +4,7 @@ import { providers } from './analysis/index.ts';
 import { buildConfig, readInputs } from './config/index.ts';
 import type { Config } from './config/types.ts';
 import { planRelease } from './engine/plan.ts';
-import type { RolloutRecord } from './engine/record.ts';
+import type { RolloutRecord } from './record/types.ts';
 import { deploy, promote, rollback, status, type ReleaseDeps } from './engine/release.ts';
 import { InputError, InputErrors } from './errors.ts';
 import { readGitHubContext } from './github/index.ts';

@@ -1,7 +1,7 @@
 // The Reporter set of one run: job summary, sticky PR comment, deployment statuses and outputs,
 // all fed from the RolloutRecord. Reporting problems are warnings; they never fail a release.
 import type { Config } from './config/types.ts';
-import type { RolloutRecord } from './engine/record.ts';
+import type { RolloutRecord } from './record/types.ts';
 import {
   commentMarker,
   createGitHubClient,

@@ -4,7 +4,7 @@ import type { Config } from '../config/types.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { Plan } from '../strategies/types.ts';
-import type { ReleaseState, RolloutRecord } from './record.ts';
+import type { ReleaseState, RolloutRecord } from '../record/types.ts';
 
 export interface Logger {
   info(message: string): void;

@@ -5,8 +5,8 @@ import type { PlanStep } from '../strategies/types.ts';
 import { stepLabel } from '../strategies/types.ts';
 import type { RunContext } from './context.ts';
 import type { StepOutcome } from './outcome.ts';
-import type { ReleasePhase, ReleaseResult } from './record.ts';
-import { beginStep, endStep, recordEvidence } from './record-steps.ts';
+import type { ReleasePhase, ReleaseResult } from '../record/types.ts';
+import { beginStep, endStep, recordEvidence } from '../record/steps.ts';
 
 export type StepHandler = (ctx: RunContext, step: PlanStep, index: number) => Promise<StepOutcome>;
 

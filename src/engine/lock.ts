@@ -6,6 +6,7 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError } from '../kube/types.ts';
 import { LockTimeoutError } from '../errors.ts';
 import { sleep } from '../kube/retry.ts';
+import { ownedLabels } from '../labels.ts';
 
 export interface AcquireLockOptions {
   namespace: string;
@@ -76,7 +77,7 @@ export async function acquireLock(cluster: Cluster, opts: AcquireLockOptions): P
           metadata: {
             name,
             namespace: opts.namespace,
-            labels: { 'app.kubernetes.io/managed-by': 'kube-rollout', 'kube-rollout.io/release': opts.name },
+            labels: ownedLabels(opts.name),
           },
           spec: {
             holderIdentity: opts.holder,

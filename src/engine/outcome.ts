@@ -1,4 +1,4 @@
-import type { PodEvidence } from './record.ts';
+import type { PodEvidence } from '../record/types.ts';
 
 /** What a step handler reports back to the executor. */
 export type StepOutcome =

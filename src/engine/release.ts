@@ -15,7 +15,7 @@ import { abortableSleep, type Logger, type RunContext } from './context.ts';
 import { dryRunAll } from './dry-run.ts';
 import { runPlan, saveState } from './executor.ts';
 import { handlersFor } from './handlers/index.ts';
-import type { ReleaseResult, ReleaseSettings, ReleaseState, RolloutRecord } from './record.ts';
+import type { ReleaseResult, ReleaseSettings, ReleaseState, RolloutRecord } from '../record/types.ts';
 import { rollbackToRevision } from './undo.ts';
 import { readLive, revisionOf, versionOf } from './workloads.ts';
 

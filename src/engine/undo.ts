@@ -3,8 +3,8 @@
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { workloadKey } from '../strategies/types.ts';
 import { waitForWorkloads } from './handlers/native.ts';
-import type { ReleaseResult, RolloutRecord } from './record.ts';
-import { beginStep, endStep, recordEvidence } from './record-steps.ts';
+import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
+import { beginStep, endStep, recordEvidence } from '../record/steps.ts';
 import type { ReleaseDeps } from './release.ts';
 import { REVISION_ANNOTATION, restoreTemplate, revisionOf, versionOf } from './workloads.ts';
 

@@ -1,6 +1,6 @@
 // Waits for one workload to finish rolling out, with `kubectl rollout status` rules, and stops on
 // the first fatal status of a new pod instead of sitting out the progress deadline.
-import type { PodEvidence } from '../engine/record.ts';
+import type { PodEvidence } from '../record/types.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { describeRef, refOf } from '../kube/types.ts';
 import { newPodSelector } from './new-pods.ts';

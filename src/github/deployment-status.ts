@@ -2,7 +2,7 @@
  * GitHub deployments for `deployment-status: true`: one deployment per release, an `in_progress`
  * status when it starts and a final one when it ends, so the environment page shows releases.
  */
-import type { ReleaseResult } from '../engine/record.ts';
+import type { ReleaseResult } from '../record/types.ts';
 import { describeFailure, type GitHubClient, type Warn } from './client.ts';
 
 /** GitHub's limit on a deployment status description. */

@@ -1,5 +1,5 @@
 /** The action's outputs (CONTRACT.md "Outputs") from a release record. */
-import type { RolloutRecord } from '../engine/record.ts';
+import type { RolloutRecord } from '../record/types.ts';
 
 export type SetOutput = (name: string, value: string) => void;
 

@@ -3,6 +3,7 @@
  * label and release annotations written, optional versioned config, objects in apply order.
  */
 import { InputError, InputErrors } from '../errors.ts';
+import { ANNOTATIONS } from '../labels.ts';
 import { parseImageRef, repository, tryParseImageRef, type ImageRef } from './images.ts';
 import { containersOf, isWorkload, podTemplateOf } from './pods.ts';
 import type { ManifestSet, SourcedObject } from './types.ts';
@@ -17,12 +18,7 @@ export interface RenderOptions {
   versionedConfig?: boolean;
 }
 
-export const ANNOTATIONS = {
-  changeCause: 'kubernetes.io/change-cause',
-  version: 'kube-rollout.io/version',
-  commit: 'kube-rollout.io/commit',
-  runUrl: 'kube-rollout.io/run-url',
-} as const;
+export { ANNOTATIONS } from '../labels.ts';
 
 export const CLUSTER_SCOPED_KINDS = new Set([
   'Namespace',

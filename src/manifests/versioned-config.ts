@@ -4,10 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kube/types.ts';
+import { ANNOTATIONS } from '../labels.ts';
 import { containersOf, podTemplateOf, type PodSpec } from './pods.ts';
 import type { SourcedObject } from './types.ts';
 
-export const ORIGINAL_NAME_ANNOTATION = 'kube-rollout.io/original-name';
+export const ORIGINAL_NAME_ANNOTATION = ANNOTATIONS.originalName;
 
 type ConfigKind = 'ConfigMap' | 'Secret';
 

@@ -3,7 +3,7 @@
  * weight over the release, and the key metric's measured values.
  */
 import type { Measurement } from '../analysis/types.ts';
-import type { WeightPoint } from '../engine/record.ts';
+import type { WeightPoint } from '../record/types.ts';
 import { formatDuration } from './format.ts';
 
 export interface ChartPoint {

@@ -1,6 +1,6 @@
 /** Small formatting helpers shared by the report sections. */
 import type { MeasurementPhase } from '../analysis/types.ts';
-import type { ReleaseResult, StepVerdict } from '../engine/record.ts';
+import type { ReleaseResult, StepVerdict } from '../record/types.ts';
 
 /** `4m 12s`, `1h 3m`, `850ms`. */
 export function formatDuration(ms: number): string {

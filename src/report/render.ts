@@ -6,7 +6,7 @@
  * detail (log tails first, then measurement rows, then older steps) until it fits `maxLength`,
  * and says what it left out.
  */
-import type { RolloutRecord } from '../engine/record.ts';
+import type { RolloutRecord } from '../record/types.ts';
 import { pickKeyMetric, renderMetricChart, renderWeightChart } from './chart.ts';
 import { escapeInline, inlineCode, truncate } from './escape.ts';
 import { between, formatDuration, IN_PROGRESS_BADGE, RESULT_BADGE, safeUrl } from './format.ts';

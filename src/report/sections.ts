@@ -3,7 +3,7 @@
  * goes through `escape.ts`; the limits passed in let `render.ts` shrink the report to fit.
  */
 import type { Measurement, MeasurementPhase } from '../analysis/types.ts';
-import type { PodEvidence, StepRecord } from '../engine/record.ts';
+import type { PodEvidence, StepRecord } from '../record/types.ts';
 import { codeBlock, escapeCell, escapeHtmlText, inlineCode, tailLines } from './escape.ts';
 import {
   between,

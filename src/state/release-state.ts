@@ -1,11 +1,10 @@
 // The release state lives in ConfigMap `kube-rollout-<name>` (key `state.json`), written after
 // every step so any later run can resume, promote or roll back the release.
 import type { Cluster, KubeObject } from '../kube/types.ts';
-import type { ReleaseState } from '../engine/record.ts';
+import type { ReleaseState } from '../record/types.ts';
+import { ownedLabels } from '../labels.ts';
 
 export const STATE_KEY = 'state.json';
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const RELEASE_LABEL = 'kube-rollout.io/release';
 /** A ConfigMap holds at most 1 MiB; leave room for metadata and managedFields. */
 export const STATE_BUDGET_BYTES = 900 * 1024;
 
@@ -50,7 +49,7 @@ export async function saveReleaseState(
     metadata: {
       name: stateConfigMapName(state.name),
       namespace,
-      labels: { [MANAGED_BY_LABEL]: 'kube-rollout', [RELEASE_LABEL]: state.name },
+      labels: ownedLabels(state.name),
     },
     data: { [STATE_KEY]: serializeState(state) },
   };

@@ -4,25 +4,10 @@ import type { HeaderRoute, TrafficName } from '../config/types.ts';
 import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
 import type { TrafficRouter } from './types.ts';
 
-/**
- * Annotations the routers write. The `original-*` ones hold the user's own shape of an object so
- * that `reset()` can restore it from the cluster alone, in a later job.
- */
-export const ANNOTATIONS = {
-  originalSelector: 'kube-rollout.io/original-selector',
-  originalRules: 'kube-rollout.io/original-rules',
-  originalHttp: 'kube-rollout.io/original-http',
-  originalSubsets: 'kube-rollout.io/original-subsets',
-  originalBackends: 'kube-rollout.io/original-backends',
-  canaryWeight: 'kube-rollout.io/canary-weight',
-  headerRoutes: 'kube-rollout.io/header-routes',
-  stableReplicas: 'kube-rollout.io/stable-replicas',
-  /** On objects a router created itself (value: the router name); reset deletes only those. */
-  createdBy: 'kube-rollout.io/created-by',
-  canaryOf: 'kube-rollout.io/canary-of',
-} as const;
+import { ANNOTATIONS, LABELS } from '../labels.ts';
 
-export const ROLE_LABEL = 'kube-rollout.io/role';
+export { ANNOTATIONS } from '../labels.ts';
+export const ROLE_LABEL = LABELS.role;
 
 export interface TrafficRouterOptions {
   /** `replicas`: keep the stable Deployment at full size instead of shrinking it as the canary grows. */

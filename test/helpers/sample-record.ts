@@ -1,5 +1,5 @@
 /** RolloutRecords for report tests: a canary that was promoted, and one that was rolled back. */
-import type { RolloutRecord } from '../../src/engine/record.ts';
+import type { RolloutRecord } from '../../src/record/types.ts';
 
 const T0 = Date.parse('2026-11-21T22:00:00Z');
 const at = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();

@@ -5,7 +5,7 @@ import { startSimCluster, type SimCluster } from '../sim/index.ts';
 import { loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import { createCluster } from '../../src/kube/cluster.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
-import type { ReleaseState } from '../../src/engine/record.ts';
+import type { ReleaseState } from '../../src/record/types.ts';
 import { loadReleaseState, saveReleaseState } from '../../src/state/release-state.ts';
 import { acquireLock, microTime, type Lock } from '../../src/engine/lock.ts';
 import { LockTimeoutError } from '../../src/errors.ts';

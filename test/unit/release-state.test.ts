@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ReleaseState } from '../../src/engine/record.ts';
+import type { ReleaseState } from '../../src/record/types.ts';
 import { serializeState } from '../../src/state/release-state.ts';
 import { microTime, isLeaseFree } from '../../src/engine/lock.ts';
 

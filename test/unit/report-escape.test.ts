@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
-import type { RolloutRecord } from '../../src/engine/record.ts';
+import type { RolloutRecord } from '../../src/record/types.ts';
 import {
   codeBlock,
   escapeCell,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
 import type { MetricProvider, ProviderContext, RawMeasurement } from '../provider.ts';
 import type { MetricSpec } from '../types.ts';
+import { LABELS, ownedLabels } from '../../labels.ts';
 
 /**
  * Job checks: each measurement creates a batch/v1 Job `<release>-<metric>-<random>` from the
@@ -45,9 +46,8 @@ export function buildJob(metric: MetricSpec, release: string, namespace: string,
   spec.backoffLimit ??= 0;
   spec.template.spec.restartPolicy ??= 'Never';
   const labels = {
-    'app.kubernetes.io/managed-by': 'kube-rollout',
-    'kube-rollout.io/release': dnsLabel(release).slice(0, 63),
-    'kube-rollout.io/analysis': dnsLabel(metric.name).slice(0, 63),
+    ...ownedLabels(dnsLabel(release).slice(0, 63)),
+    [LABELS.analysis]: dnsLabel(metric.name).slice(0, 63),
   };
   spec.template.metadata = {
     ...spec.template.metadata,

@@ -2,7 +2,9 @@
 // workload under another name, selecting only its own version's pods.
 import type { KubeObject } from '../../kube/types.ts';
 
-export const ROLE_LABEL = 'kube-rollout.io/role';
+import { ANNOTATIONS, LABELS } from '../../labels.ts';
+
+export const ROLE_LABEL = LABELS.role;
 
 export function copyName(workload: KubeObject, suffix: 'canary' | 'green'): string {
   return `${workload.metadata.name}-${suffix}`;
@@ -23,7 +25,7 @@ export function newVersionCopy(
     labels: { ...(workload.metadata.labels ?? {}), [ROLE_LABEL]: suffix },
     annotations: {
       ...(workload.metadata.annotations ?? {}),
-      'kube-rollout.io/copy-of': workload.metadata.name!,
+      [ANNOTATIONS.copyOf]: workload.metadata.name!,
     },
   };
   copy.spec.selector = {

@@ -8,7 +8,7 @@ import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
 import type { StrategyHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
-import { recordWeight } from '../record-steps.ts';
+import { recordWeight } from '../../record/steps.ts';
 import { selectorString } from '../../gates/new-pods.ts';
 import { restoreTemplate, revisionOf } from '../workloads.ts';
 import { analysisStep, metricsFor } from './analysis.ts';

@@ -1,6 +1,7 @@
 // Step handlers for canary and blue-green: the new version runs as copies beside stable, a traffic
 // router moves requests, a guard watches the copies' pods across every step, and rollback always
 // returns traffic to stable before anything is removed.
+import { LABELS, MANAGED_BY_VALUE } from '../../labels.ts';
 import { findPodProblem } from '../../gates/pod-health.ts';
 import { collectEvidence, evidenceLine } from '../../gates/wait-rollout.ts';
 import { selectorString } from '../../gates/new-pods.ts';
@@ -13,7 +14,7 @@ import type { TrafficRouter, TrafficTarget } from '../../traffic/types.ts';
 import type { RunContext } from '../context.ts';
 import type { StrategyHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
-import { recordWeight } from '../record-steps.ts';
+import { recordWeight } from '../../record/steps.ts';
 import { restoreTemplate, revisionOf } from '../workloads.ts';
 import { analysisStep, metricsFor, runBackgroundAnalysis, type BackgroundAnalysis } from './analysis.ts';
 import { copyName, desiredReplicas, newVersionCopy } from './copies.ts';
@@ -195,7 +196,7 @@ function previewService(ctx: RunContext, release: Release): KubeObject {
     metadata: {
       name: ctx.config.previewService!,
       namespace: ctx.namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'kube-rollout' },
+      labels: { [LABELS.managedBy]: MANAGED_BY_VALUE },
     },
     spec: { selector, ports: base?.spec?.ports ?? [{ port: 80, targetPort: 8080 }] },
   };

@@ -1,5 +1,5 @@
 // Small helpers that keep the RolloutRecord's step list and weight timeline consistent.
-import type { PodEvidence, RolloutRecord, StepRecord, StepVerdict } from './record.ts';
+import type { PodEvidence, RolloutRecord, StepRecord, StepVerdict } from './types.ts';
 
 export function beginStep(
   record: RolloutRecord,
