@@ -159,6 +159,7 @@ export function buildConfig(inputs: Inputs, env: Record<string, string | undefin
     kubeconfig: given('kubeconfig') ? inputs.kubeconfig : undefined,
     context: optional('context', (t) => t),
     lockTimeoutMs: read('lock-timeout', parseDuration, 5 * 60_000),
+    leaseDurationMs: read('lease-duration', duration, 30_000),
     githubToken: raw('github-token') || env.GITHUB_TOKEN || undefined,
     comment: read('comment', parseBoolean, true),
     environment: optional('environment', (t) => t),

@@ -33,6 +33,7 @@ export const INPUT_DEFAULTS = {
   kubeconfig: undefined,
   context: undefined,
   'lock-timeout': '5m',
+  'lease-duration': '30s',
   // action.yml's default is `${{ github.token }}`, which only the runner can expand.
   'github-token': undefined,
   comment: 'true',

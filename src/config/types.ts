@@ -55,6 +55,8 @@ export interface Config {
   kubeconfig?: string;
   context?: string;
   lockTimeoutMs: number;
+  /** How long the Lease outlives a run that stopped renewing it. */
+  leaseDurationMs: number;
   githubToken?: string;
   comment: boolean;
   environment?: string;

@@ -35,6 +35,8 @@ export interface ReleaseDeps {
   /** Called once the release's name is known, before anything is written (for the post step). */
   onStarted?: (name: string, namespace: string) => void;
   now?: () => Date;
+  /** Waits for pauses and delays (tests pass an instant one). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export function releaseName(config: Config, manifests?: ManifestSet, state?: ReleaseState): string {
@@ -86,6 +88,7 @@ async function withLock<T>(deps: ReleaseDeps, name: string, fn: () => Promise<T>
     name,
     holder: deps.holder,
     timeoutMs: deps.config.lockTimeoutMs,
+    leaseDurationSeconds: Math.max(1, Math.round(deps.config.leaseDurationMs / 1000)),
     signal: deps.signal,
     onWait: (holder) => deps.log.info(`waiting for the release lock held by ${holder}`),
   });
@@ -125,7 +128,7 @@ function context(
     stable,
     onProgress: deps.onProgress,
     now: deps.now ?? (() => new Date()),
-    sleep: abortableSleep,
+    sleep: deps.sleep ?? abortableSleep,
   };
 }
 
