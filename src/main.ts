@@ -11,7 +11,8 @@ import { readGitHubContext } from './github/index.ts';
 import { createCluster, kubeConfigSecrets, loadKubeConfig } from './kube/index.ts';
 import { checkReferences, loadManifests, renderManifests } from './manifests/index.ts';
 import type { ManifestSet } from './manifests/types.ts';
-import { createReporters } from './reporters.ts';
+import { createReporters } from './reporters/index.ts';
+import { renderPlanReport } from './report/index.ts';
 
 const STATE_RELEASE = 'release';
 const STATE_FINISHED = 'finished';
@@ -108,15 +109,19 @@ export async function run(): Promise<void> {
     holder: `${process.env.GITHUB_RUN_ID ?? 'local'}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}-${process.env.GITHUB_JOB ?? 'job'}-${process.pid}`,
     runUrl: github.runUrl,
     commit: github.headSha ?? github.sha,
-    onProgress: (record) => reporters.progress(record),
+    onProgress: async (record) => {
+      // Kept in the record so the next state save carries it to a later promote/rollback run.
+      const { deploymentId } = await reporters.progress(record);
+      if (deploymentId !== undefined) record.deploymentId = deploymentId;
+    },
     onStarted: (name) => core.saveState(STATE_RELEASE, name),
   };
 
   try {
     if (config.action === 'plan') {
       const plan = await planRelease(deps);
-      await reporters.markdown(plan.name, plan.markdown, 'planned');
-      core.info(plan.markdown);
+      await reporters.plan(plan);
+      core.info(renderPlanReport(plan));
       core.saveState(STATE_FINISHED, 'true');
       return;
     }
