@@ -1,3 +1,4 @@
+import { sleep as defaultSleep } from '../duration.ts';
 import { errorMeasurement, judgeMeasurement, type Judgement } from './judge.ts';
 import type { MetricProvider, ProviderContext } from './provider.ts';
 import type { AnalysisResult, Measurement, MeasurementPhase, MetricSpec, ProviderName } from './types.ts';
@@ -58,20 +59,6 @@ interface MetricState {
   consecutiveErrors: number;
 }
 
-/** Resolves after `ms`, or as soon as `signal` aborts (never rejects). */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -123,7 +110,7 @@ export async function runAnalysis(
   opts: RunOptions = {},
 ): Promise<AnalysisResult> {
   const background = opts.background ?? false;
-  const sleep = deps.sleep ?? abortableSleep;
+  const sleep = deps.sleep ?? defaultSleep;
   const now = deps.now ?? (() => new Date());
   const measurements: Measurement[] = [];
   const stop = new AbortController();
@@ -138,7 +125,7 @@ export async function runAnalysis(
     try {
       await sleep(ms, wakeOnDrain && drain ? AbortSignal.any([stop.signal, drain]) : stop.signal);
     } catch {
-      // An injected sleep may reject on abort; the loop checks the signal itself.
+      // Sleeps reject on abort; the loop checks the signal itself.
     }
   };
 

@@ -4,7 +4,8 @@
 // re-lists. Timeout and abort stop it with an error that says what we were waiting for.
 import type { KubeObject, WaitOptions, WatchEvent } from './types.ts';
 import { KubeApiError } from './types.ts';
-import { backoffDelayMs, isRetryable, sleep } from './retry.ts';
+import { formatDuration, sleep } from '../duration.ts';
+import { backoffDelayMs, isRetryable } from './retry.ts';
 import type { RetryInfo } from './retry.ts';
 
 /** A raw event from the watch stream, including the kinds callers never see. */
@@ -67,7 +68,7 @@ export async function watchUntil<T>(
   const timer = setTimeout(
     () =>
       ctl.abort(
-        new WaitTimeoutError(`timed out after ${formatMs(wait.timeoutMs)} waiting for ${description}`),
+        new WaitTimeoutError(`timed out after ${formatDuration(wait.timeoutMs)} waiting for ${description}`),
       ),
     wait.timeoutMs,
   );
@@ -191,10 +192,4 @@ export async function* parseWatchStream(
     last = undefined;
   }
   if (last) yield last;
-}
-
-function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const seconds = ms / 1000;
-  return seconds < 120 ? `${+seconds.toFixed(1)}s` : `${+(seconds / 60).toFixed(1)}m`;
 }

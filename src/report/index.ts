@@ -21,4 +21,4 @@ export {
   tailLines,
   truncate,
 } from './escape.ts';
-export { formatDuration } from './format.ts';
+export { formatDuration } from '../duration.ts';
