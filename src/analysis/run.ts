@@ -133,7 +133,7 @@ class AnalysisRun {
         continue;
       }
       if (unbounded && this.draining()) break;
-      if (tally(state.judgements).taken < count) await this.pause(interval ?? 0, unbounded);
+      if (tally(state.judgements).taken < count) await this.pause(interval ?? 0, { wakeOnDrain: unbounded });
       if (unbounded && this.draining()) break;
     }
     const stopped = tally(state.judgements).taken < count && this.stop.signal.aborted && !this.draining();
@@ -154,7 +154,7 @@ class AnalysisRun {
     return this.background && this.opts.drain?.aborted === true;
   }
 
-  private async pause(ms: number, wakeOnDrain = false): Promise<void> {
+  private async pause(ms: number, { wakeOnDrain = false } = {}): Promise<void> {
     const drain = this.opts.drain;
     try {
       await this.sleep(

@@ -54,7 +54,7 @@ const METRIC_KEYS = [
 export function parseAnalysis(text: string, input = 'analysis'): AnalysisSpec {
   const src = parseYamlInput(text, input);
   const errors: InputError[] = [];
-  const spec = readAnalysis(src.value, src, errors, true);
+  const spec = readAnalysis(src.value, src, errors, { requireMetrics: true });
   throwCollected(errors);
   return spec as AnalysisSpec;
 }
@@ -67,7 +67,7 @@ export function readAnalysis(
   value: unknown,
   src: YamlSource,
   errors: InputError[],
-  requireMetrics: boolean,
+  { requireMetrics }: { requireMetrics: boolean },
 ): Partial<AnalysisSpec> {
   const fail = (message: string, line?: number) =>
     errors.push(new InputError(message, { input: src.input, line }));

@@ -3,6 +3,8 @@
 import type { PodEvidence } from '../record/types.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { describeRef, refOf } from '../kube/types.ts';
+import { WaitTimeoutError } from '../kube/watch.ts';
+import { sleep } from '../duration.ts';
 import { newPodSelector } from './new-pods.ts';
 import { findPodProblem, findWorkloadProblem, type PodProblem } from './pod-health.ts';
 import { rolloutStatus } from './rollout-status.ts';
@@ -96,9 +98,10 @@ export async function waitForRollout(
       };
     }
     if (opts.signal?.aborted) throw err;
-    const message = (err as Error).message.includes('timed out')
-      ? `${describeRef(ref)} did not finish rolling out within the progress deadline (${Math.round(opts.deadlineMs / 1000)}s): ${lastMessage}`
-      : (err as Error).message;
+    const message =
+      err instanceof WaitTimeoutError
+        ? `${describeRef(ref)} did not finish rolling out within the progress deadline (${Math.round(opts.deadlineMs / 1000)}s): ${lastMessage}`
+        : (err as Error).message;
     return { ok: false, workload: latest, reason: 'ProgressDeadlineExceeded', message, evidence: [] };
   } finally {
     stop.abort();
@@ -132,8 +135,7 @@ async function watchNewPods(
   let labelSelector = await newPodSelector(cluster, observedObj);
   while (!labelSelector) {
     // The controller observed the spec but has not created the new revision yet.
-    await new Promise((r) => setTimeout(r, 200));
-    if (signal.aborted) throw signal.reason;
+    await sleep(200, signal);
     const obj = await cluster.get({ apiVersion, kind, name, ...(ns ? { namespace: ns } : {}) });
     labelSelector = obj ? await newPodSelector(cluster, obj) : undefined;
   }

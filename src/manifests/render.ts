@@ -5,7 +5,7 @@
 import { InputError, InputErrors } from '../errors.ts';
 import { ANNOTATIONS } from '../labels.ts';
 import { parseImageRef, repository, tryParseImageRef, type ImageRef } from './images.ts';
-import { containersOf, isWorkload, podTemplateOf } from './pods.ts';
+import { containersOf, isWorkload, POD_TEMPLATE_KINDS, podTemplateOf } from './pods.ts';
 import type { ManifestSet, SourcedObject } from './types.ts';
 import { applyVersionedConfig } from './versioned-config.ts';
 
@@ -63,7 +63,7 @@ const APPLY_ORDER: string[][] = [
   ],
   ['ConfigMap', 'Secret', 'PersistentVolumeClaim'],
   ['Service', 'Gateway'],
-  ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Job', 'CronJob'],
+  [...POD_TEMPLATE_KINDS, 'Pod'],
   ['Ingress', 'HTTPRoute', 'GRPCRoute', 'VirtualService', 'DestinationRule', 'TrafficSplit'],
 ];
 const ORDER_RANK = new Map(APPLY_ORDER.flatMap((kinds, rank) => kinds.map((kind) => [kind, rank] as const)));

@@ -5,10 +5,10 @@
 import { InputError } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { podTemplateOf } from './pods.ts';
-import type { ManifestSet, SourcedObject } from './types.ts';
+import { WORKLOAD_KINDS, type ManifestSet, type SourcedObject } from './types.ts';
 
 /** Kinds whose apps/v1 API requires spec.selector to match the pod template. */
-const SELECTOR_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
+const SELECTOR_KINDS: readonly string[] = [...WORKLOAD_KINDS, 'ReplicaSet'];
 
 interface LabelSelector {
   matchLabels?: Record<string, string>;
