@@ -25,8 +25,13 @@ export interface RunActionOptions {
   /** Event payload written to GITHUB_EVENT_PATH. */
   event?: unknown;
   eventName?: string;
-  /** Kill the process (SIGTERM) after this many ms, to simulate a cancelled job. */
+  /** Kill the main step (SIGTERM) after this many ms, to simulate a cancelled job. */
   killAfterMs?: number;
+  /**
+   * Kill the main step (SIGTERM) as soon as its stdout so far matches: cancels at a known point
+   * (e.g. once a pause has started) instead of after a guessed time.
+   */
+  killWhen?: RegExp;
   /** Run the post step after main (as the runner does with post-if: always()). */
   post?: boolean;
   onStdout?: (chunk: string) => void;
@@ -62,17 +67,21 @@ function spawnStep(
   env: Record<string, string>,
   cwd: string,
   opts: RunActionOptions,
+  { isMain }: { isMain: boolean },
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [DIST], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    const killWhen = isMain ? opts.killWhen : undefined;
     child.stdout.on('data', (d) => {
       stdout += d;
       opts.onStdout?.(String(d));
+      if (killWhen?.test(stdout) && child.exitCode === null && !child.killed) child.kill('SIGTERM');
     });
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = opts.killAfterMs ? setTimeout(() => child.kill('SIGTERM'), opts.killAfterMs) : undefined;
+    const timer =
+      isMain && opts.killAfterMs ? setTimeout(() => child.kill('SIGTERM'), opts.killAfterMs) : undefined;
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
       resolvePromise({ code: code ?? 1, stdout, stderr });
@@ -114,13 +123,13 @@ export async function runAction(
     ...inputEnv(inputs),
     ...(opts.env ?? {}),
   };
-  const main = await spawnStep(base, cwd, opts);
+  const main = await spawnStep(base, cwd, opts, { isMain: true });
   let stdout = main.stdout;
   let stderr = main.stderr;
   const state = parseFileCommands(readFileSync(files.state, 'utf8'));
   if (opts.post) {
     const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
-    const post = await spawnStep({ ...base, ...stateEnv }, cwd, opts);
+    const post = await spawnStep({ ...base, ...stateEnv }, cwd, opts, { isMain: false });
     stdout += post.stdout;
     stderr += post.stderr;
   }
