@@ -182,6 +182,7 @@ export async function status(deps: ReleaseDeps): Promise<RolloutRecord> {
       `the run that was ${state.phase} ${state.newVersion} ${lock ? `(${lock.holder}) stopped renewing its lock, which expired at ${lock.expiresAt}` : 'is gone'}: the next deploy, promote or rollback takes the release over`,
     );
   deps.log.info(`release ${name}: ${state.phase} (serving ${record.servingVersion ?? 'unknown'})`);
+  if (lock || unfinished) deps.log.info(record.notes.at(-1)!);
   return record;
 }
 
