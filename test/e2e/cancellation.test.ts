@@ -41,7 +41,7 @@ describe('cancellation (dist/index.js)', () => {
         steps: stringify([{ setWeight: 50 }, { pause: '5m' }]),
       },
       // Cancelled once the pause has started; the long backstop only ends a run that never gets there.
-      { killWhen: PAUSE_STARTED, killAfterMs: 180_000, post: true },
+      { killWhen: (out) => PAUSE_STARTED.test(out), killAfterMs: 180_000, post: true },
     );
     assert.match(run.stdout, PAUSE_STARTED, 'the run reached the pause before it was cancelled');
     assert.notEqual(run.code, 0, 'a cancelled release fails the step');

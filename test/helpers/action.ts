@@ -25,13 +25,12 @@ export interface RunActionOptions {
   /** Event payload written to GITHUB_EVENT_PATH. */
   event?: unknown;
   eventName?: string;
-  /** Kill the main step (SIGTERM) after this many ms, to simulate a cancelled job. */
+  /** Kill the process after this many ms, to simulate a cancelled job. */
   killAfterMs?: number;
-  /**
-   * Kill the main step (SIGTERM) as soon as its stdout so far matches: cancels at a known point
-   * (e.g. once a pause has started) instead of after a guessed time.
-   */
-  killWhen?: RegExp;
+  /** Kill the process once its output so far satisfies this (e.g. a step started). */
+  killWhen?: (stdout: string) => boolean;
+  /** SIGTERM (a cancelled job; default) or SIGKILL (a runner that died: no shutdown, no post step). */
+  killSignal?: NodeJS.Signals;
   /** Run the post step after main (as the runner does with post-if: always()). */
   post?: boolean;
   onStdout?: (chunk: string) => void;
@@ -67,21 +66,24 @@ function spawnStep(
   env: Record<string, string>,
   cwd: string,
   opts: RunActionOptions,
-  { isMain }: { isMain: boolean },
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [DIST], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    const killWhen = isMain ? opts.killWhen : undefined;
+    const signal = opts.killSignal ?? 'SIGTERM';
+    let killed = false;
+    const kill = () => {
+      if (!killed) child.kill(signal);
+      killed = true;
+    };
     child.stdout.on('data', (d) => {
       stdout += d;
       opts.onStdout?.(String(d));
-      if (killWhen?.test(stdout) && child.exitCode === null && !child.killed) child.kill('SIGTERM');
+      if (opts.killWhen?.(stdout)) kill();
     });
     child.stderr.on('data', (d) => (stderr += d));
-    const timer =
-      isMain && opts.killAfterMs ? setTimeout(() => child.kill('SIGTERM'), opts.killAfterMs) : undefined;
+    const timer = opts.killAfterMs ? setTimeout(kill, opts.killAfterMs) : undefined;
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
       resolvePromise({ code: code ?? 1, stdout, stderr });
@@ -123,13 +125,13 @@ export async function runAction(
     ...inputEnv(inputs),
     ...(opts.env ?? {}),
   };
-  const main = await spawnStep(base, cwd, opts, { isMain: true });
+  const main = await spawnStep(base, cwd, opts);
   let stdout = main.stdout;
   let stderr = main.stderr;
   const state = parseFileCommands(readFileSync(files.state, 'utf8'));
   if (opts.post) {
     const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
-    const post = await spawnStep({ ...base, ...stateEnv }, cwd, opts, { isMain: false });
+    const post = await spawnStep({ ...base, ...stateEnv }, cwd, opts);
     stdout += post.stdout;
     stderr += post.stderr;
   }
