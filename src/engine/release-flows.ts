@@ -11,13 +11,13 @@ import type { DryRunResult } from './dry-run.ts';
 import { rollBack, runPlan } from './executor.ts';
 import { handlersFor } from './handlers/index.ts';
 import { restoreSnapshotObjects } from './handlers/native.ts';
-import type { ReleaseDeps } from './release.ts';
-import { releaseWorkloads } from './release.ts';
+import type { ReleaseDeps } from './deps.ts';
 import {
   buildContext,
   finish,
   newRecord,
   releaseSettings,
+  releaseWorkloads,
   snapshotStable,
   storedManifests,
 } from './run-context.ts';
