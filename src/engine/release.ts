@@ -10,7 +10,14 @@ import { workloadKey } from '../strategies/types.ts';
 import { dryRunAll } from './dry-run.ts';
 import { transitionFor, type StoredPhase, type Transition } from './lifecycle.ts';
 import { readLockInfo } from './lock.ts';
-import { restoreStable, resumeStored, startRelease, undoFinished, type Stored } from './release-flows.ts';
+import {
+  REQUESTED_ROLLBACK,
+  restoreStable,
+  resumeStored,
+  startRelease,
+  undoFinished,
+  type Stored,
+} from './release-flows.ts';
 import { finish, newRecord, releaseName } from './run-context.ts';
 import { withRunLock } from './run-lock.ts';
 import { readLive } from './workloads.ts';
@@ -18,8 +25,6 @@ import { readLive } from './workloads.ts';
 export { releaseName, storedManifests } from './run-context.ts';
 export type { ReleaseDeps } from './deps.ts';
 import type { ReleaseDeps } from './deps.ts';
-
-const REQUESTED_ROLLBACK = 'rolled back by request (action: rollback)';
 
 function phaseOf(stored: Stored): StoredPhase {
   return stored?.state.phase ?? 'none';
