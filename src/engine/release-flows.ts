@@ -21,6 +21,7 @@ import {
   snapshotStable,
   storedManifests,
 } from './run-context.ts';
+import { recordWeight } from '../record/steps.ts';
 import type { RunLock } from './run-lock.ts';
 import { undoWorkloads } from './undo.ts';
 import { readLive, revisionOf, versionOf } from './workloads.ts';
@@ -217,6 +218,7 @@ export async function undoFinished(
     if (result === 'rolled-back' && state && !config.toRevision)
       await restoreSnapshotObjects(ctx, state.stableSnapshot as KubeObject[]);
     if (result === 'rolled-back') record.rollbackReason = REQUESTED_ROLLBACK;
+    if (result === 'rolled-back' && record.traffic) recordWeight(record, 0, now());
   }
   if (stored && state && (result !== 'unchanged' || state.phase === 'promoted'))
     await saveUndo(deps, run, state, record, result === 'failed' ? 'failed' : 'rolled-back', version);

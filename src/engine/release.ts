@@ -59,7 +59,8 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
       case 'resume':
         return resumeStored(deps, run, stored!);
       case 'supersede': {
-        const old = stored!.state;
+        // As it was before being returned to stable, for the new release's report.
+        const old = { ...stored!.state };
         deps.log.info(
           `superseding release ${old.newVersion} of ${name} (${old.phase}) with ${manifests.version}`,
         );
