@@ -13,7 +13,7 @@ import type {
 } from './types.ts';
 import { KubeApiError } from './types.ts';
 import { KubeTransport, type RequestSpec } from './http.ts';
-import { Discovery, collectionPath, objectPath, type ResourceRef } from './discovery.ts';
+import { Discovery, collectionPath, objectPath, servedVersions, type ResourceRef } from './discovery.ts';
 import { DEFAULT_MIN_DELAY_MS, DEFAULT_RETRIES, withRetry, type RetryInfo } from './retry.ts';
 import { parseWatchStream, watchUntil, type RawWatchEvent } from './watch.ts';
 
@@ -214,19 +214,8 @@ class HttpCluster implements Cluster {
     }
   }
 
-  async groupVersions(group: string): Promise<string[]> {
-    if (group === '') {
-      const core = await this.call<{ versions?: string[] }>({ method: 'GET', path: '/api' });
-      return core.versions ?? [];
-    }
-    const list = await this.call<{ groups?: any[] }>({ method: 'GET', path: '/apis' });
-    const found = list.groups?.find((g) => g?.name === group);
-    if (!found) return [];
-    const versions: string[] = (found.versions ?? []).map((v: any) => String(v.version));
-    const preferred: string | undefined = found.preferredVersion?.version;
-    return preferred && versions.includes(preferred)
-      ? [preferred, ...versions.filter((v) => v !== preferred)]
-      : versions;
+  groupVersions(group: string): Promise<string[]> {
+    return servedVersions(group, (path) => this.call({ method: 'GET', path }));
   }
 
   private async locate(ref: {
