@@ -2,7 +2,6 @@
 // before the first write, take the app's lock, look up what the stored release and the requested
 // action call for in the lifecycle table (lifecycle.ts), carry it out, and leave a RolloutRecord
 // for the reporters.
-import type { ManifestSet } from '../manifests/types.ts';
 import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
 import { loadReleaseState } from '../state/release-state.ts';
 import { strategyFor } from '../strategies/index.ts';
