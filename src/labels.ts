@@ -39,6 +39,8 @@ export const ANNOTATIONS = {
   /** On objects a router created itself (value: the router name); reset deletes only those. */
   createdBy: 'kube-rollout.io/created-by',
   canaryOf: 'kube-rollout.io/canary-of',
+  /** On the release's Secret `kube-rollout-<name>`: the entries its release state refers to. */
+  storedSecrets: 'kube-rollout.io/stored-secrets',
 } as const;
 
 /** Labels for an object the action owns on behalf of release `name`. */

@@ -3,6 +3,7 @@
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import type { ReleaseState } from '../record/types.ts';
 import { ownedLabels } from '../labels.ts';
+import { restoreSecrets, storeSecrets } from './secret-store.ts';
 
 export const STATE_KEY = 'state.json';
 /** A ConfigMap holds at most 1 MiB; leave room for metadata and managedFields. */
@@ -35,6 +36,7 @@ export async function loadReleaseState(
       `ConfigMap ${cmName} in ${namespace}: unknown state schema ${JSON.stringify(state?.schema)} (this version reads schema 1)`,
     );
   }
+  state = await restoreSecrets(cluster, state, namespace);
   return { state, resourceVersion: cm.metadata.resourceVersion ?? '' };
 }
 
@@ -43,6 +45,8 @@ export async function saveReleaseState(
   state: ReleaseState,
   namespace: string,
 ): Promise<void> {
+  // Secrets go to Secret kube-rollout-<name> first; the ConfigMap keeps references only.
+  state = await storeSecrets(cluster, state, namespace);
   const cm: KubeObject = {
     apiVersion: 'v1',
     kind: 'ConfigMap',

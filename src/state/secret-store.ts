@@ -1,0 +1,204 @@
+// Secret values never go into the release-state ConfigMap: the built-in `view` role reads
+// ConfigMaps but not Secrets. Before the state is written, every Secret in `rendered` and
+// `stableSnapshot` becomes a reference (its name and the sha256 of its data) and the Secrets
+// themselves go into one Secret owned by the release, `kube-rollout-<name>`, beside the
+// ConfigMap; reading the state puts them back.
+import { createHash } from 'node:crypto';
+import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
+import { ANNOTATIONS, ownedLabels } from '../labels.ts';
+import type { ReleaseState } from '../record/types.ts';
+
+/** What the ConfigMap keeps of a Secret. */
+export interface SecretRef {
+  apiVersion: 'v1';
+  kind: 'Secret';
+  metadata: { name?: string; namespace?: string };
+  /** `entry`: where it is kept in the release's Secret; `sha256`: of its canonical data. */
+  storedSecret: { entry: string; sha256: string };
+}
+
+/** The Secrets a state refers to, by entry id (each with its data canonical: `data` only). */
+export type SecretPayload = Record<string, KubeObject>;
+
+/** A Secret holds at most 1 MiB, like the ConfigMap; leave room for metadata. */
+const STORE_BUDGET_BYTES = 900 * 1024;
+
+export function secretStoreRef(name: string, namespace: string): ObjectRef {
+  return { apiVersion: 'v1', kind: 'Secret', name: `kube-rollout-${name}`, namespace };
+}
+
+/** The state with every Secret replaced by a reference, and the Secrets themselves. */
+export function splitSecrets(state: ReleaseState): { state: ReleaseState; payload: SecretPayload } {
+  const payload: SecretPayload = {};
+  const strip = (objects: unknown[]) =>
+    objects.map((o) => {
+      if (!isSecret(o)) return o;
+      const secret = canonicalSecret(o);
+      const entry = digest(JSON.stringify(secret)).slice(0, 16);
+      payload[entry] = secret;
+      const ref: SecretRef = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: pick(o.metadata, ['name', 'namespace']),
+        storedSecret: { entry, sha256: dataDigest(secret.data ?? {}) },
+      };
+      return ref;
+    });
+  return {
+    state: { ...state, rendered: strip(state.rendered), stableSnapshot: strip(state.stableSnapshot) },
+    payload,
+  };
+}
+
+/** The state with its Secret references replaced by the Secrets in `payload`. */
+export function joinSecrets(state: ReleaseState, payload: SecretPayload): ReleaseState {
+  const restore = (objects: unknown[]) =>
+    objects.map((o) => {
+      if (!isSecretRef(o)) return o;
+      const { entry, sha256 } = o.storedSecret;
+      const secret = payload[entry];
+      const what = `Secret ${o.metadata.name} (in the release state of "${state.name}")`;
+      if (!secret)
+        throw new Error(
+          `${what} is kept in Secret kube-rollout-${state.name}, which no longer holds it (deleted?); delete ConfigMap kube-rollout-${state.name} to start afresh`,
+        );
+      if (dataDigest(secret.data ?? {}) !== sha256)
+        throw new Error(`${what}: the copy in Secret kube-rollout-${state.name} was changed (sha256 differs)`);
+      return structuredClone(secret);
+    });
+  return { ...state, rendered: restore(state.rendered), stableSnapshot: restore(state.stableSnapshot) };
+}
+
+export function hasSecretRefs(state: ReleaseState): boolean {
+  return [...state.rendered, ...state.stableSnapshot].some(isSecretRef);
+}
+
+/** Writes the state's Secrets to `kube-rollout-<name>`; returns the state to put in the ConfigMap. */
+export async function storeSecrets(
+  cluster: Cluster,
+  state: ReleaseState,
+  namespace: string,
+): Promise<ReleaseState> {
+  const split = splitSecrets(state);
+  await writeStore(cluster, secretStoreRef(state.name, namespace), split.payload);
+  return split.state;
+}
+
+/** The state as read from the ConfigMap, with its Secrets read back from `kube-rollout-<name>`. */
+export async function restoreSecrets(
+  cluster: Cluster,
+  state: ReleaseState,
+  namespace: string,
+): Promise<ReleaseState> {
+  if (!hasSecretRefs(state)) return state;
+  const store = await cluster.get(secretStoreRef(state.name, namespace));
+  return joinSecrets(state, decodePayload(store?.data ?? {}));
+}
+
+/**
+ * Written before the ConfigMap, so the ConfigMap never refers to an entry not yet stored. The
+ * entries of the previous state stay one more write: a run killed between the two writes leaves
+ * a ConfigMap whose references still resolve. Unchanged entries are not written again.
+ */
+async function writeStore(cluster: Cluster, ref: ObjectRef, payload: SecretPayload): Promise<void> {
+  const ids = Object.keys(payload).sort();
+  const existing = await cluster.get(ref);
+  if (!existing) {
+    if (ids.length) await cluster.apply(storeObject(ref, ids, encodePayload(payload)));
+    return;
+  }
+  const data = existing.data ?? {};
+  const previous = (existing.metadata.annotations?.[ANNOTATIONS.storedSecrets] ?? '').split(',').filter(Boolean);
+  if (previous.join(',') === ids.join(',') && ids.every((id) => data[id] !== undefined)) {
+    if (ids.length === 0) await cluster.delete(ref);
+    return;
+  }
+  const kept = Object.fromEntries(
+    Object.entries(data).filter(([key]) => previous.includes(key.split('.')[0])),
+  );
+  let next = { ...kept, ...encodePayload(payload) };
+  if (JSON.stringify(next).length > STORE_BUDGET_BYTES) next = encodePayload(payload);
+  if (JSON.stringify(next).length > STORE_BUDGET_BYTES)
+    throw new Error(
+      `the Secrets of release "${ref.name.replace(/^kube-rollout-/, '')}" take more than ${STORE_BUDGET_BYTES} bytes, more than Secret ${ref.name} holds`,
+    );
+  await cluster.apply(storeObject(ref, ids, next));
+}
+
+function storeObject(ref: ObjectRef, ids: string[], data: Record<string, string>): KubeObject {
+  const release = ref.name.replace(/^kube-rollout-/, '');
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: ref.name,
+      namespace: ref.namespace,
+      labels: ownedLabels(release),
+      annotations: { [ANNOTATIONS.storedSecrets]: ids.join(',') },
+    },
+    data,
+  };
+}
+
+/**
+ * Entry `<id>` holds the Secret without its data (JSON), `<id>.<key>` each data value as is: the
+ * store is an ordinary Secret whose values are the very values it keeps, so whatever reads it
+ * (and masks what it reads) sees them.
+ */
+function encodePayload(payload: SecretPayload): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const [id, secret] of Object.entries(payload)) {
+    const { data: values, ...shell } = secret;
+    data[id] = Buffer.from(JSON.stringify(shell)).toString('base64');
+    for (const [key, value] of Object.entries(values ?? {})) data[`${id}.${key}`] = value;
+  }
+  return data;
+}
+
+function decodePayload(data: Record<string, string>): SecretPayload {
+  const payload: SecretPayload = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (key.includes('.')) continue;
+    const shell = JSON.parse(Buffer.from(value, 'base64').toString('utf8')) as KubeObject;
+    const prefix = `${key}.`;
+    const values = Object.entries(data).filter(([k]) => k.startsWith(prefix));
+    payload[key] = { ...shell, data: Object.fromEntries(values.map(([k, v]) => [k.slice(prefix.length), v])) };
+  }
+  return payload;
+}
+
+/** The Secret with `stringData` folded into `data` (as the API server does), keys sorted. */
+function canonicalSecret(secret: KubeObject): KubeObject {
+  const { stringData, data, ...rest } = secret;
+  const merged: Record<string, string> = { ...(data ?? {}) };
+  for (const [key, value] of Object.entries(stringData ?? {}))
+    merged[key] = Buffer.from(String(value)).toString('base64');
+  const sorted = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { ...rest, data: sorted };
+}
+
+function dataDigest(data: Record<string, string>): string {
+  const sorted = Object.keys(data)
+    .sort()
+    .map((key) => [key, data[key]]);
+  return digest(JSON.stringify(sorted));
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function isSecret(o: unknown): o is KubeObject {
+  const obj = o as KubeObject | undefined;
+  return obj?.kind === 'Secret' && obj.apiVersion === 'v1' && !('storedSecret' in obj);
+}
+
+function isSecretRef(o: unknown): o is SecretRef {
+  const obj = o as Partial<SecretRef> | undefined;
+  return obj?.kind === 'Secret' && typeof obj.storedSecret?.entry === 'string';
+}
+
+function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((k) => obj[k] !== undefined).map((k) => [k, obj[k]])) as Pick<T, K>;
+}
