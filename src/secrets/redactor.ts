@@ -3,6 +3,7 @@
 // with core.setSecret); `redact` scrubs them from text the action quotes: pod logs, events,
 // status messages, error messages.
 import type { KubeObject } from '../kube/types.ts';
+import type { RolloutRecord } from '../record/types.ts';
 
 /**
  * Shorter values are neither masked nor redacted: `on`, `1`, `abc` would turn every log line
@@ -89,4 +90,25 @@ function mapMessages(value: unknown, redact: (text: string) => string, key?: str
   if (Array.isArray(value)) return value.map((v) => mapMessages(v, redact, key));
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapMessages(v, redact, k)]));
+}
+
+/**
+ * Redacts, in place, the free text of a record (messages, log tails, notes, step details), the
+ * parts that quote what pods, the cluster or a metric said. In place, because the record is
+ * also what the release state stores.
+ */
+export function redactRecord(record: RolloutRecord, redactor: Redactor): RolloutRecord {
+  const r = (text: string) => redactor.redact(text);
+  if (record.rollbackReason) record.rollbackReason = r(record.rollbackReason);
+  record.notes = record.notes.map(r);
+  for (const step of record.steps) if (step.detail) step.detail = r(step.detail);
+  for (const e of record.evidence) {
+    if (e.message) e.message = r(e.message);
+    if (e.logTail) e.logTail = e.logTail.map(r);
+  }
+  for (const m of record.measurements) {
+    if (m.message) m.message = r(m.message);
+    if (typeof m.value === 'string') m.value = r(m.value);
+  }
+  return record;
 }

@@ -68,8 +68,8 @@ describe('release state Secrets in Secret kube-rollout-<name>', () => {
     assert.ok(!JSON.stringify(cm).includes(b64('first-planted-pw-1234')));
     const store = sim.store.get('v1', 'Secret', NS, 'kube-rollout-web')!;
     assert.equal(store.type, 'Opaque');
-    assert.equal(store.metadata.labels['kube-rollout.io/release'], 'web');
-    assert.equal(store.metadata.labels['app.kubernetes.io/managed-by'], 'kube-rollout');
+    assert.equal(store.metadata.labels!['kube-rollout.io/release'], 'web');
+    assert.equal(store.metadata.labels!['app.kubernetes.io/managed-by'], 'kube-rollout');
     const loaded = await loadReleaseState(cluster, NS, 'web');
     assert.equal(passwordOf(loaded!.state), 'first-planted-pw-1234');
   });
