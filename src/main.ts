@@ -30,7 +30,11 @@ const STATE_FINISHED = 'finished';
  */
 function createRedactor(): Redactor {
   const redactor = new Redactor((value) => core.setSecret(value));
-  redactor.add([core.getInput('github-token'), core.getInput('kubeconfig')]);
+  redactor.add([core.getInput('github-token')]);
+  // The kubeconfig as a whole only (its lines are mostly plain settings); the credentials in it
+  // are added one by one once it is parsed.
+  const kubeconfig = core.getInput('kubeconfig');
+  if (kubeconfig) core.setSecret(kubeconfig);
   return redactor;
 }
 
@@ -58,7 +62,8 @@ function reportInputError(err: InputError): void {
   const errors = err instanceof InputErrors ? err.errors : [err];
   for (const e of errors) core.error(e.message, annotationAt(e));
   core.setOutput('result', 'failed');
-  core.setFailed(err.message);
+  // Not core.setFailed: it would print the same message again as a second ::error.
+  process.exitCode = core.ExitCode.Failure;
 }
 
 /** The cluster's kubeconfig, its credentials masked before anything can print them. */

@@ -63,7 +63,9 @@ export function joinSecrets(state: ReleaseState, payload: SecretPayload): Releas
           `${what} is kept in Secret kube-rollout-${state.name}, which no longer holds it (deleted?); delete ConfigMap kube-rollout-${state.name} to start afresh`,
         );
       if (dataDigest(secret.data ?? {}) !== sha256)
-        throw new Error(`${what}: the copy in Secret kube-rollout-${state.name} was changed (sha256 differs)`);
+        throw new Error(
+          `${what}: the copy in Secret kube-rollout-${state.name} was changed (sha256 differs)`,
+        );
       return structuredClone(secret);
     });
   return { ...state, rendered: restore(state.rendered), stableSnapshot: restore(state.stableSnapshot) };
@@ -108,7 +110,9 @@ async function writeStore(cluster: Cluster, ref: ObjectRef, payload: SecretPaylo
     return;
   }
   const data = existing.data ?? {};
-  const previous = (existing.metadata.annotations?.[ANNOTATIONS.storedSecrets] ?? '').split(',').filter(Boolean);
+  const previous = (existing.metadata.annotations?.[ANNOTATIONS.storedSecrets] ?? '')
+    .split(',')
+    .filter(Boolean);
   if (previous.join(',') === ids.join(',') && ids.every((id) => data[id] !== undefined)) {
     if (ids.length === 0) await cluster.delete(ref);
     return;
@@ -163,7 +167,10 @@ function decodePayload(data: Record<string, string>): SecretPayload {
     const shell = JSON.parse(Buffer.from(value, 'base64').toString('utf8')) as KubeObject;
     const prefix = `${key}.`;
     const values = Object.entries(data).filter(([k]) => k.startsWith(prefix));
-    payload[key] = { ...shell, data: Object.fromEntries(values.map(([k, v]) => [k.slice(prefix.length), v])) };
+    payload[key] = {
+      ...shell,
+      data: Object.fromEntries(values.map(([k, v]) => [k.slice(prefix.length), v])),
+    };
   }
   return payload;
 }

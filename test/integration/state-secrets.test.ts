@@ -89,7 +89,10 @@ describe('release state Secrets in Secret kube-rollout-<name>', () => {
   it('a deleted store is an error naming the Secret and the release', async () => {
     await saveReleaseState(cluster, state('third-planted-pw-9999'), NS);
     sim.store.delete('v1', 'Secret', NS, 'kube-rollout-web');
-    await assert.rejects(loadReleaseState(cluster, NS, 'web'), /Secret db \(in the release state of "web"\) is kept in Secret kube-rollout-web/);
+    await assert.rejects(
+      loadReleaseState(cluster, NS, 'web'),
+      /Secret db \(in the release state of "web"\) is kept in Secret kube-rollout-web/,
+    );
   });
 
   it('a state without Secrets removes the store after the previous entries expire', async () => {

@@ -532,7 +532,10 @@ describe('writes', () => {
     const current = (await api('GET', '/api/v1/namespaces/default/pods/leaky')).body;
     await api('PUT', '/api/v1/namespaces/default/pods/leaky/status', {
       ...current,
-      status: { phase: 'Running', containerStatuses: [{ name: 'app', restartCount: 1, state: { running: {} } }] },
+      status: {
+        phase: 'Running',
+        containerStatuses: [{ name: 'app', restartCount: 1, state: { running: {} } }],
+      },
     });
     const log = await api('GET', '/api/v1/namespaces/default/pods/leaky/log');
     assert.equal(log.body, 'connecting with pw-from-secret and $(UNSET)\n');

@@ -32,13 +32,19 @@ function stateWithSecrets(): ReleaseState {
       namespace: 'shop',
       resourceVersion: '12',
       annotations: {
-        'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ data: { p: PLANTED.lastApplied } }),
+        'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({
+          data: { p: PLANTED.lastApplied },
+        }),
       },
     },
     type: 'Opaque',
     data: { password: b64(PLANTED.stable) },
   };
-  const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } };
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop' },
+  };
   return {
     schema: 1,
     name: 'web',
@@ -79,7 +85,9 @@ describe('state secret split', () => {
     const { state, payload } = splitSecrets(stateWithSecrets());
     const json = serializeState(state);
     assertNoPlanted(json);
-    const refs = [...state.rendered, ...state.stableSnapshot].filter((o: any) => o.kind === 'Secret') as any[];
+    const refs = [...state.rendered, ...state.stableSnapshot].filter(
+      (o: any) => o.kind === 'Secret',
+    ) as any[];
     assert.equal(refs.length, 2);
     for (const ref of refs) {
       assert.deepEqual(Object.keys(ref).sort(), ['apiVersion', 'kind', 'metadata', 'storedSecret']);
@@ -97,10 +105,15 @@ describe('state secret split', () => {
     const joined = joinSecrets(JSON.parse(serializeState(state)), structuredClone(payload));
     const [renderedSecret, liveSecret] = [joined.rendered[1], joined.stableSnapshot[1]] as KubeObject[];
     const decoded = (s: KubeObject) =>
-      Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+      Object.fromEntries(
+        Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]),
+      );
     assert.deepEqual(decoded(renderedSecret), { 'api.key': PLANTED.stringData, password: PLANTED.data });
     assert.equal(renderedSecret.stringData, undefined);
-    assert.deepEqual(renderedSecret.metadata, original.rendered[1] && (original.rendered[1] as KubeObject).metadata);
+    assert.deepEqual(
+      renderedSecret.metadata,
+      original.rendered[1] && (original.rendered[1] as KubeObject).metadata,
+    );
     assert.deepEqual(liveSecret, original.stableSnapshot[1]);
     assert.deepEqual(joined.rendered[0], original.rendered[0]);
   });
@@ -110,13 +123,19 @@ describe('state secret split', () => {
     const other = stateWithSecrets();
     (other.rendered[1] as KubeObject).stringData = { 'api.key': 'something-else' };
     const b = splitSecrets(other).state.rendered[1] as any;
-    assert.equal(a.storedSecret.sha256, (splitSecrets(stateWithSecrets()).state.rendered[1] as any).storedSecret.sha256);
+    assert.equal(
+      a.storedSecret.sha256,
+      (splitSecrets(stateWithSecrets()).state.rendered[1] as any).storedSecret.sha256,
+    );
     assert.notEqual(a.storedSecret.sha256, b.storedSecret.sha256);
   });
 
   it('a missing or altered stored copy is an error naming the Secret and the release', () => {
     const { state, payload } = splitSecrets(stateWithSecrets());
-    assert.throws(() => joinSecrets(state, {}), /Secret db \(in the release state of "web"\) is kept in Secret kube-rollout-web/);
+    assert.throws(
+      () => joinSecrets(state, {}),
+      /Secret db \(in the release state of "web"\) is kept in Secret kube-rollout-web/,
+    );
     const entry = (state.rendered[1] as any).storedSecret.entry;
     const altered = structuredClone(payload);
     altered[entry].data!.password = b64('tampered');

@@ -103,7 +103,11 @@ export function listObjects(
  * A container's env as the kubelet resolves it: Secret and ConfigMap keys, and `$(NAME)` in a
  * value replaced by an earlier variable (so `SIM_LOG` can print a value taken from a Secret).
  */
-function resolvedEnv(store: SimStoreImpl, namespace: string | undefined, container: any): Record<string, string> {
+function resolvedEnv(
+  store: SimStoreImpl,
+  namespace: string | undefined,
+  container: any,
+): Record<string, string> {
   const env: Record<string, string> = {};
   const keyOf = (kind: 'Secret' | 'ConfigMap', ref: any): string | undefined => {
     const obj = ref?.name ? store.get('v1', kind, namespace, ref.name) : undefined;
