@@ -53,7 +53,7 @@ function assertAbsent(values: string[], places: Record<string, string>): void {
 
 function secretValue(sim: SimCluster, ns: string, key: string): string {
   const secret = sim.store.get('v1', 'Secret', ns, 'db')!;
-  return Buffer.from(secret.data[key], 'base64').toString();
+  return Buffer.from(secret.data![key], 'base64').toString();
 }
 
 describe('secrets (dist/index.js against the simulator)', () => {
@@ -107,7 +107,7 @@ describe('secrets (dist/index.js against the simulator)', () => {
     assert.equal(secretValue(sim, ns, 'password'), v2.password, 'the canary applied the new Secret');
 
     const configMap = sim.store.get('v1', 'ConfigMap', ns, 'kube-rollout-web')!;
-    const stateJson = configMap.data['state.json'];
+    const stateJson = configMap.data!['state.json'];
     assertAbsent([...Object.values(v1), ...Object.values(v2)], {
       'the state ConfigMap': JSON.stringify(configMap),
     });
@@ -118,7 +118,7 @@ describe('secrets (dist/index.js against the simulator)', () => {
     for (const ref of refs) assert.match(ref.storedSecret.sha256, /^[0-9a-f]{64}$/);
     const store = sim.store.get('v1', 'Secret', ns, 'kube-rollout-web')!;
     assert.equal(store.type, 'Opaque');
-    assert.equal(store.metadata.labels['kube-rollout.io/release'], 'web');
+    assert.equal(store.metadata.labels!['kube-rollout.io/release'], 'web');
 
     const back = await runAction({ ...canary, action: 'rollback', name: 'web', manifests: '' });
     assert.equal(back.outputs.result, 'rolled-back', back.stdout);
