@@ -20,6 +20,7 @@ import type { ManifestSet } from './manifests/types.ts';
 import { createReporters } from './reporters.ts';
 import { observeSecrets } from './secrets/observe.ts';
 import { Redactor, redactRecord, secretValuesOf } from './secrets/redactor.ts';
+import { credentialHeaderValues } from './state/secret-store.ts';
 
 const STATE_RELEASE = 'release';
 const STATE_FINISHED = 'finished';
@@ -114,6 +115,7 @@ export async function run(): Promise<void> {
       readInputs((n) => core.getInput(n)),
       process.env,
     );
+    redactor.add(credentialHeaderValues(config));
     manifests = await renderedManifests(config, github.headSha ?? github.sha, github.runUrl);
     redactor.add((manifests?.objects ?? []).flatMap((o) => secretValuesOf(o.object)));
     cluster = loadCluster(config, redactor, (info) =>

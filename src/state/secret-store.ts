@@ -44,10 +44,76 @@ export function splitSecrets(state: ReleaseState): { state: ReleaseState; payloa
       };
       return ref;
     });
+  const settings = state.settings && stripHeaders(state.settings, payload);
   return {
-    state: { ...state, rendered: strip(state.rendered), stableSnapshot: strip(state.stableSnapshot) },
+    state: {
+      ...state,
+      rendered: strip(state.rendered),
+      stableSnapshot: strip(state.stableSnapshot),
+      ...(settings ? { settings } : {}),
+    },
     payload,
   };
+}
+
+/** What a stored header value reads in the ConfigMap: `kube-rollout-stored:<entry>/<key>`. */
+const HEADER_REF = 'kube-rollout-stored:';
+
+/**
+ * Web metric `headers` (an Authorization header, an API key) are kept like a Secret: the values
+ * go into one payload entry, the settings keep references to it.
+ */
+function stripHeaders<T>(settings: T, payload: SecretPayload): T {
+  const values: string[] = [];
+  mapHeaders(settings, (value) => (values.push(value), value));
+  if (values.length === 0) return settings;
+  const data = Object.fromEntries(values.map((v, i) => [`h${i}`, Buffer.from(v).toString('base64')]));
+  const secret: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'analysis-headers' },
+    data,
+  };
+  const entry = digest(JSON.stringify(secret)).slice(0, 16);
+  payload[entry] = secret;
+  let i = 0;
+  return mapHeaders(settings, () => `${HEADER_REF}${entry}/h${i++}`);
+}
+
+function restoreHeaders<T>(settings: T, payload: SecretPayload, release: string): T {
+  return mapHeaders(settings, (value) => {
+    if (!value.startsWith(HEADER_REF)) return value;
+    const [entry, key] = value.slice(HEADER_REF.length).split('/');
+    const stored = payload[entry]?.data?.[key];
+    if (stored === undefined)
+      throw new Error(
+        `a metric header of release "${release}" is kept in Secret kube-rollout-${release}, which no longer holds it (deleted?)`,
+      );
+    return Buffer.from(stored, 'base64').toString('utf8');
+  });
+}
+
+/** Values of headers that carry credentials (Authorization, X-Api-Key, Cookie, …), to mask. */
+export function credentialHeaderValues(settings: unknown): string[] {
+  const out: string[] = [];
+  mapHeaders(settings, (value, name) => {
+    if (/auth|token|key|secret|cookie|pass/i.test(name))
+      out.push(value.replace(/^(Bearer|Basic|token)\s+/i, ''), value);
+    return value;
+  });
+  return out;
+}
+
+/** A copy with every string value of every `headers` mapping replaced by `fn(value)`. */
+function mapHeaders<T>(value: T, fn: (headerValue: string, name: string) => string): T {
+  const walk = (v: unknown, key?: string): unknown => {
+    if (Array.isArray(v)) return v.map((x) => walk(x));
+    if (v === null || typeof v !== 'object') return v;
+    if (key === 'headers')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? fn(x, k) : x]));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+  };
+  return walk(value) as T;
 }
 
 /** The state with its Secret references replaced by the Secrets in `payload`. */
@@ -68,11 +134,19 @@ export function joinSecrets(state: ReleaseState, payload: SecretPayload): Releas
         );
       return structuredClone(secret);
     });
-  return { ...state, rendered: restore(state.rendered), stableSnapshot: restore(state.stableSnapshot) };
+  const settings = state.settings && restoreHeaders(state.settings, payload, state.name);
+  return {
+    ...state,
+    rendered: restore(state.rendered),
+    stableSnapshot: restore(state.stableSnapshot),
+    ...(settings ? { settings } : {}),
+  };
 }
 
 export function hasSecretRefs(state: ReleaseState): boolean {
-  return [...state.rendered, ...state.stableSnapshot].some(isSecretRef);
+  let header = false;
+  if (state.settings) mapHeaders(state.settings, (v) => ((header ||= v.startsWith(HEADER_REF)), v));
+  return header || [...state.rendered, ...state.stableSnapshot].some(isSecretRef);
 }
 
 /** Writes the state's Secrets to `kube-rollout-<name>`; returns the state to put in the ConfigMap. */

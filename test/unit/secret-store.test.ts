@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/kube/types.ts';
 import type { ReleaseState } from '../../src/record/types.ts';
 import { serializeState } from '../../src/state/release-state.ts';
-import { hasSecretRefs, joinSecrets, splitSecrets } from '../../src/state/secret-store.ts';
+import {
+  credentialHeaderValues,
+  hasSecretRefs,
+  joinSecrets,
+  splitSecrets,
+} from '../../src/state/secret-store.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const PLANTED = {
@@ -150,5 +155,32 @@ describe('state secret split', () => {
     assert.deepEqual(payload, {});
     assert.equal(hasSecretRefs(state), false);
     assert.deepEqual(state, plain);
+  });
+
+  it('keeps web metric header values out of the ConfigMap (settings and inline analysis steps)', () => {
+    const original = stateWithSecrets();
+    const web = (headers: Record<string, string>) => ({
+      name: 'm',
+      provider: 'web',
+      url: 'http://x',
+      headers,
+    });
+    original.settings = {
+      analysis: { metrics: [web({ Authorization: 'Bearer planted-header-token-42', Accept: 'text/plain' })] },
+      steps: [{ analysis: { metrics: [web({ 'X-Api-Key': 'planted-inline-key-43' })] } }],
+    } as any;
+    const { state, payload } = splitSecrets(original);
+    const json = serializeState(state);
+    assert.ok(!json.includes('planted-header-token-42') && !json.includes('planted-inline-key-43'));
+    assert.ok(!json.includes(b64('Bearer planted-header-token-42')));
+    assert.ok(hasSecretRefs(state));
+    const joined = joinSecrets(JSON.parse(json), payload);
+    assert.deepEqual(joined.settings, original.settings);
+    assert.deepEqual(credentialHeaderValues(original.settings).sort(), [
+      'Bearer planted-header-token-42',
+      'planted-header-token-42',
+      'planted-inline-key-43',
+      'planted-inline-key-43',
+    ]);
   });
 });
