@@ -9,6 +9,7 @@ import { createCluster } from '../../src/kube/cluster.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
 import type { ReleaseState } from '../../src/record/types.ts';
 import { loadReleaseState, saveReleaseState } from '../../src/state/release-state.ts';
+import { releaseStateWith } from '../helpers/sample-record.ts';
 
 const NS = 'vault';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -20,32 +21,7 @@ function state(password: string, withSecret = true): ReleaseState {
     metadata: { name: 'db', namespace: NS },
     stringData: { password },
   };
-  return {
-    schema: 1,
-    name: 'web',
-    phase: 'paused',
-    strategy: 'canary',
-    newVersion: 'v2',
-    currentStep: 1,
-    canaryWeight: 10,
-    rendered: withSecret ? [secret] : [],
-    stableSnapshot: [],
-    updatedAt: '2026-11-30T12:00:00Z',
-    record: {
-      app: 'web',
-      namespace: NS,
-      action: 'deploy',
-      strategy: 'canary',
-      newVersion: 'v2',
-      canaryWeight: 10,
-      startedAt: '2026-11-30T12:00:00Z',
-      steps: [],
-      measurements: [],
-      evidence: [],
-      weights: [],
-      notes: [],
-    },
-  };
+  return releaseStateWith(NS, withSecret ? [secret] : []);
 }
 
 const passwordOf = (s: ReleaseState) =>

@@ -11,6 +11,7 @@ import {
   joinSecrets,
   splitSecrets,
 } from '../../src/state/secret-store.ts';
+import { releaseStateWith } from '../helpers/sample-record.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const PLANTED = {
@@ -50,32 +51,7 @@ function stateWithSecrets(): ReleaseState {
     kind: 'Deployment',
     metadata: { name: 'web', namespace: 'shop' },
   };
-  return {
-    schema: 1,
-    name: 'web',
-    phase: 'progressing',
-    strategy: 'canary',
-    newVersion: 'v2',
-    currentStep: 1,
-    canaryWeight: 10,
-    rendered: [deployment, rendered],
-    stableSnapshot: [deployment, live],
-    updatedAt: '2026-11-30T12:00:00Z',
-    record: {
-      app: 'web',
-      namespace: 'shop',
-      action: 'deploy',
-      strategy: 'canary',
-      newVersion: 'v2',
-      canaryWeight: 10,
-      startedAt: '2026-11-30T12:00:00Z',
-      steps: [],
-      measurements: [],
-      evidence: [],
-      weights: [],
-      notes: [],
-    },
-  };
+  return releaseStateWith('shop', [deployment, rendered], [deployment, live]);
 }
 
 function assertNoPlanted(text: string): void {
