@@ -47,3 +47,8 @@ export const ANNOTATIONS = {
 export function ownedLabels(name: string): Record<string, string> {
   return { [LABELS.managedBy]: MANAGED_BY_VALUE, [LABELS.release]: name };
 }
+
+/** The name of the objects the action keeps for release `name`: state ConfigMap and Secret, Lease. */
+export function ownedObjectName(name: string): string {
+  return `kube-rollout-${name}`;
+}

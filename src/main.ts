@@ -5,7 +5,7 @@ import { buildConfig, readInputs } from './config/index.ts';
 import type { Config } from './config/types.ts';
 import { planRelease } from './engine/plan.ts';
 import type { RolloutRecord } from './record/types.ts';
-import { deploy, promote, rollback, status, type ReleaseDeps } from './engine/release.ts';
+import { deploy, promote, recoverAfterCancel, rollback, status, type ReleaseDeps } from './engine/release.ts';
 import { InputError, InputErrors } from './errors.ts';
 import { readGitHubContext } from './github/index.ts';
 import {
@@ -24,6 +24,13 @@ import { credentialHeaderValues } from './state/secret-store.ts';
 
 const STATE_RELEASE = 'release';
 const STATE_FINISHED = 'finished';
+const STATE_HOLDER = 'holder';
+
+/** This job's identity in a release's Lease; the post step uses the same one to take it back. */
+function holderId(): string {
+  const env = process.env;
+  return `${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${env.GITHUB_JOB ?? 'job'}-${process.pid}`;
+}
 
 /**
  * Every secret value this run learns is masked on the runner (core.setSecret) the moment it is
@@ -134,6 +141,8 @@ export async function run(): Promise<void> {
     warn: (m) => core.warning(m),
   });
 
+  const holder = holderId();
+  core.saveState(STATE_HOLDER, holder);
   const deps: ReleaseDeps = {
     config,
     cluster,
@@ -141,7 +150,7 @@ export async function run(): Promise<void> {
     signal: abort.signal,
     providers,
     manifests,
-    holder: `${process.env.GITHUB_RUN_ID ?? 'local'}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}-${process.env.GITHUB_JOB ?? 'job'}-${process.pid}`,
+    holder,
     runUrl: github.runUrl,
     commit: github.headSha ?? github.sha,
     onProgress: (record) => reporters.progress(redactRecord(record, redactor)),
@@ -183,9 +192,13 @@ function runAction(config: Config, deps: ReleaseDeps): Promise<RolloutRecord> {
   }
 }
 
-/** A rollback or failure fails the step, except an explicit `action: rollback` that worked. */
+/**
+ * A rollback or failure fails the step, except an explicit `action: rollback` that worked; `status`
+ * only reports and never fails the step.
+ */
 function conclude(config: Config, record: RolloutRecord): void {
   core.info(`result: ${record.result}${record.rollbackReason ? ` — ${record.rollbackReason}` : ''}`);
+  if (config.action === 'status') return;
   const requested = config.action === 'rollback' && record.result === 'rolled-back';
   if ((record.result === 'rolled-back' && !requested) || record.result === 'failed') {
     core.setFailed(`release ${record.result}: ${record.rollbackReason ?? 'see the summary'}`);
@@ -204,7 +217,7 @@ async function post(redactor: Redactor): Promise<void> {
     readInputs((n) => core.getInput(n)),
     process.env,
   );
-  if (config.action !== 'deploy' && config.action !== 'promote') return;
+  if (config.action === 'plan' || config.action === 'status') return;
   let cluster: Cluster;
   try {
     cluster = loadCluster(config, redactor);
@@ -213,17 +226,19 @@ async function post(redactor: Redactor): Promise<void> {
     return;
   }
   const github = readGitHubContext(process.env, (m) => core.warning(m));
-  const record = await rollback({
+  const deps: ReleaseDeps = {
     config: { ...config, action: 'rollback', name },
     cluster,
     log: createLogger(redactor),
     signal: new AbortController().signal,
     providers,
-    holder: `post-${process.env.GITHUB_RUN_ID ?? 'local'}-${process.pid}`,
+    // The main step's identity: its Lease is taken back at once instead of waiting for it to expire.
+    holder: core.getState(STATE_HOLDER) || `post-${process.env.GITHUB_RUN_ID ?? 'local'}-${process.pid}`,
     runUrl: github.runUrl,
-  }).catch((err: Error) => {
+  };
+  const record = await recoverAfterCancel(deps, name).catch((err: Error) => {
     core.warning(`could not roll back after cancellation: ${err.message}`);
     return undefined;
   });
-  if (record) core.info(`post: ${record.result}`);
+  core.info(`post: ${record ? record.result : 'nothing to recover'}`);
 }

@@ -5,7 +5,7 @@
 // ConfigMap; reading the state puts them back.
 import { createHash } from 'node:crypto';
 import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
-import { ANNOTATIONS, ownedLabels } from '../labels.ts';
+import { ANNOTATIONS, ownedLabels, ownedObjectName } from '../labels.ts';
 import type { ReleaseState } from '../record/types.ts';
 
 /** What the ConfigMap keeps of a Secret. */
@@ -24,7 +24,7 @@ export type SecretPayload = Record<string, KubeObject>;
 const STORE_BUDGET_BYTES = 900 * 1024;
 
 export function secretStoreRef(name: string, namespace: string): ObjectRef {
-  return { apiVersion: 'v1', kind: 'Secret', name: `kube-rollout-${name}`, namespace };
+  return { apiVersion: 'v1', kind: 'Secret', name: ownedObjectName(name), namespace };
 }
 
 /** The state with every Secret replaced by a reference, and the Secrets themselves. */
@@ -87,7 +87,7 @@ function restoreHeaders<T>(settings: T, payload: SecretPayload, release: string)
     const stored = payload[entry]?.data?.[key];
     if (stored === undefined)
       throw new Error(
-        `a metric header of release "${release}" is kept in Secret kube-rollout-${release}, which no longer holds it (deleted?)`,
+        `a metric header of release "${release}" is kept in Secret ${ownedObjectName(release)}, which no longer holds it (deleted?)`,
       );
     return Buffer.from(stored, 'base64').toString('utf8');
   });
@@ -126,11 +126,11 @@ export function joinSecrets(state: ReleaseState, payload: SecretPayload): Releas
       const what = `Secret ${o.metadata.name} (in the release state of "${state.name}")`;
       if (!secret)
         throw new Error(
-          `${what} is kept in Secret kube-rollout-${state.name}, which no longer holds it (deleted?); delete ConfigMap kube-rollout-${state.name} to start afresh`,
+          `${what} is kept in Secret ${ownedObjectName(state.name)}, which no longer holds it (deleted?); delete ConfigMap and Secret ${ownedObjectName(state.name)} to start afresh`,
         );
       if (dataDigest(secret.data ?? {}) !== sha256)
         throw new Error(
-          `${what}: the copy in Secret kube-rollout-${state.name} was changed (sha256 differs)`,
+          `${what}: the copy in Secret ${ownedObjectName(state.name)} was changed (sha256 differs)`,
         );
       return structuredClone(secret);
     });
@@ -156,7 +156,7 @@ export async function storeSecrets(
   namespace: string,
 ): Promise<ReleaseState> {
   const split = splitSecrets(state);
-  await writeStore(cluster, secretStoreRef(state.name, namespace), split.payload);
+  await writeStore(cluster, state.name, namespace, split.payload);
   return split.state;
 }
 
@@ -176,19 +176,21 @@ export async function restoreSecrets(
  * entries of the previous state stay one more write: a run killed between the two writes leaves
  * a ConfigMap whose references still resolve. Unchanged entries are not written again.
  */
-async function writeStore(cluster: Cluster, ref: ObjectRef, payload: SecretPayload): Promise<void> {
+async function writeStore(
+  cluster: Cluster,
+  release: string,
+  namespace: string,
+  payload: SecretPayload,
+): Promise<void> {
+  const ref = secretStoreRef(release, namespace);
   const ids = Object.keys(payload).sort();
   const existing = await cluster.get(ref);
-  if (!existing) {
-    if (ids.length) await cluster.apply(storeObject(ref, ids, encodePayload(payload)));
-    return;
-  }
-  const data = existing.data ?? {};
-  const previous = (existing.metadata.annotations?.[ANNOTATIONS.storedSecrets] ?? '')
+  const data = existing?.data ?? {};
+  const previous = (existing?.metadata.annotations?.[ANNOTATIONS.storedSecrets] ?? '')
     .split(',')
     .filter(Boolean);
   if (previous.join(',') === ids.join(',') && ids.every((id) => data[id] !== undefined)) {
-    if (ids.length === 0) await cluster.delete(ref);
+    if (existing && ids.length === 0) await cluster.delete(ref);
     return;
   }
   const kept = Object.fromEntries(
@@ -198,13 +200,17 @@ async function writeStore(cluster: Cluster, ref: ObjectRef, payload: SecretPaylo
   if (JSON.stringify(next).length > STORE_BUDGET_BYTES) next = encodePayload(payload);
   if (JSON.stringify(next).length > STORE_BUDGET_BYTES)
     throw new Error(
-      `the Secrets of release "${ref.name.replace(/^kube-rollout-/, '')}" take more than ${STORE_BUDGET_BYTES} bytes, more than Secret ${ref.name} holds`,
+      `the Secrets of release "${release}" take more than ${STORE_BUDGET_BYTES} bytes, more than Secret ${ref.name} holds`,
     );
-  await cluster.apply(storeObject(ref, ids, next));
+  await cluster.apply(storeObject(ref, release, ids, next));
 }
 
-function storeObject(ref: ObjectRef, ids: string[], data: Record<string, string>): KubeObject {
-  const release = ref.name.replace(/^kube-rollout-/, '');
+function storeObject(
+  ref: ObjectRef,
+  release: string,
+  ids: string[],
+  data: Record<string, string>,
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',

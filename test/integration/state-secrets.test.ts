@@ -37,8 +37,13 @@ describe('release state Secrets in Secret kube-rollout-<name>', () => {
   });
   after(() => sim.stop());
 
+  /** Conditional writes over the ConfigMap version seen last, as the engine does. */
+  const configMapVersion = () =>
+    sim.store.get('v1', 'ConfigMap', NS, 'kube-rollout-web')?.metadata.resourceVersion;
+  const save = (s: ReleaseState) => saveReleaseState(cluster, s, NS, configMapVersion());
+
   it('keeps the values out of the ConfigMap and reads them back', async () => {
-    await saveReleaseState(cluster, state('first-planted-pw-1234'), NS);
+    await save(state('first-planted-pw-1234'));
     const cm = sim.store.get('v1', 'ConfigMap', NS, 'kube-rollout-web')!;
     assert.ok(!JSON.stringify(cm).includes('first-planted-pw-1234'));
     assert.ok(!JSON.stringify(cm).includes(b64('first-planted-pw-1234')));
@@ -52,10 +57,10 @@ describe('release state Secrets in Secret kube-rollout-<name>', () => {
 
   it('does not rewrite an unchanged store; keeps the previous entries one more write', async () => {
     const before = sim.store.get('v1', 'Secret', NS, 'kube-rollout-web')!.metadata.resourceVersion;
-    await saveReleaseState(cluster, state('first-planted-pw-1234'), NS);
+    await save(state('first-planted-pw-1234'));
     assert.equal(sim.store.get('v1', 'Secret', NS, 'kube-rollout-web')!.metadata.resourceVersion, before);
     const oldConfigMap = structuredClone(sim.store.get('v1', 'ConfigMap', NS, 'kube-rollout-web')!);
-    await saveReleaseState(cluster, state('second-planted-pw-5678'), NS);
+    await save(state('second-planted-pw-5678'));
     assert.equal(passwordOf((await loadReleaseState(cluster, NS, 'web'))!.state), 'second-planted-pw-5678');
     // A run killed between the Secret and the ConfigMap write leaves the old ConfigMap: it still resolves.
     sim.store.update({ ...oldConfigMap, metadata: { ...oldConfigMap.metadata, resourceVersion: undefined } });
@@ -63,7 +68,7 @@ describe('release state Secrets in Secret kube-rollout-<name>', () => {
   });
 
   it('a deleted store is an error naming the Secret and the release', async () => {
-    await saveReleaseState(cluster, state('third-planted-pw-9999'), NS);
+    await save(state('third-planted-pw-9999'));
     sim.store.delete('v1', 'Secret', NS, 'kube-rollout-web');
     await assert.rejects(
       loadReleaseState(cluster, NS, 'web'),
@@ -72,10 +77,10 @@ describe('release state Secrets in Secret kube-rollout-<name>', () => {
   });
 
   it('a state without Secrets removes the store after the previous entries expire', async () => {
-    await saveReleaseState(cluster, state('fourth-planted-pw-0000'), NS);
-    await saveReleaseState(cluster, state('', false), NS);
+    await save(state('fourth-planted-pw-0000'));
+    await save(state('', false));
     assert.ok(sim.store.get('v1', 'Secret', NS, 'kube-rollout-web'), 'kept one more write');
-    await saveReleaseState(cluster, state('', false), NS);
+    await save(state('', false));
     assert.equal(sim.store.get('v1', 'Secret', NS, 'kube-rollout-web'), undefined);
   });
 });
