@@ -78,16 +78,19 @@ function reportInputError(err: InputError): void {
 function loadCluster(config: Config, redactor: Redactor, onRetry?: ClusterOptions['onRetry']): Cluster {
   const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context, env: process.env });
   redactor.add(kubeConfigSecrets(kc));
-  return observeSecrets(createCluster(kc, { ...(onRetry ? { onRetry } : {}) }), redactor);
+  return observeSecrets(createCluster(kc, onRetry ? { onRetry } : {}), redactor);
 }
 
 async function renderedManifests(
   config: Config,
+  redactor: Redactor,
   commit?: string,
   runUrl?: string,
 ): Promise<ManifestSet | undefined> {
   if (config.manifests.length === 0) return undefined;
   const objects = await loadManifests(config.manifests, config.workspace);
+  // Masked before anything about the manifests is printed.
+  redactor.add(objects.flatMap((o) => secretValuesOf(o.object)));
   const set = renderManifests(objects, {
     images: config.images,
     namespace: config.namespace,
@@ -123,8 +126,7 @@ export async function run(): Promise<void> {
       process.env,
     );
     redactor.add(credentialHeaderValues(config));
-    manifests = await renderedManifests(config, github.headSha ?? github.sha, github.runUrl);
-    redactor.add((manifests?.objects ?? []).flatMap((o) => secretValuesOf(o.object)));
+    manifests = await renderedManifests(config, redactor, github.headSha ?? github.sha, github.runUrl);
     cluster = loadCluster(config, redactor, (info) =>
       core.info(`retrying the Kubernetes API: ${JSON.stringify(info)}`),
     );
