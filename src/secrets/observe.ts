@@ -5,13 +5,15 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 import { secretValuesOf, type Redactor } from './redactor.ts';
 
 export function observeSecrets(inner: Cluster, redactor: Redactor): Cluster {
-  /** Learns the values of a Secret; redacts messages of anything else. */
+  /** Learns the values of a Secret; redacts the messages in anything else's status. */
   const seen = (obj: KubeObject): KubeObject => {
     if (obj?.kind === 'Secret') {
       redactor.add(secretValuesOf(obj));
       return obj;
     }
-    return obj && (obj.status || obj.kind === 'Event') ? redactor.redactMessages(obj) : obj;
+    // Events are only read; of anything else only the status, which is never written back.
+    if (obj?.kind === 'Event') return redactor.redactMessages(obj);
+    return obj?.status ? { ...obj, status: redactor.redactMessages(obj.status) } : obj;
   };
   const sent = (obj: KubeObject): KubeObject => {
     redactor.add(secretValuesOf(obj));

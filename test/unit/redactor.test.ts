@@ -126,9 +126,19 @@ describe('observeSecrets', () => {
       metadata: { name: 'ev' },
       message: 'applied-secret-val seen',
     };
+    const custom: KubeObject = {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'widget' },
+      spec: { message: 'read-secret-val' },
+      status: { message: 'read-secret-val' },
+    };
     const r = new Redactor();
     const cluster = observeSecrets(
-      cannedCluster({ read: secret('read', 'read-secret-val'), pod, ev: event }, 'log: applied-secret-val\n'),
+      cannedCluster(
+        { read: secret('read', 'read-secret-val'), pod, ev: event, widget: custom },
+        'log: applied-secret-val\n',
+      ),
       r,
     );
     await cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'read' });
@@ -140,6 +150,12 @@ describe('observeSecrets', () => {
       'evicted: ***',
     );
     assert.equal((await cluster.get({ apiVersion: 'v1', kind: 'Event', name: 'ev' }))!.message, '*** seen');
+    const widget = (await cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'widget' }))!;
+    assert.deepEqual(
+      [widget.spec.message, widget.status.message],
+      ['read-secret-val', '***'],
+      'spec is left alone',
+    );
     const watched = await cluster.watchUntil('v1', 'Pod', 'ns', {}, (e) => e.object.status.message, {
       timeoutMs: 1,
     });
