@@ -5,6 +5,7 @@ import type { MetricProvider } from '../analysis/provider.ts';
 import type { ProviderName } from '../analysis/types.ts';
 import type { Config } from '../config/types.ts';
 import { acquireLock } from './lock.ts';
+import { prepareForAutoscalers } from './autoscaler.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { refOf } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
@@ -134,8 +135,13 @@ function context(
 
 export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   const { config, cluster } = deps;
-  const manifests = deps.manifests;
-  if (!manifests) throw new Error("action 'deploy' needs the 'manifests' input");
+  if (!deps.manifests) throw new Error("action 'deploy' needs the 'manifests' input");
+  // HPAs own the replica counts of the workloads they target (see autoscaler.ts).
+  const { manifests, notes: autoscalerNotes } = await prepareForAutoscalers(
+    cluster,
+    deps.manifests,
+    config.namespace,
+  );
   const now = deps.now ?? (() => new Date());
   const name = releaseName(config, manifests);
   const live = await readLive(
@@ -172,6 +178,7 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
     }
 
     const record = newRecord(deps, name, manifests.version, now());
+    record.notes.push(...autoscalerNotes);
     if (effective !== config.strategy) {
       record.notes.push(
         `first release of ${name}: there is no stable version yet, so it was applied with a plain rolling update`,

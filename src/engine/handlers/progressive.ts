@@ -18,6 +18,7 @@ import { recordWeight } from '../../record/steps.ts';
 import { restoreTemplate, revisionOf } from '../workloads.ts';
 import { analysisStep, metricsFor, runBackgroundAnalysis, type BackgroundAnalysis } from './analysis.ts';
 import { copyName, desiredReplicas, newVersionCopy } from './copies.ts';
+import { isAutoscaled } from '../autoscaler.ts';
 import { applyRelease, restoreConfigObjects, waitForWorkloads } from './native.ts';
 
 interface Release {
@@ -76,7 +77,11 @@ function releaseOf(ctx: RunContext): Release {
     suffix,
     target,
     router: (signal) =>
-      createTrafficRouter(ctx.config.traffic, ctx.cluster, target, signal ? { signal } : {}),
+      createTrafficRouter(ctx.config.traffic, ctx.cluster, target, {
+        ...(signal ? { signal } : {}),
+        // An HPA owns stable's size: the replicas router adds canary pods instead of shrinking it.
+        ...(isAutoscaled(ctx.manifests, primary) ? { keepStableFullSize: true } : {}),
+      }),
     copies,
   };
   releases.set(ctx, release);
