@@ -3,7 +3,7 @@
 import type { KubeObject } from './types.ts';
 import { applyKindDefaults } from './defaults-kinds.ts';
 
-function setIfMissing(obj: any, key: string, value: unknown): void {
+export function setIfMissing(obj: any, key: string, value: unknown): void {
   if (obj[key] === undefined || obj[key] === null) obj[key] = value;
 }
 

@@ -2,6 +2,7 @@
 // honoured by the Eviction API, against the simulated cluster over HTTP.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { startSimCluster } from './index.ts';
 import type { SimCluster } from './index.ts';
 import { decide } from './controllers/hpa.ts';
@@ -187,6 +188,45 @@ describe('PodDisruptionBudget and the Eviction API', () => {
       'recovered',
     );
     assert.equal((await evict(pods[1].metadata.name!)).code, 201);
+  });
+
+  it('kubectl drain is held by the budget with the real message and leaves the pods running', async () => {
+    await apply('/apis/apps/v1/namespaces/default/deployments/cache', deployment('default', 'cache', 3));
+    await apply('/apis/policy/v1/namespaces/default/poddisruptionbudgets/cache', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'cache' },
+      spec: { maxUnavailable: 0, selector: { matchLabels: { app: 'cache' } } },
+    });
+    const onNode = await eventually(() => {
+      const pods = c.store.list('v1', 'Pod', 'default', { labelSelector: 'app=cache' });
+      const ready = pods.filter((p) =>
+        p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'),
+      );
+      return ready.length === 3 ? ready[0] : undefined;
+    }, 'cache ready');
+    const node = onNode.spec.nodeName;
+    const out = await new Promise<string>((resolve) =>
+      execFile(
+        'kubectl',
+        [
+          '--kubeconfig',
+          c.kubeconfigPath,
+          'drain',
+          node,
+          '--ignore-daemonsets',
+          '--pod-selector=app=cache',
+          '--timeout=2s',
+        ],
+        { timeout: 30_000 },
+        (_err, stdout, stderr) => resolve(stdout + stderr),
+      ),
+    );
+    assert.match(out, /Cannot evict pod as it would violate the pod's disruption budget\./);
+    assert.equal(
+      c.store.get('v1', 'Pod', 'default', onNode.metadata.name!)?.metadata.deletionTimestamp,
+      undefined,
+    );
   });
 
   it('discovery lists pods/eviction as policy/v1 Eviction (create only)', async () => {

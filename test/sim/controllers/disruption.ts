@@ -87,6 +87,17 @@ export function syncDisruptionBudgets(ctx: ControllerContext): void {
   }
 }
 
+function budgetViolated(cause: string): SimApiError {
+  return new SimApiError(
+    429,
+    'TooManyRequests',
+    "Cannot evict pod as it would violate the pod's disruption budget.",
+    {
+      causes: [{ reason: 'DisruptionBudget', message: cause }],
+    },
+  );
+}
+
 /**
  * Decide an eviction of `pod`: throws 429 TooManyRequests (the real message and a DisruptionBudget
  * cause) when it would take the budget below desiredHealthy. Returns the budget that allowed it.
@@ -105,44 +116,19 @@ export function admitEviction(store: SimStore, pod: KubeObject): KubeObject | un
   }
   const pdb = budgets[0];
   const counts = budgetCounts(store, pdb);
-  // An unready pod does not count as healthy: evicting it cannot lower the healthy count.
-  const healthyLoss = isPodReady(pod) ? 1 : 0;
-  const alwaysAllowUnhealthy = pdb.spec?.unhealthyPodEvictionPolicy === 'AlwaysAllow' && !healthyLoss;
-  if (!alwaysAllowUnhealthy && healthyLoss > 0 && counts.disruptionsAllowed <= 0) {
-    throw new SimApiError(
-      429,
-      'TooManyRequests',
-      "Cannot evict pod as it would violate the pod's disruption budget.",
-      {
-        causes: [
-          {
-            reason: 'DisruptionBudget',
-            message: `The disruption budget ${pdb.metadata.name} needs ${counts.desiredHealthy} healthy pods and has ${counts.currentHealthy} currently`,
-          },
-        ],
-      },
-    );
-  }
-  if (
-    !alwaysAllowUnhealthy &&
-    !healthyLoss &&
-    counts.currentHealthy < counts.desiredHealthy &&
-    pdb.spec?.unhealthyPodEvictionPolicy !== 'AlwaysAllow'
+  if (isPodReady(pod)) {
+    // Evicting a ready pod takes one healthy pod away.
+    if (counts.disruptionsAllowed <= 0) {
+      throw budgetViolated(
+        `The disruption budget ${pdb.metadata.name} needs ${counts.desiredHealthy} healthy pods and has ${counts.currentHealthy} currently`,
+      );
+    }
+  } else if (
+    pdb.spec?.unhealthyPodEvictionPolicy !== 'AlwaysAllow' &&
+    counts.currentHealthy < counts.desiredHealthy
   ) {
-    // IfHealthyBudget: unhealthy pods may go only while the application is not disrupted.
-    throw new SimApiError(
-      429,
-      'TooManyRequests',
-      "Cannot evict pod as it would violate the pod's disruption budget.",
-      {
-        causes: [
-          {
-            reason: 'DisruptionBudget',
-            message: `The disruption budget ${pdb.metadata.name} does not allow evicting pods currently`,
-          },
-        ],
-      },
-    );
+    // IfHealthyBudget (the default): unhealthy pods may go only while the app is not disrupted.
+    throw budgetViolated(`The disruption budget ${pdb.metadata.name} does not allow evicting pods currently`);
   }
   return pdb;
 }
