@@ -80,17 +80,31 @@ export function decide(
   return { desired, utilization };
 }
 
-export function syncHorizontalPodAutoscalers(ctx: ControllerContext, signals: UtilizationSignals): void {
+export function syncHorizontalPodAutoscalers(ctx: ControllerContext, memory: HpaMemory): void {
   for (const hpa of ctx.store.list('autoscaling/v2', 'HorizontalPodAutoscaler')) {
-    guarded(ctx, hpa, () => syncOne(ctx, signals, hpa));
+    guarded(ctx, hpa, () => syncOne(ctx, memory, hpa));
   }
 }
 
-// Scale-down recommendations per HPA uid (time, replicas), for the stabilization window.
-const recommendations = new Map<string, { at: number; replicas: number }[]>();
-const lastSync = new Map<string, { at: number; key: string }>();
+/** What one controller remembers between passes, per HPA uid. */
+export interface HpaMemory {
+  signals: UtilizationSignals;
+  /** Recommendations (time, replicas) inside the scale-down stabilization window. */
+  recommendations: Map<string, { at: number; replicas: number }[]>;
+  lastSync: Map<string, { at: number; key: string }>;
+}
 
-function due(ctx: ControllerContext, hpa: KubeObject, signalVersion: number, replicas: number): boolean {
+export function createHpaMemory(): HpaMemory {
+  return { signals: createUtilizationSignals(), recommendations: new Map(), lastSync: new Map() };
+}
+
+function due(
+  ctx: ControllerContext,
+  { lastSync }: HpaMemory,
+  hpa: KubeObject,
+  signalVersion: number,
+  replicas: number,
+): boolean {
   const uid = hpa.metadata.uid!;
   const key = `${hpa.metadata.generation ?? ''}/${signalVersion}/${replicas}`;
   const prev = lastSync.get(uid);
@@ -100,7 +114,13 @@ function due(ctx: ControllerContext, hpa: KubeObject, signalVersion: number, rep
   return true;
 }
 
-function stabilized(ctx: ControllerContext, hpa: KubeObject, desired: number, current: number): number {
+function stabilized(
+  ctx: ControllerContext,
+  { recommendations }: HpaMemory,
+  hpa: KubeObject,
+  desired: number,
+  current: number,
+): number {
   const windowS = hpa.spec?.behavior?.scaleDown?.stabilizationWindowSeconds ?? 300;
   const now = ctx.clock.now();
   const uid = hpa.metadata.uid!;
@@ -111,7 +131,35 @@ function stabilized(ctx: ControllerContext, hpa: KubeObject, desired: number, cu
   return Math.min(current, Math.max(...kept.map((r) => r.replicas)));
 }
 
-function syncOne(ctx: ControllerContext, signals: UtilizationSignals, hpa: KubeObject): void {
+type ConditionArgs = [type: string, ok: boolean, reason: string, message: string];
+
+/** ScalingActive (was a metric there) and ScalingLimited (did min/max bite), upstream's wording. */
+function metricConditions(decision: Decision): ConditionArgs[] {
+  const active: ConditionArgs =
+    decision.utilization === undefined
+      ? [
+          'ScalingActive',
+          false,
+          'FailedGetResourceMetric',
+          'the HPA was unable to compute the replica count: no utilization for cpu',
+        ]
+      : [
+          'ScalingActive',
+          true,
+          'ValidMetricFound',
+          'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)',
+        ];
+  const limits: Record<string, string> = {
+    TooManyReplicas: 'the desired replica count is more than the maximum replica count',
+    TooFewReplicas: 'the desired replica count is less than the minimum replica count',
+    DesiredWithinRange: 'the desired count is within the acceptable range',
+  };
+  const reason = decision.limited ?? 'DesiredWithinRange';
+  return [active, ['ScalingLimited', Boolean(decision.limited), reason, limits[reason]]];
+}
+
+function syncOne(ctx: ControllerContext, memory: HpaMemory, hpa: KubeObject): void {
+  const { signals } = memory;
   const ns = hpa.metadata.namespace!;
   const target = scaleTarget(ctx, hpa);
   const status: any = { ...(hpa.status ?? {}), observedGeneration: hpa.metadata.generation };
@@ -137,7 +185,7 @@ function syncOne(ctx: ControllerContext, signals: UtilizationSignals, hpa: KubeO
   }
   const current = target.spec?.replicas ?? 1;
   const name = target.metadata.name!;
-  if (!due(ctx, hpa, signals.version(ns, name), current)) return;
+  if (!due(ctx, memory, hpa, signals.version(ns, name), current)) return;
   status.currentReplicas = current;
   if (current === 0) {
     cond(
@@ -152,35 +200,15 @@ function syncOne(ctx: ControllerContext, signals: UtilizationSignals, hpa: KubeO
   const targetPct = cpuTarget(hpa) ?? 80;
   const utilization = signals.get(ns, name, current);
   const decision = decide(current, utilization, targetPct, hpa);
-  const desired = decision.limited ? decision.desired : stabilized(ctx, hpa, decision.desired, current);
-  if (utilization === undefined) {
-    cond(
-      'ScalingActive',
-      false,
-      'FailedGetResourceMetric',
-      'the HPA was unable to compute the replica count: no utilization for cpu',
-    );
-  } else {
-    cond(
-      'ScalingActive',
-      true,
-      'ValidMetricFound',
-      'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)',
-    );
+  const desired = decision.limited
+    ? decision.desired
+    : stabilized(ctx, memory, hpa, decision.desired, current);
+  for (const c of metricConditions(decision)) cond(...c);
+  if (utilization !== undefined) {
     status.currentMetrics = [
       { type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: utilization } } },
     ];
   }
-  cond(
-    'ScalingLimited',
-    Boolean(decision.limited),
-    decision.limited ?? 'DesiredWithinRange',
-    decision.limited === 'TooManyReplicas'
-      ? 'the desired replica count is more than the maximum replica count'
-      : decision.limited === 'TooFewReplicas'
-        ? 'the desired replica count is less than the minimum replica count'
-        : 'the desired count is within the acceptable range',
-  );
   status.desiredReplicas = desired;
   if (desired !== current) {
     rescale(ctx, hpa, target, desired, utilization !== undefined && utilization > targetPct);

@@ -10,7 +10,7 @@ import { syncDeployments } from './deployment.ts';
 import { syncEndpoints } from './endpoints.ts';
 import { createEventRecorder } from './events.ts';
 import { syncJobs } from './job.ts';
-import { createUtilizationSignals, syncHorizontalPodAutoscalers } from './hpa.ts';
+import { createHpaMemory, syncHorizontalPodAutoscalers } from './hpa.ts';
 import { syncDisruptionBudgets } from './disruption.ts';
 import { syncReplicaSets } from './replicaset.ts';
 import { syncStatefulSets } from './statefulset.ts';
@@ -78,7 +78,7 @@ export function startControllers(
   };
   registerNodes(store, clock, opts.nodes ?? DEFAULT_NODES);
   const kubelet = createKubelet(cached, clock, events);
-  const utilization = createUtilizationSignals();
+  const hpaMemory = createHpaMemory();
 
   let stopped = false;
   let running = false;
@@ -95,7 +95,7 @@ export function startControllers(
       syncDaemonSets(ctx);
       syncJobs(ctx);
       syncEndpoints(ctx);
-      syncHorizontalPodAutoscalers(ctx, utilization);
+      syncHorizontalPodAutoscalers(ctx, hpaMemory);
       syncDisruptionBudgets(ctx);
     } finally {
       running = false;
@@ -126,7 +126,7 @@ export function startControllers(
     sync: pass,
     setUtilization(namespace, name, percent) {
       const target = SCALABLE.map(([v, k]) => store.get(v, k, namespace, name)).find(Boolean);
-      utilization.set(namespace, name, percent, target?.spec?.replicas ?? 1);
+      hpaMemory.signals.set(namespace, name, percent, target?.spec?.replicas ?? 1);
       schedule();
     },
   };
