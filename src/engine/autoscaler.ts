@@ -107,10 +107,23 @@ export function releaseToAutoscalers(
 
 const autoscaledSets = new WeakMap<ManifestSet, Set<string>>();
 
-/** Whether an HPA scales this workload (found for this run, or declared in the manifests). */
-export function isAutoscaled(manifests: ManifestSet, workload: KubeObject): boolean {
+/** The HPA controller resizes through /scale as kube-controller-manager: its mark in managedFields. */
+function scaledByController(live: KubeObject | undefined): boolean {
+  return ((live?.metadata.managedFields ?? []) as any[]).some(
+    (m) =>
+      m?.manager === 'kube-controller-manager' &&
+      m.subresource === 'scale' &&
+      m.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined,
+  );
+}
+
+/**
+ * Whether an HPA scales this workload: found for this run, declared in the manifests, or (for a
+ * later job continuing the release) seen resizing the live workload.
+ */
+export function isAutoscaled(manifests: ManifestSet, workload: KubeObject, live?: KubeObject): boolean {
   const key = workloadKey(workload);
-  if (autoscaledSets.get(manifests)?.has(key)) return true;
+  if (autoscaledSets.get(manifests)?.has(key) || scaledByController(live)) return true;
   return manifests.objects.some(
     (o) => o.object.kind === 'HorizontalPodAutoscaler' && targetKey(o.object) === key,
   );

@@ -130,9 +130,18 @@ describe('realistic apps with an HPA (dist/index.js against the simulator)', () 
     assert.equal(paused.outputs.result, 'paused', paused.stdout);
     assert.equal(deployment(ns, 'web')!.spec.replicas, 6, 'stable not shrunk under its HPA');
     assert.equal(deployment(ns, 'web-canary')!.spec.replicas, 3, 'canary: 50% of the live 6');
+    sim.setUtilization(ns, 'web', 80); // stable's 6 pods at 80% of a 60% target → 8
+    await eventually(() => deployment(ns, 'web')?.spec.replicas === 8, 'HPA acts while paused');
     const done = await runAction({ ...inputs, action: 'promote', name: 'web', manifests: '' });
     assert.equal(done.outputs.result, 'promoted', done.stdout);
-    assertHpaKept(ns);
+    assertHpaKept(ns, 8);
+    // The HPA never had to take its count back: one rescale to 6, one to 8.
+    const rescales = sim.store
+      .list('v1', 'Event', ns)
+      .filter((e) => e.reason === 'SuccessfulRescale')
+      .map((e) => `${e.message.split(';')[0]} ×${e.count}`)
+      .sort();
+    assert.deepEqual(rescales, ['New size: 3 ×1', 'New size: 6 ×1', 'New size: 8 ×1']);
     assert.equal(deployment(ns, 'web')!.spec.template.metadata.labels.version, 'v2');
     for (const [v, k] of [
       ['batch/v1', 'CronJob'],

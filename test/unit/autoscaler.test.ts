@@ -114,6 +114,37 @@ describe('releases next to an HPA', () => {
     assert.equal(isAutoscaled(out.manifests, deployment('web')), true);
     assert.equal(isAutoscaled(m, deployment('web')), false);
     assert.equal(isAutoscaled(manifestsOf(deployment('web'), hpa('h', 'web')), deployment('web')), true);
+    const resized = {
+      ...deployment('web', 6),
+      metadata: {
+        name: 'web',
+        namespace: 'shop',
+        managedFields: [
+          {
+            manager: 'kube-controller-manager',
+            operation: 'Update',
+            subresource: 'scale',
+            fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+          },
+        ],
+      },
+    };
+    assert.equal(isAutoscaled(m, deployment('web'), resized), true, 'a later job sees the HPA at work');
+    const kubectlScaled = {
+      ...resized,
+      metadata: {
+        ...resized.metadata,
+        managedFields: [
+          {
+            manager: 'kubectl',
+            operation: 'Update',
+            subresource: 'scale',
+            fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+          },
+        ],
+      },
+    };
+    assert.equal(isAutoscaled(m, deployment('web'), kubectlScaled), false);
   });
 });
 

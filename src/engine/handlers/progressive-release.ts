@@ -69,7 +69,7 @@ export function buildRelease(ctx: RunContext): ProgressiveRelease {
       createTrafficRouter(ctx.config.traffic, ctx.cluster, target, {
         ...(signal ? { signal } : {}),
         // An HPA owns stable's size: the replicas router adds canary pods instead of shrinking it.
-        ...(isAutoscaled(ctx.manifests, primary) ? { keepStableFullSize: true } : {}),
+        ...(isAutoscaled(ctx.manifests, primary, stableLive) ? { keepStableFullSize: true } : {}),
       }),
     copies,
   };
