@@ -139,7 +139,7 @@ describe('realistic apps with an HPA (dist/index.js against the simulator)', () 
     const rescales = sim.store
       .list('v1', 'Event', ns)
       .filter((e) => e.reason === 'SuccessfulRescale')
-      .map((e) => `${e.message.split(';')[0]} ×${e.count}`)
+      .map((e) => `${String(e.message).split(';')[0]} ×${e.count}`)
       .sort();
     assert.deepEqual(rescales, ['New size: 3 ×1', 'New size: 6 ×1', 'New size: 8 ×1']);
     assert.equal(deployment(ns, 'web')!.spec.template.metadata.labels.version, 'v2');
