@@ -34,6 +34,18 @@ const pdb = (name: string, app: string, spec: object): KubeObject => ({
   spec: { selector: { matchLabels: { app } }, ...spec },
 });
 
+/** A live Deployment whose `spec.replicas` was last written by `manager` (`subresource` scale, or apply). */
+function ownedBy(replicas: number, manager: string, operation: 'Update' | 'Apply'): KubeObject {
+  const entry = {
+    manager,
+    operation,
+    ...(operation === 'Update' ? { subresource: 'scale' } : {}),
+    fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+  };
+  const d = deployment('web', replicas);
+  return { ...d, metadata: { ...d.metadata, managedFields: [entry] } };
+}
+
 function manifestsOf(...objects: KubeObject[]): ManifestSet {
   const sourced = objects.map((object, i) => ({ object, file: 'app.yaml', line: i * 10 + 1 }));
   return {
@@ -46,26 +58,7 @@ function manifestsOf(...objects: KubeObject[]): ManifestSet {
 describe('releases next to an HPA', () => {
   it('leaves spec.replicas out for the HPA target only, and says so', () => {
     const m = manifestsOf(deployment('web', 4), deployment('mailer', 2), hpa('web', 'web'));
-    const live = new Map([
-      [
-        workloadKey(deployment('web')),
-        {
-          ...deployment('web', 7),
-          metadata: {
-            name: 'web',
-            namespace: 'shop',
-            managedFields: [
-              {
-                manager: 'kube-controller-manager',
-                operation: 'Update',
-                subresource: 'scale',
-                fieldsV1: { 'f:spec': { 'f:replicas': {} } },
-              },
-            ],
-          },
-        },
-      ],
-    ]);
+    const live = new Map([[workloadKey(deployment('web')), ownedBy(7, 'kube-controller-manager', 'Update')]]);
     const out = releaseToAutoscalers(m, [hpa('web', 'web')], live);
     assert.equal(out.manifests.workloads[0].object.spec.replicas, undefined);
     assert.equal(out.manifests.workloads[1].object.spec.replicas, 2);
@@ -82,16 +75,7 @@ describe('releases next to an HPA', () => {
 
   it('keeps the live count while an earlier apply still owns spec.replicas alone (omitting it would reset it)', () => {
     const m = manifestsOf(deployment('web', 4), hpa('web', 'web'));
-    const owned = {
-      ...deployment('web', 5),
-      metadata: {
-        name: 'web',
-        namespace: 'shop',
-        managedFields: [
-          { manager: 'kube-rollout', operation: 'Apply', fieldsV1: { 'f:spec': { 'f:replicas': {} } } },
-        ],
-      },
-    };
+    const owned = ownedBy(5, 'kube-rollout', 'Apply');
     const out = releaseToAutoscalers(m, [hpa('web', 'web')], new Map([[workloadKey(owned), owned]]));
     assert.equal(out.manifests.workloads[0].object.spec.replicas, 5);
     assert.match(out.notes[0], /kept at the live count 5 \(an earlier apply still owned it\)/);
@@ -114,36 +98,9 @@ describe('releases next to an HPA', () => {
     assert.equal(isAutoscaled(out.manifests, deployment('web')), true);
     assert.equal(isAutoscaled(m, deployment('web')), false);
     assert.equal(isAutoscaled(manifestsOf(deployment('web'), hpa('h', 'web')), deployment('web')), true);
-    const resized = {
-      ...deployment('web', 6),
-      metadata: {
-        name: 'web',
-        namespace: 'shop',
-        managedFields: [
-          {
-            manager: 'kube-controller-manager',
-            operation: 'Update',
-            subresource: 'scale',
-            fieldsV1: { 'f:spec': { 'f:replicas': {} } },
-          },
-        ],
-      },
-    };
+    const resized = ownedBy(6, 'kube-controller-manager', 'Update');
     assert.equal(isAutoscaled(m, deployment('web'), resized), true, 'a later job sees the HPA at work');
-    const kubectlScaled = {
-      ...resized,
-      metadata: {
-        ...resized.metadata,
-        managedFields: [
-          {
-            manager: 'kubectl',
-            operation: 'Update',
-            subresource: 'scale',
-            fieldsV1: { 'f:spec': { 'f:replicas': {} } },
-          },
-        ],
-      },
-    };
+    const kubectlScaled = ownedBy(6, 'kubectl', 'Update');
     assert.equal(isAutoscaled(m, deployment('web'), kubectlScaled), false);
   });
 });
