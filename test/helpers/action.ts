@@ -10,6 +10,8 @@ export const DIST = resolve(import.meta.dirname, '../../dist/index.js');
 
 export interface ActionRun {
   code: number;
+  /** The signal `killAfterMs` sent, when the main step was still running then. */
+  killedBy?: NodeJS.Signals;
   outputs: Record<string, string>;
   summary: string;
   stdout: string;
@@ -27,6 +29,8 @@ export interface RunActionOptions {
   eventName?: string;
   /** Kill the process (SIGTERM) after this many ms, to simulate a cancelled job. */
   killAfterMs?: number;
+  /** The signal `killAfterMs` sends: SIGTERM (a cancelled job, default) or SIGKILL (a lost runner). */
+  killSignal?: NodeJS.Signals;
   /** Run the post step after main (as the runner does with post-if: always()). */
   post?: boolean;
   onStdout?: (chunk: string) => void;
@@ -62,7 +66,7 @@ function spawnStep(
   env: Record<string, string>,
   cwd: string,
   opts: RunActionOptions,
-): Promise<{ code: number; stdout: string; stderr: string }> {
+): Promise<{ code: number; killedBy?: NodeJS.Signals; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [DIST], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -72,10 +76,16 @@ function spawnStep(
       opts.onStdout?.(String(d));
     });
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = opts.killAfterMs ? setTimeout(() => child.kill('SIGTERM'), opts.killAfterMs) : undefined;
+    let killedBy: NodeJS.Signals | undefined;
+    const timer = opts.killAfterMs
+      ? setTimeout(() => {
+          killedBy = opts.killSignal ?? 'SIGTERM';
+          child.kill(killedBy);
+        }, opts.killAfterMs)
+      : undefined;
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
-      resolvePromise({ code: code ?? 1, stdout, stderr });
+      resolvePromise({ code: code ?? 1, ...(killedBy ? { killedBy } : {}), stdout, stderr });
     });
   });
 }
@@ -120,13 +130,15 @@ export async function runAction(
   const state = parseFileCommands(readFileSync(files.state, 'utf8'));
   if (opts.post) {
     const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
-    const post = await spawnStep({ ...base, ...stateEnv }, cwd, opts);
+    // The runner does not cancel the post step: only the main step is killed.
+    const post = await spawnStep({ ...base, ...stateEnv }, cwd, { ...opts, killAfterMs: undefined });
     stdout += post.stdout;
     stderr += post.stderr;
   }
   const annotations = stdout.split('\n').filter((l) => /^::(error|warning)/.test(l));
   return {
     code: main.code,
+    ...(main.killedBy ? { killedBy: main.killedBy } : {}),
     outputs: parseFileCommands(readFileSync(files.output, 'utf8')),
     summary: existsSync(files.summary) ? readFileSync(files.summary, 'utf8') : '',
     stdout,
