@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import type { Inputs } from '../../src/config/index.ts';
-import { freezable, runEngine, type EngineOptions, type EngineRun } from '../helpers/engine.ts';
+import { freezable, instantSleep, runEngine, type EngineOptions, type EngineRun } from '../helpers/engine.ts';
 import { checkReleaseInvariant, readState } from '../helpers/invariant.ts';
 import { writeApp, type AppOptions } from '../helpers/manifests.ts';
 import { startSimCluster, type SimCluster } from '../sim/index.ts';
@@ -106,12 +106,21 @@ class Release {
 
   /** Makes the stored release look like a run died in the middle of it: phase progressing, Lease held. */
   killHolder(holder: string): void {
+    this.markProgressing();
+    this.holdLease(holder, 2);
+  }
+
+  private markProgressing(): void {
     const cm = sim.store.get('v1', 'ConfigMap', this.namespace, `kube-rollout-${this.name}`)!;
     const state = JSON.parse(cm.data!['state.json']);
     cm.data!['state.json'] = JSON.stringify({ ...state, phase: 'progressing' });
     sim.store.update(cm);
+  }
+
+  /** Writes the Lease as `holder` would, renewed now. */
+  holdLease(holder: string, seconds: number): void {
     const renewTime = new Date().toISOString().replace('Z', '000Z');
-    const spec = { holderIdentity: holder, leaseDurationSeconds: 2, acquireTime: renewTime, renewTime };
+    const spec = { holderIdentity: holder, leaseDurationSeconds: seconds, acquireTime: renewTime, renewTime };
     const lease = sim.store.get(
       'coordination.k8s.io/v1',
       'Lease',
@@ -575,6 +584,39 @@ describe('cancelled and killed runs, then rollback', () => {
       assert.ifError(run.error);
       assert.equal(run.record?.result, 'rolled-back');
       r.assertConsistent('rollback after a killed promote');
+    },
+  );
+});
+
+describe('lock loss', () => {
+  it(
+    'a run whose Lease was taken over mid-pause stops moving traffic and writes no state',
+    {
+      todo: 'issue 9 item 6: losing the Lease is ignored; the stalled run keeps moving traffic and overwrites state',
+    },
+    async () => {
+      const r = new Release({ strategy: 'canary', traffic: 'replicas' });
+      expectResult(await r.deploy('v1'), 'promoted');
+      const steps = stringify([{ setWeight: 50 }, { pause: '30s' }, { setWeight: 100 }, { pause: {} }]);
+      // The 30s pause is where this runner stalls: meanwhile another run takes the Lease.
+      const sleep = async (ms: number, signal: AbortSignal) => {
+        if (ms === 30_000) {
+          r.holdLease('thief', 60);
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+        }
+        return instantSleep(ms, signal);
+      };
+      const stalled = await r.deploy('v2', { steps }, {}, { sleep });
+      assert.notEqual(stalled.record?.result, 'paused', 'the stalled run did not carry on to the next pause');
+      const lease = sim.store.get('coordination.k8s.io/v1', 'Lease', r.namespace, `kube-rollout-${r.name}`);
+      assert.equal(lease?.spec.holderIdentity, 'thief', 'the new holder keeps its Lease');
+      const state = JSON.parse(
+        sim.store.get('v1', 'ConfigMap', r.namespace, `kube-rollout-${r.name}`)!.data!['state.json'],
+      );
+      assert.equal(state.canaryWeight, 50, 'no traffic moved after the Lease was lost');
+      assert.equal(state.phase, 'progressing', 'the state was left for the new holder');
+      const violations = r.invariant(['thief']);
+      assert.deepEqual(violations, [], violations.join('\n'));
     },
   );
 });
