@@ -1,4 +1,4 @@
-// `npm run chaos -- --releases N --seed S [--no-build]`: randomized releases with API faults and
+// `npm run chaos -- --releases N --seed S [--no-build] [--verbose]`: randomized releases with API faults and
 // kills through the bundled action, one line per release, totals and the seeds of failures.
 // Exits 1 when any release ends inconsistent. See test/helpers/chaos.ts.
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,8 @@ const { values } = parseArgs({
     releases: { type: 'string', default: '20' },
     seed: { type: 'string', default: String(Date.now() % 100_000) },
     'no-build': { type: 'boolean', default: false },
+    /** Also print every run's ::warning/::error lines under an inconsistent release. */
+    verbose: { type: 'boolean', default: false },
   },
 });
 const releases = Number(values.releases);
@@ -29,7 +31,14 @@ const sim = await startSimCluster({ rps: 0 });
 const started = Date.now();
 console.log(`chaos: ${releases} releases, seeds ${seed}–${seed + releases - 1}`);
 try {
-  const outcomes = await runChaos(sim, { releases, seed, onOutcome: (o) => console.log(formatOutcome(o)) });
+  const outcomes = await runChaos(sim, {
+    releases,
+    seed,
+    onOutcome: (o) => {
+      console.log(formatOutcome(o));
+      if (values.verbose && o.violations.length) console.log(o.annotations.map((a) => `    ${a}`).join('\n'));
+    },
+  });
   const failed = outcomes.filter((o) => o.violations.length > 0);
   console.log(
     `${outcomes.length - failed.length} consistent, ${failed.length} inconsistent` +

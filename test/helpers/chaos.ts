@@ -15,6 +15,8 @@ export interface ReleaseOutcome {
   shape: string;
   /** One token per run: what was asked, what disrupted it and how it ended. */
   sequence: string[];
+  /** Per run, its `::warning`/`::error` lines (for --verbose). */
+  annotations: string[];
   violations: string[];
 }
 
@@ -85,6 +87,7 @@ const pick = <T>(rand: Random, items: readonly T[]): T => items[Math.floor(rand(
 class ChaosRelease {
   readonly namespace: string;
   readonly sequence: string[] = [];
+  readonly annotations: string[] = [];
   readonly violations: string[] = [];
   private readonly versions: VersionSpec[] = [];
   private readonly dirs = new Map<boolean, string>();
@@ -173,6 +176,7 @@ class ChaosRelease {
       ? ` ✝${result.killedBy}@${((disrupt.kill?.atMs ?? HUNG_AFTER_MS) / 1000).toFixed(1)}s`
       : '';
     const ended = result.outputs.result ?? '';
+    this.annotations.push(`${label}:`, ...result.annotations.map((a) => `  ${a.slice(0, 400)}`));
     this.sequence.push(
       `${label}${faults}${killed} → ${result.killedBy ? `killed${ended ? ` (${ended})` : ''}` : ended || `exit ${result.code}`}`,
     );
@@ -283,7 +287,8 @@ export async function chaosRelease(sim: SimCluster, seed: number): Promise<Relea
   }
   if (!settled) release.violations.push(`did not settle after ${MAX_RERUNS} re-runs`);
   release.violations.push(...checkReleaseInvariant(sim, { name: APP, namespace: release.namespace }));
-  return { seed, shape: release.shape.label, sequence: release.sequence, violations: release.violations };
+  const { sequence, annotations, violations } = release;
+  return { seed, shape: release.shape.label, sequence, annotations, violations };
 }
 
 export function formatOutcome(o: ReleaseOutcome): string {
