@@ -27,9 +27,11 @@ export interface RunActionOptions {
   /** Event payload written to GITHUB_EVENT_PATH. */
   event?: unknown;
   eventName?: string;
-  /** Kill the process (SIGTERM) after this many ms, to simulate a cancelled job. */
+  /** Kill the process after this many ms, to simulate a cancelled job. */
   killAfterMs?: number;
-  /** The signal `killAfterMs` sends: SIGTERM (a cancelled job, default) or SIGKILL (a lost runner). */
+  /** Kill the process once its output so far satisfies this (e.g. a step started). */
+  killWhen?: (stdout: string) => boolean;
+  /** SIGTERM (a cancelled job; default) or SIGKILL (a runner that died: no shutdown, no post step). */
   killSignal?: NodeJS.Signals;
   /** Run the post step after main (as the runner does with post-if: always()). */
   post?: boolean;
@@ -71,18 +73,19 @@ function spawnStep(
     const child = spawn(process.execPath, [DIST], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let killedBy: NodeJS.Signals | undefined;
+    const kill = () => {
+      if (killedBy) return;
+      killedBy = opts.killSignal ?? 'SIGTERM';
+      child.kill(killedBy);
+    };
     child.stdout.on('data', (d) => {
       stdout += d;
       opts.onStdout?.(String(d));
+      if (opts.killWhen?.(stdout)) kill();
     });
     child.stderr.on('data', (d) => (stderr += d));
-    let killedBy: NodeJS.Signals | undefined;
-    const timer = opts.killAfterMs
-      ? setTimeout(() => {
-          killedBy = opts.killSignal ?? 'SIGTERM';
-          child.kill(killedBy);
-        }, opts.killAfterMs)
-      : undefined;
+    const timer = opts.killAfterMs ? setTimeout(kill, opts.killAfterMs) : undefined;
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
       resolvePromise({ code: code ?? 1, ...(killedBy ? { killedBy } : {}), stdout, stderr });
@@ -131,7 +134,11 @@ export async function runAction(
   if (opts.post) {
     const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
     // The runner does not cancel the post step: only the main step is killed.
-    const post = await spawnStep({ ...base, ...stateEnv }, cwd, { ...opts, killAfterMs: undefined });
+    const post = await spawnStep({ ...base, ...stateEnv }, cwd, {
+      ...opts,
+      killAfterMs: undefined,
+      killWhen: undefined,
+    });
     stdout += post.stdout;
     stderr += post.stderr;
   }

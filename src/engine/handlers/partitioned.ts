@@ -75,7 +75,7 @@ async function promote(ctx: RunContext): Promise<StepOutcome> {
 
 /** Every workload back to its pre-release template, partition 0 so every ordinal returns. */
 async function rollback(ctx: RunContext): Promise<void> {
-  const rctx = { ...ctx, signal: AbortSignal.timeout(ctx.config.timeoutMs) };
+  const rctx = { ...ctx, signal: AbortSignal.any([ctx.lost, AbortSignal.timeout(ctx.config.timeoutMs)]) };
   const restored: KubeObject[] = [];
   for (const w of ctx.plan.workloads) {
     const previous = ctx.stable.get(workloadKey(w));
