@@ -7,9 +7,6 @@ import { startSimCluster, type SimCluster } from '../sim/index.ts';
 
 const SEED = 1000;
 const RELEASES = 6;
-// Today's engine: seed 1001 (recreate v2, then rollback) leaves the state at promoted v2 while v1
-// serves (issue 9 item 3). Remove once the lifecycle lands.
-const TODO = 'issue 9 item 3: seed 1001 ends with the state at promoted v2 while the cluster serves v1';
 
 describe('chaos (dist/index.js, fixed seed)', () => {
   let sim: SimCluster;
@@ -22,7 +19,7 @@ describe('chaos (dist/index.js, fixed seed)', () => {
 
   it(
     `${RELEASES} randomized releases from seed ${SEED} all end consistent`,
-    { timeout: 900_000, todo: TODO },
+    { timeout: 900_000 },
     async () => {
       const outcomes = await runChaos(sim, { releases: RELEASES, seed: SEED });
       const inconsistent = outcomes.filter((o) => o.violations.length > 0).map(formatOutcome);
