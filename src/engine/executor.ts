@@ -9,10 +9,20 @@ import type { StepOutcome } from './outcome.ts';
 import type { ReleasePhase, ReleaseResult } from '../record/types.ts';
 import { beginStep, endStep, recordEvidence } from '../record/steps.ts';
 
-export type StepHandler = (ctx: RunContext, step: PlanStep, index: number) => Promise<StepOutcome>;
+export type StepOf<K extends PlanStep['kind']> = Extract<PlanStep, { kind: K }>;
+
+/** A handler for one kind of step, given that step's own type. */
+export type StepHandler<K extends PlanStep['kind'] = PlanStep['kind']> = (
+  ctx: RunContext,
+  step: StepOf<K>,
+  index: number,
+) => Promise<StepOutcome>;
+
+/** Handlers keyed by step kind; a mode handles the kinds its plans contain. */
+export type StepHandlers = { [K in PlanStep['kind']]?: StepHandler<K> };
 
 export interface StrategyHandlers {
-  steps: Partial<Record<PlanStep['kind'], StepHandler>>;
+  steps: StepHandlers;
   /** Returns traffic to stable first, then removes or reverts the new version. */
   rollback(ctx: RunContext, reason: string): Promise<void>;
   /** Stops the work this run started in the background (called once the run ends, however it ends). */
@@ -57,7 +67,7 @@ async function runSteps(ctx: RunContext, handlers: StrategyHandlers): Promise<Re
   const steps = ctx.plan.steps;
   for (let index = ctx.state.currentStep; index < steps.length; index++) {
     const step = steps[index];
-    const handler = handlers.steps[step.kind];
+    const handler = handlers.steps[step.kind] as StepHandler | undefined;
     if (!handler) throw new Error(`the ${ctx.plan.strategy} strategy has no handler for step '${step.kind}'`);
     const label = stepLabel(step);
     const record = beginStep(

@@ -11,16 +11,17 @@ import type { DryRunResult } from './dry-run.ts';
 import { rollBack, runPlan } from './executor.ts';
 import { handlersFor } from './handlers/index.ts';
 import { restoreSnapshotObjects } from './handlers/native.ts';
-import type { ReleaseDeps } from './release.ts';
-import { releaseWorkloads } from './release.ts';
+import type { ReleaseDeps } from './deps.ts';
 import {
   buildContext,
   finish,
   newRecord,
   releaseSettings,
+  releaseWorkloads,
   snapshotStable,
   storedManifests,
 } from './run-context.ts';
+import { recordWeight } from '../record/steps.ts';
 import type { RunLock } from './run-lock.ts';
 import { undoWorkloads } from './undo.ts';
 import { readLive, revisionOf, versionOf } from './workloads.ts';
@@ -28,6 +29,7 @@ import { readLive, revisionOf, versionOf } from './workloads.ts';
 export type Stored = Awaited<ReturnType<typeof loadReleaseState>>;
 
 const clock = (deps: ReleaseDeps) => deps.now ?? (() => new Date());
+export const REQUESTED_ROLLBACK = 'rolled back by request (action: rollback)';
 
 export interface StartOptions {
   manifests: ManifestSet;
@@ -38,6 +40,8 @@ export interface StartOptions {
   stored: Stored;
   /** The release this one replaces: its stable snapshot is the one to start from. */
   superseded?: ReleaseState;
+  /** What the checks before the run found (HPAs, disruption budgets: autoscaler.ts). */
+  notes?: string[];
 }
 
 /** Every workload's dry-run shows no change from what runs now. */
@@ -61,6 +65,7 @@ export async function startRelease(
   const name = opts.stored?.state.name ?? deps.config.name ?? manifests.workloads[0].object.metadata.name!;
   const record = newRecord(deps, name, manifests.version, now());
   record.strategy = opts.strategy;
+  record.notes.push(...(opts.notes ?? []));
   if (opts.strategy !== config.strategy) {
     record.notes.push(
       `first release of ${name}: there is no stable version yet, so it was applied with a plain rolling update`,
@@ -165,7 +170,7 @@ export async function restoreStable(
       ctx,
       handlers,
       reason,
-      reason === 'rolled back by request (action: rollback)' ? 'rollback (requested)' : 'rollback',
+      reason === REQUESTED_ROLLBACK ? 'rollback (requested)' : 'rollback',
     );
   } finally {
     handlers.dispose?.();
@@ -201,6 +206,7 @@ export async function undoFinished(
   record.action = 'rollback';
   if (!state) record.previousVersion = served;
   let result: ReleaseResult;
+  let version = stored?.resourceVersion;
   if (!config.toRevision && stable && served === stable) {
     const message = `${name} already serves ${stable}, the stable version: nothing to roll back`;
     log.info(message);
@@ -209,17 +215,33 @@ export async function undoFinished(
     result = 'unchanged';
   } else {
     const ctx = { cluster: run.cluster, config, log, signal: run.signal, now };
+    // Said before it starts: a run that takes over from one that died half-way finishes it.
+    if (stored && state) version = await saveUndo(deps, run, state, record, 'rolling-back', version);
     result = await undoWorkloads(ctx, workloads, record, config.toRevision ? undefined : stable);
     if (result === 'rolled-back' && state && !config.toRevision)
       await restoreSnapshotObjects(ctx, state.stableSnapshot as KubeObject[]);
-    if (result === 'rolled-back') record.rollbackReason = 'rolled back by request (action: rollback)';
+    if (result === 'rolled-back') record.rollbackReason = REQUESTED_ROLLBACK;
+    if (result === 'rolled-back' && record.traffic) recordWeight(record, 0, now());
   }
-  if (stored && state && (result !== 'unchanged' || state.phase === 'promoted')) {
-    state.phase = result === 'failed' ? 'failed' : 'rolled-back';
-    state.servingVersion = record.servingVersion;
-    state.holder = deps.holder;
-    state.updatedAt = now().toISOString();
-    await saveReleaseState(run.cluster, state, config.namespace, stored.resourceVersion);
-  }
+  if (stored && state && (result !== 'unchanged' || state.phase === 'promoted'))
+    await saveUndo(deps, run, state, record, result === 'failed' ? 'failed' : 'rolled-back', version);
   return finish(record, result, now());
+}
+
+/** The state of an undone release, written over the version this run last saw; returns the new one. */
+async function saveUndo(
+  deps: ReleaseDeps,
+  run: RunLock,
+  state: ReleaseState,
+  record: RolloutRecord,
+  phase: ReleaseState['phase'],
+  expected: string | undefined,
+): Promise<string> {
+  state.phase = phase;
+  if (phase === 'rolling-back') record.rollbackReason = REQUESTED_ROLLBACK;
+  if (record.servingVersion) state.servingVersion = record.servingVersion;
+  state.holder = deps.holder;
+  state.updatedAt = clock(deps)().toISOString();
+  state.record = record;
+  return saveReleaseState(run.cluster, state, deps.config.namespace, expected);
 }

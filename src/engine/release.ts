@@ -2,48 +2,29 @@
 // before the first write, take the app's lock, look up what the stored release and the requested
 // action call for in the lifecycle table (lifecycle.ts), carry it out, and leave a RolloutRecord
 // for the reporters.
-import type { MetricProvider } from '../analysis/provider.ts';
-import type { ProviderName } from '../analysis/types.ts';
-import type { Config } from '../config/types.ts';
-import type { Cluster, KubeObject } from '../kube/types.ts';
-import { isWorkload } from '../manifests/pods.ts';
-import type { ManifestSet } from '../manifests/types.ts';
-import type { ReleaseResult, ReleaseState, RolloutRecord } from '../record/types.ts';
+import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
 import { loadReleaseState } from '../state/release-state.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { workloadKey } from '../strategies/types.ts';
-import type { Logger } from './context.ts';
+import { prepareForAutoscalers } from './autoscaler.ts';
 import { dryRunAll } from './dry-run.ts';
 import { transitionFor, type StoredPhase, type Transition } from './lifecycle.ts';
 import { readLockInfo } from './lock.ts';
-import { restoreStable, resumeStored, startRelease, undoFinished, type Stored } from './release-flows.ts';
+import {
+  REQUESTED_ROLLBACK,
+  restoreStable,
+  resumeStored,
+  startRelease,
+  undoFinished,
+  type Stored,
+} from './release-flows.ts';
 import { finish, newRecord, releaseName } from './run-context.ts';
 import { withRunLock } from './run-lock.ts';
 import { readLive } from './workloads.ts';
 
 export { releaseName, storedManifests } from './run-context.ts';
-
-export interface ReleaseDeps {
-  config: Config;
-  cluster: Cluster;
-  log: Logger;
-  signal: AbortSignal;
-  providers: Record<ProviderName, MetricProvider>;
-  /** Rendered and validated manifests (deploy and plan). */
-  manifests?: ManifestSet;
-  /** Identifies this run in the Lease (run id, attempt, job). */
-  holder: string;
-  runUrl?: string;
-  commit?: string;
-  onProgress?: (record: RolloutRecord) => Promise<void>;
-  /** Called once the release's name is known, before anything is written (for the post step). */
-  onStarted?: (name: string, namespace: string) => void;
-  now?: () => Date;
-  /** Waits for pauses and delays (tests pass an instant one). */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-}
-
-const REQUESTED_ROLLBACK = 'rolled back by request (action: rollback)';
+export type { ReleaseDeps } from './deps.ts';
+import type { ReleaseDeps } from './deps.ts';
 
 function phaseOf(stored: Stored): StoredPhase {
   return stored?.state.phase ?? 'none';
@@ -51,8 +32,9 @@ function phaseOf(stored: Stored): StoredPhase {
 
 export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   const { config, cluster } = deps;
-  const manifests = deps.manifests;
-  if (!manifests) throw new Error("action 'deploy' needs the 'manifests' input");
+  if (!deps.manifests) throw new Error("action 'deploy' needs the 'manifests' input");
+  // HPAs own the replica counts of the workloads they target (see autoscaler.ts).
+  const { manifests, notes } = await prepareForAutoscalers(cluster, deps.manifests, config.namespace);
   const name = releaseName(config, manifests);
   const live = await readLive(
     cluster,
@@ -60,8 +42,8 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   );
   // A first release has no stable version to compare against or fall back to: it is applied directly.
   const firstLive = live.get(workloadKey(manifests.workloads[0].object));
-  const progressive = config.strategy === 'canary' || config.strategy === 'blue-green';
-  const strategy = progressive && !firstLive ? 'rolling' : config.strategy;
+  const fallback = strategyFor(config.strategy).firstReleaseFallback;
+  const strategy = fallback && !firstLive ? fallback : config.strategy;
   const plan = strategyFor(strategy).plan(config, manifests, { workloads: live });
   const overrides = new Map(manifests.workloads.map((w, i) => [w, plan.workloads[i]]));
   const dryRun = await dryRunAll(cluster, manifests.objects, overrides);
@@ -71,14 +53,15 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
     const stored = await loadReleaseState(run.cluster, config.namespace, name);
     const same = stored?.state.newVersion === manifests.version && stored.state.strategy === strategy;
     const t = transitionFor(phaseOf(stored), same ? 'deploy-same' : 'deploy-other');
-    const fresh = { manifests, live, strategy, dryRun };
+    const fresh = { manifests, live, strategy, dryRun, notes };
     switch (t.kind) {
       case 'start':
         return startRelease(deps, run, { ...fresh, stored });
       case 'resume':
         return resumeStored(deps, run, stored!);
       case 'supersede': {
-        const old = stored!.state;
+        // As it was before being returned to stable, for the new release's report.
+        const old = { ...stored!.state };
         deps.log.info(
           `superseding release ${old.newVersion} of ${name} (${old.phase}) with ${manifests.version}`,
         );
@@ -184,12 +167,4 @@ export async function status(deps: ReleaseDeps): Promise<RolloutRecord> {
   deps.log.info(`release ${name}: ${state.phase} (serving ${record.servingVersion ?? 'unknown'})`);
   if (lock || unfinished) deps.log.info(record.notes.at(-1)!);
   return record;
-}
-
-/** Workloads of a release: from the manifests given, else from the stored release. */
-export function releaseWorkloads(deps: ReleaseDeps, state?: ReleaseState): KubeObject[] {
-  return (
-    deps.manifests?.workloads.map((w) => w.object) ??
-    ((state?.rendered ?? []) as KubeObject[]).filter((o) => isWorkload(o))
-  );
 }

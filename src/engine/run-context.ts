@@ -9,7 +9,7 @@ import type { ReleaseResult, ReleaseSettings, ReleaseState, RolloutRecord } from
 import { strategyFor } from '../strategies/index.ts';
 import { workloadKey } from '../strategies/types.ts';
 import { abortableSleep, type RunContext } from './context.ts';
-import type { ReleaseDeps } from './release.ts';
+import type { ReleaseDeps } from './deps.ts';
 import type { RunLock } from './run-lock.ts';
 
 export function releaseName(config: Config, manifests?: ManifestSet, state?: ReleaseState): string {
@@ -29,7 +29,7 @@ export function newRecord(deps: ReleaseDeps, name: string, newVersion: string, n
     ...(config.environment ? { environment: config.environment } : {}),
     action: config.action,
     strategy: config.strategy,
-    ...(config.strategy === 'canary' || config.strategy === 'blue-green' ? { traffic: config.traffic } : {}),
+    ...(strategyFor(config.strategy).movesTraffic ? { traffic: config.traffic } : {}),
     newVersion,
     canaryWeight: 0,
     startedAt: now.toISOString(),
@@ -134,4 +134,12 @@ export function storedManifests(state: ReleaseState): ManifestSet {
     line: 1,
   }));
   return { objects, workloads: objects.filter((o) => isWorkload(o.object)), version: state.newVersion };
+}
+
+/** Workloads of a release: from the manifests given, else from the stored release. */
+export function releaseWorkloads(deps: ReleaseDeps, state?: ReleaseState): KubeObject[] {
+  return (
+    deps.manifests?.workloads.map((w) => w.object) ??
+    ((state?.rendered ?? []) as KubeObject[]).filter((o) => isWorkload(o))
+  );
 }

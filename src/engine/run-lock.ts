@@ -4,7 +4,7 @@
 import { fencedCluster } from '../kube/fence.ts';
 import type { Cluster } from '../kube/types.ts';
 import { acquireLock, type Lock } from './lock.ts';
-import type { ReleaseDeps } from './release.ts';
+import type { ReleaseDeps } from './deps.ts';
 
 export interface RunLock {
   lock: Lock;

@@ -4,6 +4,7 @@ import { findPodProblem } from '../../gates/pod-health.ts';
 import { collectEvidence, evidenceLine } from '../../gates/wait-rollout.ts';
 import { selectorString } from '../../gates/new-pods.ts';
 import type { KubeObject } from '../../kube/types.ts';
+import { strategyFor } from '../../strategies/index.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import { createTrafficRouter } from '../../traffic/index.ts';
 import type { TrafficRouter, TrafficTarget } from '../../traffic/types.ts';
@@ -11,6 +12,7 @@ import type { RunContext } from '../context.ts';
 import type { StepOutcome } from '../outcome.ts';
 import type { BackgroundAnalysis } from './analysis.ts';
 import { copyName, desiredReplicas, newVersionCopy } from './copies.ts';
+import { isAutoscaled } from '../autoscaler.ts';
 import { startWatcher, type Watcher } from './watchers.ts';
 
 export interface ProgressiveRelease {
@@ -31,7 +33,7 @@ function findByName(ctx: RunContext, kind: string, name?: string): KubeObject | 
 
 /** The router, target and copies of this run, from plain data. */
 export function buildRelease(ctx: RunContext): ProgressiveRelease {
-  const suffix = ctx.plan.strategy === 'blue-green' ? 'green' : 'canary';
+  const suffix = strategyFor(ctx.plan.strategy).copySuffix ?? 'canary';
   const primary = ctx.plan.workloads[0];
   const stableLive = ctx.stable.get(workloadKey(primary)) ?? primary;
   const { versionLabel } = ctx.config;
@@ -65,7 +67,11 @@ export function buildRelease(ctx: RunContext): ProgressiveRelease {
     suffix,
     target,
     router: (signal) =>
-      createTrafficRouter(ctx.config.traffic, ctx.cluster, target, signal ? { signal } : {}),
+      createTrafficRouter(ctx.config.traffic, ctx.cluster, target, {
+        ...(signal ? { signal } : {}),
+        // An HPA owns stable's size: the replicas router adds canary pods instead of shrinking it.
+        ...(isAutoscaled(ctx.manifests, primary, stableLive) ? { keepStableFullSize: true } : {}),
+      }),
     copies,
   };
 }

@@ -7,10 +7,9 @@ import type { KubeObject } from '../../kube/types.ts';
 import { refOf } from '../../kube/types.ts';
 import { isWorkload } from '../../manifests/pods.ts';
 import { recordWeight } from '../../record/steps.ts';
-import type { PlanStep } from '../../strategies/types.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
-import type { StrategyHandlers } from '../executor.ts';
+import type { StepOf, StrategyHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { restoreTemplate, revisionOf, versionOf } from '../workloads.ts';
 import { analysisStep, metricsFor, runBackgroundAnalysis } from './analysis.ts';
@@ -21,8 +20,6 @@ import {
   stopWatchers,
   type ProgressiveRelease as Release,
 } from './progressive-release.ts';
-
-type Step<K extends PlanStep['kind']> = Extract<PlanStep, { kind: K }>;
 
 /** Stable pods must carry the version label before a router pins the stable Service to it. */
 async function ensureStableVersionLabel(ctx: RunContext, release: Release): Promise<void> {
@@ -91,13 +88,22 @@ function ensureBackground(ctx: RunContext, release: Release): void {
   release.background = runBackgroundAnalysis(ctx);
 }
 
-async function setWeight(ctx: RunContext, release: Release, weight: number): Promise<StepOutcome> {
-  ensureBackground(ctx, release);
+/**
+ * `background: false` at promotion: its verdict is already in (or a human overrode it), so no new
+ * background run starts there.
+ */
+async function setWeight(
+  ctx: RunContext,
+  release: Release,
+  weight: number,
+  opts: { background: boolean } = { background: true },
+): Promise<StepOutcome> {
+  if (opts.background) ensureBackground(ctx, release);
   return guarded(ctx, release, async (signal) => {
     await release.router(signal).setWeight(weight);
     recordWeight(ctx.record, weight, ctx.now());
     ctx.state.canaryWeight = weight;
-    ensureBackground(ctx, release);
+    if (opts.background) ensureBackground(ctx, release);
     ctx.log.info(
       `traffic: ${weight}% to ${ctx.state.newVersion}, ${100 - weight}% to ${release.target.stableVersion}`,
     );
@@ -105,7 +111,7 @@ async function setWeight(ctx: RunContext, release: Release, weight: number): Pro
   });
 }
 
-async function pause(ctx: RunContext, release: Release, step: Step<'pause'>): Promise<StepOutcome> {
+async function pause(ctx: RunContext, release: Release, step: StepOf<'pause'>): Promise<StepOutcome> {
   if (step.durationMs === undefined) {
     return {
       kind: 'pause',
@@ -123,7 +129,7 @@ async function pause(ctx: RunContext, release: Release, step: Step<'pause'>): Pr
 async function setHeaderRoute(
   ctx: RunContext,
   release: Release,
-  step: Step<'setHeaderRoute'>,
+  step: StepOf<'setHeaderRoute'>,
 ): Promise<StepOutcome> {
   return guarded(ctx, release, async (signal) => {
     await release.router(signal).setHeaderRoute(step.route, step.route.name);
@@ -135,7 +141,7 @@ async function setHeaderRoute(
 async function removeHeaderRoute(
   ctx: RunContext,
   release: Release,
-  step: Step<'removeHeaderRoute'>,
+  step: StepOf<'removeHeaderRoute'>,
 ): Promise<StepOutcome> {
   await release.router(ctx.signal).setHeaderRoute(null, step.name);
   ctx.state.headerRoutes = (ctx.state.headerRoutes ?? []).filter((n) => n !== step.name);
@@ -169,7 +175,7 @@ async function promote(ctx: RunContext, release: Release): Promise<StepOutcome> 
   // An inconclusive verdict pauses before promotion: `action: promote` then runs this step again.
   if (verdict) return verdict.kind === 'pause' ? { ...verdict, again: true } : verdict;
   if (ctx.state.canaryWeight !== 100) {
-    const moved = await setWeight(ctx, release, 100);
+    const moved = await setWeight(ctx, release, 100, { background: false });
     if (moved.kind !== 'continue') return moved;
   }
   release.guard?.stop();
@@ -258,16 +264,14 @@ export function createProgressiveHandlers(): StrategyHandlers {
   return {
     steps: {
       'deploy-new': (ctx) => deployNew(ctx, releaseOf(ctx)),
-      setWeight: (ctx, step) => setWeight(ctx, releaseOf(ctx), (step as Step<'setWeight'>).weight),
-      pause: (ctx, step) => pause(ctx, releaseOf(ctx), step as Step<'pause'>),
+      setWeight: (ctx, step) => setWeight(ctx, releaseOf(ctx), step.weight),
+      pause: (ctx, step) => pause(ctx, releaseOf(ctx), step),
       analysis: (ctx, step) => {
-        const s = step as Step<'analysis'>;
-        const metrics = metricsFor(ctx, s.phase, s.spec?.metrics);
+        const metrics = metricsFor(ctx, step.phase, step.spec?.metrics);
         return guarded(ctx, releaseOf(ctx), (signal) => analysisStep({ ...ctx, signal }, metrics));
       },
-      setHeaderRoute: (ctx, step) => setHeaderRoute(ctx, releaseOf(ctx), step as Step<'setHeaderRoute'>),
-      removeHeaderRoute: (ctx, step) =>
-        removeHeaderRoute(ctx, releaseOf(ctx), step as Step<'removeHeaderRoute'>),
+      setHeaderRoute: (ctx, step) => setHeaderRoute(ctx, releaseOf(ctx), step),
+      removeHeaderRoute: (ctx, step) => removeHeaderRoute(ctx, releaseOf(ctx), step),
       switch: (ctx) => setWeight(ctx, releaseOf(ctx), 100),
       promote: (ctx) => promote(ctx, releaseOf(ctx)),
     },
