@@ -110,6 +110,7 @@ export async function undoTargets(
     } catch (err) {
       throw new Error(
         `cannot roll back ${workload.kind}/${workload.metadata.name}: ${(err as Error).message}`,
+        { cause: err },
       );
     }
   }
