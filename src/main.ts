@@ -9,7 +9,7 @@ import { deploy, promote, rollback, status, type ReleaseDeps } from './engine/re
 import { InputError, InputErrors } from './errors.ts';
 import { readGitHubContext } from './github/index.ts';
 import { createCluster, kubeConfigSecrets, loadKubeConfig } from './kube/index.ts';
-import { checkReferences, loadManifests, renderManifests } from './manifests/index.ts';
+import { checkReferences, loadReleaseObjects, renderManifests } from './manifests/index.ts';
 import type { ManifestSet } from './manifests/types.ts';
 import { createReporters } from './reporters.ts';
 
@@ -45,8 +45,8 @@ async function renderedManifests(
   commit?: string,
   runUrl?: string,
 ): Promise<ManifestSet | undefined> {
-  if (config.manifests.length === 0) return undefined;
-  const objects = await loadManifests(config.manifests, config.workspace);
+  if (config.manifests.length === 0 && !config.helm) return undefined;
+  const objects = await loadReleaseObjects(config);
   const set = renderManifests(objects, {
     images: config.images,
     namespace: config.namespace,
