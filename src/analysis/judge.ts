@@ -87,7 +87,9 @@ export function judgeMeasurement(metric: MetricSpec, raw: RawMeasurement, at: Da
   if (isNoData(raw.result)) {
     const phase = metric.compare?.noData === 'fail' ? 'Failed' : 'Inconclusive';
     const measured =
-      Array.isArray(raw.result) && raw.result.length === 0
+      raw.result === null ||
+      raw.result === undefined ||
+      (Array.isArray(raw.result) && raw.result.length === 0)
         ? 'no data (empty result)'
         : `no data (${formatValue(raw.result)})`;
     return {
@@ -99,7 +101,8 @@ export function judgeMeasurement(metric: MetricSpec, raw: RawMeasurement, at: Da
         message: raw.message ? `no data: ${raw.message}` : 'no data',
       },
       measured,
-      summary: `returned ${measured}`,
+      // The provider's explanation (e.g. how to make an empty error count read 0) reaches the pause reason.
+      summary: raw.message ? `returned ${measured}: ${raw.message}` : `returned ${measured}`,
     };
   }
   const verdict = evaluateConditions(metric, raw.result);

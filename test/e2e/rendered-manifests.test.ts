@@ -33,14 +33,18 @@ describe('kustomize and Helm sources (dist/index.js against the simulator)', () 
     const base = { ...inputs(), namespace: 'kust', manifests: 'kustomize/overlays/prod' };
     const first = await runAction({ ...base, version: 'v1' }, { cwd: FIXTURES });
     assert.equal(first.code, 0, first.stdout);
-    assert.equal(deployment('kust').spec.template.spec.containers[0].image, `${IMAGE}:v1`, "the overlay's tag");
+    assert.equal(
+      deployment('kust').spec.template.spec.containers[0].image,
+      `${IMAGE}:v1`,
+      "the overlay's tag",
+    );
     const second = await runAction({ ...base, images: `${IMAGE}:v2` }, { cwd: FIXTURES });
     assert.equal(second.code, 0, second.stdout);
     assert.equal(second.outputs.result, 'promoted');
     assert.equal(second.outputs['previous-version'], 'v1');
     const live = deployment('kust');
     assert.equal(live.spec.replicas, 3, "the overlay's patch");
-    assert.equal(live.metadata.labels.tier, 'prod', "the overlay's label");
+    assert.equal(live.metadata.labels?.tier, 'prod', "the overlay's label");
     assert.equal(live.spec.template.spec.containers[0].image, `${IMAGE}:v2`);
     assert.equal(live.status.updatedReplicas, 3);
     assert.ok(sim.store.get('v1', 'Service', 'kust', 'web'), 'the Service from the base');
@@ -53,7 +57,9 @@ describe('kustomize and Helm sources (dist/index.js against the simulator)', () 
     );
     assert.equal(run.code, 1);
     assert.ok(
-      run.annotations.some((a) => /^::error .*file=kustomize\/overlays\/broken\/kustomization\.yaml.*kubectl kustomize failed/.test(a)),
+      run.annotations.some((a) =>
+        /^::error .*file=kustomize\/overlays\/broken\/kustomization\.yaml.*kubectl kustomize failed/.test(a),
+      ),
       run.annotations.join('\n'),
     );
     assert.equal(sim.store.get('apps/v1', 'Deployment', 'broken', 'web'), undefined);
