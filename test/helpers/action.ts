@@ -10,6 +10,8 @@ export const DIST = resolve(import.meta.dirname, '../../dist/index.js');
 
 export interface ActionRun {
   code: number;
+  /** The signal `killAfterMs` sent, when the main step was still running then. */
+  killedBy?: NodeJS.Signals;
   outputs: Record<string, string>;
   summary: string;
   stdout: string;
@@ -17,6 +19,30 @@ export interface ActionRun {
   state: Record<string, string>;
   /** Lines of `::error` / `::warning` workflow commands. */
   annotations: string[];
+  /** Values registered with `::add-mask::`, in order. */
+  masks: string[];
+  /** stdout as the runner shows it: each line masked with the values registered before it. */
+  maskedStdout: string;
+}
+
+/**
+ * What the runner prints of the step's stdout: `::add-mask::` lines register a value (and are
+ * not shown); every later line has each registered value replaced by `***`. A value printed
+ * before it was registered stays visible, as on a real runner.
+ */
+export function maskLikeRunner(stdout: string): { masks: string[]; masked: string } {
+  const masks: string[] = [];
+  const shown: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const mask = line.match(/^::add-mask::(.*)$/);
+    if (mask) {
+      masks.push(mask[1].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'));
+      continue;
+    }
+    const ordered = [...masks].sort((a, b) => b.length - a.length);
+    shown.push(ordered.reduce((text, value) => (value ? text.split(value).join('***') : text), line));
+  }
+  return { masks, masked: shown.join('\n') };
 }
 
 export interface RunActionOptions {
@@ -25,8 +51,12 @@ export interface RunActionOptions {
   /** Event payload written to GITHUB_EVENT_PATH. */
   event?: unknown;
   eventName?: string;
-  /** Kill the process (SIGTERM) after this many ms, to simulate a cancelled job. */
+  /** Kill the process after this many ms, to simulate a cancelled job. */
   killAfterMs?: number;
+  /** Kill the process once its output so far satisfies this (e.g. a step started). */
+  killWhen?: (stdout: string) => boolean;
+  /** SIGTERM (a cancelled job; default) or SIGKILL (a runner that died: no shutdown, no post step). */
+  killSignal?: NodeJS.Signals;
   /** Run the post step after main (as the runner does with post-if: always()). */
   post?: boolean;
   onStdout?: (chunk: string) => void;
@@ -62,20 +92,27 @@ function spawnStep(
   env: Record<string, string>,
   cwd: string,
   opts: RunActionOptions,
-): Promise<{ code: number; stdout: string; stderr: string }> {
+): Promise<{ code: number; killedBy?: NodeJS.Signals; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [DIST], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let killedBy: NodeJS.Signals | undefined;
+    const kill = () => {
+      if (killedBy) return;
+      killedBy = opts.killSignal ?? 'SIGTERM';
+      child.kill(killedBy);
+    };
     child.stdout.on('data', (d) => {
       stdout += d;
       opts.onStdout?.(String(d));
+      if (opts.killWhen?.(stdout)) kill();
     });
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = opts.killAfterMs ? setTimeout(() => child.kill('SIGTERM'), opts.killAfterMs) : undefined;
+    const timer = opts.killAfterMs ? setTimeout(kill, opts.killAfterMs) : undefined;
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
-      resolvePromise({ code: code ?? 1, stdout, stderr });
+      resolvePromise({ code: code ?? 1, ...(killedBy ? { killedBy } : {}), stdout, stderr });
     });
   });
 }
@@ -120,13 +157,22 @@ export async function runAction(
   const state = parseFileCommands(readFileSync(files.state, 'utf8'));
   if (opts.post) {
     const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
-    const post = await spawnStep({ ...base, ...stateEnv }, cwd, opts);
+    // The runner does not cancel the post step: only the main step is killed.
+    const post = await spawnStep({ ...base, ...stateEnv }, cwd, {
+      ...opts,
+      killAfterMs: undefined,
+      killWhen: undefined,
+    });
     stdout += post.stdout;
     stderr += post.stderr;
   }
   const annotations = stdout.split('\n').filter((l) => /^::(error|warning)/.test(l));
+  const { masks, masked } = maskLikeRunner(stdout);
   return {
+    masks,
+    maskedStdout: masked,
     code: main.code,
+    ...(main.killedBy ? { killedBy: main.killedBy } : {}),
     outputs: parseFileCommands(readFileSync(files.output, 'utf8')),
     summary: existsSync(files.summary) ? readFileSync(files.summary, 'utf8') : '',
     stdout,

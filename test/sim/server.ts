@@ -52,6 +52,7 @@ export interface ApiServer {
 const ADMIN: UserInfo = { name: 'admin', groups: ['system:masters', 'system:authenticated'] };
 
 function verbOf(method: string, route: ResourceRoute, query: URLSearchParams): ApiVerb | undefined {
+  if (route.subresource === 'eviction' && method !== 'POST') return undefined;
   switch (method) {
     case 'GET':
     case 'HEAD':
@@ -60,7 +61,8 @@ function verbOf(method: string, route: ResourceRoute, query: URLSearchParams): A
       }
       return route.name !== undefined ? 'get' : 'list';
     case 'POST':
-      return route.name === undefined ? 'create' : undefined;
+      // Named POSTs only reach create-only subresources (pods/eviction).
+      return route.name === undefined || route.subresource === 'eviction' ? 'create' : undefined;
     case 'PUT':
       return route.name !== undefined ? 'update' : undefined;
     case 'PATCH':
