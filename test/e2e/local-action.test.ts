@@ -1,6 +1,7 @@
 // The bundle started by GitHub's runner emulator, @github/local-action: it reads action.yml, loads
-// the inputs from a dotenv file and imports dist/index.js, which runs the action (its bundled
-// @actions/core reads INPUT_* and writes the GITHUB_* files, as on a runner). npm runs offline.
+// the inputs from a dotenv file and calls run() of an entry that imports dist/index.js, which runs
+// the action (its bundled @actions/core reads INPUT_* and writes the GITHUB_* files, as on a
+// runner; local-action's stubs replace only the unbundled @actions/* packages). npm runs offline.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { parseFileCommands } from '../helpers/action.ts';
 import { startSimCluster, type SimCluster } from '../sim/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+/** Imports dist/index.js when local-action calls its run() (see the file). */
+const ENTRY = 'test/fixtures/local-action/entry.mjs';
 const LOCAL_ACTION = join(ROOT, 'node_modules/@github/local-action/bin/local-action.js');
 /** The bundle targets node24 (the runner's); the `node` devDependency provides it under Node 20 too. */
 const NODE_24 = existsSync(join(ROOT, 'node_modules/.bin/node'))
@@ -26,7 +29,7 @@ describe('the bundle under @github/local-action', () => {
     await sim.stop();
   });
 
-  it('local-action run . dist/index.js .env releases the app and writes the outputs', async () => {
+  it('local-action run . <entry importing dist/index.js> .env releases the app and writes the outputs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kr-local-action-'));
     const files = {
       output: join(dir, 'output'),
@@ -58,7 +61,7 @@ describe('the bundle under @github/local-action', () => {
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
       execFile(
         NODE_24,
-        [LOCAL_ACTION, 'run', ROOT, 'dist/index.js', envFile],
+        [LOCAL_ACTION, 'run', ROOT, ENTRY, envFile],
         {
           cwd: ROOT,
           env: {
