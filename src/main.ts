@@ -15,7 +15,7 @@ import {
   type Cluster,
   type ClusterOptions,
 } from './kube/index.ts';
-import { checkReferences, loadManifests, renderManifests } from './manifests/index.ts';
+import { checkReferences, loadReleaseObjects, renderManifests } from './manifests/index.ts';
 import type { ManifestSet } from './manifests/types.ts';
 import { createReporters } from './reporters/index.ts';
 import { renderPlanReport } from './report/index.ts';
@@ -88,8 +88,8 @@ async function renderedManifests(
   commit?: string,
   runUrl?: string,
 ): Promise<ManifestSet | undefined> {
-  if (config.manifests.length === 0) return undefined;
-  const objects = await loadManifests(config.manifests, config.workspace);
+  if (config.manifests.length === 0 && !config.helm) return undefined;
+  const objects = await loadReleaseObjects(config);
   // Masked before anything about the manifests is printed.
   redactor.add(objects.flatMap((o) => secretValuesOf(o.object)));
   const set = renderManifests(objects, {
