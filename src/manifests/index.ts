@@ -7,3 +7,4 @@ export * from './validate.ts';
 export * from './versioned-config.ts';
 export * from './sources.ts';
 export * from './render-tools.ts';
+export * from './release-set.ts';
