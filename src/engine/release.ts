@@ -2,6 +2,8 @@
 // before the first write, take the app's lock, look up what the stored release and the requested
 // action call for in the lifecycle table (lifecycle.ts), carry it out, and leave a RolloutRecord
 // for the reporters.
+import type { Cluster } from '../kube/types.ts';
+import type { ManifestSet } from '../manifests/types.ts';
 import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
 import { loadReleaseState } from '../state/release-state.ts';
 import { strategyFor } from '../strategies/index.ts';
@@ -48,6 +50,7 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   const overrides = new Map(manifests.workloads.map((w, i) => [w, plan.workloads[i]]));
   const dryRun = await dryRunAll(cluster, manifests.objects, overrides);
   deps.onStarted?.(name, config.namespace);
+  await ensureReleaseNamespace(cluster, manifests, config.namespace);
 
   return withRunLock(deps, name, async (run) => {
     const stored = await loadReleaseState(run.cluster, config.namespace, name);
@@ -66,7 +69,8 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
           `superseding release ${old.newVersion} of ${name} (${old.phase}) with ${manifests.version}`,
         );
         const restored = await restoreStable(deps, run, stored!, `superseded by ${manifests.version}`);
-        if (restored.record.result !== 'rolled-back') return restored.record;
+        // A failed first release has nothing to return to; the new version replaces it all the same.
+        if (restored.record.result !== 'rolled-back' && old.stableVersion) return restored.record;
         return startRelease(deps, run, { ...fresh, stored: restored.stored, superseded: old });
       }
       case 'restore-stable':
@@ -76,6 +80,22 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
         return reportOnly(deps, name, stored, t);
     }
   });
+}
+
+/**
+ * The lock and the state live in the release's namespace: a first release whose manifests bring
+ * that Namespace creates it before taking the lock (everything else waits for the lock).
+ */
+async function ensureReleaseNamespace(
+  cluster: Cluster,
+  manifests: ManifestSet,
+  namespace: string,
+): Promise<void> {
+  const own = manifests.objects.find(
+    (o) => o.object.kind === 'Namespace' && o.object.metadata.name === namespace,
+  );
+  if (!own || (await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace }))) return;
+  await cluster.apply(own.object);
 }
 
 /** Continues a paused release from its stored step (or to the end with `promote-full`). */

@@ -129,6 +129,19 @@ describe('release lifecycle across runs (dist/index.js)', () => {
     });
   }
 
+  it('a first release into a Namespace its own manifests define creates it, then releases', async () => {
+    const namespace = `life-new-${++ns}`;
+    const dir = writeApp({
+      replicas: 2,
+      namespace,
+      extra: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }],
+    });
+    const run = await runAction({ ...base(namespace), manifests: dir, images: `${IMAGE}:v1` });
+    assert.equal(run.outputs.result, 'promoted', run.stdout);
+    assert.ok(sim.store.get('v1', 'Namespace', undefined, namespace));
+    assert.equal(state(namespace).servingVersion, 'v1');
+  });
+
   it('rollback after an automatic rollback changes nothing: stable keeps serving, status agrees', async () => {
     const { namespace, dir } = await withV1();
     const bad = await runAction({

@@ -287,6 +287,8 @@ export async function chaosRelease(sim: SimCluster, seed: number): Promise<Relea
   }
   if (!settled) release.violations.push(`did not settle after ${MAX_RERUNS} re-runs`);
   release.violations.push(...checkReleaseInvariant(sim, { name: APP, namespace: release.namespace }));
+  // Its pods would otherwise fill the simulated nodes: later releases would find no room.
+  sim.store.delete('v1', 'Namespace', undefined, release.namespace);
   const { sequence, annotations, violations } = release;
   return { seed, shape: release.shape.label, sequence, annotations, violations };
 }

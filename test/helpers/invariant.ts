@@ -66,6 +66,10 @@ export function checkReleaseInvariant(sim: SimCluster, opts: InvariantOptions): 
   const state = loaded ?? undefined;
   const finished = loaded !== null && (!state || FINISHED_PHASES.has(state.phase));
   const served = checkTraffic(sim, namespace, opts, state, finished, violations);
+  // A first release that failed had no earlier version to return to: nothing can serve, and the
+  // state must say failed (not rolled-back) with no version served.
+  if (state && !state.stableVersion && state.phase === 'failed' && served.size === 0)
+    violations.splice(0, violations.length, ...violations.filter((v) => !/requests got no pod/.test(v)));
   if (finished) violations.push(...leftovers(sim, namespace));
   if (state) checkStateAgainstCluster(state, served, violations);
   checkLease(sim, namespace, opts, violations);

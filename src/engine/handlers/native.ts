@@ -111,6 +111,10 @@ export async function rollbackNative(ctx: RunContext): Promise<void> {
     }
   }
   await restoreConfigObjects(ctx);
+  if (restored.length === 0 && ctx.plan.workloads.length > 0)
+    throw new Error(
+      `there is no earlier version of ${ctx.plan.workloads.map((w) => `${w.kind}/${w.metadata.name}`).join(', ')} to return to (this was its first release): the new version is left in place for inspection`,
+    );
   const { failure, done } = await waitForWorkloads({ ...ctx, signal }, restored, false);
   if (failure) throw new Error(`rollback did not become available: ${failure.message}`);
   const revision = done.map((o) => revisionOf(o.workload)).find((r) => r !== undefined);
