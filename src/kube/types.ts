@@ -69,6 +69,16 @@ export interface WatchEvent {
 
 export type PatchType = 'json' | 'merge' | 'strategic';
 
+/** An RBAC verb the action uses. */
+export type ApiVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
+
+/** Access to one resource (`group` '' is the core group; `resource` may name a subresource: `pods/log`). */
+export interface ApiAccess {
+  group: string;
+  resource: string;
+  verbs: readonly ApiVerb[];
+}
+
 export interface WaitOptions {
   timeoutMs: number;
   signal?: AbortSignal;
