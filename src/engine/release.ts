@@ -8,6 +8,7 @@ import { acquireLock } from './lock.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { refOf } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
+import { preflight } from '../preflight/index.ts';
 import { loadReleaseState } from '../state/release-state.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { workloadKey } from '../strategies/types.ts';
@@ -148,6 +149,7 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   const effective = progressive && !firstLive ? 'rolling' : config.strategy;
   const plan = strategyFor(effective).plan(config, manifests, { workloads: live });
   const overrides = new Map(manifests.workloads.map((w, i) => [w, plan.workloads[i]]));
+  await preflight(deps, plan, manifests, { name, live }); // every problem at once, before any write
   const dryRun = await dryRunAll(cluster, manifests.objects, overrides);
   deps.onStarted?.(name, config.namespace);
 

@@ -229,6 +229,11 @@ class HttpCluster implements Cluster {
       : versions;
   }
 
+  async resourceOf(apiVersion: string, kind: string) {
+    const res = await this.discovery.resolve(apiVersion, kind);
+    return { group: res.group, resource: res.plural, namespaced: res.namespaced };
+  }
+
   private async locate(ref: {
     apiVersion: string;
     kind: string;

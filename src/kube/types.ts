@@ -137,6 +137,11 @@ export interface Cluster {
   ): Promise<string>;
   /** Served versions of an API group, preferred first (empty when the group is not served). */
   groupVersions(group: string): Promise<string[]>;
+  /** The REST resource that serves a kind (404 KubeApiError when the server does not serve it). */
+  resourceOf(
+    apiVersion: string,
+    kind: string,
+  ): Promise<{ group: string; resource: string; namespaced: boolean }>;
 }
 
 /** An API error from the cluster, with the Status body when the server sent one. */

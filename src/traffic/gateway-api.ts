@@ -163,7 +163,13 @@ export const gatewayApiRouter: RouterDefinition = {
   name: 'gateway-api',
   strategies: ['canary', 'blue-green'],
   capabilities: { headerRoutes: true, maxHeaderRoutes: Infinity, weightsBetween: true },
-  target: { kind: 'HTTPRoute', input: 'route', configKey: 'route', required: true },
+  target: {
+    kind: 'HTTPRoute',
+    group: 'gateway.networking.k8s.io',
+    input: 'route',
+    configKey: 'route',
+    required: true,
+  },
   needsService: true,
   access: [
     ...SERVICE_PAIR_ACCESS,

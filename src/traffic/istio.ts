@@ -237,7 +237,13 @@ export const istioRouter: RouterDefinition = {
   name: 'istio',
   strategies: ['canary', 'blue-green'],
   capabilities: { headerRoutes: true, maxHeaderRoutes: Infinity, weightsBetween: true },
-  target: { kind: 'VirtualService', input: 'virtual-service', configKey: 'virtualService', required: true },
+  target: {
+    kind: 'VirtualService',
+    group: 'networking.istio.io',
+    input: 'virtual-service',
+    configKey: 'virtualService',
+    required: true,
+  },
   needsService: true,
   access: [
     ...SERVICE_PAIR_ACCESS,

@@ -157,7 +157,13 @@ export const nginxRouter: RouterDefinition = {
   name: 'nginx',
   strategies: ['canary', 'blue-green'],
   capabilities: { headerRoutes: true, maxHeaderRoutes: 1, weightsBetween: true },
-  target: { kind: 'Ingress', input: 'ingress', configKey: 'ingress', required: true },
+  target: {
+    kind: 'Ingress',
+    group: 'networking.k8s.io',
+    input: 'ingress',
+    configKey: 'ingress',
+    required: true,
+  },
   needsService: true,
   access: [
     ...SERVICE_PAIR_ACCESS,

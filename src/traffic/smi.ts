@@ -157,7 +157,13 @@ export const smiRouter: RouterDefinition = {
   name: 'smi',
   strategies: ['canary', 'blue-green'],
   capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: true },
-  target: { kind: 'TrafficSplit', input: 'traffic-split', configKey: 'trafficSplit', required: false },
+  target: {
+    kind: 'TrafficSplit',
+    group: 'split.smi-spec.io',
+    input: 'traffic-split',
+    configKey: 'trafficSplit',
+    required: false,
+  },
   needsService: true,
   access: [
     ...SERVICE_PAIR_ACCESS,

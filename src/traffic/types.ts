@@ -61,6 +61,8 @@ export type TargetConfigKey = 'ingress' | 'route' | 'virtualService' | 'trafficS
 
 export interface RouterTarget {
   kind: Exclude<TargetKind, 'Service'>;
+  /** Its API group (the version is the one the cluster prefers). */
+  group: string;
   /** The action input that names it, and its Config field. */
   input: 'ingress' | 'route' | 'virtual-service' | 'traffic-split';
   configKey: TargetConfigKey;
