@@ -11,10 +11,16 @@ import type {
   WaitOptions,
   WatchEvent,
 } from './types.ts';
-import { KubeApiError } from './types.ts';
+import { KubeApiError, KubeConnectionError } from './types.ts';
 import { KubeTransport, type RequestSpec } from './http.ts';
 import { Discovery, collectionPath, objectPath, type ResourceRef } from './discovery.ts';
-import { DEFAULT_MIN_DELAY_MS, DEFAULT_RETRIES, withRetry, type RetryInfo } from './retry.ts';
+import {
+  DEFAULT_MIN_DELAY_MS,
+  DEFAULT_RETRIES,
+  isConnectionError,
+  withRetry,
+  type RetryInfo,
+} from './retry.ts';
 import { parseWatchStream, watchUntil, type RawWatchEvent } from './watch.ts';
 
 export interface ClusterOptions {
@@ -190,7 +196,13 @@ class HttpCluster implements Cluster {
         onRetry: this.opts.onRetry,
         what,
       },
-    );
+    ).catch((err: unknown) => {
+      if (err instanceof KubeConnectionError || wait.signal?.aborted || !isConnectionError(err)) throw err;
+      throw new KubeConnectionError(
+        `lost the Kubernetes API server ${this.transport.describeServer()} while watching ${what}: ${(err as Error).message}`,
+        err,
+      );
+    });
   }
 
   async podLog(
@@ -279,15 +291,25 @@ class HttpCluster implements Cluster {
     return this.retry(spec, () => this.transport.json<T>(spec));
   }
 
-  private retry<T>(spec: RequestSpec, fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, {
-      retries: this.opts.retries,
-      minDelayMs: this.opts.minRetryDelayMs,
-      maxRetryAfterMs: this.opts.maxRetryAfterMs,
-      onRetry: this.opts.onRetry,
-      signal: spec.signal,
-      operation: this.transport.describe(spec),
-    });
+  private async retry<T>(spec: RequestSpec, fn: () => Promise<T>): Promise<T> {
+    const retries = this.opts.retries ?? DEFAULT_RETRIES;
+    try {
+      return await withRetry(fn, {
+        retries,
+        minDelayMs: this.opts.minRetryDelayMs,
+        maxRetryAfterMs: this.opts.maxRetryAfterMs,
+        onRetry: this.opts.onRetry,
+        signal: spec.signal,
+        operation: this.transport.describe(spec),
+      });
+    } catch (err) {
+      // The one place a bare `connect ECONNREFUSED` or `socket hang up` gets its context.
+      if (spec.signal?.aborted || !isConnectionError(err)) throw err;
+      throw new KubeConnectionError(
+        `could not reach the Kubernetes API server ${this.transport.describeServer()} for ${this.transport.describe(spec)} after ${retries + 1} attempts: ${(err as Error).message}`,
+        err,
+      );
+    }
   }
 }
 

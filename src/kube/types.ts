@@ -144,6 +144,18 @@ export interface Cluster {
   ): Promise<{ group: string; resource: string; namespaced: boolean }>;
 }
 
+/**
+ * The API server could not be reached (refused, reset, timed out) even after the retries: names
+ * the server, the kubeconfig context and cluster, and what was being done. The socket error is
+ * the `cause`.
+ */
+export class KubeConnectionError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'KubeConnectionError';
+  }
+}
+
 /** An API error from the cluster, with the Status body when the server sent one. */
 export class KubeApiError extends Error {
   readonly code: number;
