@@ -282,7 +282,9 @@ async function undoNative(deps: ReleaseDeps, state?: ReleaseState): Promise<Roll
     );
   if (workloads.length === 0)
     throw new Error(
-      "action 'rollback' needs the 'manifests' input or an earlier release recorded under 'name'",
+      deps.config.name
+        ? `no release named '${deps.config.name}' in namespace '${deps.config.namespace}' to roll back, and no 'manifests' to find its workloads`
+        : "action 'rollback' needs the 'manifests' input or an earlier release recorded under 'name'",
     );
   const name = releaseName(deps.config, deps.manifests, state);
   deps.onStarted?.(name, deps.config.namespace);
@@ -300,11 +302,14 @@ async function continueStored(deps: ReleaseDeps, action: 'promote' | 'rollback')
   const { config } = deps;
   const now = deps.now ?? (() => new Date());
   const name = releaseName(config, deps.manifests);
+  const unknown = () =>
+    new Error(`no release named '${name}' in namespace '${config.namespace}': nothing to ${action}`);
+  // Refused before the Lease is taken: an unknown release must cost no write.
+  if (!(await loadReleaseState(deps.cluster, config.namespace, name))) throw unknown();
   deps.onStarted?.(name, config.namespace);
   return withLock(deps, name, async () => {
     const stored = await loadReleaseState(deps.cluster, config.namespace, name);
-    if (!stored)
-      throw new Error(`no release named '${name}' in namespace '${config.namespace}': nothing to ${action}`);
+    if (!stored) throw unknown();
     const { state } = stored;
     const record = state.record;
     record.action = action;

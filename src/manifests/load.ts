@@ -38,6 +38,16 @@ export async function loadManifests(patterns: string[], workspace: string): Prom
     const text = await readFile(file, 'utf8');
     objects.push(...parseManifests(text, displayPath(file, workspace)));
   }
+  if (objects.length === 0) {
+    const names = files.map((f) => displayPath(f, workspace));
+    throw new InputError(
+      `no Kubernetes objects in ${names.join(', ')}: the file${names.length > 1 ? 's are' : ' is'} empty`,
+      {
+        input: 'manifests',
+        file: names[0],
+      },
+    );
+  }
   return objects;
 }
 
