@@ -105,7 +105,7 @@ async function missingTargets(cluster: Cluster, config: Config, needs: TargetNee
   const router = routerDefinition(config.traffic);
   for (const need of needs) {
     if (need.inManifests) continue;
-    const what = `traffic '${config.traffic}' needs a ${need.kind}`;
+    const what = `traffic '${config.traffic}' needs ${/^(?:[AEIOU]|HTTP)/.test(need.kind) ? 'an' : 'a'} ${need.kind}`;
     if (!need.name) {
       const hint =
         router.target?.kind === need.kind

@@ -54,7 +54,7 @@ describe('pre-flight refusals through dist/index.js', () => {
       dir: () => workspace(appObjects()),
       inputs: { strategy: 'canary', traffic: 'nginx' },
       annotation:
-        /^::error title=kube-rollout%3A invalid input::input 'manifests': traffic 'nginx' needs a Ingress/,
+        /^::error title=kube-rollout%3A invalid input::input 'manifests': traffic 'nginx' needs an Ingress/,
     },
   ];
 

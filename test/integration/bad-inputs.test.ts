@@ -398,7 +398,7 @@ const ROUTER_ROWS: Row[] = [
   {
     name: 'nginx canary without an Ingress',
     inputs: canary('nginx'),
-    expect: /needs a Ingress: none is in the manifests.*input 'ingress'/,
+    expect: /needs an Ingress: none is in the manifests.*input 'ingress'/,
   },
   {
     name: 'nginx canary naming a missing Ingress',
@@ -408,9 +408,9 @@ const ROUTER_ROWS: Row[] = [
   {
     name: 'nginx blue-green without an Ingress',
     inputs: { strategy: 'blue-green', traffic: 'nginx' },
-    expect: /needs a Ingress/,
+    expect: /needs an Ingress/,
   },
-  { name: 'gateway-api without an HTTPRoute', inputs: canary('gateway-api'), expect: /needs a HTTPRoute/ },
+  { name: 'gateway-api without an HTTPRoute', inputs: canary('gateway-api'), expect: /needs an HTTPRoute/ },
   {
     name: 'gateway-api naming a missing HTTPRoute',
     inputs: canary('gateway-api', { route: 'shop' }),
@@ -446,9 +446,15 @@ const ROUTER_ROWS: Row[] = [
     expect: /HTTPRoute 'web' is neither/,
   },
   {
+    name: 'nginx canary with an HTTPRoute but no Ingress',
+    inputs: canary('nginx'),
+    files: WITH_ROUTE,
+    expect: /needs an Ingress/,
+  },
+  {
     name: 'two problems at once',
     inputs: { ...canary('nginx'), ...web('url: not-a-url') },
-    expect: /not-a-url[\s\S]*needs a Ingress|needs a Ingress[\s\S]*not-a-url/,
+    expect: /not-a-url[\s\S]*needs an Ingress|needs an Ingress[\s\S]*not-a-url/,
   },
 ];
 
