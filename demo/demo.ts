@@ -1,8 +1,9 @@
 // `npm run demo`: kube-rollout against a simulated Kubernetes cluster, start to finish.
 //
 // The story: deploy v1 of `shop` (10 replicas), roll out v2 (rolling, maxSurge 1 / maxUnavailable 0),
-// try a crash-looping v3 that is rolled back on its own, then release v4 as a canary (20% → 60% →
-// promoted). Every release runs the bundled action (dist/index.js) in a child process exactly as a
+// try a crash-looping v3 that is rolled back on its own, release v4 as a canary (20% → 60% →
+// promoted), stop a v5 canary for approval, push v6 while v5 waits (v6 supersedes it), and finally
+// roll back to v4 on request. Every release runs the bundled action (dist/index.js) in a child process exactly as a
 // GitHub runner would; the simulator sends steady traffic to the app so you can see who serves it.
 // Exits 0 when every release ended as expected, 1 otherwise.
 import { spawn } from 'node:child_process';
@@ -46,7 +47,7 @@ interface Release {
   check: (run: ActionRun, sim: SimCluster) => string | undefined;
 }
 
-/** The four releases of the story, in order. */
+/** The releases of the story, in order. */
 function story(sim: SimCluster): Release[] {
   const base = {
     kubeconfig: sim.kubeconfig,
@@ -57,6 +58,14 @@ function story(sim: SimCluster): Release[] {
   const healthy = appDir({ name: APP, replicas: 10, maxSurge: 1, maxUnavailable: 0 });
   const crashing = appDir({ name: APP, replicas: 10, env: { SIM_CRASH: 'true' } });
   const canarySteps = stringify([{ setWeight: 20 }, { pause: '2s' }, { setWeight: 60 }, { pause: '2s' }]);
+  const canary = {
+    ...base,
+    manifests: healthy,
+    strategy: 'canary',
+    traffic: 'replicas',
+    steps: canarySteps,
+    'scale-down-delay': '1s',
+  };
   return [
     {
       title: 'v1: first deploy',
@@ -93,6 +102,29 @@ function story(sim: SimCluster): Release[] {
         'scale-down-delay': '1s',
       },
       check: (run, cluster) => expectResult(run, 'promoted', 'v4') ?? expectServing(cluster, 'v4'),
+    },
+    {
+      title: 'v5: canary waiting for approval',
+      narration:
+        'v5 takes 20% and stops at `pause: {}`: a later job behind a GitHub environment would run `action: promote`.',
+      inputs: { ...canary, images: `${IMAGE}:v5`, steps: stringify([{ setWeight: 20 }, { pause: {} }]) },
+      check: (run) => expectResult(run, 'paused', 'v4'),
+    },
+    {
+      title: 'v6: a new commit while v5 waits',
+      narration:
+        'v6 supersedes v5: traffic goes back to v4, the v5 canary is removed, and v6 starts from step 1 against v4.',
+      inputs: { ...canary, images: `${IMAGE}:v6` },
+      check: (run, cluster) =>
+        expectResult(run, 'promoted', 'v6') ??
+        expectServing(cluster, 'v6') ??
+        (run.summary.includes('superseded v5') ? undefined : 'the report does not name the superseded v5'),
+    },
+    {
+      title: 'rollback on request',
+      narration: '`action: rollback` puts v4, the version v6 replaced, back; the release state says so.',
+      inputs: { ...base, action: 'rollback', name: APP },
+      check: (run, cluster) => expectResult(run, 'rolled-back', 'v4') ?? expectServing(cluster, 'v4'),
     },
   ];
 }
@@ -204,7 +236,7 @@ async function main(): Promise<number> {
       verdict(
         ok,
         ok
-          ? `the story went as expected: v1 → v2 → v3 rolled back (v2 kept serving) → v4 by canary, in ${took} s`
+          ? `the story went as expected: v1 → v2 → v3 rolled back (v2 kept serving) → v4 by canary → v5 paused → v6 superseded it → rolled back to v4, in ${took} s`
           : `${outcomes.filter((o) => !o).length} release(s) did not end as expected (${took} s)`,
       ),
     );

@@ -49,3 +49,28 @@ export class LockTimeoutError extends Error {
     this.name = 'LockTimeoutError';
   }
 }
+
+/**
+ * This run no longer holds the release's Lease (it could not renew it in time, or another run
+ * took it over): it must stop writing at once, leaving the release to the new holder.
+ */
+export class LockLostError extends Error {
+  readonly release: string;
+  readonly newHolder?: string;
+  constructor(release: string, newHolder?: string) {
+    super(
+      `lost the lock of release "${release}"${newHolder ? ` to ${newHolder}` : ''}: this run stopped changing the cluster and left the release to ${newHolder ? 'that run' : 'the next run'}`,
+    );
+    this.name = 'LockLostError';
+    this.release = release;
+    this.newHolder = newHolder;
+  }
+}
+
+/** The release state changed under this run (another run wrote it): it must not overwrite it. */
+export class StateConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateConflictError';
+  }
+}

@@ -1,5 +1,4 @@
 import { run } from './main.ts';
 
+// The process ends by itself once the run is over: every watcher and timer belongs to the run.
 await run();
-// A wait abandoned by a failed gate must not keep the job alive: the run is over.
-process.exit();

@@ -5,7 +5,7 @@ import { buildConfig, readInputs } from './config/index.ts';
 import type { Config } from './config/types.ts';
 import { planRelease } from './engine/plan.ts';
 import type { RolloutRecord } from './record/types.ts';
-import { deploy, promote, rollback, status, type ReleaseDeps } from './engine/release.ts';
+import { deploy, promote, recoverAfterCancel, rollback, status, type ReleaseDeps } from './engine/release.ts';
 import { InputError, InputErrors } from './errors.ts';
 import { readGitHubContext } from './github/index.ts';
 import { createCluster, kubeConfigSecrets, loadKubeConfig } from './kube/index.ts';
@@ -15,6 +15,13 @@ import { createReporters } from './reporters.ts';
 
 const STATE_RELEASE = 'release';
 const STATE_FINISHED = 'finished';
+const STATE_HOLDER = 'holder';
+
+/** This job's identity in a release's Lease; the post step uses the same one to take it back. */
+function holderId(): string {
+  const env = process.env;
+  return `${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${env.GITHUB_JOB ?? 'job'}-${process.pid}`;
+}
 
 const logger = {
   info: (m: string) => core.info(m),
@@ -98,6 +105,8 @@ export async function run(): Promise<void> {
     warn: (m) => core.warning(m),
   });
 
+  const holder = holderId();
+  core.saveState(STATE_HOLDER, holder);
   const deps: ReleaseDeps = {
     config,
     cluster,
@@ -105,7 +114,7 @@ export async function run(): Promise<void> {
     signal: abort.signal,
     providers,
     manifests,
-    holder: `${process.env.GITHUB_RUN_ID ?? 'local'}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}-${process.env.GITHUB_JOB ?? 'job'}-${process.pid}`,
+    holder,
     runUrl: github.runUrl,
     commit: github.headSha ?? github.sha,
     onProgress: (record) => reporters.progress(record),
@@ -147,9 +156,13 @@ function runAction(config: Config, deps: ReleaseDeps): Promise<RolloutRecord> {
   }
 }
 
-/** A rollback or failure fails the step, except an explicit `action: rollback` that worked. */
+/**
+ * A rollback or failure fails the step, except an explicit `action: rollback` that worked; `status`
+ * only reports and never fails the step.
+ */
 function conclude(config: Config, record: RolloutRecord): void {
   core.info(`result: ${record.result}${record.rollbackReason ? ` — ${record.rollbackReason}` : ''}`);
+  if (config.action === 'status') return;
   const requested = config.action === 'rollback' && record.result === 'rolled-back';
   if ((record.result === 'rolled-back' && !requested) || record.result === 'failed') {
     core.setFailed(`release ${record.result}: ${record.rollbackReason ?? 'see the summary'}`);
@@ -168,21 +181,23 @@ async function post(): Promise<void> {
     readInputs((n) => core.getInput(n)),
     process.env,
   );
-  if (config.action !== 'deploy' && config.action !== 'promote') return;
+  if (config.action === 'plan' || config.action === 'status') return;
   const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context, env: process.env });
   const cluster = createCluster(kc);
   const github = readGitHubContext(process.env, (m) => core.warning(m));
-  const record = await rollback({
+  const deps: ReleaseDeps = {
     config: { ...config, action: 'rollback', name },
     cluster,
     log: logger,
     signal: new AbortController().signal,
     providers,
-    holder: `post-${process.env.GITHUB_RUN_ID ?? 'local'}-${process.pid}`,
+    // The main step's identity: its Lease is taken back at once instead of waiting for it to expire.
+    holder: core.getState(STATE_HOLDER) || `post-${process.env.GITHUB_RUN_ID ?? 'local'}-${process.pid}`,
     runUrl: github.runUrl,
-  }).catch((err: Error) => {
+  };
+  const record = await recoverAfterCancel(deps, name).catch((err: Error) => {
     core.warning(`could not roll back after cancellation: ${err.message}`);
     return undefined;
   });
-  if (record) core.info(`post: ${record.result}`);
+  core.info(`post: ${record ? record.result : 'nothing to recover'}`);
 }

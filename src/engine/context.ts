@@ -17,7 +17,13 @@ export interface RunContext {
   config: Config;
   cluster: Cluster;
   log: Logger;
+  /** Ends the run's waits: cancellation (SIGINT/SIGTERM) or the loss of the release lock. */
   signal: AbortSignal;
+  /**
+   * Aborted only when the release lock is lost. Rollbacks run on despite a cancellation (they are
+   * what a cancellation asks for) but stop here: the release then belongs to another run.
+   */
+  lost: AbortSignal;
   /** The release's name (state ConfigMap, Lease, PR marker). */
   name: string;
   namespace: string;
@@ -29,6 +35,10 @@ export interface RunContext {
   providers: Record<ProviderName, MetricProvider>;
   /** Live workloads as they were before the release touched them, by workloadKey. */
   stable: Map<string, KubeObject | undefined>;
+  /** This run's identity in the release's Lease (also written into the state). */
+  holder: string;
+  /** resourceVersion of the state ConfigMap as this run last read or wrote it (undefined: none yet). */
+  stateVersion: string | undefined;
   /** Called at every step boundary so reporters (PR comment) can follow along. */
   onProgress?: (record: RolloutRecord) => Promise<void>;
   now(): Date;

@@ -1,5 +1,6 @@
 // Runs a plan's steps from the stored position, saving the release state after every step, and
 // turns a failed gate into a rollback. Step handlers live in src/engine/handlers/.
+import { LockLostError, StateConflictError } from '../errors.ts';
 import { saveReleaseState } from '../state/release-state.ts';
 import type { PlanStep } from '../strategies/types.ts';
 import { stepLabel } from '../strategies/types.ts';
@@ -8,31 +9,57 @@ import type { StepOutcome } from './outcome.ts';
 import type { ReleasePhase, ReleaseResult } from '../record/types.ts';
 import { beginStep, endStep, recordEvidence } from '../record/steps.ts';
 
-export type StepHandler = (ctx: RunContext, step: PlanStep, index: number) => Promise<StepOutcome>;
+export type StepOf<K extends PlanStep['kind']> = Extract<PlanStep, { kind: K }>;
+
+/** A handler for one kind of step, given that step's own type. */
+export type StepHandler<K extends PlanStep['kind'] = PlanStep['kind']> = (
+  ctx: RunContext,
+  step: StepOf<K>,
+  index: number,
+) => Promise<StepOutcome>;
+
+/** Handlers keyed by step kind; a mode handles the kinds its plans contain. */
+export type StepHandlers = { [K in PlanStep['kind']]?: StepHandler<K> };
 
 export interface StrategyHandlers {
-  steps: Partial<Record<PlanStep['kind'], StepHandler>>;
+  steps: StepHandlers;
   /** Returns traffic to stable first, then removes or reverts the new version. */
   rollback(ctx: RunContext, reason: string): Promise<void>;
-  /** Stops watchers a run started (called once the run ends, however it ends). */
-  dispose?(ctx: RunContext): void;
+  /** Stops the work this run started in the background (called once the run ends, however it ends). */
+  dispose?(): void;
 }
 
+/**
+ * Writes the state over the version this run last saw. Promotion and rollback also say which
+ * version the cluster now serves, so the state never claims one the cluster does not run.
+ */
 export async function saveState(ctx: RunContext, phase?: ReleasePhase): Promise<void> {
   if (phase) ctx.state.phase = phase;
+  if (phase === 'promoted') ctx.record.servingVersion = ctx.state.newVersion;
+  if (ctx.record.servingVersion) ctx.state.servingVersion = ctx.record.servingVersion;
+  ctx.state.holder = ctx.holder;
   ctx.state.updatedAt = ctx.now().toISOString();
   ctx.state.record = ctx.record;
-  await saveReleaseState(ctx.cluster, ctx.state, ctx.namespace);
+  ctx.stateVersion = await saveReleaseState(ctx.cluster, ctx.state, ctx.namespace, ctx.stateVersion);
   await ctx
     .onProgress?.(ctx.record)
     .catch((err) => ctx.log.warn(`report update failed: ${(err as Error).message}`));
+}
+
+/** The run lost its lock (or the state changed under it): it must stop, not roll back. */
+export function isAbandoned(ctx: RunContext, err: unknown): boolean {
+  return (
+    err instanceof LockLostError ||
+    err instanceof StateConflictError ||
+    ctx.signal.reason instanceof LockLostError
+  );
 }
 
 export async function runPlan(ctx: RunContext, handlers: StrategyHandlers): Promise<ReleaseResult> {
   try {
     return await runSteps(ctx, handlers);
   } finally {
-    handlers.dispose?.(ctx);
+    handlers.dispose?.();
   }
 }
 
@@ -40,7 +67,7 @@ async function runSteps(ctx: RunContext, handlers: StrategyHandlers): Promise<Re
   const steps = ctx.plan.steps;
   for (let index = ctx.state.currentStep; index < steps.length; index++) {
     const step = steps[index];
-    const handler = handlers.steps[step.kind];
+    const handler = handlers.steps[step.kind] as StepHandler | undefined;
     if (!handler) throw new Error(`the ${ctx.plan.strategy} strategy has no handler for step '${step.kind}'`);
     const label = stepLabel(step);
     const record = beginStep(
@@ -58,6 +85,7 @@ async function runSteps(ctx: RunContext, handlers: StrategyHandlers): Promise<Re
         handler(ctx, step, index),
       );
     } catch (err) {
+      if (isAbandoned(ctx, err)) throw abandonment(ctx, err);
       const cancelled = ctx.signal.aborted;
       outcome = {
         kind: 'fail',
@@ -88,6 +116,13 @@ async function runSteps(ctx: RunContext, handlers: StrategyHandlers): Promise<Re
   return 'promoted';
 }
 
+/** The error a run ends with when it lost its lock: the reason the lock went, not a step's symptom. */
+function abandonment(ctx: RunContext, err: unknown): Error {
+  const reason = ctx.signal.reason instanceof LockLostError ? ctx.signal.reason : (err as Error);
+  ctx.log.warn(reason.message);
+  return reason;
+}
+
 /** A failed gate: roll back when allowed, else leave everything as it is for a human. */
 export async function failRelease(
   ctx: RunContext,
@@ -99,14 +134,29 @@ export async function failRelease(
     await saveState(ctx, 'failed');
     return 'failed';
   }
-  const index = ctx.record.steps.length;
-  const record = beginStep(ctx.record, index, 'rollback', 'rollback', ctx.now());
+  return rollBack(ctx, handlers, reason, 'rollback');
+}
+
+/**
+ * Returns the release to stable. `rolling-back` is saved first, so a run that takes over from one
+ * that died half-way finishes the rollback rather than redoing the release.
+ */
+export async function rollBack(
+  ctx: RunContext,
+  handlers: StrategyHandlers,
+  reason: string,
+  label: string,
+): Promise<ReleaseResult> {
+  ctx.record.rollbackReason = reason;
+  const record = beginStep(ctx.record, ctx.record.steps.length, 'rollback', label, ctx.now());
+  await saveState(ctx, 'rolling-back');
   try {
-    await ctx.log.group('rollback', () => handlers.rollback(ctx, reason));
+    await ctx.log.group(label, () => handlers.rollback(ctx, reason));
     endStep(record, 'passed', ctx.now());
     await saveState(ctx, 'rolled-back');
     return 'rolled-back';
   } catch (err) {
+    if (isAbandoned(ctx, err)) throw abandonment(ctx, err);
     endStep(record, 'failed', ctx.now(), (err as Error).message);
     ctx.record.notes.push(`rollback did not complete: ${(err as Error).message}`);
     await saveState(ctx, 'failed');

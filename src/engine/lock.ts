@@ -3,8 +3,9 @@
 // gets 409 and keeps waiting), renewed while held, taken over once it expires so a runner that
 // died does not block the app forever.
 import type { Cluster, KubeObject } from '../kube/types.ts';
+import type { LockInfo } from '../record/types.ts';
 import { KubeApiError } from '../kube/types.ts';
-import { LockTimeoutError } from '../errors.ts';
+import { LockLostError, LockTimeoutError } from '../errors.ts';
 import { sleep } from '../kube/retry.ts';
 import { ownedLabels } from '../labels.ts';
 
@@ -31,8 +32,12 @@ export interface AcquireLockOptions {
 export interface Lock {
   readonly leaseName: string;
   readonly holder: string;
-  /** False once a renewal found the Lease held by someone else. */
+  /** False once a renewal found the Lease held by someone else (or could not renew in time). */
   readonly held: boolean;
+  /** The holder whose expired Lease this run took over (its run died), if any. */
+  readonly tookOverFrom?: string;
+  /** Aborted (with a LockLostError) the moment the Lease is lost: every write of the run stops. */
+  readonly lost: AbortSignal;
   /** Moves renewTime forward now (also done on a timer). */
   renew(): Promise<void>;
   /** Stops renewing and clears the holder if the Lease is still ours. Safe to call twice. */
@@ -107,7 +112,8 @@ export async function acquireLock(cluster: Cluster, opts: AcquireLockOptions): P
           },
         }),
       );
-      if (taken) return new HeldLease(cluster, taken, opts, duration);
+      const previous = sameHolder ? undefined : (spec.holderIdentity as string | undefined);
+      if (taken) return new HeldLease(cluster, taken, opts, duration, previous);
       continue;
     }
     const holder = String(spec.holderIdentity);
@@ -141,7 +147,11 @@ class HeldLease implements Lock {
   readonly leaseName: string;
   readonly holder: string;
   held = true;
+  private readonly lostController = new AbortController();
+  readonly lost = this.lostController.signal;
   private readonly timer: NodeJS.Timeout;
+  /** When our hold ends unless renewed: past it, another run may take the Lease. */
+  private expiresAt: number;
   private inFlight: Promise<void> = Promise.resolve();
   private released = false;
 
@@ -149,12 +159,14 @@ class HeldLease implements Lock {
     private readonly cluster: Cluster,
     lease: KubeObject,
     private readonly opts: AcquireLockOptions,
-    duration: number,
+    private readonly duration: number,
+    readonly tookOverFrom?: string,
   ) {
     this.leaseName = lease.metadata.name ?? '';
     this.holder = opts.holder;
+    this.expiresAt = Date.now() + duration * 1000;
     this.timer = setInterval(
-      () => void this.renew().catch(() => undefined),
+      () => void this.renew().catch(() => this.checkExpiry()),
       opts.renewEveryMs ?? (duration * 1000) / 3,
     );
     // Renewal must never keep the process alive on its own.
@@ -170,13 +182,21 @@ class HeldLease implements Lock {
     if (this.released || !this.held) return;
     const current = await this.cluster.get(this.ref());
     if (!current || current.spec?.holderIdentity !== this.holder) {
-      this.lost(current?.spec?.holderIdentity);
+      this.markLost(current?.spec?.holderIdentity);
       return;
     }
     // A 409 means someone wrote in between; the next tick reads again and decides.
-    await attempt(() =>
+    const startedAt = Date.now();
+    const renewed = await attempt(() =>
       this.cluster.replace({ ...current, spec: { ...current.spec, renewTime: microTime() } }),
     );
+    if (renewed) this.expiresAt = startedAt + this.duration * 1000;
+    else this.checkExpiry();
+  }
+
+  /** A run that could not renew before its Lease ran out may already have been taken over. */
+  private checkExpiry(): void {
+    if (!this.released && this.held && Date.now() >= this.expiresAt) this.markLost(undefined);
   }
 
   async release(): Promise<void> {
@@ -193,13 +213,34 @@ class HeldLease implements Lock {
     }
   }
 
-  private lost(holder: string | undefined): void {
+  private markLost(holder: string | undefined): void {
+    if (!this.held) return;
     this.held = false;
     clearInterval(this.timer);
+    this.lostController.abort(new LockLostError(this.opts.name, holder));
     this.opts.onLost?.(holder);
   }
 
   private ref() {
     return { apiVersion: LEASE_API, kind: 'Lease', name: this.leaseName, namespace: this.opts.namespace };
   }
+}
+
+/** Who holds a release's Lease and until when (undefined when nobody does). */
+export async function readLockInfo(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+  now = Date.now(),
+): Promise<LockInfo | undefined> {
+  const lease = await cluster.get({ apiVersion: LEASE_API, kind: 'Lease', name: leaseName(name), namespace });
+  const spec = lease?.spec;
+  if (!spec?.holderIdentity) return undefined;
+  const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? '');
+  const expiresAt = (Number.isNaN(renewed) ? now : renewed) + (Number(spec.leaseDurationSeconds) || 0) * 1000;
+  return {
+    holder: String(spec.holderIdentity),
+    expiresAt: new Date(expiresAt).toISOString(),
+    expired: expiresAt < now,
+  };
 }

@@ -1,11 +1,13 @@
 // `action: rollback` of a finished rolling/recreate release: like `kubectl rollout undo
 // [--to-revision]`, the template of the chosen revision goes back into each workload.
 import type { Cluster, KubeObject } from '../kube/types.ts';
-import { workloadKey } from '../strategies/types.ts';
+import { refOf } from '../kube/types.ts';
 import { waitForWorkloads } from './handlers/native.ts';
 import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
 import { beginStep, endStep, recordEvidence } from '../record/steps.ts';
-import type { ReleaseDeps } from './release.ts';
+import type { WaitContext } from './handlers/native.ts';
+
+export type UndoContext = WaitContext & { now(): Date };
 import { REVISION_ANNOTATION, restoreTemplate, revisionOf, versionOf } from './workloads.ts';
 
 interface Revision {
@@ -56,30 +58,57 @@ export function chooseRevision(
   return previous;
 }
 
-export async function rollbackToRevision(
-  deps: ReleaseDeps,
+/**
+ * The revision to return to: `wanted` when given (`to-revision`), else the newest earlier revision
+ * that runs `version` (the release's stable version), else the previous one (`kubectl rollout undo`).
+ */
+export function revisionToRestore(
+  revisions: Revision[],
+  current: number | undefined,
+  opts: { wanted?: number; versionLabel: string; version?: string },
+): Revision {
+  if (opts.wanted === undefined && opts.version) {
+    const found = revisions.find(
+      (r) => r.revision !== current && r.template?.metadata?.labels?.[opts.versionLabel] === opts.version,
+    );
+    if (found) return found;
+  }
+  return chooseRevision(revisions, current, opts.wanted);
+}
+
+/**
+ * Puts every workload back on the template of the chosen revision and waits for it, like
+ * `kubectl rollout undo`; `version` is the version to return to when no revision was asked for.
+ */
+export async function undoWorkloads(
+  ctx: UndoContext,
   workloads: KubeObject[],
-  live: Map<string, KubeObject | undefined>,
   record: RolloutRecord,
+  version: string | undefined,
 ): Promise<ReleaseResult> {
-  const { cluster, config, log } = deps;
-  const now = deps.now ?? (() => new Date());
+  const { cluster, config, log } = ctx;
   const step = beginStep(
     record,
-    0,
+    record.steps.length,
     'rollback',
-    config.toRevision ? `rollback to revision ${config.toRevision}` : 'rollback to previous revision',
-    now(),
+    config.toRevision
+      ? `rollback to revision ${config.toRevision}`
+      : `rollback to ${version ?? 'the previous revision'}`,
+    ctx.now(),
   );
   const restored: KubeObject[] = [];
   for (const workload of workloads) {
-    const current = live.get(workloadKey(workload));
+    const current = await cluster.get(refOf(workload));
     if (!current)
       throw new Error(
         `${workload.kind}/${workload.metadata.name} does not exist in namespace ${config.namespace}`,
       );
     const currentRevision = revisionOf(current) ?? undefined;
-    const target = chooseRevision(await revisionsOf(cluster, current), currentRevision, config.toRevision);
+    const target = revisionToRestore(await revisionsOf(cluster, current), currentRevision, {
+      wanted: config.toRevision,
+      versionLabel: config.versionLabel,
+      version,
+    });
     log.info(
       `${workload.kind}/${workload.metadata.name}: revision ${currentRevision ?? '?'} → template of revision ${target.revision}`,
     );
@@ -87,9 +116,9 @@ export async function rollbackToRevision(
       await restoreTemplate(cluster, { ...current, spec: { ...current.spec, template: target.template } }),
     );
   }
-  const { failure, done } = await waitForWorkloads({ cluster, config, log, signal: deps.signal }, restored);
+  const { failure, done } = await waitForWorkloads(ctx, restored);
   if (failure) {
-    endStep(step, 'failed', now(), failure.message);
+    endStep(step, 'failed', ctx.now(), failure.message);
     recordEvidence(record, failure.evidence);
     record.rollbackReason = failure.message;
     return 'failed';
@@ -97,8 +126,7 @@ export async function rollbackToRevision(
   const first =
     done.find((d) => d.workload.metadata.name === workloads[0].metadata.name)?.workload ?? done[0]?.workload;
   record.revision = revisionOf(first);
-  record.newVersion = versionOf(first, config.versionLabel) ?? record.newVersion;
-  record.servingVersion = record.newVersion;
-  endStep(step, 'passed', now(), done.map((d) => d.message).join('; '));
+  record.servingVersion = versionOf(first, config.versionLabel) ?? record.servingVersion;
+  endStep(step, 'passed', ctx.now(), done.map((d) => d.message).join('; '));
   return 'rolled-back';
 }

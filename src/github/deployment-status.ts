@@ -150,6 +150,8 @@ export function deploymentStateFor(result: ReleaseResult | undefined): Deploymen
     case 'failed':
       return 'failure';
     case 'paused':
+    case 'progressing':
+    case 'rolling-back':
       return 'in_progress';
     case 'planned':
       return undefined;

@@ -24,7 +24,8 @@ const WORKLOAD_RESOURCES = new Set(['deployments', 'statefulsets', 'daemonsets']
 /** Every release: the Lease that keeps runs apart, the state ConfigMap, the waits and pod evidence. */
 const RELEASE_ACCESS: readonly ApiAccess[] = [
   { group: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'create', 'update'] },
-  { group: '', resource: 'configmaps', verbs: ['get', 'patch'] },
+  // The state ConfigMap is written conditionally: created once, then replaced at its resourceVersion.
+  { group: '', resource: 'configmaps', verbs: ['get', 'create', 'update'] },
   { group: '', resource: 'pods', verbs: ['list', 'watch'] },
   { group: '', resource: 'pods/log', verbs: ['get'] },
 ];

@@ -1,8 +1,15 @@
 import type { Measurement } from '../analysis/types.ts';
 import type { ActionName, Config, StrategyName, TrafficName } from '../config/types.ts';
 
-export type ReleaseResult = 'promoted' | 'paused' | 'rolled-back' | 'failed' | 'planned' | 'unchanged';
-export type StepVerdict = 'running' | 'passed' | 'failed' | 'paused' | 'skipped' | 'inconclusive';
+/**
+ * How a run ended (the `result` output). `progressing` and `rolling-back` are only reported by
+ * `action: status`, for a release whose run is still going (or died).
+ */
+export type ReleaseResult =
+  'promoted' | 'paused' | 'rolled-back' | 'failed' | 'planned' | 'unchanged' | 'progressing' | 'rolling-back';
+/** `interrupted`: the run doing the step died; the run that took over starts the step again. */
+export type StepVerdict =
+  'running' | 'passed' | 'failed' | 'paused' | 'skipped' | 'inconclusive' | 'interrupted';
 
 export interface StepRecord {
   /** 0-based position in the plan. */
@@ -33,6 +40,14 @@ export interface PodEvidence {
   seenAt?: string;
 }
 
+export interface LockInfo {
+  holder: string;
+  /** ISO time the Lease expires unless renewed. */
+  expiresAt: string;
+  /** True when the holder stopped renewing (its run died): the next run takes the release over. */
+  expired: boolean;
+}
+
 export interface WeightPoint {
   at: string;
   weight: number;
@@ -56,6 +71,10 @@ export interface RolloutRecord {
   newVersion: string;
   /** Version now receiving production traffic. */
   servingVersion?: string;
+  /** A paused or unfinished release of another version that this run replaced. */
+  supersededVersion?: string;
+  /** `action: status` of an unfinished release: who holds its lock and until when. */
+  lock?: LockInfo;
   revision?: number;
   canaryWeight: number;
   startedAt: string;
@@ -88,7 +107,11 @@ export type ReleaseSettings = Pick<
   | 'prometheusUrl'
 >;
 
-export type ReleasePhase = 'progressing' | 'paused' | 'promoted' | 'rolled-back' | 'failed';
+/**
+ * Where a release stands. `rolling-back` is written before a rollback starts, so a run that takes
+ * over from one that died mid-rollback finishes the rollback instead of redoing the release.
+ */
+export type ReleasePhase = 'progressing' | 'paused' | 'rolling-back' | 'promoted' | 'rolled-back' | 'failed';
 
 /** The JSON kept in ConfigMap `kube-rollout-<name>`: enough for any later run to continue. */
 export interface ReleaseState {
@@ -99,6 +122,10 @@ export interface ReleaseState {
   traffic?: TrafficName;
   stableVersion?: string;
   newVersion: string;
+  /** The version the cluster serves now (stable until promotion, new after it). */
+  servingVersion?: string;
+  /** The Lease holder that wrote this state last (the run that owns the release). */
+  holder?: string;
   /** Index of the next plan step to run. */
   currentStep: number;
   canaryWeight: number;

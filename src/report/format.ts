@@ -44,6 +44,8 @@ export const RESULT_BADGE: Record<ReleaseResult, string> = {
   failed: '❌ Failed',
   planned: '📝 Planned',
   unchanged: '➖ Unchanged',
+  progressing: '🔄 Progressing',
+  'rolling-back': '↩️ Rolling back',
 };
 
 export const IN_PROGRESS_BADGE = '🔄 In progress';
@@ -55,6 +57,7 @@ export const STEP_BADGE: Record<StepVerdict, string> = {
   paused: '⏸️ paused',
   skipped: '⏭️ skipped',
   inconclusive: '❔ inconclusive',
+  interrupted: '⚡ interrupted',
 };
 
 export const PHASE_BADGE: Record<MeasurementPhase, string> = {

@@ -52,8 +52,7 @@ function headline(record: RolloutRecord): string {
   }
   const how = record.traffic ? `${record.strategy} via ${record.traffic}` : record.strategy;
   facts.push(`${escapeInline(how, 60)} · \`${record.action}\``);
-  if (record.strategy === 'canary' || record.strategy === 'blue-green')
-    facts.push(`canary weight ${record.canaryWeight}%`);
+  if (record.traffic) facts.push(`canary weight ${record.canaryWeight}%`);
   const took = between(record.startedAt, record.finishedAt);
   if (took !== undefined) facts.push(`took ${formatDuration(took)}`);
   facts.push(`environment ${record.environment ? inlineCode(record.environment, 60) : '_default_'}`);

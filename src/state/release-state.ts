@@ -1,6 +1,8 @@
 // The release state lives in ConfigMap `kube-rollout-<name>` (key `state.json`), written after
 // every step so any later run can resume, promote or roll back the release.
+import { StateConflictError } from '../errors.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
+import { KubeApiError, refOf } from '../kube/types.ts';
 import type { ReleaseState } from '../record/types.ts';
 import { ownedLabels } from '../labels.ts';
 
@@ -38,11 +40,18 @@ export async function loadReleaseState(
   return { state, resourceVersion: cm.metadata.resourceVersion ?? '' };
 }
 
+/**
+ * Writes the state only over the version this run last read or wrote (`expected`; undefined: the
+ * state must not exist yet), never over another run's write. Returns the new resourceVersion.
+ * A write whose answer was lost and retried finds its own content and counts as done.
+ */
 export async function saveReleaseState(
   cluster: Cluster,
   state: ReleaseState,
   namespace: string,
-): Promise<void> {
+  expected: string | undefined,
+): Promise<string> {
+  const text = serializeState(state);
   const cm: KubeObject = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -50,11 +59,30 @@ export async function saveReleaseState(
       name: stateConfigMapName(state.name),
       namespace,
       labels: ownedLabels(state.name),
+      ...(expected ? { resourceVersion: expected } : {}),
     },
-    data: { [STATE_KEY]: serializeState(state) },
+    data: { [STATE_KEY]: text },
   };
-  // Server-side apply: creates or overwrites, idempotent; the Lease keeps writers apart.
-  await cluster.apply(cm);
+  try {
+    const written = expected ? await cluster.replace(cm) : await cluster.create(cm);
+    return written.metadata.resourceVersion ?? '';
+  } catch (err) {
+    if (!(err instanceof KubeApiError && err.code === 409)) throw err;
+    const now = await cluster.get(refOf(cm));
+    if (now?.data?.[STATE_KEY] === text) return now.metadata.resourceVersion ?? '';
+    const holder = now?.data?.[STATE_KEY] ? parseHolder(now.data[STATE_KEY]) : undefined;
+    throw new StateConflictError(
+      `the release state ConfigMap ${cm.metadata.name} in ${namespace} was changed by another run${holder ? ` (${holder})` : ''}: this run stops without overwriting it`,
+    );
+  }
+}
+
+function parseHolder(text: string): string | undefined {
+  try {
+    return (JSON.parse(text) as ReleaseState).holder;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -8,6 +8,9 @@ import type { Plan, PlanStep, Strategy } from './types.ts';
  */
 export const blueGreen: Strategy = {
   name: 'blue-green',
+  movesTraffic: true,
+  copySuffix: 'green',
+  firstReleaseFallback: 'rolling',
   plan(config: Config, manifests: ManifestSet): Plan {
     const metrics = config.analysis?.metrics ?? [];
     const steps: PlanStep[] = [{ kind: 'deploy-new' }];
@@ -18,6 +21,11 @@ export const blueGreen: Strategy = {
     if (metrics.some((m) => m.phase === 'post-promotion'))
       steps.push({ kind: 'analysis', phase: 'post-promotion' });
     steps.push({ kind: 'promote' });
-    return { strategy: 'blue-green', steps, workloads: manifests.workloads.map((w) => w.object) };
+    return {
+      strategy: 'blue-green',
+      mode: 'copies',
+      steps,
+      workloads: manifests.workloads.map((w) => w.object),
+    };
   },
 };

@@ -5,6 +5,7 @@ import type { Plan, Strategy } from './types.ts';
 /** Recreate: every old pod stops before the first new one starts (Deployments); others roll natively. */
 export const recreate: Strategy = {
   name: 'recreate',
+  movesTraffic: false,
   plan(_config: Config, manifests: ManifestSet): Plan {
     const workloads = manifests.workloads.map(({ object }) => {
       if (object.kind !== 'Deployment') return object;
@@ -12,6 +13,11 @@ export const recreate: Strategy = {
       copy.spec.strategy = { type: 'Recreate' };
       return copy;
     });
-    return { strategy: 'recreate', steps: [{ kind: 'apply' }, { kind: 'wait' }], workloads };
+    return {
+      strategy: 'recreate',
+      mode: 'in-place',
+      steps: [{ kind: 'apply' }, { kind: 'wait' }],
+      workloads,
+    };
   },
 };

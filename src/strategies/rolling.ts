@@ -6,11 +6,12 @@ import type { Plan, Strategy } from './types.ts';
 /** Native rolling update: apply in place, wait like `kubectl rollout status`. */
 export const rolling: Strategy = {
   name: 'rolling',
+  movesTraffic: false,
   plan(config: Config, manifests: ManifestSet): Plan {
     const workloads = manifests.workloads.map((w) =>
       withRollingBounds(w.object, config.maxSurge, config.maxUnavailable),
     );
-    return { strategy: 'rolling', steps: [{ kind: 'apply' }, { kind: 'wait' }], workloads };
+    return { strategy: 'rolling', mode: 'in-place', steps: [{ kind: 'apply' }, { kind: 'wait' }], workloads };
   },
 };
 

@@ -22,8 +22,16 @@ export type PlanStep =
   /** The stable workloads take the new template; traffic returns to them; the copies go. */
   | { kind: 'promote' };
 
+/**
+ * How a plan runs the new version: `in-place` updates the user's workloads (rolling, recreate),
+ * `copies` runs it as `<name>-canary`/`<name>-green` Deployments beside stable, `partition` moves
+ * a StatefulSet's update partition (a canary with no Deployment to copy).
+ */
+export type ExecutionMode = 'in-place' | 'copies' | 'partition';
+
 export interface Plan {
   strategy: StrategyName;
+  mode: ExecutionMode;
   steps: PlanStep[];
   /** Workloads as they will be applied (strategy fields adjusted). */
   workloads: KubeObject[];
@@ -36,6 +44,12 @@ export interface LiveFacts {
 
 export interface Strategy {
   readonly name: StrategyName;
+  /** Whether a traffic router moves requests between versions (the `traffic` input applies). */
+  readonly movesTraffic: boolean;
+  /** Suffix of the new version's copies, for strategies that run it beside stable. */
+  readonly copySuffix?: 'canary' | 'green';
+  /** The strategy a first release uses, when there is no stable version to run beside. */
+  readonly firstReleaseFallback?: StrategyName;
   plan(config: Config, manifests: ManifestSet, live: LiveFacts): Plan;
 }
 

@@ -66,7 +66,7 @@ describe('StatefulSet partitioned canary and DaemonSet updates (dist/index.js)',
 
   before(async () => {
     sim = await startSimCluster();
-    for (const name of ['sts', 'sts-crash', 'ds'])
+    for (const name of ['sts', 'sts-crash', 'sts-supersede', 'ds'])
       sim.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   });
   after(async () => {
@@ -98,6 +98,32 @@ describe('StatefulSet partitioned canary and DaemonSet updates (dist/index.js)',
     const done = await runAction({ ...base('sts'), strategy: 'canary', action: 'promote' });
     assert.equal(done.outputs.result, 'promoted', done.stdout);
     assert.deepEqual(Object.values(podVersions(sim, 'sts')), ['v2', 'v2', 'v2', 'v2', 'v2']);
+  });
+
+  it('a paused StatefulSet canary superseded by v3: every ordinal ends on v3, partition 0', async () => {
+    const dir = workload('StatefulSet');
+    const ns = 'sts-supersede';
+    assert.equal(
+      (await runAction({ ...base(ns), manifests: dir, images: `${IMAGE}:v1` })).outputs.result,
+      'promoted',
+    );
+    const canary = { ...base(ns), strategy: 'canary', manifests: dir };
+    const v2 = await runAction({
+      ...canary,
+      images: `${IMAGE}:v2`,
+      steps: stringify([{ setWeight: 40 }, { pause: {} }]),
+    });
+    assert.equal(v2.outputs.result, 'paused', v2.stdout);
+    const v3 = await runAction({ ...canary, images: `${IMAGE}:v3`, steps: stringify([{ setWeight: 40 }]) });
+    assert.equal(v3.outputs.result, 'promoted', v3.stdout);
+    assert.equal(v3.outputs['previous-version'], 'v1');
+    assert.match(v3.summary, /superseded v2/);
+    assert.deepEqual(Object.values(podVersions(sim, ns)), ['v3', 'v3', 'v3', 'v3', 'v3']);
+    const sts = sim.store.get('apps/v1', 'StatefulSet', ns, 'db')!;
+    assert.equal(sts.spec.updateStrategy.rollingUpdate.partition, 0);
+    const state = JSON.parse(sim.store.get('v1', 'ConfigMap', ns, 'kube-rollout-db')!.data!['state.json']);
+    assert.equal(state.phase, 'promoted');
+    assert.equal(state.servingVersion, 'v3');
   });
 
   it('a crashing StatefulSet canary stops at the first bad ordinal and rolls back', async () => {

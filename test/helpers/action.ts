@@ -25,8 +25,12 @@ export interface RunActionOptions {
   /** Event payload written to GITHUB_EVENT_PATH. */
   event?: unknown;
   eventName?: string;
-  /** Kill the process (SIGTERM) after this many ms, to simulate a cancelled job. */
+  /** Kill the process after this many ms, to simulate a cancelled job. */
   killAfterMs?: number;
+  /** Kill the process once its output so far satisfies this (e.g. a step started). */
+  killWhen?: (stdout: string) => boolean;
+  /** SIGTERM (a cancelled job; default) or SIGKILL (a runner that died: no shutdown, no post step). */
+  killSignal?: NodeJS.Signals;
   /** Run the post step after main (as the runner does with post-if: always()). */
   post?: boolean;
   onStdout?: (chunk: string) => void;
@@ -67,12 +71,19 @@ function spawnStep(
     const child = spawn(process.execPath, [DIST], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    const signal = opts.killSignal ?? 'SIGTERM';
+    let killed = false;
+    const kill = () => {
+      if (!killed) child.kill(signal);
+      killed = true;
+    };
     child.stdout.on('data', (d) => {
       stdout += d;
       opts.onStdout?.(String(d));
+      if (opts.killWhen?.(stdout)) kill();
     });
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = opts.killAfterMs ? setTimeout(() => child.kill('SIGTERM'), opts.killAfterMs) : undefined;
+    const timer = opts.killAfterMs ? setTimeout(kill, opts.killAfterMs) : undefined;
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
       resolvePromise({ code: code ?? 1, stdout, stderr });

@@ -36,7 +36,8 @@ const ONLY_DEPLOYMENT_AND_INGRESS = {
 };
 
 /** A message points somewhere: an input, a manifest file (and line), a release or a server. */
-const NAMES_SOMETHING = /input '[\w-]+'|[\w./-]+\.ya?ml(:\d+)?|release named '[\w-]+'|API server http/;
+const NAMES_SOMETHING =
+  /input '[\w-]+'|[\w./-]+\.ya?ml(:\d+)?|release named '[\w-]+'|release [\w-]+ in namespace|API server http/;
 
 const canary = (traffic: string, more: Partial<Inputs> = {}): Partial<Inputs> => ({
   strategy: 'canary',
@@ -462,12 +463,12 @@ const ACTION_ROWS: Row[] = [
   {
     name: 'rollback of an unknown release',
     inputs: { action: 'rollback', manifests: '', name: 'ghost' },
-    expect: /no release named 'ghost' in namespace 'default'/,
+    expect: /no release named 'ghost' is recorded in namespace 'default'/,
   },
   {
     name: 'promote of an unknown release',
     inputs: { action: 'promote', manifests: '', name: 'ghost' },
-    expect: /no release named 'ghost'/,
+    expect: /release ghost in namespace default is not recorded/,
   },
   {
     name: 'canary rollback of an unknown release',
@@ -489,7 +490,13 @@ function workspaceWith(files: Files): string {
 
 async function refusal(inputs: Partial<Inputs>, files: Files, cluster: Cluster): Promise<Error> {
   try {
-    await runInProcess({ manifests: 'app.yaml', version: 'v2', ...inputs }, workspaceWith(files), cluster);
+    // A refused promote is a failed result (main fails the step with its reason), not a throw.
+    const record = await runInProcess(
+      { manifests: 'app.yaml', version: 'v2', ...inputs },
+      workspaceWith(files),
+      cluster,
+    );
+    if (record.result === 'failed' && record.rollbackReason) return new Error(record.rollbackReason);
   } catch (err) {
     return err as Error;
   }

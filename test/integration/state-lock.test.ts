@@ -91,7 +91,7 @@ describe('release state and lock against the simulator', () => {
   test('save then load returns the same state; the ConfigMap is labelled', async () => {
     assert.equal(await loadReleaseState(cluster, NS, 'web'), undefined);
     const state = sampleState('web');
-    await saveReleaseState(cluster, state, NS);
+    const firstVersion = await saveReleaseState(cluster, state, NS, undefined);
     const loaded = await loadReleaseState(cluster, NS, 'web');
     assert.deepEqual(loaded?.state, state);
     assert.ok(loaded?.resourceVersion);
@@ -102,11 +102,38 @@ describe('release state and lock against the simulator', () => {
     });
     assert.deepEqual(JSON.parse(cm?.data?.['state.json'] ?? ''), state);
 
+    assert.equal(loaded?.resourceVersion, firstVersion);
+
     const next = { ...state, phase: 'promoted' as const, currentStep: 5 };
-    await saveReleaseState(cluster, next, NS);
+    await saveReleaseState(cluster, next, NS, firstVersion);
     const reloaded = await loadReleaseState(cluster, NS, 'web');
     assert.equal(reloaded?.state.phase, 'promoted');
     assert.notEqual(reloaded?.resourceVersion, loaded?.resourceVersion);
+  });
+
+  test('a state write over a version another run has replaced is refused, never forced', async () => {
+    const state = sampleState('raced');
+    const mine = await saveReleaseState(cluster, state, NS, undefined);
+    const theirs = await saveReleaseState(
+      cluster,
+      { ...state, holder: 'other-run', currentStep: 3 },
+      NS,
+      mine,
+    );
+    await assert.rejects(
+      saveReleaseState(cluster, { ...state, currentStep: 2 }, NS, mine),
+      (err: Error) =>
+        err.name === 'StateConflictError' && /changed by another run \(other-run\)/.test(err.message),
+    );
+    await assert.rejects(saveReleaseState(cluster, state, NS, undefined), { name: 'StateConflictError' });
+    const now = await loadReleaseState(cluster, NS, 'raced');
+    assert.equal(now?.state.currentStep, 3);
+    assert.equal(now?.resourceVersion, theirs);
+    // A retried write that had in fact gone through (its answer was lost) counts as done.
+    assert.equal(
+      await saveReleaseState(cluster, { ...state, holder: 'other-run', currentStep: 3 }, NS, mine),
+      theirs,
+    );
   });
 
   test('a state ConfigMap that is not valid JSON is a clear error', async () => {

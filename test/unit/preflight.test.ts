@@ -60,7 +60,7 @@ describe('requiredPermissions', () => {
   it('a rolling release needs the Lease, the state, the waits and apply on its own kinds, nothing to delete', () => {
     const list = requiredPermissions({ config: config(), strategy: 'rolling', resources });
     assert.deepEqual(verbsOf(list, 'coordination.k8s.io', 'leases'), ['get', 'create', 'update']);
-    assert.deepEqual(verbsOf(list, '', 'configmaps'), ['get', 'patch']);
+    assert.deepEqual(verbsOf(list, '', 'configmaps'), ['get', 'create', 'update']);
     assert.deepEqual(verbsOf(list, 'apps', 'deployments'), ['get', 'list', 'watch', 'patch']);
     assert.deepEqual(verbsOf(list, '', 'services'), ['get', 'patch']);
     assert.ok(list.every((a) => !a.verbs.includes('delete')));

@@ -4,6 +4,7 @@ import { runAnalysis } from '../../analysis/run.ts';
 import type { AnalysisResult, MetricSpec, TemplateContext } from '../../analysis/types.ts';
 import type { RunContext } from '../context.ts';
 import type { StepOutcome } from '../outcome.ts';
+import { startWatcher } from './watchers.ts';
 
 export function templateContext(ctx: RunContext): TemplateContext {
   const first = (kind: string) =>
@@ -102,17 +103,21 @@ export function runBackgroundAnalysis(ctx: RunContext, phase?: MetricSpec['phase
   }
   // Draining lets measurements already under way finish; stopping abandons them.
   const drain = new AbortController();
-  const run = analyse(ctx, metrics, AbortSignal.any([ctx.signal, stop.signal]), true, drain.signal);
-  const failed = run.then(
-    (r) => verdictOf(r) ?? new Promise<StepOutcome>(() => {}),
-    () => new Promise<StepOutcome>(() => {}),
-  );
+  let run!: Promise<AnalysisResult>;
+  const watcher = startWatcher(ctx, 'background analysis', async (signal) => {
+    run = analyse(ctx, metrics, AbortSignal.any([signal, stop.signal]), true, drain.signal);
+    // A passing run gives no verdict here: `finish` reports it before promotion.
+    return verdictOf(await run) ?? new Promise<StepOutcome>(() => {});
+  });
   return {
-    failed,
+    failed: watcher.failed,
     finish: async () => {
       drain.abort();
       return verdictOf(await run);
     },
-    stop: () => stop.abort(),
+    stop: () => {
+      stop.abort();
+      watcher.stop();
+    },
   };
 }

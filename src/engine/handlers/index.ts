@@ -1,15 +1,17 @@
-import type { Plan } from '../../strategies/types.ts';
+import type { ExecutionMode, Plan } from '../../strategies/types.ts';
 import type { StrategyHandlers } from '../executor.ts';
 import { nativeHandlers } from './native.ts';
 import { partitionedHandlers } from './partitioned.ts';
-import { progressiveHandlers } from './progressive.ts';
+import { createProgressiveHandlers } from './progressive.ts';
 
-/**
- * Canary and blue-green run the new version as Deployment copies; a canary of StatefulSets (with
- * no Deployment to copy) moves each StatefulSet's partition instead.
- */
+const HANDLERS: Record<ExecutionMode, () => StrategyHandlers> = {
+  'in-place': () => nativeHandlers,
+  partition: () => partitionedHandlers,
+  // A fresh set per run: progressive handlers own that run's copies, router and watchers.
+  copies: createProgressiveHandlers,
+};
+
+/** The handlers for one run of `plan` (call once per run). */
 export function handlersFor(plan: Plan): StrategyHandlers {
-  if (plan.strategy === 'rolling' || plan.strategy === 'recreate') return nativeHandlers;
-  const hasDeployment = plan.workloads.some((w) => w.kind === 'Deployment');
-  return plan.strategy === 'canary' && !hasDeployment ? partitionedHandlers : progressiveHandlers;
+  return HANDLERS[plan.mode]();
 }

@@ -2,6 +2,7 @@
 // and on failure put every workload back to the template it had before the release.
 import { waitForRollout, type RolloutOutcome } from '../../gates/wait-rollout.ts';
 import type { KubeObject } from '../../kube/types.ts';
+import { isWorkload } from '../../manifests/pods.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
 import type { StrategyHandlers } from '../executor.ts';
@@ -94,7 +95,7 @@ export async function waitStep(ctx: RunContext): Promise<StepOutcome> {
 
 /** Every workload back to its pre-release template; objects the release created are removed. */
 export async function rollbackNative(ctx: RunContext): Promise<void> {
-  const signal = AbortSignal.timeout(ctx.config.timeoutMs);
+  const signal = AbortSignal.any([ctx.lost, AbortSignal.timeout(ctx.config.timeoutMs)]);
   const restored: KubeObject[] = [];
   for (const workload of ctx.plan.workloads) {
     const previous = ctx.stable.get(workloadKey(workload));
@@ -115,8 +116,16 @@ export async function rollbackNative(ctx: RunContext): Promise<void> {
 
 /** Non-workload objects back to their pre-release shape (those that existed before). */
 export async function restoreConfigObjects(ctx: RunContext): Promise<void> {
-  for (const raw of ctx.state.stableSnapshot as KubeObject[]) {
-    if (['Deployment', 'StatefulSet', 'DaemonSet'].includes(raw.kind)) continue;
+  await restoreSnapshotObjects(ctx, ctx.state.stableSnapshot as KubeObject[]);
+}
+
+/** Every non-workload object of a stable snapshot re-applied in the shape it had. */
+export async function restoreSnapshotObjects(
+  ctx: Pick<RunContext, 'cluster' | 'log'>,
+  snapshot: KubeObject[],
+): Promise<void> {
+  for (const raw of snapshot) {
+    if (isWorkload(raw)) continue;
     await ctx.cluster
       .apply(userShape(raw))
       .catch((err) => ctx.log.warn(`could not restore ${raw.kind}/${raw.metadata.name}: ${err.message}`));

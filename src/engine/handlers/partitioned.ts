@@ -3,7 +3,6 @@
 // partition = replicas − ceil(replicas × weight / 100); promotion sets it to 0.
 import type { KubeObject } from '../../kube/types.ts';
 import { refOf } from '../../kube/types.ts';
-import type { PlanStep } from '../../strategies/types.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
 import type { StrategyHandlers } from '../executor.ts';
@@ -75,7 +74,7 @@ async function promote(ctx: RunContext): Promise<StepOutcome> {
 
 /** Every workload back to its pre-release template, partition 0 so every ordinal returns. */
 async function rollback(ctx: RunContext): Promise<void> {
-  const rctx = { ...ctx, signal: AbortSignal.timeout(ctx.config.timeoutMs) };
+  const rctx = { ...ctx, signal: AbortSignal.any([ctx.lost, AbortSignal.timeout(ctx.config.timeoutMs)]) };
   const restored: KubeObject[] = [];
   for (const w of ctx.plan.workloads) {
     const previous = ctx.stable.get(workloadKey(w));
@@ -112,17 +111,16 @@ async function rollback(ctx: RunContext): Promise<void> {
 export const partitionedHandlers: StrategyHandlers = {
   steps: {
     'deploy-new': deployNew,
-    setWeight: (ctx, step) => setPartitions(ctx, (step as Extract<PlanStep, { kind: 'setWeight' }>).weight),
+    setWeight: (ctx, step) => setPartitions(ctx, step.weight),
     pause: async (ctx, step) => {
-      const { durationMs } = step as Extract<PlanStep, { kind: 'pause' }>;
+      const { durationMs } = step;
       if (durationMs === undefined)
         return { kind: 'pause', detail: `waiting for 'action: promote' (weight ${ctx.state.canaryWeight})` };
       if (durationMs > 0) await ctx.sleep(durationMs, ctx.signal);
       return { kind: 'continue' };
     },
     analysis: (ctx, step) => {
-      const s = step as Extract<PlanStep, { kind: 'analysis' }>;
-      return analysisStep(ctx, metricsFor(ctx, s.phase, s.spec?.metrics));
+      return analysisStep(ctx, metricsFor(ctx, step.phase, step.spec?.metrics));
     },
     promote,
   },

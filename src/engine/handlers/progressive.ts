@@ -1,146 +1,25 @@
 // Step handlers for canary and blue-green: the new version runs as copies beside stable, a traffic
 // router moves requests, a guard watches the copies' pods across every step, and rollback always
-// returns traffic to stable before anything is removed.
+// returns traffic to stable before anything is removed. One handler set per run: it owns the run's
+// copies, router and watchers (progressive-release.ts).
 import { LABELS, MANAGED_BY_VALUE } from '../../labels.ts';
-import { findPodProblem } from '../../gates/pod-health.ts';
-import { collectEvidence, evidenceLine } from '../../gates/wait-rollout.ts';
-import { selectorString } from '../../gates/new-pods.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { refOf } from '../../kube/types.ts';
-import type { PlanStep } from '../../strategies/types.ts';
-import { workloadKey } from '../../strategies/types.ts';
-import { createTrafficRouter } from '../../traffic/index.ts';
-import type { TrafficRouter, TrafficTarget } from '../../traffic/types.ts';
-import type { RunContext } from '../context.ts';
-import type { StrategyHandlers } from '../executor.ts';
-import type { StepOutcome } from '../outcome.ts';
+import { isWorkload } from '../../manifests/pods.ts';
 import { recordWeight } from '../../record/steps.ts';
-import { restoreTemplate, revisionOf } from '../workloads.ts';
-import { analysisStep, metricsFor, runBackgroundAnalysis, type BackgroundAnalysis } from './analysis.ts';
-import { copyName, desiredReplicas, newVersionCopy } from './copies.ts';
+import { workloadKey } from '../../strategies/types.ts';
+import type { RunContext } from '../context.ts';
+import type { StepOf, StrategyHandlers } from '../executor.ts';
+import type { StepOutcome } from '../outcome.ts';
+import { restoreTemplate, revisionOf, versionOf } from '../workloads.ts';
+import { analysisStep, metricsFor, runBackgroundAnalysis } from './analysis.ts';
 import { applyRelease, restoreConfigObjects, waitForWorkloads } from './native.ts';
-
-interface Release {
-  suffix: 'canary' | 'green';
-  target: TrafficTarget;
-  /** A router whose waits end with `signal` (routers keep their state in the cluster, so they are cheap). */
-  router(signal?: AbortSignal): TrafficRouter;
-  copies: KubeObject[];
-  guard?: { failed: Promise<StepOutcome>; stop(): void };
-  background?: BackgroundAnalysis;
-}
-
-const releases = new WeakMap<RunContext, Release>();
-
-function findByName(ctx: RunContext, kind: string, name?: string): KubeObject | undefined {
-  return ctx.manifests.objects.find(
-    (o) => o.object.kind === kind && (!name || o.object.metadata.name === name),
-  )?.object;
-}
-
-/** The router, target and copies of this run (built once per run, from plain data). */
-function releaseOf(ctx: RunContext): Release {
-  const existing = releases.get(ctx);
-  if (existing) return existing;
-  const suffix = ctx.plan.strategy === 'blue-green' ? 'green' : 'canary';
-  const primary = ctx.plan.workloads[0];
-  const stableLive = ctx.stable.get(workloadKey(primary)) ?? primary;
-  const { versionLabel } = ctx.config;
-  const replicasRouter = ctx.config.traffic === 'replicas';
-  const copies = ctx.plan.workloads
-    .filter((w) => w.kind === 'Deployment')
-    .map((w) =>
-      newVersionCopy(
-        w,
-        suffix,
-        versionLabel,
-        ctx.state.newVersion,
-        suffix === 'canary' && replicasRouter ? 0 : desiredReplicas(ctx.stable.get(workloadKey(w)) ?? w),
-      ),
-    );
-  const target: TrafficTarget = {
-    namespace: ctx.namespace,
-    app: ctx.name,
-    stableWorkload: stableLive,
-    newWorkload: copies[0],
-    service: findByName(ctx, 'Service'),
-    ingress: findByName(ctx, 'Ingress', ctx.config.ingress),
-    route: findByName(ctx, 'HTTPRoute', ctx.config.route),
-    virtualService: findByName(ctx, 'VirtualService', ctx.config.virtualService),
-    trafficSplit: findByName(ctx, 'TrafficSplit', ctx.config.trafficSplit),
-    versionLabel,
-    stableVersion: ctx.state.stableVersion ?? 'stable',
-    newVersion: ctx.state.newVersion,
-  };
-  const release: Release = {
-    suffix,
-    target,
-    router: (signal) =>
-      createTrafficRouter(ctx.config.traffic, ctx.cluster, target, signal ? { signal } : {}),
-    copies,
-  };
-  releases.set(ctx, release);
-  return release;
-}
-
-/** Watches the copies' pods across all steps and fails the step in progress on the first fatal status. */
-function guardOf(ctx: RunContext, release: Release): Promise<StepOutcome> {
-  if (!release.guard) {
-    const stop = new AbortController();
-    const selector = selectorString(release.copies[0]?.spec.selector?.matchLabels);
-    const failed = ctx.cluster
-      .watchUntil(
-        'v1',
-        'Pod',
-        ctx.namespace,
-        { labelSelector: selector },
-        (e) => (e.type === 'DELETED' ? undefined : findPodProblem(e.object)),
-        {
-          timeoutMs: ctx.config.timeoutMs,
-          signal: AbortSignal.any([ctx.signal, stop.signal]),
-          description: 'the new version to stay healthy',
-        },
-      )
-      .then(
-        async (p): Promise<StepOutcome> => {
-          // With the crashed container's last log lines, as the rolling gate reports them.
-          const found = await collectEvidence(
-            ctx.cluster,
-            copyName(ctx.plan.workloads[0], release.suffix),
-            ctx.namespace,
-            p,
-          );
-          const evidence = { ...found, seenAt: ctx.now().toISOString() };
-          return { kind: 'fail', reason: evidenceLine(evidence), evidence: [evidence] };
-        },
-        () => new Promise<StepOutcome>(() => {}),
-      );
-    release.guard = { failed, stop: () => stop.abort() };
-  }
-  return release.guard.failed;
-}
-
-/**
- * Runs a step body while the guard and the background analysis watch; the first failure wins and
- * the body's own waits (e.g. a router waiting for pods that crash) are cut short.
- */
-async function guarded(
-  ctx: RunContext,
-  release: Release,
-  body: (signal: AbortSignal) => Promise<StepOutcome>,
-): Promise<StepOutcome> {
-  const settled = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, settled.signal]);
-  const work = body(signal);
-  work.catch(() => {});
-  const races: Promise<StepOutcome>[] = [work, guardOf(ctx, release)];
-  if (release.background) races.push(release.background.failed);
-  try {
-    return await Promise.race(races);
-  } finally {
-    settled.abort();
-  }
-}
+import {
+  buildRelease,
+  guarded,
+  stopWatchers,
+  type ProgressiveRelease as Release,
+} from './progressive-release.ts';
 
 /** Stable pods must carry the version label before a router pins the stable Service to it. */
 async function ensureStableVersionLabel(ctx: RunContext, release: Release): Promise<void> {
@@ -159,11 +38,8 @@ async function ensureStableVersionLabel(ctx: RunContext, release: Release): Prom
   if (failure) throw new Error(`stable did not come back after labelling: ${failure.message}`);
 }
 
-async function deployNew(ctx: RunContext): Promise<StepOutcome> {
-  const release = releaseOf(ctx);
-  const others = ctx.manifests.objects.filter(
-    (o) => !['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind),
-  );
+async function deployNew(ctx: RunContext, release: Release): Promise<StepOutcome> {
+  const others = ctx.manifests.objects.filter((o) => !isWorkload(o.object));
   for (const { object } of others) await ctx.cluster.apply(object);
   if (ctx.config.traffic !== 'replicas') await ensureStableVersionLabel(ctx, release);
   await release.router(ctx.signal).prepare();
@@ -212,14 +88,22 @@ function ensureBackground(ctx: RunContext, release: Release): void {
   release.background = runBackgroundAnalysis(ctx);
 }
 
-async function setWeight(ctx: RunContext, weight: number): Promise<StepOutcome> {
-  const release = releaseOf(ctx);
-  ensureBackground(ctx, release);
+/**
+ * `background: false` at promotion: its verdict is already in (or a human overrode it), so no new
+ * background run starts there.
+ */
+async function setWeight(
+  ctx: RunContext,
+  release: Release,
+  weight: number,
+  opts: { background: boolean } = { background: true },
+): Promise<StepOutcome> {
+  if (opts.background) ensureBackground(ctx, release);
   return guarded(ctx, release, async (signal) => {
     await release.router(signal).setWeight(weight);
     recordWeight(ctx.record, weight, ctx.now());
     ctx.state.canaryWeight = weight;
-    ensureBackground(ctx, release);
+    if (opts.background) ensureBackground(ctx, release);
     ctx.log.info(
       `traffic: ${weight}% to ${ctx.state.newVersion}, ${100 - weight}% to ${release.target.stableVersion}`,
     );
@@ -227,7 +111,7 @@ async function setWeight(ctx: RunContext, weight: number): Promise<StepOutcome> 
   });
 }
 
-async function pause(ctx: RunContext, step: Extract<PlanStep, { kind: 'pause' }>): Promise<StepOutcome> {
+async function pause(ctx: RunContext, release: Release, step: StepOf<'pause'>): Promise<StepOutcome> {
   if (step.durationMs === undefined) {
     return {
       kind: 'pause',
@@ -235,23 +119,33 @@ async function pause(ctx: RunContext, step: Extract<PlanStep, { kind: 'pause' }>
     };
   }
   if (step.durationMs === 0) return { kind: 'continue', detail: 'skipped' };
-  ensureBackground(ctx, releaseOf(ctx));
-  return guarded(ctx, releaseOf(ctx), async (signal) => {
+  ensureBackground(ctx, release);
+  return guarded(ctx, release, async (signal) => {
     await ctx.sleep(step.durationMs!, signal);
     return { kind: 'continue' };
   });
 }
 
-async function analysis(
+async function setHeaderRoute(
   ctx: RunContext,
-  step: Extract<PlanStep, { kind: 'analysis' }>,
+  release: Release,
+  step: StepOf<'setHeaderRoute'>,
 ): Promise<StepOutcome> {
-  const metrics = metricsFor(ctx, step.phase, step.spec?.metrics);
-  return guarded(ctx, releaseOf(ctx), (signal) => analysisStep({ ...ctx, signal }, metrics));
+  return guarded(ctx, release, async (signal) => {
+    await release.router(signal).setHeaderRoute(step.route, step.route.name);
+    ctx.state.headerRoutes = [...new Set([...(ctx.state.headerRoutes ?? []), step.route.name])];
+    return { kind: 'continue', detail: `header ${step.route.header} → new version` };
+  });
 }
 
-async function switchTraffic(ctx: RunContext): Promise<StepOutcome> {
-  return setWeight(ctx, 100);
+async function removeHeaderRoute(
+  ctx: RunContext,
+  release: Release,
+  step: StepOf<'removeHeaderRoute'>,
+): Promise<StepOutcome> {
+  await release.router(ctx.signal).setHeaderRoute(null, step.name);
+  ctx.state.headerRoutes = (ctx.state.headerRoutes ?? []).filter((n) => n !== step.name);
+  return { kind: 'continue' };
 }
 
 /**
@@ -276,13 +170,12 @@ async function finishBackground(ctx: RunContext, release: Release): Promise<Step
 }
 
 /** Stable takes the new template while traffic stays on the verified new pods; then the copies go. */
-async function promote(ctx: RunContext): Promise<StepOutcome> {
-  const release = releaseOf(ctx);
+async function promote(ctx: RunContext, release: Release): Promise<StepOutcome> {
   const verdict = await finishBackground(ctx, release);
   // An inconclusive verdict pauses before promotion: `action: promote` then runs this step again.
   if (verdict) return verdict.kind === 'pause' ? { ...verdict, again: true } : verdict;
   if (ctx.state.canaryWeight !== 100) {
-    const moved = await setWeight(ctx, 100);
+    const moved = await setWeight(ctx, release, 100, { background: false });
     if (moved.kind !== 'continue') return moved;
   }
   release.guard?.stop();
@@ -299,11 +192,11 @@ async function promote(ctx: RunContext): Promise<StepOutcome> {
   ctx.log.info(
     `traffic back on ${ctx.plan.workloads.map((w) => w.metadata.name).join(', ')} (now ${ctx.state.newVersion})`,
   );
+  ctx.record.servingVersion = ctx.state.newVersion;
   if (ctx.config.scaleDownDelayMs > 0) await ctx.sleep(ctx.config.scaleDownDelayMs, ctx.signal);
   await deleteCopies(ctx, release);
   const revision = done.map((d) => revisionOf(d.workload)).find((r) => r !== undefined);
   if (revision !== undefined) ctx.record.revision = revision;
-  ctx.record.servingVersion = ctx.state.newVersion;
   return { kind: 'continue', detail: `${ctx.state.newVersion} is stable` };
 }
 
@@ -312,20 +205,37 @@ async function deleteCopies(ctx: RunContext, release: Release): Promise<void> {
     await ctx.cluster.delete(refOf(copy), { propagationPolicy: 'Background' });
 }
 
-/** Traffic to stable first (restoring stable's template if promotion had begun), then the copies go. */
-async function rollbackProgressive(ctx: RunContext): Promise<void> {
-  const release = releaseOf(ctx);
-  release.background?.stop();
-  release.guard?.stop();
-  const rctx = { ...ctx, signal: AbortSignal.timeout(ctx.config.timeoutMs) };
-  if (ctx.state.stableUpdated) {
-    const restored = [];
-    for (const w of ctx.plan.workloads) {
-      const previous = ctx.stable.get(workloadKey(w));
-      if (previous) restored.push(await restoreTemplate(ctx.cluster, previous));
+/**
+ * Stable workloads that already run the new template (promotion had begun, also in a run that
+ * died before it could say so) get their own template back, keeping the version label that
+ * pins traffic to them.
+ */
+async function restoreStableTemplates(ctx: RunContext, signal: AbortSignal): Promise<void> {
+  const restored: KubeObject[] = [];
+  const { versionLabel } = ctx.config;
+  for (const w of ctx.plan.workloads) {
+    const previous = ctx.stable.get(workloadKey(w));
+    const live = previous && (await ctx.cluster.get(refOf(previous)));
+    if (!previous || !live || versionOf(live, versionLabel) === versionOf(previous, versionLabel)) continue;
+    if (!ctx.state.stableUpdated && versionOf(live, versionLabel) !== ctx.state.newVersion) continue;
+    const template = structuredClone(previous.spec.template);
+    if (ctx.state.stableVersion && ctx.config.traffic !== 'replicas') {
+      template.metadata = template.metadata ?? {};
+      template.metadata.labels = {
+        ...(template.metadata.labels ?? {}),
+        [versionLabel]: ctx.state.stableVersion,
+      };
     }
-    await waitForWorkloads(rctx, restored, false);
+    restored.push(await restoreTemplate(ctx.cluster, { ...previous, spec: { ...previous.spec, template } }));
   }
+  if (restored.length) await waitForWorkloads({ ...ctx, signal }, restored, false);
+}
+
+/** Traffic to stable first (restoring stable's template if promotion had begun), then the copies go. */
+async function rollbackProgressive(ctx: RunContext, release: Release): Promise<void> {
+  stopWatchers(release);
+  const rctx = { ...ctx, signal: AbortSignal.any([ctx.lost, AbortSignal.timeout(ctx.config.timeoutMs)]) };
+  await restoreStableTemplates(ctx, rctx.signal);
   // Weight 0 first (the replicas router scales stable back up and waits for it), then the copies
   // go, then the user's objects get their own shape back once no new-version pod can match them.
   const router = release.router(rctx.signal);
@@ -347,34 +257,25 @@ async function rollbackProgressive(ctx: RunContext): Promise<void> {
   ctx.record.servingVersion = ctx.state.stableVersion ?? ctx.record.previousVersion;
 }
 
-function dispose(ctx: RunContext): void {
-  const release = releases.get(ctx);
-  release?.guard?.stop();
-  release?.background?.stop();
-}
-
-export const progressiveHandlers: StrategyHandlers = {
-  steps: {
-    'deploy-new': deployNew,
-    setWeight: (ctx, step) => setWeight(ctx, (step as Extract<PlanStep, { kind: 'setWeight' }>).weight),
-    pause: (ctx, step) => pause(ctx, step as Extract<PlanStep, { kind: 'pause' }>),
-    analysis: (ctx, step) => analysis(ctx, step as Extract<PlanStep, { kind: 'analysis' }>),
-    setHeaderRoute: (ctx, step) =>
-      guarded(ctx, releaseOf(ctx), async (signal) => {
-        const s = step as Extract<PlanStep, { kind: 'setHeaderRoute' }>;
-        await releaseOf(ctx).router(signal).setHeaderRoute(s.route, s.route.name);
-        ctx.state.headerRoutes = [...new Set([...(ctx.state.headerRoutes ?? []), s.route.name])];
-        return { kind: 'continue', detail: `header ${s.route.header} → new version` };
-      }),
-    removeHeaderRoute: async (ctx, step) => {
-      const s = step as Extract<PlanStep, { kind: 'removeHeaderRoute' }>;
-      await releaseOf(ctx).router(ctx.signal).setHeaderRoute(null, s.name);
-      ctx.state.headerRoutes = (ctx.state.headerRoutes ?? []).filter((n) => n !== s.name);
-      return { kind: 'continue' };
+/** A fresh handler set for one run: it owns that run's copies, router and watchers. */
+export function createProgressiveHandlers(): StrategyHandlers {
+  let current: Release | undefined;
+  const releaseOf = (ctx: RunContext): Release => (current ??= buildRelease(ctx));
+  return {
+    steps: {
+      'deploy-new': (ctx) => deployNew(ctx, releaseOf(ctx)),
+      setWeight: (ctx, step) => setWeight(ctx, releaseOf(ctx), step.weight),
+      pause: (ctx, step) => pause(ctx, releaseOf(ctx), step),
+      analysis: (ctx, step) => {
+        const metrics = metricsFor(ctx, step.phase, step.spec?.metrics);
+        return guarded(ctx, releaseOf(ctx), (signal) => analysisStep({ ...ctx, signal }, metrics));
+      },
+      setHeaderRoute: (ctx, step) => setHeaderRoute(ctx, releaseOf(ctx), step),
+      removeHeaderRoute: (ctx, step) => removeHeaderRoute(ctx, releaseOf(ctx), step),
+      switch: (ctx) => setWeight(ctx, releaseOf(ctx), 100),
+      promote: (ctx) => promote(ctx, releaseOf(ctx)),
     },
-    switch: switchTraffic,
-    promote,
-  },
-  rollback: (ctx) => rollbackProgressive(ctx),
-  dispose,
-};
+    rollback: (ctx) => rollbackProgressive(ctx, releaseOf(ctx)),
+    dispose: () => stopWatchers(current),
+  };
+}

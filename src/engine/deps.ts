@@ -1,0 +1,28 @@
+// What a release flow is given: the validated config, the clients, and the run's identity.
+import type { MetricProvider } from '../analysis/provider.ts';
+import type { ProviderName } from '../analysis/types.ts';
+import type { Config } from '../config/types.ts';
+import type { Cluster } from '../kube/types.ts';
+import type { ManifestSet } from '../manifests/types.ts';
+import type { RolloutRecord } from '../record/types.ts';
+import type { Logger } from './context.ts';
+
+export interface ReleaseDeps {
+  config: Config;
+  cluster: Cluster;
+  log: Logger;
+  signal: AbortSignal;
+  providers: Record<ProviderName, MetricProvider>;
+  /** Rendered and validated manifests (deploy and plan). */
+  manifests?: ManifestSet;
+  /** Identifies this run in the Lease (run id, attempt, job). */
+  holder: string;
+  runUrl?: string;
+  commit?: string;
+  onProgress?: (record: RolloutRecord) => Promise<void>;
+  /** Called once the release's name is known, before anything is written (for the post step). */
+  onStarted?: (name: string, namespace: string) => void;
+  now?: () => Date;
+  /** Waits for pauses and delays (tests pass an instant one). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}

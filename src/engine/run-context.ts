@@ -1,0 +1,145 @@
+// Building blocks of a run: its record, its context for the step handlers, and the pieces of a
+// release state that later runs need (stored manifests, settings, the stable snapshot).
+import type { Config } from '../config/types.ts';
+import type { Cluster, KubeObject } from '../kube/types.ts';
+import { refOf } from '../kube/types.ts';
+import { isWorkload } from '../manifests/pods.ts';
+import type { ManifestSet } from '../manifests/types.ts';
+import type { ReleaseResult, ReleaseSettings, ReleaseState, RolloutRecord } from '../record/types.ts';
+import { strategyFor } from '../strategies/index.ts';
+import { workloadKey } from '../strategies/types.ts';
+import { abortableSleep, type RunContext } from './context.ts';
+import type { ReleaseDeps } from './deps.ts';
+import type { RunLock } from './run-lock.ts';
+
+export function releaseName(config: Config, manifests?: ManifestSet, state?: ReleaseState): string {
+  const name = config.name ?? manifests?.workloads[0]?.object.metadata.name ?? state?.name;
+  if (!name)
+    throw new Error(
+      "cannot tell which release this is: set the 'name' input or give 'manifests' with a workload",
+    );
+  return name;
+}
+
+export function newRecord(deps: ReleaseDeps, name: string, newVersion: string, now: Date): RolloutRecord {
+  const { config } = deps;
+  return {
+    app: name,
+    namespace: config.namespace,
+    ...(config.environment ? { environment: config.environment } : {}),
+    action: config.action,
+    strategy: config.strategy,
+    ...(strategyFor(config.strategy).movesTraffic ? { traffic: config.traffic } : {}),
+    newVersion,
+    canaryWeight: 0,
+    startedAt: now.toISOString(),
+    ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
+    ...(deps.commit ? { commit: deps.commit } : {}),
+    steps: [],
+    measurements: [],
+    evidence: [],
+    weights: [],
+    notes: [],
+  };
+}
+
+export function finish(record: RolloutRecord, result: ReleaseResult, now: Date): RolloutRecord {
+  record.result = result;
+  record.finishedAt = now.toISOString();
+  if (!record.servingVersion) {
+    record.servingVersion =
+      result === 'promoted' || result === 'unchanged'
+        ? record.newVersion
+        : (record.previousVersion ?? record.newVersion);
+  }
+  return record;
+}
+
+/** The context step handlers run in, for a state this run owns under `lock`. */
+export function buildContext(
+  deps: ReleaseDeps,
+  lock: RunLock,
+  manifests: ManifestSet,
+  state: ReleaseState,
+  stateVersion: string | undefined,
+): RunContext {
+  const config = {
+    ...deps.config,
+    ...(state.settings ?? {}),
+    strategy: state.strategy,
+    ...(state.traffic ? { traffic: state.traffic } : {}),
+  };
+  const stable = new Map((state.stableSnapshot as KubeObject[]).map((o) => [workloadKey(o), o] as const));
+  return {
+    config,
+    cluster: lock.cluster,
+    log: deps.log,
+    signal: lock.signal,
+    lost: lock.lost,
+    name: state.name,
+    namespace: deps.config.namespace,
+    plan: strategyFor(state.strategy).plan(config, manifests, { workloads: stable }),
+    manifests,
+    state,
+    record: state.record,
+    providers: deps.providers,
+    stable,
+    holder: deps.holder,
+    stateVersion,
+    onProgress: deps.onProgress,
+    now: deps.now ?? (() => new Date()),
+    sleep: deps.sleep ?? abortableSleep,
+  };
+}
+
+const SETTING_KEYS = [
+  'steps',
+  'analysis',
+  'autoPromote',
+  'scaleDownDelayMs',
+  'previewService',
+  'versionLabel',
+  'ingress',
+  'route',
+  'virtualService',
+  'trafficSplit',
+  'prometheusUrl',
+] as const satisfies readonly (keyof ReleaseSettings)[];
+
+/** The inputs that shape the plan, kept in the state (JSON round trip drops unset ones). */
+export function releaseSettings(config: Config): ReleaseSettings {
+  return JSON.parse(JSON.stringify(Object.fromEntries(SETTING_KEYS.map((k) => [k, config[k]]))));
+}
+
+/** Live copies of every object the release will touch, taken before the first write. */
+export async function snapshotStable(
+  cluster: Cluster,
+  manifests: ManifestSet,
+  live: Map<string, KubeObject | undefined>,
+): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  for (const { object } of manifests.objects) {
+    const key = workloadKey(object);
+    const current = live.has(key) ? live.get(key) : await cluster.get(refOf(object)).catch(() => undefined);
+    if (current) out.push(current);
+  }
+  return out;
+}
+
+/** The release's manifests as stored in its state, so promote/rollback need no checkout. */
+export function storedManifests(state: ReleaseState): ManifestSet {
+  const objects = (state.rendered as KubeObject[]).map((object) => ({
+    object,
+    file: '(stored release)',
+    line: 1,
+  }));
+  return { objects, workloads: objects.filter((o) => isWorkload(o.object)), version: state.newVersion };
+}
+
+/** Workloads of a release: from the manifests given, else from the stored release. */
+export function releaseWorkloads(deps: ReleaseDeps, state?: ReleaseState): KubeObject[] {
+  return (
+    deps.manifests?.workloads.map((w) => w.object) ??
+    ((state?.rendered ?? []) as KubeObject[]).filter((o) => isWorkload(o))
+  );
+}

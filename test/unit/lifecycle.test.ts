@@ -1,0 +1,68 @@
+// The lifecycle table (src/engine/lifecycle.ts) is the one place the (phase × action) behaviour is
+// decided; the README documents it. These tests keep the two the same and pin the rules that
+// protect users (a paused release is never promoted by a re-run deploy, status never fails).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { describeTransition, LIFECYCLE, transitionFor, type Request } from '../../src/engine/lifecycle.ts';
+
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const COLUMNS: Request[] = ['deploy-same', 'deploy-other', 'promote', 'rollback', 'status'];
+
+function readmeTable(): string[][] {
+  const block = README.split('<!-- lifecycle:start -->')[1]?.split('<!-- lifecycle:end -->')[0] ?? '';
+  return block
+    .trim()
+    .split('\n')
+    .slice(2)
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
+}
+
+describe('release lifecycle table', () => {
+  it('the README table is the code table, cell by cell', () => {
+    const rows = readmeTable();
+    assert.deepEqual(
+      rows.map((r) => r[0]),
+      Object.keys(LIFECYCLE),
+      'one README row per stored phase, in order',
+    );
+    for (const [phase, ...cells] of rows) {
+      const expected = COLUMNS.map((c) => describeTransition(LIFECYCLE[phase as keyof typeof LIFECYCLE][c]));
+      assert.deepEqual(cells, expected, `row ${phase}`);
+    }
+  });
+
+  it('deploying the version that waits for approval again never promotes it', () => {
+    assert.deepEqual(transitionFor('paused', 'deploy-same'), {
+      kind: 'report',
+      result: 'paused',
+      why: 'this version is already paused: run `action: promote` to continue',
+    });
+  });
+
+  it('a new version supersedes every unfinished release, and a failed one of the same version', () => {
+    for (const phase of ['progressing', 'rolling-back', 'paused', 'failed'] as const)
+      assert.equal(transitionFor(phase, 'deploy-other').kind, 'supersede', phase);
+    assert.equal(transitionFor('failed', 'deploy-same').kind, 'supersede');
+  });
+
+  it('status only reads and never fails, whatever the phase', () => {
+    for (const phase of Object.keys(LIFECYCLE) as (keyof typeof LIFECYCLE)[]) {
+      const t = transitionFor(phase, 'status');
+      assert.equal(t.kind, 'report', phase);
+      assert.ok(t.kind === 'report' && !t.fails, phase);
+    }
+  });
+
+  it('rollback of a finished release undoes; of an unfinished one restores stable', () => {
+    for (const phase of ['none', 'promoted', 'rolled-back'] as const)
+      assert.equal(transitionFor(phase, 'rollback').kind, 'undo', phase);
+    for (const phase of ['progressing', 'rolling-back', 'paused', 'failed'] as const)
+      assert.equal(transitionFor(phase, 'rollback').kind, 'restore-stable', phase);
+  });
+});
