@@ -39,9 +39,16 @@ export const ANNOTATIONS = {
   /** On objects a router created itself (value: the router name); reset deletes only those. */
   createdBy: 'kube-rollout.io/created-by',
   canaryOf: 'kube-rollout.io/canary-of',
+  /** On the release's Secret `kube-rollout-<name>`: the entries its release state refers to. */
+  storedSecrets: 'kube-rollout.io/stored-secrets',
 } as const;
 
 /** Labels for an object the action owns on behalf of release `name`. */
 export function ownedLabels(name: string): Record<string, string> {
   return { [LABELS.managedBy]: MANAGED_BY_VALUE, [LABELS.release]: name };
+}
+
+/** The name of the objects the action keeps for release `name`: state ConfigMap and Secret, Lease. */
+export function ownedObjectName(name: string): string {
+  return `kube-rollout-${name}`;
 }

@@ -8,10 +8,19 @@ import type { RolloutRecord } from './record/types.ts';
 import { deploy, promote, recoverAfterCancel, rollback, status, type ReleaseDeps } from './engine/release.ts';
 import { InputError, InputErrors } from './errors.ts';
 import { readGitHubContext } from './github/index.ts';
-import { createCluster, kubeConfigSecrets, loadKubeConfig } from './kube/index.ts';
+import {
+  createCluster,
+  kubeConfigSecrets,
+  loadKubeConfig,
+  type Cluster,
+  type ClusterOptions,
+} from './kube/index.ts';
 import { checkReferences, loadManifests, renderManifests } from './manifests/index.ts';
 import type { ManifestSet } from './manifests/types.ts';
 import { createReporters } from './reporters.ts';
+import { observeSecrets } from './secrets/observe.ts';
+import { Redactor, redactRecord, secretValuesOf } from './secrets/redactor.ts';
+import { credentialHeaderValues } from './state/secret-store.ts';
 
 const STATE_RELEASE = 'release';
 const STATE_FINISHED = 'finished';
@@ -23,11 +32,27 @@ function holderId(): string {
   return `${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${env.GITHUB_JOB ?? 'job'}-${process.pid}`;
 }
 
-const logger = {
-  info: (m: string) => core.info(m),
-  warn: (m: string) => core.warning(m),
-  group: <T>(name: string, fn: () => Promise<T>) => core.group(name, fn),
-};
+/**
+ * Every secret value this run learns is masked on the runner (core.setSecret) the moment it is
+ * known, and redacted from what the action quotes (logs, messages) before it is printed.
+ */
+function createRedactor(): Redactor {
+  const redactor = new Redactor((value) => core.setSecret(value));
+  redactor.add([core.getInput('github-token')]);
+  // The kubeconfig as a whole only (its lines are mostly plain settings); the credentials in it
+  // are added one by one once it is parsed.
+  const kubeconfig = core.getInput('kubeconfig');
+  if (kubeconfig) core.setSecret(kubeconfig);
+  return redactor;
+}
+
+function createLogger(redactor: Redactor) {
+  return {
+    info: (m: string) => core.info(redactor.redact(m)),
+    warn: (m: string) => core.warning(redactor.redact(m)),
+    group: <T>(name: string, fn: () => Promise<T>) => core.group(name, fn),
+  };
+}
 
 /** Where an input or manifest problem shows as a workflow annotation: its file and line. */
 function annotationAt(e: InputError, title = 'kube-rollout: invalid input'): core.AnnotationProperties {
@@ -44,16 +69,28 @@ function annotationAt(e: InputError, title = 'kube-rollout: invalid input'): cor
 function reportInputError(err: InputError): void {
   const errors = err instanceof InputErrors ? err.errors : [err];
   for (const e of errors) core.error(e.message, annotationAt(e));
-  core.setFailed(err.message);
+  core.setOutput('result', 'failed');
+  // Not core.setFailed: it would print the same message again as a second ::error.
+  process.exitCode = core.ExitCode.Failure;
+}
+
+/** The cluster's kubeconfig, its credentials masked before anything can print them. */
+function loadCluster(config: Config, redactor: Redactor, onRetry?: ClusterOptions['onRetry']): Cluster {
+  const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context, env: process.env });
+  redactor.add(kubeConfigSecrets(kc));
+  return observeSecrets(createCluster(kc, onRetry ? { onRetry } : {}), redactor);
 }
 
 async function renderedManifests(
   config: Config,
+  redactor: Redactor,
   commit?: string,
   runUrl?: string,
 ): Promise<ManifestSet | undefined> {
   if (config.manifests.length === 0) return undefined;
   const objects = await loadManifests(config.manifests, config.workspace);
+  // Masked before anything about the manifests is printed.
+  redactor.add(objects.flatMap((o) => secretValuesOf(o.object)));
   const set = renderManifests(objects, {
     images: config.images,
     namespace: config.namespace,
@@ -70,7 +107,8 @@ async function renderedManifests(
 
 export async function run(): Promise<void> {
   const isPost = core.getState(STATE_RELEASE) !== '' || core.getState('main-ran') === 'true';
-  if (isPost) return post();
+  const redactor = createRedactor();
+  if (isPost) return post(redactor);
   core.saveState('main-ran', 'true');
   const abort = new AbortController();
   const onSignal = (signal: string) =>
@@ -80,23 +118,23 @@ export async function run(): Promise<void> {
 
   let config: Config;
   let manifests: ManifestSet | undefined;
+  let cluster: Cluster;
   const github = readGitHubContext(process.env, (m) => core.warning(m));
   try {
     config = buildConfig(
       readInputs((n) => core.getInput(n)),
       process.env,
     );
-    manifests = await renderedManifests(config, github.headSha ?? github.sha, github.runUrl);
+    redactor.add(credentialHeaderValues(config));
+    manifests = await renderedManifests(config, redactor, github.headSha ?? github.sha, github.runUrl);
+    cluster = loadCluster(config, redactor, (info) =>
+      core.info(`retrying the Kubernetes API: ${JSON.stringify(info)}`),
+    );
   } catch (err) {
     if (err instanceof InputError) return reportInputError(err);
     throw err;
   }
-  if (config.kubeconfig) core.setSecret(config.kubeconfig);
-  const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context, env: process.env });
-  for (const secret of kubeConfigSecrets(kc)) core.setSecret(secret);
-  const cluster = createCluster(kc, {
-    onRetry: (info) => core.info(`retrying the Kubernetes API: ${JSON.stringify(info)}`),
-  });
+  const logger = createLogger(redactor);
   const reporters = createReporters({
     config,
     github,
@@ -117,7 +155,7 @@ export async function run(): Promise<void> {
     holder,
     runUrl: github.runUrl,
     commit: github.headSha ?? github.sha,
-    onProgress: (record) => reporters.progress(record),
+    onProgress: (record) => reporters.progress(redactRecord(record, redactor)),
     onStarted: (name) => core.saveState(STATE_RELEASE, name),
   };
 
@@ -131,13 +169,13 @@ export async function run(): Promise<void> {
     }
     const record = await runAction(config, deps);
     core.saveState(STATE_FINISHED, 'true');
-    await reporters.final(record);
+    await reporters.final(redactRecord(record, redactor));
     conclude(config, record);
   } catch (err) {
     core.saveState(STATE_FINISHED, 'true');
     if (err instanceof InputError) return reportInputError(err);
     core.setOutput('result', 'failed');
-    core.setFailed((err as Error).message);
+    core.setFailed(redactor.redact((err as Error).message));
   }
 }
 
@@ -173,7 +211,7 @@ function conclude(config: Config, record: RolloutRecord): void {
  * The post step: runs after the job, also when it was cancelled. A release the main step left
  * unfinished (cancelled, runner lost) is rolled back so traffic returns to stable.
  */
-async function post(): Promise<void> {
+async function post(redactor: Redactor): Promise<void> {
   const name = core.getState(STATE_RELEASE);
   if (!name || core.getState(STATE_FINISHED) === 'true') return;
   core.warning(`the release of ${name} did not finish (cancelled?): rolling back to stable`);
@@ -182,13 +220,18 @@ async function post(): Promise<void> {
     process.env,
   );
   if (config.action === 'plan' || config.action === 'status') return;
-  const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context, env: process.env });
-  const cluster = createCluster(kc);
+  let cluster: Cluster;
+  try {
+    cluster = loadCluster(config, redactor);
+  } catch (err) {
+    core.warning(`could not roll back after cancellation: ${(err as Error).message}`);
+    return;
+  }
   const github = readGitHubContext(process.env, (m) => core.warning(m));
   const deps: ReleaseDeps = {
     config: { ...config, action: 'rollback', name },
     cluster,
-    log: logger,
+    log: createLogger(redactor),
     signal: new AbortController().signal,
     providers,
     // The main step's identity: its Lease is taken back at once instead of waiting for it to expire.

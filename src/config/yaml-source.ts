@@ -14,6 +14,7 @@ import {
   type Node,
 } from 'yaml';
 import { InputError } from '../errors.ts';
+import { MAX_ALIAS_COUNT } from '../manifests/load.ts';
 
 export interface YamlSource {
   input: string;
@@ -35,9 +36,18 @@ export function parseYamlInput(text: string, input: string): YamlSource {
   const lineAt = (node: Node | null | undefined): number | undefined =>
     node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
 
+  // Each alias is expanded again where it is used: count them so an alias bomb stops early.
+  let aliases = 0;
   const convert = (node: unknown): unknown => {
     if (node == null) return null;
-    if (isAlias(node)) return convert(node.resolve(doc as Document));
+    if (isAlias(node)) {
+      if (++aliases > MAX_ALIAS_COUNT)
+        throw new InputError(
+          `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} expansions); refusing to read it`,
+          { input, line: lineAt(node) },
+        );
+      return convert(node.resolve(doc as Document));
+    }
     if (isScalar(node)) return node.value;
     if (isMap(node)) {
       const out: Record<string, unknown> = {};

@@ -40,6 +40,8 @@ export interface StartOptions {
   stored: Stored;
   /** The release this one replaces: its stable snapshot is the one to start from. */
   superseded?: ReleaseState;
+  /** What the checks before the run found (HPAs, disruption budgets: autoscaler.ts). */
+  notes?: string[];
 }
 
 /** Every workload's dry-run shows no change from what runs now. */
@@ -63,6 +65,7 @@ export async function startRelease(
   const name = opts.stored?.state.name ?? deps.config.name ?? manifests.workloads[0].object.metadata.name!;
   const record = newRecord(deps, name, manifests.version, now());
   record.strategy = opts.strategy;
+  record.notes.push(...(opts.notes ?? []));
   if (opts.strategy !== config.strategy) {
     record.notes.push(
       `first release of ${name}: there is no stable version yet, so it was applied with a plain rolling update`,

@@ -2,12 +2,12 @@
 // before the first write, take the app's lock, look up what the stored release and the requested
 // action call for in the lifecycle table (lifecycle.ts), carry it out, and leave a RolloutRecord
 // for the reporters.
-import type { ManifestSet } from '../manifests/types.ts';
 import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
 import { preflight } from '../preflight/index.ts';
 import { loadReleaseState } from '../state/release-state.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { workloadKey } from '../strategies/types.ts';
+import { prepareForAutoscalers } from './autoscaler.ts';
 import { dryRunAll } from './dry-run.ts';
 import { transitionFor, type StoredPhase, type Transition } from './lifecycle.ts';
 import { readLockInfo } from './lock.ts';
@@ -34,8 +34,9 @@ function phaseOf(stored: Stored): StoredPhase {
 
 export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   const { config, cluster } = deps;
-  const manifests = deps.manifests;
-  if (!manifests) throw new Error("action 'deploy' needs the 'manifests' input");
+  if (!deps.manifests) throw new Error("action 'deploy' needs the 'manifests' input");
+  // HPAs own the replica counts of the workloads they target (see autoscaler.ts).
+  const { manifests, notes } = await prepareForAutoscalers(cluster, deps.manifests, config.namespace);
   const name = releaseName(config, manifests);
   const live = await readLive(
     cluster,
@@ -55,7 +56,7 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
     const stored = await loadReleaseState(run.cluster, config.namespace, name);
     const same = stored?.state.newVersion === manifests.version && stored.state.strategy === strategy;
     const t = transitionFor(phaseOf(stored), same ? 'deploy-same' : 'deploy-other');
-    const fresh = { manifests, live, strategy, dryRun };
+    const fresh = { manifests, live, strategy, dryRun, notes };
     switch (t.kind) {
       case 'start':
         return startRelease(deps, run, { ...fresh, stored });

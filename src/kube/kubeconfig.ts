@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { InputError, type InputLocation } from '../errors.ts';
 
 export type KubeConfigSource = 'input' | 'env' | 'file' | 'in-cluster';
 
@@ -19,17 +20,24 @@ export interface LoadKubeConfigOptions {
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const sources = new WeakMap<KubeConfig, KubeConfigSource>();
 
+/**
+ * Errors are InputErrors naming the `kubeconfig` or `context` input (or the file), with the
+ * parser's reason and position but never the content: a kubeconfig is full of credentials.
+ */
 export function loadKubeConfig(opts: LoadKubeConfigOptions): KubeConfig {
   const kc = new KubeConfig();
   const content = decodeIfBase64(opts.kubeconfig?.trim());
   let source: KubeConfigSource;
+  let where: { name: string; at: InputLocation };
   if (content) {
-    parse(() => kc.loadFromString(content), 'the kubeconfig input');
+    where = { name: 'the kubeconfig input', at: { input: 'kubeconfig' } };
+    parse(() => kc.loadFromString(content), where);
     source = 'input';
   } else {
     const file = kubeconfigFile(opts.env);
     if (file) {
-      parse(() => kc.loadFromFile(file.path), file.path);
+      where = { name: file.path, at: {} };
+      parse(() => kc.loadFromFile(file.path), where);
       source = file.source;
     } else if (
       opts.env.KUBERNETES_SERVICE_HOST &&
@@ -38,31 +46,47 @@ export function loadKubeConfig(opts: LoadKubeConfigOptions): KubeConfig {
     ) {
       kc.loadFromCluster();
       source = 'in-cluster';
+      where = { name: 'the in-cluster service account', at: {} };
     } else {
-      throw new Error(
+      throw new InputError(
         'no kubeconfig found: set the `kubeconfig` input, or $KUBECONFIG, or create ~/.kube/config (e.g. with azure/k8s-set-context or aws eks update-kubeconfig), or run inside a cluster',
+        { input: 'kubeconfig' },
       );
     }
   }
-  if (opts.context) {
-    if (!kc.getContextObject(opts.context)) {
-      const available = kc.getContexts().map((c) => c.name);
-      throw new Error(
-        `kubeconfig context "${opts.context}" not found; available contexts: ${available.length ? available.join(', ') : '(none)'}`,
+  selectContext(kc, opts.context, where);
+  sources.set(kc, source);
+  return kc;
+}
+
+function selectContext(
+  kc: KubeConfig,
+  context: string | undefined,
+  where: { name: string; at: InputLocation },
+): void {
+  const available = kc.getContexts().map((c) => c.name);
+  if (available.length === 0)
+    throw new InputError(`${where.name} defines no contexts: it is not a kubeconfig`, where.at);
+  if (context) {
+    if (!kc.getContextObject(context)) {
+      throw new InputError(
+        `context "${context}" not found in ${where.name}; available contexts: ${available.join(', ')}`,
+        { input: 'context' },
       );
     }
-    kc.setCurrentContext(opts.context);
+    kc.setCurrentContext(context);
   }
-  if (!kc.getCurrentContext() || !kc.getContextObject(kc.getCurrentContext())) {
-    const available = kc.getContexts().map((c) => c.name);
-    throw new Error(
-      `kubeconfig has no usable current-context${kc.getCurrentContext() ? ` ("${kc.getCurrentContext()}" is not defined)` : ''}; set the \`context\` input to one of: ${available.join(', ') || '(none)'}`,
+  const current = kc.getCurrentContext();
+  if (!current || !kc.getContextObject(current)) {
+    throw new InputError(
+      `${where.name} has no usable current-context${current ? ` ("${current}" is not defined)` : ''}; set the \`context\` input to one of: ${available.join(', ')}`,
+      where.at,
     );
   }
   if (!kc.getCurrentCluster())
-    throw new Error(`kubeconfig context "${kc.getCurrentContext()}" names a cluster that is not defined`);
-  sources.set(kc, source);
-  return kc;
+    throw new InputError(`context "${current}" of ${where.name} names a cluster that is not defined`, {
+      input: context ? 'context' : 'kubeconfig',
+    });
 }
 
 /** Where `loadKubeConfig` found this config. */
@@ -90,15 +114,25 @@ function decodeIfBase64(content: string | undefined): string | undefined {
   return /\b(clusters|contexts|apiVersion)\b/.test(decoded) ? decoded : content;
 }
 
-function parse(load: () => void, where: string): void {
+function parse(load: () => void, where: { name: string; at: InputLocation }): void {
   try {
     load();
   } catch (err) {
-    throw new Error(
-      `cannot read ${where} as a kubeconfig: ${err instanceof Error ? err.message : String(err)}`,
-      { cause: err },
-    );
+    throw new InputError(`cannot read ${where.name} as a kubeconfig: ${parserReason(err)}`, where.at);
   }
+}
+
+/**
+ * The parser's reason without the excerpt of the source it appends (js-yaml quotes the lines
+ * around the error, credentials included): its `reason` and position, else the first line.
+ */
+export function parserReason(err: unknown): string {
+  const e = err as { reason?: unknown; mark?: { line?: number; column?: number }; message?: unknown };
+  if (typeof e?.reason === 'string' && e.mark && typeof e.mark.line === 'number') {
+    return `${e.reason} (line ${e.mark.line + 1}, column ${(e.mark.column ?? 0) + 1})`;
+  }
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  return message.split('\n')[0].slice(0, 200);
 }
 
 /**

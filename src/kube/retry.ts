@@ -41,8 +41,20 @@ export function isConnectionError(err: unknown): boolean {
   return false;
 }
 
+/**
+ * Server-side apply answers an applied object that does not fit the kind's schema with a plain 500
+ * (`failed to create typed patch object (…): .spec.replicas: expected numeric …`): the same body
+ * fails the same way every time, so it is an answer, not an accident.
+ */
+function isSchemaRejection(err: unknown): boolean {
+  const message = (err as { status?: { message?: unknown } } | undefined)?.status?.message;
+  const text = typeof message === 'string' ? message : (err as Error | undefined)?.message;
+  return typeof text === 'string' && text.includes('failed to create typed patch object');
+}
+
 export function isRetryable(err: unknown): boolean {
   const status = statusCodeOf(err);
+  if (status === 500 && isSchemaRejection(err)) return false;
   if (status !== undefined) return status === 429 || status >= 500;
   return isConnectionError(err);
 }

@@ -18,6 +18,8 @@ import type { KubeObject } from '../kube/types.ts';
 import type { SourcedObject } from './types.ts';
 
 const YAML_FILES = '**/*.{yml,yaml}';
+/** How many alias expansions a document may need (the `yaml` package's resource-exhaustion guard). */
+export const MAX_ALIAS_COUNT = 1000;
 /**
  * Kubernetes reads manifests as YAML 1.1 (so `defaultMode: 0644` is octal and `yes` is true), but
  * keeps unquoted dates and `1:20` as strings; drop the 1.1 timestamp and base-60 types to match.
@@ -95,7 +97,7 @@ export function parseManifests(text: string, file: string): SourcedObject[] {
     }
     if (doc.contents === null) continue;
     const line = lineAt((doc.contents as Node).range?.[0] ?? 0);
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    const value = toValue(doc, { input: 'manifests', file, line });
     if (value === null || value === undefined) continue;
     if (isRecord(value) && value.kind === 'List' && Array.isArray(value.items)) {
       const items = itemNodes(doc);
@@ -108,6 +110,19 @@ export function parseManifests(text: string, file: string): SourcedObject[] {
     objects.push(checkObject(value, file, line));
   }
   return objects;
+}
+
+/**
+ * The document as plain values. Aliases are expanded with a limit (the `yaml` package's
+ * `maxAliasCount`), so an alias bomb is an input error naming the file, not a hung or crashed run.
+ */
+function toValue(doc: Document, where: { input: string; file: string; line: number }): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new InputError(`YAML aliases expand too far (${err.message}); refusing to read it`, where);
+  }
 }
 
 function itemNodes(doc: Document): Node[] | undefined {

@@ -26,6 +26,8 @@ const RELEASE_ACCESS: readonly ApiAccess[] = [
   { group: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'create', 'update'] },
   // The state ConfigMap is written conditionally: created once, then replaced at its resourceVersion.
   { group: '', resource: 'configmaps', verbs: ['get', 'create', 'update'] },
+  // Secret values of the release live in Secret kube-rollout-<name> (src/state/secret-store.ts).
+  { group: '', resource: 'secrets', verbs: ['get', 'patch', 'delete'] },
   { group: '', resource: 'pods', verbs: ['list', 'watch'] },
   { group: '', resource: 'pods/log', verbs: ['get'] },
 ];

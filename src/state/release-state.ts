@@ -4,14 +4,15 @@ import { StateConflictError } from '../errors.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError, refOf } from '../kube/types.ts';
 import type { ReleaseState } from '../record/types.ts';
-import { ownedLabels } from '../labels.ts';
+import { ownedLabels, ownedObjectName } from '../labels.ts';
+import { restoreSecrets, storeSecrets } from './secret-store.ts';
 
 export const STATE_KEY = 'state.json';
 /** A ConfigMap holds at most 1 MiB; leave room for metadata and managedFields. */
 export const STATE_BUDGET_BYTES = 900 * 1024;
 
 export function stateConfigMapName(name: string): string {
-  return `kube-rollout-${name}`;
+  return ownedObjectName(name);
 }
 
 export async function loadReleaseState(
@@ -37,6 +38,7 @@ export async function loadReleaseState(
       `ConfigMap ${cmName} in ${namespace}: unknown state schema ${JSON.stringify(state?.schema)} (this version reads schema 1)`,
     );
   }
+  state = await restoreSecrets(cluster, state, namespace);
   return { state, resourceVersion: cm.metadata.resourceVersion ?? '' };
 }
 
@@ -51,6 +53,8 @@ export async function saveReleaseState(
   namespace: string,
   expected: string | undefined,
 ): Promise<string> {
+  // Secrets go to Secret kube-rollout-<name> first; the ConfigMap keeps references only.
+  state = await storeSecrets(cluster, state, namespace);
   const text = serializeState(state);
   const cm: KubeObject = {
     apiVersion: 'v1',

@@ -10,7 +10,7 @@ export { ANNOTATIONS } from '../labels.ts';
 export const ROLE_LABEL = LABELS.role;
 
 export interface TrafficRouterOptions {
-  /** `replicas`: keep the stable Deployment at full size instead of shrinking it as the canary grows. */
+  /** `replicas`: leave the stable Deployment's count alone (an HPA owns it) and only size the canary. */
   keepStableFullSize?: boolean;
   /** Limit for scaled pods to become ready (`replicas`). Default 10 minutes. */
   readyTimeoutMs?: number;

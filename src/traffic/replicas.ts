@@ -105,6 +105,8 @@ export function createReplicasRouter(
     };
     for (const side of scalingOrder(current, wanted)) {
       if (side === 'canary' && !canary) continue;
+      // Kept at full size, stable's count is not the router's to set (an HPA owns it): left alone.
+      if (side === 'stable' && opts.keepStableFullSize) continue;
       await scale(side === 'canary' ? canaryRef : stableRef, wanted[side], current[side]);
     }
   }

@@ -17,6 +17,30 @@ export interface ActionRun {
   state: Record<string, string>;
   /** Lines of `::error` / `::warning` workflow commands. */
   annotations: string[];
+  /** Values registered with `::add-mask::`, in order. */
+  masks: string[];
+  /** stdout as the runner shows it: each line masked with the values registered before it. */
+  maskedStdout: string;
+}
+
+/**
+ * What the runner prints of the step's stdout: `::add-mask::` lines register a value (and are
+ * not shown); every later line has each registered value replaced by `***`. A value printed
+ * before it was registered stays visible, as on a real runner.
+ */
+export function maskLikeRunner(stdout: string): { masks: string[]; masked: string } {
+  const masks: string[] = [];
+  const shown: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const mask = line.match(/^::add-mask::(.*)$/);
+    if (mask) {
+      masks.push(mask[1].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'));
+      continue;
+    }
+    const ordered = [...masks].sort((a, b) => b.length - a.length);
+    shown.push(ordered.reduce((text, value) => (value ? text.split(value).join('***') : text), line));
+  }
+  return { masks, masked: shown.join('\n') };
 }
 
 export interface RunActionOptions {
@@ -136,7 +160,10 @@ export async function runAction(
     stderr += post.stderr;
   }
   const annotations = stdout.split('\n').filter((l) => /^::(error|warning)/.test(l));
+  const { masks, masked } = maskLikeRunner(stdout);
   return {
+    masks,
+    maskedStdout: masked,
     code: main.code,
     outputs: parseFileCommands(readFileSync(files.output, 'utf8')),
     summary: existsSync(files.summary) ? readFileSync(files.summary, 'utf8') : '',

@@ -1,5 +1,5 @@
 /** RolloutRecords for report tests: a canary that was promoted, and one that was rolled back. */
-import type { RolloutRecord } from '../../src/record/types.ts';
+import type { ReleaseState, RolloutRecord } from '../../src/record/types.ts';
 
 const T0 = Date.parse('2026-11-21T22:00:00Z');
 const at = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
@@ -194,5 +194,40 @@ export function rolledBackCanary(): RolloutRecord {
     rollbackReason:
       'analysis error-rate failed 2 times (limit 1): 0.42 > 0.05; pod web-canary-7d9f-x2x CrashLoopBackOff',
     notes: [],
+  };
+}
+
+/** A canary release state at step 1 with an empty record, holding the given objects. */
+export function releaseStateWith(
+  namespace: string,
+  rendered: unknown[],
+  stableSnapshot: unknown[] = [],
+): ReleaseState {
+  const startedAt = '2026-11-30T12:00:00Z';
+  return {
+    schema: 1,
+    name: 'web',
+    phase: 'paused',
+    strategy: 'canary',
+    newVersion: 'v2',
+    currentStep: 1,
+    canaryWeight: 10,
+    rendered,
+    stableSnapshot,
+    updatedAt: startedAt,
+    record: {
+      app: 'web',
+      namespace,
+      action: 'deploy',
+      strategy: 'canary',
+      newVersion: 'v2',
+      canaryWeight: 10,
+      startedAt,
+      steps: [],
+      measurements: [],
+      evidence: [],
+      weights: [],
+      notes: [],
+    },
   };
 }

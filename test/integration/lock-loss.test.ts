@@ -94,7 +94,9 @@ describe('a run that loses its release lock', () => {
 
     const writesAfter = sim
       .stats()
-      .requests.filter((r) => r.at > takenAt && !r.dryRun && ['create', 'update', 'patch', 'delete'].includes(r.verb));
+      .requests.filter(
+        (r) => r.at > takenAt && !r.dryRun && ['create', 'update', 'patch', 'delete'].includes(r.verb),
+      );
     assert.deepEqual(
       writesAfter.map((r) => `${r.verb} ${r.resource}/${r.name}`),
       [],

@@ -510,6 +510,36 @@ describe('writes', () => {
       'two\nthree\n',
     );
   });
+
+  it('expands $(NAME) in SIM_LOG from earlier env, Secret keys included', async () => {
+    await api('POST', '/api/v1/namespaces/default/secrets', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db' },
+      stringData: { password: 'pw-from-secret' },
+    });
+    const env = [
+      { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+      { name: 'SIM_LOG', value: 'connecting with $(PASSWORD) and $(UNSET)' },
+    ];
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'leaky' },
+      spec: { containers: [{ name: 'app', image: 'app:1', env }] },
+    };
+    await api('POST', '/api/v1/namespaces/default/pods', pod);
+    const current = (await api('GET', '/api/v1/namespaces/default/pods/leaky')).body;
+    await api('PUT', '/api/v1/namespaces/default/pods/leaky/status', {
+      ...current,
+      status: {
+        phase: 'Running',
+        containerStatuses: [{ name: 'app', restartCount: 1, state: { running: {} } }],
+      },
+    });
+    const log = await api('GET', '/api/v1/namespaces/default/pods/leaky/log');
+    assert.equal(log.body, 'connecting with pw-from-secret and $(UNSET)\n');
+  });
 });
 
 describe('server-side apply', () => {

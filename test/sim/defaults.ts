@@ -1,8 +1,9 @@
 // Upstream defaulting (the API server's SetDefaults_* functions) for the kinds the simulator serves.
 // Applied on every create and update, so objects read back look like a real cluster's.
 import type { KubeObject } from './types.ts';
+import { applyKindDefaults } from './defaults-kinds.ts';
 
-function setIfMissing(obj: any, key: string, value: unknown): void {
+export function setIfMissing(obj: any, key: string, value: unknown): void {
   if (obj[key] === undefined || obj[key] === null) obj[key] = value;
 }
 
@@ -191,6 +192,8 @@ export function applyDefaults(obj: KubeObject): void {
         delete obj.stringData;
       }
       break;
+    default:
+      applyKindDefaults(obj, key);
   }
 }
 

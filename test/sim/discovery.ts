@@ -22,6 +22,7 @@ const SUBRESOURCE_VERBS: Record<string, string[]> = {
   scale: ['get', 'patch', 'update'],
   log: ['get'],
   finalize: ['update'],
+  eviction: ['create'],
 };
 
 /** Whether the Accept header asks for aggregated discovery v2 (v2beta1 is not served). */
@@ -42,6 +43,7 @@ function subresourceKind(
   sub: string,
 ): { group: string; version: string; kind: string } {
   if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+  if (sub === 'eviction') return { group: 'policy', version: 'v1', kind: 'Eviction' };
   return { group: '', version: '', kind: entry.kind };
 }
 

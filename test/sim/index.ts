@@ -46,6 +46,8 @@ export interface SimCluster {
   stats(): SimStats;
   resetStats(): void;
   timeline(): TimelineSample[];
+  /** CPU utilization (%) of a workload for its HPA (see RunningControllers.setUtilization). */
+  setUtilization(namespace: string, name: string, percent: number): void;
   stop(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function startSimCluster(options: StartOptions = {}): Promise<SimCl
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     timeline: () => traffic.timeline(),
+    setUtilization: (namespace, name, percent) => controllers?.setUtilization(namespace, name, percent),
     stop: async () => {
       if (stopped) return;
       stopped = true;

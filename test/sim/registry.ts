@@ -2,6 +2,7 @@
 // talks to (served without installing a CRD, as if their CRDs were installed), and kinds added at
 // run time by creating a CustomResourceDefinition.
 import type { ResourceInfo } from './types.ts';
+import { APP_KINDS } from './app-kinds.ts';
 
 /** One served resource, with what discovery and the store need beyond ResourceInfo. */
 export interface ResourceEntry extends ResourceInfo {
@@ -17,7 +18,7 @@ export interface ResourceEntry extends ResourceInfo {
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-interface Row {
+export interface Row {
   gv: string; // 'v1' or 'apps/v1'
   resource: string;
   kind: string;
@@ -40,7 +41,14 @@ const BUILTIN: Row[] = [
     short: ['ns'],
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   },
-  { gv: 'v1', resource: 'pods', kind: 'Pod', sub: ['status', 'log'], short: ['po'], cat: ['all'] },
+  {
+    gv: 'v1',
+    resource: 'pods',
+    kind: 'Pod',
+    sub: ['status', 'log', 'eviction'],
+    short: ['po'],
+    cat: ['all'],
+  },
   {
     gv: 'v1',
     resource: 'services',
@@ -137,6 +145,7 @@ const BUILTIN: Row[] = [
     namespaced: false,
     verbs: ['create'],
   },
+  ...APP_KINDS,
   // CRD-backed kinds the action drives, served as if their CRDs were installed.
   ...['v1', 'v1beta1'].map((v): Row => ({
     gv: `gateway.networking.k8s.io/${v}`,

@@ -55,6 +55,7 @@ const ADMIN: UserInfo = { name: 'admin', groups: ['system:masters', 'system:auth
 const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
 
 function verbOf(method: string, route: ResourceRoute, query: URLSearchParams): ApiVerb | undefined {
+  if (route.subresource === 'eviction' && method !== 'POST') return undefined;
   switch (method) {
     case 'GET':
     case 'HEAD':
@@ -63,7 +64,8 @@ function verbOf(method: string, route: ResourceRoute, query: URLSearchParams): A
       }
       return route.name !== undefined ? 'get' : 'list';
     case 'POST':
-      return route.name === undefined ? 'create' : undefined;
+      // Named POSTs only reach create-only subresources (pods/eviction).
+      return route.name === undefined || route.subresource === 'eviction' ? 'create' : undefined;
     case 'PUT':
       return route.name !== undefined ? 'update' : undefined;
     case 'PATCH':

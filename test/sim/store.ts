@@ -9,6 +9,7 @@ import type { ResourceEntry } from './registry.ts';
 import { compileSelector } from './selectors.ts';
 import { applyDefaults, initialStatus } from './defaults.ts';
 import { validateObject } from './validation.ts';
+import { checkDecodable } from './schema/index.ts';
 import { alreadyExists, conflict, namespaceNotFound, notFound } from './status.ts';
 import { clone, deepEqual, specPart } from './util.ts';
 import { recordUpdate, nowTimestamp } from './patch/managed.ts';
@@ -153,6 +154,7 @@ export function createStore(options: StoreOptions = {}): SimStoreImpl {
     const status = initialStatus(obj, entry.subresources.includes('status'));
     if (status !== undefined) obj.status = status;
     if (obj.kind === 'CustomResourceDefinition') obj.status = crdStatus(obj);
+    checkDecodable(obj, entry);
     applyDefaults(obj);
     validateObject(obj, entry);
     if (opts.fieldManager && !opts.managedFieldsComputed)
@@ -223,6 +225,7 @@ export function createStore(options: StoreOptions = {}): SimStoreImpl {
     // Stored objects keep the version they were written with; a write in another version converts.
     next.apiVersion = existing.apiVersion;
     if (opts.subresource !== 'status') {
+      checkDecodable(next, entry);
       applyDefaults(next);
       validateObject(next, entry, existing);
     }

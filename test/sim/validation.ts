@@ -3,9 +3,10 @@ import { SimApiError } from './types.ts';
 import type { KubeObject } from './types.ts';
 import { selectorMatches } from './selectors.ts';
 import { deepEqual } from './util.ts';
+import { schemaCauses } from './schema/index.ts';
 
 interface Cause {
-  reason: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueForbidden';
+  reason: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueNotSupported';
   message: string;
   field: string;
 }
@@ -195,6 +196,7 @@ export function validateObject(
       causes.push(required('spec.ports'));
     }
   }
+  causes.push(...schemaCauses(obj, group));
   if (causes.length === 0) return;
   throw invalidError(obj.kind, group, name, causes);
 }

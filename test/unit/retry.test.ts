@@ -21,6 +21,13 @@ describe('retry classification', () => {
       assert.equal(isRetryable(new KubeApiError(code, 'x')), false, String(code));
   });
 
+  test("server-side apply's schema rejection (a 500) is an answer, not retried", () => {
+    const message =
+      'failed to create typed patch object (shop/web; apps/v1, Kind=Deployment): .spec.replicas: expected numeric (int or float), got string';
+    assert.equal(isRetryable(new KubeApiError(500, message, undefined, { message, code: 500 })), false);
+    assert.equal(isRetryable(new KubeApiError(500, 'etcdserver: request timed out')), true);
+  });
+
   test('connection errors are retryable, other errors are not', () => {
     for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE']) {
       assert.equal(isRetryable(Object.assign(new Error('boom'), { code })), true, code);

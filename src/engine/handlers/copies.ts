@@ -3,6 +3,7 @@
 import type { KubeObject } from '../../kube/types.ts';
 
 import { ANNOTATIONS, LABELS } from '../../labels.ts';
+import { copyReplicas } from '../autoscaler.ts';
 
 export const ROLE_LABEL = LABELS.role;
 
@@ -43,5 +44,5 @@ export function newVersionCopy(
 }
 
 export function desiredReplicas(workload: KubeObject | undefined): number {
-  return workload?.spec?.replicas ?? 1;
+  return copyReplicas(workload);
 }

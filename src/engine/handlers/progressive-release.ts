@@ -12,6 +12,7 @@ import type { RunContext } from '../context.ts';
 import type { StepOutcome } from '../outcome.ts';
 import type { BackgroundAnalysis } from './analysis.ts';
 import { copyName, desiredReplicas, newVersionCopy } from './copies.ts';
+import { isAutoscaled } from '../autoscaler.ts';
 import { startWatcher, type Watcher } from './watchers.ts';
 
 export interface ProgressiveRelease {
@@ -66,7 +67,11 @@ export function buildRelease(ctx: RunContext): ProgressiveRelease {
     suffix,
     target,
     router: (signal) =>
-      createTrafficRouter(ctx.config.traffic, ctx.cluster, target, signal ? { signal } : {}),
+      createTrafficRouter(ctx.config.traffic, ctx.cluster, target, {
+        ...(signal ? { signal } : {}),
+        // An HPA owns stable's size: the replicas router adds canary pods instead of shrinking it.
+        ...(isAutoscaled(ctx.manifests, primary, stableLive) ? { keepStableFullSize: true } : {}),
+      }),
     copies,
   };
 }

@@ -10,6 +10,8 @@ import { syncDeployments } from './deployment.ts';
 import { syncEndpoints } from './endpoints.ts';
 import { createEventRecorder } from './events.ts';
 import { syncJobs } from './job.ts';
+import { createHpaMemory, syncHorizontalPodAutoscalers } from './hpa.ts';
+import { syncDisruptionBudgets } from './disruption.ts';
 import { syncReplicaSets } from './replicaset.ts';
 import { syncStatefulSets } from './statefulset.ts';
 
@@ -23,7 +25,18 @@ export interface RunningControllers {
   stop(): void;
   /** Run one full pass now (tests use it to avoid waiting for the tick). */
   sync(): void;
+  /**
+   * CPU utilization (percent of requests) of a workload, for its HorizontalPodAutoscaler. The load
+   * behind it stays: scaling the workload out lowers the utilization proportionally.
+   */
+  setUtilization(namespace: string, name: string, percent: number): void;
 }
+
+const SCALABLE = [
+  ['apps/v1', 'Deployment'],
+  ['apps/v1', 'StatefulSet'],
+  ['apps/v1', 'ReplicaSet'],
+];
 
 /** Kinds whose changes can require work; Events, Endpoints and others are ignored. */
 const WATCHED = new Set([
@@ -38,6 +51,8 @@ const WATCHED = new Set([
   'Secret',
   'Node',
   'ControllerRevision',
+  'HorizontalPodAutoscaler',
+  'PodDisruptionBudget',
 ]);
 
 export function startControllers(
@@ -63,6 +78,7 @@ export function startControllers(
   };
   registerNodes(store, clock, opts.nodes ?? DEFAULT_NODES);
   const kubelet = createKubelet(cached, clock, events);
+  const hpaMemory = createHpaMemory();
 
   let stopped = false;
   let running = false;
@@ -79,6 +95,8 @@ export function startControllers(
       syncDaemonSets(ctx);
       syncJobs(ctx);
       syncEndpoints(ctx);
+      syncHorizontalPodAutoscalers(ctx, hpaMemory);
+      syncDisruptionBudgets(ctx);
     } finally {
       running = false;
     }
@@ -106,5 +124,10 @@ export function startControllers(
       if (pending) clearImmediate(pending);
     },
     sync: pass,
+    setUtilization(namespace, name, percent) {
+      const target = SCALABLE.map(([v, k]) => store.get(v, k, namespace, name)).find(Boolean);
+      hpaMemory.signals.set(namespace, name, percent, target?.spec?.replicas ?? 1);
+      schedule();
+    },
   };
 }

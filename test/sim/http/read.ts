@@ -99,6 +99,33 @@ export function listObjects(
   return { kind: `${entry.kind}List`, apiVersion, metadata, items: shaped };
 }
 
+/**
+ * A container's env as the kubelet resolves it: Secret and ConfigMap keys, and `$(NAME)` in a
+ * value replaced by an earlier variable (so `SIM_LOG` can print a value taken from a Secret).
+ */
+function resolvedEnv(
+  store: SimStoreImpl,
+  namespace: string | undefined,
+  container: any,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  const keyOf = (kind: 'Secret' | 'ConfigMap', ref: any): string | undefined => {
+    const obj = ref?.name ? store.get('v1', kind, namespace, ref.name) : undefined;
+    const value = obj?.data?.[ref?.key];
+    if (typeof value !== 'string') return undefined;
+    return kind === 'Secret' ? Buffer.from(value, 'base64').toString('utf8') : value;
+  };
+  for (const e of container.env ?? []) {
+    if (typeof e?.name !== 'string') continue;
+    const value =
+      typeof e.value === 'string'
+        ? e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m: string, name: string) => env[name] ?? m)
+        : (keyOf('Secret', e.valueFrom?.secretKeyRef) ?? keyOf('ConfigMap', e.valueFrom?.configMapKeyRef));
+    if (value !== undefined) env[e.name] = value;
+  }
+  return env;
+}
+
 /** Pod log: the container's SIM_LOG env value, one line per `\n`, honouring tailLines. */
 export function podLog(
   store: SimStoreImpl,
@@ -130,7 +157,7 @@ export function podLog(
       `container ${JSON.stringify(container.name)} in pod ${JSON.stringify(name)} is waiting to start: ${reason}`,
     );
   }
-  const raw = (container.env ?? []).find((e: any) => e.name === 'SIM_LOG')?.value;
+  const raw = resolvedEnv(store, namespace, container).SIM_LOG;
   let lines = typeof raw === 'string' && raw !== '' ? raw.split('\n') : [];
   if (lines.length && lines[lines.length - 1] === '') lines = lines.slice(0, -1);
   const tail = query.get('tailLines');

@@ -10,6 +10,8 @@ import { applyJsonPatch, applyMergePatch } from '../patch/json-patch.ts';
 import { applyStrategicMergePatch } from '../patch/strategic.ts';
 import { serverSideApply } from '../patch/apply.ts';
 import { isPlainObject } from '../util.ts';
+import { checkApplyTypes } from '../schema/index.ts';
+import { evict } from './eviction.ts';
 import { apiVersionOfEntry, getObject, listObjects, toScale } from './read.ts';
 import { successStatus } from './respond.ts';
 
@@ -110,6 +112,7 @@ function requireJsonOrYaml(w: WriteRequest): void {
 
 export function create(w: WriteRequest): WriteResult {
   requireJsonOrYaml(w);
+  if (w.subresource === 'eviction') return evict(w);
   const obj = checkIdentity(parseBody(w.body, w.contentType), w, false);
   delete obj.metadata.managedFields;
   const created = w.store.create(obj, {
@@ -218,6 +221,7 @@ function apply(w: WriteRequest, force: boolean): WriteResult {
   const dryRun = isDryRun(w.query);
   const config = checkIdentity(parseBody(w.body, 'yaml'), w, true);
   if (config.metadata.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil');
+  if (w.subresource !== 'scale') checkApplyTypes(config, w.entry);
   const current = w.store.get(apiVersionOfEntry(w.entry), w.entry.kind, w.namespace, w.name!);
   if (w.subresource === 'scale') {
     if (!current) throw notFound(w.entry, w.name!);

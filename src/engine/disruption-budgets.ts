@@ -1,0 +1,55 @@
+// PodDisruptionBudgets that leave a workload no room: a release does not evict pods, so they do not
+// stop it, but they block node drains and evictions while it runs. The action reports them with the
+// budget's own numbers instead of leaving anyone to find a drain waiting.
+import type { Cluster } from '../kube/types.ts';
+import type { KubeObject } from '../kube/types.ts';
+import type { ManifestSet } from '../manifests/types.ts';
+
+function selects(selector: any, labels: Record<string, string> | undefined): boolean {
+  if (!selector) return false;
+  const wanted = Object.entries(selector.matchLabels ?? {});
+  if ((selector.matchExpressions ?? []).length) return false; // not judged here
+  return wanted.every(([k, v]) => labels?.[k] === v);
+}
+
+/** Notes for budgets selecting a workload's pods that allow no disruption. */
+export async function blockingBudgets(
+  cluster: Pick<Cluster, 'list'>,
+  manifests: ManifestSet,
+  namespace: string,
+): Promise<string[]> {
+  const fromManifests = manifests.objects
+    .map((o) => o.object)
+    .filter((o) => o.kind === 'PodDisruptionBudget');
+  const live = await cluster
+    .list('policy/v1', 'PodDisruptionBudget', namespace)
+    .catch(() => [] as KubeObject[]);
+  const byName = new Map<string, KubeObject>();
+  for (const pdb of [...fromManifests, ...live])
+    byName.set(pdb.metadata.name!, { ...byName.get(pdb.metadata.name!), ...pdb });
+  const notes: string[] = [];
+  for (const pdb of byName.values()) {
+    const workload = manifests.workloads.find((w) =>
+      selects(pdb.spec?.selector, w.object.spec?.template?.metadata?.labels),
+    );
+    if (!workload) continue;
+    const status = live.find((l) => l.metadata.name === pdb.metadata.name)?.status;
+    const replicas = workload.object.spec?.replicas;
+    const min = pdb.spec?.minAvailable;
+    const noRoom =
+      status?.disruptionsAllowed === 0 ||
+      pdb.spec?.maxUnavailable === 0 ||
+      pdb.spec?.maxUnavailable === '0%' ||
+      min === '100%' ||
+      (typeof min === 'number' && typeof replicas === 'number' && min >= replicas);
+    if (!noRoom) continue;
+    const rule = min !== undefined ? `minAvailable ${min}` : `maxUnavailable ${pdb.spec?.maxUnavailable}`;
+    const counts = status
+      ? ` (status: ${status.currentHealthy} healthy, ${status.desiredHealthy} required, ${status.disruptionsAllowed} disruptions allowed)`
+      : '';
+    notes.push(
+      `PodDisruptionBudget ${pdb.metadata.name} (${rule}) allows no disruption of ${workload.object.kind} ${workload.object.metadata.name}${counts}: evictions and node drains are refused while it holds; the release itself does not evict pods`,
+    );
+  }
+  return notes;
+}

@@ -1,0 +1,291 @@
+// Secret values never go into the release-state ConfigMap: the built-in `view` role reads
+// ConfigMaps but not Secrets. Before the state is written, every Secret in `rendered` and
+// `stableSnapshot` becomes a reference (its name and the sha256 of its data) and the Secrets
+// themselves go into one Secret owned by the release, `kube-rollout-<name>`, beside the
+// ConfigMap; reading the state puts them back.
+import { createHash } from 'node:crypto';
+import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
+import { ANNOTATIONS, ownedLabels, ownedObjectName } from '../labels.ts';
+import type { ReleaseState } from '../record/types.ts';
+
+/** What the ConfigMap keeps of a Secret. */
+export interface SecretRef {
+  apiVersion: 'v1';
+  kind: 'Secret';
+  metadata: { name?: string; namespace?: string };
+  /** `entry`: where it is kept in the release's Secret; `sha256`: of its canonical data. */
+  storedSecret: { entry: string; sha256: string };
+}
+
+/** The Secrets a state refers to, by entry id (each with its data canonical: `data` only). */
+export type SecretPayload = Record<string, KubeObject>;
+
+/** A Secret holds at most 1 MiB, like the ConfigMap; leave room for metadata. */
+const STORE_BUDGET_BYTES = 900 * 1024;
+
+export function secretStoreRef(name: string, namespace: string): ObjectRef {
+  return { apiVersion: 'v1', kind: 'Secret', name: ownedObjectName(name), namespace };
+}
+
+/** The state with every Secret replaced by a reference, and the Secrets themselves. */
+export function splitSecrets(state: ReleaseState): { state: ReleaseState; payload: SecretPayload } {
+  const payload: SecretPayload = {};
+  const strip = (objects: unknown[]) =>
+    objects.map((o) => {
+      if (!isSecret(o)) return o;
+      const secret = canonicalSecret(o);
+      const entry = digest(JSON.stringify(secret)).slice(0, 16);
+      payload[entry] = secret;
+      const ref: SecretRef = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: pick(o.metadata, ['name', 'namespace']),
+        storedSecret: { entry, sha256: dataDigest(secret.data ?? {}) },
+      };
+      return ref;
+    });
+  const settings = state.settings && stripHeaders(state.settings, payload);
+  return {
+    state: {
+      ...state,
+      rendered: strip(state.rendered),
+      stableSnapshot: strip(state.stableSnapshot),
+      ...(settings ? { settings } : {}),
+    },
+    payload,
+  };
+}
+
+/** What a stored header value reads in the ConfigMap: `kube-rollout-stored:<entry>/<key>`. */
+const HEADER_REF = 'kube-rollout-stored:';
+
+/**
+ * Web metric `headers` (an Authorization header, an API key) are kept like a Secret: the values
+ * go into one payload entry, the settings keep references to it.
+ */
+function stripHeaders<T>(settings: T, payload: SecretPayload): T {
+  const values: string[] = [];
+  mapHeaders(settings, (value) => (values.push(value), value));
+  if (values.length === 0) return settings;
+  const data = Object.fromEntries(values.map((v, i) => [`h${i}`, Buffer.from(v).toString('base64')]));
+  const secret: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'analysis-headers' },
+    data,
+  };
+  const entry = digest(JSON.stringify(secret)).slice(0, 16);
+  payload[entry] = secret;
+  let i = 0;
+  return mapHeaders(settings, () => `${HEADER_REF}${entry}/h${i++}`);
+}
+
+function restoreHeaders<T>(settings: T, payload: SecretPayload, release: string): T {
+  return mapHeaders(settings, (value) => {
+    if (!value.startsWith(HEADER_REF)) return value;
+    const [entry, key] = value.slice(HEADER_REF.length).split('/');
+    const stored = payload[entry]?.data?.[key];
+    if (stored === undefined)
+      throw new Error(
+        `a metric header of release "${release}" is kept in Secret ${ownedObjectName(release)}, which no longer holds it (deleted?)`,
+      );
+    return Buffer.from(stored, 'base64').toString('utf8');
+  });
+}
+
+/** Values of headers that carry credentials (Authorization, X-Api-Key, Cookie, …), to mask. */
+export function credentialHeaderValues(settings: unknown): string[] {
+  const out: string[] = [];
+  mapHeaders(settings, (value, name) => {
+    if (/auth|token|key|secret|cookie|pass/i.test(name))
+      out.push(value.replace(/^(Bearer|Basic|token)\s+/i, ''), value);
+    return value;
+  });
+  return out;
+}
+
+/** A copy with every string value of every `headers` mapping replaced by `fn(value)`. */
+function mapHeaders<T>(value: T, fn: (headerValue: string, name: string) => string): T {
+  const walk = (v: unknown, key?: string): unknown => {
+    if (Array.isArray(v)) return v.map((x) => walk(x));
+    if (v === null || typeof v !== 'object') return v;
+    if (key === 'headers')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? fn(x, k) : x]));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+  };
+  return walk(value) as T;
+}
+
+/** The state with its Secret references replaced by the Secrets in `payload`. */
+export function joinSecrets(state: ReleaseState, payload: SecretPayload): ReleaseState {
+  const restore = (objects: unknown[]) =>
+    objects.map((o) => {
+      if (!isSecretRef(o)) return o;
+      const { entry, sha256 } = o.storedSecret;
+      const secret = payload[entry];
+      const what = `Secret ${o.metadata.name} (in the release state of "${state.name}")`;
+      if (!secret)
+        throw new Error(
+          `${what} is kept in Secret ${ownedObjectName(state.name)}, which no longer holds it (deleted?); delete ConfigMap and Secret ${ownedObjectName(state.name)} to start afresh`,
+        );
+      if (dataDigest(secret.data ?? {}) !== sha256)
+        throw new Error(
+          `${what}: the copy in Secret ${ownedObjectName(state.name)} was changed (sha256 differs)`,
+        );
+      return structuredClone(secret);
+    });
+  const settings = state.settings && restoreHeaders(state.settings, payload, state.name);
+  return {
+    ...state,
+    rendered: restore(state.rendered),
+    stableSnapshot: restore(state.stableSnapshot),
+    ...(settings ? { settings } : {}),
+  };
+}
+
+export function hasSecretRefs(state: ReleaseState): boolean {
+  let header = false;
+  if (state.settings) mapHeaders(state.settings, (v) => ((header ||= v.startsWith(HEADER_REF)), v));
+  return header || [...state.rendered, ...state.stableSnapshot].some(isSecretRef);
+}
+
+/** Writes the state's Secrets to `kube-rollout-<name>`; returns the state to put in the ConfigMap. */
+export async function storeSecrets(
+  cluster: Cluster,
+  state: ReleaseState,
+  namespace: string,
+): Promise<ReleaseState> {
+  const split = splitSecrets(state);
+  await writeStore(cluster, state.name, namespace, split.payload);
+  return split.state;
+}
+
+/** The state as read from the ConfigMap, with its Secrets read back from `kube-rollout-<name>`. */
+export async function restoreSecrets(
+  cluster: Cluster,
+  state: ReleaseState,
+  namespace: string,
+): Promise<ReleaseState> {
+  if (!hasSecretRefs(state)) return state;
+  const store = await cluster.get(secretStoreRef(state.name, namespace));
+  return joinSecrets(state, decodePayload(store?.data ?? {}));
+}
+
+/**
+ * Written before the ConfigMap, so the ConfigMap never refers to an entry not yet stored. The
+ * entries of the previous state stay one more write: a run killed between the two writes leaves
+ * a ConfigMap whose references still resolve. Unchanged entries are not written again.
+ */
+async function writeStore(
+  cluster: Cluster,
+  release: string,
+  namespace: string,
+  payload: SecretPayload,
+): Promise<void> {
+  const ref = secretStoreRef(release, namespace);
+  const ids = Object.keys(payload).sort();
+  const existing = await cluster.get(ref);
+  const data = existing?.data ?? {};
+  const previous = (existing?.metadata.annotations?.[ANNOTATIONS.storedSecrets] ?? '')
+    .split(',')
+    .filter(Boolean);
+  if (previous.join(',') === ids.join(',') && ids.every((id) => data[id] !== undefined)) {
+    if (existing && ids.length === 0) await cluster.delete(ref);
+    return;
+  }
+  const kept = Object.fromEntries(
+    Object.entries(data).filter(([key]) => previous.includes(key.split('.')[0])),
+  );
+  let next = { ...kept, ...encodePayload(payload) };
+  if (JSON.stringify(next).length > STORE_BUDGET_BYTES) next = encodePayload(payload);
+  if (JSON.stringify(next).length > STORE_BUDGET_BYTES)
+    throw new Error(
+      `the Secrets of release "${release}" take more than ${STORE_BUDGET_BYTES} bytes, more than Secret ${ref.name} holds`,
+    );
+  await cluster.apply(storeObject(ref, release, ids, next));
+}
+
+function storeObject(
+  ref: ObjectRef,
+  release: string,
+  ids: string[],
+  data: Record<string, string>,
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: ref.name,
+      namespace: ref.namespace,
+      labels: ownedLabels(release),
+      annotations: { [ANNOTATIONS.storedSecrets]: ids.join(',') },
+    },
+    data,
+  };
+}
+
+/**
+ * Entry `<id>` holds the Secret without its data (JSON), `<id>.<key>` each data value as is: the
+ * store is an ordinary Secret whose values are the very values it keeps, so whatever reads it
+ * (and masks what it reads) sees them.
+ */
+function encodePayload(payload: SecretPayload): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const [id, secret] of Object.entries(payload)) {
+    const { data: values, ...shell } = secret;
+    data[id] = Buffer.from(JSON.stringify(shell)).toString('base64');
+    for (const [key, value] of Object.entries(values ?? {})) data[`${id}.${key}`] = value;
+  }
+  return data;
+}
+
+function decodePayload(data: Record<string, string>): SecretPayload {
+  const payload: SecretPayload = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (key.includes('.')) continue;
+    const shell = JSON.parse(Buffer.from(value, 'base64').toString('utf8')) as KubeObject;
+    const prefix = `${key}.`;
+    const values = Object.entries(data).filter(([k]) => k.startsWith(prefix));
+    payload[key] = {
+      ...shell,
+      data: Object.fromEntries(values.map(([k, v]) => [k.slice(prefix.length), v])),
+    };
+  }
+  return payload;
+}
+
+/** The Secret with `stringData` folded into `data` (as the API server does), keys sorted. */
+function canonicalSecret(secret: KubeObject): KubeObject {
+  const { stringData, data, ...rest } = secret;
+  const merged: Record<string, string> = { ...(data ?? {}) };
+  for (const [key, value] of Object.entries(stringData ?? {}))
+    merged[key] = Buffer.from(String(value)).toString('base64');
+  const sorted = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { ...rest, data: sorted };
+}
+
+function dataDigest(data: Record<string, string>): string {
+  const sorted = Object.keys(data)
+    .sort()
+    .map((key) => [key, data[key]]);
+  return digest(JSON.stringify(sorted));
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function isSecret(o: unknown): o is KubeObject {
+  const obj = o as KubeObject | undefined;
+  return obj?.kind === 'Secret' && obj.apiVersion === 'v1' && !('storedSecret' in obj);
+}
+
+function isSecretRef(o: unknown): o is SecretRef {
+  const obj = o as Partial<SecretRef> | undefined;
+  return obj?.kind === 'Secret' && typeof obj.storedSecret?.entry === 'string';
+}
+
+function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((k) => obj[k] !== undefined).map((k) => [k, obj[k]])) as Pick<T, K>;
+}

@@ -1,0 +1,217 @@
+// Issue 10 (secrets), end to end through the bundled action: no Secret value in the release-state
+// ConfigMap (and a rollback still restores the old Secret), planted secrets appear unmasked
+// nowhere the action writes, and a bad kubeconfig is one `::error` naming the input.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { runAction, type ActionRun } from '../helpers/action.ts';
+import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.ts';
+import { appObjects } from '../helpers/manifests.ts';
+import { startSimCluster, type SimCluster } from '../sim/index.ts';
+
+const IMAGE = 'registry.local:5000/acme/web';
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+interface Planted {
+  password: string;
+  apiKey: string;
+}
+
+/** The app with Secret `db` (data and stringData) and the password as env from the Secret. */
+function appWithSecret(planted: Planted, containerEnv: Record<string, string> = {}): string {
+  const objects = appObjects({ replicas: 2, env: containerEnv }) as any[];
+  const env = objects[0].spec.template.spec.containers[0].env as any[];
+  env.unshift(
+    { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+    { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'db', key: 'api-key' } } },
+  );
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'db' },
+    type: 'Opaque',
+    data: { password: b64(planted.password) },
+    stringData: { 'api-key': planted.apiKey },
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'kr-secrets-'));
+  writeFileSync(join(dir, 'app.yaml'), [secret, ...objects].map((o) => stringify(o)).join('---\n'));
+  return dir;
+}
+
+/** Fails naming where a planted value (as given, or base64) shows up. */
+function assertAbsent(values: string[], places: Record<string, string>): void {
+  for (const [where, text] of Object.entries(places)) {
+    for (const value of values) {
+      assert.ok(!text.includes(value), `${value} appears in ${where}`);
+      assert.ok(!text.includes(b64(value)), `${value} (base64) appears in ${where}`);
+    }
+  }
+}
+
+function secretValue(sim: SimCluster, ns: string, key: string): string {
+  const secret = sim.store.get('v1', 'Secret', ns, 'db')!;
+  return Buffer.from(secret.data![key], 'base64').toString();
+}
+
+describe('secrets (dist/index.js against the simulator)', () => {
+  const TOKEN = 'planted-kube-token-4b1d9e';
+  let sim: SimCluster;
+  let fake: FakeGitHub;
+  let ns = 0;
+  const namespace = () => {
+    const name = `secrets-${++ns}`;
+    sim.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    return name;
+  };
+  const base = (namespace: string) => ({
+    kubeconfig: sim.kubeconfig,
+    namespace,
+    'version-label': 'version',
+    'scale-down-delay': '1s',
+  });
+
+  before(async () => {
+    [sim, fake] = await Promise.all([
+      startSimCluster({ tokens: { [TOKEN]: { user: 'admin', groups: ['system:masters'] } } }),
+      startFakeGitHub(),
+    ]);
+  });
+  after(async () => {
+    await Promise.all([sim.stop(), fake.stop()]);
+  });
+
+  it('keeps Secret values out of the state ConfigMap; a rollback restores the old Secret', async () => {
+    const ns = namespace();
+    const v1: Planted = { password: 'v1-planted-password-91a7', apiKey: 'v1-planted-apikey-5c2e' };
+    const v2: Planted = { password: 'v2-planted-password-0d3f', apiKey: 'v2-planted-apikey-77b4' };
+    const first = await runAction({
+      ...base(ns),
+      comment: 'false',
+      manifests: appWithSecret(v1),
+      images: `${IMAGE}:v1`,
+    });
+    assert.equal(first.outputs.result, 'promoted', first.stdout);
+
+    const canary = {
+      ...base(ns),
+      comment: 'false',
+      strategy: 'canary',
+      traffic: 'replicas',
+      steps: stringify([{ setWeight: 50 }, { pause: {} }]),
+    };
+    const paused = await runAction({ ...canary, manifests: appWithSecret(v2), images: `${IMAGE}:v2` });
+    assert.equal(paused.outputs.result, 'paused', paused.stdout);
+    assert.equal(secretValue(sim, ns, 'password'), v2.password, 'the canary applied the new Secret');
+
+    const configMap = sim.store.get('v1', 'ConfigMap', ns, 'kube-rollout-web')!;
+    const stateJson = configMap.data!['state.json'];
+    assertAbsent([...Object.values(v1), ...Object.values(v2)], {
+      'the state ConfigMap': JSON.stringify(configMap),
+    });
+    const refs = [...JSON.parse(stateJson).rendered, ...JSON.parse(stateJson).stableSnapshot].filter(
+      (o: any) => o.kind === 'Secret',
+    );
+    assert.equal(refs.length, 2, 'the new and the stable Secret, as references');
+    for (const ref of refs) assert.match(ref.storedSecret.sha256, /^[0-9a-f]{64}$/);
+    const store = sim.store.get('v1', 'Secret', ns, 'kube-rollout-web')!;
+    assert.equal(store.type, 'Opaque');
+    assert.equal(store.metadata.labels!['kube-rollout.io/release'], 'web');
+
+    const back = await runAction({ ...canary, action: 'rollback', name: 'web', manifests: '' });
+    assert.equal(back.outputs.result, 'rolled-back', back.stdout);
+    assert.equal(secretValue(sim, ns, 'password'), v1.password, 'the stable Secret is back');
+    assert.equal(secretValue(sim, ns, 'api-key'), v1.apiKey);
+    const web = sim.store.get('apps/v1', 'Deployment', ns, 'web')!;
+    assert.equal(web.spec.template.metadata.labels.version, 'v1');
+  });
+
+  it('planted secrets appear unmasked in no log, output, summary, comment, deployment status or state', async () => {
+    const ns = namespace();
+    const githubToken = 'ghp_plantedGithubToken8e21f0';
+    const v1: Planted = { password: 'v1-crash-password-3e8a', apiKey: 'v1-crash-apikey-6b90' };
+    const v2: Planted = { password: 'v2-crash-password-a41c', apiKey: 'v2-crash-apikey-d07e' };
+    const pr = 11;
+    const event = {
+      number: pr,
+      pull_request: { number: pr, head: { sha: 'feedface00000000000000000000000000000011' } },
+      repository: { name: 'shop', owner: { login: 'acme' } },
+    };
+    const inputs = { ...base(ns), 'github-token': githubToken, 'deployment-status': 'true' };
+    const opts = { env: { GITHUB_API_URL: fake.url }, event, eventName: 'pull_request' };
+    const first = await runAction(
+      { ...inputs, comment: 'false', manifests: appWithSecret(v1), images: `${IMAGE}:v1` },
+      opts,
+    );
+    assert.equal(first.outputs.result, 'promoted', first.stdout);
+    // v2 crash-loops, logging its password (from the Secret, through the env) before it dies.
+    const crashing = appWithSecret(v2, {
+      SIM_CRASH: 'true',
+      SIM_LOG: 'starting\nconnecting to db with password $(DB_PASSWORD) key $(API_KEY)\nfatal: refused',
+    });
+    const from = fake.requests.length;
+    const run = await runAction({ ...inputs, manifests: crashing, images: `${IMAGE}:v2` }, opts);
+    assert.equal(run.outputs.result, 'rolled-back', run.stdout);
+    assert.match(
+      run.summary,
+      /connecting to db with password \*\*\* key \*\*\*/,
+      'the log was quoted, redacted',
+    );
+
+    const masks = new Set(run.masks);
+    for (const value of [TOKEN, githubToken, v2.password, v2.apiKey, b64(v2.password)])
+      assert.ok(masks.has(value), `${value} was masked on the runner`);
+    const requests = fake.requests.slice(from);
+    const configMap = sim.store.get('v1', 'ConfigMap', ns, 'kube-rollout-web')!;
+    const planted = [TOKEN, githubToken, ...Object.values(v1), ...Object.values(v2)];
+    assertAbsent(planted, {
+      'the log after masking': run.maskedStdout,
+      stderr: run.stderr,
+      outputs: JSON.stringify(run.outputs),
+      'the job summary': run.summary,
+      'the PR comment': JSON.stringify(fake.comments('acme', 'shop', pr)),
+      'deployments and statuses': JSON.stringify([fake.deployments, fake.statuses]),
+      'GitHub request bodies': JSON.stringify(requests.map((r) => r.body)),
+      'the state ConfigMap': JSON.stringify(configMap),
+    });
+    assert.ok(fake.comments('acme', 'shop', pr).length > 0, 'a PR comment was written');
+    assert.ok(fake.statuses.length > 0, 'deployment statuses were written');
+  });
+
+  describe('a bad kubeconfig is one ::error naming the input, without its content', () => {
+    const broken = 'apiVersion: v1\nclusters: [\n  users: {token: planted-yaml-token-c3d2}\n  - x';
+    const cases: [string, Record<string, string>, RegExp][] = [
+      [
+        'garbage',
+        { kubeconfig: 'garbage planted-garbage-token-11aa' },
+        /input 'kubeconfig'.*not a kubeconfig/,
+      ],
+      [
+        'garbage that is not YAML',
+        { kubeconfig: 'x: [planted-garbage-token-11aa' },
+        /input 'kubeconfig'.*cannot read/,
+      ],
+      ['{}', { kubeconfig: '{}' }, /input 'kubeconfig'.*defines no contexts/],
+      ['base64 of broken YAML', { kubeconfig: b64(broken) }, /input 'kubeconfig'.*line 4, column \d+/],
+      ['an unknown context', { context: 'planted-context' }, /input 'context'.*"planted-context" not found/],
+    ];
+    for (const [what, given, message] of cases) {
+      it(what, async () => {
+        const dir = appWithSecret({ password: 'unused-password-1', apiKey: 'unused-key-1' });
+        const run: ActionRun = await runAction({ ...base('default'), manifests: dir, ...given });
+        assert.notEqual(run.code, 0);
+        assert.equal(run.outputs.result, 'failed');
+        const errors = run.annotations.filter((l) => l.startsWith('::error'));
+        assert.equal(errors.length, 1, run.stdout);
+        assert.match(errors[0], message);
+        assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');
+        assertAbsent(['planted-yaml-token-c3d2', 'planted-garbage-token-11aa', 'users: {token'], {
+          'the log after masking': run.maskedStdout,
+          stderr: run.stderr,
+        });
+      });
+    }
+  });
+});

@@ -1,0 +1,246 @@
+// HorizontalPodAutoscaler (autoscaling/v2), the upstream replica calculation for a CPU utilization
+// target: desired = ceil(current × utilization / target), unchanged within the 10% tolerance,
+// clamped to [minReplicas, maxReplicas], scale-up limited per the default rules, scale-down held
+// by the stabilization window. The target is resized through its scale subresource.
+//
+// Utilization comes from tests (`setUtilization`): the value is measured against the replicas the
+// target had when it was set, and that load stays, so scaling out lowers utilization like real load.
+import type { KubeObject } from '../types.ts';
+import type { ControllerContext } from './context.ts';
+import { guarded } from './context.ts';
+import { isoNow, setCondition, writeStatus } from './util.ts';
+
+const TOLERANCE = 0.1;
+const SYNC_PERIOD_S = 15;
+const MANAGER = 'kube-controller-manager';
+
+export interface UtilizationSignals {
+  /** `percent` measured while the target runs `replicas` pods. */
+  set(namespace: string, name: string, percent: number, replicas: number): void;
+  /** Utilization of a target now, given its current replica count. */
+  get(namespace: string, name: string, replicas: number): number | undefined;
+  version(namespace: string, name: string): number;
+}
+
+export function createUtilizationSignals(): UtilizationSignals {
+  const load = new Map<string, { podPercent: number; version: number }>();
+  let version = 0;
+  return {
+    set(namespace, name, percent, replicas) {
+      load.set(`${namespace}/${name}`, { podPercent: percent * Math.max(1, replicas), version: ++version });
+    },
+    get(namespace, name, replicas) {
+      const l = load.get(`${namespace}/${name}`);
+      return l && replicas > 0 ? Math.round(l.podPercent / replicas) : undefined;
+    },
+    version: (namespace, name) => load.get(`${namespace}/${name}`)?.version ?? 0,
+  };
+}
+
+function scaleTarget(ctx: ControllerContext, hpa: KubeObject): KubeObject | undefined {
+  const ref = hpa.spec?.scaleTargetRef ?? {};
+  const apiVersion = ref.apiVersion ?? 'apps/v1';
+  if (!ctx.store.resourceInfo(apiVersion, ref.kind)?.subresources.includes('scale')) return undefined;
+  return ctx.store.get(apiVersion, ref.kind, hpa.metadata.namespace, ref.name);
+}
+
+function cpuTarget(hpa: KubeObject): number | undefined {
+  const metric = (hpa.spec?.metrics ?? []).find(
+    (m: any) =>
+      m?.type === 'Resource' && m.resource?.name === 'cpu' && m.resource.target?.type === 'Utilization',
+  );
+  return metric?.resource.target.averageUtilization;
+}
+
+interface Decision {
+  desired: number;
+  utilization?: number;
+  limited?: 'TooManyReplicas' | 'TooFewReplicas';
+}
+
+/** The replica count the HPA wants now (before stabilization). */
+export function decide(
+  current: number,
+  utilization: number | undefined,
+  target: number,
+  hpa: KubeObject,
+): Decision {
+  const min = hpa.spec?.minReplicas ?? 1;
+  const max = hpa.spec?.maxReplicas ?? min;
+  let desired = current;
+  if (utilization !== undefined) {
+    const ratio = utilization / target;
+    if (Math.abs(ratio - 1) > TOLERANCE) desired = Math.ceil(ratio * current);
+  }
+  // Default scale-up rules: at most +4 pods or +100% per period, whichever is more.
+  const upLimit = Math.max(current * 2, current + 4);
+  if (desired > upLimit) desired = upLimit;
+  if (desired > max) return { desired: max, utilization, limited: 'TooManyReplicas' };
+  if (desired < min) return { desired: min, utilization, limited: 'TooFewReplicas' };
+  return { desired, utilization };
+}
+
+export function syncHorizontalPodAutoscalers(ctx: ControllerContext, memory: HpaMemory): void {
+  for (const hpa of ctx.store.list('autoscaling/v2', 'HorizontalPodAutoscaler')) {
+    guarded(ctx, hpa, () => syncOne(ctx, memory, hpa));
+  }
+}
+
+/** What one controller remembers between passes, per HPA uid. */
+export interface HpaMemory {
+  signals: UtilizationSignals;
+  /** Recommendations (time, replicas) inside the scale-down stabilization window. */
+  recommendations: Map<string, { at: number; replicas: number }[]>;
+  lastSync: Map<string, { at: number; key: string }>;
+}
+
+export function createHpaMemory(): HpaMemory {
+  return { signals: createUtilizationSignals(), recommendations: new Map(), lastSync: new Map() };
+}
+
+function due(
+  ctx: ControllerContext,
+  { lastSync }: HpaMemory,
+  hpa: KubeObject,
+  signalVersion: number,
+  replicas: number,
+): boolean {
+  const uid = hpa.metadata.uid!;
+  const key = `${hpa.metadata.generation ?? ''}/${signalVersion}/${replicas}`;
+  const prev = lastSync.get(uid);
+  const now = ctx.clock.now();
+  if (prev && prev.key === key && now - prev.at < ctx.clock.ms(SYNC_PERIOD_S)) return false;
+  lastSync.set(uid, { at: now, key });
+  return true;
+}
+
+function stabilized(
+  ctx: ControllerContext,
+  { recommendations }: HpaMemory,
+  hpa: KubeObject,
+  desired: number,
+  current: number,
+): number {
+  const windowS = hpa.spec?.behavior?.scaleDown?.stabilizationWindowSeconds ?? 300;
+  const now = ctx.clock.now();
+  const uid = hpa.metadata.uid!;
+  const kept = (recommendations.get(uid) ?? []).filter((r) => now - r.at <= ctx.clock.ms(windowS));
+  kept.push({ at: now, replicas: desired });
+  recommendations.set(uid, kept);
+  if (desired >= current) return desired;
+  return Math.min(current, Math.max(...kept.map((r) => r.replicas)));
+}
+
+type ConditionArgs = [type: string, ok: boolean, reason: string, message: string];
+
+/** ScalingActive (was a metric there) and ScalingLimited (did min/max bite), upstream's wording. */
+function metricConditions(decision: Decision): ConditionArgs[] {
+  const active: ConditionArgs =
+    decision.utilization === undefined
+      ? [
+          'ScalingActive',
+          false,
+          'FailedGetResourceMetric',
+          'the HPA was unable to compute the replica count: no utilization for cpu',
+        ]
+      : [
+          'ScalingActive',
+          true,
+          'ValidMetricFound',
+          'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)',
+        ];
+  const limits: Record<string, string> = {
+    TooManyReplicas: 'the desired replica count is more than the maximum replica count',
+    TooFewReplicas: 'the desired replica count is less than the minimum replica count',
+    DesiredWithinRange: 'the desired count is within the acceptable range',
+  };
+  const reason = decision.limited ?? 'DesiredWithinRange';
+  return [active, ['ScalingLimited', Boolean(decision.limited), reason, limits[reason]]];
+}
+
+function syncOne(ctx: ControllerContext, memory: HpaMemory, hpa: KubeObject): void {
+  const { signals } = memory;
+  const ns = hpa.metadata.namespace!;
+  const target = scaleTarget(ctx, hpa);
+  const status: any = { ...(hpa.status ?? {}), observedGeneration: hpa.metadata.generation };
+  const now = isoNow(ctx.clock);
+  const cond = (type: string, ok: boolean, reason: string, message: string) => {
+    status.conditions = setCondition(status.conditions, {
+      type,
+      status: ok ? 'True' : 'False',
+      lastTransitionTime: now,
+      reason,
+      message,
+    });
+  };
+  if (!target) {
+    cond(
+      'AbleToScale',
+      false,
+      'FailedGetScale',
+      `the HPA controller was unable to get the target's current scale: ${hpa.spec?.scaleTargetRef?.kind} ${hpa.spec?.scaleTargetRef?.name} not found`,
+    );
+    writeStatus(ctx.store, hpa, status);
+    return;
+  }
+  const current = target.spec?.replicas ?? 1;
+  const name = target.metadata.name!;
+  if (!due(ctx, memory, hpa, signals.version(ns, name), current)) return;
+  status.currentReplicas = current;
+  if (current === 0) {
+    cond(
+      'ScalingActive',
+      false,
+      'ScalingDisabled',
+      'scaling is disabled since the replica count of the target is zero',
+    );
+    writeStatus(ctx.store, hpa, { ...status, desiredReplicas: 0 });
+    return;
+  }
+  const targetPct = cpuTarget(hpa) ?? 80;
+  const utilization = signals.get(ns, name, current);
+  const decision = decide(current, utilization, targetPct, hpa);
+  const desired = decision.limited
+    ? decision.desired
+    : stabilized(ctx, memory, hpa, decision.desired, current);
+  for (const c of metricConditions(decision)) cond(...c);
+  if (utilization !== undefined) {
+    status.currentMetrics = [
+      { type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: utilization } } },
+    ];
+  }
+  status.desiredReplicas = desired;
+  if (desired !== current) {
+    rescale(ctx, hpa, target, desired, utilization !== undefined && utilization > targetPct);
+    status.lastScaleTime = now;
+    status.currentReplicas = desired;
+    cond(
+      'AbleToScale',
+      true,
+      'SucceededRescale',
+      `the HPA controller was able to update the target scale to ${desired}`,
+    );
+  } else cond('AbleToScale', true, 'ReadyForNewScale', 'recommended size matches current size');
+  writeStatus(ctx.store, hpa, status);
+}
+
+function rescale(
+  ctx: ControllerContext,
+  hpa: KubeObject,
+  target: KubeObject,
+  desired: number,
+  above: boolean,
+): void {
+  ctx.store.update({ ...target, spec: { ...target.spec, replicas: desired } }, {
+    subresource: 'scale',
+    fieldManager: MANAGER,
+  } as any);
+  const why = above ? 'above' : 'below';
+  ctx.events.record({
+    involved: hpa,
+    type: 'Normal',
+    reason: 'SuccessfulRescale',
+    message: `New size: ${desired}; reason: cpu resource utilization (percentage of request) ${why} target`,
+    source: { component: 'horizontal-pod-autoscaler' },
+  });
+}
