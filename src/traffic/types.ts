@@ -1,6 +1,18 @@
 import type { HeaderRoute, StrategyName, TrafficName } from '../config/types.ts';
 import type { ApiAccess, Cluster, KubeObject } from '../kube/types.ts';
-import type { TrafficRouterOptions } from './common.ts';
+
+export interface TrafficRouterOptions {
+  /** `replicas`: leave the stable Deployment's count alone (an HPA owns it) and only size the canary. */
+  keepStableFullSize?: boolean;
+  /** Limit for scaled pods to become ready (`replicas`). Default 10 minutes. */
+  readyTimeoutMs?: number;
+  /**
+   * Limit, on reset, for pods of another version to leave the user's Service selector before the
+   * selector is restored (they usually are terminating already). Default 2 minutes.
+   */
+  drainTimeoutMs?: number;
+  signal?: AbortSignal;
+}
 
 /** What a router needs to know about the release it drives. */
 export interface TrafficTarget {
