@@ -10,6 +10,8 @@ export const DIST = resolve(import.meta.dirname, '../../dist/index.js');
 
 export interface ActionRun {
   code: number;
+  /** The signal `killAfterMs` sent, when the main step was still running then. */
+  killedBy?: NodeJS.Signals;
   outputs: Record<string, string>;
   summary: string;
   stdout: string;
@@ -90,16 +92,16 @@ function spawnStep(
   env: Record<string, string>,
   cwd: string,
   opts: RunActionOptions,
-): Promise<{ code: number; stdout: string; stderr: string }> {
+): Promise<{ code: number; killedBy?: NodeJS.Signals; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [DIST], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    const signal = opts.killSignal ?? 'SIGTERM';
-    let killed = false;
+    let killedBy: NodeJS.Signals | undefined;
     const kill = () => {
-      if (!killed) child.kill(signal);
-      killed = true;
+      if (killedBy) return;
+      killedBy = opts.killSignal ?? 'SIGTERM';
+      child.kill(killedBy);
     };
     child.stdout.on('data', (d) => {
       stdout += d;
@@ -110,7 +112,7 @@ function spawnStep(
     const timer = opts.killAfterMs ? setTimeout(kill, opts.killAfterMs) : undefined;
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
-      resolvePromise({ code: code ?? 1, stdout, stderr });
+      resolvePromise({ code: code ?? 1, ...(killedBy ? { killedBy } : {}), stdout, stderr });
     });
   });
 }
@@ -155,7 +157,12 @@ export async function runAction(
   const state = parseFileCommands(readFileSync(files.state, 'utf8'));
   if (opts.post) {
     const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
-    const post = await spawnStep({ ...base, ...stateEnv }, cwd, opts);
+    // The runner does not cancel the post step: only the main step is killed.
+    const post = await spawnStep({ ...base, ...stateEnv }, cwd, {
+      ...opts,
+      killAfterMs: undefined,
+      killWhen: undefined,
+    });
     stdout += post.stdout;
     stderr += post.stderr;
   }
@@ -165,6 +172,7 @@ export async function runAction(
     masks,
     maskedStdout: masked,
     code: main.code,
+    ...(main.killedBy ? { killedBy: main.killedBy } : {}),
     outputs: parseFileCommands(readFileSync(files.output, 'utf8')),
     summary: existsSync(files.summary) ? readFileSync(files.summary, 'utf8') : '',
     stdout,
