@@ -14,7 +14,7 @@ import { loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import type { Cluster } from '../../src/kube/types.ts';
 import type { Inputs } from '../../src/config/inputs.ts';
 import { appObjects } from '../helpers/manifests.ts';
-import { runInProcess } from '../helpers/in-process.ts';
+import { runEngine, type EngineRun } from '../helpers/engine.ts';
 
 type Files = Record<string, string>;
 interface Row {
@@ -488,19 +488,28 @@ function workspaceWith(files: Files): string {
   return dir;
 }
 
-async function refusal(inputs: Partial<Inputs>, files: Files, cluster: Cluster): Promise<Error> {
+async function refusal(
+  sim: SimCluster,
+  inputs: Partial<Inputs>,
+  files: Files,
+  cluster: Cluster,
+): Promise<Error> {
+  let run: EngineRun;
   try {
-    // A refused promote is a failed result (main fails the step with its reason), not a throw.
-    const record = await runInProcess(
+    // Inputs and manifests are read before the engine runs: their errors are thrown here.
+    run = await runEngine(
+      sim,
       { manifests: 'app.yaml', version: 'v2', ...inputs },
-      workspaceWith(files),
-      cluster,
+      { workspace: workspaceWith(files), wrapCluster: () => cluster },
     );
-    if (record.result === 'failed' && record.rollbackReason) return new Error(record.rollbackReason);
   } catch (err) {
     return err as Error;
   }
-  assert.fail('the input was accepted');
+  if (run.error) return run.error;
+  // A refused promote is a failed result (main fails the step with its reason), not a throw.
+  if (run.record?.result === 'failed' && run.record.rollbackReason)
+    return new Error(run.record.rollbackReason);
+  assert.fail(`the input was accepted: ${run.record?.result}`);
 }
 
 describe('bad inputs are refused before the first write', () => {
@@ -517,7 +526,7 @@ describe('bad inputs are refused before the first write', () => {
   for (const row of ROWS) {
     it(row.name, async () => {
       sim.resetStats();
-      const err = await refusal(row.inputs, row.files ?? APP, cluster);
+      const err = await refusal(sim, row.inputs, row.files ?? APP, cluster);
       assert.match(err.message, row.expect);
       assert.match(err.message, NAMES_SOMETHING, 'the message names its input, file, release or server');
       assert.doesNotMatch(err.message, /^\s*at /m, 'no stack trace in the message');
@@ -533,7 +542,7 @@ describe('bad inputs are refused before the first write', () => {
       }),
       { minRetryDelayMs: 1, retries: 1 },
     );
-    const err = await refusal({}, APP, dead);
+    const err = await refusal(sim, {}, APP, dead);
     assert.match(
       err.message,
       /could not reach the Kubernetes API server http:\/\/127\.0\.0\.1:1 \(context "sim", cluster "sim"\) for GET \/.* after 2 attempts: .*ECONNREFUSED/,
@@ -545,6 +554,7 @@ describe('bad inputs are refused before the first write', () => {
     sim.faults.outage({ durationMs: 60_000, mode: 'reset' });
     try {
       const err = await refusal(
+        sim,
         {},
         APP,
         createCluster(loadKubeConfig({ kubeconfig: sim.kubeconfig, env: {} }), {

@@ -12,7 +12,7 @@ import { loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
 import type { Inputs } from '../../src/config/inputs.ts';
 import { appObjects } from '../helpers/manifests.ts';
-import { runInProcess } from '../helpers/in-process.ts';
+import { runEngine } from '../helpers/engine.ts';
 
 const README = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
 
@@ -46,12 +46,16 @@ describe('the documented Roles with RBAC enabled', () => {
     if (existing) sim.store.update({ ...next, metadata: { ...existing.metadata } });
     else sim.store.create(next);
   };
-  const release = (version: string, more: Partial<Inputs> = {}) =>
-    runInProcess(
+  /** One in-process run with the `ci` token; resolves with its record, rejects with its error. */
+  const release = async (version: string, more: Partial<Inputs> = {}) => {
+    const run = await runEngine(
+      sim,
       { manifests: 'app.yaml', version, timeout: '2m', 'scale-down-delay': '0s', ...more },
-      workspace,
-      ci,
+      { workspace, wrapCluster: () => ci },
     );
+    if (run.error) throw run.error;
+    return run.record!;
+  };
   const nginxCanary: Partial<Inputs> = {
     strategy: 'canary',
     traffic: 'nginx',

@@ -2,7 +2,7 @@
 // the checks that need no cluster (duplicates, metric URLs and templates, state size, targets).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildConfig } from '../../src/config/index.ts';
+import { buildConfig, inputsOf } from '../../src/config/index.ts';
 import type { Config } from '../../src/config/types.ts';
 import type { SourcedObject } from '../../src/manifests/types.ts';
 import {
@@ -15,7 +15,6 @@ import {
 import { mergeAccess, requiredPermissions } from '../../src/preflight/permissions.ts';
 import { documentedAccess, roleSection } from '../../src/preflight/role.ts';
 import { ROUTERS, routersFor } from '../../src/traffic/index.ts';
-import { inputsOf } from '../helpers/in-process.ts';
 
 const config = (given: Record<string, string> = {}): Config =>
   buildConfig(inputsOf({ manifests: 'app.yaml', ...given }), { GITHUB_WORKSPACE: '/tmp' });
