@@ -17,7 +17,8 @@ import {
 } from './kube/index.ts';
 import { checkReferences, loadManifests, renderManifests } from './manifests/index.ts';
 import type { ManifestSet } from './manifests/types.ts';
-import { createReporters } from './reporters.ts';
+import { createReporters } from './reporters/index.ts';
+import { renderPlanReport } from './report/index.ts';
 import { observeSecrets } from './secrets/observe.ts';
 import { Redactor, redactRecord, secretValuesOf } from './secrets/redactor.ts';
 import { credentialHeaderValues } from './state/secret-store.ts';
@@ -155,15 +156,20 @@ export async function run(): Promise<void> {
     holder,
     runUrl: github.runUrl,
     commit: github.headSha ?? github.sha,
-    onProgress: (record) => reporters.progress(redactRecord(record, redactor)),
+    onProgress: async (record) => {
+      // Reporters see the record with secrets redacted; the deployment id they hand back is kept
+      // in it, so the next state save carries it to a later promote/rollback run.
+      const { deploymentId } = await reporters.progress(redactRecord(record, redactor));
+      if (deploymentId !== undefined) record.deploymentId = deploymentId;
+    },
     onStarted: (name) => core.saveState(STATE_RELEASE, name),
   };
 
   try {
     if (config.action === 'plan') {
       const plan = await planRelease(deps);
-      await reporters.markdown(plan.name, plan.markdown, 'planned');
-      core.info(plan.markdown);
+      await reporters.plan(plan);
+      core.info(renderPlanReport(plan));
       core.saveState(STATE_FINISHED, 'true');
       return;
     }

@@ -99,6 +99,16 @@ export function judgeComparison(cmp: BaselineComparison, samples: BaselineSample
       message: `no data: ${measured}`,
     };
   }
+  return compareSamples(cmp, canary, stable, counts);
+}
+
+/** The Mann–Whitney test and the medians' relative change, on enough samples of each side. */
+function compareSamples(
+  cmp: BaselineComparison,
+  canary: number[],
+  stable: number[],
+  counts: string,
+): ComparisonVerdict {
   const alternative: Alternative =
     cmp.direction === 'increase' ? 'greater' : cmp.direction === 'decrease' ? 'less' : 'two-sided';
   const test = mannWhitneyU(canary, stable, alternative);
@@ -114,12 +124,7 @@ export function judgeComparison(cmp: BaselineComparison, samples: BaselineSample
     canarySamples: canary.length,
     stableSamples: stable.length,
   };
-  const tooLarge =
-    cmp.direction === 'increase'
-      ? effectSize > cmp.allowedChange
-      : cmp.direction === 'decrease'
-        ? effectSize < -cmp.allowedChange
-        : Math.abs(effectSize) > cmp.allowedChange;
+  const tooLarge = exceedsAllowed(cmp, effectSize);
   const significant = test.pValue < cmp.alpha;
   const shift = hodgesLehmann(canary, stable);
   const measured =
@@ -142,4 +147,10 @@ export function judgeComparison(cmp: BaselineComparison, samples: BaselineSample
   }
   const why = !tooLarge ? 'change within the allowed band' : `not significant (p >= alpha ${cmp.alpha})`;
   return { phase: 'Successful', value: canaryMedian, comparison, measured, message: `${details}; ${why}` };
+}
+
+function exceedsAllowed(cmp: BaselineComparison, effectSize: number): boolean {
+  if (cmp.direction === 'increase') return effectSize > cmp.allowedChange;
+  if (cmp.direction === 'decrease') return effectSize < -cmp.allowedChange;
+  return Math.abs(effectSize) > cmp.allowedChange;
 }

@@ -1,6 +1,14 @@
 export type * from './types.ts';
 export type { MetricProvider, ProviderContext, RawMeasurement } from './provider.ts';
-export { runAnalysis, abortableSleep, ERROR_RETRY_MS, type RunDeps, type RunOptions } from './run.ts';
+export {
+  assessMetric,
+  describeOutcome,
+  tally,
+  type MetricEnd,
+  type MetricState,
+  type MetricTally,
+} from './assess.ts';
+export { runAnalysis, ERROR_RETRY_MS, type RunDeps, type RunOptions } from './run.ts';
 export { judgeMeasurement, errorMeasurement, isNoData, reportValue, type Judgement } from './judge.ts';
 export {
   checkCondition,

@@ -1,7 +1,12 @@
-import { comparisonConditionText, isBaselineSamples, judgeComparison } from './compare.ts';
+import {
+  comparisonConditionText,
+  isBaselineSamples,
+  judgeComparison,
+  type BaselineSamples,
+} from './compare.ts';
 import { conditionText, evaluateConditions, formatValue } from './conditions.ts';
 import type { RawMeasurement } from './provider.ts';
-import type { Measurement, MetricSpec } from './types.ts';
+import type { BaselineComparison, Measurement, MetricSpec } from './types.ts';
 
 /**
  * Turns one raw measurement into a Measurement with its phase. Pure.
@@ -49,59 +54,80 @@ function base(metric: MetricSpec, raw: RawMeasurement, at: Date): Omit<Measureme
   };
 }
 
+/** Judges one measurement: a baseline comparison, a provider's own verdict, no data, or the conditions. */
 export function judgeMeasurement(metric: MetricSpec, raw: RawMeasurement, at: Date): Judgement {
   const common = base(metric, raw, at);
-  if (metric.compare && isBaselineSamples(raw.result)) {
-    const verdict = judgeComparison(metric.compare, raw.result);
-    return {
-      measurement: {
-        ...common,
-        phase: verdict.phase,
-        value: verdict.value,
-        condition: comparisonConditionText(metric.compare),
-        message: verdict.message,
-        ...(verdict.comparison ? { comparison: verdict.comparison } : {}),
-      },
-      measured: verdict.measured,
-      ...(verdict.violation ? { violation: verdict.violation } : {}),
-      summary: `measured ${verdict.measured}${verdict.violation ? ` ${verdict.violation}` : ''}`,
-    };
-  }
+  if (metric.compare && isBaselineSamples(raw.result))
+    return judgeBaseline(metric.compare, raw.result, common);
   const condition = conditionText(metric);
-  const withCondition = condition ? { condition } : {};
-  if (raw.verdict) {
-    // The provider decided by itself (a Job that completed or failed).
-    const measured = formatValue(raw.result);
-    return {
-      measurement: {
-        ...common,
-        ...withCondition,
-        phase: raw.verdict,
-        value: reportValue(raw.result),
-        ...(raw.message ? { message: raw.message } : {}),
-      },
-      measured,
-      summary: raw.message ?? `${raw.verdict === 'Failed' ? 'failed' : 'succeeded'} (${measured})`,
-    };
-  }
-  if (isNoData(raw.result)) {
-    const phase = metric.compare?.noData === 'fail' ? 'Failed' : 'Inconclusive';
-    const measured =
-      Array.isArray(raw.result) && raw.result.length === 0
-        ? 'no data (empty result)'
-        : `no data (${formatValue(raw.result)})`;
-    return {
-      measurement: {
-        ...common,
-        ...withCondition,
-        phase,
-        value: null,
-        message: raw.message ? `no data: ${raw.message}` : 'no data',
-      },
-      measured,
-      summary: `returned ${measured}`,
-    };
-  }
+  const withCondition = { ...common, ...(condition ? { condition } : {}) };
+  if (raw.verdict) return providerVerdict(raw, raw.verdict, withCondition);
+  if (isNoData(raw.result)) return noData(metric, raw, withCondition);
+  return judgeConditions(metric, raw, withCondition);
+}
+
+type MeasurementBase = ReturnType<typeof base> & { condition?: string };
+
+function judgeBaseline(
+  compare: BaselineComparison,
+  samples: BaselineSamples,
+  common: MeasurementBase,
+): Judgement {
+  const verdict = judgeComparison(compare, samples);
+  return {
+    measurement: {
+      ...common,
+      phase: verdict.phase,
+      value: verdict.value,
+      condition: comparisonConditionText(compare),
+      message: verdict.message,
+      ...(verdict.comparison ? { comparison: verdict.comparison } : {}),
+    },
+    measured: verdict.measured,
+    ...(verdict.violation ? { violation: verdict.violation } : {}),
+    summary: `measured ${verdict.measured}${verdict.violation ? ` ${verdict.violation}` : ''}`,
+  };
+}
+
+/** The provider decided by itself (a Job that completed or failed). */
+function providerVerdict(
+  raw: RawMeasurement,
+  phase: 'Successful' | 'Failed',
+  common: MeasurementBase,
+): Judgement {
+  const measured = formatValue(raw.result);
+  return {
+    measurement: {
+      ...common,
+      phase,
+      value: reportValue(raw.result),
+      ...(raw.message ? { message: raw.message } : {}),
+    },
+    measured,
+    summary: raw.message ?? `${phase === 'Failed' ? 'failed' : 'succeeded'} (${measured})`,
+  };
+}
+
+/** No data is Inconclusive (or Failed with `compare.noData: fail`): it never passes. */
+function noData(metric: MetricSpec, raw: RawMeasurement, common: MeasurementBase): Judgement {
+  const phase = metric.compare?.noData === 'fail' ? 'Failed' : 'Inconclusive';
+  const measured =
+    Array.isArray(raw.result) && raw.result.length === 0
+      ? 'no data (empty result)'
+      : `no data (${formatValue(raw.result)})`;
+  return {
+    measurement: {
+      ...common,
+      phase,
+      value: null,
+      message: raw.message ? `no data: ${raw.message}` : 'no data',
+    },
+    measured,
+    summary: `returned ${measured}`,
+  };
+}
+
+function judgeConditions(metric: MetricSpec, raw: RawMeasurement, common: MeasurementBase): Judgement {
   const verdict = evaluateConditions(metric, raw.result);
   // A condition that could not be evaluated explains itself; a verdict quotes value and violation.
   const statement =
@@ -112,7 +138,6 @@ export function judgeMeasurement(metric: MetricSpec, raw: RawMeasurement, at: Da
   return {
     measurement: {
       ...common,
-      ...withCondition,
       phase: verdict.phase,
       value: reportValue(raw.result),
       ...(message ? { message } : {}),

@@ -1,5 +1,7 @@
+import { sleep as defaultSleep } from '../duration.ts';
 import { errorMeasurement, judgeMeasurement, type Judgement } from './judge.ts';
 import type { MetricProvider, ProviderContext } from './provider.ts';
+import { assessMetric, describeOutcome, tally, type MetricEnd, type MetricState } from './assess.ts';
 import type { AnalysisResult, Measurement, MeasurementPhase, MetricSpec, ProviderName } from './types.ts';
 
 /**
@@ -45,199 +47,142 @@ export interface RunOptions {
   drain?: AbortSignal;
 }
 
-type MetricEnd = MeasurementPhase | 'Stopped';
-
-interface MetricState {
-  metric: MetricSpec;
-  end?: MetricEnd;
-  judgements: Judgement[];
-  taken: number;
-  successful: number;
-  failed: number;
-  inconclusive: number;
-  consecutiveErrors: number;
-}
-
-/** Resolves after `ms`, or as soon as `signal` aborts (never rejects). */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** The evidence phrase for a set of judgements of one phase: shared violation, distinct values. */
-function evidence(judgements: Judgement[]): string {
-  const last = judgements[judgements.length - 1];
-  if (!last) return 'no measurement';
-  const violation = last.violation;
-  if (violation && judgements.every((j) => j.violation === violation && j.summary.startsWith('measured '))) {
-    const values = [...new Set(judgements.map((j) => j.measured))];
-    const shown = values.length > 5 ? [...values.slice(0, 2), '…', ...values.slice(-2)] : values;
-    return `measured ${shown.join(', ')} ${violation}`;
-  }
-  return last.summary;
-}
-
-/** One line quoting metric, provider, evidence and the limit that was crossed. */
-export function describeOutcome(state: MetricState): string {
-  const { metric } = state;
-  const who = `${metric.name} (${metric.provider})`;
-  const of = (n: number) => `in ${n} of ${plural(state.taken, 'measurement')}`;
-  switch (state.end) {
-    case 'Error': {
-      const last = state.judgements[state.judgements.length - 1];
-      return `${who}: ${plural(state.consecutiveErrors, 'consecutive error')} (consecutiveErrorLimit ${metric.consecutiveErrorLimit}): ${last?.summary ?? 'unknown error'}`;
-    }
-    case 'Failed':
-      return `${who} ${evidence(state.judgements.filter((j) => j.measurement.phase === 'Failed'))} ${of(state.failed)} (failureLimit ${metric.failureLimit})`;
-    case 'Inconclusive': {
-      if (state.taken === 0) return `${who}: no measurement was taken`;
-      const inconclusive = state.judgements.filter((j) => j.measurement.phase === 'Inconclusive');
-      if (inconclusive.length === 0) return `${who}: no measurement succeeded`;
-      return `${who} ${evidence(inconclusive)} ${of(state.inconclusive)} (inconclusiveLimit ${metric.inconclusiveLimit})`;
-    }
-    case 'Stopped':
-      return `${who}: stopped before its first measurement`;
-    default: {
-      const last = state.judgements.filter((j) => j.measurement.phase === 'Successful').at(-1);
-      const condition = last?.measurement.condition ? ` (${last.measurement.condition})` : '';
-      return `${who} ${last ? `${last.summary}${condition}` : 'passed'} ${of(state.successful)}`;
-    }
-  }
-}
-
 export async function runAnalysis(
   spec: { metrics: MetricSpec[]; intervalMs?: number },
   deps: RunDeps,
   opts: RunOptions = {},
 ): Promise<AnalysisResult> {
-  const background = opts.background ?? false;
-  const sleep = deps.sleep ?? abortableSleep;
-  const now = deps.now ?? (() => new Date());
-  const measurements: Measurement[] = [];
-  const stop = new AbortController();
-  const onCallerAbort = () => stop.abort(deps.signal.reason);
-  if (deps.signal.aborted) stop.abort(deps.signal.reason);
+  const run = new AnalysisRun(spec.intervalMs, deps, opts);
+  const states: MetricState[] = spec.metrics.map((metric) => ({ metric, judgements: [] }));
+  const onCallerAbort = () => run.stop.abort(deps.signal.reason);
+  if (deps.signal.aborted) run.stop.abort(deps.signal.reason);
   else deps.signal.addEventListener('abort', onCallerAbort, { once: true });
-  let decidedBy: MetricState | undefined;
-
-  const drain = opts.drain;
-  const draining = () => background && drain?.aborted === true;
-  const pause = async (ms: number, wakeOnDrain = false) => {
-    try {
-      await sleep(ms, wakeOnDrain && drain ? AbortSignal.any([stop.signal, drain]) : stop.signal);
-    } catch {
-      // An injected sleep may reject on abort; the loop checks the signal itself.
-    }
-  };
-
-  const record = (state: MetricState, judgement: Judgement) => {
-    state.judgements.push(judgement);
-    measurements.push(judgement.measurement);
-    try {
-      deps.onMeasurement?.(judgement.measurement);
-    } catch {
-      // A failing observer must not change the verdict.
-    }
-  };
-
-  const finish = (state: MetricState, end: MetricEnd) => {
-    state.end = end;
-    if (state.metric.dryRun || decidedBy) return;
-    if (end === 'Failed' || end === 'Error' || (background && end === 'Inconclusive')) {
-      decidedBy = state;
-      stop.abort(new Error(`analysis decided by ${state.metric.name}`));
-    }
-  };
-
-  const runMetric = async (state: MetricState) => {
-    const { metric } = state;
-    const interval = metric.intervalMs ?? spec.intervalMs;
-    const count = metric.count ?? (interval !== undefined && background ? Infinity : 1);
-    const provider = deps.providers[metric.provider];
-    if (!provider) {
-      record(state, errorMeasurement(metric, new Error(`no provider named ${metric.provider}`), now()));
-      state.consecutiveErrors = 1;
-      return finish(state, 'Error');
-    }
-    if (metric.initialDelayMs) await pause(metric.initialDelayMs);
-    while (state.taken < count && !stop.signal.aborted) {
-      let judgement: Judgement;
-      try {
-        const raw = await provider.measure(metric, deps.ctx, stop.signal);
-        if (stop.signal.aborted) break;
-        judgement = judgeMeasurement(metric, raw, now());
-      } catch (err) {
-        if (stop.signal.aborted) break;
-        judgement = errorMeasurement(metric, err, now());
-      }
-      record(state, judgement);
-      const phase = judgement.measurement.phase;
-      if (phase === 'Error') {
-        state.consecutiveErrors++;
-        if (state.consecutiveErrors > metric.consecutiveErrorLimit) return finish(state, 'Error');
-        await pause(Math.min(interval ?? ERROR_RETRY_MS, ERROR_RETRY_MS));
-        continue;
-      }
-      state.consecutiveErrors = 0;
-      state.taken++;
-      if (phase === 'Successful') state.successful++;
-      if (phase === 'Failed' && ++state.failed > metric.failureLimit) return finish(state, 'Failed');
-      if (phase === 'Inconclusive' && ++state.inconclusive > metric.inconclusiveLimit)
-        return finish(state, 'Inconclusive');
-      const unbounded = count === Infinity;
-      if (unbounded && draining()) break;
-      if (state.taken < count) await pause(interval ?? 0, unbounded);
-      if (unbounded && draining()) break;
-    }
-    if (state.taken < count && stop.signal.aborted && !draining()) {
-      // Stopped from outside (or by another metric): judge what was measured so far.
-      return finish(
-        state,
-        state.successful > 0 ? 'Successful' : state.taken > 0 ? 'Inconclusive' : 'Stopped',
-      );
-    }
-    return finish(state, state.successful > 0 ? 'Successful' : 'Inconclusive');
-  };
-
-  const states: MetricState[] = spec.metrics.map((metric) => ({
-    metric,
-    judgements: [],
-    taken: 0,
-    successful: 0,
-    failed: 0,
-    inconclusive: 0,
-    consecutiveErrors: 0,
-  }));
   try {
-    await Promise.all(states.map(runMetric));
+    await Promise.all(states.map((state) => run.runMetric(state)));
   } finally {
     deps.signal.removeEventListener('abort', onCallerAbort);
   }
+  const decided = run.decidedBy;
+  if (decided)
+    return {
+      phase: decided.end as MeasurementPhase,
+      measurements: run.measurements,
+      reason: describeOutcome(decided),
+    };
+  if (deps.signal.aborted && !run.background) throw deps.signal.reason ?? new Error('analysis aborted');
+  return { ...verdict(states), measurements: run.measurements };
+}
 
-  if (decidedBy)
-    return { phase: decidedBy.end as MeasurementPhase, measurements, reason: describeOutcome(decidedBy) };
-  if (deps.signal.aborted && !background) throw deps.signal.reason ?? new Error('analysis aborted');
-
+/** The overall verdict once no metric decided early; dry-run metrics only add notes. */
+function verdict(states: readonly MetricState[]): { phase: MeasurementPhase; reason: string } {
   const deciding = states.filter((s) => !s.metric.dryRun);
   const dryRunNotes = states
     .filter((s) => s.metric.dryRun && s.end !== 'Successful' && s.end !== 'Stopped')
     .map((s) => `dry-run ${describeOutcome(s)}`);
   const withNotes = (line: string) => (dryRunNotes.length ? `${line}; ${dryRunNotes.join('; ')}` : line);
   if (deciding.length === 0)
-    return { phase: 'Successful', measurements, reason: withNotes('no deciding metrics (dry-run only)') };
+    return { phase: 'Successful', reason: withNotes('no deciding metrics (dry-run only)') };
   const open = deciding.find((s) => s.end !== 'Successful');
-  if (open) return { phase: 'Inconclusive', measurements, reason: withNotes(describeOutcome(open)) };
-  return { phase: 'Successful', measurements, reason: withNotes(deciding.map(describeOutcome).join('; ')) };
+  if (open) return { phase: 'Inconclusive', reason: withNotes(describeOutcome(open)) };
+  return { phase: 'Successful', reason: withNotes(deciding.map(describeOutcome).join('; ')) };
+}
+
+/** One run's shared state: the measurements, the stop signal and the metric that decided. */
+class AnalysisRun {
+  readonly stop = new AbortController();
+  readonly measurements: Measurement[] = [];
+  readonly background: boolean;
+  decidedBy: MetricState | undefined;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly defaultIntervalMs: number | undefined,
+    private readonly deps: RunDeps,
+    private readonly opts: RunOptions,
+  ) {
+    this.background = opts.background ?? false;
+    this.sleep = deps.sleep ?? defaultSleep;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Measures one metric until it ends (see assessMetric), is drained, or the run stops. */
+  async runMetric(state: MetricState): Promise<void> {
+    const { metric } = state;
+    const interval = metric.intervalMs ?? this.defaultIntervalMs;
+    const count = metric.count ?? (interval !== undefined && this.background ? Infinity : 1);
+    const unbounded = count === Infinity;
+    const provider = this.deps.providers[metric.provider];
+    if (!provider) {
+      this.record(
+        state,
+        errorMeasurement(metric, new Error(`no provider named ${metric.provider}`), this.now()),
+      );
+      return this.finish(state, 'Error');
+    }
+    if (metric.initialDelayMs) await this.pause(metric.initialDelayMs);
+    while (tally(state.judgements).taken < count && !this.stop.signal.aborted) {
+      const judgement = await this.measure(provider, metric);
+      if (!judgement) break;
+      this.record(state, judgement);
+      const end = assessMetric(metric, state.judgements, 'running');
+      if (end) return this.finish(state, end);
+      if (judgement.measurement.phase === 'Error') {
+        // An errored measurement does not use up `count`: retry it soon.
+        await this.pause(Math.min(interval ?? ERROR_RETRY_MS, ERROR_RETRY_MS));
+        continue;
+      }
+      if (unbounded && this.draining()) break;
+      if (tally(state.judgements).taken < count) await this.pause(interval ?? 0, { wakeOnDrain: unbounded });
+      if (unbounded && this.draining()) break;
+    }
+    const stopped = tally(state.judgements).taken < count && this.stop.signal.aborted && !this.draining();
+    this.finish(state, assessMetric(metric, state.judgements, stopped ? 'stopped' : 'complete')!);
+  }
+
+  /** One judged measurement; undefined when the run stopped while it was being taken. */
+  private async measure(provider: MetricProvider, metric: MetricSpec): Promise<Judgement | undefined> {
+    try {
+      const raw = await provider.measure(metric, this.deps.ctx, this.stop.signal);
+      return this.stop.signal.aborted ? undefined : judgeMeasurement(metric, raw, this.now());
+    } catch (err) {
+      return this.stop.signal.aborted ? undefined : errorMeasurement(metric, err, this.now());
+    }
+  }
+
+  private draining(): boolean {
+    return this.background && this.opts.drain?.aborted === true;
+  }
+
+  private async pause(ms: number, { wakeOnDrain = false } = {}): Promise<void> {
+    const drain = this.opts.drain;
+    try {
+      await this.sleep(
+        ms,
+        wakeOnDrain && drain ? AbortSignal.any([this.stop.signal, drain]) : this.stop.signal,
+      );
+    } catch {
+      // Sleeps reject on abort; the loop checks the signal itself.
+    }
+  }
+
+  private record(state: MetricState, judgement: Judgement): void {
+    state.judgements.push(judgement);
+    this.measurements.push(judgement.measurement);
+    try {
+      this.deps.onMeasurement?.(judgement.measurement);
+    } catch {
+      // A failing observer must not change the verdict.
+    }
+  }
+
+  /** A deciding metric that ends Failed or Error (or Inconclusive in the background) stops the run. */
+  private finish(state: MetricState, end: MetricEnd): void {
+    state.end = end;
+    if (state.metric.dryRun || this.decidedBy) return;
+    if (end === 'Failed' || end === 'Error' || (this.background && end === 'Inconclusive')) {
+      this.decidedBy = state;
+      this.stop.abort(new Error(`analysis decided by ${state.metric.name}`));
+    }
+  }
 }

@@ -8,21 +8,10 @@ export interface AnalysisSpec {
 export type ProviderName = 'prometheus' | 'web' | 'job';
 export type MetricPhaseSelector = 'pre-promotion' | 'post-promotion';
 
-export interface MetricSpec {
+/** What every metric has, whatever its provider. */
+export interface MetricCommon {
   name: string;
   provider: ProviderName;
-  /** prometheus */
-  query?: string;
-  address?: string;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
-  /** web */
-  url?: string;
-  method?: string;
-  body?: string;
-  jsonPath?: string;
-  /** job: a batch/v1 Job spec (the `spec` of a Job). */
-  job?: Record<string, unknown>;
   threshold?: { min?: number; max?: number };
   successCondition?: string;
   failureCondition?: string;
@@ -35,10 +24,42 @@ export interface MetricSpec {
   dryRun: boolean;
   /** Blue-green: when the metric runs. */
   phase: MetricPhaseSelector;
-  compare?: BaselineComparison;
   /** Where the spec came from, for errors. */
   line?: number;
 }
+
+/** provider: prometheus (read by src/analysis/providers/prometheus.ts). */
+export interface PrometheusMetric {
+  query: string;
+  address?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  compare?: BaselineComparison;
+}
+
+/** provider: web (read by src/analysis/providers/web.ts). */
+export interface WebMetric {
+  url: string;
+  method?: string;
+  body?: string;
+  jsonPath?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** provider: job (read by src/analysis/providers/job.ts). */
+export interface JobMetric {
+  /** A batch/v1 Job spec (the `spec` of a Job). */
+  job: Record<string, unknown>;
+  timeoutMs?: number;
+}
+
+/**
+ * A validated metric: the common part plus its provider's fields. The provider parts are optional
+ * here so code that handles any metric reads them without narrowing; each provider's reader
+ * guarantees its required ones.
+ */
+export type MetricSpec = MetricCommon & Partial<PrometheusMetric> & Partial<WebMetric> & Partial<JobMetric>;
 
 export interface BaselineComparison {
   against: 'baseline';

@@ -1,25 +1,26 @@
 /**
  * The `analysis` input (and the `metrics` override of an `analysis` step) → AnalysisSpec.
- * Every problem is reported with the YAML line it sits on; all problems are collected.
+ * Every problem is reported with the YAML line it sits on; all problems are collected. This file
+ * reads what every metric has; each provider reads its own fields (its `spec` in
+ * src/analysis/providers/), found through the provider registry.
  */
 import { parse as parseCel } from '@marcbachmann/cel-js';
-import type { AnalysisSpec, BaselineComparison, MetricSpec, ProviderName } from '../analysis/types.ts';
+import type { MetricSpecReader } from '../analysis/provider.ts';
+import { providers } from '../analysis/providers/index.ts';
+import { TEMPLATE_PLACEHOLDERS } from '../analysis/template.ts';
+import type { AnalysisSpec, MetricCommon, MetricSpec, ProviderName } from '../analysis/types.ts';
+import { DURATION_HINT, tryParseDuration } from '../duration.ts';
+import { tryParseBoolean } from './parse.ts';
 import { InputError, InputErrors } from '../errors.ts';
-import { DURATION_HINT, tryParseBoolean, tryParseDuration } from './parse.ts';
+import { metricFields, type MetricFieldReader } from './metric-fields.ts';
 import { describeType, isPlainObject, parseYamlInput, type YamlSource } from './yaml-source.ts';
 
-export const PROVIDERS: readonly ProviderName[] = ['prometheus', 'web', 'job'];
+export { COMPARE_DEFAULTS } from '../analysis/compare-spec.ts';
+
+export const PROVIDERS = Object.keys(providers) as ProviderName[];
 export const METRIC_PHASES = ['pre-promotion', 'post-promotion'] as const;
 /** Names usable as `{{name}}` in queries and URLs (see TemplateContext). */
-export const TEMPLATE_NAMES = [
-  'app',
-  'namespace',
-  'service',
-  'ingress',
-  'canary.version',
-  'stable.version',
-  'interval',
-];
+export const TEMPLATE_NAMES = TEMPLATE_PLACEHOLDERS;
 
 export const METRIC_DEFAULTS = {
   failureLimit: 0,
@@ -29,27 +30,10 @@ export const METRIC_DEFAULTS = {
   phase: 'pre-promotion',
 } as const;
 
-export const COMPARE_DEFAULTS: BaselineComparison = {
-  against: 'baseline',
-  direction: 'increase',
-  allowedChange: 0.2,
-  minSamples: 10,
-  alpha: 0.05,
-  noData: 'inconclusive',
-};
-
-const METRIC_KEYS = [
-  'name',
-  'provider',
-  'query',
-  'address',
-  'headers',
-  'timeout',
-  'url',
-  'method',
-  'body',
-  'jsonPath',
-  'job',
+/** How a measurement is judged: one of these (or a provider that judges itself) is needed. */
+const JUDGING_KEYS = ['threshold', 'successCondition', 'failureCondition', 'compare'];
+/** Keys every metric may have, after `name` and `provider` and each provider's own keys. */
+const COMMON_KEYS = [
   'threshold',
   'successCondition',
   'failureCondition',
@@ -61,25 +45,16 @@ const METRIC_KEYS = [
   'consecutiveErrorLimit',
   'dryRun',
   'phase',
-  'compare',
 ];
-const COMPARE_KEYS = [
-  'against',
-  'direction',
-  'allowedChange',
-  'minSamples',
-  'alpha',
-  'window',
-  'step',
-  'noData',
+const METRIC_KEYS = [
+  ...new Set(['name', 'provider', ...Object.values(providers).flatMap((p) => p.spec.keys), ...COMMON_KEYS]),
 ];
-const HTTP_METHODS = ['GET', 'POST', 'PUT', 'HEAD', 'PATCH'];
 
 /** Parses the `analysis` input text. */
 export function parseAnalysis(text: string, input = 'analysis'): AnalysisSpec {
   const src = parseYamlInput(text, input);
   const errors: InputError[] = [];
-  const spec = readAnalysis(src.value, src, errors, true);
+  const spec = readAnalysis(src.value, src, errors, { requireMetrics: true });
   throwCollected(errors);
   return spec as AnalysisSpec;
 }
@@ -92,7 +67,7 @@ export function readAnalysis(
   value: unknown,
   src: YamlSource,
   errors: InputError[],
-  requireMetrics: boolean,
+  { requireMetrics }: { requireMetrics: boolean },
 ): Partial<AnalysisSpec> {
   const fail = (message: string, line?: number) =>
     errors.push(new InputError(message, { input: src.input, line }));
@@ -146,7 +121,6 @@ function readMetric(
   src: YamlSource,
   errors: InputError[],
 ): MetricSpec | undefined {
-  const at = (key?: string) => (isPlainObject(raw) && key ? src.lineOf(raw, key) : undefined) ?? line;
   if (!isPlainObject(raw)) {
     errors.push(
       new InputError(`a metric must be a mapping, got ${describeType(raw)}`, { input: src.input, line }),
@@ -156,208 +130,137 @@ function readMetric(
   const label =
     typeof raw.name === 'string' && raw.name ? `metric '${raw.name}'` : `metric at line ${line ?? '?'}`;
   const before = errors.length;
-  const fail = (key: string | undefined, message: string) =>
-    errors.push(new InputError(`${label}: ${message}`, { input: src.input, line: at(key) }));
-
+  const fields = metricFields(raw, (key, message) =>
+    errors.push(
+      new InputError(`${label}: ${message}`, {
+        input: src.input,
+        line: (key && src.lineOf(raw, key)) || line,
+      }),
+    ),
+  );
   for (const key of Object.keys(raw)) {
-    if (!METRIC_KEYS.includes(key)) fail(key, `unknown key '${key}' (valid: ${METRIC_KEYS.join(', ')})`);
+    if (!METRIC_KEYS.includes(key))
+      fields.fail(key, `unknown key '${key}' (valid: ${METRIC_KEYS.join(', ')})`);
   }
-  const has = (key: string) => raw[key] !== undefined && raw[key] !== null;
-  const str = (key: string): string | undefined => {
-    if (!has(key)) return undefined;
-    const v = raw[key];
-    if (typeof v === 'string' && v.trim() !== '') return v;
-    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-    fail(key, `${key} must be a non-empty string, got ${describeType(v)}`);
-    return undefined;
-  };
-  const dur = (key: string, allowZero = true): number | undefined => {
-    if (!has(key)) return undefined;
-    const ms = tryParseDuration(raw[key] as string | number);
-    if (ms === undefined || (!allowZero && ms === 0))
-      fail(key, `${key}: invalid duration '${raw[key]}' (${DURATION_HINT})`);
-    return ms;
-  };
-  const int = (key: string, min: number): number | undefined => {
-    if (!has(key)) return undefined;
-    const v = raw[key];
-    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= min) return v;
-    fail(key, `${key} must be a whole number ≥ ${min}, got ${describeType(v)}`);
-    return undefined;
-  };
-
-  const name = str('name');
-  if (!name) fail(undefined, '`name` is required');
-  else if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name))
-    fail('name', `name '${name}' may hold only letters, digits, '-', '_' and '.'`);
-  const given = str('provider');
-  const provider = given && (PROVIDERS as readonly string[]).includes(given) ? given : undefined;
-  if (!given) fail(undefined, `\`provider\` is required (valid: ${PROVIDERS.join(', ')})`);
-  else if (!provider) fail('provider', `unknown provider '${given}' (valid: ${PROVIDERS.join(', ')})`);
-
-  const metric: MetricSpec = {
-    name: name ?? '',
-    provider: (provider ?? 'prometheus') as ProviderName,
-    failureLimit: int('failureLimit', 0) ?? METRIC_DEFAULTS.failureLimit,
-    inconclusiveLimit: int('inconclusiveLimit', 0) ?? METRIC_DEFAULTS.inconclusiveLimit,
-    consecutiveErrorLimit: int('consecutiveErrorLimit', 0) ?? METRIC_DEFAULTS.consecutiveErrorLimit,
-    dryRun: METRIC_DEFAULTS.dryRun,
-    phase: METRIC_DEFAULTS.phase,
-    line,
-  };
-  const assign = <K extends keyof MetricSpec>(key: K, value: MetricSpec[K] | undefined) => {
-    if (value !== undefined) metric[key] = value;
-  };
-
-  assign('query', str('query'));
-  assign('address', str('address'));
-  assign('url', str('url'));
-  assign('body', str('body'));
-  assign('jsonPath', str('jsonPath'));
-  assign('timeoutMs', dur('timeout', false));
-  assign('intervalMs', dur('interval', false));
-  assign('initialDelayMs', dur('initialDelay'));
-  assign('count', int('count', 1));
-  const method = str('method');
-  if (method !== undefined) {
-    if (HTTP_METHODS.includes(method.toUpperCase())) metric.method = method.toUpperCase();
-    else fail('method', `unknown method '${method}' (valid: ${HTTP_METHODS.join(', ')})`);
-  }
-  if (has('headers')) {
-    const headers = raw.headers;
-    if (
-      isPlainObject(headers) &&
-      Object.values(headers).every((v) => typeof v === 'string' || typeof v === 'number')
-    ) {
-      metric.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));
-    } else fail('headers', 'headers must be a mapping of header name to string value');
-  }
-  if (has('dryRun')) {
-    const v = tryParseBoolean(raw.dryRun as string | boolean);
-    if (v === undefined) fail('dryRun', `dryRun must be true or false, got ${describeType(raw.dryRun)}`);
-    else metric.dryRun = v;
-  }
-  if (has('phase')) {
-    const phase = str('phase');
-    if (phase && (METRIC_PHASES as readonly string[]).includes(phase))
-      metric.phase = phase as MetricSpec['phase'];
-    else fail('phase', `unknown phase '${raw.phase}' (valid: ${METRIC_PHASES.join(', ')})`);
-  }
-  for (const key of ['successCondition', 'failureCondition'] as const) {
-    const expr = str(key);
-    if (expr === undefined) continue;
-    try {
-      parseCel(expr);
-      metric[key] = expr;
-    } catch (err) {
-      fail(key, `${key} is not a valid CEL expression: ${(err as Error).message.split('\n')[0]}`);
-    }
-  }
-  if (has('threshold')) readThreshold(raw.threshold, metric, (m) => fail('threshold', m));
-  if (has('job')) {
-    const job = isPlainObject(raw.job) && isPlainObject(raw.job.spec) ? raw.job.spec : raw.job;
-    if (isPlainObject(job) && isPlainObject(job.template)) metric.job = job;
-    else fail('job', '`job` must be a Job spec with a pod `template` (or a mapping with `spec`)');
-  }
-  if (has('compare')) {
-    const compare = readCompare(raw.compare, (m) => fail('compare', m));
-    if (compare) metric.compare = compare;
-  }
-
-  // What each provider needs to measure anything.
-  if (metric.provider === 'prometheus' && !metric.query && provider)
-    fail(undefined, '`query` is required for provider prometheus');
-  if (metric.provider === 'web' && !metric.url && provider)
-    fail(undefined, '`url` is required for provider web');
-  if (metric.provider === 'job' && !has('job'))
-    fail(undefined, '`job` (a Job spec) is required for provider job');
-  if (metric.compare && provider && metric.provider !== 'prometheus')
-    fail('compare', '`compare: baseline` needs provider prometheus (it compares range queries)');
-  const judged = ['threshold', 'successCondition', 'failureCondition', 'compare'].some(has);
-  if (!judged && metric.provider !== 'job' && provider) {
-    fail(
+  const common = readCommon(fields, line);
+  const spec = common && providers[common.provider].spec;
+  if (!common || !spec) return undefined;
+  const metric: MetricSpec = { ...common, ...definedOnly(spec.read(fields)) };
+  checkForeignKeys(fields, spec, common.provider);
+  const judged = JUDGING_KEYS.some((key) => fields.has(key));
+  if (!judged && !spec.judgesItself) {
+    fields.fail(
       undefined,
       'needs `threshold`, `successCondition`, `failureCondition` or `compare` to judge the result',
     );
   }
-  for (const key of ['query', 'url'] as const) {
+  checkPlaceholders(metric, spec, fields);
+  return errors.length === before ? metric : undefined;
+}
+
+/** What every metric has; undefined when the provider is missing or unknown (nothing more is read). */
+function readCommon(fields: MetricFieldReader, line: number | undefined): MetricCommon | undefined {
+  const name = fields.string('name');
+  if (!name) fields.fail(undefined, '`name` is required');
+  else if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name))
+    fields.fail('name', `name '${name}' may hold only letters, digits, '-', '_' and '.'`);
+  const given = fields.string('provider');
+  const provider = PROVIDERS.find((p) => p === given);
+  if (!given) fields.fail(undefined, `\`provider\` is required (valid: ${PROVIDERS.join(', ')})`);
+  else if (!provider) fields.fail('provider', `unknown provider '${given}' (valid: ${PROVIDERS.join(', ')})`);
+
+  const metric: MetricCommon = {
+    name: name ?? '',
+    provider: provider ?? 'prometheus',
+    failureLimit: fields.int('failureLimit', 0) ?? METRIC_DEFAULTS.failureLimit,
+    inconclusiveLimit: fields.int('inconclusiveLimit', 0) ?? METRIC_DEFAULTS.inconclusiveLimit,
+    consecutiveErrorLimit: fields.int('consecutiveErrorLimit', 0) ?? METRIC_DEFAULTS.consecutiveErrorLimit,
+    dryRun: readBoolean(fields, 'dryRun') ?? METRIC_DEFAULTS.dryRun,
+    phase: readPhase(fields) ?? METRIC_DEFAULTS.phase,
+    line,
+    ...definedOnly({
+      intervalMs: fields.duration('interval'),
+      initialDelayMs: fields.duration('initialDelay', { allowZero: true }),
+      count: fields.int('count', 1),
+      successCondition: readCel(fields, 'successCondition'),
+      failureCondition: readCel(fields, 'failureCondition'),
+      threshold: fields.has('threshold')
+        ? readThreshold(fields.value('threshold'), (m) => fields.fail('threshold', m))
+        : undefined,
+    }),
+  };
+  return provider ? metric : undefined;
+}
+
+function readBoolean(fields: MetricFieldReader, key: string): boolean | undefined {
+  if (!fields.has(key)) return undefined;
+  const value = fields.value(key);
+  const parsed = tryParseBoolean(value as string | boolean);
+  if (parsed === undefined) fields.fail(key, `${key} must be true or false, got ${describeType(value)}`);
+  return parsed;
+}
+
+function readPhase(fields: MetricFieldReader): MetricCommon['phase'] | undefined {
+  if (!fields.has('phase')) return undefined;
+  const phase = fields.string('phase');
+  if (phase && (METRIC_PHASES as readonly string[]).includes(phase)) return phase as MetricCommon['phase'];
+  fields.fail('phase', `unknown phase '${fields.value('phase')}' (valid: ${METRIC_PHASES.join(', ')})`);
+  return undefined;
+}
+
+function readCel(fields: MetricFieldReader, key: string): string | undefined {
+  const expr = fields.string(key);
+  if (expr === undefined) return undefined;
+  try {
+    parseCel(expr);
+    return expr;
+  } catch (err) {
+    fields.fail(key, `${key} is not a valid CEL expression: ${(err as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+}
+
+/** A key only another provider reads, when that provider says why it is refused elsewhere. */
+function checkForeignKeys(fields: MetricFieldReader, spec: MetricSpecReader, provider: ProviderName): void {
+  for (const other of Object.values(providers)) {
+    if (other.name === provider) continue;
+    for (const [key, message] of Object.entries(other.spec.exclusive ?? {}))
+      if (fields.has(key) && !spec.keys.includes(key)) fields.fail(key, message);
+  }
+}
+
+/** Unknown `{{…}}` placeholders in the fields the provider templates. */
+function checkPlaceholders(metric: MetricSpec, spec: MetricSpecReader, fields: MetricFieldReader): void {
+  for (const key of spec.templated ?? []) {
     const text = metric[key];
-    for (const m of text?.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g) ?? []) {
+    if (typeof text !== 'string') continue;
+    for (const m of text.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
       if (!TEMPLATE_NAMES.includes(m[1]))
-        fail(
+        fields.fail(
           key,
           `unknown template '{{${m[1]}}}' in ${key} (valid: ${TEMPLATE_NAMES.map((n) => `{{${n}}}`).join(' ')})`,
         );
     }
   }
-  return errors.length === before ? metric : undefined;
 }
 
-function readThreshold(value: unknown, metric: MetricSpec, fail: (message: string) => void): void {
-  if (!isPlainObject(value)) return fail('threshold must be a mapping like {max: 0.01} or {min: 0.99}');
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function readThreshold(value: unknown, fail: (message: string) => void): MetricCommon['threshold'] {
+  if (!isPlainObject(value)) return void fail('threshold must be a mapping like {max: 0.01} or {min: 0.99}');
   const out: { min?: number; max?: number } = {};
   for (const [key, v] of Object.entries(value)) {
-    if (key !== 'min' && key !== 'max') return fail(`threshold: unknown key '${key}' (valid: min, max)`);
+    if (key !== 'min' && key !== 'max') return void fail(`threshold: unknown key '${key}' (valid: min, max)`);
     if (typeof v !== 'number' || !Number.isFinite(v))
-      return fail(`threshold.${key} must be a number, got ${describeType(v)}`);
+      return void fail(`threshold.${key} must be a number, got ${describeType(v)}`);
     out[key] = v;
   }
-  if (out.min === undefined && out.max === undefined) return fail('threshold needs min and/or max');
+  if (out.min === undefined && out.max === undefined) return void fail('threshold needs min and/or max');
   if (out.min !== undefined && out.max !== undefined && out.min > out.max)
-    return fail(`threshold.min (${out.min}) is above threshold.max (${out.max})`);
-  metric.threshold = out;
-}
-
-function readCompare(value: unknown, fail: (message: string) => void): BaselineComparison | undefined {
-  if (value === 'baseline') return { ...COMPARE_DEFAULTS };
-  if (!isPlainObject(value)) {
-    fail(`compare must be 'baseline' or a mapping with against: baseline, got ${describeType(value)}`);
-    return undefined;
-  }
-  const raw = value;
-  const out: BaselineComparison = { ...COMPARE_DEFAULTS };
-  let ok = true;
-  const bad = (message: string) => {
-    ok = false;
-    fail(`compare: ${message}`);
-  };
-  for (const key of Object.keys(raw))
-    if (!COMPARE_KEYS.includes(key)) bad(`unknown key '${key}' (valid: ${COMPARE_KEYS.join(', ')})`);
-  if (raw.against !== undefined && raw.against !== 'baseline')
-    bad(`against must be 'baseline', got ${describeType(raw.against)}`);
-  if (raw.direction !== undefined) {
-    if (raw.direction === 'increase' || raw.direction === 'decrease' || raw.direction === 'either')
-      out.direction = raw.direction;
-    else bad(`unknown direction ${describeType(raw.direction)} (valid: increase, decrease, either)`);
-  }
-  if (raw.allowedChange !== undefined) {
-    if (typeof raw.allowedChange === 'number' && raw.allowedChange >= 0)
-      out.allowedChange = raw.allowedChange;
-    else bad(`allowedChange must be a number ≥ 0 (0.2 = 20 %), got ${describeType(raw.allowedChange)}`);
-  }
-  if (raw.minSamples !== undefined) {
-    if (typeof raw.minSamples === 'number' && Number.isInteger(raw.minSamples) && raw.minSamples >= 2)
-      out.minSamples = raw.minSamples;
-    else bad(`minSamples must be a whole number ≥ 2, got ${describeType(raw.minSamples)}`);
-  }
-  if (raw.alpha !== undefined) {
-    if (typeof raw.alpha === 'number' && raw.alpha > 0 && raw.alpha < 1) out.alpha = raw.alpha;
-    else bad(`alpha must be between 0 and 1, got ${describeType(raw.alpha)}`);
-  }
-  if (raw.noData !== undefined) {
-    if (raw.noData === 'fail' || raw.noData === 'inconclusive') out.noData = raw.noData;
-    else bad(`unknown noData ${describeType(raw.noData)} (valid: fail, inconclusive)`);
-  }
-  for (const [key, field] of [
-    ['window', 'windowMs'],
-    ['step', 'stepMs'],
-  ] as const) {
-    if (raw[key] === undefined) continue;
-    const ms = tryParseDuration(raw[key] as string | number);
-    if (ms === undefined || ms === 0) bad(`${key}: invalid duration '${raw[key]}' (${DURATION_HINT})`);
-    else out[field] = ms;
-  }
-  return ok ? out : undefined;
+    return void fail(`threshold.min (${out.min}) is above threshold.max (${out.max})`);
+  return out;
 }
 
 /** Throws the collected errors: one as itself, several together. */

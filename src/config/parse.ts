@@ -6,36 +6,7 @@
 import { InputError, type InputLocation } from '../errors.ts';
 import type { IntOrPercent } from './types.ts';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
-
-/** `90s`, `2m`, `1h30m`, `500ms`, `1.5s` or a plain number of seconds → milliseconds. */
-export function tryParseDuration(value: string | number): number | undefined {
-  if (typeof value === 'number')
-    return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
-  const text = value.trim();
-  if (text === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  let total = 0;
-  let at = 0;
-  DURATION_PART.lastIndex = 0;
-  while (at < text.length) {
-    DURATION_PART.lastIndex = at;
-    const match = DURATION_PART.exec(text);
-    if (!match) return undefined;
-    total += Number(match[1]) * UNIT_MS[match[2]];
-    at = DURATION_PART.lastIndex;
-  }
-  return Math.round(total);
-}
-
-export const DURATION_HINT = 'use e.g. 90s, 2m, 1h30m, 500ms or a number of seconds';
-
-export function parseDuration(value: string | number, where: InputLocation): number {
-  const ms = tryParseDuration(value);
-  if (ms === undefined) throw new InputError(`invalid duration '${value}' (${DURATION_HINT})`, where);
-  return ms;
-}
+export { DURATION_HINT, parseDuration, tryParseDuration } from '../duration.ts';
 
 /** `25%` → 25. */
 export function tryParsePercent(text: string): number | undefined {

@@ -70,7 +70,9 @@ function readStep(
       if (value !== null && !isPlainObject(value))
         return fail(`analysis must be {} or a mapping with metrics, got ${describeType(value)}`);
       const before = errors.length;
-      const override: Partial<AnalysisSpec> = readAnalysis(value ?? {}, src, errors, false);
+      const override: Partial<AnalysisSpec> = readAnalysis(value ?? {}, src, errors, {
+        requireMetrics: false,
+      });
       return errors.length === before ? { analysis: override } : undefined;
     }
     case 'setHeaderRoute':

@@ -45,17 +45,5 @@ export interface RunContext {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
 
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+/** The one abortable sleep (src/duration.ts): rejects with the signal's reason. */
+export { sleep as abortableSleep } from '../duration.ts';

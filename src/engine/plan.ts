@@ -2,7 +2,7 @@
 // the release would take. Reads only: nothing is written to the cluster.
 import type { KubeObject } from '../kube/types.ts';
 import { refOf } from '../kube/types.ts';
-import { renderPlan, type PlanChange } from '../report/index.ts';
+import type { PlanChange, PlanReport } from '../report/plan.ts';
 import { loadReleaseState } from '../state/release-state.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { stepLabel, workloadKey } from '../strategies/types.ts';
@@ -11,9 +11,8 @@ import { dryRunAll } from './dry-run.ts';
 import { releaseName, type ReleaseDeps } from './release.ts';
 import { readLive, versionOf } from './workloads.ts';
 
-export async function planRelease(
-  deps: ReleaseDeps,
-): Promise<{ name: string; markdown: string; changes: PlanChange[] }> {
+/** What a release would change and the steps it would take: data, rendered by the reporters. */
+export async function planRelease(deps: ReleaseDeps): Promise<PlanReport> {
   const { config, cluster } = deps;
   const manifests = deps.manifests;
   if (!manifests) throw new Error("action 'plan' needs the 'manifests' input");
@@ -58,12 +57,14 @@ export async function planRelease(
   }
   const firstLive = live.get(workloadKey(manifests.workloads[0].object));
   const from = versionOf(firstLive, config.versionLabel);
-  const steps = [
-    `${config.strategy} release of ${name}: ${from ?? '(new)'} → ${manifests.version}`,
-    ...plan.steps.map((s) => stepLabel(s)),
-  ];
-  const markdown = `## kube-rollout plan for \`${name}\`\n\n${renderPlan({ changes, steps })}`;
-  return { name, markdown, changes };
+  return {
+    name,
+    strategy: config.strategy,
+    ...(from !== undefined ? { fromVersion: from } : {}),
+    toVersion: manifests.version,
+    changes,
+    steps: plan.steps.map((s) => stepLabel(s)),
+  };
 }
 
 function describeAdded(obj: KubeObject): string[] {

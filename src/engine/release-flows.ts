@@ -23,7 +23,7 @@ import {
 } from './run-context.ts';
 import { recordWeight } from '../record/steps.ts';
 import type { RunLock } from './run-lock.ts';
-import { undoWorkloads } from './undo.ts';
+import { undoTargets, undoWorkloads } from './undo.ts';
 import { readLive, revisionOf, versionOf } from './workloads.ts';
 
 export type Stored = Awaited<ReturnType<typeof loadReleaseState>>;
@@ -218,9 +218,14 @@ export async function undoFinished(
     result = 'unchanged';
   } else {
     const ctx = { cluster: run.cluster, config, log, signal: run.signal, now };
+    const to = config.toRevision ? undefined : stable;
+    const targets = await undoTargets(ctx, workloads, to);
     // Said before it starts: a run that takes over from one that died half-way finishes it.
     if (stored && state) version = await saveUndo(deps, run, state, record, 'rolling-back', version);
-    result = await undoWorkloads(ctx, workloads, record, config.toRevision ? undefined : stable);
+    const label = config.toRevision
+      ? `rollback to revision ${config.toRevision}`
+      : `rollback to ${to ?? 'the previous revision'}`;
+    result = await undoWorkloads(ctx, targets, record, label);
     if (result === 'rolled-back' && state && !config.toRevision)
       await restoreSnapshotObjects(ctx, state.stableSnapshot as KubeObject[]);
     if (result === 'rolled-back') record.rollbackReason = REQUESTED_ROLLBACK;

@@ -76,27 +76,23 @@ export function revisionToRestore(
   return chooseRevision(revisions, current, opts.wanted);
 }
 
+export interface UndoTarget {
+  current: KubeObject;
+  currentRevision?: number;
+  target: Revision;
+}
+
 /**
- * Puts every workload back on the template of the chosen revision and waits for it, like
- * `kubectl rollout undo`; `version` is the version to return to when no revision was asked for.
+ * The revision each workload returns to; only reads, so a rollback that cannot happen (no earlier
+ * revision, an unknown `to-revision`) is refused before anything is written.
  */
-export async function undoWorkloads(
+export async function undoTargets(
   ctx: UndoContext,
   workloads: KubeObject[],
-  record: RolloutRecord,
   version: string | undefined,
-): Promise<ReleaseResult> {
-  const { cluster, config, log } = ctx;
-  const step = beginStep(
-    record,
-    record.steps.length,
-    'rollback',
-    config.toRevision
-      ? `rollback to revision ${config.toRevision}`
-      : `rollback to ${version ?? 'the previous revision'}`,
-    ctx.now(),
-  );
-  const restored: KubeObject[] = [];
+): Promise<UndoTarget[]> {
+  const { cluster, config } = ctx;
+  const targets: UndoTarget[] = [];
   for (const workload of workloads) {
     const current = await cluster.get(refOf(workload));
     if (!current)
@@ -104,13 +100,36 @@ export async function undoWorkloads(
         `${workload.kind}/${workload.metadata.name} does not exist in namespace ${config.namespace}`,
       );
     const currentRevision = revisionOf(current) ?? undefined;
-    const target = revisionToRestore(await revisionsOf(cluster, current), currentRevision, {
-      wanted: config.toRevision,
-      versionLabel: config.versionLabel,
-      version,
-    });
+    try {
+      const target = revisionToRestore(await revisionsOf(cluster, current), currentRevision, {
+        wanted: config.toRevision,
+        versionLabel: config.versionLabel,
+        version,
+      });
+      targets.push({ current, currentRevision, target });
+    } catch (err) {
+      throw new Error(
+        `cannot roll back ${workload.kind}/${workload.metadata.name}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+  return targets;
+}
+
+/** Puts every workload back on its target revision's template and waits, like `kubectl rollout undo`. */
+export async function undoWorkloads(
+  ctx: UndoContext,
+  targets: UndoTarget[],
+  record: RolloutRecord,
+  label: string,
+): Promise<ReleaseResult> {
+  const { cluster, log } = ctx;
+  const step = beginStep(record, record.steps.length, 'rollback', label, ctx.now());
+  const restored: KubeObject[] = [];
+  for (const { current, currentRevision, target } of targets) {
     log.info(
-      `${workload.kind}/${workload.metadata.name}: revision ${currentRevision ?? '?'} → template of revision ${target.revision}`,
+      `${current.kind}/${current.metadata.name}: revision ${currentRevision ?? '?'} → template of revision ${target.revision}`,
     );
     restored.push(
       await restoreTemplate(cluster, { ...current, spec: { ...current.spec, template: target.template } }),
@@ -123,10 +142,10 @@ export async function undoWorkloads(
     record.rollbackReason = failure.message;
     return 'failed';
   }
-  const first =
-    done.find((d) => d.workload.metadata.name === workloads[0].metadata.name)?.workload ?? done[0]?.workload;
+  const firstName = targets[0]?.current.metadata.name;
+  const first = done.find((d) => d.workload.metadata.name === firstName)?.workload ?? done[0]?.workload;
   record.revision = revisionOf(first);
-  record.servingVersion = versionOf(first, config.versionLabel) ?? record.servingVersion;
+  record.servingVersion = versionOf(first, ctx.config.versionLabel) ?? record.servingVersion;
   endStep(step, 'passed', ctx.now(), done.map((d) => d.message).join('; '));
   return 'rolled-back';
 }

@@ -3,6 +3,8 @@
 import type { PodEvidence } from '../record/types.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { describeRef, refOf } from '../kube/types.ts';
+import { WaitTimeoutError } from '../kube/watch.ts';
+import { sleep } from '../duration.ts';
 import { newPodSelector } from './new-pods.ts';
 import { findPodProblem, findWorkloadProblem, type PodProblem } from './pod-health.ts';
 import { rolloutStatus } from './rollout-status.ts';
@@ -29,82 +31,84 @@ class FatalPod extends Error {
   }
 }
 
+/** What the workload watch saw last: kubectl's progress line and the latest object. */
+interface Seen {
+  message: string;
+  latest?: KubeObject;
+}
+
+type Completion = { done: true; message: string } | { done: false; reason: string; message: string };
+
 export async function waitForRollout(
   cluster: Cluster,
   workload: KubeObject,
   opts: WaitRolloutOptions,
 ): Promise<RolloutOutcome> {
   const ref = refOf(workload);
-  const ns = ref.namespace;
-  const name = ref.name;
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-  const byName = { fieldSelector: `metadata.name=${name}` };
-  let lastMessage = '';
-  let latest: KubeObject | undefined;
-
-  const completion = cluster.watchUntil(
-    ref.apiVersion,
-    ref.kind,
-    ns,
-    byName,
-    (event) => {
-      if (event.type === 'DELETED') throw new Error(`${describeRef(ref)} was deleted`);
-      latest = event.object;
-      const problem = findWorkloadProblem(event.object);
-      const status = rolloutStatus(event.object);
-      if (status.message !== lastMessage) {
-        lastMessage = status.message;
-        opts.onProgress?.(status.message);
-      }
-      if (problem && ref.kind === 'Deployment')
-        return {
-          done: false as const,
-          reason: problem.reason,
-          message: `${describeRef(ref)} ${problem.reason}: ${problem.message}`,
-        };
-      if (status.done) return { done: true as const, message: status.message };
-      return undefined;
-    },
-    { timeoutMs: opts.deadlineMs, signal, description: `${describeRef(ref)} to roll out` },
-  );
-
+  const seen: Seen = { message: '' };
+  const completion = watchCompletion(cluster, ref, seen, { ...opts, signal });
   const podWatch =
     opts.failFast === false
       ? new Promise<never>(() => {})
-      : watchNewPods(cluster, ref.apiVersion, ref.kind, ns, name, signal, opts.deadlineMs);
+      : watchNewPods(cluster, ref.apiVersion, ref.kind, ref.namespace, ref.name, signal, opts.deadlineMs);
 
   try {
     const result = await Promise.race([completion, podWatch]);
-    if (result.done) return { ok: true, workload: latest ?? workload, message: result.message };
-    return { ok: false, workload: latest, reason: result.reason, message: result.message, evidence: [] };
+    if (result.done) return { ok: true, workload: seen.latest ?? workload, message: result.message };
+    const { reason, message } = result;
+    return { ok: false, workload: seen.latest, reason, message, evidence: [] };
   } catch (err) {
     if (err instanceof FatalPod) {
-      const evidence = await collectEvidence(
-        cluster,
-        name,
-        ns ?? 'default',
-        err.problem,
-        opts.logLines ?? 20,
-      );
-      return {
-        ok: false,
-        workload: latest,
-        reason: err.problem.reason,
-        message: evidenceLine(evidence),
-        evidence: [evidence],
-      };
+      const { namespace = 'default', name } = ref;
+      const evidence = await collectEvidence(cluster, name, namespace, err.problem, opts.logLines ?? 20);
+      const message = evidenceLine(evidence);
+      return { ok: false, workload: seen.latest, reason: err.problem.reason, message, evidence: [evidence] };
     }
     if (opts.signal?.aborted) throw err;
-    const message = (err as Error).message.includes('timed out')
-      ? `${describeRef(ref)} did not finish rolling out within the progress deadline (${Math.round(opts.deadlineMs / 1000)}s): ${lastMessage}`
-      : (err as Error).message;
-    return { ok: false, workload: latest, reason: 'ProgressDeadlineExceeded', message, evidence: [] };
+    const message =
+      err instanceof WaitTimeoutError
+        ? `${describeRef(ref)} did not finish rolling out within the progress deadline (${Math.round(opts.deadlineMs / 1000)}s): ${seen.message}`
+        : (err as Error).message;
+    return { ok: false, workload: seen.latest, reason: 'ProgressDeadlineExceeded', message, evidence: [] };
   } finally {
     stop.abort();
     completion.catch(() => {});
     podWatch.catch(() => {});
   }
+}
+
+/** Watches the workload until `kubectl rollout status` would say it is done, or it fails. */
+function watchCompletion(
+  cluster: Cluster,
+  ref: ReturnType<typeof refOf>,
+  seen: Seen,
+  opts: WaitRolloutOptions & { signal: AbortSignal },
+): Promise<Completion> {
+  return cluster.watchUntil<Completion>(
+    ref.apiVersion,
+    ref.kind,
+    ref.namespace,
+    { fieldSelector: `metadata.name=${ref.name}` },
+    (event) => {
+      if (event.type === 'DELETED') throw new Error(`${describeRef(ref)} was deleted`);
+      seen.latest = event.object;
+      const problem = findWorkloadProblem(event.object);
+      const status = rolloutStatus(event.object);
+      if (status.message !== seen.message) {
+        seen.message = status.message;
+        opts.onProgress?.(status.message);
+      }
+      if (problem && ref.kind === 'Deployment') {
+        const message = `${describeRef(ref)} ${problem.reason}: ${problem.message}`;
+        return { done: false, reason: problem.reason, message };
+      }
+      if (status.done) return { done: true, message: status.message };
+      return undefined;
+    },
+    { timeoutMs: opts.deadlineMs, signal: opts.signal, description: `${describeRef(ref)} to roll out` },
+  );
 }
 
 /** Waits until the controller observed the workload, then watches its new pods for a fatal status. */
@@ -132,8 +136,7 @@ async function watchNewPods(
   let labelSelector = await newPodSelector(cluster, observedObj);
   while (!labelSelector) {
     // The controller observed the spec but has not created the new revision yet.
-    await new Promise((r) => setTimeout(r, 200));
-    if (signal.aborted) throw signal.reason;
+    await sleep(200, signal);
     const obj = await cluster.get({ apiVersion, kind, name, ...(ns ? { namespace: ns } : {}) });
     labelSelector = obj ? await newPodSelector(cluster, obj) : undefined;
   }

@@ -10,7 +10,13 @@ export {
   type GitHubContext,
   type Repository,
 } from './context.ts';
-export { writeJobSummary, type SummaryWriter, type WriteSummaryOptions } from './summary.ts';
+export {
+  appendJobSummary,
+  writeJobSummary,
+  writeReportFile,
+  type SummaryWriter,
+  type WriteSummaryOptions,
+} from './summary.ts';
 export {
   commentBody,
   commentMarker,

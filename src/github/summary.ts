@@ -28,31 +28,41 @@ function fileName(name: string): string {
 }
 
 /**
- * Appends the report to the job summary and writes it to a file; returns the file's path
- * (undefined if even the file could not be written). Problems are warnings, never errors.
+ * Writes the report to `kube-rollout-<name>.md` (the `summary` output); returns the file's path,
+ * or undefined after a warning when it could not be written.
  */
+export function writeReportFile(
+  markdown: string,
+  opts: Omit<WriteSummaryOptions, 'summary'>,
+): string | undefined {
+  try {
+    const dir = opts.dir ?? process.env.RUNNER_TEMP ?? tmpdir();
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, fileName(opts.name));
+    writeFileSync(path, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+    return path;
+  } catch (error) {
+    opts.warn?.(`could not write the report file: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Appends the report to the job summary; a problem is a warning, never an error. */
+export async function appendJobSummary(markdown: string, summary: SummaryWriter, warn?: Warn): Promise<void> {
+  try {
+    await summary.addRaw(markdown, true).write();
+  } catch (error) {
+    // Outside a runner GITHUB_STEP_SUMMARY is unset and write() throws.
+    warn?.(`could not write the job summary: ${(error as Error).message}`);
+  }
+}
+
+/** Both of the above: the file (its path is returned) and, given `summary`, the job summary. */
 export async function writeJobSummary(
   markdown: string,
   opts: WriteSummaryOptions,
 ): Promise<string | undefined> {
-  const warn = opts.warn ?? (() => {});
-  let path: string | undefined;
-  try {
-    const dir = opts.dir ?? process.env.RUNNER_TEMP ?? tmpdir();
-    mkdirSync(dir, { recursive: true });
-    path = join(dir, fileName(opts.name));
-    writeFileSync(path, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
-  } catch (error) {
-    warn(`could not write the report file: ${(error as Error).message}`);
-    path = undefined;
-  }
-  if (opts.summary) {
-    try {
-      await opts.summary.addRaw(markdown, true).write();
-    } catch (error) {
-      // Outside a runner GITHUB_STEP_SUMMARY is unset and write() throws.
-      warn(`could not write the job summary: ${(error as Error).message}`);
-    }
-  }
+  const path = writeReportFile(markdown, opts);
+  if (opts.summary) await appendJobSummary(markdown, opts.summary, opts.warn);
   return path;
 }

@@ -11,16 +11,11 @@ import type {
   WaitOptions,
   WatchEvent,
 } from './types.ts';
-import { KubeApiError, KubeConnectionError } from './types.ts';
+import { KubeApiError } from './types.ts';
+import { retryNamingServer, withServerContext } from './connection.ts';
 import { KubeTransport, type RequestSpec } from './http.ts';
-import { Discovery, collectionPath, objectPath, type ResourceRef } from './discovery.ts';
-import {
-  DEFAULT_MIN_DELAY_MS,
-  DEFAULT_RETRIES,
-  isConnectionError,
-  withRetry,
-  type RetryInfo,
-} from './retry.ts';
+import { Discovery, collectionPath, objectPath, servedVersions, type ResourceRef } from './discovery.ts';
+import { DEFAULT_MIN_DELAY_MS, DEFAULT_RETRIES, type RetryInfo } from './retry.ts';
 import { parseWatchStream, watchUntil, type RawWatchEvent } from './watch.ts';
 
 export interface ClusterOptions {
@@ -197,10 +192,11 @@ class HttpCluster implements Cluster {
         what,
       },
     ).catch((err: unknown) => {
-      if (err instanceof KubeConnectionError || wait.signal?.aborted || !isConnectionError(err)) throw err;
-      throw new KubeConnectionError(
-        `lost the Kubernetes API server ${this.transport.describeServer()} while watching ${what}: ${(err as Error).message}`,
+      const server = this.transport.describeServer();
+      throw withServerContext(
         err,
+        `lost the Kubernetes API server ${server} while watching ${what}`,
+        wait.signal?.aborted,
       );
     });
   }
@@ -226,19 +222,8 @@ class HttpCluster implements Cluster {
     }
   }
 
-  async groupVersions(group: string): Promise<string[]> {
-    if (group === '') {
-      const core = await this.call<{ versions?: string[] }>({ method: 'GET', path: '/api' });
-      return core.versions ?? [];
-    }
-    const list = await this.call<{ groups?: any[] }>({ method: 'GET', path: '/apis' });
-    const found = list.groups?.find((g) => g?.name === group);
-    if (!found) return [];
-    const versions: string[] = (found.versions ?? []).map((v: any) => String(v.version));
-    const preferred: string | undefined = found.preferredVersion?.version;
-    return preferred && versions.includes(preferred)
-      ? [preferred, ...versions.filter((v) => v !== preferred)]
-      : versions;
+  groupVersions(group: string): Promise<string[]> {
+    return servedVersions(group, (path) => this.call({ method: 'GET', path }));
   }
 
   async resourceOf(apiVersion: string, kind: string) {
@@ -291,25 +276,11 @@ class HttpCluster implements Cluster {
     return this.retry(spec, () => this.transport.json<T>(spec));
   }
 
-  private async retry<T>(spec: RequestSpec, fn: () => Promise<T>): Promise<T> {
-    const retries = this.opts.retries ?? DEFAULT_RETRIES;
-    try {
-      return await withRetry(fn, {
-        retries,
-        minDelayMs: this.opts.minRetryDelayMs,
-        maxRetryAfterMs: this.opts.maxRetryAfterMs,
-        onRetry: this.opts.onRetry,
-        signal: spec.signal,
-        operation: this.transport.describe(spec),
-      });
-    } catch (err) {
-      // The one place a bare `connect ECONNREFUSED` or `socket hang up` gets its context.
-      if (spec.signal?.aborted || !isConnectionError(err)) throw err;
-      throw new KubeConnectionError(
-        `could not reach the Kubernetes API server ${this.transport.describeServer()} for ${this.transport.describe(spec)} after ${retries + 1} attempts: ${(err as Error).message}`,
-        err,
-      );
-    }
+  private retry<T>(spec: RequestSpec, fn: () => Promise<T>): Promise<T> {
+    const { retries = DEFAULT_RETRIES, minRetryDelayMs: minDelayMs, maxRetryAfterMs, onRetry } = this.opts;
+    const operation = this.transport.describe(spec);
+    const opts = { retries, minDelayMs, maxRetryAfterMs, onRetry, signal: spec.signal, operation };
+    return retryNamingServer(fn, opts, this.transport.describeServer());
   }
 }
 

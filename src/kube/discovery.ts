@@ -99,3 +99,19 @@ export function objectPath(
   const path = `${collectionPath(res, namespace)}/${encodeURIComponent(name)}`;
   return subresource ? `${path}/${subresource}` : path;
 }
+
+/** The versions the server serves of an API group (`''` is the core group), preferred first. */
+export async function servedVersions(group: string, fetchJson: FetchJson): Promise<string[]> {
+  if (group === '') {
+    const core: { versions?: string[] } = await fetchJson('/api');
+    return core.versions ?? [];
+  }
+  const list: { groups?: any[] } = await fetchJson('/apis');
+  const found = list.groups?.find((g) => g?.name === group);
+  if (!found) return [];
+  const versions: string[] = (found.versions ?? []).map((v: any) => String(v.version));
+  const preferred: string | undefined = found.preferredVersion?.version;
+  return preferred && versions.includes(preferred)
+    ? [preferred, ...versions.filter((v) => v !== preferred)]
+    : versions;
+}

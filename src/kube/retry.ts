@@ -1,6 +1,7 @@
 // Which API failures are worth another attempt, and the retry loop itself (p-retry).
 // Retryable: 429 (honouring Retry-After), 5xx, and connection-level errors. Every other 4xx is an
 // answer, not an accident: retrying a 404, 409 or 422 would only repeat it.
+import { sleep } from '../duration.ts';
 import pRetry from 'p-retry';
 import { KubeApiError } from './types.ts';
 
@@ -147,18 +148,5 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
   });
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason when aborted first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+/** Kept for callers that import it from here (src/engine/lock.ts). */
+export { sleep };

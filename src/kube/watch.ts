@@ -4,7 +4,8 @@
 // re-lists. Timeout and abort stop it with an error that says what we were waiting for.
 import type { KubeObject, WaitOptions, WatchEvent } from './types.ts';
 import { KubeApiError } from './types.ts';
-import { backoffDelayMs, isRetryable, sleep } from './retry.ts';
+import { formatDuration, sleep } from '../duration.ts';
+import { backoffDelayMs, isRetryable } from './retry.ts';
 import type { RetryInfo } from './retry.ts';
 
 /** A raw event from the watch stream, including the kinds callers never see. */
@@ -55,19 +56,25 @@ export function objectKey(obj: KubeObject): string {
 
 class Relist extends Error {}
 
+type OnEvent<T> = (event: WatchEvent, snapshot: Map<string, KubeObject>) => T | undefined;
+
+/**
+ * Lists, then watches from the list's resourceVersion, calling `onEvent` for every change until it
+ * returns a value. Re-lists on 410 Gone; retries retryable stream failures with backoff; fails with
+ * WaitTimeoutError after `wait.timeoutMs` and WaitAbortedError when `wait.signal` aborts.
+ */
 export async function watchUntil<T>(
   source: WatchSource,
-  onEvent: (event: WatchEvent, snapshot: Map<string, KubeObject>) => T | undefined,
+  onEvent: OnEvent<T>,
   wait: WaitOptions,
   tuning: WatchTuning,
 ): Promise<T> {
   const description = wait.description ?? tuning.what;
   const ctl = new AbortController();
-  const started = Date.now();
   const timer = setTimeout(
     () =>
       ctl.abort(
-        new WaitTimeoutError(`timed out after ${formatMs(wait.timeoutMs)} waiting for ${description}`),
+        new WaitTimeoutError(`timed out after ${formatDuration(wait.timeoutMs)} waiting for ${description}`),
       ),
     wait.timeoutMs,
   );
@@ -76,73 +83,8 @@ export async function watchUntil<T>(
   if (wait.signal?.aborted) onAbort();
   else wait.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const snapshot = new Map<string, KubeObject>();
-  let resourceVersion = '';
-  let needList = true;
-  let failures = 0;
   try {
-    for (;;) {
-      ctl.signal.throwIfAborted();
-      if (needList) {
-        const { items, resourceVersion: rv } = await source.list(ctl.signal);
-        resourceVersion = rv;
-        needList = false;
-        const previous = new Map(snapshot);
-        snapshot.clear();
-        for (const item of items) snapshot.set(objectKey(item), item);
-        for (const item of items) {
-          const result = onEvent({ type: 'ADDED', object: item }, snapshot);
-          if (result !== undefined) return result;
-        }
-        for (const [key, gone] of previous) {
-          if (snapshot.has(key)) continue;
-          const result = onEvent({ type: 'DELETED', object: gone }, snapshot);
-          if (result !== undefined) return result;
-        }
-      }
-      let received = 0;
-      try {
-        const remaining = wait.timeoutMs - (Date.now() - started);
-        const timeoutSeconds = Math.min(300, Math.max(1, Math.ceil(remaining / 1000)));
-        const stream = await source.watch(resourceVersion, timeoutSeconds, ctl.signal);
-        for await (const raw of stream) {
-          received++;
-          failures = 0;
-          if (raw.type === 'BOOKMARK') {
-            resourceVersion = raw.object?.metadata?.resourceVersion ?? resourceVersion;
-            continue;
-          }
-          if (raw.type === 'ERROR') throw statusEventError(raw.object, tuning.what);
-          const obj = raw.object as KubeObject;
-          resourceVersion = obj.metadata?.resourceVersion ?? resourceVersion;
-          if (raw.type === 'DELETED') snapshot.delete(objectKey(obj));
-          else snapshot.set(objectKey(obj), obj);
-          const result = onEvent({ type: raw.type, object: obj }, snapshot);
-          if (result !== undefined) return result;
-        }
-        // The server closed the stream (its timeout, or a restart): resume where we were. A
-        // stream that ends without a single event is paused briefly so we never spin.
-        if (received === 0) await sleep(tuning.minDelayMs, ctl.signal);
-      } catch (err) {
-        if (ctl.signal.aborted) throw ctl.signal.reason;
-        if (err instanceof Relist || (err instanceof KubeApiError && err.code === 410)) {
-          needList = true;
-          continue;
-        }
-        if (!isRetryable(err)) throw err;
-        if (received === 0) failures++;
-        if (failures > tuning.retries) throw err;
-        const delayMs = backoffDelayMs(Math.max(0, failures - 1), tuning.minDelayMs, 5000);
-        tuning.onRetry?.({
-          attempt: failures,
-          retriesLeft: tuning.retries - failures,
-          delayMs,
-          error: err,
-          operation: `watch ${tuning.what}`,
-        });
-        await sleep(delayMs, ctl.signal);
-      }
-    }
+    return await new ListWatch(source, onEvent, tuning, ctl.signal, Date.now() + wait.timeoutMs).run();
   } catch (err) {
     if (ctl.signal.aborted && err !== ctl.signal.reason) throw ctl.signal.reason;
     throw err;
@@ -151,6 +93,106 @@ export async function watchUntil<T>(
     wait.signal?.removeEventListener('abort', onAbort);
     // Closes any stream still open.
     if (!ctl.signal.aborted) ctl.abort(new Error('watch finished'));
+  }
+}
+
+/** One list-then-watch loop: the snapshot of objects, where to resume, and the failure count. */
+class ListWatch<T> {
+  private readonly snapshot = new Map<string, KubeObject>();
+  private resourceVersion = '';
+  private failures = 0;
+  /** Events received on the current stream. */
+  private received = 0;
+
+  constructor(
+    private readonly source: WatchSource,
+    private readonly onEvent: OnEvent<T>,
+    private readonly tuning: WatchTuning,
+    private readonly signal: AbortSignal,
+    private readonly deadline: number,
+  ) {}
+
+  async run(): Promise<T> {
+    let needList = true;
+    for (;;) {
+      this.signal.throwIfAborted();
+      if (needList) {
+        const found = await this.relist();
+        if (found) return found.value;
+        needList = false;
+      }
+      try {
+        const found = await this.streamOnce();
+        if (found) return found.value;
+      } catch (err) {
+        needList = await this.recover(err);
+      }
+    }
+  }
+
+  /** Lists afresh: every item is ADDED, and objects gone since the last list are DELETED. */
+  private async relist(): Promise<{ value: T } | undefined> {
+    const { items, resourceVersion } = await this.source.list(this.signal);
+    this.resourceVersion = resourceVersion;
+    const previous = new Map(this.snapshot);
+    this.snapshot.clear();
+    for (const item of items) this.snapshot.set(objectKey(item), item);
+    for (const item of items) {
+      const result = this.onEvent({ type: 'ADDED', object: item }, this.snapshot);
+      if (result !== undefined) return { value: result };
+    }
+    for (const [key, gone] of previous) {
+      if (this.snapshot.has(key)) continue;
+      const result = this.onEvent({ type: 'DELETED', object: gone }, this.snapshot);
+      if (result !== undefined) return { value: result };
+    }
+    return undefined;
+  }
+
+  /** Follows one watch stream until it ends (undefined) or an event decides. */
+  private async streamOnce(): Promise<{ value: T } | undefined> {
+    this.received = 0;
+    const remaining = this.deadline - Date.now();
+    const timeoutSeconds = Math.min(300, Math.max(1, Math.ceil(remaining / 1000)));
+    const stream = await this.source.watch(this.resourceVersion, timeoutSeconds, this.signal);
+    for await (const raw of stream) {
+      this.received++;
+      this.failures = 0;
+      if (raw.type === 'BOOKMARK') {
+        this.resourceVersion = raw.object?.metadata?.resourceVersion ?? this.resourceVersion;
+        continue;
+      }
+      if (raw.type === 'ERROR') throw statusEventError(raw.object, this.tuning.what);
+      const obj = raw.object as KubeObject;
+      this.resourceVersion = obj.metadata?.resourceVersion ?? this.resourceVersion;
+      if (raw.type === 'DELETED') this.snapshot.delete(objectKey(obj));
+      else this.snapshot.set(objectKey(obj), obj);
+      const result = this.onEvent({ type: raw.type, object: obj }, this.snapshot);
+      if (result !== undefined) return { value: result };
+    }
+    // The server closed the stream (its timeout, or a restart): resume where we were. A stream
+    // that ends without a single event is paused briefly so we never spin.
+    if (this.received === 0) await sleep(this.tuning.minDelayMs, this.signal);
+    return undefined;
+  }
+
+  /** After a stream failure: true to re-list (410 Gone), false to resume after a backoff; else throws. */
+  private async recover(err: unknown): Promise<boolean> {
+    if (this.signal.aborted) throw this.signal.reason;
+    if (err instanceof Relist || (err instanceof KubeApiError && err.code === 410)) return true;
+    if (!isRetryable(err)) throw err;
+    if (this.received === 0) this.failures++;
+    if (this.failures > this.tuning.retries) throw err;
+    const delayMs = backoffDelayMs(Math.max(0, this.failures - 1), this.tuning.minDelayMs, 5000);
+    this.tuning.onRetry?.({
+      attempt: this.failures,
+      retriesLeft: this.tuning.retries - this.failures,
+      delayMs,
+      error: err,
+      operation: `watch ${this.tuning.what}`,
+    });
+    await sleep(delayMs, this.signal);
+    return false;
   }
 }
 
@@ -191,10 +233,4 @@ export async function* parseWatchStream(
     last = undefined;
   }
   if (last) yield last;
-}
-
-function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const seconds = ms / 1000;
-  return seconds < 120 ? `${+seconds.toFixed(1)}s` : `${+(seconds / 60).toFixed(1)}m`;
 }

@@ -5,7 +5,7 @@
 import { InputError, InputErrors } from '../errors.ts';
 import { ANNOTATIONS } from '../labels.ts';
 import { parseImageRef, repository, tryParseImageRef, type ImageRef } from './images.ts';
-import { containersOf, isWorkload, podTemplateOf } from './pods.ts';
+import { containersOf, isWorkload, POD_TEMPLATE_KINDS, podTemplateOf } from './pods.ts';
 import type { ManifestSet, SourcedObject } from './types.ts';
 import { applyVersionedConfig } from './versioned-config.ts';
 
@@ -63,7 +63,7 @@ const APPLY_ORDER: string[][] = [
   ],
   ['ConfigMap', 'Secret', 'PersistentVolumeClaim'],
   ['Service', 'Gateway'],
-  ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Job', 'CronJob'],
+  [...POD_TEMPLATE_KINDS, 'Pod'],
   ['Ingress', 'HTTPRoute', 'GRPCRoute', 'VirtualService', 'DestinationRule', 'TrafficSplit'],
 ];
 const ORDER_RANK = new Map(APPLY_ORDER.flatMap((kinds, rank) => kinds.map((kind) => [kind, rank] as const)));
@@ -105,56 +105,80 @@ export function renderManifests(objects: SourcedObject[], opts: RenderOptions): 
       { input: 'version' },
     );
   }
+  const wanted = wantedImages(opts.images, errors);
+  for (const sourced of rendered) renderObject(sourced, { wanted, version, opts, errors });
+  errors.push(...unusedImages(rendered, wanted));
+  if (errors.length === 1) throw errors[0];
+  if (errors.length) throw new InputErrors(errors);
 
-  const images = opts.images.map((text) => {
+  if (opts.versionedConfig) rendered = applyVersionedConfig(rendered).objects;
+  const ordered = sortForApply(rendered);
+  return { objects: ordered, workloads: rendered.filter((s) => isWorkload(s.object)), version };
+}
+
+interface WantedImage {
+  ref: ImageRef;
+  used: boolean;
+}
+
+/** The `images` input by repository; problems (bad refs, one repository twice) go to `errors`. */
+function wantedImages(texts: readonly string[], errors: InputError[]): Map<string, WantedImage> {
+  const wanted = new Map<string, WantedImage>();
+  for (const text of texts) {
+    let ref: ImageRef;
     try {
-      return { ref: parseImageRef(text), used: false };
+      ref = parseImageRef(text);
     } catch (err) {
       errors.push(new InputError((err as Error).message, { input: 'images' }));
-      return undefined;
+      continue;
     }
-  });
-  const wanted = new Map<string, { ref: ImageRef; used: boolean }>();
-  for (const image of images) {
-    if (!image) continue;
-    const repo = repository(image.ref);
+    const repo = repository(ref);
     if (wanted.has(repo))
       errors.push(new InputError(`two entries name repository ${repo}`, { input: 'images' }));
-    wanted.set(repo, image);
+    wanted.set(repo, { ref, used: false });
   }
+  return wanted;
+}
 
-  for (const { object, file, line } of rendered) {
-    if (!CLUSTER_SCOPED_KINDS.has(object.kind) && !object.metadata.namespace)
-      object.metadata.namespace = opts.namespace;
-    const template = podTemplateOf(object);
-    if (!template) continue;
-    for (const container of containersOf(template.spec)) {
-      const current = typeof container.image === 'string' ? tryParseImageRef(container.image) : undefined;
-      const image = current && wanted.get(repository(current));
-      if (!image) continue;
-      container.image = image.ref.original;
-      image.used = true;
-    }
-    const selector = object.spec?.selector?.matchLabels;
-    if (isWorkload(object) && selector && opts.versionLabel in selector) {
-      errors.push(
-        new InputError(
-          `${object.kind} ${object.metadata.name} selects on the version label '${opts.versionLabel}'; remove it from spec.selector (the action sets it on each release's pods)`,
-          { input: 'manifests', file, line },
-        ),
-      );
-    }
-    template.metadata = {
-      ...template.metadata,
-      labels: { ...template.metadata?.labels, [opts.versionLabel]: version },
+/** Namespace, images, the version label on the pods and the release annotations, in place. */
+function renderObject(
+  { object, file, line }: SourcedObject,
+  ctx: { wanted: Map<string, WantedImage>; version: string; opts: RenderOptions; errors: InputError[] },
+): void {
+  const { opts, version } = ctx;
+  if (!CLUSTER_SCOPED_KINDS.has(object.kind) && !object.metadata.namespace)
+    object.metadata.namespace = opts.namespace;
+  const template = podTemplateOf(object);
+  if (!template) return;
+  for (const container of containersOf(template.spec)) {
+    const current = typeof container.image === 'string' ? tryParseImageRef(container.image) : undefined;
+    const image = current && ctx.wanted.get(repository(current));
+    if (!image) continue;
+    container.image = image.ref.original;
+    image.used = true;
+  }
+  const selector = object.spec?.selector?.matchLabels;
+  if (isWorkload(object) && selector && opts.versionLabel in selector) {
+    ctx.errors.push(
+      new InputError(
+        `${object.kind} ${object.metadata.name} selects on the version label '${opts.versionLabel}'; remove it from spec.selector (the action sets it on each release's pods)`,
+        { input: 'manifests', file, line },
+      ),
+    );
+  }
+  template.metadata = {
+    ...template.metadata,
+    labels: { ...template.metadata?.labels, [opts.versionLabel]: version },
+  };
+  if (isWorkload(object))
+    object.metadata.annotations = {
+      ...object.metadata.annotations,
+      ...releaseAnnotations(version, opts.changeCause),
     };
-    if (isWorkload(object))
-      object.metadata.annotations = {
-        ...object.metadata.annotations,
-        ...releaseAnnotations(version, opts.changeCause),
-      };
-  }
+}
 
+/** An `images` entry that no container uses is a mistake (a typo in the repository, usually). */
+function unusedImages(rendered: readonly SourcedObject[], wanted: Map<string, WantedImage>): InputError[] {
   const containerImages = rendered.flatMap(({ object }) => {
     const spec = podTemplateOf(object)?.spec;
     return spec
@@ -163,22 +187,16 @@ export function renderManifests(objects: SourcedObject[], opts: RenderOptions): 
           .filter((i): i is string => typeof i === 'string')
       : [];
   });
-  for (const image of wanted.values()) {
-    if (image.used) continue;
-    const seen = [...new Set(containerImages)].join(', ') || 'none';
-    errors.push(
-      new InputError(
-        `image '${image.ref.original}' matches no container in the manifests (their images: ${seen})`,
-        { input: 'images' },
-      ),
+  const seen = [...new Set(containerImages)].join(', ') || 'none';
+  return [...wanted.values()]
+    .filter((image) => !image.used)
+    .map(
+      (image) =>
+        new InputError(
+          `image '${image.ref.original}' matches no container in the manifests (their images: ${seen})`,
+          { input: 'images' },
+        ),
     );
-  }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length) throw new InputErrors(errors);
-
-  if (opts.versionedConfig) rendered = applyVersionedConfig(rendered).objects;
-  const ordered = sortForApply(rendered);
-  return { objects: ordered, workloads: rendered.filter((s) => isWorkload(s.object)), version };
 }
 
 /** `kubernetes.io/change-cause` (shown by `kubectl rollout history`) and the kube-rollout.io/ annotations. */

@@ -5,10 +5,10 @@
 import { InputError } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { podTemplateOf } from './pods.ts';
-import type { ManifestSet, SourcedObject } from './types.ts';
+import { WORKLOAD_KINDS, type ManifestSet, type SourcedObject } from './types.ts';
 
 /** Kinds whose apps/v1 API requires spec.selector to match the pod template. */
-const SELECTOR_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
+const SELECTOR_KINDS: readonly string[] = [...WORKLOAD_KINDS, 'ReplicaSet'];
 
 interface LabelSelector {
   matchLabels?: Record<string, string>;
@@ -28,19 +28,27 @@ export function validateReferences(set: ManifestSet): InputError[] {
 }
 
 export function checkReferences(set: ManifestSet): ReferenceProblems {
-  const errors: InputError[] = [];
-  const warnings: InputError[] = [];
-  const at = (s: SourcedObject) => ({ input: 'manifests', file: s.file, line: s.line });
-  const name = (o: KubeObject) => `${o.kind} ${o.metadata.name}`;
+  const { services, errors: serviceErrors } = checkServices(set.objects);
+  return {
+    errors: [...checkSelectors(set.objects), ...serviceErrors],
+    warnings: checkBackends(set.objects, services),
+  };
+}
 
-  for (const s of set.objects) {
+const at = (s: SourcedObject) => ({ input: 'manifests', file: s.file, line: s.line });
+const nameOf = (o: KubeObject) => `${o.kind} ${o.metadata.name}`;
+
+/** Every workload has a selector, and it matches its own pod template. */
+function checkSelectors(objects: readonly SourcedObject[]): InputError[] {
+  const errors: InputError[] = [];
+  for (const s of objects) {
     const { object } = s;
     if (!SELECTOR_KINDS.includes(object.kind)) continue;
     const selector = object.spec?.selector as LabelSelector | undefined;
     if (!selector || (isEmpty(selector.matchLabels) && !selector.matchExpressions?.length)) {
       errors.push(
         new InputError(
-          `${name(object)} has no spec.selector (it must select the labels of spec.template.metadata.labels)`,
+          `${nameOf(object)} has no spec.selector (it must select the labels of spec.template.metadata.labels)`,
           at(s),
         ),
       );
@@ -50,19 +58,24 @@ export function checkReferences(set: ManifestSet): ReferenceProblems {
     if (!selectorMatches(selector, labels)) {
       errors.push(
         new InputError(
-          `${name(object)}: spec.selector ${formatSelector(selector)} does not match its pod template labels ${formatLabels(labels)}`,
+          `${nameOf(object)}: spec.selector ${formatSelector(selector)} does not match its pod template labels ${formatLabels(labels)}`,
           at(s),
         ),
       );
     }
   }
+  return errors;
+}
 
-  const pods = set.objects.flatMap(({ object }) => {
+/** Every Service with a selector selects some pod template; returns the Services by `ns/name`. */
+function checkServices(objects: readonly SourcedObject[]): { services: Set<string>; errors: InputError[] } {
+  const errors: InputError[] = [];
+  const pods = objects.flatMap(({ object }) => {
     const labels = podTemplateOf(object)?.metadata?.labels;
     return labels ? [{ namespace: object.metadata.namespace, labels }] : [];
   });
   const services = new Set<string>();
-  for (const s of set.objects) {
+  for (const s of objects) {
     const { object } = s;
     if (object.kind !== 'Service' || object.apiVersion !== 'v1') continue;
     services.add(`${object.metadata.namespace ?? ''}/${object.metadata.name}`);
@@ -75,14 +88,19 @@ export function checkReferences(set: ManifestSet): ReferenceProblems {
     if (!selects) {
       errors.push(
         new InputError(
-          `${name(object)}: selector ${formatLabels(selector!)} selects no pod template in the manifests`,
+          `${nameOf(object)}: selector ${formatLabels(selector!)} selects no pod template in the manifests`,
           at(s),
         ),
       );
     }
   }
+  return { services, errors };
+}
 
-  for (const s of set.objects) {
+/** Routes and Ingresses that send traffic to a Service the manifests do not hold: a warning. */
+function checkBackends(objects: readonly SourcedObject[], services: Set<string>): InputError[] {
+  const warnings: InputError[] = [];
+  for (const s of objects) {
     const { object } = s;
     const namespace = object.metadata.namespace ?? '';
     for (const ref of backendServices(object)) {
@@ -90,14 +108,14 @@ export function checkReferences(set: ManifestSet): ReferenceProblems {
       if (!services.has(`${ns}/${ref.name}`)) {
         warnings.push(
           new InputError(
-            `${name(object)} sends traffic to Service ${ref.name}${ns !== namespace ? ` in ${ns}` : ''}, which is not in the manifests`,
+            `${nameOf(object)} sends traffic to Service ${ref.name}${ns !== namespace ? ` in ${ns}` : ''}, which is not in the manifests`,
             at(s),
           ),
         );
       }
     }
   }
-  return { errors, warnings };
+  return warnings;
 }
 
 /** Services an Ingress (networking.k8s.io/v1) or HTTPRoute / GRPCRoute sends traffic to. */

@@ -4,7 +4,7 @@
  */
 import type { Measurement } from '../analysis/types.ts';
 import type { WeightPoint } from '../record/types.ts';
-import { formatDuration } from './format.ts';
+import { formatDuration } from '../duration.ts';
 
 export interface ChartPoint {
   at: string;

@@ -2,19 +2,6 @@
 import type { MeasurementPhase } from '../analysis/types.ts';
 import type { ReleaseResult, StepVerdict } from '../record/types.ts';
 
-/** `4m 12s`, `1h 3m`, `850ms`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1000) return ms === 0 ? '0s' : `${Math.round(ms)}ms`;
-  const totalSeconds = Math.round(ms / 1000);
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor((totalSeconds % 3600) / 60);
-  const s = totalSeconds % 60;
-  if (h > 0) return m > 0 ? `${h}h ${m}m` : `${h}h`;
-  if (m > 0) return s > 0 ? `${m}m ${s}s` : `${m}m`;
-  return `${s}s`;
-}
-
 /** Milliseconds between two ISO times, undefined when either is missing or invalid. */
 export function between(from: string | undefined, to: string | undefined): number | undefined {
   if (!from || !to) return undefined;

@@ -1,6 +1,13 @@
 /** Rendering of release reports and plans to GitHub Markdown (pure). */
 export { renderReport, DEFAULT_MAX_LENGTH, type RenderOptions } from './render.ts';
-export { renderPlan, type Plan, type PlanChange, type PlanChangeKind } from './plan.ts';
+export {
+  renderPlan,
+  renderPlanReport,
+  type Plan,
+  type PlanReport,
+  type PlanChange,
+  type PlanChangeKind,
+} from './plan.ts';
 export { renderWeightChart, renderMetricChart, pickKeyMetric } from './chart.ts';
 export {
   codeBlock,
@@ -14,4 +21,4 @@ export {
   tailLines,
   truncate,
 } from './escape.ts';
-export { formatDuration } from './format.ts';
+export { formatDuration } from '../duration.ts';

@@ -19,6 +19,16 @@ export interface Plan {
   steps: string[];
 }
 
+/** What `action: plan` found (src/engine/plan.ts): the data every reporter renders its own way. */
+export interface PlanReport extends Plan {
+  /** The release's name. */
+  name: string;
+  strategy: string;
+  /** The version the cluster serves now; undefined for a first release. */
+  fromVersion?: string;
+  toVersion: string;
+}
+
 const CHANGE_BADGE: Record<PlanChangeKind, string> = {
   added: '➕ added',
   changed: '✏️ changed',
@@ -96,4 +106,12 @@ export function renderPlan(plan: Plan, opts: { maxLength?: number } = {}): strin
     if (text.length <= maxLength) return text;
   }
   return '### 📝 Plan\n\nThe plan is too large to show here; see the workflow run log.\n';
+}
+
+/** The whole plan report: a heading naming the release, what it changes and its steps. */
+export function renderPlanReport(plan: PlanReport, opts: { maxLength?: number } = {}): string {
+  const { name, strategy, fromVersion, toVersion } = plan;
+  const overview = `${strategy} release of ${name}: ${fromVersion ?? '(new)'} → ${toVersion}`;
+  const body = renderPlan({ changes: plan.changes, steps: [overview, ...plan.steps] }, opts);
+  return `## kube-rollout plan for \`${name}\`\n\n${body}`;
 }

@@ -9,7 +9,8 @@
 import type { RolloutRecord } from '../record/types.ts';
 import { pickKeyMetric, renderMetricChart, renderWeightChart } from './chart.ts';
 import { escapeInline, inlineCode, truncate } from './escape.ts';
-import { between, formatDuration, IN_PROGRESS_BADGE, RESULT_BADGE, safeUrl } from './format.ts';
+import { formatDuration } from '../duration.ts';
+import { between, IN_PROGRESS_BADGE, RESULT_BADGE, safeUrl } from './format.ts';
 import {
   noOmissions,
   renderAnalysis,

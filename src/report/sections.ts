@@ -4,11 +4,11 @@
  */
 import type { Measurement, MeasurementPhase } from '../analysis/types.ts';
 import type { PodEvidence, StepRecord } from '../record/types.ts';
+import { formatDuration } from '../duration.ts';
 import { codeBlock, escapeCell, escapeHtmlText, inlineCode, tailLines } from './escape.ts';
 import {
   between,
   formatClock,
-  formatDuration,
   formatValue,
   PHASE_BADGE,
   PHASE_SEVERITY,

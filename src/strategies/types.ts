@@ -2,6 +2,7 @@ import type { AnalysisSpec } from '../analysis/types.ts';
 import type { Config, HeaderRoute, StrategyName } from '../config/types.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
+import { formatDuration } from '../duration.ts';
 
 /** One step of a release plan: plain data, interpreted by the executor (src/engine/steps/). */
 export type PlanStep =
@@ -78,13 +79,6 @@ export function stepLabel(step: PlanStep): string {
     case 'promote':
       return 'promote';
   }
-}
-
-export function formatDuration(ms: number): string {
-  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
 }
 
 export function workloadKey(obj: KubeObject): string {

@@ -8,6 +8,8 @@ import { writeApp } from '../helpers/manifests.ts';
 import { startSimCluster, type SimCluster } from '../sim/index.ts';
 
 const IMAGE = 'registry.local:5000/acme/web';
+/** The executor's group line for the pause step. */
+const PAUSE_STARTED = /step \d+\/\d+ pause 5m/;
 
 describe('cancellation (dist/index.js)', () => {
   let sim: SimCluster;
@@ -30,7 +32,6 @@ describe('cancellation (dist/index.js)', () => {
       (await runAction({ ...base, manifests: dir, images: `${IMAGE}:v1` })).outputs.result,
       'promoted',
     );
-    let paused = false;
     const run = await runAction(
       {
         ...base,
@@ -39,9 +40,10 @@ describe('cancellation (dist/index.js)', () => {
         images: `${IMAGE}:v2`,
         steps: stringify([{ setWeight: 50 }, { pause: '5m' }]),
       },
-      { killAfterMs: 8000, post: true, onStdout: (c) => (paused ||= c.includes('pause 5m')) },
+      // Cancelled once the pause has started; the long backstop only ends a run that never gets there.
+      { killWhen: (out) => PAUSE_STARTED.test(out), killAfterMs: 180_000, post: true },
     );
-    assert.ok(paused, 'the run reached the pause before it was cancelled');
+    assert.match(run.stdout, PAUSE_STARTED, 'the run reached the pause before it was cancelled');
     assert.notEqual(run.code, 0, 'a cancelled release fails the step');
     assert.match(run.stdout, /cancelled/);
     assert.equal(sim.store.get('apps/v1', 'Deployment', 'default', 'web-canary'), undefined);

@@ -141,13 +141,20 @@ describe('input validation, recreate and the release lock (dist/index.js)', () =
     assert.match(blocked.stdout, /lock.*another-run|another-run.*lock/i);
     assert.equal(sim.stats().writes, 0, 'nothing written while the lock was held');
 
-    const waiting = runAction({
-      ...inputs('locked'),
-      manifests: writeApp(),
-      images: `${IMAGE}:v1`,
-      'lock-timeout': '60s',
-    });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Free the lock once the second run says it is waiting for it (not after a guessed time).
+    let stdout = '';
+    let onWaiting!: () => void;
+    const isWaiting = new Promise<void>((resolve) => (onWaiting = resolve));
+    const waiting = runAction(
+      { ...inputs('locked'), manifests: writeApp(), images: `${IMAGE}:v1`, 'lock-timeout': '60s' },
+      {
+        onStdout: (chunk) => {
+          stdout += chunk;
+          if (/waiting for the release lock held by another-run/.test(stdout)) onWaiting();
+        },
+      },
+    );
+    await Promise.race([isWaiting, waiting]);
     sim.store.delete('coordination.k8s.io/v1', 'Lease', 'locked', 'kube-rollout-web');
     const run = await waiting;
     assert.equal(run.outputs.result, 'promoted', run.stdout);

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import type { Config } from '../../src/config/types.ts';
 import type { GitHubClient } from '../../src/github/client.ts';
 import { findPullRequestNumber, readGitHubContext } from '../../src/github/context.ts';
 import { finishDeployment, startDeployment } from '../../src/github/deployment-status.ts';
@@ -395,5 +396,59 @@ describe('deployment statuses', () => {
     );
     assert.equal(warnings.length, 2);
     assert.match(warnings[0]!, /HTTP 403.*deployments: write/);
+  });
+});
+
+describe('composed reporters (deployment id flow)', () => {
+  const github = {
+    repository: { owner: OWNER, repo: REPO },
+    headSha: 'cafe',
+    serverUrl: 'https://github.com',
+    apiUrl: '',
+    runUrl: 'https://github.com/acme/shop/actions/runs/7',
+    payload: {},
+  };
+
+  it('hands the deployment id back instead of writing it into the record; a later run finishes it', async () => {
+    const { createReporters } = await import('../../src/reporters/index.ts');
+    const { promotedCanary } = await import('../helpers/sample-record.ts');
+    const config = {
+      githubToken: 'test-token',
+      deploymentStatus: true,
+      comment: false,
+      environment: 'staging',
+    } as unknown as Config;
+    const outputs = new Map<string, string>();
+    const deps = {
+      config,
+      github: { ...github, apiUrl: fake.url },
+      summary: { addRaw: () => deps.summary, write: async () => undefined },
+      setOutput: (name: string, value: string) => void outputs.set(name, value),
+      warn,
+    };
+    const record = { ...promotedCanary(), result: 'paused' as const, deploymentId: undefined };
+    const before = fake.deployments.length;
+
+    const deployRun = createReporters(deps);
+    const first = await deployRun.progress(record);
+    assert.equal(record.deploymentId, undefined, 'the reporter does not write into the record');
+    assert.equal(typeof first.deploymentId, 'number');
+    const again = await deployRun.progress(record);
+    assert.equal(again.deploymentId, first.deploymentId, 'one deployment per run');
+    assert.equal(fake.deployments.length, before + 1);
+
+    // The caller keeps the id in the record (the state); the promote run reads it from there.
+    const promoteRun = createReporters(deps);
+    const stored = { ...record, result: 'promoted' as const, deploymentId: first.deploymentId };
+    const final = await promoteRun.final(stored);
+    assert.equal(final.deploymentId, first.deploymentId);
+    assert.equal(fake.deployments.length, before + 1, 'no second deployment');
+    assert.deepEqual(
+      fake.statuses.filter((s) => s.deploymentId === first.deploymentId).map((s) => s.state),
+      ['in_progress', 'success'],
+    );
+    assert.equal(outputs.get('result'), 'promoted');
+    assert.match(outputs.get('summary')!, /kube-rollout-web\.md$/);
+    assert.deepEqual(warnings, []);
   });
 });

@@ -43,6 +43,16 @@ describe('none and promoted (a finished rolling release)', () => {
     r.assertConsistent('undone without state');
   });
 
+  it('promoted first release: rollback is refused before any write, naming the workload', async () => {
+    const r = new LifecycleRelease(sim);
+    expectResult(await r.deploy('v1'), 'promoted');
+    const before = r.state();
+    const run = await r.act('rollback');
+    assert.match(run.error?.message ?? '', /cannot roll back Deployment\/\S+: there is no previous revision/);
+    assert.deepEqual(r.state(), before, 'the state is untouched');
+    r.assertConsistent('rollback refused');
+  });
+
   it('promoted: deploy of the same version is unchanged', async () => {
     const r = await promoted();
     expectResult(await r.deploy('v2'), 'unchanged');

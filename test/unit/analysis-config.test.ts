@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { MetricSpecReader } from '../../src/analysis/provider.ts';
+import { providers } from '../../src/analysis/providers/index.ts';
+import { jobSpec } from '../../src/analysis/providers/job.ts';
+import { prometheusSpec } from '../../src/analysis/providers/prometheus.ts';
+import { webSpec } from '../../src/analysis/providers/web.ts';
 import type { MetricSpec } from '../../src/analysis/types.ts';
+import { metricFields } from '../../src/config/metric-fields.ts';
 import { parseAnalysis } from '../../src/config/index.ts';
 import { InputError, InputErrors } from '../../src/errors.ts';
 
@@ -353,5 +359,47 @@ failureCondition: result[0] > 0.9`),
       errorsOf(text).map((e) => e.location.line),
       [2, 2, 3],
     );
+  });
+});
+
+describe('provider spec readers', () => {
+  const read = (spec: MetricSpecReader, raw: Record<string, unknown>) => {
+    const problems: Array<[string | undefined, string]> = [];
+    const fields = metricFields(raw, (key, message) => problems.push([key, message]));
+    return { fields: spec.read(fields), problems };
+  };
+
+  it('each provider reads only its own fields', () => {
+    const raw = { url: 'http://x', query: 'up', job: { template: {} }, timeout: '5s', method: 'get' };
+    assert.deepEqual(read(webSpec, raw).fields, {
+      url: 'http://x',
+      method: 'GET',
+      body: undefined,
+      jsonPath: undefined,
+      headers: undefined,
+      timeoutMs: 5000,
+    });
+    assert.deepEqual(read(prometheusSpec, raw).fields.query, 'up');
+    assert.equal(read(prometheusSpec, raw).fields.url, undefined);
+    assert.deepEqual(read(jobSpec, raw).fields, { job: { template: {} }, timeoutMs: 5000 });
+  });
+
+  it('a provider reports its own missing and invalid fields', () => {
+    assert.deepEqual(read(webSpec, { method: 'FETCH' }).problems, [
+      [undefined, '`url` is required for provider web'],
+      ['method', "unknown method 'FETCH' (valid: GET, POST, PUT, HEAD, PATCH)"],
+    ]);
+    assert.deepEqual(read(prometheusSpec, { query: 'up', compare: { alpha: 2 } }).problems, [
+      ['compare', "compare: alpha must be between 0 and 1, got number '2'"],
+    ]);
+  });
+
+  it('the registry names every provider and config validation lists their keys', () => {
+    assert.deepEqual(Object.keys(providers), ['prometheus', 'web', 'job']);
+    const [error] = errorsOf(
+      metric('name: a\nprovider: web\nurl: http://x\nsuccessCondition: "true"\nretries: 3'),
+    );
+    for (const key of [...prometheusSpec.keys, ...webSpec.keys, ...jobSpec.keys])
+      assert.match(error!.message, new RegExp(`valid: .*\\b${key}\\b`));
   });
 });

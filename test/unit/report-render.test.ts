@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderPlan, renderReport } from '../../src/report/index.ts';
+import { renderPlan, renderPlanReport, renderReport } from '../../src/report/index.ts';
 import { promotedCanary, rolledBackCanary } from '../helpers/sample-record.ts';
 
 /** The rows of the first Markdown table after `heading`. */
@@ -209,5 +209,34 @@ describe('renderPlan', () => {
     assert.match(md, /1 added, 1 changed, 1 unchanged\. Nothing was written to the cluster\./);
     assert.match(md, /<details><summary>1 unchanged objects<\/summary>/);
     assert.match(md, /#### Steps the release will take\n\n1\. apply canary\n2\. setWeight 20\n3\. pause 2m/);
+  });
+});
+
+describe('renderPlanReport', () => {
+  it('names the release, the strategy and both versions, then the changes and steps', () => {
+    const md = renderPlanReport({
+      name: 'web',
+      strategy: 'canary',
+      fromVersion: '1.4.0',
+      toVersion: '1.5.0',
+      changes: [
+        {
+          kind: 'Deployment',
+          name: 'web',
+          namespace: 'shop',
+          change: 'changed',
+          details: ['replicas: 3 → 5'],
+        },
+      ],
+      steps: ['setWeight 20'],
+    });
+    assert.match(md, /^## kube-rollout plan for `web`\n\n### 📝 Plan\n/);
+    assert.match(md, /1\. canary release of web: 1\.4\.0 → 1\.5\.0\n2\. setWeight 20/);
+    assert.match(md, /replicas: 3 → 5/);
+  });
+
+  it('shows a first release as (new)', () => {
+    const md = renderPlanReport({ name: 'api', strategy: 'rolling', toVersion: '2', changes: [], steps: [] });
+    assert.match(md, /rolling release of api: \\?\(new\\?\) → 2/);
   });
 });

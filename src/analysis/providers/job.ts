@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
-import type { MetricProvider, ProviderContext, RawMeasurement } from '../provider.ts';
+import { isPlainObject } from '../../config/yaml-source.ts';
+import type {
+  MetricFields,
+  MetricProviderDefinition,
+  MetricSpecReader,
+  ProviderContext,
+  RawMeasurement,
+} from '../provider.ts';
 import type { MetricSpec } from '../types.ts';
 import { LABELS, ownedLabels } from '../../labels.ts';
 
@@ -112,8 +119,27 @@ async function failureDetails(ctx: ProviderContext, namespace: string, name: str
   }
 }
 
-export const jobProvider: MetricProvider = {
+/** `job`: a Job spec with a pod `template` (or a whole `{spec: …}`); `timeout`. The Job decides. */
+export const jobSpec: MetricSpecReader = {
+  keys: ['job', 'timeout'],
+  judgesItself: true,
+  read(fields: MetricFields) {
+    const timeoutMs = fields.duration('timeout');
+    if (!fields.has('job')) {
+      fields.fail(undefined, '`job` (a Job spec) is required for provider job');
+      return { timeoutMs };
+    }
+    const given = fields.value('job');
+    const job = isPlainObject(given) && isPlainObject(given.spec) ? given.spec : given;
+    if (isPlainObject(job) && isPlainObject(job.template)) return { job, timeoutMs };
+    fields.fail('job', '`job` must be a Job spec with a pod `template` (or a mapping with `spec`)');
+    return { timeoutMs };
+  },
+};
+
+export const jobProvider: MetricProviderDefinition = {
   name: 'job',
+  spec: jobSpec,
   async measure(metric: MetricSpec, ctx: ProviderContext, signal: AbortSignal): Promise<RawMeasurement> {
     const release = ctx.template.app;
     const namespace = ctx.namespace;

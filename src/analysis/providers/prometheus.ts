@@ -1,5 +1,12 @@
 import { baselineQueries, DEFAULT_STEP_MS, DEFAULT_WINDOW_MS } from '../compare.ts';
-import type { MetricProvider, ProviderContext, RawMeasurement } from '../provider.ts';
+import { readComparison } from '../compare-spec.ts';
+import type {
+  MetricFields,
+  MetricProviderDefinition,
+  MetricSpecReader,
+  ProviderContext,
+  RawMeasurement,
+} from '../provider.ts';
 import { renderTemplate } from '../template.ts';
 import type { BaselineComparison, MetricSpec } from '../types.ts';
 import { DEFAULT_TIMEOUT_MS, describeFetchError, requestSignal, snippet } from './http.ts';
@@ -173,8 +180,30 @@ function addressOf(metric: MetricSpec, ctx: ProviderContext): string {
   return address;
 }
 
-export const prometheusProvider: MetricProvider = {
+/** `query` (templated), `address` (else the prometheus-url input), `headers`, `timeout`, `compare`. */
+export const prometheusSpec: MetricSpecReader = {
+  keys: ['query', 'address', 'headers', 'timeout', 'compare'],
+  exclusive: { compare: '`compare: baseline` needs provider prometheus (it compares range queries)' },
+  templated: ['query'],
+  read(fields: MetricFields) {
+    const query = fields.string('query');
+    if (!query) fields.fail(undefined, '`query` is required for provider prometheus');
+    const compare = fields.has('compare')
+      ? readComparison(fields.value('compare'), (m) => fields.fail('compare', m))
+      : undefined;
+    return {
+      query,
+      address: fields.string('address'),
+      headers: fields.headers('headers'),
+      timeoutMs: fields.duration('timeout'),
+      compare,
+    };
+  },
+};
+
+export const prometheusProvider: MetricProviderDefinition = {
   name: 'prometheus',
+  spec: prometheusSpec,
   async measure(metric: MetricSpec, ctx: ProviderContext, signal: AbortSignal): Promise<RawMeasurement> {
     const address = addressOf(metric, ctx);
     if (!metric.query) throw new Error(`metric ${metric.name}: no query`);

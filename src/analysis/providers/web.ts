@@ -1,5 +1,11 @@
 import { JSONPath } from 'jsonpath-plus';
-import type { MetricProvider, ProviderContext, RawMeasurement } from '../provider.ts';
+import type {
+  MetricFields,
+  MetricProviderDefinition,
+  MetricSpecReader,
+  ProviderContext,
+  RawMeasurement,
+} from '../provider.ts';
 import { renderTemplate } from '../template.ts';
 import type { MetricSpec } from '../types.ts';
 import { DEFAULT_TIMEOUT_MS, describeFetchError, requestSignal, snippet } from './http.ts';
@@ -30,8 +36,34 @@ function hasConditions(metric: MetricSpec): boolean {
   return Boolean(metric.threshold || metric.successCondition || metric.failureCondition);
 }
 
-export const webProvider: MetricProvider = {
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'HEAD', 'PATCH'];
+
+/** `url` (templated), `method`, `body`, `headers`, `jsonPath`, `timeout`. */
+export const webSpec: MetricSpecReader = {
+  keys: ['url', 'method', 'body', 'jsonPath', 'headers', 'timeout'],
+  templated: ['url'],
+  read(fields: MetricFields) {
+    const url = fields.string('url');
+    if (!url) fields.fail(undefined, '`url` is required for provider web');
+    let method = fields.string('method');
+    if (method !== undefined && !HTTP_METHODS.includes(method.toUpperCase())) {
+      fields.fail('method', `unknown method '${method}' (valid: ${HTTP_METHODS.join(', ')})`);
+      method = undefined;
+    }
+    return {
+      url,
+      method: method?.toUpperCase(),
+      body: fields.string('body'),
+      jsonPath: fields.string('jsonPath'),
+      headers: fields.headers('headers'),
+      timeoutMs: fields.duration('timeout'),
+    };
+  },
+};
+
+export const webProvider: MetricProviderDefinition = {
   name: 'web',
+  spec: webSpec,
   async measure(metric: MetricSpec, ctx: ProviderContext, signal: AbortSignal): Promise<RawMeasurement> {
     if (!metric.url) throw new Error(`metric ${metric.name}: no url`);
     const url = renderTemplate(metric.url, ctx.template);
