@@ -15,7 +15,7 @@ import {
   type Cluster,
   type ClusterOptions,
 } from './kube/index.ts';
-import { checkReferences, loadManifests, renderManifests } from './manifests/index.ts';
+import { loadReleaseSet } from './manifests/index.ts';
 import type { ManifestSet } from './manifests/types.ts';
 import { createReporters } from './reporters/index.ts';
 import { renderPlanReport } from './report/index.ts';
@@ -88,22 +88,15 @@ async function renderedManifests(
   commit?: string,
   runUrl?: string,
 ): Promise<ManifestSet | undefined> {
-  if (config.manifests.length === 0) return undefined;
-  const objects = await loadManifests(config.manifests, config.workspace);
-  // Masked before anything about the manifests is printed.
-  redactor.add(objects.flatMap((o) => secretValuesOf(o.object)));
-  const set = renderManifests(objects, {
-    images: config.images,
-    namespace: config.namespace,
-    version: config.version,
-    versionLabel: config.versionLabel,
-    changeCause: { commit, runUrl },
-    versionedConfig: config.versionedConfig,
+  const loaded = await loadReleaseSet(config, {
+    commit,
+    runUrl,
+    // Masked before anything about the manifests is printed.
+    onLoaded: (objects) => redactor.add(objects.flatMap((o) => secretValuesOf(o.object))),
   });
-  const { errors, warnings } = checkReferences(set);
-  if (errors.length) throw errors.length === 1 ? errors[0] : new InputErrors(errors);
-  for (const w of warnings) core.warning(w.message, annotationAt(w, 'kube-rollout: manifest warning'));
-  return set;
+  for (const w of loaded?.warnings ?? [])
+    core.warning(w.message, annotationAt(w, 'kube-rollout: manifest warning'));
+  return loaded?.set;
 }
 
 export async function run(): Promise<void> {

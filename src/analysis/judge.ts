@@ -112,7 +112,7 @@ function providerVerdict(
 function noData(metric: MetricSpec, raw: RawMeasurement, common: MeasurementBase): Judgement {
   const phase = metric.compare?.noData === 'fail' ? 'Failed' : 'Inconclusive';
   const measured =
-    Array.isArray(raw.result) && raw.result.length === 0
+    raw.result === null || raw.result === undefined || (Array.isArray(raw.result) && raw.result.length === 0)
       ? 'no data (empty result)'
       : `no data (${formatValue(raw.result)})`;
   return {
@@ -123,7 +123,8 @@ function noData(metric: MetricSpec, raw: RawMeasurement, common: MeasurementBase
       message: raw.message ? `no data: ${raw.message}` : 'no data',
     },
     measured,
-    summary: `returned ${measured}`,
+    // The provider's explanation (e.g. how to make an empty error count read 0) reaches the pause reason.
+    summary: raw.message ? `returned ${measured}: ${raw.message}` : `returned ${measured}`,
   };
 }
 

@@ -4,6 +4,7 @@ import { InputError, InputErrors, type InputLocation } from '../errors.ts';
 import { parseImageRef } from '../manifests/images.ts';
 import { routerDefinition, routersFor } from '../traffic/index.ts';
 import { parseAnalysis } from './analysis.ts';
+import { parseHelmInputs } from './helm.ts';
 import { INPUT_DEFAULTS, type InputName, type Inputs } from './inputs.ts';
 import {
   parseBoolean,
@@ -74,8 +75,15 @@ export function buildConfig(inputs: Inputs, env: Record<string, string | undefin
   const strategy = read('strategy', (t, w) => parseChoice(t, STRATEGIES, w), 'rolling');
 
   const manifests = parseList(raw('manifests'));
-  if (manifests.length === 0 && (action === 'deploy' || action === 'plan')) {
-    fail('manifests', `required for action '${action}': files, directories or globs of Kubernetes manifests`);
+  const helm = parseHelmInputs(
+    { chart: raw('helm-chart'), values: raw('helm-values'), set: raw('helm-set') },
+    errors,
+  );
+  if (manifests.length === 0 && !helm && (action === 'deploy' || action === 'plan')) {
+    fail(
+      'manifests',
+      `required for action '${action}': files, directories, globs or kustomize overlays of Kubernetes manifests (or set 'helm-chart')`,
+    );
   }
   const images = parseList(raw('images'));
   for (const image of images) {
@@ -127,6 +135,7 @@ export function buildConfig(inputs: Inputs, env: Record<string, string | undefin
     action,
     strategy,
     manifests,
+    helm,
     images,
     name: optional('name', named(DNS_LABEL, 'release name', 50)),
     namespace: read('namespace', named(DNS_LABEL, 'namespace', 63), 'default'),

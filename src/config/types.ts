@@ -24,11 +24,23 @@ export type CanaryStep =
   | { setHeaderRoute: HeaderRoute }
   | { removeHeaderRoute: string };
 
+/** A Helm chart rendered with `helm template` into the release's manifests. */
+export interface HelmChartConfig {
+  /** Chart directory (relative to the workspace) or any chart reference `helm template` accepts. */
+  chart: string;
+  /** Values files, passed as `-f` in order. */
+  values: string[];
+  /** `key=value` lines, passed as `--set` in order. */
+  set: string[];
+}
+
 /** The validated, typed settings of one run. Built only by `buildConfig` in src/config. */
 export interface Config {
   action: ActionName;
   strategy: StrategyName;
   manifests: string[];
+  /** A chart rendered into the manifests (with or without `manifests`). */
+  helm?: HelmChartConfig;
   images: string[];
   name?: string;
   namespace: string;

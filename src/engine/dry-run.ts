@@ -4,6 +4,7 @@ import { InputError, InputErrors } from '../errors.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError } from '../kube/types.ts';
 import type { SourcedObject } from '../manifests/types.ts';
+import { inParallel } from './apply-in-order.ts';
 
 export interface DryRunResult {
   source: SourcedObject;
@@ -20,35 +21,32 @@ export async function dryRunAll(
     objects.filter((o) => o.object.kind === 'Namespace').map((o) => o.object.metadata.name),
   );
   const definesCrds = objects.some((o) => o.object.kind === 'CustomResourceDefinition');
-  const errors: InputError[] = [];
-  const results: DryRunResult[] = [];
-  for (const source of objects) {
-    const object = overrides.get(source) ?? source.object;
-    try {
-      results.push({ source, result: await cluster.apply(object, { dryRun: true }) });
-    } catch (err) {
-      // Objects in a namespace (or of a kind) that this same release creates cannot be dry-run yet.
-      const ns = object.metadata.namespace;
-      if (
-        err instanceof KubeApiError &&
-        err.code === 404 &&
-        ((ns && createdNamespaces.has(ns)) || definesCrds)
-      ) {
-        results.push({ source });
-        continue;
+  const outcomes = await inParallel(
+    objects,
+    async (source): Promise<DryRunResult & { error?: InputError }> => {
+      const object = overrides.get(source) ?? source.object;
+      try {
+        return { source, result: await cluster.apply(object, { dryRun: true }) };
+      } catch (err) {
+        // Objects in a namespace (or of a kind) that this same release creates cannot be dry-run yet.
+        const ns = object.metadata.namespace;
+        if (
+          err instanceof KubeApiError &&
+          err.code === 404 &&
+          ((ns && createdNamespaces.has(ns)) || definesCrds)
+        )
+          return { source };
+        if (!(err instanceof KubeApiError) || err.code >= 500 || err.code === 401 || err.code === 403)
+          throw err;
+        const error = new InputError(
+          `${object.kind}/${object.metadata.name} was rejected by the API server: ${err.message}`,
+          { file: source.file, line: source.line },
+        );
+        return { source, error };
       }
-      const message =
-        err instanceof KubeApiError ? err.message : `could not dry-run: ${(err as Error).message}`;
-      if (!(err instanceof KubeApiError) || err.code >= 500 || err.code === 401 || err.code === 403)
-        throw err;
-      errors.push(
-        new InputError(`${object.kind}/${object.metadata.name} was rejected by the API server: ${message}`, {
-          file: source.file,
-          line: source.line,
-        }),
-      );
-    }
-  }
+    },
+  );
+  const errors = outcomes.flatMap((o) => (o.error ? [o.error] : []));
   if (errors.length) throw errors.length === 1 ? errors[0] : new InputErrors(errors);
-  return results;
+  return outcomes.map(({ error: _error, ...result }) => result);
 }

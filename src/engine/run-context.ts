@@ -8,6 +8,7 @@ import type { ManifestSet } from '../manifests/types.ts';
 import type { ReleaseResult, ReleaseSettings, ReleaseState, RolloutRecord } from '../record/types.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { workloadKey } from '../strategies/types.ts';
+import { inParallel } from './apply-in-order.ts';
 import { abortableSleep, type RunContext } from './context.ts';
 import type { ReleaseDeps } from './deps.ts';
 import type { RunLock } from './run-lock.ts';
@@ -117,13 +118,11 @@ export async function snapshotStable(
   manifests: ManifestSet,
   live: Map<string, KubeObject | undefined>,
 ): Promise<KubeObject[]> {
-  const out: KubeObject[] = [];
-  for (const { object } of manifests.objects) {
+  const current = await inParallel(manifests.objects, async ({ object }) => {
     const key = workloadKey(object);
-    const current = live.has(key) ? live.get(key) : await cluster.get(refOf(object)).catch(() => undefined);
-    if (current) out.push(current);
-  }
-  return out;
+    return live.has(key) ? live.get(key) : cluster.get(refOf(object)).catch(() => undefined);
+  });
+  return current.filter((o): o is KubeObject => o !== undefined);
 }
 
 /** The release's manifests as stored in its state, so promote/rollback need no checkout. */

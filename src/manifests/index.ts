@@ -5,3 +5,6 @@ export * from './pods.ts';
 export * from './render.ts';
 export * from './validate.ts';
 export * from './versioned-config.ts';
+export * from './sources.ts';
+export * from './render-tools.ts';
+export * from './release-set.ts';

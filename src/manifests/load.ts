@@ -13,8 +13,9 @@ import {
   type ParseOptions,
   type SchemaOptions,
 } from 'yaml';
-import { InputError } from '../errors.ts';
+import { formatLocated, InputError } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
+import { kustomizationFile, KUSTOMIZATION_FILES, kustomize, type RunTool } from './render-tools.ts';
 import type { SourcedObject } from './types.ts';
 
 const YAML_FILES = '**/*.{yml,yaml}';
@@ -32,13 +33,24 @@ const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
     ),
 };
 
-/** Resolves `patterns` (relative to `workspace`) and parses every document of every file. */
-export async function loadManifests(patterns: string[], workspace: string): Promise<SourcedObject[]> {
+/**
+ * Resolves `patterns` (relative to `workspace`) and parses every document of every file. A
+ * directory holding a kustomization is rendered with `kubectl kustomize` instead.
+ */
+export async function loadManifests(
+  patterns: string[],
+  workspace: string,
+  run?: RunTool,
+): Promise<SourcedObject[]> {
   const files = await resolveManifestFiles(patterns, workspace);
   const objects: SourcedObject[] = [];
   for (const file of files) {
-    const text = await readFile(file, 'utf8');
-    objects.push(...parseManifests(text, displayPath(file, workspace)));
+    const shown = displayPath(file, workspace);
+    if (KUSTOMIZATION_FILES.includes(path.basename(file))) {
+      objects.push(...parseRendered(await kustomize(path.dirname(file), shown, run), shown));
+      continue;
+    }
+    objects.push(...parseManifests(await readFile(file, 'utf8'), shown));
   }
   if (objects.length === 0) {
     const names = files.map((f) => displayPath(f, workspace));
@@ -53,7 +65,10 @@ export async function loadManifests(patterns: string[], workspace: string): Prom
   return objects;
 }
 
-/** Files named by the patterns, in pattern order, directories expanded and sorted, no repeats. */
+/**
+ * Files named by the patterns, in pattern order, directories expanded and sorted, no repeats. A
+ * directory with a kustomization stands for its kustomization file (rendered, not read).
+ */
 export async function resolveManifestFiles(patterns: string[], workspace: string): Promise<string[]> {
   const files: string[] = [];
   const add = (file: string) => {
@@ -64,6 +79,7 @@ export async function resolveManifestFiles(patterns: string[], workspace: string
       const matches = await glob([pattern], { cwd: workspace, absolute: true, onlyFiles: true, dot: false });
       if (matches.length === 0)
         throw new InputError(`'${pattern}' matches no files (in ${workspace})`, { input: 'manifests' });
+      refuseNestedKustomization(pattern, matches, workspace);
       matches.sort().forEach(add);
       continue;
     }
@@ -71,14 +87,28 @@ export async function resolveManifestFiles(patterns: string[], workspace: string
     const info = await stat(full).catch(() => undefined);
     if (!info)
       throw new InputError(`'${pattern}' does not exist (looked for ${full})`, { input: 'manifests' });
-    if (info.isDirectory()) {
+    const kustomization = info.isDirectory() ? kustomizationFile(full) : undefined;
+    if (kustomization) add(kustomization);
+    else if (info.isDirectory()) {
       const matches = await glob([YAML_FILES], { cwd: full, absolute: true, onlyFiles: true });
+      refuseNestedKustomization(pattern, matches, workspace);
       if (matches.length === 0)
         throw new InputError(`directory '${pattern}' holds no .yml or .yaml files`, { input: 'manifests' });
       matches.sort().forEach(add);
     } else add(full);
   }
   return files;
+}
+
+/** A kustomization found by a glob or inside a directory is input to kustomize, not a manifest. */
+function refuseNestedKustomization(pattern: string, matches: string[], workspace: string): void {
+  const nested = matches.find((file) => KUSTOMIZATION_FILES.includes(path.basename(file)));
+  if (!nested) return;
+  const file = displayPath(nested, workspace);
+  throw new InputError(
+    `'${pattern}' takes in the kustomization ${file}: name its directory (${path.posix.dirname(file)}) in 'manifests' to render it with kubectl kustomize`,
+    { input: 'manifests', file },
+  );
 }
 
 /** Parses one file's text (multi-document YAML); `file` is used in error messages. */
@@ -110,6 +140,23 @@ export function parseManifests(text: string, file: string): SourcedObject[] {
     objects.push(checkObject(value, file, line));
   }
   return objects;
+}
+
+/**
+ * Parses a tool's rendered YAML. Its lines are not the user's, so the objects (and any error)
+ * name only `file`, the kustomization or chart that produced them.
+ */
+export function parseRendered(text: string, file: string): SourcedObject[] {
+  try {
+    return parseManifests(text, file).map(({ object }) => ({ object, file }));
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    const plain = err.message.slice(formatLocated('', err.location).length);
+    throw new InputError(`rendered output line ${err.location.line}: ${plain}`, {
+      input: err.location.input,
+      file,
+    });
+  }
 }
 
 /**

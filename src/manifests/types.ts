@@ -4,8 +4,8 @@ import type { KubeObject } from '../kube/types.ts';
 export interface SourcedObject {
   object: KubeObject;
   file: string;
-  /** 1-based line where the YAML document starts. */
-  line: number;
+  /** 1-based line where the YAML document starts; none for kustomize or Helm output. */
+  line?: number;
 }
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;

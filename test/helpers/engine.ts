@@ -3,13 +3,11 @@
 // records instead of printing. `freezable` clusters let a test stop a run dead (like SIGKILL).
 import { providers } from '../../src/analysis/index.ts';
 import { buildConfig, inputsOf, type Inputs } from '../../src/config/index.ts';
-import type { Config } from '../../src/config/types.ts';
 import type { Logger } from '../../src/engine/context.ts';
 import { deploy, promote, rollback, status, type ReleaseDeps } from '../../src/engine/release.ts';
 import { createCluster, loadKubeConfig } from '../../src/kube/index.ts';
 import type { Cluster } from '../../src/kube/types.ts';
-import { checkReferences, loadManifests, renderManifests } from '../../src/manifests/index.ts';
-import type { ManifestSet } from '../../src/manifests/types.ts';
+import { loadReleaseSet } from '../../src/manifests/index.ts';
 import type { RolloutRecord } from '../../src/record/types.ts';
 import type { SimCluster } from '../sim/index.ts';
 
@@ -70,23 +68,6 @@ export interface EngineRun {
 let runs = 0;
 const TEST_COMMIT = 'abc1234def5678900000000000000000deadbeef';
 
-async function renderedManifests(config: Config): Promise<ManifestSet | undefined> {
-  if (config.manifests.length === 0) return undefined;
-  const objects = await loadManifests(config.manifests, config.workspace);
-  const set = renderManifests(objects, {
-    images: config.images,
-    namespace: config.namespace,
-    version: config.version,
-    versionLabel: config.versionLabel,
-    // As on a runner, the commit is the version of last resort (rollback without images).
-    changeCause: { commit: TEST_COMMIT },
-    versionedConfig: config.versionedConfig,
-  });
-  const { errors } = checkReferences(set);
-  if (errors.length) throw errors[0];
-  return set;
-}
-
 /** ReleaseDeps for one run, built from action inputs the way src/main.ts builds them. */
 export async function engineDeps(
   sim: SimCluster,
@@ -102,7 +83,8 @@ export async function engineDeps(
     log: recordingLogger(),
     signal: opts.signal ?? new AbortController().signal,
     providers,
-    manifests: await renderedManifests(config),
+    // As on a runner, the commit is the version of last resort (rollback without images).
+    manifests: (await loadReleaseSet(config, { commit: TEST_COMMIT }))?.set,
     holder: opts.holder ?? `in-process-run-${++runs}`,
     sleep: opts.sleep ?? instantSleep,
   };

@@ -36,6 +36,10 @@ const answers: Record<string, [number, unknown]> = {
   nan: [200, vector('NaN')],
   inf: [200, vector('+Inf')],
   empty: [200, vector()],
+  'errors_total / requests_total': [200, vector()],
+  requests_total: [200, vector('12')],
+  'errors_total / missing_total': [200, vector()],
+  missing_total: [200, vector()],
   'scalar(1)': [200, { status: 'success', data: { resultType: 'scalar', result: [1700000000, '1.5'] } }],
   'bad query(': [
     400,
@@ -197,6 +201,32 @@ describe('prometheus provider', () => {
       bad.reason ?? '',
       /5 consecutive errors \(consecutiveErrorLimit 4\): Prometheus bad_data \(HTTP 400\)/,
     );
+  });
+
+  it('an empty ratio whose denominator has data says to write the numerator with `or vector(0)`', async () => {
+    const run = (query: string) =>
+      runAnalysis(
+        { metrics: [metric({ query, threshold: { max: 0.05 } })] },
+        { providers, ctx: ctx(base), signal: signal(), sleep: async () => {} },
+      );
+    const asked = requests.length;
+    const empty = await run('errors_total / requests_total');
+    assert.equal(empty.phase, 'Inconclusive', 'still no data: never a pass');
+    assert.deepEqual(
+      requests.slice(asked).map((r) => r.params.get('query')),
+      ['errors_total / requests_total', 'requests_total'],
+    );
+    assert.match(
+      empty.reason ?? '',
+      /returned no data \(empty result\): numerator empty, denominator has data/,
+    );
+    assert.match(empty.reason ?? '', /`\(…\) or vector\(0\)`/);
+    assert.match(empty.measurements[0]!.message ?? '', /^no data: numerator empty.*or vector\(0\)/);
+    // Both sides empty (a wrong metric name, say): plain no data, no advice to paper over it.
+    const both = await run('errors_total / missing_total');
+    assert.equal(both.phase, 'Inconclusive');
+    assert.doesNotMatch(both.reason ?? '', /vector\(0\)/);
+    assert.equal(both.measurements[0]!.message, 'no data');
   });
 
   it('an unreachable Prometheus ends in Error after consecutiveErrorLimit, quoting the connection error', async () => {

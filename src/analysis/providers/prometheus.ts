@@ -9,6 +9,7 @@ import type {
 } from '../provider.ts';
 import { renderTemplate } from '../template.ts';
 import type { BaselineComparison, MetricSpec } from '../types.ts';
+import { EMPTY_NUMERATOR_HINT, splitRatio } from './prometheus-ratio.ts';
 import { DEFAULT_TIMEOUT_MS, describeFetchError, requestSignal, snippet } from './http.ts';
 
 /**
@@ -216,12 +217,23 @@ export const prometheusProvider: MetricProviderDefinition = {
     if (metric.compare)
       return withQuery(measureBaseline(address, metric.query, metric.compare, ctx, opts), metric.query);
     const query = renderTemplate(metric.query, ctx.template);
-    return withQuery(
-      instantQuery(address, query, opts).then((data) => ({ result: resultValue(data), query })),
-      query,
-    );
+    return withQuery(measureInstant(address, query, opts), query);
   },
 };
+
+/** One instant query; an empty ratio says whether its numerator is what is missing. */
+async function measureInstant(
+  address: string,
+  query: string,
+  opts: PromRequestOptions,
+): Promise<RawMeasurement> {
+  const result = resultValue(await instantQuery(address, query, opts));
+  const ratio = result === null ? splitRatio(query) : undefined;
+  if (!ratio) return { result, query };
+  // Only an explanation: if the denominator cannot be asked alone, the measurement stays plain no data.
+  const denominator = await instantQuery(address, ratio.denominator, opts).then(resultValue, () => null);
+  return denominator === null ? { result, query } : { result, query, message: EMPTY_NUMERATOR_HINT };
+}
 
 /** Errors carry the query, so the Error measurement shows what was asked. */
 async function withQuery(pending: Promise<RawMeasurement>, query: string): Promise<RawMeasurement> {

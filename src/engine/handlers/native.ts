@@ -3,6 +3,7 @@
 import { waitForRollout, type RolloutOutcome } from '../../gates/wait-rollout.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { isWorkload } from '../../manifests/pods.ts';
+import { applyInOrder } from '../apply-in-order.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
 import type { StrategyHandlers } from '../executor.ts';
@@ -16,8 +17,11 @@ const DEFAULT_PROGRESS_DEADLINE_MS = 600_000;
 export async function applyRelease(ctx: RunContext): Promise<StepOutcome> {
   const workloadKeys = new Set(ctx.manifests.workloads.map((w) => workloadKey(w.object)));
   const others = ctx.manifests.objects.filter((o) => !workloadKeys.has(workloadKey(o.object)));
-  for (const { object } of others) await ctx.cluster.apply(object);
-  for (const workload of ctx.plan.workloads) await ctx.cluster.apply(workload);
+  await applyInOrder(
+    ctx.cluster,
+    others.map((o) => o.object),
+  );
+  await applyInOrder(ctx.cluster, ctx.plan.workloads);
   const count = others.length + ctx.plan.workloads.length;
   ctx.log.info(`applied ${count} objects (${ctx.plan.workloads.length} workloads)`);
   return { kind: 'continue', detail: `applied ${count} objects` };

@@ -12,6 +12,7 @@ import type { RunContext } from '../context.ts';
 import type { StepOf, StrategyHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { restoreTemplate, revisionOf, versionOf } from '../workloads.ts';
+import { applyInOrder } from '../apply-in-order.ts';
 import { analysisStep, metricsFor, runBackgroundAnalysis } from './analysis.ts';
 import { applyRelease, restoreConfigObjects, waitForWorkloads } from './native.ts';
 import {
@@ -40,7 +41,10 @@ async function ensureStableVersionLabel(ctx: RunContext, release: Release): Prom
 
 async function deployNew(ctx: RunContext, release: Release): Promise<StepOutcome> {
   const others = ctx.manifests.objects.filter((o) => !isWorkload(o.object));
-  for (const { object } of others) await ctx.cluster.apply(object);
+  await applyInOrder(
+    ctx.cluster,
+    others.map((o) => o.object),
+  );
   if (ctx.config.traffic !== 'replicas') await ensureStableVersionLabel(ctx, release);
   await release.router(ctx.signal).prepare();
   for (const copy of release.copies) await ctx.cluster.apply(copy);
