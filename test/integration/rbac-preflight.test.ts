@@ -19,6 +19,7 @@ const README = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8'
 /** The Role named `name` from the README's generated YAML blocks. */
 function documentedRole(name: string): KubeObject {
   const block = [...README.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .filter((m) => m[1].includes('kind: Role'))
     .map((m) => parse(m[1]))
     .find((doc) => doc?.kind === 'Role' && doc.metadata?.name === name);
   assert.ok(block, `README documents Role ${name}`);
