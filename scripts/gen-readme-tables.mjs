@@ -1,7 +1,11 @@
-// Regenerates the input and output tables in README.md from action.yml, so they never drift.
+// Regenerates the input and output tables in README.md from action.yml, and the minimal RBAC Roles
+// from the pre-flight's permission list (src/preflight/role.ts), so they never drift.
 // `npm run docs` writes; `npm run docs -- --check` fails when README.md is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tsImport } from 'tsx/esm/api';
 import { parse } from 'yaml';
+
+const { roleSection } = await tsImport('../src/preflight/role.ts', import.meta.url);
 
 const action = parse(readFileSync('action.yml', 'utf8'));
 const cell = (text) =>
@@ -31,10 +35,14 @@ function replaceBlock(text, tag, body) {
 }
 
 const readme = readFileSync('README.md', 'utf8');
-const next = replaceBlock(replaceBlock(readme, 'inputs', inputs), 'outputs', outputs);
+const next = replaceBlock(
+  replaceBlock(replaceBlock(readme, 'inputs', inputs), 'outputs', outputs),
+  'roles',
+  roleSection(),
+);
 if (process.argv.includes('--check')) {
   if (next !== readme) {
-    console.error('README.md input/output tables are stale: run `npm run docs`');
+    console.error('README.md input/output tables or Roles are stale: run `npm run docs`');
     process.exit(1);
   }
 } else {

@@ -2,7 +2,7 @@
 import type { AnalysisSpec, MetricSpec } from '../analysis/types.ts';
 import { InputError, InputErrors, type InputLocation } from '../errors.ts';
 import { parseImageRef } from '../manifests/images.ts';
-import { ROUTER_CAPABILITIES } from '../traffic/capabilities.ts';
+import { routerDefinition, routersFor } from '../traffic/index.ts';
 import { parseAnalysis } from './analysis.ts';
 import { parseHelmInputs } from './helm.ts';
 import { INPUT_DEFAULTS, type InputName, type Inputs } from './inputs.ts';
@@ -24,15 +24,6 @@ import {
   type StrategyName,
   type TrafficName,
 } from './types.ts';
-
-/** Routers each strategy can use; rolling and recreate move no traffic themselves. */
-export const ROUTERS_BY_STRATEGY: Record<StrategyName, readonly TrafficName[]> = {
-  rolling: [],
-  recreate: [],
-  canary: ['replicas', 'nginx', 'gateway-api', 'istio', 'smi'],
-  'blue-green': ['service', 'nginx', 'gateway-api', 'istio', 'smi'],
-};
-/** Routers that cannot send a request to a version by its headers. */
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -112,7 +103,10 @@ export function buildConfig(inputs: Inputs, env: Record<string, string | undefin
   }
   const analysis = optional<AnalysisSpec>('analysis', (t) => parseAnalysis(t));
   const prometheusUrl = optional('prometheus-url', url);
-  if (strategy === 'canary') checkStepsFitRouter(steps, traffic, analysis, errors);
+  if (strategy === 'canary') {
+    checkStepsFitRouter(steps, traffic, analysis, errors);
+    checkHeaderRouteCount(steps, traffic, errors);
+  }
   for (const metric of allMetrics(analysis, steps)) {
     if (metric.provider === 'prometheus' && !metric.address && !prometheusUrl) {
       fail(
@@ -183,7 +177,8 @@ export function buildConfig(inputs: Inputs, env: Record<string, string | undefin
 }
 
 function readTraffic(strategy: StrategyName, text: string | undefined, errors: InputError[]): TrafficName {
-  const allowed = ROUTERS_BY_STRATEGY[strategy];
+  // Rolling and recreate move no traffic themselves: no router lists them.
+  const allowed = routersFor(strategy);
   if (text === undefined) return strategy === 'blue-green' ? 'service' : 'replicas';
   try {
     const traffic = parseChoice(text, TRAFFIC_ROUTERS, { input: 'traffic' });
@@ -214,11 +209,20 @@ function checkStepsFitRouter(
   analysis: AnalysisSpec | undefined,
   errors: InputError[],
 ): void {
+  const capabilities = routerDefinition(traffic).capabilities;
   for (const step of steps) {
-    if ('setHeaderRoute' in step && !ROUTER_CAPABILITIES[traffic].headerRoutes) {
+    if ('setHeaderRoute' in step && !capabilities.headerRoutes) {
       errors.push(
         new InputError(
           `setHeaderRoute '${step.setHeaderRoute.name}' needs a router that matches headers (nginx, gateway-api, istio), not '${traffic}'`,
+          { input: 'steps' },
+        ),
+      );
+    }
+    if ('setWeight' in step && !capabilities.weightsBetween && step.setWeight % 100 !== 0) {
+      errors.push(
+        new InputError(
+          `setWeight ${step.setWeight}: traffic '${traffic}' switches all traffic at once (0 or 100 only)`,
           { input: 'steps' },
         ),
       );
@@ -232,6 +236,26 @@ function checkStepsFitRouter(
       );
     }
   }
+}
+
+/** Refuses plans that hold more header routes at once than the router can (nginx: one). */
+function checkHeaderRouteCount(steps: CanaryStep[], traffic: TrafficName, errors: InputError[]): void {
+  const { headerRoutes, maxHeaderRoutes } = routerDefinition(traffic).capabilities;
+  if (!headerRoutes) return; // refused per step above
+  const active = new Set<string>();
+  steps.forEach((step, i) => {
+    if ('removeHeaderRoute' in step) active.delete(step.removeHeaderRoute);
+    if (!('setHeaderRoute' in step)) return;
+    active.add(step.setHeaderRoute.name);
+    if (active.size <= maxHeaderRoutes) return;
+    errors.push(
+      new InputError(
+        `step ${i + 1}: setHeaderRoute '${step.setHeaderRoute.name}' would make ${active.size} header routes active at once (${[...active].join(', ')}), but traffic '${traffic}' holds at most ${maxHeaderRoutes}; remove one first with \`setHeaderRoute: {name: ${[...active][0]}}\``,
+        { input: 'steps' },
+      ),
+    );
+    active.delete(step.setHeaderRoute.name);
+  });
 }
 
 function allMetrics(analysis: AnalysisSpec | undefined, steps: CanaryStep[]): MetricSpec[] {

@@ -185,6 +185,12 @@ export async function restoreStable(
  * `rollback` of a finished release: its workloads go back to the stable version (or `to-revision`)
  * like `kubectl rollout undo`; nothing changes when the cluster already serves the stable version.
  */
+export function nothingToUndo(name: string, namespace: string): Error {
+  return new Error(
+    `no release named '${name}' is recorded in namespace '${namespace}', and no 'manifests' were given to find its workloads: nothing to roll back`,
+  );
+}
+
 export async function undoFinished(
   deps: ReleaseDeps,
   run: RunLock,
@@ -194,10 +200,7 @@ export async function undoFinished(
   const { config, log } = deps;
   const now = clock(deps);
   const workloads = releaseWorkloads(deps, stored?.state);
-  if (workloads.length === 0)
-    throw new Error(
-      `no release named '${name}' is recorded in namespace '${config.namespace}', and no 'manifests' were given to find its workloads: nothing to roll back`,
-    );
+  if (workloads.length === 0) throw nothingToUndo(name, config.namespace);
   const live = await readLive(run.cluster, workloads);
   const served = versionOf(live.get(workloadKey(workloads[0])), config.versionLabel);
   const state = stored?.state;

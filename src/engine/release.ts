@@ -5,6 +5,7 @@
 import type { Cluster } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
+import { preflight } from '../preflight/index.ts';
 import { loadReleaseState } from '../state/release-state.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { workloadKey } from '../strategies/types.ts';
@@ -13,6 +14,7 @@ import { dryRunAll } from './dry-run.ts';
 import { transitionFor, type StoredPhase, type Transition } from './lifecycle.ts';
 import { readLockInfo } from './lock.ts';
 import {
+  nothingToUndo,
   REQUESTED_ROLLBACK,
   restoreStable,
   resumeStored,
@@ -48,6 +50,7 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   const strategy = fallback && !firstLive ? fallback : config.strategy;
   const plan = strategyFor(strategy).plan(config, manifests, { workloads: live });
   const overrides = new Map(manifests.workloads.map((w, i) => [w, plan.workloads[i]]));
+  await preflight(deps, plan, manifests, { name, live }); // every problem at once, before any write
   const dryRun = await dryRunAll(cluster, manifests.objects, overrides);
   deps.onStarted?.(name, config.namespace);
   await ensureReleaseNamespace(cluster, manifests, config.namespace);
@@ -101,6 +104,8 @@ async function ensureReleaseNamespace(
 /** Continues a paused release from its stored step (or to the end with `promote-full`). */
 export async function promote(deps: ReleaseDeps): Promise<RolloutRecord> {
   const name = releaseName(deps.config, deps.manifests);
+  const unknown = await answerUnknown(deps, name, 'promote');
+  if (unknown) return unknown;
   deps.onStarted?.(name, deps.config.namespace);
   return withRunLock(deps, name, async (run) => {
     const stored = await loadReleaseState(run.cluster, deps.config.namespace, name);
@@ -114,6 +119,8 @@ export async function promote(deps: ReleaseDeps): Promise<RolloutRecord> {
 
 export async function rollback(deps: ReleaseDeps): Promise<RolloutRecord> {
   const name = releaseName(deps.config, deps.manifests);
+  const unknown = await answerUnknown(deps, name, 'rollback');
+  if (unknown) return unknown;
   deps.onStarted?.(name, deps.config.namespace);
   return withRunLock(deps, name, async (run) => {
     const stored = await loadReleaseState(run.cluster, deps.config.namespace, name);
@@ -147,6 +154,23 @@ export async function recoverAfterCancel(
     }
     return (await restoreStable(deps, run, stored!, 'the workflow was cancelled')).record;
   });
+}
+
+/**
+ * Promote or rollback of a release nobody recorded, with nothing to act on, is answered before the
+ * Lease is taken (pre-flight: a refusal costs no write). A rollback with manifests undoes to the
+ * previous revision under the lock as usual.
+ */
+async function answerUnknown(
+  deps: ReleaseDeps,
+  name: string,
+  action: 'promote' | 'rollback',
+): Promise<RolloutRecord | undefined> {
+  if (action === 'rollback' && deps.manifests) return undefined;
+  if (await loadReleaseState(deps.cluster, deps.config.namespace, name)) return undefined;
+  const t = transitionFor('none', action);
+  if (t.kind === 'undo') throw nothingToUndo(name, deps.config.namespace);
+  return t.kind === 'report' ? reportOnly(deps, name, undefined, t) : undefined;
 }
 
 /** A transition that changes nothing: the stored record (or an empty one) with the stored result. */

@@ -12,9 +12,10 @@ import type {
   WatchEvent,
 } from './types.ts';
 import { KubeApiError } from './types.ts';
+import { retryNamingServer, withServerContext } from './connection.ts';
 import { KubeTransport, type RequestSpec } from './http.ts';
 import { Discovery, collectionPath, objectPath, servedVersions, type ResourceRef } from './discovery.ts';
-import { DEFAULT_MIN_DELAY_MS, DEFAULT_RETRIES, withRetry, type RetryInfo } from './retry.ts';
+import { DEFAULT_MIN_DELAY_MS, DEFAULT_RETRIES, type RetryInfo } from './retry.ts';
 import { parseWatchStream, watchUntil, type RawWatchEvent } from './watch.ts';
 
 export interface ClusterOptions {
@@ -190,7 +191,14 @@ class HttpCluster implements Cluster {
         onRetry: this.opts.onRetry,
         what,
       },
-    );
+    ).catch((err: unknown) => {
+      const server = this.transport.describeServer();
+      throw withServerContext(
+        err,
+        `lost the Kubernetes API server ${server} while watching ${what}`,
+        wait.signal?.aborted,
+      );
+    });
   }
 
   async podLog(
@@ -216,6 +224,11 @@ class HttpCluster implements Cluster {
 
   groupVersions(group: string): Promise<string[]> {
     return servedVersions(group, (path) => this.call({ method: 'GET', path }));
+  }
+
+  async resourceOf(apiVersion: string, kind: string) {
+    const res = await this.discovery.resolve(apiVersion, kind);
+    return { group: res.group, resource: res.plural, namespaced: res.namespaced };
   }
 
   private async locate(ref: {
@@ -264,14 +277,10 @@ class HttpCluster implements Cluster {
   }
 
   private retry<T>(spec: RequestSpec, fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, {
-      retries: this.opts.retries,
-      minDelayMs: this.opts.minRetryDelayMs,
-      maxRetryAfterMs: this.opts.maxRetryAfterMs,
-      onRetry: this.opts.onRetry,
-      signal: spec.signal,
-      operation: this.transport.describe(spec),
-    });
+    const { retries = DEFAULT_RETRIES, minRetryDelayMs: minDelayMs, maxRetryAfterMs, onRetry } = this.opts;
+    const operation = this.transport.describe(spec);
+    const opts = { retries, minDelayMs, maxRetryAfterMs, onRetry, signal: spec.signal, operation };
+    return retryNamingServer(fn, opts, this.transport.describeServer());
   }
 }
 

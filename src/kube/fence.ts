@@ -16,6 +16,7 @@ export function fencedCluster(cluster: Cluster, fence: AbortSignal): Cluster {
     watchUntil: (...args) => cluster.watchUntil(...args),
     podLog: (...args) => cluster.podLog(...args),
     groupVersions: (group) => cluster.groupVersions(group),
+    resourceOf: (apiVersion, kind) => cluster.resourceOf(apiVersion, kind),
     apply: guard((obj, opts) => cluster.apply(obj, opts)),
     create: guard((obj, opts) => cluster.create(obj, opts)),
     replace: guard((obj) => cluster.replace(obj)),

@@ -56,6 +56,13 @@ export class KubeTransport {
     return `${spec.method} ${spec.path}`;
   }
 
+  /** `https://host:6443 (context "ci", cluster "prod")`: which API server, as the kubeconfig names it. */
+  describeServer(): string {
+    const context = this.kc.getCurrentContext();
+    const cluster = this.kc.getCurrentCluster()?.name;
+    return `${this.server.origin}${this.server.pathname.replace(/\/+$/, '')} (context "${context}", cluster "${cluster}")`;
+  }
+
   /** Sends one request and returns the response stream on 2xx; throws KubeApiError otherwise. */
   async open(spec: RequestSpec): Promise<IncomingMessage> {
     const payload = encodeBody(spec.body);

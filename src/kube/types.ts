@@ -69,6 +69,16 @@ export interface WatchEvent {
 
 export type PatchType = 'json' | 'merge' | 'strategic';
 
+/** An RBAC verb the action uses. */
+export type ApiVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
+
+/** Access to one resource (`group` '' is the core group; `resource` may name a subresource: `pods/log`). */
+export interface ApiAccess {
+  group: string;
+  resource: string;
+  verbs: readonly ApiVerb[];
+}
+
 export interface WaitOptions {
   timeoutMs: number;
   signal?: AbortSignal;
@@ -127,6 +137,23 @@ export interface Cluster {
   ): Promise<string>;
   /** Served versions of an API group, preferred first (empty when the group is not served). */
   groupVersions(group: string): Promise<string[]>;
+  /** The REST resource that serves a kind (404 KubeApiError when the server does not serve it). */
+  resourceOf(
+    apiVersion: string,
+    kind: string,
+  ): Promise<{ group: string; resource: string; namespaced: boolean }>;
+}
+
+/**
+ * The API server could not be reached (refused, reset, timed out) even after the retries: names
+ * the server, the kubeconfig context and cluster, and what was being done. The socket error is
+ * the `cause`.
+ */
+export class KubeConnectionError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'KubeConnectionError';
+  }
 }
 
 /** An API error from the cluster, with the Status body when the server sent one. */

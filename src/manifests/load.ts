@@ -52,6 +52,16 @@ export async function loadManifests(
     }
     objects.push(...parseManifests(await readFile(file, 'utf8'), shown));
   }
+  if (objects.length === 0) {
+    const names = files.map((f) => displayPath(f, workspace));
+    throw new InputError(
+      `no Kubernetes objects in ${names.join(', ')}: the file${names.length > 1 ? 's are' : ' is'} empty`,
+      {
+        input: 'manifests',
+        file: names[0],
+      },
+    );
+  }
   return objects;
 }
 

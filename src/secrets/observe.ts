@@ -31,6 +31,7 @@ export function observeSecrets(inner: Cluster, redactor: Redactor): Cluster {
     list: async (apiVersion, kind, namespace, opts) =>
       (await inner.list(apiVersion, kind, namespace, opts)).map(seen),
     delete: (ref, opts) => inner.delete(ref, opts),
+    resourceOf: (apiVersion, kind) => inner.resourceOf(apiVersion, kind),
     watchUntil: (apiVersion, kind, namespace, opts, onEvent, wait) =>
       inner.watchUntil(
         apiVersion,

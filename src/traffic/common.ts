@@ -9,18 +9,7 @@ import { ANNOTATIONS, LABELS } from '../labels.ts';
 export { ANNOTATIONS } from '../labels.ts';
 export const ROLE_LABEL = LABELS.role;
 
-export interface TrafficRouterOptions {
-  /** `replicas`: leave the stable Deployment's count alone (an HPA owns it) and only size the canary. */
-  keepStableFullSize?: boolean;
-  /** Limit for scaled pods to become ready (`replicas`). Default 10 minutes. */
-  readyTimeoutMs?: number;
-  /**
-   * Limit, on reset, for pods of another version to leave the user's Service selector before the
-   * selector is restored (they usually are terminating already). Default 2 minutes.
-   */
-  drainTimeoutMs?: number;
-  signal?: AbortSignal;
-}
+export type { TrafficRouterOptions } from './types.ts';
 
 export const DEFAULT_READY_TIMEOUT_MS = 10 * 60_000;
 export const DEFAULT_DRAIN_TIMEOUT_MS = 2 * 60_000;

@@ -18,6 +18,7 @@ import {
   type TrafficRouterOptions,
 } from './common.ts';
 import {
+  SERVICE_PAIR_ACCESS,
   canaryServiceName,
   deleteCanaryService,
   ensureCanaryService,
@@ -26,7 +27,7 @@ import {
   restoreStableService,
   stableService,
 } from './services.ts';
-import type { TrafficRouter, TrafficTarget } from './types.ts';
+import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
 export interface RouteLayout {
   service: string;
@@ -157,3 +158,22 @@ export function createGatewayApiRouter(
     await restoreStableService('gateway-api', cluster, target, opts);
   });
 }
+
+export const gatewayApiRouter: RouterDefinition = {
+  name: 'gateway-api',
+  strategies: ['canary', 'blue-green'],
+  capabilities: { headerRoutes: true, maxHeaderRoutes: Infinity, weightsBetween: true },
+  target: {
+    kind: 'HTTPRoute',
+    group: 'gateway.networking.k8s.io',
+    input: 'route',
+    configKey: 'route',
+    required: true,
+  },
+  needsService: true,
+  access: [
+    ...SERVICE_PAIR_ACCESS,
+    { group: 'gateway.networking.k8s.io', resource: 'httproutes', verbs: ['get', 'patch'] },
+  ],
+  create: createGatewayApiRouter,
+};

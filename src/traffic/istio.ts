@@ -19,6 +19,7 @@ import {
   type TrafficRouterOptions,
 } from './common.ts';
 import {
+  SERVICE_PAIR_ACCESS,
   canaryServiceName,
   deleteCanaryService,
   ensureCanaryService,
@@ -29,7 +30,7 @@ import {
   stableService,
   waitUntilOnlyStablePods,
 } from './services.ts';
-import type { TrafficRouter, TrafficTarget } from './types.ts';
+import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
 export const SUBSETS = { stable: 'stable', canary: 'canary' } as const;
 
@@ -231,3 +232,23 @@ export function createIstioRouter(
     await restoreStableService('istio', cluster, target, opts);
   });
 }
+
+export const istioRouter: RouterDefinition = {
+  name: 'istio',
+  strategies: ['canary', 'blue-green'],
+  capabilities: { headerRoutes: true, maxHeaderRoutes: Infinity, weightsBetween: true },
+  target: {
+    kind: 'VirtualService',
+    group: 'networking.istio.io',
+    input: 'virtual-service',
+    configKey: 'virtualService',
+    required: true,
+  },
+  needsService: true,
+  access: [
+    ...SERVICE_PAIR_ACCESS,
+    { group: 'networking.istio.io', resource: 'virtualservices', verbs: ['get', 'patch'] },
+    { group: 'networking.istio.io', resource: 'destinationrules', verbs: ['list', 'patch'] },
+  ],
+  create: createIstioRouter,
+};

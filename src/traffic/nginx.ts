@@ -18,6 +18,7 @@ import {
   type TrafficRouterOptions,
 } from './common.ts';
 import {
+  SERVICE_PAIR_ACCESS,
   canaryServiceName,
   deleteCanaryService,
   ensureCanaryService,
@@ -26,7 +27,7 @@ import {
   restoreStableService,
   stableService,
 } from './services.ts';
-import type { TrafficRouter, TrafficTarget } from './types.ts';
+import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
 export const NGINX_PREFIX = 'nginx.ingress.kubernetes.io/';
 
@@ -151,3 +152,22 @@ export function createNginxRouter(
     },
   );
 }
+
+export const nginxRouter: RouterDefinition = {
+  name: 'nginx',
+  strategies: ['canary', 'blue-green'],
+  capabilities: { headerRoutes: true, maxHeaderRoutes: 1, weightsBetween: true },
+  target: {
+    kind: 'Ingress',
+    group: 'networking.k8s.io',
+    input: 'ingress',
+    configKey: 'ingress',
+    required: true,
+  },
+  needsService: true,
+  access: [
+    ...SERVICE_PAIR_ACCESS,
+    { group: 'networking.k8s.io', resource: 'ingresses', verbs: ['get', 'patch', 'delete'] },
+  ],
+  create: createNginxRouter,
+};

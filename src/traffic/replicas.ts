@@ -10,7 +10,7 @@ import {
   refIn,
   type TrafficRouterOptions,
 } from './common.ts';
-import type { TrafficRouter, TrafficTarget } from './types.ts';
+import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
 /** Canary pods for `weight`% of `total`: at least one as soon as the weight is above 0. */
 export function canaryReplicas(total: number, weight: number): number {
@@ -160,3 +160,12 @@ export function createReplicasRouter(
     },
   };
 }
+
+export const replicasRouter: RouterDefinition = {
+  name: 'replicas',
+  strategies: ['canary'],
+  capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: true },
+  needsService: false,
+  access: [{ group: 'apps', resource: 'deployments', verbs: ['get', 'list', 'watch', 'patch'] }],
+  create: createReplicasRouter,
+};

@@ -9,8 +9,14 @@ import {
   getLive,
   type TrafficRouterOptions,
 } from './common.ts';
-import { liveStableVersion, pinStableService, restoreStableService, stableService } from './services.ts';
-import type { TrafficRouter, TrafficTarget } from './types.ts';
+import {
+  SERVICE_PAIR_ACCESS,
+  liveStableVersion,
+  pinStableService,
+  restoreStableService,
+  stableService,
+} from './services.ts';
+import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
 /** The version the Service selects at `weight` (0 → stable, 100 → new). */
 export function selectedVersion(weight: number, stableVersion: string, newVersion: string): string {
@@ -61,3 +67,12 @@ export function createServiceRouter(
     },
   };
 }
+
+export const serviceRouter: RouterDefinition = {
+  name: 'service',
+  strategies: ['blue-green'],
+  capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: false },
+  needsService: true,
+  access: SERVICE_PAIR_ACCESS,
+  create: createServiceRouter,
+};

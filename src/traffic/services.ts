@@ -2,7 +2,7 @@
 // canary Service `<service>-canary` that selects only the new version, and the version pin on the
 // user's Service (remembered in an annotation and restored on reset).
 import type { TrafficName } from '../config/types.ts';
-import type { Cluster, KubeObject } from '../kube/types.ts';
+import type { ApiAccess, Cluster, KubeObject } from '../kube/types.ts';
 import {
   ANNOTATIONS,
   DEFAULT_DRAIN_TIMEOUT_MS,
@@ -17,6 +17,16 @@ import {
 import type { TrafficTarget } from './types.ts';
 
 type Selector = Record<string, string>;
+
+/**
+ * API access of the Service pair: the pin on the user's Service, `<service>-canary` (applied and
+ * deleted), the pods checked before the selector is restored, and the new copy scaled to 0.
+ */
+export const SERVICE_PAIR_ACCESS: readonly ApiAccess[] = [
+  { group: '', resource: 'services', verbs: ['get', 'patch', 'delete'] },
+  { group: '', resource: 'pods', verbs: ['list'] },
+  { group: 'apps', resource: 'deployments', verbs: ['get', 'patch'] },
+];
 
 export function canaryServiceName(service: string): string {
   return `${service}-canary`;

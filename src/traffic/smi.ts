@@ -16,6 +16,7 @@ import {
   type TrafficRouterOptions,
 } from './common.ts';
 import {
+  SERVICE_PAIR_ACCESS,
   canaryServiceName,
   deleteCanaryService,
   ensureCanaryService,
@@ -24,7 +25,7 @@ import {
   restoreStableService,
   stableService,
 } from './services.ts';
-import type { TrafficRouter, TrafficTarget } from './types.ts';
+import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
 export const SPLIT_GROUP = 'split.smi-spec.io';
 /** Newest first; v1alpha1 has Quantity weights, later versions integers. */
@@ -151,3 +152,22 @@ export function createSmiRouter(
     false,
   );
 }
+
+export const smiRouter: RouterDefinition = {
+  name: 'smi',
+  strategies: ['canary', 'blue-green'],
+  capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: true },
+  target: {
+    kind: 'TrafficSplit',
+    group: 'split.smi-spec.io',
+    input: 'traffic-split',
+    configKey: 'trafficSplit',
+    required: false,
+  },
+  needsService: true,
+  access: [
+    ...SERVICE_PAIR_ACCESS,
+    { group: 'split.smi-spec.io', resource: 'trafficsplits', verbs: ['get', 'patch', 'delete'] },
+  ],
+  create: createSmiRouter,
+};

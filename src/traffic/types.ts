@@ -1,5 +1,18 @@
-import type { HeaderRoute, TrafficName } from '../config/types.ts';
-import type { Cluster, KubeObject } from '../kube/types.ts';
+import type { HeaderRoute, StrategyName, TrafficName } from '../config/types.ts';
+import type { ApiAccess, Cluster, KubeObject } from '../kube/types.ts';
+
+export interface TrafficRouterOptions {
+  /** `replicas`: leave the stable Deployment's count alone (an HPA owns it) and only size the canary. */
+  keepStableFullSize?: boolean;
+  /** Limit for scaled pods to become ready (`replicas`). Default 10 minutes. */
+  readyTimeoutMs?: number;
+  /**
+   * Limit, on reset, for pods of another version to leave the user's Service selector before the
+   * selector is restored (they usually are terminating already). Default 2 minutes.
+   */
+  drainTimeoutMs?: number;
+  signal?: AbortSignal;
+}
 
 /** What a router needs to know about the release it drives. */
 export interface TrafficTarget {
@@ -37,4 +50,51 @@ export interface TrafficRouter {
   reset(): Promise<void>;
 }
 
-export type TrafficRouterFactory = (cluster: Cluster, target: TrafficTarget) => TrafficRouter;
+export type TrafficRouterFactory = (
+  cluster: Cluster,
+  target: TrafficTarget,
+  opts?: TrafficRouterOptions,
+) => TrafficRouter;
+
+/** What a router can do, so plans are checked before anything is written. */
+export interface RouterCapabilities {
+  /** Sends requests to the new version by a header. */
+  headerRoutes: boolean;
+  /** How many header routes it holds at once (ingress-nginx matches one header per canary Ingress). */
+  maxHeaderRoutes: number;
+  /** Weights between 0 and 100 (a Service selector switch only knows all or nothing). */
+  weightsBetween: boolean;
+}
+
+/** Kinds of user object a router drives. */
+export type TargetKind = 'Ingress' | 'HTTPRoute' | 'VirtualService' | 'TrafficSplit' | 'Service';
+/** Config fields that name a router's target object. */
+export type TargetConfigKey = 'ingress' | 'route' | 'virtualService' | 'trafficSplit';
+
+export interface RouterTarget {
+  kind: Exclude<TargetKind, 'Service'>;
+  /** Its API group (the version is the one the cluster prefers). */
+  group: string;
+  /** The action input that names it, and its Config field. */
+  input: 'ingress' | 'route' | 'virtual-service' | 'traffic-split';
+  configKey: TargetConfigKey;
+  /** False: the router creates its own object when none is given. */
+  required: boolean;
+}
+
+/**
+ * One router's definition: the registry, config validation, pre-flight checks and the README's
+ * Role are all derived from it, so adding a router is its file plus one registry line.
+ */
+export interface RouterDefinition {
+  name: TrafficName;
+  strategies: readonly StrategyName[];
+  capabilities: RouterCapabilities;
+  /** The user's object the router changes, beyond the Service. */
+  target?: RouterTarget;
+  /** Needs the user's Service (pins its selector, adds `<service>-canary`). */
+  needsService: boolean;
+  /** API access the router needs on top of what every release needs. */
+  access: readonly ApiAccess[];
+  create: TrafficRouterFactory;
+}

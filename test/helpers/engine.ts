@@ -54,6 +54,8 @@ export interface EngineOptions {
   /** Replaces the cluster built from the sim's kubeconfig (e.g. a freezable one). */
   wrapCluster?: (cluster: Cluster) => Cluster;
   sleep?: ReleaseDeps['sleep'];
+  /** Base directory for relative `manifests` paths (GITHUB_WORKSPACE on a runner). */
+  workspace?: string;
 }
 
 export interface EngineRun {
@@ -72,7 +74,8 @@ export async function engineDeps(
   inputs: Partial<Inputs>,
   opts: EngineOptions = {},
 ): Promise<ReleaseDeps & { log: RecordingLogger }> {
-  const config = buildConfig(inputsOf({ kubeconfig: sim.kubeconfig, ...inputs }), {});
+  const env = opts.workspace ? { GITHUB_WORKSPACE: opts.workspace } : {};
+  const config = buildConfig(inputsOf({ kubeconfig: sim.kubeconfig, ...inputs }), env);
   const cluster = createCluster(loadKubeConfig({ kubeconfig: config.kubeconfig, env: {} }));
   return {
     config,

@@ -3,6 +3,7 @@
 // Rules match requests by verb / resource / namespace / name and inject: an HTTP error Status
 // (429 with Retry-After, 500, 503, ...), a connection reset (socket destroyed, no answer), added
 // latency, or (for watches) a stream cut after N events. An outage window fails every request.
+import { REVIEW_RESOURCES } from './http/review.ts';
 
 export type ApiVerb =
   'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -77,7 +78,10 @@ export interface SimStats {
   byResource: Record<string, Partial<Record<ApiVerb, number>>>;
   /** Dry-run requests by verb. */
   dryRun: Partial<Record<ApiVerb, number>>;
-  /** Non-dry-run create/update/patch/delete/deletecollection requests (attempts, failed ones too). */
+  /**
+   * Non-dry-run create/update/patch/delete/deletecollection requests (attempts, failed ones too);
+   * self access/rules reviews are not writes.
+   */
   writes: number;
   /** Requests answered by a fault rule or the outage. */
   faults: number;
@@ -201,7 +205,7 @@ export class RequestStats {
     this.byVerb[rec.verb] = (this.byVerb[rec.verb] ?? 0) + 1;
     const r = (this.byResource[rec.resource ?? ''] ??= {});
     r[rec.verb] = (r[rec.verb] ?? 0) + 1;
-    if (WRITE_VERBS.has(rec.verb)) this.counters.writes++;
+    if (WRITE_VERBS.has(rec.verb) && !REVIEW_RESOURCES.has(rec.resource ?? '')) this.counters.writes++;
   }
 
   snapshot(): SimStats {

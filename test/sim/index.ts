@@ -82,6 +82,7 @@ export async function startSimCluster(options: StartOptions = {}): Promise<SimCl
       port: options.port,
       tokens: options.tokens,
       rbac: options.rbac,
+      anonymousAuth: options.anonymousAuth,
       metricsText: () => traffic.metricsText(),
     });
   } catch (err) {

@@ -46,29 +46,30 @@ function ruleAllows(rule: any, a: RequestAttributes): boolean {
   return true;
 }
 
-export function isAllowed(store: SimStoreImpl, user: UserInfo, a: RequestAttributes): boolean {
-  if (user.groups.includes('system:masters')) return true;
+/** Every rule granted to `user` cluster-wide, plus in `namespace` when given (system:masters: `*`). */
+export function applicableRules(store: SimStoreImpl, user: UserInfo, namespace?: string): any[] {
+  if (user.groups.includes('system:masters')) return [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }];
   const rulesOf = (kind: 'Role' | 'ClusterRole', name: string, ns?: string): any[] =>
     (store.get('rbac.authorization.k8s.io/v1', kind, ns, name)?.rules as any[] | undefined) ?? [];
+  const rules: any[] = [];
   for (const crb of store.list('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding')) {
     const b = crb as any;
     if (!(b.subjects ?? []).some((s: any) => subjectMatches(s, user))) continue;
-    if (
-      b.roleRef?.kind === 'ClusterRole' &&
-      rulesOf('ClusterRole', b.roleRef.name).some((r) => ruleAllows(r, a))
-    )
-      return true;
+    if (b.roleRef?.kind === 'ClusterRole') rules.push(...rulesOf('ClusterRole', b.roleRef.name));
   }
-  if (a.namespace) {
-    for (const rb of store.list('rbac.authorization.k8s.io/v1', 'RoleBinding', a.namespace)) {
+  if (namespace) {
+    for (const rb of store.list('rbac.authorization.k8s.io/v1', 'RoleBinding', namespace)) {
       const b = rb as any;
-      if (!(b.subjects ?? []).some((s: any) => subjectMatches(s, user, a.namespace))) continue;
+      if (!(b.subjects ?? []).some((s: any) => subjectMatches(s, user, namespace))) continue;
       const kind = b.roleRef?.kind === 'ClusterRole' ? 'ClusterRole' : 'Role';
-      const rules = rulesOf(kind, b.roleRef?.name, kind === 'Role' ? a.namespace : undefined);
-      if (rules.some((r) => ruleAllows(r, a))) return true;
+      rules.push(...rulesOf(kind, b.roleRef?.name, kind === 'Role' ? namespace : undefined));
     }
   }
-  return false;
+  return rules;
+}
+
+export function isAllowed(store: SimStoreImpl, user: UserInfo, a: RequestAttributes): boolean {
+  return applicableRules(store, user, a.namespace).some((r) => ruleAllows(r, a));
 }
 
 export function forbiddenError(user: UserInfo, a: RequestAttributes): SimApiError {

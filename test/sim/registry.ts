@@ -130,6 +130,21 @@ const BUILTIN: Row[] = [
     kind: 'ClusterRoleBinding',
     namespaced: false,
   },
+  // Self reviews: create-only, answered and never stored (test/sim/http/review.ts).
+  {
+    gv: 'authorization.k8s.io/v1',
+    resource: 'selfsubjectaccessreviews',
+    kind: 'SelfSubjectAccessReview',
+    namespaced: false,
+    verbs: ['create'],
+  },
+  {
+    gv: 'authorization.k8s.io/v1',
+    resource: 'selfsubjectrulesreviews',
+    kind: 'SelfSubjectRulesReview',
+    namespaced: false,
+    verbs: ['create'],
+  },
   ...APP_KINDS,
   // CRD-backed kinds the action drives, served as if their CRDs were installed.
   ...['v1', 'v1beta1'].map((v): Row => ({

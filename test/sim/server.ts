@@ -10,7 +10,8 @@ import { Faults, RequestStats, faultStatus } from './faults.ts';
 import type { ApiVerb, FaultEffect, RequestRecord } from './faults.ts';
 import { parseResourcePath } from './http/router.ts';
 import type { ResourceRoute } from './http/router.ts';
-import { readBody, sendError, sendJson, sendText } from './http/respond.ts';
+import { readBodyBytes, sendError, sendJson, sendText } from './http/respond.ts';
+import { REVIEW_RESOURCES, selfReview } from './http/review.ts';
 import { serveWatch } from './http/watch.ts';
 import { getObject, listObjects, podLog, toScale } from './http/read.ts';
 import { create, fieldManagerOf, patch, remove, removeCollection, update } from './http/write.ts';
@@ -37,6 +38,7 @@ export interface ApiServerOptions {
   port?: number;
   tokens?: SimOptions['tokens'];
   rbac?: boolean;
+  anonymousAuth?: boolean;
   /** Served at GET /metrics (Prometheus text), unaffected by faults and auth. */
   metricsText?: () => string;
 }
@@ -50,6 +52,7 @@ export interface ApiServer {
 }
 
 const ADMIN: UserInfo = { name: 'admin', groups: ['system:masters', 'system:authenticated'] };
+const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
 
 function verbOf(method: string, route: ResourceRoute, query: URLSearchParams): ApiVerb | undefined {
   if (route.subresource === 'eviction' && method !== 'POST') return undefined;
@@ -84,6 +87,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   function authenticate(req: IncomingMessage): UserInfo | undefined {
     if (!opts.tokens) return ADMIN;
+    if (!req.headers.authorization && opts.anonymousAuth) return ANONYMOUS;
     const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
     const t = m ? opts.tokens[m[1].trim()] : undefined;
     if (!t) return undefined;
@@ -221,7 +225,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         : route.entry.resource;
       Object.assign(rec, { verb, resource, namespace: route.namespace, name: route.name });
       if (method === 'PATCH') rec.patchType = (req.headers['content-type'] ?? '').split(';')[0].trim();
-      const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : '';
+      const bytes = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)
+        ? await readBodyBytes(req)
+        : undefined;
+      const body = bytes?.toString('utf8') ?? '';
       if (verb === 'delete' || verb === 'deletecollection')
         rec.dryRun ||= /"dryRun"\s*:\s*\[\s*"All"/.test(body);
       if (['create', 'update', 'patch'].includes(verb)) {
@@ -237,6 +244,23 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       const faulted = await applyEffect(res, effect);
       if (faulted !== undefined) {
         rec.code = faulted;
+        return;
+      }
+      if (route.entry.group === 'authorization.k8s.io' && REVIEW_RESOURCES.has(route.entry.resource)) {
+        if (verb !== 'create') {
+          rec.code = sendError(res, methodNotAllowed());
+          return;
+        }
+        const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
+        const review = selfReview(
+          store,
+          user,
+          route.entry.resource,
+          { bytes, contentType },
+          opts.rbac ?? false,
+        );
+        sendJson(res, review.code, review.body);
+        rec.code = review.code;
         return;
       }
       if (opts.rbac) {

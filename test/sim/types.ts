@@ -120,6 +120,12 @@ export interface SimOptions {
   /** Bearer token auth; with `rbac: true`, Role/RoleBinding are enforced for non-admin tokens. */
   tokens?: Record<string, { user: string; groups?: string[] }>;
   rbac?: boolean;
+  /**
+   * With `tokens`: a request without credentials is user `system:anonymous` (group
+   * `system:unauthenticated`) instead of a 401, as with the API server's --anonymous-auth. kubectl
+   * sends no token over plain http, so this is how kubectl meets RBAC here.
+   */
+  anonymousAuth?: boolean;
   /** Simulated nodes (default 3) with allocatable cpu/memory. */
   nodes?: { name: string; cpu: string; memory: string }[];
   /** Share of requests carrying marker headers/cookies, for header routes. */

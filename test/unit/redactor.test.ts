@@ -104,6 +104,7 @@ describe('observeSecrets', () => {
         onEvent({ type: 'ADDED', object: objects.pod }, new Map())!,
       podLog: async () => log,
       groupVersions: async () => [],
+      resourceOf: async () => ({ group: '', resource: 'pods', namespaced: true }),
     };
   }
   const secret = (name: string, value: string): KubeObject => ({

@@ -33,7 +33,7 @@ import {
   trafficSplitPatch,
   trafficSplitRestorePatch,
 } from '../../src/traffic/smi.ts';
-import { ROUTER_CAPABILITIES, createTrafficRouter } from '../../src/traffic/index.ts';
+import { ROUTERS, createTrafficRouter } from '../../src/traffic/index.ts';
 
 /** Applies a JSON merge patch (RFC 7386) the way the API server does, to check patches end to end. */
 function mergePatch(target: any, patch: any): any {
@@ -550,10 +550,10 @@ describe('registry', () => {
       stableVersion: 'v1',
       newVersion: 'v2',
     };
-    for (const name of Object.keys(ROUTER_CAPABILITIES) as (keyof typeof ROUTER_CAPABILITIES)[]) {
+    for (const name of Object.keys(ROUTERS) as (keyof typeof ROUTERS)[]) {
       const router = createTrafficRouter(name, {} as never, target);
       assert.equal(router.name, name);
-      if (!ROUTER_CAPABILITIES[name].headerRoutes) {
+      if (!ROUTERS[name].capabilities.headerRoutes) {
         await assert.rejects(
           router.setHeaderRoute(exact),
           new RegExp(`traffic router "${name}": header routes`),

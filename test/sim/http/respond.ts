@@ -43,9 +43,14 @@ export function sendError(res: ServerResponse, err: unknown, headers: Record<str
 }
 
 export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString('utf8');
+}
+
+/** The raw body, for binary (protobuf) requests. */
+export async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 export function successStatus(details: Record<string, unknown>): Record<string, unknown> {

@@ -1,0 +1,70 @@
+// Asks the API server, with SelfSubjectAccessReviews, which of the needed verbs the credentials
+// lack. Reviews persist nothing: they are answered, not stored.
+import type { ApiAccess, ApiVerb, Cluster } from '../kube/types.ts';
+import { qualifiedResource } from './permissions.ts';
+
+export interface AccessCheck {
+  group: string;
+  resource: string;
+  verb: ApiVerb;
+  /** Undefined for cluster-scoped resources. */
+  namespace?: string;
+}
+
+/** One check per verb of every entry, in `namespace`. */
+export function accessChecks(list: readonly ApiAccess[], namespace?: string): AccessCheck[] {
+  return list.flatMap((a) =>
+    a.verbs.map((verb) => ({
+      group: a.group,
+      resource: a.resource,
+      verb,
+      ...(namespace ? { namespace } : {}),
+    })),
+  );
+}
+
+const PARALLEL = 8;
+
+async function allowed(cluster: Cluster, check: AccessCheck): Promise<boolean> {
+  const [resource, subresource] = check.resource.split('/');
+  const review = await cluster.create({
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
+    metadata: {},
+    spec: {
+      resourceAttributes: {
+        group: check.group,
+        resource,
+        verb: check.verb,
+        ...(subresource ? { subresource } : {}),
+        ...(check.namespace ? { namespace: check.namespace } : {}),
+      },
+    },
+  });
+  return review.status?.allowed === true;
+}
+
+/** The checks the server denies, in the order given. */
+export async function deniedAccess(cluster: Cluster, checks: readonly AccessCheck[]): Promise<AccessCheck[]> {
+  const verdicts: boolean[] = new Array(checks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < checks.length) {
+      const i = next++;
+      verdicts[i] = await allowed(cluster, checks[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, checks.length) }, worker));
+  return checks.filter((_, i) => !verdicts[i]);
+}
+
+/** `get, list leases.coordination.k8s.io in namespace shop` lines, one per resource and scope. */
+export function describeDenied(denied: readonly AccessCheck[]): string[] {
+  const byResource = new Map<string, string[]>();
+  for (const d of denied) {
+    const scope = d.namespace ? `in namespace ${d.namespace}` : 'cluster-wide';
+    const key = `${qualifiedResource(d)} ${scope}`;
+    byResource.set(key, [...(byResource.get(key) ?? []), d.verb]);
+  }
+  return [...byResource].map(([what, verbs]) => `${verbs.join(', ')} ${what}`);
+}

@@ -1,0 +1,142 @@
+// Pre-flight: everything that can be known before the first write, checked at once and reported
+// together — duplicate objects, metric URLs and templates, the state's size, the objects the
+// router needs, and every permission the plan needs (SelfSubjectAccessReview).
+import type { Config } from '../config/types.ts';
+import { InputError, InputErrors } from '../errors.ts';
+import type { Cluster, KubeObject } from '../kube/types.ts';
+import { KubeApiError } from '../kube/types.ts';
+import type { ManifestSet } from '../manifests/types.ts';
+import type { Plan } from '../strategies/types.ts';
+import { workloadKey } from '../strategies/types.ts';
+import { routerDefinition } from '../traffic/index.ts';
+import { accessChecks, deniedAccess, describeDenied, type AccessCheck } from './access-review.ts';
+import {
+  duplicateObjects,
+  metricProblems,
+  releaseTemplate,
+  routerNeeds,
+  stateSizeProblem,
+  type TargetNeed,
+} from './checks.ts';
+import { requiredPermissions, type ManifestResource } from './permissions.ts';
+
+export { requiredPermissions } from './permissions.ts';
+
+export interface PreflightDeps {
+  config: Config;
+  cluster: Cluster;
+}
+
+export interface PreflightFacts {
+  /** The release's name. */
+  name: string;
+  /** Live copies of the manifests' workloads (undefined: not in the cluster yet). */
+  live: Map<string, KubeObject | undefined>;
+}
+
+/** Throws one InputErrors listing every problem found; resolves when the release may start. */
+export async function preflight(
+  deps: PreflightDeps,
+  plan: Plan,
+  manifests: ManifestSet,
+  facts: PreflightFacts,
+): Promise<void> {
+  const { config, cluster } = deps;
+  const stable = facts.live.get(workloadKey(manifests.workloads[0].object));
+  const stableVersion = stable?.spec?.template?.metadata?.labels?.[config.versionLabel];
+  const errors: InputError[] = [
+    ...duplicateObjects(manifests),
+    ...metricProblems(config, releaseTemplate(config, facts.name, manifests, stableVersion)),
+  ];
+  const tooLarge = stateSizeProblem(facts.name, manifests, facts.live);
+  if (tooLarge) errors.push(tooLarge);
+  if (usesRouter(config, manifests))
+    errors.push(...(await missingTargets(cluster, config, routerNeeds(config, manifests))));
+  const denied = await deniedAccess(cluster, await planChecks(cluster, config, plan, manifests));
+  if (denied.length) errors.push(permissionError(denied));
+  if (errors.length) throw new InputErrors(errors);
+}
+
+function usesRouter(config: Config, manifests: ManifestSet): boolean {
+  const progressive = config.strategy === 'canary' || config.strategy === 'blue-green';
+  return progressive && manifests.workloads.some((w) => w.object.kind === 'Deployment');
+}
+
+/** Every verb × resource the plan needs, in the namespace each applies to. */
+async function planChecks(
+  cluster: Cluster,
+  config: Config,
+  plan: Plan,
+  manifests: ManifestSet,
+): Promise<AccessCheck[]> {
+  const resources: ManifestResource[] = [];
+  const elsewhere: AccessCheck[] = [];
+  for (const { object } of manifests.objects) {
+    const res = await cluster.resourceOf(object.apiVersion, object.kind).catch((err) => {
+      // A kind defined by a CRD in these same manifests is not served yet: the dry run allowed it.
+      if (err instanceof KubeApiError && err.code === 404) return undefined;
+      throw err;
+    });
+    if (!res) continue;
+    const ns = res.namespaced ? (object.metadata.namespace ?? config.namespace) : undefined;
+    if (ns === config.namespace) resources.push(res);
+    else elsewhere.push(...accessChecks([{ ...res, verbs: ['get', 'patch'] }], ns));
+  }
+  const list = requiredPermissions({ config, strategy: plan.strategy, resources });
+  const checks = [...accessChecks(list, config.namespace), ...elsewhere];
+  const seen = new Set<string>();
+  return checks.filter((c) => {
+    const key = `${c.verb} ${c.group}/${c.resource} ${c.namespace ?? ''}`;
+    return !seen.has(key) && seen.add(key);
+  });
+}
+
+function permissionError(denied: AccessCheck[]): InputError {
+  const lines = describeDenied(denied);
+  return new InputError(
+    `the credentials may not do what this release needs (SelfSubjectAccessReview denied ${denied.length}):\n  - ${lines.join('\n  - ')}\nGrant them (see "Permissions" in the README for the minimal Role) and run again; nothing was written.`,
+    { input: 'kubeconfig' },
+  );
+}
+
+/** Router targets neither in the manifests nor (when named) in the cluster. */
+async function missingTargets(cluster: Cluster, config: Config, needs: TargetNeed[]): Promise<InputError[]> {
+  const errors: InputError[] = [];
+  const router = routerDefinition(config.traffic);
+  for (const need of needs) {
+    if (need.inManifests) continue;
+    const what = `traffic '${config.traffic}' needs ${/^(?:[AEIOU]|HTTP)/.test(need.kind) ? 'an' : 'a'} ${need.kind}`;
+    if (!need.name) {
+      const hint =
+        router.target?.kind === need.kind
+          ? ` or name an existing one with input '${router.target.input}'`
+          : '';
+      errors.push(new InputError(`${what}: none is in the manifests; add one${hint}`, { input: need.input }));
+      continue;
+    }
+    const found = await findNamed(
+      cluster,
+      router.target?.group ?? '',
+      need.kind,
+      need.name,
+      config.namespace,
+    );
+    if (found !== true) errors.push(new InputError(`${what}: ${found}`, { input: need.input }));
+  }
+  return errors;
+}
+
+/** True when the object exists; otherwise why not. */
+async function findNamed(
+  cluster: Cluster,
+  group: string,
+  kind: string,
+  name: string,
+  namespace: string,
+): Promise<true | string> {
+  const [version] = await cluster.groupVersions(group);
+  if (!version) return `the cluster does not serve ${kind} (API group ${group})`;
+  const apiVersion = group ? `${group}/${version}` : version;
+  const live = await cluster.get({ apiVersion, kind, name, namespace });
+  return live ? true : `${kind} '${name}' is neither in the manifests nor in namespace ${namespace}`;
+}
