@@ -21,7 +21,7 @@ import { createReporters } from './reporters/index.ts';
 import { renderPlanReport } from './report/index.ts';
 import { observeSecrets } from './secrets/observe.ts';
 import { Redactor, redactRecord, secretValuesOf } from './secrets/redactor.ts';
-import { credentialHeaderValues } from './state/secret-store.ts';
+import { credentialValues } from './secrets/credential-fields.ts';
 
 const STATE_RELEASE = 'release';
 const STATE_FINISHED = 'finished';
@@ -119,7 +119,7 @@ export async function run(): Promise<void> {
       readInputs((n) => core.getInput(n)),
       process.env,
     );
-    redactor.add(credentialHeaderValues(config));
+    redactor.add(credentialValues(config));
     manifests = await renderedManifests(config, redactor, github.headSha ?? github.sha, github.runUrl);
     cluster = loadCluster(config, redactor, (info) =>
       core.info(`retrying the Kubernetes API: ${JSON.stringify(info)}`),
@@ -156,6 +156,8 @@ export async function run(): Promise<void> {
       if (deploymentId !== undefined) record.deploymentId = deploymentId;
     },
     onStarted: (name) => core.saveState(STATE_RELEASE, name),
+    // In place, like the reporters' copy: what is stored is what is reported.
+    redactRecord: (record) => redactRecord(record, redactor),
   };
 
   try {
@@ -219,6 +221,7 @@ async function post(redactor: Redactor): Promise<void> {
     process.env,
   );
   if (config.action === 'plan' || config.action === 'status') return;
+  redactor.add(credentialValues(config));
   let cluster: Cluster;
   try {
     cluster = loadCluster(config, redactor);
@@ -236,6 +239,7 @@ async function post(redactor: Redactor): Promise<void> {
     // The main step's identity: its Lease is taken back at once instead of waiting for it to expire.
     holder: core.getState(STATE_HOLDER) || `post-${process.env.GITHUB_RUN_ID ?? 'local'}-${process.pid}`,
     runUrl: github.runUrl,
+    redactRecord: (record) => redactRecord(record, redactor),
   };
   const record = await recoverAfterCancel(deps, name).catch((err: Error) => {
     core.warning(`could not roll back after cancellation: ${err.message}`);

@@ -41,6 +41,7 @@ export interface RunContext {
   stateVersion: string | undefined;
   /** Called at every step boundary so reporters (PR comment) can follow along. */
   onProgress?: (record: RolloutRecord) => Promise<void>;
+  redactRecord?: (record: RolloutRecord) => RolloutRecord;
   now(): Date;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }

@@ -20,6 +20,8 @@ export interface ReleaseDeps {
   runUrl?: string;
   commit?: string;
   onProgress?: (record: RolloutRecord) => Promise<void>;
+  /** Scrubs known secret values from a record's free text; the state writer applies it on every save. */
+  redactRecord?: (record: RolloutRecord) => RolloutRecord;
   /** Called once the release's name is known, before anything is written (for the post step). */
   onStarted?: (name: string, namespace: string) => void;
   now?: () => Date;

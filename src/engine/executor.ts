@@ -40,7 +40,13 @@ export async function saveState(ctx: RunContext, phase?: ReleasePhase): Promise<
   ctx.state.holder = ctx.holder;
   ctx.state.updatedAt = ctx.now().toISOString();
   ctx.state.record = ctx.record;
-  ctx.stateVersion = await saveReleaseState(ctx.cluster, ctx.state, ctx.namespace, ctx.stateVersion);
+  ctx.stateVersion = await saveReleaseState(
+    ctx.cluster,
+    ctx.state,
+    ctx.namespace,
+    ctx.stateVersion,
+    ctx.redactRecord,
+  );
   await ctx
     .onProgress?.(ctx.record)
     .catch((err) => ctx.log.warn(`report update failed: ${(err as Error).message}`));

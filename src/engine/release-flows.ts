@@ -251,5 +251,5 @@ async function saveUndo(
   state.holder = deps.holder;
   state.updatedAt = clock(deps)().toISOString();
   state.record = record;
-  return saveReleaseState(run.cluster, state, deps.config.namespace, expected);
+  return saveReleaseState(run.cluster, state, deps.config.namespace, expected, deps.redactRecord);
 }

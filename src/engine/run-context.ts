@@ -88,6 +88,7 @@ export function buildContext(
     holder: deps.holder,
     stateVersion,
     onProgress: deps.onProgress,
+    ...(deps.redactRecord ? { redactRecord: deps.redactRecord } : {}),
     now: deps.now ?? (() => new Date()),
     sleep: deps.sleep ?? abortableSleep,
   };

@@ -3,7 +3,7 @@
 import { StateConflictError } from '../errors.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError, refOf } from '../kube/types.ts';
-import type { ReleaseState } from '../record/types.ts';
+import type { ReleaseState, RolloutRecord } from '../record/types.ts';
 import { ownedLabels, ownedObjectName } from '../labels.ts';
 import { restoreSecrets, storeSecrets } from './secret-store.ts';
 
@@ -52,7 +52,10 @@ export async function saveReleaseState(
   state: ReleaseState,
   namespace: string,
   expected: string | undefined,
+  /** Scrubs known secret values from the record's free text (the writer's redaction hook). */
+  redactRecord?: (record: RolloutRecord) => RolloutRecord,
 ): Promise<string> {
+  if (redactRecord) state = { ...state, record: redactRecord(state.record) };
   // Secrets go to Secret kube-rollout-<name> first; the ConfigMap keeps references only.
   state = await storeSecrets(cluster, state, namespace);
   const text = serializeState(state);

@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
 import { ANNOTATIONS, ownedLabels, ownedObjectName } from '../labels.ts';
+import { mapSensitive, type SensitiveField } from '../secrets/credential-fields.ts';
+import { hasUrlCredentials } from '../secrets/url-credentials.ts';
 import type { ReleaseState } from '../record/types.ts';
 
 /** What the ConfigMap keeps of a Secret. */
@@ -56,16 +58,20 @@ export function splitSecrets(state: ReleaseState): { state: ReleaseState; payloa
   };
 }
 
-/** What a stored header value reads in the ConfigMap: `kube-rollout-stored:<entry>/<key>`. */
+/** What a stored value reads in the ConfigMap: `kube-rollout-stored:<entry>/<key>`. */
 const HEADER_REF = 'kube-rollout-stored:';
 
+/** A header value always; a URL only when it carries credentials (userinfo, a token parameter). */
+const isSensitive = (value: string, field: SensitiveField) =>
+  field.kind === 'header' || hasUrlCredentials(value);
+
 /**
- * Web metric `headers` (an Authorization header, an API key) are kept like a Secret: the values
- * go into one payload entry, the settings keep references to it.
+ * Web metric `headers` (an Authorization header, an API key) and URLs with credentials in them
+ * are kept like a Secret: the values go into one payload entry, the settings keep references.
  */
 function stripHeaders<T>(settings: T, payload: SecretPayload): T {
   const values: string[] = [];
-  mapHeaders(settings, (value) => (values.push(value), value));
+  mapSensitive(settings, (value, field) => (isSensitive(value, field) && values.push(value), value));
   if (values.length === 0) return settings;
   const data = Object.fromEntries(values.map((v, i) => [`h${i}`, Buffer.from(v).toString('base64')]));
   const secret: KubeObject = {
@@ -77,43 +83,22 @@ function stripHeaders<T>(settings: T, payload: SecretPayload): T {
   const entry = digest(JSON.stringify(secret)).slice(0, 16);
   payload[entry] = secret;
   let i = 0;
-  return mapHeaders(settings, () => `${HEADER_REF}${entry}/h${i++}`);
+  return mapSensitive(settings, (value, field) =>
+    isSensitive(value, field) ? `${HEADER_REF}${entry}/h${i++}` : value,
+  );
 }
 
 function restoreHeaders<T>(settings: T, payload: SecretPayload, release: string): T {
-  return mapHeaders(settings, (value) => {
+  return mapSensitive(settings, (value) => {
     if (!value.startsWith(HEADER_REF)) return value;
     const [entry, key] = value.slice(HEADER_REF.length).split('/');
     const stored = payload[entry]?.data?.[key];
     if (stored === undefined)
       throw new Error(
-        `a metric header of release "${release}" is kept in Secret ${ownedObjectName(release)}, which no longer holds it (deleted?)`,
+        `a metric header or URL of release "${release}" is kept in Secret ${ownedObjectName(release)}, which no longer holds it (deleted?)`,
       );
     return Buffer.from(stored, 'base64').toString('utf8');
   });
-}
-
-/** Values of headers that carry credentials (Authorization, X-Api-Key, Cookie, …), to mask. */
-export function credentialHeaderValues(settings: unknown): string[] {
-  const out: string[] = [];
-  mapHeaders(settings, (value, name) => {
-    if (/auth|token|key|secret|cookie|pass/i.test(name))
-      out.push(value.replace(/^(Bearer|Basic|token)\s+/i, ''), value);
-    return value;
-  });
-  return out;
-}
-
-/** A copy with every string value of every `headers` mapping replaced by `fn(value)`. */
-function mapHeaders<T>(value: T, fn: (headerValue: string, name: string) => string): T {
-  const walk = (v: unknown, key?: string): unknown => {
-    if (Array.isArray(v)) return v.map((x) => walk(x));
-    if (v === null || typeof v !== 'object') return v;
-    if (key === 'headers')
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? fn(x, k) : x]));
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
-  };
-  return walk(value) as T;
 }
 
 /** The state with its Secret references replaced by the Secrets in `payload`. */
@@ -145,7 +130,7 @@ export function joinSecrets(state: ReleaseState, payload: SecretPayload): Releas
 
 export function hasSecretRefs(state: ReleaseState): boolean {
   let header = false;
-  if (state.settings) mapHeaders(state.settings, (v) => ((header ||= v.startsWith(HEADER_REF)), v));
+  if (state.settings) mapSensitive(state.settings, (v) => ((header ||= v.startsWith(HEADER_REF)), v));
   return header || [...state.rendered, ...state.stableSnapshot].some(isSecretRef);
 }
 

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/kube/types.ts';
 import type { ReleaseState } from '../../src/record/types.ts';
 import { serializeState } from '../../src/state/release-state.ts';
+import { credentialValues } from '../../src/secrets/credential-fields.ts';
+import { urlCredentials } from '../../src/secrets/url-credentials.ts';
 import {
-  credentialHeaderValues,
   hasSecretRefs,
   joinSecrets,
   splitSecrets,
@@ -152,11 +153,41 @@ describe('state secret split', () => {
     assert.ok(hasSecretRefs(state));
     const joined = joinSecrets(JSON.parse(json), payload);
     assert.deepEqual(joined.settings, original.settings);
-    assert.deepEqual(credentialHeaderValues(original.settings).sort(), [
+    assert.deepEqual(credentialValues(original.settings).sort(), [
       'Bearer planted-header-token-42',
       'planted-header-token-42',
       'planted-inline-key-43',
       'planted-inline-key-43',
     ]);
+  });
+
+  it('keeps credentials in URLs out of the ConfigMap and finds them to mask', () => {
+    const original = stateWithSecrets();
+    const metric = {
+      name: 'm',
+      provider: 'web',
+      url: 'https://metrics.example/q?app=web&access_token=planted-url-token-44',
+    };
+    const plain = { name: 'p', provider: 'web', url: 'https://metrics.example/q?app=web' };
+    original.settings = {
+      prometheusUrl: 'http://reader:planted-url-pass-45@prom.example:9090',
+      analysis: { metrics: [metric, plain] },
+    } as any;
+    const { state, payload } = splitSecrets(original);
+    const json = serializeState(state);
+    for (const planted of ['planted-url-token-44', 'planted-url-pass-45'])
+      assert.ok(!json.includes(planted), `${planted} stays out of the ConfigMap`);
+    assert.match(json, /https:\/\/metrics\.example\/q\?app=web"/, 'a URL without credentials is kept as is');
+    assert.deepEqual(joinSecrets(JSON.parse(json), payload).settings, original.settings);
+    const masked = credentialValues(original.settings);
+    for (const value of ['planted-url-token-44', 'planted-url-pass-45', 'reader:planted-url-pass-45'])
+      assert.ok(masked.includes(value), `${value} is masked`);
+  });
+
+  it('finds userinfo and token-like query parameters, decoded too, and nothing else', () => {
+    assert.deepEqual(urlCredentials('https://h/x?apikey=a%2Fb-1234&page=2').sort(), ['a%2Fb-1234', 'a/b-1234']);
+    assert.deepEqual(urlCredentials('https://ghp_tok1234@h/x'), ['ghp_tok1234']);
+    assert.deepEqual(urlCredentials('https://h/x?page=2&q=rate'), []);
+    assert.deepEqual(urlCredentials('not a url'), []);
   });
 });
