@@ -7,6 +7,7 @@ import type { ManifestSet } from '../manifests/types.ts';
 import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
 import { preflight } from '../preflight/index.ts';
 import { loadReleaseState } from '../state/release-state.ts';
+import { checkBeforeLock, readLiveChecked } from './before-lock.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { workloadKey } from '../strategies/types.ts';
 import { prepareForAutoscalers } from './autoscaler.ts';
@@ -24,7 +25,6 @@ import {
 } from './release-flows.ts';
 import { finish, newRecord, releaseName } from './run-context.ts';
 import { withRunLock } from './run-lock.ts';
-import { readLive } from './workloads.ts';
 
 export { releaseName, storedManifests } from './run-context.ts';
 export type { ReleaseDeps } from './deps.ts';
@@ -40,17 +40,14 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   // HPAs own the replica counts of the workloads they target (see autoscaler.ts).
   const { manifests, notes } = await prepareForAutoscalers(cluster, deps.manifests, config.namespace);
   const name = releaseName(config, manifests);
-  const live = await readLive(
-    cluster,
-    manifests.workloads.map((w) => w.object),
-  );
+  const live = await readLiveChecked(deps, name, manifests);
   // A first release has no stable version to compare against or fall back to: it is applied directly.
   const firstLive = live.get(workloadKey(manifests.workloads[0].object));
   const fallback = strategyFor(config.strategy).firstReleaseFallback;
   const strategy = fallback && !firstLive ? fallback : config.strategy;
   const plan = strategyFor(strategy).plan(config, manifests, { workloads: live });
   const overrides = new Map(manifests.workloads.map((w, i) => [w, plan.workloads[i]]));
-  await preflight(deps, plan, manifests, { name, live }); // every problem at once, before any write
+  await preflight(deps, plan.strategy, manifests, { name, live }); // every problem at once, before any write
   const dryRun = await dryRunAll(cluster, manifests.objects, overrides);
   deps.onStarted?.(name, config.namespace);
   await ensureReleaseNamespace(cluster, manifests, config.namespace);
@@ -104,7 +101,7 @@ async function ensureReleaseNamespace(
 /** Continues a paused release from its stored step (or to the end with `promote-full`). */
 export async function promote(deps: ReleaseDeps): Promise<RolloutRecord> {
   const name = releaseName(deps.config, deps.manifests);
-  const unknown = await answerUnknown(deps, name, 'promote');
+  const unknown = answerUnknown(deps, name, 'promote', await checkBeforeLock(deps, name, 'promote'));
   if (unknown) return unknown;
   deps.onStarted?.(name, deps.config.namespace);
   return withRunLock(deps, name, async (run) => {
@@ -119,7 +116,7 @@ export async function promote(deps: ReleaseDeps): Promise<RolloutRecord> {
 
 export async function rollback(deps: ReleaseDeps): Promise<RolloutRecord> {
   const name = releaseName(deps.config, deps.manifests);
-  const unknown = await answerUnknown(deps, name, 'rollback');
+  const unknown = answerUnknown(deps, name, 'rollback', await checkBeforeLock(deps, name, 'rollback'));
   if (unknown) return unknown;
   deps.onStarted?.(name, deps.config.namespace);
   return withRunLock(deps, name, async (run) => {
@@ -157,17 +154,18 @@ export async function recoverAfterCancel(
 }
 
 /**
- * Promote or rollback of a release nobody recorded, with nothing to act on, is answered before the
- * Lease is taken (pre-flight: a refusal costs no write). A rollback with manifests undoes to the
- * previous revision under the lock as usual.
+ * Promote or rollback of a release nobody recorded (`stored`: as read before the Lease), with
+ * nothing to act on, is answered before the Lease is taken (a refusal costs no write). A rollback
+ * with manifests undoes to the previous revision under the lock as usual.
  */
-async function answerUnknown(
+function answerUnknown(
   deps: ReleaseDeps,
   name: string,
   action: 'promote' | 'rollback',
-): Promise<RolloutRecord | undefined> {
+  stored: Stored,
+): RolloutRecord | undefined {
   if (action === 'rollback' && deps.manifests) return undefined;
-  if (await loadReleaseState(deps.cluster, deps.config.namespace, name)) return undefined;
+  if (stored) return undefined;
   const t = transitionFor('none', action);
   if (t.kind === 'undo') throw nothingToUndo(name, deps.config.namespace);
   return t.kind === 'report' ? reportOnly(deps, name, undefined, t) : undefined;

@@ -57,6 +57,16 @@ export function finish(record: RolloutRecord, result: ReleaseResult, now: Date):
 }
 
 /** The context step handlers run in, for a state this run owns under `lock`. */
+/** The settings a stored release runs with: the inputs, overridden by what the release stored. */
+export function storedConfig(config: Config, state: ReleaseState): Config {
+  return {
+    ...config,
+    ...(state.settings ?? {}),
+    strategy: state.strategy,
+    ...(state.traffic ? { traffic: state.traffic } : {}),
+  };
+}
+
 export function buildContext(
   deps: ReleaseDeps,
   lock: RunLock,
@@ -64,12 +74,7 @@ export function buildContext(
   state: ReleaseState,
   stateVersion: string | undefined,
 ): RunContext {
-  const config = {
-    ...deps.config,
-    ...(state.settings ?? {}),
-    strategy: state.strategy,
-    ...(state.traffic ? { traffic: state.traffic } : {}),
-  };
+  const config = storedConfig(deps.config, state);
   const stable = new Map((state.stableSnapshot as KubeObject[]).map((o) => [workloadKey(o), o] as const));
   return {
     config,

@@ -1,12 +1,12 @@
 // Pre-flight: everything that can be known before the first write, checked at once and reported
 // together — duplicate objects, metric URLs and templates, the state's size, the objects the
-// router needs, and every permission the plan needs (SelfSubjectAccessReview).
+// router needs, and every permission the action needs (SelfSubjectAccessReview). Deploy runs all
+// of it; promote and rollback run the cluster checks against the stored release.
 import type { Config } from '../config/types.ts';
 import { InputError, InputErrors } from '../errors.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import type { Plan } from '../strategies/types.ts';
 import { workloadKey } from '../strategies/types.ts';
 import { routerDefinition } from '../traffic/index.ts';
 import { accessChecks, deniedAccess, describeDenied, type AccessCheck } from './access-review.ts';
@@ -34,14 +34,17 @@ export interface PreflightFacts {
   live: Map<string, KubeObject | undefined>;
 }
 
-/** Throws one InputErrors listing every problem found; resolves when the release may start. */
+/**
+ * Before a deploy: throws one InputErrors listing every problem found; resolves when the release
+ * may start. `strategy` is the one the plan runs (a first canary release runs `rolling`).
+ */
 export async function preflight(
   deps: PreflightDeps,
-  plan: Plan,
+  strategy: Config['strategy'],
   manifests: ManifestSet,
   facts: PreflightFacts,
 ): Promise<void> {
-  const { config, cluster } = deps;
+  const { config } = deps;
   const stable = facts.live.get(workloadKey(manifests.workloads[0].object));
   const stableVersion = stable?.spec?.template?.metadata?.labels?.[config.versionLabel];
   const errors: InputError[] = [
@@ -50,23 +53,49 @@ export async function preflight(
   ];
   const tooLarge = stateSizeProblem(facts.name, manifests, facts.live);
   if (tooLarge) errors.push(tooLarge);
-  if (usesRouter(config, manifests))
-    errors.push(...(await missingTargets(cluster, config, routerNeeds(config, manifests))));
-  const denied = await deniedAccess(cluster, await planChecks(cluster, config, plan, manifests));
-  if (denied.length) errors.push(permissionError(denied));
+  errors.push(...(await clusterProblems(deps, strategy, manifests)));
   if (errors.length) throw new InputErrors(errors);
 }
 
-function usesRouter(config: Config, manifests: ManifestSet): boolean {
-  const progressive = config.strategy === 'canary' || config.strategy === 'blue-green';
+/**
+ * Before a promote or rollback takes the Lease: the router's targets and every permission the
+ * action needs, for the release as stored (its settings, strategy and rendered objects) or, with
+ * nothing stored, as the inputs describe it. Throws one InputErrors listing every problem.
+ */
+export async function preflightAction(
+  deps: PreflightDeps,
+  strategy: Config['strategy'],
+  manifests: ManifestSet,
+): Promise<void> {
+  const errors = await clusterProblems(deps, strategy, manifests);
+  if (errors.length) throw new InputErrors(errors);
+}
+
+/** What only the cluster can tell: the router's targets and the permissions. */
+async function clusterProblems(
+  { config, cluster }: PreflightDeps,
+  strategy: Config['strategy'],
+  manifests: ManifestSet,
+): Promise<InputError[]> {
+  const errors: InputError[] = [];
+  // The router's needs are those of the requested strategy, also when a first release falls back.
+  if (usesRouter(config.strategy, manifests))
+    errors.push(...(await missingTargets(cluster, config, routerNeeds(config, manifests))));
+  const denied = await deniedAccess(cluster, await planChecks(cluster, config, strategy, manifests));
+  if (denied.length) errors.push(permissionError(denied));
+  return errors;
+}
+
+function usesRouter(strategy: Config['strategy'], manifests: ManifestSet): boolean {
+  const progressive = strategy === 'canary' || strategy === 'blue-green';
   return progressive && manifests.workloads.some((w) => w.object.kind === 'Deployment');
 }
 
-/** Every verb × resource the plan needs, in the namespace each applies to. */
+/** Every verb × resource the action needs, in the namespace each applies to. */
 async function planChecks(
   cluster: Cluster,
   config: Config,
-  plan: Plan,
+  strategy: Config['strategy'],
   manifests: ManifestSet,
 ): Promise<AccessCheck[]> {
   const resources: ManifestResource[] = [];
@@ -82,7 +111,7 @@ async function planChecks(
     if (ns === config.namespace) resources.push(res);
     else elsewhere.push(...accessChecks([{ ...res, verbs: ['get', 'patch'] }], ns));
   }
-  const list = requiredPermissions({ config, strategy: plan.strategy, resources });
+  const list = requiredPermissions({ config, strategy, resources });
   const checks = [...accessChecks(list, config.namespace), ...elsewhere];
   const seen = new Set<string>();
   return checks.filter((c) => {
@@ -99,7 +128,7 @@ function permissionError(denied: AccessCheck[]): InputError {
   );
 }
 
-/** Router targets neither in the manifests nor (when named) in the cluster. */
+/** Router targets the manifests do not hold (a named one that exists only in the cluster included). */
 async function missingTargets(cluster: Cluster, config: Config, needs: TargetNeed[]): Promise<InputError[]> {
   const errors: InputError[] = [];
   const router = routerDefinition(config.traffic);
@@ -109,34 +138,38 @@ async function missingTargets(cluster: Cluster, config: Config, needs: TargetNee
     if (!need.name) {
       const hint =
         router.target?.kind === need.kind
-          ? ` or name an existing one with input '${router.target.input}'`
+          ? ` (input '${router.target.input}' picks one when the manifests hold several)`
           : '';
       errors.push(new InputError(`${what}: none is in the manifests; add one${hint}`, { input: need.input }));
       continue;
     }
-    const found = await findNamed(
+    const found = await whyNotUsable(
       cluster,
       router.target?.group ?? '',
       need.kind,
       need.name,
       config.namespace,
     );
-    if (found !== true) errors.push(new InputError(`${what}: ${found}`, { input: need.input }));
+    errors.push(new InputError(`${what}: ${found}`, { input: need.input }));
   }
   return errors;
 }
 
-/** True when the object exists; otherwise why not. */
-async function findNamed(
+/** Why a named target that is not in the manifests cannot be used. */
+async function whyNotUsable(
   cluster: Cluster,
   group: string,
   kind: string,
   name: string,
   namespace: string,
-): Promise<true | string> {
+): Promise<string> {
   const [version] = await cluster.groupVersions(group);
   if (!version) return `the cluster does not serve ${kind} (API group ${group})`;
   const apiVersion = group ? `${group}/${version}` : version;
   const live = await cluster.get({ apiVersion, kind, name, namespace });
-  return live ? true : `${kind} '${name}' is neither in the manifests nor in namespace ${namespace}`;
+  // The router changes its target and a rollback restores it from the release's own copies (the
+  // rendered manifests and the stable snapshot): an object outside them has no copy to return to.
+  if (live)
+    return `${kind} '${name}' exists in namespace ${namespace} but is not in the manifests; add it to the manifests so the release owns what it routes through (and can restore it on rollback)`;
+  return `${kind} '${name}' is neither in the manifests nor in namespace ${namespace}`;
 }
