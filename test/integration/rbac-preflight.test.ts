@@ -158,4 +158,64 @@ describe('the documented Roles with RBAC enabled', () => {
     assert.match(err.message, /get pods\/log in namespace default/);
     assert.equal(sim.stats().writes, 0);
   });
+
+  it('a missing get on the workloads is listed with everything else missing, not a bare 403', async () => {
+    const role = documentedRole('kube-rollout-nginx');
+    const keep = (role.rules as { resources: string[] }[]).filter(
+      (r) => !['deployments', 'leases'].includes(r.resources[0]),
+    );
+    grant({ ...role, rules: keep });
+    sim.resetStats();
+    const err = await release('v3', nginxCanary).then(
+      () => assert.fail('accepted'),
+      (e: Error) => e,
+    );
+    assert.match(err.message, /input 'kubeconfig': the credentials may not/);
+    assert.match(err.message, /get, list, watch, patch, delete deployments\.apps in namespace default/);
+    assert.match(err.message, /leases\.coordination\.k8s\.io/);
+    assert.equal(sim.stats().writes, 0);
+  });
+
+  describe('promote and rollback of a paused canary check before the Lease', () => {
+    const paused: Partial<Inputs> = {
+      ...nginxCanary,
+      steps: '- setWeight: 50\n- pause: {}',
+      name: 'web',
+    };
+    const act = (action: 'promote' | 'rollback') =>
+      release('ignored', { ...paused, action, manifests: '' });
+
+    before(async () => {
+      grant(documentedRole('kube-rollout-nginx'));
+      const record = await release('v4', paused);
+      assert.equal(record.result, 'paused', record.rollbackReason);
+    });
+
+    for (const action of ['promote', 'rollback'] as const)
+      it(`${action} with a token missing any one rule of the Role is refused before any write`, async () => {
+        const role = documentedRole('kube-rollout-nginx');
+        const rules = role.rules as { resources: string[] }[];
+        for (const [i, rule] of rules.entries()) {
+          grant({ ...role, rules: rules.filter((_, j) => j !== i) });
+          sim.resetStats();
+          const err = await act(action).then(
+            (r) => assert.fail(`${action} accepted without ${rule.resources[0]}: ${r.result}`),
+            (e: Error) => e,
+          );
+          assert.match(err.message, /input 'kubeconfig': the credentials may not/);
+          assert.match(err.message, new RegExp(rule.resources[0].replace('/', '.*')));
+          assert.equal(
+            sim.stats().writes,
+            0,
+            `${action} without ${rule.resources[0]}: ${JSON.stringify(sim.stats().byVerb)}`,
+          );
+        }
+      });
+
+    it('with the whole Role, promote finishes the release', async () => {
+      grant(documentedRole('kube-rollout-nginx'));
+      const record = await act('promote');
+      assert.equal(record.result, 'promoted', record.rollbackReason);
+    });
+  });
 });
