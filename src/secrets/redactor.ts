@@ -108,6 +108,8 @@ export function redactRecord(record: RolloutRecord, redactor: Redactor): Rollout
   }
   for (const m of record.measurements) {
     if (m.message) m.message = r(m.message);
+    // A web metric's query is its URL, which may carry a token parameter.
+    if (m.query) m.query = r(m.query);
     if (typeof m.value === 'string') m.value = r(m.value);
   }
   return record;

@@ -139,7 +139,27 @@ describe('secrets (dist/index.js against the simulator)', () => {
       pull_request: { number: pr, head: { sha: 'feedface00000000000000000000000000000011' } },
       repository: { name: 'shop', owner: { login: 'acme' } },
     };
-    const inputs = { ...base(ns), 'github-token': githubToken, 'deployment-status': 'true' };
+    // Credentials in URLs: userinfo of the Prometheus URL, a token parameter of a web metric (whose
+    // unreachable address makes its error quote the URL; dryRun keeps it from deciding the result).
+    const promPassword = 'planted-prom-pass-5d1c';
+    const urlToken = 'planted-url-token-9e3a';
+    const analysis = stringify({
+      metrics: [
+        {
+          name: 'probe',
+          provider: 'web',
+          url: `http://127.0.0.1:1/health?app=web&access_token=${urlToken}`,
+          successCondition: 'result == 1',
+          dryRun: true,
+        },
+      ],
+    });
+    const inputs = {
+      ...base(ns),
+      'github-token': githubToken,
+      'deployment-status': 'true',
+      'prometheus-url': `http://reader:${promPassword}@127.0.0.1:1`,
+    };
     const opts = { env: { GITHUB_API_URL: fake.url }, event, eventName: 'pull_request' };
     const first = await runAction(
       { ...inputs, comment: 'false', manifests: appWithSecret(v1), images: `${IMAGE}:v1` },
@@ -152,20 +172,22 @@ describe('secrets (dist/index.js against the simulator)', () => {
       SIM_LOG: 'starting\nconnecting to db with password $(DB_PASSWORD) key $(API_KEY)\nfatal: refused',
     });
     const from = fake.requests.length;
-    const run = await runAction({ ...inputs, manifests: crashing, images: `${IMAGE}:v2` }, opts);
+    const run = await runAction({ ...inputs, analysis, manifests: crashing, images: `${IMAGE}:v2` }, opts);
     assert.equal(run.outputs.result, 'rolled-back', run.stdout);
     assert.match(
       run.summary,
       /connecting to db with password \*\*\* key \*\*\*/,
       'the log was quoted, redacted',
     );
+    // The URL is quoted redacted (whole: the release's Secret keeps it whole, so it is masked whole).
+    assert.match(run.summary, /\| probe<br>.*\| `\*\*\*` \|/, "the web metric's URL was quoted, redacted");
 
     const masks = new Set(run.masks);
-    for (const value of [TOKEN, githubToken, v2.password, v2.apiKey, b64(v2.password)])
+    for (const value of [TOKEN, githubToken, v2.password, v2.apiKey, b64(v2.password), promPassword, urlToken])
       assert.ok(masks.has(value), `${value} was masked on the runner`);
     const requests = fake.requests.slice(from);
     const configMap = sim.store.get('v1', 'ConfigMap', ns, 'kube-rollout-web')!;
-    const planted = [TOKEN, githubToken, ...Object.values(v1), ...Object.values(v2)];
+    const planted = [TOKEN, githubToken, ...Object.values(v1), ...Object.values(v2), promPassword, urlToken];
     assertAbsent(planted, {
       'the log after masking': run.maskedStdout,
       stderr: run.stderr,
