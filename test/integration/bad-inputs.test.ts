@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { startSimCluster, type SimCluster } from '../sim/index.ts';
 import { createCluster } from '../../src/kube/cluster.ts';
 import { loadKubeConfig } from '../../src/kube/kubeconfig.ts';
-import type { Cluster } from '../../src/kube/types.ts';
+import type { Cluster, KubeObject } from '../../src/kube/types.ts';
 import type { Inputs } from '../../src/config/inputs.ts';
 import { appObjects } from '../helpers/manifests.ts';
 import { runEngine, type EngineRun } from '../helpers/engine.ts';
@@ -23,6 +23,8 @@ interface Row {
   /** What the message must say (beyond naming its input, file, release or server). */
   expect: RegExp;
   files?: Files;
+  /** Objects that exist in the cluster (namespace default) before the run. */
+  live?: object[];
 }
 
 const yamlDocs = (objects: object[]) => objects.map((o) => stringify(o)).join('---\n');
@@ -453,6 +455,18 @@ const ROUTER_ROWS: Row[] = [
     expect: /needs an Ingress/,
   },
   {
+    name: 'nginx canary naming an Ingress that exists only in the cluster',
+    inputs: canary('nginx', { ingress: 'web' }),
+    live: [appObjects({ ingress: true })[2]],
+    expect: /Ingress 'web' exists in namespace default but is not in the manifests; add it to the manifests/,
+  },
+  {
+    name: 'gateway-api naming an HTTPRoute that exists only in the cluster',
+    inputs: canary('gateway-api', { route: 'web' }),
+    live: [appObjects({ httpRoute: true })[2]],
+    expect: /HTTPRoute 'web' exists in namespace default but is not in the manifests/,
+  },
+  {
     name: 'two problems at once',
     inputs: { ...canary('nginx'), ...web('url: not-a-url') },
     expect: /not-a-url[\s\S]*needs an Ingress|needs an Ingress[\s\S]*not-a-url/,
@@ -525,8 +539,12 @@ describe('bad inputs are refused before the first write', () => {
 
   for (const row of ROWS) {
     it(row.name, async () => {
+      const live = (row.live ?? []) as KubeObject[];
+      for (const obj of live) sim.store.create({ ...obj, metadata: { ...obj.metadata, namespace: 'default' } });
       sim.resetStats();
-      const err = await refusal(sim, row.inputs, row.files ?? APP, cluster);
+      const err = await refusal(sim, row.inputs, row.files ?? APP, cluster).finally(() => {
+        for (const o of live) sim.store.delete(o.apiVersion, o.kind, 'default', o.metadata.name);
+      });
       assert.match(err.message, row.expect);
       assert.match(err.message, NAMES_SOMETHING, 'the message names its input, file, release or server');
       assert.doesNotMatch(err.message, /^\s*at /m, 'no stack trace in the message');
