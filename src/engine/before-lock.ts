@@ -55,7 +55,11 @@ export async function checkBeforeLock(
   if (!denied && transition.kind === 'report') return stored;
   if (stored) {
     const { state } = stored;
-    await preflightAction({ config: storedConfig(config, state), cluster }, state.strategy, storedManifests(state));
+    await preflightAction(
+      { config: storedConfig(config, state), cluster },
+      state.strategy,
+      storedManifests(state),
+    );
   } else if (denied || (action === 'rollback' && deps.manifests)) {
     const manifests = deps.manifests ?? { objects: [], workloads: [], version: 'none' };
     await preflightAction(deps, config.strategy, manifests);

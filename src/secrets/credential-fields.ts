@@ -34,10 +34,12 @@ export function mapSensitive<T>(value: T, fn: (text: string, field: SensitiveFie
     if (v === null || typeof v !== 'object') return v;
     if (key === 'headers')
       return Object.fromEntries(
-        Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? fn(x, { kind: 'header', name: k }) : x]),
+        Object.entries(v).map(([k, x]) => [
+          k,
+          typeof x === 'string' ? fn(x, { kind: 'header', name: k }) : x,
+        ]),
       );
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
   };
   return walk(value) as T;
 }
-

@@ -183,7 +183,15 @@ describe('secrets (dist/index.js against the simulator)', () => {
     assert.match(run.summary, /\| probe<br>.*\| `\*\*\*` \|/, "the web metric's URL was quoted, redacted");
 
     const masks = new Set(run.masks);
-    for (const value of [TOKEN, githubToken, v2.password, v2.apiKey, b64(v2.password), promPassword, urlToken])
+    for (const value of [
+      TOKEN,
+      githubToken,
+      v2.password,
+      v2.apiKey,
+      b64(v2.password),
+      promPassword,
+      urlToken,
+    ])
       assert.ok(masks.has(value), `${value} was masked on the runner`);
     const requests = fake.requests.slice(from);
     const configMap = sim.store.get('v1', 'ConfigMap', ns, 'kube-rollout-web')!;

@@ -540,10 +540,11 @@ describe('bad inputs are refused before the first write', () => {
   for (const row of ROWS) {
     it(row.name, async () => {
       const live = (row.live ?? []) as KubeObject[];
-      for (const obj of live) sim.store.create({ ...obj, metadata: { ...obj.metadata, namespace: 'default' } });
+      for (const obj of live)
+        sim.store.create({ ...obj, metadata: { ...obj.metadata, namespace: 'default' } });
       sim.resetStats();
       const err = await refusal(sim, row.inputs, row.files ?? APP, cluster).finally(() => {
-        for (const o of live) sim.store.delete(o.apiVersion, o.kind, 'default', o.metadata.name);
+        for (const o of live) sim.store.delete(o.apiVersion, o.kind, 'default', o.metadata.name!);
       });
       assert.match(err.message, row.expect);
       assert.match(err.message, NAMES_SOMETHING, 'the message names its input, file, release or server');

@@ -182,8 +182,7 @@ describe('the documented Roles with RBAC enabled', () => {
       steps: '- setWeight: 50\n- pause: {}',
       name: 'web',
     };
-    const act = (action: 'promote' | 'rollback') =>
-      release('ignored', { ...paused, action, manifests: '' });
+    const act = (action: 'promote' | 'rollback') => release('ignored', { ...paused, action, manifests: '' });
 
     before(async () => {
       grant(documentedRole('kube-rollout-nginx'));

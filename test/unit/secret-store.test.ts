@@ -7,11 +7,7 @@ import type { ReleaseState } from '../../src/record/types.ts';
 import { serializeState } from '../../src/state/release-state.ts';
 import { credentialValues } from '../../src/secrets/credential-fields.ts';
 import { urlCredentials } from '../../src/secrets/url-credentials.ts';
-import {
-  hasSecretRefs,
-  joinSecrets,
-  splitSecrets,
-} from '../../src/state/secret-store.ts';
+import { hasSecretRefs, joinSecrets, splitSecrets } from '../../src/state/secret-store.ts';
 import { releaseStateWith } from '../helpers/sample-record.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -185,7 +181,10 @@ describe('state secret split', () => {
   });
 
   it('finds userinfo and token-like query parameters, decoded too, and nothing else', () => {
-    assert.deepEqual(urlCredentials('https://h/x?apikey=a%2Fb-1234&page=2').sort(), ['a%2Fb-1234', 'a/b-1234']);
+    assert.deepEqual(urlCredentials('https://h/x?apikey=a%2Fb-1234&page=2').sort(), [
+      'a%2Fb-1234',
+      'a/b-1234',
+    ]);
     assert.deepEqual(urlCredentials('https://ghp_tok1234@h/x'), ['ghp_tok1234']);
     assert.deepEqual(urlCredentials('https://h/x?page=2&q=rate'), []);
     assert.deepEqual(urlCredentials('not a url'), []);
