@@ -349,7 +349,7 @@ describe('gateway-api HTTPRoute rules', () => {
       [],
     );
     assert.deepEqual(
-      out[0].backendRefs.map((r: any) => [r.name, r.weight]),
+      out[0].backendRefs?.map((r: any) => [r.name, r.weight]),
       [
         ['web', 240],
         ['web-canary', 60],
@@ -370,7 +370,7 @@ describe('gateway-api HTTPRoute rules', () => {
       ],
       backendRefs: [{ name: 'web-canary', port: 80 }],
     });
-    assert.deepEqual(out[1].matches[0].headers, [
+    assert.deepEqual(out[1].matches?.[0].headers, [
       { type: 'RegularExpression', name: 'X-User', value: '^qa\\..*' },
     ]);
   });
@@ -441,8 +441,8 @@ describe('istio VirtualService routes', () => {
         { destination: { host: 'web.shop.svc.cluster.local', port: { number: 80 }, subset: 'canary' } },
       ],
     });
-    assert.deepEqual(out[1].match[0].headers, { 'x-user': { prefix: 'qa.' } });
-    assert.deepEqual(out[2].match[0].headers, { 'x-build': { regex: '[0-9]+' } });
+    assert.deepEqual(out[1].match?.[0].headers, { 'x-user': { prefix: 'qa.' } });
+    assert.deepEqual(out[2].match?.[0].headers, { 'x-build': { regex: '[0-9]+' } });
   });
 
   it('adds subsets to a DestinationRule and restores the original (also when there were none)', () => {
