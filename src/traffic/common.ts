@@ -262,7 +262,11 @@ export function stateRouter<T extends KubeObject | undefined>(
         return;
       }
       const current = await read();
-      await sync(current, weightOf(current), withHeaderRoute(recordedHeaderRoutes(current), route, routeName));
+      await sync(
+        current,
+        weightOf(current),
+        withHeaderRoute(recordedHeaderRoutes(current), route, routeName),
+      );
     },
     reset: parts.reset,
   };

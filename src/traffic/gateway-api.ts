@@ -19,7 +19,14 @@ import {
   stateRouter,
   type SpecFieldPatch,
 } from './common.ts';
-import { view, type BackendRef, type HTTPHeaderMatch, type HTTPRouteMatch, type HTTPRouteObject, type HTTPRouteRule } from './objects.ts';
+import {
+  view,
+  type BackendRef,
+  type HTTPHeaderMatch,
+  type HTTPRouteMatch,
+  type HTTPRouteObject,
+  type HTTPRouteRule,
+} from './objects.ts';
 import { canaryServiceName, stableService } from './services.ts';
 import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
@@ -85,7 +92,9 @@ export function routeRules(
   headerRoutes: HeaderRoute[],
 ): HTTPRouteRule[] {
   checkWeight('gateway-api', weight);
-  const serving = original.filter((rule) => (rule.backendRefs ?? []).some((ref) => isServiceRef(ref, layout)));
+  const serving = original.filter((rule) =>
+    (rule.backendRefs ?? []).some((ref) => isServiceRef(ref, layout)),
+  );
   const headerRules = headerRoutes.flatMap((route) => serving.map((rule) => headerRule(rule, route, layout)));
   const weighted = original.map((rule) =>
     serving.includes(rule)
@@ -163,6 +172,7 @@ export function createGatewayApiRouter(cluster: Cluster, target: TrafficTarget):
 
 export const gatewayApiRouter: RouterDefinition = {
   name: 'gateway-api',
+  summary: 'Gateway API HTTPRoute backendRef weights',
   strategies: ['canary', 'blue-green'],
   capabilities: { headerRoutes: true, maxHeaderRoutes: Infinity, weightsBetween: true },
   target: {

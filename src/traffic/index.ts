@@ -38,6 +38,11 @@ export function routersFor(strategy: StrategyName): TrafficName[] {
   return DEFINITIONS.filter((d) => d.strategies.includes(strategy)).map((d) => d.name);
 }
 
+/** The router a strategy uses when the `traffic` input is not set: the first registered for it. */
+export function defaultRouter(strategy: StrategyName): TrafficName {
+  return routersFor(strategy)[0] ?? 'replicas';
+}
+
 export function createTrafficRouter(
   name: TrafficName,
   cluster: Cluster,
@@ -46,5 +51,7 @@ export function createTrafficRouter(
 ): TrafficRouter {
   const definition = ROUTERS[name];
   const router = definition.create(cluster, target, opts);
-  return definition.servicePair ? withServicePair(router, definition.capabilities, cluster, target, opts) : router;
+  return definition.servicePair
+    ? withServicePair(router, definition.capabilities, cluster, target, opts)
+    : router;
 }

@@ -192,7 +192,11 @@ function splitWeights(vs: KubeObject, service: string, namespace: string) {
     const sum = (list: IstioRouteDestination[]) =>
       list.reduce((n, r) => n + (r.weight ?? (route.length === 1 ? 100 : 0)), 0);
     const stable = route.filter((r) => r.destination && isStableSide(r.destination));
-    if (stable.length) return { canary: sum(route.filter((r) => r.destination && isCanary(r.destination))), stable: sum(stable) };
+    if (stable.length)
+      return {
+        canary: sum(route.filter((r) => r.destination && isCanary(r.destination))),
+        stable: sum(stable),
+      };
   }
   return undefined;
 }
@@ -204,7 +208,12 @@ export function virtualServiceWeight(vs: KubeObject, service: string, namespace:
 }
 
 /** Whether the routes carry `percent` as weightedRoute writes it (rounded within the entry's own weight). */
-export function virtualServiceCarries(vs: KubeObject, service: string, namespace: string, percent: number): boolean {
+export function virtualServiceCarries(
+  vs: KubeObject,
+  service: string,
+  namespace: string,
+  percent: number,
+): boolean {
   const split = splitWeights(vs, service, namespace);
   if (!split) return percent === 0;
   return split.canary === Math.round(((split.canary + split.stable) * percent) / 100);
@@ -234,7 +243,11 @@ export function createIstioRouter(
 
   async function sync(current: KubeObject, weight: number, headerRoutes: HeaderRoute[]): Promise<void> {
     const dr = await destinationRule();
-    const layout: IstioLayout = { service: serviceName(), namespace: serviceNamespace(), subsets: dr !== undefined };
+    const layout: IstioLayout = {
+      service: serviceName(),
+      namespace: serviceNamespace(),
+      subsets: dr !== undefined,
+    };
     const patch = virtualServicePatch(current, layout, weight, headerRoutes);
     if (dr) {
       const stableVersion = await liveStableVersion(cluster, target);
@@ -276,6 +289,7 @@ export function createIstioRouter(
 
 export const istioRouter: RouterDefinition = {
   name: 'istio',
+  summary: 'Istio VirtualService route weights (DestinationRule subsets when one exists for the Service)',
   strategies: ['canary', 'blue-green'],
   capabilities: { headerRoutes: true, maxHeaderRoutes: Infinity, weightsBetween: true },
   target: {

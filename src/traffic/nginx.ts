@@ -157,6 +157,7 @@ export function createNginxRouter(cluster: Cluster, target: TrafficTarget): Traf
 
 export const nginxRouter: RouterDefinition = {
   name: 'nginx',
+  summary: 'an ingress-nginx canary Ingress `<ingress>-canary` with `canary-weight`',
   strategies: ['canary', 'blue-green'],
   capabilities: { headerRoutes: true, maxHeaderRoutes: 1, weightsBetween: true },
   target: {

@@ -31,7 +31,9 @@ export function replicaShare(
   total: number,
   keepStableFullSize = false,
 ): number {
-  return keepStableFullSize ? shareOf(sizes.canary, Math.max(0, total - sizes.canary)) : shareOf(sizes.canary, sizes.stable);
+  return keepStableFullSize
+    ? shareOf(sizes.canary, Math.max(0, total - sizes.canary))
+    : shareOf(sizes.canary, sizes.stable);
 }
 
 /** The Deployment has seen its latest spec and runs `replicas` ready pods of its current template. */
@@ -120,8 +122,17 @@ export function createReplicasRouter(
       if (side === 'stable' && opts.keepStableFullSize) continue;
       await scale(side === 'canary' ? canaryRef : stableRef, wanted[side], current[side]);
     }
-    const expected = replicaShare({ ...wanted, canary: canary ? wanted.canary : 0 }, total, opts.keepStableFullSize);
-    verifyWeight('replicas', expected, await readShare(total), `Deployments "${stableRef.name}" and "${canaryRef.name}"`);
+    const expected = replicaShare(
+      { ...wanted, canary: canary ? wanted.canary : 0 },
+      total,
+      opts.keepStableFullSize,
+    );
+    verifyWeight(
+      'replicas',
+      expected,
+      await readShare(total),
+      `Deployments "${stableRef.name}" and "${canaryRef.name}"`,
+    );
   }
 
   /** The share the pod counts give now (spec.replicas of both Deployments). */
@@ -184,6 +195,7 @@ export function createReplicasRouter(
 
 export const replicasRouter: RouterDefinition = {
   name: 'replicas',
+  summary: "the ratio of stable to canary pods behind the app's Service",
   strategies: ['canary'],
   capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: true },
   needsService: false,

@@ -52,7 +52,12 @@ export function createServiceRouter(
     await pinStableService('service', cluster, target, version);
     // After promotion stable runs the new version too, so 0 may select it: compare versions.
     const wanted = version === target.newVersion ? 100 : 0;
-    verifyWeight('service', wanted, await getWeight(), `Service "${stableService('service', target).metadata.name}"`);
+    verifyWeight(
+      'service',
+      wanted,
+      await getWeight(),
+      `Service "${stableService('service', target).metadata.name}"`,
+    );
   }
 
   return {
@@ -80,6 +85,7 @@ export function createServiceRouter(
 
 export const serviceRouter: RouterDefinition = {
   name: 'service',
+  summary: "switches the app's Service selector between the versions",
   strategies: ['blue-green'],
   capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: false },
   needsService: true,

@@ -37,7 +37,9 @@ export function canaryServiceName(service: string): string {
 /** The user's selector: the remembered one while pinned, else the live one. */
 export function originalSelector(service: KubeObject): Selector {
   const live: ServiceObject = view(service);
-  return jsonAnnotation<Selector>(service, ANNOTATIONS.originalSelector) ?? { ...(live.spec?.selector ?? {}) };
+  return (
+    jsonAnnotation<Selector>(service, ANNOTATIONS.originalSelector) ?? { ...(live.spec?.selector ?? {}) }
+  );
 }
 
 export function pinnedSelector(original: Selector, versionLabel: string, version: string): Selector {

@@ -155,6 +155,7 @@ export function createSmiRouter(cluster: Cluster, target: TrafficTarget): Traffi
 
 export const smiRouter: RouterDefinition = {
   name: 'smi',
+  summary: 'an SMI TrafficSplit (created as `<service>` when none is given)',
   strategies: ['canary', 'blue-green'],
   capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: true },
   target: {

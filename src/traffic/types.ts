@@ -103,6 +103,8 @@ export interface RouterTarget {
  */
 export interface RouterDefinition {
   name: TrafficName;
+  /** How it moves traffic, one short phrase for action.yml and the README (e.g. "the pod ratio"). */
+  summary: string;
   strategies: readonly StrategyName[];
   capabilities: RouterCapabilities;
   /** The user's object the router changes, beyond the Service. */

@@ -92,7 +92,9 @@ export async function observeWeight(
   try {
     carried = await release.router(signal).getWeight();
   } catch (err) {
-    ctx.log.warn(`could not read the canary weight back: ${err instanceof Error ? err.message : String(err)}`);
+    ctx.log.warn(
+      `could not read the canary weight back: ${err instanceof Error ? err.message : String(err)}`,
+    );
     return undefined;
   }
   if (carried !== ctx.state.canaryWeight) {
