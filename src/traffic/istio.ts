@@ -219,6 +219,17 @@ export function virtualServiceCarries(
   return split.canary === Math.round(((split.canary + split.stable) * percent) / 100);
 }
 
+/** The DestinationRule for the Service host, if the user has one (then subsets split the traffic). */
+async function findDestinationRule(
+  cluster: Cluster,
+  apiVersion: string,
+  service: string,
+  namespace: string,
+): Promise<KubeObject | undefined> {
+  const rules = await cluster.list(apiVersion, 'DestinationRule', namespace);
+  return rules.find((dr) => isServiceHost(dr.spec?.host, service, namespace));
+}
+
 export function createIstioRouter(
   cluster: Cluster,
   target: TrafficTarget,
@@ -234,12 +245,8 @@ export function createIstioRouter(
   const serviceName = () => service().metadata.name ?? '';
   const serviceNamespace = () => service().metadata.namespace ?? target.namespace;
 
-  /** The DestinationRule for the Service host, if the user has one (then subsets split the traffic). */
-  async function destinationRule(): Promise<KubeObject | undefined> {
-    const apiVersion = vs().apiVersion;
-    const rules = await cluster.list(apiVersion, 'DestinationRule', serviceNamespace());
-    return rules.find((dr) => isServiceHost(dr.spec?.host, serviceName(), serviceNamespace()));
-  }
+  const destinationRule = () =>
+    findDestinationRule(cluster, vs().apiVersion, serviceName(), serviceNamespace());
 
   async function sync(current: KubeObject, weight: number, headerRoutes: HeaderRoute[]): Promise<void> {
     const dr = await destinationRule();
