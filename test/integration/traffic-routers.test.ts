@@ -459,9 +459,14 @@ describe('service router', () => {
     const router = routerFor('service', a);
     await router.prepare();
     assert.equal(measure(entry, 300).v2, 0);
+    assert.equal(await router.getWeight(), 0);
     await router.setWeight(100);
     assert.equal(measure(entry, 300).v1, 0);
+    assert.equal(await router.getWeight(), 100);
     await assert.rejects(router.setWeight(50), /weight must be 0 or 100/);
+    // Someone points the Service back at v1: the read weight says so.
+    await cluster.patch(ref(a.target.service!), { spec: { selector: { [VERSION_LABEL]: 'v1' } } }, 'merge');
+    assert.equal(await routerFor('service', a).getWeight(), 0);
     await rollBackAndReset(routerFor('service', a), a);
     assert.deepEqual(await snapshot([a.target.service!]), before);
   });
