@@ -1,4 +1,4 @@
-// Entry point of the simulated cluster: store + API server + controllers/kubelet + traffic.
+// Entry point of the simulated cluster (the package's main export): store + API server + controllers/kubelet + traffic.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,11 @@ import type { SimClock, SimOptions, TimelineSample } from './types.ts';
 export type { SimStats, FaultRule, RequestRecord, ApiVerb } from './faults.ts';
 export { Faults } from './faults.ts';
 export type { SimStoreImpl } from './store.ts';
+export type { KubeObject, SimClock, SimOptions, SimStore, TimelineSample } from './types.ts';
+// The parts the product's own tests drive without an API server (traffic model on a bare store).
+export { createStore } from './store.ts';
+export { startTraffic, type SimTraffic, type VersionCounts } from './traffic.ts';
+export { podServes, seededRandom } from './traffic/pods.ts';
 
 export interface StartOptions extends SimOptions {
   /** Run the controllers and kubelet (default true). */

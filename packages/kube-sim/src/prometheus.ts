@@ -3,9 +3,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CONTENT_TYPE } from './metrics.ts';
 
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? '/usr/bin/prometheus';
 
@@ -154,14 +156,12 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
 export async function serveMetrics(
   metricsText: () => string,
 ): Promise<{ target: string; close(): Promise<void> }> {
-  const { createServer } = await import('node:http');
-  const { CONTENT_TYPE } = await import('../sim/metrics.ts');
-  const server = createServer((req, res) => {
+  const server = createHttpServer((req, res) => {
     if (req.url !== '/metrics') return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': CONTENT_TYPE }).end(metricsText());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as import('node:net').AddressInfo;
+  const { port } = server.address() as AddressInfo;
   return {
     target: `127.0.0.1:${port}`,
     close: () =>

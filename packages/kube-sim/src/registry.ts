@@ -130,7 +130,7 @@ const BUILTIN: Row[] = [
     kind: 'ClusterRoleBinding',
     namespaced: false,
   },
-  // Self reviews: create-only, answered and never stored (test/sim/http/review.ts).
+  // Self reviews: create-only, answered and never stored (http/review.ts).
   {
     gv: 'authorization.k8s.io/v1',
     resource: 'selfsubjectaccessreviews',

@@ -1,8 +1,40 @@
 // Contracts between the parts of the simulated cluster (store, HTTP server, controllers, kubelet,
 // traffic). Objects are plain JSON exactly as the real API server would return them.
-import type { KubeObject } from '../../src/kube/types.ts';
-
-export type { KubeObject };
+/**
+ * Plain JSON Kubernetes object as the API server sends it. Declared here, not taken from the
+ * product, so the simulator stays independent of the code it tests (the shapes agree structurally).
+ */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name?: string;
+    generateName?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: {
+      apiVersion: string;
+      kind: string;
+      name: string;
+      uid: string;
+      controller?: boolean;
+      blockOwnerDeletion?: boolean;
+    }[];
+    managedFields?: unknown[];
+    [key: string]: unknown;
+  };
+  spec?: any;
+  status?: any;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  [key: string]: unknown;
+}
 
 /** How a kind is served: one row of discovery. */
 export interface ResourceInfo {

@@ -1,8 +1,8 @@
 // The simulated API server over raw HTTP: shapes and semantics a real client depends on.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimCluster } from './index.ts';
-import type { SimCluster } from './index.ts';
+import { startSimCluster } from '../src/index.ts';
+import type { SimCluster } from '../src/index.ts';
 
 let c: SimCluster;
 

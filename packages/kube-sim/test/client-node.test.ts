@@ -2,8 +2,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
-import { startSimCluster } from './index.ts';
-import type { SimCluster } from './index.ts';
+import { startSimCluster } from '../src/index.ts';
+import type { SimCluster } from '../src/index.ts';
 
 let c: SimCluster;
 let kc: k8s.KubeConfig;

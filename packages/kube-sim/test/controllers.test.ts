@@ -3,18 +3,10 @@
 // Endpoints.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from './types.ts';
-import { computeHash, safeEncode } from './controllers/hash.ts';
-import { resolveFenceposts } from './controllers/deployment-util.ts';
-import {
-  condition,
-  container,
-  deployment,
-  podsOf,
-  setImage,
-  testCluster,
-  waitFor,
-} from './controllers/testing.ts';
+import type { KubeObject } from '../src/types.ts';
+import { computeHash, safeEncode } from '../src/controllers/hash.ts';
+import { resolveFenceposts } from '../src/controllers/deployment-util.ts';
+import { condition, container, deployment, podsOf, setImage, testCluster, waitFor } from './testing.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 

@@ -3,9 +3,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { startSimCluster } from './index.ts';
-import type { SimCluster } from './index.ts';
-import { decide } from './controllers/hpa.ts';
+import { startSimCluster } from '../src/index.ts';
+import type { SimCluster } from '../src/index.ts';
+import { decide } from '../src/controllers/hpa.ts';
 
 let c: SimCluster;
 

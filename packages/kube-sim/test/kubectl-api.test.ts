@@ -5,8 +5,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimCluster } from './index.ts';
-import type { SimCluster } from './index.ts';
+import { startSimCluster } from '../src/index.ts';
+import type { SimCluster } from '../src/index.ts';
 
 let c: SimCluster;
 let dir: string;

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimCluster, type SimCluster } from './index.ts';
+import { startSimCluster, type SimCluster } from '../src/index.ts';
 
 let sim: SimCluster;
 let dir: string;

@@ -1,11 +1,11 @@
 // Pod shapes produced by the simulated kubelet, field by field (REFERENCE.md §3).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from './types.ts';
-import { deletePodGracefully } from './controllers/context.ts';
-import { createEventRecorder } from './controllers/events.ts';
-import { condition, container, testCluster, waitFor } from './controllers/testing.ts';
-import { shellExitCode } from './kubelet/container.ts';
+import type { KubeObject } from '../src/types.ts';
+import { deletePodGracefully } from '../src/controllers/context.ts';
+import { createEventRecorder } from '../src/controllers/events.ts';
+import { condition, container, testCluster, waitFor } from './testing.ts';
+import { shellExitCode } from '../src/kubelet/container.ts';
 
 type Cluster = ReturnType<typeof testCluster>;
 

@@ -1,12 +1,12 @@
 // Unit tests of the patch engines: JSON patch, merge patch, strategic merge, server-side apply.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyJsonPatch, applyMergePatch } from './json-patch.ts';
-import { applyStrategicMergePatch } from './strategic.ts';
-import { serverSideApply } from './apply.ts';
-import { collectFields, humanPath } from './fields.ts';
-import type { KubeObject } from '../types.ts';
-import { SimApiError } from '../types.ts';
+import { applyJsonPatch, applyMergePatch } from '../src/patch/json-patch.ts';
+import { applyStrategicMergePatch } from '../src/patch/strategic.ts';
+import { serverSideApply } from '../src/patch/apply.ts';
+import { collectFields, humanPath } from '../src/patch/fields.ts';
+import type { KubeObject } from '../src/types.ts';
+import { SimApiError } from '../src/types.ts';
 
 const ctx = { kind: 'Deployment', custom: false, statusSubresource: true };
 

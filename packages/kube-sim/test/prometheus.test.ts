@@ -3,10 +3,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SimClock, SimStore } from './types.ts';
-import { createStore } from './store.ts';
-import { startTraffic, type SimTraffic } from './traffic.ts';
-import { serveMetrics, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.ts';
+import type { SimClock, SimStore } from '../src/types.ts';
+import { createStore } from '../src/store.ts';
+import { startTraffic, type SimTraffic } from '../src/traffic.ts';
+import { serveMetrics, startPrometheus, type RunningPrometheus } from '../src/prometheus.ts';
 
 const clock: SimClock = { scale: 0.1, ms: (s) => s * 100, now: () => Date.now() };
 const ERROR_RATE = 0.3;

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startSimCluster, type SimCluster } from './index.ts';
+import { startSimCluster, type SimCluster } from '../src/index.ts';
 
 const run = promisify(execFile);
 const RBAC = 'rbac.authorization.k8s.io/v1';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from './types.ts';
+import type { KubeObject } from '../src/types.ts';
 import {
   nginxRoutesToCanary,
   parseQuantity,
@@ -13,8 +13,8 @@ import {
   type Random,
   type RouteDecision,
   type SimRequest,
-} from './traffic/routing.ts';
-import { seededRandom } from './traffic/pods.ts';
+} from '../src/traffic/routing.ts';
+import { seededRandom } from '../src/traffic/pods.ts';
 
 const N = 'nginx.ingress.kubernetes.io/';
 const fixed =

@@ -7,10 +7,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimCluster } from './index.ts';
-import type { SimCluster } from './index.ts';
-import { base64ErrorOffset } from './schema/values.ts';
-import { checkSchema } from './schema/check.ts';
+import { startSimCluster } from '../src/index.ts';
+import type { SimCluster } from '../src/index.ts';
+import { base64ErrorOffset } from '../src/schema/values.ts';
+import { checkSchema } from '../src/schema/check.ts';
 
 let c: SimCluster;
 let dir: string;

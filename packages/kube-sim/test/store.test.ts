@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createStore } from './store.ts';
-import { SimApiError } from './types.ts';
-import type { KubeObject, StoreEvent } from './types.ts';
-import { matchesLabels, parseLabelSelector, compileSelector } from './selectors.ts';
+import { createStore } from '../src/store.ts';
+import { SimApiError } from '../src/types.ts';
+import type { KubeObject, StoreEvent } from '../src/types.ts';
+import { matchesLabels, parseLabelSelector, compileSelector } from '../src/selectors.ts';
 
 function deployment(name = 'web', extra: Record<string, unknown> = {}): KubeObject {
   return {

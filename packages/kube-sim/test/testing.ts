@@ -1,7 +1,7 @@
 // Helpers for the in-process controller and kubelet tests.
-import { createStore } from '../store.ts';
-import type { KubeObject, SimClock, SimStore } from '../types.ts';
-import { startControllers, type RunningControllers } from './index.ts';
+import { createStore } from '../src/store.ts';
+import type { KubeObject, SimClock, SimStore } from '../src/types.ts';
+import { startControllers, type RunningControllers } from '../src/controllers/index.ts';
 
 export function simClock(scale = 0.1): SimClock {
   return { scale, ms: (s) => s * 1000 * scale, now: () => Date.now() };

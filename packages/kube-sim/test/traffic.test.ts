@@ -1,10 +1,10 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeObject, SimClock, SimStore } from './types.ts';
-import { createStore } from './store.ts';
-import { startTraffic, type SimTraffic, type VersionCounts } from './traffic.ts';
-import { podServes } from './traffic/pods.ts';
+import type { KubeObject, SimClock, SimStore } from '../src/types.ts';
+import { createStore } from '../src/store.ts';
+import { startTraffic, type SimTraffic, type VersionCounts } from '../src/traffic.ts';
+import { podServes } from '../src/traffic/pods.ts';
 
 const clock: SimClock = { scale: 0.1, ms: (s) => s * 100, now: () => Date.now() };
 const running: SimTraffic[] = [];
