@@ -13,4 +13,19 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  {
+    // The product never depends on its test fixtures: the simulator package or anything in test/.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@kube-rollout/*', '**/packages/**'], message: 'src/ must not import the simulator.' },
+            { group: ['**/test/**'], message: 'src/ must not import test code.' },
+          ],
+        },
+      ],
+    },
+  },
 );

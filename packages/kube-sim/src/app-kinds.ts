@@ -2,7 +2,7 @@
 // autoscalers, disruption budgets, cron jobs, storage claims, network policies, quotas, priority
 // and storage classes. Their field types live in schema/kinds.ts, their defaults in
 // defaults-kinds.ts.
-import type { Row } from './registry.ts';
+import type { Row } from './types.ts';
 
 export const APP_KINDS: Row[] = [
   {

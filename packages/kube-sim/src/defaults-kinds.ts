@@ -1,6 +1,6 @@
 // Upstream defaulting (SetDefaults_*) for the kinds of app-kinds.ts. Called by defaults.ts.
 import type { KubeObject } from './types.ts';
-import { defaultPodSpec, setIfMissing } from './defaults.ts';
+import { defaultPodSpec, setIfMissing } from './defaults-pod.ts';
 
 /** autoscaling/v2: min 1, CPU at 80% when no metric is given, behavior rules filled in when set. */
 function defaultHpa(spec: any): void {

@@ -1,7 +1,7 @@
 // The table of kinds the simulated API server serves: built-ins, the CRD-backed kinds the action
 // talks to (served without installing a CRD, as if their CRDs were installed), and kinds added at
 // run time by creating a CustomResourceDefinition.
-import type { ResourceInfo } from './types.ts';
+import type { ResourceInfo, Row } from './types.ts';
 import { APP_KINDS } from './app-kinds.ts';
 
 /** One served resource, with what discovery and the store need beyond ResourceInfo. */
@@ -17,19 +17,6 @@ export interface ResourceEntry extends ResourceInfo {
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-
-export interface Row {
-  gv: string; // 'v1' or 'apps/v1'
-  resource: string;
-  kind: string;
-  namespaced?: boolean; // default true
-  sub?: string[];
-  short?: string[];
-  cat?: string[];
-  generation?: boolean;
-  verbs?: string[];
-  custom?: boolean;
-}
 
 const BUILTIN: Row[] = [
   {

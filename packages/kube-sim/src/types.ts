@@ -36,6 +36,20 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
+/** One line of the registry's table of kinds (registry.ts, app-kinds.ts), shorthand for a ResourceEntry. */
+export interface Row {
+  gv: string; // 'v1' or 'apps/v1'
+  resource: string;
+  kind: string;
+  namespaced?: boolean; // default true
+  sub?: string[];
+  short?: string[];
+  cat?: string[];
+  generation?: boolean;
+  verbs?: string[];
+  custom?: boolean;
+}
+
 /** How a kind is served: one row of discovery. */
 export interface ResourceInfo {
   group: string; // '' for core

@@ -3,7 +3,7 @@
 import { admitEviction } from '../controllers/disruption.ts';
 import { badRequest, notFound } from '../status.ts';
 import { isPlainObject } from '../util.ts';
-import { isDryRun, type WriteRequest, type WriteResult } from './write.ts';
+import { isDryRun, type WriteRequest, type WriteResult } from './write-request.ts';
 
 export function evict(w: WriteRequest): WriteResult {
   let body: unknown;

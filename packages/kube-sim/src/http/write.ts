@@ -2,7 +2,6 @@
 // for main resources and the status / scale subresources. Every write honours dryRun=All.
 import { parse as parseYaml } from 'yaml';
 import type { ResourceEntry } from '../registry.ts';
-import type { SimStoreImpl } from '../store.ts';
 import type { KubeObject } from '../types.ts';
 import { SimApiError } from '../types.ts';
 import { badRequest, notFound, unsupportedMediaType } from '../status.ts';
@@ -12,25 +11,9 @@ import { serverSideApply } from '../patch/apply.ts';
 import { isPlainObject } from '../util.ts';
 import { checkApplyTypes } from '../schema/index.ts';
 import { evict } from './eviction.ts';
+import { isDryRun, type WriteRequest, type WriteResult } from './write-request.ts';
 import { apiVersionOfEntry, getObject, listObjects, toScale } from './read.ts';
 import { successStatus } from './respond.ts';
-
-export interface WriteRequest {
-  store: SimStoreImpl;
-  entry: ResourceEntry;
-  namespace?: string;
-  name?: string;
-  subresource?: string;
-  query: URLSearchParams;
-  body: string;
-  contentType: string;
-  userAgent: string;
-}
-
-export interface WriteResult {
-  code: number;
-  body: unknown;
-}
 
 export const PATCH_TYPES: Record<string, 'json' | 'merge' | 'strategic' | 'apply'> = {
   'application/json-patch+json': 'json',
@@ -38,13 +21,6 @@ export const PATCH_TYPES: Record<string, 'json' | 'merge' | 'strategic' | 'apply
   'application/strategic-merge-patch+json': 'strategic',
   'application/apply-patch+yaml': 'apply',
 };
-
-export function isDryRun(query: URLSearchParams): boolean {
-  const values = query.getAll('dryRun');
-  for (const v of values)
-    if (v !== 'All') throw badRequest(`Invalid dry run value: ${v}; only "All" is supported`);
-  return values.length > 0;
-}
 
 /** The field manager of a write: the query parameter, else the User-Agent prefix (like upstream). */
 export function fieldManagerOf(query: URLSearchParams, userAgent: string): string {

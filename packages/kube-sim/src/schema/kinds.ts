@@ -1,7 +1,7 @@
 // Field types of the built-in kinds application manifests use (apps, batch, core, autoscaling/v2,
 // policy/v1, networking.k8s.io/v1, rbac, scheduling, storage), in the notation of ./pod.ts.
 // KIND_ROOTS maps `<group>/<Kind>` to the struct of the object's top level.
-import type { StructTable } from './types.ts';
+import type { StructTable } from './table.ts';
 
 const INT_OR_PERCENT = 'intstr';
 

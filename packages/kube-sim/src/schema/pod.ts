@@ -3,7 +3,7 @@
 //   'int32' 'int64' 'float64' 'string' 'bool' 'bytes' (base64) 'quantity' 'intstr' 'any' 'time'
 //   '[]T' list, 'map' (map[string]string), 'map<T>' map of T, a struct name, 'T!' required,
 //   'string=A|B' enum (validation answers `Unsupported value`).
-import type { StructTable } from './types.ts';
+import type { StructTable } from './table.ts';
 
 const PROTOCOL = 'string=SCTP|TCP|UDP';
 

@@ -1,9 +1,9 @@
 // The schema notation of ./pod.ts and ./kinds.ts, parsed once into field types.
 import { POD_STRUCTS } from './pod.ts';
 import { KIND_ROOTS, KIND_STRUCTS } from './kinds.ts';
+import type { StructTable } from './table.ts';
 
-/** Struct name → field name → field notation. */
-export type StructTable = Record<string, Record<string, string>>;
+export type { StructTable };
 
 export type Scalar =
   'int32' | 'int64' | 'float64' | 'string' | 'bool' | 'bytes' | 'quantity' | 'intstr' | 'any' | 'time';

@@ -3,36 +3,10 @@
 import type { KubeObject } from '../types.ts';
 import type { ClusterView } from './view.ts';
 import { ingressEntries } from './nginx.ts';
-import {
-  routeHttpRoute,
-  routeTrafficSplit,
-  routeVirtualService,
-  subsetLookupFrom,
-  type Random,
-  type RouteDecision,
-  type SimRequest,
-} from './routing.ts';
+import { routeHttpRoute, routeTrafficSplit, routeVirtualService, subsetLookupFrom } from './routing.ts';
+import type { Entry, EntryKind } from './entry.ts';
 
-export type EntryKind = 'ingress' | 'httproute' | 'virtualservice' | 'trafficsplit' | 'service';
-
-/** The ingress-nginx view of a request: which Ingress served it and which canary Ingress, if any. */
-export interface IngressHop {
-  name: string;
-  canary: string;
-}
-
-export type EntryDecision = RouteDecision & { ingress?: IngressHop };
-
-export interface Entry {
-  /** `service/<ns>/<name>`, `ingress/<ns>/<name>/<host or *><path>`, `httproute/<ns>/<name>`, … */
-  id: string;
-  kind: EntryKind;
-  namespace: string;
-  name: string;
-  /** Request path used for this entry. */
-  path: string;
-  route(req: SimRequest, rand: Random): EntryDecision;
-}
+export type { Entry, EntryDecision, EntryKind, IngressHop } from './entry.ts';
 
 function ns(obj: KubeObject): string {
   return obj.metadata.namespace ?? 'default';

@@ -1,7 +1,7 @@
 // ingress-nginx: one location per host+path of a main Ingress, optionally shadowed by one canary
 // Ingress for the same host+path.
 import type { KubeObject } from '../types.ts';
-import type { Entry } from './entries.ts';
+import type { Entry } from './entry.ts';
 import { isNginxCanary, nginxRoutesToCanary } from './routing.ts';
 
 interface Location {
