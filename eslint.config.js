@@ -18,4 +18,19 @@ export default tseslint.config(
     files: ['src/traffic/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
+  {
+    // The product never depends on its test fixtures: the simulator package or anything in test/.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@kube-rollout/*', '**/packages/**'], message: 'src/ must not import the simulator.' },
+            { group: ['**/test/**'], message: 'src/ must not import test code.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -16,7 +16,7 @@ import {
   virtualService,
 } from '../helpers/lifecycle-release.ts';
 import type { AppOptions } from '../helpers/manifests.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 let sim: SimCluster;
 

@@ -12,7 +12,7 @@ import type { HeaderRoute, TrafficName } from '../../src/config/types.ts';
 import { createTrafficRouter } from '../../src/traffic/index.ts';
 import { isDeploymentReady } from '../../src/traffic/replicas.ts';
 import type { TrafficRouter, TrafficTarget } from '../../src/traffic/types.ts';
-import { startSimCluster } from '../sim/index.ts';
+import { startSimCluster } from '@kube-rollout/kube-sim';
 
 const NS = 'default';
 const VERSION_LABEL = 'version';
