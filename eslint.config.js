@@ -13,4 +13,24 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  {
+    // Router code reads objects through typed views (src/traffic/objects.ts).
+    files: ['src/traffic/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+  },
+  {
+    // The product never depends on its test fixtures: the simulator package or anything in test/.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@kube-rollout/*', '**/packages/**'], message: 'src/ must not import the simulator.' },
+            { group: ['**/test/**'], message: 'src/ must not import test code.' },
+          ],
+        },
+      ],
+    },
+  },
 );

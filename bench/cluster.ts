@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { KubeObject } from '../src/kube/types.ts';
-import type { SimCluster } from '../test/sim/index.ts';
+import type { SimCluster } from '@kube-rollout/kube-sim';
 
 /** A Deployment that has not yet rolled out every replica of its current template. */
 function converging(d: KubeObject): boolean {

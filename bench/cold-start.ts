@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { DIST } from '../test/helpers/action.ts';
-import type { SimCluster } from '../test/sim/index.ts';
+import type { SimCluster } from '@kube-rollout/kube-sim';
 import { spread, type Table } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

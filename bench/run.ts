@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { loadManifests, renderManifests, validateReferences } from '../src/manifests/index.ts';
 import { renderReport } from '../src/report/index.ts';
 import { DIST } from '../test/helpers/action.ts';
-import { startSimCluster } from '../test/sim/index.ts';
+import { startSimCluster } from '@kube-rollout/kube-sim';
 import { coldStart } from './cold-start.ts';
 import { BENCH_IMAGE, largeRecord, writeManifestTree } from './fixtures.ts';
 import {

@@ -3,7 +3,7 @@
 // the physical minimum (the time the cluster itself needs to make the pods ready).
 import { performance } from 'node:perf_hooks';
 import { runAction, type ActionRun } from '../test/helpers/action.ts';
-import type { SimCluster } from '../test/sim/index.ts';
+import type { SimCluster } from '@kube-rollout/kube-sim';
 import { bulkApps, versionedApp } from './apps.ts';
 import {
   kubectl,

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { DIST, runAction, type ActionRun } from '../test/helpers/action.ts';
 import { writeApp, type AppOptions } from '../test/helpers/manifests.ts';
-import { startSimCluster, type SimCluster } from '../test/sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 import {
   LineSplitter,
   LiveView,

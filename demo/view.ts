@@ -1,7 +1,7 @@
 // Terminal rendering for the demo: turns the action's workflow-command log into a readable
 // progress view, with a live status line at the bottom when stdout is a terminal.
 import { stripVTControlCharacters, styleText } from 'node:util';
-import type { VersionCounts } from '../test/sim/traffic.ts';
+import type { VersionCounts } from '@kube-rollout/kube-sim';
 
 type Style = Parameters<typeof styleText>[0];
 const paint = (style: Style, text: string): string => styleText(style, text);

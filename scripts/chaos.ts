@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { formatOutcome, runChaos } from '../test/helpers/chaos.ts';
-import { startSimCluster } from '../test/sim/index.ts';
+import { startSimCluster } from '@kube-rollout/kube-sim';
 
 const { values } = parseArgs({
   options: {

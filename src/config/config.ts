@@ -2,7 +2,7 @@
 import type { AnalysisSpec, MetricSpec } from '../analysis/types.ts';
 import { InputError, InputErrors, type InputLocation } from '../errors.ts';
 import { parseImageRef } from '../manifests/images.ts';
-import { routerDefinition, routersFor } from '../traffic/index.ts';
+import { defaultRouter, routerDefinition, routersFor } from '../traffic/index.ts';
 import { parseAnalysis } from './analysis.ts';
 import { parseHelmInputs } from './helm.ts';
 import { INPUT_DEFAULTS, type InputName, type Inputs } from './inputs.ts';
@@ -179,7 +179,7 @@ export function buildConfig(inputs: Inputs, env: Record<string, string | undefin
 function readTraffic(strategy: StrategyName, text: string | undefined, errors: InputError[]): TrafficName {
   // Rolling and recreate move no traffic themselves: no router lists them.
   const allowed = routersFor(strategy);
-  if (text === undefined) return strategy === 'blue-green' ? 'service' : 'replicas';
+  if (text === undefined) return defaultRouter(strategy);
   try {
     const traffic = parseChoice(text, TRAFFIC_ROUTERS, { input: 'traffic' });
     if (allowed.length === 0) {

@@ -1,17 +1,9 @@
 // Applying many objects: one apply-order group after another (Namespaces before what lives in
 // them, config before the workloads that mount it), the objects within a group side by side.
 // A release of hundreds of objects is bound by round trips, not by the API server.
-import pMap from 'p-map';
+import { inParallel } from '../kube/parallel.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { applyOrderRank } from '../manifests/render.ts';
-
-/** Requests in flight at once: enough to hide latency, few enough not to trip API priority and fairness. */
-export const API_CONCURRENCY = 8;
-
-/** `fn` over `items`, several at a time, results in input order; the first error stops it. */
-export function inParallel<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  return pMap(items, fn, { concurrency: API_CONCURRENCY });
-}
 
 /** Consecutive objects of the same apply-order group. */
 function groups(objects: readonly KubeObject[]): KubeObject[][] {

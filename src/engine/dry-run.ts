@@ -4,7 +4,7 @@ import { InputError, InputErrors } from '../errors.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError } from '../kube/types.ts';
 import type { SourcedObject } from '../manifests/types.ts';
-import { inParallel } from './apply-in-order.ts';
+import { inParallel } from '../kube/parallel.ts';
 
 export interface DryRunResult {
   source: SourcedObject;

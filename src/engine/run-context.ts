@@ -8,7 +8,7 @@ import type { ManifestSet } from '../manifests/types.ts';
 import type { ReleaseResult, ReleaseSettings, ReleaseState, RolloutRecord } from '../record/types.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { workloadKey } from '../strategies/types.ts';
-import { inParallel } from './apply-in-order.ts';
+import { inParallel } from '../kube/parallel.ts';
 import { abortableSleep, type RunContext } from './context.ts';
 import type { ReleaseDeps } from './deps.ts';
 import type { RunLock } from './run-lock.ts';

@@ -1,5 +1,6 @@
 // Asks the API server, with SelfSubjectAccessReviews, which of the needed verbs the credentials
 // lack. Reviews persist nothing: they are answered, not stored.
+import { inParallel } from '../kube/parallel.ts';
 import type { ApiAccess, ApiVerb, Cluster } from '../kube/types.ts';
 import { qualifiedResource } from './permissions.ts';
 
@@ -23,8 +24,6 @@ export function accessChecks(list: readonly ApiAccess[], namespace?: string): Ac
   );
 }
 
-const PARALLEL = 8;
-
 async function allowed(cluster: Cluster, check: AccessCheck): Promise<boolean> {
   const [resource, subresource] = check.resource.split('/');
   const review = await cluster.create({
@@ -46,15 +45,7 @@ async function allowed(cluster: Cluster, check: AccessCheck): Promise<boolean> {
 
 /** The checks the server denies, in the order given. */
 export async function deniedAccess(cluster: Cluster, checks: readonly AccessCheck[]): Promise<AccessCheck[]> {
-  const verdicts: boolean[] = new Array(checks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < checks.length) {
-      const i = next++;
-      verdicts[i] = await allowed(cluster, checks[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, checks.length) }, worker));
+  const verdicts = await inParallel(checks, (check) => allowed(cluster, check));
   return checks.filter((_, i) => !verdicts[i]);
 }
 

@@ -39,12 +39,6 @@ export function jsonAnnotation<T>(obj: KubeObject | undefined, key: string): T |
   return text === undefined ? undefined : (JSON.parse(text) as T);
 }
 
-/** Current canary weight recorded on a router-managed object (0 when none). */
-export function recordedWeight(obj: KubeObject | undefined): number {
-  const text = annotation(obj, ANNOTATIONS.canaryWeight);
-  return text === undefined ? 0 : Number(text);
-}
-
 export function recordedHeaderRoutes(obj: KubeObject | undefined): HeaderRoute[] {
   return jsonAnnotation<HeaderRoute[]>(obj, ANNOTATIONS.headerRoutes) ?? [];
 }
@@ -133,7 +127,10 @@ export function userAnnotations(obj: KubeObject): Record<string, string> {
   return out;
 }
 
-/** Annotations that record the router state on a user object, so any later run can re-render it. */
+/**
+ * Annotations that record the router state on a user object, so any later run can re-render it.
+ * The weight copy is for people reading the object; routers read the weight from the data plane fields.
+ */
 export function stateAnnotations(weight: number, headerRoutes: HeaderRoute[]): Record<string, string> {
   return {
     [ANNOTATIONS.canaryWeight]: String(weight),
@@ -141,19 +138,26 @@ export function stateAnnotations(weight: number, headerRoutes: HeaderRoute[]): R
   };
 }
 
+/** A JSON merge patch of a user object: our annotations (null removes) and one spec field. */
+export interface SpecFieldPatch {
+  metadata: { annotations: Record<string, string | null> };
+  spec: Record<string, unknown>;
+}
+
 /**
  * Merge patch that sets `spec[field]` to `render(original)` on a user object and remembers the
  * user's own value (null when absent) under `key` the first time, with optional router state.
  */
-export function specFieldPatch(
+export function specFieldPatch<V>(
   live: KubeObject,
   field: string,
   key: string,
-  render: (original: any) => unknown,
+  render: (original: V | null) => unknown,
   state: Record<string, string> = {},
-): any {
+): SpecFieldPatch {
   const recorded = annotation(live, key);
-  const original = recorded !== undefined ? JSON.parse(recorded) : (live.spec?.[field] ?? null);
+  const original: V | null =
+    recorded !== undefined ? (JSON.parse(recorded) as V | null) : ((live.spec?.[field] as V) ?? null);
   return {
     metadata: { annotations: { [key]: JSON.stringify(original), ...state } },
     spec: { [field]: render(original) },
@@ -161,14 +165,18 @@ export function specFieldPatch(
 }
 
 /** Merge patch that gives `spec[field]` back and forgets our annotations; undefined when never changed. */
-export function specFieldRestorePatch(live: KubeObject, field: string, key: string): any | undefined {
+export function specFieldRestorePatch(
+  live: KubeObject,
+  field: string,
+  key: string,
+): SpecFieldPatch | undefined {
   const recorded = annotation(live, key);
   if (recorded === undefined) return undefined;
   return {
     metadata: {
       annotations: { [key]: null, [ANNOTATIONS.canaryWeight]: null, [ANNOTATIONS.headerRoutes]: null },
     },
-    spec: { [field]: JSON.parse(recorded) },
+    spec: { [field]: JSON.parse(recorded) as unknown },
   };
 }
 
@@ -184,42 +192,82 @@ export async function restoreSpecField(
   if (patch) await cluster.patch(ref, patch, 'merge');
 }
 
+/** A share in whole percent from the two sides' weights (0 when neither has any). */
+export function shareOf(canary: number, stable: number): number {
+  const total = canary + stable;
+  return total > 0 ? Math.round((100 * canary) / total) : 0;
+}
+
 /**
- * A router whose state (weight, header routes) lives in annotations of one object it re-renders
- * on every call: `read` fetches that object (undefined before the first call), `sync` renders and
- * applies everything for a state. Used by nginx, gateway-api, istio and smi.
+ * Throws when the data plane object does not carry the weight just written: someone (a
+ * controller, a webhook, a person) changed it, and the release must not go on believing its own
+ * copy (Argo Rollouts' verifyWeight).
+ */
+export function verifyWeight(router: TrafficName, wanted: number, carried: number, where: string): void {
+  if (carried !== wanted) throw weightChanged(router, wanted, carried, where);
+}
+
+function weightChanged(router: TrafficName, wanted: number, carried: number, where: string): Error {
+  return new TrafficRouterError(
+    router,
+    `wrote weight ${wanted}% but ${where} carries ${carried}% when read back: something else changed it`,
+  );
+}
+
+/** The parts of a router whose state (weight, header routes) lives on one object it re-renders. */
+export interface StateRouterParts<T extends KubeObject | undefined> {
+  /** Fetches that object (undefined before the first call for an object the router creates). */
+  read: () => Promise<T>;
+  /** The canary share the object carries for its data plane (0 when there is none). */
+  weightOf: (current: T) => number;
+  /** Whether it carries `percent` (default: weightOf equals it; istio rounds split weights). */
+  carries?: (current: T, percent: number) => boolean;
+  /** What the verification error names, e.g. `Ingress "web-canary"`. */
+  describe: () => string;
+  /** Renders and writes everything for a state; enough on its own in a new process. */
+  sync: (current: T, weight: number, headerRoutes: HeaderRoute[]) => Promise<void>;
+  reset: () => Promise<void>;
+  headerRoutes?: boolean;
+}
+
+/**
+ * A router whose state lives on one object it re-renders on every call (nginx, gateway-api,
+ * istio, smi). The weight is always read from the data plane fields; only header routes, which
+ * cannot be told from ours by their shape, come from our annotation.
  */
 export function stateRouter<T extends KubeObject | undefined>(
   name: TrafficName,
-  read: () => Promise<T>,
-  sync: (current: T, weight: number, headerRoutes: HeaderRoute[]) => Promise<void>,
-  reset: () => Promise<void>,
-  headerRoutes = true,
+  parts: StateRouterParts<T>,
 ): TrafficRouter {
+  const { read, weightOf, sync } = parts;
+  const carries = parts.carries ?? ((current: T, percent: number) => weightOf(current) === percent);
   return {
     name,
     async prepare() {
       // Keeps a state set by an earlier run: preparing again moves no traffic.
       const current = await read();
-      await sync(current, recordedWeight(current), recordedHeaderRoutes(current));
+      await sync(current, weightOf(current), recordedHeaderRoutes(current));
     },
     async setWeight(percent) {
       checkWeight(name, percent);
       const current = await read();
       await sync(current, percent, recordedHeaderRoutes(current));
+      const after = await read();
+      if (!carries(after, percent)) throw weightChanged(name, percent, weightOf(after), parts.describe());
     },
+    getWeight: async () => weightOf(await read()),
     async setHeaderRoute(route, routeName) {
-      if (!headerRoutes) {
+      if (parts.headerRoutes === false) {
         if (route) throw new TrafficRouterError(name, 'header routes are not supported by this router');
         return;
       }
       const current = await read();
       await sync(
         current,
-        recordedWeight(current),
+        weightOf(current),
         withHeaderRoute(recordedHeaderRoutes(current), route, routeName),
       );
     },
-    reset,
+    reset: parts.reset,
   };
 }

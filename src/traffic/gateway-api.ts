@@ -1,6 +1,7 @@
 // `gateway-api`: HTTPRoute backendRef weights between the stable Service and `<service>-canary`,
 // and header routes as extra rules in front. The user's rules are remembered in an annotation on
-// the HTTPRoute and given back on reset.
+// the HTTPRoute and given back on reset. The Service pair (composed by the registry) provides
+// `<service>-canary` and pins the stable Service.
 import type { HeaderRoute } from '../config/types.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import {
@@ -13,20 +14,20 @@ import {
   specFieldRestorePatch,
   refIn,
   required,
+  shareOf,
   stateAnnotations,
   stateRouter,
-  type TrafficRouterOptions,
+  type SpecFieldPatch,
 } from './common.ts';
 import {
-  SERVICE_PAIR_ACCESS,
-  canaryServiceName,
-  deleteCanaryService,
-  ensureCanaryService,
-  liveStableVersion,
-  pinStableService,
-  restoreStableService,
-  stableService,
-} from './services.ts';
+  view,
+  type BackendRef,
+  type HTTPHeaderMatch,
+  type HTTPRouteMatch,
+  type HTTPRouteObject,
+  type HTTPRouteRule,
+} from './objects.ts';
+import { canaryServiceName, stableService } from './services.ts';
 import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
 export interface RouteLayout {
@@ -36,20 +37,17 @@ export interface RouteLayout {
   serviceNamespace: string;
 }
 
-export function isServiceRef(ref: any, layout: RouteLayout): boolean {
+export function isServiceRef(ref: BackendRef | undefined, layout: RouteLayout): boolean {
   return (
-    ref?.name === layout.service &&
+    ref !== undefined &&
+    ref.name === layout.service &&
     (ref.kind ?? 'Service') === 'Service' &&
     (ref.group ?? '') === '' &&
     (ref.namespace ?? layout.routeNamespace) === layout.serviceNamespace
   );
 }
 
-export function headerMatch(route: HeaderRoute): {
-  type: 'Exact' | 'RegularExpression';
-  name: string;
-  value: string;
-} {
+export function headerMatch(route: HeaderRoute): HTTPHeaderMatch {
   const m = exactOrPattern(route);
   return 'exact' in m
     ? { type: 'Exact', name: route.header, value: m.exact }
@@ -60,7 +58,7 @@ export function headerMatch(route: HeaderRoute): {
  * Splits each reference to the service into stable and canary parts. Weights are relative, so the
  * other backends of the rule are scaled by 100 to keep their share exact.
  */
-export function weightedBackendRefs(refs: any[], layout: RouteLayout, weight: number): any[] {
+export function weightedBackendRefs(refs: BackendRef[], layout: RouteLayout, weight: number): BackendRef[] {
   return refs.flatMap((ref) => {
     const base = ref.weight ?? 1;
     if (!isServiceRef(ref, layout)) return [{ ...ref, weight: base * 100 }];
@@ -71,36 +69,36 @@ export function weightedBackendRefs(refs: any[], layout: RouteLayout, weight: nu
   });
 }
 
-const DEFAULT_MATCH = { path: { type: 'PathPrefix', value: '/' } };
+const DEFAULT_MATCH: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
 
 /** A copy of `rule` that matches only requests carrying the header and sends them to the canary. */
-function headerRule(rule: any, route: HeaderRoute, layout: RouteLayout): any {
+function headerRule(rule: HTTPRouteRule, route: HeaderRoute, layout: RouteLayout): HTTPRouteRule {
   const { name: _name, ...rest } = rule;
-  const matches = (rule.matches?.length ? rule.matches : [DEFAULT_MATCH]).map((m: any) => ({
+  const matches = (rule.matches?.length ? rule.matches : [DEFAULT_MATCH]).map((m) => ({
     ...m,
     headers: [...(m.headers ?? []), headerMatch(route)],
   }));
-  const backendRefs = rule.backendRefs
-    .filter((ref: any) => isServiceRef(ref, layout))
-    .map(({ weight: _w, ...ref }: any) => ({ ...ref, name: canaryServiceName(layout.service) }));
+  const backendRefs = (rule.backendRefs ?? [])
+    .filter((ref) => isServiceRef(ref, layout))
+    .map(({ weight: _w, ...ref }) => ({ ...ref, name: canaryServiceName(layout.service) }));
   return { ...rest, matches, backendRefs };
 }
 
 /** The HTTPRoute rules for a weight and header routes, from the user's own rules. */
 export function routeRules(
-  original: any[],
+  original: HTTPRouteRule[],
   layout: RouteLayout,
   weight: number,
   headerRoutes: HeaderRoute[],
-): any[] {
+): HTTPRouteRule[] {
   checkWeight('gateway-api', weight);
   const serving = original.filter((rule) =>
-    (rule.backendRefs ?? []).some((ref: any) => isServiceRef(ref, layout)),
+    (rule.backendRefs ?? []).some((ref) => isServiceRef(ref, layout)),
   );
   const headerRules = headerRoutes.flatMap((route) => serving.map((rule) => headerRule(rule, route, layout)));
   const weighted = original.map((rule) =>
     serving.includes(rule)
-      ? { ...rule, backendRefs: weightedBackendRefs(rule.backendRefs, layout, weight) }
+      ? { ...rule, backendRefs: weightedBackendRefs(rule.backendRefs ?? [], layout, weight) }
       : rule,
   );
   return [...headerRules, ...weighted];
@@ -112,8 +110,8 @@ export function routePatch(
   layout: RouteLayout,
   weight: number,
   headerRoutes: HeaderRoute[],
-): any {
-  return specFieldPatch(
+): SpecFieldPatch {
+  return specFieldPatch<HTTPRouteRule[]>(
     live,
     'rules',
     ANNOTATIONS.originalRules,
@@ -123,15 +121,27 @@ export function routePatch(
 }
 
 /** Merge patch back to the user's rules; undefined when the route was never changed. */
-export function routeRestorePatch(live: KubeObject): any | undefined {
+export function routeRestorePatch(live: KubeObject): SpecFieldPatch | undefined {
   return specFieldRestorePatch(live, 'rules', ANNOTATIONS.originalRules);
 }
 
-export function createGatewayApiRouter(
-  cluster: Cluster,
-  target: TrafficTarget,
-  opts: TrafficRouterOptions = {},
-): TrafficRouter {
+/**
+ * The canary share the route's data plane carries: the canary Service's backendRef weight over
+ * its own and the stable Service's, in the first weighted rule (header rules hold only the canary).
+ */
+export function routeWeight(route: KubeObject, layout: RouteLayout): number {
+  const canaryLayout = { ...layout, service: canaryServiceName(layout.service) };
+  for (const rule of view<HTTPRouteObject['spec']>(route).spec?.rules ?? []) {
+    const refs = rule.backendRefs ?? [];
+    const stable = refs.filter((ref) => isServiceRef(ref, layout));
+    if (!stable.length) continue;
+    const sum = (list: BackendRef[]) => list.reduce((n, ref) => n + (ref.weight ?? 1), 0);
+    return shareOf(sum(refs.filter((ref) => isServiceRef(ref, canaryLayout))), sum(stable));
+  }
+  return 0;
+}
+
+export function createGatewayApiRouter(cluster: Cluster, target: TrafficTarget): TrafficRouter {
   const route = (): KubeObject =>
     required('gateway-api', target.route, 'an HTTPRoute (input `route` or one in the manifests)');
   const layout = (): RouteLayout => {
@@ -146,21 +156,23 @@ export function createGatewayApiRouter(
 
   async function sync(current: KubeObject, weight: number, headerRoutes: HeaderRoute[]): Promise<void> {
     const patch = routePatch(current, layout(), weight, headerRoutes);
-    await ensureCanaryService('gateway-api', cluster, target);
-    await pinStableService('gateway-api', cluster, target, await liveStableVersion(cluster, target));
     await cluster.patch(refIn(current, target.namespace), patch, 'merge');
   }
 
-  return stateRouter('gateway-api', live, sync, async () => {
-    // The user's rules send everything to the stable Service, which is still pinned here.
-    await restoreSpecField(cluster, refIn(route(), target.namespace), 'rules', ANNOTATIONS.originalRules);
-    await deleteCanaryService('gateway-api', cluster, target);
-    await restoreStableService('gateway-api', cluster, target, opts);
+  return stateRouter('gateway-api', {
+    read: live,
+    weightOf: (current) => routeWeight(current, layout()),
+    describe: () => `HTTPRoute "${route().metadata.name}"`,
+    sync,
+    // The user's rules send everything to the stable Service, which the pair still pins here.
+    reset: () =>
+      restoreSpecField(cluster, refIn(route(), target.namespace), 'rules', ANNOTATIONS.originalRules),
   });
 }
 
 export const gatewayApiRouter: RouterDefinition = {
   name: 'gateway-api',
+  summary: 'Gateway API HTTPRoute backendRef weights',
   strategies: ['canary', 'blue-green'],
   capabilities: { headerRoutes: true, maxHeaderRoutes: Infinity, weightsBetween: true },
   target: {
@@ -171,9 +183,7 @@ export const gatewayApiRouter: RouterDefinition = {
     required: true,
   },
   needsService: true,
-  access: [
-    ...SERVICE_PAIR_ACCESS,
-    { group: 'gateway.networking.k8s.io', resource: 'httproutes', verbs: ['get', 'patch'] },
-  ],
+  servicePair: true,
+  access: [{ group: 'gateway.networking.k8s.io', resource: 'httproutes', verbs: ['get', 'patch'] }],
   create: createGatewayApiRouter,
 };

@@ -1,5 +1,6 @@
 // The one place routers are registered: one line per router. Everything else (config validation,
-// pre-flight checks, the README's Role) reads the definitions listed here.
+// pre-flight checks, the README's Role, action.yml's `traffic` description) reads the definitions
+// listed here, and routers with `servicePair` are composed with the Service pair here.
 import type { StrategyName, TrafficName } from '../config/types.ts';
 import type { Cluster } from '../kube/types.ts';
 import type { TrafficRouterOptions } from './common.ts';
@@ -7,6 +8,8 @@ import { gatewayApiRouter } from './gateway-api.ts';
 import { istioRouter } from './istio.ts';
 import { nginxRouter } from './nginx.ts';
 import { replicasRouter } from './replicas.ts';
+import { SERVICE_PAIR_ACCESS } from './services.ts';
+import { withServicePair } from './service-pair.ts';
 import { serviceRouter } from './service.ts';
 import { smiRouter } from './smi.ts';
 import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
@@ -17,8 +20,13 @@ export type { RouterCapabilities, RouterDefinition, RouterTarget } from './types
 
 const DEFINITIONS = [replicasRouter, serviceRouter, nginxRouter, gatewayApiRouter, istioRouter, smiRouter];
 
+/** A definition with what composing it adds: the Service pair's API access. */
+function composed(d: RouterDefinition): RouterDefinition {
+  return d.servicePair ? { ...d, access: [...SERVICE_PAIR_ACCESS, ...d.access] } : d;
+}
+
 export const ROUTERS: Readonly<Record<TrafficName, RouterDefinition>> = Object.fromEntries(
-  DEFINITIONS.map((d) => [d.name, d]),
+  DEFINITIONS.map((d) => [d.name, composed(d)]),
 ) as Record<TrafficName, RouterDefinition>;
 
 export function routerDefinition(name: TrafficName): RouterDefinition {
@@ -30,11 +38,20 @@ export function routersFor(strategy: StrategyName): TrafficName[] {
   return DEFINITIONS.filter((d) => d.strategies.includes(strategy)).map((d) => d.name);
 }
 
+/** The router a strategy uses when the `traffic` input is not set: the first registered for it. */
+export function defaultRouter(strategy: StrategyName): TrafficName {
+  return routersFor(strategy)[0] ?? 'replicas';
+}
+
 export function createTrafficRouter(
   name: TrafficName,
   cluster: Cluster,
   target: TrafficTarget,
   opts?: TrafficRouterOptions,
 ): TrafficRouter {
-  return ROUTERS[name].create(cluster, target, opts);
+  const definition = ROUTERS[name];
+  const router = definition.create(cluster, target, opts);
+  return definition.servicePair
+    ? withServicePair(router, definition.capabilities, cluster, target, opts)
+    : router;
 }

@@ -1,7 +1,8 @@
 // `istio`: VirtualService route weights. With a DestinationRule for the Service host the split
 // uses subsets `stable` and `canary` (added to that DestinationRule); without one it uses two
-// hosts, `<service>` (pinned to the stable version) and `<service>-canary`. Header routes become
-// http[] entries in front. The user's http routes and subsets are remembered and given back.
+// hosts, `<service>` and `<service>-canary` from the Service pair (composed by the registry, used
+// only then). Header routes become http[] entries in front. The user's http routes and subsets are
+// remembered and given back.
 import type { HeaderRoute } from '../config/types.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import {
@@ -14,19 +15,25 @@ import {
   specFieldRestorePatch,
   refIn,
   required,
+  shareOf,
   stateAnnotations,
   stateRouter,
+  type SpecFieldPatch,
   type TrafficRouterOptions,
 } from './common.ts';
 import {
-  SERVICE_PAIR_ACCESS,
+  view,
+  type IstioDestination,
+  type IstioHttpRoute,
+  type IstioRouteDestination,
+  type IstioSubset,
+  type StringMatch,
+  type VirtualServiceObject,
+} from './objects.ts';
+import {
   canaryServiceName,
-  deleteCanaryService,
-  ensureCanaryService,
   liveStableVersion,
   originalSelector,
-  pinStableService,
-  restoreStableService,
   stableService,
   waitUntilOnlyStablePods,
 } from './services.ts';
@@ -49,25 +56,31 @@ export function isServiceHost(host: unknown, service: string, namespace: string)
   );
 }
 
-function stableDestination(dest: any, layout: IstioLayout): any {
+function stableDestination(dest: IstioDestination, layout: IstioLayout): IstioDestination {
   return layout.subsets ? { ...dest, subset: SUBSETS.stable } : dest;
 }
 
-function canaryDestination(dest: any, layout: IstioLayout): any {
+function canaryDestination(dest: IstioDestination, layout: IstioLayout): IstioDestination {
   if (layout.subsets) return { ...dest, subset: SUBSETS.canary };
   return { ...dest, host: canaryServiceName(layout.service) + dest.host.slice(layout.service.length) };
 }
 
-function servesService(entry: any, layout: IstioLayout): boolean {
-  return (entry.route ?? []).some((r: any) =>
-    isServiceHost(r.destination?.host, layout.service, layout.namespace),
-  );
+function isStable(r: IstioRouteDestination, layout: IstioLayout): boolean {
+  return isServiceHost(r.destination?.host, layout.service, layout.namespace);
+}
+
+function servesService(entry: IstioHttpRoute, layout: IstioLayout): boolean {
+  return (entry.route ?? []).some((r) => isStable(r, layout));
 }
 
 /** Splits each destination of the service; weights in one route sum to 100, so split the existing weight. */
-export function weightedRoute(route: any[], layout: IstioLayout, weight: number): any[] {
+export function weightedRoute(
+  route: IstioRouteDestination[],
+  layout: IstioLayout,
+  weight: number,
+): IstioRouteDestination[] {
   return route.flatMap((r) => {
-    if (!isServiceHost(r.destination?.host, layout.service, layout.namespace)) return [r];
+    if (!isStable(r, layout)) return [r];
     const own = r.weight ?? 100;
     const canary = Math.round((own * weight) / 100);
     return [
@@ -77,31 +90,29 @@ export function weightedRoute(route: any[], layout: IstioLayout, weight: number)
   });
 }
 
-export function headerCondition(
-  route: HeaderRoute,
-): Record<string, { exact: string } | { prefix: string } | { regex: string }> {
+export function headerCondition(route: HeaderRoute): Record<string, StringMatch> {
   // Istio matches header names in lower case.
   return { [route.header.toLowerCase()]: route.match };
 }
 
-function headerEntry(entry: any, route: HeaderRoute, layout: IstioLayout): any {
-  const match = (entry.match?.length ? entry.match : [{}]).map((m: any) => ({
+function headerEntry(entry: IstioHttpRoute, route: HeaderRoute, layout: IstioLayout): IstioHttpRoute {
+  const match = (entry.match?.length ? entry.match : [{}]).map((m) => ({
     ...m,
     headers: { ...(m.headers ?? {}), ...headerCondition(route) },
   }));
-  const canaryRoute = entry.route
-    .filter((r: any) => isServiceHost(r.destination?.host, layout.service, layout.namespace))
-    .map(({ weight: _w, ...r }: any) => ({ ...r, destination: canaryDestination(r.destination, layout) }));
+  const canaryRoute = (entry.route ?? [])
+    .filter((r) => isStable(r, layout))
+    .map(({ weight: _w, ...r }) => ({ ...r, destination: canaryDestination(r.destination, layout) }));
   return { ...entry, name: route.name, match, route: canaryRoute };
 }
 
 /** VirtualService http[] for a weight and header routes, from the user's own entries. */
 export function virtualServiceHttp(
-  original: any[],
+  original: IstioHttpRoute[],
   layout: IstioLayout,
   weight: number,
   headerRoutes: HeaderRoute[],
-): any[] {
+): IstioHttpRoute[] {
   checkWeight('istio', weight);
   const serving = original.filter((entry) => servesService(entry, layout));
   if (!serving.length)
@@ -113,18 +124,18 @@ export function virtualServiceHttp(
     serving.map((entry) => headerEntry(entry, route, layout)),
   );
   const weighted = original.map((entry) =>
-    serving.includes(entry) ? { ...entry, route: weightedRoute(entry.route, layout, weight) } : entry,
+    serving.includes(entry) ? { ...entry, route: weightedRoute(entry.route ?? [], layout, weight) } : entry,
   );
   return [...headerEntries, ...weighted];
 }
 
 /** The DestinationRule subsets with `stable` and `canary` pinned to the two versions. */
 export function destinationRuleSubsets(
-  original: any[] | null | undefined,
+  original: IstioSubset[] | null | undefined,
   versionLabel: string,
   stableVersion: string,
   newVersion: string,
-): any[] {
+): IstioSubset[] {
   const others = (original ?? []).filter((s) => s.name !== SUBSETS.stable && s.name !== SUBSETS.canary);
   return [
     ...others,
@@ -138,8 +149,8 @@ export function virtualServicePatch(
   layout: IstioLayout,
   weight: number,
   headerRoutes: HeaderRoute[],
-): any {
-  return specFieldPatch(
+): SpecFieldPatch {
+  return specFieldPatch<IstioHttpRoute[]>(
     live,
     'http',
     ANNOTATIONS.originalHttp,
@@ -148,7 +159,7 @@ export function virtualServicePatch(
   );
 }
 
-export function virtualServiceRestorePatch(live: KubeObject): any | undefined {
+export function virtualServiceRestorePatch(live: KubeObject): SpecFieldPatch | undefined {
   return specFieldRestorePatch(live, 'http', ANNOTATIONS.originalHttp);
 }
 
@@ -158,14 +169,65 @@ export function destinationRulePatch(
   versionLabel: string,
   stableVersion: string,
   newVersion: string,
-): any {
-  return specFieldPatch(live, 'subsets', ANNOTATIONS.originalSubsets, (original) =>
+): SpecFieldPatch {
+  return specFieldPatch<IstioSubset[]>(live, 'subsets', ANNOTATIONS.originalSubsets, (original) =>
     destinationRuleSubsets(original, versionLabel, stableVersion, newVersion),
   );
 }
 
-export function destinationRuleRestorePatch(live: KubeObject): any | undefined {
+export function destinationRuleRestorePatch(live: KubeObject): SpecFieldPatch | undefined {
   return specFieldRestorePatch(live, 'subsets', ANNOTATIONS.originalSubsets);
+}
+
+/** The canary and stable weights of the first http entry that splits the service (header entries hold only the canary). */
+function splitWeights(vs: KubeObject, service: string, namespace: string) {
+  const isCanary = (d: IstioDestination) =>
+    (isServiceHost(d.host, service, namespace) && d.subset === SUBSETS.canary) ||
+    isServiceHost(d.host, canaryServiceName(service), namespace);
+  const isStableSide = (d: IstioDestination) =>
+    isServiceHost(d.host, service, namespace) && d.subset !== SUBSETS.canary;
+  for (const entry of view<VirtualServiceObject['spec']>(vs).spec?.http ?? []) {
+    const route = entry.route ?? [];
+    // Istio: a lone destination without a weight takes everything.
+    const sum = (list: IstioRouteDestination[]) =>
+      list.reduce((n, r) => n + (r.weight ?? (route.length === 1 ? 100 : 0)), 0);
+    const stable = route.filter((r) => r.destination && isStableSide(r.destination));
+    if (stable.length)
+      return {
+        canary: sum(route.filter((r) => r.destination && isCanary(r.destination))),
+        stable: sum(stable),
+      };
+  }
+  return undefined;
+}
+
+/** The canary share the VirtualService's routes carry. */
+export function virtualServiceWeight(vs: KubeObject, service: string, namespace: string): number {
+  const split = splitWeights(vs, service, namespace);
+  return split ? shareOf(split.canary, split.stable) : 0;
+}
+
+/** Whether the routes carry `percent` as weightedRoute writes it (rounded within the entry's own weight). */
+export function virtualServiceCarries(
+  vs: KubeObject,
+  service: string,
+  namespace: string,
+  percent: number,
+): boolean {
+  const split = splitWeights(vs, service, namespace);
+  if (!split) return percent === 0;
+  return split.canary === Math.round(((split.canary + split.stable) * percent) / 100);
+}
+
+/** The DestinationRule for the Service host, if the user has one (then subsets split the traffic). */
+async function findDestinationRule(
+  cluster: Cluster,
+  apiVersion: string,
+  service: string,
+  namespace: string,
+): Promise<KubeObject | undefined> {
+  const rules = await cluster.list(apiVersion, 'DestinationRule', namespace);
+  return rules.find((dr) => isServiceHost(dr.spec?.host, service, namespace));
 }
 
 export function createIstioRouter(
@@ -180,42 +242,32 @@ export function createIstioRouter(
       'a VirtualService (input `virtual-service` or one in the manifests)',
     );
   const service = () => stableService('istio', target);
+  const serviceName = () => service().metadata.name ?? '';
   const serviceNamespace = () => service().metadata.namespace ?? target.namespace;
 
-  /** The DestinationRule for the Service host, if the user has one (then subsets split the traffic). */
-  async function destinationRule(): Promise<KubeObject | undefined> {
-    const apiVersion = vs().apiVersion;
-    const rules = await cluster.list(apiVersion, 'DestinationRule', serviceNamespace());
-    return rules.find((dr) =>
-      isServiceHost(dr.spec?.host, service().metadata.name ?? '', serviceNamespace()),
-    );
-  }
+  const destinationRule = () =>
+    findDestinationRule(cluster, vs().apiVersion, serviceName(), serviceNamespace());
 
   async function sync(current: KubeObject, weight: number, headerRoutes: HeaderRoute[]): Promise<void> {
     const dr = await destinationRule();
     const layout: IstioLayout = {
-      service: service().metadata.name ?? '',
+      service: serviceName(),
       namespace: serviceNamespace(),
       subsets: dr !== undefined,
     };
     const patch = virtualServicePatch(current, layout, weight, headerRoutes);
-    const stableVersion = await liveStableVersion(cluster, target);
     if (dr) {
+      const stableVersion = await liveStableVersion(cluster, target);
       await cluster.patch(
         refIn(dr, target.namespace),
         destinationRulePatch(dr, target.versionLabel, stableVersion, target.newVersion),
         'merge',
       );
-    } else {
-      await ensureCanaryService('istio', cluster, target);
-      await pinStableService('istio', cluster, target, stableVersion);
     }
     await cluster.patch(refIn(current, target.namespace), patch, 'merge');
   }
 
-  const live = () => getLive(cluster, 'istio', vs(), target.namespace);
-
-  return stateRouter('istio', live, sync, async () => {
+  async function reset(): Promise<void> {
     const current = await cluster.get(refIn(vs(), target.namespace));
     const dr = await destinationRule();
     if (current && dr && virtualServiceRestorePatch(current)) {
@@ -228,13 +280,23 @@ export function createIstioRouter(
     await restoreSpecField(cluster, refIn(vs(), target.namespace), 'http', ANNOTATIONS.originalHttp);
     if (dr)
       await restoreSpecField(cluster, refIn(dr, target.namespace), 'subsets', ANNOTATIONS.originalSubsets);
-    await deleteCanaryService('istio', cluster, target);
-    await restoreStableService('istio', cluster, target, opts);
+  }
+
+  const router = stateRouter('istio', {
+    read: () => getLive(cluster, 'istio', vs(), target.namespace),
+    weightOf: (current) => virtualServiceWeight(current, serviceName(), serviceNamespace()),
+    carries: (current, percent) => virtualServiceCarries(current, serviceName(), serviceNamespace(), percent),
+    describe: () => `VirtualService "${vs().metadata.name}"`,
+    sync,
+    reset,
   });
+  // With a DestinationRule, subsets split the traffic and the Service pair stays out of the way.
+  return { ...router, usesServicePair: async () => (await destinationRule()) === undefined };
 }
 
 export const istioRouter: RouterDefinition = {
   name: 'istio',
+  summary: 'Istio VirtualService route weights (DestinationRule subsets when one exists for the Service)',
   strategies: ['canary', 'blue-green'],
   capabilities: { headerRoutes: true, maxHeaderRoutes: Infinity, weightsBetween: true },
   target: {
@@ -245,8 +307,8 @@ export const istioRouter: RouterDefinition = {
     required: true,
   },
   needsService: true,
+  servicePair: true,
   access: [
-    ...SERVICE_PAIR_ACCESS,
     { group: 'networking.istio.io', resource: 'virtualservices', verbs: ['get', 'patch'] },
     { group: 'networking.istio.io', resource: 'destinationrules', verbs: ['list', 'patch'] },
   ],

@@ -1,12 +1,13 @@
 // `nginx`: ingress-nginx canary. A second Ingress `<ingress>-canary`, cloned from the stable one
 // for the same hosts and paths, sends `canary-weight`% (or the requests matching a header) to
-// `<service>-canary`. The stable Service is pinned to the stable version so that its share never
-// reaches canary pods.
+// `<service>-canary`. The Service pair (composed by the registry) provides that Service and pins
+// the stable one, so its share never reaches canary pods.
 import type { HeaderRoute } from '../config/types.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import {
   ANNOTATIONS,
   TrafficRouterError,
+  annotation,
   checkWeight,
   exactOrPattern,
   getLive,
@@ -15,21 +16,20 @@ import {
   required,
   userAnnotations,
   stateRouter,
-  type TrafficRouterOptions,
 } from './common.ts';
-import {
-  SERVICE_PAIR_ACCESS,
-  canaryServiceName,
-  deleteCanaryService,
-  ensureCanaryService,
-  liveStableVersion,
-  pinStableService,
-  restoreStableService,
-  stableService,
-} from './services.ts';
+import { plain, view, type IngressBackend, type IngressObject } from './objects.ts';
+import { canaryServiceName, stableService } from './services.ts';
 import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
 export const NGINX_PREFIX = 'nginx.ingress.kubernetes.io/';
+export const CANARY_WEIGHT_ANNOTATION = `${NGINX_PREFIX}canary-weight`;
+
+/** The share ingress-nginx sends to the canary Ingress: its `canary-weight` (0 without one). */
+export function ingressWeight(canary: KubeObject | undefined): number {
+  const text = annotation(canary, CANARY_WEIGHT_ANNOTATION);
+  const weight = text === undefined ? 0 : Number(text);
+  return Number.isFinite(weight) ? weight : 0;
+}
 
 export function canaryIngressName(ingress: string): string {
   return `${ingress}-canary`;
@@ -46,7 +46,7 @@ export function canaryAnnotations(weight: number, headerRoutes: HeaderRoute[]): 
   }
   const out: Record<string, string> = {
     [`${NGINX_PREFIX}canary`]: 'true',
-    [`${NGINX_PREFIX}canary-weight`]: String(weight),
+    [CANARY_WEIGHT_ANNOTATION]: String(weight),
   };
   const route = headerRoutes[0];
   if (route) {
@@ -58,8 +58,12 @@ export function canaryAnnotations(weight: number, headerRoutes: HeaderRoute[]): 
   return out;
 }
 
-function switchBackend(backend: any, service: string, canary: string): any | undefined {
-  if (backend?.service?.name !== service) return undefined;
+function switchBackend(
+  backend: IngressBackend | undefined,
+  service: string,
+  canary: string,
+): IngressBackend | undefined {
+  if (!backend?.service || backend.service.name !== service) return undefined;
   return { ...backend, service: { ...backend.service, name: canary } };
 }
 
@@ -68,13 +72,14 @@ function switchBackend(backend: any, service: string, canary: string): any | und
  * `service`, now pointing at `<service>-canary`.
  */
 export function canaryIngress(
-  stable: KubeObject,
+  stableObject: KubeObject,
   p: { service: string; weight: number; headerRoutes: HeaderRoute[]; namespace: string },
 ): KubeObject {
+  const stable: IngressObject = view(stableObject);
   const canary = canaryServiceName(p.service);
   const name = stable.metadata.name ?? '';
-  const rules = (stable.spec?.rules ?? []).flatMap((rule: any) => {
-    const paths = (rule.http?.paths ?? []).flatMap((path: any) => {
+  const rules = (stable.spec?.rules ?? []).flatMap((rule) => {
+    const paths = (rule.http?.paths ?? []).flatMap((path) => {
       const backend = switchBackend(path.backend, p.service, canary);
       return backend ? [{ ...path, backend }] : [];
     });
@@ -88,18 +93,18 @@ export function canaryIngress(
     );
   }
   const annotations: Record<string, string> = {};
-  for (const [k, v] of Object.entries(userAnnotations(stable)))
+  for (const [k, v] of Object.entries(userAnnotations(stableObject)))
     if (!k.startsWith(`${NGINX_PREFIX}canary`)) annotations[k] = v;
   Object.assign(annotations, canaryAnnotations(p.weight, p.headerRoutes), {
     [ANNOTATIONS.canaryOf]: name,
     [ANNOTATIONS.canaryWeight]: String(p.weight),
     [ANNOTATIONS.headerRoutes]: JSON.stringify(p.headerRoutes),
   });
-  const spec: Record<string, unknown> = { rules };
+  const spec: NonNullable<IngressObject['spec']> = { rules };
   if (stable.spec?.ingressClassName) spec.ingressClassName = stable.spec.ingressClassName;
   if (defaultBackend) spec.defaultBackend = defaultBackend;
   if (stable.spec?.tls) spec.tls = stable.spec.tls;
-  return {
+  return plain<NonNullable<IngressObject['spec']>>({
     apiVersion: stable.apiVersion,
     kind: 'Ingress',
     metadata: ownedMetadata(
@@ -110,14 +115,10 @@ export function canaryIngress(
       annotations,
     ),
     spec,
-  };
+  });
 }
 
-export function createNginxRouter(
-  cluster: Cluster,
-  target: TrafficTarget,
-  opts: TrafficRouterOptions = {},
-): TrafficRouter {
+export function createNginxRouter(cluster: Cluster, target: TrafficTarget): TrafficRouter {
   const ingress = (): KubeObject =>
     required('nginx', target.ingress, 'an Ingress (input `ingress` or one in the manifests)');
   const canaryRef = () => {
@@ -126,7 +127,7 @@ export function createNginxRouter(
   };
   const current = () => cluster.get(canaryRef());
 
-  /** Brings every router object to the wanted state; safe to repeat and enough on its own in a new process. */
+  /** Writes the canary Ingress for a state; safe to repeat and enough on its own in a new process. */
   async function sync(weight: number, headerRoutes: HeaderRoute[]): Promise<void> {
     const service = stableService('nginx', target).metadata.name ?? '';
     const desired = canaryIngress(await getLive(cluster, 'nginx', ingress(), target.namespace), {
@@ -135,26 +136,28 @@ export function createNginxRouter(
       headerRoutes,
       namespace: target.namespace,
     });
-    await ensureCanaryService('nginx', cluster, target);
-    await pinStableService('nginx', cluster, target, await liveStableVersion(cluster, target));
     await cluster.apply(desired);
   }
 
-  return stateRouter(
-    'nginx',
-    current,
-    (_current, weight, headerRoutes) => sync(weight, headerRoutes),
-    async () => {
-      if (target.ingress && (await current())) await sync(0, []);
-      if (target.ingress) await cluster.delete(canaryRef());
-      await deleteCanaryService('nginx', cluster, target);
-      await restoreStableService('nginx', cluster, target, opts);
+  return stateRouter('nginx', {
+    read: current,
+    weightOf: ingressWeight,
+    describe: () => `Ingress "${canaryRef().name}"`,
+    sync: (_current, weight, headerRoutes) => sync(weight, headerRoutes),
+    reset: async () => {
+      if (!target.ingress) return;
+      const live = await current();
+      if (!live || annotation(live, ANNOTATIONS.createdBy) !== 'nginx') return;
+      // No share on the canary before it goes, so no request sees it half removed.
+      await sync(0, []);
+      await cluster.delete(canaryRef());
     },
-  );
+  });
 }
 
 export const nginxRouter: RouterDefinition = {
   name: 'nginx',
+  summary: 'an ingress-nginx canary Ingress `<ingress>-canary` with `canary-weight`',
   strategies: ['canary', 'blue-green'],
   capabilities: { headerRoutes: true, maxHeaderRoutes: 1, weightsBetween: true },
   target: {
@@ -165,9 +168,7 @@ export const nginxRouter: RouterDefinition = {
     required: true,
   },
   needsService: true,
-  access: [
-    ...SERVICE_PAIR_ACCESS,
-    { group: 'networking.k8s.io', resource: 'ingresses', verbs: ['get', 'patch', 'delete'] },
-  ],
+  servicePair: true,
+  access: [{ group: 'networking.k8s.io', resource: 'ingresses', verbs: ['get', 'patch', 'delete'] }],
   create: createNginxRouter,
 };

@@ -8,6 +8,8 @@ import {
   annotation,
   checkWeight,
   refIn,
+  shareOf,
+  verifyWeight,
   type TrafficRouterOptions,
 } from './common.ts';
 import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
@@ -21,6 +23,17 @@ export function canaryReplicas(total: number, weight: number): number {
 /** Stable pods that keep the total at `total` (or all of them with keepStableFullSize). */
 export function stableReplicas(total: number, weight: number, keepStableFullSize = false): number {
   return keepStableFullSize ? total : Math.max(0, total - canaryReplicas(total, weight));
+}
+
+/** The canary's share of the pods: of stable plus canary, or of the total while stable keeps its size. */
+export function replicaShare(
+  sizes: { stable: number; canary: number },
+  total: number,
+  keepStableFullSize = false,
+): number {
+  return keepStableFullSize
+    ? shareOf(sizes.canary, Math.max(0, total - sizes.canary))
+    : shareOf(sizes.canary, sizes.stable);
 }
 
 /** The Deployment has seen its latest spec and runs `replicas` ready pods of its current template. */
@@ -109,6 +122,24 @@ export function createReplicasRouter(
       if (side === 'stable' && opts.keepStableFullSize) continue;
       await scale(side === 'canary' ? canaryRef : stableRef, wanted[side], current[side]);
     }
+    const expected = replicaShare(
+      { ...wanted, canary: canary ? wanted.canary : 0 },
+      total,
+      opts.keepStableFullSize,
+    );
+    verifyWeight(
+      'replicas',
+      expected,
+      await readShare(total),
+      `Deployments "${stableRef.name}" and "${canaryRef.name}"`,
+    );
+  }
+
+  /** The share the pod counts give now (spec.replicas of both Deployments). */
+  async function readShare(total: number): Promise<number> {
+    const [stable, canary] = await Promise.all([live(stableRef), live(canaryRef)]);
+    const sizes = { stable: stable?.spec?.replicas ?? 0, canary: canary?.spec?.replicas ?? 0 };
+    return replicaShare(sizes, total, opts.keepStableFullSize);
   }
 
   /** R, recorded on the stable Deployment before the first change so later runs know it. */
@@ -139,6 +170,7 @@ export function createReplicasRouter(
       checkWeight('replicas', percent);
       await moveTo(await recordTotal(), percent);
     },
+    getWeight: async () => readShare(totalReplicas(await live(stableRef))),
     async setHeaderRoute(route) {
       if (route)
         throw new TrafficRouterError(
@@ -163,9 +195,11 @@ export function createReplicasRouter(
 
 export const replicasRouter: RouterDefinition = {
   name: 'replicas',
+  summary: "the ratio of stable to canary pods behind the app's Service",
   strategies: ['canary'],
   capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: true },
   needsService: false,
+  servicePair: false,
   access: [{ group: 'apps', resource: 'deployments', verbs: ['get', 'list', 'watch', 'patch'] }],
   create: createReplicasRouter,
 };

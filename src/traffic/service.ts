@@ -7,8 +7,10 @@ import {
   annotation,
   checkWeight,
   getLive,
+  verifyWeight,
   type TrafficRouterOptions,
 } from './common.ts';
+import { view, type ServiceObject } from './objects.ts';
 import {
   SERVICE_PAIR_ACCESS,
   liveStableVersion,
@@ -34,15 +36,27 @@ export function createServiceRouter(
   target: TrafficTarget,
   opts: TrafficRouterOptions = {},
 ): TrafficRouter {
+  const readService = () => getLive(cluster, 'service', stableService('service', target), target.namespace);
+
+  /** 100 while the Service selects the new version, else 0: what the selector really says. */
+  async function getWeight(): Promise<number> {
+    const live: ServiceObject = view(await readService());
+    return live.spec?.selector?.[target.versionLabel] === target.newVersion ? 100 : 0;
+  }
+
   async function switchTo(weight: number): Promise<void> {
     // Validate before reading anything so a bad weight fails without a cluster round trip.
     selectedVersion(weight, target.stableVersion, target.newVersion);
     const stableVersion = await liveStableVersion(cluster, target);
-    await pinStableService(
+    const version = selectedVersion(weight, stableVersion, target.newVersion);
+    await pinStableService('service', cluster, target, version);
+    // After promotion stable runs the new version too, so 0 may select it: compare versions.
+    const wanted = version === target.newVersion ? 100 : 0;
+    verifyWeight(
       'service',
-      cluster,
-      target,
-      selectedVersion(weight, stableVersion, target.newVersion),
+      wanted,
+      await getWeight(),
+      `Service "${stableService('service', target).metadata.name}"`,
     );
   }
 
@@ -50,10 +64,11 @@ export function createServiceRouter(
     name: 'service',
     async prepare() {
       // A Service already pinned by an earlier run keeps its side: preparing again moves no traffic.
-      const live = await getLive(cluster, 'service', stableService('service', target), target.namespace);
+      const live = await readService();
       if (annotation(live, ANNOTATIONS.originalSelector) === undefined) await switchTo(0);
     },
     setWeight: (percent) => switchTo(percent),
+    getWeight,
     async setHeaderRoute(route) {
       if (route)
         throw new TrafficRouterError(
@@ -70,9 +85,12 @@ export function createServiceRouter(
 
 export const serviceRouter: RouterDefinition = {
   name: 'service',
+  summary: "switches the app's Service selector between the versions",
   strategies: ['blue-green'],
   capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: false },
   needsService: true,
+  // The user's Service is this router's own object: it switches the pin itself.
+  servicePair: false,
   access: SERVICE_PAIR_ACCESS,
   create: createServiceRouter,
 };

@@ -1,6 +1,6 @@
-// The Service bookkeeping shared by nginx, gateway-api, istio, smi and service routers: the
-// canary Service `<service>-canary` that selects only the new version, and the version pin on the
-// user's Service (remembered in an annotation and restored on reset).
+// The Service bookkeeping behind the Service pair part (service-pair.ts) and the `service` router:
+// the canary Service `<service>-canary` that selects only the new version, and the version pin on
+// the user's Service (remembered in an annotation and restored on reset).
 import type { TrafficName } from '../config/types.ts';
 import type { ApiAccess, Cluster, KubeObject } from '../kube/types.ts';
 import {
@@ -14,6 +14,8 @@ import {
   required,
   type TrafficRouterOptions,
 } from './common.ts';
+import type { V1ServiceSpec } from '@kubernetes/client-node';
+import { view, type ServiceObject, type ServicePort } from './objects.ts';
 import type { TrafficTarget } from './types.ts';
 
 type Selector = Record<string, string>;
@@ -34,8 +36,9 @@ export function canaryServiceName(service: string): string {
 
 /** The user's selector: the remembered one while pinned, else the live one. */
 export function originalSelector(service: KubeObject): Selector {
+  const live: ServiceObject = view(service);
   return (
-    jsonAnnotation<Selector>(service, ANNOTATIONS.originalSelector) ?? { ...(service.spec?.selector ?? {}) }
+    jsonAnnotation<Selector>(service, ANNOTATIONS.originalSelector) ?? { ...(live.spec?.selector ?? {}) }
   );
 }
 
@@ -52,7 +55,8 @@ export function canaryService(
   namespace: string,
 ): KubeObject {
   const name = stable.metadata.name ?? '';
-  const ports = (stable.spec?.ports ?? []).map((p: any) => {
+  const spec = view<V1ServiceSpec>(stable).spec;
+  const ports = (spec?.ports ?? []).map((p: ServicePort) => {
     const { nodePort: _nodePort, ...rest } = p;
     return rest;
   });
@@ -93,7 +97,8 @@ export function selectorRestorePatch(live: KubeObject): unknown | undefined {
   const original = jsonAnnotation<Selector>(live, ANNOTATIONS.originalSelector);
   if (!original) return undefined;
   const selector: Record<string, string | null> = { ...original };
-  for (const key of Object.keys(live.spec?.selector ?? {})) if (!(key in original)) selector[key] = null;
+  const pinned = view<V1ServiceSpec>(live).spec?.selector ?? {};
+  for (const key of Object.keys(pinned)) if (!(key in original)) selector[key] = null;
   return { metadata: { annotations: { [ANNOTATIONS.originalSelector]: null } }, spec: { selector } };
 }
 
@@ -121,18 +126,21 @@ export async function ensureCanaryService(
   await cluster.apply(canaryService(router, live, target.versionLabel, target.newVersion, target.namespace));
 }
 
+/** Deletes `<service>-canary` if a router created it (a user's own Service of that name stays). */
 export async function deleteCanaryService(
   router: TrafficName,
   cluster: Cluster,
   target: TrafficTarget,
 ): Promise<void> {
   const service = stableService(router, target);
-  await cluster.delete({
+  const ref = {
     apiVersion: 'v1',
     kind: 'Service',
     name: canaryServiceName(service.metadata.name ?? ''),
     namespace: service.metadata.namespace ?? target.namespace,
-  });
+  };
+  const live = await cluster.get(ref);
+  if (live?.metadata.annotations?.[ANNOTATIONS.createdBy] !== undefined) await cluster.delete(ref);
 }
 
 export async function pinStableService(

@@ -1,5 +1,5 @@
-// `smi`: an SMI TrafficSplit with root `<service>` and backends `<service>` (pinned to the stable
-// version) and `<service>-canary`. The API version comes from discovery. A TrafficSplit named by the
+// `smi`: an SMI TrafficSplit with root `<service>` and backends `<service>` and `<service>-canary`
+// (the Service pair, composed by the registry, pins the first to the stable version). The API version comes from discovery. A TrafficSplit named by the
 // user is changed in place and given back on reset; otherwise the router owns one named `<service>`.
 import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
 import {
@@ -8,23 +8,16 @@ import {
   annotation,
   checkWeight,
   restoreSpecField,
+  shareOf,
   specFieldPatch,
   specFieldRestorePatch,
   ownedMetadata,
   stateRouter,
   stateAnnotations,
-  type TrafficRouterOptions,
+  type SpecFieldPatch,
 } from './common.ts';
-import {
-  SERVICE_PAIR_ACCESS,
-  canaryServiceName,
-  deleteCanaryService,
-  ensureCanaryService,
-  liveStableVersion,
-  pinStableService,
-  restoreStableService,
-  stableService,
-} from './services.ts';
+import { view, type SplitBackend, type TrafficSplitObject } from './objects.ts';
+import { canaryServiceName, stableService } from './services.ts';
 import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
 export const SPLIT_GROUP = 'split.smi-spec.io';
@@ -38,9 +31,23 @@ export function pickSplitApiVersion(served: string[]): string | undefined {
   return best && `${SPLIT_GROUP}/${best}`;
 }
 
-export interface SplitBackend {
-  service: string;
-  weight: number | string;
+export type { SplitBackend } from './objects.ts';
+
+/** A backend weight as a number: v1alpha1 quantities ("900m", "1", "0.9") and plain integers. */
+export function splitWeightValue(weight: number | string | undefined): number {
+  if (typeof weight === 'number') return weight;
+  if (weight === undefined) return 0;
+  const milli = /^(\d+)m$/.exec(weight);
+  return milli ? Number(milli[1]) / 1000 : Number(weight) || 0;
+}
+
+/** The canary share a TrafficSplit's backends carry (0 without one). */
+export function trafficSplitWeight(split: KubeObject | undefined, service: string): number {
+  if (!split) return 0;
+  const backends = view<TrafficSplitObject['spec']>(split).spec?.backends ?? [];
+  const sum = (name: string) =>
+    backends.filter((b) => b.service === name).reduce((n, b) => n + splitWeightValue(b.weight), 0);
+  return shareOf(sum(canaryServiceName(service)), sum(service));
 }
 
 /** Stable and canary backends for `weight`; v1alpha1 writes weights as milli-quantities (90 → "900m"). */
@@ -74,7 +81,7 @@ export function trafficSplitPatch(
   apiVersion: string,
   service: string,
   weight: number,
-): any {
+): SpecFieldPatch {
   return specFieldPatch(
     live,
     'backends',
@@ -84,15 +91,11 @@ export function trafficSplitPatch(
   );
 }
 
-export function trafficSplitRestorePatch(live: KubeObject): any | undefined {
+export function trafficSplitRestorePatch(live: KubeObject): SpecFieldPatch | undefined {
   return specFieldRestorePatch(live, 'backends', ANNOTATIONS.originalBackends);
 }
 
-export function createSmiRouter(
-  cluster: Cluster,
-  target: TrafficTarget,
-  opts: TrafficRouterOptions = {},
-): TrafficRouter {
+export function createSmiRouter(cluster: Cluster, target: TrafficTarget): TrafficRouter {
   const serviceName = () => stableService('smi', target).metadata.name ?? '';
 
   async function splitRef(): Promise<ObjectRef> {
@@ -113,8 +116,6 @@ export function createSmiRouter(
 
   async function sync(weight: number): Promise<void> {
     const ref = await splitRef();
-    await ensureCanaryService('smi', cluster, target);
-    await pinStableService('smi', cluster, target, await liveStableVersion(cluster, target));
     if (!target.trafficSplit) {
       await cluster.apply(
         ownedTrafficSplit(ref.apiVersion, serviceName(), ref.namespace ?? target.namespace, weight),
@@ -131,11 +132,12 @@ export function createSmiRouter(
   }
 
   const read = async () => cluster.get(await splitRef());
-  return stateRouter(
-    'smi',
+  return stateRouter('smi', {
     read,
-    (_current, weight) => sync(weight),
-    async () => {
+    weightOf: (current) => trafficSplitWeight(current, serviceName()),
+    describe: () => `the TrafficSplit of Service "${serviceName()}"`,
+    sync: (_current, weight) => sync(weight),
+    reset: async () => {
       const ref = await splitRef();
       const live = await cluster.get(ref);
       if (live && annotation(live, ANNOTATIONS.createdBy) === 'smi') {
@@ -146,15 +148,14 @@ export function createSmiRouter(
       } else {
         await restoreSpecField(cluster, ref, 'backends', ANNOTATIONS.originalBackends);
       }
-      await deleteCanaryService('smi', cluster, target);
-      await restoreStableService('smi', cluster, target, opts);
     },
-    false,
-  );
+    headerRoutes: false,
+  });
 }
 
 export const smiRouter: RouterDefinition = {
   name: 'smi',
+  summary: 'an SMI TrafficSplit (created as `<service>` when none is given)',
   strategies: ['canary', 'blue-green'],
   capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: true },
   target: {
@@ -165,9 +166,7 @@ export const smiRouter: RouterDefinition = {
     required: false,
   },
   needsService: true,
-  access: [
-    ...SERVICE_PAIR_ACCESS,
-    { group: 'split.smi-spec.io', resource: 'trafficsplits', verbs: ['get', 'patch', 'delete'] },
-  ],
+  servicePair: true,
+  access: [{ group: 'split.smi-spec.io', resource: 'trafficsplits', verbs: ['get', 'patch', 'delete'] }],
   create: createSmiRouter,
 };

@@ -40,10 +40,25 @@ export interface TrafficTarget {
  */
 export interface TrafficRouter {
   readonly name: TrafficName;
-  /** Creates the router's own objects (canary Service/Ingress…) with all traffic on stable. */
+  /** Creates the router's own objects (canary Ingress…) with all traffic on stable. */
   prepare(): Promise<void>;
-  /** Sends `percent` (0–100) of traffic to the new version. Resolves once the change is applied. */
+  /**
+   * Sends `percent` (0–100) of traffic to the new version. Resolves once the change is applied and
+   * read back from the data plane object (a TrafficRouterError when it carries another weight).
+   */
   setWeight(percent: number): Promise<void>;
+  /**
+   * The share the data plane object carries now (the canary Ingress's `canary-weight`, the route
+   * weights, the TrafficSplit backends, the replica ratio), not our own annotation copy; 0 before
+   * `prepare`.
+   */
+  getWeight(): Promise<number>;
+  /**
+   * Whether this release splits traffic through the Service pair (`<service>-canary` plus the
+   * stable pin); only asked of routers whose definition has `servicePair`. Istio with a
+   * DestinationRule splits by subsets instead. Default: yes.
+   */
+  usesServicePair?(): Promise<boolean>;
   /** Adds (or with null, removes) a header route to the new version. */
   setHeaderRoute(route: HeaderRoute | null, name?: string): Promise<void>;
   /** All traffic back to stable and the user's objects restored to their own shape; removes router objects. */
@@ -88,13 +103,21 @@ export interface RouterTarget {
  */
 export interface RouterDefinition {
   name: TrafficName;
+  /** How it moves traffic, one short phrase for action.yml and the README (e.g. "the pod ratio"). */
+  summary: string;
   strategies: readonly StrategyName[];
   capabilities: RouterCapabilities;
   /** The user's object the router changes, beyond the Service. */
   target?: RouterTarget;
-  /** Needs the user's Service (pins its selector, adds `<service>-canary`). */
+  /** Needs the user's Service (it must exist before the release starts). */
   needsService: boolean;
-  /** API access the router needs on top of what every release needs. */
+  /**
+   * Composed with the Service pair (src/traffic/service-pair.ts): `<service>-canary` selecting the
+   * new version and the user's Service pinned to stable, set up before the router's own object is
+   * written and torn down after it is reset. The router itself never touches the Services.
+   */
+  servicePair: boolean;
+  /** API access the router needs for its own objects (the registry adds the Service pair's). */
   access: readonly ApiAccess[];
   create: TrafficRouterFactory;
 }

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { runAction } from '../helpers/action.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/apps');
 
@@ -171,6 +171,31 @@ describe('realistic apps with an HPA (dist/index.js against the simulator)', () 
     assert.equal(done.outputs.result, 'promoted', done.stdout);
     assertHpaKept(ns, 8);
   });
+
+  /** The router's own object for web, appended to web.yaml (the fixture carries an Ingress only). */
+  const routeFor = (traffic: string, ns: string): string =>
+    traffic === 'gateway-api'
+      ? `---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: web\n  namespace: ${ns}\nspec:\n  rules:\n    - backendRefs:\n        - name: web\n          port: 80\n`
+      : traffic === 'istio'
+        ? `---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\n  namespace: ${ns}\nspec:\n  hosts: [web.example]\n  http:\n    - route:\n        - destination:\n            host: web\n            port:\n              number: 80\n`
+        : '';
+
+  for (const traffic of ['gateway-api', 'istio', 'smi']) {
+    it(`canary with the ${traffic} router: the HPA keeps its target and its count through promotion`, async () => {
+      const { ns, dir } = await shopAtSix();
+      const withRoute = (t: string) => (/^kind: Service$/m.test(t) ? t + routeFor(traffic, ns) : t);
+      const inputs = {
+        ...base(ns, dir(withRoute)),
+        strategy: 'canary',
+        traffic,
+        images: 'registry.local:5000/shop/web:v2',
+        steps: stringify([{ setWeight: 30 }, { pause: '1s' }]),
+      };
+      const run = await runAction(inputs);
+      assert.equal(run.outputs.result, 'promoted', run.stdout);
+      assertHpaKept(ns);
+    });
+  }
 
   it('blue-green: green sized from the live count; the served Deployment keeps its name and its HPA', async () => {
     const { ns, dir } = await shopAtSix();

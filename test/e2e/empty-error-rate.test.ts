@@ -7,8 +7,8 @@ import { stringify } from 'yaml';
 import { runAction } from '../helpers/action.ts';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.ts';
 import { writeApp } from '../helpers/manifests.ts';
-import { startPrometheus, type RunningPrometheus } from '../helpers/prometheus.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startPrometheus, type RunningPrometheus } from '@kube-rollout/kube-sim/prometheus';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 const IMAGE = 'registry.local:5000/acme/web';
 const canary = 'namespace="{{namespace}}",app="{{app}}",version="{{canary.version}}"';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseFileCommands } from '../helpers/action.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Imports dist/index.js when local-action calls its run() (see the file). */

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { runAction } from '../helpers/action.ts';
 import { writeApp } from '../helpers/manifests.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 const IMAGE = 'registry.local:5000/acme/web';
 

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { runAction } from '../helpers/action.ts';
 import { appObjects } from '../helpers/manifests.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 function workspace(objects: object[] | string): string {
   const dir = mkdtempSync(join(tmpdir(), 'kr-preflight-'));

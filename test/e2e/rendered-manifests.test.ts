@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runAction } from '../helpers/action.ts';
 import { standInHelm } from '../helpers/stand-in-helm.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 const IMAGE = 'registry.local:5000/acme/web';
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { runAction, type ActionRun, type RunActionOptions } from '../helpers/action.ts';
 import { startFakeGitHub, type FakeGitHub, type RecordedRequest } from '../helpers/fake-github.ts';
 import { writeApp, type AppOptions } from '../helpers/manifests.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 const IMAGE = 'registry.local:5000/acme/web';
 const OWNER = 'acme';

@@ -1,7 +1,7 @@
 // Issue 3, end to end: the bundled action against the simulated cluster, as the runner runs it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 import { runAction } from '../helpers/action.ts';
 import { writeApp } from '../helpers/manifests.ts';
 

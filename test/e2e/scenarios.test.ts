@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { runAction } from '../helpers/action.ts';
 import { writeApp } from '../helpers/manifests.ts';
-import { startPrometheus, type RunningPrometheus } from '../helpers/prometheus.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startPrometheus, type RunningPrometheus } from '@kube-rollout/kube-sim/prometheus';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 export interface Scenario {
   id: string;

@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { runAction, type ActionRun } from '../helpers/action.ts';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.ts';
 import { appObjects } from '../helpers/manifests.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 const IMAGE = 'registry.local:5000/acme/web';
 const b64 = (s: string) => Buffer.from(s).toString('base64');

@@ -5,8 +5,7 @@
 import { runAction, type ActionRun } from './action.ts';
 import { checkReleaseInvariant, readState } from './invariant.ts';
 import { writeApp, type AppOptions } from './manifests.ts';
-import { seededRandom } from '../sim/traffic/pods.ts';
-import type { FaultRule, SimCluster } from '../sim/index.ts';
+import { seededRandom, type FaultRule, type SimCluster } from '@kube-rollout/kube-sim';
 
 type Random = () => number;
 

@@ -9,7 +9,7 @@ import { createCluster, loadKubeConfig } from '../../src/kube/index.ts';
 import type { Cluster } from '../../src/kube/types.ts';
 import { loadReleaseSet } from '../../src/manifests/index.ts';
 import type { RolloutRecord } from '../../src/record/types.ts';
-import type { SimCluster } from '../sim/index.ts';
+import type { SimCluster } from '@kube-rollout/kube-sim';
 
 export interface RecordingLogger extends Logger {
   lines: string[];

@@ -7,8 +7,7 @@
 // each release its own namespace, or pass `entries`.
 import { ANNOTATIONS, LABELS, MANAGED_BY_VALUE } from '../../src/labels.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
-import type { SimCluster } from '../sim/index.ts';
-import { podServes } from '../sim/traffic/pods.ts';
+import { podServes, type SimCluster } from '@kube-rollout/kube-sim';
 
 export interface InvariantOptions {
   /** Release name: ConfigMap and Lease `kube-rollout-<name>`. */

@@ -10,7 +10,7 @@ import type { Inputs } from '../../src/config/index.ts';
 import { runEngine, type EngineOptions, type EngineRun } from './engine.ts';
 import { checkReleaseInvariant, readState } from './invariant.ts';
 import { writeApp, type AppOptions } from './manifests.ts';
-import type { SimCluster } from '../sim/index.ts';
+import type { SimCluster } from '@kube-rollout/kube-sim';
 
 let seq = 0;
 

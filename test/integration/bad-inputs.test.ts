@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 import { createCluster } from '../../src/kube/cluster.ts';
 import { loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';

@@ -2,7 +2,7 @@
 // types, watches that resume and re-list, retries on injected faults, pod logs and discovery.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 import { loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import { createCluster } from '../../src/kube/cluster.ts';
 import { KubeApiError, type Cluster, type KubeObject } from '../../src/kube/types.ts';

@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checkReleaseInvariant } from '../helpers/invariant.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
-import type { KubeObject } from '../sim/types.ts';
+import { startSimCluster, type KubeObject, type SimCluster } from '@kube-rollout/kube-sim';
 
 let sim: SimCluster;
 let seq = 0;

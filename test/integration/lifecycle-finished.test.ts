@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { freezable } from '../helpers/engine.ts';
 import { LifecycleRelease, PAUSED_STEPS, expectResult, waitFor } from '../helpers/lifecycle-release.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 let sim: SimCluster;
 

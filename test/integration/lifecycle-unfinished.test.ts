@@ -16,7 +16,7 @@ import {
   virtualService,
 } from '../helpers/lifecycle-release.ts';
 import type { AppOptions } from '../helpers/manifests.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 let sim: SimCluster;
 
@@ -110,6 +110,40 @@ describe('paused × same version, promote, rollback, status', () => {
     expectResult(await r.act('rollback'), 'rolled-back');
     assert.equal(r.state()?.phase, 'rolled-back');
     r.assertConsistent('rolled back');
+  });
+
+  /** Someone else sets the canary Ingress to `weight`%, leaving our own annotation copy at 50. */
+  function meddle(r: LifecycleRelease, weight: number): void {
+    const canary = sim.store.get('networking.k8s.io/v1', 'Ingress', r.namespace, `${r.name}-canary`);
+    assert.ok(canary, 'the canary Ingress exists while paused');
+    const annotations = {
+      ...canary.metadata.annotations,
+      'nginx.ingress.kubernetes.io/canary-weight': String(weight),
+    };
+    sim.store.update({ ...canary, metadata: { ...canary.metadata, annotations } });
+  }
+
+  it('promote resumes from the weight the canary Ingress carries, not the stored one', async () => {
+    const r = new LifecycleRelease(sim, shape, app);
+    await r.pausedAt('v2');
+    meddle(r, 20);
+    const promoted = await r.act('promote');
+    expectResult(promoted, 'promoted');
+    assert.ok(
+      promoted.record!.notes.some((n) => n.includes('carries 20% to v2, not the stored 50%')),
+      promoted.record!.notes.join('\n'),
+    );
+    r.assertConsistent('promoted after the weight was changed');
+  });
+
+  it('rollback reads the weight back before it returns traffic to stable', async () => {
+    const r = new LifecycleRelease(sim, shape, app);
+    await r.pausedAt('v2');
+    meddle(r, 0);
+    const rolledBack = await r.act('rollback');
+    expectResult(rolledBack, 'rolled-back');
+    assert.ok(rolledBack.record!.notes.some((n) => n.includes('carries 0% to v2, not the stored 50%')));
+    r.assertConsistent('rolled back after the weight was changed');
   });
 
   it('status reports paused and changes nothing', async () => {

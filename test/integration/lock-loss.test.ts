@@ -12,7 +12,7 @@ import { createCluster, loadKubeConfig } from '../../src/kube/index.ts';
 import { loadManifests, renderManifests } from '../../src/manifests/index.ts';
 import type { RolloutRecord } from '../../src/record/types.ts';
 import { writeApp } from '../helpers/manifests.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 const IMAGE = 'registry.local:5000/acme/web';
 const NS = 'lockloss';

@@ -8,10 +8,14 @@ import type { ProviderContext } from '../../src/analysis/provider.ts';
 import { providers } from '../../src/analysis/providers/index.ts';
 import { runAnalysis } from '../../src/analysis/run.ts';
 import type { MetricSpec, TemplateContext } from '../../src/analysis/types.ts';
-import { serveMetrics, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.ts';
-import { createStore } from '../sim/store.ts';
-import { startTraffic, type SimTraffic } from '../sim/traffic.ts';
-import type { SimClock, SimStore } from '../sim/types.ts';
+import { serveMetrics, startPrometheus, type RunningPrometheus } from '@kube-rollout/kube-sim/prometheus';
+import {
+  createStore,
+  startTraffic,
+  type SimClock,
+  type SimStore,
+  type SimTraffic,
+} from '@kube-rollout/kube-sim';
 
 const clock: SimClock = { scale: 0.1, ms: (s) => s * 100, now: () => Date.now() };
 

@@ -1,7 +1,7 @@
 // Release state ConfigMap and the per-app Lease, against the simulated API server.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 import { loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import { createCluster } from '../../src/kube/cluster.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';

@@ -3,7 +3,7 @@
 // survive one more write, and a state without Secrets removes the store.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 import { loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import { createCluster } from '../../src/kube/cluster.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';

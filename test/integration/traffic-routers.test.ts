@@ -12,7 +12,7 @@ import type { HeaderRoute, TrafficName } from '../../src/config/types.ts';
 import { createTrafficRouter } from '../../src/traffic/index.ts';
 import { isDeploymentReady } from '../../src/traffic/replicas.ts';
 import type { TrafficRouter, TrafficTarget } from '../../src/traffic/types.ts';
-import { startSimCluster } from '../sim/index.ts';
+import { startSimCluster } from '@kube-rollout/kube-sim';
 
 const NS = 'default';
 const VERSION_LABEL = 'version';
@@ -459,9 +459,14 @@ describe('service router', () => {
     const router = routerFor('service', a);
     await router.prepare();
     assert.equal(measure(entry, 300).v2, 0);
+    assert.equal(await router.getWeight(), 0);
     await router.setWeight(100);
     assert.equal(measure(entry, 300).v1, 0);
+    assert.equal(await router.getWeight(), 100);
     await assert.rejects(router.setWeight(50), /weight must be 0 or 100/);
+    // Someone points the Service back at v1: the read weight says so.
+    await cluster.patch(ref(a.target.service!), { spec: { selector: { [VERSION_LABEL]: 'v1' } } }, 'merge');
+    assert.equal(await routerFor('service', a).getWeight(), 0);
     await rollBackAndReset(routerFor('service', a), a);
     assert.deepEqual(await snapshot([a.target.service!]), before);
   });
@@ -492,5 +497,144 @@ describe('replicas router', () => {
     const [s, c] = await Promise.all([cluster.get(ref(a.stable)), cluster.get(ref(a.canary))]);
     assert.deepEqual([s?.spec.replicas, c?.spec.replicas], [10, 0]);
     assert.equal(s?.metadata.annotations?.['kube-rollout.io/stable-replicas'], undefined);
+  });
+});
+
+/** Changes an object the way someone else would (a person, another controller): read, edit, merge-patch. */
+async function tamper(obj: KubeObject, name: string, edit: (live: KubeObject) => unknown): Promise<void> {
+  const r = ref(obj, name);
+  const live = await cluster.get(r);
+  assert.ok(live, `${obj.kind} ${name} exists`);
+  await cluster.patch(r, edit(live), 'merge');
+}
+
+const splitWeights = (refs: { name: string }[], app: string, canary: number) =>
+  refs.map((r) => ({ ...r, weight: r.name === app ? 100 - canary : canary }));
+
+describe('weights read back from the data plane', () => {
+  const cases: {
+    router: TrafficName;
+    routing: (app: string) => KubeObject[];
+    entry: (app: string) => string;
+    /** Sets the canary share to 70 on the object the data plane reads, leaving our annotations alone. */
+    meddle: (a: App, app: string) => Promise<void>;
+  }[] = [
+    {
+      router: 'nginx',
+      routing: (app) => [ingress(app)],
+      entry: (app) => `ingress/${NS}/${app}`,
+      meddle: (a, app) =>
+        tamper(a.target.ingress!, `${app}-canary`, () => ({
+          metadata: { annotations: { 'nginx.ingress.kubernetes.io/canary-weight': '70' } },
+        })),
+    },
+    {
+      router: 'gateway-api',
+      routing: (app) => [httpRoute(app)],
+      entry: (app) => `httproute/${NS}/${app}`,
+      meddle: (a, app) =>
+        tamper(a.target.route!, app, (live) => ({
+          spec: {
+            rules: live.spec.rules.map((rule: any) => ({
+              ...rule,
+              backendRefs: splitWeights(rule.backendRefs, app, 70),
+            })),
+          },
+        })),
+    },
+    {
+      router: 'istio',
+      routing: (app) => [virtualService(app, app)],
+      entry: (app) => `virtualservice/${NS}/${app}`,
+      meddle: (a, app) =>
+        tamper(a.target.virtualService!, app, (live) => ({
+          spec: {
+            http: live.spec.http.map((h: any) => ({
+              ...h,
+              route: h.route.map((r: any) => ({ ...r, weight: r.destination.host === app ? 30 : 70 })),
+            })),
+          },
+        })),
+    },
+    {
+      router: 'smi',
+      routing: () => [],
+      entry: (app) => `trafficsplit/${NS}/${app}`,
+      meddle: (a, app) =>
+        tamper(
+          { ...a.target.service!, apiVersion: 'split.smi-spec.io/v1alpha3', kind: 'TrafficSplit' },
+          app,
+          () => ({
+            spec: {
+              backends: splitWeights([{ name: app }, { name: `${app}-canary` }], app, 70).map((b) => ({
+                service: b.name,
+                weight: b.weight,
+              })),
+            },
+          }),
+        ),
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.router}: getWeight reports a weight someone else set, not our annotation copy`, async () => {
+      const app = `shop-read-${c.router}`;
+      const a = await startApp(app, c.routing(app), { stable: 2, canary: 2 });
+      const router = routerFor(c.router, a);
+      assert.equal(await router.getWeight(), 0, 'no canary share before prepare');
+      await router.prepare();
+      await router.setWeight(30);
+      assert.equal(await router.getWeight(), 30);
+      await c.meddle(a, app);
+      assert.equal(await routerFor(c.router, a).getWeight(), 70);
+      assert.ok(Math.abs(measure(c.entry(app)).canaryShare - 70) <= 4, 'the data plane really sends 70%');
+      // Setting a weight again overwrites the change; then everything goes back.
+      await router.setWeight(20);
+      assert.equal(await router.getWeight(), 20);
+      await rollBackAndReset(routerFor(c.router, a), a);
+      assert.equal(await router.getWeight(), 0);
+      await cluster.delete(ref(a.stable));
+    });
+  }
+
+  it('replicas: getWeight follows the pod counts', async () => {
+    const app = 'shop-read-replicas';
+    const a = await startApp(app, [], { stable: 4, canary: 0 });
+    const router = routerFor('replicas', a);
+    await router.prepare();
+    await router.setWeight(50);
+    assert.equal(await router.getWeight(), 50);
+    await cluster.patch(ref(a.canary), { spec: { replicas: 3 } }, 'merge');
+    assert.equal(await router.getWeight(), 60, '3 canary pods of 5');
+    await rollBackAndReset(router, a);
+    await cluster.delete(ref(a.stable));
+  });
+
+  it('setWeight fails when the object does not carry the weight it wrote (a meddling webhook)', async () => {
+    const app = 'shop-verify';
+    const a = await startApp(app, [ingress(app)], { stable: 2, canary: 2 });
+    const canaryName = `${app}-canary`;
+    // Every write of the canary Ingress is followed by another writer putting 5% back.
+    const meddling: Cluster = Object.assign(Object.create(cluster) as Cluster, {
+      async apply(obj: KubeObject) {
+        const out = await cluster.apply(obj);
+        if (obj.kind === 'Ingress' && obj.metadata.name === canaryName)
+          await tamper(obj, canaryName, () => ({
+            metadata: { annotations: { 'nginx.ingress.kubernetes.io/canary-weight': '5' } },
+          }));
+        return out;
+      },
+    });
+    const router = createTrafficRouter('nginx', meddling, a.target);
+    await router.prepare();
+    await assert.rejects(
+      router.setWeight(40),
+      /traffic router "nginx": wrote weight 40% but Ingress "shop-verify-canary" carries 5% when read back/,
+    );
+    await rollBackAndReset(routerFor('nginx', a), a);
+    await assertNoCanaryObjects(app, [
+      ['networking.k8s.io/v1', 'Ingress'],
+      ['v1', 'Service'],
+    ]);
+    await cluster.delete(ref(a.stable));
   });
 });

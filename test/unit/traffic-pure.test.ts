@@ -2,10 +2,20 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HeaderRoute } from '../../src/config/types.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
-import { ANNOTATIONS, TrafficRouterError, prefixPattern, withHeaderRoute } from '../../src/traffic/common.ts';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import {
+  ANNOTATIONS,
+  TrafficRouterError,
+  prefixPattern,
+  verifyWeight,
+  withHeaderRoute,
+} from '../../src/traffic/common.ts';
+import { describeRouter, trafficInputDescription } from '../../src/traffic/docs.ts';
 import {
   canaryReplicas,
   isDeploymentReady,
+  replicaShare,
   scalingOrder,
   stableReplicas,
 } from '../../src/traffic/replicas.ts';
@@ -16,22 +26,26 @@ import {
   selectorPinPatch,
   selectorRestorePatch,
 } from '../../src/traffic/services.ts';
-import { canaryAnnotations, canaryIngress } from '../../src/traffic/nginx.ts';
-import { routePatch, routeRestorePatch, routeRules } from '../../src/traffic/gateway-api.ts';
+import { canaryAnnotations, canaryIngress, ingressWeight } from '../../src/traffic/nginx.ts';
+import { routePatch, routeRestorePatch, routeRules, routeWeight } from '../../src/traffic/gateway-api.ts';
 import {
   destinationRulePatch,
   destinationRuleRestorePatch,
   destinationRuleSubsets,
   isServiceHost,
   virtualServiceHttp,
+  virtualServiceCarries,
   virtualServiceRestorePatch,
+  virtualServiceWeight,
 } from '../../src/traffic/istio.ts';
 import {
   ownedTrafficSplit,
   pickSplitApiVersion,
   splitBackends,
+  splitWeightValue,
   trafficSplitPatch,
   trafficSplitRestorePatch,
+  trafficSplitWeight,
 } from '../../src/traffic/smi.ts';
 import { ROUTERS, createTrafficRouter } from '../../src/traffic/index.ts';
 
@@ -349,7 +363,7 @@ describe('gateway-api HTTPRoute rules', () => {
       [],
     );
     assert.deepEqual(
-      out[0].backendRefs.map((r: any) => [r.name, r.weight]),
+      out[0].backendRefs?.map((r: any) => [r.name, r.weight]),
       [
         ['web', 240],
         ['web-canary', 60],
@@ -370,7 +384,7 @@ describe('gateway-api HTTPRoute rules', () => {
       ],
       backendRefs: [{ name: 'web-canary', port: 80 }],
     });
-    assert.deepEqual(out[1].matches[0].headers, [
+    assert.deepEqual(out[1].matches?.[0].headers, [
       { type: 'RegularExpression', name: 'X-User', value: '^qa\\..*' },
     ]);
   });
@@ -441,8 +455,8 @@ describe('istio VirtualService routes', () => {
         { destination: { host: 'web.shop.svc.cluster.local', port: { number: 80 }, subset: 'canary' } },
       ],
     });
-    assert.deepEqual(out[1].match[0].headers, { 'x-user': { prefix: 'qa.' } });
-    assert.deepEqual(out[2].match[0].headers, { 'x-build': { regex: '[0-9]+' } });
+    assert.deepEqual(out[1].match?.[0].headers, { 'x-user': { prefix: 'qa.' } });
+    assert.deepEqual(out[2].match?.[0].headers, { 'x-build': { regex: '[0-9]+' } });
   });
 
   it('adds subsets to a DestinationRule and restores the original (also when there were none)', () => {
@@ -560,5 +574,114 @@ describe('registry', () => {
         );
       }
     }
+  });
+});
+
+describe('weights read back from the data plane fields', () => {
+  const meta = { name: 'web', namespace: 'shop' };
+  it('nginx: the canary Ingress canary-weight, not our annotation copy', () => {
+    const canary: KubeObject = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: {
+        ...meta,
+        annotations: { 'nginx.ingress.kubernetes.io/canary-weight': '35', [ANNOTATIONS.canaryWeight]: '10' },
+      },
+    };
+    assert.equal(ingressWeight(canary), 35);
+    assert.equal(ingressWeight(undefined), 0);
+  });
+
+  it('gateway-api: the weighted rule, skipping header rules, with relative weights', () => {
+    const layout = { service: 'web', routeNamespace: 'shop', serviceNamespace: 'shop' };
+    const user = [{ backendRefs: [{ name: 'web', port: 80, weight: 3 }] }];
+    const route = (rules: unknown): KubeObject => ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: meta,
+      spec: { rules },
+    });
+    assert.equal(routeWeight(route(user), layout), 0, 'the user rules send nothing to the canary');
+    for (const weight of [0, 15, 100])
+      assert.equal(routeWeight(route(routeRules(user, layout, weight, [exact])), layout), weight);
+  });
+
+  it('istio: the split entry, by hosts or subsets, and rounding within a partial weight', () => {
+    const http = [
+      {
+        route: [
+          { destination: { host: 'web' }, weight: 50 },
+          { destination: { host: 'other' }, weight: 50 },
+        ],
+      },
+    ];
+    const vs = (entries: unknown): KubeObject => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: meta,
+      spec: { http: entries },
+    });
+    for (const subsets of [false, true]) {
+      const layout = { service: 'web', namespace: 'shop', subsets };
+      const rendered = vs(virtualServiceHttp(http, layout, 33, [exact]));
+      // 33% of a 50 share is 16.5, written as 17 of 50: read as 34%, but it is what 33 writes.
+      assert.equal(virtualServiceWeight(rendered, 'web', 'shop'), 34);
+      assert.ok(virtualServiceCarries(rendered, 'web', 'shop', 33));
+      assert.ok(!virtualServiceCarries(rendered, 'web', 'shop', 40));
+    }
+    assert.equal(virtualServiceWeight(vs([{ route: [{ destination: { host: 'web' } }] }]), 'web', 'shop'), 0);
+  });
+
+  it('smi: the backends, integers and v1alpha1 quantities alike', () => {
+    const split = (apiVersion: string, weight: number): KubeObject => ({
+      apiVersion,
+      kind: 'TrafficSplit',
+      metadata: meta,
+      spec: { service: 'web', backends: splitBackends(apiVersion, 'web', weight) },
+    });
+    assert.equal(trafficSplitWeight(split('split.smi-spec.io/v1alpha3', 25), 'web'), 25);
+    assert.equal(trafficSplitWeight(split('split.smi-spec.io/v1alpha1', 30), 'web'), 30);
+    assert.equal(splitWeightValue('700m'), 0.7);
+    assert.equal(trafficSplitWeight(undefined, 'web'), 0);
+  });
+
+  it('replicas: the pod ratio, or the canary share of the total while stable keeps its size', () => {
+    assert.equal(replicaShare({ stable: 2, canary: 2 }, 4), 50);
+    assert.equal(replicaShare({ stable: 3, canary: 1 }, 4), 25);
+    assert.equal(replicaShare({ stable: 4, canary: 1 }, 4, true), 25);
+    assert.equal(replicaShare({ stable: 4, canary: 0 }, 4), 0);
+  });
+
+  it('verifyWeight names what carries another weight', () => {
+    assert.doesNotThrow(() => verifyWeight('nginx', 30, 30, 'Ingress "web-canary"'));
+    assert.throws(
+      () => verifyWeight('nginx', 30, 5, 'Ingress "web-canary"'),
+      /traffic router "nginx": wrote weight 30% but Ingress "web-canary" carries 5% when read back/,
+    );
+  });
+});
+
+describe('docs from the definitions', () => {
+  it("action.yml's traffic description is the one generated from the registered routers", () => {
+    const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'));
+    const description: string = action.inputs.traffic.description;
+    assert.equal(description, trafficInputDescription(), 'run `npm run docs`');
+    for (const d of Object.values(ROUTERS)) {
+      assert.ok(description.includes(describeRouter(d)), d.name);
+      if (d.target) assert.ok(describeRouter(d).includes(`input \`${d.target.input}\``), d.name);
+    }
+  });
+
+  it('composes the Service pair only with routers that ask for it, and adds its access', () => {
+    for (const d of Object.values(ROUTERS)) {
+      const servicesAccess = d.access.some((a) => a.resource === 'services');
+      assert.ok(!d.servicePair || servicesAccess, `${d.name} gets the pair's access`);
+    }
+    assert.deepEqual(
+      Object.values(ROUTERS)
+        .filter((d) => d.servicePair)
+        .map((d) => d.name),
+      ['nginx', 'gateway-api', 'istio', 'smi'],
+    );
   });
 });

@@ -76,6 +76,36 @@ export function buildRelease(ctx: RunContext): ProgressiveRelease {
   };
 }
 
+/**
+ * The weight the data plane really carries, read back from the router's object rather than taken
+ * from the stored state: a resumed run, or a rollback, starts from what the cluster does. When it
+ * differs from the stored weight (someone changed the object, or a run died mid-write), the state
+ * follows the cluster and the record says so. Undefined when it cannot be read (e.g. the router's
+ * object was deleted); the caller then keeps the stored weight.
+ */
+export async function observeWeight(
+  ctx: RunContext,
+  release: ProgressiveRelease,
+  signal?: AbortSignal,
+): Promise<number | undefined> {
+  let carried: number;
+  try {
+    carried = await release.router(signal).getWeight();
+  } catch (err) {
+    ctx.log.warn(
+      `could not read the canary weight back: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    return undefined;
+  }
+  if (carried !== ctx.state.canaryWeight) {
+    ctx.record.notes.push(
+      `the ${ctx.config.traffic} router's object carries ${carried}% to ${ctx.state.newVersion}, not the stored ${ctx.state.canaryWeight}%: continuing from ${carried}%`,
+    );
+    ctx.state.canaryWeight = carried;
+  }
+  return carried;
+}
+
 /** Watches the copies' pods across all steps; fails the step in progress on the first fatal status. */
 export function guardOf(ctx: RunContext, release: ProgressiveRelease): Promise<StepOutcome> {
   release.guard ??= startWatcher(ctx, 'the pod guard of the new version', async (signal) => {

@@ -18,6 +18,7 @@ import { applyRelease, restoreConfigObjects, waitForWorkloads } from './native.t
 import {
   buildRelease,
   guarded,
+  observeWeight,
   stopWatchers,
   type ProgressiveRelease as Release,
 } from './progressive-release.ts';
@@ -243,10 +244,13 @@ async function rollbackProgressive(ctx: RunContext, release: Release): Promise<v
   // Weight 0 first (the replicas router scales stable back up and waits for it), then the copies
   // go, then the user's objects get their own shape back once no new-version pod can match them.
   const router = release.router(rctx.signal);
+  const carried = await observeWeight(ctx, release, rctx.signal);
   await router.setWeight(0);
   recordWeight(ctx.record, 0, ctx.now());
   ctx.state.canaryWeight = 0;
-  ctx.log.info(`traffic back on ${release.target.stableVersion}`);
+  ctx.log.info(
+    `traffic back on ${release.target.stableVersion}${carried ? ` (the new version had ${carried}%)` : ''}`,
+  );
   await deleteCopies(rctx, release);
   await router.reset();
   if (ctx.config.previewService && release.suffix === 'green') {
@@ -264,20 +268,33 @@ async function rollbackProgressive(ctx: RunContext, release: Release): Promise<v
 /** A fresh handler set for one run: it owns that run's copies, router and watchers. */
 export function createProgressiveHandlers(): StrategyHandlers {
   let current: Release | undefined;
+  let started = false;
   const releaseOf = (ctx: RunContext): Release => (current ??= buildRelease(ctx));
+  /** The run's release; a run that starts past deploy-new resumes, so it reads the weight back first. */
+  const resumed = async (ctx: RunContext): Promise<Release> => {
+    const release = releaseOf(ctx);
+    if (!started) {
+      started = true;
+      await observeWeight(ctx, release, ctx.signal);
+    }
+    return release;
+  };
   return {
     steps: {
-      'deploy-new': (ctx) => deployNew(ctx, releaseOf(ctx)),
-      setWeight: (ctx, step) => setWeight(ctx, releaseOf(ctx), step.weight),
-      pause: (ctx, step) => pause(ctx, releaseOf(ctx), step),
-      analysis: (ctx, step) => {
-        const metrics = metricsFor(ctx, step.phase, step.spec?.metrics);
-        return guarded(ctx, releaseOf(ctx), (signal) => analysisStep({ ...ctx, signal }, metrics));
+      'deploy-new': (ctx) => {
+        started = true;
+        return deployNew(ctx, releaseOf(ctx));
       },
-      setHeaderRoute: (ctx, step) => setHeaderRoute(ctx, releaseOf(ctx), step),
-      removeHeaderRoute: (ctx, step) => removeHeaderRoute(ctx, releaseOf(ctx), step),
-      switch: (ctx) => setWeight(ctx, releaseOf(ctx), 100),
-      promote: (ctx) => promote(ctx, releaseOf(ctx)),
+      setWeight: async (ctx, step) => setWeight(ctx, await resumed(ctx), step.weight),
+      pause: async (ctx, step) => pause(ctx, await resumed(ctx), step),
+      analysis: async (ctx, step) => {
+        const metrics = metricsFor(ctx, step.phase, step.spec?.metrics);
+        return guarded(ctx, await resumed(ctx), (signal) => analysisStep({ ...ctx, signal }, metrics));
+      },
+      setHeaderRoute: async (ctx, step) => setHeaderRoute(ctx, await resumed(ctx), step),
+      removeHeaderRoute: async (ctx, step) => removeHeaderRoute(ctx, await resumed(ctx), step),
+      switch: async (ctx) => setWeight(ctx, await resumed(ctx), 100),
+      promote: async (ctx) => promote(ctx, await resumed(ctx)),
     },
     rollback: (ctx) => rollbackProgressive(ctx, releaseOf(ctx)),
     dispose: () => stopWatchers(current),

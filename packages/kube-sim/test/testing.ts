@@ -1,0 +1,109 @@
+// Helpers for the in-process controller and kubelet tests.
+import { createStore } from '../src/store.ts';
+import type { KubeObject, SimClock, SimStore } from '../src/types.ts';
+import { startControllers, type RunningControllers } from '../src/controllers/index.ts';
+
+export function simClock(scale = 0.1): SimClock {
+  return { scale, ms: (s) => s * 1000 * scale, now: () => Date.now() };
+}
+
+export interface TestCluster {
+  store: SimStore;
+  clock: SimClock;
+  controllers: RunningControllers;
+  stop(): void;
+}
+
+export function testCluster(
+  opts: { scale?: number; nodes?: { name: string; cpu: string; memory: string }[] } = {},
+): TestCluster {
+  const store = createStore();
+  const clock = simClock(opts.scale ?? 0.05);
+  const controllers = startControllers(store, clock, { nodes: opts.nodes });
+  return { store, clock, controllers, stop: () => controllers.stop() };
+}
+
+/** Poll `fn` until it returns a truthy value; the error names what we waited for. */
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | false | null,
+  timeoutMs = 20000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+export function container(
+  name: string,
+  image: string,
+  env: Record<string, string> = {},
+  extra: Record<string, unknown> = {},
+): any {
+  return { name, image, env: Object.entries(env).map(([k, v]) => ({ name: k, value: v })), ...extra };
+}
+
+export function deployment(
+  name: string,
+  opts: {
+    replicas?: number;
+    image?: string;
+    env?: Record<string, string>;
+    spec?: Record<string, unknown>;
+    annotations?: Record<string, string>;
+    containerExtra?: Record<string, unknown>;
+  } = {},
+): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default', ...(opts.annotations ? { annotations: opts.annotations } : {}) },
+    spec: {
+      replicas: opts.replicas ?? 1,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          containers: [
+            container('app', opts.image ?? 'nginx:1.25', opts.env ?? {}, opts.containerExtra ?? {}),
+          ],
+        },
+      },
+      ...(opts.spec ?? {}),
+    },
+  };
+}
+
+/** Replace the first container's image (and env) of a Deployment-like object. */
+export function setImage(
+  store: SimStore,
+  kind: string,
+  name: string,
+  image: string,
+  env?: Record<string, string>,
+): KubeObject {
+  const obj = store.get('apps/v1', kind, 'default', name)!;
+  const c = obj.spec.template.spec.containers[0];
+  c.image = image;
+  if (env) c.env = Object.entries(env).map(([k, v]) => ({ name: k, value: v }));
+  return store.update(obj);
+}
+
+export function podsOf(store: SimStore, labels: Record<string, string>): KubeObject[] {
+  return store
+    .list('v1', 'Pod', 'default')
+    .filter((p) => Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v));
+}
+
+export function condition(obj: KubeObject | undefined, type: string): any {
+  return (obj?.status?.conditions ?? []).find((c: any) => c.type === type);
+}

@@ -1,0 +1,98 @@
+// Typed views of the objects routers read and write. Ingress and Service specs come from
+// @kubernetes/client-node (their specs hold no timestamps, so the plain JSON we get matches them;
+// metadata stays ours, with string timestamps). The CRDs (Gateway API, Istio, SMI) get small local
+// interfaces with only the fields we touch; `[key: string]: unknown` keeps the rest when copying.
+import type { V1IngressBackend, V1IngressSpec, V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
+import type { KubeObject, ObjectMeta } from '../kube/types.ts';
+
+/** An object whose spec has a known shape. Any KubeObject can be viewed as one (its spec is untyped). */
+export interface TypedObject<Spec> {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: Spec;
+}
+
+export type IngressObject = TypedObject<V1IngressSpec>;
+export type IngressBackend = V1IngressBackend;
+export type ServiceObject = TypedObject<V1ServiceSpec>;
+export type ServicePort = V1ServicePort;
+
+// Gateway API HTTPRoute (gateway.networking.k8s.io/v1).
+export interface BackendRef {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+  port?: number;
+  weight?: number;
+  [key: string]: unknown;
+}
+export interface HTTPHeaderMatch {
+  type?: 'Exact' | 'RegularExpression';
+  name: string;
+  value: string;
+}
+export interface HTTPRouteMatch {
+  path?: { type?: string; value?: string };
+  headers?: HTTPHeaderMatch[];
+  [key: string]: unknown;
+}
+export interface HTTPRouteRule {
+  name?: string;
+  matches?: HTTPRouteMatch[];
+  backendRefs?: BackendRef[];
+  [key: string]: unknown;
+}
+export type HTTPRouteObject = TypedObject<{ rules?: HTTPRouteRule[]; [key: string]: unknown }>;
+
+// Istio VirtualService and DestinationRule (networking.istio.io).
+export type StringMatch = { exact: string } | { prefix: string } | { regex: string };
+export interface IstioDestination {
+  host: string;
+  subset?: string;
+  [key: string]: unknown;
+}
+export interface IstioRouteDestination {
+  destination: IstioDestination;
+  weight?: number;
+  [key: string]: unknown;
+}
+export interface IstioMatch {
+  headers?: Record<string, StringMatch>;
+  [key: string]: unknown;
+}
+export interface IstioHttpRoute {
+  name?: string;
+  match?: IstioMatch[];
+  route?: IstioRouteDestination[];
+  [key: string]: unknown;
+}
+export type VirtualServiceObject = TypedObject<{ http?: IstioHttpRoute[]; [key: string]: unknown }>;
+export interface IstioSubset {
+  name: string;
+  labels?: Record<string, string>;
+  [key: string]: unknown;
+}
+export type DestinationRuleObject = TypedObject<{
+  host?: string;
+  subsets?: IstioSubset[];
+  [key: string]: unknown;
+}>;
+
+// SMI TrafficSplit (split.smi-spec.io); v1alpha1 writes weights as quantities ("900m").
+export interface SplitBackend {
+  service: string;
+  weight: number | string;
+}
+export type TrafficSplitObject = TypedObject<{ service: string; backends?: SplitBackend[] }>;
+
+/** The same object seen through a typed view (a KubeObject's spec is untyped, so this only names it). */
+export function view<Spec>(obj: KubeObject): TypedObject<Spec> {
+  return obj;
+}
+
+/** A typed object handed back to the Cluster, which takes any KubeObject. */
+export function plain<Spec>(obj: TypedObject<Spec>): KubeObject {
+  return { ...obj };
+}
