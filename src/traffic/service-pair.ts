@@ -53,7 +53,10 @@ export function withServicePair(
       await router.setHeaderRoute(route, routeName);
     },
     async reset() {
-      // The router's object goes back first: until then it may still point at `<service>-canary`.
+      // The pin follows what stable runs now (after promotion: the new version) before the router
+      // sends traffic back to the user's Service, or requests would find no pod in between.
+      await ensure();
+      // The router's object goes back next: until then it may still point at `<service>-canary`.
       await router.reset();
       await deleteCanaryService(name, cluster, target);
       await restoreStableService(name, cluster, target, opts);
