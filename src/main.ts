@@ -110,25 +110,15 @@ export async function run(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  let config: Config;
-  let manifests: ManifestSet | undefined;
-  let cluster: Cluster;
   const github = readGitHubContext(process.env, (m) => core.warning(m));
+  let setup: Awaited<ReturnType<typeof readSetup>>;
   try {
-    config = buildConfig(
-      readInputs((n) => core.getInput(n)),
-      process.env,
-    );
-    redactor.add(credentialValues(config));
-    manifests = await renderedManifests(config, redactor, github.headSha ?? github.sha, github.runUrl);
-    cluster = loadCluster(config, redactor, (info) =>
-      core.info(`retrying the Kubernetes API: ${JSON.stringify(info)}`),
-    );
+    setup = await readSetup(redactor, github);
   } catch (err) {
     if (err instanceof InputError) return reportInputError(err);
     throw err;
   }
-  const logger = createLogger(redactor);
+  const { config } = setup;
   const reporters = createReporters({
     config,
     github,
@@ -136,30 +126,7 @@ export async function run(): Promise<void> {
     setOutput: core.setOutput,
     warn: (m) => core.warning(m),
   });
-
-  const holder = holderId();
-  core.saveState(STATE_HOLDER, holder);
-  const deps: ReleaseDeps = {
-    config,
-    cluster,
-    log: logger,
-    signal: abort.signal,
-    providers,
-    manifests,
-    holder,
-    runUrl: github.runUrl,
-    commit: github.headSha ?? github.sha,
-    onProgress: async (record) => {
-      // Reporters see the record with secrets redacted; the deployment id they hand back is kept
-      // in it, so the next state save carries it to a later promote/rollback run.
-      const { deploymentId } = await reporters.progress(redactRecord(record, redactor));
-      if (deploymentId !== undefined) record.deploymentId = deploymentId;
-    },
-    onStarted: (name) => core.saveState(STATE_RELEASE, name),
-    // In place, like the reporters' copy: what is stored is what is reported.
-    redactRecord: (record) => redactRecord(record, redactor),
-  };
-
+  const deps = releaseDeps(setup, redactor, reporters, github, abort.signal);
   try {
     if (config.action === 'plan') {
       const plan = await planRelease(deps);
@@ -178,6 +145,51 @@ export async function run(): Promise<void> {
     core.setOutput('result', 'failed');
     core.setFailed(redactor.redact((err as Error).message));
   }
+}
+
+type GitHubContext = ReturnType<typeof readGitHubContext>;
+
+/** Inputs, manifests and the cluster: everything that can be wrong before the first request. */
+async function readSetup(redactor: Redactor, github: GitHubContext) {
+  const config = buildConfig(
+    readInputs((n) => core.getInput(n)),
+    process.env,
+  );
+  redactor.add(credentialValues(config));
+  const manifests = await renderedManifests(config, redactor, github.headSha ?? github.sha, github.runUrl);
+  const cluster = loadCluster(config, redactor, (info) =>
+    core.info(`retrying the Kubernetes API: ${JSON.stringify(info)}`),
+  );
+  return { config, manifests, cluster };
+}
+
+function releaseDeps(
+  setup: Awaited<ReturnType<typeof readSetup>>,
+  redactor: Redactor,
+  reporters: ReturnType<typeof createReporters>,
+  github: GitHubContext,
+  signal: AbortSignal,
+): ReleaseDeps {
+  const holder = holderId();
+  core.saveState(STATE_HOLDER, holder);
+  return {
+    ...setup,
+    log: createLogger(redactor),
+    signal,
+    providers,
+    holder,
+    runUrl: github.runUrl,
+    commit: github.headSha ?? github.sha,
+    onProgress: async (record) => {
+      // Reporters see the record with secrets redacted; the deployment id they hand back is kept
+      // in it, so the next state save carries it to a later promote/rollback run.
+      const { deploymentId } = await reporters.progress(redactRecord(record, redactor));
+      if (deploymentId !== undefined) record.deploymentId = deploymentId;
+    },
+    onStarted: (name) => core.saveState(STATE_RELEASE, name),
+    // In place, like the reporters' copy: what is stored is what is reported.
+    redactRecord: (record) => redactRecord(record, redactor),
+  };
 }
 
 function runAction(config: Config, deps: ReleaseDeps): Promise<RolloutRecord> {

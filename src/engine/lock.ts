@@ -65,72 +65,82 @@ export function isLeaseFree(lease: KubeObject, now = Date.now()): boolean {
 }
 
 export async function acquireLock(cluster: Cluster, opts: AcquireLockOptions): Promise<Lock> {
-  const name = leaseName(opts.name);
-  const ref = { apiVersion: LEASE_API, kind: 'Lease', name, namespace: opts.namespace };
+  const ref = { apiVersion: LEASE_API, kind: 'Lease', name: leaseName(opts.name), namespace: opts.namespace };
   const duration = opts.leaseDurationSeconds ?? 30;
   const deadline = Date.now() + opts.timeoutMs;
   const seen = new Set<string>();
   for (;;) {
     opts.signal?.throwIfAborted();
     const lease = await cluster.get(ref);
-    const now = new Date();
-    if (!lease) {
-      const created = await attempt(() =>
-        cluster.create({
-          apiVersion: LEASE_API,
-          kind: 'Lease',
-          metadata: {
-            name,
-            namespace: opts.namespace,
-            labels: ownedLabels(opts.name),
-          },
-          spec: {
-            holderIdentity: opts.holder,
-            leaseDurationSeconds: duration,
-            acquireTime: microTime(now),
-            renewTime: microTime(now),
-            leaseTransitions: 0,
-          },
-        }),
-      );
-      if (created) return new HeldLease(cluster, created, opts, duration);
-      continue;
-    }
-    const spec = lease.spec ?? {};
-    if (spec.holderIdentity === opts.holder || isLeaseFree(lease, now.getTime())) {
-      const sameHolder = spec.holderIdentity === opts.holder;
-      const taken = await attempt(() =>
-        cluster.replace({
-          ...lease,
-          spec: {
-            ...spec,
-            holderIdentity: opts.holder,
-            leaseDurationSeconds: duration,
-            acquireTime: sameHolder && spec.acquireTime ? spec.acquireTime : microTime(now),
-            renewTime: microTime(now),
-            leaseTransitions: (Number(spec.leaseTransitions) || 0) + (sameHolder ? 0 : 1),
-          },
-        }),
-      );
-      const previous = sameHolder ? undefined : (spec.holderIdentity as string | undefined);
-      if (taken) return new HeldLease(cluster, taken, opts, duration, previous);
-      continue;
-    }
-    const holder = String(spec.holderIdentity);
+    const held = await tryTake(cluster, lease, opts, duration);
+    if (held) return held;
+    if (held === null) continue; // lost a race: look again at once
+    const holder = String(lease!.spec.holderIdentity);
     if (!seen.has(holder)) {
       seen.add(holder);
       opts.onWait?.(holder);
     }
     const left = deadline - Date.now();
-    if (left <= 0) {
-      throw new LockTimeoutError(
-        `release "${opts.name}" is locked by "${holder}" (Lease ${name} in ${opts.namespace}, renewed ${spec.renewTime ?? 'never'}, ` +
-          `lease ${spec.leaseDurationSeconds ?? '?'}s); gave up after waiting ${Math.round(opts.timeoutMs / 1000)}s (lock-timeout). ` +
-          `Wait for that run to finish, or delete the Lease if it is stale.`,
-      );
-    }
+    if (left <= 0) throw lockTimeout(opts, lease!);
     await sleep(Math.min(opts.pollMs ?? 1500, left), opts.signal);
   }
+}
+
+/**
+ * Creates the Lease, or takes it when it is ours or expired, at the read resourceVersion. A Lock
+ * when taken, null when another run won the race, undefined when someone else holds it.
+ */
+async function tryTake(
+  cluster: Cluster,
+  lease: KubeObject | undefined,
+  opts: AcquireLockOptions,
+  duration: number,
+): Promise<Lock | null | undefined> {
+  const now = new Date();
+  if (!lease) {
+    const created = await attempt(() =>
+      cluster.create({
+        apiVersion: LEASE_API,
+        kind: 'Lease',
+        metadata: { name: leaseName(opts.name), namespace: opts.namespace, labels: ownedLabels(opts.name) },
+        spec: {
+          holderIdentity: opts.holder,
+          leaseDurationSeconds: duration,
+          acquireTime: microTime(now),
+          renewTime: microTime(now),
+          leaseTransitions: 0,
+        },
+      }),
+    );
+    return created ? new HeldLease(cluster, created, opts, duration) : null;
+  }
+  const spec = lease.spec ?? {};
+  const sameHolder = spec.holderIdentity === opts.holder;
+  if (!sameHolder && !isLeaseFree(lease, now.getTime())) return undefined;
+  const taken = await attempt(() =>
+    cluster.replace({
+      ...lease,
+      spec: {
+        ...spec,
+        holderIdentity: opts.holder,
+        leaseDurationSeconds: duration,
+        acquireTime: sameHolder && spec.acquireTime ? spec.acquireTime : microTime(now),
+        renewTime: microTime(now),
+        leaseTransitions: (Number(spec.leaseTransitions) || 0) + (sameHolder ? 0 : 1),
+      },
+    }),
+  );
+  const previous = sameHolder ? undefined : (spec.holderIdentity as string | undefined);
+  return taken ? new HeldLease(cluster, taken, opts, duration, previous) : null;
+}
+
+function lockTimeout(opts: AcquireLockOptions, lease: KubeObject): LockTimeoutError {
+  const spec = lease.spec ?? {};
+  return new LockTimeoutError(
+    `release "${opts.name}" is locked by "${spec.holderIdentity}" (Lease ${leaseName(opts.name)} in ${opts.namespace}, renewed ${spec.renewTime ?? 'never'}, ` +
+      `lease ${spec.leaseDurationSeconds ?? '?'}s); gave up after waiting ${Math.round(opts.timeoutMs / 1000)}s (lock-timeout). ` +
+      `Wait for that run to finish, or delete the Lease if it is stale.`,
+  );
 }
 
 /** Runs a write that another run may race; undefined when it lost (409 Conflict / AlreadyExists). */

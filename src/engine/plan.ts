@@ -44,7 +44,7 @@ export async function planRelease(deps: ReleaseDeps): Promise<PlanReport> {
   }
   const previous = await loadReleaseState(cluster, config.namespace, name).catch(() => undefined);
   const keys = new Set(manifests.objects.map((o) => workloadKey(o.object)));
-  for (const old of (previous?.state.rendered ?? []) as KubeObject[]) {
+  for (const old of previous?.state.rendered ?? []) {
     if (!keys.has(workloadKey(old))) {
       changes.push({
         kind: old.kind,

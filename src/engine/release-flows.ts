@@ -87,8 +87,7 @@ export async function startRelease(
     record.revision = revisionOf(firstLive);
     return finish(record, 'unchanged', now());
   }
-  const snapshot =
-    (superseded?.stableSnapshot as KubeObject[]) ?? (await snapshotStable(run.cluster, manifests, opts.live));
+  const snapshot = superseded?.stableSnapshot ?? (await snapshotStable(run.cluster, manifests, opts.live));
   const state: ReleaseState = {
     schema: 1,
     name,
@@ -227,7 +226,7 @@ export async function undoFinished(
       : `rollback to ${to ?? 'the previous revision'}`;
     result = await undoWorkloads(ctx, targets, record, label);
     if (result === 'rolled-back' && state && !config.toRevision)
-      await restoreSnapshotObjects(ctx, state.stableSnapshot as KubeObject[]);
+      await restoreSnapshotObjects(ctx, state.stableSnapshot);
     if (result === 'rolled-back') record.rollbackReason = REQUESTED_ROLLBACK;
     if (result === 'rolled-back' && record.traffic) recordWeight(record, 0, now());
   }

@@ -75,7 +75,7 @@ export function buildContext(
   stateVersion: string | undefined,
 ): RunContext {
   const config = storedConfig(deps.config, state);
-  const stable = new Map((state.stableSnapshot as KubeObject[]).map((o) => [workloadKey(o), o] as const));
+  const stable = new Map(state.stableSnapshot.map((o) => [workloadKey(o), o] as const));
   return {
     config,
     cluster: lock.cluster,
@@ -133,7 +133,7 @@ export async function snapshotStable(
 
 /** The release's manifests as stored in its state, so promote/rollback need no checkout. */
 export function storedManifests(state: ReleaseState): ManifestSet {
-  const objects = (state.rendered as KubeObject[]).map((object) => ({
+  const objects = state.rendered.map((object) => ({
     object,
     file: '(stored release)',
     line: 1,
@@ -144,7 +144,6 @@ export function storedManifests(state: ReleaseState): ManifestSet {
 /** Workloads of a release: from the manifests given, else from the stored release. */
 export function releaseWorkloads(deps: ReleaseDeps, state?: ReleaseState): KubeObject[] {
   return (
-    deps.manifests?.workloads.map((w) => w.object) ??
-    ((state?.rendered ?? []) as KubeObject[]).filter((o) => isWorkload(o))
+    deps.manifests?.workloads.map((w) => w.object) ?? (state?.rendered ?? []).filter((o) => isWorkload(o))
   );
 }

@@ -1,4 +1,5 @@
 import type { Measurement } from '../analysis/types.ts';
+import type { KubeObject } from '../kube/types.ts';
 import type { ActionName, Config, StrategyName, TrafficName } from '../config/types.ts';
 
 /**
@@ -130,9 +131,9 @@ export interface ReleaseState {
   currentStep: number;
   canaryWeight: number;
   /** Manifests of the release as rendered (the new version), so promote needs no checkout. */
-  rendered: unknown[];
+  rendered: KubeObject[];
   /** Stable objects as they were before the release touched them (restored on rollback). */
-  stableSnapshot: unknown[];
+  stableSnapshot: KubeObject[];
   /**
    * The inputs that shape the plan, as the deploy run had them: a later promote/rollback job
    * continues the same plan even if it passes fewer (or other) inputs.

@@ -11,7 +11,7 @@ import { hasUrlCredentials } from '../secrets/url-credentials.ts';
 import type { ReleaseState } from '../record/types.ts';
 
 /** What the ConfigMap keeps of a Secret. */
-export interface SecretRef {
+export interface SecretRef extends KubeObject {
   apiVersion: 'v1';
   kind: 'Secret';
   metadata: { name?: string; namespace?: string };
@@ -32,7 +32,7 @@ export function secretStoreRef(name: string, namespace: string): ObjectRef {
 /** The state with every Secret replaced by a reference, and the Secrets themselves. */
 export function splitSecrets(state: ReleaseState): { state: ReleaseState; payload: SecretPayload } {
   const payload: SecretPayload = {};
-  const strip = (objects: unknown[]) =>
+  const strip = (objects: KubeObject[]): KubeObject[] =>
     objects.map((o) => {
       if (!isSecret(o)) return o;
       const secret = canonicalSecret(o);
@@ -103,7 +103,7 @@ function restoreHeaders<T>(settings: T, payload: SecretPayload, release: string)
 
 /** The state with its Secret references replaced by the Secrets in `payload`. */
 export function joinSecrets(state: ReleaseState, payload: SecretPayload): ReleaseState {
-  const restore = (objects: unknown[]) =>
+  const restore = (objects: KubeObject[]): KubeObject[] =>
     objects.map((o) => {
       if (!isSecretRef(o)) return o;
       const { entry, sha256 } = o.storedSecret;

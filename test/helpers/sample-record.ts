@@ -1,4 +1,5 @@
 /** RolloutRecords for report tests: a canary that was promoted, and one that was rolled back. */
+import type { KubeObject } from '../../src/kube/types.ts';
 import type { ReleaseState, RolloutRecord } from '../../src/record/types.ts';
 
 const T0 = Date.parse('2026-11-21T22:00:00Z');
@@ -200,8 +201,8 @@ export function rolledBackCanary(): RolloutRecord {
 /** A canary release state at step 1 with an empty record, holding the given objects. */
 export function releaseStateWith(
   namespace: string,
-  rendered: unknown[],
-  stableSnapshot: unknown[] = [],
+  rendered: KubeObject[],
+  stableSnapshot: KubeObject[] = [],
 ): ReleaseState {
   const startedAt = '2026-11-30T12:00:00Z';
   return {

@@ -73,7 +73,9 @@ test('an oversized state is trimmed (log tails first, then the oldest measuremen
 
 test('a state that cannot fit is an error, not a silent loss', () => {
   const state = bigState(0, 0);
-  state.rendered = [{ data: 'z'.repeat(100_000) }];
+  state.rendered = [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { z: 'z'.repeat(100_000) } },
+  ];
   assert.throws(() => serializeState(state, 50_000), /more than a ConfigMap holds/);
 });
 

@@ -124,7 +124,7 @@ export async function rollbackNative(ctx: RunContext): Promise<void> {
 
 /** Non-workload objects back to their pre-release shape (those that existed before). */
 export async function restoreConfigObjects(ctx: RunContext): Promise<void> {
-  await restoreSnapshotObjects(ctx, ctx.state.stableSnapshot as KubeObject[]);
+  await restoreSnapshotObjects(ctx, ctx.state.stableSnapshot);
 }
 
 /** Every non-workload object of a stable snapshot re-applied in the shape it had. */
