@@ -57,120 +57,157 @@ export function scalingOrder(
   return wanted.canary >= current.canary ? ['canary', 'stable'] : ['stable', 'canary'];
 }
 
+/** What one replicas router works on: the cluster, the release and the two Deployments. */
+interface ReplicasContext {
+  cluster: Cluster;
+  target: TrafficTarget;
+  opts: TrafficRouterOptions;
+  stableRef: ObjectRef;
+  canaryRef: ObjectRef;
+}
+
+async function live(ctx: ReplicasContext, ref: ObjectRef): Promise<KubeObject | undefined> {
+  return ctx.cluster.get(ref);
+}
+
+/** R: the stable size the user asked for, remembered on the stable Deployment before we shrink it. */
+function totalReplicas(ctx: ReplicasContext, stable: KubeObject | undefined): number {
+  const recorded = annotation(stable, ANNOTATIONS.stableReplicas);
+  if (recorded !== undefined) return Number(recorded);
+  return stable?.spec?.replicas ?? ctx.target.stableWorkload.spec?.replicas ?? 1;
+}
+
+function stableNotFound(ref: ObjectRef): TrafficRouterError {
+  return new TrafficRouterError('replicas', `Deployment "${ref.name}" not found in ${ref.namespace}`);
+}
+
+async function waitReady(ctx: ReplicasContext, ref: ObjectRef, replicas: number): Promise<void> {
+  await ctx.cluster.watchUntil(
+    ref.apiVersion,
+    ref.kind,
+    ref.namespace,
+    { fieldSelector: `metadata.name=${ref.name}` },
+    (event) =>
+      event.object.metadata.name === ref.name && isDeploymentReady(event.object, replicas) ? true : undefined,
+    {
+      timeoutMs: ctx.opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+      signal: ctx.opts.signal,
+      description: `deployment "${ref.name}" to have ${replicas} ready replicas`,
+    },
+  );
+}
+
+async function scale(
+  ctx: ReplicasContext,
+  ref: ObjectRef,
+  replicas: number,
+  current: number | undefined,
+): Promise<void> {
+  if (current !== replicas) await ctx.cluster.patch(ref, { spec: { replicas } }, 'merge');
+  if (replicas > 0) await waitReady(ctx, ref, replicas);
+}
+
+/** Both Deployments, live; stable must exist, and the canary too once it is to get pods. */
+async function liveDeployments(
+  ctx: ReplicasContext,
+  weight: number,
+): Promise<{ stable: KubeObject; canary: KubeObject | undefined }> {
+  const { stableRef, canaryRef } = ctx;
+  const [stable, canary] = await Promise.all([live(ctx, stableRef), live(ctx, canaryRef)]);
+  if (!stable) throw stableNotFound(stableRef);
+  if (!canary && weight > 0)
+    throw new TrafficRouterError(
+      'replicas',
+      `canary Deployment "${canaryRef.name}" not found in ${canaryRef.namespace}`,
+    );
+  return { stable, canary };
+}
+
+async function moveTo(ctx: ReplicasContext, total: number, weight: number): Promise<void> {
+  const { opts, stableRef, canaryRef } = ctx;
+  const { stable, canary } = await liveDeployments(ctx, weight);
+  const current = { stable: stable.spec?.replicas ?? 1, canary: canary?.spec?.replicas ?? 0 };
+  const wanted = {
+    stable: stableReplicas(total, weight, opts.keepStableFullSize),
+    canary: canaryReplicas(total, weight),
+  };
+  for (const side of scalingOrder(current, wanted)) {
+    if (side === 'canary' && !canary) continue;
+    // Kept at full size, stable's count is not the router's to set (an HPA owns it): left alone.
+    if (side === 'stable' && opts.keepStableFullSize) continue;
+    await scale(ctx, side === 'canary' ? canaryRef : stableRef, wanted[side], current[side]);
+  }
+  const expected = replicaShare(
+    { ...wanted, canary: canary ? wanted.canary : 0 },
+    total,
+    opts.keepStableFullSize,
+  );
+  verifyWeight(
+    'replicas',
+    expected,
+    await readShare(ctx, total),
+    `Deployments "${stableRef.name}" and "${canaryRef.name}"`,
+  );
+}
+
+/** The share the pod counts give now (spec.replicas of both Deployments). */
+async function readShare(ctx: ReplicasContext, total: number): Promise<number> {
+  const [stable, canary] = await Promise.all([live(ctx, ctx.stableRef), live(ctx, ctx.canaryRef)]);
+  const sizes = { stable: stable?.spec?.replicas ?? 0, canary: canary?.spec?.replicas ?? 0 };
+  return replicaShare(sizes, total, ctx.opts.keepStableFullSize);
+}
+
+/** R, recorded on the stable Deployment before the first change so later runs know it. */
+async function recordTotal(ctx: ReplicasContext): Promise<number> {
+  const stable = await live(ctx, ctx.stableRef);
+  if (!stable) throw stableNotFound(ctx.stableRef);
+  const total = totalReplicas(ctx, stable);
+  if (annotation(stable, ANNOTATIONS.stableReplicas) === undefined) {
+    await ctx.cluster.patch(
+      ctx.stableRef,
+      { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: String(total) } } },
+      'merge',
+    );
+  }
+  return total;
+}
+
+/** Everything back on stable at its recorded size, and the record dropped. */
+async function resetReplicas(ctx: ReplicasContext): Promise<void> {
+  const stable = await live(ctx, ctx.stableRef);
+  if (!stable) return;
+  await moveTo(ctx, totalReplicas(ctx, stable), 0);
+  if (annotation(stable, ANNOTATIONS.stableReplicas) !== undefined) {
+    await ctx.cluster.patch(
+      ctx.stableRef,
+      { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: null } } },
+      'merge',
+    );
+  }
+}
+
 export function createReplicasRouter(
   cluster: Cluster,
   target: TrafficTarget,
   opts: TrafficRouterOptions = {},
 ): TrafficRouter {
-  const stableRef = refIn(target.stableWorkload, target.namespace);
-  const canaryRef = refIn(target.newWorkload, target.namespace);
-
-  async function live(ref: ObjectRef): Promise<KubeObject | undefined> {
-    return cluster.get(ref);
-  }
-
-  /** R: the stable size the user asked for, remembered on the stable Deployment before we shrink it. */
-  function totalReplicas(stable: KubeObject | undefined): number {
-    const recorded = annotation(stable, ANNOTATIONS.stableReplicas);
-    if (recorded !== undefined) return Number(recorded);
-    return stable?.spec?.replicas ?? target.stableWorkload.spec?.replicas ?? 1;
-  }
-
-  async function scale(ref: ObjectRef, replicas: number, current: number | undefined): Promise<void> {
-    if (current !== replicas) await cluster.patch(ref, { spec: { replicas } }, 'merge');
-    if (replicas > 0) await waitReady(ref, replicas);
-  }
-
-  async function waitReady(ref: ObjectRef, replicas: number): Promise<void> {
-    await cluster.watchUntil(
-      ref.apiVersion,
-      ref.kind,
-      ref.namespace,
-      { fieldSelector: `metadata.name=${ref.name}` },
-      (event) =>
-        event.object.metadata.name === ref.name && isDeploymentReady(event.object, replicas)
-          ? true
-          : undefined,
-      {
-        timeoutMs: opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-        signal: opts.signal,
-        description: `deployment "${ref.name}" to have ${replicas} ready replicas`,
-      },
-    );
-  }
-
-  async function moveTo(total: number, weight: number): Promise<void> {
-    const [stable, canary] = await Promise.all([live(stableRef), live(canaryRef)]);
-    if (!stable)
-      throw new TrafficRouterError(
-        'replicas',
-        `Deployment "${stableRef.name}" not found in ${stableRef.namespace}`,
-      );
-    if (!canary && weight > 0)
-      throw new TrafficRouterError(
-        'replicas',
-        `canary Deployment "${canaryRef.name}" not found in ${canaryRef.namespace}`,
-      );
-    const current = { stable: stable.spec?.replicas ?? 1, canary: canary?.spec?.replicas ?? 0 };
-    const wanted = {
-      stable: stableReplicas(total, weight, opts.keepStableFullSize),
-      canary: canaryReplicas(total, weight),
-    };
-    for (const side of scalingOrder(current, wanted)) {
-      if (side === 'canary' && !canary) continue;
-      // Kept at full size, stable's count is not the router's to set (an HPA owns it): left alone.
-      if (side === 'stable' && opts.keepStableFullSize) continue;
-      await scale(side === 'canary' ? canaryRef : stableRef, wanted[side], current[side]);
-    }
-    const expected = replicaShare(
-      { ...wanted, canary: canary ? wanted.canary : 0 },
-      total,
-      opts.keepStableFullSize,
-    );
-    verifyWeight(
-      'replicas',
-      expected,
-      await readShare(total),
-      `Deployments "${stableRef.name}" and "${canaryRef.name}"`,
-    );
-  }
-
-  /** The share the pod counts give now (spec.replicas of both Deployments). */
-  async function readShare(total: number): Promise<number> {
-    const [stable, canary] = await Promise.all([live(stableRef), live(canaryRef)]);
-    const sizes = { stable: stable?.spec?.replicas ?? 0, canary: canary?.spec?.replicas ?? 0 };
-    return replicaShare(sizes, total, opts.keepStableFullSize);
-  }
-
-  /** R, recorded on the stable Deployment before the first change so later runs know it. */
-  async function recordTotal(): Promise<number> {
-    const stable = await live(stableRef);
-    if (!stable)
-      throw new TrafficRouterError(
-        'replicas',
-        `Deployment "${stableRef.name}" not found in ${stableRef.namespace}`,
-      );
-    const total = totalReplicas(stable);
-    if (annotation(stable, ANNOTATIONS.stableReplicas) === undefined) {
-      await cluster.patch(
-        stableRef,
-        { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: String(total) } } },
-        'merge',
-      );
-    }
-    return total;
-  }
-
+  const ctx: ReplicasContext = {
+    cluster,
+    target,
+    opts,
+    stableRef: refIn(target.stableWorkload, target.namespace),
+    canaryRef: refIn(target.newWorkload, target.namespace),
+  };
   return {
     name: 'replicas',
     async prepare() {
-      await recordTotal();
+      await recordTotal(ctx);
     },
     async setWeight(percent) {
       checkWeight('replicas', percent);
-      await moveTo(await recordTotal(), percent);
+      await moveTo(ctx, await recordTotal(ctx), percent);
     },
-    getWeight: async () => readShare(totalReplicas(await live(stableRef))),
+    getWeight: async () => readShare(ctx, totalReplicas(ctx, await live(ctx, ctx.stableRef))),
     async setHeaderRoute(route) {
       if (route)
         throw new TrafficRouterError(
@@ -178,18 +215,7 @@ export function createReplicasRouter(
           'header routes need a traffic router that understands HTTP (nginx, gateway-api or istio)',
         );
     },
-    async reset() {
-      const stable = await live(stableRef);
-      if (!stable) return;
-      await moveTo(totalReplicas(stable), 0);
-      if (annotation(stable, ANNOTATIONS.stableReplicas) !== undefined) {
-        await cluster.patch(
-          stableRef,
-          { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: null } } },
-          'merge',
-        );
-      }
-    },
+    reset: () => resetReplicas(ctx),
   };
 }
 
