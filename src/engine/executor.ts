@@ -6,7 +6,7 @@ import type { PlanStep } from '../strategies/types.ts';
 import { stepLabel } from '../strategies/types.ts';
 import type { RunContext } from './context.ts';
 import type { StepOutcome } from './outcome.ts';
-import type { ReleasePhase, ReleaseResult } from '../record/types.ts';
+import type { ReleasePhase, ReleaseResult, ReleaseState, RolloutRecord } from '../record/types.ts';
 import { beginStep, endStep, recordEvidence } from '../record/steps.ts';
 
 export type StepOf<K extends PlanStep['kind']> = Extract<PlanStep, { kind: K }>;
@@ -34,12 +34,7 @@ export interface StrategyHandlers {
  * version the cluster now serves, so the state never claims one the cluster does not run.
  */
 export async function saveState(ctx: RunContext, phase?: ReleasePhase): Promise<void> {
-  if (phase) ctx.state.phase = phase;
-  if (phase === 'promoted') ctx.record.servingVersion = ctx.state.newVersion;
-  if (ctx.record.servingVersion) ctx.state.servingVersion = ctx.record.servingVersion;
-  ctx.state.holder = ctx.holder;
-  ctx.state.updatedAt = ctx.now().toISOString();
-  ctx.state.record = ctx.record;
+  stampState(ctx.state, ctx.record, { phase, holder: ctx.holder, now: ctx.now() });
   ctx.stateVersion = await saveReleaseState(
     ctx.cluster,
     ctx.state,
@@ -50,6 +45,23 @@ export async function saveState(ctx: RunContext, phase?: ReleasePhase): Promise<
   await ctx
     .onProgress?.(ctx.record)
     .catch((err) => ctx.log.warn(`report update failed: ${(err as Error).message}`));
+}
+
+/**
+ * The state as a run writes it: its phase, the version served (promotion serves the new one), the
+ * writing run and time, and the record. Pure: the callers write it.
+ */
+export function stampState(
+  state: ReleaseState,
+  record: RolloutRecord,
+  opts: { phase?: ReleasePhase; holder: string; now: Date },
+): void {
+  if (opts.phase) state.phase = opts.phase;
+  if (opts.phase === 'promoted') record.servingVersion = state.newVersion;
+  if (record.servingVersion) state.servingVersion = record.servingVersion;
+  state.holder = opts.holder;
+  state.updatedAt = opts.now.toISOString();
+  state.record = record;
 }
 
 /** The run lost its lock (or the state changed under it): it must stop, not roll back. */

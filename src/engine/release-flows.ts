@@ -8,7 +8,7 @@ import { loadReleaseState, saveReleaseState } from '../state/release-state.ts';
 import type { StrategyName } from '../config/types.ts';
 import { workloadKey } from '../strategies/types.ts';
 import type { DryRunResult } from './dry-run.ts';
-import { rollBack, runPlan } from './executor.ts';
+import { rollBack, runPlan, stampState } from './executor.ts';
 import { handlersFor } from './handlers/index.ts';
 import { restoreSnapshotObjects } from './handlers/native.ts';
 import type { ReleaseDeps } from './deps.ts';
@@ -244,11 +244,7 @@ async function saveUndo(
   phase: ReleaseState['phase'],
   expected: string | undefined,
 ): Promise<string> {
-  state.phase = phase;
   if (phase === 'rolling-back') record.rollbackReason = REQUESTED_ROLLBACK;
-  if (record.servingVersion) state.servingVersion = record.servingVersion;
-  state.holder = deps.holder;
-  state.updatedAt = clock(deps)().toISOString();
-  state.record = record;
+  stampState(state, record, { phase, holder: deps.holder, now: clock(deps)() });
   return saveReleaseState(run.cluster, state, deps.config.namespace, expected, deps.redactRecord);
 }
