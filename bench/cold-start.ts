@@ -4,33 +4,19 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { buildBundle } from '../scripts/bundle-options.mjs';
 import { DIST } from '../test/helpers/action.ts';
 import type { SimCluster } from '@kube-rollout/kube-sim';
 import { spread, type Table } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** The committed build's esbuild options (scripts/build.mjs), plus minify. */
+/** The committed build's esbuild options (scripts/bundle-options.mjs), plus minify. */
 async function minifiedBundle(dirs: string[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'kr-bench-min-'));
   dirs.push(dir);
   const outfile = join(dir, 'index.js');
-  await build({
-    absWorkingDir: ROOT,
-    entryPoints: ['src/index.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    banner: {
-      js: "import { createRequire as __krCreateRequire } from 'node:module'; const require = __krCreateRequire(import.meta.url);",
-    },
-  });
+  await buildBundle({ outfile, minify: true, absWorkingDir: ROOT });
   return outfile;
 }
 

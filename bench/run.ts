@@ -35,6 +35,8 @@ import { median, mib, ms, Table, timeRuns } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** `npm run bench -- --only rolling,bulk` runs just those benchmarks (for profiling one of them). */
+const ONLY = onlyArgument(process.argv.slice(2));
 const table = new Table();
 const figure = (name: string, value: string) => table.add(name, value);
 /** Temp directories (app manifests, RSS records, builds) removed at the end. */
@@ -84,7 +86,11 @@ function rssProbe(): BenchContext['rss'] {
   const file = join(dir, 'rss');
   const probe = resolve(import.meta.dirname, 'rss-probe.mjs');
   return {
-    env: { NODE_OPTIONS: `--import ${probe}`, KR_BENCH_RSS_FILE: file },
+    // BENCH_NODE_OPTIONS adds flags to the action's node (e.g. --cpu-prof) when profiling.
+    env: {
+      NODE_OPTIONS: `--import ${probe} ${process.env.BENCH_NODE_OPTIONS ?? ''}`.trim(),
+      KR_BENCH_RSS_FILE: file,
+    },
     readKiB: () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map(Number) : []),
   };
 }
@@ -119,25 +125,36 @@ async function main(): Promise<void> {
   console.log(
     `kube-rollout benchmarks — Node ${process.version}, ${process.platform}/${process.arch}, ${RUNS} runs`,
   );
-  await benchManifests();
-  await benchReport();
+  if (selected('manifests')) await benchManifests();
+  if (selected('report')) await benchReport();
   await ensureBundle();
   const sim = await startSimCluster({ timeScale: 0.25 });
   const ctx: BenchContext = { sim, table, dirs: tempDirs, rss: rssProbe() };
   try {
-    await rollingUpdate(ctx, RUNS);
-    await brokenRelease(ctx, RUNS, 30);
-    table.add('peak RSS: broken release with rollback', mib(ctx.rss.readKiB().slice(0, 1)));
-    await canaryWithPauses(ctx, RUNS);
-    await idleRequestRates(ctx, 1);
-    await bulkOnFreshCluster(ctx);
-    await coldStart(sim, table, tempDirs, RUNS + 2);
+    if (selected('rolling')) await rollingUpdate(ctx, RUNS);
+    if (selected('broken')) {
+      await brokenRelease(ctx, RUNS, 30);
+      table.add('peak RSS: broken release with rollback', mib(ctx.rss.readKiB().slice(0, 1)));
+    }
+    if (selected('canary')) await canaryWithPauses(ctx, RUNS);
+    if (selected('idle')) await idleRequestRates(ctx, 1);
+    if (selected('bulk')) await bulkOnFreshCluster(ctx);
+    if (selected('cold-start')) await coldStart(sim, table, tempDirs, RUNS + 2);
   } finally {
     await sim.stop();
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   }
   table.print();
   console.log(`\n(total ${ms(performance.now() - began)})`);
+}
+
+function onlyArgument(args: string[]): Set<string> | undefined {
+  const at = args.indexOf('--only');
+  return at < 0 ? undefined : new Set(args[at + 1]?.split(',') ?? []);
+}
+
+function selected(name: string): boolean {
+  return !ONLY || ONLY.has(name);
 }
 
 main().then(

@@ -4,8 +4,7 @@
 // copies from the live count, and says so in the record.
 import type { Cluster } from '../kube/types.ts';
 import type { KubeObject } from '../kube/types.ts';
-import { refOf } from '../kube/types.ts';
-import { blockingBudgets } from './disruption-budgets.ts';
+import { blockingBudgets, liveBudgets } from './disruption-budgets.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import { workloadKey } from '../strategies/types.ts';
 
@@ -131,22 +130,26 @@ export function isAutoscaled(manifests: ManifestSet, workload: KubeObject, live?
 
 /**
  * Before a deploy: the manifests to apply next to the namespace's HPAs, and notes for the record
- * (what was left to an HPA, PodDisruptionBudgets that allow no disruption).
+ * (what was left to an HPA, PodDisruptionBudgets that allow no disruption). `live` is the caller's
+ * read of the live workloads, awaited here so that the three reads run at once.
  */
 export async function prepareForAutoscalers(
-  cluster: Pick<Cluster, 'list' | 'get'>,
+  cluster: Pick<Cluster, 'list'>,
   manifests: ManifestSet,
   namespace: string,
+  live: Promise<Map<string, KubeObject | undefined>>,
 ): Promise<{ manifests: ManifestSet; notes: string[] }> {
-  const hpas = await findAutoscalers(cluster, manifests, namespace);
-  const live = new Map<string, KubeObject | undefined>();
-  for (const { object } of manifests.workloads) {
-    live.set(workloadKey(object), await cluster.get(refOf(object)).catch(() => undefined));
-  }
-  const result = releaseToAutoscalers(manifests, hpas, live);
+  const [hpas, budgets, workloads] = await Promise.all([
+    findAutoscalers(cluster, manifests, namespace),
+    liveBudgets(cluster, namespace),
+    live,
+  ]);
+  const result = releaseToAutoscalers(manifests, hpas, workloads);
   autoscaledSets.set(result.manifests, new Set(result.targets.keys()));
-  const budgets = await blockingBudgets(cluster, result.manifests, namespace);
-  return { manifests: result.manifests, notes: [...result.notes, ...budgets] };
+  return {
+    manifests: result.manifests,
+    notes: [...result.notes, ...blockingBudgets(result.manifests, budgets)],
+  };
 }
 
 /**

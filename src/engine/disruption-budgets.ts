@@ -12,18 +12,16 @@ function selects(selector: any, labels: Record<string, string> | undefined): boo
   return wanted.every(([k, v]) => labels?.[k] === v);
 }
 
-/** Notes for budgets selecting a workload's pods that allow no disruption. */
-export async function blockingBudgets(
-  cluster: Pick<Cluster, 'list'>,
-  manifests: ManifestSet,
-  namespace: string,
-): Promise<string[]> {
+/** The namespace's PodDisruptionBudgets; none where the token may not list them. */
+export function liveBudgets(cluster: Pick<Cluster, 'list'>, namespace: string): Promise<KubeObject[]> {
+  return cluster.list('policy/v1', 'PodDisruptionBudget', namespace).catch(() => []);
+}
+
+/** Notes for budgets (the manifests' and `live`) selecting a workload's pods that allow no disruption. */
+export function blockingBudgets(manifests: ManifestSet, live: KubeObject[]): string[] {
   const fromManifests = manifests.objects
     .map((o) => o.object)
     .filter((o) => o.kind === 'PodDisruptionBudget');
-  const live = await cluster
-    .list('policy/v1', 'PodDisruptionBudget', namespace)
-    .catch(() => [] as KubeObject[]);
   const byName = new Map<string, KubeObject>();
   for (const pdb of [...fromManifests, ...live])
     byName.set(pdb.metadata.name!, { ...byName.get(pdb.metadata.name!), ...pdb });

@@ -37,10 +37,16 @@ function phaseOf(stored: Stored): StoredPhase {
 export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   const { config, cluster } = deps;
   if (!deps.manifests) throw new Error("action 'deploy' needs the 'manifests' input");
+  const name = releaseName(config, deps.manifests);
+  const reading = readLiveChecked(deps, name, deps.manifests);
   // HPAs own the replica counts of the workloads they target (see autoscaler.ts).
-  const { manifests, notes } = await prepareForAutoscalers(cluster, deps.manifests, config.namespace);
-  const name = releaseName(config, manifests);
-  const live = await readLiveChecked(deps, name, manifests);
+  const { manifests, notes } = await prepareForAutoscalers(
+    cluster,
+    deps.manifests,
+    config.namespace,
+    reading,
+  );
+  const live = await reading;
   // A first release has no stable version to compare against or fall back to: it is applied directly.
   const firstLive = live.get(workloadKey(manifests.workloads[0].object));
   const fallback = strategyFor(config.strategy).firstReleaseFallback;

@@ -53,7 +53,7 @@ class HttpCluster implements Cluster {
     private readonly opts: ClusterOptions,
   ) {
     this.fieldManager = opts.fieldManager ?? DEFAULT_FIELD_MANAGER;
-    this.discovery = new Discovery((path) => this.call({ method: 'GET', path }));
+    this.discovery = new Discovery((path, accept) => this.call({ method: 'GET', path, accept }));
   }
 
   async apply(obj: KubeObject, o: { dryRun?: boolean; force?: boolean } = {}): Promise<KubeObject> {

@@ -1,5 +1,10 @@
 // Resolves apiVersion + kind to a REST resource (plural name, namespaced or not) through the
-// server's discovery documents (`/api/v1`, `/apis/<group>/<version>`), cached per apiVersion.
+// server's discovery documents, cached per apiVersion. The first lookup asks for aggregated
+// discovery (`/api` and `/apis` as APIGroupDiscoveryList, served since Kubernetes 1.26 and GA in
+// 1.30): two requests in parallel describe every group, where asking group by group costs one
+// round trip per group on the way to the first write. Servers without it are asked per
+// group-version (`/api/v1`, `/apis/<group>/<version>`), as is a group-version the aggregated
+// documents did not list (a CRD installed since).
 import { KubeApiError } from './types.ts';
 
 export interface ResourceRef {
@@ -18,7 +23,9 @@ interface ApiResource {
   namespaced: boolean;
 }
 
-export type FetchJson = (path: string) => Promise<any>;
+export type FetchJson = (path: string, accept?: string) => Promise<any>;
+
+export const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
@@ -34,14 +41,16 @@ export function groupVersionPath(apiVersion: string): string {
 
 export class Discovery {
   private readonly cache = new Map<string, Promise<ApiResource[] | undefined>>();
+  /** Every group-version the aggregated documents list, or undefined where the server has none. */
+  private aggregated?: Promise<Map<string, ApiResource[]> | undefined>;
 
   constructor(private readonly fetchJson: FetchJson) {}
 
   async resolve(apiVersion: string, kind: string): Promise<ResourceRef> {
     let found = await this.find(apiVersion, kind);
     if (!found) {
-      // A CRD may have been installed since we looked: ask once more before giving up.
-      this.cache.delete(apiVersion);
+      // A CRD may have been installed since we looked: ask its group-version before giving up.
+      this.cache.set(apiVersion, this.load(apiVersion));
       found = await this.find(apiVersion, kind);
     }
     if (!found) {
@@ -63,13 +72,33 @@ export class Discovery {
   private async find(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
     let pending = this.cache.get(apiVersion);
     if (!pending) {
-      pending = this.load(apiVersion);
+      pending = this.fromAggregated(apiVersion);
       this.cache.set(apiVersion, pending);
       // Failures (other than "not served") must not stick in the cache.
       pending.catch(() => this.cache.delete(apiVersion));
     }
     const resources = await pending;
     return resources?.find((r) => r.kind === kind && !r.name.includes('/'));
+  }
+
+  private async fromAggregated(apiVersion: string): Promise<ApiResource[] | undefined> {
+    this.aggregated ??= this.loadAggregated();
+    const all = await this.aggregated;
+    return all?.get(apiVersion) ?? this.load(apiVersion);
+  }
+
+  /** Both aggregated documents, or undefined when the server answers in the older form. */
+  private async loadAggregated(): Promise<Map<string, ApiResource[]> | undefined> {
+    try {
+      const docs = await Promise.all(['/api', '/apis'].map((p) => this.fetchJson(p, AGGREGATED_DISCOVERY)));
+      if (!docs.every((d) => d?.kind === 'APIGroupDiscoveryList')) return undefined;
+      return new Map(docs.flatMap((d) => groupVersionsOf(d)));
+    } catch (err) {
+      // Not worth failing for: each group-version is asked on its own instead (and may fail there).
+      if (err instanceof KubeApiError) return undefined;
+      this.aggregated = undefined;
+      throw err;
+    }
   }
 
   private async load(apiVersion: string): Promise<ApiResource[] | undefined> {
@@ -81,6 +110,20 @@ export class Discovery {
       throw err;
     }
   }
+}
+
+/** apiVersion → resources of an APIGroupDiscoveryList, in the shape of the per-version documents. */
+function groupVersionsOf(doc: any): [string, ApiResource[]][] {
+  return (doc.items ?? []).flatMap((group: any) =>
+    (group?.versions ?? []).map((v: any): [string, ApiResource[]] => [
+      group.metadata?.name ? `${group.metadata.name}/${v.version}` : String(v.version),
+      (v.resources ?? []).map((r: any) => ({
+        name: String(r.resource),
+        kind: String(r.responseKind?.kind),
+        namespaced: r.scope === 'Namespaced',
+      })),
+    ]),
+  );
 }
 
 export function collectionPath(res: ResourceRef, namespace: string | undefined): string {

@@ -208,6 +208,23 @@ describe('Cluster against the simulator', () => {
     );
   });
 
+  test('a new client learns every group from aggregated discovery: two requests, then none', async () => {
+    const fresh = connect(sim);
+    sim.resetStats();
+    await Promise.all([
+      fresh.get(cmRef('none-such')),
+      fresh.list('apps/v1', 'Deployment', NS),
+      fresh.get({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: 'x', namespace: NS }),
+    ]);
+    await fresh.list('policy/v1', 'PodDisruptionBudget', NS);
+    const discovery = sim
+      .stats()
+      .requests.filter((r) => r.verb === 'nonresource' || !r.resource)
+      .map((r) => r.path)
+      .sort();
+    assert.deepEqual(discovery, ['/api', '/apis']);
+  });
+
   test('429 (with Retry-After), 500, 503 and a reset connection are retried until the answer', async () => {
     await cluster.apply(cm('flaky', { ok: 'yes' }));
     sim.resetStats();

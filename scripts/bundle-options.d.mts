@@ -1,0 +1,10 @@
+import type { BuildOptions } from 'esbuild';
+
+/** The options for dist/index.js; `overrides` for variants (the benchmark's minified build). */
+export function bundleOptions(overrides?: BuildOptions): BuildOptions;
+
+/** `text` with every non-ASCII character as a \u escape (only comments still contain any). */
+export function asciiOnly(text: string): string;
+
+/** Builds the bundle (bundleOptions(overrides)) and writes it as ASCII. */
+export function buildBundle(overrides?: BuildOptions): Promise<void>;

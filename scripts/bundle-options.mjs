@@ -1,0 +1,101 @@
+// esbuild options for the action's bundle, shared by scripts/build.mjs and the benchmark's
+// minified variant. Three choices keep the runner's start-up short (bench: cold start):
+//
+// - @kubernetes/client-node and @actions/core are marked free of side effects, so only what the
+//   action uses is bundled: of client-node that is KubeConfig (credentials for our own HTTPS
+//   client), not its generated API clients, watch, exec or port-forward code.
+// - client-node's own undici (a newer major, only for its fetch-based clients, which the action
+//   does not use) resolves to the undici the Actions toolkit already brings: one copy, not two.
+// - `node:http`/`node:https` are loaded with require(): importing them as ESM makes Node build
+//   their export list, which loads Node's internal undici (about 40 ms) for nothing.
+// - The output is ASCII: esbuild escapes strings but keeps dependencies' comments as written, and
+//   one character above U+00FF (a typographic quote) makes V8 hold the whole source at two
+//   bytes per character.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { build } from 'esbuild';
+
+const SIDE_EFFECT_FREE = /node_modules\/(@kubernetes\/client-node\/dist|@actions\/core\/lib)\//;
+const require = createRequire(import.meta.url);
+
+/** Marks the modules of SIDE_EFFECT_FREE packages as free of side effects, for tree shaking. */
+const treeShakePackages = {
+  name: 'tree-shake-packages',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.resolved || args.namespace !== 'file') return undefined;
+      const fromPackage = SIDE_EFFECT_FREE.test(args.importer);
+      if (!fromPackage && !/^@kubernetes\/client-node$|^@actions\/core$/.test(args.path)) return undefined;
+      const { kind, resolveDir, importer } = args;
+      const result = await build.resolve(args.path, {
+        kind,
+        resolveDir,
+        importer,
+        pluginData: { resolved: true },
+      });
+      if (result.errors.length > 0) return { errors: result.errors };
+      return SIDE_EFFECT_FREE.test(result.path) ? { ...result, sideEffects: false } : result;
+    });
+  },
+};
+
+/** One undici for the whole bundle (see above). */
+const oneUndici = {
+  name: 'one-undici',
+  setup(build) {
+    const undici = require.resolve('undici');
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: undici }));
+  },
+};
+
+/** `node:http` and `node:https` through require() instead of an ESM import (see above). */
+const httpViaRequire = {
+  name: 'http-via-require',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?https?$/ }, (args) =>
+      args.namespace === 'required-builtin'
+        ? { path: args.path, external: true }
+        : { path: `node:${args.path.replace(/^node:/, '')}`, namespace: 'required-builtin' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'required-builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** The options for dist/index.js; `overrides` for variants (the benchmark's minified build). */
+export function bundleOptions(overrides = {}) {
+  return {
+    entryPoints: ['src/index.ts'],
+    outfile: 'dist/index.js',
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [treeShakePackages, oneUndici, httpViaRequire],
+    // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+    banner: {
+      js: "import { createRequire as __krCreateRequire } from 'node:module'; const require = __krCreateRequire(import.meta.url);",
+    },
+    ...overrides,
+  };
+}
+
+/** `text` with every non-ASCII character as a \u escape (only comments still contain any). */
+export function asciiOnly(text) {
+  return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Builds the bundle (bundleOptions(overrides)) and writes it as ASCII. */
+export async function buildBundle(overrides = {}) {
+  const result = await build({ ...bundleOptions(overrides), write: false });
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, asciiOnly(file.text));
+  }
+}

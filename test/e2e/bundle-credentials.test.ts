@@ -1,0 +1,88 @@
+// The bundle keeps only the parts of @kubernetes/client-node the action uses (scripts/
+// bundle-options.mjs marks the package free of side effects). These runs prove the credential
+// paths survived that trimming: a bearer token, and an `exec` credential plugin, the way EKS, GKE
+// and AKS kubeconfigs authenticate.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { runAction } from '../helpers/action.ts';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
+
+const TOKEN = 'exec-plugin-token-4c1d';
+
+/** A kubeconfig whose user runs `plugin` for its token (client.authentication.k8s.io/v1). */
+function execKubeconfig(server: string, plugin: string): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'sim',
+    clusters: [{ name: 'sim', cluster: { server } }],
+    contexts: [{ name: 'sim', context: { cluster: 'sim', user: 'ci' } }],
+    users: [
+      {
+        name: 'ci',
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1',
+            command: process.execPath,
+            args: [plugin],
+            interactiveMode: 'Never',
+          },
+        },
+      },
+    ],
+  });
+}
+
+describe('bundle: kubeconfig credentials', () => {
+  let sim: SimCluster;
+  let dir: string;
+  before(async () => {
+    sim = await startSimCluster({ tokens: { [TOKEN]: { user: 'ci', groups: ['system:masters'] } } });
+    sim.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'creds' } });
+    dir = mkdtempSync(join(tmpdir(), 'kr-creds-'));
+  });
+  after(async () => {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const status = (kubeconfig: string) =>
+    runAction({ action: 'status', name: 'shop', namespace: 'creds', kubeconfig, comment: 'false' });
+
+  it('authenticates with an exec credential plugin', async () => {
+    const plugin = join(dir, 'plugin.mjs');
+    const credential = {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: { token: TOKEN },
+    };
+    writeFileSync(plugin, `process.stdout.write(${JSON.stringify(JSON.stringify(credential))});\n`);
+    chmodSync(plugin, 0o755);
+    sim.resetStats();
+    const run = await status(execKubeconfig(sim.url, plugin));
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(run.outputs.result, 'unchanged');
+    assert.ok(sim.stats().total > 0, 'the action reached the API server');
+  });
+
+  it('is refused (401) when the plugin returns a token the server does not know', async () => {
+    const plugin = join(dir, 'wrong.mjs');
+    writeFileSync(
+      plugin,
+      `process.stdout.write(${JSON.stringify(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'wrong' } }))});\n`,
+    );
+    const run = await status(execKubeconfig(sim.url, plugin));
+    assert.notEqual(run.code, 0);
+    assert.match(run.annotations.join('\n'), /401|Unauthorized|unauthori[sz]ed/i);
+  });
+
+  it('authenticates with a bearer token', async () => {
+    const run = await status(sim.kubeconfigFor(TOKEN));
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(run.outputs.result, 'unchanged');
+  });
+});
