@@ -2,31 +2,37 @@
 // turns a failed gate into a rollback. Step handlers live in src/engine/handlers/.
 import { LockLostError, StateConflictError } from '../errors.ts';
 import { saveReleaseState } from '../state/release-state.ts';
-import type { PlanStep } from '../strategies/types.ts';
+import type { ExecutionMode, ModeStepKind, Plan, PlanStep, StepKind, StepOf } from '../strategies/types.ts';
 import { stepLabel } from '../strategies/types.ts';
 import type { RunContext } from './context.ts';
 import type { StepOutcome } from './outcome.ts';
 import type { ReleasePhase, ReleaseResult, ReleaseState, RolloutRecord } from '../record/types.ts';
 import { beginStep, endStep, recordEvidence } from '../record/steps.ts';
 
-export type StepOf<K extends PlanStep['kind']> = Extract<PlanStep, { kind: K }>;
-
 /** A handler for one kind of step, given that step's own type. */
-export type StepHandler<K extends PlanStep['kind'] = PlanStep['kind']> = (
+export type StepHandler<K extends StepKind> = (
   ctx: RunContext,
   step: StepOf<K>,
   index: number,
 ) => Promise<StepOutcome>;
 
-/** Handlers keyed by step kind; a mode handles the kinds its plans contain. */
-export type StepHandlers = { [K in PlanStep['kind']]?: StepHandler<K> };
+/**
+ * One handler for every kind of step a mode's plans hold, and for no other: a table that leaves
+ * one out does not compile (nor does a strategy emitting a step its mode cannot run).
+ */
+export type StepHandlers<M extends ExecutionMode> = { [K in ModeStepKind<M>]: StepHandler<K> };
 
-export interface StrategyHandlers {
-  steps: StepHandlers;
+/** What a mode does besides its steps. */
+export interface RollbackHandlers {
   /** Returns traffic to stable first, then removes or reverts the new version. */
   rollback(ctx: RunContext, reason: string): Promise<void>;
   /** Stops the work this run started in the background (called once the run ends, however it ends). */
   dispose?(): void;
+}
+
+/** The handlers of one execution mode (src/engine/handlers/index.ts picks them by the plan's mode). */
+export interface ModeHandlers<M extends ExecutionMode> extends RollbackHandlers {
+  steps: StepHandlers<M>;
 }
 
 /**
@@ -73,7 +79,11 @@ export function isAbandoned(ctx: RunContext, err: unknown): boolean {
   );
 }
 
-export async function runPlan(ctx: RunContext, handlers: StrategyHandlers): Promise<ReleaseResult> {
+/** Runs the context's plan with the handlers of its mode (M is the plan's mode). */
+export async function runPlan<M extends ExecutionMode>(
+  ctx: RunContext & { plan: Plan<M> },
+  handlers: ModeHandlers<M>,
+): Promise<ReleaseResult> {
   try {
     return await runSteps(ctx, handlers);
   } finally {
@@ -81,21 +91,17 @@ export async function runPlan(ctx: RunContext, handlers: StrategyHandlers): Prom
   }
 }
 
-async function runSteps(ctx: RunContext, handlers: StrategyHandlers): Promise<ReleaseResult> {
+async function runSteps<M extends ExecutionMode>(
+  ctx: RunContext & { plan: Plan<M> },
+  handlers: ModeHandlers<M>,
+): Promise<ReleaseResult> {
   const steps = ctx.plan.steps;
   for (let index = ctx.state.currentStep; index < steps.length; index++) {
     const step = steps[index];
-    const handler = handlers.steps[step.kind] as StepHandler | undefined;
-    if (!handler) throw new Error(`the ${ctx.plan.strategy} strategy has no handler for step '${step.kind}'`);
+    // Typed by the step's kind: the table of mode M has a handler for every kind of step M runs.
+    const handler = handlers.steps[step.kind];
     const label = stepLabel(step);
-    const record = beginStep(
-      ctx.record,
-      index,
-      step.kind,
-      label,
-      ctx.now(),
-      step.kind === 'setWeight' ? step.weight : undefined,
-    );
+    const record = beginStep(ctx.record, index, step.kind, label, ctx.now(), weightOf(step));
     await saveState(ctx, 'progressing');
     let outcome: StepOutcome;
     try {
@@ -134,6 +140,11 @@ async function runSteps(ctx: RunContext, handlers: StrategyHandlers): Promise<Re
   return 'promoted';
 }
 
+/** The weight a step sets, recorded with the step. */
+function weightOf(step: PlanStep): number | undefined {
+  return step.kind === 'setWeight' ? step.weight : undefined;
+}
+
 /** The error a run ends with when it lost its lock: the reason the lock went, not a step's symptom. */
 function abandonment(ctx: RunContext, err: unknown): Error {
   const reason = ctx.signal.reason instanceof LockLostError ? ctx.signal.reason : (err as Error);
@@ -144,7 +155,7 @@ function abandonment(ctx: RunContext, err: unknown): Error {
 /** A failed gate: roll back when allowed, else leave everything as it is for a human. */
 export async function failRelease(
   ctx: RunContext,
-  handlers: StrategyHandlers,
+  handlers: RollbackHandlers,
   reason: string,
 ): Promise<ReleaseResult> {
   ctx.log.warn(`release failed: ${reason}`);
@@ -161,7 +172,7 @@ export async function failRelease(
  */
 export async function rollBack(
   ctx: RunContext,
-  handlers: StrategyHandlers,
+  handlers: RollbackHandlers,
   reason: string,
   label: string,
 ): Promise<ReleaseResult> {

@@ -7,6 +7,7 @@ import type { ReleaseResult, ReleaseState, RolloutRecord } from '../record/types
 import { loadReleaseState, saveReleaseState } from '../state/release-state.ts';
 import type { StrategyName } from '../config/types.ts';
 import { workloadKey } from '../strategies/types.ts';
+import { skipToPromotion } from '../strategies/promote-full.ts';
 import type { DryRunResult } from './dry-run.ts';
 import { rollBack, runPlan, stampState } from './executor.ts';
 import { handlersFor } from './handlers/index.ts';
@@ -137,14 +138,7 @@ export async function resumeStored(
   deps.log.info(`continuing release ${state.newVersion} of ${state.name} at step ${state.currentStep + 1}`);
   const ctx = buildContext(deps, run, storedManifests(state), state, stored.resourceVersion);
   if (deps.config.action === 'promote' && deps.config.promoteFull)
-    ctx.plan = {
-      ...ctx.plan,
-      steps: ctx.plan.steps.map((s, i) =>
-        i >= state.currentStep && s.kind !== 'promote' && s.kind !== 'switch' && s.kind !== 'deploy-new'
-          ? { kind: 'pause', durationMs: 0 }
-          : s,
-      ),
-    };
+    ctx.plan = skipToPromotion(ctx.plan, state.currentStep);
   return finish(state.record, await runPlan(ctx, handlersFor(ctx.plan)), clock(deps)());
 }
 

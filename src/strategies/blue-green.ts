@@ -1,6 +1,6 @@
 import type { Config } from '../config/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import type { Plan, PlanStep, Strategy } from './types.ts';
+import type { CopiesStep, Plan, Strategy } from './types.ts';
 
 /**
  * Blue-green: the new version runs as `<workload>-green` at full size, is verified, then all
@@ -13,7 +13,7 @@ export const blueGreen: Strategy = {
   firstReleaseFallback: 'rolling',
   plan(config: Config, manifests: ManifestSet): Plan {
     const metrics = config.analysis?.metrics ?? [];
-    const steps: PlanStep[] = [{ kind: 'deploy-new' }];
+    const steps: CopiesStep[] = [{ kind: 'deploy-new' }];
     if (metrics.some((m) => m.phase === 'pre-promotion'))
       steps.push({ kind: 'analysis', phase: 'pre-promotion' });
     if (!config.autoPromote) steps.push({ kind: 'pause' });

@@ -1,6 +1,17 @@
 import type { CanaryStep, Config } from '../config/types.ts';
+import { InputError } from '../errors.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import type { Plan, PlanStep, Strategy } from './types.ts';
+import {
+  stepLabel,
+  type CopiesStep,
+  type PartitionStep,
+  type Plan,
+  type StepOf,
+  type Strategy,
+} from './types.ts';
+
+/** The plan steps the `steps` input can ask for. */
+type ConfiguredStep = StepOf<'setWeight' | 'pause' | 'analysis' | 'setHeaderRoute' | 'removeHeaderRoute'>;
 
 /** Canary: the new version runs beside stable as `<workload>-canary` and takes traffic in steps. */
 export const canary: Strategy = {
@@ -9,18 +20,23 @@ export const canary: Strategy = {
   copySuffix: 'canary',
   firstReleaseFallback: 'rolling',
   plan(config: Config, manifests: ManifestSet): Plan {
+    const workloads = manifests.workloads.map((w) => w.object);
+    const steps = config.steps.map(toPlanStep);
+    if (manifests.workloads.some((w) => w.object.kind === 'Deployment')) {
+      const copies: CopiesStep[] = [{ kind: 'deploy-new' }, ...steps, { kind: 'promote' }];
+      return { strategy: 'canary', mode: 'copies', steps: copies, workloads };
+    }
     // StatefulSets alone have no Deployment to copy: their own partition runs the canary.
-    const copies = manifests.workloads.some((w) => w.object.kind === 'Deployment');
-    return {
-      strategy: 'canary',
-      mode: copies ? 'copies' : 'partition',
-      steps: [{ kind: 'deploy-new' }, ...config.steps.map(toPlanStep), { kind: 'promote' }],
-      workloads: manifests.workloads.map((w) => w.object),
-    };
+    const partition: PartitionStep[] = [
+      { kind: 'deploy-new' },
+      ...partitionSteps(steps, manifests),
+      { kind: 'promote' },
+    ];
+    return { strategy: 'canary', mode: 'partition', steps: partition, workloads };
   },
 };
 
-export function toPlanStep(step: CanaryStep): PlanStep {
+export function toPlanStep(step: CanaryStep): ConfiguredStep {
   if ('setWeight' in step) return { kind: 'setWeight', weight: step.setWeight };
   if ('pause' in step)
     return step.pause.durationMs === undefined
@@ -29,4 +45,23 @@ export function toPlanStep(step: CanaryStep): PlanStep {
   if ('analysis' in step) return { kind: 'analysis', spec: step.analysis };
   if ('setHeaderRoute' in step) return { kind: 'setHeaderRoute', route: step.setHeaderRoute };
   return { kind: 'removeHeaderRoute', name: step.removeHeaderRoute };
+}
+
+/**
+ * The steps a partition canary can run. It has no traffic router (the partition decides which
+ * pods are new), so header routes are refused here, before anything is written.
+ */
+function partitionSteps(steps: ConfiguredStep[], manifests: ManifestSet): PartitionStep[] {
+  const runnable: PartitionStep[] = [];
+  for (const step of steps) {
+    if (step.kind === 'setHeaderRoute' || step.kind === 'removeHeaderRoute') {
+      const at = manifests.workloads.find((w) => w.object.kind === 'StatefulSet') ?? manifests.workloads[0];
+      throw new InputError(
+        `${stepLabel(step)}: a canary of StatefulSets moves their update partition and has no traffic router to match headers; remove the header-route steps, or release a Deployment (its canary runs as a copy behind the router)`,
+        { input: 'steps', file: at?.file, line: at?.line },
+      );
+    }
+    runnable.push(step);
+  }
+  return runnable;
 }

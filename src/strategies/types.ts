@@ -4,7 +4,7 @@ import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { formatDuration } from '../duration.ts';
 
-/** One step of a release plan: plain data, interpreted by the executor (src/engine/steps/). */
+/** One step of a release plan: plain data, interpreted by the executor (src/engine/handlers/). */
 export type PlanStep =
   /** Apply config objects and workloads in place (native rolling/recreate update). */
   | { kind: 'apply' }
@@ -23,20 +23,46 @@ export type PlanStep =
   /** The stable workloads take the new template; traffic returns to them; the copies go. */
   | { kind: 'promote' };
 
-/**
- * How a plan runs the new version: `in-place` updates the user's workloads (rolling, recreate),
- * `copies` runs it as `<name>-canary`/`<name>-green` Deployments beside stable, `partition` moves
- * a StatefulSet's update partition (a canary with no Deployment to copy).
- */
-export type ExecutionMode = 'in-place' | 'copies' | 'partition';
+export type StepKind = PlanStep['kind'];
+export type StepOf<K extends StepKind> = Extract<PlanStep, { kind: K }>;
 
-export interface Plan {
-  strategy: StrategyName;
-  mode: ExecutionMode;
-  steps: PlanStep[];
-  /** Workloads as they will be applied (strategy fields adjusted). */
-  workloads: KubeObject[];
+/** The steps of an in-place plan (rolling, recreate): the user's workloads are updated. */
+export type InPlaceStep = StepOf<'apply' | 'wait'>;
+/** The steps of a partition plan (StatefulSet canary): weights move the update partition, no router. */
+export type PartitionStep = StepOf<'deploy-new' | 'setWeight' | 'pause' | 'analysis' | 'promote'>;
+/** The steps of a copies plan (canary, blue-green): a traffic router also matches headers and switches. */
+export type CopiesStep = PartitionStep | StepOf<'setHeaderRoute' | 'removeHeaderRoute' | 'switch'>;
+
+/**
+ * The steps each execution mode can run. `in-place` updates the user's workloads (rolling,
+ * recreate), `copies` runs the new version as `<name>-canary`/`<name>-green` Deployments beside
+ * stable, `partition` moves a StatefulSet's update partition (a canary with no Deployment to copy).
+ * A plan of a mode holds only its steps, and the mode's handler table must handle every one.
+ */
+interface ModeSteps {
+  'in-place': InPlaceStep;
+  copies: CopiesStep;
+  partition: PartitionStep;
 }
+
+export type ExecutionMode = keyof ModeSteps;
+export type ModeStepKind<M extends ExecutionMode> = ModeSteps[M]['kind'];
+/** Written through the kinds so that a step of a generic mode is correlated with its handler. */
+export type ModeStep<M extends ExecutionMode> = StepOf<ModeStepKind<M>>;
+
+/**
+ * A release plan, discriminated on its execution mode: `Plan` is any plan, `Plan<'copies'>` one
+ * of that mode. The mapped form lets a function generic in the mode read `plan.mode` as that mode.
+ */
+export type Plan<M extends ExecutionMode = ExecutionMode> = {
+  [P in M]: {
+    strategy: StrategyName;
+    mode: P;
+    steps: ModeStep<P>[];
+    /** Workloads as they will be applied (strategy fields adjusted). */
+    workloads: KubeObject[];
+  };
+}[M];
 
 /** Live cluster facts a strategy may need to plan (e.g. replicas of the running version). */
 export interface LiveFacts {

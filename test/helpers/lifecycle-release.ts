@@ -100,16 +100,19 @@ export class LifecycleRelease {
     this.assertConsistent(`${version} paused`);
   }
 
-  /** Makes the stored release look like a run died in the middle of it: phase progressing, Lease held. */
-  killHolder(holder: string): void {
-    this.markProgressing();
+  /**
+   * Makes the stored release look like a run died in the middle of it: phase progressing (at
+   * `currentStep` when given), Lease held.
+   */
+  killHolder(holder: string, at: { currentStep?: number } = {}): void {
+    this.markProgressing(at);
     this.holdLease(holder, 2);
   }
 
-  private markProgressing(): void {
+  private markProgressing(at: { currentStep?: number }): void {
     const cm = this.sim.store.get('v1', 'ConfigMap', this.namespace, `kube-rollout-${this.name}`)!;
     const state = JSON.parse(cm.data!['state.json']);
-    cm.data!['state.json'] = JSON.stringify({ ...state, phase: 'progressing' });
+    cm.data!['state.json'] = JSON.stringify({ ...state, ...at, phase: 'progressing' });
     this.sim.store.update(cm);
   }
 

@@ -33,6 +33,8 @@ const WITH_INGRESS = { 'app.yaml': yamlDocs(appObjects({ ingress: true })) };
 const WITH_ROUTE = { 'app.yaml': yamlDocs(appObjects({ httpRoute: true })) };
 const [DEPLOYMENT, SERVICE] = appObjects();
 const ONLY_DEPLOYMENT = { 'app.yaml': yamlDocs([DEPLOYMENT]) };
+/** The app's Deployment as a StatefulSet (a canary of it moves its partition; no copies). */
+const STATEFULSET = { ...DEPLOYMENT, kind: 'StatefulSet' };
 const ONLY_DEPLOYMENT_AND_INGRESS = {
   'app.yaml': yamlDocs([DEPLOYMENT, appObjects({ ingress: true })[2]]),
 };
@@ -465,6 +467,13 @@ const ROUTER_ROWS: Row[] = [
     inputs: canary('gateway-api', { route: 'web' }),
     live: [appObjects({ httpRoute: true })[2]],
     expect: /HTTPRoute 'web' exists in namespace default but is not in the manifests/,
+  },
+  {
+    name: 'header route in a canary of StatefulSets (no router to match headers)',
+    inputs: canary('nginx', { steps: '- setWeight: 50\n- setHeaderRoute: {name: a, header: x, value: y}' }),
+    files: { 'app.yaml': yamlDocs([STATEFULSET, SERVICE, appObjects({ ingress: true })[2]]) },
+    live: [STATEFULSET],
+    expect: /input 'steps', app\.yaml:1: setHeaderRoute a: a canary of StatefulSets/,
   },
   {
     name: 'two problems at once',

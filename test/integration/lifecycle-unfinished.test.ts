@@ -189,6 +189,20 @@ describe('progressing with a dead holder (its Lease expires after 2s)', () => {
     r.assertConsistent('promoted after takeover');
   });
 
+  it('promote-full of a rolling release taken over during its wait finishes the wait', async () => {
+    const r = new LifecycleRelease(sim, { strategy: 'rolling' });
+    expectResult(await r.deploy('v1'), 'promoted');
+    expectResult(await r.deploy('v2'), 'promoted');
+    // As a run that died after applying v2 (step 1), while waiting for it to roll out (step 2).
+    r.killHolder(`dead-run-${r.name}`, { currentStep: 1 });
+    const run = await r.act('promote', { 'promote-full': 'true' });
+    expectResult(run, 'promoted');
+    const wait = run.record!.steps.filter((s) => s.kind === 'wait').at(-1);
+    assert.equal(wait?.verdict, 'passed', JSON.stringify(run.record!.steps));
+    assert.ok(r.stableRuns('v2'));
+    r.assertConsistent('promoted after takeover');
+  });
+
   it('rollback takes over and restores stable', async () => {
     const { r } = await deadRun();
     expectResult(await r.act('rollback'), 'rolled-back');

@@ -6,7 +6,7 @@ import { isWorkload } from '../../manifests/pods.ts';
 import { applyInOrder } from '../apply-in-order.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
-import type { StrategyHandlers } from '../executor.ts';
+import type { ModeHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { restoreTemplate, revisionOf, userShape } from '../workloads.ts';
 import { runBackgroundAnalysis } from './analysis.ts';
@@ -140,7 +140,7 @@ export async function restoreSnapshotObjects(
   }
 }
 
-export const nativeHandlers: StrategyHandlers = {
+export const nativeHandlers: ModeHandlers<'in-place'> = {
   steps: { apply: applyRelease, wait: waitStep },
   rollback: (ctx) => rollbackNative(ctx),
 };

@@ -5,7 +5,7 @@ import type { KubeObject } from '../../kube/types.ts';
 import { refOf } from '../../kube/types.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
-import type { StrategyHandlers } from '../executor.ts';
+import type { ModeHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { recordWeight } from '../../record/steps.ts';
 import { selectorString } from '../../gates/new-pods.ts';
@@ -108,7 +108,7 @@ async function rollback(ctx: RunContext): Promise<void> {
   ctx.record.servingVersion = ctx.state.stableVersion ?? ctx.record.previousVersion;
 }
 
-export const partitionedHandlers: StrategyHandlers = {
+export const partitionedHandlers: ModeHandlers<'partition'> = {
   steps: {
     'deploy-new': deployNew,
     setWeight: (ctx, step) => setPartitions(ctx, step.weight),

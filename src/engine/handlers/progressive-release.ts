@@ -4,6 +4,7 @@ import { findPodProblem } from '../../gates/pod-health.ts';
 import { collectEvidence, evidenceLine } from '../../gates/wait-rollout.ts';
 import { selectorString } from '../../gates/new-pods.ts';
 import type { KubeObject } from '../../kube/types.ts';
+import { refOf } from '../../kube/types.ts';
 import { strategyFor } from '../../strategies/index.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import { createTrafficRouter } from '../../traffic/index.ts';
@@ -157,4 +158,13 @@ export async function guarded(
 export function stopWatchers(release: ProgressiveRelease | undefined): void {
   release?.guard?.stop();
   release?.background?.stop();
+}
+
+/** Deletes the run's copies (their pods go in the background). */
+export async function deleteCopies(
+  ctx: Pick<RunContext, 'cluster'>,
+  release: ProgressiveRelease,
+): Promise<void> {
+  for (const copy of release.copies)
+    await ctx.cluster.delete(refOf(copy), { propagationPolicy: 'Background' });
 }

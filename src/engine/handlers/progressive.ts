@@ -1,87 +1,26 @@
 // Step handlers for canary and blue-green: the new version runs as copies beside stable, a traffic
 // router moves requests, a guard watches the copies' pods across every step, and rollback always
-// returns traffic to stable before anything is removed. One handler set per run: it owns the run's
-// copies, router and watchers (progressive-release.ts).
-import { LABELS, MANAGED_BY_VALUE } from '../../labels.ts';
-import type { KubeObject } from '../../kube/types.ts';
-import { refOf } from '../../kube/types.ts';
-import { isWorkload } from '../../manifests/pods.ts';
+// returns traffic to stable before anything is removed (progressive-deploy.ts creates the copies,
+// progressive-rollback.ts removes them). One handler set per run: it owns the run's copies, router
+// and watchers (progressive-release.ts).
 import { recordWeight } from '../../record/steps.ts';
-import { workloadKey } from '../../strategies/types.ts';
+import type { StepOf } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
-import type { StepOf, StrategyHandlers } from '../executor.ts';
+import type { ModeHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
-import { restoreTemplate, revisionOf, versionOf } from '../workloads.ts';
-import { applyInOrder } from '../apply-in-order.ts';
+import { revisionOf } from '../workloads.ts';
 import { analysisStep, metricsFor, runBackgroundAnalysis } from './analysis.ts';
-import { applyRelease, restoreConfigObjects, waitForWorkloads } from './native.ts';
+import { applyRelease, waitForWorkloads } from './native.ts';
+import { deployNew } from './progressive-deploy.ts';
 import {
   buildRelease,
+  deleteCopies,
   guarded,
   observeWeight,
   stopWatchers,
   type ProgressiveRelease as Release,
 } from './progressive-release.ts';
-
-/** Stable pods must carry the version label before a router pins the stable Service to it. */
-async function ensureStableVersionLabel(ctx: RunContext, release: Release): Promise<void> {
-  const stable = release.target.stableWorkload;
-  const { versionLabel } = ctx.config;
-  if (stable.spec?.template?.metadata?.labels?.[versionLabel] || !stable.metadata.uid) return;
-  ctx.record.notes.push(
-    `the stable ${stable.kind} had no '${versionLabel}' label on its pods: added '${release.target.stableVersion}' (a one-off restart of stable) so traffic can be pinned to it`,
-  );
-  const patched = await ctx.cluster.patch(
-    refOf(stable),
-    { spec: { template: { metadata: { labels: { [versionLabel]: release.target.stableVersion } } } } },
-    'strategic',
-  );
-  const { failure } = await waitForWorkloads(ctx, [patched]);
-  if (failure) throw new Error(`stable did not come back after labelling: ${failure.message}`);
-}
-
-async function deployNew(ctx: RunContext, release: Release): Promise<StepOutcome> {
-  const others = ctx.manifests.objects.filter((o) => !isWorkload(o.object));
-  await applyInOrder(
-    ctx.cluster,
-    others.map((o) => o.object),
-  );
-  if (ctx.config.traffic !== 'replicas') await ensureStableVersionLabel(ctx, release);
-  await release.router(ctx.signal).prepare();
-  for (const copy of release.copies) await ctx.cluster.apply(copy);
-  if (ctx.config.previewService && release.suffix === 'green') {
-    await ctx.cluster.apply(previewService(ctx, release));
-  }
-  const sized = release.copies.filter((c) => (c.spec.replicas ?? 1) > 0);
-  if (sized.length) {
-    const outcome = await guarded(ctx, release, async (signal) => {
-      const { failure } = await waitForWorkloads({ ...ctx, signal }, sized);
-      return failure
-        ? { kind: 'fail', reason: failure.message, evidence: failure.evidence }
-        : { kind: 'continue' };
-    });
-    if (outcome.kind !== 'continue') return outcome;
-  }
-  return { kind: 'continue', detail: `${release.copies.map((c) => c.metadata.name).join(', ')} created` };
-}
-
-function previewService(ctx: RunContext, release: Release): KubeObject {
-  const base = release.target.service;
-  const selector = {
-    ...(base?.spec?.selector ?? release.copies[0].spec.selector.matchLabels),
-    [ctx.config.versionLabel]: ctx.state.newVersion,
-  };
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name: ctx.config.previewService!,
-      namespace: ctx.namespace,
-      labels: { [LABELS.managedBy]: MANAGED_BY_VALUE },
-    },
-    spec: { selector, ports: base?.spec?.ports ?? [{ port: 80, targetPort: 8080 }] },
-  };
-}
+import { rollbackProgressive } from './progressive-rollback.ts';
 
 /**
  * A canary with no `analysis` step runs its metrics in the background from the moment the canary
@@ -205,68 +144,8 @@ async function promote(ctx: RunContext, release: Release): Promise<StepOutcome> 
   return { kind: 'continue', detail: `${ctx.state.newVersion} is stable` };
 }
 
-async function deleteCopies(ctx: RunContext, release: Release): Promise<void> {
-  for (const copy of release.copies)
-    await ctx.cluster.delete(refOf(copy), { propagationPolicy: 'Background' });
-}
-
-/**
- * Stable workloads that already run the new template (promotion had begun, also in a run that
- * died before it could say so) get their own template back, keeping the version label that
- * pins traffic to them.
- */
-async function restoreStableTemplates(ctx: RunContext, signal: AbortSignal): Promise<void> {
-  const restored: KubeObject[] = [];
-  const { versionLabel } = ctx.config;
-  for (const w of ctx.plan.workloads) {
-    const previous = ctx.stable.get(workloadKey(w));
-    const live = previous && (await ctx.cluster.get(refOf(previous)));
-    if (!previous || !live || versionOf(live, versionLabel) === versionOf(previous, versionLabel)) continue;
-    if (!ctx.state.stableUpdated && versionOf(live, versionLabel) !== ctx.state.newVersion) continue;
-    const template = structuredClone(previous.spec.template);
-    if (ctx.state.stableVersion && ctx.config.traffic !== 'replicas') {
-      template.metadata = template.metadata ?? {};
-      template.metadata.labels = {
-        ...(template.metadata.labels ?? {}),
-        [versionLabel]: ctx.state.stableVersion,
-      };
-    }
-    restored.push(await restoreTemplate(ctx.cluster, { ...previous, spec: { ...previous.spec, template } }));
-  }
-  if (restored.length) await waitForWorkloads({ ...ctx, signal }, restored, false);
-}
-
-/** Traffic to stable first (restoring stable's template if promotion had begun), then the copies go. */
-async function rollbackProgressive(ctx: RunContext, release: Release): Promise<void> {
-  stopWatchers(release);
-  const rctx = { ...ctx, signal: AbortSignal.any([ctx.lost, AbortSignal.timeout(ctx.config.timeoutMs)]) };
-  await restoreStableTemplates(ctx, rctx.signal);
-  // Weight 0 first (the replicas router scales stable back up and waits for it), then the copies
-  // go, then the user's objects get their own shape back once no new-version pod can match them.
-  const router = release.router(rctx.signal);
-  const carried = await observeWeight(ctx, release, rctx.signal);
-  await router.setWeight(0);
-  recordWeight(ctx.record, 0, ctx.now());
-  ctx.state.canaryWeight = 0;
-  ctx.log.info(
-    `traffic back on ${release.target.stableVersion}${carried ? ` (the new version had ${carried}%)` : ''}`,
-  );
-  await deleteCopies(rctx, release);
-  await router.reset();
-  if (ctx.config.previewService && release.suffix === 'green') {
-    await ctx.cluster.delete({
-      apiVersion: 'v1',
-      kind: 'Service',
-      name: ctx.config.previewService,
-      namespace: ctx.namespace,
-    });
-  }
-  await restoreConfigObjects(rctx);
-  ctx.record.servingVersion = ctx.state.stableVersion ?? ctx.record.previousVersion;
-}
-
 /** A fresh handler set for one run: it owns that run's copies, router and watchers. */
-export function createProgressiveHandlers(): StrategyHandlers {
+export function createProgressiveHandlers(): ModeHandlers<'copies'> {
   let current: Release | undefined;
   let started = false;
   const releaseOf = (ctx: RunContext): Release => (current ??= buildRelease(ctx));
