@@ -167,7 +167,8 @@ class HeldLease implements Lock {
 
   constructor(
     private readonly cluster: Cluster,
-    lease: KubeObject,
+    /** The Lease as we last wrote or read it: renewals and the release write at its resourceVersion. */
+    private lease: KubeObject,
     private readonly opts: AcquireLockOptions,
     private readonly duration: number,
     readonly tookOverFrom?: string,
@@ -188,20 +189,33 @@ class HeldLease implements Lock {
     return this.inFlight;
   }
 
+  /**
+   * One conditional write at the resourceVersion we last saw; only when someone wrote in between
+   * (409) is the Lease read to see whether it is still ours.
+   */
   private async renewNow(): Promise<void> {
     if (this.released || !this.held) return;
-    const current = await this.cluster.get(this.ref());
-    if (!current || current.spec?.holderIdentity !== this.holder) {
-      this.markLost(current?.spec?.holderIdentity);
-      return;
-    }
-    // A 409 means someone wrote in between; the next tick reads again and decides.
     const startedAt = Date.now();
     const renewed = await attempt(() =>
-      this.cluster.replace({ ...current, spec: { ...current.spec, renewTime: microTime() } }),
+      this.cluster.replace({ ...this.lease, spec: { ...this.lease.spec, renewTime: microTime() } }),
     );
-    if (renewed) this.expiresAt = startedAt + this.duration * 1000;
-    else this.checkExpiry();
+    if (renewed) {
+      this.lease = renewed;
+      this.expiresAt = startedAt + this.duration * 1000;
+      return;
+    }
+    const holder = await this.readHolder();
+    if (holder === this.holder)
+      this.checkExpiry(); // the next tick writes over what we just read
+    else this.markLost(holder);
+  }
+
+  /** Who holds the Lease now; when it is still us, the read is what the next write goes over. */
+  private async readHolder(): Promise<string | undefined> {
+    const current = await this.cluster.get(this.ref());
+    const holder = current?.spec?.holderIdentity as string | undefined;
+    if (current && holder === this.holder) this.lease = current;
+    return holder;
   }
 
   /** A run that could not renew before its Lease ran out may already have been taken over. */
@@ -214,12 +228,12 @@ class HeldLease implements Lock {
     this.released = true;
     clearInterval(this.timer);
     await this.inFlight.catch(() => undefined);
+    if (!this.held) return;
     for (let tries = 0; tries < 3; tries++) {
-      const current = await this.cluster.get(this.ref());
-      if (!current || current.spec?.holderIdentity !== this.holder) return;
-      const { holderIdentity: _ours, ...rest } = current.spec;
-      // Clearing the holder at the read resourceVersion never touches a Lease someone else took.
-      if (await attempt(() => this.cluster.replace({ ...current, spec: rest }))) return;
+      const { holderIdentity: _ours, ...rest } = this.lease.spec;
+      // Clearing the holder at our resourceVersion never touches a Lease someone else took.
+      if (await attempt(() => this.cluster.replace({ ...this.lease, spec: rest }))) return;
+      if ((await this.readHolder()) !== this.holder) return;
     }
   }
 

@@ -296,6 +296,38 @@ describe('release state and lock against the simulator', () => {
     assert.equal(lease?.spec.holderIdentity, undefined, 'release clears the holder');
   });
 
+  test('an uncontested renewal and the release are one write each; an edit that keeps us holder is survived', async () => {
+    const held = await lock(cluster, {
+      namespace: NS,
+      name: 'cheap',
+      holder: 'run-c',
+      timeoutMs: 1000,
+      renewEveryMs: 60_000,
+    });
+    const leaseRequests = () =>
+      sim
+        .stats()
+        .requests.filter((r) => r.resource === 'leases' && r.name === 'kube-rollout-cheap')
+        .map((r) => `${r.verb} ${r.code}`);
+    sim.resetStats();
+    await held.renew();
+    assert.deepEqual(leaseRequests(), ['update 200']);
+    // Someone labels the Lease: our next write is refused, a read shows it is still ours.
+    const lease = (await cluster.get(leaseRef('cheap')))!;
+    await cluster.replace({ ...lease, metadata: { ...lease.metadata, labels: { team: 'shop' } } });
+    sim.resetStats();
+    await held.renew();
+    await held.renew();
+    assert.deepEqual(leaseRequests(), ['update 409', 'get 200', 'update 200']);
+    assert.equal(held.held, true);
+    sim.resetStats();
+    await held.release();
+    assert.deepEqual(leaseRequests(), ['update 200']);
+    const released = sim.store.get('coordination.k8s.io/v1', 'Lease', NS, 'kube-rollout-cheap');
+    assert.equal(released?.spec.holderIdentity, undefined);
+    assert.equal(released?.metadata.labels?.team, 'shop', 'the edit is kept');
+  });
+
   test('release leaves alone a Lease that someone else has taken; renewal notices the loss', async () => {
     const lost: (string | undefined)[] = [];
     const held = await lock(cluster, {
