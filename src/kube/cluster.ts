@@ -12,11 +12,11 @@ import type {
   WatchEvent,
 } from './types.ts';
 import { KubeApiError } from './types.ts';
-import { retryNamingServer, withServerContext } from './connection.ts';
+import { retryNamingServer } from './connection.ts';
+import { listAll, watchCollection, withKind } from './collection.ts';
 import { KubeTransport, type RequestSpec } from './http.ts';
-import { Discovery, collectionPath, objectPath, servedVersions, type ResourceRef } from './discovery.ts';
+import { Discovery, collectionPath, objectPath, servedVersions } from './discovery.ts';
 import { DEFAULT_MIN_DELAY_MS, DEFAULT_RETRIES, type RetryInfo } from './retry.ts';
-import { parseWatchStream, watchUntil, type RawWatchEvent } from './watch.ts';
 
 export interface ClusterOptions {
   /** Field manager for server-side apply and every write (default `kube-rollout`). */
@@ -38,7 +38,6 @@ const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',
   strategic: 'application/strategic-merge-patch+json',
 };
-const PAGE_SIZE = 500;
 
 export function createCluster(kc: KubeConfig, opts: ClusterOptions = {}): Cluster {
   return new HttpCluster(new KubeTransport(kc), opts);
@@ -90,7 +89,7 @@ class HttpCluster implements Cluster {
     o: ListOptions = {},
   ): Promise<KubeObject[]> {
     const res = await this.discovery.resolve(apiVersion, kind);
-    return (await this.listAll(res, namespace, o)).items;
+    return (await listAll((spec) => this.call(spec), { res, namespace, list: o })).items;
   }
 
   async create(obj: KubeObject, o: { dryRun?: boolean } = {}): Promise<KubeObject> {
@@ -159,46 +158,19 @@ class HttpCluster implements Cluster {
     wait: WaitOptions,
   ): Promise<T> {
     const res = await this.discovery.resolve(apiVersion, kind);
-    const where = res.namespaced && namespace ? ` in ${namespace}` : '';
-    const what = `${res.plural}${res.group ? `.${res.group}` : ''}${where}`;
-    return watchUntil(
-      {
-        list: (signal) => this.listAll(res, namespace, o, signal),
-        watch: async (resourceVersion, timeoutSeconds, signal) => {
-          const stream = await this.transport.open({
-            method: 'GET',
-            path: collectionPath(res, namespace),
-            query: {
-              watch: 'true',
-              resourceVersion,
-              allowWatchBookmarks: 'true',
-              timeoutSeconds,
-              labelSelector: o.labelSelector,
-              fieldSelector: o.fieldSelector,
-            },
-            signal,
-            // A healthy watch may be silent for as long as the server keeps it open.
-            idleTimeoutMs: (timeoutSeconds + 30) * 1000,
-          });
-          return addKinds(parseWatchStream(stream), res);
-        },
-      },
+    const retry = {
+      retries: this.opts.retries ?? DEFAULT_RETRIES,
+      minDelayMs: this.opts.minRetryDelayMs ?? DEFAULT_MIN_DELAY_MS,
+      onRetry: this.opts.onRetry,
+    };
+    return watchCollection(
+      this.transport,
+      (spec) => this.call(spec),
+      { res, namespace, list: o },
       onEvent,
       wait,
-      {
-        retries: this.opts.retries ?? DEFAULT_RETRIES,
-        minDelayMs: this.opts.minRetryDelayMs ?? DEFAULT_MIN_DELAY_MS,
-        onRetry: this.opts.onRetry,
-        what,
-      },
-    ).catch((err: unknown) => {
-      const server = this.transport.describeServer();
-      throw withServerContext(
-        err,
-        `lost the Kubernetes API server ${server} while watching ${what}`,
-        wait.signal?.aborted,
-      );
-    });
+      retry,
+    );
   }
 
   async podLog(
@@ -244,34 +216,6 @@ class HttpCluster implements Cluster {
     return { res, namespace };
   }
 
-  private async listAll(
-    res: ResourceRef,
-    namespace: string | undefined,
-    o: ListOptions,
-    signal?: AbortSignal,
-  ) {
-    const items: KubeObject[] = [];
-    let resourceVersion = '';
-    let continueToken: string | undefined;
-    do {
-      const page = await this.call<any>({
-        method: 'GET',
-        path: collectionPath(res, namespace),
-        query: {
-          labelSelector: o.labelSelector,
-          fieldSelector: o.fieldSelector,
-          limit: PAGE_SIZE,
-          continue: continueToken,
-        },
-        signal,
-      });
-      for (const item of page.items ?? []) items.push(withKind(item, res));
-      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
-      continueToken = page.metadata?.continue || undefined;
-    } while (continueToken);
-    return { items, resourceVersion };
-  }
-
   private call<T = KubeObject>(spec: RequestSpec): Promise<T> {
     return this.retry(spec, () => this.transport.json<T>(spec));
   }
@@ -281,24 +225,5 @@ class HttpCluster implements Cluster {
     const operation = this.transport.describe(spec);
     const opts = { retries, minDelayMs, maxRetryAfterMs, onRetry, signal: spec.signal, operation };
     return retryNamingServer(fn, opts, this.transport.describeServer());
-  }
-}
-
-/** List items come without apiVersion/kind from a real API server; callers expect them. */
-function withKind(obj: any, res: ResourceRef): KubeObject {
-  if (obj && typeof obj === 'object' && (!obj.apiVersion || !obj.kind)) {
-    return { apiVersion: res.apiVersion, kind: res.kind, ...obj };
-  }
-  return obj;
-}
-
-async function* addKinds(
-  events: AsyncIterable<RawWatchEvent>,
-  res: ResourceRef,
-): AsyncGenerator<RawWatchEvent> {
-  for await (const event of events) {
-    yield event.type === 'ERROR' || event.type === 'BOOKMARK'
-      ? event
-      : { ...event, object: withKind(event.object, res) };
   }
 }
