@@ -5,6 +5,7 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { Plan } from '../strategies/types.ts';
 import type { ReleaseState, RolloutRecord } from '../record/types.ts';
+import type { StoreMemo } from '../state/secret-store.ts';
 
 export interface Logger {
   info(message: string): void;
@@ -39,6 +40,8 @@ export interface RunContext {
   holder: string;
   /** resourceVersion of the state ConfigMap as this run last read or wrote it (undefined: none yet). */
   stateVersion: string | undefined;
+  /** What this run knows its Secret store holds (the run's, shared by all its saves). */
+  secretStore: StoreMemo;
   /** Called at every step boundary so reporters (PR comment) can follow along. */
   onProgress?: (record: RolloutRecord) => Promise<void>;
   redactRecord?: (record: RolloutRecord) => RolloutRecord;

@@ -41,13 +41,10 @@ export interface ModeHandlers<M extends ExecutionMode> extends RollbackHandlers 
  */
 export async function saveState(ctx: RunContext, phase?: ReleasePhase): Promise<void> {
   stampState(ctx.state, ctx.record, { phase, holder: ctx.holder, now: ctx.now() });
-  ctx.stateVersion = await saveReleaseState(
-    ctx.cluster,
-    ctx.state,
-    ctx.namespace,
-    ctx.stateVersion,
-    ctx.redactRecord,
-  );
+  ctx.stateVersion = await saveReleaseState(ctx.cluster, ctx.state, ctx.namespace, ctx.stateVersion, {
+    redactRecord: ctx.redactRecord,
+    store: ctx.secretStore,
+  });
   await ctx
     .onProgress?.(ctx.record)
     .catch((err) => ctx.log.warn(`report update failed: ${(err as Error).message}`));

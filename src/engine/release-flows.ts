@@ -240,5 +240,8 @@ async function saveUndo(
 ): Promise<string> {
   if (phase === 'rolling-back') record.rollbackReason = REQUESTED_ROLLBACK;
   stampState(state, record, { phase, holder: deps.holder, now: clock(deps)() });
-  return saveReleaseState(run.cluster, state, deps.config.namespace, expected, deps.redactRecord);
+  return saveReleaseState(run.cluster, state, deps.config.namespace, expected, {
+    redactRecord: deps.redactRecord,
+    store: run.secretStore,
+  });
 }

@@ -92,6 +92,7 @@ export function buildContext(
     stable,
     holder: deps.holder,
     stateVersion,
+    secretStore: lock.secretStore,
     onProgress: deps.onProgress,
     ...(deps.redactRecord ? { redactRecord: deps.redactRecord } : {}),
     now: deps.now ?? (() => new Date()),

@@ -5,6 +5,7 @@ import { fencedCluster } from '../kube/fence.ts';
 import type { Cluster } from '../kube/types.ts';
 import { acquireLock, type Lock } from './lock.ts';
 import type { ReleaseDeps } from './deps.ts';
+import type { StoreMemo } from '../state/secret-store.ts';
 
 export interface RunLock {
   lock: Lock;
@@ -14,6 +15,8 @@ export interface RunLock {
   signal: AbortSignal;
   /** Loss of the lock only. */
   lost: AbortSignal;
+  /** What the run's state saves know the release's Secret store holds (nobody else writes it). */
+  secretStore: StoreMemo;
 }
 
 export async function withRunLock<T>(
@@ -40,6 +43,7 @@ export async function withRunLock<T>(
       cluster: fencedCluster(deps.cluster, lock.lost),
       signal: AbortSignal.any([deps.signal, lock.lost]),
       lost: lock.lost,
+      secretStore: {},
     });
   } finally {
     await lock.release().catch((err: Error) => deps.log.warn(`could not release the lock: ${err.message}`));

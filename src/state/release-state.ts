@@ -5,7 +5,14 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError, refOf } from '../kube/types.ts';
 import type { ReleaseState, RolloutRecord } from '../record/types.ts';
 import { ownedLabels, ownedObjectName } from '../labels.ts';
-import { restoreSecrets, storeSecrets } from './secret-store.ts';
+import { restoreSecrets, storeSecrets, type StoreMemo } from './secret-store.ts';
+
+export interface SaveOptions {
+  /** Scrubs known secret values from the record's free text (the writer's redaction hook). */
+  redactRecord?: (record: RolloutRecord) => RolloutRecord;
+  /** The writing run's knowledge of its Secret store (secret-store.ts), kept across its saves. */
+  store?: StoreMemo;
+}
 
 export const STATE_KEY = 'state.json';
 /** A ConfigMap holds at most 1 MiB; leave room for metadata and managedFields. */
@@ -52,12 +59,11 @@ export async function saveReleaseState(
   state: ReleaseState,
   namespace: string,
   expected: string | undefined,
-  /** Scrubs known secret values from the record's free text (the writer's redaction hook). */
-  redactRecord?: (record: RolloutRecord) => RolloutRecord,
+  opts: SaveOptions = {},
 ): Promise<string> {
-  if (redactRecord) state = { ...state, record: redactRecord(state.record) };
+  if (opts.redactRecord) state = { ...state, record: opts.redactRecord(state.record) };
   // Secrets go to Secret kube-rollout-<name> first; the ConfigMap keeps references only.
-  state = await storeSecrets(cluster, state, namespace);
+  state = await storeSecrets(cluster, state, namespace, opts.store);
   const text = serializeState(state);
   const cm: KubeObject = {
     apiVersion: 'v1',

@@ -135,13 +135,23 @@ export function hasSecretRefs(state: ReleaseState): boolean {
 }
 
 /** Writes the state's Secrets to `kube-rollout-<name>`; returns the state to put in the ConfigMap. */
+/**
+ * What one run knows its release's store holds, as it last read or wrote it (null: there is none).
+ * The run holds the release's Lease, so nobody else writes the store: after the first save, the
+ * run's saves need not read it again.
+ */
+export interface StoreMemo {
+  known?: { ids: string[]; data: Record<string, string> } | null;
+}
+
 export async function storeSecrets(
   cluster: Cluster,
   state: ReleaseState,
   namespace: string,
+  memo: StoreMemo = {},
 ): Promise<ReleaseState> {
   const split = splitSecrets(state);
-  await writeStore(cluster, state.name, namespace, split.payload);
+  await writeStore(cluster, state.name, namespace, split.payload, memo);
   return split.state;
 }
 
@@ -166,16 +176,19 @@ async function writeStore(
   release: string,
   namespace: string,
   payload: SecretPayload,
+  memo: StoreMemo,
 ): Promise<void> {
   const ref = secretStoreRef(release, namespace);
   const ids = Object.keys(payload).sort();
-  const existing = await cluster.get(ref);
+  if (memo.known === undefined) memo.known = storeContent(await cluster.get(ref));
+  const existing = memo.known;
   const data = existing?.data ?? {};
-  const previous = (existing?.metadata.annotations?.[ANNOTATIONS.storedSecrets] ?? '')
-    .split(',')
-    .filter(Boolean);
+  const previous = existing?.ids ?? [];
   if (previous.join(',') === ids.join(',') && ids.every((id) => data[id] !== undefined)) {
-    if (existing && ids.length === 0) await cluster.delete(ref);
+    if (existing && ids.length === 0) {
+      await cluster.delete(ref);
+      memo.known = null;
+    }
     return;
   }
   const kept = Object.fromEntries(
@@ -188,6 +201,14 @@ async function writeStore(
       `the Secrets of release "${release}" take more than ${STORE_BUDGET_BYTES} bytes, more than Secret ${ref.name} holds`,
     );
   await cluster.apply(storeObject(ref, release, ids, next));
+  memo.known = { ids, data: next };
+}
+
+/** The ids (annotation) and data of a store as read, or null when there is none. */
+function storeContent(store: KubeObject | undefined): StoreMemo['known'] {
+  if (!store) return null;
+  const ids = (store.metadata.annotations?.[ANNOTATIONS.storedSecrets] ?? '').split(',').filter(Boolean);
+  return { ids, data: store.data ?? {} };
 }
 
 function storeObject(

@@ -9,6 +9,7 @@ import { createCluster } from '../../src/kube/cluster.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
 import type { ReleaseState } from '../../src/record/types.ts';
 import { loadReleaseState, saveReleaseState } from '../../src/state/release-state.ts';
+import type { StoreMemo } from '../../src/state/secret-store.ts';
 import { releaseStateWith } from '../helpers/sample-record.ts';
 
 const NS = 'vault';
@@ -81,6 +82,30 @@ describe('release state Secrets in Secret kube-rollout-<name>', () => {
     await save(state('', false));
     assert.ok(sim.store.get('v1', 'Secret', NS, 'kube-rollout-web'), 'kept one more write');
     await save(state('', false));
+    assert.equal(sim.store.get('v1', 'Secret', NS, 'kube-rollout-web'), undefined);
+  });
+
+  it("one run's saves read the store once, and behave as without the memo", async () => {
+    sim.store.delete('v1', 'Secret', NS, 'kube-rollout-web');
+    const memo: StoreMemo = {};
+    const saveInRun = (s: ReleaseState) =>
+      saveReleaseState(cluster, s, NS, configMapVersion(), { store: memo });
+    const storeRequests = () =>
+      sim
+        .stats()
+        .requests.filter((r) => r.resource === 'secrets' && r.name === 'kube-rollout-web')
+        .map((r) => `${r.verb} ${r.code}`);
+    sim.resetStats();
+    await saveInRun(state('fifth-planted-pw-1111'));
+    await saveInRun(state('fifth-planted-pw-1111'));
+    await saveInRun(state('sixth-planted-pw-2222'));
+    assert.deepEqual(storeRequests(), ['get 404', 'patch 201', 'patch 200']);
+    assert.equal(passwordOf((await loadReleaseState(cluster, NS, 'web'))!.state), 'sixth-planted-pw-2222');
+    sim.resetStats();
+    await saveInRun(state('', false));
+    await saveInRun(state('', false));
+    await saveInRun(state('', false));
+    assert.deepEqual(storeRequests(), ['patch 200', 'delete 200'], 'kept one more write, then removed');
     assert.equal(sim.store.get('v1', 'Secret', NS, 'kube-rollout-web'), undefined);
   });
 });

@@ -31,9 +31,9 @@ describe('saveReleaseState redaction hook', () => {
 
   it('stores the record redacted', async () => {
     const written: KubeObject[] = [];
-    await saveReleaseState(recordingCluster(written), state(), 'shop', undefined, (r) =>
-      redactRecord(r, redactor),
-    );
+    await saveReleaseState(recordingCluster(written), state(), 'shop', undefined, {
+      redactRecord: (r) => redactRecord(r, redactor),
+    });
     const text = written[0].data!['state.json'];
     assert.ok(!text.includes(planted), 'no planted value in the ConfigMap');
     assert.match(text, /password=\*\*\*/);
