@@ -82,21 +82,27 @@ describe('retry classification', () => {
   });
 });
 
+/** Discovery as a server without aggregated discovery answers it: ConfigMaps only. */
+const DISCOVERY: Record<string, object> = {
+  '/api': { kind: 'APIVersions', versions: ['v1'] },
+  '/apis': { kind: 'APIGroupList', apiVersion: 'v1', groups: [] },
+  '/api/v1': {
+    kind: 'APIResourceList',
+    groupVersion: 'v1',
+    resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['get'] }],
+  },
+};
+
 /** A tiny API server: discovery for ConfigMaps plus a scripted answer per request to one object. */
 function startScriptedServer() {
   const script: ((req: http.IncomingMessage, res: http.ServerResponse) => void)[] = [];
   const hits: string[] = [];
   const auth: (string | undefined)[] = [];
   const server = http.createServer((req, res) => {
-    if (req.url === '/api/v1') {
+    const discovery = DISCOVERY[req.url ?? ''];
+    if (discovery) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          kind: 'APIResourceList',
-          groupVersion: 'v1',
-          resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['get'] }],
-        }),
-      );
+      res.end(JSON.stringify(discovery));
       return;
     }
     hits.push(`${req.method} ${req.url}`);
