@@ -16,6 +16,7 @@ import {
 } from './common.ts';
 import type { V1ServiceSpec } from '@kubernetes/client-node';
 import { view, type ServiceObject, type ServicePort } from './objects.ts';
+import { asWorkload, replicasOf } from '../manifests/workload-views.ts';
 import type { TrafficTarget } from './types.ts';
 
 type Selector = Record<string, string>;
@@ -110,7 +111,7 @@ export async function liveStableVersion(cluster: Cluster, target: TrafficTarget)
     name: target.stableWorkload.metadata.name ?? '',
     namespace: target.stableWorkload.metadata.namespace ?? target.namespace,
   });
-  return live?.spec?.template?.metadata?.labels?.[target.versionLabel] ?? target.stableVersion;
+  return asWorkload(live)?.spec?.template?.metadata?.labels?.[target.versionLabel] ?? target.stableVersion;
 }
 
 export function stableService(router: TrafficName, target: TrafficTarget): KubeObject {
@@ -196,7 +197,7 @@ export async function waitUntilOnlyStablePods(
 async function scaleNewWorkloadToZero(cluster: Cluster, target: TrafficTarget): Promise<void> {
   const ref = refIn(target.newWorkload, target.namespace);
   const live = await cluster.get(ref);
-  if (live && (live.spec?.replicas ?? 1) > 0) await cluster.patch(ref, { spec: { replicas: 0 } }, 'merge');
+  if (live && (replicasOf(live) ?? 1) > 0) await cluster.patch(ref, { spec: { replicas: 0 } }, 'merge');
 }
 
 function refOfService(service: KubeObject, target: TrafficTarget) {
