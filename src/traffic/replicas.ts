@@ -220,7 +220,7 @@ export function createReplicasRouter(
   };
 }
 
-export const replicasRouter: RouterDefinition = {
+export const replicasRouter: RouterDefinition<'replicas'> = {
   name: 'replicas',
   summary: "the ratio of stable to canary pods behind the app's Service",
   strategies: ['canary'],
