@@ -2,7 +2,7 @@
 import type { AnalysisSpec } from '../analysis/types.ts';
 import { InputError, InputErrors } from '../errors.ts';
 import { parseImageRef } from '../manifests/images.ts';
-import { defaultRouter, routersFor } from '../traffic/index.ts';
+import { defaultRouter, routersFor, TRAFFIC_ROUTERS } from '../traffic/index.ts';
 import { parseAnalysis } from './analysis.ts';
 import { parseHelmInputs } from './helm.ts';
 import {
@@ -31,7 +31,6 @@ import { DEFAULT_STEPS, parseSteps } from './steps.ts';
 import {
   ACTIONS,
   STRATEGIES,
-  TRAFFIC_ROUTERS,
   type CanaryStep,
   type Config,
   type StrategyName,

@@ -1,20 +1,16 @@
 import type { AnalysisSpec } from '../analysis/types.ts';
+import { STRATEGIES, type StrategyName } from '../strategies/names.ts';
+import type { TrafficName } from '../traffic/index.ts';
+import type { HeaderRoute } from '../traffic/types.ts';
 
 export const ACTIONS = ['deploy', 'promote', 'rollback', 'plan', 'status'] as const;
 export type ActionName = (typeof ACTIONS)[number];
-export const STRATEGIES = ['rolling', 'recreate', 'canary', 'blue-green'] as const;
-export type StrategyName = (typeof STRATEGIES)[number];
-export const TRAFFIC_ROUTERS = ['replicas', 'service', 'nginx', 'gateway-api', 'istio', 'smi'] as const;
-export type TrafficName = (typeof TRAFFIC_ROUTERS)[number];
+// Strategy and router names are declared where they are defined; config takes them from there.
+export { STRATEGIES };
+export type { HeaderRoute, StrategyName, TrafficName };
 
 /** A count of pods or a percentage of the desired replicas, as in maxSurge. */
 export type IntOrPercent = number | `${number}%`;
-
-export interface HeaderRoute {
-  name: string;
-  header: string;
-  match: { exact: string } | { prefix: string } | { regex: string };
-}
 
 /** One canary step, as written in the `steps` input. */
 export type CanaryStep =

@@ -7,17 +7,18 @@ import type { KubeObject } from '../kube/types.ts';
 import { blockingBudgets, liveBudgets } from './disruption-budgets.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import { workloadKey } from '../strategies/types.ts';
+import { isScalable, replicasOf, type AutoscalerObject } from '../manifests/workload-views.ts';
 
 export const HPA_API_VERSION = 'autoscaling/v2';
 
 export interface Autoscaled {
   manifests: ManifestSet;
   /** workloadKey → the HPA targeting it. */
-  targets: Map<string, KubeObject>;
+  targets: Map<string, AutoscalerObject>;
   notes: string[];
 }
 
-function targetKey(hpa: KubeObject): string | undefined {
+function targetKey(hpa: AutoscalerObject): string | undefined {
   const ref = hpa.spec?.scaleTargetRef;
   if (!ref?.kind || !ref.name) return undefined;
   return workloadKey({
@@ -42,16 +43,30 @@ export async function findAutoscalers(
   return [...fromManifests, ...live.filter((h) => !names.has(h.metadata.name))];
 }
 
+/** The fields of a managedFields entry read here (the server sends them; entries may be partial). */
+interface FieldManager {
+  manager?: string;
+  operation?: string;
+  subresource?: string;
+  fieldsV1?: { 'f:spec'?: { 'f:replicas'?: unknown } };
+}
+
+/** The managers that own `spec.replicas` of a live object. */
+function replicasOwners(live: KubeObject | undefined): FieldManager[] {
+  return ((live?.metadata.managedFields ?? []) as Array<FieldManager | null>).filter(
+    (m): m is FieldManager => m?.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined,
+  );
+}
+
 /** Whether an applier (not the HPA's scale writes) is the only owner of `spec.replicas`. */
 function replicasOwnedByApplierOnly(live: KubeObject | undefined): boolean {
-  const owners = ((live?.metadata.managedFields ?? []) as any[]).filter(
-    (m) => m?.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined,
-  );
+  const owners = replicasOwners(live);
   return owners.length > 0 && owners.every((m) => m.operation === 'Apply');
 }
 
 function withoutReplicas(source: SourcedObject, keep: number | undefined): SourcedObject {
   const object = structuredClone(source.object);
+  if (!isScalable(object)) return { ...source, object };
   if (keep === undefined) delete object.spec.replicas;
   else object.spec.replicas = keep;
   return { ...source, object };
@@ -64,10 +79,10 @@ function withoutReplicas(source: SourcedObject, keep: number | undefined): Sourc
  */
 export function releaseToAutoscalers(
   manifests: ManifestSet,
-  hpas: KubeObject[],
+  hpas: AutoscalerObject[],
   live: Map<string, KubeObject | undefined>,
 ): Autoscaled {
-  const targets = new Map<string, KubeObject>();
+  const targets = new Map<string, AutoscalerObject>();
   for (const hpa of hpas) {
     const key = targetKey(hpa);
     if (key) targets.set(key, hpa);
@@ -79,10 +94,10 @@ export function releaseToAutoscalers(
     const hpa = targets.get(key);
     if (!hpa) continue;
     const current = live.get(key);
-    const keep = replicasOwnedByApplierOnly(current) ? current?.spec?.replicas : undefined;
+    const keep = replicasOwnedByApplierOnly(current) ? replicasOf(current) : undefined;
     replace.set(source, withoutReplicas(source, keep));
     const what = `${source.object.kind} ${source.object.metadata.name}`;
-    const count = current?.spec?.replicas;
+    const count = replicasOf(current);
     notes.push(
       `HorizontalPodAutoscaler ${hpa.metadata.name} scales ${what} (min ${hpa.spec?.minReplicas ?? 1}, max ${hpa.spec?.maxReplicas}): ` +
         (keep === undefined
@@ -108,11 +123,8 @@ const autoscaledSets = new WeakMap<ManifestSet, Set<string>>();
 
 /** The HPA controller resizes through /scale as kube-controller-manager: its mark in managedFields. */
 function scaledByController(live: KubeObject | undefined): boolean {
-  return ((live?.metadata.managedFields ?? []) as any[]).some(
-    (m) =>
-      m?.manager === 'kube-controller-manager' &&
-      m.subresource === 'scale' &&
-      m.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined,
+  return replicasOwners(live).some(
+    (m) => m.manager === 'kube-controller-manager' && m.subresource === 'scale',
   );
 }
 
@@ -157,5 +169,5 @@ export async function prepareForAutoscalers(
  * what the user last applied), else the manifests' count, else 1 as the API server defaults it.
  */
 export function copyReplicas(workload: KubeObject | undefined): number {
-  return workload?.spec?.replicas ?? 1;
+  return replicasOf(workload) ?? 1;
 }

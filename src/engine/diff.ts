@@ -1,18 +1,18 @@
 // What applying an object would change, in one line per change, for `action: plan`. Pure.
 import type { KubeObject } from '../kube/types.ts';
+import type { PodTemplateSpec, SpecFields } from '../manifests/workload-views.ts';
 
-type Json = any;
+type JsonObject = Record<string, unknown>;
 
-function containers(obj: KubeObject): Map<string, string> {
-  const spec =
-    obj.spec?.template?.spec ??
-    obj.spec?.jobTemplate?.spec?.template?.spec ??
-    (obj.kind === 'Pod' ? obj.spec : undefined);
+function containers(obj: KubeObject): Map<string, string | undefined> {
+  const fields: SpecFields | undefined = obj.spec;
+  const pod: PodTemplateSpec['spec'] = obj.kind === 'Pod' ? obj.spec : undefined;
+  const spec = fields?.template?.spec ?? fields?.jobTemplate?.spec?.template?.spec ?? pod;
   const all = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
-  return new Map(all.map((c: Json) => [c.name, c.image]));
+  return new Map(all.map((c) => [c.name, c.image]));
 }
 
-function stable(value: Json): string {
+function stable(value: unknown): string {
   return JSON.stringify(value, (_k, v) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
@@ -21,13 +21,14 @@ function stable(value: Json): string {
 }
 
 /** Top-level spec fields (or data keys) whose values differ. */
-function changedKeys(a: Json = {}, b: Json = {}): string[] {
+function changedKeys(a: JsonObject | null = {}, b: JsonObject | null = {}): string[] {
   const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
   return [...keys].filter((k) => stable(a?.[k]) !== stable(b?.[k])).sort();
 }
 
 export function describeChanges(live: KubeObject, desired: KubeObject): string[] {
   const details: string[] = [];
+  const [was, now]: Array<SpecFields | undefined> = [live.spec, desired.spec];
   const before = containers(live);
   for (const [name, image] of containers(desired)) {
     const old = before.get(name);
@@ -36,12 +37,8 @@ export function describeChanges(live: KubeObject, desired: KubeObject): string[]
   }
   for (const name of before.keys())
     if (!containers(desired).has(name)) details.push(`container ${name} removed`);
-  if (
-    live.spec?.replicas !== undefined &&
-    desired.spec?.replicas !== undefined &&
-    live.spec.replicas !== desired.spec.replicas
-  ) {
-    details.push(`replicas: ${live.spec.replicas} → ${desired.spec.replicas}`);
+  if (was?.replicas !== undefined && now?.replicas !== undefined && was.replicas !== now.replicas) {
+    details.push(`replicas: ${was.replicas} → ${now.replicas}`);
   }
   if (live.kind === 'Secret') {
     // stringData is plain text; the live object only has base64 `data`.
@@ -66,18 +63,11 @@ export function describeChanges(live: KubeObject, desired: KubeObject): string[]
       details.push(`${live.kind === 'Service' ? 'service' : 'route'} spec changed: ${keys.join(', ')}`);
     return details;
   }
-  const templateLabels = changedKeys(
-    live.spec?.template?.metadata?.labels,
-    desired.spec?.template?.metadata?.labels,
-  );
+  const templateLabels = changedKeys(was?.template?.metadata?.labels, now?.template?.metadata?.labels);
   if (templateLabels.length) details.push(`pod labels changed: ${templateLabels.join(', ')}`);
   const other = changedKeys(live.spec, desired.spec).filter((k) => k !== 'template' && k !== 'replicas');
   if (other.length) details.push(`spec changed: ${other.join(', ')}`);
-  if (
-    details.length === 0 &&
-    stable(live.spec?.template) !== stable(desired.spec?.template) &&
-    desired.spec?.template
-  )
+  if (details.length === 0 && stable(was?.template) !== stable(now?.template) && now?.template)
     details.push('pod template changed');
   return details;
 }

@@ -4,8 +4,14 @@
 import type { Cluster } from '../kube/types.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
+import {
+  asWorkload,
+  replicasOf,
+  type DisruptionBudgetObject,
+  type LabelSelector,
+} from '../manifests/workload-views.ts';
 
-function selects(selector: any, labels: Record<string, string> | undefined): boolean {
+function selects(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
   if (!selector) return false;
   const wanted = Object.entries(selector.matchLabels ?? {});
   if ((selector.matchExpressions ?? []).length) return false; // not judged here
@@ -18,21 +24,21 @@ export function liveBudgets(cluster: Pick<Cluster, 'list'>, namespace: string): 
 }
 
 /** Notes for budgets (the manifests' and `live`) selecting a workload's pods that allow no disruption. */
-export function blockingBudgets(manifests: ManifestSet, live: KubeObject[]): string[] {
+export function blockingBudgets(manifests: ManifestSet, live: DisruptionBudgetObject[]): string[] {
   const fromManifests = manifests.objects
     .map((o) => o.object)
     .filter((o) => o.kind === 'PodDisruptionBudget');
-  const byName = new Map<string, KubeObject>();
+  const byName = new Map<string, DisruptionBudgetObject>();
   for (const pdb of [...fromManifests, ...live])
     byName.set(pdb.metadata.name!, { ...byName.get(pdb.metadata.name!), ...pdb });
   const notes: string[] = [];
   for (const pdb of byName.values()) {
     const workload = manifests.workloads.find((w) =>
-      selects(pdb.spec?.selector, w.object.spec?.template?.metadata?.labels),
+      selects(pdb.spec?.selector, asWorkload(w.object)?.spec?.template?.metadata?.labels),
     );
     if (!workload) continue;
     const status = live.find((l) => l.metadata.name === pdb.metadata.name)?.status;
-    const replicas = workload.object.spec?.replicas;
+    const replicas = replicasOf(workload.object);
     const min = pdb.spec?.minAvailable;
     const noRoom =
       status?.disruptionsAllowed === 0 ||

@@ -2,6 +2,7 @@
 // the release would take. Reads only: nothing is written to the cluster.
 import type { KubeObject } from '../kube/types.ts';
 import { refOf } from '../kube/types.ts';
+import type { SpecFields } from '../manifests/workload-views.ts';
 import type { PlanChange, PlanReport } from '../report/plan.ts';
 import { loadReleaseState } from '../state/release-state.ts';
 import { strategyFor } from '../strategies/index.ts';
@@ -68,9 +69,8 @@ export async function planRelease(deps: ReleaseDeps): Promise<PlanReport> {
 }
 
 function describeAdded(obj: KubeObject): string[] {
-  const images = [...(obj.spec?.template?.spec?.containers ?? [])].map(
-    (c: any) => `image ${c.name}: ${c.image}`,
-  );
-  if (obj.spec?.replicas !== undefined) images.push(`replicas: ${obj.spec.replicas}`);
+  const spec: SpecFields | undefined = obj.spec;
+  const images = [...(spec?.template?.spec?.containers ?? [])].map((c) => `image ${c.name}: ${c.image}`);
+  if (spec?.replicas !== undefined) images.push(`replicas: ${spec.replicas}`);
   return images;
 }

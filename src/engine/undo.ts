@@ -9,35 +9,41 @@ import type { WaitContext } from './handlers/native.ts';
 
 export type UndoContext = WaitContext & { now(): Date };
 import { REVISION_ANNOTATION, restoreTemplate, revisionOf, versionOf } from './workloads.ts';
+import type { PodTemplateSpec, ReplicaSetObject } from '../manifests/workload-views.ts';
 
 interface Revision {
   revision: number;
-  template: any;
+  template: PodTemplateSpec;
+}
+
+/** A StatefulSet's or DaemonSet's ControllerRevision keeps its template as a patch of the spec. */
+interface RevisionData {
+  spec?: { template?: PodTemplateSpec };
 }
 
 function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
   return (obj.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
 }
 
-/** The revisions a workload can return to, newest first. */
+/** The revisions a workload can return to (those that keep a template), newest first. */
 export async function revisionsOf(cluster: Cluster, workload: KubeObject): Promise<Revision[]> {
   const ns = workload.metadata.namespace;
+  let found: Array<Partial<Revision> & { revision: number }>;
   if (workload.kind === 'Deployment') {
-    const sets = await cluster.list('apps/v1', 'ReplicaSet', ns);
-    return sets
+    const sets: ReplicaSetObject[] = await cluster.list('apps/v1', 'ReplicaSet', ns);
+    found = sets
       .filter((rs) => ownedBy(rs, workload) && rs.metadata.annotations?.[REVISION_ANNOTATION])
       .map((rs) => ({
         revision: Number(rs.metadata.annotations![REVISION_ANNOTATION]),
-        template: rs.spec.template,
-      }))
-      .sort((a, b) => b.revision - a.revision);
+        template: rs.spec?.template,
+      }));
+  } else {
+    const revisions = await cluster.list('apps/v1', 'ControllerRevision', ns);
+    found = revisions
+      .filter((cr) => ownedBy(cr, workload))
+      .map((cr) => ({ revision: Number(cr.revision), template: (cr.data as RevisionData)?.spec?.template }));
   }
-  const revisions = await cluster.list('apps/v1', 'ControllerRevision', ns);
-  return revisions
-    .filter((cr) => ownedBy(cr, workload))
-    .map((cr) => ({ revision: Number(cr.revision), template: (cr.data as any)?.spec?.template }))
-    .filter((r) => r.template)
-    .sort((a, b) => b.revision - a.revision);
+  return found.filter((r): r is Revision => Boolean(r.template)).sort((a, b) => b.revision - a.revision);
 }
 
 export function chooseRevision(
@@ -131,9 +137,7 @@ export async function undoWorkloads(
     log.info(
       `${current.kind}/${current.metadata.name}: revision ${currentRevision ?? '?'} → template of revision ${target.revision}`,
     );
-    restored.push(
-      await restoreTemplate(cluster, { ...current, spec: { ...current.spec, template: target.template } }),
-    );
+    restored.push(await restoreTemplate(cluster, current, target.template));
   }
   const { failure, done } = await waitForWorkloads(ctx, restored);
   if (failure) {

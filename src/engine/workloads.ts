@@ -2,6 +2,7 @@
 import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
 import { refOf } from '../kube/types.ts';
 import { workloadKey } from '../strategies/types.ts';
+import { asWorkload, workloadOf, type PodTemplateSpec } from '../manifests/workload-views.ts';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
@@ -17,10 +18,10 @@ export async function readLive(
 
 /** The version a live workload runs: its pod template's version label, else its first image's tag. */
 export function versionOf(workload: KubeObject | undefined, versionLabel: string): string | undefined {
-  if (!workload) return undefined;
-  const label = workload.spec?.template?.metadata?.labels?.[versionLabel];
+  const template = asWorkload(workload)?.spec?.template;
+  const label = template?.metadata?.labels?.[versionLabel];
   if (label) return label;
-  const image: string | undefined = workload.spec?.template?.spec?.containers?.[0]?.image;
+  const image = template?.spec?.containers?.[0]?.image;
   const tag = image?.split('@')[0].match(/:([^:/]+)$/)?.[1];
   return tag;
 }
@@ -46,13 +47,18 @@ export function userShape(obj: KubeObject): KubeObject {
 }
 
 /**
- * Puts a workload's pod template back to `previous`'s, the way `kubectl rollout undo` does (a JSON
- * patch of /spec/template), so the controller adopts the old ReplicaSet instead of creating one.
+ * Puts a workload's pod template back to `previous`'s (or to `template`), the way `kubectl rollout
+ * undo` does (a JSON patch of /spec/template), so the controller adopts the old ReplicaSet instead
+ * of creating one.
  */
-export async function restoreTemplate(cluster: Cluster, previous: KubeObject): Promise<KubeObject> {
-  const template = structuredClone(previous.spec.template);
-  delete template.metadata?.labels?.['pod-template-hash'];
-  return cluster.patch(refOf(previous), [{ op: 'replace', path: '/spec/template', value: template }], 'json');
+export async function restoreTemplate(
+  cluster: Cluster,
+  previous: KubeObject,
+  template: PodTemplateSpec = workloadOf(previous).spec.template,
+): Promise<KubeObject> {
+  const value = structuredClone(template);
+  delete value.metadata?.labels?.['pod-template-hash'];
+  return cluster.patch(refOf(previous), [{ op: 'replace', path: '/spec/template', value }], 'json');
 }
 
 export function sameRef(a: ObjectRef, b: ObjectRef): boolean {

@@ -1,6 +1,7 @@
 // Which pods belong to the version being rolled out: only they are judged for fail-fast, so an old
 // pod that was already crash-looping does not fail a release that fixes it.
 import type { Cluster, KubeObject } from '../kube/types.ts';
+import { asWorkload, type DeploymentObject } from '../manifests/workload-views.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 
@@ -20,7 +21,7 @@ function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
 /** The ReplicaSet a Deployment is rolling out to (the one carrying the Deployment's revision). */
 export async function newReplicaSet(
   cluster: Cluster,
-  deployment: KubeObject,
+  deployment: DeploymentObject,
 ): Promise<KubeObject | undefined> {
   const revision = deployment.metadata.annotations?.[REVISION];
   const sets = await cluster.list('apps/v1', 'ReplicaSet', deployment.metadata.namespace, {
@@ -33,9 +34,10 @@ export async function newReplicaSet(
  * A label selector for the new version's pods of an observed workload, or undefined when the
  * controller has not created the new revision yet.
  */
-export async function newPodSelector(cluster: Cluster, workload: KubeObject): Promise<string | undefined> {
-  const matchLabels = workload.spec?.selector?.matchLabels;
-  switch (workload.kind) {
+export async function newPodSelector(cluster: Cluster, obj: KubeObject): Promise<string | undefined> {
+  const workload = asWorkload(obj);
+  const matchLabels = workload?.spec?.selector?.matchLabels;
+  switch (workload?.kind) {
     case 'Deployment': {
       const rs = await newReplicaSet(cluster, workload);
       const hash = rs?.metadata.labels?.['pod-template-hash'];

@@ -1,5 +1,14 @@
 // The completion rules of `kubectl rollout status`, as a pure function of the workload object.
 import type { KubeObject } from '../kube/types.ts';
+import {
+  isDaemonSet,
+  isDeployment,
+  isStatefulSet,
+  type DaemonSetObject,
+  type DeploymentObject,
+  type StatefulSetObject,
+  type WorkloadObject,
+} from '../manifests/workload-views.ts';
 
 export interface RolloutStatus {
   done: boolean;
@@ -11,10 +20,7 @@ export interface RolloutStatus {
 
 export function rolloutStatus(obj: KubeObject): RolloutStatus {
   // kubectl refuses to wait on OnDelete; a release has nothing to wait for: pods change when deleted.
-  if (
-    (obj.kind === 'StatefulSet' || obj.kind === 'DaemonSet') &&
-    obj.spec?.updateStrategy?.type === 'OnDelete'
-  ) {
+  if ((isStatefulSet(obj) || isDaemonSet(obj)) && obj.spec?.updateStrategy?.type === 'OnDelete') {
     return observed(obj)
       ? {
           done: true,
@@ -22,26 +28,21 @@ export function rolloutStatus(obj: KubeObject): RolloutStatus {
         }
       : { done: false, message: `Waiting for ${obj.kind.toLowerCase()} spec update to be observed...` };
   }
-  switch (obj.kind) {
-    case 'Deployment':
-      return deploymentStatus(obj);
-    case 'StatefulSet':
-      return statefulSetStatus(obj);
-    case 'DaemonSet':
-      return daemonSetStatus(obj);
-    default:
-      return { done: true, message: `${obj.kind} "${obj.metadata.name}" has no rollout` };
-  }
+  if (isDeployment(obj)) return deploymentStatus(obj);
+  if (isStatefulSet(obj)) return statefulSetStatus(obj);
+  if (isDaemonSet(obj)) return daemonSetStatus(obj);
+  return { done: true, message: `${obj.kind} "${obj.metadata.name}" has no rollout` };
 }
 
-function observed(obj: KubeObject): boolean {
+/** Whether the controller has seen the workload's latest spec. */
+export function observed(obj: WorkloadObject): boolean {
   return (obj.metadata.generation ?? 0) <= (obj.status?.observedGeneration ?? -1);
 }
 
-function deploymentStatus(d: KubeObject): RolloutStatus {
+function deploymentStatus(d: DeploymentObject): RolloutStatus {
   const name = d.metadata.name;
   if (!observed(d)) return { done: false, message: 'Waiting for deployment spec update to be observed...' };
-  const progressing = (d.status?.conditions ?? []).find((c: any) => c.type === 'Progressing');
+  const progressing = (d.status?.conditions ?? []).find((c) => c.type === 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
     const error = `deployment "${name}" exceeded its progress deadline`;
     return { done: false, message: error, error };
@@ -63,7 +64,7 @@ function deploymentStatus(d: KubeObject): RolloutStatus {
   return { done: true, message: `deployment "${name}" successfully rolled out` };
 }
 
-function statefulSetStatus(s: KubeObject): RolloutStatus {
+function statefulSetStatus(s: StatefulSetObject): RolloutStatus {
   if (!observed(s)) return { done: false, message: 'Waiting for statefulset spec update to be observed...' };
   const replicas = s.spec?.replicas ?? 1;
   const ready = s.status?.readyReplicas ?? 0;
@@ -93,7 +94,7 @@ function statefulSetStatus(s: KubeObject): RolloutStatus {
   };
 }
 
-function daemonSetStatus(d: KubeObject): RolloutStatus {
+function daemonSetStatus(d: DaemonSetObject): RolloutStatus {
   const name = d.metadata.name;
   if (!observed(d)) return { done: false, message: 'Waiting for daemon set spec update to be observed...' };
   const desired = d.status?.desiredNumberScheduled ?? 0;

@@ -7,7 +7,8 @@ import { WaitTimeoutError } from '../kube/watch.ts';
 import { sleep } from '../duration.ts';
 import { newPodSelector } from './new-pods.ts';
 import { findPodProblem, findWorkloadProblem, type PodProblem } from './pod-health.ts';
-import { rolloutStatus } from './rollout-status.ts';
+import { observed, rolloutStatus } from './rollout-status.ts';
+import { isWorkload } from '../manifests/workload-views.ts';
 
 export type RolloutOutcome =
   | { ok: true; workload: KubeObject; message: string }
@@ -127,10 +128,7 @@ async function watchNewPods(
     kind,
     ns,
     { fieldSelector: `metadata.name=${name}` },
-    (event) => {
-      const obj = event.object;
-      return (obj.metadata.generation ?? 0) <= (obj.status?.observedGeneration ?? -1) ? obj : undefined;
-    },
+    (event) => (isWorkload(event.object) && observed(event.object) ? event.object : undefined),
     wait,
   );
   let labelSelector = await newPodSelector(cluster, observedObj);

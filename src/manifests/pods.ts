@@ -1,6 +1,7 @@
 /** Where each kind keeps its pods: the pod template (or the Pod itself) and the containers. */
 import type { KubeObject } from '../kube/types.ts';
-import { WORKLOAD_KINDS, type WorkloadKind } from './types.ts';
+
+export { isWorkload } from './workload-views.ts';
 
 export const POD_TEMPLATE_KINDS = [
   'Deployment',
@@ -34,10 +35,6 @@ export interface PodSpec {
   ephemeralContainers?: Container[];
   volumes?: any[];
   [key: string]: unknown;
-}
-
-export function isWorkload(obj: KubeObject): obj is KubeObject & { kind: WorkloadKind } {
-  return (WORKLOAD_KINDS as readonly string[]).includes(obj.kind);
 }
 
 /**

@@ -7,6 +7,7 @@ import { ANNOTATIONS } from '../labels.ts';
 import { parseImageRef, repository, tryParseImageRef, type ImageRef } from './images.ts';
 import { containersOf, isWorkload, POD_TEMPLATE_KINDS, podTemplateOf } from './pods.ts';
 import type { ManifestSet, SourcedObject } from './types.ts';
+import { asWorkload } from './workload-views.ts';
 import { applyVersionedConfig } from './versioned-config.ts';
 
 export interface RenderOptions {
@@ -157,8 +158,9 @@ function renderObject(
     container.image = image.ref.original;
     image.used = true;
   }
-  const selector = object.spec?.selector?.matchLabels;
-  if (isWorkload(object) && selector && opts.versionLabel in selector) {
+  // Before validation: a workload may still lack its spec.
+  const selector = asWorkload(object)?.spec?.selector?.matchLabels;
+  if (selector && opts.versionLabel in selector) {
     ctx.errors.push(
       new InputError(
         `${object.kind} ${object.metadata.name} selects on the version label '${opts.versionLabel}'; remove it from spec.selector (the action sets it on each release's pods)`,

@@ -6,14 +6,10 @@ import { InputError } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { podTemplateOf } from './pods.ts';
 import { WORKLOAD_KINDS, type ManifestSet, type SourcedObject } from './types.ts';
+import type { LabelSelector } from './workload-views.ts';
 
 /** Kinds whose apps/v1 API requires spec.selector to match the pod template. */
 const SELECTOR_KINDS: readonly string[] = [...WORKLOAD_KINDS, 'ReplicaSet'];
-
-interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-}
 
 export interface ReferenceProblems {
   /** The release cannot work as written. */

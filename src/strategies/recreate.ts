@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
+import { isDeployment } from '../manifests/workload-views.ts';
 import type { Plan, Strategy } from './types.ts';
 
 /** Recreate: every old pod stops before the first new one starts (Deployments); others roll natively. */
@@ -8,7 +9,7 @@ export const recreate: Strategy = {
   movesTraffic: false,
   plan(_config: Config, manifests: ManifestSet): Plan {
     const workloads = manifests.workloads.map(({ object }) => {
-      if (object.kind !== 'Deployment') return object;
+      if (!isDeployment(object)) return object;
       const copy = structuredClone(object);
       copy.spec.strategy = { type: 'Recreate' };
       return copy;

@@ -1,6 +1,7 @@
 import type { Config, IntOrPercent } from '../config/types.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
+import { isDaemonSet, isDeployment } from '../manifests/workload-views.ts';
 import type { Plan, Strategy } from './types.ts';
 
 /** Native rolling update: apply in place, wait like `kubectl rollout status`. */
@@ -27,12 +28,12 @@ export function withRollingBounds(
     ...(maxSurge !== undefined ? { maxSurge } : {}),
     ...(maxUnavailable !== undefined ? { maxUnavailable } : {}),
   };
-  if (copy.kind === 'Deployment') {
+  if (isDeployment(copy)) {
     copy.spec.strategy = {
       type: 'RollingUpdate',
       rollingUpdate: { ...(copy.spec.strategy?.rollingUpdate ?? {}), ...bounds },
     };
-  } else if (copy.kind === 'DaemonSet') {
+  } else if (isDaemonSet(copy)) {
     copy.spec.updateStrategy = {
       type: 'RollingUpdate',
       rollingUpdate: { ...(copy.spec.updateStrategy?.rollingUpdate ?? {}), ...bounds },

@@ -1,8 +1,7 @@
 // Pieces every router shares: annotation keys, options, the router error, header-route
 // bookkeeping and small helpers for reading live objects. Pure except `getLive`.
-import type { HeaderRoute, TrafficName } from '../config/types.ts';
 import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
-import type { TrafficRouter } from './types.ts';
+import type { HeaderRoute, TrafficRouter } from './types.ts';
 
 import { ANNOTATIONS, LABELS } from '../labels.ts';
 
@@ -16,15 +15,15 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 2 * 60_000;
 
 /** A router cannot do what was asked (bad weight, missing object, unsupported feature). */
 export class TrafficRouterError extends Error {
-  readonly router: TrafficName;
-  constructor(router: TrafficName, message: string) {
+  readonly router: string;
+  constructor(router: string, message: string) {
     super(`traffic router "${router}": ${message}`);
     this.name = 'TrafficRouterError';
     this.router = router;
   }
 }
 
-export function checkWeight(router: TrafficName, weight: number): void {
+export function checkWeight(router: string, weight: number): void {
   if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
     throw new TrafficRouterError(router, `weight must be an integer from 0 to 100, got ${weight}`);
   }
@@ -84,7 +83,7 @@ export function refIn(obj: KubeObject, namespace: string): ObjectRef {
 /** The object as the cluster has it now; a clear error when it does not exist. */
 export async function getLive(
   cluster: Cluster,
-  router: TrafficName,
+  router: string,
   obj: KubeObject,
   namespace: string,
 ): Promise<KubeObject> {
@@ -95,14 +94,14 @@ export async function getLive(
   return live;
 }
 
-export function required<T>(router: TrafficName, value: T | undefined, what: string): T {
+export function required<T>(router: string, value: T | undefined, what: string): T {
   if (value === undefined) throw new TrafficRouterError(router, `needs ${what}`);
   return value;
 }
 
 /** Metadata for an object a router owns outright (applied whole, deleted on reset). */
 export function ownedMetadata(
-  router: TrafficName,
+  router: string,
   name: string,
   namespace: string,
   labels: Record<string, string> | undefined,
@@ -203,11 +202,11 @@ export function shareOf(canary: number, stable: number): number {
  * controller, a webhook, a person) changed it, and the release must not go on believing its own
  * copy (Argo Rollouts' verifyWeight).
  */
-export function verifyWeight(router: TrafficName, wanted: number, carried: number, where: string): void {
+export function verifyWeight(router: string, wanted: number, carried: number, where: string): void {
   if (carried !== wanted) throw weightChanged(router, wanted, carried, where);
 }
 
-function weightChanged(router: TrafficName, wanted: number, carried: number, where: string): Error {
+function weightChanged(router: string, wanted: number, carried: number, where: string): Error {
   return new TrafficRouterError(
     router,
     `wrote weight ${wanted}% but ${where} carries ${carried}% when read back: something else changed it`,
@@ -236,7 +235,7 @@ export interface StateRouterParts<T extends KubeObject | undefined> {
  * cannot be told from ours by their shape, come from our annotation.
  */
 export function stateRouter<T extends KubeObject | undefined>(
-  name: TrafficName,
+  name: string,
   parts: StateRouterParts<T>,
 ): TrafficRouter {
   const { read, weightOf, sync } = parts;

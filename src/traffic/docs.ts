@@ -1,7 +1,7 @@
 // The `traffic` input's description in action.yml, derived from the router definitions so the
 // docs list exactly the registered routers and what each needs (scripts/gen-readme-tables.mjs
 // writes it; `npm run docs -- --check` fails when it drifts).
-import type { StrategyName } from '../config/types.ts';
+import type { StrategyName } from '../strategies/names.ts';
 import { ROUTERS, defaultRouter } from './index.ts';
 import type { RouterDefinition } from './types.ts';
 

@@ -2,7 +2,6 @@
 // and header routes as extra rules in front. The user's rules are remembered in an annotation on
 // the HTTPRoute and given back on reset. The Service pair (composed by the registry) provides
 // `<service>-canary` and pins the stable Service.
-import type { HeaderRoute } from '../config/types.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import {
   ANNOTATIONS,
@@ -28,7 +27,7 @@ import {
   type HTTPRouteRule,
 } from './objects.ts';
 import { canaryServiceName, stableService } from './services.ts';
-import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
+import type { HeaderRoute, RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
 export interface RouteLayout {
   service: string;
@@ -170,7 +169,7 @@ export function createGatewayApiRouter(cluster: Cluster, target: TrafficTarget):
   });
 }
 
-export const gatewayApiRouter: RouterDefinition = {
+export const gatewayApiRouter: RouterDefinition<'gateway-api'> = {
   name: 'gateway-api',
   summary: 'Gateway API HTTPRoute backendRef weights',
   strategies: ['canary', 'blue-green'],

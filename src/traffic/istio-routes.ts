@@ -1,6 +1,5 @@
 // Pure rendering for the `istio` router: the VirtualService http[] routes and DestinationRule
 // subsets it writes, the patches that apply and restore them, and the weights read back from them.
-import type { HeaderRoute } from '../config/types.ts';
 import type { KubeObject } from '../kube/types.ts';
 import {
   ANNOTATIONS,
@@ -22,6 +21,7 @@ import {
   type VirtualServiceObject,
 } from './objects.ts';
 import { canaryServiceName } from './services.ts';
+import type { HeaderRoute } from './types.ts';
 
 export const SUBSETS = { stable: 'stable', canary: 'canary' } as const;
 

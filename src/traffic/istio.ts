@@ -4,7 +4,6 @@
 // only then). Header routes become http[] entries in front. The user's http routes and subsets are
 // remembered and given back.
 // The pure route and subset rendering lives in istio-routes.ts.
-import type { HeaderRoute } from '../config/types.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import {
   ANNOTATIONS,
@@ -25,7 +24,7 @@ import {
   type IstioLayout,
 } from './istio-routes.ts';
 import { liveStableVersion, originalSelector, stableService, waitUntilOnlyStablePods } from './services.ts';
-import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
+import type { HeaderRoute, RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
 export {
   SUBSETS,
@@ -141,7 +140,7 @@ export function createIstioRouter(
   return { ...router, usesServicePair: async () => (await ctx.destinationRule()) === undefined };
 }
 
-export const istioRouter: RouterDefinition = {
+export const istioRouter: RouterDefinition<'istio'> = {
   name: 'istio',
   summary: 'Istio VirtualService route weights (DestinationRule subsets when one exists for the Service)',
   strategies: ['canary', 'blue-green'],

@@ -2,7 +2,6 @@
 // for the same hosts and paths, sends `canary-weight`% (or the requests matching a header) to
 // `<service>-canary`. The Service pair (composed by the registry) provides that Service and pins
 // the stable one, so its share never reaches canary pods.
-import type { HeaderRoute } from '../config/types.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import {
   ANNOTATIONS,
@@ -19,7 +18,7 @@ import {
 } from './common.ts';
 import { plain, view, type IngressBackend, type IngressObject } from './objects.ts';
 import { canaryServiceName, stableService } from './services.ts';
-import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
+import type { HeaderRoute, RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
 export const NGINX_PREFIX = 'nginx.ingress.kubernetes.io/';
 export const CANARY_WEIGHT_ANNOTATION = `${NGINX_PREFIX}canary-weight`;
@@ -155,7 +154,7 @@ export function createNginxRouter(cluster: Cluster, target: TrafficTarget): Traf
   });
 }
 
-export const nginxRouter: RouterDefinition = {
+export const nginxRouter: RouterDefinition<'nginx'> = {
   name: 'nginx',
   summary: 'an ingress-nginx canary Ingress `<ingress>-canary` with `canary-weight`',
   strategies: ['canary', 'blue-green'],

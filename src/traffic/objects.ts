@@ -3,15 +3,10 @@
 // metadata stays ours, with string timestamps). The CRDs (Gateway API, Istio, SMI) get small local
 // interfaces with only the fields we touch; `[key: string]: unknown` keeps the rest when copying.
 import type { V1IngressBackend, V1IngressSpec, V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
-import type { KubeObject, ObjectMeta } from '../kube/types.ts';
+import type { KubeObject } from '../kube/types.ts';
+import type { TypedObject } from '../manifests/workload-views.ts';
 
-/** An object whose spec has a known shape. Any KubeObject can be viewed as one (its spec is untyped). */
-export interface TypedObject<Spec> {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  spec?: Spec;
-}
+export type { TypedObject };
 
 export type IngressObject = TypedObject<V1IngressSpec>;
 export type IngressBackend = V1IngressBackend;

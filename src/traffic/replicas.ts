@@ -1,6 +1,7 @@
 // `replicas`: traffic follows the pod ratio. The user's Service selects stable and canary pods
 // alike (the canary keeps the app labels), so the canary share is its share of ready pods.
 import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
+import { asDeployment, replicasOf, type DeploymentObject } from '../manifests/workload-views.ts';
 import {
   ANNOTATIONS,
   DEFAULT_READY_TIMEOUT_MS,
@@ -38,7 +39,7 @@ export function replicaShare(
 
 /** The Deployment has seen its latest spec and runs `replicas` ready pods of its current template. */
 export function isDeploymentReady(deployment: KubeObject, replicas: number): boolean {
-  const status = deployment.status ?? {};
+  const status = asDeployment(deployment)?.status ?? {};
   return (
     (status.observedGeneration ?? 0) >= (deployment.metadata.generation ?? 0) &&
     (status.updatedReplicas ?? 0) >= replicas &&
@@ -66,15 +67,15 @@ interface ReplicasContext {
   canaryRef: ObjectRef;
 }
 
-async function live(ctx: ReplicasContext, ref: ObjectRef): Promise<KubeObject | undefined> {
-  return ctx.cluster.get(ref);
+async function live(ctx: ReplicasContext, ref: ObjectRef): Promise<DeploymentObject | undefined> {
+  return asDeployment(await ctx.cluster.get(ref));
 }
 
 /** R: the stable size the user asked for, remembered on the stable Deployment before we shrink it. */
 function totalReplicas(ctx: ReplicasContext, stable: KubeObject | undefined): number {
   const recorded = annotation(stable, ANNOTATIONS.stableReplicas);
   if (recorded !== undefined) return Number(recorded);
-  return stable?.spec?.replicas ?? ctx.target.stableWorkload.spec?.replicas ?? 1;
+  return replicasOf(stable) ?? replicasOf(ctx.target.stableWorkload) ?? 1;
 }
 
 function stableNotFound(ref: ObjectRef): TrafficRouterError {
@@ -111,7 +112,7 @@ async function scale(
 async function liveDeployments(
   ctx: ReplicasContext,
   weight: number,
-): Promise<{ stable: KubeObject; canary: KubeObject | undefined }> {
+): Promise<{ stable: DeploymentObject; canary: DeploymentObject | undefined }> {
   const { stableRef, canaryRef } = ctx;
   const [stable, canary] = await Promise.all([live(ctx, stableRef), live(ctx, canaryRef)]);
   if (!stable) throw stableNotFound(stableRef);
@@ -219,7 +220,7 @@ export function createReplicasRouter(
   };
 }
 
-export const replicasRouter: RouterDefinition = {
+export const replicasRouter: RouterDefinition<'replicas'> = {
   name: 'replicas',
   summary: "the ratio of stable to canary pods behind the app's Service",
   strategies: ['canary'],

@@ -83,7 +83,7 @@ export function createServiceRouter(
   };
 }
 
-export const serviceRouter: RouterDefinition = {
+export const serviceRouter: RouterDefinition<'service'> = {
   name: 'service',
   summary: "switches the app's Service selector between the versions",
   strategies: ['blue-green'],

@@ -1,7 +1,6 @@
 // The Service bookkeeping behind the Service pair part (service-pair.ts) and the `service` router:
 // the canary Service `<service>-canary` that selects only the new version, and the version pin on
 // the user's Service (remembered in an annotation and restored on reset).
-import type { TrafficName } from '../config/types.ts';
 import type { ApiAccess, Cluster, KubeObject } from '../kube/types.ts';
 import {
   ANNOTATIONS,
@@ -16,6 +15,7 @@ import {
 } from './common.ts';
 import type { V1ServiceSpec } from '@kubernetes/client-node';
 import { view, type ServiceObject, type ServicePort } from './objects.ts';
+import { asWorkload, replicasOf } from '../manifests/workload-views.ts';
 import type { TrafficTarget } from './types.ts';
 
 type Selector = Record<string, string>;
@@ -48,7 +48,7 @@ export function pinnedSelector(original: Selector, versionLabel: string, version
 
 /** A ClusterIP copy of the stable Service that selects only pods of `newVersion`. */
 export function canaryService(
-  router: TrafficName,
+  router: string,
   stable: KubeObject,
   versionLabel: string,
   newVersion: string,
@@ -110,15 +110,15 @@ export async function liveStableVersion(cluster: Cluster, target: TrafficTarget)
     name: target.stableWorkload.metadata.name ?? '',
     namespace: target.stableWorkload.metadata.namespace ?? target.namespace,
   });
-  return live?.spec?.template?.metadata?.labels?.[target.versionLabel] ?? target.stableVersion;
+  return asWorkload(live)?.spec?.template?.metadata?.labels?.[target.versionLabel] ?? target.stableVersion;
 }
 
-export function stableService(router: TrafficName, target: TrafficTarget): KubeObject {
+export function stableService(router: string, target: TrafficTarget): KubeObject {
   return required(router, target.service, "the app's Service (none found in the manifests)");
 }
 
 export async function ensureCanaryService(
-  router: TrafficName,
+  router: string,
   cluster: Cluster,
   target: TrafficTarget,
 ): Promise<void> {
@@ -128,7 +128,7 @@ export async function ensureCanaryService(
 
 /** Deletes `<service>-canary` if a router created it (a user's own Service of that name stays). */
 export async function deleteCanaryService(
-  router: TrafficName,
+  router: string,
   cluster: Cluster,
   target: TrafficTarget,
 ): Promise<void> {
@@ -144,7 +144,7 @@ export async function deleteCanaryService(
 }
 
 export async function pinStableService(
-  router: TrafficName,
+  router: string,
   cluster: Cluster,
   target: TrafficTarget,
   version: string,
@@ -161,7 +161,7 @@ export async function pinStableService(
  * it: restoring earlier would send traffic to a version that was rolled back.
  */
 export async function restoreStableService(
-  router: TrafficName,
+  router: string,
   cluster: Cluster,
   target: TrafficTarget,
   opts: TrafficRouterOptions = {},
@@ -182,7 +182,7 @@ export async function restoreStableService(
  * back to stable, and its pods would otherwise match the user's selector.
  */
 export async function waitUntilOnlyStablePods(
-  router: TrafficName,
+  router: string,
   cluster: Cluster,
   target: TrafficTarget,
   selector: Selector,
@@ -196,7 +196,7 @@ export async function waitUntilOnlyStablePods(
 async function scaleNewWorkloadToZero(cluster: Cluster, target: TrafficTarget): Promise<void> {
   const ref = refIn(target.newWorkload, target.namespace);
   const live = await cluster.get(ref);
-  if (live && (live.spec?.replicas ?? 1) > 0) await cluster.patch(ref, { spec: { replicas: 0 } }, 'merge');
+  if (live && (replicasOf(live) ?? 1) > 0) await cluster.patch(ref, { spec: { replicas: 0 } }, 'merge');
 }
 
 function refOfService(service: KubeObject, target: TrafficTarget) {
@@ -225,7 +225,7 @@ export function otherVersionPods(pods: KubeObject[], versionLabel: string, versi
 }
 
 async function waitUntilOnlyVersion(
-  router: TrafficName,
+  router: string,
   cluster: Cluster,
   target: TrafficTarget,
   selector: Selector,

@@ -153,7 +153,7 @@ export function createSmiRouter(cluster: Cluster, target: TrafficTarget): Traffi
   });
 }
 
-export const smiRouter: RouterDefinition = {
+export const smiRouter: RouterDefinition<'smi'> = {
   name: 'smi',
   summary: 'an SMI TrafficSplit (created as `<service>` when none is given)',
   strategies: ['canary', 'blue-green'],

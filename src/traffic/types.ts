@@ -1,5 +1,12 @@
-import type { HeaderRoute, StrategyName, TrafficName } from '../config/types.ts';
 import type { ApiAccess, Cluster, KubeObject } from '../kube/types.ts';
+import type { StrategyName } from '../strategies/names.ts';
+
+/** A route that sends requests carrying a header to the new version (the `setHeaderRoute` step). */
+export interface HeaderRoute {
+  name: string;
+  header: string;
+  match: { exact: string } | { prefix: string } | { regex: string };
+}
 
 export interface TrafficRouterOptions {
   /** `replicas`: leave the stable Deployment's count alone (an HPA owns it) and only size the canary. */
@@ -39,7 +46,7 @@ export interface TrafficTarget {
  * so a resumed run can call it again.
  */
 export interface TrafficRouter {
-  readonly name: TrafficName;
+  readonly name: string;
   /** Creates the router's own objects (canary Ingress…) with all traffic on stable. */
   prepare(): Promise<void>;
   /**
@@ -101,8 +108,9 @@ export interface RouterTarget {
  * One router's definition: the registry, config validation, pre-flight checks and the README's
  * Role are all derived from it, so adding a router is its file plus one registry line.
  */
-export interface RouterDefinition {
-  name: TrafficName;
+export interface RouterDefinition<Name extends string = string> {
+  /** What the `traffic` input says to choose it; the list of names is derived from the registry. */
+  name: Name;
   /** How it moves traffic, one short phrase for action.yml and the README (e.g. "the pod ratio"). */
   summary: string;
   strategies: readonly StrategyName[];

@@ -17,6 +17,7 @@ import {
   type Inputs,
 } from '../../src/config/index.ts';
 import { InputError, InputErrors } from '../../src/errors.ts';
+import { ROUTERS } from '../../src/traffic/index.ts';
 
 const actionDoc = parseDocument(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'));
 const actionYml = actionDoc.toJS() as { inputs: Record<string, { default?: string }> };
@@ -241,6 +242,19 @@ describe('buildConfig', () => {
     it(`traffic defaults to ${traffic} for ${strategy}`, () =>
       assert.equal(build({ strategy }).traffic, traffic));
   }
+
+  it('accepts every registered router, by its name, for the strategies it drives', () => {
+    for (const d of Object.values(ROUTERS)) {
+      for (const strategy of d.strategies) {
+        const target = d.target ? { [d.target.input]: 'shop' } : {};
+        assert.equal(
+          build({ strategy, traffic: d.name, ...target }).traffic,
+          d.name,
+          `${d.name} ${strategy}`,
+        );
+      }
+    }
+  });
 
   it('takes the token from GITHUB_TOKEN when the input is empty', () => {
     assert.equal(build({}, { GITHUB_TOKEN: 'env-token' }).githubToken, 'env-token');

@@ -8,6 +8,7 @@ import { chooseRevision } from '../../src/engine/undo.ts';
 import { userShape, versionOf } from '../../src/engine/workloads.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
 import type { ManifestSet } from '../../src/manifests/types.ts';
+import type { DeploymentObject } from '../../src/manifests/workload-views.ts';
 import { blueGreen } from '../../src/strategies/blue-green.ts';
 import { canary } from '../../src/strategies/canary.ts';
 import { recreate } from '../../src/strategies/recreate.ts';
@@ -217,8 +218,8 @@ describe('partitionFor', () => {
 });
 
 describe('newVersionCopy', () => {
-  const live = (): KubeObject => ({
-    ...deployment('ghcr.io/acme/web:v2', 4),
+  const live = (): DeploymentObject => ({
+    ...(deployment('ghcr.io/acme/web:v2', 4) as DeploymentObject),
     metadata: {
       name: 'web',
       namespace: 'shop',
@@ -240,7 +241,7 @@ describe('newVersionCopy', () => {
       annotations: { team: 'core', 'kube-rollout.io/copy-of': 'web' },
     });
     assert.deepEqual(copy.spec.selector, { matchLabels: { app: 'web', [VERSION_LABEL]: 'v2' } });
-    assert.deepEqual(copy.spec.template.metadata.labels, { app: 'web', [VERSION_LABEL]: 'v2' });
+    assert.deepEqual(copy.spec.template.metadata?.labels, { app: 'web', [VERSION_LABEL]: 'v2' });
     assert.equal(copy.spec.replicas, 1);
     assert.equal('status' in copy, false);
     assert.deepEqual(input, before, 'input mutated');

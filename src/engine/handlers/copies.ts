@@ -1,7 +1,7 @@
 // The new version's workload copies (`<name>-canary`, `<name>-green`): the user's rendered
 // workload under another name, selecting only its own version's pods.
 import type { KubeObject } from '../../kube/types.ts';
-
+import type { DeploymentObject } from '../../manifests/workload-views.ts';
 import { ANNOTATIONS, LABELS } from '../../labels.ts';
 import { copyReplicas } from '../autoscaler.ts';
 
@@ -11,14 +11,17 @@ export function copyName(workload: KubeObject, suffix: 'canary' | 'green'): stri
   return `${workload.metadata.name}-${suffix}`;
 }
 
-/** A copy of `workload` named `<name>-<suffix>` whose selector also pins the version label. */
+/**
+ * A copy of a Deployment named `<name>-<suffix>` whose selector also pins the version label (only
+ * Deployments get copies: StatefulSets take the new version through their partition).
+ */
 export function newVersionCopy(
-  workload: KubeObject,
+  workload: DeploymentObject,
   suffix: 'canary' | 'green',
   versionLabel: string,
   version: string,
   replicas?: number,
-): KubeObject {
+): DeploymentObject {
   const copy = structuredClone(workload);
   copy.metadata = {
     name: copyName(workload, suffix),

@@ -3,6 +3,7 @@
 import { waitForRollout, type RolloutOutcome } from '../../gates/wait-rollout.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { isWorkload } from '../../manifests/pods.ts';
+import { asDeployment } from '../../manifests/workload-views.ts';
 import { applyInOrder } from '../apply-in-order.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
@@ -31,7 +32,7 @@ export type WaitContext = Pick<RunContext, 'cluster' | 'signal' | 'log' | 'confi
 
 export function progressDeadlineMs(ctx: WaitContext, workload: KubeObject): number {
   if (ctx.config.progressDeadlineMs) return ctx.config.progressDeadlineMs;
-  const seconds = workload.spec?.progressDeadlineSeconds;
+  const seconds = asDeployment(workload)?.spec?.progressDeadlineSeconds;
   return typeof seconds === 'number' ? seconds * 1000 : DEFAULT_PROGRESS_DEADLINE_MS;
 }
 

@@ -10,6 +10,7 @@ import type { StepOutcome } from '../outcome.ts';
 import { recordWeight } from '../../record/steps.ts';
 import { selectorString } from '../../gates/new-pods.ts';
 import { restoreTemplate, revisionOf } from '../workloads.ts';
+import { asStatefulSet, isStatefulSet, type StatefulSetObject } from '../../manifests/workload-views.ts';
 import { analysisStep, metricsFor } from './analysis.ts';
 import { restoreConfigObjects, waitForWorkloads } from './native.ts';
 
@@ -17,11 +18,11 @@ export function partitionFor(replicas: number, weight: number): number {
   return replicas - Math.ceil((replicas * weight) / 100);
 }
 
-function statefulSets(ctx: RunContext): KubeObject[] {
-  return ctx.plan.workloads.filter((w) => w.kind === 'StatefulSet');
+function statefulSets(ctx: RunContext): StatefulSetObject[] {
+  return ctx.plan.workloads.filter(isStatefulSet);
 }
 
-function withPartition(sts: KubeObject, partition: number): KubeObject {
+function withPartition(sts: StatefulSetObject, partition: number): StatefulSetObject {
   const copy = structuredClone(sts);
   copy.spec.updateStrategy = {
     type: 'RollingUpdate',
@@ -41,7 +42,10 @@ async function setPartitions(ctx: RunContext, weight: number): Promise<StepOutco
   recordWeight(ctx.record, weight, ctx.now());
   ctx.state.canaryWeight = weight;
   const detail = applied
-    .map((s) => `${s.metadata.name} partition ${s.spec.updateStrategy.rollingUpdate.partition}`)
+    .map(
+      (s) =>
+        `${s.metadata.name} partition ${asStatefulSet(s)?.spec.updateStrategy?.rollingUpdate?.partition}`,
+    )
     .join(', ');
   ctx.log.info(`${weight}% of ordinals on ${ctx.state.newVersion}: ${detail}`);
   return { kind: 'continue', detail };
@@ -61,7 +65,7 @@ async function promote(ctx: RunContext): Promise<StepOutcome> {
   ctx.state.stableUpdated = true;
   const applied: KubeObject[] = [];
   for (const w of ctx.plan.workloads)
-    applied.push(await ctx.cluster.apply(w.kind === 'StatefulSet' ? withPartition(w, 0) : w));
+    applied.push(await ctx.cluster.apply(isStatefulSet(w) ? withPartition(w, 0) : w));
   const { failure, done } = await waitForWorkloads(ctx, applied);
   if (failure) return { kind: 'fail', reason: failure.message, evidence: failure.evidence };
   recordWeight(ctx.record, 100, ctx.now());
@@ -79,7 +83,7 @@ async function rollback(ctx: RunContext): Promise<void> {
   for (const w of ctx.plan.workloads) {
     const previous = ctx.stable.get(workloadKey(w));
     if (!previous) continue;
-    const live = await ctx.cluster.get(refOf(previous));
+    const live = asStatefulSet(await ctx.cluster.get(refOf(previous)));
     if (w.kind === 'StatefulSet') {
       await ctx.cluster.patch(
         refOf(previous),
@@ -92,7 +96,7 @@ async function rollback(ctx: RunContext): Promise<void> {
     // reverted: the pods already started with the bad revision must be deleted by hand.
     const badRevision = live?.status?.updateRevision;
     if (w.kind === 'StatefulSet' && badRevision && badRevision !== live?.status?.currentRevision) {
-      const selector = selectorString(previous.spec?.selector?.matchLabels, {
+      const selector = selectorString(asStatefulSet(previous)?.spec?.selector?.matchLabels, {
         'controller-revision-hash': badRevision,
       });
       for (const pod of await ctx.cluster.list('v1', 'Pod', ctx.namespace, { labelSelector: selector })) {

@@ -4,6 +4,8 @@ import { LABELS, MANAGED_BY_VALUE } from '../../labels.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { refOf } from '../../kube/types.ts';
 import { isWorkload } from '../../manifests/pods.ts';
+import { asWorkload } from '../../manifests/workload-views.ts';
+import type { ServiceObject } from '../../traffic/objects.ts';
 import type { RunContext } from '../context.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { applyInOrder } from '../apply-in-order.ts';
@@ -14,7 +16,7 @@ import { guarded, type ProgressiveRelease as Release } from './progressive-relea
 async function ensureStableVersionLabel(ctx: RunContext, release: Release): Promise<void> {
   const stable = release.target.stableWorkload;
   const { versionLabel } = ctx.config;
-  if (stable.spec?.template?.metadata?.labels?.[versionLabel] || !stable.metadata.uid) return;
+  if (asWorkload(stable)?.spec?.template?.metadata?.labels?.[versionLabel] || !stable.metadata.uid) return;
   ctx.record.notes.push(
     `the stable ${stable.kind} had no '${versionLabel}' label on its pods: added '${release.target.stableVersion}' (a one-off restart of stable) so traffic can be pinned to it`,
   );
@@ -53,7 +55,7 @@ export async function deployNew(ctx: RunContext, release: Release): Promise<Step
 }
 
 function previewService(ctx: RunContext, release: Release): KubeObject {
-  const base = release.target.service;
+  const base: ServiceObject | undefined = release.target.service;
   const selector = {
     ...(base?.spec?.selector ?? release.copies[0].spec.selector.matchLabels),
     [ctx.config.versionLabel]: ctx.state.newVersion,

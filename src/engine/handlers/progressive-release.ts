@@ -5,6 +5,7 @@ import { collectEvidence, evidenceLine } from '../../gates/wait-rollout.ts';
 import { selectorString } from '../../gates/new-pods.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { refOf } from '../../kube/types.ts';
+import { isDeployment, type DeploymentObject } from '../../manifests/workload-views.ts';
 import { strategyFor } from '../../strategies/index.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import { createTrafficRouter } from '../../traffic/index.ts';
@@ -21,7 +22,7 @@ export interface ProgressiveRelease {
   target: TrafficTarget;
   /** A router whose waits end with `signal` (routers keep their state in the cluster, so they are cheap). */
   router(signal?: AbortSignal): TrafficRouter;
-  copies: KubeObject[];
+  copies: DeploymentObject[];
   guard?: Watcher;
   background?: BackgroundAnalysis;
 }
@@ -40,7 +41,7 @@ export function buildRelease(ctx: RunContext): ProgressiveRelease {
   const { versionLabel } = ctx.config;
   const replicasRouter = ctx.config.traffic === 'replicas';
   const copies = ctx.plan.workloads
-    .filter((w) => w.kind === 'Deployment')
+    .filter(isDeployment)
     .map((w) =>
       newVersionCopy(
         w,

@@ -2,6 +2,7 @@
 // template back if promotion had begun), then the copies, routes and preview Service go.
 import type { KubeObject } from '../../kube/types.ts';
 import { refOf } from '../../kube/types.ts';
+import { workloadOf } from '../../manifests/workload-views.ts';
 import { recordWeight } from '../../record/steps.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
@@ -27,7 +28,7 @@ async function restoreStableTemplates(ctx: RunContext, signal: AbortSignal): Pro
     const live = previous && (await ctx.cluster.get(refOf(previous)));
     if (!previous || !live || versionOf(live, versionLabel) === versionOf(previous, versionLabel)) continue;
     if (!ctx.state.stableUpdated && versionOf(live, versionLabel) !== ctx.state.newVersion) continue;
-    const template = structuredClone(previous.spec.template);
+    const template = structuredClone(workloadOf(previous).spec.template);
     if (ctx.state.stableVersion && ctx.config.traffic !== 'replicas') {
       template.metadata = template.metadata ?? {};
       template.metadata.labels = {
@@ -35,7 +36,7 @@ async function restoreStableTemplates(ctx: RunContext, signal: AbortSignal): Pro
         [versionLabel]: ctx.state.stableVersion,
       };
     }
-    restored.push(await restoreTemplate(ctx.cluster, { ...previous, spec: { ...previous.spec, template } }));
+    restored.push(await restoreTemplate(ctx.cluster, previous, template));
   }
   if (restored.length) await waitForWorkloads({ ...ctx, signal }, restored, false);
 }

@@ -1,0 +1,116 @@
+// Typed views of the workloads the engine reads and changes (Deployment, StatefulSet, DaemonSet) and
+// of the objects that act on them (ReplicaSets, autoscalers, disruption budgets). Specs and statuses
+// are @kubernetes/client-node's models, imported as types only (nothing enters the bundle); those
+// models are camelCase like the JSON, but hold timestamps as Dates where the JSON has strings, which
+// `Wire` puts right. Metadata stays ours. A view is the same object, only typed: `isDeployment(obj)`
+// narrows a KubeObject, `asDeployment(obj)?.spec…` reads one that may be another kind.
+import type {
+  V1DaemonSetSpec,
+  V1DaemonSetStatus,
+  V1DeploymentSpec,
+  V1DeploymentStatus,
+  V1LabelSelector,
+  V1PodDisruptionBudgetSpec,
+  V1PodDisruptionBudgetStatus,
+  V1PodTemplateSpec,
+  V1ReplicaSetSpec,
+  V1StatefulSetSpec,
+  V1StatefulSetStatus,
+  V2HorizontalPodAutoscalerSpec,
+} from '@kubernetes/client-node';
+import type { KubeObject, ObjectMeta } from '../kube/types.ts';
+import { WORKLOAD_KINDS } from './types.ts';
+
+/** A client-node model as JSON carries it: its Date fields are RFC 3339 strings. */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends readonly (infer E)[]
+    ? Wire<E>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
+
+/**
+ * An object whose spec (and status) have known shapes. A type alias, not an interface, so a view
+ * stays assignable to KubeObject and goes back to the Cluster as it is.
+ */
+export type TypedObject<Spec, Status = unknown, Kind extends string = string> = {
+  apiVersion: string;
+  kind: Kind;
+  metadata: ObjectMeta;
+  spec?: Spec;
+  status?: Status;
+};
+
+/**
+ * A workload's spec is typed as present: the API server always returns one and manifest validation
+ * refuses a workload without spec.selector. Code that reads manifests before validation keeps `?.`.
+ */
+type Workload<Kind extends string, Spec, Status> = TypedObject<Wire<Spec>, Wire<Status>, Kind> & {
+  spec: Wire<Spec>;
+};
+
+export type DeploymentObject = Workload<'Deployment', V1DeploymentSpec, V1DeploymentStatus>;
+export type StatefulSetObject = Workload<'StatefulSet', V1StatefulSetSpec, V1StatefulSetStatus>;
+export type DaemonSetObject = Workload<'DaemonSet', V1DaemonSetSpec, V1DaemonSetStatus>;
+export type WorkloadObject = DeploymentObject | StatefulSetObject | DaemonSetObject;
+export type PodTemplateSpec = Wire<V1PodTemplateSpec>;
+export type LabelSelector = V1LabelSelector;
+
+/**
+ * The spec fields a generic reader (the plan's diff) looks for on any kind: a replica count and a
+ * pod template, directly or in a CronJob's jobTemplate. Each is absent on kinds without it.
+ */
+export interface SpecFields {
+  replicas?: unknown;
+  template?: PodTemplateSpec;
+  jobTemplate?: { spec?: { template?: PodTemplateSpec } };
+}
+
+// Objects read from a list or filtered by kind already: views without a kind guard.
+export type ReplicaSetObject = TypedObject<Wire<V1ReplicaSetSpec>>;
+export type AutoscalerObject = TypedObject<Wire<V2HorizontalPodAutoscalerSpec>>;
+export type DisruptionBudgetObject = TypedObject<
+  Wire<V1PodDisruptionBudgetSpec>,
+  Wire<V1PodDisruptionBudgetStatus>
+>;
+
+export function isWorkload(obj: KubeObject | undefined): obj is WorkloadObject {
+  return obj !== undefined && (WORKLOAD_KINDS as readonly string[]).includes(obj.kind);
+}
+export function isDeployment(obj: KubeObject | undefined): obj is DeploymentObject {
+  return obj?.kind === 'Deployment';
+}
+export function isStatefulSet(obj: KubeObject | undefined): obj is StatefulSetObject {
+  return obj?.kind === 'StatefulSet';
+}
+export function isDaemonSet(obj: KubeObject | undefined): obj is DaemonSetObject {
+  return obj?.kind === 'DaemonSet';
+}
+/** The object as a workload, or undefined for any other kind (for optional chains). */
+export function asWorkload(obj: KubeObject | undefined): WorkloadObject | undefined {
+  return isWorkload(obj) ? obj : undefined;
+}
+export function asDeployment(obj: KubeObject | undefined): DeploymentObject | undefined {
+  return isDeployment(obj) ? obj : undefined;
+}
+export function asStatefulSet(obj: KubeObject | undefined): StatefulSetObject | undefined {
+  return isStatefulSet(obj) ? obj : undefined;
+}
+
+/** A workload the engine holds (planned, copied or read back); another kind here is a bug. */
+export function workloadOf(obj: KubeObject): WorkloadObject {
+  if (!isWorkload(obj)) throw new Error(`${obj.kind} ${obj.metadata.name} is not a workload`);
+  return obj;
+}
+
+/** Workloads with a replica count (a DaemonSet runs one pod per node instead). */
+export type ScalableObject = DeploymentObject | StatefulSetObject;
+export function isScalable(obj: KubeObject | undefined): obj is ScalableObject {
+  return isDeployment(obj) || isStatefulSet(obj);
+}
+
+/** The replica count a workload asks for; undefined when unset or for other kinds. */
+export function replicasOf(obj: KubeObject | undefined): number | undefined {
+  return isScalable(obj) ? obj.spec?.replicas : undefined;
+}
