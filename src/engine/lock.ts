@@ -2,7 +2,9 @@
 // with optimistic concurrency (create, or update at the read resourceVersion: of two racers one
 // gets 409 and keeps waiting), renewed while held, taken over once it expires so a runner that
 // died does not block the app forever.
-import type { Cluster, KubeObject } from '../kube/types.ts';
+import type { V1LeaseSpec } from '@kubernetes/client-node';
+import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
+import type { TypedObject, Wire } from '../manifests/workload-views.ts';
 import type { LockInfo } from '../record/types.ts';
 import { KubeApiError } from '../kube/types.ts';
 import { LockLostError, LockTimeoutError } from '../errors.ts';
@@ -55,13 +57,26 @@ export function microTime(date = new Date()): string {
   return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
+/** A Lease as the API server answers it (its times are MicroTime strings). */
+type LeaseObject = TypedObject<Wire<V1LeaseSpec>, unknown, 'Lease'>;
+
+/** The Lease at `ref`, if there is one (what the server returns for a Lease reference). */
+async function readLease(cluster: Cluster, ref: ObjectRef): Promise<LeaseObject | undefined> {
+  return (await cluster.get(ref)) as LeaseObject | undefined;
+}
+
+/** When the holder's hold ends: its last renewal (or acquisition) plus the lease duration. */
+function expiryOf(spec: Wire<V1LeaseSpec>): number {
+  const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? '');
+  return renewed + (Number(spec.leaseDurationSeconds) || 0) * 1000;
+}
+
 /** True when the Lease's last renewal plus its duration lies in the past (or it has no holder). */
-export function isLeaseFree(lease: KubeObject, now = Date.now()): boolean {
+export function isLeaseFree(lease: LeaseObject, now = Date.now()): boolean {
   const spec = lease.spec ?? {};
   if (!spec.holderIdentity) return true;
-  const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? '');
-  if (Number.isNaN(renewed)) return true;
-  return renewed + (Number(spec.leaseDurationSeconds) || 0) * 1000 < now;
+  const expiresAt = expiryOf(spec);
+  return Number.isNaN(expiresAt) || expiresAt < now;
 }
 
 export async function acquireLock(cluster: Cluster, opts: AcquireLockOptions): Promise<Lock> {
@@ -71,11 +86,11 @@ export async function acquireLock(cluster: Cluster, opts: AcquireLockOptions): P
   const seen = new Set<string>();
   for (;;) {
     opts.signal?.throwIfAborted();
-    const lease = await cluster.get(ref);
+    const lease = await readLease(cluster, ref);
     const held = await tryTake(cluster, lease, opts, duration);
     if (held) return held;
     if (held === null) continue; // lost a race: look again at once
-    const holder = String(lease!.spec.holderIdentity);
+    const holder = String(lease!.spec?.holderIdentity);
     if (!seen.has(holder)) {
       seen.add(holder);
       opts.onWait?.(holder);
@@ -92,7 +107,7 @@ export async function acquireLock(cluster: Cluster, opts: AcquireLockOptions): P
  */
 async function tryTake(
   cluster: Cluster,
-  lease: KubeObject | undefined,
+  lease: LeaseObject | undefined,
   opts: AcquireLockOptions,
   duration: number,
 ): Promise<Lock | null | undefined> {
@@ -130,11 +145,11 @@ async function tryTake(
       },
     }),
   );
-  const previous = sameHolder ? undefined : (spec.holderIdentity as string | undefined);
+  const previous = sameHolder ? undefined : spec.holderIdentity;
   return taken ? new HeldLease(cluster, taken, opts, duration, previous) : null;
 }
 
-function lockTimeout(opts: AcquireLockOptions, lease: KubeObject): LockTimeoutError {
+function lockTimeout(opts: AcquireLockOptions, lease: LeaseObject): LockTimeoutError {
   const spec = lease.spec ?? {};
   return new LockTimeoutError(
     `release "${opts.name}" is locked by "${spec.holderIdentity}" (Lease ${leaseName(opts.name)} in ${opts.namespace}, renewed ${spec.renewTime ?? 'never'}, ` +
@@ -144,9 +159,9 @@ function lockTimeout(opts: AcquireLockOptions, lease: KubeObject): LockTimeoutEr
 }
 
 /** Runs a write that another run may race; undefined when it lost (409 Conflict / AlreadyExists). */
-async function attempt(write: () => Promise<KubeObject>): Promise<KubeObject | undefined> {
+async function attempt(write: () => Promise<KubeObject>): Promise<LeaseObject | undefined> {
   try {
-    return await write();
+    return (await write()) as LeaseObject;
   } catch (err) {
     if (err instanceof KubeApiError && err.code === 409) return undefined;
     throw err;
@@ -168,7 +183,7 @@ class HeldLease implements Lock {
   constructor(
     private readonly cluster: Cluster,
     /** The Lease as we last wrote or read it: renewals and the release write at its resourceVersion. */
-    private lease: KubeObject,
+    private lease: LeaseObject,
     private readonly opts: AcquireLockOptions,
     private readonly duration: number,
     readonly tookOverFrom?: string,
@@ -212,8 +227,8 @@ class HeldLease implements Lock {
 
   /** Who holds the Lease now; when it is still us, the read is what the next write goes over. */
   private async readHolder(): Promise<string | undefined> {
-    const current = await this.cluster.get(this.ref());
-    const holder = current?.spec?.holderIdentity as string | undefined;
+    const current = await readLease(this.cluster, this.ref());
+    const holder = current?.spec?.holderIdentity;
     if (current && holder === this.holder) this.lease = current;
     return holder;
   }
@@ -230,7 +245,7 @@ class HeldLease implements Lock {
     await this.inFlight.catch(() => undefined);
     if (!this.held) return;
     for (let tries = 0; tries < 3; tries++) {
-      const { holderIdentity: _ours, ...rest } = this.lease.spec;
+      const { holderIdentity: _ours, ...rest } = this.lease.spec ?? {};
       // Clearing the holder at our resourceVersion never touches a Lease someone else took.
       if (await attempt(() => this.cluster.replace({ ...this.lease, spec: rest }))) return;
       if ((await this.readHolder()) !== this.holder) return;
@@ -257,13 +272,13 @@ export async function readLockInfo(
   name: string,
   now = Date.now(),
 ): Promise<LockInfo | undefined> {
-  const lease = await cluster.get({ apiVersion: LEASE_API, kind: 'Lease', name: leaseName(name), namespace });
-  const spec = lease?.spec;
+  const ref = { apiVersion: LEASE_API, kind: 'Lease', name: leaseName(name), namespace };
+  const spec = (await readLease(cluster, ref))?.spec;
   if (!spec?.holderIdentity) return undefined;
-  const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? '');
-  const expiresAt = (Number.isNaN(renewed) ? now : renewed) + (Number(spec.leaseDurationSeconds) || 0) * 1000;
+  const expiry = expiryOf(spec);
+  const expiresAt = Number.isNaN(expiry) ? now + (Number(spec.leaseDurationSeconds) || 0) * 1000 : expiry;
   return {
-    holder: String(spec.holderIdentity),
+    holder: spec.holderIdentity,
     expiresAt: new Date(expiresAt).toISOString(),
     expired: expiresAt < now,
   };

@@ -83,7 +83,7 @@ test('Lease times are RFC 3339 with microseconds; expiry is renewTime + duration
   assert.equal(microTime(new Date(Date.UTC(2026, 10, 21, 22, 30, 0, 123))), '2026-11-21T22:30:00.123000Z');
   const lease = (renewTime: string, seconds: number, holder = 'run-1') => ({
     apiVersion: 'coordination.k8s.io/v1',
-    kind: 'Lease',
+    kind: 'Lease' as const,
     metadata: { name: 'kube-rollout-web' },
     spec: { holderIdentity: holder, renewTime, leaseDurationSeconds: seconds },
   });
