@@ -1,4 +1,7 @@
-/** The sticky pull request comment (`comment: true`), edited at every step boundary. */
+/**
+ * The sticky pull request comment (`comment: true`), edited at step boundaries without holding the
+ * release up (latest-wins.ts), and once more with the result.
+ */
 import {
   commentMarker,
   createGitHubClient,
@@ -6,6 +9,8 @@ import {
   upsertPrComment,
 } from '../github/index.ts';
 import { renderPlanReport, renderReport } from '../report/index.ts';
+import type { RolloutRecord } from '../record/types.ts';
+import { latestWins } from './latest-wins.ts';
 import type { Reporter, ReporterDeps } from './types.ts';
 
 export function prCommentReporter(deps: ReporterDeps): Reporter | undefined {
@@ -22,11 +27,19 @@ export function prCommentReporter(deps: ReporterDeps): Reporter | undefined {
     const marker = commentMarker(app, config.environment);
     await upsertPrComment(octokit, { ...repository, issueNumber, marker, body, warn });
   }
+  // Step boundaries do not wait for GitHub; the final report waits for the edit that is out.
+  const edits = latestWins(
+    (record: RolloutRecord) => comment(record.app, renderReport(record)),
+    (err) => warn(`the pull request comment report failed: ${(err as Error).message}`),
+  );
 
   return {
     name: 'pull request comment',
-    progress: (record) => comment(record.app, renderReport(record)),
-    final: (record) => comment(record.app, renderReport(record)),
+    progress: async (record) => edits.push(record),
+    final: async (record) => {
+      await edits.settle();
+      await comment(record.app, renderReport(record));
+    },
     plan: (plan) => comment(plan.name, renderPlanReport(plan)),
   };
 }

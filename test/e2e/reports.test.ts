@@ -120,7 +120,7 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     await Promise.all([sim.stop(), fake.stop()]);
   });
 
-  it('a canary on a pull request: one comment, edited at each step, a rerun edits it, a second app gets its own', async () => {
+  it('a canary on a pull request: one comment, edited as the release goes, a rerun edits it, a second app gets its own', async () => {
     const { namespace, dir } = await withV1();
     const pr = 7;
     const event = prEvent(pr, 'feedface00000000000000000000000000000007');
@@ -154,7 +154,12 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     assert.equal(posts(first.requests, pr).length, 1, 'exactly one comment created');
     const edits = patches(first.requests);
     console.log(`# figure: paused canary run (5 steps): 1 POST, ${edits.length} PATCHes to the comment`);
-    assert.ok(edits.length >= 5, `edited at each step boundary: ${edits.length} edits`);
+    // Step boundaries do not wait for GitHub: edits that would be stale before they go are skipped,
+    // so how many there are depends on timing; the final result is always one more.
+    assert.ok(
+      edits.length >= 2,
+      `edited while the release runs, then with the result: ${edits.length} edits`,
+    );
     const comments = fake.comments(OWNER, REPO, pr);
     assert.equal(comments.length, 1);
     const comment = comments[0]!;
