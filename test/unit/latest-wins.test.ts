@@ -21,7 +21,7 @@ function gatedSend() {
 describe('latestWins', () => {
   it('returns at once, sends one at a time, and of those that arrive meanwhile only the newest', async () => {
     const { sent, send, release } = gatedSend();
-    const queue = latestWins(send, assert.fail);
+    const queue = latestWins(send, (err) => assert.fail(err as Error));
     queue.push('step 1');
     queue.push('step 2');
     queue.push('step 3');
@@ -36,7 +36,7 @@ describe('latestWins', () => {
 
   it('settle waits for the report that is out and drops the one waiting', async () => {
     const { sent, send, release } = gatedSend();
-    const queue = latestWins(send, assert.fail);
+    const queue = latestWins(send, (err) => assert.fail(err as Error));
     queue.push('a');
     queue.push('b');
     let settled = false;
