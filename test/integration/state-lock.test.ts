@@ -2,6 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
+import { requestsTo } from '../helpers/sim-requests.ts';
 import { loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import { createCluster } from '../../src/kube/cluster.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
@@ -304,11 +305,7 @@ describe('release state and lock against the simulator', () => {
       timeoutMs: 1000,
       renewEveryMs: 60_000,
     });
-    const leaseRequests = () =>
-      sim
-        .stats()
-        .requests.filter((r) => r.resource === 'leases' && r.name === 'kube-rollout-cheap')
-        .map((r) => `${r.verb} ${r.code}`);
+    const leaseRequests = () => requestsTo(sim, 'leases', 'kube-rollout-cheap');
     sim.resetStats();
     await held.renew();
     assert.deepEqual(leaseRequests(), ['update 200']);

@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
+import { requestsTo } from '../helpers/sim-requests.ts';
 import { loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import { createCluster } from '../../src/kube/cluster.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
@@ -90,11 +91,7 @@ describe('release state Secrets in Secret kube-rollout-<name>', () => {
     const memo: StoreMemo = {};
     const saveInRun = (s: ReleaseState) =>
       saveReleaseState(cluster, s, NS, configMapVersion(), { store: memo });
-    const storeRequests = () =>
-      sim
-        .stats()
-        .requests.filter((r) => r.resource === 'secrets' && r.name === 'kube-rollout-web')
-        .map((r) => `${r.verb} ${r.code}`);
+    const storeRequests = () => requestsTo(sim, 'secrets', 'kube-rollout-web');
     sim.resetStats();
     await saveInRun(state('fifth-planted-pw-1111'));
     await saveInRun(state('fifth-planted-pw-1111'));
