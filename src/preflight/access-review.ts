@@ -1,16 +1,12 @@
-// Asks the API server, with SelfSubjectAccessReviews, which of the needed verbs the credentials
-// lack. Reviews persist nothing: they are answered, not stored.
+// Asks the API server which of the needed verbs the credentials lack: what the namespace's rules
+// do not already allow, with SelfSubjectAccessReviews. Reviews persist nothing: they are answered,
+// not stored.
 import { inParallel } from '../kube/parallel.ts';
-import type { ApiAccess, ApiVerb, Cluster } from '../kube/types.ts';
-import { qualifiedResource } from './permissions.ts';
+import type { ApiAccess, Cluster } from '../kube/types.ts';
+import { qualifiedResource, type AccessCheck } from './permissions.ts';
+import { allowedByRules } from './rules-review.ts';
 
-export interface AccessCheck {
-  group: string;
-  resource: string;
-  verb: ApiVerb;
-  /** Undefined for cluster-scoped resources. */
-  namespace?: string;
-}
+export type { AccessCheck } from './permissions.ts';
 
 /** One check per verb of every entry, in `namespace`. */
 export function accessChecks(list: readonly ApiAccess[], namespace?: string): AccessCheck[] {
@@ -43,10 +39,15 @@ async function allowed(cluster: Cluster, check: AccessCheck): Promise<boolean> {
   return review.status?.allowed === true;
 }
 
-/** The checks the server denies, in the order given. */
+/**
+ * The checks the server denies, in the order given. Those the namespace's rules allow
+ * (rules-review.ts) are settled by one request per namespace; the rest are asked one by one.
+ */
 export async function deniedAccess(cluster: Cluster, checks: readonly AccessCheck[]): Promise<AccessCheck[]> {
-  const verdicts = await inParallel(checks, (check) => allowed(cluster, check));
-  return checks.filter((_, i) => !verdicts[i]);
+  const byRules = await allowedByRules(cluster, checks);
+  const open = checks.filter((_, i) => !byRules[i]);
+  const verdicts = await inParallel(open, (check) => allowed(cluster, check));
+  return open.filter((_, i) => !verdicts[i]);
 }
 
 /** `get, list leases.coordination.k8s.io in namespace shop` lines, one per resource and scope. */

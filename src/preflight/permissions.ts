@@ -5,6 +5,15 @@ import type { ApiAccess, ApiVerb } from '../kube/types.ts';
 import { routerDefinition } from '../traffic/index.ts';
 
 /** A resource the release's manifests contain (resolved through discovery). */
+/** One verb on one resource, in a namespace or cluster-wide: what an access review asks. */
+export interface AccessCheck {
+  group: string;
+  resource: string;
+  verb: ApiVerb;
+  /** Undefined for cluster-scoped resources. */
+  namespace?: string;
+}
+
 export interface ManifestResource {
   group: string;
   resource: string;

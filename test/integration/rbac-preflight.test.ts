@@ -81,10 +81,17 @@ describe('the documented Roles with RBAC enabled', () => {
   });
   after(() => sim.stop());
 
-  it('the rolling Role is enough for a first release', async () => {
+  it('the rolling Role is enough for a first release, which one rules review checks', async () => {
     grant(documentedRole('kube-rollout'));
+    sim.resetStats();
     const record = await release('v1', { manifests: 'plain.yaml' });
     assert.equal(record.result, 'promoted');
+    const reviews = sim.stats().requests.filter((r) => r.resource?.startsWith('selfsubject'));
+    assert.deepEqual(
+      reviews.map((r) => r.resource),
+      ['selfsubjectrulesreviews'],
+      'the namespace rules allow every check: no access review one by one',
+    );
   });
 
   it('the nginx Role is enough for a canary over nginx', async () => {

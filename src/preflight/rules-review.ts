@@ -1,0 +1,53 @@
+// A fast path for the access checks: one SelfSubjectRulesReview per namespace lists what the
+// credentials may do there, and a check those rules allow needs no SelfSubjectAccessReview of its
+// own. The rules only ever allow: a check they do not allow is asked of the server as before, since
+// the list can be incomplete (webhook authorizers) and the server's own answer is the one that
+// counts. Matching follows RBAC's (verbs, API groups, resources with `*` and `*/subresource`; a rule
+// limited to resourceNames does not cover an unnamed check).
+import type { Cluster } from '../kube/types.ts';
+import type { AccessCheck } from './permissions.ts';
+
+export interface ResourceRule {
+  verbs?: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+}
+
+function has(list: readonly string[] | undefined, value: string): boolean {
+  return !!list && (list.includes('*') || list.includes(value));
+}
+
+/** Whether RBAC rule `rule` grants `check` (resource may be `name/subresource`). */
+export function ruleAllows(rule: ResourceRule, check: AccessCheck): boolean {
+  if (rule.resourceNames?.length) return false;
+  if (!has(rule.verbs, check.verb) || !has(rule.apiGroups, check.group)) return false;
+  const subresource = check.resource.split('/')[1];
+  return (
+    has(rule.resources, check.resource) || (!!subresource && !!rule.resources?.includes(`*/${subresource}`))
+  );
+}
+
+/** The rules the credentials have in `namespace`; none when the review cannot be had. */
+async function rulesIn(cluster: Cluster, namespace: string): Promise<ResourceRule[]> {
+  try {
+    const review = await cluster.create({
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectRulesReview',
+      metadata: {},
+      spec: { namespace },
+    });
+    return (review.status?.resourceRules ?? []) as ResourceRule[];
+  } catch {
+    return []; // every check then gets its own access review
+  }
+}
+
+/** For each check, whether its namespace's rules allow it (cluster-scoped checks: false). */
+export async function allowedByRules(cluster: Cluster, checks: readonly AccessCheck[]): Promise<boolean[]> {
+  const namespaces = [...new Set(checks.flatMap((c) => (c.namespace ? [c.namespace] : [])))];
+  const rules = new Map(
+    await Promise.all(namespaces.map(async (ns) => [ns, await rulesIn(cluster, ns)] as const)),
+  );
+  return checks.map((c) => !!c.namespace && (rules.get(c.namespace) ?? []).some((r) => ruleAllows(r, c)));
+}
