@@ -1,6 +1,7 @@
 // What applying an object would change, in one line per change, for `action: plan`. Pure.
 import type { KubeObject } from '../kube/types.ts';
 import type { PodTemplateSpec, SpecFields } from '../manifests/workload-views.ts';
+import { compareText } from '../compare.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -15,7 +16,7 @@ function containers(obj: KubeObject): Map<string, string | undefined> {
 function stable(value: unknown): string {
   return JSON.stringify(value, (_k, v) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => compareText(a, b)))
       : v,
   );
 }

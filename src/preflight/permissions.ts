@@ -3,6 +3,7 @@
 import type { Config } from '../config/types.ts';
 import type { ApiAccess, ApiVerb } from '../kube/types.ts';
 import { routerDefinition } from '../traffic/index.ts';
+import { compareText } from '../compare.ts';
 
 /** A resource the release's manifests contain (resolved through discovery). */
 /** One verb on one resource, in a namespace or cluster-wide: what an access review asks. */
@@ -112,7 +113,7 @@ export function mergeAccess(list: readonly ApiAccess[]): ApiAccess[] {
     byKey.set(key, entry);
   }
   return [...byKey.values()]
-    .sort((a, b) => a.group.localeCompare(b.group) || a.resource.localeCompare(b.resource))
+    .sort((a, b) => compareText(a.group, b.group) || compareText(a.resource, b.resource))
     .map((e) => ({ group: e.group, resource: e.resource, verbs: VERB_ORDER.filter((v) => e.verbs.has(v)) }));
 }
 

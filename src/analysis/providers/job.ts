@@ -10,6 +10,7 @@ import type {
 } from '../provider.ts';
 import type { MetricSpec } from '../types.ts';
 import { LABELS, ownedLabels } from '../../labels.ts';
+import { compareText } from '../../compare.ts';
 
 /**
  * Job checks: each measurement creates a batch/v1 Job `<release>-<metric>-<random>` from the
@@ -87,7 +88,7 @@ async function failureDetails(ctx: ProviderContext, namespace: string, name: str
     const pods = await ctx.cluster.list('v1', 'Pod', namespace, { labelSelector: `job-name=${name}` });
     const pod = pods
       .sort((a, b) =>
-        String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')),
+        compareText(String(a.metadata.creationTimestamp ?? ''), String(b.metadata.creationTimestamp ?? '')),
       )
       .at(-1);
     if (!pod?.metadata.name) return '';
