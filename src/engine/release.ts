@@ -6,6 +6,7 @@ import type { Cluster } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
 import { preflight } from '../preflight/index.ts';
+import { rulesReviews } from '../preflight/rules-review.ts';
 import { loadReleaseState } from '../state/release-state.ts';
 import { checkBeforeLock, readLiveChecked } from './before-lock.ts';
 import { strategyFor } from '../strategies/index.ts';
@@ -38,6 +39,9 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   const { config, cluster } = deps;
   if (!deps.manifests) throw new Error("action 'deploy' needs the 'manifests' input");
   const name = releaseName(config, deps.manifests);
+  // Asked now, read by the pre-flight once the plan is known: one round trip less before the first write.
+  const reviews = rulesReviews(cluster);
+  void reviews.rulesIn(config.namespace);
   const reading = readLiveChecked(deps, name, deps.manifests);
   // HPAs own the replica counts of the workloads they target (see autoscaler.ts).
   const { manifests, notes } = await prepareForAutoscalers(
@@ -53,13 +57,13 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   const strategy = fallback && !firstLive ? fallback : config.strategy;
   const plan = strategyFor(strategy).plan(config, manifests, { workloads: live });
   const overrides = new Map(manifests.workloads.map((w, i) => [w, plan.workloads[i]]));
-  await preflight(deps, plan.strategy, manifests, { name, live }); // every problem at once, before any write
+  await preflight({ ...deps, reviews }, plan.strategy, manifests, { name, live }); // every problem at once, before any write
   const dryRun = await dryRunAll(cluster, manifests.objects, overrides);
   deps.onStarted?.(name, config.namespace);
   await ensureReleaseNamespace(cluster, manifests, config.namespace);
 
   return withRunLock(deps, name, async (run) => {
-    const stored = await loadReleaseState(run.cluster, config.namespace, name);
+    const stored = await loadReleaseState(run.cluster, config.namespace, name, run.secretStore);
     const same = stored?.state.newVersion === manifests.version && stored.state.strategy === strategy;
     const t = transitionFor(phaseOf(stored), same ? 'deploy-same' : 'deploy-other');
     const fresh = { manifests, live, strategy, dryRun, notes };
@@ -111,7 +115,7 @@ export async function promote(deps: ReleaseDeps): Promise<RolloutRecord> {
   if (unknown) return unknown;
   deps.onStarted?.(name, deps.config.namespace);
   return withRunLock(deps, name, async (run) => {
-    const stored = await loadReleaseState(run.cluster, deps.config.namespace, name);
+    const stored = await loadReleaseState(run.cluster, deps.config.namespace, name, run.secretStore);
     const t = transitionFor(phaseOf(stored), 'promote');
     if (t.kind === 'resume') return resumeStored(deps, run, stored!);
     if (t.kind === 'restore-stable')
@@ -126,7 +130,7 @@ export async function rollback(deps: ReleaseDeps): Promise<RolloutRecord> {
   if (unknown) return unknown;
   deps.onStarted?.(name, deps.config.namespace);
   return withRunLock(deps, name, async (run) => {
-    const stored = await loadReleaseState(run.cluster, deps.config.namespace, name);
+    const stored = await loadReleaseState(run.cluster, deps.config.namespace, name, run.secretStore);
     const t = transitionFor(phaseOf(stored), 'rollback');
     if (t.kind === 'undo') return undoFinished(deps, run, name, stored);
     if (t.kind === 'restore-stable') {
@@ -149,7 +153,7 @@ export async function recoverAfterCancel(
   name: string,
 ): Promise<RolloutRecord | undefined> {
   return withRunLock(deps, name, async (run) => {
-    const stored = await loadReleaseState(run.cluster, deps.config.namespace, name);
+    const stored = await loadReleaseState(run.cluster, deps.config.namespace, name, run.secretStore);
     const phase = phaseOf(stored);
     if (phase !== 'progressing' && phase !== 'rolling-back') {
       deps.log.info(`release ${name} is ${phase}: nothing to recover`);

@@ -4,7 +4,7 @@
 import { inParallel } from '../kube/parallel.ts';
 import type { ApiAccess, Cluster } from '../kube/types.ts';
 import { qualifiedResource, type AccessCheck } from './permissions.ts';
-import { allowedByRules } from './rules-review.ts';
+import { allowedByRules, rulesReviews } from './rules-review.ts';
 
 export type { AccessCheck } from './permissions.ts';
 
@@ -43,8 +43,12 @@ async function allowed(cluster: Cluster, check: AccessCheck): Promise<boolean> {
  * The checks the server denies, in the order given. Those the namespace's rules allow
  * (rules-review.ts) are settled by one request per namespace; the rest are asked one by one.
  */
-export async function deniedAccess(cluster: Cluster, checks: readonly AccessCheck[]): Promise<AccessCheck[]> {
-  const byRules = await allowedByRules(cluster, checks);
+export async function deniedAccess(
+  cluster: Cluster,
+  checks: readonly AccessCheck[],
+  reviews = rulesReviews(cluster),
+): Promise<AccessCheck[]> {
+  const byRules = await allowedByRules(reviews, checks);
   const open = checks.filter((_, i) => !byRules[i]);
   const verdicts = await inParallel(open, (check) => allowed(cluster, check));
   return open.filter((_, i) => !verdicts[i]);

@@ -19,12 +19,15 @@ import {
   type TargetNeed,
 } from './checks.ts';
 import { requiredPermissions, type ManifestResource } from './permissions.ts';
+import type { RulesReviews } from './rules-review.ts';
 
 export { requiredPermissions } from './permissions.ts';
 
 export interface PreflightDeps {
   config: Config;
   cluster: Cluster;
+  /** Rules reviews the caller asked for early (rules-review.ts), so their answer is waiting. */
+  reviews?: RulesReviews;
 }
 
 export interface PreflightFacts {
@@ -73,7 +76,7 @@ export async function preflightAction(
 
 /** What only the cluster can tell: the router's targets and the permissions. */
 async function clusterProblems(
-  { config, cluster }: PreflightDeps,
+  { config, cluster, reviews }: PreflightDeps,
   strategy: Config['strategy'],
   manifests: ManifestSet,
 ): Promise<InputError[]> {
@@ -81,7 +84,7 @@ async function clusterProblems(
   // The router's needs are those of the requested strategy, also when a first release falls back.
   if (usesRouter(config.strategy, manifests))
     errors.push(...(await missingTargets(cluster, config, routerNeeds(config, manifests))));
-  const denied = await deniedAccess(cluster, await planChecks(cluster, config, strategy, manifests));
+  const denied = await deniedAccess(cluster, await planChecks(cluster, config, strategy, manifests), reviews);
   if (denied.length) errors.push(permissionError(denied));
   return errors;
 }

@@ -28,7 +28,7 @@ export function ruleAllows(rule: ResourceRule, check: AccessCheck): boolean {
   );
 }
 
-/** The rules the credentials have in `namespace`; none when the review cannot be had. */
+/** The rules the credentials have in `namespace`; none when the review cannot be had (never throws). */
 async function rulesIn(cluster: Cluster, namespace: string): Promise<ResourceRule[]> {
   try {
     const review = await cluster.create({
@@ -43,11 +43,30 @@ async function rulesIn(cluster: Cluster, namespace: string): Promise<ResourceRul
   }
 }
 
+/** One run's rules reviews, each namespace asked once: a run asks early and reads the answer later. */
+export interface RulesReviews {
+  rulesIn(namespace: string): Promise<ResourceRule[]>;
+}
+
+export function rulesReviews(cluster: Cluster): RulesReviews {
+  const asked = new Map<string, Promise<ResourceRule[]>>();
+  return {
+    rulesIn(namespace) {
+      let rules = asked.get(namespace);
+      if (!rules) asked.set(namespace, (rules = rulesIn(cluster, namespace)));
+      return rules;
+    },
+  };
+}
+
 /** For each check, whether its namespace's rules allow it (cluster-scoped checks: false). */
-export async function allowedByRules(cluster: Cluster, checks: readonly AccessCheck[]): Promise<boolean[]> {
+export async function allowedByRules(
+  reviews: RulesReviews,
+  checks: readonly AccessCheck[],
+): Promise<boolean[]> {
   const namespaces = [...new Set(checks.flatMap((c) => (c.namespace ? [c.namespace] : [])))];
   const rules = new Map(
-    await Promise.all(namespaces.map(async (ns) => [ns, await rulesIn(cluster, ns)] as const)),
+    await Promise.all(namespaces.map(async (ns) => [ns, await reviews.rulesIn(ns)] as const)),
   );
   return checks.map((c) => !!c.namespace && (rules.get(c.namespace) ?? []).some((r) => ruleAllows(r, c)));
 }

@@ -5,7 +5,7 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError, refOf } from '../kube/types.ts';
 import type { ReleaseState, RolloutRecord } from '../record/types.ts';
 import { ownedLabels, ownedObjectName } from '../labels.ts';
-import { restoreSecrets, storeSecrets, type StoreMemo } from './secret-store.ts';
+import { readStore, restoreSecrets, storeSecrets, type StoreMemo } from './secret-store.ts';
 
 export interface SaveOptions {
   /** Scrubs known secret values from the record's free text (the writer's redaction hook). */
@@ -22,15 +22,22 @@ export function stateConfigMapName(name: string): string {
   return ownedObjectName(name);
 }
 
+/**
+ * The stored release, if any. A run holding the Lease passes its `store` memo: the Secret store is
+ * then read beside the ConfigMap, and the run's first save need not read it again.
+ */
 export async function loadReleaseState(
   cluster: Cluster,
   namespace: string,
   name: string,
+  store?: StoreMemo,
 ): Promise<{ state: ReleaseState; resourceVersion: string } | undefined> {
   const cmName = stateConfigMapName(name);
+  const storeRead = store ? readStore(cluster, name, namespace, store) : undefined;
   const cm = await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: cmName, namespace });
   const text = cm?.data?.[STATE_KEY];
-  if (!cm || text === undefined) return undefined;
+  // The memo must be settled before the run's first save reads it.
+  if (!cm || text === undefined) return void (await storeRead);
   let state: ReleaseState;
   try {
     state = JSON.parse(text) as ReleaseState;
@@ -45,7 +52,8 @@ export async function loadReleaseState(
       `ConfigMap ${cmName} in ${namespace}: unknown state schema ${JSON.stringify(state?.schema)} (this version reads schema 1)`,
     );
   }
-  state = await restoreSecrets(cluster, state, namespace);
+  state = await restoreSecrets(cluster, state, namespace, storeRead);
+  await storeRead;
   return { state, resourceVersion: cm.metadata.resourceVersion ?? '' };
 }
 

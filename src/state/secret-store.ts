@@ -155,14 +155,36 @@ export async function storeSecrets(
   return split.state;
 }
 
-/** The state as read from the ConfigMap, with its Secrets read back from `kube-rollout-<name>`. */
+/** A read of the store made beside the state's; undefined when that read failed. */
+export type StoreRead = Promise<{ store: KubeObject | undefined } | undefined>;
+
+/**
+ * Reads the release's store for a run holding its Lease, and remembers it in `memo`, where the
+ * run's saves start from. A failure is left to the reads and writes that need the store.
+ */
+export function readStore(cluster: Cluster, release: string, namespace: string, memo: StoreMemo): StoreRead {
+  return cluster.get(secretStoreRef(release, namespace)).then(
+    (store) => {
+      memo.known = storeContent(store);
+      return { store };
+    },
+    () => undefined,
+  );
+}
+
+/**
+ * The state as read from the ConfigMap, with its Secrets read back from `kube-rollout-<name>`
+ * (`prefetched`: a read of the store made beside the state's, used when it succeeded).
+ */
 export async function restoreSecrets(
   cluster: Cluster,
   state: ReleaseState,
   namespace: string,
+  prefetched?: StoreRead,
 ): Promise<ReleaseState> {
   if (!hasSecretRefs(state)) return state;
-  const store = await cluster.get(secretStoreRef(state.name, namespace));
+  const read = await prefetched;
+  const store = read ? read.store : await cluster.get(secretStoreRef(state.name, namespace));
   return joinSecrets(state, decodePayload(store?.data ?? {}));
 }
 

@@ -105,4 +105,20 @@ describe('release state Secrets in Secret kube-rollout-<name>', () => {
     assert.deepEqual(storeRequests(), ['patch 200', 'delete 200'], 'kept one more write, then removed');
     assert.equal(sim.store.get('v1', 'Secret', NS, 'kube-rollout-web'), undefined);
   });
+
+  it("a load for a run reads the store beside the ConfigMap, so the run's first save need not", async () => {
+    await save(state('seventh-planted-pw-3333'));
+    const memo: StoreMemo = {};
+    sim.resetStats();
+    const loaded = await loadReleaseState(cluster, NS, 'web', memo);
+    assert.equal(passwordOf(loaded!.state), 'seventh-planted-pw-3333');
+    assert.deepEqual(requestsTo(sim, 'secrets', 'kube-rollout-web'), ['get 200'], 'read once, for both');
+    sim.resetStats();
+    await saveReleaseState(cluster, loaded!.state, NS, loaded!.resourceVersion, { store: memo });
+    assert.deepEqual(
+      requestsTo(sim, 'secrets', 'kube-rollout-web'),
+      [],
+      'unchanged: neither read nor written',
+    );
+  });
 });
