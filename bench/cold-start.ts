@@ -15,9 +15,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 async function minifiedBundle(dirs: string[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'kr-bench-min-'));
   dirs.push(dir);
-  const outfile = join(dir, 'index.js');
-  await buildBundle({ outfile, minify: true, absWorkingDir: ROOT });
-  return outfile;
+  await buildBundle({ outdir: dir, minify: true, absWorkingDir: ROOT });
+  return join(dir, 'index.js');
 }
 
 /** Milliseconds from spawning `bundle` (action: status) to the simulator's first request. */

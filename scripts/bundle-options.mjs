@@ -4,15 +4,18 @@
 // - @kubernetes/client-node and @actions/core are marked free of side effects, so only what the
 //   action uses is bundled: of client-node that is KubeConfig (credentials for our own HTTPS
 //   client), not its generated API clients, watch, exec or port-forward code.
-// - client-node's own undici (a newer major, only for its fetch-based clients, which the action
-//   does not use) resolves to the undici the Actions toolkit already brings: one copy, not two.
+// - client-node's undici (only for its fetch-based clients, which the action does not use) is left
+//   out (undici-unused.mjs); the Actions toolkit's undici is the only copy.
+// - The GitHub toolkit is imported where a client is made (src/github/index.ts) and bundled as a
+//   chunk of its own (dist/chunks/), loaded by the runs that report to GitHub, when they first do.
 // - `node:http`/`node:https` are loaded with require(): importing them as ESM makes Node build
 //   their export list, which loads Node's internal undici (about 40 ms) for nothing.
 // - The output is ASCII: esbuild escapes strings but keeps dependencies' comments as written, and
 //   one character above U+00FF (a typographic quote) makes V8 hold the whole source at two
 //   bytes per character.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
@@ -40,12 +43,15 @@ const treeShakePackages = {
   },
 };
 
-/** One undici for the whole bundle (see above). */
+/** client-node's undici left out, one undici for the rest (see above). */
 const oneUndici = {
   name: 'one-undici',
   setup(build) {
     const undici = require.resolve('undici');
-    build.onResolve({ filter: /^undici$/ }, () => ({ path: undici }));
+    const unused = fileURLToPath(new URL('./undici-unused.mjs', import.meta.url));
+    build.onResolve({ filter: /^undici$/ }, (args) => ({
+      path: /@kubernetes\/client-node\//.test(args.importer) ? unused : undici,
+    }));
   },
 };
 
@@ -69,7 +75,10 @@ const httpViaRequire = {
 export function bundleOptions(overrides = {}) {
   return {
     entryPoints: ['src/index.ts'],
-    outfile: 'dist/index.js',
+    outdir: 'dist',
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     bundle: true,
     platform: 'node',
     target: 'node24',
@@ -91,9 +100,12 @@ export function asciiOnly(text) {
   return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Builds the bundle (bundleOptions(overrides)) and writes it as ASCII. */
+/** Builds the bundle (bundleOptions(overrides)) into a fresh output directory, as ASCII. */
 export async function buildBundle(overrides = {}) {
-  const result = await build({ ...bundleOptions(overrides), write: false });
+  const options = bundleOptions(overrides);
+  const result = await build({ ...options, write: false });
+  // Chunk names carry a content hash: remove the chunks of an earlier build.
+  rmSync(resolve(options.absWorkingDir ?? '.', options.outdir, 'chunks'), { recursive: true, force: true });
   for (const file of result.outputFiles) {
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, asciiOnly(file.text));

@@ -1,5 +1,4 @@
 /** The GitHub side of reporting: context, job summary, sticky PR comment, deployments, outputs. */
-import { getOctokit } from '@actions/github';
 import type { GitHubClient } from './client.ts';
 
 export { httpStatus, type GitHubClient, type Warn } from './client.ts';
@@ -40,12 +39,15 @@ export { releaseOutputs, setReleaseOutputs, type ReleaseOutputs, type SetOutput 
 
 /**
  * An Octokit for `token`, or undefined without one. The base URL is passed explicitly: the
- * toolkit reads GITHUB_API_URL once when first imported, this reads it at call time.
+ * toolkit reads GITHUB_API_URL once when first imported, this reads it at call time. The toolkit
+ * (Octokit and its HTTP client, about a tenth of the bundle) is loaded here, on first use, so a
+ * run that reports nothing to GitHub does not load it at start-up.
  */
-export function createGitHubClient(
+export async function createGitHubClient(
   token: string | undefined,
   apiUrl = process.env.GITHUB_API_URL,
-): GitHubClient | undefined {
+): Promise<GitHubClient | undefined> {
   if (!token) return undefined;
+  const { getOctokit } = await import('@actions/github');
   return getOctokit(token, apiUrl ? { baseUrl: apiUrl.replace(/\/+$/, '') } : {});
 }

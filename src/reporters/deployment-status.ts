@@ -16,7 +16,9 @@ export function deploymentStatusReporter(deps: ReporterDeps): Reporter | undefin
   const { config, github, warn } = deps;
   const repository = github.repository;
   if (!config.deploymentStatus || !repository) return undefined;
-  const octokit = createGitHubClient(config.githubToken, github.apiUrl);
+  // Created on first use, with the deployment: the GitHub toolkit is not loaded before.
+  let octokit: ReturnType<typeof createGitHubClient> | undefined;
+  const client = () => (octokit ??= createGitHubClient(config.githubToken, github.apiUrl));
   const environment = config.environment ?? 'production';
   const links = {
     environment,
@@ -28,14 +30,16 @@ export function deploymentStatusReporter(deps: ReporterDeps): Reporter | undefin
 
   function deploymentOf(record: RolloutRecord): Promise<number | undefined> {
     if (record.deploymentId !== undefined) return Promise.resolve(record.deploymentId);
-    started ??= startDeployment(octokit, {
-      ...repository!,
-      ...links,
-      ref: github.headSha ?? github.sha ?? github.ref ?? 'HEAD',
-      description: `${record.app} ${record.newVersion}`,
-      payload: { app: record.app, version: record.newVersion },
-      warn,
-    });
+    started ??= client().then((octokit) =>
+      startDeployment(octokit, {
+        ...repository!,
+        ...links,
+        ref: github.headSha ?? github.sha ?? github.ref ?? 'HEAD',
+        description: `${record.app} ${record.newVersion}`,
+        payload: { app: record.app, version: record.newVersion },
+        warn,
+      }),
+    );
     return started;
   }
 
@@ -50,7 +54,7 @@ export function deploymentStatusReporter(deps: ReporterDeps): Reporter | undefin
       const deploymentId = await deploymentOf(record);
       if (deploymentId === undefined) return;
       const serving = record.servingVersion ?? record.newVersion;
-      await finishDeployment(octokit, {
+      await finishDeployment(await client(), {
         ...repository!,
         ...links,
         deploymentId,

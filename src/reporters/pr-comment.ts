@@ -17,15 +17,17 @@ export function prCommentReporter(deps: ReporterDeps): Reporter | undefined {
   const { config, github, warn } = deps;
   const repository = github.repository;
   if (!config.comment || !repository) return undefined;
-  const octokit = createGitHubClient(config.githubToken, github.apiUrl);
+  // Created on first use: a run that never comments never loads the GitHub toolkit.
+  let octokit: ReturnType<typeof createGitHubClient> | undefined;
   let prNumber: Promise<number | undefined> | undefined;
 
   async function comment(app: string, body: string): Promise<void> {
-    prNumber ??= findPullRequestNumber(octokit, github, { prNumber: config.prNumber, warn });
+    const client = await (octokit ??= createGitHubClient(config.githubToken, github.apiUrl));
+    prNumber ??= findPullRequestNumber(client, github, { prNumber: config.prNumber, warn });
     const issueNumber = await prNumber;
     if (issueNumber === undefined || !repository) return;
     const marker = commentMarker(app, config.environment);
-    await upsertPrComment(octokit, { ...repository, issueNumber, marker, body, warn });
+    await upsertPrComment(client, { ...repository, issueNumber, marker, body, warn });
   }
   // Step boundaries do not wait for GitHub; the final report waits for the edit that is out.
   const edits = latestWins(

@@ -20,7 +20,7 @@ const REPO = 'shop';
 
 let fake: FakeGitHub;
 let octokit: GitHubClient;
-let createGitHubClient: (token: string | undefined, apiUrl?: string) => GitHubClient | undefined;
+let createGitHubClient: (token: string | undefined, apiUrl?: string) => Promise<GitHubClient | undefined>;
 let dir: string;
 let warnings: string[];
 const warn = (message: string): void => {
@@ -200,7 +200,7 @@ describe('sticky PR comment', () => {
     assert.match(warnings[0]!, /HTTP 403.*pull-requests: write/);
     assert.equal(fake.comments(OWNER, REPO, pr).length, 0);
 
-    const noClient = createGitHubClient(undefined);
+    const noClient = await createGitHubClient(undefined);
     assert.equal(noClient, undefined);
     assert.equal(
       await upsertPrComment(noClient, {
