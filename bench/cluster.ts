@@ -100,7 +100,10 @@ const WRITES = new Set(['create', 'update', 'patch', 'delete']);
 /** Where an action run's time went: start → first write, and settled → exit (Date.now() times). */
 export function overheadOf(sim: SimCluster, startedAt: number, settledAt: number, exitedAt: number) {
   const requests = sim.stats().requests.filter((r) => r.at >= startedAt && r.at <= exitedAt);
-  const firstWrite = requests.find((r) => WRITES.has(r.verb) && !r.dryRun)?.at ?? exitedAt;
+  // Access and rules reviews are POSTs that persist nothing: the first write is the first that does.
+  const persists = (r: (typeof requests)[number]) =>
+    WRITES.has(r.verb) && !r.dryRun && !r.resource?.endsWith('reviews');
+  const firstWrite = requests.find(persists)?.at ?? exitedAt;
   return {
     beforeFirstWrite: firstWrite - startedAt,
     afterSettled: exitedAt - settledAt,

@@ -57,8 +57,12 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   const strategy = fallback && !firstLive ? fallback : config.strategy;
   const plan = strategyFor(strategy).plan(config, manifests, { workloads: live });
   const overrides = new Map(manifests.workloads.map((w, i) => [w, plan.workloads[i]]));
-  await preflight({ ...deps, reviews }, plan.strategy, manifests, { name, live }); // every problem at once, before any write
-  const dryRun = await dryRunAll(cluster, manifests.objects, overrides);
+  // The server's dry run goes out beside the pre-flight checks (it persists nothing); the
+  // pre-flight's findings, every problem at once, come first when both find something.
+  const dryRunning = dryRunAll(cluster, manifests.objects, overrides);
+  dryRunning.catch(() => undefined);
+  await preflight({ ...deps, reviews }, plan.strategy, manifests, { name, live });
+  const dryRun = await dryRunning;
   deps.onStarted?.(name, config.namespace);
   await ensureReleaseNamespace(cluster, manifests, config.namespace);
 
