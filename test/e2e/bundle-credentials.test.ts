@@ -1,14 +1,15 @@
 // The bundle keeps only the parts of @kubernetes/client-node the action uses (scripts/
-// bundle-options.mjs marks the package free of side effects). These runs prove the credential
-// paths survived that trimming: a bearer token, and an `exec` credential plugin, the way EKS, GKE
-// and AKS kubeconfigs authenticate.
+// bundle-options.mjs marks the package free of side effects and loads some parts on demand).
+// These runs prove the kubeconfig paths survived that trimming: a bearer token, an `exec`
+// credential plugin (the way EKS, GKE and AKS kubeconfigs authenticate), and a SOCKS5 `proxy-url`.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { runAction } from '../helpers/action.ts';
+import { startSocks5Proxy } from '../helpers/socks5.ts';
 import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 const TOKEN = 'exec-plugin-token-4c1d';
@@ -78,6 +79,21 @@ describe('bundle: kubeconfig credentials', () => {
     const run = await status(execKubeconfig(sim.url, plugin));
     assert.notEqual(run.code, 0);
     assert.match(run.annotations.join('\n'), /401|Unauthorized|unauthori[sz]ed/i);
+  });
+
+  it('reaches the API server through a SOCKS5 proxy-url', async () => {
+    const proxy = await startSocks5Proxy();
+    try {
+      const kubeconfig = parse(sim.kubeconfigFor(TOKEN));
+      kubeconfig.clusters[0].cluster['proxy-url'] = proxy.url;
+      const run = await status(stringify(kubeconfig));
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.equal(run.outputs.result, 'unchanged');
+      const { host } = new URL(sim.url);
+      assert.ok(proxy.connections.includes(host), `relayed: ${proxy.connections.join(', ')}`);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('authenticates with a bearer token', async () => {
