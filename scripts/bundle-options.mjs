@@ -5,7 +5,8 @@
 //   action uses is bundled: of client-node that is KubeConfig (credentials for our own HTTPS
 //   client), not its generated API clients, watch, exec or port-forward code.
 // - client-node's undici (only for its fetch-based clients, which the action does not use) is left
-//   out (undici-unused.mjs); the Actions toolkit's undici is the only copy.
+//   out (undici-unused.mjs); the Actions toolkit's undici is the only copy. Its SOCKS proxy
+//   support is loaded when a proxy-url first needs it (socks-on-demand.mjs).
 // - The GitHub toolkit is imported where a client is made (src/github/index.ts) and bundled as a
 //   chunk of its own (dist/chunks/), loaded by the runs that report to GitHub, when they first do.
 // - `node:http`/`node:https` are loaded with require(): importing them as ESM makes Node build
@@ -55,6 +56,17 @@ const oneUndici = {
   },
 };
 
+/** client-node's SOCKS proxy support, loaded when first used (socks-on-demand.mjs). */
+const socksOnDemand = {
+  name: 'socks-on-demand',
+  setup(build) {
+    const onDemand = fileURLToPath(new URL('./socks-on-demand.mjs', import.meta.url));
+    build.onResolve({ filter: /^(socks|socks-proxy-agent)$/ }, (args) =>
+      /@kubernetes\/client-node\//.test(args.importer) ? { path: onDemand } : undefined,
+    );
+  },
+};
+
 /** `node:http` and `node:https` through require() instead of an ESM import (see above). */
 const httpViaRequire = {
   name: 'http-via-require',
@@ -86,7 +98,7 @@ export function bundleOptions(overrides = {}) {
     sourcemap: false,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [treeShakePackages, oneUndici, httpViaRequire],
+    plugins: [treeShakePackages, oneUndici, socksOnDemand, httpViaRequire],
     // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
     banner: {
       js: "import { createRequire as __krCreateRequire } from 'node:module'; const require = __krCreateRequire(import.meta.url);",

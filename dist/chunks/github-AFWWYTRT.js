@@ -5,7 +5,7 @@ import {
   __toESM,
   require_node_http,
   require_node_https
-} from "./chunk-JVGJKAF6.js";
+} from "./chunk-R2UHHAFZ.js";
 
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 var require_proxy = __commonJS({
