@@ -5,7 +5,7 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { Plan } from '../strategies/types.ts';
 import type { ReleaseState, RolloutRecord } from '../record/types.ts';
-import type { StoreMemo } from '../state/secret-store.ts';
+import type { StoreMemo } from '../state/secret-store-io.ts';
 
 export interface Logger {
   info(message: string): void;

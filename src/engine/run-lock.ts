@@ -5,7 +5,7 @@ import { fencedCluster } from '../kube/fence.ts';
 import type { Cluster } from '../kube/types.ts';
 import { acquireLock, type Lock } from './lock.ts';
 import type { ReleaseDeps } from './deps.ts';
-import type { StoreMemo } from '../state/secret-store.ts';
+import type { StoreMemo } from '../state/secret-store-io.ts';
 
 export interface RunLock {
   lock: Lock;

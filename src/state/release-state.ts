@@ -5,7 +5,7 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError, refOf } from '../kube/types.ts';
 import type { ReleaseState, RolloutRecord } from '../record/types.ts';
 import { ownedLabels, ownedObjectName } from '../labels.ts';
-import { readStore, restoreSecrets, storeSecrets, type StoreMemo } from './secret-store.ts';
+import { readStore, restoreSecrets, storeSecrets, type StoreMemo } from './secret-store-io.ts';
 
 export interface SaveOptions {
   /** Scrubs known secret values from the record's free text (the writer's redaction hook). */

@@ -10,7 +10,7 @@ import { createCluster } from '../../src/kube/cluster.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
 import type { ReleaseState } from '../../src/record/types.ts';
 import { loadReleaseState, saveReleaseState } from '../../src/state/release-state.ts';
-import type { StoreMemo } from '../../src/state/secret-store.ts';
+import type { StoreMemo } from '../../src/state/secret-store-io.ts';
 import { releaseStateWith } from '../helpers/sample-record.ts';
 
 const NS = 'vault';
