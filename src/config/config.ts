@@ -3,6 +3,7 @@ import type { AnalysisSpec } from '../analysis/types.ts';
 import { InputError, InputErrors } from '../errors.ts';
 import { parseImageRef } from '../manifests/images.ts';
 import { defaultRouter, routersFor, TRAFFIC_ROUTERS } from '../traffic/index.ts';
+import { STRATEGY_INPUTS, strategiesTaking } from '../strategies/names.ts';
 import { parseAnalysis } from './analysis.ts';
 import { parseHelmInputs } from './helm.ts';
 import {
@@ -103,12 +104,13 @@ function readTrafficAndAnalysis(
   const traffic = readTraffic(strategy, r.given('traffic') ? r.raw('traffic') : undefined, r.errors);
   let steps: CanaryStep[] = DEFAULT_STEPS.map((s) => structuredClone(s));
   if (r.given('steps')) {
-    if (strategy !== 'canary') r.fail('steps', `steps apply only to strategy 'canary', not '${strategy}'`);
+    if (!STRATEGY_INPUTS[strategy].steps)
+      r.fail('steps', `steps apply only to strategy ${strategiesTaking('steps')}, not '${strategy}'`);
     else steps = r.read('steps', (t) => parseSteps(t), steps);
   }
   const analysis = r.optional<AnalysisSpec>('analysis', (t) => parseAnalysis(t));
   const prometheusUrl = r.optional('prometheus-url', parseHttpUrl);
-  if (strategy === 'canary') {
+  if (STRATEGY_INPUTS[strategy].steps) {
     checkStepsFitRouter(steps, traffic, analysis, r.errors);
     checkHeaderRouteCount(steps, traffic, r.errors);
   }
@@ -136,8 +138,11 @@ function readLimitsAndPlacement(
       'max-surge and max-unavailable cannot both be 0: the update could never make progress',
     );
   const previewService = r.optional('preview-service', named(DNS_LABEL, 'Service name', 63));
-  if (previewService && strategy !== 'blue-green')
-    r.fail('preview-service', `applies only to strategy 'blue-green', not '${strategy}'`);
+  if (previewService && !STRATEGY_INPUTS[strategy].previewService)
+    r.fail(
+      'preview-service',
+      `applies only to strategy ${strategiesTaking('previewService')}, not '${strategy}'`,
+    );
   const toRevision = r.optional('to-revision', (t, w) => parseInteger(t, w, 1));
   if (toRevision !== undefined && action !== 'rollback')
     r.fail('to-revision', `applies only to action 'rollback', not '${action}'`);

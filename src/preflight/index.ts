@@ -8,6 +8,7 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { workloadKey } from '../strategies/types.ts';
+import { strategyFor } from '../strategies/index.ts';
 import { routerDefinition } from '../traffic/index.ts';
 import { accessChecks, deniedAccess, describeDenied, type AccessCheck } from './access-review.ts';
 import {
@@ -90,8 +91,9 @@ async function clusterProblems(
 }
 
 function usesRouter(strategy: Config['strategy'], manifests: ManifestSet): boolean {
-  const progressive = strategy === 'canary' || strategy === 'blue-green';
-  return progressive && manifests.workloads.some((w) => w.object.kind === 'Deployment');
+  return (
+    strategyFor(strategy).movesTraffic && manifests.workloads.some((w) => w.object.kind === 'Deployment')
+  );
 }
 
 /** Every verb × resource the action needs, in the namespace each applies to. */

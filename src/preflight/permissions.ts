@@ -3,6 +3,7 @@
 import type { Config } from '../config/types.ts';
 import type { ApiAccess, ApiVerb } from '../kube/types.ts';
 import { routerDefinition } from '../traffic/index.ts';
+import { strategyFor } from '../strategies/index.ts';
 import { compareText } from '../compare.ts';
 
 /** A resource the release's manifests contain (resolved through discovery). */
@@ -84,7 +85,7 @@ function usesJobMetrics(config: AccessInput['config']): boolean {
 /** The access the chosen plan needs, merged per resource, sorted by group and resource. */
 export function requiredPermissions(input: AccessInput): ApiAccess[] {
   const { config, strategy, resources } = input;
-  const progressive = strategy === 'canary' || strategy === 'blue-green';
+  const progressive = strategyFor(strategy).movesTraffic;
   const hasDeployment = resources.some((r) => r.group === 'apps' && r.resource === 'deployments');
   const list: ApiAccess[] = [...RELEASE_ACCESS];
   for (const r of resources) {
@@ -94,7 +95,8 @@ export function requiredPermissions(input: AccessInput): ApiAccess[] {
   }
   if (progressive && hasDeployment) list.push(...COPIES_ACCESS, ...routerDefinition(config.traffic).access);
   if (progressive && !hasDeployment) list.push(...PARTITION_ACCESS);
-  if (progressive && config.previewService && strategy === 'blue-green')
+  // Config accepts a preview Service only for a strategy that has one (blue-green).
+  if (progressive && config.previewService)
     list.push({ group: '', resource: 'services', verbs: ['patch', 'delete'] });
   if (usesJobMetrics(config)) list.push(...JOB_METRIC_ACCESS);
   if (config.action === 'rollback' && !progressive) list.push(...UNDO_ACCESS);
