@@ -1,6 +1,6 @@
 // Pure judgement of pod and workload health: which statuses mean "this release will not become
 // ready", so the wait can stop on the first one instead of sitting out the progress deadline.
-import type { KubeObject } from '../kube/types.ts';
+import type { ConditionedObject, ContainerStatus, PodObject } from '../manifests/workload-views.ts';
 
 /** Container waiting reasons that never resolve without a new template (or a missing object appearing). */
 const FATAL_WAITING_REASONS = new Set([
@@ -23,10 +23,10 @@ export interface PodProblem {
 }
 
 /** The first fatal problem of a pod, or undefined when it is healthy or still starting. */
-export function findPodProblem(pod: KubeObject): PodProblem | undefined {
+export function findPodProblem(pod: PodObject): PodProblem | undefined {
   const name = pod.metadata.name ?? '';
   const status = pod.status ?? {};
-  const scheduled = (status.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
+  const scheduled = (status.conditions ?? []).find((c) => c.type === 'PodScheduled');
   if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
     return { pod: name, reason: 'Unschedulable', message: scheduled.message };
   }
@@ -41,7 +41,7 @@ export function findPodProblem(pod: KubeObject): PodProblem | undefined {
   return undefined;
 }
 
-function containerProblem(cs: any): Omit<PodProblem, 'pod' | 'container'> | undefined {
+function containerProblem(cs: ContainerStatus): Omit<PodProblem, 'pod' | 'container'> | undefined {
   const waiting = cs.state?.waiting;
   const last = cs.lastState?.terminated;
   const restartCount: number | undefined = cs.restartCount;
@@ -54,7 +54,7 @@ function containerProblem(cs: any): Omit<PodProblem, 'pod' | 'container'> | unde
       restartCount,
     };
   }
-  if (waiting && FATAL_WAITING_REASONS.has(waiting.reason)) {
+  if (waiting?.reason && FATAL_WAITING_REASONS.has(waiting.reason)) {
     return { reason: waiting.reason, message: waiting.message, exitCode: last?.exitCode, restartCount };
   }
   return undefined;
@@ -66,7 +66,7 @@ export interface WorkloadProblem {
 }
 
 /** Conditions on a Deployment (or its ReplicaSet) that end the rollout. */
-export function findWorkloadProblem(workload: KubeObject): WorkloadProblem | undefined {
+export function findWorkloadProblem(workload: ConditionedObject): WorkloadProblem | undefined {
   for (const c of workload.status?.conditions ?? []) {
     if (c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded') {
       return {
@@ -81,7 +81,7 @@ export function findWorkloadProblem(workload: KubeObject): WorkloadProblem | und
   return undefined;
 }
 
-export function isPodReady(pod: KubeObject): boolean {
+export function isPodReady(pod: PodObject): boolean {
   if (pod.metadata.deletionTimestamp) return false;
-  return (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+  return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }

@@ -5,7 +5,11 @@
 // `Wire` puts right. Metadata stays ours. A view is the same object, only typed: `isDeployment(obj)`
 // narrows a KubeObject, `asDeployment(obj)?.spec…` reads one that may be another kind.
 import type {
+  V1ContainerStatus,
   V1DaemonSetSpec,
+  V1DeploymentCondition,
+  V1PodSpec,
+  V1PodStatus,
   V1DaemonSetStatus,
   V1DeploymentSpec,
   V1DeploymentStatus,
@@ -74,6 +78,10 @@ export type DisruptionBudgetObject = TypedObject<
   Wire<V1PodDisruptionBudgetSpec>,
   Wire<V1PodDisruptionBudgetStatus>
 >;
+export type PodObject = TypedObject<Wire<V1PodSpec>, Wire<V1PodStatus>>;
+export type ContainerStatus = Wire<V1ContainerStatus>;
+/** A workload or ReplicaSet as the health checks read it: its status conditions. */
+export type ConditionedObject = TypedObject<unknown, { conditions?: Wire<V1DeploymentCondition>[] }>;
 
 export function isWorkload(obj: KubeObject | undefined): obj is WorkloadObject {
   return obj !== undefined && (WORKLOAD_KINDS as readonly string[]).includes(obj.kind);
