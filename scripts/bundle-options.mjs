@@ -1,5 +1,5 @@
 // esbuild options for the action's bundle, shared by scripts/build.mjs and the benchmark's
-// minified variant. Three choices keep the runner's start-up short (bench: cold start):
+// minified variant. These choices keep the runner's start-up short (bench: cold start):
 //
 // - @kubernetes/client-node and @actions/core are marked free of side effects, so only what the
 //   action uses is bundled: of client-node that is KubeConfig (credentials for our own HTTPS
@@ -17,11 +17,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const SIDE_EFFECT_FREE = /node_modules\/(@kubernetes\/client-node\/dist|@actions\/core\/lib)\//;
-const require = createRequire(import.meta.url);
 
 /** Marks the modules of SIDE_EFFECT_FREE packages as free of side effects, for tree shaking. */
 const treeShakePackages = {
@@ -44,25 +42,24 @@ const treeShakePackages = {
   },
 };
 
-/** client-node's undici left out, one undici for the rest (see above). */
-const oneUndici = {
-  name: 'one-undici',
-  setup(build) {
-    const undici = require.resolve('undici');
-    const unused = fileURLToPath(new URL('./undici-unused.mjs', import.meta.url));
-    build.onResolve({ filter: /^undici$/ }, (args) => ({
-      path: /@kubernetes\/client-node\//.test(args.importer) ? unused : undici,
-    }));
-  },
+/**
+ * What client-node imports but the action does not use at start-up, replaced for client-node only
+ * (see above): undici left out, the SOCKS proxy support loaded on demand.
+ */
+const CLIENT_NODE_STAND_INS = {
+  undici: './undici-unused.mjs',
+  socks: './socks-on-demand.mjs',
+  'socks-proxy-agent': './socks-on-demand.mjs',
 };
 
-/** client-node's SOCKS proxy support, loaded when first used (socks-on-demand.mjs). */
-const socksOnDemand = {
-  name: 'socks-on-demand',
+const clientNodeStandIns = {
+  name: 'client-node-stand-ins',
   setup(build) {
-    const onDemand = fileURLToPath(new URL('./socks-on-demand.mjs', import.meta.url));
-    build.onResolve({ filter: /^(socks|socks-proxy-agent)$/ }, (args) =>
-      /@kubernetes\/client-node\//.test(args.importer) ? { path: onDemand } : undefined,
+    const names = Object.keys(CLIENT_NODE_STAND_INS).join('|');
+    build.onResolve({ filter: new RegExp(`^(${names})$`) }, (args) =>
+      /@kubernetes\/client-node\//.test(args.importer)
+        ? { path: fileURLToPath(new URL(CLIENT_NODE_STAND_INS[args.path], import.meta.url)) }
+        : undefined,
     );
   },
 };
@@ -98,7 +95,7 @@ export function bundleOptions(overrides = {}) {
     sourcemap: false,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [treeShakePackages, oneUndici, socksOnDemand, httpViaRequire],
+    plugins: [treeShakePackages, clientNodeStandIns, httpViaRequire],
     // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
     banner: {
       js: "import { createRequire as __krCreateRequire } from 'node:module'; const require = __krCreateRequire(import.meta.url);",

@@ -43,6 +43,15 @@ export { releaseOutputs, setReleaseOutputs, type ReleaseOutputs, type SetOutput 
  * (Octokit and its HTTP client, about a tenth of the bundle) is loaded here, on first use, so a
  * run that reports nothing to GitHub does not load it at start-up.
  */
+/** `createGitHubClient` on first call, the same client after: the reporters' client on demand. */
+export function gitHubClientOnDemand(
+  token: string | undefined,
+  apiUrl?: string,
+): () => Promise<GitHubClient | undefined> {
+  let client: Promise<GitHubClient | undefined> | undefined;
+  return () => (client ??= createGitHubClient(token, apiUrl));
+}
+
 export async function createGitHubClient(
   token: string | undefined,
   apiUrl = process.env.GITHUB_API_URL,

@@ -50,7 +50,7 @@ export class Discovery {
     let found = await this.find(apiVersion, kind);
     if (!found) {
       // A CRD may have been installed since we looked: ask its group-version before giving up.
-      this.cache.set(apiVersion, this.load(apiVersion));
+      this.remember(apiVersion, this.load(apiVersion));
       found = await this.find(apiVersion, kind);
     }
     if (!found) {
@@ -70,15 +70,21 @@ export class Discovery {
   }
 
   private async find(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
-    let pending = this.cache.get(apiVersion);
-    if (!pending) {
-      pending = this.fromAggregated(apiVersion);
-      this.cache.set(apiVersion, pending);
-      // Failures (other than "not served") must not stick in the cache.
-      pending.catch(() => this.cache.delete(apiVersion));
-    }
+    const pending = this.cache.get(apiVersion) ?? this.remember(apiVersion, this.fromAggregated(apiVersion));
     const resources = await pending;
     return resources?.find((r) => r.kind === kind && !r.name.includes('/'));
+  }
+
+  /** Caches a lookup; failures (other than "not served") must not stick in the cache. */
+  private remember(
+    apiVersion: string,
+    pending: Promise<ApiResource[] | undefined>,
+  ): Promise<ApiResource[] | undefined> {
+    this.cache.set(apiVersion, pending);
+    pending.catch(() => {
+      if (this.cache.get(apiVersion) === pending) this.cache.delete(apiVersion);
+    });
+    return pending;
   }
 
   private async fromAggregated(apiVersion: string): Promise<ApiResource[] | undefined> {

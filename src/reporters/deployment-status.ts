@@ -4,7 +4,7 @@
  * in the release state, so a later promote or rollback run finishes the same deployment.
  */
 import {
-  createGitHubClient,
+  gitHubClientOnDemand,
   deploymentStateFor,
   finishDeployment,
   startDeployment,
@@ -16,9 +16,8 @@ export function deploymentStatusReporter(deps: ReporterDeps): Reporter | undefin
   const { config, github, warn } = deps;
   const repository = github.repository;
   if (!config.deploymentStatus || !repository) return undefined;
-  // Created on first use, with the deployment: the GitHub toolkit is not loaded before.
-  let octokit: ReturnType<typeof createGitHubClient> | undefined;
-  const client = () => (octokit ??= createGitHubClient(config.githubToken, github.apiUrl));
+  // Created with the deployment: the GitHub toolkit is not loaded before.
+  const client = gitHubClientOnDemand(config.githubToken, github.apiUrl);
   const environment = config.environment ?? 'production';
   const links = {
     environment,

@@ -4,7 +4,7 @@
  */
 import {
   commentMarker,
-  createGitHubClient,
+  gitHubClientOnDemand,
   findPullRequestNumber,
   upsertPrComment,
 } from '../github/index.ts';
@@ -18,11 +18,11 @@ export function prCommentReporter(deps: ReporterDeps): Reporter | undefined {
   const repository = github.repository;
   if (!config.comment || !repository) return undefined;
   // Created on first use: a run that never comments never loads the GitHub toolkit.
-  let octokit: ReturnType<typeof createGitHubClient> | undefined;
+  const octokit = gitHubClientOnDemand(config.githubToken, github.apiUrl);
   let prNumber: Promise<number | undefined> | undefined;
 
   async function comment(app: string, body: string): Promise<void> {
-    const client = await (octokit ??= createGitHubClient(config.githubToken, github.apiUrl));
+    const client = await octokit();
     prNumber ??= findPullRequestNumber(client, github, { prNumber: config.prNumber, warn });
     const issueNumber = await prNumber;
     if (issueNumber === undefined || !repository) return;

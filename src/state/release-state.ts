@@ -33,11 +33,12 @@ export async function loadReleaseState(
   store?: StoreMemo,
 ): Promise<{ state: ReleaseState; resourceVersion: string } | undefined> {
   const cmName = stateConfigMapName(name);
-  const storeRead = store ? readStore(cluster, name, namespace, store) : undefined;
-  const cm = await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: cmName, namespace });
+  const [cm, storeRead] = await Promise.all([
+    cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: cmName, namespace }),
+    store ? readStore(cluster, name, namespace, store) : undefined,
+  ]);
   const text = cm?.data?.[STATE_KEY];
-  // The memo must be settled before the run's first save reads it.
-  if (!cm || text === undefined) return void (await storeRead);
+  if (!cm || text === undefined) return undefined;
   let state: ReleaseState;
   try {
     state = JSON.parse(text) as ReleaseState;
@@ -53,7 +54,6 @@ export async function loadReleaseState(
     );
   }
   state = await restoreSecrets(cluster, state, namespace, storeRead);
-  await storeRead;
   return { state, resourceVersion: cm.metadata.resourceVersion ?? '' };
 }
 

@@ -34,13 +34,18 @@ export async function storeSecrets(
 }
 
 /** A read of the store made beside the state's; undefined when that read failed. */
-export type StoreRead = Promise<{ store: KubeObject | undefined } | undefined>;
+export type StoreRead = { store: KubeObject | undefined } | undefined;
 
 /**
  * Reads the release's store for a run holding its Lease, and remembers it in `memo`, where the
  * run's saves start from. A failure is left to the reads and writes that need the store.
  */
-export function readStore(cluster: Cluster, release: string, namespace: string, memo: StoreMemo): StoreRead {
+export function readStore(
+  cluster: Cluster,
+  release: string,
+  namespace: string,
+  memo: StoreMemo,
+): Promise<StoreRead> {
   return cluster.get(secretStoreRef(release, namespace)).then(
     (store) => {
       memo.known = storeContent(store);
@@ -61,8 +66,7 @@ export async function restoreSecrets(
   prefetched?: StoreRead,
 ): Promise<ReleaseState> {
   if (!hasSecretRefs(state)) return state;
-  const read = await prefetched;
-  const store = read ? read.store : await cluster.get(secretStoreRef(state.name, namespace));
+  const store = prefetched ? prefetched.store : await cluster.get(secretStoreRef(state.name, namespace));
   return joinSecrets(state, decodePayload(store?.data ?? {}));
 }
 
