@@ -83,7 +83,7 @@ const httpViaRequire = {
 /** The options for dist/index.js; `overrides` for variants (the benchmark's minified build). */
 export function bundleOptions(overrides = {}) {
   return {
-    entryPoints: ['src/index.ts'],
+    entryPoints: ['src/index.ts', 'src/post.ts'],
     outdir: 'dist',
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',

@@ -1,5 +1,11 @@
+// The main step's entry (action.yml `runs.main`). The cancel handlers go in before anything else
+// is loaded: a cancel that arrives while the bundle loads is then seen, and the run stops before
+// its first write instead of dying with nothing saved for its post step.
 import { setFlagsFromString } from 'node:v8';
-import { run } from './main.ts';
+import { watchForCancel } from './cancel-signal.ts';
+
+const cancel = watchForCancel();
+const { run } = await import('./main.ts');
 
 // The action mostly waits on the cluster. Left to its defaults, V8 doubles its young generation
 // up to 2 × 64 MB while hundreds of API answers are in flight, which adds about 50 MB of resident
@@ -8,4 +14,4 @@ import { run } from './main.ts';
 setFlagsFromString('--semi-space-growth-factor=1');
 
 // The process ends by itself once the run is over: every watcher and timer belongs to the run.
-await run();
+await run(cancel);

@@ -1,124 +1,72 @@
-// Wires inputs → config → manifests → cluster → release → reporters. Nothing else lives here.
+// The main step: wires inputs → config → manifests → cluster → release → reporters. Nothing else
+// lives here. The post step (post-step.ts) only recovers and reports; it never deploys.
 import * as core from '@actions/core';
 import { providers } from './analysis/index.ts';
-import { buildConfig, readInputs } from './config/index.ts';
+import type { CancelWatch } from './cancel-signal.ts';
+import { readConfig, readInputs } from './config/index.ts';
+import type { Inputs } from './config/inputs.ts';
 import type { Config } from './config/types.ts';
 import { planRelease } from './engine/plan.ts';
 import type { RolloutRecord } from './record/types.ts';
-import { deploy, promote, recoverAfterCancel, rollback, status, type ReleaseDeps } from './engine/release.ts';
+import { deploy, promote, releaseName, rollback, status, type ReleaseDeps } from './engine/release.ts';
 import { InputError, InputErrors } from './errors.ts';
 import { readGitHubContext } from './github/index.ts';
-import {
-  createCluster,
-  kubeConfigSecrets,
-  loadKubeConfig,
-  type Cluster,
-  type ClusterOptions,
-} from './kube/index.ts';
 import { loadReleaseSet } from './manifests/index.ts';
 import type { ManifestSet } from './manifests/types.ts';
 import { createReporters } from './reporters/index.ts';
 import { renderPlanReport } from './report/index.ts';
-import { observeSecrets } from './secrets/observe.ts';
-import { Redactor, redactRecord, secretValuesOf } from './secrets/redactor.ts';
+import { mainStepState, type MainStepStateWriter } from './run-state.ts';
+import {
+  annotationAt,
+  createLogger,
+  createRedactor,
+  holderId,
+  inputsForReport,
+  loadCluster,
+  problemsOf,
+  reportStoppedRun,
+} from './run-setup.ts';
+import { redactRecord, secretValuesOf, type Redactor } from './secrets/redactor.ts';
 import { credentialValues } from './secrets/credential-fields.ts';
 
-const STATE_RELEASE = 'release';
-const STATE_FINISHED = 'finished';
-const STATE_HOLDER = 'holder';
+type GitHubContext = ReturnType<typeof readGitHubContext>;
 
-/** This job's identity in a release's Lease; the post step uses the same one to take it back. */
-function holderId(): string {
-  const env = process.env;
-  return `${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${env.GITHUB_JOB ?? 'job'}-${process.pid}`;
+/** What a run that ended without a record knows about itself, for its report. */
+interface RunFacts {
+  inputs: Inputs;
+  redactor: Redactor;
+  config?: Config;
+  manifests?: ManifestSet;
+  /** Set once the run may have written to the cluster (it took, or waited for, the Lease). */
+  wrote: boolean;
 }
 
-/**
- * Every secret value this run learns is masked on the runner (core.setSecret) the moment it is
- * known, and redacted from what the action quotes (logs, messages) before it is printed.
- */
-function createRedactor(): Redactor {
-  const redactor = new Redactor((value) => core.setSecret(value));
-  redactor.add([core.getInput('github-token')]);
-  // The kubeconfig as a whole only (its lines are mostly plain settings); the credentials in it
-  // are added one by one once it is parsed.
-  const kubeconfig = core.getInput('kubeconfig');
-  if (kubeconfig) core.setSecret(kubeconfig);
-  return redactor;
-}
-
-function createLogger(redactor: Redactor) {
-  return {
-    info: (m: string) => core.info(redactor.redact(m)),
-    warn: (m: string) => core.warning(redactor.redact(m)),
-    group: <T>(name: string, fn: () => Promise<T>) => core.group(name, fn),
-  };
-}
-
-/** Where an input or manifest problem shows as a workflow annotation: its file and line. */
-function annotationAt(e: InputError, title = 'kube-rollout: invalid input'): core.AnnotationProperties {
-  const { file, line, column } = e.location;
-  return {
-    title,
-    ...(file ? { file } : {}),
-    ...(line ? { startLine: line } : {}),
-    ...(column ? { startColumn: column } : {}),
-  };
-}
-
-/** Input and manifest errors as annotations on the file and line, then a failed step. */
-function reportInputError(err: InputError): void {
-  const errors = err instanceof InputErrors ? err.errors : [err];
-  for (const e of errors) core.error(e.message, annotationAt(e));
-  core.setOutput('result', 'failed');
-  // Not core.setFailed: it would print the same message again as a second ::error.
-  process.exitCode = core.ExitCode.Failure;
-}
-
-/** The cluster's kubeconfig, its credentials masked before anything can print them. */
-function loadCluster(config: Config, redactor: Redactor, onRetry?: ClusterOptions['onRetry']): Cluster {
-  const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context, env: process.env });
-  redactor.add(kubeConfigSecrets(kc));
-  return observeSecrets(createCluster(kc, onRetry ? { onRetry } : {}), redactor);
-}
-
-async function renderedManifests(
-  config: Config,
-  redactor: Redactor,
-  commit?: string,
-  runUrl?: string,
-): Promise<ManifestSet | undefined> {
-  const loaded = await loadReleaseSet(config, {
-    commit,
-    runUrl,
-    // Masked before anything about the manifests is printed.
-    onLoaded: (objects) => redactor.add(objects.flatMap((o) => secretValuesOf(o.object))),
-  });
-  for (const w of loaded?.warnings ?? [])
-    core.warning(w.message, annotationAt(w, 'kube-rollout: manifest warning'));
-  return loaded?.set;
-}
-
-export async function run(): Promise<void> {
-  const isPost = core.getState(STATE_RELEASE) !== '' || core.getState('main-ran') === 'true';
-  const redactor = createRedactor();
-  if (isPost) return post(redactor);
-  core.saveState('main-ran', 'true');
-  const abort = new AbortController();
-  const onSignal = (signal: string) =>
-    abort.abort(new Error(`received ${signal}: the workflow was cancelled`));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
+export async function run(cancel: CancelWatch): Promise<void> {
+  const saved = mainStepState(core.saveState);
+  saved.started();
+  const inputs = readInputs((n) => core.getInput(n));
+  const facts: RunFacts = { inputs, redactor: createRedactor(), wrote: false };
   const github = readGitHubContext(process.env, (m) => core.warning(m));
-  let setup: Awaited<ReturnType<typeof readSetup>>;
   try {
-    setup = await readSetup(redactor, github);
+    await runAction(facts, github, cancel.signal, saved);
   } catch (err) {
-    if (err instanceof InputError) return reportInputError(err);
-    throw err;
+    await reportStopped(facts, err, cancel.signal);
+  } finally {
+    saved.finished();
   }
-  const { config } = setup;
+}
+
+async function runAction(
+  facts: RunFacts,
+  github: GitHubContext,
+  signal: AbortSignal,
+  saved: MainStepStateWriter,
+): Promise<void> {
+  const { config, manifests } = await readSetup(facts, github);
+  Object.assign(facts, { config, ...(manifests ? { manifests } : {}) });
+  const cluster = loadCluster(config, facts.redactor, (info) =>
+    core.info(`retrying the Kubernetes API: ${JSON.stringify(info)}`),
+  );
   const reporters = createReporters({
     config,
     github,
@@ -126,55 +74,12 @@ export async function run(): Promise<void> {
     setOutput: core.setOutput,
     warn: (m) => core.warning(m),
   });
-  const deps = releaseDeps(setup, redactor, reporters, github, abort.signal);
-  try {
-    if (config.action === 'plan') {
-      const plan = await planRelease(deps);
-      await reporters.plan(plan);
-      core.info(renderPlanReport(plan));
-      core.saveState(STATE_FINISHED, 'true');
-      return;
-    }
-    const record = await runAction(config, deps);
-    core.saveState(STATE_FINISHED, 'true');
-    await reporters.final(redactRecord(record, redactor));
-    conclude(config, record);
-  } catch (err) {
-    core.saveState(STATE_FINISHED, 'true');
-    if (err instanceof InputError) return reportInputError(err);
-    core.setOutput('result', 'failed');
-    core.setFailed(redactor.redact((err as Error).message));
-  }
-}
-
-type GitHubContext = ReturnType<typeof readGitHubContext>;
-
-/** Inputs, manifests and the cluster: everything that can be wrong before the first request. */
-async function readSetup(redactor: Redactor, github: GitHubContext) {
-  const config = buildConfig(
-    readInputs((n) => core.getInput(n)),
-    process.env,
-  );
-  redactor.add(credentialValues(config));
-  const manifests = await renderedManifests(config, redactor, github.headSha ?? github.sha, github.runUrl);
-  const cluster = loadCluster(config, redactor, (info) =>
-    core.info(`retrying the Kubernetes API: ${JSON.stringify(info)}`),
-  );
-  return { config, manifests, cluster };
-}
-
-function releaseDeps(
-  setup: Awaited<ReturnType<typeof readSetup>>,
-  redactor: Redactor,
-  reporters: ReturnType<typeof createReporters>,
-  github: GitHubContext,
-  signal: AbortSignal,
-): ReleaseDeps {
   const holder = holderId();
-  core.saveState(STATE_HOLDER, holder);
-  return {
-    ...setup,
-    log: createLogger(redactor),
+  const deps: ReleaseDeps = {
+    config,
+    cluster,
+    ...(manifests ? { manifests } : {}),
+    log: createLogger(facts.redactor),
     signal,
     providers,
     holder,
@@ -183,27 +88,105 @@ function releaseDeps(
     onProgress: async (record) => {
       // Reporters see the record with secrets redacted; the deployment id they hand back is kept
       // in it, so the next state save carries it to a later promote/rollback run.
-      const { deploymentId } = await reporters.progress(redactRecord(record, redactor));
+      const { deploymentId } = await reporters.progress(redactRecord(record, facts.redactor));
       if (deploymentId !== undefined) record.deploymentId = deploymentId;
     },
-    onStarted: (name) => core.saveState(STATE_RELEASE, name),
+    onStarted: (name) => {
+      facts.wrote = true;
+      saved.releaseStarting(name, holder);
+    },
     // In place, like the reporters' copy: what is stored is what is reported.
-    redactRecord: (record) => redactRecord(record, redactor),
+    redactRecord: (record) => redactRecord(record, facts.redactor),
   };
+  if (config.action === 'plan') {
+    const plan = await planRelease(deps);
+    await reporters.plan(plan);
+    core.info(renderPlanReport(plan));
+    return;
+  }
+  const record = await ACTIONS[config.action](deps);
+  await reporters.final(redactRecord(record, facts.redactor));
+  conclude(config, record);
 }
 
-function runAction(config: Config, deps: ReleaseDeps): Promise<RolloutRecord> {
-  switch (config.action) {
-    case 'deploy':
-      return deploy(deps);
-    case 'promote':
-      return promote(deps);
-    case 'rollback':
-      return rollback(deps);
-    case 'status':
-      return status(deps);
-    case 'plan':
-      throw new Error('plan is handled separately');
+const ACTIONS: Record<Exclude<Config['action'], 'plan'>, (deps: ReleaseDeps) => Promise<RolloutRecord>> = {
+  deploy,
+  promote,
+  rollback,
+  status,
+};
+
+/**
+ * Inputs and manifests, every problem of both reported at once: the manifests are read with the
+ * inputs that are valid (an invalid one at its default) even when others are not.
+ */
+async function readSetup(facts: RunFacts, github: GitHubContext) {
+  const { redactor, inputs } = facts;
+  const { config, errors } = readConfig(inputs, process.env);
+  redactor.add(credentialValues(config));
+  const problems = [...errors];
+  const manifests = await renderedManifests(config, redactor, github).catch((err: unknown) => {
+    if (!(err instanceof InputError)) throw err;
+    problems.push(...(err instanceof InputErrors ? err.errors : [err]));
+    return undefined;
+  });
+  if (problems.length) throw problems.length === 1 ? problems[0] : new InputErrors(problems);
+  return { config, manifests };
+}
+
+async function renderedManifests(
+  config: Config,
+  redactor: Redactor,
+  github: GitHubContext,
+): Promise<ManifestSet | undefined> {
+  const loaded = await loadReleaseSet(config, {
+    commit: github.headSha ?? github.sha,
+    runUrl: github.runUrl,
+    // Masked before anything about the manifests is printed.
+    onLoaded: (objects) => redactor.add(objects.flatMap((o) => secretValuesOf(o.object))),
+  });
+  for (const w of loaded?.warnings ?? [])
+    core.warning(w.message, annotationAt(w, 'kube-rollout: manifest warning'));
+  return loaded?.set;
+}
+
+/**
+ * A run that ended without a release record still reports: input and manifest errors as
+ * annotations on their file and line, and a job summary with every problem and the inputs.
+ * `status` never fails the step: it reports that it could not tell.
+ */
+async function reportStopped(facts: RunFacts, err: unknown, signal: AbortSignal): Promise<void> {
+  const { redactor, config } = facts;
+  const problems = problemsOf(err, redactor);
+  const action = config?.action ?? facts.inputs.action ?? 'deploy';
+  if (err instanceof InputError) {
+    for (const e of err instanceof InputErrors ? err.errors : [err]) core.error(e.message, annotationAt(e));
+  } else if (action === 'status') {
+    core.warning(`could not read the release's status: ${problems[0]}`);
+  } else {
+    core.error(problems[0]!);
+  }
+  const cancelled = signal.aborted && !facts.wrote;
+  await reportStoppedRun({
+    ...(config ? { app: appName(facts) } : {}),
+    action,
+    kind: cancelled ? 'cancelled' : !facts.wrote ? 'refused' : 'stopped',
+    problems: cancelled
+      ? ['the workflow was cancelled before the release began: nothing was changed']
+      : problems,
+    inputs: inputsForReport(facts.inputs, redactor),
+  });
+  if (action === 'status') return;
+  core.setOutput('result', 'failed');
+  // Not core.setFailed: the message was printed above as an ::error already.
+  process.exitCode = core.ExitCode.Failure;
+}
+
+function appName(facts: RunFacts): string | undefined {
+  try {
+    return releaseName(facts.config!, facts.manifests);
+  } catch {
+    return undefined;
   }
 }
 
@@ -218,44 +201,4 @@ function conclude(config: Config, record: RolloutRecord): void {
   if ((record.result === 'rolled-back' && !requested) || record.result === 'failed') {
     core.setFailed(`release ${record.result}: ${record.rollbackReason ?? 'see the summary'}`);
   }
-}
-
-/**
- * The post step: runs after the job, also when it was cancelled. A release the main step left
- * unfinished (cancelled, runner lost) is rolled back so traffic returns to stable.
- */
-async function post(redactor: Redactor): Promise<void> {
-  const name = core.getState(STATE_RELEASE);
-  if (!name || core.getState(STATE_FINISHED) === 'true') return;
-  core.warning(`the release of ${name} did not finish (cancelled?): rolling back to stable`);
-  const config = buildConfig(
-    readInputs((n) => core.getInput(n)),
-    process.env,
-  );
-  if (config.action === 'plan' || config.action === 'status') return;
-  redactor.add(credentialValues(config));
-  let cluster: Cluster;
-  try {
-    cluster = loadCluster(config, redactor);
-  } catch (err) {
-    core.warning(`could not roll back after cancellation: ${(err as Error).message}`);
-    return;
-  }
-  const github = readGitHubContext(process.env, (m) => core.warning(m));
-  const deps: ReleaseDeps = {
-    config: { ...config, action: 'rollback', name },
-    cluster,
-    log: createLogger(redactor),
-    signal: new AbortController().signal,
-    providers,
-    // The main step's identity: its Lease is taken back at once instead of waiting for it to expire.
-    holder: core.getState(STATE_HOLDER) || `post-${process.env.GITHUB_RUN_ID ?? 'local'}-${process.pid}`,
-    runUrl: github.runUrl,
-    redactRecord: (record) => redactRecord(record, redactor),
-  };
-  const record = await recoverAfterCancel(deps, name).catch((err: Error) => {
-    core.warning(`could not roll back after cancellation: ${err.message}`);
-    return undefined;
-  });
-  core.info(`post: ${record ? record.result : 'nothing to recover'}`);
 }

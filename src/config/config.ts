@@ -43,6 +43,19 @@ import {
  * problem is collected (with its input and line) in the same order each run, then thrown together.
  */
 export function buildConfig(inputs: Inputs, env: Record<string, string | undefined>): Config {
+  const { config, errors } = readConfig(inputs, env);
+  if (errors.length) throw new InputErrors(errors);
+  return config;
+}
+
+/**
+ * Every input read, each invalid one at its default, with the problems found: the manifests can
+ * then still be read, so one run reports the input and the manifest problems together.
+ */
+export function readConfig(
+  inputs: Inputs,
+  env: Record<string, string | undefined>,
+): { config: Config; errors: InputError[] } {
   const reader = createInputReader(inputs);
   const target = readTarget(reader);
   const canary = readTrafficAndAnalysis(reader, target.strategy);
@@ -52,7 +65,6 @@ export function buildConfig(inputs: Inputs, env: Record<string, string | undefin
   const { promoteFull, ...lifecycle } = readDurationsAndLifecycle(reader);
   const cluster = readCluster(reader);
   const github = readGitHub(reader, env);
-  if (reader.errors.length) throw new InputErrors(reader.errors);
   // Keys in the order Config has always had them.
   const config: Config = {
     ...target,
@@ -67,7 +79,7 @@ export function buildConfig(inputs: Inputs, env: Record<string, string | undefin
     ...cluster,
     ...github,
   };
-  return dropUndefined(config);
+  return { config: dropUndefined(config), errors: reader.errors };
 }
 
 /** action, strategy, manifests, helm, images. */

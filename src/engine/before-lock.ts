@@ -6,7 +6,7 @@ import type { ManifestSet } from '../manifests/types.ts';
 import { preflight, preflightAction } from '../preflight/index.ts';
 import { loadReleaseState } from '../state/release-state.ts';
 import type { ReleaseDeps } from './deps.ts';
-import { transitionFor } from './lifecycle.ts';
+import { transitionFor, writes } from './lifecycle.ts';
 import type { Stored } from './release-flows.ts';
 import { storedConfig, storedManifests } from './run-context.ts';
 import { readLive } from './workloads.ts';
@@ -52,7 +52,7 @@ export async function checkBeforeLock(
     denied = err;
   }
   const transition = transitionFor(stored?.state.phase ?? 'none', action);
-  if (!denied && transition.kind === 'report') return stored;
+  if (!denied && !writes(transition)) return stored;
   if (stored) {
     const { state } = stored;
     await preflightAction(

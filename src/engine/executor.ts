@@ -107,13 +107,12 @@ async function runSteps<M extends ExecutionMode>(
       );
     } catch (err) {
       if (isAbandoned(ctx, err)) throw abandonment(ctx, err);
-      const cancelled = ctx.signal.aborted;
-      outcome = {
-        kind: 'fail',
-        reason: cancelled
-          ? `cancelled during step '${label}'`
-          : `step '${label}' failed: ${(err as Error).message}`,
-      };
+      outcome = { kind: 'fail', reason: `step '${label}' failed: ${(err as Error).message}` };
+    }
+    // A cancel ends whatever the step was waiting for; what it ran into then is not the reason.
+    if (outcome.kind === 'fail' && ctx.signal.aborted) {
+      ctx.record.cancelled = true;
+      outcome = { kind: 'fail', reason: `cancelled during step '${label}'` };
     }
     if (outcome.kind === 'continue') {
       endStep(record, 'passed', ctx.now(), outcome.detail);
@@ -160,7 +159,7 @@ export async function failRelease(
     await saveState(ctx, 'failed');
     return 'failed';
   }
-  return rollBack(ctx, handlers, reason, 'rollback');
+  return rollBack(ctx, handlers, reason, ctx.record.cancelled ? 'rollback (cancelled)' : 'rollback');
 }
 
 /**

@@ -1,13 +1,21 @@
-// The release lifecycle in one table: for every stored phase and every requested action, what a
-// run does. The flows in release.ts carry these decisions out; the README's lifecycle table is
-// checked against this one by a unit test, so the two cannot drift.
+// The release lifecycle in one table: for every stored phase and every request (the four actions,
+// deploy split by version, and the post step's `cancel`), what a run does. One dispatcher
+// (dispatch.ts) carries every cell out; the README's lifecycle table is checked against this one
+// by a unit test, so the two cannot drift.
 import type { ReleasePhase, ReleaseResult } from '../record/types.ts';
 
 /** The stored phase as a run finds it (`none`: no release recorded under this name). */
 export type StoredPhase = 'none' | ReleasePhase;
 
-/** What was asked, relative to the stored release. */
-export type Request = 'deploy-same' | 'deploy-other' | 'promote' | 'rollback' | 'status';
+/**
+ * What was asked, relative to the stored release. `cancel` is the post step of a main step that
+ * did not finish (cancelled, or its runner killed it): it never deploys, it only recovers.
+ */
+export const REQUESTS = ['deploy-same', 'deploy-other', 'promote', 'rollback', 'status', 'cancel'] as const;
+export type Request = (typeof REQUESTS)[number];
+
+/** Why a release goes back to stable: it names the rollback step and the report's reason. */
+export type RestoreCause = 'requested' | 'takeover' | 'cancelled';
 
 export type Transition =
   /** A new release from step 1 (nothing to do when every workload already runs the new template). */
@@ -17,11 +25,15 @@ export type Transition =
   /** Return the stored release to stable (traffic first, copies removed), then start the new one. */
   | { kind: 'supersede' }
   /** Return an unfinished release to stable: traffic first, then copies and templates. */
-  | { kind: 'restore-stable' }
+  | { kind: 'restore-stable'; cause: RestoreCause }
   /** Put a finished release's workloads back on the stable version (or `to-revision`). */
   | { kind: 'undo' }
+  /** Change nothing and report the stored release, its serving version and who holds its lock. */
+  | { kind: 'describe' }
   /** Change nothing and report the stored result; `fails` fails the step. */
   | { kind: 'report'; result: ReleaseResult | 'phase'; why: string; fails?: boolean };
+
+export type TransitionKind = Transition['kind'];
 
 const report = (result: ReleaseResult | 'phase', why: string, fails = false): Transition => ({
   kind: 'report',
@@ -32,13 +44,15 @@ const report = (result: ReleaseResult | 'phase', why: string, fails = false): Tr
 const start: Transition = { kind: 'start' };
 const resume: Transition = { kind: 'resume' };
 const supersede: Transition = { kind: 'supersede' };
-const restore: Transition = { kind: 'restore-stable' };
+const restore = (cause: RestoreCause): Transition => ({ kind: 'restore-stable', cause });
 const undo: Transition = { kind: 'undo' };
-const status = report('phase', 'status only reads');
+const describe: Transition = { kind: 'describe' };
+const nothingToRecover = report('phase', 'the release was not in progress: nothing to recover');
 
 /**
  * Write actions run under the release's Lease, so a run that finds `progressing` or
- * `rolling-back` has taken the Lease over from a run that died (its Lease expired).
+ * `rolling-back` has taken the Lease over from a run that died (its Lease expired). The post
+ * step takes back its own main step's Lease at once and never waits for another run's.
  */
 export const LIFECYCLE: Record<StoredPhase, Record<Request, Transition>> = {
   none: {
@@ -47,48 +61,56 @@ export const LIFECYCLE: Record<StoredPhase, Record<Request, Transition>> = {
     promote: report('failed', 'there is no release to promote', true),
     rollback: undo,
     status: report('unchanged', 'no release has been recorded'),
+    cancel: report('unchanged', 'the run was cancelled before it recorded a release: nothing changed'),
   },
   progressing: {
     'deploy-same': resume,
     'deploy-other': supersede,
     promote: resume,
-    rollback: restore,
-    status,
+    rollback: restore('requested'),
+    status: describe,
+    cancel: restore('cancelled'),
   },
   'rolling-back': {
-    'deploy-same': restore,
+    'deploy-same': restore('takeover'),
     'deploy-other': supersede,
-    promote: restore,
-    rollback: restore,
-    status,
+    promote: restore('takeover'),
+    rollback: restore('requested'),
+    status: describe,
+    cancel: restore('cancelled'),
   },
   paused: {
     'deploy-same': report('paused', 'this version is already paused: run `action: promote` to continue'),
     'deploy-other': supersede,
     promote: resume,
-    rollback: restore,
-    status,
+    rollback: restore('requested'),
+    status: describe,
+    cancel: nothingToRecover,
   },
   promoted: {
     'deploy-same': start,
     'deploy-other': start,
     promote: report('promoted', 'this release is already promoted'),
     rollback: undo,
-    status,
+    status: describe,
+    cancel: nothingToRecover,
   },
   'rolled-back': {
     'deploy-same': start,
     'deploy-other': start,
     promote: report('rolled-back', 'this release was rolled back: deploy it again to retry', true),
     rollback: undo,
-    status,
+    status: describe,
+    cancel: nothingToRecover,
   },
   failed: {
     'deploy-same': supersede,
     'deploy-other': supersede,
     promote: report('failed', 'this release failed: deploy again, or roll back', true),
-    rollback: restore,
-    status,
+    rollback: restore('requested'),
+    status: describe,
+    // A failed release may still serve the new version: a cancelled run must not leave it serving.
+    cancel: restore('cancelled'),
   },
 };
 
@@ -96,19 +118,22 @@ export function transitionFor(phase: StoredPhase, request: Request): Transition 
   return LIFECYCLE[phase][request];
 }
 
+/** Transitions that change nothing in the cluster: they need no Lease. */
+export function writes(t: Transition): boolean {
+  return t.kind !== 'report' && t.kind !== 'describe';
+}
+
 /** How the README's lifecycle table names a transition. */
 export function describeTransition(t: Transition): string {
   switch (t.kind) {
     case 'start':
-      return 'start';
     case 'resume':
-      return 'resume';
     case 'supersede':
-      return 'supersede';
-    case 'restore-stable':
-      return 'restore stable';
     case 'undo':
-      return 'undo';
+    case 'describe':
+      return t.kind;
+    case 'restore-stable':
+      return t.cause === 'takeover' ? 'restore stable' : `restore stable (${t.cause})`;
     case 'report':
       return t.result === 'phase' ? 'report' : `report ${t.result}${t.fails ? ' (fails)' : ''}`;
   }

@@ -9,6 +9,7 @@ import type { StrategyName } from '../config/types.ts';
 import { workloadKey } from '../strategies/types.ts';
 import { skipToPromotion } from '../strategies/promote-full.ts';
 import type { DryRunResult } from './dry-run.ts';
+import type { RestoreCause } from './lifecycle.ts';
 import { rollBack, runPlan, stampState } from './executor.ts';
 import { handlersFor } from './handlers/index.ts';
 import { restoreSnapshotObjects } from './handlers/native.ts';
@@ -32,17 +33,21 @@ export type Stored = Awaited<ReturnType<typeof loadReleaseState>>;
 const clock = (deps: ReleaseDeps) => deps.now ?? (() => new Date());
 export const REQUESTED_ROLLBACK = 'rolled back by request (action: rollback)';
 
-export interface StartOptions {
+/** A deploy's release, rendered, planned and checked before the Lease (deploy in release.ts). */
+export interface FreshRelease {
   manifests: ManifestSet;
   live: Map<string, KubeObject | undefined>;
   strategy: StrategyName;
   dryRun: DryRunResult[];
+  /** What the checks before the run found (HPAs, disruption budgets: autoscaler.ts). */
+  notes?: string[];
+}
+
+export interface StartOptions extends FreshRelease {
   /** The state this run read (its resourceVersion is where the first write goes). */
   stored: Stored;
   /** The release this one replaces: its stable snapshot is the one to start from. */
   superseded?: ReleaseState;
-  /** What the checks before the run found (HPAs, disruption budgets: autoscaler.ts). */
-  notes?: string[];
 }
 
 /** Every workload's dry-run shows no change from what runs now. */
@@ -142,16 +147,29 @@ export async function resumeStored(
   return finish(state.record, await runPlan(ctx, handlersFor(ctx.plan)), clock(deps)());
 }
 
+/** What a return to stable says, by why it happens (the lifecycle table's cause). */
+const RESTORE_WORDING: Record<RestoreCause, { reason: string; label: string }> = {
+  requested: { reason: REQUESTED_ROLLBACK, label: 'rollback (requested)' },
+  takeover: { reason: 'finishing the rollback of a run that died', label: 'rollback' },
+  cancelled: { reason: 'the workflow was cancelled', label: 'rollback (cancelled)' },
+};
+
 /** Returns an unfinished (or failed) release to stable; `stored` is then the state as written. */
 export async function restoreStable(
   deps: ReleaseDeps,
   run: RunLock,
   stored: NonNullable<Stored>,
-  reason: string,
+  cause: RestoreCause | { reason: string; label: string },
 ): Promise<{ record: RolloutRecord; stored: NonNullable<Stored> }> {
   const { state } = stored;
+  const { reason, label } = typeof cause === 'string' ? RESTORE_WORDING[cause] : cause;
+  if (cause === 'requested' && deps.config.toRevision)
+    deps.log.warn(
+      `'to-revision' is ignored: release ${state.name} is unfinished, so it returns to its stable version`,
+    );
   noteTakeover(deps, run, state);
   state.record.action = deps.config.action;
+  if (cause === 'cancelled') state.record.cancelled = true;
   deps.log.info(
     `returning release ${state.newVersion} of ${state.name} to ${state.stableVersion ?? 'stable'}: ${reason}`,
   );
@@ -159,12 +177,7 @@ export async function restoreStable(
   const handlers = handlersFor(ctx.plan);
   let result: ReleaseResult;
   try {
-    result = await rollBack(
-      ctx,
-      handlers,
-      reason,
-      reason === REQUESTED_ROLLBACK ? 'rollback (requested)' : 'rollback',
-    );
+    result = await rollBack(ctx, handlers, reason, label);
   } finally {
     handlers.dispose?.();
   }
@@ -172,6 +185,29 @@ export async function restoreStable(
     record: finish(state.record, result, clock(deps)()),
     stored: { state, resourceVersion: ctx.stateVersion ?? '' },
   };
+}
+
+/**
+ * A new version replaces an unfinished (or failed) one: the stored release goes back to stable,
+ * then the new one starts from step 1 against the original stable snapshot.
+ */
+export async function supersede(
+  deps: ReleaseDeps,
+  run: RunLock,
+  stored: NonNullable<Stored>,
+  fresh: FreshRelease,
+): Promise<RolloutRecord> {
+  // As it was before being returned to stable, for the new release's report.
+  const old = { ...stored.state };
+  const version = fresh.manifests.version;
+  deps.log.info(`superseding release ${old.newVersion} of ${old.name} (${old.phase}) with ${version}`);
+  const restored = await restoreStable(deps, run, stored, {
+    reason: `superseded by ${version}`,
+    label: 'rollback',
+  });
+  // A failed first release has nothing to return to; the new version replaces it all the same.
+  if (restored.record.result !== 'rolled-back' && old.stableVersion) return restored.record;
+  return startRelease(deps, run, { ...fresh, stored: restored.stored, superseded: old });
 }
 
 /**

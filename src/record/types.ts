@@ -87,6 +87,8 @@ export interface RolloutRecord {
   evidence: PodEvidence[];
   weights: WeightPoint[];
   rollbackReason?: string;
+  /** The workflow was cancelled while this release ran: it went back to stable for that reason. */
+  cancelled?: boolean;
   /** Free-form notices worth showing (e.g. "analysis step has no metrics: passed"). */
   notes: string[];
   /** The GitHub deployment of this release (`deployment-status: true`), so a promote run finishes it. */

@@ -36,6 +36,7 @@ export const RESULT_BADGE: Record<ReleaseResult, string> = {
 };
 
 export const IN_PROGRESS_BADGE = '🔄 In progress';
+export const CANCELLED_BADGE = '⏹️ Cancelled';
 
 export const STEP_BADGE: Record<StepVerdict, string> = {
   running: '🔄 running',

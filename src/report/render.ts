@@ -10,7 +10,7 @@ import type { RolloutRecord } from '../record/types.ts';
 import { pickKeyMetric, renderMetricChart, renderWeightChart } from './chart.ts';
 import { escapeInline, inlineCode, truncate } from './escape.ts';
 import { formatDuration } from '../duration.ts';
-import { between, IN_PROGRESS_BADGE, RESULT_BADGE, safeUrl } from './format.ts';
+import { between, CANCELLED_BADGE, IN_PROGRESS_BADGE, RESULT_BADGE, safeUrl } from './format.ts';
 import {
   noOmissions,
   renderAnalysis,
@@ -42,8 +42,15 @@ const LEVELS: readonly (SectionLimits & { charts: boolean; notes: number })[] = 
 
 const MARKER_PATTERN = /^<!-- [^<>]{1,200} -->$/;
 
+/** A cancelled run that went back to stable says so first: "cancelled: back on v1". */
+function cancelledBadge(record: RolloutRecord): string | undefined {
+  if (!record.cancelled || record.result !== 'rolled-back') return undefined;
+  const back = record.servingVersion ?? record.previousVersion;
+  return `${CANCELLED_BADGE}${back ? `: back on ${inlineCode(back, 80)}` : ''}`;
+}
+
 function headline(record: RolloutRecord): string {
-  const badge = record.result ? RESULT_BADGE[record.result] : IN_PROGRESS_BADGE;
+  const badge = cancelledBadge(record) ?? (record.result ? RESULT_BADGE[record.result] : IN_PROGRESS_BADGE);
   const title = `## ${badge}: ${escapeInline(record.app, 100)}`;
   const facts: string[] = [];
   const from = record.previousVersion ? inlineCode(record.previousVersion, 80) : '_none_';

@@ -1,12 +1,20 @@
 // Runs the bundled action (dist/index.js) in a child process exactly as the runner does: inputs
-// as INPUT_* variables, outputs/state/summary through the GITHUB_* files, then the post step with
-// the saved state.
+// as INPUT_* variables, outputs/state/summary through the GITHUB_* files, then the post step
+// (dist/post.js) with the saved state.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const DIST = resolve(import.meta.dirname, '../../dist/index.js');
+/** The post step's entry (action.yml `runs.post`). */
+export const DIST_POST = resolve(import.meta.dirname, '../../dist/post.js');
+
+/** When the runner escalates a cancel that the step has not ended: after SIGINT, in ms. */
+export const GITHUB_CANCEL_ESCALATION: readonly [NodeJS.Signals, number][] = [
+  ['SIGTERM', 7500],
+  ['SIGKILL', 10_000],
+];
 
 export interface ActionRun {
   code: number;
@@ -55,8 +63,11 @@ export interface RunActionOptions {
   killAfterMs?: number;
   /** Kill the process once its output so far satisfies this (e.g. a step started). */
   killWhen?: (stdout: string) => boolean;
-  /** SIGTERM (a cancelled job; default) or SIGKILL (a runner that died: no shutdown, no post step). */
-  killSignal?: NodeJS.Signals;
+  /**
+   * SIGTERM (a cancelled job; default), SIGKILL (a runner that died: no shutdown), or `github`:
+   * the runner's own cancel sequence (SIGINT, then SIGTERM and SIGKILL while the step still runs).
+   */
+  killSignal?: NodeJS.Signals | 'github';
   /** Run the post step after main (as the runner does with post-if: always()). */
   post?: boolean;
   onStdout?: (chunk: string) => void;
@@ -89,19 +100,36 @@ function inputEnv(inputs: Record<string, string>): Record<string, string> {
 }
 
 function spawnStep(
+  entry: string,
   env: Record<string, string>,
   cwd: string,
   opts: RunActionOptions,
 ): Promise<{ code: number; killedBy?: NodeJS.Signals; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [DIST], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let killedBy: NodeJS.Signals | undefined;
+    const later: NodeJS.Timeout[] = [];
     const kill = () => {
       if (killedBy) return;
-      killedBy = opts.killSignal ?? 'SIGTERM';
-      child.kill(killedBy);
+      if (opts.killSignal !== 'github') {
+        killedBy = opts.killSignal ?? 'SIGTERM';
+        child.kill(killedBy);
+        return;
+      }
+      // The runner's cancel: SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that, each only
+      // while the step still runs.
+      killedBy = 'SIGINT';
+      child.kill('SIGINT');
+      for (const [signal, at] of GITHUB_CANCEL_ESCALATION)
+        later.push(
+          setTimeout(() => {
+            if (child.exitCode !== null || child.signalCode !== null) return;
+            killedBy = signal;
+            child.kill(signal);
+          }, at),
+        );
     };
     child.stdout.on('data', (d) => {
       stdout += d;
@@ -109,9 +137,10 @@ function spawnStep(
       if (opts.killWhen?.(stdout)) kill();
     });
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = opts.killAfterMs ? setTimeout(kill, opts.killAfterMs) : undefined;
+    const timer = opts.killAfterMs !== undefined ? setTimeout(kill, opts.killAfterMs) : undefined;
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
+      for (const t of later) clearTimeout(t);
       resolvePromise({ code: code ?? 1, ...(killedBy ? { killedBy } : {}), stdout, stderr });
     });
   });
@@ -151,14 +180,14 @@ export async function runAction(
     ...inputEnv(inputs),
     ...(opts.env ?? {}),
   };
-  const main = await spawnStep(base, cwd, opts);
+  const main = await spawnStep(DIST, base, cwd, opts);
   let stdout = main.stdout;
   let stderr = main.stderr;
   const state = parseFileCommands(readFileSync(files.state, 'utf8'));
   if (opts.post) {
     const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
     // The runner does not cancel the post step: only the main step is killed.
-    const post = await spawnStep({ ...base, ...stateEnv }, cwd, {
+    const post = await spawnStep(DIST_POST, { ...base, ...stateEnv }, cwd, {
       ...opts,
       killAfterMs: undefined,
       killWhen: undefined,

@@ -4,10 +4,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { describeTransition, LIFECYCLE, transitionFor, type Request } from '../../src/engine/lifecycle.ts';
+import {
+  describeTransition,
+  LIFECYCLE,
+  REQUESTS,
+  transitionFor,
+  writes,
+} from '../../src/engine/lifecycle.ts';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const COLUMNS: Request[] = ['deploy-same', 'deploy-other', 'promote', 'rollback', 'status'];
 
 function readmeTable(): string[][] {
   const block = README.split('<!-- lifecycle:start -->')[1]?.split('<!-- lifecycle:end -->')[0] ?? '';
@@ -32,7 +37,7 @@ describe('release lifecycle table', () => {
       'one README row per stored phase, in order',
     );
     for (const [phase, ...cells] of rows) {
-      const expected = COLUMNS.map((c) => describeTransition(LIFECYCLE[phase as keyof typeof LIFECYCLE][c]));
+      const expected = REQUESTS.map((c) => describeTransition(LIFECYCLE[phase as keyof typeof LIFECYCLE][c]));
       assert.deepEqual(cells, expected, `row ${phase}`);
     }
   });
@@ -54,9 +59,19 @@ describe('release lifecycle table', () => {
   it('status only reads and never fails, whatever the phase', () => {
     for (const phase of Object.keys(LIFECYCLE) as (keyof typeof LIFECYCLE)[]) {
       const t = transitionFor(phase, 'status');
-      assert.equal(t.kind, 'report', phase);
-      assert.ok(t.kind === 'report' && !t.fails, phase);
+      assert.equal(writes(t), false, phase);
+      assert.ok(t.kind === 'describe' || (t.kind === 'report' && !t.fails), phase);
     }
+  });
+
+  it('the post step (cancel) never starts, resumes or undoes a release: it only restores stable or reports', () => {
+    for (const phase of Object.keys(LIFECYCLE) as (keyof typeof LIFECYCLE)[]) {
+      const t = transitionFor(phase, 'cancel');
+      assert.ok(t.kind === 'report' || (t.kind === 'restore-stable' && t.cause === 'cancelled'), phase);
+    }
+    // Every release that may still send traffic to the cancelled version goes back to stable.
+    for (const phase of ['progressing', 'rolling-back', 'failed'] as const)
+      assert.equal(transitionFor(phase, 'cancel').kind, 'restore-stable', phase);
   });
 
   it('rollback of a finished release undoes; of an unfinished one restores stable', () => {

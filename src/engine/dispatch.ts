@@ -1,0 +1,110 @@
+// The one place the lifecycle table is carried out. Every action (deploy, promote, rollback,
+// status) and the post step's `cancel` ask for a column; the stored phase picks the row; the cell
+// (a Transition of lifecycle.ts) is run by its flow in FLOWS below, and by nothing else.
+import type { RolloutRecord } from '../record/types.ts';
+import { loadReleaseState } from '../state/release-state.ts';
+import type { ReleaseDeps } from './deps.ts';
+import { transitionFor, type Request, type Transition, type TransitionKind } from './lifecycle.ts';
+import { describeRelease, reportOnly } from './release-reports.ts';
+import {
+  restoreStable,
+  resumeStored,
+  startRelease,
+  supersede,
+  undoFinished,
+  type FreshRelease,
+  type Stored,
+} from './release-flows.ts';
+import { withRunLock, type RunLock } from './run-lock.ts';
+
+/** Everything a transition is carried out with. */
+export interface Turn {
+  deps: ReleaseDeps;
+  name: string;
+  /** The release as stored (read under the Lease when the transition writes). */
+  stored: Stored;
+  /** The Lease this run holds; only transitions that write have one. */
+  run?: RunLock;
+  /** A deploy's release, rendered, planned and checked before the Lease. */
+  fresh?: FreshRelease;
+}
+
+type Flow<K extends TransitionKind> = (
+  turn: Turn,
+  t: Extract<Transition, { kind: K }>,
+) => Promise<RolloutRecord> | RolloutRecord;
+
+function freshOf(turn: Turn): FreshRelease {
+  if (!turn.fresh) throw new Error('internal: only a deploy starts a release');
+  return turn.fresh;
+}
+
+function storedOf(turn: Turn): NonNullable<Stored> {
+  if (!turn.stored) throw new Error('internal: this transition needs a stored release');
+  return turn.stored;
+}
+
+/** The Lease of a transition that writes (lifecycle.ts `writes`); the dispatcher always takes it. */
+function lockOf(turn: Turn): RunLock {
+  if (!turn.run) throw new Error('internal: a transition that writes needs the release lock');
+  return turn.run;
+}
+
+/** One flow per kind of cell: a kind without one does not compile. */
+const FLOWS: { [K in TransitionKind]: Flow<K> } = {
+  start: (turn) => startRelease(turn.deps, lockOf(turn), { ...freshOf(turn), stored: turn.stored }),
+  resume: (turn) => resumeStored(turn.deps, lockOf(turn), storedOf(turn)),
+  supersede: (turn) => supersede(turn.deps, lockOf(turn), storedOf(turn), freshOf(turn)),
+  'restore-stable': async (turn, t) =>
+    (await restoreStable(turn.deps, lockOf(turn), storedOf(turn), t.cause)).record,
+  undo: (turn) => undoFinished(turn.deps, lockOf(turn), turn.name, turn.stored),
+  describe: (turn) => describeRelease(turn.deps, turn.name, storedOf(turn)),
+  report: (turn, t) => reportOnly(turn.deps, turn.name, turn.stored, t),
+};
+
+/** Carries out one cell of the table. */
+export async function carryOut(t: Transition, turn: Turn): Promise<RolloutRecord> {
+  const flow = FLOWS[t.kind] as Flow<TransitionKind>;
+  return flow(turn, t);
+}
+
+export interface DispatchOptions {
+  /** A deploy's prepared release (the `start` and `supersede` cells need it). */
+  fresh?: FreshRelease;
+  /** Writes that must precede the Lease (a first release's own Namespace, where the Lease lives). */
+  beforeLock?: () => Promise<void>;
+}
+
+/**
+ * Takes the release's Lease, reads the stored release under it and carries out what the table
+ * says for `request` (a function of the stored release: deploy's column depends on its version).
+ * Nothing is written before the run has said which release it works on (`onStarted`, so the post
+ * step can recover it) and checked that it was not cancelled.
+ */
+export async function dispatch(
+  deps: ReleaseDeps,
+  name: string,
+  request: (stored: Stored) => Request,
+  opts: DispatchOptions = {},
+): Promise<RolloutRecord> {
+  deps.signal.throwIfAborted();
+  deps.onStarted?.(name, deps.config.namespace);
+  await opts.beforeLock?.();
+  return withRunLock(deps, name, async (run) => {
+    const stored = await loadReleaseState(run.cluster, deps.config.namespace, name, run.secretStore);
+    // Cancelled while it waited for the Lease: nothing of the release was written yet.
+    run.signal.throwIfAborted();
+    const t = transitionFor(stored?.state.phase ?? 'none', request(stored));
+    return carryOut(t, { deps, name, stored, run, ...(opts.fresh ? { fresh: opts.fresh } : {}) });
+  });
+}
+
+/** A request whose cell writes nothing for the release as read without the Lease (status). */
+export async function dispatchReadOnly(
+  deps: ReleaseDeps,
+  name: string,
+  request: Request,
+): Promise<RolloutRecord> {
+  const stored = await loadReleaseState(deps.cluster, deps.config.namespace, name);
+  return carryOut(transitionFor(stored?.state.phase ?? 'none', request), { deps, name, stored });
+}

@@ -1,0 +1,55 @@
+// The cells of the lifecycle table that change nothing: `report` (the stored result, or a
+// refusal) and `describe` (action: status: the stored release and who holds its lock).
+import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
+import type { ReleaseDeps } from './deps.ts';
+import type { Transition } from './lifecycle.ts';
+import { readLockInfo } from './lock.ts';
+import type { Stored } from './release-flows.ts';
+import { finish, newRecord } from './run-context.ts';
+
+const clock = (deps: ReleaseDeps) => deps.now ?? (() => new Date());
+
+/** A transition that changes nothing: the stored record (or an empty one) with the stored result. */
+export function reportOnly(
+  deps: ReleaseDeps,
+  name: string,
+  stored: Stored,
+  t: Extract<Transition, { kind: 'report' }>,
+): RolloutRecord {
+  const now = clock(deps);
+  const phase = stored?.state.phase ?? 'none';
+  const message = `release ${name} in namespace ${deps.config.namespace} is ${phase === 'none' ? 'not recorded' : phase}: ${t.why}`;
+  deps.log.info(message);
+  const record = stored
+    ? { ...stored.state.record, action: deps.config.action, notes: [...stored.state.record.notes, message] }
+    : { ...newRecord(deps, name, deps.manifests?.version ?? 'none', now()), notes: [message] };
+  const result = t.result !== 'phase' ? t.result : (phase as ReleaseResult);
+  if (stored?.state.servingVersion) record.servingVersion = stored.state.servingVersion;
+  if (t.fails) record.rollbackReason ??= message;
+  return finish(record, result, now());
+}
+
+/** `action: status` of a recorded release: its phase, the version it serves and its lock. */
+export async function describeRelease(
+  deps: ReleaseDeps,
+  name: string,
+  stored: NonNullable<Stored>,
+): Promise<RolloutRecord> {
+  const { namespace } = deps.config;
+  const { state } = stored;
+  const record: RolloutRecord = { ...state.record, action: 'status', notes: [...state.record.notes] };
+  record.result = state.phase;
+  if (state.servingVersion) record.servingVersion = state.servingVersion;
+  const lock = await readLockInfo(deps.cluster, namespace, name, clock(deps)().getTime());
+  if (lock) record.lock = lock;
+  const unfinished = state.phase === 'progressing' || state.phase === 'rolling-back';
+  if (lock && !lock.expired)
+    record.notes.push(`run ${lock.holder} holds the release lock (renewed until ${lock.expiresAt})`);
+  else if (unfinished)
+    record.notes.push(
+      `the run that was ${state.phase} ${state.newVersion} ${lock ? `(${lock.holder}) stopped renewing its lock, which expired at ${lock.expiresAt}` : 'is gone'}: the next deploy, promote or rollback takes the release over`,
+    );
+  deps.log.info(`release ${name}: ${state.phase} (serving ${record.servingVersion ?? 'unknown'})`);
+  if (lock || unfinished) deps.log.info(record.notes.at(-1)!);
+  return record;
+}
