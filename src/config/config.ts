@@ -245,6 +245,7 @@ function readGitHub(
   | 'environmentUrl'
   | 'deploymentStatus'
   | 'versionedConfig'
+  | 'prune'
   | 'prNumber'
   | 'workspace'
 > {
@@ -255,6 +256,7 @@ function readGitHub(
     environmentUrl: r.optional('environment-url', parseHttpUrl),
     deploymentStatus: r.read('deployment-status', parseBoolean, false),
     versionedConfig: r.read('versioned-config', parseBoolean, false),
+    prune: r.read('prune', parseBoolean, false),
     prNumber: r.optional('pr-number', (t, w) => parseInteger(t, w, 1)),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
   };

@@ -35,6 +35,7 @@ export const INPUT_DEFAULTS = {
   'to-revision': undefined,
   'promote-full': 'false',
   'versioned-config': 'false',
+  prune: 'false',
   kubeconfig: undefined,
   context: undefined,
   'lock-timeout': '5m',

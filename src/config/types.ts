@@ -75,6 +75,8 @@ export interface Config {
   environmentUrl?: string;
   deploymentStatus: boolean;
   versionedConfig: boolean;
+  /** Delete, after promotion, what the previous release applied and the manifests no longer list. */
+  prune: boolean;
   prNumber?: number;
   /** Base directory for relative manifest paths (GITHUB_WORKSPACE, else the current directory). */
   workspace: string;

@@ -15,7 +15,8 @@ import { workloadKey } from '../strategies/types.ts';
 import { skipToPromotion } from '../strategies/promote-full.ts';
 import type { DryRunResult } from './dry-run.ts';
 import type { RestoreCause } from './lifecycle.ts';
-import { rollBack, runPlan, stampState } from './executor.ts';
+import { rollBack, runPlan, saveState, stampState } from './executor.ts';
+import { noLongerListed, noteUnlisted, pruneUnlisted } from './prune.ts';
 import { handlersFor } from './handlers/index.ts';
 import { restoreSnapshotObjects } from './handlers/native.ts';
 import type { ReleaseDeps } from './deps.ts';
@@ -156,8 +157,15 @@ export async function startRelease(
     ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
     record,
   };
+  const unlisted = noLongerListed(opts.stored?.state.rendered ?? [], manifests);
+  noteUnlisted(record, unlisted, config.prune);
   const ctx = buildContext(deps, run, manifests, state, opts.stored?.resourceVersion);
-  return finish(record, await runPlan(ctx, handlersFor(ctx.plan)), now());
+  const result = await runPlan(ctx, handlersFor(ctx.plan));
+  if (result === 'promoted' && config.prune && unlisted.length) {
+    await pruneUnlisted(ctx, unlisted);
+    await saveState(ctx);
+  }
+  return finish(record, result, now());
 }
 
 /** Steps a run that died left `running` are marked interrupted; the takeover is noted. */

@@ -11,6 +11,7 @@ export interface ReleaseOutputs {
   revision: string;
   'rollback-reason': string;
   summary: string;
+  'changed-workloads': string;
 }
 
 /** The version receiving production traffic now: explicit, else inferred from the result. */
@@ -30,6 +31,17 @@ export function releaseOutputs(record: RolloutRecord, summaryPath?: string): Rel
     revision: record.revision === undefined ? '' : String(record.revision),
     'rollback-reason': (record.rollbackReason ?? '').replace(/\s*\n\s*/g, ' ').trim(),
     summary: summaryPath ?? '',
+    'changed-workloads': JSON.stringify(
+      (record.workloads ?? [])
+        .filter((w) => w.change !== 'unchanged')
+        .map(({ workload, change, images, how, ready }) => ({
+          workload,
+          change,
+          images: images ?? [],
+          ...(how ? { how } : {}),
+          ...(ready ? { ready } : {}),
+        })),
+    ),
   };
 }
 

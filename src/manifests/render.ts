@@ -7,7 +7,7 @@ import { ANNOTATIONS } from '../labels.ts';
 import { parseImageRef, repository, tryParseImageRef, type ImageRef } from './images.ts';
 import { containersOf, isWorkload, POD_TEMPLATE_KINDS, podTemplateOf } from './pods.ts';
 import type { ManifestSet, SourcedObject } from './types.ts';
-import { asWorkload } from './workload-views.ts';
+import { asDeployment, asWorkload } from './workload-views.ts';
 import { applyVersionedConfig } from './versioned-config.ts';
 
 export interface RenderOptions {
@@ -172,6 +172,11 @@ function renderObject(
     ...template.metadata,
     labels: { ...template.metadata?.labels, [opts.versionLabel]: version },
   };
+  // The API server defaulted `rollingUpdate` into a Deployment that was a rolling update, and
+  // refuses it once the type is Recreate: the switch has to remove it (a null in the apply does).
+  const strategy = asDeployment(object)?.spec?.strategy;
+  if (strategy?.type === 'Recreate' && !('rollingUpdate' in strategy))
+    Object.assign(strategy, { rollingUpdate: null });
   if (isWorkload(object))
     object.metadata.annotations = {
       ...object.metadata.annotations,

@@ -162,6 +162,8 @@ export interface ReleaseState {
   stableUpdated?: boolean;
   /** Header routes currently set, by name. */
   headerRoutes?: string[];
+  /** What a rollback could not remove (the API refused or was down): the next rollback or deploy does. */
+  leftovers?: string[];
   /** Which workloads the release changes and which run as copies (absent: every workload, in older states). */
   scope?: StoredScope;
   updatedAt: string;

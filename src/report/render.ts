@@ -16,6 +16,7 @@ import {
   renderAnalysis,
   renderEvidence,
   renderSteps,
+  renderWorkloads,
   type Omissions,
   type SectionLimits,
 } from './sections.ts';
@@ -129,6 +130,7 @@ function renderAtLevel(record: RolloutRecord, index: number, marker: string | un
     headline(record),
     rollbackReason(record),
     notice,
+    renderWorkloads(record.workloads),
     steps,
     chart,
     analysis,

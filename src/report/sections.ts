@@ -3,7 +3,7 @@
  * goes through `escape.ts`; the limits passed in let `render.ts` shrink the report to fit.
  */
 import type { Measurement, MeasurementPhase } from '../analysis/types.ts';
-import type { PodEvidence, StepRecord } from '../record/types.ts';
+import type { PodEvidence, StepRecord, WorkloadChange } from '../record/types.ts';
 import { formatDuration } from '../duration.ts';
 import { codeBlock, escapeCell, escapeHtmlText, inlineCode, tailLines } from './escape.ts';
 import {
@@ -44,6 +44,32 @@ export function noOmissions(): Omissions {
 function keepLast<T>(items: readonly T[], max: number): { kept: T[]; omitted: number } {
   const kept = max <= 0 ? [] : items.slice(Math.max(0, items.length - max));
   return { kept, omitted: items.length - kept.length };
+}
+
+/**
+ * What the release did to each workload. Only the ones that change are listed; the others are
+ * counted (they were applied with their live pod template, so none of their pods restarted).
+ */
+export function renderWorkloads(workloads: readonly WorkloadChange[] | undefined): string | undefined {
+  if (!workloads?.length) return undefined;
+  const changed = workloads.filter((w) => w.change !== 'unchanged');
+  const unchanged = workloads.length - changed.length;
+  const rows = changed.map((w) => [
+    escapeCell(w.workload, 120),
+    w.change,
+    (w.images ?? []).map((i) => escapeCell(i, 200)).join('<br>') || '—',
+    escapeCell(w.how ?? '', 300),
+    w.ready ?? '',
+  ]);
+  const lines = ['#### Workloads', ''];
+  if (rows.length) lines.push(table(['Workload', 'Change', 'Images', 'How', 'Ready'], rows));
+  else lines.push('_No pod template changes._');
+  if (unchanged > 0)
+    lines.push(
+      '',
+      `_${unchanged} other workload${unchanged === 1 ? '' : 's'} unchanged: applied with ${unchanged === 1 ? 'its' : 'their'} live pod template, no restart._`,
+    );
+  return lines.join('\n');
 }
 
 export function renderSteps(

@@ -23,7 +23,7 @@ export const canary: Strategy = {
   copySuffix: 'canary',
   // The partition canary needs a changed StatefulSet that runs already; copies need a copyable one.
   cannotRun: (scope, manifests) =>
-    runningStatefulSets(scope, manifests).length ? undefined : nothingToCopy(scope, manifests),
+    runningStatefulSets(scope, manifests).length ? undefined : nothingToCopy(scope),
   plan(config: Config, manifests: ManifestSet, live: LiveFacts): Plan {
     const workloads = manifests.workloads.map((w) => w.object);
     const steps = config.steps.map(toPlanStep);

@@ -1,7 +1,16 @@
 import type { Config } from '../config/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import { isDeployment } from '../manifests/workload-views.ts';
+import { isDeployment, type DeploymentObject } from '../manifests/workload-views.ts';
 import type { Plan, Strategy } from './types.ts';
+
+/**
+ * `type: Recreate` with `rollingUpdate` explicitly null: the API server defaulted `rollingUpdate`
+ * into the live object while it was a rolling update, and refuses it beside Recreate
+ * ("may not be specified when strategy type is 'Recreate'"); a null in the apply removes it.
+ */
+export function recreateStrategy(): NonNullable<DeploymentObject['spec']['strategy']> {
+  return { type: 'Recreate', rollingUpdate: null as unknown as undefined };
+}
 
 /** Recreate: every old pod stops before the first new one starts (Deployments); others roll natively. */
 export const recreate: Strategy = {
@@ -11,7 +20,7 @@ export const recreate: Strategy = {
     const workloads = manifests.workloads.map(({ object }) => {
       if (!isDeployment(object)) return object;
       const copy = structuredClone(object);
-      copy.spec.strategy = { type: 'Recreate' };
+      copy.spec.strategy = recreateStrategy();
       return copy;
     });
     return {

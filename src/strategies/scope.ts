@@ -81,7 +81,7 @@ export function releaseScope(
  * Why a canary or blue-green has no copy to run (undefined when it has one): the release is then
  * applied as a plain rolling update, and the report says why.
  */
-export function nothingToCopy(scope: ReleaseScope, manifests: ManifestSet): string | undefined {
+export function nothingToCopy(scope: ReleaseScope): string | undefined {
   if (scope.progressive.size > 0) return undefined;
   if (scope.changed.size === 0)
     return "no workload's pod template changes, so there is nothing to run beside stable";

@@ -1,12 +1,13 @@
 // Step handlers for the native strategies (rolling, recreate): apply in place, wait with fail-fast,
 // and on failure put every workload back to the template it had before the release.
 import { waitForRollout, type RolloutOutcome } from '../../gates/wait-rollout.ts';
-import type { KubeObject } from '../../kube/types.ts';
+import { refOf, type KubeObject } from '../../kube/types.ts';
 import { isWorkload } from '../../manifests/pods.ts';
 import { asDeployment } from '../../manifests/workload-views.ts';
 import { applyInOrder } from '../apply-in-order.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
+import type { RolloutRecord } from '../../record/types.ts';
 import type { ModeHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { restoreTemplate, revisionOf, userShape } from '../workloads.ts';
@@ -89,8 +90,7 @@ export async function waitStep(ctx: RunContext): Promise<StepOutcome> {
     if (failure) return { kind: 'fail', reason: failure.message, evidence: failure.evidence };
     const verdict = await analysis.finish();
     if (verdict) return verdict;
-    const revision = done.map((o) => revisionOf(o.workload)).find((r) => r !== undefined);
-    if (revision !== undefined) ctx.record.revision = revision;
+    noteRolledOut(ctx.record, done);
     return { kind: 'continue', detail: done.map((o) => o.message).join('; ') };
   } finally {
     analysis.stop();
@@ -103,6 +103,8 @@ export async function rollbackNative(ctx: RunContext): Promise<void> {
   const signal = AbortSignal.any([ctx.lost, AbortSignal.timeout(ctx.config.timeoutMs)]);
   const restored: KubeObject[] = [];
   for (const workload of ctx.plan.workloads) {
+    // Unchanged workloads kept their template: nothing to put back.
+    if (!ctx.scope.changed.has(workloadKey(workload))) continue;
     const previous = ctx.stable.get(workloadKey(workload));
     if (previous) {
       ctx.log.info(
@@ -112,15 +114,42 @@ export async function rollbackNative(ctx: RunContext): Promise<void> {
     }
   }
   await restoreConfigObjects(ctx);
-  if (restored.length === 0 && ctx.plan.workloads.length > 0)
+  // Workloads this release added go with it, unless it was the app's first release.
+  const firstRelease = !ctx.plan.workloads.some((w) => ctx.stable.get(workloadKey(w)));
+  if (!firstRelease)
+    for (const w of newWorkloads(ctx)) {
+      ctx.log.info(`removing ${w.kind}/${w.metadata.name}: it is new in this release`);
+      await ctx.cluster.delete(refOf(w), { propagationPolicy: 'Background' });
+    }
+  if (firstRelease && ctx.plan.workloads.length > 0)
     throw new Error(
       `there is no earlier version of ${ctx.plan.workloads.map((w) => `${w.kind}/${w.metadata.name}`).join(', ')} to return to (this was its first release): the new version is left in place for inspection`,
     );
   const { failure, done } = await waitForWorkloads({ ...ctx, signal }, restored, false);
   if (failure) throw new Error(`rollback did not become available: ${failure.message}`);
-  const revision = done.map((o) => revisionOf(o.workload)).find((r) => r !== undefined);
-  if (revision !== undefined) ctx.record.revision = revision;
+  noteRolledOut(ctx.record, done);
   ctx.record.servingVersion = ctx.record.previousVersion;
+}
+
+/** The revision and the ready pods of the workloads that rolled out, in the record. */
+export function noteRolledOut(record: RolloutRecord, done: readonly { workload: KubeObject }[]): void {
+  const revision = done.map((d) => revisionOf(d.workload)).find((r) => r !== undefined);
+  if (revision !== undefined) record.revision = revision;
+  for (const { workload } of done) {
+    const entry = record.workloads?.find((w) => w.workload === `${workload.kind}/${workload.metadata.name}`);
+    const status = workload.status as { readyReplicas?: number; numberReady?: number } | undefined;
+    const desired = (workload.spec as { replicas?: number } | undefined)?.replicas;
+    if (entry && entry.change !== 'unchanged' && desired !== undefined)
+      entry.ready = `${status?.readyReplicas ?? status?.numberReady ?? 0}/${desired}`;
+  }
+}
+
+/** Workloads new in this release: no stable version to run beside, applied as they are. */
+export function newWorkloads(ctx: Pick<RunContext, 'plan' | 'scope'>): KubeObject[] {
+  return ctx.plan.workloads.filter((w) => {
+    const key = workloadKey(w);
+    return ctx.scope.changed.has(key) && !ctx.scope.running.has(key);
+  });
 }
 
 /** Non-workload objects back to their pre-release shape (those that existed before). */

@@ -9,10 +9,10 @@ import type { ModeHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { recordWeight } from '../../record/steps.ts';
 import { selectorString } from '../../gates/new-pods.ts';
-import { restoreTemplate, revisionOf } from '../workloads.ts';
+import { restoreTemplate } from '../workloads.ts';
 import { asStatefulSet, isStatefulSet, type StatefulSetObject } from '../../manifests/workload-views.ts';
 import { analysisStep, metricsFor } from './analysis.ts';
-import { restoreConfigObjects, waitForWorkloads } from './native.ts';
+import { noteRolledOut, restoreConfigObjects, waitForWorkloads } from './native.ts';
 
 export function partitionFor(replicas: number, weight: number): number {
   return replicas - Math.ceil((replicas * weight) / 100);
@@ -70,8 +70,7 @@ async function promote(ctx: RunContext): Promise<StepOutcome> {
   if (failure) return { kind: 'fail', reason: failure.message, evidence: failure.evidence };
   recordWeight(ctx.record, 100, ctx.now());
   ctx.state.canaryWeight = 100;
-  const revision = done.map((d) => revisionOf(d.workload)).find((r) => r !== undefined);
-  if (revision !== undefined) ctx.record.revision = revision;
+  noteRolledOut(ctx.record, done);
   ctx.record.servingVersion = ctx.state.newVersion;
   return { kind: 'continue', detail: `${ctx.state.newVersion} on every ordinal` };
 }

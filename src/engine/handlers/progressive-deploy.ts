@@ -9,9 +9,8 @@ import type { ServiceObject } from '../../traffic/objects.ts';
 import type { RunContext } from '../context.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { applyInOrder } from '../apply-in-order.ts';
-import { waitForWorkloads } from './native.ts';
+import { newWorkloads, waitForWorkloads } from './native.ts';
 import { guarded, type ProgressiveRelease as Release, type ReleaseLane } from './progressive-release.ts';
-import { workloadKey } from '../../strategies/types.ts';
 
 /** Stable pods must carry the version label before a router pins the stable Service to it. */
 async function ensureStableVersionLabel(ctx: RunContext, lane: ReleaseLane): Promise<void> {
@@ -28,14 +27,6 @@ async function ensureStableVersionLabel(ctx: RunContext, lane: ReleaseLane): Pro
   );
   const { failure } = await waitForWorkloads(ctx, [patched]);
   if (failure) throw new Error(`stable did not come back after labelling: ${failure.message}`);
-}
-
-/** Workloads new in this release: no stable version to run beside, so they are applied as they are. */
-function newWorkloads(ctx: RunContext): KubeObject[] {
-  return ctx.plan.workloads.filter((w) => {
-    const key = workloadKey(w);
-    return ctx.scope.changed.has(key) && !ctx.scope.running.has(key);
-  });
 }
 
 export async function deployNew(ctx: RunContext, release: Release): Promise<StepOutcome> {

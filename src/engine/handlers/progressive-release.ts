@@ -5,7 +5,7 @@ import { collectEvidence, evidenceLine } from '../../gates/wait-rollout.ts';
 import { selectorString } from '../../gates/new-pods.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { refOf } from '../../kube/types.ts';
-import { isDeployment, type DeploymentObject } from '../../manifests/workload-views.ts';
+import type { DeploymentObject } from '../../manifests/workload-views.ts';
 import { strategyFor } from '../../strategies/index.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import { createTrafficRouter, routerDefinition } from '../../traffic/index.ts';

@@ -7,13 +7,9 @@ import { recordWeight } from '../../record/steps.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
 import { restoreTemplate, versionOf } from '../workloads.ts';
-import { restoreConfigObjects, waitForWorkloads } from './native.ts';
-import {
-  deleteCopies,
-  observeWeight,
-  stopWatchers,
-  type ProgressiveRelease as Release,
-} from './progressive-release.ts';
+import { newWorkloads, restoreConfigObjects, waitForWorkloads } from './native.ts';
+import type { TrafficRouter } from '../../traffic/types.ts';
+import { observeWeight, stopWatchers, type ProgressiveRelease as Release } from './progressive-release.ts';
 
 /**
  * Stable workloads that already run the new template (promotion had begun, also in a run that
@@ -46,31 +42,98 @@ export function stableVersionOf(ctx: RunContext, release: Release): string {
   return release.lanes[0]?.target.stableVersion ?? ctx.state.stableVersion ?? 'stable';
 }
 
-/** Traffic to stable first (restoring stable's template if promotion had begun), then the copies go. */
+/**
+ * Traffic to stable first (restoring stable's template if promotion had begun), then everything
+ * the release created goes, newest first. Each removal is idempotent and each is tried even when
+ * one before it failed; what could not be removed is kept in the state (`leftovers`) for the next
+ * rollback or deploy, which runs this again.
+ */
 export async function rollbackProgressive(ctx: RunContext, release: Release): Promise<void> {
   stopWatchers(release);
   const rctx = { ...ctx, signal: AbortSignal.any([ctx.lost, AbortSignal.timeout(ctx.config.timeoutMs)]) };
   await restoreStableTemplates(ctx, rctx.signal);
-  // Weight 0 first (the replicas router scales stable back up and waits for it), then the copies
-  // go, then the user's objects get their own shape back once no new-version pod can match them.
   const router = release.router(rctx.signal);
-  const carried = await observeWeight(ctx, release, rctx.signal);
-  await router.setWeight(0);
+  const reset = await trafficToStable(ctx, release, router, rctx.signal);
+  // Only once no request can reach them: the copies, the router's objects, the preview Service.
+  const cleanup = new Cleanup(ctx);
+  for (const copy of [...release.copies].reverse())
+    await cleanup.run(`Deployment ${copy.metadata.name}`, () =>
+      ctx.cluster.delete(refOf(copy), { propagationPolicy: 'Background' }),
+    );
+  for (const w of newWorkloads(ctx))
+    await cleanup.run(`${w.kind} ${w.metadata.name} (new in this release)`, () =>
+      ctx.cluster.delete(refOf(w), { propagationPolicy: 'Background' }),
+    );
+  if (!reset) await cleanup.run(`the ${ctx.config.traffic} router's objects`, () => router.reset());
+  if (ctx.config.previewService && release.suffix === 'green')
+    await cleanup.run(`Service ${ctx.config.previewService}`, () =>
+      ctx.cluster.delete({
+        apiVersion: 'v1',
+        kind: 'Service',
+        name: ctx.config.previewService!,
+        namespace: ctx.namespace,
+      }),
+    );
+  await cleanup.run('the user objects the release changed', () => restoreConfigObjects(rctx));
+  cleanup.finish();
+  ctx.record.servingVersion = ctx.state.stableVersion ?? ctx.record.previousVersion;
+}
+
+/**
+ * Weight 0 on every lane (the replicas router scales stable back up and waits for it). When the
+ * router cannot set it (its object never took the new version, or was changed by hand), the
+ * router is reset instead, which gives the user's objects back their own shape: true then.
+ */
+async function trafficToStable(
+  ctx: RunContext,
+  release: Release,
+  router: TrafficRouter,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const carried = await observeWeight(ctx, release, signal);
+  try {
+    await router.setWeight(0);
+  } catch (err) {
+    ctx.log.warn(`could not set the weight to 0 (${(err as Error).message}): resetting the router instead`);
+    await router.reset();
+    recordStable(ctx, release, carried);
+    return true;
+  }
+  recordStable(ctx, release, carried);
+  return false;
+}
+
+function recordStable(ctx: RunContext, release: Release, carried: number | undefined): void {
   recordWeight(ctx.record, 0, ctx.now());
   ctx.state.canaryWeight = 0;
   ctx.log.info(
     `traffic back on ${stableVersionOf(ctx, release)}${carried ? ` (the new version had ${carried}%)` : ''}`,
   );
-  await deleteCopies(rctx, release);
-  await router.reset();
-  if (ctx.config.previewService && release.suffix === 'green') {
-    await ctx.cluster.delete({
-      apiVersion: 'v1',
-      kind: 'Service',
-      name: ctx.config.previewService,
-      namespace: ctx.namespace,
-    });
+}
+
+/** Removals that each run even when one before failed; the ones that failed become `leftovers`. */
+class Cleanup {
+  private readonly failed: string[] = [];
+  constructor(private readonly ctx: RunContext) {}
+
+  async run(what: string, remove: () => Promise<unknown>): Promise<void> {
+    try {
+      await remove();
+    } catch (err) {
+      this.ctx.log.warn(`could not remove ${what}: ${(err as Error).message}`);
+      this.failed.push(`${what}: ${(err as Error).message}`);
+    }
   }
-  await restoreConfigObjects(rctx);
-  ctx.record.servingVersion = ctx.state.stableVersion ?? ctx.record.previousVersion;
+
+  /** Records what is left (nothing: the field goes); throws when something is. */
+  finish(): void {
+    if (this.failed.length === 0) {
+      delete this.ctx.state.leftovers;
+      return;
+    }
+    this.ctx.state.leftovers = this.failed;
+    throw new Error(
+      `left behind after the rollback (the next rollback or deploy removes them): ${this.failed.join('; ')}`,
+    );
+  }
 }

@@ -8,9 +8,8 @@ import type { StepOf } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
 import type { ModeHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
-import { revisionOf } from '../workloads.ts';
 import { analysisStep, metricsFor, runBackgroundAnalysis } from './analysis.ts';
-import { applyRelease, waitForWorkloads } from './native.ts';
+import { applyRelease, noteRolledOut, waitForWorkloads } from './native.ts';
 import { deployNew } from './progressive-deploy.ts';
 import {
   buildRelease,
@@ -139,8 +138,7 @@ async function promote(ctx: RunContext, release: Release): Promise<StepOutcome> 
   ctx.record.servingVersion = ctx.state.newVersion;
   if (ctx.config.scaleDownDelayMs > 0) await ctx.sleep(ctx.config.scaleDownDelayMs, ctx.signal);
   await deleteCopies(ctx, release);
-  const revision = done.map((d) => revisionOf(d.workload)).find((r) => r !== undefined);
-  if (revision !== undefined) ctx.record.revision = revision;
+  noteRolledOut(ctx.record, done);
   return { kind: 'continue', detail: `${ctx.state.newVersion} is stable` };
 }
 

@@ -1,0 +1,55 @@
+// Objects the previous release applied that the manifests no longer list (a workload renamed or
+// dropped, a Service removed). They are left running and reported; with `prune: true` they are
+// deleted once the new release is promoted. Never a Namespace, a CRD or a volume: deleting those
+// takes data or other apps with them.
+import type { KubeObject } from '../kube/types.ts';
+import { refOf } from '../kube/types.ts';
+import type { ManifestSet } from '../manifests/types.ts';
+import type { RolloutRecord } from '../record/types.ts';
+import { workloadKey } from '../strategies/types.ts';
+import type { RunContext } from './context.ts';
+
+const NEVER_PRUNED = new Set([
+  'Namespace',
+  'CustomResourceDefinition',
+  'PersistentVolumeClaim',
+  'PersistentVolume',
+]);
+
+const describe = (o: KubeObject) => `${o.kind}/${o.metadata.name}`;
+
+/** What the previous release applied and these manifests no longer list. */
+export function noLongerListed(previous: readonly KubeObject[], manifests: ManifestSet): KubeObject[] {
+  const listed = new Set(manifests.objects.map((o) => workloadKey(o.object)));
+  return previous.filter((o) => !listed.has(workloadKey(o)));
+}
+
+/** Says in the record what is left running, and whether `prune` will delete it. */
+export function noteUnlisted(record: RolloutRecord, unlisted: readonly KubeObject[], prune: boolean): void {
+  if (!unlisted.length) return;
+  const kept = prune ? unlisted.filter((o) => NEVER_PRUNED.has(o.kind)) : unlisted;
+  if (kept.length)
+    record.notes.push(
+      `no longer in the manifests, left running: ${kept.map(describe).join(', ')}${prune ? ' (prune never deletes Namespaces, CRDs or volumes)' : " (with 'prune: true' they are deleted once a release is promoted)"}`,
+    );
+}
+
+/** After promotion: deletes the unlisted objects that may be pruned; notes each one. */
+export async function pruneUnlisted(
+  ctx: Pick<RunContext, 'cluster' | 'log' | 'record'>,
+  unlisted: readonly KubeObject[],
+): Promise<void> {
+  const deleted: string[] = [];
+  for (const o of unlisted.filter((u) => !NEVER_PRUNED.has(u.kind))) {
+    try {
+      if (await ctx.cluster.delete(refOf(o), { propagationPolicy: 'Background' })) deleted.push(describe(o));
+    } catch (err) {
+      ctx.log.warn(`could not prune ${describe(o)}: ${(err as Error).message}`);
+      ctx.record.notes.push(`could not prune ${describe(o)}: ${(err as Error).message}`);
+    }
+  }
+  if (deleted.length) {
+    ctx.log.info(`pruned (no longer in the manifests): ${deleted.join(', ')}`);
+    ctx.record.notes.push(`pruned, no longer in the manifests: ${deleted.join(', ')}`);
+  }
+}
