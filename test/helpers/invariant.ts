@@ -19,6 +19,12 @@ export interface InvariantOptions {
   requests?: number;
   /** Entry ids (or prefixes) to use instead of every entry of the namespace. */
   entries?: string[];
+  /**
+   * The pod label that carries the release's version (the action's `version-label`). Without it,
+   * the simulator's own reading applies (`version`, else `app.kubernetes.io/version`), which is
+   * wrong for apps whose pods carry a `version` label of their own (bookinfo's reviews-v1/v2/v3).
+   */
+  versionLabel?: string;
 }
 
 /** The fields of the stored ReleaseState the checker reads (servingVersion is optional). */
@@ -146,7 +152,7 @@ function checkTraffic(
   const served = new Set<string>();
   const byEntry: string[] = [];
   for (const entry of entries) {
-    const versions = sendThrough(sim, namespace, entry, opts.requests ?? 100, violations);
+    const versions = sendThrough(sim, namespace, entry, opts, violations);
     for (const v of versions) served.add(v);
     byEntry.push(`${entry}: ${[...versions].join(', ') || 'nothing'}`);
   }
@@ -170,9 +176,10 @@ function sendThrough(
   sim: SimCluster,
   namespace: string,
   entry: string,
-  requests: number,
+  opts: InvariantOptions,
   violations: string[],
 ): Set<string> {
+  const requests = opts.requests ?? 100;
   const versions = new Set<string>();
   const failures = new Map<string, number>();
   const unready = new Set<string>();
@@ -185,7 +192,7 @@ function sendThrough(
     }
     const pod = sim.store.get('v1', 'Pod', answer.namespace || namespace, answer.pod);
     if (!pod || !podServes(pod)) unready.add(answer.pod);
-    versions.add(answer.version);
+    versions.add(opts.versionLabel ? (pod?.metadata.labels?.[opts.versionLabel] ?? '') : answer.version);
   }
   for (const [why, count] of failures)
     violations.push(`${entry}: ${count} of ${requests} requests got no pod (${why})`);
