@@ -62,7 +62,7 @@ function routedEntryPrefix(c: MatrixCase, ns: string): string | undefined {
 
 describe('many-workload fixture apps (kubectl and dist/index.js against the simulator)', () => {
   before(async () => {
-    sim = await startSimCluster({ timeScale: 0.05 });
+    sim = await startSimCluster({ timeScale: 0.05, rps: 0 });
   });
   after(() => sim.stop());
 

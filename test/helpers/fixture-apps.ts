@@ -58,6 +58,11 @@ export function appFiles(app: string, optional: string[] = []): string[] {
 export function copyApp(sim: SimCluster, app: string, namespace: string, opts: CopyOptions = {}): string {
   if (!sim.store.get('v1', 'Namespace', undefined, namespace))
     sim.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  return writeAppCopy(app, namespace, opts);
+}
+
+/** The files of copyApp, written to a new temporary folder, without touching any cluster. */
+export function writeAppCopy(app: string, namespace: string, opts: CopyOptions = {}): string {
   const known = new Set(fixtureWorkloads(app, opts.optional).map((w) => w.name));
   for (const edit of opts.edits ?? [])
     if (edit.workload !== undefined && !known.has(edit.workload))
