@@ -59,7 +59,10 @@ export function readConfig(
   const reader = createInputReader(inputs);
   const target = readTarget(reader);
   const canary = readTrafficAndAnalysis(reader, target.strategy);
-  const { previewService, toRevision, ...limits } = readLimitsAndPlacement(reader, target);
+  const { previewService, toRevision, workloads, service, ...limits } = readLimitsAndPlacement(
+    reader,
+    target,
+  );
   const release = readRelease(reader);
   const routes = readRouteNames(reader);
   const { promoteFull, ...lifecycle } = readDurationsAndLifecycle(reader);
@@ -71,6 +74,8 @@ export function readConfig(
     ...release,
     ...canary,
     ...limits,
+    workloads,
+    service,
     ...routes,
     previewService,
     ...lifecycle,
@@ -141,7 +146,7 @@ function readTrafficAndAnalysis(
 function readLimitsAndPlacement(
   r: InputReader,
   { action, strategy }: Pick<Config, 'action' | 'strategy'>,
-): Pick<Config, 'maxSurge' | 'maxUnavailable' | 'previewService' | 'toRevision'> {
+): Pick<Config, 'maxSurge' | 'maxUnavailable' | 'previewService' | 'toRevision' | 'workloads' | 'service'> {
   const maxSurge = r.optional('max-surge', parseIntOrPercent);
   const maxUnavailable = r.optional('max-unavailable', parseIntOrPercent);
   if (isZero(maxSurge) && isZero(maxUnavailable))
@@ -150,6 +155,17 @@ function readLimitsAndPlacement(
       'max-surge and max-unavailable cannot both be 0: the update could never make progress',
     );
   const previewService = r.optional('preview-service', named(DNS_LABEL, 'Service name', 63));
+  const service = r.optional('service', named(DNS_LABEL, 'Service name', 63));
+  if (service && previewService === service)
+    r.fail(
+      'service',
+      `'${service}' is also the 'preview-service': the preview Service is never the app's Service`,
+    );
+  const workloads = r.optional('workloads', (t, w) =>
+    parseList(t).map((name) => named(DNS_SUBDOMAIN, 'workload name', 253)(name, w)),
+  );
+  if (workloads && !STRATEGY_INPUTS[strategy].workloads)
+    r.fail('workloads', `applies only to strategy ${strategiesTaking('workloads')}, not '${strategy}'`);
   if (previewService && !STRATEGY_INPUTS[strategy].previewService)
     r.fail(
       'preview-service',
@@ -158,7 +174,7 @@ function readLimitsAndPlacement(
   const toRevision = r.optional('to-revision', (t, w) => parseInteger(t, w, 1));
   if (toRevision !== undefined && action !== 'rollback')
     r.fail('to-revision', `applies only to action 'rollback', not '${action}'`);
-  return { maxSurge, maxUnavailable, previewService, toRevision };
+  return { maxSurge, maxUnavailable, previewService, toRevision, workloads, service };
 }
 
 /** name, namespace, version, version-label. */

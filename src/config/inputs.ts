@@ -20,6 +20,8 @@ export const INPUT_DEFAULTS = {
   'prometheus-url': undefined,
   'max-surge': undefined,
   'max-unavailable': undefined,
+  workloads: undefined,
+  service: undefined,
   ingress: undefined,
   route: undefined,
   'virtual-service': undefined,

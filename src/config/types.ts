@@ -48,6 +48,10 @@ export interface Config {
   prometheusUrl?: string;
   maxSurge?: IntOrPercent;
   maxUnavailable?: IntOrPercent;
+  /** Canary/blue-green: the changed workloads released as copies (names); default every copyable one. */
+  workloads?: string[];
+  /** The Service of the progressive workload, when several select its pods. */
+  service?: string;
   ingress?: string;
   route?: string;
   virtualService?: string;

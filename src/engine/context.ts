@@ -1,5 +1,6 @@
 import type { MetricProvider } from '../analysis/provider.ts';
 import type { ProviderName } from '../analysis/types.ts';
+import type { ReleaseScope } from '../strategies/scope.ts';
 import type { Config } from '../config/types.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
@@ -36,6 +37,8 @@ export interface RunContext {
   providers: Record<ProviderName, MetricProvider>;
   /** Live workloads as they were before the release touched them, by workloadKey. */
   stable: Map<string, KubeObject | undefined>;
+  /** Which workloads the release changes, and which of them run as copies. */
+  scope: ReleaseScope;
   /** This run's identity in the release's Lease (also written into the state). */
   holder: string;
   /** resourceVersion of the state ConfigMap as this run last read or wrote it (undefined: none yet). */

@@ -13,6 +13,11 @@ function containers(obj: KubeObject): Map<string, string | undefined> {
   return new Map(all.map((c) => [c.name, c.image]));
 }
 
+/** Equal as JSON, whatever the order of object keys. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return stable(a) === stable(b);
+}
+
 function stable(value: unknown): string {
   return JSON.stringify(value, (_k, v) =>
     v && typeof v === 'object' && !Array.isArray(v)

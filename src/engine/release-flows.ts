@@ -3,7 +3,9 @@
 // (RunLock) and writes the state only over the version it read.
 import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import type { ReleaseResult, ReleaseState, RolloutRecord } from '../record/types.ts';
+import type { ReleaseResult, ReleaseState, RolloutRecord, WorkloadChange } from '../record/types.ts';
+import { storedScope, type ReleaseScope } from '../strategies/scope.ts';
+import { isUnchanged } from './diff.ts';
 import { loadReleaseState, saveReleaseState } from '../state/release-state.ts';
 import type { StrategyName } from '../config/types.ts';
 import { workloadKey } from '../strategies/types.ts';
@@ -41,6 +43,10 @@ export interface FreshRelease {
   dryRun: DryRunResult[];
   /** What the checks before the run found (HPAs, disruption budgets: autoscaler.ts). */
   notes?: string[];
+  /** Which workloads change and which run as copies. */
+  scope: ReleaseScope;
+  /** Per workload, for the report. */
+  changes: WorkloadChange[];
 }
 
 export interface StartOptions extends FreshRelease {
@@ -50,14 +56,24 @@ export interface StartOptions extends FreshRelease {
   superseded?: ReleaseState;
 }
 
-/** Every workload's dry-run shows no change from what runs now. */
-function nothingToRollOut(opts: StartOptions): boolean {
-  return opts.dryRun
-    .filter((r) => opts.manifests.workloads.includes(r.source))
-    .every((r) => {
-      const before = opts.live.get(workloadKey(r.source.object));
-      return before && r.result && r.result.metadata.generation === before.metadata.generation;
-    });
+/**
+ * Nothing would change: no pod template, and every object's dry run equals what runs now (`live`:
+ * the live copy of every object of the manifests).
+ */
+function nothingToRollOut(opts: StartOptions, live: KubeObject[]): boolean {
+  if (opts.scope.changed.size > 0) return false;
+  const current = new Map(live.map((o) => [workloadKey(o), o] as const));
+  return opts.dryRun.every(({ source, result }) => {
+    const before = current.get(workloadKey(source.object));
+    return before !== undefined && result !== undefined && isUnchanged(before, result);
+  });
+}
+
+/** The version served before: that of the first changed workload that runs already. */
+function servedBefore(opts: StartOptions, versionLabel: string): string | undefined {
+  const keys = opts.manifests.workloads.map((w) => workloadKey(w.object));
+  const first = keys.find((k) => opts.scope.running.has(k)) ?? keys[0];
+  return versionOf(first ? opts.live.get(first) : undefined, versionLabel);
 }
 
 export async function startRelease(
@@ -72,13 +88,8 @@ export async function startRelease(
   const record = newRecord(deps, name, manifests.version, now());
   record.strategy = opts.strategy;
   record.notes.push(...(opts.notes ?? []));
-  if (opts.strategy !== config.strategy) {
-    record.notes.push(
-      `first release of ${name}: there is no stable version yet, so it was applied with a plain rolling update`,
-    );
-  }
-  const firstLive = opts.live.get(workloadKey(manifests.workloads[0].object));
-  const previousVersion = superseded ? superseded.stableVersion : versionOf(firstLive, config.versionLabel);
+  record.workloads = opts.changes;
+  const previousVersion = superseded ? superseded.stableVersion : servedBefore(opts, config.versionLabel);
   if (previousVersion) {
     record.previousVersion = previousVersion;
     record.servingVersion = previousVersion;
@@ -88,12 +99,13 @@ export async function startRelease(
     record.notes.push(
       `superseded ${superseded.newVersion} (${superseded.phase} at step ${superseded.currentStep + 1}): traffic went back to ${superseded.stableVersion ?? 'stable'} and its copies were removed before ${manifests.version} started`,
     );
-  } else if (nothingToRollOut(opts)) {
-    deps.log.info(`every workload already runs this template: nothing to roll out`);
-    record.revision = revisionOf(firstLive);
-    return finish(record, 'unchanged', now());
   }
   const snapshot = superseded?.stableSnapshot ?? (await snapshotStable(run.cluster, manifests, opts.live));
+  if (!superseded && nothingToRollOut(opts, snapshot)) {
+    deps.log.info(`every object already runs as given: nothing to roll out`);
+    record.revision = revisionOf(opts.live.get(workloadKey(manifests.workloads[0].object)));
+    return finish(record, 'unchanged', now());
+  }
   const state: ReleaseState = {
     schema: 1,
     name,
@@ -107,6 +119,7 @@ export async function startRelease(
     rendered: manifests.objects.map((o) => o.object),
     settings: releaseSettings(config),
     stableSnapshot: snapshot,
+    scope: storedScope(opts.scope),
     updatedAt: now().toISOString(),
     ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
     record,

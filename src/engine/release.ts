@@ -9,10 +9,15 @@ import { preflight } from '../preflight/index.ts';
 import { rulesReviews } from '../preflight/rules-review.ts';
 import { checkBeforeLock, readLiveChecked } from './before-lock.ts';
 import { strategyFor } from '../strategies/index.ts';
-import { workloadKey } from '../strategies/types.ts';
 import { prepareForAutoscalers } from './autoscaler.ts';
 import { carryOut, dispatch, dispatchReadOnly } from './dispatch.ts';
-import { dryRunAll } from './dry-run.ts';
+import { dryRunAll, type DryRunResult } from './dry-run.ts';
+import { changeProbes, findChanges } from './changes.ts';
+import { releaseScope } from '../strategies/scope.ts';
+import { workloadKey } from '../strategies/types.ts';
+import { KubeApiError, type KubeObject } from '../kube/types.ts';
+import type { SourcedObject } from '../manifests/types.ts';
+import type { RulesReviews } from '../preflight/rules-review.ts';
 import { transitionFor, writes } from './lifecycle.ts';
 import { nothingToUndo, type FreshRelease, type Stored } from './release-flows.ts';
 import { releaseName } from './run-context.ts';
@@ -40,7 +45,10 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   );
 }
 
-/** Reads what runs now, plans, and checks everything (pre-flight, server dry run) before the Lease. */
+/**
+ * Reads what runs now, finds which workloads change (a server dry run), plans, and checks
+ * everything (pre-flight) before the Lease.
+ */
 async function prepareRelease(deps: ReleaseDeps, name: string, given: ManifestSet): Promise<FreshRelease> {
   const { config, cluster } = deps;
   // Asked now, read by the pre-flight once the plan is known: one round trip less before the first write.
@@ -48,21 +56,55 @@ async function prepareRelease(deps: ReleaseDeps, name: string, given: ManifestSe
   void reviews.rulesIn(config.namespace);
   const reading = readLiveChecked(deps, name, given);
   // HPAs own the replica counts of the workloads they target (see autoscaler.ts).
-  const { manifests, notes } = await prepareForAutoscalers(cluster, given, config.namespace, reading);
+  const { manifests: sized, notes } = await prepareForAutoscalers(cluster, given, config.namespace, reading);
   const live = await reading;
-  // A first release has no stable version to compare against or fall back to: it is applied directly.
-  const firstLive = live.get(workloadKey(manifests.workloads[0].object));
-  const fallback = strategyFor(config.strategy).firstReleaseFallback;
-  const strategy = fallback && !firstLive ? fallback : config.strategy;
-  const plan = strategyFor(strategy).plan(config, manifests, { workloads: live });
-  const overrides = new Map(manifests.workloads.map((w, i) => [w, plan.workloads[i]]));
-  // The server's dry run goes out beside the pre-flight checks (it persists nothing); the
-  // pre-flight's findings, every problem at once, come first when both find something.
-  const dryRunning = dryRunAll(cluster, manifests.objects, overrides);
-  dryRunning.catch(() => undefined);
-  await preflight({ ...deps, reviews }, plan.strategy, manifests, { name, live });
-  const dryRun = await dryRunning;
-  return { manifests, live, strategy, dryRun, notes };
+  const requested = strategyFor(config.strategy);
+  const first = requested.plan(config, sized, { workloads: live });
+  const probes = changeProbes(sized.workloads, first.workloads, live, config.versionLabel);
+  const dryRun = await dryRunOrPreflight(deps, name, sized, live, probes, reviews);
+  const { manifests, changed, changes } = findChanges(sized, live, dryRun, probes);
+  const copies = requested.copySuffix !== undefined;
+  const scope = releaseScope(config, manifests, live, changed, copies);
+  // A canary or blue-green with nothing to copy (a first release, say) is a plain rolling update.
+  const cannotRun = requested.cannotRun?.(scope, manifests);
+  const strategy = cannotRun ? 'rolling' : config.strategy;
+  const plan = strategyFor(strategy).plan(config, manifests, { workloads: live, scope });
+  await preflight({ ...deps, reviews }, plan.strategy, manifests, { name, live, scope });
+  // One change per workload, in the manifests' order.
+  const withWhy = changes.map((c, i) => {
+    const why = scope.inPlace.get(workloadKey(manifests.workloads[i]!.object));
+    return why && !cannotRun ? { ...c, how: `in place: ${why}` } : c;
+  });
+  return {
+    manifests,
+    live,
+    strategy,
+    dryRun,
+    notes: [...notes, ...(cannotRun ? [`${cannotRun}, so it was applied with a plain rolling update`] : [])],
+    scope,
+    changes: withWhy,
+  };
+}
+
+/**
+ * The server's dry run of every object (workloads as they run now: see changes.ts). A dry run the
+ * credentials may not do is answered by the pre-flight, which lists everything missing at once.
+ */
+async function dryRunOrPreflight(
+  deps: ReleaseDeps,
+  name: string,
+  manifests: ManifestSet,
+  live: Map<string, KubeObject | undefined>,
+  probes: Map<SourcedObject, KubeObject>,
+  reviews: RulesReviews,
+): Promise<DryRunResult[]> {
+  try {
+    return await dryRunAll(deps.cluster, manifests.objects, probes);
+  } catch (err) {
+    if (!(err instanceof KubeApiError && err.code === 403)) throw err;
+    await preflight({ ...deps, reviews }, deps.config.strategy, manifests, { name, live });
+    throw err;
+  }
 }
 
 /**

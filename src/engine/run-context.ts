@@ -7,6 +7,7 @@ import { isWorkload } from '../manifests/pods.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { ReleaseResult, ReleaseSettings, ReleaseState, RolloutRecord } from '../record/types.ts';
 import { strategyFor } from '../strategies/index.ts';
+import { everythingChanges, scopeFromStored } from '../strategies/scope.ts';
 import { workloadKey } from '../strategies/types.ts';
 import { inParallel } from '../kube/parallel.ts';
 import { abortableSleep, type RunContext } from './context.ts';
@@ -76,6 +77,8 @@ export function buildContext(
 ): RunContext {
   const config = storedConfig(deps.config, state);
   const stable = new Map(state.stableSnapshot.map((o) => [workloadKey(o), o] as const));
+  const copies = strategyFor(state.strategy).copySuffix !== undefined;
+  const scope = state.scope ? scopeFromStored(state.scope) : everythingChanges(manifests, copies);
   return {
     config,
     cluster: lock.cluster,
@@ -84,7 +87,8 @@ export function buildContext(
     lost: lock.lost,
     name: state.name,
     namespace: deps.config.namespace,
-    plan: strategyFor(state.strategy).plan(config, manifests, { workloads: stable }),
+    plan: strategyFor(state.strategy).plan(config, manifests, { workloads: stable, scope }),
+    scope,
     manifests,
     state,
     record: state.record,

@@ -9,6 +9,7 @@ import { KubeApiError } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { workloadKey } from '../strategies/types.ts';
 import { strategyFor } from '../strategies/index.ts';
+import type { ReleaseScope } from '../strategies/scope.ts';
 import { routerDefinition } from '../traffic/index.ts';
 import { accessChecks, deniedAccess, describeDenied, type AccessCheck } from './access-review.ts';
 import {
@@ -36,6 +37,8 @@ export interface PreflightFacts {
   name: string;
   /** Live copies of the manifests' workloads (undefined: not in the cluster yet). */
   live: Map<string, KubeObject | undefined>;
+  /** What the release changes (absent when the dry run could not tell). */
+  scope?: ReleaseScope;
 }
 
 /**

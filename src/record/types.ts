@@ -1,6 +1,7 @@
 import type { Measurement } from '../analysis/types.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { ActionName, Config, StrategyName, TrafficName } from '../config/types.ts';
+import type { StoredScope } from '../strategies/scope.ts';
 
 /**
  * How a run ended (the `result` output). `progressing` and `rolling-back` are only reported by
@@ -39,6 +40,20 @@ export interface PodEvidence {
   logTail?: string[];
   /** ISO time the fatal status was first seen. */
   seenAt?: string;
+}
+
+/** What a release does to one workload of the manifests (the report and `changed-workloads`). */
+export interface WorkloadChange {
+  /** `Kind/name`. */
+  workload: string;
+  /** `new` and `changed` roll; `unchanged` is applied with its live pod template (no restart). */
+  change: 'new' | 'changed' | 'unchanged';
+  /** Per container whose image changes: `name: old → new` (`name: new` for a new workload). */
+  images?: string[];
+  /** How it rolls when it is not the strategy's way (e.g. in place instead of a canary copy), and why. */
+  how?: string;
+  /** Ready pods over desired, once it rolled out. */
+  ready?: string;
 }
 
 export interface LockInfo {
@@ -89,6 +104,8 @@ export interface RolloutRecord {
   rollbackReason?: string;
   /** The workflow was cancelled while this release ran: it went back to stable for that reason. */
   cancelled?: boolean;
+  /** Per workload of the manifests: whether its pod template changes, and how it went. */
+  workloads?: WorkloadChange[];
   /** Free-form notices worth showing (e.g. "analysis step has no metrics: passed"). */
   notes: string[];
   /** The GitHub deployment of this release (`deployment-status: true`), so a promote run finishes it. */
@@ -145,6 +162,8 @@ export interface ReleaseState {
   stableUpdated?: boolean;
   /** Header routes currently set, by name. */
   headerRoutes?: string[];
+  /** Which workloads the release changes and which run as copies (absent: every workload, in older states). */
+  scope?: StoredScope;
   updatedAt: string;
   runUrl?: string;
   record: RolloutRecord;

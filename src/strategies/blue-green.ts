@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
+import { nothingToCopy } from './scope.ts';
 import type { CopiesStep, Plan, Strategy } from './types.ts';
 
 /**
@@ -10,7 +11,7 @@ export const blueGreen: Strategy = {
   name: 'blue-green',
   movesTraffic: true,
   copySuffix: 'green',
-  firstReleaseFallback: 'rolling',
+  cannotRun: nothingToCopy,
   plan(config: Config, manifests: ManifestSet): Plan {
     const metrics = config.analysis?.metrics ?? [];
     const steps: CopiesStep[] = [{ kind: 'deploy-new' }];

@@ -7,8 +7,11 @@ import {
   type PartitionStep,
   type Plan,
   type StepOf,
+  type LiveFacts,
   type Strategy,
+  workloadKey,
 } from './types.ts';
+import { everythingChanges, nothingToCopy, type ReleaseScope } from './scope.ts';
 
 /** The plan steps the `steps` input can ask for. */
 type ConfiguredStep = StepOf<'setWeight' | 'pause' | 'analysis' | 'setHeaderRoute' | 'removeHeaderRoute'>;
@@ -18,11 +21,14 @@ export const canary: Strategy = {
   name: 'canary',
   movesTraffic: true,
   copySuffix: 'canary',
-  firstReleaseFallback: 'rolling',
-  plan(config: Config, manifests: ManifestSet): Plan {
+  // The partition canary needs a changed StatefulSet that runs already; copies need a copyable one.
+  cannotRun: (scope, manifests) =>
+    runningStatefulSets(scope, manifests).length ? undefined : nothingToCopy(scope, manifests),
+  plan(config: Config, manifests: ManifestSet, live: LiveFacts): Plan {
     const workloads = manifests.workloads.map((w) => w.object);
     const steps = config.steps.map(toPlanStep);
-    if (manifests.workloads.some((w) => w.object.kind === 'Deployment')) {
+    const scope = live.scope ?? everythingChanges(manifests, true);
+    if (scope.progressive.size > 0) {
       const copies: CopiesStep[] = [{ kind: 'deploy-new' }, ...steps, { kind: 'promote' }];
       return { strategy: 'canary', mode: 'copies', steps: copies, workloads };
     }
@@ -35,6 +41,12 @@ export const canary: Strategy = {
     return { strategy: 'canary', mode: 'partition', steps: partition, workloads };
   },
 };
+
+function runningStatefulSets(scope: ReleaseScope, manifests: ManifestSet) {
+  return manifests.workloads.filter(
+    (w) => w.object.kind === 'StatefulSet' && scope.running.has(workloadKey(w.object)),
+  );
+}
 
 export function toPlanStep(step: CanaryStep): ConfiguredStep {
   if ('setWeight' in step) return { kind: 'setWeight', weight: step.setWeight };

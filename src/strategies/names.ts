@@ -5,11 +5,14 @@ export type StrategyName = (typeof STRATEGIES)[number];
 
 /** The strategy-specific inputs each strategy takes (config validates them; the strategy objects in
  * ./index.ts say everything else about a strategy). */
-export const STRATEGY_INPUTS: Record<StrategyName, { steps: boolean; previewService: boolean }> = {
-  rolling: { steps: false, previewService: false },
-  recreate: { steps: false, previewService: false },
-  canary: { steps: true, previewService: false },
-  'blue-green': { steps: false, previewService: true },
+export const STRATEGY_INPUTS: Record<
+  StrategyName,
+  { steps: boolean; previewService: boolean; workloads: boolean }
+> = {
+  rolling: { steps: false, previewService: false, workloads: false },
+  recreate: { steps: false, previewService: false, workloads: false },
+  canary: { steps: true, previewService: false, workloads: true },
+  'blue-green': { steps: false, previewService: true, workloads: true },
 };
 
 /** The strategies that take `input`, for messages (`'canary'`, `'blue-green'`). */

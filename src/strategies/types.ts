@@ -3,6 +3,7 @@ import type { Config, HeaderRoute, StrategyName } from '../config/types.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { formatDuration } from '../duration.ts';
+import type { ReleaseScope } from './scope.ts';
 
 /** One step of a release plan: plain data, interpreted by the executor (src/engine/handlers/). */
 export type PlanStep =
@@ -67,6 +68,8 @@ export type Plan<M extends ExecutionMode = ExecutionMode> = {
 /** Live cluster facts a strategy may need to plan (e.g. replicas of the running version). */
 export interface LiveFacts {
   workloads: Map<string, KubeObject | undefined>;
+  /** What the release changes (default: every workload, each Deployment a copy). */
+  scope?: ReleaseScope;
 }
 
 export interface Strategy {
@@ -75,8 +78,11 @@ export interface Strategy {
   readonly movesTraffic: boolean;
   /** Suffix of the new version's copies, for strategies that run it beside stable. */
   readonly copySuffix?: 'canary' | 'green';
-  /** The strategy a first release uses, when there is no stable version to run beside. */
-  readonly firstReleaseFallback?: StrategyName;
+  /**
+   * Why this release cannot run with this strategy and is applied as a plain rolling update
+   * instead (a first release, nothing to copy); undefined when it can.
+   */
+  cannotRun?(scope: ReleaseScope, manifests: ManifestSet): string | undefined;
   plan(config: Config, manifests: ManifestSet, live: LiveFacts): Plan;
 }
 

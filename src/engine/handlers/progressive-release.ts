@@ -36,21 +36,22 @@ function findByName(ctx: RunContext, kind: string, name?: string): KubeObject | 
 /** The router, target and copies of this run, from plain data. */
 export function buildRelease(ctx: RunContext): ProgressiveRelease {
   const suffix = strategyFor(ctx.plan.strategy).copySuffix ?? 'canary';
-  const primary = ctx.plan.workloads[0];
+  const progressive = ctx.plan.workloads
+    .filter(isDeployment)
+    .filter((w) => ctx.scope.progressive.has(workloadKey(w)));
+  const primary = progressive[0] ?? ctx.plan.workloads[0]!;
   const stableLive = ctx.stable.get(workloadKey(primary)) ?? primary;
   const { versionLabel } = ctx.config;
   const replicasRouter = ctx.config.traffic === 'replicas';
-  const copies = ctx.plan.workloads
-    .filter(isDeployment)
-    .map((w) =>
-      newVersionCopy(
-        w,
-        suffix,
-        versionLabel,
-        ctx.state.newVersion,
-        suffix === 'canary' && replicasRouter ? 0 : desiredReplicas(ctx.stable.get(workloadKey(w)) ?? w),
-      ),
-    );
+  const copies = progressive.map((w) =>
+    newVersionCopy(
+      w,
+      suffix,
+      versionLabel,
+      ctx.state.newVersion,
+      suffix === 'canary' && replicasRouter ? 0 : desiredReplicas(ctx.stable.get(workloadKey(w)) ?? w),
+    ),
+  );
   const target: TrafficTarget = {
     namespace: ctx.namespace,
     app: ctx.name,
