@@ -5,7 +5,7 @@
 import { ANNOTATIONS, LABELS } from '../../src/labels.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
 import { WORKLOAD_KINDS } from '../../src/manifests/types.ts';
-import { releaseEntries } from './invariant.ts';
+import { releaseEntries, type InvariantOptions } from './invariant.ts';
 import type { SimCluster } from '@kube-rollout/kube-sim';
 
 const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
@@ -120,4 +120,18 @@ export function entriesReaching(
   return releaseEntries(sim, namespace).filter((entry) =>
     [...routesOf(sim, namespace, entry, requests).keys()].some((key) => key.startsWith(`${workload} via `)),
   );
+}
+
+/**
+ * The part of the release invariant that concerns `workloads` (the ones a release changed): the
+ * entries that reach them, and only their pods (and their copies') answers counted as versions.
+ */
+export function changedScope(
+  sim: SimCluster,
+  namespace: string,
+  workloads: string[],
+): Required<Pick<InvariantOptions, 'entries' | 'podFilter'>> {
+  const entries = [...new Set(workloads.flatMap((w) => entriesReaching(sim, namespace, w)))];
+  const owned = new Set(workloads.flatMap((w) => [w, `${w}-canary`, `${w}-green`]));
+  return { entries, podFilter: (pod) => owned.has(workloadOfPod(sim, pod) ?? '') };
 }

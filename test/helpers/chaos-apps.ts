@@ -3,7 +3,7 @@
 // version. Off by default (`runChaos({ manyWorkloadApps: true })`, `npm run chaos -- --apps many`)
 // until the engine releases only what changed: today a new version restarts every workload of the
 // app and a canary copies them all (issue 17).
-import { entriesReaching } from './app-changes.ts';
+import { changedScope } from './app-changes.ts';
 import { copyApp, imageOf, withCrash, type ManyWorkloadApp } from './fixture-apps.ts';
 import type { SimCluster } from '@kube-rollout/kube-sim';
 
@@ -87,9 +87,9 @@ export function fixtureImage(t: FixtureTarget, version: string): string {
 }
 
 /**
- * The entries the invariant checks: those that reach the target workload. Once only changed
- * workloads carry the new version, the app's other entries rightly keep answering the old one.
+ * What the invariant checks of a fixture app: the target workload's entries and pods. Only changed
+ * workloads carry the new version: the app's other workloads rightly keep answering the old one.
  */
-export function fixtureEntries(sim: SimCluster, t: FixtureTarget, namespace: string): string[] {
-  return entriesReaching(sim, namespace, t.workload);
+export function fixtureScope(sim: SimCluster, t: FixtureTarget, namespace: string) {
+  return { versionLabel: FIXTURE_VERSION_LABEL, ...changedScope(sim, namespace, [t.workload]) };
 }

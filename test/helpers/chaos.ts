@@ -6,7 +6,7 @@ import { runAction, type ActionRun } from './action.ts';
 import {
   FIXTURE_SHAPES,
   FIXTURE_VERSION_LABEL,
-  fixtureEntries,
+  fixtureScope,
   fixtureImage,
   fixtureManifests,
   type FixtureTarget,
@@ -132,12 +132,10 @@ class ChaosRelease {
     return fixture ? fixtureImage(fixture, version) : `registry.local:5000/acme/${APP}:${version}`;
   }
 
-  /** The release invariant; for a fixture app, through the entries that reach its changing workload. */
+  /** The release invariant; for a fixture app, over the workload its versions change (fixtureScope). */
   violationsNow(): string[] {
     const { fixture } = this.shape;
-    const scope = fixture
-      ? { versionLabel: FIXTURE_VERSION_LABEL, entries: fixtureEntries(this.sim, fixture, this.namespace) }
-      : {};
+    const scope = fixture ? fixtureScope(this.sim, fixture, this.namespace) : {};
     return checkReleaseInvariant(this.sim, { name: this.name, namespace: this.namespace, ...scope });
   }
 

@@ -25,6 +25,12 @@ export interface InvariantOptions {
    * wrong for apps whose pods carry a `version` label of their own (bookinfo's reviews-v1/v2/v3).
    */
   versionLabel?: string;
+  /**
+   * Only answers from pods it accepts count as versions served. For a release that changed some
+   * workloads of an app: a Service in front of a changed and an unchanged workload (bookinfo's
+   * reviews) rightly answers with both versions.
+   */
+  podFilter?: (pod: KubeObject) => boolean;
 }
 
 /** The fields of the stored ReleaseState the checker reads (servingVersion is optional). */
@@ -191,6 +197,7 @@ function sendThrough(
       continue;
     }
     const pod = sim.store.get('v1', 'Pod', answer.namespace || namespace, answer.pod);
+    if (pod && opts.podFilter && !opts.podFilter(pod)) continue;
     if (!pod || !podServes(pod)) unready.add(answer.pod);
     versions.add(opts.versionLabel ? (pod?.metadata.labels?.[opts.versionLabel] ?? '') : answer.version);
   }

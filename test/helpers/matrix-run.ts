@@ -3,7 +3,7 @@
 // send their own requests; generated load on a dozen entries per app costs minutes per case) and
 // delete each case's namespace after it, or the pods of earlier cases fill the simulated nodes.
 import { runAction } from './action.ts';
-import { copiesIn, entriesReaching, restartedWorkloads, workloadSnapshot } from './app-changes.ts';
+import { changedScope, copiesIn, restartedWorkloads, workloadSnapshot } from './app-changes.ts';
 import { copyApp, imageOf, waitForHealthyApp, withCrash } from './fixture-apps.ts';
 import { checkReleaseInvariant, leftovers } from './invariant.ts';
 import type { MatrixCase } from './release-matrix.ts';
@@ -19,7 +19,7 @@ export interface MatrixObservation {
   logs: string[];
   /** Workloads restarted since v1 (app-changes.ts restartedWorkloads). */
   restarted: string[];
-  /** The release invariant through the entries that reach the changed workloads. */
+  /** The release invariant over the changed workloads (app-changes.ts changedScope). */
   violations: string[];
   /**
    * Copies, Services, routes and bookkeeping left in the namespace once the last run has ended
@@ -73,9 +73,13 @@ export async function runMatrixCase(
   }
   seen.problems = await waitForHealthyApp(sim, c.app, namespace, { optional: c.optional });
   seen.restarted = restartedWorkloads(sim, namespace, before);
-  const entries = [...new Set(c.changes.flatMap((w) => entriesReaching(sim, namespace, w)))];
-  const invariant = { name: c.app, namespace, entries, versionLabel: 'app.kubernetes.io/version' };
-  seen.violations = checkReleaseInvariant(sim, invariant);
+  const scope = changedScope(sim, namespace, c.changes);
+  seen.violations = checkReleaseInvariant(sim, {
+    name: c.app,
+    namespace,
+    versionLabel: 'app.kubernetes.io/version',
+    ...scope,
+  });
   if (seen.results.at(-1) !== 'paused') seen.leftovers = leftovers(sim, namespace);
   return seen;
 }

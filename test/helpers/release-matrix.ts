@@ -154,7 +154,7 @@ export const RELEASE_MATRIX: MatrixCase[] = [
         inputs: canary('replicas'),
         result: 'promoted',
         copies: [],
-        says: /redis-cart.*(ReadWriteOnce|Recreate)/s,
+        says: /redis-cart.*(PersistentVolumeClaim|ReadWriteOnce|Recreate)/s,
       },
     ],
     restarts: ['redis-cart'],
