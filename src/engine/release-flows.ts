@@ -5,6 +5,9 @@ import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { ReleaseResult, ReleaseState, RolloutRecord, WorkloadChange } from '../record/types.ts';
 import { storedScope, type ReleaseScope } from '../strategies/scope.ts';
+import { strategyFor } from '../strategies/index.ts';
+import { routerDefinition } from '../traffic/index.ts';
+import { planLanesIn } from '../traffic/lanes.ts';
 import { isUnchanged } from './diff.ts';
 import { loadReleaseState, saveReleaseState } from '../state/release-state.ts';
 import type { StrategyName } from '../config/types.ts';
@@ -69,6 +72,32 @@ function nothingToRollOut(opts: StartOptions, live: KubeObject[]): boolean {
   });
 }
 
+/**
+ * Services outside the manifests that front a workload released as a copy: the router changes
+ * them, so the snapshot keeps them (later runs find them there, a rollback restores them).
+ */
+async function runningLaneServices(
+  deps: ReleaseDeps,
+  run: RunLock,
+  opts: StartOptions,
+): Promise<KubeObject[]> {
+  const strategy = strategyFor(opts.strategy);
+  if (!strategy.movesTraffic || opts.scope.progressive.size === 0) return [];
+  const progressive = opts.manifests.workloads.filter((w) =>
+    opts.scope.progressive.has(workloadKey(w.object)),
+  );
+  const { lanes } = await planLanesIn(run.cluster, {
+    router: routerDefinition(deps.config.traffic),
+    config: deps.config,
+    manifests: opts.manifests,
+    progressive,
+  });
+  const inManifests = new Set(opts.manifests.objects.map((o) => workloadKey(o.object)));
+  return lanes.flatMap((lane) =>
+    lane.service && !inManifests.has(workloadKey(lane.service)) ? [lane.service] : [],
+  );
+}
+
 /** The version served before: that of the first changed workload that runs already. */
 function servedBefore(opts: StartOptions, versionLabel: string): string | undefined {
   const keys = opts.manifests.workloads.map((w) => workloadKey(w.object));
@@ -100,7 +129,10 @@ export async function startRelease(
       `superseded ${superseded.newVersion} (${superseded.phase} at step ${superseded.currentStep + 1}): traffic went back to ${superseded.stableVersion ?? 'stable'} and its copies were removed before ${manifests.version} started`,
     );
   }
-  const snapshot = superseded?.stableSnapshot ?? (await snapshotStable(run.cluster, manifests, opts.live));
+  const snapshot = superseded?.stableSnapshot ?? [
+    ...(await snapshotStable(run.cluster, manifests, opts.live)),
+    ...(await runningLaneServices(deps, run, opts)),
+  ];
   if (!superseded && nothingToRollOut(opts, snapshot)) {
     deps.log.info(`every object already runs as given: nothing to roll out`);
     record.revision = revisionOf(opts.live.get(workloadKey(manifests.workloads[0].object)));

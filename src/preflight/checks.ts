@@ -82,24 +82,6 @@ export function metricProblems(config: Config, template: TemplateContext): Input
   return errors;
 }
 
-/** Values for `{{…}}` as the release will have them (the analysis handler fills the same ones). */
-export function releaseTemplate(
-  config: Config,
-  name: string,
-  manifests: ManifestSet,
-  stableVersion: string | undefined,
-): TemplateContext {
-  const first = (kind: string) => manifests.objects.find((o) => o.object.kind === kind)?.object.metadata.name;
-  return {
-    app: name,
-    namespace: config.namespace,
-    service: first('Service'),
-    ingress: config.ingress ?? first('Ingress'),
-    canaryVersion: manifests.version,
-    stableVersion: stableVersion ?? 'none',
-  };
-}
-
 /** The release state as deploy first writes it would not fit its ConfigMap. */
 export function stateSizeProblem(
   name: string,

@@ -8,14 +8,15 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { workloadKey } from '../strategies/types.ts';
+import { releaseTemplate } from '../analysis/release-template.ts';
 import { strategyFor } from '../strategies/index.ts';
 import type { ReleaseScope } from '../strategies/scope.ts';
+import { planLanesIn } from '../traffic/lanes.ts';
 import { routerDefinition } from '../traffic/index.ts';
 import { accessChecks, deniedAccess, describeDenied, type AccessCheck } from './access-review.ts';
 import {
   duplicateObjects,
   metricProblems,
-  releaseTemplate,
   routerNeeds,
   stateSizeProblem,
   type TargetNeed,
@@ -53,14 +54,18 @@ export async function preflight(
 ): Promise<void> {
   const { config } = deps;
   const stable = facts.live.get(workloadKey(manifests.workloads[0].object));
-  const stableVersion = stable?.spec?.template?.metadata?.labels?.[config.versionLabel];
-  const errors: InputError[] = [
-    ...duplicateObjects(manifests),
-    ...metricProblems(config, releaseTemplate(config, facts.name, manifests, stableVersion)),
-  ];
+  const template = releaseTemplate(config, manifests, {
+    app: facts.name,
+    canaryVersion: manifests.version,
+    stableVersion: stable?.spec?.template?.metadata?.labels?.[config.versionLabel],
+    ...(facts.scope ? { changed: facts.scope.changed, progressive: facts.scope.progressive } : {}),
+  });
+  const errors: InputError[] = [...duplicateObjects(manifests), ...metricProblems(config, template)];
   const tooLarge = stateSizeProblem(facts.name, manifests, facts.live);
   if (tooLarge) errors.push(tooLarge);
-  errors.push(...(await clusterProblems(deps, strategy, manifests)));
+  if (facts.scope && strategyFor(strategy).movesTraffic)
+    errors.push(...(await laneProblems(deps, manifests, facts.scope)));
+  errors.push(...(await clusterProblems(deps, strategy, manifests, facts.scope !== undefined)));
   if (errors.length) throw new InputErrors(errors);
 }
 
@@ -78,16 +83,35 @@ export async function preflightAction(
   if (errors.length) throw new InputErrors(errors);
 }
 
+/**
+ * Every workload released as a copy has its chain: the workload, the Service that selects its
+ * pods (from the manifests, else one that runs already), the router's object that routes there.
+ */
+async function laneProblems(
+  { config, cluster }: PreflightDeps,
+  manifests: ManifestSet,
+  scope: ReleaseScope,
+): Promise<InputError[]> {
+  const progressive = manifests.workloads.filter((w) => scope.progressive.has(workloadKey(w.object)));
+  if (!progressive.length) return [];
+  const router = routerDefinition(config.traffic);
+  return (await planLanesIn(cluster, { router, config, manifests, progressive })).errors;
+}
+
 /** What only the cluster can tell: the router's targets and the permissions. */
 async function clusterProblems(
   { config, cluster, reviews }: PreflightDeps,
   strategy: Config['strategy'],
   manifests: ManifestSet,
+  lanesChecked = false,
 ): Promise<InputError[]> {
   const errors: InputError[] = [];
   // The router's needs are those of the requested strategy, also when a first release falls back.
-  if (usesRouter(config.strategy, manifests))
-    errors.push(...(await missingTargets(cluster, config, routerNeeds(config, manifests))));
+  // With the lanes checked (a deploy), only the objects named by inputs are left to look up.
+  if (usesRouter(config.strategy, manifests)) {
+    const needs = routerNeeds(config, manifests).filter((need) => !lanesChecked || need.name);
+    errors.push(...(await missingTargets(cluster, config, needs)));
+  }
   const denied = await deniedAccess(cluster, await planChecks(cluster, config, strategy, manifests), reviews);
   if (denied.length) errors.push(permissionError(denied));
   return errors;

@@ -6,19 +6,9 @@ import type { Config } from '../config/types.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import { isDeployment, type DeploymentObject } from '../manifests/workload-views.ts';
-import { workloadKey } from './types.ts';
+import { workloadKey, type ReleaseScope } from './types.ts';
 
-/** What the release changes, as the plan needs it. */
-export interface ReleaseScope {
-  /** Workload keys whose pod template changes (new ones included). */
-  changed: ReadonlySet<string>;
-  /** The changed workloads that run as copies, by key; empty for rolling and recreate. */
-  progressive: ReadonlySet<string>;
-  /** Changed workloads that roll in place in a canary or blue-green, with the reason. */
-  inPlace: ReadonlyMap<string, string>;
-  /** The changed workloads that run already (the others are new). */
-  running: ReadonlySet<string>;
-}
+export type { ReleaseScope } from './types.ts';
 
 /** Access modes under which more than one pod (on any node) can mount a claim. */
 const SHARED_ACCESS = new Set(['ReadWriteMany', 'ReadOnlyMany']);

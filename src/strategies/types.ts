@@ -3,7 +3,6 @@ import type { Config, HeaderRoute, StrategyName } from '../config/types.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { formatDuration } from '../duration.ts';
-import type { ReleaseScope } from './scope.ts';
 
 /** One step of a release plan: plain data, interpreted by the executor (src/engine/handlers/). */
 export type PlanStep =
@@ -64,6 +63,18 @@ export type Plan<M extends ExecutionMode = ExecutionMode> = {
     workloads: KubeObject[];
   };
 }[M];
+
+/** What the release changes, as the plan needs it. */
+export interface ReleaseScope {
+  /** Workload keys whose pod template changes (new ones included). */
+  changed: ReadonlySet<string>;
+  /** The changed workloads that run as copies, by key; empty for rolling and recreate. */
+  progressive: ReadonlySet<string>;
+  /** Changed workloads that roll in place in a canary or blue-green, with the reason. */
+  inPlace: ReadonlyMap<string, string>;
+  /** The changed workloads that run already (the others are new). */
+  running: ReadonlySet<string>;
+}
 
 /** Live cluster facts a strategy may need to plan (e.g. replicas of the running version). */
 export interface LiveFacts {

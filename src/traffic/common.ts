@@ -270,3 +270,13 @@ export function stateRouter<T extends KubeObject | undefined>(
     reset: parts.reset,
   };
 }
+
+/** The names of `refs` (Services an object routes to) that live in `namespace`. */
+export function servicesIn(
+  refs: ReadonlyArray<{ name: string; namespace?: string }>,
+  object: KubeObject,
+  namespace: string,
+): string[] {
+  const own = object.metadata.namespace ?? namespace;
+  return [...new Set(refs.filter((r) => (r.namespace ?? own) === namespace).map((r) => r.name))];
+}

@@ -13,6 +13,7 @@ import {
   specFieldRestorePatch,
   refIn,
   required,
+  servicesIn,
   shareOf,
   stateAnnotations,
   stateRouter,
@@ -28,6 +29,7 @@ import {
 } from './objects.ts';
 import { canaryServiceName, stableService } from './services.ts';
 import type { HeaderRoute, RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
+import { backendServices } from '../manifests/validate.ts';
 
 export interface RouteLayout {
   service: string;
@@ -142,7 +144,7 @@ export function routeWeight(route: KubeObject, layout: RouteLayout): number {
 
 export function createGatewayApiRouter(cluster: Cluster, target: TrafficTarget): TrafficRouter {
   const route = (): KubeObject =>
-    required('gateway-api', target.route, 'an HTTPRoute (input `route` or one in the manifests)');
+    required('gateway-api', target.routeObject, 'an HTTPRoute (input `route` or one in the manifests)');
   const layout = (): RouteLayout => {
     const service = stableService('gateway-api', target);
     return {
@@ -180,6 +182,7 @@ export const gatewayApiRouter: RouterDefinition<'gateway-api'> = {
     input: 'route',
     configKey: 'route',
     required: true,
+    routedServices: (object, namespace) => servicesIn(backendServices(object), object, namespace),
   },
   needsService: true,
   servicePair: true,

@@ -40,6 +40,18 @@ export function isServiceHost(host: unknown, service: string, namespace: string)
   );
 }
 
+/** The Services (in `namespace`) the VirtualService's http routes send traffic to, by host. */
+export function virtualServiceServices(object: KubeObject, namespace: string): string[] {
+  const vs: VirtualServiceObject = view(object);
+  const hosts = (vs.spec?.http ?? []).flatMap((entry) => (entry.route ?? []).map((r) => r.destination?.host));
+  const names = hosts.flatMap((host) => {
+    if (typeof host !== 'string') return [];
+    const [name, ns] = host.split('.');
+    return name && (ns === undefined || ns === namespace) ? [name] : [];
+  });
+  return [...new Set(names)];
+}
+
 function stableDestination(dest: IstioDestination, layout: IstioLayout): IstioDestination {
   return layout.subsets ? { ...dest, subset: SUBSETS.stable } : dest;
 }

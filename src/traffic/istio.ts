@@ -20,6 +20,7 @@ import {
   virtualServiceCarries,
   virtualServicePatch,
   virtualServiceRestorePatch,
+  virtualServiceServices,
   virtualServiceWeight,
   type IstioLayout,
 } from './istio-routes.ts';
@@ -69,7 +70,7 @@ function istioContext(cluster: Cluster, target: TrafficTarget, opts: TrafficRout
   const vs = (): KubeObject =>
     required(
       'istio',
-      target.virtualService,
+      target.routeObject,
       'a VirtualService (input `virtual-service` or one in the manifests)',
     );
   const service = () => stableService('istio', target);
@@ -151,6 +152,7 @@ export const istioRouter: RouterDefinition<'istio'> = {
     input: 'virtual-service',
     configKey: 'virtualService',
     required: true,
+    routedServices: virtualServiceServices,
   },
   needsService: true,
   servicePair: true,

@@ -13,12 +13,14 @@ import {
   ownedMetadata,
   refIn,
   required,
+  servicesIn,
   userAnnotations,
   stateRouter,
 } from './common.ts';
 import { plain, view, type IngressBackend, type IngressObject } from './objects.ts';
 import { canaryServiceName, stableService } from './services.ts';
 import type { HeaderRoute, RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
+import { backendServices } from '../manifests/validate.ts';
 
 export const NGINX_PREFIX = 'nginx.ingress.kubernetes.io/';
 export const CANARY_WEIGHT_ANNOTATION = `${NGINX_PREFIX}canary-weight`;
@@ -119,7 +121,7 @@ export function canaryIngress(
 
 export function createNginxRouter(cluster: Cluster, target: TrafficTarget): TrafficRouter {
   const ingress = (): KubeObject =>
-    required('nginx', target.ingress, 'an Ingress (input `ingress` or one in the manifests)');
+    required('nginx', target.routeObject, 'an Ingress (input `ingress` or one in the manifests)');
   const canaryRef = () => {
     const ref = refIn(ingress(), target.namespace);
     return { ...ref, name: canaryIngressName(ref.name) };
@@ -144,7 +146,7 @@ export function createNginxRouter(cluster: Cluster, target: TrafficTarget): Traf
     describe: () => `Ingress "${canaryRef().name}"`,
     sync: (_current, weight, headerRoutes) => sync(weight, headerRoutes),
     reset: async () => {
-      if (!target.ingress) return;
+      if (!target.routeObject) return;
       const live = await current();
       if (!live || annotation(live, ANNOTATIONS.createdBy) !== 'nginx') return;
       // No share on the canary before it goes, so no request sees it half removed.
@@ -165,6 +167,7 @@ export const nginxRouter: RouterDefinition<'nginx'> = {
     input: 'ingress',
     configKey: 'ingress',
     required: true,
+    routedServices: (object, namespace) => servicesIn(backendServices(object), object, namespace),
   },
   needsService: true,
   servicePair: true,

@@ -105,7 +105,7 @@ export function createSmiRouter(cluster: Cluster, target: TrafficTarget): Traffi
         'smi',
         `the cluster does not serve ${SPLIT_GROUP} (${SPLIT_VERSIONS.join(', ')})`,
       );
-    const own = target.trafficSplit;
+    const own = target.routeObject;
     return {
       apiVersion,
       kind: 'TrafficSplit',
@@ -116,7 +116,7 @@ export function createSmiRouter(cluster: Cluster, target: TrafficTarget): Traffi
 
   async function sync(weight: number): Promise<void> {
     const ref = await splitRef();
-    if (!target.trafficSplit) {
+    if (!target.routeObject) {
       await cluster.apply(
         ownedTrafficSplit(ref.apiVersion, serviceName(), ref.namespace ?? target.namespace, weight),
       );
@@ -164,6 +164,9 @@ export const smiRouter: RouterDefinition<'smi'> = {
     input: 'traffic-split',
     configKey: 'trafficSplit',
     required: false,
+    // The stable backend the split weighs (spec.service is the name clients call).
+    routedServices: (object) =>
+      (view<TrafficSplitObject['spec']>(object).spec?.backends ?? []).map((b) => b.service),
   },
   needsService: true,
   servicePair: true,

@@ -28,13 +28,13 @@ export interface TrafficTarget {
   /** The user's (stable) Deployment and the canary/green copy. */
   stableWorkload: KubeObject;
   newWorkload: KubeObject;
-  /** The user's Service that fronts the app (stable), if any. */
+  /** The user's Service whose selector matches the stable workload's pods, if any. */
   service?: KubeObject;
-  /** Stable Ingress / HTTPRoute / VirtualService / TrafficSplit named by inputs or found in the manifests. */
-  ingress?: KubeObject;
-  route?: KubeObject;
-  virtualService?: KubeObject;
-  trafficSplit?: KubeObject;
+  /**
+   * The user's object of the router's target kind (RouterDefinition.target: an Ingress, HTTPRoute,
+   * VirtualService or TrafficSplit) that routes to `service`; undefined when the router makes its own.
+   */
+  routeObject?: KubeObject;
   versionLabel: string;
   stableVersion: string;
   newVersion: string;
@@ -102,6 +102,8 @@ export interface RouterTarget {
   configKey: TargetConfigKey;
   /** False: the router creates its own object when none is given. */
   required: boolean;
+  /** The Services (names in `namespace`) an object of this kind sends traffic to. */
+  routedServices(object: KubeObject, namespace: string): string[];
 }
 
 /**

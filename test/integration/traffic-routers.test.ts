@@ -114,10 +114,7 @@ async function startApp(
       stableWorkload: stable,
       newWorkload: canary,
       service: svc,
-      ingress: find('Ingress'),
-      route: find('HTTPRoute'),
-      virtualService: find('VirtualService'),
-      trafficSplit: find('TrafficSplit'),
+      routeObject: ['Ingress', 'HTTPRoute', 'VirtualService', 'TrafficSplit'].map(find).find(Boolean),
       versionLabel: VERSION_LABEL,
       stableVersion: 'v1',
       newVersion: 'v2',
@@ -253,13 +250,13 @@ describe('nginx router', () => {
   it('splits by canary-weight, routes marked requests, and resets to the user objects', async () => {
     const app = 'shop-nginx';
     const a = await startApp(app, [ingress(app)]);
-    const userObjects = [a.target.service!, a.target.ingress!];
+    const userObjects = [a.target.service!, a.target.routeObject!];
     const before = await snapshot(userObjects);
     const entry = `ingress/${NS}/${app}`;
     const router = routerFor('nginx', a);
     await router.prepare();
     assert.equal(measure(entry, 500).v2, 0, 'prepare sends nothing to the canary');
-    const canaryIngress = await cluster.get(ref(a.target.ingress!, `${app}-canary`));
+    const canaryIngress = await cluster.get(ref(a.target.routeObject!, `${app}-canary`));
     assert.equal(canaryIngress?.metadata.annotations?.['nginx.ingress.kubernetes.io/canary'], 'true');
     await assertWeights(router, entry);
     await assertHeaderRoute(router, entry);
@@ -278,7 +275,7 @@ describe('promotion path', () => {
   it('gives the user objects back while the canary still runs, once stable runs the new version', async () => {
     const app = 'shop-promote';
     const a = await startApp(app, [ingress(app)], { stable: 3, canary: 3 });
-    const userObjects = [a.target.service!, a.target.ingress!];
+    const userObjects = [a.target.service!, a.target.routeObject!];
     const before = await snapshot(userObjects);
     const entry = `ingress/${NS}/${app}`;
     const router = routerFor('nginx', a);
@@ -303,7 +300,7 @@ describe('gateway-api router', () => {
   it('splits by backendRef weights, routes marked requests, and resets to the user objects', async () => {
     const app = 'shop-gw';
     const a = await startApp(app, [httpRoute(app)]);
-    const userObjects = [a.target.service!, a.target.route!];
+    const userObjects = [a.target.service!, a.target.routeObject!];
     const before = await snapshot(userObjects);
     const entry = `httproute/${NS}/${app}`;
     const router = routerFor('gateway-api', a);
@@ -524,7 +521,7 @@ describe('weights read back from the data plane', () => {
       routing: (app) => [ingress(app)],
       entry: (app) => `ingress/${NS}/${app}`,
       meddle: (a, app) =>
-        tamper(a.target.ingress!, `${app}-canary`, () => ({
+        tamper(a.target.routeObject!, `${app}-canary`, () => ({
           metadata: { annotations: { 'nginx.ingress.kubernetes.io/canary-weight': '70' } },
         })),
     },
@@ -533,7 +530,7 @@ describe('weights read back from the data plane', () => {
       routing: (app) => [httpRoute(app)],
       entry: (app) => `httproute/${NS}/${app}`,
       meddle: (a, app) =>
-        tamper(a.target.route!, app, (live) => ({
+        tamper(a.target.routeObject!, app, (live) => ({
           spec: {
             rules: live.spec.rules.map((rule: any) => ({
               ...rule,
@@ -547,7 +544,7 @@ describe('weights read back from the data plane', () => {
       routing: (app) => [virtualService(app, app)],
       entry: (app) => `virtualservice/${NS}/${app}`,
       meddle: (a, app) =>
-        tamper(a.target.virtualService!, app, (live) => ({
+        tamper(a.target.routeObject!, app, (live) => ({
           spec: {
             http: live.spec.http.map((h: any) => ({
               ...h,

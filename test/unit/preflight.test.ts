@@ -1,5 +1,6 @@
 // Pre-flight pure parts: the permission list per strategy and router, the generated Roles, and
 // the checks that need no cluster (duplicates, metric URLs and templates, state size, targets).
+import { releaseTemplate } from '../../src/analysis/release-template.ts';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildConfig, inputsOf } from '../../src/config/index.ts';
@@ -8,7 +9,6 @@ import type { SourcedObject } from '../../src/manifests/types.ts';
 import {
   duplicateObjects,
   metricProblems,
-  releaseTemplate,
   routerNeeds,
   stateSizeProblem,
 } from '../../src/preflight/checks.ts';
@@ -132,12 +132,11 @@ describe('pure checks', () => {
       analysis:
         'metrics:\n  - name: a\n    provider: web\n    url: not-a-url\n    successCondition: result == 1\n  - name: b\n    provider: web\n    url: "http://{{ingress}}/x"\n    successCondition: result == 1\n  - name: c\n    provider: web\n    url: "http://{{service}}.{{namespace}}/x"\n    successCondition: result == 1',
     });
-    const template = releaseTemplate(
-      c,
-      'web',
-      set(object('Deployment', 'web'), object('Service', 'web')),
-      'v1',
-    );
+    const template = releaseTemplate(c, set(object('Deployment', 'web'), object('Service', 'web')), {
+      app: 'web',
+      canaryVersion: 'v2',
+      stableVersion: 'v1',
+    });
     const messages = metricProblems(c, template).map((e) => e.message);
     assert.deepEqual(messages, [
       "input 'analysis' line 2: metric 'a': url: 'not-a-url' is not a URL (expected http:// or https://…)",

@@ -3,21 +3,18 @@
 import { runAnalysis } from '../../analysis/run.ts';
 import type { AnalysisResult, MetricSpec, TemplateContext } from '../../analysis/types.ts';
 import type { RunContext } from '../context.ts';
+import { releaseTemplate } from '../../analysis/release-template.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { startWatcher } from './watchers.ts';
 
 export function templateContext(ctx: RunContext): TemplateContext {
-  const first = (kind: string) =>
-    ctx.manifests.objects.find((o) => o.object.kind === kind)?.object.metadata.name;
-  return {
+  return releaseTemplate({ ...ctx.config, namespace: ctx.namespace }, ctx.manifests, {
     app: ctx.name,
-    namespace: ctx.namespace,
-    service: first('Service'),
-    ingress: ctx.config.ingress ?? first('Ingress'),
     canaryVersion: ctx.record.newVersion,
-    // A first release has no stable version: baseline queries then find no data.
-    stableVersion: ctx.record.previousVersion ?? 'none',
-  };
+    stableVersion: ctx.record.previousVersion,
+    changed: ctx.scope.changed,
+    progressive: ctx.scope.progressive,
+  });
 }
 
 function verdictOf(result: AnalysisResult): StepOutcome | undefined {

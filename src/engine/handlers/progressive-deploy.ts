@@ -10,23 +10,32 @@ import type { RunContext } from '../context.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { applyInOrder } from '../apply-in-order.ts';
 import { waitForWorkloads } from './native.ts';
-import { guarded, type ProgressiveRelease as Release } from './progressive-release.ts';
+import { guarded, type ProgressiveRelease as Release, type ReleaseLane } from './progressive-release.ts';
+import { workloadKey } from '../../strategies/types.ts';
 
 /** Stable pods must carry the version label before a router pins the stable Service to it. */
-async function ensureStableVersionLabel(ctx: RunContext, release: Release): Promise<void> {
-  const stable = release.target.stableWorkload;
+async function ensureStableVersionLabel(ctx: RunContext, lane: ReleaseLane): Promise<void> {
+  const { stableWorkload: stable, stableVersion } = lane.target;
   const { versionLabel } = ctx.config;
   if (asWorkload(stable)?.spec?.template?.metadata?.labels?.[versionLabel] || !stable.metadata.uid) return;
   ctx.record.notes.push(
-    `the stable ${stable.kind} had no '${versionLabel}' label on its pods: added '${release.target.stableVersion}' (a one-off restart of stable) so traffic can be pinned to it`,
+    `the stable ${stable.kind} ${stable.metadata.name} had no '${versionLabel}' label on its pods: added '${stableVersion}' (a one-off restart of stable) so traffic can be pinned to it`,
   );
   const patched = await ctx.cluster.patch(
     refOf(stable),
-    { spec: { template: { metadata: { labels: { [versionLabel]: release.target.stableVersion } } } } },
+    { spec: { template: { metadata: { labels: { [versionLabel]: stableVersion } } } } },
     'strategic',
   );
   const { failure } = await waitForWorkloads(ctx, [patched]);
   if (failure) throw new Error(`stable did not come back after labelling: ${failure.message}`);
+}
+
+/** Workloads new in this release: no stable version to run beside, so they are applied as they are. */
+function newWorkloads(ctx: RunContext): KubeObject[] {
+  return ctx.plan.workloads.filter((w) => {
+    const key = workloadKey(w);
+    return ctx.scope.changed.has(key) && !ctx.scope.running.has(key);
+  });
 }
 
 export async function deployNew(ctx: RunContext, release: Release): Promise<StepOutcome> {
@@ -35,13 +44,16 @@ export async function deployNew(ctx: RunContext, release: Release): Promise<Step
     ctx.cluster,
     others.map((o) => o.object),
   );
-  if (ctx.config.traffic !== 'replicas') await ensureStableVersionLabel(ctx, release);
+  if (ctx.config.traffic !== 'replicas')
+    for (const lane of release.lanes) await ensureStableVersionLabel(ctx, lane);
   await release.router(ctx.signal).prepare();
+  const fresh = newWorkloads(ctx);
+  await applyInOrder(ctx.cluster, fresh);
   for (const copy of release.copies) await ctx.cluster.apply(copy);
   if (ctx.config.previewService && release.suffix === 'green') {
     await ctx.cluster.apply(previewService(ctx, release));
   }
-  const sized = release.copies.filter((c) => (c.spec.replicas ?? 1) > 0);
+  const sized = [...fresh, ...release.copies.filter((c) => (c.spec.replicas ?? 1) > 0)];
   if (sized.length) {
     const outcome = await guarded(ctx, release, async (signal) => {
       const { failure } = await waitForWorkloads({ ...ctx, signal }, sized);
@@ -55,7 +67,7 @@ export async function deployNew(ctx: RunContext, release: Release): Promise<Step
 }
 
 function previewService(ctx: RunContext, release: Release): KubeObject {
-  const base: ServiceObject | undefined = release.target.service;
+  const base: ServiceObject | undefined = release.lanes[0]?.target.service;
   const selector = {
     ...(base?.spec?.selector ?? release.copies[0].spec.selector.matchLabels),
     [ctx.config.versionLabel]: ctx.state.newVersion,

@@ -8,74 +8,96 @@ import { refOf } from '../../kube/types.ts';
 import { isDeployment, type DeploymentObject } from '../../manifests/workload-views.ts';
 import { strategyFor } from '../../strategies/index.ts';
 import { workloadKey } from '../../strategies/types.ts';
-import { createTrafficRouter } from '../../traffic/index.ts';
+import { createTrafficRouter, routerDefinition } from '../../traffic/index.ts';
+import { allLanes } from '../../traffic/composite.ts';
+import { planLanes, type Lane } from '../../traffic/lanes.ts';
+import type { SourcedObject } from '../../manifests/types.ts';
+import { versionOf } from '../workloads.ts';
 import type { TrafficRouter, TrafficTarget } from '../../traffic/types.ts';
 import type { RunContext } from '../context.ts';
 import type { StepOutcome } from '../outcome.ts';
 import type { BackgroundAnalysis } from './analysis.ts';
-import { copyName, desiredReplicas, newVersionCopy } from './copies.ts';
+import { desiredReplicas, newVersionCopy } from './copies.ts';
 import { isAutoscaled } from '../autoscaler.ts';
 import { startWatcher, type Watcher } from './watchers.ts';
 
+/** One workload released as a copy, with the Service and route object that carry its traffic. */
+export interface ReleaseLane {
+  /** The stable workload as it ran before the release (the user's own name). */
+  stable: KubeObject;
+  copy: DeploymentObject;
+  target: TrafficTarget;
+}
+
 export interface ProgressiveRelease {
   suffix: 'canary' | 'green';
-  target: TrafficTarget;
-  /** A router whose waits end with `signal` (routers keep their state in the cluster, so they are cheap). */
+  lanes: ReleaseLane[];
+  /** A router over every lane, whose waits end with `signal` (routers keep their state in the cluster). */
   router(signal?: AbortSignal): TrafficRouter;
   copies: DeploymentObject[];
   guard?: Watcher;
   background?: BackgroundAnalysis;
 }
 
-function findByName(ctx: RunContext, kind: string, name?: string): KubeObject | undefined {
-  return ctx.manifests.objects.find(
-    (o) => o.object.kind === kind && (!name || o.object.metadata.name === name),
-  )?.object;
+/** The workloads released as copies, as the plan applies them (with their manifest source). */
+function progressiveWorkloads(ctx: RunContext): SourcedObject[] {
+  const planned = new Map(ctx.plan.workloads.map((w) => [workloadKey(w), w] as const));
+  return ctx.manifests.workloads
+    .filter((w) => ctx.scope.progressive.has(workloadKey(w.object)))
+    .map((w) => ({ ...w, object: planned.get(workloadKey(w.object)) ?? w.object }));
 }
 
-/** The router, target and copies of this run, from plain data. */
+/** The lanes of this release, from plain data: the same in every run of the release. */
+function lanesOf(ctx: RunContext): Lane[] {
+  const inManifests = new Set(ctx.manifests.objects.map((o) => workloadKey(o.object)));
+  const runningServices = ctx.state.stableSnapshot.filter(
+    (o) => o.kind === 'Service' && !inManifests.has(workloadKey(o)),
+  );
+  return planLanes({
+    router: routerDefinition(ctx.config.traffic),
+    config: { ...ctx.config, namespace: ctx.namespace },
+    manifests: ctx.manifests,
+    progressive: progressiveWorkloads(ctx),
+    runningServices,
+  }).lanes;
+}
+
+/** The router, targets and copies of this run, from plain data. */
 export function buildRelease(ctx: RunContext): ProgressiveRelease {
   const suffix = strategyFor(ctx.plan.strategy).copySuffix ?? 'canary';
-  const progressive = ctx.plan.workloads
-    .filter(isDeployment)
-    .filter((w) => ctx.scope.progressive.has(workloadKey(w)));
-  const primary = progressive[0] ?? ctx.plan.workloads[0]!;
-  const stableLive = ctx.stable.get(workloadKey(primary)) ?? primary;
   const { versionLabel } = ctx.config;
   const replicasRouter = ctx.config.traffic === 'replicas';
-  const copies = progressive.map((w) =>
-    newVersionCopy(
-      w,
-      suffix,
+  const lanes = lanesOf(ctx).map((lane): ReleaseLane => {
+    const workload = lane.workload.object as DeploymentObject;
+    const stable = ctx.stable.get(workloadKey(workload)) ?? workload;
+    const replicas = suffix === 'canary' && replicasRouter ? 0 : desiredReplicas(stable);
+    const copy = newVersionCopy(workload, suffix, versionLabel, ctx.state.newVersion, replicas);
+    const target: TrafficTarget = {
+      namespace: ctx.namespace,
+      app: ctx.name,
+      stableWorkload: stable,
+      newWorkload: copy,
+      ...(lane.service ? { service: lane.service } : {}),
+      ...(lane.routeObject ? { routeObject: lane.routeObject } : {}),
       versionLabel,
-      ctx.state.newVersion,
-      suffix === 'canary' && replicasRouter ? 0 : desiredReplicas(ctx.stable.get(workloadKey(w)) ?? w),
-    ),
-  );
-  const target: TrafficTarget = {
-    namespace: ctx.namespace,
-    app: ctx.name,
-    stableWorkload: stableLive,
-    newWorkload: copies[0],
-    service: findByName(ctx, 'Service'),
-    ingress: findByName(ctx, 'Ingress', ctx.config.ingress),
-    route: findByName(ctx, 'HTTPRoute', ctx.config.route),
-    virtualService: findByName(ctx, 'VirtualService', ctx.config.virtualService),
-    trafficSplit: findByName(ctx, 'TrafficSplit', ctx.config.trafficSplit),
-    versionLabel,
-    stableVersion: ctx.state.stableVersion ?? 'stable',
-    newVersion: ctx.state.newVersion,
-  };
+      stableVersion: versionOf(stable, versionLabel) ?? ctx.state.stableVersion ?? 'stable',
+      newVersion: ctx.state.newVersion,
+    };
+    return { stable, copy, target };
+  });
+  const routerOf = (lane: ReleaseLane, signal?: AbortSignal) =>
+    createTrafficRouter(ctx.config.traffic, ctx.cluster, lane.target, {
+      ...(signal ? { signal } : {}),
+      // An HPA owns stable's size: the replicas router adds canary pods instead of shrinking it.
+      ...(isAutoscaled(ctx.manifests, lane.target.stableWorkload, lane.stable)
+        ? { keepStableFullSize: true }
+        : {}),
+    });
   return {
     suffix,
-    target,
-    router: (signal) =>
-      createTrafficRouter(ctx.config.traffic, ctx.cluster, target, {
-        ...(signal ? { signal } : {}),
-        // An HPA owns stable's size: the replicas router adds canary pods instead of shrinking it.
-        ...(isAutoscaled(ctx.manifests, primary, stableLive) ? { keepStableFullSize: true } : {}),
-      }),
-    copies,
+    lanes,
+    router: (signal) => allLanes(lanes.map((lane) => routerOf(lane, signal))),
+    copies: lanes.map((l) => l.copy),
   };
 }
 
@@ -109,10 +131,13 @@ export async function observeWeight(
   return carried;
 }
 
-/** Watches the copies' pods across all steps; fails the step in progress on the first fatal status. */
+/**
+ * Watches the new version's pods across all steps (the copies', and those of workloads that are
+ * new in this release); fails the step in progress on the first fatal status.
+ */
 export function guardOf(ctx: RunContext, release: ProgressiveRelease): Promise<StepOutcome> {
   release.guard ??= startWatcher(ctx, 'the pod guard of the new version', async (signal) => {
-    const selector = selectorString(release.copies[0]?.spec.selector?.matchLabels);
+    const selector = selectorString({ [ctx.config.versionLabel]: ctx.state.newVersion });
     const problem = await ctx.cluster.watchUntil(
       'v1',
       'Pod',
@@ -122,9 +147,10 @@ export function guardOf(ctx: RunContext, release: ProgressiveRelease): Promise<S
       { timeoutMs: ctx.config.timeoutMs, signal, description: 'the new version to stay healthy' },
     );
     // With the crashed container's last log lines, as the rolling gate reports them.
+    const owner = release.copies.find((c) => problem.pod.startsWith(`${c.metadata.name}-`));
     const found = await collectEvidence(
       ctx.cluster,
-      copyName(ctx.plan.workloads[0], release.suffix),
+      owner?.metadata.name ?? problem.pod.replace(/-[a-z0-9]+-[a-z0-9]+$/, ''),
       ctx.namespace,
       problem,
     );

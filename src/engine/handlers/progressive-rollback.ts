@@ -41,6 +41,11 @@ async function restoreStableTemplates(ctx: RunContext, signal: AbortSignal): Pro
   if (restored.length) await waitForWorkloads({ ...ctx, signal }, restored, false);
 }
 
+/** The version traffic returns to (of the first lane's stable workload). */
+export function stableVersionOf(ctx: RunContext, release: Release): string {
+  return release.lanes[0]?.target.stableVersion ?? ctx.state.stableVersion ?? 'stable';
+}
+
 /** Traffic to stable first (restoring stable's template if promotion had begun), then the copies go. */
 export async function rollbackProgressive(ctx: RunContext, release: Release): Promise<void> {
   stopWatchers(release);
@@ -54,7 +59,7 @@ export async function rollbackProgressive(ctx: RunContext, release: Release): Pr
   recordWeight(ctx.record, 0, ctx.now());
   ctx.state.canaryWeight = 0;
   ctx.log.info(
-    `traffic back on ${release.target.stableVersion}${carried ? ` (the new version had ${carried}%)` : ''}`,
+    `traffic back on ${stableVersionOf(ctx, release)}${carried ? ` (the new version had ${carried}%)` : ''}`,
   );
   await deleteCopies(rctx, release);
   await router.reset();

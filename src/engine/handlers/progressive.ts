@@ -20,7 +20,7 @@ import {
   stopWatchers,
   type ProgressiveRelease as Release,
 } from './progressive-release.ts';
-import { rollbackProgressive } from './progressive-rollback.ts';
+import { rollbackProgressive, stableVersionOf } from './progressive-rollback.ts';
 
 /**
  * A canary with no `analysis` step runs its metrics in the background from the moment the canary
@@ -49,7 +49,7 @@ async function setWeight(
     ctx.state.canaryWeight = weight;
     if (opts.background) ensureBackground(ctx, release);
     ctx.log.info(
-      `traffic: ${weight}% to ${ctx.state.newVersion}, ${100 - weight}% to ${release.target.stableVersion}`,
+      `traffic: ${weight}% to ${ctx.state.newVersion}, ${100 - weight}% to ${stableVersionOf(ctx, release)}`,
     );
     return { kind: 'continue', detail: `${weight}% to the new version` };
   });
