@@ -46,6 +46,18 @@ const PAUSE_AT_20 = stringify([{ setWeight: 20 }, { pause: {} }]);
 const THROUGH_30 = stringify([{ setWeight: 30 }, { pause: '1s' }]);
 const WATCH_5S = stringify([{ setWeight: 50 }, { pause: '5s' }]);
 const PROMOTE = { action: 'promote', manifests: '' };
+
+/**
+ * The pre-flight's refusal in issue 17's words, each object followed by its (file:line): "VirtualService
+ * bookinfo (…:293) routes only to Service productpage; the changed workload Deployment details-v1
+ * (…:21) is selected by Service details (…)".
+ */
+function refusal(route: string, routed: string, workload: string, service: string): RegExp {
+  const at = String.raw` \([^)]*:\d+\)`;
+  return new RegExp(
+    `${route}${at} routes only to ${routed}; the changed workload (Deployment )?${workload}${at} is selected by ${service}${at}`,
+  );
+}
 const canary = (traffic: string, steps = THROUGH_30) => ({ strategy: 'canary', traffic, steps });
 const BLUE_GREEN_PREVIEW = {
   strategy: 'blue-green',
@@ -138,7 +150,7 @@ export const RELEASE_MATRIX: MatrixCase[] = [
         result: 'failed',
         copies: [],
         refusedBeforeWrite: true,
-        says: /Ingress boutique routes only to Service frontend.*checkout.*Service checkout/s,
+        says: refusal('Ingress boutique', 'Service frontend', 'checkout', 'Service checkout'),
       },
     ],
     restarts: [],
@@ -190,7 +202,7 @@ export const RELEASE_MATRIX: MatrixCase[] = [
         result: 'failed',
         copies: [],
         refusedBeforeWrite: true,
-        says: /VirtualService bookinfo routes only to Service productpage; the changed workload details-v1 is selected by Service details/,
+        says: refusal('VirtualService bookinfo', 'Service productpage', 'details-v1', 'Service details'),
       },
     ],
     restarts: [],
