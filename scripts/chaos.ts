@@ -1,5 +1,6 @@
-// `npm run chaos -- --releases N --seed S [--no-build] [--verbose]`: randomized releases with API faults and
-// kills through the bundled action, one line per release, totals and the seeds of failures.
+// `npm run chaos -- --releases N --seed S [--apps one|many] [--no-build] [--verbose]`: randomized
+// releases with API faults and kills through the bundled action, one line per release, totals and
+// the seeds of failures. `--apps many` adds the many-workload fixture apps to the mix (issue 17).
 // Exits 1 when any release ends inconsistent. See test/helpers/chaos.ts.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -10,6 +11,7 @@ const { values } = parseArgs({
   options: {
     releases: { type: 'string', default: '20' },
     seed: { type: 'string', default: String(Date.now() % 100_000) },
+    apps: { type: 'string', default: 'one' },
     'no-build': { type: 'boolean', default: false },
     /** Also print every run's ::warning/::error lines under an inconsistent release. */
     verbose: { type: 'boolean', default: false },
@@ -21,6 +23,8 @@ if (!Number.isInteger(releases) || releases < 1 || !Number.isInteger(seed))
   throw new Error(
     `--releases must be a positive integer and --seed an integer (got ${values.releases}, ${values.seed})`,
   );
+if (values.apps !== 'one' && values.apps !== 'many')
+  throw new Error(`--apps must be one (one-workload apps) or many (fixture apps too); got ${values.apps}`);
 
 if (!values['no-build']) {
   const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
@@ -29,11 +33,12 @@ if (!values['no-build']) {
 
 const sim = await startSimCluster({ rps: 0 });
 const started = Date.now();
-console.log(`chaos: ${releases} releases, seeds ${seed}–${seed + releases - 1}`);
+console.log(`chaos: ${releases} releases, seeds ${seed}–${seed + releases - 1}, apps: ${values.apps}`);
 try {
   const outcomes = await runChaos(sim, {
     releases,
     seed,
+    manyWorkloadApps: values.apps === 'many',
     onOutcome: (o) => {
       console.log(formatOutcome(o));
       if (values.verbose && o.violations.length) console.log(o.annotations.map((a) => `    ${a}`).join('\n'));

@@ -2,33 +2,15 @@
 // PDBs, CronJob, PVC, NetworkPolicy, RBAC, config and secrets; released through the bundled action
 // with every strategy while the HPA keeps its target and its replica decisions.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { runAction } from '../helpers/action.ts';
+import { copyApp, type Edit } from '../helpers/fixture-apps.ts';
 import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
-const FIXTURES = resolve(import.meta.dirname, '../fixtures/apps');
-
-/** A copy of a fixture app in namespace `ns`, with text edits applied to every file. */
-function appCopy(app: string, ns: string, edit: (text: string) => string = (t) => t): string {
-  // The release lock lives in the namespace, so it must exist before the first run (the manifests'
-  // own Namespace object is then applied over it).
-  if (!sim.store.get('v1', 'Namespace', undefined, ns))
-    sim.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  const dir = mkdtempSync(join(tmpdir(), `app-${app}-`));
-  cpSync(join(FIXTURES, app), dir, { recursive: true });
-  for (const f of readdirSync(dir)) {
-    const path = join(dir, f);
-    const text = readFileSync(path, 'utf8')
-      .replaceAll(`namespace: ${app}\n`, `namespace: ${ns}\n`)
-      .replace(new RegExp(`^  name: ${app}$`, 'm'), `  name: ${ns}`);
-    writeFileSync(path, edit(text));
-  }
-  return dir;
-}
+/** A copy of a fixture app in namespace `ns`, with a text edit applied to every file. */
+const appCopy = (app: string, ns: string, edit?: Edit): string =>
+  copyApp(sim, app, ns, { edits: edit ? [edit] : [] });
 
 /** The summary's Markdown without its escapes. */
 const unescaped = (markdown: string) => markdown.replaceAll('\\', '');
@@ -64,9 +46,9 @@ describe('realistic apps with an HPA (dist/index.js against the simulator)', () 
     );
 
   /** shop v1 released, its HPA at 6 replicas after load. */
-  async function shopAtSix(): Promise<{ ns: string; dir: (edit?: (t: string) => string) => string }> {
+  async function shopAtSix(): Promise<{ ns: string; dir: (edit?: Edit) => string }> {
     const ns = `shop-${++n}`;
-    const dir = (edit?: (t: string) => string) => appCopy('shop', ns, edit);
+    const dir = (edit?: Edit) => appCopy('shop', ns, edit);
     const first = await runAction({ ...base(ns, dir()), images: 'registry.local:5000/shop/web:v1' });
     assert.equal(first.outputs.result, 'promoted', first.stdout);
     await eventually(() => deployment(ns, 'web')?.spec.replicas === 3, 'HPA minimum of 3');

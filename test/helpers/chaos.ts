@@ -3,6 +3,14 @@
 // at random points, then clean re-runs until a run ends with a result, then the release invariant.
 // Release i of a run with seed S uses seed S+i alone, so `--seed S+i --releases 1` replays it.
 import { runAction, type ActionRun } from './action.ts';
+import {
+  FIXTURE_SHAPES,
+  FIXTURE_VERSION_LABEL,
+  fixtureScope,
+  fixtureImage,
+  fixtureManifests,
+  type FixtureTarget,
+} from './chaos-apps.ts';
 import { checkReleaseInvariant, readState } from './invariant.ts';
 import { writeApp, type AppOptions } from './manifests.ts';
 import { seededRandom, type FaultRule, type SimCluster } from '@kube-rollout/kube-sim';
@@ -22,7 +30,10 @@ export interface ReleaseOutcome {
 interface Shape {
   label: string;
   inputs: Record<string, string>;
-  app: AppOptions;
+  /** The one-workload app written by writeApp… */
+  app?: AppOptions;
+  /** …or a many-workload fixture app (chaos-apps.ts). */
+  fixture?: FixtureTarget;
 }
 
 const APP = 'web';
@@ -90,6 +101,8 @@ class ChaosRelease {
   readonly violations: string[] = [];
   private readonly versions: VersionSpec[] = [];
   private readonly dirs = new Map<boolean, string>();
+  /** The release's name: the app's (fixture apps) or `web`. */
+  readonly name: string;
 
   constructor(
     private readonly sim: SimCluster,
@@ -98,24 +111,40 @@ class ChaosRelease {
     readonly shape: Shape,
   ) {
     this.namespace = `chaos-${seed}`;
+    this.name = shape.fixture?.app ?? APP;
     sim.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } });
   }
 
   private manifests(crash: boolean): string {
+    const { fixture } = this.shape;
     if (!this.dirs.has(crash))
       this.dirs.set(
         crash,
-        writeApp({ ...this.shape.app, name: APP, replicas: 2, env: crash ? { SIM_CRASH: 'true' } : {} }),
+        fixture
+          ? fixtureManifests(this.sim, fixture, this.namespace, crash)
+          : writeApp({ ...this.shape.app, name: APP, replicas: 2, env: crash ? { SIM_CRASH: 'true' } : {} }),
       );
     return this.dirs.get(crash)!;
+  }
+
+  private image(version: string): string {
+    const { fixture } = this.shape;
+    return fixture ? fixtureImage(fixture, version) : `registry.local:5000/acme/${APP}:${version}`;
+  }
+
+  /** The release invariant; for a fixture app, over the workload its versions change (fixtureScope). */
+  violationsNow(): string[] {
+    const { fixture } = this.shape;
+    const scope = fixture ? fixtureScope(this.sim, fixture, this.namespace) : {};
+    return checkReleaseInvariant(this.sim, { name: this.name, namespace: this.namespace, ...scope });
   }
 
   private base(): Record<string, string> {
     return {
       kubeconfig: this.sim.kubeconfig,
       namespace: this.namespace,
-      name: APP,
-      'version-label': 'version',
+      name: this.name,
+      'version-label': this.shape.fixture ? FIXTURE_VERSION_LABEL : 'version',
       comment: 'false',
       'scale-down-delay': '1s',
       'lease-duration': '2s',
@@ -146,7 +175,7 @@ class ChaosRelease {
         ...this.base(),
         ...spec.extra,
         manifests: this.manifests(spec.crash),
-        images: `registry.local:5000/acme/${APP}:${spec.version}`,
+        images: this.image(spec.version),
       };
       return { inputs, label: `deploy ${spec.version}${spec.crash ? ' (crashing)' : ''}` };
     }
@@ -224,7 +253,7 @@ class ChaosRelease {
   }
 
   phase(): string {
-    return readState(this.sim, this.namespace, APP)?.phase ?? 'none';
+    return readState(this.sim, this.namespace, this.name)?.phase ?? 'none';
   }
 }
 
@@ -261,10 +290,23 @@ function rerunAction(rand: Random, phase: string): Action {
   return pick(rand, ['deploy-same', 'deploy-new', 'rollback', 'promote'] as const);
 }
 
+export interface ChaosOptions {
+  /**
+   * Add the many-workload fixture apps (chaos-apps.ts) to the mix. Off by default: the same seed
+   * then picks the same shapes as before they existed.
+   */
+  manyWorkloadApps?: boolean;
+}
+
 /** One release: v1, 1–3 disrupted runs, clean re-runs until one ends with a result, the invariant. */
-export async function chaosRelease(sim: SimCluster, seed: number): Promise<ReleaseOutcome> {
+export async function chaosRelease(
+  sim: SimCluster,
+  seed: number,
+  opts: ChaosOptions = {},
+): Promise<ReleaseOutcome> {
   const rand = seededRandom(seed);
-  const release = new ChaosRelease(sim, seed, rand, pick(rand, SHAPES));
+  const shapes: Shape[] = opts.manyWorkloadApps ? [...SHAPES, ...FIXTURE_SHAPES] : SHAPES;
+  const release = new ChaosRelease(sim, seed, rand, pick(rand, shapes));
   let settled = await release.run('deploy-new', { faults: [] });
   const disrupted = 1 + Math.floor(rand() * 3);
   for (let i = 0; i < disrupted; i++) {
@@ -285,7 +327,7 @@ export async function chaosRelease(sim: SimCluster, seed: number): Promise<Relea
     settled = await release.run(action, { faults: [] });
   }
   if (!settled) release.violations.push(`did not settle after ${MAX_RERUNS} re-runs`);
-  release.violations.push(...checkReleaseInvariant(sim, { name: APP, namespace: release.namespace }));
+  release.violations.push(...release.violationsNow());
   // Its pods would otherwise fill the simulated nodes: later releases would find no room.
   sim.store.delete('v1', 'Namespace', undefined, release.namespace);
   const { sequence, annotations, violations } = release;
@@ -300,11 +342,11 @@ export function formatOutcome(o: ReleaseOutcome): string {
 /** `releases` releases with seeds seed, seed+1, …; each outcome is passed to `onOutcome` as it ends. */
 export async function runChaos(
   sim: SimCluster,
-  opts: { releases: number; seed: number; onOutcome?: (o: ReleaseOutcome) => void },
+  opts: ChaosOptions & { releases: number; seed: number; onOutcome?: (o: ReleaseOutcome) => void },
 ): Promise<ReleaseOutcome[]> {
   const outcomes: ReleaseOutcome[] = [];
   for (let i = 0; i < opts.releases; i++) {
-    const outcome = await chaosRelease(sim, opts.seed + i);
+    const outcome = await chaosRelease(sim, opts.seed + i, opts);
     outcomes.push(outcome);
     opts.onOutcome?.(outcome);
   }

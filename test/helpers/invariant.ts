@@ -19,6 +19,18 @@ export interface InvariantOptions {
   requests?: number;
   /** Entry ids (or prefixes) to use instead of every entry of the namespace. */
   entries?: string[];
+  /**
+   * The pod label that carries the release's version (the action's `version-label`). Without it,
+   * the simulator's own reading applies (`version`, else `app.kubernetes.io/version`), which is
+   * wrong for apps whose pods carry a `version` label of their own (bookinfo's reviews-v1/v2/v3).
+   */
+  versionLabel?: string;
+  /**
+   * Only answers from pods it accepts count as versions served. For a release that changed some
+   * workloads of an app: a Service in front of a changed and an unchanged workload (bookinfo's
+   * reviews) rightly answers with both versions.
+   */
+  podFilter?: (pod: KubeObject) => boolean;
 }
 
 /** The fields of the stored ReleaseState the checker reads (servingVersion is optional). */
@@ -146,7 +158,7 @@ function checkTraffic(
   const served = new Set<string>();
   const byEntry: string[] = [];
   for (const entry of entries) {
-    const versions = sendThrough(sim, namespace, entry, opts.requests ?? 100, violations);
+    const versions = sendThrough(sim, namespace, entry, opts, violations);
     for (const v of versions) served.add(v);
     byEntry.push(`${entry}: ${[...versions].join(', ') || 'nothing'}`);
   }
@@ -170,9 +182,10 @@ function sendThrough(
   sim: SimCluster,
   namespace: string,
   entry: string,
-  requests: number,
+  opts: InvariantOptions,
   violations: string[],
 ): Set<string> {
+  const requests = opts.requests ?? 100;
   const versions = new Set<string>();
   const failures = new Map<string, number>();
   const unready = new Set<string>();
@@ -184,8 +197,9 @@ function sendThrough(
       continue;
     }
     const pod = sim.store.get('v1', 'Pod', answer.namespace || namespace, answer.pod);
+    if (pod && opts.podFilter && !opts.podFilter(pod)) continue;
     if (!pod || !podServes(pod)) unready.add(answer.pod);
-    versions.add(answer.version);
+    versions.add(opts.versionLabel ? (pod?.metadata.labels?.[opts.versionLabel] ?? '') : answer.version);
   }
   for (const [why, count] of failures)
     violations.push(`${entry}: ${count} of ${requests} requests got no pod (${why})`);
