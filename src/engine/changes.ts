@@ -8,6 +8,7 @@
 import type { KubeObject } from '../kube/types.ts';
 import { ANNOTATIONS } from '../labels.ts';
 import { containersOf, podTemplateOf } from '../manifests/pods.ts';
+import { asDeployment, isDeployment } from '../manifests/workload-views.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import type { WorkloadChange } from '../record/types.ts';
 import { workloadKey } from '../strategies/types.ts';
@@ -28,6 +29,16 @@ const RELEASE_ANNOTATIONS = [
  */
 export function asLive(workload: KubeObject, live: KubeObject, versionLabel: string): KubeObject {
   const probe = structuredClone(workload);
+  // A switch to Recreate is written by the apply step (switchToRecreate in handlers/native.ts),
+  // not by the apply: the probe keeps the live update strategy.
+  const liveStrategy = asDeployment(live)?.spec?.strategy;
+  if (
+    isDeployment(probe) &&
+    liveStrategy &&
+    probe.spec.strategy?.type === 'Recreate' &&
+    liveStrategy.type !== 'Recreate'
+  )
+    probe.spec.strategy = liveStrategy;
   const template = podTemplateOf(probe);
   const liveValue = podTemplateOf(live)?.metadata?.labels?.[versionLabel];
   if (template?.metadata?.labels) {

@@ -1,7 +1,7 @@
 import type { Config } from '../config/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { isDeployment, type DeploymentObject } from '../manifests/workload-views.ts';
-import type { Plan, Strategy } from './types.ts';
+import { workloadKey, type LiveFacts, type Plan, type Strategy } from './types.ts';
 
 /**
  * `type: Recreate` with `rollingUpdate` explicitly null: the API server defaulted `rollingUpdate`
@@ -16,9 +16,11 @@ export function recreateStrategy(): NonNullable<DeploymentObject['spec']['strate
 export const recreate: Strategy = {
   name: 'recreate',
   movesTraffic: false,
-  plan(_config: Config, manifests: ManifestSet): Plan {
+  plan(_config: Config, manifests: ManifestSet, live: LiveFacts): Plan {
     const workloads = manifests.workloads.map(({ object }) => {
-      if (!isDeployment(object)) return object;
+      // A workload whose pod template does not change keeps its own update strategy: it rolls no pod.
+      if (!isDeployment(object) || (live.scope && !live.scope.changed.has(workloadKey(object))))
+        return object;
       const copy = structuredClone(object);
       copy.spec.strategy = recreateStrategy();
       return copy;

@@ -5,7 +5,9 @@
 import { ANNOTATIONS, LABELS } from '../../src/labels.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
 import { WORKLOAD_KINDS } from '../../src/manifests/types.ts';
-import { releaseEntries, type InvariantOptions } from './invariant.ts';
+import { releaseEntries, workloadOfPod, type InvariantOptions } from './invariant.ts';
+
+export { workloadOfPod } from './invariant.ts';
 import type { SimCluster } from '@kube-rollout/kube-sim';
 
 const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
@@ -77,15 +79,6 @@ export function copiesIn(sim: SimCluster, namespace: string): string[] {
 }
 
 /** The workload that controls `pod` (through its ReplicaSet for a Deployment), or undefined. */
-export function workloadOfPod(sim: SimCluster, pod: KubeObject): string | undefined {
-  const namespace = pod.metadata.namespace;
-  const owner = (pod.metadata.ownerReferences ?? []).find((o: any) => o.controller);
-  if (!owner) return undefined;
-  if (owner.kind !== 'ReplicaSet') return owner.name;
-  const rs = sim.store.get('apps/v1', 'ReplicaSet', namespace, owner.name);
-  return (rs?.metadata.ownerReferences ?? []).find((o: any) => o.controller)?.name ?? owner.name;
-}
-
 /** How `requests` requests through `entry` spread over workloads and Services: `workload via service` → count. */
 export function routesOf(
   sim: SimCluster,

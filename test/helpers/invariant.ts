@@ -36,6 +36,8 @@ export interface InvariantOptions {
 /** The fields of the stored ReleaseState the checker reads (servingVersion is optional). */
 export interface StoredState {
   phase: string;
+  /** The workloads the release changes (workload keys `Kind/namespace/name`), in newer states. */
+  scope?: { changed: string[] };
   stableVersion?: string;
   newVersion: string;
   servingVersion?: string;
@@ -76,7 +78,10 @@ export function checkReleaseInvariant(sim: SimCluster, opts: InvariantOptions): 
   const loaded = readState(sim, namespace, opts.name, violations);
   const state = loaded ?? undefined;
   const finished = loaded !== null && (!state || FINISHED_PHASES.has(state.phase));
-  const served = checkTraffic(sim, namespace, opts, state, finished, violations);
+  // Only the workloads a release changes carry its versions; the others keep the ones they run.
+  const scoped =
+    opts.podFilter || !state?.scope ? opts : { ...opts, podFilter: changedPods(sim, state.scope.changed) };
+  const served = checkTraffic(sim, namespace, scoped, state, finished, violations);
   // A first release that failed had no earlier version to return to: nothing can serve, and the
   // state must say failed (not rolled-back) with no version served.
   if (state && !state.stableVersion && state.phase === 'failed' && served.size === 0)
@@ -99,6 +104,26 @@ export async function waitForReleaseInvariant(
     if (violations.length === 0 || Date.now() >= deadline) return violations;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The workload (Deployment, StatefulSet, DaemonSet) a pod belongs to, through its ReplicaSet. */
+export function workloadOfPod(sim: SimCluster, pod: KubeObject): string | undefined {
+  const namespace = pod.metadata.namespace;
+  const owner = (pod.metadata.ownerReferences ?? []).find((o: { controller?: boolean }) => o.controller);
+  if (!owner) return undefined;
+  if (owner.kind !== 'ReplicaSet') return owner.name;
+  const rs = sim.store.get('apps/v1', 'ReplicaSet', namespace, owner.name);
+  return (
+    (rs?.metadata.ownerReferences ?? []).find((o: { controller?: boolean }) => o.controller)?.name ??
+    owner.name
+  );
+}
+
+/** Pods of the changed workloads (keys `Kind/namespace/name`) and of their copies. */
+function changedPods(sim: SimCluster, changed: string[]): (pod: KubeObject) => boolean {
+  const names = changed.map((key) => key.split('/').pop()!);
+  const owned = new Set(names.flatMap((n) => [n, `${n}-canary`, `${n}-green`]));
+  return (pod) => owned.has(workloadOfPod(sim, pod) ?? '');
 }
 
 /** The stored state; undefined when there is none, null when it cannot be read (a violation). */

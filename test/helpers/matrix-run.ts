@@ -32,6 +32,17 @@ export interface MatrixObservation {
 }
 
 /** Releases v1 of the case's app with `rolling` in `namespace`, then carries out its runs. */
+const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+
+/** API writes (dry runs aside) into `namespace` since `since`: cases run side by side on one simulator. */
+function writesTo(sim: SimCluster, namespace: string, since: number): number {
+  return sim
+    .stats()
+    .requests.filter(
+      (r) => r.at >= since && r.namespace === namespace && !r.dryRun && WRITE_VERBS.has(r.verb),
+    ).length;
+}
+
 export async function runMatrixCase(
   sim: SimCluster,
   c: MatrixCase,
@@ -64,11 +75,11 @@ export async function runMatrixCase(
   for (const run of c.runs) {
     const images = run.tag ? c.changes.map((w) => imageOf(c.app, w, run.tag!)).join('\n') : '';
     const deploy: Record<string, string> = run.tag ? { manifests: manifests(run.crash), images } : {};
-    sim.resetStats();
+    const started = Date.now();
     const done = await runAction({ ...base, ...deploy, ...run.inputs });
     seen.results.push(done.outputs.result ?? `exit ${done.code}`);
     seen.copies.push(copiesIn(sim, namespace));
-    seen.writes.push(sim.stats().writes);
+    seen.writes.push(writesTo(sim, namespace, started));
     seen.logs.push(`--- ${JSON.stringify(run.inputs)}\n${done.stdout}\n${done.summary}`);
   }
   seen.problems = await waitForHealthyApp(sim, c.app, namespace, { optional: c.optional });

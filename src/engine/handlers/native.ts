@@ -15,6 +15,25 @@ import { runBackgroundAnalysis } from './analysis.ts';
 
 const DEFAULT_PROGRESS_DEADLINE_MS = 600_000;
 
+/**
+ * A Deployment that turns from a rolling update into Recreate loses the `rollingUpdate` the API
+ * server defaulted into it first: it is refused beside Recreate, and a server-side apply cannot
+ * remove a field it does not own. A merge patch (whose null deletes) makes the switch.
+ */
+async function switchToRecreate(ctx: RunContext): Promise<void> {
+  for (const workload of ctx.plan.workloads) {
+    const wanted = asDeployment(workload)?.spec?.strategy?.type;
+    const running = asDeployment(ctx.stable.get(workloadKey(workload)))?.spec?.strategy;
+    if (wanted !== 'Recreate' || !running || running.type === 'Recreate') continue;
+    ctx.log.info(`${workload.kind}/${workload.metadata.name}: switching the update strategy to Recreate`);
+    await ctx.cluster.patch(
+      refOf(workload),
+      { spec: { strategy: { type: 'Recreate', rollingUpdate: null } } },
+      'merge',
+    );
+  }
+}
+
 /** Non-workload objects first (config, services, routes), then the workloads. */
 export async function applyRelease(ctx: RunContext): Promise<StepOutcome> {
   const workloadKeys = new Set(ctx.manifests.workloads.map((w) => workloadKey(w.object)));
@@ -23,6 +42,7 @@ export async function applyRelease(ctx: RunContext): Promise<StepOutcome> {
     ctx.cluster,
     others.map((o) => o.object),
   );
+  await switchToRecreate(ctx);
   await applyInOrder(ctx.cluster, ctx.plan.workloads);
   const count = others.length + ctx.plan.workloads.length;
   ctx.log.info(`applied ${count} objects (${ctx.plan.workloads.length} workloads)`);
