@@ -17,7 +17,7 @@ import {
 } from './kube/index.ts';
 import { loadReleaseSet } from './manifests/index.ts';
 import type { ManifestSet } from './manifests/types.ts';
-import { createReporters } from './reporters/index.ts';
+import { applyReportFeedback, createReporters } from './reporters/index.ts';
 import { renderPlanReport } from './report/index.ts';
 import { observeSecrets } from './secrets/observe.ts';
 import { Redactor, redactRecord, secretValuesOf } from './secrets/redactor.ts';
@@ -125,6 +125,7 @@ export async function run(): Promise<void> {
     summary: core.summary,
     setOutput: core.setOutput,
     warn: (m) => core.warning(m),
+    info: (m) => core.info(m),
   });
   const deps = releaseDeps(setup, redactor, reporters, github, abort.signal);
   try {
@@ -181,10 +182,9 @@ function releaseDeps(
     runUrl: github.runUrl,
     commit: github.headSha ?? github.sha,
     onProgress: async (record) => {
-      // Reporters see the record with secrets redacted; the deployment id they hand back is kept
-      // in it, so the next state save carries it to a later promote/rollback run.
-      const { deploymentId } = await reporters.progress(redactRecord(record, redactor));
-      if (deploymentId !== undefined) record.deploymentId = deploymentId;
+      // Reporters see the record with secrets redacted; the GitHub links they hand back (deployment,
+      // PR comment) are kept in it, so the next state save carries them to a later job.
+      applyReportFeedback(record, await reporters.progress(redactRecord(record, redactor)));
     },
     onStarted: (name) => core.saveState(STATE_RELEASE, name),
     // In place, like the reporters' copy: what is stored is what is reported.

@@ -216,6 +216,8 @@ function readGitHub(
   | 'environment'
   | 'environmentUrl'
   | 'deploymentStatus'
+  | 'productionEnvironment'
+  | 'transientEnvironment'
   | 'versionedConfig'
   | 'prNumber'
   | 'workspace'
@@ -226,6 +228,8 @@ function readGitHub(
     environment: r.optional('environment', (t) => t),
     environmentUrl: r.optional('environment-url', parseHttpUrl),
     deploymentStatus: r.read('deployment-status', parseBoolean, false),
+    productionEnvironment: r.read('production-environment', parseBoolean, false),
+    transientEnvironment: r.read('transient-environment', parseBoolean, false),
     versionedConfig: r.read('versioned-config', parseBoolean, false),
     prNumber: r.optional('pr-number', (t, w) => parseInteger(t, w, 1)),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),

@@ -70,6 +70,9 @@ export interface Config {
   environment?: string;
   environmentUrl?: string;
   deploymentStatus: boolean;
+  /** The GitHub deployment's `production_environment` and `transient_environment` flags. */
+  productionEnvironment: boolean;
+  transientEnvironment: boolean;
   versionedConfig: boolean;
   prNumber?: number;
   /** Base directory for relative manifest paths (GITHUB_WORKSPACE, else the current directory). */

@@ -3,7 +3,8 @@
 // (RunLock) and writes the state only over the version it read.
 import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import type { ReleaseResult, ReleaseState, RolloutRecord } from '../record/types.ts';
+import { REQUESTED_ROLLBACK, type ReleaseResult, type ReleaseState, type RolloutRecord } from '../record/types.ts';
+import { inheritedGitHubLinks } from '../record/github-links.ts';
 import { loadReleaseState, saveReleaseState } from '../state/release-state.ts';
 import type { StrategyName } from '../config/types.ts';
 import { workloadKey } from '../strategies/types.ts';
@@ -30,7 +31,7 @@ import { readLive, revisionOf, versionOf } from './workloads.ts';
 export type Stored = Awaited<ReturnType<typeof loadReleaseState>>;
 
 const clock = (deps: ReleaseDeps) => deps.now ?? (() => new Date());
-export const REQUESTED_ROLLBACK = 'rolled back by request (action: rollback)';
+export { REQUESTED_ROLLBACK } from '../record/types.ts';
 
 export interface StartOptions {
   manifests: ManifestSet;
@@ -88,6 +89,9 @@ export async function startRelease(
     record.revision = revisionOf(firstLive);
     return finish(record, 'unchanged', now());
   }
+  // GitHub deployments and the PR comment follow the release (src/record/github-links.ts).
+  const github = inheritedGitHubLinks(opts.stored?.state.record, record);
+  if (github) record.github = github;
   const snapshot = superseded?.stableSnapshot ?? (await snapshotStable(run.cluster, manifests, opts.live));
   const state: ReleaseState = {
     schema: 1,
