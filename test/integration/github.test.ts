@@ -8,11 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Config } from '../../src/config/types.ts';
 import type { GitHubClient } from '../../src/github/client.ts';
 import { findPullRequestNumber, readGitHubContext } from '../../src/github/context.ts';
 import { httpStatus, isRefusal } from '../../src/github/client.ts';
-import { createDeployment, postDeploymentStatus } from '../../src/github/deployment-status.ts';
 import { commentMarker, upsertPrComment } from '../../src/github/pr-comment.ts';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.ts';
 
