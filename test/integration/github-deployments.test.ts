@@ -8,6 +8,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Config } from '../../src/config/types.ts';
 import { createGitHubClient, type GitHubClient } from '../../src/github/client.ts';
 import type { GitHubContext } from '../../src/github/context.ts';
+import type { SummaryWriter } from '../../src/github/summary.ts';
 import { createDeployment, postDeploymentStatus } from '../../src/github/deployment-status.ts';
 import { REQUESTED_ROLLBACK, type RolloutRecord } from '../../src/record/types.ts';
 import { applyReportFeedback, createReporters } from '../../src/reporters/index.ts';
@@ -15,6 +16,7 @@ import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.ts';
 import { promotedCanary } from '../helpers/sample-record.ts';
 
 const OWNER = 'acme';
+const noSummary: SummaryWriter = { addRaw: () => noSummary, write: async () => undefined };
 const REPO = 'shop';
 let fake: FakeGitHub;
 let octokit: GitHubClient;
@@ -103,10 +105,7 @@ describe('the deployment follows the release through its jobs (record.github)', 
     return createReporters({
       config: { githubToken: 'test-token', comment: false, ...config } as Config,
       github: { ...github, apiUrl: fake.url, runUrl: `https://github.com/acme/shop/actions/runs/${runId}` },
-      summary: {
-        addRaw: () => ({ addRaw: () => assert.fail(), write: async () => undefined }),
-        write: async () => undefined,
-      },
+      summary: noSummary,
       setOutput: () => {},
       warn: (m) => void warnings.push(m),
     });
