@@ -36,13 +36,14 @@ export function prCommentReporter(deps: RunReporterDeps): Reporter | undefined {
   ): Promise<void> {
     if (refused) return;
     const client = await deps.client();
+    // The PR first: a run with no pull request needs no token.
+    prNumber ??= findPullRequestNumber(client, github, { prNumber: config.prNumber, warn });
+    const issueNumber = await prNumber;
+    if (issueNumber === undefined || refused) return;
     if (!client) {
       refused = true;
       return warn('no github-token: the pull request comment was not written');
     }
-    prNumber ??= findPullRequestNumber(client, github, { prNumber: config.prNumber, warn });
-    const issueNumber = await prNumber;
-    if (issueNumber === undefined || refused) return;
     const known = [written, stored].find((c) => c?.issueNumber === issueNumber);
     const marker = commentMarker(target.app, target.environment ?? config.environment);
     try {

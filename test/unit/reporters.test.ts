@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PlanReport } from '../../src/report/plan.ts';
-import { applyReportFeedback, composeReporters, warnOnce, type Reporter } from '../../src/reporters/index.ts';
+import type { Config } from '../../src/config/types.ts';
+import type { GitHubContext } from '../../src/github/context.ts';
+import type { SummaryWriter } from '../../src/github/summary.ts';
+import {
+  applyReportFeedback,
+  composeReporters,
+  createReporters,
+  warnOnce,
+  type Reporter,
+} from '../../src/reporters/index.ts';
 import { promotedCanary } from '../helpers/sample-record.ts';
 
 const plan: PlanReport = {
@@ -74,5 +83,37 @@ describe('composeReporters', () => {
     ];
     await composeReporters(reporters, () => assert.fail('no warning expected')).plan(plan);
     assert.deepEqual(seen, [plan]);
+  });
+});
+
+describe('the PR comment without a token', () => {
+  const summary: SummaryWriter = { addRaw: () => summary, write: async () => undefined };
+  async function warningsFor(github: Partial<GitHubContext>): Promise<string[]> {
+    const warnings: string[] = [];
+    const reporters = createReporters({
+      config: { comment: true, deploymentStatus: false } as Config,
+      github: {
+        repository: { owner: 'acme', repo: 'shop' },
+        serverUrl: '',
+        apiUrl: '',
+        payload: {},
+        ...github,
+      },
+      summary,
+      setOutput: () => {},
+      warn: (m) => void warnings.push(m),
+      client: async () => undefined,
+    });
+    const record = { ...promotedCanary(), result: undefined };
+    for (let i = 0; i < 3; i++) await reporters.progress(record);
+    await reporters.final(promotedCanary());
+    return warnings;
+  }
+
+  it('says nothing when the run has no pull request, and once when it has one', async () => {
+    assert.deepEqual(await warningsFor({ eventName: 'workflow_dispatch' }), []);
+    assert.deepEqual(await warningsFor({ eventName: 'pull_request', eventPrNumber: 3 }), [
+      'no github-token: the pull request comment was not written',
+    ]);
   });
 });
