@@ -3,7 +3,12 @@
 // (RunLock) and writes the state only over the version it read.
 import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import { REQUESTED_ROLLBACK, type ReleaseResult, type ReleaseState, type RolloutRecord } from '../record/types.ts';
+import {
+  REQUESTED_ROLLBACK,
+  type ReleaseResult,
+  type ReleaseState,
+  type RolloutRecord,
+} from '../record/types.ts';
 import { inheritedGitHubLinks } from '../record/github-links.ts';
 import { loadReleaseState, saveReleaseState } from '../state/release-state.ts';
 import type { StrategyName } from '../config/types.ts';
