@@ -81,25 +81,20 @@ export async function upsertPrComment(
 ): Promise<UpsertedComment> {
   const body = commentBody(args.marker, args.body);
   const { owner, repo } = args;
+  const edit = async (id: number): Promise<UpsertedComment> => {
+    const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body });
+    return { id: data.id, created: false };
+  };
   if (args.knownId !== undefined) {
     try {
-      const { data } = await octokit.rest.issues.updateComment({
-        owner,
-        repo,
-        comment_id: args.knownId,
-        body,
-      });
-      return { id: data.id, created: false };
+      return await edit(args.knownId);
     } catch (error) {
       // Deleted since (by someone): look for it again, or write a new one.
       if (httpStatus(error) !== 404) throw error;
     }
   }
   const existing = await findMarkedComment(octokit, args);
-  if (existing) {
-    const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
-    return { id: data.id, created: false };
-  }
+  if (existing) return edit(existing.id);
   const { data } = await octokit.rest.issues.createComment({
     owner,
     repo,

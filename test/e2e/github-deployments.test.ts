@@ -45,6 +45,14 @@ describe('GitHub deployments follow the release through its jobs (dist/index.js)
     'environment-url': 'https://shop.example.test',
     'production-environment': 'true',
   };
+  /** A deploy job's canary of the app in `dir`, with the deployment inputs. */
+  const canaryOf = (namespace: string, dir: string) => ({
+    ...cluster(namespace),
+    ...reporting,
+    strategy: 'canary',
+    traffic: 'replicas',
+    manifests: dir,
+  });
   const freshNamespace = (): string => {
     const namespace = `deployments-${++ns}`;
     sim.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
@@ -65,11 +73,7 @@ describe('GitHub deployments follow the release through its jobs (dist/index.js)
     );
     ok(v1, 'promoted');
     const canary = {
-      ...cluster(namespace),
-      ...reporting,
-      strategy: 'canary',
-      traffic: 'replicas',
-      manifests: dir,
+      ...canaryOf(namespace, dir),
       images: `${IMAGE}:v2`,
       steps: stringify([{ setWeight: 30 }, { pause: {} }]),
     };
@@ -126,7 +130,7 @@ describe('GitHub deployments follow the release through its jobs (dist/index.js)
       ),
       'promoted',
     );
-    const canary = { ...cluster(namespace), ...reporting, strategy: 'canary', traffic: 'replicas' };
+    const canary = canaryOf(namespace, dir);
     const crashing = writeApp({ replicas: 4, env: { SIM_CRASH: 'true' } });
     const bad = await runAction(
       {
@@ -139,14 +143,8 @@ describe('GitHub deployments follow the release through its jobs (dist/index.js)
     );
     ok(bad, 'rolled-back');
     const waits = stringify([{ setWeight: 25 }, { pause: {} }]);
-    ok(
-      await runAction({ ...canary, manifests: dir, images: `${IMAGE}:v3`, steps: waits }, job(12)),
-      'paused',
-    );
-    ok(
-      await runAction({ ...canary, manifests: dir, images: `${IMAGE}:v4`, steps: waits }, job(13)),
-      'paused',
-    );
+    ok(await runAction({ ...canary, images: `${IMAGE}:v3`, steps: waits }, job(12)), 'paused');
+    ok(await runAction({ ...canary, images: `${IMAGE}:v4`, steps: waits }, job(13)), 'paused');
     const [d1, d2, d3, d4] = deploymentsSince(from);
     assert.deepEqual(
       statesOf(d1!.id),
@@ -181,13 +179,7 @@ describe('GitHub deployments follow the release through its jobs (dist/index.js)
 
     fake.failWith(403, /\/deployments/);
     try {
-      const canary = {
-        ...cluster(namespace),
-        ...reporting,
-        strategy: 'canary',
-        traffic: 'replicas',
-        manifests: dir,
-      };
+      const canary = canaryOf(namespace, dir);
       const steps = stringify([{ setWeight: 25 }, { setWeight: 50 }, { setWeight: 75 }]);
       const refused = await runAction({ ...canary, images: `${IMAGE}:v2`, steps }, job(21));
       ok(refused, 'promoted');
