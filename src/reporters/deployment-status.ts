@@ -88,9 +88,8 @@ export function deploymentStatusReporter(deps: RunReporterDeps): Reporter | unde
 
   /** A status names its deployment's environment, this run's log and the environment's URL. */
   function where(ref: DeploymentRef, deployment: ReleaseDeployment | undefined) {
-    const url =
-      config.environmentUrl ??
-      (ref.environment === deployment?.environment ? deployment.environmentUrl : undefined);
+    const ours = ref.environment === deployment?.environment;
+    const url = ours ? (config.environmentUrl ?? deployment.environmentUrl) : undefined;
     return {
       environment: ref.environment,
       ...(url ? { environmentUrl: url } : {}),
@@ -113,7 +112,9 @@ export function deploymentStatusReporter(deps: RunReporterDeps): Reporter | unde
       if (!started) {
         started = true;
         const current = currentDeployment({ ...record, github: { ...record.github, deployment } });
-        void send(startUpdates(record, current, record.github?.supersededDeployment), deployment);
+        // The deploy run that superseded a release retires its deployment; later jobs do not again.
+        const superseded = record.action === 'deploy' ? record.github?.supersededDeployment : undefined;
+        void send(startUpdates(record, current, superseded), deployment);
       }
       return feedback;
     },

@@ -248,5 +248,11 @@ describe('the deployment follows the release through its jobs (record.github)', 
     await nextJob.final({ ...next, result: 'paused' });
     assert.deepEqual(statesOf(pausedId), ['in_progress', 'inactive']);
     assert.deepEqual(statesOf(next.github?.deployment?.id), ['in_progress']);
+    const promoteJob = job({}, '8');
+    next.action = 'promote';
+    await promoteJob.progress(next);
+    await promoteJob.final({ ...next, result: 'promoted', servingVersion: '1.6.0' });
+    assert.deepEqual(statesOf(pausedId), ['in_progress', 'inactive'], 'retired once, by the deploy run');
+    assert.deepEqual(statesOf(next.github?.deployment?.id), ['in_progress', 'in_progress', 'success']);
   });
 });
