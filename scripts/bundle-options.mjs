@@ -109,7 +109,7 @@ export function asciiOnly(text) {
   return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Builds the bundle (bundleOptions(overrides)) into a fresh output directory, as ASCII. */
+/** Builds the bundle (bundleOptions(overrides)) into a fresh output directory, as ASCII; returns esbuild's result. */
 export async function buildBundle(overrides = {}) {
   const options = bundleOptions(overrides);
   const result = await build({ ...options, write: false });
@@ -119,4 +119,5 @@ export async function buildBundle(overrides = {}) {
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, asciiOnly(file.text));
   }
+  return result;
 }

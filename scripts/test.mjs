@@ -4,7 +4,7 @@
 // of the simulator package (packages/kube-sim): the files that check it against the real kubectl,
 // client-node and Prometheus. `npm test -- sim-full` runs the package's whole suite (CI does).
 import { spawnSync } from 'node:child_process';
-// tinyglobby, not node:fs globSync: that only exists from Node 22, and `engines` allows Node 20.
+// tinyglobby: the project's one globbing library (src/manifests uses it too).
 import { globSync } from 'tinyglobby';
 
 const SIM_TESTS = 'packages/kube-sim/test';

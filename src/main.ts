@@ -13,7 +13,7 @@ import { InputError, InputErrors } from './errors.ts';
 import { readGitHubContext } from './github/index.ts';
 import { loadReleaseSet } from './manifests/index.ts';
 import type { ManifestSet } from './manifests/types.ts';
-import { createReporters } from './reporters/index.ts';
+import { applyReportFeedback, createReporters } from './reporters/index.ts';
 import { renderPlanReport } from './report/index.ts';
 import { mainStepState, type MainStepStateWriter } from './run-state.ts';
 import {
@@ -73,6 +73,7 @@ async function runAction(
     summary: core.summary,
     setOutput: core.setOutput,
     warn: (m) => core.warning(m),
+    info: (m) => core.info(m),
   });
   const holder = holderId();
   const deps: ReleaseDeps = {
@@ -86,10 +87,9 @@ async function runAction(
     runUrl: github.runUrl,
     commit: github.headSha ?? github.sha,
     onProgress: async (record) => {
-      // Reporters see the record with secrets redacted; the deployment id they hand back is kept
-      // in it, so the next state save carries it to a later promote/rollback run.
-      const { deploymentId } = await reporters.progress(redactRecord(record, facts.redactor));
-      if (deploymentId !== undefined) record.deploymentId = deploymentId;
+      // Reporters see the record with secrets redacted; the GitHub links they hand back (deployment,
+      // PR comment) are kept in it, so the next state save carries them to a later job.
+      applyReportFeedback(record, await reporters.progress(redactRecord(record, facts.redactor)));
     },
     onStarted: (name) => {
       facts.wrote = true;

@@ -61,6 +61,7 @@ export async function recoverUnfinished(main: MainStepState): Promise<void> {
       summary: core.summary,
       setOutput: core.setOutput,
       warn: (m) => core.warning(m),
+      info: (m) => core.info(m),
     });
     await reporters.final(redactRecord(record, redactor));
     core.info(`post: ${name} is ${record.result}, serving ${record.servingVersion ?? 'unknown'}`);

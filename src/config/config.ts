@@ -244,6 +244,8 @@ function readGitHub(
   | 'environment'
   | 'environmentUrl'
   | 'deploymentStatus'
+  | 'productionEnvironment'
+  | 'transientEnvironment'
   | 'versionedConfig'
   | 'prune'
   | 'prNumber'
@@ -255,6 +257,8 @@ function readGitHub(
     environment: r.optional('environment', (t) => t),
     environmentUrl: r.optional('environment-url', parseHttpUrl),
     deploymentStatus: r.read('deployment-status', parseBoolean, false),
+    productionEnvironment: r.read('production-environment', parseBoolean, false),
+    transientEnvironment: r.read('transient-environment', parseBoolean, false),
     versionedConfig: r.read('versioned-config', parseBoolean, false),
     prune: r.read('prune', parseBoolean, false),
     prNumber: r.optional('pr-number', (t, w) => parseInteger(t, w, 1)),

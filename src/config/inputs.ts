@@ -47,6 +47,8 @@ export const INPUT_DEFAULTS = {
   environment: undefined,
   'environment-url': undefined,
   'deployment-status': 'false',
+  'production-environment': 'false',
+  'transient-environment': 'false',
 } as const satisfies Record<string, string | undefined>;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

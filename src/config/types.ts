@@ -74,6 +74,9 @@ export interface Config {
   environment?: string;
   environmentUrl?: string;
   deploymentStatus: boolean;
+  /** The GitHub deployment's `production_environment` and `transient_environment` flags. */
+  productionEnvironment: boolean;
+  transientEnvironment: boolean;
   versionedConfig: boolean;
   /** Delete, after promotion, what the previous release applied and the manifests no longer list. */
   prune: boolean;

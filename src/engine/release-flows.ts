@@ -3,7 +3,14 @@
 // (RunLock) and writes the state only over the version it read.
 import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import type { ReleaseResult, ReleaseState, RolloutRecord, WorkloadChange } from '../record/types.ts';
+import {
+  REQUESTED_ROLLBACK,
+  type ReleaseResult,
+  type ReleaseState,
+  type RolloutRecord,
+  type WorkloadChange,
+} from '../record/types.ts';
+import { inheritedGitHubLinks } from '../record/github-links.ts';
 import { storedScope, type ReleaseScope } from '../strategies/scope.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { routerDefinition } from '../traffic/index.ts';
@@ -37,7 +44,7 @@ import { readLive, revisionOf, versionOf } from './workloads.ts';
 export type Stored = Awaited<ReturnType<typeof loadReleaseState>>;
 
 const clock = (deps: ReleaseDeps) => deps.now ?? (() => new Date());
-export const REQUESTED_ROLLBACK = 'rolled back by request (action: rollback)';
+export { REQUESTED_ROLLBACK } from '../record/types.ts';
 
 /** A deploy's release, rendered, planned and checked before the Lease (deploy in release.ts). */
 export interface FreshRelease {
@@ -139,6 +146,9 @@ export async function startRelease(
     record.revision = revisionOf(opts.live.get(workloadKey(manifests.workloads[0].object)));
     return finish(record, 'unchanged', now());
   }
+  // GitHub deployments and the PR comment follow the release (src/record/github-links.ts).
+  const github = inheritedGitHubLinks(opts.stored?.state.record, record);
+  if (github) record.github = github;
   const state: ReleaseState = {
     schema: 1,
     name,

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describeFailure, type GitHubClient, type Warn } from './client.ts';
+import { permissionHint, type ReadOnlyToken } from './hints.ts';
 
 export interface Repository {
   owner: string;
@@ -29,6 +30,11 @@ export interface GitHubContext {
   runUrl?: string;
   /** The PR of a pull_request / pull_request_target event (or an issue_comment on a PR). */
   eventPrNumber?: number;
+  /**
+   * Why this run's GITHUB_TOKEN is read-only whatever `permissions:` says, when GitHub makes it so:
+   * a `pull_request` event from a fork, or a run Dependabot started.
+   */
+  readOnlyToken?: ReadOnlyToken;
   payload: Record<string, unknown>;
 }
 
@@ -76,6 +82,25 @@ function eventPrNumber(eventName: string | undefined, payload: Json): number | u
   return undefined;
 }
 
+/** A pull_request event whose head lives in another repository than its base: a fork's. */
+function fromFork(eventName: string | undefined, payload: Json): boolean {
+  if (eventName !== 'pull_request') return false;
+  const pr = obj(payload.pull_request);
+  const head = str(obj(obj(pr?.head)?.repo)?.full_name);
+  const base = str(obj(obj(pr?.base)?.repo)?.full_name);
+  return (
+    obj(obj(pr?.head)?.repo)?.fork === true || (head !== undefined && base !== undefined && head !== base)
+  );
+}
+
+function readOnlyToken(env: NodeJS.ProcessEnv, eventName: string | undefined, payload: Json) {
+  if (fromFork(eventName, payload)) return 'fork' as const;
+  // GitHub treats runs Dependabot triggers like forks (read-only token, no secrets).
+  if (env.GITHUB_ACTOR === 'dependabot[bot]' && eventName !== 'pull_request_target')
+    return 'dependabot' as const;
+  return undefined;
+}
+
 /** The run's context from `GITHUB_*` variables and the event file at `GITHUB_EVENT_PATH`. */
 export function readGitHubContext(env: NodeJS.ProcessEnv = process.env, warn?: Warn): GitHubContext {
   const payload = readPayload(env.GITHUB_EVENT_PATH, warn);
@@ -86,6 +111,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env, warn?: W
   const runId = str(env.GITHUB_RUN_ID);
   const sha = str(env.GITHUB_SHA);
   const prHead = str(obj(obj(payload.pull_request)?.head)?.sha);
+  const readOnly = readOnlyToken(env, eventName, payload);
   return {
     repository,
     eventName,
@@ -100,6 +126,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env, warn?: W
         ? `${serverUrl}/${repository.owner}/${repository.repo}/actions/runs/${runId}`
         : undefined,
     eventPrNumber: eventPrNumber(eventName, payload),
+    ...(readOnly ? { readOnlyToken: readOnly } : {}),
     payload,
   };
 }
@@ -141,7 +168,7 @@ export async function findPullRequestNumber(
       describeFailure(
         'looking up the pull request of the pushed commit',
         error,
-        'the token needs `pull-requests: read`',
+        permissionHint('pull-requests: read', ctx),
       ),
     );
     return undefined;

@@ -2,12 +2,10 @@
  * The sticky pull request comment: one per app and environment, found again by a hidden marker
  * and edited in place, so a release's comment tells the whole story instead of piling up.
  */
-import { describeFailure, type GitHubClient, type Warn } from './client.ts';
+import { httpStatus, type GitHubClient } from './client.ts';
 
 /** GitHub's limit on a comment body. */
 export const MAX_COMMENT_LENGTH = 65_536;
-
-const PERMISSION_HINT = 'the token needs `pull-requests: write` (some setups also `issues: write`)';
 
 /** Keeps a marker part from closing the HTML comment or adding a second `:` field. */
 function markerPart(text: string): string {
@@ -31,8 +29,8 @@ export interface UpsertPrCommentArgs {
   /** The hidden marker; put first in the body when the body lacks it. */
   marker: string;
   body: string;
-  /** Defaults to a no-op; pass `core.warning`. */
-  warn?: Warn;
+  /** The comment's id from an earlier edit: edited directly, without listing the comments. */
+  knownId?: number;
 }
 
 export interface UpsertedComment {
@@ -73,40 +71,35 @@ async function findMarkedComment(
 }
 
 /**
- * Edits the comment with `marker` on the PR, or creates it. Returns its id and whether it was
- * created; undefined (after a warning) when there is no client or GitHub refuses: a missing
- * token or permission never fails a release.
+ * Edits the comment with `marker` on the PR (by `knownId` when given, else found by its marker), or
+ * creates it. Returns its id and whether it was created; throws GitHub's error for the caller to
+ * warn about (a missing permission never fails a release).
  */
 export async function upsertPrComment(
-  octokit: GitHubClient | undefined,
+  octokit: GitHubClient,
   args: UpsertPrCommentArgs,
-): Promise<UpsertedComment | undefined> {
-  const warn = args.warn ?? (() => {});
-  if (!octokit) {
-    warn('no github-token: the pull request comment was not written');
-    return undefined;
-  }
+): Promise<UpsertedComment> {
   const body = commentBody(args.marker, args.body);
-  try {
-    const existing = await findMarkedComment(octokit, args);
-    if (existing) {
-      const { data } = await octokit.rest.issues.updateComment({
-        owner: args.owner,
-        repo: args.repo,
-        comment_id: existing.id,
-        body,
-      });
-      return { id: data.id, created: false };
+  const { owner, repo } = args;
+  const edit = async (id: number): Promise<UpsertedComment> => {
+    const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body });
+    return { id: data.id, created: false };
+  };
+  if (args.knownId !== undefined) {
+    try {
+      return await edit(args.knownId);
+    } catch (error) {
+      // Deleted since (by someone): look for it again, or write a new one.
+      if (httpStatus(error) !== 404) throw error;
     }
-    const { data } = await octokit.rest.issues.createComment({
-      owner: args.owner,
-      repo: args.repo,
-      issue_number: args.issueNumber,
-      body,
-    });
-    return { id: data.id, created: true };
-  } catch (error) {
-    warn(describeFailure(`writing the comment on pull request #${args.issueNumber}`, error, PERMISSION_HINT));
-    return undefined;
   }
+  const existing = await findMarkedComment(octokit, args);
+  if (existing) return edit(existing.id);
+  const { data } = await octokit.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: args.issueNumber,
+    body,
+  });
+  return { id: data.id, created: true };
 }

@@ -101,6 +101,7 @@ export interface RolloutRecord {
   measurements: Measurement[];
   evidence: PodEvidence[];
   weights: WeightPoint[];
+  /** Why traffic went back to stable; `REQUESTED_ROLLBACK` when `action: rollback` asked for it. */
   rollbackReason?: string;
   /** The workflow was cancelled while this release ran: it went back to stable for that reason. */
   cancelled?: boolean;
@@ -108,8 +109,50 @@ export interface RolloutRecord {
   workloads?: WorkloadChange[];
   /** Free-form notices worth showing (e.g. "analysis step has no metrics: passed"). */
   notes: string[];
-  /** The GitHub deployment of this release (`deployment-status: true`), so a promote run finishes it. */
+  /**
+   * The GitHub objects this release reports to (its deployment, the PR comment), kept in the
+   * release state so a later promote, rollback or status job follows them without repeating inputs.
+   */
+  github?: GitHubLinks;
+  /**
+   * @deprecated States written before `github` kept only the deployment's id here; it is read as
+   * `github.deployment` in the environment the later job names (src/reporters/deployment-status.ts).
+   */
   deploymentId?: number;
+}
+
+/** The rollback reason of a rollback that `action: rollback` asked for (not a failed gate or a cancel). */
+export const REQUESTED_ROLLBACK = 'rolled back by request (action: rollback)';
+
+/** A GitHub deployment kube-rollout made for one version of a release. */
+export interface DeploymentRef {
+  id: number;
+  /** The version it deployed. */
+  version: string;
+  /** Its environment: every status names it again (a status naming another would move it). */
+  environment: string;
+}
+
+/** Deployment statuses are on for a release: where they go, as the deploy run's inputs said. */
+export interface ReleaseDeployment {
+  environment: string;
+  environmentUrl?: string;
+  productionEnvironment: boolean;
+  transientEnvironment: boolean;
+  /** GitHub's id, once it has created the deployment (for the release's `newVersion`). */
+  id?: number;
+}
+
+/** See `RolloutRecord.github`. Written from what the reporters hand back (src/reporters/types.ts). */
+export interface GitHubLinks {
+  /** This release's deployment: set by a deploy run with `deployment-status: true`. */
+  deployment?: ReleaseDeployment;
+  /** The deployment of the version that served before this release: `success` again when traffic returns to it. */
+  stableDeployment?: DeploymentRef;
+  /** The deployment of an unfinished release this one superseded: `inactive` once this one starts. */
+  supersededDeployment?: DeploymentRef;
+  /** The sticky pull request comment, edited by id instead of being looked for on every edit. */
+  comment?: { issueNumber: number; id: number };
 }
 
 export type ReleaseSettings = Pick<

@@ -3,18 +3,19 @@
  * never a failed release. Adding a reporter (a check run, a chat message) is its file
  * plus one line in REPORTERS.
  */
+import { gitHubClientOnDemand } from '../github/index.ts';
 import type { PlanReport } from '../report/plan.ts';
 import type { RolloutRecord } from '../record/types.ts';
 import { deploymentStatusReporter } from './deployment-status.ts';
 import { outputsReporter } from './outputs.ts';
 import { prCommentReporter } from './pr-comment.ts';
 import { jobSummaryReporter } from './summary.ts';
-import type { ReportFeedback, Reporter, ReporterDeps } from './types.ts';
+import type { ReportFeedback, Reporter, ReporterDeps, RunReporterDeps } from './types.ts';
 
-export type { ReportFeedback, Reporter, ReporterDeps } from './types.ts';
+export type { ReportFeedback, Reporter, ReporterDeps, RunReporterDeps } from './types.ts';
 
 /** Each returns undefined when its inputs turn it off. */
-const REPORTERS: ReadonlyArray<(deps: ReporterDeps) => Reporter | undefined> = [
+const REPORTERS: ReadonlyArray<(deps: RunReporterDeps) => Reporter | undefined> = [
   jobSummaryReporter,
   prCommentReporter,
   deploymentStatusReporter,
@@ -29,8 +30,28 @@ export interface Reporters {
 }
 
 export function createReporters(deps: ReporterDeps, factories = REPORTERS): Reporters {
-  const reporters = factories.map((make) => make(deps)).filter((r) => r !== undefined);
-  return composeReporters(reporters, deps.warn);
+  const warn = warnOnce(deps.warn);
+  const client =
+    deps.client ?? gitHubClientOnDemand(deps.config.githubToken, deps.github.apiUrl, { info: deps.info });
+  const run: RunReporterDeps = { ...deps, warn, client };
+  const reporters = factories.map((make) => make(run)).filter((r) => r !== undefined);
+  return composeReporters(reporters, warn);
+}
+
+/** `warn`, passing each distinct message once: a step boundary that fails alike does not repeat it. */
+export function warnOnce(warn: (message: string) => void): (message: string) => void {
+  const said = new Set<string>();
+  return (message) => {
+    if (said.has(message)) return;
+    said.add(message);
+    warn(message);
+  };
+}
+
+/** Keeps what the reporters handed back in the record (the release state stores it at its next save). */
+export function applyReportFeedback(record: RolloutRecord, feedback: ReportFeedback): void {
+  if (Object.keys(feedback).length === 0) return;
+  record.github = { ...record.github, ...feedback };
 }
 
 /** Calls every reporter at once; rejections become warnings naming the reporter. */

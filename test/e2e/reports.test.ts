@@ -1,5 +1,5 @@
-// Issue 6, end to end: the bundled action's reports (sticky PR comment, job summary, deployment
-// statuses, plan) against the simulated cluster and a local fake of the GitHub REST API.
+// Issue 6, end to end: the bundled action's reports (sticky PR comment, job summary, plan) against
+// the simulated cluster and a local fake of the GitHub REST API (deployments: github-deployments.test.ts).
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +30,8 @@ function prEvent(number: number, sha: string): unknown {
 const isCommentRequest = (r: RecordedRequest): boolean => /\/issues\/(\d+\/)?comments/.test(r.path);
 const posts = (rs: RecordedRequest[], pr: number) =>
   rs.filter((r) => r.method === 'POST' && r.path === `/repos/${OWNER}/${REPO}/issues/${pr}/comments`);
+const listings = (rs: RecordedRequest[], pr: number) =>
+  rs.filter((r) => r.method === 'GET' && r.path === `/repos/${OWNER}/${REPO}/issues/${pr}/comments`);
 const patches = (rs: RecordedRequest[]) =>
   rs.filter((r) => r.method === 'PATCH' && /\/issues\/comments\/\d+$/.test(r.path));
 const bodyOf = (r: RecordedRequest): string => (r.body as { body: string }).body;
@@ -59,7 +61,7 @@ function liveHtml(md: string): string {
     .replace(/<code>[\s\S]*?<\/code>/g, '');
 }
 
-describe('reports: PR comment, job summary, deployment statuses, plan (dist/index.js)', () => {
+describe('reports: PR comment, job summary, plan (dist/index.js)', () => {
   let sim: SimCluster;
   let fake: FakeGitHub;
   let metrics: Server;
@@ -153,6 +155,7 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     assert.equal(first.run.outputs.result, 'paused');
     assert.equal(posts(first.requests, pr).length, 1, 'exactly one comment created');
     const edits = patches(first.requests);
+    assert.equal(listings(first.requests, pr).length, 1, 'the comments are listed once, then edited by id');
     console.log(`# figure: paused canary run (5 steps): 1 POST, ${edits.length} PATCHes to the comment`);
     // Step boundaries do not wait for GitHub: edits that would be stale before they go are skipped,
     // so how many there are depends on timing; the final result is always one more.
@@ -206,6 +209,7 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     );
     assert.equal(promote.run.outputs.result, 'promoted', promote.run.stdout);
     assert.equal(posts(promote.requests, pr).length, 0, 'no new comment');
+    assert.equal(listings(promote.requests, pr).length, 0, 'the release state keeps the comment id');
     assert.ok(patches(promote.requests).length >= 1);
     assert.ok(patches(promote.requests).every((r) => r.path.endsWith(`/issues/comments/${comment.id}`)));
     assert.equal(fake.comments(OWNER, REPO, pr).length, 1);
@@ -418,97 +422,5 @@ describe('reports: PR comment, job summary, deployment statuses, plan (dist/inde
     assert.ok(warning, run.annotations.join('\n'));
     assert.match(warning, /file=[^,]*app\.yaml/);
     assert.match(warning, /line=\d+/);
-  });
-
-  it('deployment statuses: in_progress then success for a promoted canary, failure after a rollback', async () => {
-    const { namespace, dir } = await withV1();
-    const common = {
-      'deployment-status': 'true',
-      environment: 'production',
-      'environment-url': 'https://shop.example.test',
-      comment: 'false',
-    };
-    const canary = { ...base(namespace), ...common, strategy: 'canary', traffic: 'replicas' };
-    const before1 = fake.deployments.length;
-    const good = await runAction(
-      {
-        ...canary,
-        manifests: dir,
-        images: `${IMAGE}:v2`,
-        steps: stringify([{ setWeight: 25 }, { setWeight: 50 }]),
-      },
-      gh(),
-    );
-    assert.equal(good.outputs.result, 'promoted', good.stdout);
-    const created = fake.deployments.slice(before1);
-    assert.equal(created.length, 1, 'one deployment');
-    const deployment = created[0]!;
-    assert.equal(deployment.body.environment, 'production');
-    assert.equal(deployment.body.production_environment, true);
-    const states = fake.statuses.filter((s) => s.deploymentId === deployment.id);
-    assert.deepEqual(
-      states.map((s) => s.state),
-      ['in_progress', 'success'],
-    );
-    assert.equal(states[1]!.body.environment_url, 'https://shop.example.test');
-    assert.equal(states[1]!.body.log_url, 'https://github.com/acme/shop/actions/runs/4242');
-    assert.match(good.summary, /✅ Promoted/);
-
-    const before2 = fake.deployments.length;
-    const crashing = writeApp({ replicas: 4, env: { SIM_CRASH: 'true' } });
-    const bad = await runAction(
-      {
-        ...canary,
-        manifests: crashing,
-        images: `${IMAGE}:v3`,
-        steps: stringify([{ setWeight: 50 }, { pause: '30s' }]),
-      },
-      gh(),
-    );
-    assert.equal(bad.outputs.result, 'rolled-back', bad.stdout);
-    const failed = fake.deployments.slice(before2);
-    assert.equal(failed.length, 1);
-    assert.deepEqual(
-      fake.statuses.filter((s) => s.deploymentId === failed[0]!.id).map((s) => s.state),
-      ['in_progress', 'failure'],
-    );
-    assert.match(bad.summary, /↩️ Rolled back/);
-  });
-
-  it('a paused release finishes its GitHub deployment in the promote run', async () => {
-    const { namespace, dir } = await withV1();
-    const inputs = {
-      ...base(namespace),
-      'deployment-status': 'true',
-      environment: 'production',
-      comment: 'false',
-      strategy: 'canary',
-      traffic: 'replicas',
-      manifests: dir,
-      images: `${IMAGE}:v2`,
-      steps: stringify([{ setWeight: 30 }, { pause: {} }]),
-    };
-    const before1 = fake.deployments.length;
-    const paused = await runAction(inputs, gh());
-    assert.equal(paused.outputs.result, 'paused', paused.stdout);
-    const promoted = await runAction(
-      { ...inputs, action: 'promote', name: 'web', manifests: '' },
-      gh({ env: { GITHUB_RUN_ID: '4243' } }),
-    );
-    assert.equal(promoted.outputs.result, 'promoted', promoted.stdout);
-    const created = fake.deployments.slice(before1);
-    assert.equal(created.length, 1, 'the promote run continues the same deployment');
-    const states = fake.statuses.filter((s) => s.deploymentId === created[0]!.id);
-    assert.equal(states[0]!.state, 'in_progress');
-    assert.equal(states[states.length - 1]!.state, 'success');
-    assert.ok(
-      states.slice(0, -1).every((s) => s.state === 'in_progress'),
-      states.map((s) => s.state).join(','),
-    );
-    assert.equal(
-      states[states.length - 1]!.body.log_url,
-      'https://github.com/acme/shop/actions/runs/4243',
-      'the final status links the promote run',
-    );
   });
 });

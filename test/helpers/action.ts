@@ -34,23 +34,29 @@ export interface ActionRun {
 }
 
 /**
- * What the runner prints of the step's stdout: `::add-mask::` lines register a value (and are
- * not shown); every later line has each registered value replaced by `***`. A value printed
- * before it was registered stays visible, as on a real runner.
+ * The runner's masking, a line at a time: `::add-mask::` lines register a value (and are not
+ * shown); every later line has each registered value replaced by `***`. A value printed before it
+ * was registered stays visible, as on a real runner.
  */
-export function maskLikeRunner(stdout: string): { masks: string[]; masked: string } {
-  const masks: string[] = [];
-  const shown: string[] = [];
-  for (const line of stdout.split('\n')) {
+export class RunnerMask {
+  readonly masks: string[] = [];
+  /** The line as the runner shows it; undefined for an `::add-mask::` line. */
+  show(line: string): string | undefined {
     const mask = line.match(/^::add-mask::(.*)$/);
     if (mask) {
-      masks.push(mask[1].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'));
-      continue;
+      this.masks.push(mask[1].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'));
+      return undefined;
     }
-    const ordered = [...masks].sort((a, b) => b.length - a.length);
-    shown.push(ordered.reduce((text, value) => (value ? text.split(value).join('***') : text), line));
+    const ordered = [...this.masks].sort((a, b) => b.length - a.length);
+    return ordered.reduce((text, value) => (value ? text.split(value).join('***') : text), line);
   }
-  return { masks, masked: shown.join('\n') };
+}
+
+/** What the runner prints of the step's stdout (RunnerMask over every line). */
+export function maskLikeRunner(stdout: string): { masks: string[]; masked: string } {
+  const mask = new RunnerMask();
+  const shown = stdout.split('\n').map((line) => mask.show(line));
+  return { masks: mask.masks, masked: shown.filter((line) => line !== undefined).join('\n') };
 }
 
 export interface RunActionOptions {

@@ -12,6 +12,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   body: unknown;
   authorization?: string;
+  /** The status the fake answered with. */
+  status?: number;
 }
 
 export interface FakeComment {
@@ -62,11 +64,59 @@ export interface FakeGitHub {
   setPullsForCommit(sha: string, prs: FakePull[]): void;
   /** Every later request whose path matches answers `status` (until `clearFailures`). */
   failWith(status: number, pathRegex: RegExp): void;
+  /**
+   * The next `fault.times` requests whose path matches (and method, when given) get the fault's
+   * answer instead of their own, as GitHub answers them: see `secondaryRateLimit`,
+   * `primaryRateLimit` and `serverError`.
+   */
+  inject(fault: Fault): void;
   clearFailures(): void;
   stop(): Promise<void>;
 }
 
 const BOT = { login: 'github-actions[bot]', type: 'Bot' as const };
+
+export interface Fault {
+  pattern: RegExp;
+  method?: string;
+  times: number;
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * GitHub's secondary rate limit: 429 (or 403) with this message and, often, `retry-after`
+ * (docs.github.com, "Rate limits for the REST API": "exceeding a secondary rate limit").
+ */
+export function secondaryRateLimit(pattern: RegExp, times: number, retryAfterSeconds: number): Fault {
+  return {
+    pattern,
+    times,
+    status: 429,
+    message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  };
+}
+
+/** The primary rate limit: 403 with no requests left until `x-ratelimit-reset` (epoch seconds). */
+export function primaryRateLimit(pattern: RegExp, times: number, resetInSeconds: number): Fault {
+  return {
+    pattern,
+    times,
+    status: 403,
+    message: 'API rate limit exceeded for installation.',
+    headers: {
+      'x-ratelimit-limit': '1000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + resetInSeconds),
+    },
+  };
+}
+
+export function serverError(pattern: RegExp, times: number, status = 502): Fault {
+  return { pattern, times, status, message: 'Server Error' };
+}
 
 function send(
   res: ServerResponse,
@@ -98,6 +148,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const statuses: FakeDeploymentStatus[] = [];
   const requests: RecordedRequest[] = [];
   const failures: { status: number; pattern: RegExp }[] = [];
+  const faults: Fault[] = [];
   let nextId = 1000;
   let baseUrl = '';
 
@@ -158,8 +209,18 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     const query = Object.fromEntries(url.searchParams);
     const body = await readBody(req);
     const method = req.method ?? 'GET';
-    requests.push({ method, path, query, body, authorization: req.headers.authorization });
+    const recorded: RecordedRequest = { method, path, query, body, authorization: req.headers.authorization };
+    requests.push(recorded);
+    res.on('finish', () => (recorded.status = res.statusCode));
 
+    const fault = faults.find(
+      (f) => f.times > 0 && f.pattern.test(path) && (!f.method || f.method === method),
+    );
+    if (fault) {
+      fault.times--;
+      send(res, fault.status, { message: fault.message, status: String(fault.status) }, fault.headers);
+      return;
+    }
     const failure = failures.find((f) => f.pattern.test(path));
     if (failure) {
       send(res, failure.status, {
@@ -231,8 +292,10 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     statuses,
     setPullsForCommit: (sha, prs) => pullsByCommit.set(sha, prs),
     failWith: (status, pattern) => failures.push({ status, pattern }),
+    inject: (fault) => faults.push({ ...fault }),
     clearFailures: () => {
       failures.length = 0;
+      faults.length = 0;
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {

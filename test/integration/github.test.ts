@@ -8,10 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Config } from '../../src/config/types.ts';
 import type { GitHubClient } from '../../src/github/client.ts';
 import { findPullRequestNumber, readGitHubContext } from '../../src/github/context.ts';
-import { finishDeployment, startDeployment } from '../../src/github/deployment-status.ts';
+import { httpStatus, isRefusal } from '../../src/github/client.ts';
 import { commentMarker, upsertPrComment } from '../../src/github/pr-comment.ts';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.ts';
 
@@ -62,7 +61,6 @@ describe('sticky PR comment', () => {
       issueNumber: pr,
       marker,
       body: `${marker}\nstep 1`,
-      warn,
     });
     const second = await upsertPrComment(octokit, {
       owner: OWNER,
@@ -70,7 +68,6 @@ describe('sticky PR comment', () => {
       issueNumber: pr,
       marker,
       body: `${marker}\nstep 2`,
-      warn,
     });
     assert.equal(first?.created, true);
     assert.equal(second?.created, false);
@@ -102,7 +99,6 @@ describe('sticky PR comment', () => {
       issueNumber: pr,
       marker,
       body: 'new report',
-      warn,
     });
     assert.deepEqual(result, { id: ours.id, created: false });
     assert.equal(ours.body, `${marker}\nnew report`, 'the marker is added when the body lacks it');
@@ -128,7 +124,6 @@ describe('sticky PR comment', () => {
       issueNumber: pr,
       marker: commentMarker('web'),
       body: 'report',
-      warn,
     });
     assert.equal(result?.created, true);
     assert.equal(fake.requests.slice(before).filter((r) => r.method === 'GET').length, 3);
@@ -137,7 +132,7 @@ describe('sticky PR comment', () => {
 
   it('keeps one comment per app and environment', async () => {
     const pr = newPr();
-    const args = { owner: OWNER, repo: REPO, issueNumber: pr, warn };
+    const args = { owner: OWNER, repo: REPO, issueNumber: pr };
     const web = await upsertPrComment(octokit, {
       ...args,
       marker: commentMarker('web', 'staging'),
@@ -179,55 +174,43 @@ describe('sticky PR comment', () => {
       issueNumber: pr,
       marker,
       body: `${marker}\nupdated`,
-      warn,
     });
     assert.equal(result?.id, ours.id);
   });
 
-  it('warns instead of throwing on 403, and without a token', async () => {
+  it('edits a comment by its known id with one request, and finds it again once it was deleted', async () => {
+    const pr = newPr();
+    const marker = commentMarker('web');
+    const args = { owner: OWNER, repo: REPO, issueNumber: pr, marker };
+    const first = await upsertPrComment(octokit, { ...args, body: 'one' });
+    const before = fake.requests.length;
+    const second = await upsertPrComment(octokit, { ...args, body: 'two', knownId: first.id });
+    assert.deepEqual(
+      fake.requests.slice(before).map((r) => `${r.method} ${r.path}`),
+      [`PATCH /repos/acme/shop/issues/comments/${first.id}`],
+      'no listing of the comments',
+    );
+    assert.deepEqual(second, { id: first.id, created: false });
+    const gone = await upsertPrComment(octokit, { ...args, body: 'three', knownId: 999_999 });
+    assert.deepEqual(gone, { id: first.id, created: false }, 'an unknown id falls back to the marker');
+    assert.equal(fake.comments(OWNER, REPO, pr)[0]!.body, `${marker}\nthree`);
+  });
+
+  it("throws GitHub's refusal (403) for the reporter to warn about", async () => {
     const pr = newPr();
     fake.failWith(403, /\/issues\//);
-    const result = await upsertPrComment(octokit, {
-      owner: OWNER,
-      repo: REPO,
-      issueNumber: pr,
-      marker: commentMarker('web'),
-      body: 'x',
-      warn,
-    });
-    assert.equal(result, undefined);
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /HTTP 403.*pull-requests: write/);
-    assert.equal(fake.comments(OWNER, REPO, pr).length, 0);
-
-    const noClient = await createGitHubClient(undefined);
-    assert.equal(noClient, undefined);
-    assert.equal(
-      await upsertPrComment(noClient, {
+    await assert.rejects(
+      upsertPrComment(octokit, {
         owner: OWNER,
         repo: REPO,
         issueNumber: pr,
         marker: commentMarker('web'),
         body: 'x',
-        warn,
       }),
-      undefined,
+      (error: unknown) => httpStatus(error) === 403 && isRefusal(error),
     );
-    assert.match(warnings[1]!, /no github-token/);
-  });
-
-  it('warns on 404 when the PR does not exist', async () => {
-    fake.failWith(404, /\/issues\/999\//);
-    const result = await upsertPrComment(octokit, {
-      owner: OWNER,
-      repo: REPO,
-      issueNumber: 999,
-      marker: commentMarker('web'),
-      body: 'x',
-      warn,
-    });
-    assert.equal(result, undefined);
-    assert.match(warnings[0]!, /HTTP 404/);
+    assert.equal(fake.comments(OWNER, REPO, pr).length, 0);
+    assert.equal(await createGitHubClient(undefined), undefined, 'no token, no client');
   });
 });
 
@@ -282,7 +265,6 @@ describe('finding the pull request', () => {
       issueNumber: pr!,
       marker: commentMarker('web'),
       body: 'pushed',
-      warn,
     });
     assert.equal(result?.created, true);
     assert.equal(fake.comments(OWNER, REPO, 41).length, 1);
@@ -320,135 +302,37 @@ describe('finding the pull request', () => {
   });
 });
 
-describe('deployment statuses', () => {
-  const target = {
-    owner: OWNER,
-    repo: REPO,
-    ref: 'beef',
-    environment: 'production',
-    environmentUrl: 'https://shop.example',
-    logUrl: 'https://github.com/acme/shop/actions/runs/42',
-  };
-
-  it('records in_progress then success, with environment, URLs and a short description', async () => {
-    const id = await startDeployment(octokit, { ...target, description: 'x'.repeat(300), warn });
-    assert.equal(typeof id, 'number');
-    const ok = await finishDeployment(octokit, {
-      ...target,
-      deploymentId: id!,
-      state: 'success',
-      description: 'promoted 1.5.0',
-      warn,
-    });
-    assert.equal(ok, true);
-    const deployment = fake.deployments.find((d) => d.id === id)!;
-    assert.equal(deployment.body.ref, 'beef');
-    assert.equal(deployment.body.environment, 'production');
-    assert.equal(deployment.body.auto_merge, false);
-    assert.deepEqual(deployment.body.required_contexts, []);
-    assert.equal(deployment.body.transient_environment, false);
-    assert.equal(deployment.body.production_environment, true);
-    const statuses = fake.statuses.filter((s) => s.deploymentId === id);
-    assert.deepEqual(
-      statuses.map((s) => s.state),
-      ['in_progress', 'success'],
-    );
-    for (const s of statuses) {
-      assert.equal(s.body.environment, 'production');
-      assert.equal(s.body.environment_url, 'https://shop.example');
-      assert.equal(s.body.log_url, 'https://github.com/acme/shop/actions/runs/42');
-      assert.ok(String(s.body.description).length <= 140);
-    }
-    assert.equal(String(statuses[0]!.body.description).length, 140);
-    assert.deepEqual(warnings, []);
-  });
-
-  it('records failure after a rollback, and staging is not production', async () => {
-    const id = await startDeployment(octokit, { ...target, environment: 'staging', warn });
-    await finishDeployment(octokit, {
-      ...target,
-      environment: 'staging',
-      deploymentId: id!,
-      state: 'failure',
-      description: 'rolled back: error rate 0.42 > 0.05',
-      warn,
-    });
-    assert.equal(fake.deployments.find((d) => d.id === id)!.body.production_environment, false);
-    const paths = fake.requests
-      .filter((r) => r.method === 'POST' && r.path.includes('/deployments'))
-      .slice(-3);
-    assert.deepEqual(
-      paths.map((r) => [r.path.replace(/\d+/, ':id'), (r.body as { state?: string }).state]),
-      [
-        ['/repos/acme/shop/deployments', undefined],
-        ['/repos/acme/shop/deployments/:id/statuses', 'in_progress'],
-        ['/repos/acme/shop/deployments/:id/statuses', 'failure'],
-      ],
-    );
-  });
-
-  it('warns instead of throwing when deployments are forbidden', async () => {
-    fake.failWith(403, /\/deployments/);
-    assert.equal(await startDeployment(octokit, { ...target, warn }), undefined);
-    assert.equal(
-      await finishDeployment(octokit, { ...target, deploymentId: 1, state: 'inactive', warn }),
-      false,
-    );
-    assert.equal(warnings.length, 2);
-    assert.match(warnings[0]!, /HTTP 403.*deployments: write/);
-  });
-});
-
-describe('composed reporters (deployment id flow)', () => {
-  const github = {
-    repository: { owner: OWNER, repo: REPO },
-    headSha: 'cafe',
-    serverUrl: 'https://github.com',
-    apiUrl: '',
-    runUrl: 'https://github.com/acme/shop/actions/runs/7',
-    payload: {},
-  };
-
-  it('hands the deployment id back instead of writing it into the record; a later run finishes it', async () => {
-    const { createReporters } = await import('../../src/reporters/index.ts');
-    const { promotedCanary } = await import('../helpers/sample-record.ts');
-    const config = {
-      githubToken: 'test-token',
-      deploymentStatus: true,
-      comment: false,
-      environment: 'staging',
-    } as unknown as Config;
-    const outputs = new Map<string, string>();
-    const deps = {
-      config,
-      github: { ...github, apiUrl: fake.url },
-      summary: { addRaw: () => deps.summary, write: async () => undefined },
-      setOutput: (name: string, value: string) => void outputs.set(name, value),
-      warn,
+describe('who gets a read-only token', () => {
+  const event = (payload: unknown, extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+    const path = join(dir, `event-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(path, JSON.stringify(payload));
+    return {
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: path,
+      GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+      ...extra,
     };
-    const record = { ...promotedCanary(), result: 'paused' as const, deploymentId: undefined };
-    const before = fake.deployments.length;
+  };
+  const pr = (head: string, fork = false) => ({
+    number: 5,
+    pull_request: {
+      number: 5,
+      head: { sha: 'beef', repo: { full_name: head, fork } },
+      base: { repo: { full_name: `${OWNER}/${REPO}` } },
+    },
+  });
 
-    const deployRun = createReporters(deps);
-    const first = await deployRun.progress(record);
-    assert.equal(record.deploymentId, undefined, 'the reporter does not write into the record');
-    assert.equal(typeof first.deploymentId, 'number');
-    const again = await deployRun.progress(record);
-    assert.equal(again.deploymentId, first.deploymentId, 'one deployment per run');
-    assert.equal(fake.deployments.length, before + 1);
-
-    // The caller keeps the id in the record (the state); the promote run reads it from there.
-    const promoteRun = createReporters(deps);
-    const stored = { ...record, result: 'promoted' as const, deploymentId: first.deploymentId };
-    const final = await promoteRun.final(stored);
-    assert.equal(final.deploymentId, first.deploymentId);
-    assert.equal(fake.deployments.length, before + 1, 'no second deployment');
-    assert.deepEqual(
-      fake.statuses.filter((s) => s.deploymentId === first.deploymentId).map((s) => s.state),
-      ['in_progress', 'success'],
+  it('a pull request from a fork, or a Dependabot run; not a branch of the repository itself', () => {
+    assert.equal(readGitHubContext(event(pr('someone/shop', true))).readOnlyToken, 'fork');
+    assert.equal(readGitHubContext(event(pr('someone/shop'))).readOnlyToken, 'fork', 'another repository');
+    assert.equal(readGitHubContext(event(pr(`${OWNER}/${REPO}`))).readOnlyToken, undefined);
+    const target = event(pr('someone/shop', true), { GITHUB_EVENT_NAME: 'pull_request_target' });
+    assert.equal(
+      readGitHubContext(target).readOnlyToken,
+      undefined,
+      'pull_request_target runs with the base',
     );
-    assert.equal(outputs.get('result'), 'promoted');
-    assert.match(outputs.get('summary')!, /kube-rollout-web\.md$/);
-    assert.deepEqual(warnings, []);
+    const bot = event(pr(`${OWNER}/${REPO}`), { GITHUB_ACTOR: 'dependabot[bot]' });
+    assert.equal(readGitHubContext(bot).readOnlyToken, 'dependabot');
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as core from '@actions/core';
-import { deploymentStateFor, shortDescription } from '../../src/github/deployment-status.ts';
+import { shortDescription } from '../../src/github/deployment-status.ts';
 import { releaseOutputs, setReleaseOutputs } from '../../src/github/outputs.ts';
 import { commentBody, commentMarker, MAX_COMMENT_LENGTH } from '../../src/github/pr-comment.ts';
 import { writeJobSummary } from '../../src/github/summary.ts';
@@ -62,8 +62,22 @@ describe('release outputs', () => {
       revision: '7',
       'rollback-reason': '',
       summary: '/tmp/report.md',
+      'changed-workloads': '[]',
     });
     assert.deepEqual(outputs, Object.fromEntries(set));
+  });
+
+  it('lists the workloads whose pod template changes as JSON, the unchanged ones left out', () => {
+    const record = promotedCanary();
+    record.workloads = [
+      { workload: 'Deployment/cart', change: 'changed', images: ['cart: r/cart:1 → r/cart:2'], ready: '3/3' },
+      { workload: 'Deployment/redis', change: 'unchanged' },
+      { workload: 'Deployment/mail', change: 'new', images: ['mail: r/mail:2'], how: 'in place: new' },
+    ];
+    assert.deepEqual(JSON.parse(releaseOutputs(record)['changed-workloads']), [
+      { workload: 'Deployment/cart', change: 'changed', images: ['cart: r/cart:1 → r/cart:2'], ready: '3/3' },
+      { workload: 'Deployment/mail', change: 'new', images: ['mail: r/mail:2'], how: 'in place: new' },
+    ]);
   });
 
   it('reports the stable version and a one-line reason after a rollback', () => {
@@ -92,15 +106,6 @@ describe('comment and deployment helpers', () => {
     const long = commentBody(marker, 'x'.repeat(100_000));
     assert.equal(long.length, MAX_COMMENT_LENGTH);
     assert.ok(long.startsWith(marker));
-  });
-
-  it('maps release results to deployment states', () => {
-    assert.equal(deploymentStateFor('promoted'), 'success');
-    assert.equal(deploymentStateFor('rolled-back'), 'failure');
-    assert.equal(deploymentStateFor('failed'), 'failure');
-    assert.equal(deploymentStateFor('paused'), 'in_progress');
-    assert.equal(deploymentStateFor('planned'), undefined);
-    assert.equal(deploymentStateFor(undefined), 'error');
   });
 
   it('cuts descriptions to 140 characters on one line', () => {

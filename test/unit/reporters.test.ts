@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PlanReport } from '../../src/report/plan.ts';
-import { composeReporters, type Reporter } from '../../src/reporters/index.ts';
+import type { Config } from '../../src/config/types.ts';
+import type { GitHubContext } from '../../src/github/context.ts';
+import type { SummaryWriter } from '../../src/github/summary.ts';
+import {
+  applyReportFeedback,
+  composeReporters,
+  createReporters,
+  warnOnce,
+  type Reporter,
+} from '../../src/reporters/index.ts';
 import { promotedCanary } from '../helpers/sample-record.ts';
 
 const plan: PlanReport = {
@@ -34,13 +43,36 @@ describe('composeReporters', () => {
   });
 
   it('merges the feedback reporters hand back, ignoring undefined fields', async () => {
+    const comment = { issueNumber: 7, id: 42 };
+    const deployment = {
+      environment: 'production',
+      productionEnvironment: true,
+      transientEnvironment: false,
+      id: 9,
+    };
     const reporters: Reporter[] = [
-      { name: 'deployment', progress: async () => ({ deploymentId: 42 }) },
-      { name: 'none', progress: async () => ({ deploymentId: undefined }) },
+      { name: 'comment', progress: async () => ({ comment }) },
+      { name: 'deployment', progress: async () => ({ deployment, comment: undefined }) },
       { name: 'void', progress: async () => {} },
     ];
     const feedback = await composeReporters(reporters, () => {}).progress(promotedCanary());
-    assert.deepEqual(feedback, { deploymentId: 42 });
+    assert.deepEqual(feedback, { comment, deployment });
+    const record = promotedCanary();
+    record.github = { stableDeployment: { id: 1, version: '1.4.0', environment: 'production' } };
+    applyReportFeedback(record, feedback);
+    assert.deepEqual(record.github, {
+      stableDeployment: { id: 1, version: '1.4.0', environment: 'production' },
+      comment,
+      deployment,
+    });
+  });
+
+  it('passes each distinct warning once per run', () => {
+    const said: string[] = [];
+    const warn = warnOnce((m) => said.push(m));
+    for (let i = 0; i < 12; i++) warn('writing the comment failed with HTTP 403');
+    warn('another problem');
+    assert.deepEqual(said, ['writing the comment failed with HTTP 403', 'another problem']);
   });
 
   it('skips reporters without the called method and passes the plan data through', async () => {
@@ -51,5 +83,37 @@ describe('composeReporters', () => {
     ];
     await composeReporters(reporters, () => assert.fail('no warning expected')).plan(plan);
     assert.deepEqual(seen, [plan]);
+  });
+});
+
+describe('the PR comment without a token', () => {
+  const summary: SummaryWriter = { addRaw: () => summary, write: async () => undefined };
+  async function warningsFor(github: Partial<GitHubContext>): Promise<string[]> {
+    const warnings: string[] = [];
+    const reporters = createReporters({
+      config: { comment: true, deploymentStatus: false } as Config,
+      github: {
+        repository: { owner: 'acme', repo: 'shop' },
+        serverUrl: '',
+        apiUrl: '',
+        payload: {},
+        ...github,
+      },
+      summary,
+      setOutput: () => {},
+      warn: (m) => void warnings.push(m),
+      client: async () => undefined,
+    });
+    const record = { ...promotedCanary(), result: undefined };
+    for (let i = 0; i < 3; i++) await reporters.progress(record);
+    await reporters.final(promotedCanary());
+    return warnings;
+  }
+
+  it('says nothing when the run has no pull request, and once when it has one', async () => {
+    assert.deepEqual(await warningsFor({ eventName: 'workflow_dispatch' }), []);
+    assert.deepEqual(await warningsFor({ eventName: 'pull_request', eventPrNumber: 3 }), [
+      'no github-token: the pull request comment was not written',
+    ]);
   });
 });

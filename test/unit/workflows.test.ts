@@ -5,13 +5,15 @@
 import { validateAction, validateWorkflow, type ValidationState } from '@action-validator/core';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { INPUT_NAMES } from '../../src/config/inputs.ts';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
-const WORKFLOWS = ['.github/workflows/ci.yml', '.github/workflows/e2e.yml'];
+const WORKFLOWS = ['.github/workflows/ci.yml', '.github/workflows/e2e.yml', '.github/workflows/release.yml'];
 
 function problems(state: ValidationState): string[] {
   return state.errors.map((e) => `${'path' in e ? e.path : ''} ${e.title}${e.detail ? `: ${e.detail}` : ''}`);
@@ -41,6 +43,20 @@ describe('workflows and action metadata', () => {
     assert.equal(parse(text).runs.using, 'node24');
     assert.deepEqual(problems(validateAction(text.replace(/^(\s+using:) node24$/m, '$1 node20'))), []);
     assert.deepEqual(problems(validateAction(read('.github/e2e/cluster/action.yml'))), []);
+  });
+
+  it('action.yml is ready for the Marketplace: a description under 125 characters, branding, a LICENSE', () => {
+    const action = parse(read('action.yml')) as {
+      name: string;
+      description: string;
+      branding?: { icon?: string; color?: string };
+    };
+    assert.ok(action.name);
+    assert.ok(action.description.length < 125, `description is ${action.description.length} characters`);
+    assert.ok(action.branding?.icon && action.branding.color, 'branding: icon and color');
+    const pkg = JSON.parse(read('package.json')) as { license: string };
+    assert.equal(pkg.license, 'MIT');
+    assert.match(read('LICENSE'), /^MIT License\n\nCopyright \(c\) \d{4} kube-rollout contributors\n/);
   });
 
   it('the validator does catch mistakes (a job without runs-on, an unknown key)', () => {
@@ -100,5 +116,63 @@ describe('the e2e workflow runs the simulator suite’s scenarios', () => {
     assert.equal(promote.steps.find((s) => s.id === 'promote')?.with?.action, 'promote');
     const cluster = parse(read('.github/e2e/cluster/action.yml')) as { runs: { steps: Step[] } };
     assert.ok(cluster.runs.steps.some((s) => s.uses?.startsWith('helm/kind-action@')));
+  });
+});
+
+describe('the release workflow moves the major tag', () => {
+  const workflow = parse(read('.github/workflows/release.yml')) as {
+    on: { push: { tags: string[] } };
+    permissions: Record<string, string>;
+    jobs: Record<string, Job>;
+  };
+  const step = workflow.jobs.release.steps.find((s) => s.id === 'major')!;
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], {
+      cwd,
+      encoding: 'utf8',
+    }).trim();
+
+  it('runs on version tags, may push tags, and checks dist/ before it moves anything', () => {
+    assert.deepEqual(workflow.on.push.tags, ['v[0-9]+.[0-9]+.[0-9]+']);
+    assert.equal(workflow.permissions.contents, 'write');
+    const runs = workflow.jobs.release.steps.map((s) => s.run ?? s.uses ?? '');
+    const build = runs.findIndex((r) => r.includes('npm run build'));
+    assert.ok(build >= 0 && build < runs.indexOf(step.run!), 'dist/ is checked first');
+    assert.match(runs[build]!, /git status --porcelain -- dist/);
+  });
+
+  it('its tag step points v1 at the release, moves it on v1.3.0, and leaves it on v2.0.0', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kr-release-'));
+    try {
+      git(dir, 'init', '--quiet', '--bare', 'origin.git');
+      git(dir, 'clone', '--quiet', 'origin.git', 'work');
+      const work = join(dir, 'work');
+      const output = join(dir, 'output');
+      const release = (tag: string): string => {
+        git(work, 'commit', '--quiet', '--allow-empty', '-m', tag);
+        const sha = git(work, 'rev-parse', 'HEAD');
+        writeFileSync(output, '');
+        const env = {
+          PATH: process.env.PATH ?? '',
+          HOME: dir,
+          TAG: tag,
+          GITHUB_SHA: sha,
+          GITHUB_OUTPUT: output,
+        };
+        execFileSync('bash', ['-e', '-c', step.run!], { cwd: work, env, stdio: 'pipe' });
+        return sha;
+      };
+      const remote = (tag: string) => git(work, 'ls-remote', 'origin', `refs/tags/${tag}`).split(/\s/)[0];
+      const first = release('v1.2.3');
+      assert.equal(remote('v1'), first);
+      assert.equal(readFileSync(output, 'utf8'), 'tag=v1\n');
+      const second = release('v1.3.0');
+      assert.equal(remote('v1'), second, 'moved to the new minor');
+      const third = release('v2.0.0');
+      assert.equal(remote('v2'), third);
+      assert.equal(remote('v1'), second, 'a new major leaves v1 where it was');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
