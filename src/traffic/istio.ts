@@ -148,6 +148,7 @@ export const istioRouter: RouterDefinition<'istio'> = {
   target: {
     kind: 'VirtualService',
     group: 'networking.istio.io',
+    resource: 'virtualservices',
     input: 'virtual-service',
     configKey: 'virtualService',
     required: true,
@@ -156,7 +157,9 @@ export const istioRouter: RouterDefinition<'istio'> = {
   servicePair: true,
   access: [
     { group: 'networking.istio.io', resource: 'virtualservices', verbs: ['get', 'patch'] },
-    { group: 'networking.istio.io', resource: 'destinationrules', verbs: ['list', 'patch'] },
+    // The user's DestinationRule for the Service, when there is one: found, its subsets patched and
+    // restored (read back first).
+    { group: 'networking.istio.io', resource: 'destinationrules', verbs: ['get', 'list', 'patch'] },
   ],
   create: createIstioRouter,
 };
