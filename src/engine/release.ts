@@ -5,6 +5,7 @@
 import type { Cluster } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
+import { allOrInputErrors } from '../errors.ts';
 import { preflight } from '../preflight/index.ts';
 import { rulesReviews } from '../preflight/rules-review.ts';
 import { loadReleaseState } from '../state/release-state.ts';
@@ -57,12 +58,14 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
   const strategy = fallback && !firstLive ? fallback : config.strategy;
   const plan = strategyFor(strategy).plan(config, manifests, { workloads: live });
   const overrides = new Map(manifests.workloads.map((w, i) => [w, plan.workloads[i]]));
-  // The server's dry run goes out beside the pre-flight checks (it persists nothing); the
-  // pre-flight's findings, every problem at once, come first when both find something.
-  const dryRunning = dryRunAll(cluster, manifests.objects, overrides);
-  dryRunning.catch(() => undefined);
-  await preflight({ ...deps, reviews }, plan.strategy, manifests, { name, live });
-  const dryRun = await dryRunning;
+  // The server's dry run goes out beside the pre-flight checks (it persists nothing); every
+  // problem of both is reported at once, the pre-flight's first.
+  const [, dryRun] = allOrInputErrors(
+    await Promise.allSettled([
+      preflight({ ...deps, reviews }, plan.strategy, manifests, { name, live }),
+      dryRunAll(cluster, manifests.objects, overrides),
+    ]),
+  );
   deps.onStarted?.(name, config.namespace);
   await ensureReleaseNamespace(cluster, manifests, config.namespace);
 

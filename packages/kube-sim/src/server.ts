@@ -275,7 +275,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         return;
       }
       // Only an apply that creates its object asks this (write.ts).
-      const authorizeCreate = opts.rbac && verb === 'patch' ? createOnApplyCheck(store, user, attrs) : undefined;
+      const authorizeCreate =
+        opts.rbac && verb === 'patch' ? createOnApplyCheck(store, user, attrs) : undefined;
       rec.code = dispatch(req, res, route, verb, query, body, effect, authorizeCreate);
     } catch (err) {
       rec.code = sendError(res, err);
