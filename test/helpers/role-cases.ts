@@ -78,7 +78,7 @@ function virtualService(namespace: string): object {
 
 function statefulSet(namespace: string, env: Record<string, string>): object {
   const labels = { app: 'db' };
-  const vars = Object.entries({ SIM_STARTUP_SECONDS: '1', ...env }).map(([name, value]) => ({ name, value }));
+  const vars = Object.entries({ ...SLOW_START, ...env }).map(([name, value]) => ({ name, value }));
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -102,13 +102,19 @@ const configMap = (namespace: string) => ({
   data: { a: '1' },
 });
 
+/**
+ * Pods that take a moment to start: every wait then gets to watch them (a rollout done in the time
+ * of a list would use no watch, and the Role's `watch pods` would look unused).
+ */
+const SLOW_START = { SIM_STARTUP_SECONDS: '4' };
+
 /** The typical manifests (a Deployment, its Service, a ConfigMap) and the router's target. */
 function typicalObjects(scenario: RoleScenario, namespace: string, env: Record<string, string>): object[] {
   const target = strategyFor(scenario.strategy).movesTraffic ? scenario.traffic : undefined;
   return appObjects({
     namespace,
     replicas: 2,
-    env,
+    env: { ...SLOW_START, ...env },
     ingress: target === 'nginx',
     httpRoute: target === 'gateway-api',
     extra: [configMap(namespace), ...(target === 'istio' ? [virtualService(namespace)] : [])],
