@@ -4,26 +4,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimCluster, type SimCluster } from '../src/index.ts';
+import { deployment } from './testing.ts';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
 const APPLY = 'application/apply-patch+yaml';
-
-function deployment(name: string, extra: Record<string, unknown> = {}) {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name },
-    spec: {
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] },
-      },
-      ...extra,
-    },
-  };
-}
 
 describe('server-side apply that creates needs create', () => {
   let sim: SimCluster;

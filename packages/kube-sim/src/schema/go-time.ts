@@ -7,26 +7,20 @@ export const RFC3339 = '2006-01-02T15:04:05Z07:00';
 export const RFC3339_MICRO = '2006-01-02T15:04:05.000000Z07:00';
 
 /** A layout as Go's nextStdChunk splits it: the literal before each element, and the element. */
-const CHUNKS: Record<string, [prefix: string, element: string][]> = {
-  [RFC3339]: [
-    ['', '2006'],
-    ['-', '01'],
-    ['-', '02'],
-    ['T', '15'],
-    [':', '04'],
-    [':', '05'],
-    ['', 'Z07:00'],
-  ],
-  [RFC3339_MICRO]: [
-    ['', '2006'],
-    ['-', '01'],
-    ['-', '02'],
-    ['T', '15'],
-    [':', '04'],
-    [':', '05'],
-    ['', '.000000'],
-    ['', 'Z07:00'],
-  ],
+type Chunks = [prefix: string, element: string][];
+const RFC3339_CHUNKS: Chunks = [
+  ['', '2006'],
+  ['-', '01'],
+  ['-', '02'],
+  ['T', '15'],
+  [':', '04'],
+  [':', '05'],
+  ['', 'Z07:00'],
+];
+const CHUNKS: Record<string, Chunks> = {
+  [RFC3339]: RFC3339_CHUNKS,
+  // The fraction stands between the seconds and the zone.
+  [RFC3339_MICRO]: [...RFC3339_CHUNKS.slice(0, 6), ['', '.000000'], ...RFC3339_CHUNKS.slice(6)],
 };
 
 /** Go's quote() of time/format.go: `"` and `\` escaped, other bytes outside printable ASCII as \xNN. */
