@@ -42,6 +42,23 @@ export class InputErrors extends InputError {
   }
 }
 
+/**
+ * The values of checks run side by side, or their problems: every InputError of every check in one
+ * InputErrors (in the order of the checks), else the first other failure.
+ */
+export function allOrInputErrors<T extends readonly unknown[]>(results: {
+  [K in keyof T]: PromiseSettledResult<T[K]>;
+}): T {
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const inputs = failures.flatMap((e) =>
+    e instanceof InputErrors ? e.errors : e instanceof InputError ? [e] : [],
+  );
+  if (inputs.length === 1) throw inputs[0];
+  if (inputs.length) throw new InputErrors(inputs);
+  if (failures.length) throw failures[0];
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** The lock on the app is held by another run for longer than `lock-timeout`. */
 export class LockTimeoutError extends Error {
   constructor(message: string) {

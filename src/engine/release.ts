@@ -5,6 +5,7 @@
 import type { Cluster } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { RolloutRecord } from '../record/types.ts';
+import { allOrInputErrors, InputError } from '../errors.ts';
 import { preflight } from '../preflight/index.ts';
 import { rulesReviews } from '../preflight/rules-review.ts';
 import { checkBeforeLock, readLiveChecked } from './before-lock.ts';
@@ -87,8 +88,9 @@ async function prepareRelease(deps: ReleaseDeps, name: string, given: ManifestSe
 }
 
 /**
- * The server's dry run of every object (workloads as they run now: see changes.ts). A dry run the
- * credentials may not do is answered by the pre-flight, which lists everything missing at once.
+ * The server's dry run of every object (workloads as they run now: see changes.ts). When it finds
+ * problems, or may not run, the pre-flight runs too, so every problem is reported at once (the
+ * pre-flight's first, with everything the credentials may not do).
  */
 async function dryRunOrPreflight(
   deps: ReleaseDeps,
@@ -101,8 +103,13 @@ async function dryRunOrPreflight(
   try {
     return await dryRunAll(deps.cluster, manifests.objects, probes);
   } catch (err) {
-    if (!(err instanceof KubeApiError && err.code === 403)) throw err;
-    await preflight({ ...deps, reviews }, deps.config.strategy, manifests, { name, live });
+    if (!(err instanceof InputError || (err instanceof KubeApiError && err.code === 403))) throw err;
+    allOrInputErrors(
+      await Promise.allSettled([
+        preflight({ ...deps, reviews }, deps.config.strategy, manifests, { name, live }),
+        Promise.reject(err),
+      ]),
+    );
     throw err;
   }
 }

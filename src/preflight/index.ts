@@ -21,7 +21,8 @@ import {
   stateSizeProblem,
   type TargetNeed,
 } from './checks.ts';
-import { requiredPermissions, type ManifestResource } from './permissions.ts';
+import { APPLY_VERBS, requiredPermissions, type ManifestResource } from './permissions.ts';
+import { secretStoreRef } from '../state/secret-store-io.ts';
 import type { RulesReviews } from './rules-review.ts';
 
 export { requiredPermissions } from './permissions.ts';
@@ -65,7 +66,12 @@ export async function preflight(
   if (tooLarge) errors.push(tooLarge);
   if (facts.scope && strategyFor(strategy).movesTraffic)
     errors.push(...(await laneProblems(deps, manifests, facts.scope)));
-  errors.push(...(await clusterProblems(deps, strategy, manifests, facts.scope !== undefined)));
+  errors.push(
+    ...(await clusterProblems(deps, strategy, manifests, {
+      release: facts.name,
+      lanesChecked: !!facts.scope,
+    })),
+  );
   if (errors.length) throw new InputErrors(errors);
 }
 
@@ -103,16 +109,17 @@ async function clusterProblems(
   { config, cluster, reviews }: PreflightDeps,
   strategy: Config['strategy'],
   manifests: ManifestSet,
-  lanesChecked = false,
+  opts: { release?: string; lanesChecked?: boolean } = {},
 ): Promise<InputError[]> {
   const errors: InputError[] = [];
   // The router's needs are those of the requested strategy, also when a first release falls back.
   // With the lanes checked (a deploy), only the objects named by inputs are left to look up.
   if (usesRouter(config.strategy, manifests)) {
-    const needs = routerNeeds(config, manifests).filter((need) => !lanesChecked || need.name);
+    const needs = routerNeeds(config, manifests).filter((need) => !opts.lanesChecked || need.name);
     errors.push(...(await missingTargets(cluster, config, needs)));
   }
-  const denied = await deniedAccess(cluster, await planChecks(cluster, config, strategy, manifests), reviews);
+  const checks = await planChecks(cluster, config, strategy, manifests, opts.release);
+  const denied = await deniedAccess(cluster, checks, reviews);
   if (denied.length) errors.push(permissionError(denied));
   return errors;
 }
@@ -123,13 +130,18 @@ function usesRouter(strategy: Config['strategy'], manifests: ManifestSet): boole
   );
 }
 
-/** Every verb × resource the action needs, in the namespace each applies to. */
+/**
+ * Every verb × resource the action needs, in the namespace each applies to. With `release`, a
+ * deploy also learns whether an earlier release left Secrets in the store that this one rewrites.
+ */
 async function planChecks(
   cluster: Cluster,
   config: Config,
   strategy: Config['strategy'],
   manifests: ManifestSet,
+  release?: string,
 ): Promise<AccessCheck[]> {
+  const storeKept = release ? storeExists(cluster, release, config.namespace) : Promise.resolve(false);
   const resources: ManifestResource[] = [];
   const elsewhere: AccessCheck[] = [];
   for (const { object } of manifests.objects) {
@@ -141,15 +153,25 @@ async function planChecks(
     if (!res) continue;
     const ns = res.namespaced ? (object.metadata.namespace ?? config.namespace) : undefined;
     if (ns === config.namespace) resources.push(res);
-    else elsewhere.push(...accessChecks([{ ...res, verbs: ['get', 'patch'] }], ns));
+    else elsewhere.push(...accessChecks([{ ...res, verbs: APPLY_VERBS }], ns));
   }
-  const list = requiredPermissions({ config, strategy, resources });
+  const secretElsewhere = manifests.objects.some(
+    ({ object }) =>
+      object.kind === 'Secret' && (object.metadata.namespace ?? config.namespace) !== config.namespace,
+  );
+  const writesSecretStore = secretElsewhere || (await storeKept);
+  const list = requiredPermissions({ config, strategy, resources, writesSecretStore });
   const checks = [...accessChecks(list, config.namespace), ...elsewhere];
   const seen = new Set<string>();
   return checks.filter((c) => {
     const key = `${c.verb} ${c.group}/${c.resource} ${c.namespace ?? ''}`;
     return !seen.has(key) && seen.add(key);
   });
+}
+
+/** Whether Secret kube-rollout-<name> exists (false when it cannot be read: that get is checked too). */
+function storeExists(cluster: Cluster, release: string, namespace: string): Promise<boolean> {
+  return cluster.get(secretStoreRef(release, namespace)).then(Boolean, () => false);
 }
 
 function permissionError(denied: AccessCheck[]): InputError {

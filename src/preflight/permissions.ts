@@ -1,12 +1,16 @@
-// The one list of API access a release needs, per strategy and router: the pre-flight check asks
-// the API server about every entry and the README's minimal Role is generated from it.
+// The one list of API access a release needs, per action, strategy and router: the pre-flight check
+// asks the API server about every entry and the README's minimal Roles are generated from it.
+// kube-apiserver authorizes a server-side apply that creates its object for `create` as well as
+// `patch` (apiserver/pkg/endpoints/handlers/patch.go), so every kind the release applies and may
+// not find in the cluster (its own objects on a first release, the copies, the routers' objects,
+// its Secret store) needs both.
 import type { Config } from '../config/types.ts';
 import type { ApiAccess, ApiVerb } from '../kube/types.ts';
+import { holdsSensitive } from '../state/secret-store.ts';
 import { routerDefinition } from '../traffic/index.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { compareText } from '../compare.ts';
 
-/** A resource the release's manifests contain (resolved through discovery). */
 /** One verb on one resource, in a namespace or cluster-wide: what an access review asks. */
 export interface AccessCheck {
   group: string;
@@ -16,6 +20,7 @@ export interface AccessCheck {
   namespace?: string;
 }
 
+/** A resource the release's manifests contain (resolved through discovery). */
 export interface ManifestResource {
   group: string;
   resource: string;
@@ -23,12 +28,29 @@ export interface ManifestResource {
 
 /** What shapes the access list: the settings in effect and the resources of the manifests. */
 export interface AccessInput {
-  config: Pick<Config, 'action' | 'traffic' | 'previewService' | 'analysis' | 'steps'>;
+  config: Pick<Config, 'action' | 'traffic' | 'previewService' | 'analysis' | 'steps' | 'prometheusUrl'> &
+    Partial<Pick<Config, 'prune'>>;
   /** The strategy the plan runs (a first canary release runs `rolling`). */
   strategy: Config['strategy'];
-  /** Resources of the manifests' objects; workloads among them decide the waits. */
+  /** Resources of the manifests' objects in the release's namespace; workloads decide the waits. */
   resources: readonly ManifestResource[];
+  /**
+   * The release writes its Secret store for a reason `resources` does not show: the store exists
+   * (an earlier release kept Secrets in it) or a Secret of the manifests is in another namespace.
+   */
+  writesSecretStore?: boolean;
 }
+
+/** Server-side apply of an object that may not exist yet, read back for the stable snapshot. */
+export const APPLY_VERBS: readonly ApiVerb[] = ['get', 'create', 'patch'];
+
+/** What prune never deletes (src/engine/prune.ts): Namespaces, CRDs and volumes. */
+const NEVER_PRUNED_RESOURCES = new Set([
+  'namespaces',
+  'customresourcedefinitions',
+  'persistentvolumeclaims',
+  'persistentvolumes',
+]);
 
 const WORKLOAD_RESOURCES = new Set(['deployments', 'statefulsets', 'daemonsets']);
 
@@ -37,15 +59,21 @@ const RELEASE_ACCESS: readonly ApiAccess[] = [
   { group: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'create', 'update'] },
   // The state ConfigMap is written conditionally: created once, then replaced at its resourceVersion.
   { group: '', resource: 'configmaps', verbs: ['get', 'create', 'update'] },
-  // Secret values of the release live in Secret kube-rollout-<name> (src/state/secret-store.ts).
-  { group: '', resource: 'secrets', verbs: ['get', 'patch', 'delete'] },
+  // Every save reads the release's Secret store (src/state/secret-store-io.ts), held or not.
+  { group: '', resource: 'secrets', verbs: ['get'] },
   { group: '', resource: 'pods', verbs: ['list', 'watch'] },
+  // The last log lines of failing containers, for the failure's evidence.
   { group: '', resource: 'pods/log', verbs: ['get'] },
 ];
 
-/** Copies beside stable (canary/blue-green of Deployments): created, scaled, watched, deleted. */
+/** Secret kube-rollout-<name> holds the release's Secrets: applied, and deleted once emptied. */
+const SECRET_STORE_ACCESS: readonly ApiAccess[] = [
+  { group: '', resource: 'secrets', verbs: ['create', 'patch', 'delete'] },
+];
+
+/** Copies beside stable (canary/blue-green of Deployments): applied, scaled, watched, deleted. */
 const COPIES_ACCESS: readonly ApiAccess[] = [
-  { group: 'apps', resource: 'deployments', verbs: ['get', 'list', 'watch', 'patch', 'delete'] },
+  { group: 'apps', resource: 'deployments', verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
 ];
 
 /** A canary of StatefulSets moves partitions and deletes pods of a bad revision on rollback. */
@@ -54,27 +82,31 @@ const PARTITION_ACCESS: readonly ApiAccess[] = [
   { group: '', resource: 'pods', verbs: ['delete'] },
 ];
 
-/** A `job` metric runs a Job and reads its pods' logs. */
+/** A `job` metric creates a Job, watches it, reads its pods' logs when it fails and deletes it. */
 const JOB_METRIC_ACCESS: readonly ApiAccess[] = [
   { group: 'batch', resource: 'jobs', verbs: ['create', 'list', 'watch', 'delete'] },
   { group: '', resource: 'pods', verbs: ['list'] },
   { group: '', resource: 'pods/log', verbs: ['get'] },
 ];
 
-/** `action: rollback` of a rolling/recreate release finds the previous revision. */
-const UNDO_ACCESS: readonly ApiAccess[] = [
-  { group: 'apps', resource: 'replicasets', verbs: ['list'] },
-  { group: 'apps', resource: 'controllerrevisions', verbs: ['list'] },
-];
-
+/** A workload's waits; a Deployment's new pods are found through its newest ReplicaSet. */
 function workloadAccess(resource: ManifestResource): ApiAccess[] {
   const access: ApiAccess[] = [
     { group: 'apps', resource: resource.resource, verbs: ['get', 'list', 'watch'] },
   ];
-  // The new pods of a Deployment are found through its newest ReplicaSet.
   if (resource.resource === 'deployments')
     access.push({ group: 'apps', resource: 'replicasets', verbs: ['list'] });
   return access;
+}
+
+/**
+ * `action: rollback` of a rolling/recreate release finds the previous revision (engine/undo.ts):
+ * a Deployment's in its ReplicaSets, a StatefulSet's or DaemonSet's in its ControllerRevisions.
+ */
+function revisionHistoryAccess(resource: ManifestResource): ApiAccess[] {
+  return resource.resource === 'deployments'
+    ? [{ group: 'apps', resource: 'replicasets', verbs: ['list'] }]
+    : [{ group: 'apps', resource: 'controllerrevisions', verbs: ['list'] }];
 }
 
 function usesJobMetrics(config: AccessInput['config']): boolean {
@@ -82,24 +114,40 @@ function usesJobMetrics(config: AccessInput['config']): boolean {
   return [...(config.analysis?.metrics ?? []), ...fromSteps].some((m) => m.provider === 'job');
 }
 
+/** Whether this release puts something into its Secret store (src/state/secret-store.ts). */
+function writesSecretStore(input: AccessInput): boolean {
+  const { config, resources } = input;
+  const settings = { steps: config.steps, analysis: config.analysis, prometheusUrl: config.prometheusUrl };
+  return (
+    input.writesSecretStore === true ||
+    resources.some((r) => r.group === '' && r.resource === 'secrets') ||
+    holdsSensitive(settings)
+  );
+}
+
 /** The access the chosen plan needs, merged per resource, sorted by group and resource. */
 export function requiredPermissions(input: AccessInput): ApiAccess[] {
   const { config, strategy, resources } = input;
   const progressive = strategyFor(strategy).movesTraffic;
+  const isWorkload = (r: ManifestResource) => r.group === 'apps' && WORKLOAD_RESOURCES.has(r.resource);
   const hasDeployment = resources.some((r) => r.group === 'apps' && r.resource === 'deployments');
   const list: ApiAccess[] = [...RELEASE_ACCESS];
   for (const r of resources) {
-    // Applied with server-side apply (a PATCH, dry run first) and read back for the stable snapshot.
-    list.push({ group: r.group, resource: r.resource, verbs: ['get', 'patch'] });
-    if (r.group === 'apps' && WORKLOAD_RESOURCES.has(r.resource)) list.push(...workloadAccess(r));
+    list.push({ group: r.group, resource: r.resource, verbs: APPLY_VERBS });
+    if (isWorkload(r)) list.push(...workloadAccess(r));
+    if (isWorkload(r) && config.action === 'rollback' && !progressive) list.push(...revisionHistoryAccess(r));
   }
+  if (writesSecretStore(input)) list.push(...SECRET_STORE_ACCESS);
   if (progressive && hasDeployment) list.push(...COPIES_ACCESS, ...routerDefinition(config.traffic).access);
   if (progressive && !hasDeployment) list.push(...PARTITION_ACCESS);
-  // Config accepts a preview Service only for a strategy that has one (blue-green).
+  // Config accepts a preview Service only for a strategy that has one (blue-green): applied, deleted.
   if (progressive && config.previewService)
-    list.push({ group: '', resource: 'services', verbs: ['patch', 'delete'] });
+    list.push({ group: '', resource: 'services', verbs: ['create', 'patch', 'delete'] });
   if (usesJobMetrics(config)) list.push(...JOB_METRIC_ACCESS);
-  if (config.action === 'rollback' && !progressive) list.push(...UNDO_ACCESS);
+  // `prune: true` deletes, after promotion, what the previous release applied and no longer lists.
+  if (config.prune && config.action === 'deploy')
+    for (const r of resources)
+      if (!NEVER_PRUNED_RESOURCES.has(r.resource)) list.push({ ...r, verbs: ['delete'] });
   return mergeAccess(list);
 }
 

@@ -1,9 +1,12 @@
 // The README's minimal Roles, generated from requiredPermissions so the documentation is the list
 // the pre-flight check asks the API server about (scripts/gen-readme-tables.mjs writes them).
+// A Role covers every action of its strategy and router (deploy, the first release's fallback,
+// promote, rollback; status reads a subset) for the manifests it assumes, and nothing more.
 import type { Config, StrategyName, TrafficName } from '../config/types.ts';
 import type { ApiAccess } from '../kube/types.ts';
-import { ROUTERS } from '../traffic/index.ts';
-import { requiredPermissions, type ManifestResource } from './permissions.ts';
+import { strategyFor } from '../strategies/index.ts';
+import { ROUTERS, routerDefinition } from '../traffic/index.ts';
+import { mergeAccess, requiredPermissions, type AccessInput, type ManifestResource } from './permissions.ts';
 
 /** The manifests the documented Roles assume: a Deployment, its Service and a ConfigMap. */
 export const TYPICAL_MANIFESTS: readonly ManifestResource[] = [
@@ -12,16 +15,74 @@ export const TYPICAL_MANIFESTS: readonly ManifestResource[] = [
   { group: '', resource: 'configmaps' },
 ];
 
-const NO_EXTRAS: Pick<Config, 'previewService' | 'analysis' | 'steps'> = { steps: [] };
+/** The actions a Role is for (status only reads what they read). */
+export const ROLE_ACTIONS = ['deploy', 'promote', 'rollback'] as const;
 
-/** The access one strategy (and router) needs for a deploy of the typical manifests. */
+/** What a documented Role is generated for. */
+export interface RoleScenario {
+  strategy: StrategyName;
+  traffic?: TrafficName;
+  /** Settings beyond the defaults (a `job` metric, a preview Service). */
+  config?: Partial<Pick<Config, 'previewService' | 'analysis' | 'steps'>>;
+  /** The manifests' resources (default: the typical manifests); the router's target is added. */
+  manifests?: readonly ManifestResource[];
+}
+
+/** The typical manifests plus the router's target when the router needs one in the manifests. */
+export function scenarioResources(scenario: RoleScenario): ManifestResource[] {
+  const resources = [...(scenario.manifests ?? TYPICAL_MANIFESTS)];
+  const target = routerDefinition(scenario.traffic ?? 'replicas').target;
+  if (strategyFor(scenario.strategy).movesTraffic && target?.required)
+    resources.push({ group: target.group, resource: target.resource });
+  return resources;
+}
+
+/**
+ * Each action's access input for a scenario: the strategy's own, and that of the plain rolling
+ * update a canary or blue-green runs when it has nothing to copy (a first release, say).
+ */
+export function scenarioInputs(scenario: RoleScenario): AccessInput[] {
+  const falls = strategyFor(scenario.strategy).cannotRun !== undefined;
+  const strategies = falls ? (['rolling', scenario.strategy] as const) : [scenario.strategy];
+  const resources = scenarioResources(scenario);
+  return strategies.flatMap((strategy) =>
+    ROLE_ACTIONS.map((action) => ({
+      config: { steps: [], ...scenario.config, action, traffic: scenario.traffic ?? 'replicas' },
+      strategy,
+      resources,
+    })),
+  );
+}
+
+/** The access one scenario needs over all its actions. */
+export function scenarioAccess(scenario: RoleScenario): ApiAccess[] {
+  return mergeAccess(scenarioInputs(scenario).flatMap((input) => requiredPermissions(input)));
+}
+
+/** The access one strategy (and router) needs for the typical manifests. */
 export function documentedAccess(strategy: StrategyName, traffic: TrafficName = 'replicas'): ApiAccess[] {
-  const config = { ...NO_EXTRAS, action: 'deploy' as const, traffic };
-  return requiredPermissions({ config, strategy, resources: TYPICAL_MANIFESTS });
+  return scenarioAccess({ strategy, traffic });
+}
+
+/** Each documented Role by name: rolling's, then one per router. */
+export function documentedRoles(): { name: string; title: string; scenario: RoleScenario }[] {
+  return [
+    {
+      name: 'kube-rollout',
+      title:
+        '**rolling / recreate** (and the first release of any strategy, which runs as a rolling update):',
+      scenario: { strategy: 'rolling' },
+    },
+    ...Object.values(ROUTERS).map((d) => ({
+      name: `kube-rollout-${d.name}`,
+      title: `<b>${d.strategies.join(' / ')}</b> with <code>traffic: ${d.name}</code>`,
+      scenario: { strategy: d.strategies[0], traffic: d.name },
+    })),
+  ];
 }
 
 /** Rules needed beyond `base` (verbs it already grants dropped). */
-function extraAccess(all: readonly ApiAccess[], base: readonly ApiAccess[]): ApiAccess[] {
+export function extraAccess(all: readonly ApiAccess[], base: readonly ApiAccess[]): ApiAccess[] {
   return all
     .map((a) => {
       const had = base.find((b) => b.group === a.group && b.resource === a.resource)?.verbs ?? [];
@@ -53,40 +114,51 @@ function yamlBlock(lines: string): string {
   return ['```yaml', lines, '```'].join('\n');
 }
 
+const STATEFUL_SETS: ManifestResource = { group: 'apps', resource: 'statefulsets' };
+
+/** The additions beside the Roles: each is what one more setting or kind adds to a Role. */
+export const ROLE_ADDITIONS: { title: string; base: RoleScenario; with: RoleScenario }[] = [
+  {
+    title: 'A `job` metric adds',
+    base: { strategy: 'canary' },
+    with: { strategy: 'canary', config: { analysis: { metrics: [{ provider: 'job' } as never] } } },
+  },
+  {
+    title:
+      "A Secret in the manifests (with `versioned-config`, each changed Secret is a new one) adds, for it and for the release's Secret store `kube-rollout-<name>` (also needed when a metric sends `headers` or a URL with credentials)",
+    base: { strategy: 'rolling' },
+    with: { strategy: 'rolling', manifests: [...TYPICAL_MANIFESTS, { group: '', resource: 'secrets' }] },
+  },
+  {
+    title:
+      'A StatefulSet in the manifests (a DaemonSet likewise) adds its waits and, for `action: rollback`, its revision history',
+    base: { strategy: 'rolling' },
+    with: { strategy: 'rolling', manifests: [...TYPICAL_MANIFESTS, STATEFUL_SETS] },
+  },
+  {
+    title:
+      'A canary of StatefulSets (no Deployment in the manifests: it moves partitions) needs, beyond the rolling Role for its kinds',
+    base: { strategy: 'rolling', manifests: [STATEFUL_SETS, { group: '', resource: 'services' }] },
+    with: { strategy: 'canary', manifests: [STATEFUL_SETS, { group: '', resource: 'services' }] },
+  },
+];
+
 /** One Role per router (canary and blue-green over a router need the same), plus rolling's. */
 export function roleSection(): string {
-  const parts = [
-    '**rolling / recreate** (and the first release of any strategy, which runs as a rolling update):',
-    '',
-    yamlBlock(roleYaml('kube-rollout', documentedAccess('rolling'))),
-  ];
-  for (const definition of Object.values(ROUTERS)) {
-    const strategies = definition.strategies.join(' / ');
+  const [rolling, ...routers] = documentedRoles();
+  const parts = [rolling.title, '', yamlBlock(roleYaml(rolling.name, scenarioAccess(rolling.scenario)))];
+  for (const role of routers)
     parts.push(
       '',
-      `<details><summary><b>${strategies}</b> with <code>traffic: ${definition.name}</code></summary>`,
+      `<details><summary>${role.title}</summary>`,
       '',
-      yamlBlock(
-        roleYaml(
-          `kube-rollout-${definition.name}`,
-          documentedAccess(definition.strategies[0], definition.name),
-        ),
-      ),
+      yamlBlock(roleYaml(role.name, scenarioAccess(role.scenario))),
       '',
       '</details>',
     );
+  for (const addition of ROLE_ADDITIONS) {
+    const extra = extraAccess(scenarioAccess(addition.with), scenarioAccess(addition.base));
+    parts.push('', `${addition.title}:`, '', yamlBlock(ruleLines(extra, '').join('\n')));
   }
-  const canary = documentedAccess('canary', 'replicas');
-  const jobs = requiredPermissions({
-    config: {
-      action: 'deploy',
-      traffic: 'replicas',
-      steps: [],
-      analysis: { metrics: [{ provider: 'job' } as never] },
-    },
-    strategy: 'canary',
-    resources: TYPICAL_MANIFESTS,
-  });
-  parts.push('', 'A `job` metric adds:', '', yamlBlock(ruleLines(extraAccess(jobs, canary), '').join('\n')));
   return parts.join('\n');
 }

@@ -59,6 +59,13 @@ const HEADER_REF = 'kube-rollout-stored:';
 const isSensitive = (value: string, field: SensitiveField) =>
   field.kind === 'header' || hasUrlCredentials(value);
 
+/** Whether settings hold a value the state keeps in the release's Secret (see stripHeaders). */
+export function holdsSensitive(settings: unknown): boolean {
+  let found = false;
+  mapSensitive(settings, (value, field) => ((found ||= isSensitive(value, field)), value));
+  return found;
+}
+
 /**
  * Web metric `headers` (an Authorization header, an API key) and URLs with credentials in them
  * are kept like a Secret: the values go into one payload entry, the settings keep references.

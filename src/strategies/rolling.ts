@@ -34,10 +34,12 @@ export function withRollingBounds(
       rollingUpdate: { ...(copy.spec.strategy?.rollingUpdate ?? {}), ...bounds },
     };
   } else if (isDaemonSet(copy)) {
-    copy.spec.updateStrategy = {
-      type: 'RollingUpdate',
-      rollingUpdate: { ...(copy.spec.updateStrategy?.rollingUpdate ?? {}), ...bounds },
-    };
+    const rollingUpdate = { ...(copy.spec.updateStrategy?.rollingUpdate ?? {}), ...bounds };
+    // A DaemonSet surges or takes pods down, not both (the API server's
+    // ValidateRollingUpdateDaemonSet): a surge given alone replaces the default maxUnavailable 1.
+    const surges = maxSurge !== undefined && maxSurge !== 0 && maxSurge !== '0%';
+    if (surges && rollingUpdate.maxUnavailable === undefined) rollingUpdate.maxUnavailable = 0;
+    copy.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate };
   }
   return copy;
 }

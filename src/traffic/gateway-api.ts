@@ -179,6 +179,7 @@ export const gatewayApiRouter: RouterDefinition<'gateway-api'> = {
   target: {
     kind: 'HTTPRoute',
     group: 'gateway.networking.k8s.io',
+    resource: 'httproutes',
     input: 'route',
     configKey: 'route',
     required: true,

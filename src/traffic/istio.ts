@@ -149,6 +149,7 @@ export const istioRouter: RouterDefinition<'istio'> = {
   target: {
     kind: 'VirtualService',
     group: 'networking.istio.io',
+    resource: 'virtualservices',
     input: 'virtual-service',
     configKey: 'virtualService',
     required: true,
@@ -158,7 +159,9 @@ export const istioRouter: RouterDefinition<'istio'> = {
   servicePair: true,
   access: [
     { group: 'networking.istio.io', resource: 'virtualservices', verbs: ['get', 'patch'] },
-    { group: 'networking.istio.io', resource: 'destinationrules', verbs: ['list', 'patch'] },
+    // The user's DestinationRule for the Service, when there is one: found, its subsets patched and
+    // restored (read back first).
+    { group: 'networking.istio.io', resource: 'destinationrules', verbs: ['get', 'list', 'patch'] },
   ],
   create: createIstioRouter,
 };

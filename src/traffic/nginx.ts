@@ -164,6 +164,7 @@ export const nginxRouter: RouterDefinition<'nginx'> = {
   target: {
     kind: 'Ingress',
     group: 'networking.k8s.io',
+    resource: 'ingresses',
     input: 'ingress',
     configKey: 'ingress',
     required: true,
@@ -171,6 +172,9 @@ export const nginxRouter: RouterDefinition<'nginx'> = {
   },
   needsService: true,
   servicePair: true,
-  access: [{ group: 'networking.k8s.io', resource: 'ingresses', verbs: ['get', 'patch', 'delete'] }],
+  // The canary Ingress `<ingress>-canary` is applied (created), updated and deleted.
+  access: [
+    { group: 'networking.k8s.io', resource: 'ingresses', verbs: ['get', 'create', 'patch', 'delete'] },
+  ],
   create: createNginxRouter,
 };

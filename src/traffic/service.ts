@@ -12,7 +12,7 @@ import {
 } from './common.ts';
 import { view, type ServiceObject } from './objects.ts';
 import {
-  SERVICE_PAIR_ACCESS,
+  SERVICE_PIN_ACCESS,
   liveStableVersion,
   pinStableService,
   restoreStableService,
@@ -91,6 +91,6 @@ export const serviceRouter: RouterDefinition<'service'> = {
   needsService: true,
   // The user's Service is this router's own object: it switches the pin itself.
   servicePair: false,
-  access: SERVICE_PAIR_ACCESS,
+  access: SERVICE_PIN_ACCESS,
   create: createServiceRouter,
 };

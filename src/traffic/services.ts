@@ -21,13 +21,19 @@ import type { TrafficTarget } from './types.ts';
 type Selector = Record<string, string>;
 
 /**
- * API access of the Service pair: the pin on the user's Service, `<service>-canary` (applied and
- * deleted), the pods checked before the selector is restored, and the new copy scaled to 0.
+ * API access of the pin on the user's Service (the `service` router): its selector patched and
+ * restored, the pods checked before it is restored, and the new copy scaled to 0.
  */
-export const SERVICE_PAIR_ACCESS: readonly ApiAccess[] = [
-  { group: '', resource: 'services', verbs: ['get', 'patch', 'delete'] },
+export const SERVICE_PIN_ACCESS: readonly ApiAccess[] = [
+  { group: '', resource: 'services', verbs: ['get', 'patch'] },
   { group: '', resource: 'pods', verbs: ['list'] },
   { group: 'apps', resource: 'deployments', verbs: ['get', 'patch'] },
+];
+
+/** API access of the Service pair: the pin, and `<service>-canary` (applied, so created, and deleted). */
+export const SERVICE_PAIR_ACCESS: readonly ApiAccess[] = [
+  ...SERVICE_PIN_ACCESS,
+  { group: '', resource: 'services', verbs: ['create', 'delete'] },
 ];
 
 export function canaryServiceName(service: string): string {

@@ -161,6 +161,7 @@ export const smiRouter: RouterDefinition<'smi'> = {
   target: {
     kind: 'TrafficSplit',
     group: 'split.smi-spec.io',
+    resource: 'trafficsplits',
     input: 'traffic-split',
     configKey: 'trafficSplit',
     required: false,
@@ -170,6 +171,9 @@ export const smiRouter: RouterDefinition<'smi'> = {
   },
   needsService: true,
   servicePair: true,
-  access: [{ group: 'split.smi-spec.io', resource: 'trafficsplits', verbs: ['get', 'patch', 'delete'] }],
+  // Without `traffic-split`, the TrafficSplit `<service>` is applied (created) and deleted.
+  access: [
+    { group: 'split.smi-spec.io', resource: 'trafficsplits', verbs: ['get', 'create', 'patch', 'delete'] },
+  ],
   create: createSmiRouter,
 };

@@ -95,8 +95,9 @@ export type TargetConfigKey = 'ingress' | 'route' | 'virtualService' | 'trafficS
 
 export interface RouterTarget {
   kind: Exclude<TargetKind, 'Service'>;
-  /** Its API group (the version is the one the cluster prefers). */
+  /** Its API group (the version is the one the cluster prefers) and REST resource. */
   group: string;
+  resource: string;
   /** The action input that names it, and its Config field. */
   input: 'ingress' | 'route' | 'virtual-service' | 'traffic-split';
   configKey: TargetConfigKey;

@@ -2,6 +2,7 @@
 // it must pass a consistent release and name every kind of inconsistency it is meant to catch.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { microTime } from '../../src/engine/lock.ts';
 import { checkReleaseInvariant } from '../helpers/invariant.ts';
 import { startSimCluster, type KubeObject, type SimCluster } from '@kube-rollout/kube-sim';
 
@@ -189,7 +190,7 @@ describe('checkReleaseInvariant', () => {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
       metadata: { name: 'kube-rollout-web', namespace },
-      spec: { holderIdentity: 'run-7', leaseDurationSeconds: 2, renewTime: new Date().toISOString() },
+      spec: { holderIdentity: 'run-7', leaseDurationSeconds: 2, renewTime: microTime() },
     });
     assert.match(
       check(namespace).join('\n'),

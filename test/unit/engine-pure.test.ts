@@ -445,6 +445,18 @@ describe('withRollingBounds', () => {
     });
     assert.deepEqual(withRollingBounds(statefulSet(), 1, 0), statefulSet());
   });
+  it('a DaemonSet given only a surge takes no pod down (the API server allows one of the two)', () => {
+    assert.deepEqual(withRollingBounds(daemonSet(), 1).spec.updateStrategy.rollingUpdate, {
+      maxSurge: 1,
+      maxUnavailable: 0,
+    });
+    assert.deepEqual(withRollingBounds(daemonSet(), '0%').spec.updateStrategy.rollingUpdate, {
+      maxSurge: '0%',
+    });
+    assert.deepEqual(withRollingBounds(daemonSet(), undefined, 2).spec.updateStrategy.rollingUpdate, {
+      maxUnavailable: 2,
+    });
+  });
 });
 
 describe('stepLabel', () => {

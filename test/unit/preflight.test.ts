@@ -13,7 +13,7 @@ import {
   stateSizeProblem,
 } from '../../src/preflight/checks.ts';
 import { mergeAccess, requiredPermissions } from '../../src/preflight/permissions.ts';
-import { documentedAccess, roleSection } from '../../src/preflight/role.ts';
+import { documentedAccess, roleSection, TYPICAL_MANIFESTS } from '../../src/preflight/role.ts';
 import { ROUTERS, routersFor } from '../../src/traffic/index.ts';
 
 const config = (given: Record<string, string> = {}): Config =>
@@ -56,48 +56,98 @@ describe('requiredPermissions', () => {
     { group: '', resource: 'services' },
   ];
 
-  it('a rolling release needs the Lease, the state, the waits and apply on its own kinds', () => {
+  it('a rolling release needs the Lease, the state, the waits and apply (create too) on its own kinds', () => {
     const list = requiredPermissions({ config: config(), strategy: 'rolling', resources });
     assert.deepEqual(verbsOf(list, 'coordination.k8s.io', 'leases'), ['get', 'create', 'update']);
     assert.deepEqual(verbsOf(list, '', 'configmaps'), ['get', 'create', 'update']);
-    assert.deepEqual(verbsOf(list, 'apps', 'deployments'), ['get', 'list', 'watch', 'patch']);
-    assert.deepEqual(verbsOf(list, '', 'services'), ['get', 'patch']);
-    // Only the release's own Secret store is ever deleted by a rolling release.
+    // kube-apiserver authorizes a server-side apply that creates its object as create too.
+    assert.deepEqual(verbsOf(list, 'apps', 'deployments'), ['get', 'list', 'watch', 'create', 'patch']);
+    assert.deepEqual(verbsOf(list, '', 'services'), ['get', 'create', 'patch']);
+    // The Secret store is read by every save, written only when the release holds Secrets.
+    assert.deepEqual(verbsOf(list, '', 'secrets'), ['get']);
     assert.deepEqual(
       list.filter((a) => a.verbs.includes('delete')).map((a) => a.resource),
-      ['secrets'],
+      [],
     );
   });
 
-  it('a canary adds the copies and its router’s own objects', () => {
+  it('the Secret store is written when the manifests hold a Secret, a metric sends headers, or it exists', () => {
+    const store = ['get', 'create', 'patch', 'delete'];
+    const withSecret = [...resources, { group: '', resource: 'secrets' }];
+    assert.deepEqual(
+      verbsOf(
+        requiredPermissions({ config: config(), strategy: 'rolling', resources: withSecret }),
+        '',
+        'secrets',
+      ),
+      store,
+    );
+    const headers =
+      'metrics:\n  - name: a\n    provider: web\n    url: http://checks/x\n    headers: {Authorization: Bearer t}\n    successCondition: result == 1';
+    const viaHeaders = requiredPermissions({
+      config: config({ analysis: headers }),
+      strategy: 'rolling',
+      resources,
+    });
+    assert.deepEqual(verbsOf(viaHeaders, '', 'secrets'), store);
+    const left = requiredPermissions({
+      config: config(),
+      strategy: 'rolling',
+      resources,
+      writesSecretStore: true,
+    });
+    assert.deepEqual(verbsOf(left, '', 'secrets'), store);
+  });
+
+  it('a canary adds the copies (created by apply) and its router’s own objects', () => {
     const nginx = requiredPermissions({
       config: config({ strategy: 'canary', traffic: 'nginx' }),
       strategy: 'canary',
       resources,
     });
-    assert.deepEqual(verbsOf(nginx, 'networking.k8s.io', 'ingresses'), ['get', 'patch', 'delete']);
-    assert.ok(verbsOf(nginx, 'apps', 'deployments').includes('delete'));
-    assert.deepEqual(verbsOf(nginx, '', 'services'), ['get', 'patch', 'delete']);
+    assert.deepEqual(verbsOf(nginx, 'networking.k8s.io', 'ingresses'), ['get', 'create', 'patch', 'delete']);
+    assert.deepEqual(verbsOf(nginx, 'apps', 'deployments'), [
+      'get',
+      'list',
+      'watch',
+      'create',
+      'patch',
+      'delete',
+    ]);
+    assert.deepEqual(verbsOf(nginx, '', 'services'), ['get', 'create', 'patch', 'delete']);
     const istio = requiredPermissions({
       config: config({ strategy: 'canary', traffic: 'istio' }),
       strategy: 'canary',
       resources,
     });
-    assert.deepEqual(verbsOf(istio, 'networking.istio.io', 'destinationrules'), ['list', 'patch']);
+    assert.deepEqual(verbsOf(istio, 'networking.istio.io', 'destinationrules'), ['get', 'list', 'patch']);
     assert.deepEqual(verbsOf(istio, 'networking.k8s.io', 'ingresses'), []);
+    const smi = requiredPermissions({
+      config: config({ strategy: 'canary', traffic: 'smi' }),
+      strategy: 'canary',
+      resources,
+    });
+    assert.deepEqual(verbsOf(smi, 'split.smi-spec.io', 'trafficsplits'), [
+      'get',
+      'create',
+      'patch',
+      'delete',
+    ]);
   });
 
-  it('a job metric adds Jobs; a rollback of a rolling release adds the revision history', () => {
+  it('a job metric adds Jobs; a rolling rollback reads the revision history of its workload kinds', () => {
     const job =
       'metrics:\n  - name: smoke\n    provider: job\n    job: {template: {spec: {containers: [{name: t, image: busybox}], restartPolicy: Never}}}';
     const list = requiredPermissions({ config: config({ analysis: job }), strategy: 'rolling', resources });
     assert.deepEqual(verbsOf(list, 'batch', 'jobs'), ['list', 'watch', 'create', 'delete']);
-    const undo = requiredPermissions({
-      config: config({ action: 'rollback' }),
-      strategy: 'rolling',
-      resources,
-    });
-    assert.deepEqual(verbsOf(undo, 'apps', 'controllerrevisions'), ['list']);
+    const rollback = config({ action: 'rollback' });
+    const undo = requiredPermissions({ config: rollback, strategy: 'rolling', resources });
+    // A Deployment's revisions are its ReplicaSets: no ControllerRevisions for it.
+    assert.deepEqual(verbsOf(undo, 'apps', 'replicasets'), ['list']);
+    assert.deepEqual(verbsOf(undo, 'apps', 'controllerrevisions'), []);
+    const sts = [...resources, { group: 'apps', resource: 'statefulsets' }];
+    const stsUndo = requiredPermissions({ config: rollback, strategy: 'rolling', resources: sts });
+    assert.deepEqual(verbsOf(stsUndo, 'apps', 'controllerrevisions'), ['list']);
   });
 
   it('merges entries per resource with verbs in one order', () => {
@@ -115,6 +165,26 @@ describe('requiredPermissions', () => {
     for (const name of Object.keys(ROUTERS)) assert.match(text, new RegExp(`name: kube-rollout-${name} `));
     for (const a of documentedAccess('canary', 'smi'))
       assert.ok(text.includes(`resources: [${a.resource}], verbs: [${a.verbs.join(', ')}]`), a.resource);
+  });
+
+  it('a Role covers every action of its strategies: the rolling one includes what a rollback reads', () => {
+    const rolling = documentedAccess('rolling');
+    const rollback = requiredPermissions({
+      config: config({ action: 'rollback' }),
+      strategy: 'rolling',
+      resources: TYPICAL_MANIFESTS,
+    });
+    for (const a of rollback)
+      assert.deepEqual(
+        a.verbs.filter((v) => !verbsOf(rolling, a.group, a.resource).includes(v)),
+        [],
+        `${a.resource} of a rollback is in the Role`,
+      );
+    // The router's target is one of the manifests: created by the first release.
+    assert.deepEqual(
+      verbsOf(documentedAccess('canary', 'gateway-api'), 'gateway.networking.k8s.io', 'httproutes'),
+      ['get', 'create', 'patch'],
+    );
   });
 });
 

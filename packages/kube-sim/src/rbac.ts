@@ -84,3 +84,19 @@ export function forbiddenError(user: UserInfo, a: RequestAttributes): SimApiErro
     a.name,
   );
 }
+
+/**
+ * The check a server-side apply that creates its object makes besides `patch`: upstream's
+ * PatchResource (apiserver/pkg/endpoints/handlers/patch.go) authorizes verb `create` for the same
+ * resource and name through withAuthorization (handlers/update.go), once the object is known to be
+ * new and has passed validation, dry run included. A denial is NewForbidden with the authorizer's
+ * reason, which RBAC leaves empty, so unlike the filter's 403 the message names no user or verb.
+ */
+export function createOnApplyCheck(store: SimStoreImpl, user: UserInfo, a: RequestAttributes): () => void {
+  return () => {
+    if (isAllowed(store, user, { ...a, verb: 'create' })) return;
+    const e = a.entry;
+    const qualified = e.group ? `${e.resource}.${e.group}` : e.resource;
+    throw forbidden(`${qualified} ${JSON.stringify(a.name ?? '')} is forbidden: `, e, a.name);
+  };
+}

@@ -27,7 +27,7 @@ import {
   wantsAggregated,
 } from './discovery.ts';
 import { openApiV2, openApiV3GroupVersion, openApiV3Root } from './openapi.ts';
-import { forbiddenError, isAllowed } from './rbac.ts';
+import { createOnApplyCheck, forbiddenError, isAllowed } from './rbac.ts';
 import type { UserInfo } from './rbac.ts';
 import { methodNotAllowed, pathNotFound } from './status.ts';
 
@@ -263,20 +263,21 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         rec.code = review.code;
         return;
       }
-      if (opts.rbac) {
-        const attrs = {
-          verb,
-          entry: route.entry,
-          subresource: route.subresource,
-          namespace: route.namespace,
-          name: route.name,
-        };
-        if (!isAllowed(store, user, attrs)) {
-          rec.code = sendError(res, forbiddenError(user, attrs));
-          return;
-        }
+      const attrs = {
+        verb,
+        entry: route.entry,
+        subresource: route.subresource,
+        namespace: route.namespace,
+        name: route.name,
+      };
+      if (opts.rbac && !isAllowed(store, user, attrs)) {
+        rec.code = sendError(res, forbiddenError(user, attrs));
+        return;
       }
-      rec.code = dispatch(req, res, route, verb, query, body, effect);
+      // Only an apply that creates its object asks this (write.ts).
+      const authorizeCreate =
+        opts.rbac && verb === 'patch' ? createOnApplyCheck(store, user, attrs) : undefined;
+      rec.code = dispatch(req, res, route, verb, query, body, effect, authorizeCreate);
     } catch (err) {
       rec.code = sendError(res, err);
     } finally {
@@ -292,6 +293,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     query: URLSearchParams,
     body: string,
     effect: FaultEffect | undefined,
+    authorizeCreate: (() => void) | undefined,
   ): number {
     const { entry, namespace, name, subresource } = route;
     if (verb === 'watch') {
@@ -350,6 +352,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       body,
       contentType: (req.headers['content-type'] ?? 'application/json').split(';')[0].trim(),
       userAgent: req.headers['user-agent'] ?? '',
+      authorizeCreate,
     };
     const result =
       verb === 'create'

@@ -29,6 +29,11 @@ export interface WriteOptions {
   subresource?: 'status' | 'scale';
   /** The caller (server-side apply) has already computed metadata.managedFields. */
   managedFieldsComputed?: boolean;
+  /**
+   * Runs after validation and before the object is stored (dry run included): where upstream's
+   * registry Store calls createValidation, which authorizes a create by server-side apply.
+   */
+  authorize?: () => void;
 }
 
 export interface SimStoreImpl extends SimStore {
@@ -157,6 +162,7 @@ export function createStore(options: StoreOptions = {}): SimStoreImpl {
     checkDecodable(obj, entry);
     applyDefaults(obj);
     validateObject(obj, entry);
+    opts.authorize?.();
     if (opts.fieldManager && !opts.managedFieldsComputed)
       recordUpdate(undefined, obj, opts.fieldManager, fieldCtx(entry));
     if (opts.dryRun) return view(obj, entry);

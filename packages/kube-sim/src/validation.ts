@@ -4,12 +4,8 @@ import type { KubeObject } from './types.ts';
 import { selectorMatches } from './selectors.ts';
 import { deepEqual } from './util.ts';
 import { schemaCauses } from './schema/index.ts';
-
-interface Cause {
-  reason: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueNotSupported';
-  message: string;
-  field: string;
-}
+import { workloadSpecCauses } from './validation-apps.ts';
+import { invalid, required, type Cause } from './validation-causes.ts';
 
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SUBDOMAIN_MSG =
@@ -36,17 +32,6 @@ function goLabelSelector(sel: any): string {
     : '[]v1.LabelSelectorRequirement(nil)';
   return `v1.LabelSelector{MatchLabels:${goMap(sel?.matchLabels)}, MatchExpressions:${exprs}}`;
 }
-
-const required = (field: string, detail = ''): Cause => ({
-  reason: 'FieldValueRequired',
-  message: `Required value${detail ? `: ${detail}` : ''}`,
-  field,
-});
-const invalid = (field: string, value: string, detail: string): Cause => ({
-  reason: 'FieldValueInvalid',
-  message: `Invalid value: ${value}: ${detail}`,
-  field,
-});
 
 function validatePodSpec(spec: any, path: string, causes: Cause[]): void {
   const containers: any[] = spec?.containers ?? [];
@@ -80,44 +65,8 @@ function validateWorkload(obj: KubeObject, old: KubeObject | undefined, causes: 
     causes.push(invalid('spec.selector', goLabelSelector(sel), 'field is immutable'));
   }
   validateLabels(spec.template?.metadata?.labels, 'spec.template.metadata.labels', causes);
-  if (obj.kind === 'Deployment') validateDeploymentStrategy(spec, causes);
+  causes.push(...workloadSpecCauses(obj.kind, spec));
   validatePodSpec(spec.template?.spec, 'spec.template.spec', causes);
-}
-
-/** Go's %#v of an intstr.IntOrString. */
-function goIntOrString(v: unknown): string {
-  return typeof v === 'string'
-    ? `intstr.IntOrString{Type:1, IntVal:0, StrVal:${JSON.stringify(v)}}`
-    : `intstr.IntOrString{Type:0, IntVal:${Number(v ?? 0)}, StrVal:""}`;
-}
-
-const isZero = (v: unknown) => v === 0 || v === '0%' || v === '0';
-
-function validateDeploymentStrategy(spec: any, causes: Cause[]): void {
-  const strategy = spec.strategy ?? {};
-  if (strategy.type === 'Recreate' && strategy.rollingUpdate) {
-    causes.push({
-      reason: 'FieldValueForbidden',
-      message: "Forbidden: may not be specified when strategy `type` is 'Recreate'",
-      field: 'spec.strategy.rollingUpdate',
-    });
-  }
-  const ru = strategy.rollingUpdate;
-  if (strategy.type === 'RollingUpdate' && ru && isZero(ru.maxUnavailable) && isZero(ru.maxSurge)) {
-    causes.push(
-      invalid(
-        'spec.strategy.rollingUpdate.maxUnavailable',
-        goIntOrString(ru.maxUnavailable),
-        'may not be 0 when `maxSurge` is 0',
-      ),
-    );
-  }
-  const deadline = spec.progressDeadlineSeconds;
-  if (typeof deadline === 'number' && deadline <= (spec.minReadySeconds ?? 0)) {
-    causes.push(
-      invalid('spec.progressDeadlineSeconds', String(deadline), 'must be greater than minReadySeconds'),
-    );
-  }
 }
 
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;

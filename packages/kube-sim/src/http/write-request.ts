@@ -13,6 +13,11 @@ export interface WriteRequest {
   body: string;
   contentType: string;
   userAgent: string;
+  /**
+   * Server-side apply that creates the object also needs `create` (upstream patch.go's
+   * createAuthorizerAttributes): throws 403 when the caller may not create. Unset without RBAC.
+   */
+  authorizeCreate?: () => void;
 }
 
 export interface WriteResult {

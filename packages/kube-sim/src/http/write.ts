@@ -217,7 +217,11 @@ function apply(w: WriteRequest, force: boolean): WriteResult {
     ctx,
     ...(w.subresource === 'status' ? { subresource: 'status' as const } : {}),
   });
-  if (!current) return { code: 201, body: w.store.create(merged, { managedFieldsComputed: true, dryRun }) };
+  if (!current) {
+    const authorize = w.authorizeCreate;
+    const created = w.store.create(merged, { managedFieldsComputed: true, dryRun, authorize });
+    return { code: 201, body: created };
+  }
   const sub = w.subresource === 'status' ? 'status' : undefined;
   const updated = w.store.update(merged, {
     managedFieldsComputed: true,

@@ -6,6 +6,7 @@ import { isPlainObject } from '../util.ts';
 import type { FieldType } from './types.ts';
 import { goTypeName, rootStruct, structFields } from './types.ts';
 import { base64ErrorOffset, goValue, jsonKind, QUANTITY_RE } from './values.ts';
+import { goTimeParseError, RFC3339, RFC3339_MICRO } from './go-time.ts';
 
 /** A value whose JSON type does not fit its field. */
 export interface TypeIssue {
@@ -139,9 +140,14 @@ function checkScalar(value: unknown, t: FieldType & { kind: 'scalar' }, ctx: Ctx
       return;
     case 'string':
     case 'time':
+    case 'microtime':
     case 'bytes':
       if (typeof value !== 'string') return typeIssue(value, t, ctx, 'string');
-      if (t.scalar === 'bytes') {
+      if (t.scalar === 'time' || t.scalar === 'microtime') {
+        // metav1.Time / MicroTime UnmarshalJSON: time.Parse with their layout, its error as is.
+        const problem = goTimeParseError(t.scalar === 'time' ? RFC3339 : RFC3339_MICRO, value);
+        if (problem) ctx.report.decode.push(problem);
+      } else if (t.scalar === 'bytes') {
         const at = base64ErrorOffset(value);
         if (at !== undefined) ctx.report.decode.push(`illegal base64 data at input byte ${at}`);
       } else if (t.enum && !t.enum.includes(value)) {

@@ -255,8 +255,8 @@ export const KIND_STRUCTS: StructTable = {
   LeaseSpec: {
     holderIdentity: 'string',
     leaseDurationSeconds: 'int32',
-    acquireTime: 'time',
-    renewTime: 'time',
+    acquireTime: 'microtime',
+    renewTime: 'microtime',
     leaseTransitions: 'int32',
   },
 };

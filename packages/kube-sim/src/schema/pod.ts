@@ -1,6 +1,7 @@
 // Field types of the pod-level structs of the core/v1 API (written here from the API reference:
 // field names, Go struct names and scalar types). Notation, read by ./types.ts:
 //   'int32' 'int64' 'float64' 'string' 'bool' 'bytes' (base64) 'quantity' 'intstr' 'any' 'time'
+//   (metav1.Time, RFC 3339) 'microtime' (metav1.MicroTime, RFC 3339 with six fraction digits)
 //   '[]T' list, 'map' (map[string]string), 'map<T>' map of T, a struct name, 'T!' required,
 //   'string=A|B' enum (validation answers `Unsupported value`).
 import type { StructTable } from './table.ts';

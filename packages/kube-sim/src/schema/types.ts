@@ -6,7 +6,17 @@ import type { StructTable } from './table.ts';
 export type { StructTable };
 
 export type Scalar =
-  'int32' | 'int64' | 'float64' | 'string' | 'bool' | 'bytes' | 'quantity' | 'intstr' | 'any' | 'time';
+  | 'int32'
+  | 'int64'
+  | 'float64'
+  | 'string'
+  | 'bool'
+  | 'bytes'
+  | 'quantity'
+  | 'intstr'
+  | 'any'
+  | 'time'
+  | 'microtime';
 
 export type FieldType = (
   | { kind: 'scalar'; scalar: Scalar }
@@ -26,6 +36,7 @@ const SCALARS = new Set<string>([
   'intstr',
   'any',
   'time',
+  'microtime',
 ]);
 
 const STRUCTS: StructTable = { ...POD_STRUCTS, ...KIND_STRUCTS };
@@ -88,6 +99,7 @@ const GO_SCALAR: Record<Scalar, string> = {
   float64: 'float64',
   string: 'string',
   time: 'v1.Time',
+  microtime: 'v1.MicroTime',
   bool: 'bool',
   bytes: '[]uint8',
   quantity: 'resource.Quantity',
