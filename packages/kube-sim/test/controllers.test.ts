@@ -86,8 +86,14 @@ test('rolling update 10 replicas, maxSurge 1 / maxUnavailable 0: never >11 pods 
       events.some((m) => /^Scaled up replica set web-\w+ to 1$/.test(m)),
       events.join('\n'),
     );
+    // Upstream scaleReplicaSet (pkg/controller/deployment/sync.go) says "to N from M" both ways;
+    // only the creation in getNewReplicaSet says "Scaled up replica set X to N".
     assert.ok(
       events.some((m) => /^Scaled down replica set web-\w+ to 9 from 10$/.test(m)),
+      events.join('\n'),
+    );
+    assert.ok(
+      events.some((m) => /^Scaled up replica set web-\w+ to 2 from 1$/.test(m)),
       events.join('\n'),
     );
   } finally {

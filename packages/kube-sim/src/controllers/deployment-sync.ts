@@ -29,10 +29,8 @@ export function scaleReplicaSet(s: Sync, rs: KubeObject, newScale: number): Kube
   copy.spec.replicas = newScale;
   const updated = s.ctx.store.update(copy);
   if (old !== newScale) {
-    const message =
-      newScale > old
-        ? `Scaled up replica set ${rs.metadata.name} to ${newScale}`
-        : `Scaled down replica set ${rs.metadata.name} to ${newScale} from ${old}`;
+    // Upstream scaleReplicaSet (sync.go): "Scaled <up|down> replica set X to N from M".
+    const message = `Scaled ${newScale > old ? 'up' : 'down'} replica set ${rs.metadata.name} to ${newScale} from ${old}`;
     s.ctx.events.record({
       involved: s.d,
       type: 'Normal',

@@ -138,6 +138,23 @@ export function setReplicasAnnotations(rs: KubeObject, desired: number, max: num
   return changed;
 }
 
+/**
+ * Upstream IsSaturated (pkg/controller/deployment/util/deployment_util.go): the new RS has the
+ * Deployment's size, its desired-replicas annotation says so too, and exactly that many are
+ * available.
+ */
+export function isSaturated(d: KubeObject, rs: KubeObject | undefined): boolean {
+  if (!rs) return false;
+  const annotated = rs.metadata.annotations?.[DESIRED_REPLICAS];
+  if (annotated === undefined || !/^[+-]?\d+$/.test(annotated)) return false;
+  const desired = replicasOf(d);
+  return (
+    Number(rs.spec?.replicas ?? 0) === desired &&
+    Number(annotated) === desired &&
+    Number(rs.status?.availableReplicas ?? 0) === desired
+  );
+}
+
 /** How many replicas the new RS should have now (upstream NewRSNewReplicas). */
 export function newRSNewReplicas(d: KubeObject, allRSs: KubeObject[], newRS: KubeObject | undefined): number {
   const current = Number(newRS?.spec?.replicas ?? 0);
