@@ -100,7 +100,10 @@ function hpa(name: string, min: number, max: number): KubeObject {
       minReplicas: min,
       maxReplicas: max,
       metrics: [
-        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } },
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } },
+        },
       ],
       behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
     },
@@ -108,7 +111,9 @@ function hpa(name: string, min: number, max: number): KubeObject {
 }
 
 async function scaledUpByHpa(c: TestCluster, name: string, deadline?: number): Promise<string> {
-  c.store.create(deployment(name, { replicas: 2, spec: deadline ? { progressDeadlineSeconds: deadline } : {} }));
+  c.store.create(
+    deployment(name, { replicas: 2, spec: deadline ? { progressDeadlineSeconds: deadline } : {} }),
+  );
   await waitFor('rollout 1', () => complete(c, name, 2));
   c.store.create(hpa(name, 2, 10));
   c.controllers.setUtilization('default', name, 150); // 2 pods at 150% of a 50% target → 6
@@ -158,7 +163,10 @@ test('an HPA scaling down during a stuck rollout: ProgressDeadlineExceeded is st
       30000,
     );
     assert.equal(condition(d, 'Progressing').status, 'False');
-    assert.match(condition(d, 'Progressing').message, /^ReplicaSet "hpa-stuck-\w+" has timed out progressing\.$/);
+    assert.match(
+      condition(d, 'Progressing').message,
+      /^ReplicaSet "hpa-stuck-\w+" has timed out progressing\.$/,
+    );
     assert.ok(d.status.availableReplicas >= d.spec.replicas - 1, 'old pods keep serving');
   } finally {
     c.stop();

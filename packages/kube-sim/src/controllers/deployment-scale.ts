@@ -81,7 +81,10 @@ export function cleanup(s: Sync, oldRSs: KubeObject[]): void {
   const alive = oldRSs.filter((rs) => !rs.metadata.deletionTimestamp);
   const diff = alive.length - Number(limit);
   if (diff <= 0) return;
-  const byRevision = [...alive].sort((a, b) => revisionOf(a) - revisionOf(b) || byCreation(a, b));
+  const byRevision = [...alive].sort(
+    (a, b) =>
+      Number(revisionOf(a) > revisionOf(b)) - Number(revisionOf(a) < revisionOf(b)) || byCreation(a, b),
+  );
   for (const rs of byRevision.slice(0, diff)) {
     if (Number(rs.status?.replicas ?? 0) !== 0 || Number(rs.spec?.replicas ?? 0) !== 0) continue;
     if (Number(rs.metadata.generation ?? 0) > Number(rs.status?.observedGeneration ?? 0)) continue;

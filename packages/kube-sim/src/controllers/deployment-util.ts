@@ -9,8 +9,8 @@ export const DESIRED_REPLICAS = 'deployment.kubernetes.io/desired-replicas';
 export const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
 export const HASH_LABEL = 'pod-template-hash';
 
-/** Deployment annotations that are never copied to its ReplicaSets. */
-const NOT_COPIED = new Set([
+/** Upstream annotationsToSkip: never copied between a Deployment and its ReplicaSets. */
+export const ANNOTATIONS_TO_SKIP = new Set([
   'kubectl.kubernetes.io/last-applied-configuration',
   REVISION,
   REVISION_HISTORY,
@@ -47,13 +47,30 @@ export function maxUnavailable(d: KubeObject): number {
   return Math.min(resolveFenceposts(d).unavailable, desired);
 }
 
-export function revisionOf(rs: KubeObject): number {
-  const n = Number(rs.metadata.annotations?.[REVISION] ?? 0);
-  return Number.isFinite(n) ? n : 0;
+/**
+ * Upstream Revision(): the annotation parsed as an int64 (BigInt here: the upstream e2e test
+ * "RollingUpdateDeployment" adopts a ReplicaSet at revision 3546343826724305832, past 2^53);
+ * undefined when it does not parse. No annotation is revision 0.
+ */
+export function parseRevision(text: string | undefined): bigint | undefined {
+  if (text === undefined || text === '') return 0n;
+  if (!/^[+-]?\d{1,19}$/.test(text)) return undefined;
+  const n = BigInt(text);
+  return n > 9223372036854775807n || n < -9223372036854775808n ? undefined : n;
 }
 
-export function maxRevision(rss: KubeObject[]): number {
-  return rss.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
+export function revisionOf(rs: KubeObject): bigint {
+  return parseRevision(rs.metadata.annotations?.[REVISION]) ?? 0n;
+}
+
+/** Upstream MaxRevision: replica sets whose revision does not parse are skipped. */
+export function maxRevision(rss: KubeObject[]): bigint {
+  let max = 0n;
+  for (const rs of rss) {
+    const v = parseRevision(rs.metadata.annotations?.[REVISION]);
+    if (v !== undefined && v > max) max = v;
+  }
+  return max;
 }
 
 export function specReplicas(rss: KubeObject[]): number {
@@ -89,7 +106,7 @@ export function copyAnnotations(d: KubeObject, rs: KubeObject): boolean {
   let changed = false;
   const target = (rs.metadata.annotations ??= {});
   for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
-    if (NOT_COPIED.has(k) || target[k] === v) continue;
+    if (ANNOTATIONS_TO_SKIP.has(k) || target[k] === v) continue;
     target[k] = v;
     changed = true;
   }
@@ -104,13 +121,14 @@ export function copyAnnotations(d: KubeObject, rs: KubeObject): boolean {
 export function setNewReplicaSetAnnotations(
   d: KubeObject,
   rs: KubeObject,
-  newRevision: number,
+  newRevision: bigint,
   exists: boolean,
 ): boolean {
   let changed = copyAnnotations(d, rs);
   const ann = (rs.metadata.annotations ??= {});
   const had = ann[REVISION];
-  const old = Number(had ?? 0);
+  const old = parseRevision(had);
+  if (old === undefined) return changed; // upstream leaves an unparsable revision alone
   if (old < newRevision) {
     ann[REVISION] = String(newRevision);
     changed = true;

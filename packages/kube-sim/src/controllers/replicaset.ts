@@ -7,6 +7,7 @@ import {
   newPodFromTemplate,
   type ControllerContext,
 } from './context.ts';
+import { claim } from './claim.ts';
 import {
   isoNow,
   isPodActive,
@@ -48,11 +49,17 @@ export function podsOfReplicaSet(ctx: ControllerContext, rs: KubeObject): KubeOb
   return owned(ctx.store, 'v1', 'Pod', rs);
 }
 
+/** Upstream manageReplicas: the active pods of the namespace, claimed by selector (ClaimPods). */
+function claimActivePods(ctx: ControllerContext, rs: KubeObject): KubeObject[] {
+  const active = ctx.store.list('v1', 'Pod', rs.metadata.namespace).filter(isPodActive);
+  return claim(ctx, rs, active, { matches: (p) => selectorMatches(rs.spec.selector, p.metadata.labels) });
+}
+
 export function syncReplicaSet(ctx: ControllerContext, rs: KubeObject): void {
   const { store, clock } = ctx;
   if (rs.metadata.deletionTimestamp) return;
   const desired = Number(rs.spec?.replicas ?? 1);
-  let active = podsOfReplicaSet(ctx, rs).filter(isPodActive);
+  let active = claimActivePods(ctx, rs);
   let failure: string | undefined;
 
   if (active.length < desired) {
