@@ -316,7 +316,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     if (verb === 'list') {
       const list = listObjects(store, entry, namespace, query);
-      sendJson(res, 200, wantsTable(req.headers.accept) ? renderTable(entry, list) : list);
+      const table = wantsTable(req.headers.accept);
+      sendJson(res, 200, table ? renderTable(entry, list, query.get('includeObject')) : list);
       return 200;
     }
     if (verb === 'get') {
@@ -330,11 +331,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         sendJson(
           res,
           200,
-          renderTable(entry, {
-            kind: `${entry.kind}List`,
-            metadata: { resourceVersion: obj.metadata.resourceVersion },
-            items: [obj],
-          }),
+          renderTable(
+            entry,
+            {
+              kind: `${entry.kind}List`,
+              metadata: { resourceVersion: obj.metadata.resourceVersion },
+              items: [obj],
+            },
+            query.get('includeObject'),
+          ),
         );
       } else sendJson(res, 200, obj);
       return 200;

@@ -188,3 +188,38 @@ test('StatefulSet releases a relabelled pod and re-adopts it by name and selecto
     c.stop();
   }
 });
+
+test('ReplicaSet scale-down deletes the pod with the lowest pod-deletion-cost first (controller_utils.go ActivePodsWithRanks.Less)', async () => {
+  const c = testCluster();
+  try {
+    c.store.create(replicaSet('cost', 3));
+    await waitFor(
+      '3 ready',
+      () => c.store.get('apps/v1', 'ReplicaSet', 'default', 'cost')?.status?.readyReplicas === 3,
+    );
+    // All ready on nodes: without costs the newest would go; give the oldest the lowest cost.
+    const [oldest, ...rest] = [...pods(c)].sort((a, b) =>
+      a.metadata.creationTimestamp === b.metadata.creationTimestamp
+        ? a.metadata.name!.localeCompare(b.metadata.name!)
+        : a.metadata.creationTimestamp! < b.metadata.creationTimestamp!
+          ? -1
+          : 1,
+    );
+    const annotate = (p: KubeObject, cost: string) => {
+      const x = c.store.get('v1', 'Pod', 'default', p.metadata.name!)!;
+      x.metadata.annotations = { 'controller.kubernetes.io/pod-deletion-cost': cost };
+      c.store.update(x);
+    };
+    annotate(oldest, '-100');
+    annotate(rest[0], '50');
+    annotate(rest[1], 'not-a-number'); // counts as 0
+    const rs = c.store.get('apps/v1', 'ReplicaSet', 'default', 'cost')!;
+    rs.spec.replicas = 1;
+    c.store.update(rs);
+    await waitFor('scaled to 1', () => pods(c).filter((p) => !p.metadata.deletionTimestamp).length === 1);
+    const survivor = pods(c).find((p) => !p.metadata.deletionTimestamp)!;
+    assert.equal(survivor.metadata.name, rest[0].metadata.name, 'the highest cost survives');
+  } finally {
+    c.stop();
+  }
+});

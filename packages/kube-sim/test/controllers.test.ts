@@ -445,6 +445,16 @@ test('Endpoints and EndpointSlices list only ready pods as ready', async () => {
       'one address',
       () => (c.store.get('v1', 'Endpoints', 'default', 'web') as any)?.subsets?.[0]?.addresses?.length === 1,
     );
+    // In the slice it stays as upstream's podToEndpoint puts it: serving while still ready,
+    // not ready because terminating.
+    const terminating = await waitFor('a terminating endpoint', () =>
+      (
+        c.store
+          .list('discovery.k8s.io/v1', 'EndpointSlice', 'default')
+          .find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'web')?.endpoints as any[]
+      )?.find((e) => e.conditions.terminating),
+    );
+    assert.deepEqual(terminating.conditions, { ready: false, serving: true, terminating: true });
   } finally {
     c.stop();
   }

@@ -138,6 +138,9 @@ describe('kubectl against the simulator', () => {
     );
     await ok('patch', 'deploy', 'web', '--type=merge', '-p', '{"metadata":{"annotations":{"team":"blue"}}}');
     assert.equal(deploy().metadata.annotations?.team, 'blue');
+    // An annotation-only change bumps a Deployment's generation (pkg/registry/apps/deployment/
+    // strategy.go PrepareForUpdate: annotations are copied to its ReplicaSets).
+    assert.equal(deploy().metadata.generation, 3);
     await ok(
       'patch',
       'deploy',
@@ -147,7 +150,7 @@ describe('kubectl against the simulator', () => {
       '[{"op":"replace","path":"/spec/template/spec/containers/1/image","value":"envoy:1.31"}]',
     );
     assert.equal(deploy().spec.template.spec.containers[1].image, 'envoy:1.31');
-    assert.equal(deploy().metadata.generation, 3);
+    assert.equal(deploy().metadata.generation, 4);
   });
 
   it('a conflicting server-side apply fails until forced', async () => {
@@ -190,6 +193,24 @@ describe('kubectl against the simulator', () => {
     );
     const table = await ok('get', 'pods', '-l', 'app=web');
     assert.match(table.split('\n')[0], /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
+  });
+
+  it('get events --sort-by=.lastTimestamp sorts the full objects (Table rows with includeObject=Object)', async () => {
+    const out = await ok('get', 'events', '--sort-by=.lastTimestamp');
+    const rows = out.trim().split('\n');
+    assert.match(rows[0], /^NAME\s+LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE/);
+    assert.ok(rows.length > 2, out);
+    assert.ok(
+      rows.some((r) => /ScalingReplicaSet\s+deployment\/web/.test(r)),
+      out,
+    );
+    // The order kubectl prints is the events' lastTimestamp order.
+    const json = JSON.parse(await ok('get', 'events', '--sort-by=.lastTimestamp', '-o', 'json'));
+    const stamps = json.items.map((e: any) => Date.parse(e.lastTimestamp));
+    assert.deepEqual(
+      stamps,
+      [...stamps].sort((a: number, b: number) => a - b),
+    );
   });
 
   it('api-resources lists the served kinds', async () => {

@@ -335,7 +335,7 @@ test('shellExitCode reads only a bare `exit N` shell script', () => {
   assert.equal(shellExitCode({ image: 'nginx' }), undefined);
 });
 
-test('graceful deletion: Terminating and unready for the shutdown time, then gone', () =>
+test('graceful deletion: Terminating, still ready while its container runs, then gone', () =>
   withCluster(async (c) => {
     c.store.create(pod('bye', [container('app', 'app:1', { SIM_SHUTDOWN_SECONDS: '4' })]));
     const p = await waitFor('ready', () => {
@@ -346,11 +346,14 @@ test('graceful deletion: Terminating and unready for the shutdown time, then gon
       { store: c.store, clock: c.clock, events: createEventRecorder(c.store, c.clock), onError: () => {} },
       p,
     );
-    const t = await waitFor('terminating and unready', () => {
+    // The kubelet keeps probing a terminating pod: it stays Ready until its container stops, so
+    // the EndpointSlice controller shows it serving (and terminating).
+    const t = await waitFor('terminating', () => {
       const x = getPod(c, 'bye');
-      return x && x.metadata.deletionTimestamp && condition(x, 'Ready')?.status === 'False' ? x : undefined;
+      return x?.metadata.deletionTimestamp ? x : undefined;
     });
-    assert.equal(t.status.containerStatuses[0].ready, false);
+    assert.equal(condition(t, 'Ready')?.status, 'True');
+    assert.equal(t.status.containerStatuses[0].ready, true);
     await waitFor('deleted', () => !getPod(c, 'bye'));
     assert.ok(
       eventsFor(c, 'bye').some((e) => e.reason === 'Killing' && e.message === 'Stopping container app'),

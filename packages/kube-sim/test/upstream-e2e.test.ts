@@ -275,7 +275,7 @@ test('deployment.go "iterative rollouts should eventually progress": 20 random r
     assert.equal(complete.metadata.annotations?.['deprecated.deployment.rollback.to'], undefined);
     const rollbacks = c.store
       .list('v1', 'Event', 'default')
-      .filter((e) => e.reason?.startsWith('DeploymentRollback'));
+      .filter((e) => String(e.reason).startsWith('DeploymentRollback'));
     assert.ok(rollbacks.length > 0, 'the rollback annotation was acted on');
     assert.ok(
       replicaSetsOf(c, complete).length <= 3,

@@ -46,5 +46,6 @@ export function setDeploymentRevision(s: Sync, revision: string | undefined): vo
   if (!revision || s.d.metadata.annotations?.[REVISION] === revision) return;
   const copy = clone(s.d);
   copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}), [REVISION]: revision };
-  refresh(s, s.ctx.store.update(copy));
+  // Through /status, as upstream getNewReplicaSet does (UpdateStatus): no generation bump.
+  refresh(s, s.ctx.store.update(copy, { subresource: 'status' }));
 }

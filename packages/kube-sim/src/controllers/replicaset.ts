@@ -26,7 +26,21 @@ const SOURCE = { component: 'replicaset-controller' };
 
 const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
-/** Upstream ActivePods ordering: the pods listed first are the ones to delete first. */
+const DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
+
+/** Upstream GetDeletionCostFromPodAnnotations: an int32, else 0 (the API server validates it). */
+function deletionCost(pod: KubeObject): number {
+  const text = pod.metadata.annotations?.[DELETION_COST];
+  if (text === undefined || !/^[+-]?\d+$/.test(text.trim())) return 0;
+  const n = Number(text.trim());
+  return n >= -(2 ** 31) && n < 2 ** 31 ? n : 0;
+}
+
+/**
+ * Upstream ActivePodsWithRanks.Less (pkg/controller/controller_utils.go): the pods listed first
+ * are the ones to delete first. Not modelled: rank 5 (pods doubled up on a node) and the
+ * logarithmic time buckets of LogarithmicScaleDown; times compare directly.
+ */
 export function deletionOrder(a: KubeObject, b: KubeObject): number {
   const assigned = (p: KubeObject) => (p.spec?.nodeName ? 1 : 0);
   if (assigned(a) !== assigned(b)) return assigned(a) - assigned(b);
@@ -34,6 +48,8 @@ export function deletionOrder(a: KubeObject, b: KubeObject): number {
   if (phase(a) !== phase(b)) return phase(a) - phase(b);
   const ready = (p: KubeObject) => (isPodReady(p) ? 1 : 0);
   if (ready(a) !== ready(b)) return ready(a) - ready(b);
+  // 4. A lower pod-deletion-cost goes first.
+  if (deletionCost(a) !== deletionCost(b)) return deletionCost(a) - deletionCost(b);
   if (ready(a) && ready(b)) {
     const ta = timeMs(podCondition(a, 'Ready')?.lastTransitionTime) ?? 0;
     const tb = timeMs(podCondition(b, 'Ready')?.lastTransitionTime) ?? 0;

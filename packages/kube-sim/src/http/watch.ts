@@ -37,10 +37,14 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
     const full = { ...obj, apiVersion, kind: entry.kind };
     if (!w.table) return full;
     // Like upstream, only the first Table of a stream carries the column definitions.
-    const t = renderTable(entry, {
-      metadata: { resourceVersion: obj.metadata.resourceVersion },
-      items: [full],
-    });
+    const t = renderTable(
+      entry,
+      {
+        metadata: { resourceVersion: obj.metadata.resourceVersion },
+        items: [full],
+      },
+      w.query.get('includeObject'),
+    );
     if (tables++ > 0) t.columnDefinitions = [];
     return t;
   };

@@ -301,7 +301,7 @@ export function isReady(rt: ContainerRuntime, now: number): boolean {
 }
 
 /** The containerStatuses[] entry. */
-export function containerStatus(rt: ContainerRuntime, now: number, terminating: boolean): any {
+export function containerStatus(rt: ContainerRuntime, now: number): any {
   let state: any;
   if (rt.state === 'running') state = { running: { startedAt: iso(rt.startedAt!) } };
   else if (rt.state === 'terminated' && rt.terminated) state = { terminated: { ...rt.terminated } };
@@ -311,7 +311,7 @@ export function containerStatus(rt: ContainerRuntime, now: number, terminating: 
     name: rt.name,
     state,
     lastState: last,
-    ready: !terminating && isReady(rt, now),
+    ready: isReady(rt, now),
     restartCount: rt.restartCount,
     image: rt.image,
     imageID: rt.imageID,

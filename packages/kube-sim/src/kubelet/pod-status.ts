@@ -71,12 +71,13 @@ function condition(
 export function composePodStatus(pod: KubeObject, rt: PodRuntime, now: number): any {
   const prev: any[] = pod.status?.conditions ?? [];
   const restartPolicy = pod.spec?.restartPolicy ?? 'Always';
-  const terminating = rt.terminatingSince !== undefined;
   const phase = podPhase(rt, restartPolicy);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const initDone = rt.initIndex >= rt.init.length;
   const pendingInit = rt.init.slice(rt.initIndex).map((c) => c.name);
-  const unready = rt.containers.filter((c) => terminating || !isReady(c, now)).map((c) => c.name);
+  // A terminating pod keeps its readiness until its containers stop (the kubelet keeps probing):
+  // the EndpointSlice shows it serving and terminating meanwhile.
+  const unready = rt.containers.filter((c) => !isReady(c, now)).map((c) => c.name);
 
   const conditions = [
     condition(prev, 'PodReadyToStartContainers', 'True', now),
@@ -118,9 +119,9 @@ export function composePodStatus(pod: KubeObject, rt: PodRuntime, now: number): 
     qosClass: pod.status?.qosClass ?? podQosClass(pod.spec),
     startTime: iso(rt.startTime),
   };
-  if (rt.init.length) status.initContainerStatuses = rt.init.map((c) => containerStatus(c, now, terminating));
+  if (rt.init.length) status.initContainerStatuses = rt.init.map((c) => containerStatus(c, now));
   status.containerStatuses = rt.containers.map((c) => {
-    const s = containerStatus(c, now, terminating);
+    const s = containerStatus(c, now);
     if (!initDone && c.state === 'waiting') s.state = { waiting: { reason: 'PodInitializing' } };
     if (initDone && rt.mountError && c.state === 'waiting')
       s.state = { waiting: { reason: 'ContainerCreating' } };
