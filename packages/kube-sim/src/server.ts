@@ -41,6 +41,8 @@ export interface ApiServerOptions {
   anonymousAuth?: boolean;
   /** Served at GET /metrics (Prometheus text), unaffected by faults and auth. */
   metricsText?: () => string;
+  /** Seconds between watch bookmarks (upstream bookmarkFrequency: 60). */
+  watchBookmarkSeconds?: number;
 }
 
 export interface ApiServer {
@@ -307,6 +309,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         query,
         table: wantsTable(req.headers.accept),
         cutAfterEvents: effect?.cutWatchAfterEvents,
+        bookmarkSeconds: opts.watchBookmarkSeconds,
         track: (close) => {
           watches.add(close);
           return () => watches.delete(close);
