@@ -62,11 +62,7 @@ describe('watch bookmarks', () => {
       kind: 'ConfigMap',
       metadata: { resourceVersion: latest, creationTimestamp: null },
     });
-    assert.equal(
-      events.filter((e) => e.type !== 'BOOKMARK').length,
-      0,
-      'the other namespace is not watched',
-    );
+    assert.equal(events.filter((e) => e.type !== 'BOOKMARK').length, 0, 'the other namespace is not watched');
     // Without allowWatchBookmarks, none.
     sim.store.create(configMap('elsewhere-2', 'kube-system'));
     const plain = await watchAll(`${base.replace(`resourceVersion=${rv}`, `resourceVersion=${latest}`)}`);
