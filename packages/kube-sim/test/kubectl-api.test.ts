@@ -213,6 +213,41 @@ describe('kubectl against the simulator', () => {
     );
   });
 
+  it('server-side apply after a client-side apply takes over the fields last-applied holds (lastAppliedManager)', async () => {
+    const manifest = (image: string, replicas: number) => {
+      const file = join(dir, `csa-${image.replace(/\W/g, '')}-${replicas}.yaml`);
+      writeFileSync(
+        file,
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: csa, namespace: default}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: csa}}\n  template:\n    metadata: {labels: {app: csa}}\n    spec: {containers: [{name: app, image: "${image}"}]}\n`,
+      );
+      return file;
+    };
+    const get = () => c.store.get('apps/v1', 'Deployment', 'default', 'csa')!;
+    await ok('apply', '-f', manifest('nginx:1.25', 2));
+    // kubectl-client-side-apply owns the image; the apply changes it without --force-conflicts.
+    await ok('apply', '--server-side', '-f', manifest('nginx:1.26', 2));
+    assert.equal(get().spec.template.spec.containers[0].image, 'nginx:1.26');
+    // lastAppliedUpdater: the annotation follows what was applied.
+    const lastApplied = JSON.parse(
+      get().metadata.annotations!['kubectl.kubernetes.io/last-applied-configuration'],
+    );
+    assert.equal(lastApplied.spec.template.spec.containers[0].image, 'nginx:1.26');
+    // kubectl then moves the client-side manager's fields into its Apply entry (csaupgrade).
+    const managers = (get().metadata.managedFields ?? []).map((m: any) => `${m.manager} ${m.operation}`);
+    assert.ok(managers.includes('kubectl Apply'), managers.join(', '));
+    assert.ok(!managers.includes('kubectl-client-side-apply Update'), managers.join(', '));
+    // A field another manager changed since (live differs from last-applied) still conflicts.
+    await ok('apply', '-f', manifest('nginx:1.26', 2)); // client-side again: annotation kept current
+    await ok('patch', 'deploy', 'csa', '--field-manager=ops', '-p', '{"spec":{"replicas":5}}');
+    const r = await kubectl('apply', '--server-side', '-f', manifest('nginx:1.26', 3));
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /Apply failed with 1 conflict: conflict with "ops" using apps\/v1: \.spec\.replicas/,
+    );
+    await ok('delete', 'deploy', 'csa');
+  });
+
   it('api-resources lists the served kinds', async () => {
     const out = await ok('api-resources');
     assert.match(out, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
