@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../src/types.ts';
 import { computeHash, safeEncode } from '../src/controllers/hash.ts';
 import { resolveFenceposts } from '../src/controllers/deployment-util.ts';
+import { conditionInstant } from '../src/timestamps.ts';
 import { condition, container, deployment, podsOf, setImage, testCluster, waitFor } from './testing.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -517,9 +518,11 @@ test('minReadySeconds: pods count as available only after being Ready that long'
     assert.ok(sawReadyNotAvailable, 'ready pods were not yet available for a while');
     const rs = c.store.list('apps/v1', 'ReplicaSet', 'default')[0];
     assert.equal(rs.spec.minReadySeconds, 10);
+    // Times are whole seconds on the wire; the instants behind them are what the controllers use.
     for (const p of podsOf(c.store, { app: 'mrs' })) {
-      const readySince = Date.parse(condition(p, 'Ready').lastTransitionTime);
-      assert.ok(Date.parse(condition(d, 'Available').lastTransitionTime) >= readySince + c.clock.ms(10) - 5);
+      const readySince = conditionInstant(p, 'Ready', 'lastTransitionTime')!;
+      const availableSince = conditionInstant(d, 'Available', 'lastTransitionTime')!;
+      assert.ok(availableSince >= readySince + c.clock.ms(10) - 5, `${availableSince} vs ${readySince}`);
     }
   } finally {
     c.stop();

@@ -359,3 +359,21 @@ test('graceful deletion: Terminating, still ready while its container runs, then
       eventsFor(c, 'bye').some((e) => e.reason === 'Killing' && e.message === 'Stopping container app'),
     );
   }));
+
+test('times are whole seconds on the wire (metav1.Time), as the API server serialises them', () =>
+  withCluster(async (c) => {
+    c.store.create(pod('stamp', [container('app', 'app:1')]));
+    const p = await waitFor('ready', () => {
+      const p = getPod(c, 'stamp');
+      return condition(p, 'Ready')?.status === 'True' && p;
+    });
+    const whole = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+    const times = [
+      p.status.startTime,
+      p.status.containerStatuses[0].state.running.startedAt,
+      ...p.status.conditions.map((x: any) => x.lastTransitionTime),
+      ...eventsFor(c, 'stamp').flatMap((e) => [e.firstTimestamp, e.lastTimestamp]),
+    ];
+    assert.ok(times.length > 6);
+    for (const t of times) assert.match(String(t), whole);
+  }));

@@ -3,6 +3,7 @@ import type { KubeObject } from '../types.ts';
 import type { ControllerContext } from './context.ts';
 import { maxSurge, replicasOf, REVISION, setReplicasAnnotations } from './deployment-util.ts';
 import { clone, jsonEqual } from './util.ts';
+import { noteAssigned } from '../timestamps.ts';
 
 export const SOURCE = { component: 'deployment-controller' };
 
@@ -18,6 +19,7 @@ export function refresh(s: Sync, updated: KubeObject): void {
 export function writeDeploymentStatus(s: Sync, status: any): void {
   if (jsonEqual(s.d.status ?? {}, status)) return;
   refresh(s, s.ctx.store.update({ ...s.d, status }, { subresource: 'status' }));
+  noteAssigned(s.d.metadata.uid, status, s.ctx.clock.now());
 }
 
 /** Scale one RS, keeping its replica annotations current; records ScalingReplicaSet. */

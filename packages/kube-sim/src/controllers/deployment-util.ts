@@ -2,6 +2,7 @@
 // pure so tests can check them directly.
 import type { KubeObject } from '../types.ts';
 import { byCreation, clone, jsonEqual, scaledValue } from './util.ts';
+import { markAssigned } from '../timestamps.ts';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
@@ -218,8 +219,14 @@ export function setDeploymentCondition(status: any, cond: any): void {
   const cur = list.find((c) => c.type === cond.type);
   if (cur && cur.status === cond.status && cur.reason === cond.reason) return;
   const next = { ...cond };
-  if (cur && cur.status === cond.status) next.lastTransitionTime = cur.lastTransitionTime;
+  const keepTransition = cur && cur.status === cond.status;
+  if (keepTransition) next.lastTransitionTime = cur.lastTransitionTime;
   status.conditions = [...list.filter((c) => c.type !== cond.type), next];
+  markAssigned(
+    status,
+    cond.type,
+    keepTransition ? ['lastUpdateTime'] : ['lastUpdateTime', 'lastTransitionTime'],
+  );
 }
 
 export function deploymentCondition(status: any, type: string): any {

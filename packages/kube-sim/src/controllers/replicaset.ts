@@ -8,13 +8,13 @@ import {
   type ControllerContext,
 } from './context.ts';
 import { claim } from './claim.ts';
+import { conditionInstant } from '../timestamps.ts';
 import {
   isoNow,
   isPodActive,
   isPodAvailable,
   isPodReady,
   owned,
-  podCondition,
   removeCondition,
   selectorMatches,
   setCondition,
@@ -51,8 +51,9 @@ export function deletionOrder(a: KubeObject, b: KubeObject): number {
   // 4. A lower pod-deletion-cost goes first.
   if (deletionCost(a) !== deletionCost(b)) return deletionCost(a) - deletionCost(b);
   if (ready(a) && ready(b)) {
-    const ta = timeMs(podCondition(a, 'Ready')?.lastTransitionTime) ?? 0;
-    const tb = timeMs(podCondition(b, 'Ready')?.lastTransitionTime) ?? 0;
+    const readySince = (p: KubeObject) => conditionInstant(p, 'Ready', 'lastTransitionTime') ?? 0;
+    const ta = readySince(a);
+    const tb = readySince(b);
     if (ta !== tb) return tb - ta; // ready for less time goes first
   }
   const restarts = (p: KubeObject) =>
