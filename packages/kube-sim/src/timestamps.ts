@@ -23,11 +23,32 @@ function remember(key: string, ms: number): void {
 
 export type TimeField = 'lastTransitionTime' | 'lastUpdateTime';
 
-const key = (uid: string, type: string, field: TimeField) => `${uid}\u0000${type}\u0000${field}`;
+/** Remember the exact instant behind a time written into an object (`what`: `startTime`, …). */
+export function noteInstant(uid: string | undefined, what: string, ms: number): void {
+  if (uid) remember(`${uid}\u0000${what}`, ms);
+}
+
+/**
+ * The instant behind a written time: the one noted for this object when it falls in the written
+ * second (nobody rewrote the time since), else the parsed second.
+ */
+export function instantOf(
+  uid: string | undefined,
+  what: string,
+  text: string | undefined | null,
+): number | undefined {
+  if (!text) return undefined;
+  const parsed = Date.parse(text);
+  if (Number.isNaN(parsed)) return undefined;
+  const exact = uid ? noted.get(`${uid}\u0000${what}`) : undefined;
+  return exact !== undefined && Math.floor(exact / 1000) * 1000 === parsed ? exact : parsed;
+}
+
+const conditionKey = (type: string, field: TimeField) => `condition/${type}/${field}`;
 
 /** A condition time was set now (the kubelet, right before it writes the status). */
 export function noteTime(uid: string | undefined, type: string, field: TimeField, ms: number): void {
-  if (uid) remember(key(uid, type, field), ms);
+  noteInstant(uid, conditionKey(type, field), ms);
 }
 
 /** Condition times set into a status object that is about to be written (see noteAssigned). */
@@ -46,20 +67,12 @@ export function noteAssigned(uid: string | undefined, status: object, ms: number
   for (const [type, fields] of assigned.get(status) ?? []) for (const f of fields) noteTime(uid, type, f, ms);
 }
 
-/**
- * The instant of a condition time: the one noted for this object when it falls in the written
- * second (nobody rewrote the time since), else the parsed second.
- */
+/** The instant of a condition's time (see instantOf). */
 export function conditionInstant(
   obj: { metadata?: { uid?: string }; status?: any },
   type: string,
   field: TimeField,
 ): number | undefined {
   const c = (obj.status?.conditions ?? []).find((x: any) => x?.type === type);
-  const text: string | undefined = c?.[field];
-  if (!text) return undefined;
-  const parsed = Date.parse(text);
-  if (Number.isNaN(parsed)) return undefined;
-  const exact = obj.metadata?.uid ? noted.get(key(obj.metadata.uid, type, field)) : undefined;
-  return exact !== undefined && Math.floor(exact / 1000) * 1000 === parsed ? exact : parsed;
+  return instantOf(obj.metadata?.uid, conditionKey(type, field), c?.[field]);
 }
