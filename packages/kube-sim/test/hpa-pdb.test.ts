@@ -147,7 +147,7 @@ describe('HorizontalPodAutoscaler controller', () => {
     assert.equal(resourceReplicas(2, 50, [pod('a', 'unready'), pod('b', 'missing')]), undefined);
   });
 
-  it('pods that report no metrics (SIM_NO_METRICS): FailedGetResourceMetric with upstream'\''s message, no scaling', async () => {
+  it("pods that report no metrics (SIM_NO_METRICS): FailedGetResourceMetric with upstream's message, no scaling", async () => {
     const d = deployment('default', 'nometrics', 3);
     (d.spec.template.spec.containers[0] as any).env = [{ name: 'SIM_NO_METRICS', value: 'true' }];
     await apply('/apis/apps/v1/namespaces/default/deployments/nometrics', d);
