@@ -248,6 +248,18 @@ describe('kubectl against the simulator', () => {
     await ok('delete', 'deploy', 'csa');
   });
 
+  it('kubectl create deployment posts protobuf: refused with 415 naming the accepted types, nothing created', async () => {
+    // kubectl v1.32's typed generators send application/vnd.kubernetes.protobuf whatever the server
+    // advertises; the simulator decodes no protobuf objects (README, "What is simplified").
+    const r = await kubectl('create', 'deployment', 'pb', '--image=nginx:1.25');
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /the body of the request was in an unknown format - accepted media types include: application\/json, application\/yaml/,
+    );
+    assert.equal(c.store.get('apps/v1', 'Deployment', 'default', 'pb'), undefined);
+  });
+
   it('api-resources lists the served kinds', async () => {
     const out = await ok('api-resources');
     assert.match(out, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
