@@ -5,21 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../src/types.ts';
-import { container, deployment, testCluster, waitFor, type TestCluster } from './testing.ts';
-
-function replicaSet(name: string, replicas: number): KubeObject {
-  const labels = { app: name };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { name, namespace: 'default', labels },
-    spec: {
-      replicas,
-      selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [container('app', 'nginx:1.25')] } },
-    },
-  };
-}
+import { container, deployment, replicaSet, testCluster, waitFor, type TestCluster } from './testing.ts';
 
 const pods = (c: TestCluster) => c.store.list('v1', 'Pod', 'default');
 const controllerOf = (o: KubeObject) => o.metadata.ownerReferences?.find((r) => r.controller);

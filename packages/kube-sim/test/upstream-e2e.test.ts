@@ -6,23 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../src/types.ts';
-import { condition, container, testCluster, waitFor, type TestCluster } from './testing.ts';
+import { condition, container, replicaSet, testCluster, waitFor, type TestCluster } from './testing.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 const REVISION_LABEL = 'controller-revision-hash';
 
-function newRS(name: string, replicas: number, labels: Record<string, string>, image: string): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { name, namespace: 'default', labels },
-    spec: {
-      replicas,
-      selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [container('httpd', image)] } },
-    },
-  };
-}
+/** The e2e framework's newRS: an unowned ReplicaSet with container `httpd`. */
+const newRS = (name: string, replicas: number, labels: Record<string, string>, image: string) =>
+  replicaSet(name, replicas, labels, image, 'httpd');
 
 function newDeployment(
   name: string,
