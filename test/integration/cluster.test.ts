@@ -365,6 +365,49 @@ describe('Cluster against the simulator', () => {
     }
   });
 
+  test('watchUntil resumes from a BOOKMARK resourceVersion (no re-list although the listed one left the window)', async () => {
+    // Bookmarks every 0.2 s; only 3 ConfigMap events kept for resumption.
+    const small = await startSimCluster({
+      rps: 0,
+      controllers: false,
+      eventWindow: 3,
+      watchBookmarkSeconds: 0.2,
+    });
+    try {
+      const c = connect(small);
+      await c.apply(cm('marked', { n: '0' }, { w: 'bm' }));
+      // The first stream ends right after its first event: the bookmark that follows the noise.
+      small.faults.add({ verb: 'watch', resource: 'configmaps', cutWatchAfterEvents: 1, times: 1 });
+      const done = c.watchUntil(
+        'v1',
+        'ConfigMap',
+        NS,
+        { labelSelector: 'w=bm' },
+        (ev) => (ev.object.data?.n === '1' ? ev.type : undefined),
+        { timeoutMs: 10_000 },
+      );
+      await until('the first watch', () => small.stats().requests.some((r) => r.verb === 'watch'));
+      // Unselected changes of the same kind push the listed resourceVersion out of the window, all
+      // in this tick (in process), so the first bookmark the stream gets comes after them.
+      for (let i = 0; i < 6; i++) small.store.create(cm(`bm-noise-${i}`, {}));
+      await until(
+        'the resumed watch',
+        () =>
+          small.stats().requests.filter((r) => r.verb === 'watch' && r.resource === 'configmaps').length >= 2,
+      );
+      await c.patch(cmRef('marked'), { data: { n: '1' } }, 'merge');
+      assert.equal(await done, 'MODIFIED');
+      const calls = small
+        .stats()
+        .requests.filter((r) => r.resource === 'configmaps' && (r.verb === 'list' || r.verb === 'watch'))
+        .map((r) => r.verb);
+      // Resuming from the listed version would have met 410 Gone and re-listed.
+      assert.equal(calls.filter((v) => v === 'list').length, 1, calls.join(' '));
+    } finally {
+      await small.stop();
+    }
+  });
+
   test('podLog returns the tail of a running container, and "" before it starts', async () => {
     const pod: KubeObject = {
       apiVersion: 'v1',

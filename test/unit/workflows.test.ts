@@ -92,16 +92,56 @@ describe('the e2e workflow runs the simulator suite’s scenarios', () => {
     return JSON.parse(execFileSync('jq', ['-c', program, file], { cwd, encoding: 'utf8' }));
   }
 
-  it('its matrix is every scenario of test/e2e/scenarios.json, gates filled with the ingress-nginx query', () => {
+  const PLANES = ['nginx', 'gateway-api', 'istio'];
+
+  it('its matrix is every scenario of test/e2e/scenarios.json, gates filled with each data plane’s query', () => {
     const matrix = workflowMatrix();
     assert.deepEqual(
       matrix.map((s) => s.id),
       source.scenarios.map((s: { id: string }) => s.id),
     );
     const gated = matrix.find((s) => s.gate)!;
-    const analysis = JSON.parse(gated.analysis as string);
-    assert.equal(analysis.metrics[0].query, source.errorRate.kind);
-    assert.equal(analysis.metrics[0].provider, 'prometheus');
+    const analyses = gated.analyses as Record<string, string>;
+    assert.deepEqual(Object.keys(analyses).sort(), [...PLANES].sort());
+    for (const plane of PLANES) {
+      const analysis = JSON.parse(analyses[plane]!);
+      assert.equal(analysis.metrics[0].query, source.errorRate[plane]);
+      assert.equal(analysis.metrics[0].provider, 'prometheus');
+    }
+    assert.match(source.errorRate.nginx, /nginx_ingress_controller_requests/);
+    assert.match(source.errorRate.istio, /istio_requests_total/);
+  });
+
+  it('every data plane runs every scenario, with its own router, manifests and query', () => {
+    for (const job of [workflow.jobs.release, workflow.jobs.promote]) {
+      assert.deepEqual((job.strategy?.matrix as unknown as { plane: string[] }).plane, PLANES);
+      assert.equal(
+        job.steps.find((s) => s.uses === './.github/e2e/cluster')?.with?.['data-plane'],
+        '${{ matrix.plane }}',
+      );
+    }
+    const underTest = workflow.jobs.release.steps.find((s) => s.id === 'release')!;
+    assert.equal(underTest.with?.traffic, "${{ matrix.scenario.traffic && matrix.plane || '' }}");
+    assert.equal(underTest.with?.analysis, '${{ matrix.scenario.analyses[matrix.plane] }}');
+    // Each plane's manifests (and its crash-loop overlay) render with the route its router drives.
+    const route: Record<string, string> = {
+      nginx: 'Ingress',
+      'gateway-api': 'HTTPRoute',
+      istio: 'VirtualService',
+    };
+    const cwd = new URL('../../', import.meta.url);
+    for (const plane of PLANES) {
+      for (const dir of [plane, `${plane}-crash-loop`]) {
+        const kinds = execFileSync('kubectl', ['kustomize', `test/e2e/kind/${dir}`], {
+          cwd,
+          encoding: 'utf8',
+        })
+          .split('\n')
+          .filter((l) => l.startsWith('kind: '))
+          .sort();
+        assert.deepEqual(kinds, ['kind: Deployment', `kind: ${route[plane]}`, 'kind: Service'].sort(), dir);
+      }
+    }
   });
 
   it('the release job uses the action from the checkout with the scenario inputs; promote is gated by an environment', () => {
@@ -109,7 +149,7 @@ describe('the e2e workflow runs the simulator suite’s scenarios', () => {
     assert.equal(release.strategy?.matrix?.scenario, '${{ fromJSON(needs.scenarios.outputs.matrix) }}');
     const underTest = release.steps.find((s) => s.id === 'release')!;
     assert.equal(underTest.uses, './');
-    for (const key of ['strategy', 'traffic', 'steps', 'analysis'])
+    for (const key of ['strategy', 'steps'])
       assert.equal(underTest.with?.[key], `\${{ matrix.scenario.${key} }}`);
     const promote = workflow.jobs.promote;
     assert.ok(promote.environment, 'the promote job names an environment');

@@ -28,6 +28,8 @@ export interface StartOptions extends SimOptions {
   controllers?: boolean;
   /** How many store events watches can resume from (default 1000); small values force 410 Gone. */
   eventWindow?: number;
+  /** Real seconds between BOOKMARK events on watches that allow them (default 60, as upstream). */
+  watchBookmarkSeconds?: number;
 }
 
 export interface SimCluster {
@@ -89,6 +91,7 @@ export async function startSimCluster(options: StartOptions = {}): Promise<SimCl
       rbac: options.rbac,
       anonymousAuth: options.anonymousAuth,
       metricsText: () => traffic.metricsText(),
+      watchBookmarkSeconds: options.watchBookmarkSeconds,
     });
   } catch (err) {
     controllers?.stop();

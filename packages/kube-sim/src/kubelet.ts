@@ -1,5 +1,6 @@
 // The simulated kubelet (and scheduler): binds pods to nodes, runs their containers as described
 // by SIM_* env vars and images, reports kubelet-shaped status, and finishes graceful deletion.
+import { noteInstant } from './timestamps.ts';
 import type { KubeObject, SimClock, SimStore } from './types.ts';
 import type { EventRecorder } from './controllers/events.ts';
 import { jsonEqual } from './controllers/util.ts';
@@ -140,6 +141,7 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
     };
     usedIps.add(rt.podIP);
     runtimes.set(uid, rt);
+    noteInstant(uid, 'startTime', now);
     return rt;
   }
 

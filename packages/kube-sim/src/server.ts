@@ -41,6 +41,8 @@ export interface ApiServerOptions {
   anonymousAuth?: boolean;
   /** Served at GET /metrics (Prometheus text), unaffected by faults and auth. */
   metricsText?: () => string;
+  /** Seconds between watch bookmarks (upstream bookmarkFrequency: 60). */
+  watchBookmarkSeconds?: number;
 }
 
 export interface ApiServer {
@@ -309,6 +311,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         query,
         table: wantsTable(req.headers.accept),
         cutAfterEvents: effect?.cutWatchAfterEvents,
+        bookmarkSeconds: opts.watchBookmarkSeconds,
         track: (close) => {
           watches.add(close);
           return () => watches.delete(close);
@@ -318,7 +321,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     if (verb === 'list') {
       const list = listObjects(store, entry, namespace, query);
-      sendJson(res, 200, wantsTable(req.headers.accept) ? renderTable(entry, list) : list);
+      const table = wantsTable(req.headers.accept);
+      sendJson(res, 200, table ? renderTable(entry, list, query.get('includeObject')) : list);
       return 200;
     }
     if (verb === 'get') {
@@ -332,11 +336,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         sendJson(
           res,
           200,
-          renderTable(entry, {
-            kind: `${entry.kind}List`,
-            metadata: { resourceVersion: obj.metadata.resourceVersion },
-            items: [obj],
-          }),
+          renderTable(
+            entry,
+            {
+              kind: `${entry.kind}List`,
+              metadata: { resourceVersion: obj.metadata.resourceVersion },
+              items: [obj],
+            },
+            query.get('includeObject'),
+          ),
         );
       } else sendJson(res, 200, obj);
       return 200;

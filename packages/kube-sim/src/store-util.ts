@@ -3,7 +3,7 @@ import type { KubeObject } from './types.ts';
 import type { ResourceEntry } from './registry.ts';
 import type { FieldCtx } from './patch/fields.ts';
 import { nowTimestamp } from './patch/managed.ts';
-import { deepEqual } from './util.ts';
+import { clone, deepEqual, specPart } from './util.ts';
 
 const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -53,4 +53,27 @@ export function crdStatus(crd: KubeObject): Record<string, unknown> {
     ],
     storedVersions: (crd.spec?.versions ?? []).filter((v: any) => v.storage).map((v: any) => v.name),
   };
+}
+
+/**
+ * Whether an update bumps metadata.generation: anything outside metadata and status changed, or,
+ * for Deployments, the annotations did (pkg/registry/apps/deployment/strategy.go PrepareForUpdate:
+ * annotations are copied to the ReplicaSets, so they count as intent).
+ */
+export function bumpsGeneration(next: KubeObject, existing: KubeObject): boolean {
+  if (!deepEqual(specPart(next), specPart(existing))) return true;
+  const annotationsCount = next.kind === 'Deployment' && next.apiVersion.startsWith('apps/');
+  return annotationsCount && !deepEqual(next.metadata.annotations ?? {}, existing.metadata.annotations ?? {});
+}
+
+/**
+ * What a /status write may change besides status. Deployments: annotations too (their status
+ * strategy resets only spec and labels, pkg/registry/apps/deployment/strategy.go
+ * deploymentStatusStrategy.PrepareForUpdate; the controller writes the revision annotation that
+ * way, so it does not bump generation). Other kinds keep the stored metadata.
+ */
+export function takeStatusMetadata(next: KubeObject, input: KubeObject): void {
+  if (next.kind !== 'Deployment' || !next.apiVersion.startsWith('apps/')) return;
+  if (input.metadata?.annotations) next.metadata.annotations = clone(input.metadata.annotations);
+  else delete next.metadata.annotations;
 }

@@ -11,10 +11,17 @@ import { applyDefaults, initialStatus } from './defaults.ts';
 import { validateObject } from './validation.ts';
 import { checkDecodable } from './schema/index.ts';
 import { alreadyExists, conflict, namespaceNotFound, notFound } from './status.ts';
-import { clone, deepEqual, specPart } from './util.ts';
+import { clone, deepEqual } from './util.ts';
 import { recordUpdate, nowTimestamp } from './patch/managed.ts';
 import { EventLog } from './event-log.ts';
-import { crdStatus, fieldCtx, randomSuffix, sameContent } from './store-util.ts';
+import {
+  bumpsGeneration,
+  crdStatus,
+  fieldCtx,
+  randomSuffix,
+  sameContent,
+  takeStatusMetadata,
+} from './store-util.ts';
 import { createDeleter } from './store-delete.ts';
 import type { DeleteOptions } from './store-delete.ts';
 import type { StoredEvent } from './event-log.ts';
@@ -189,6 +196,7 @@ export function createStore(options: StoreOptions = {}): SimStoreImpl {
       next = clone(existing);
       next.status = clone(input.status);
       if (next.status === undefined) delete next.status;
+      takeStatusMetadata(next, input);
       if (opts.managedFieldsComputed) next.metadata.managedFields = clone(input.metadata.managedFields);
     } else {
       next = clone(input);
@@ -237,7 +245,7 @@ export function createStore(options: StoreOptions = {}): SimStoreImpl {
     }
     if (entry.generation) {
       const gen = existing.metadata.generation ?? 1;
-      meta.generation = deepEqual(specPart(next), specPart(existing)) ? gen : gen + 1;
+      meta.generation = opts.subresource !== 'status' && bumpsGeneration(next, existing) ? gen + 1 : gen;
     } else delete meta.generation;
     if (opts.fieldManager && !opts.managedFieldsComputed && !explicitManaged) {
       recordUpdate(ownersBefore, next, opts.fieldManager, fieldCtx(entry), opts.subresource);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../src/types.ts';
 import { computeHash, safeEncode } from '../src/controllers/hash.ts';
 import { resolveFenceposts } from '../src/controllers/deployment-util.ts';
+import { conditionInstant } from '../src/timestamps.ts';
 import { condition, container, deployment, podsOf, setImage, testCluster, waitFor } from './testing.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -86,8 +87,14 @@ test('rolling update 10 replicas, maxSurge 1 / maxUnavailable 0: never >11 pods 
       events.some((m) => /^Scaled up replica set web-\w+ to 1$/.test(m)),
       events.join('\n'),
     );
+    // Upstream scaleReplicaSet (pkg/controller/deployment/sync.go) says "to N from M" both ways;
+    // only the creation in getNewReplicaSet says "Scaled up replica set X to N".
     assert.ok(
       events.some((m) => /^Scaled down replica set web-\w+ to 9 from 10$/.test(m)),
+      events.join('\n'),
+    );
+    assert.ok(
+      events.some((m) => /^Scaled up replica set web-\w+ to 2 from 1$/.test(m)),
       events.join('\n'),
     );
   } finally {
@@ -439,6 +446,16 @@ test('Endpoints and EndpointSlices list only ready pods as ready', async () => {
       'one address',
       () => (c.store.get('v1', 'Endpoints', 'default', 'web') as any)?.subsets?.[0]?.addresses?.length === 1,
     );
+    // In the slice it stays as upstream's podToEndpoint puts it: serving while still ready,
+    // not ready because terminating.
+    const terminating = await waitFor('a terminating endpoint', () =>
+      (
+        c.store
+          .list('discovery.k8s.io/v1', 'EndpointSlice', 'default')
+          .find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'web')?.endpoints as any[]
+      )?.find((e) => e.conditions.terminating),
+    );
+    assert.deepEqual(terminating.conditions, { ready: false, serving: true, terminating: true });
   } finally {
     c.stop();
   }
@@ -501,9 +518,11 @@ test('minReadySeconds: pods count as available only after being Ready that long'
     assert.ok(sawReadyNotAvailable, 'ready pods were not yet available for a while');
     const rs = c.store.list('apps/v1', 'ReplicaSet', 'default')[0];
     assert.equal(rs.spec.minReadySeconds, 10);
+    // Times are whole seconds on the wire; the instants behind them are what the controllers use.
     for (const p of podsOf(c.store, { app: 'mrs' })) {
-      const readySince = Date.parse(condition(p, 'Ready').lastTransitionTime);
-      assert.ok(Date.parse(condition(d, 'Available').lastTransitionTime) >= readySince + c.clock.ms(10) - 5);
+      const readySince = conditionInstant(p, 'Ready', 'lastTransitionTime')!;
+      const availableSince = conditionInstant(d, 'Available', 'lastTransitionTime')!;
+      assert.ok(availableSince >= readySince + c.clock.ms(10) - 5, `${availableSince} vs ${readySince}`);
     }
   } finally {
     c.stop();

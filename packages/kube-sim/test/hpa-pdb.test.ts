@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { startSimCluster } from '../src/index.ts';
 import type { SimCluster } from '../src/index.ts';
 import { decide } from '../src/controllers/hpa.ts';
+import { resourceReplicas, type PodSample } from '../src/controllers/hpa-replicas.ts';
 
 let c: SimCluster;
 
@@ -118,6 +119,71 @@ describe('HorizontalPodAutoscaler controller', () => {
     c.setUtilization('default', 'api', 10); // wants 2 (min)
     await eventually(() => replicasOf('default', 'api') === 2, 'scale in to min');
     assert.equal(hpaStatus('default', 'api').desiredReplicas, 2);
+  });
+
+  it('resourceReplicas: upstream rules for unready pods and missing metrics (replica_calculator.go GetResourceReplicas)', () => {
+    const ready = (name: string, usage: number): PodSample => ({ name, group: 'ready', usage });
+    const pod = (name: string, group: 'unready' | 'missing' | 'ignored'): PodSample => ({ name, group });
+    // No unready or missing pods: ceil(ratio × ready pods), not × the target's count.
+    assert.deepEqual(resourceReplicas(5, 50, [ready('a', 100), ready('b', 100)]), {
+      replicas: 4,
+      utilization: 100,
+    });
+    // Scale-up with unready pods: they count at 0%: (100+100+0+0)/4 = 50 → within tolerance, keep 4.
+    assert.deepEqual(
+      resourceReplicas(4, 50, [ready('a', 100), ready('b', 100), pod('c', 'unready'), pod('d', 'unready')]),
+      { replicas: 4, utilization: 100 },
+    );
+    // Scale-down with unready pods: they are left out; ceil(0.4 × 2) = 1.
+    assert.equal(resourceReplicas(3, 50, [ready('a', 20), ready('b', 20), pod('c', 'unready')])?.replicas, 1);
+    // Scale-down with a missing metric: it counts at 100%: (20+20+100)/3/50 = 0.93 → keep 3.
+    assert.equal(resourceReplicas(3, 50, [ready('a', 20), ready('b', 20), pod('c', 'missing')])?.replicas, 3);
+    // Scale-up with a missing metric: it counts at 0%: (90+90+0)/3/50 = 1.2 → ceil(1.2 × 3) = 4.
+    assert.equal(resourceReplicas(3, 50, [ready('a', 90), ready('b', 90), pod('c', 'missing')])?.replicas, 4);
+    // A correction that flips the direction keeps the current count: (60+0)/2/50 = 0.6 < 1 < 1.2.
+    assert.equal(resourceReplicas(2, 50, [ready('a', 60), pod('b', 'missing')])?.replicas, 2);
+    // Ignored (terminating, failed) pods do not count; no ready metric at all is no proposal.
+    assert.equal(resourceReplicas(2, 50, [ready('a', 100), pod('b', 'ignored')])?.replicas, 2);
+    assert.equal(resourceReplicas(2, 50, [pod('a', 'unready'), pod('b', 'missing')]), undefined);
+  });
+
+  it("pods that report no metrics (SIM_NO_METRICS): FailedGetResourceMetric with upstream's message, no scaling", async () => {
+    const d = deployment('default', 'nometrics', 3);
+    (d.spec.template.spec.containers[0] as any).env = [{ name: 'SIM_NO_METRICS', value: 'true' }];
+    await apply('/apis/apps/v1/namespaces/default/deployments/nometrics', d);
+    await eventually(
+      () => c.store.get('apps/v1', 'Deployment', 'default', 'nometrics')?.status?.readyReplicas === 3,
+      '3 ready',
+    );
+    await apply('/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/nometrics', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'nometrics' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'nometrics' },
+        minReplicas: 1,
+        maxReplicas: 6,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } },
+          },
+        ],
+        behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
+      },
+    });
+    c.setUtilization('default', 'nometrics', 5);
+    const wanted =
+      'the HPA was unable to compute the replica count: failed to get cpu utilization: did not receive metrics for any ready pods';
+    await eventually(
+      () =>
+        hpaStatus('default', 'nometrics').conditions?.some(
+          (x: any) =>
+            x.type === 'ScalingActive' && x.reason === 'FailedGetResourceMetric' && x.message === wanted,
+        ),
+      'FailedGetResourceMetric without ready metrics',
+    );
+    assert.equal(replicasOf('default', 'nometrics'), 3, 'no scale-down without metrics');
   });
 
   it('decide: tolerance, ceil, the default scale-up limit and min/max', () => {

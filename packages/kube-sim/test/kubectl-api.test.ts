@@ -138,6 +138,9 @@ describe('kubectl against the simulator', () => {
     );
     await ok('patch', 'deploy', 'web', '--type=merge', '-p', '{"metadata":{"annotations":{"team":"blue"}}}');
     assert.equal(deploy().metadata.annotations?.team, 'blue');
+    // An annotation-only change bumps a Deployment's generation (pkg/registry/apps/deployment/
+    // strategy.go PrepareForUpdate: annotations are copied to its ReplicaSets).
+    assert.equal(deploy().metadata.generation, 3);
     await ok(
       'patch',
       'deploy',
@@ -147,7 +150,7 @@ describe('kubectl against the simulator', () => {
       '[{"op":"replace","path":"/spec/template/spec/containers/1/image","value":"envoy:1.31"}]',
     );
     assert.equal(deploy().spec.template.spec.containers[1].image, 'envoy:1.31');
-    assert.equal(deploy().metadata.generation, 3);
+    assert.equal(deploy().metadata.generation, 4);
   });
 
   it('a conflicting server-side apply fails until forced', async () => {
@@ -190,6 +193,71 @@ describe('kubectl against the simulator', () => {
     );
     const table = await ok('get', 'pods', '-l', 'app=web');
     assert.match(table.split('\n')[0], /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
+  });
+
+  it('get events --sort-by=.lastTimestamp sorts the full objects (Table rows with includeObject=Object)', async () => {
+    const out = await ok('get', 'events', '--sort-by=.lastTimestamp');
+    const rows = out.trim().split('\n');
+    assert.match(rows[0], /^NAME\s+LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE/);
+    assert.ok(rows.length > 2, out);
+    assert.ok(
+      rows.some((r) => /ScalingReplicaSet\s+deployment\/web/.test(r)),
+      out,
+    );
+    // The order kubectl prints is the events' lastTimestamp order.
+    const json = JSON.parse(await ok('get', 'events', '--sort-by=.lastTimestamp', '-o', 'json'));
+    const stamps = json.items.map((e: any) => Date.parse(e.lastTimestamp));
+    assert.deepEqual(
+      stamps,
+      [...stamps].sort((a: number, b: number) => a - b),
+    );
+  });
+
+  it('server-side apply after a client-side apply takes over the fields last-applied holds (lastAppliedManager)', async () => {
+    const manifest = (image: string, replicas: number) => {
+      const file = join(dir, `csa-${image.replace(/\W/g, '')}-${replicas}.yaml`);
+      writeFileSync(
+        file,
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: csa, namespace: default}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: csa}}\n  template:\n    metadata: {labels: {app: csa}}\n    spec: {containers: [{name: app, image: "${image}"}]}\n`,
+      );
+      return file;
+    };
+    const get = () => c.store.get('apps/v1', 'Deployment', 'default', 'csa')!;
+    await ok('apply', '-f', manifest('nginx:1.25', 2));
+    // kubectl-client-side-apply owns the image; the apply changes it without --force-conflicts.
+    await ok('apply', '--server-side', '-f', manifest('nginx:1.26', 2));
+    assert.equal(get().spec.template.spec.containers[0].image, 'nginx:1.26');
+    // lastAppliedUpdater: the annotation follows what was applied.
+    const lastApplied = JSON.parse(
+      get().metadata.annotations!['kubectl.kubernetes.io/last-applied-configuration'],
+    );
+    assert.equal(lastApplied.spec.template.spec.containers[0].image, 'nginx:1.26');
+    // kubectl then moves the client-side manager's fields into its Apply entry (csaupgrade).
+    const managers = (get().metadata.managedFields ?? []).map((m: any) => `${m.manager} ${m.operation}`);
+    assert.ok(managers.includes('kubectl Apply'), managers.join(', '));
+    assert.ok(!managers.includes('kubectl-client-side-apply Update'), managers.join(', '));
+    // A field another manager changed since (live differs from last-applied) still conflicts.
+    await ok('apply', '-f', manifest('nginx:1.26', 2)); // client-side again: annotation kept current
+    await ok('patch', 'deploy', 'csa', '--field-manager=ops', '-p', '{"spec":{"replicas":5}}');
+    const r = await kubectl('apply', '--server-side', '-f', manifest('nginx:1.26', 3));
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /Apply failed with 1 conflict: conflict with "ops" using apps\/v1: \.spec\.replicas/,
+    );
+    await ok('delete', 'deploy', 'csa');
+  });
+
+  it('kubectl create deployment posts protobuf: refused with 415 naming the accepted types, nothing created', async () => {
+    // kubectl v1.32's typed generators send application/vnd.kubernetes.protobuf whatever the server
+    // advertises; the simulator decodes no protobuf objects (README, "What is simplified").
+    const r = await kubectl('create', 'deployment', 'pb', '--image=nginx:1.25');
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /the body of the request was in an unknown format - accepted media types include: application\/json, application\/yaml/,
+    );
+    assert.equal(c.store.get('apps/v1', 'Deployment', 'default', 'pb'), undefined);
   });
 
   it('api-resources lists the served kinds', async () => {

@@ -335,7 +335,7 @@ test('shellExitCode reads only a bare `exit N` shell script', () => {
   assert.equal(shellExitCode({ image: 'nginx' }), undefined);
 });
 
-test('graceful deletion: Terminating and unready for the shutdown time, then gone', () =>
+test('graceful deletion: Terminating, still ready while its container runs, then gone', () =>
   withCluster(async (c) => {
     c.store.create(pod('bye', [container('app', 'app:1', { SIM_SHUTDOWN_SECONDS: '4' })]));
     const p = await waitFor('ready', () => {
@@ -346,13 +346,34 @@ test('graceful deletion: Terminating and unready for the shutdown time, then gon
       { store: c.store, clock: c.clock, events: createEventRecorder(c.store, c.clock), onError: () => {} },
       p,
     );
-    const t = await waitFor('terminating and unready', () => {
+    // The kubelet keeps probing a terminating pod: it stays Ready until its container stops, so
+    // the EndpointSlice controller shows it serving (and terminating).
+    const t = await waitFor('terminating', () => {
       const x = getPod(c, 'bye');
-      return x && x.metadata.deletionTimestamp && condition(x, 'Ready')?.status === 'False' ? x : undefined;
+      return x?.metadata.deletionTimestamp ? x : undefined;
     });
-    assert.equal(t.status.containerStatuses[0].ready, false);
+    assert.equal(condition(t, 'Ready')?.status, 'True');
+    assert.equal(t.status.containerStatuses[0].ready, true);
     await waitFor('deleted', () => !getPod(c, 'bye'));
     assert.ok(
       eventsFor(c, 'bye').some((e) => e.reason === 'Killing' && e.message === 'Stopping container app'),
     );
+  }));
+
+test('times are whole seconds on the wire (metav1.Time), as the API server serialises them', () =>
+  withCluster(async (c) => {
+    c.store.create(pod('stamp', [container('app', 'app:1')]));
+    const p = await waitFor('ready', () => {
+      const p = getPod(c, 'stamp');
+      return condition(p, 'Ready')?.status === 'True' && p;
+    });
+    const whole = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+    const times = [
+      p.status.startTime,
+      p.status.containerStatuses[0].state.running.startedAt,
+      ...p.status.conditions.map((x: any) => x.lastTransitionTime),
+      ...eventsFor(c, 'stamp').flatMap((e) => [e.firstTimestamp, e.lastTimestamp]),
+    ];
+    assert.ok(times.length > 6);
+    for (const t of times) assert.match(String(t), whole);
   }));

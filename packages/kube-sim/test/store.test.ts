@@ -91,6 +91,37 @@ describe('store identity and versions', () => {
     assert.equal(d.status.replicas, 3, 'a main-resource update keeps the stored status');
   });
 
+  it('bumps a Deployment generation on annotation changes, but not through /status (deployment/strategy.go)', () => {
+    const s = createStore();
+    let d = s.create(deployment());
+    // PrepareForUpdate: annotations count as intent for Deployments.
+    d = s.update({ ...d, metadata: { ...d.metadata, annotations: { team: 'blue' } } });
+    assert.equal(d.metadata.generation, 2);
+    // deploymentStatusStrategy.PrepareForUpdate resets only spec and labels: annotations written
+    // through /status are kept and bump nothing (the controller's revision annotation goes that way).
+    d = s.update(
+      {
+        ...d,
+        metadata: { ...d.metadata, labels: { sneaky: 'x' }, annotations: { team: 'blue', rev: '1' } },
+        spec: { ...d.spec, replicas: 9 },
+        status: { replicas: 1 },
+      },
+      { subresource: 'status' },
+    );
+    assert.equal(d.metadata.generation, 2);
+    assert.deepEqual(d.metadata.annotations, { team: 'blue', rev: '1' });
+    assert.equal(d.metadata.labels?.sneaky, undefined, 'labels are reset on a status write');
+    assert.notEqual(d.spec.replicas, 9, 'spec is reset on a status write');
+    // Other kinds: annotations are metadata only.
+    const created = s.create({
+      ...deployment(),
+      kind: 'ReplicaSet',
+      metadata: { name: 'rs', namespace: 'default' },
+    });
+    const rs = s.update({ ...created, metadata: { ...created.metadata, annotations: { a: 'b' } } });
+    assert.equal(rs.metadata.generation, 1);
+  });
+
   it('does not write a no-op update', () => {
     const s = createStore();
     const d = s.create(deployment());

@@ -83,6 +83,26 @@ export function deployment(
   };
 }
 
+/** A bare ReplicaSet (no owner) whose labels, selector and pod labels are `labels`. */
+export function replicaSet(
+  name: string,
+  replicas: number,
+  labels: Record<string, string> = { app: name },
+  image = 'nginx:1.25',
+  containerName = 'app',
+): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name, namespace: 'default', labels },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [container(containerName, image)] } },
+    },
+  };
+}
+
 /** Replace the first container's image (and env) of a Deployment-like object. */
 export function setImage(
   store: SimStore,

@@ -3,6 +3,7 @@
 import type { KubeObject, SimClock, SimStore } from '../types.ts';
 import type { EventRecorder } from './events.ts';
 import { clone, controllerRef, isoNow, randomSuffix } from './util.ts';
+import { rfc3339 } from '../timestamps.ts';
 
 export interface ControllerContext {
   store: SimStore;
@@ -59,7 +60,7 @@ export function deletePodGracefully(ctx: ControllerContext, pod: KubeObject): vo
     ...pod,
     metadata: {
       ...pod.metadata,
-      deletionTimestamp: new Date(ctx.clock.now() + ctx.clock.ms(grace)).toISOString(),
+      deletionTimestamp: rfc3339(ctx.clock.now() + ctx.clock.ms(grace)),
       deletionGracePeriodSeconds: grace,
     },
   };

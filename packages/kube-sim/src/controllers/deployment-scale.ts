@@ -3,6 +3,7 @@ import type { KubeObject } from '../types.ts';
 import { scaleReplicaSet, type Sync } from './deployment-sync.ts';
 import {
   isRollingUpdate,
+  isSaturated,
   MAX_REPLICAS,
   maxSurge,
   replicasOf,
@@ -31,11 +32,7 @@ export function scale(s: Sync, newRS: KubeObject | undefined, oldRSs: KubeObject
       replace(single, scaleReplicaSet(s, single, desired));
     return all;
   }
-  if (
-    newRS &&
-    Number(newRS.spec?.replicas) === desired &&
-    Number(newRS.status?.availableReplicas ?? 0) >= desired
-  ) {
+  if (isSaturated(s.d, newRS)) {
     for (const rs of oldRSs) if (Number(rs.spec?.replicas ?? 0) > 0) replace(rs, scaleReplicaSet(s, rs, 0));
     return all;
   }
@@ -43,7 +40,13 @@ export function scale(s: Sync, newRS: KubeObject | undefined, oldRSs: KubeObject
   const allowed = desired > 0 ? desired + maxSurge(s.d) : 0;
   const current = specReplicas(active);
   const toAdd = allowed - current;
-  if (toAdd === 0) return all;
+  // Nothing to add still goes through scaleReplicaSet, as upstream's loop does: it rewrites the
+  // desired-/max-replicas annotations, which is what ends the scaling event. Returning early here
+  // left the Deployment in scale-only mode for good (issue 19, item 3).
+  if (toAdd === 0) {
+    for (const rs of active) replace(rs, scaleReplicaSet(s, rs, Number(rs.spec.replicas)));
+    return all;
+  }
   const ordered = [...active].sort((a, b) => {
     const diff = Number(b.spec.replicas) - Number(a.spec.replicas);
     if (diff !== 0) return diff;
@@ -78,7 +81,10 @@ export function cleanup(s: Sync, oldRSs: KubeObject[]): void {
   const alive = oldRSs.filter((rs) => !rs.metadata.deletionTimestamp);
   const diff = alive.length - Number(limit);
   if (diff <= 0) return;
-  const byRevision = [...alive].sort((a, b) => revisionOf(a) - revisionOf(b) || byCreation(a, b));
+  const byRevision = [...alive].sort(
+    (a, b) =>
+      Number(revisionOf(a) > revisionOf(b)) - Number(revisionOf(a) < revisionOf(b)) || byCreation(a, b),
+  );
   for (const rs of byRevision.slice(0, diff)) {
     if (Number(rs.status?.replicas ?? 0) !== 0 || Number(rs.spec?.replicas ?? 0) !== 0) continue;
     if (Number(rs.metadata.generation ?? 0) > Number(rs.status?.observedGeneration ?? 0)) continue;

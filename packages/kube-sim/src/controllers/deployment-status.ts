@@ -8,7 +8,8 @@ import {
   newCondition,
   setDeploymentCondition,
 } from './deployment-util.ts';
-import { isoNow, timeMs } from './util.ts';
+import { isoNow } from './util.ts';
+import { conditionInstant, markAssigned } from '../timestamps.ts';
 
 /** Whether the Progressing condition's lastUpdateTime is older than progressDeadlineSeconds. */
 export function deploymentTimedOut(d: KubeObject, status: any, clock: SimClock): boolean {
@@ -17,7 +18,7 @@ export function deploymentTimedOut(d: KubeObject, status: any, clock: SimClock):
   if (!cond) return false;
   if (cond.reason === 'NewReplicaSetAvailable') return false;
   if (cond.reason === 'ProgressDeadlineExceeded') return true;
-  const from = timeMs(cond.lastUpdateTime);
+  const from = conditionInstant({ ...d, status }, 'Progressing', 'lastUpdateTime');
   if (from === undefined) return false;
   return from + clock.ms(Number(d.spec.progressDeadlineSeconds)) < clock.now();
 }
@@ -55,6 +56,11 @@ export function rollingStatus(
       const cond = newCondition('Progressing', 'True', 'ReplicaSetUpdated', `${what} is progressing.`, now);
       if (cur?.status === 'True') cond.lastTransitionTime = cur.lastTransitionTime;
       status.conditions = [...(status.conditions ?? []).filter((c: any) => c.type !== 'Progressing'), cond];
+      markAssigned(
+        status,
+        'Progressing',
+        cur?.status === 'True' ? ['lastUpdateTime'] : ['lastUpdateTime', 'lastTransitionTime'],
+      );
     } else if (deploymentTimedOut(d, status, clock)) {
       setDeploymentCondition(
         status,

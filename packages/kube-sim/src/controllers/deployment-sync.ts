@@ -3,6 +3,7 @@ import type { KubeObject } from '../types.ts';
 import type { ControllerContext } from './context.ts';
 import { maxSurge, replicasOf, REVISION, setReplicasAnnotations } from './deployment-util.ts';
 import { clone, jsonEqual } from './util.ts';
+import { noteAssigned } from '../timestamps.ts';
 
 export const SOURCE = { component: 'deployment-controller' };
 
@@ -18,6 +19,7 @@ export function refresh(s: Sync, updated: KubeObject): void {
 export function writeDeploymentStatus(s: Sync, status: any): void {
   if (jsonEqual(s.d.status ?? {}, status)) return;
   refresh(s, s.ctx.store.update({ ...s.d, status }, { subresource: 'status' }));
+  noteAssigned(s.d.metadata.uid, status, s.ctx.clock.now());
 }
 
 /** Scale one RS, keeping its replica annotations current; records ScalingReplicaSet. */
@@ -29,10 +31,8 @@ export function scaleReplicaSet(s: Sync, rs: KubeObject, newScale: number): Kube
   copy.spec.replicas = newScale;
   const updated = s.ctx.store.update(copy);
   if (old !== newScale) {
-    const message =
-      newScale > old
-        ? `Scaled up replica set ${rs.metadata.name} to ${newScale}`
-        : `Scaled down replica set ${rs.metadata.name} to ${newScale} from ${old}`;
+    // Upstream scaleReplicaSet (sync.go): "Scaled <up|down> replica set X to N from M".
+    const message = `Scaled ${newScale > old ? 'up' : 'down'} replica set ${rs.metadata.name} to ${newScale} from ${old}`;
     s.ctx.events.record({
       involved: s.d,
       type: 'Normal',
@@ -48,5 +48,6 @@ export function setDeploymentRevision(s: Sync, revision: string | undefined): vo
   if (!revision || s.d.metadata.annotations?.[REVISION] === revision) return;
   const copy = clone(s.d);
   copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}), [REVISION]: revision };
-  refresh(s, s.ctx.store.update(copy));
+  // Through /status, as upstream getNewReplicaSet does (UpdateStatus): no generation bump.
+  refresh(s, s.ctx.store.update(copy, { subresource: 'status' }));
 }

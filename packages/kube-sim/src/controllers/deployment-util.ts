@@ -2,6 +2,7 @@
 // pure so tests can check them directly.
 import type { KubeObject } from '../types.ts';
 import { byCreation, clone, jsonEqual, scaledValue } from './util.ts';
+import { markAssigned } from '../timestamps.ts';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
@@ -9,8 +10,8 @@ export const DESIRED_REPLICAS = 'deployment.kubernetes.io/desired-replicas';
 export const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
 export const HASH_LABEL = 'pod-template-hash';
 
-/** Deployment annotations that are never copied to its ReplicaSets. */
-const NOT_COPIED = new Set([
+/** Upstream annotationsToSkip: never copied between a Deployment and its ReplicaSets. */
+export const ANNOTATIONS_TO_SKIP = new Set([
   'kubectl.kubernetes.io/last-applied-configuration',
   REVISION,
   REVISION_HISTORY,
@@ -47,13 +48,30 @@ export function maxUnavailable(d: KubeObject): number {
   return Math.min(resolveFenceposts(d).unavailable, desired);
 }
 
-export function revisionOf(rs: KubeObject): number {
-  const n = Number(rs.metadata.annotations?.[REVISION] ?? 0);
-  return Number.isFinite(n) ? n : 0;
+/**
+ * Upstream Revision(): the annotation parsed as an int64 (BigInt here: the upstream e2e test
+ * "RollingUpdateDeployment" adopts a ReplicaSet at revision 3546343826724305832, past 2^53);
+ * undefined when it does not parse. No annotation is revision 0.
+ */
+export function parseRevision(text: string | undefined): bigint | undefined {
+  if (text === undefined || text === '') return 0n;
+  if (!/^[+-]?\d{1,19}$/.test(text)) return undefined;
+  const n = BigInt(text);
+  return n > 9223372036854775807n || n < -9223372036854775808n ? undefined : n;
 }
 
-export function maxRevision(rss: KubeObject[]): number {
-  return rss.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
+export function revisionOf(rs: KubeObject): bigint {
+  return parseRevision(rs.metadata.annotations?.[REVISION]) ?? 0n;
+}
+
+/** Upstream MaxRevision: replica sets whose revision does not parse are skipped. */
+export function maxRevision(rss: KubeObject[]): bigint {
+  let max = 0n;
+  for (const rs of rss) {
+    const v = parseRevision(rs.metadata.annotations?.[REVISION]);
+    if (v !== undefined && v > max) max = v;
+  }
+  return max;
 }
 
 export function specReplicas(rss: KubeObject[]): number {
@@ -89,7 +107,7 @@ export function copyAnnotations(d: KubeObject, rs: KubeObject): boolean {
   let changed = false;
   const target = (rs.metadata.annotations ??= {});
   for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
-    if (NOT_COPIED.has(k) || target[k] === v) continue;
+    if (ANNOTATIONS_TO_SKIP.has(k) || target[k] === v) continue;
     target[k] = v;
     changed = true;
   }
@@ -104,13 +122,14 @@ export function copyAnnotations(d: KubeObject, rs: KubeObject): boolean {
 export function setNewReplicaSetAnnotations(
   d: KubeObject,
   rs: KubeObject,
-  newRevision: number,
+  newRevision: bigint,
   exists: boolean,
 ): boolean {
   let changed = copyAnnotations(d, rs);
   const ann = (rs.metadata.annotations ??= {});
   const had = ann[REVISION];
-  const old = Number(had ?? 0);
+  const old = parseRevision(had);
+  if (old === undefined) return changed; // upstream leaves an unparsable revision alone
   if (old < newRevision) {
     ann[REVISION] = String(newRevision);
     changed = true;
@@ -136,6 +155,23 @@ export function setReplicasAnnotations(rs: KubeObject, desired: number, max: num
     changed = true;
   }
   return changed;
+}
+
+/**
+ * Upstream IsSaturated (pkg/controller/deployment/util/deployment_util.go): the new RS has the
+ * Deployment's size, its desired-replicas annotation says so too, and exactly that many are
+ * available.
+ */
+export function isSaturated(d: KubeObject, rs: KubeObject | undefined): boolean {
+  if (!rs) return false;
+  const annotated = rs.metadata.annotations?.[DESIRED_REPLICAS];
+  if (annotated === undefined || !/^[+-]?\d+$/.test(annotated)) return false;
+  const desired = replicasOf(d);
+  return (
+    Number(rs.spec?.replicas ?? 0) === desired &&
+    Number(annotated) === desired &&
+    Number(rs.status?.availableReplicas ?? 0) === desired
+  );
 }
 
 /** How many replicas the new RS should have now (upstream NewRSNewReplicas). */
@@ -183,8 +219,14 @@ export function setDeploymentCondition(status: any, cond: any): void {
   const cur = list.find((c) => c.type === cond.type);
   if (cur && cur.status === cond.status && cur.reason === cond.reason) return;
   const next = { ...cond };
-  if (cur && cur.status === cond.status) next.lastTransitionTime = cur.lastTransitionTime;
+  const keepTransition = cur && cur.status === cond.status;
+  if (keepTransition) next.lastTransitionTime = cur.lastTransitionTime;
   status.conditions = [...list.filter((c) => c.type !== cond.type), next];
+  markAssigned(
+    status,
+    cond.type,
+    keepTransition ? ['lastUpdateTime'] : ['lastUpdateTime', 'lastTransitionTime'],
+  );
 }
 
 export function deploymentCondition(status: any, type: string): any {

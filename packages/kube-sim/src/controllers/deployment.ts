@@ -32,7 +32,9 @@ import {
   writeDeploymentStatus,
   type Sync,
 } from './deployment-sync.ts';
-import { byCreation, clone, controllerRef, isoNow, owned, isPodTerminal } from './util.ts';
+import { claim } from './claim.ts';
+import { rollback, rollbackTo } from './deployment-rollback.ts';
+import { byCreation, clone, controllerRef, isoNow, owned, isPodTerminal, selectorMatches } from './util.ts';
 
 /** Upstream getAllReplicaSetsAndSyncRevision / getNewReplicaSet. */
 function newAndOld(
@@ -43,7 +45,7 @@ function newAndOld(
   const { ctx } = s;
   const existing = findNewReplicaSet(s.d, rsList);
   const oldRSs = rsList.filter((rs) => rs !== existing);
-  const newRevision = maxRevision(oldRSs) + 1;
+  const newRevision = maxRevision(oldRSs) + 1n;
   if (existing) {
     let rs = existing;
     const copy = clone(existing);
@@ -321,14 +323,24 @@ function isScalingEvent(s: Sync, rsList: KubeObject[]): boolean {
 
 export function syncDeployment(ctx: ControllerContext, d: KubeObject): void {
   const s: Sync = { ctx, d };
-  const rsList = owned(ctx.store, 'apps/v1', 'ReplicaSet', d);
+  // Upstream getReplicaSetsForDeployment: every ReplicaSet of the namespace, claimed by selector.
+  const rsList = claim(ctx, d, ctx.store.list('apps/v1', 'ReplicaSet', d.metadata.namespace), {
+    matches: (rs) => selectorMatches(d.spec?.selector, rs.metadata.labels),
+  });
   if (d.metadata.deletionTimestamp) {
     const { newRS, oldRSs } = newAndOld(s, rsList, false);
     writeDeploymentStatus(s, calculateStatus(s, [...oldRSs, ...(newRS ? [newRS] : [])], newRS));
     return;
   }
   checkPaused(s);
-  if (s.d.spec?.paused || isScalingEvent(s, rsList)) return syncScaleOnly(s, rsList);
+  if (s.d.spec?.paused) return syncScaleOnly(s, rsList);
+  // Upstream syncDeployment: a requested rollback goes before scaling events and rollouts.
+  const wanted = rollbackTo(s.d);
+  if (wanted !== undefined) {
+    const { newRS, oldRSs } = newAndOld(s, rsList, true);
+    return rollback(s, [...oldRSs, ...(newRS ? [newRS] : [])], wanted);
+  }
+  if (isScalingEvent(s, rsList)) return syncScaleOnly(s, rsList);
   if (s.d.spec?.strategy?.type === 'Recreate') return rolloutRecreate(s, rsList);
   rolloutRolling(s, rsList);
 }

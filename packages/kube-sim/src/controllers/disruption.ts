@@ -6,6 +6,7 @@ import { SimApiError } from '../types.ts';
 import type { ControllerContext } from './context.ts';
 import { guarded } from './context.ts';
 import {
+  isoNow,
   isPodReady,
   isTerminating,
   scaledValue,
@@ -79,7 +80,7 @@ export function syncDisruptionBudgets(ctx: ControllerContext): void {
           reason: allowed ? 'SufficientPods' : 'InsufficientPods',
           message: '',
           observedGeneration: pdb.metadata.generation,
-          lastTransitionTime: new Date(ctx.clock.now()).toISOString(),
+          lastTransitionTime: isoNow(ctx.clock),
         }),
       };
       writeStatus(ctx.store, pdb, status);

@@ -107,11 +107,14 @@ export function syncService(ctx: ControllerContext, svc: KubeObject): void {
       ],
     },
     addressType: 'IPv4',
+    // Upstream endpointslice podToEndpoint: serving is the pod's readiness, ready is serving and
+    // not terminating (unless publishNotReadyAddresses), terminating is the deletionTimestamp.
     endpoints: pods.map((p) => {
       const serving = isPodReady(p) || publishNotReady;
+      const ready = publishNotReady || (serving && !isTerminating(p));
       return {
         addresses: [p.status.podIP],
-        conditions: { ready: serving && !isTerminating(p), serving, terminating: isTerminating(p) },
+        conditions: { ready, serving, terminating: isTerminating(p) },
         nodeName: p.spec?.nodeName,
         targetRef: targetRef(p),
       };

@@ -1,24 +1,25 @@
-// HorizontalPodAutoscaler (autoscaling/v2), the upstream replica calculation for a CPU utilization
-// target: desired = ceil(current × utilization / target), unchanged within the 10% tolerance,
-// clamped to [minReplicas, maxReplicas], scale-up limited per the default rules, scale-down held
-// by the stabilization window. The target is resized through its scale subresource.
+// HorizontalPodAutoscaler (autoscaling/v2) for a CPU utilization target: the replica calculation of
+// hpa-replicas.ts (upstream GetResourceReplicas, with its rules for unready pods and missing
+// metrics), clamped to [minReplicas, maxReplicas], scale-up limited per the default rules,
+// scale-down held by the stabilization window. The target is resized through its scale subresource.
 //
 // Utilization comes from tests (`setUtilization`): the value is measured against the replicas the
-// target had when it was set, and that load stays, so scaling out lowers utilization like real load.
+// target had when it was set, and that load stays, shared by the pods that serve, so scaling out
+// lowers utilization like real load.
 import type { KubeObject } from '../types.ts';
 import type { ControllerContext } from './context.ts';
 import { guarded } from './context.ts';
-import { isoNow, setCondition, writeStatus } from './util.ts';
+import { isoNow, selectorMatches, setCondition, writeStatus } from './util.ts';
+import { resourceReplicas, samplePods, type PodSample, type Proposal } from './hpa-replicas.ts';
 
-const TOLERANCE = 0.1;
 const SYNC_PERIOD_S = 15;
 const MANAGER = 'kube-controller-manager';
 
 export interface UtilizationSignals {
   /** `percent` measured while the target runs `replicas` pods. */
   set(namespace: string, name: string, percent: number, replicas: number): void;
-  /** Utilization of a target now, given its current replica count. */
-  get(namespace: string, name: string, replicas: number): number | undefined;
+  /** The load behind it: percent of one pod's request, summed over the pods. */
+  load(namespace: string, name: string): number | undefined;
   version(namespace: string, name: string): number;
 }
 
@@ -29,10 +30,7 @@ export function createUtilizationSignals(): UtilizationSignals {
     set(namespace, name, percent, replicas) {
       load.set(`${namespace}/${name}`, { podPercent: percent * Math.max(1, replicas), version: ++version });
     },
-    get(namespace, name, replicas) {
-      const l = load.get(`${namespace}/${name}`);
-      return l && replicas > 0 ? Math.round(l.podPercent / replicas) : undefined;
-    },
+    load: (namespace, name) => load.get(`${namespace}/${name}`)?.podPercent,
     version: (namespace, name) => load.get(`${namespace}/${name}`)?.version ?? 0,
   };
 }
@@ -56,28 +54,40 @@ interface Decision {
   desired: number;
   utilization?: number;
   limited?: 'TooManyReplicas' | 'TooFewReplicas';
+  /** Why there is no utilization (ScalingActive False). */
+  failure?: string;
 }
 
-/** The replica count the HPA wants now (before stabilization). */
+/** The default scale-up rule (at most +4 pods or +100% per period) and min/max, on a proposal. */
+function limit(current: number, proposal: Proposal | undefined, hpa: KubeObject): Decision {
+  const min = hpa.spec?.minReplicas ?? 1;
+  const max = hpa.spec?.maxReplicas ?? min;
+  const utilization = proposal?.utilization;
+  let desired = proposal?.replicas ?? current;
+  const upLimit = Math.max(current * 2, current + 4);
+  if (desired > upLimit) desired = upLimit;
+  if (desired > max) return { desired: max, utilization, limited: 'TooManyReplicas' };
+  if (desired < min) return { desired: min, utilization, limited: 'TooFewReplicas' };
+  return { desired, utilization };
+}
+
+/** The decision when all `current` pods are ready at `utilization` percent (undefined: no metric). */
 export function decide(
   current: number,
   utilization: number | undefined,
   target: number,
   hpa: KubeObject,
 ): Decision {
-  const min = hpa.spec?.minReplicas ?? 1;
-  const max = hpa.spec?.maxReplicas ?? min;
-  let desired = current;
-  if (utilization !== undefined) {
-    const ratio = utilization / target;
-    if (Math.abs(ratio - 1) > TOLERANCE) desired = Math.ceil(ratio * current);
-  }
-  // Default scale-up rules: at most +4 pods or +100% per period, whichever is more.
-  const upLimit = Math.max(current * 2, current + 4);
-  if (desired > upLimit) desired = upLimit;
-  if (desired > max) return { desired: max, utilization, limited: 'TooManyReplicas' };
-  if (desired < min) return { desired: min, utilization, limited: 'TooFewReplicas' };
-  return { desired, utilization };
+  const samples: PodSample[] = Array.from({ length: current }, (_, i) => ({
+    name: `p${i}`,
+    group: 'ready',
+    usage: utilization,
+  }));
+  return limit(
+    current,
+    utilization === undefined ? undefined : resourceReplicas(current, target, samples),
+    hpa,
+  );
 }
 
 export function syncHorizontalPodAutoscalers(ctx: ControllerContext, memory: HpaMemory): void {
@@ -141,7 +151,7 @@ function metricConditions(decision: Decision): ConditionArgs[] {
           'ScalingActive',
           false,
           'FailedGetResourceMetric',
-          'the HPA was unable to compute the replica count: no utilization for cpu',
+          `the HPA was unable to compute the replica count: ${decision.failure ?? 'no utilization for cpu'}`,
         ]
       : [
           'ScalingActive',
@@ -198,8 +208,8 @@ function syncOne(ctx: ControllerContext, memory: HpaMemory, hpa: KubeObject): vo
     return;
   }
   const targetPct = cpuTarget(hpa) ?? 80;
-  const utilization = signals.get(ns, name, current);
-  const decision = decide(current, utilization, targetPct, hpa);
+  const decision = currentDecision(ctx, memory, hpa, target, targetPct);
+  const utilization = decision.utilization;
   const desired = decision.limited
     ? decision.desired
     : stabilized(ctx, memory, hpa, decision.desired, current);
@@ -222,6 +232,29 @@ function syncOne(ctx: ControllerContext, memory: HpaMemory, hpa: KubeObject): vo
     );
   } else cond('AbleToScale', true, 'ReadyForNewScale', 'recommended size matches current size');
   writeStatus(ctx.store, hpa, status);
+}
+
+/** Upstream computeReplicasForMetrics for the CPU target: the pods behind the target, then limits. */
+function currentDecision(
+  ctx: ControllerContext,
+  { signals }: HpaMemory,
+  hpa: KubeObject,
+  target: KubeObject,
+  targetPct: number,
+): Decision {
+  const ns = hpa.metadata.namespace!;
+  const current = target.spec?.replicas ?? 1;
+  const load = signals.load(ns, target.metadata.name!);
+  if (load === undefined) return limit(current, undefined, hpa);
+  const pods = ctx.store
+    .list('v1', 'Pod', ns)
+    .filter((p) => selectorMatches(target.spec?.selector, p.metadata.labels));
+  const proposal = resourceReplicas(current, targetPct, samplePods(pods, load, ctx.clock));
+  if (!proposal) {
+    const failure = 'failed to get cpu utilization: did not receive metrics for any ready pods';
+    return { ...limit(current, undefined, hpa), failure };
+  }
+  return limit(current, proposal, hpa);
 }
 
 function rescale(

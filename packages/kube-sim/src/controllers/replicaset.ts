@@ -7,13 +7,14 @@ import {
   newPodFromTemplate,
   type ControllerContext,
 } from './context.ts';
+import { claim } from './claim.ts';
+import { conditionInstant } from '../timestamps.ts';
 import {
   isoNow,
   isPodActive,
   isPodAvailable,
   isPodReady,
   owned,
-  podCondition,
   removeCondition,
   selectorMatches,
   setCondition,
@@ -25,7 +26,21 @@ const SOURCE = { component: 'replicaset-controller' };
 
 const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
-/** Upstream ActivePods ordering: the pods listed first are the ones to delete first. */
+const DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
+
+/** Upstream GetDeletionCostFromPodAnnotations: an int32, else 0 (the API server validates it). */
+function deletionCost(pod: KubeObject): number {
+  const text = pod.metadata.annotations?.[DELETION_COST];
+  if (text === undefined || !/^[+-]?\d+$/.test(text.trim())) return 0;
+  const n = Number(text.trim());
+  return n >= -(2 ** 31) && n < 2 ** 31 ? n : 0;
+}
+
+/**
+ * Upstream ActivePodsWithRanks.Less (pkg/controller/controller_utils.go): the pods listed first
+ * are the ones to delete first. Not modelled: rank 5 (pods doubled up on a node) and the
+ * logarithmic time buckets of LogarithmicScaleDown; times compare directly.
+ */
 export function deletionOrder(a: KubeObject, b: KubeObject): number {
   const assigned = (p: KubeObject) => (p.spec?.nodeName ? 1 : 0);
   if (assigned(a) !== assigned(b)) return assigned(a) - assigned(b);
@@ -33,9 +48,12 @@ export function deletionOrder(a: KubeObject, b: KubeObject): number {
   if (phase(a) !== phase(b)) return phase(a) - phase(b);
   const ready = (p: KubeObject) => (isPodReady(p) ? 1 : 0);
   if (ready(a) !== ready(b)) return ready(a) - ready(b);
+  // 4. A lower pod-deletion-cost goes first.
+  if (deletionCost(a) !== deletionCost(b)) return deletionCost(a) - deletionCost(b);
   if (ready(a) && ready(b)) {
-    const ta = timeMs(podCondition(a, 'Ready')?.lastTransitionTime) ?? 0;
-    const tb = timeMs(podCondition(b, 'Ready')?.lastTransitionTime) ?? 0;
+    const readySince = (p: KubeObject) => conditionInstant(p, 'Ready', 'lastTransitionTime') ?? 0;
+    const ta = readySince(a);
+    const tb = readySince(b);
     if (ta !== tb) return tb - ta; // ready for less time goes first
   }
   const restarts = (p: KubeObject) =>
@@ -48,11 +66,17 @@ export function podsOfReplicaSet(ctx: ControllerContext, rs: KubeObject): KubeOb
   return owned(ctx.store, 'v1', 'Pod', rs);
 }
 
+/** Upstream manageReplicas: the active pods of the namespace, claimed by selector (ClaimPods). */
+function claimActivePods(ctx: ControllerContext, rs: KubeObject): KubeObject[] {
+  const active = ctx.store.list('v1', 'Pod', rs.metadata.namespace).filter(isPodActive);
+  return claim(ctx, rs, active, { matches: (p) => selectorMatches(rs.spec.selector, p.metadata.labels) });
+}
+
 export function syncReplicaSet(ctx: ControllerContext, rs: KubeObject): void {
   const { store, clock } = ctx;
   if (rs.metadata.deletionTimestamp) return;
   const desired = Number(rs.spec?.replicas ?? 1);
-  let active = podsOfReplicaSet(ctx, rs).filter(isPodActive);
+  let active = claimActivePods(ctx, rs);
   let failure: string | undefined;
 
   if (active.length < desired) {

@@ -3,7 +3,8 @@
 import type { KubeObject } from '../types.ts';
 import { deletePodGracefully, guarded, newPodFromTemplate, type ControllerContext } from './context.ts';
 import { REVISION_HASH_LABEL, syncRevisions, templateOf, truncateHistory } from './revisions.ts';
-import { isPodAvailable, isPodReady, isTerminating, owned, writeStatus } from './util.ts';
+import { claim } from './claim.ts';
+import { isPodAvailable, isPodReady, isTerminating, owned, selectorMatches, writeStatus } from './util.ts';
 
 const SOURCE = { component: 'statefulset-controller' };
 const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
@@ -33,7 +34,11 @@ export function syncStatefulSet(ctx: ControllerContext, set: KubeObject): void {
   const monotonic = (set.spec?.podManagementPolicy ?? 'OrderedReady') !== 'Parallel';
   const minReady = Number(set.spec?.minReadySeconds ?? 0);
 
-  const pods = owned(store, 'v1', 'Pod', set);
+  // Upstream getPodsForStatefulSet: pods of the namespace claimed by selector and by name
+  // (isMemberOf: `<set>-<ordinal>`).
+  const pods = claim(ctx, set, store.list('v1', 'Pod', set.metadata.namespace), {
+    matches: (p) => ordinalOf(set, p) >= 0 && selectorMatches(set.spec?.selector, p.metadata.labels),
+  });
   const byOrdinal = new Map<number, KubeObject>();
   for (const p of pods) byOrdinal.set(ordinalOf(set, p), p);
 

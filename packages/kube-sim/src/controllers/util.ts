@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import type { KubeObject, SimClock, SimStore } from '../types.ts';
 import { selectorMatches } from '../selectors.ts';
 import { SAFE_ALPHABET } from './hash.ts';
+import { conditionInstant, rfc3339 } from '../timestamps.ts';
 
 export { selectorMatches };
 
+/** Now as metav1.Time serialises (whole seconds). */
 export function isoNow(clock: SimClock): string {
-  return new Date(clock.now()).toISOString();
+  return rfc3339(clock.now());
 }
 
 export function timeMs(iso: string | undefined | null): number | undefined {
@@ -85,7 +87,7 @@ export function isPodAvailable(pod: KubeObject, minReadySeconds: number, clock: 
   const c = podCondition(pod, 'Ready');
   if (c?.status !== 'True') return false;
   if (!minReadySeconds) return true;
-  const since = timeMs(c.lastTransitionTime);
+  const since = conditionInstant(pod, 'Ready', 'lastTransitionTime');
   return since !== undefined && since + clock.ms(minReadySeconds) <= clock.now();
 }
 

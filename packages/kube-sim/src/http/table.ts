@@ -203,9 +203,22 @@ const COLUMNS: Record<string, Column[]> = {
   ],
 };
 
+/** What each row carries (meta.k8s.io TableOptions includeObject; kubectl --sort-by asks for Object). */
+function rowObject(entry: ResourceEntry, o: KubeObject, include: string | null | undefined): unknown {
+  if (include === 'None') return undefined;
+  if (include === 'Object')
+    return {
+      ...o,
+      apiVersion: entry.group ? `${entry.group}/${entry.version}` : entry.version,
+      kind: entry.kind,
+    };
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
+}
+
 export function renderTable(
   entry: ResourceEntry,
   list: { kind?: string; metadata?: any; items?: any[] },
+  includeObject?: string | null,
 ): Record<string, unknown> {
   const cols: Column[] = [
     ['Name', 'string', 0, (o) => o.metadata.name],
@@ -225,9 +238,9 @@ export function renderTable(
       description: name === 'Name' ? 'Name must be unique within a namespace.' : name,
       priority,
     })),
-    rows: (list.items ?? []).map((o: KubeObject) => ({
-      cells: cols.map(([, , , cell]) => cell(o)),
-      object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
-    })),
+    rows: (list.items ?? []).map((o: KubeObject) => {
+      const object = rowObject(entry, o, includeObject);
+      return { cells: cols.map(([, , , cell]) => cell(o)), ...(object ? { object } : {}) };
+    }),
   };
 }

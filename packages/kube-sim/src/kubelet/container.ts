@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SimClock } from '../types.ts';
 import { envOf } from '../controllers/util.ts';
+import { rfc3339 } from '../timestamps.ts';
 
 export interface Behaviour {
   startupSeconds: number;
@@ -300,18 +301,25 @@ export function isReady(rt: ContainerRuntime, now: number): boolean {
   return rt.state === 'running' && rt.readyAt !== undefined && now >= rt.readyAt;
 }
 
+/** A terminated state as the API shows it (metav1.Time: whole seconds; the runtime keeps ms). */
+function wholeSeconds(t: any): any {
+  const out = { ...t };
+  for (const k of ['startedAt', 'finishedAt']) if (out[k]) out[k] = rfc3339(Date.parse(out[k]));
+  return out;
+}
+
 /** The containerStatuses[] entry. */
-export function containerStatus(rt: ContainerRuntime, now: number, terminating: boolean): any {
+export function containerStatus(rt: ContainerRuntime, now: number): any {
   let state: any;
-  if (rt.state === 'running') state = { running: { startedAt: iso(rt.startedAt!) } };
-  else if (rt.state === 'terminated' && rt.terminated) state = { terminated: { ...rt.terminated } };
+  if (rt.state === 'running') state = { running: { startedAt: rfc3339(rt.startedAt!) } };
+  else if (rt.state === 'terminated' && rt.terminated) state = { terminated: wholeSeconds(rt.terminated) };
   else state = { waiting: { ...rt.waiting } };
-  const last = rt.lastTerminated ? { terminated: { ...rt.lastTerminated } } : {};
+  const last = rt.lastTerminated ? { terminated: wholeSeconds(rt.lastTerminated) } : {};
   return {
     name: rt.name,
     state,
     lastState: last,
-    ready: !terminating && isReady(rt, now),
+    ready: isReady(rt, now),
     restartCount: rt.restartCount,
     image: rt.image,
     imageID: rt.imageID,

@@ -1,6 +1,7 @@
 // Pod status as a kubelet reports it: phase (upstream getPhase), conditions, container statuses.
 import type { KubeObject } from '../types.ts';
 import { podQosClass } from '../defaults.ts';
+import { noteTime, rfc3339 } from '../timestamps.ts';
 import { containerStatus, isReady, type ContainerRuntime } from './container.ts';
 
 export interface PodRuntime {
@@ -18,8 +19,6 @@ export interface PodRuntime {
   terminatingSince?: number;
   mountError?: string;
 }
-
-const iso = (t: number) => new Date(t).toISOString();
 
 /** Upstream kubelet getPhase. */
 export function podPhase(rt: PodRuntime, restartPolicy: string): string {
@@ -48,20 +47,21 @@ export function podPhase(rt: PodRuntime, restartPolicy: string): string {
 }
 
 function condition(
-  prev: any[],
+  pod: KubeObject,
   type: string,
   status: string,
   now: number,
   reason?: string,
   message?: string,
 ): any {
-  const old = prev.find((c) => c.type === type);
+  const old = (pod.status?.conditions ?? []).find((c: any) => c.type === type);
+  const kept = old && old.status === status && old.lastTransitionTime;
+  if (!kept) noteTime(pod.metadata.uid, type, 'lastTransitionTime', now);
   const c: any = {
     type,
     status,
     lastProbeTime: null,
-    lastTransitionTime:
-      old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : iso(now),
+    lastTransitionTime: kept ? old.lastTransitionTime : rfc3339(now),
   };
   if (reason) c.reason = reason;
   if (message) c.message = message;
@@ -69,21 +69,21 @@ function condition(
 }
 
 export function composePodStatus(pod: KubeObject, rt: PodRuntime, now: number): any {
-  const prev: any[] = pod.status?.conditions ?? [];
   const restartPolicy = pod.spec?.restartPolicy ?? 'Always';
-  const terminating = rt.terminatingSince !== undefined;
   const phase = podPhase(rt, restartPolicy);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const initDone = rt.initIndex >= rt.init.length;
   const pendingInit = rt.init.slice(rt.initIndex).map((c) => c.name);
-  const unready = rt.containers.filter((c) => terminating || !isReady(c, now)).map((c) => c.name);
+  // A terminating pod keeps its readiness until its containers stop (the kubelet keeps probing):
+  // the EndpointSlice shows it serving and terminating meanwhile.
+  const unready = rt.containers.filter((c) => !isReady(c, now)).map((c) => c.name);
 
   const conditions = [
-    condition(prev, 'PodReadyToStartContainers', 'True', now),
+    condition(pod, 'PodReadyToStartContainers', 'True', now),
     initDone
-      ? condition(prev, 'Initialized', 'True', now, terminal ? 'PodCompleted' : undefined)
+      ? condition(pod, 'Initialized', 'True', now, terminal ? 'PodCompleted' : undefined)
       : condition(
-          prev,
+          pod,
           'Initialized',
           'False',
           now,
@@ -92,11 +92,11 @@ export function composePodStatus(pod: KubeObject, rt: PodRuntime, now: number): 
         ),
   ];
   for (const type of ['Ready', 'ContainersReady']) {
-    if (terminal) conditions.push(condition(prev, type, 'False', now, 'PodCompleted'));
+    if (terminal) conditions.push(condition(pod, type, 'False', now, 'PodCompleted'));
     else if (unready.length) {
       conditions.push(
         condition(
-          prev,
+          pod,
           type,
           'False',
           now,
@@ -104,9 +104,9 @@ export function composePodStatus(pod: KubeObject, rt: PodRuntime, now: number): 
           `containers with unready status: [${unready.join(' ')}]`,
         ),
       );
-    } else conditions.push(condition(prev, type, 'True', now));
+    } else conditions.push(condition(pod, type, 'True', now));
   }
-  conditions.push(condition(prev, 'PodScheduled', 'True', now));
+  conditions.push(condition(pod, 'PodScheduled', 'True', now));
 
   const status: any = {
     conditions,
@@ -116,11 +116,11 @@ export function composePodStatus(pod: KubeObject, rt: PodRuntime, now: number): 
     podIP: rt.podIP,
     podIPs: [{ ip: rt.podIP }],
     qosClass: pod.status?.qosClass ?? podQosClass(pod.spec),
-    startTime: iso(rt.startTime),
+    startTime: rfc3339(rt.startTime),
   };
-  if (rt.init.length) status.initContainerStatuses = rt.init.map((c) => containerStatus(c, now, terminating));
+  if (rt.init.length) status.initContainerStatuses = rt.init.map((c) => containerStatus(c, now));
   status.containerStatuses = rt.containers.map((c) => {
-    const s = containerStatus(c, now, terminating);
+    const s = containerStatus(c, now);
     if (!initDone && c.state === 'waiting') s.state = { waiting: { reason: 'PodInitializing' } };
     if (initDone && rt.mountError && c.state === 'waiting')
       s.state = { waiting: { reason: 'ContainerCreating' } };
@@ -131,9 +131,8 @@ export function composePodStatus(pod: KubeObject, rt: PodRuntime, now: number): 
 
 /** Status of a pod the scheduler could not place. */
 export function unschedulableStatus(pod: KubeObject, message: string, now: number): any {
-  const prev: any[] = pod.status?.conditions ?? [];
   return {
-    conditions: [condition(prev, 'PodScheduled', 'False', now, 'Unschedulable', message)],
+    conditions: [condition(pod, 'PodScheduled', 'False', now, 'Unschedulable', message)],
     phase: 'Pending',
     qosClass: pod.status?.qosClass ?? podQosClass(pod.spec),
   };

@@ -110,7 +110,10 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
       if (liveFields.get(p) !== cfgFields.get(p)) conflicts.push({ owner: o, path: p });
     }
   }
-  if (conflicts.length && !force) throw conflictError(conflicts);
+  if (conflicts.length && !force) {
+    const remaining = conflictsBeyondLastApplied(req, conflicts, liveFields);
+    if (remaining.length) throw conflictError(remaining);
+  }
   for (const c of conflicts) c.owner.fields.delete(c.path);
 
   const obj: KubeObject = live
@@ -159,5 +162,50 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   const entry = ownerFor(owners, manager, 'Apply', config.apiVersion, req.subresource);
   entry.fields = new Set(cfgFields.keys());
   obj.metadata.managedFields = encodeManaged(owners);
+  updateLastApplied(req, obj);
   return obj;
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * Upstream lastAppliedManager.Apply (k8s.io/apimachinery/pkg/util/managedfields/internal/
+ * lastappliedmanager.go): for manager `kubectl` only, conflicts on fields that the object's
+ * client-side last-applied configuration holds with the live value are allowed (the apply then
+ * goes through as if forced); the others still conflict.
+ */
+function conflictsBeyondLastApplied(
+  req: ApplyRequest,
+  conflicts: { owner: Owner; path: string }[],
+  liveFields: Map<string, string>,
+): { owner: Owner; path: string }[] {
+  const text = req.live?.metadata.annotations?.[LAST_APPLIED];
+  if (req.manager !== 'kubectl' || !text) return conflicts;
+  let lastApplied: KubeObject;
+  try {
+    lastApplied = JSON.parse(text) as KubeObject;
+  } catch {
+    return conflicts;
+  }
+  if (!isPlainObject(lastApplied) || lastApplied.apiVersion !== req.live?.apiVersion) return conflicts;
+  const scope = req.subresource === 'status' ? 'status' : 'main';
+  const held = collectFields(lastApplied as Record<string, unknown>, req.ctx, scope);
+  // Fields whose last-applied value differs from the live one, or that are gone, are not "ours".
+  const allowed = (p: string) => held.has(p) && liveFields.has(p) && held.get(p) === liveFields.get(p);
+  return conflicts.filter((c) => !allowed(c.path));
+}
+
+/**
+ * Upstream lastAppliedUpdater.Apply (lastappliedupdater.go): an apply by `kubectl` to an object
+ * that has a last-applied annotation rewrites it to the applied configuration, so a later
+ * client-side apply computes its patch from what was really applied.
+ */
+function updateLastApplied(req: ApplyRequest, obj: KubeObject): void {
+  if (req.manager !== 'kubectl' || !req.live?.metadata.annotations?.[LAST_APPLIED]) return;
+  const applied = clone(req.config);
+  if (applied.metadata?.annotations) {
+    delete applied.metadata.annotations[LAST_APPLIED];
+    if (!Object.keys(applied.metadata.annotations).length) delete applied.metadata.annotations;
+  }
+  obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [LAST_APPLIED]: JSON.stringify(applied) };
 }
