@@ -7,6 +7,8 @@ export interface AnalysisSpec {
 
 export type ProviderName = 'prometheus' | 'web' | 'job';
 export type MetricPhaseSelector = 'pre-promotion' | 'post-promotion';
+/** The language of `successCondition` / `failureCondition`: CEL, or Argo Rollouts' expr. */
+export type ConditionLanguage = 'cel' | 'argo';
 
 /** What every metric has, whatever its provider. */
 export interface MetricCommon {
@@ -15,6 +17,8 @@ export interface MetricCommon {
   threshold?: { min?: number; max?: number };
   successCondition?: string;
   failureCondition?: string;
+  /** Default CEL; `argo` for metrics read from Argo AnalysisTemplates (src/argo/). */
+  conditionLanguage?: ConditionLanguage;
   intervalMs?: number;
   count?: number;
   initialDelayMs?: number;
