@@ -205,8 +205,7 @@ function judgeExpressions(
       };
     }
     if (metric.successCondition) {
-      if (compile(metric.successCondition).evaluate(result))
-        return { phase: 'Successful', measured };
+      if (compile(metric.successCondition).evaluate(result)) return { phase: 'Successful', measured };
       if (metric.failureCondition) {
         return {
           phase: 'Inconclusive',

@@ -2,6 +2,12 @@
 export interface AnalysisSpec {
   /** Default interval for metrics that set none. */
   intervalMs?: number;
+  /**
+   * Canary: the step (0 = the first of `steps`) at which the metrics start in the background, beside
+   * any analysis steps (Argo's `startingStep`). Unset: they start once the canary takes traffic,
+   * and only when no step is an analysis step.
+   */
+  startingStep?: number;
   metrics: MetricSpec[];
 }
 

@@ -19,6 +19,7 @@ import {
   type InputReader,
 } from './input-reader.ts';
 import { INPUT_DEFAULTS, type Inputs } from './inputs.ts';
+import { withManifestSettings, type ManifestSettings } from './manifest-settings.ts';
 import {
   parseBoolean,
   parseChoice,
@@ -42,8 +43,12 @@ import {
  * The one place a Config is built. Inputs are read group by group in a fixed order, so every
  * problem is collected (with its input and line) in the same order each run, then thrown together.
  */
-export function buildConfig(inputs: Inputs, env: Record<string, string | undefined>): Config {
-  const reader = createInputReader(inputs);
+export function buildConfig(
+  inputs: Inputs,
+  env: Record<string, string | undefined>,
+  fromManifests?: ManifestSettings,
+): Config {
+  const reader = withManifestSettings(createInputReader(inputs), fromManifests);
   const target = readTarget(reader);
   const canary = readTrafficAndAnalysis(reader, target.strategy);
   const { previewService, toRevision, ...limits } = readLimitsAndPlacement(reader, target);
@@ -66,6 +71,8 @@ export function buildConfig(inputs: Inputs, env: Record<string, string | undefin
     promoteFull,
     ...cluster,
     ...github,
+    autoPromoteAfterMs: fromManifests?.autoPromoteAfterMs,
+    manifestOrigin: fromManifests?.origin,
   };
   return dropUndefined(config);
 }

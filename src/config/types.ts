@@ -2,6 +2,7 @@ import type { AnalysisSpec } from '../analysis/types.ts';
 import { STRATEGIES, type StrategyName } from '../strategies/names.ts';
 import type { TrafficName } from '../traffic/index.ts';
 import type { HeaderRoute } from '../traffic/types.ts';
+import type { ManifestSettings } from './manifest-settings.ts';
 
 export const ACTIONS = ['deploy', 'promote', 'rollback', 'plan', 'status'] as const;
 export type ActionName = (typeof ACTIONS)[number];
@@ -12,9 +13,16 @@ export type { HeaderRoute, StrategyName, TrafficName };
 /** A count of pods or a percentage of the desired replicas, as in maxSurge. */
 export type IntOrPercent = number | `${number}%`;
 
+/**
+ * The size of the canary copy apart from its traffic share (Argo's setCanaryScale): a count of
+ * pods, a percentage of the stable size, or back to the router's own sizing.
+ */
+export type CanaryScale = { replicas: number } | { weight: number } | { matchTrafficWeight: true };
+
 /** One canary step, as written in the `steps` input. */
 export type CanaryStep =
   | { setWeight: number }
+  | { setCanaryScale: CanaryScale }
   | { pause: { durationMs?: number } } // no duration: stop until `action: promote`
   | { analysis: Partial<AnalysisSpec> }
   | { setHeaderRoute: HeaderRoute }
@@ -54,6 +62,8 @@ export interface Config {
   trafficSplit?: string;
   previewService?: string;
   autoPromote: boolean;
+  /** Blue-green with autoPromote false: promote after this long instead of waiting for `promote`. */
+  autoPromoteAfterMs?: number;
   scaleDownDelayMs: number;
   timeoutMs: number;
   progressDeadlineMs?: number;
@@ -74,4 +84,6 @@ export interface Config {
   prNumber?: number;
   /** Base directory for relative manifest paths (GITHUB_WORKSPACE, else the current directory). */
   workspace: string;
+  /** The manifest object whose strategy set the release's settings (an Argo Rollout), if any. */
+  manifestOrigin?: ManifestSettings['origin'];
 }

@@ -104,6 +104,8 @@ const SETTING_KEYS = [
   'steps',
   'analysis',
   'autoPromote',
+  'autoPromoteAfterMs',
+  'maxSurge',
   'scaleDownDelayMs',
   'previewService',
   'versionLabel',

@@ -98,6 +98,8 @@ export type ReleaseSettings = Pick<
   | 'steps'
   | 'analysis'
   | 'autoPromote'
+  | 'autoPromoteAfterMs'
+  | 'maxSurge'
   | 'scaleDownDelayMs'
   | 'previewService'
   | 'versionLabel'
@@ -141,6 +143,8 @@ export interface ReleaseState {
   settings?: ReleaseSettings;
   /** Set once promotion has started changing the stable workloads (rollback must restore them). */
   stableUpdated?: boolean;
+  /** A setCanaryScale step left the canary copy at another size than its own (restored before promotion). */
+  canaryScaled?: boolean;
   /** Header routes currently set, by name. */
   headerRoutes?: string[];
   updatedAt: string;

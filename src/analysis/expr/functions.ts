@@ -2,15 +2,7 @@
  * The functions a condition can call: expr-lang's built-ins that fit a measured result, and the
  * ones Argo Rollouts adds to every condition (isNaN, isInf, asInt, asFloat, isNil, default).
  */
-import {
-  ExprEvalError,
-  asArray,
-  asBool,
-  asNumber,
-  asString,
-  isMap,
-  typeName,
-} from './values.ts';
+import { ExprEvalError, asArray, asBool, asNumber, asString, isMap, typeName } from './values.ts';
 
 /** A function over evaluated arguments; `result` is the measured value (Argo's isNil/default read it). */
 type PlainFunction = (args: unknown[], result: unknown) => unknown;
@@ -71,7 +63,10 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
     arity: 1,
     call: ([v]) => (typeof v === 'string' ? parseNumber(v, 'int', true) : Math.trunc(asNumber(v, 'int'))),
   },
-  float: { arity: 1, call: ([v]) => (typeof v === 'string' ? parseNumber(v, 'float', false) : asNumber(v, 'float')) },
+  float: {
+    arity: 1,
+    call: ([v]) => (typeof v === 'string' ? parseNumber(v, 'float', false) : asNumber(v, 'float')),
+  },
   string: { arity: 1, call: ([v]) => (typeof v === 'string' ? v : JSON.stringify(v ?? null)) },
   upper: { arity: 1, call: ([v]) => asString(v, 'upper').toUpperCase() },
   lower: { arity: 1, call: ([v]) => asString(v, 'lower').toLowerCase() },
@@ -95,11 +90,7 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
 /** all/any/none/one/filter/map/count: an array and a predicate evaluated once per element (`#`). */
 export const PREDICATE_FUNCTIONS = new Set(['all', 'any', 'none', 'one', 'filter', 'map', 'count']);
 
-export function applyPredicate(
-  name: string,
-  items: unknown[],
-  test: (item: unknown) => unknown,
-): unknown {
+export function applyPredicate(name: string, items: unknown[], test: (item: unknown) => unknown): unknown {
   const truth = (item: unknown) => asBool(test(item), `${name}() predicate`);
   switch (name) {
     case 'all':

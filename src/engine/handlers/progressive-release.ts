@@ -73,6 +73,7 @@ export function buildRelease(ctx: RunContext): ProgressiveRelease {
         ...(signal ? { signal } : {}),
         // An HPA owns stable's size: the replicas router adds canary pods instead of shrinking it.
         ...(isAutoscaled(ctx.manifests, primary, stableLive) ? { keepStableFullSize: true } : {}),
+        ...(ctx.config.maxSurge !== undefined ? { maxSurge: ctx.config.maxSurge } : {}),
       }),
     copies,
   };
