@@ -15,7 +15,8 @@ import {
   type Cluster,
   type ClusterOptions,
 } from './kube/index.ts';
-import { loadReleaseSet } from './manifests/index.ts';
+import { releaseFromArgo } from './argo/index.ts';
+import { loadReleaseSet, type ReleaseSetOptions } from './manifests/index.ts';
 import type { ManifestSet } from './manifests/types.ts';
 import { createReporters } from './reporters/index.ts';
 import { renderPlanReport } from './report/index.ts';
@@ -85,18 +86,17 @@ function loadCluster(config: Config, redactor: Redactor, onRetry?: ClusterOption
 async function renderedManifests(
   config: Config,
   redactor: Redactor,
-  commit?: string,
-  runUrl?: string,
-): Promise<ManifestSet | undefined> {
+  opts: Pick<ReleaseSetOptions, 'commit' | 'runUrl' | 'translate'>,
+): Promise<{ manifests?: ManifestSet; config: Config }> {
   const loaded = await loadReleaseSet(config, {
-    commit,
-    runUrl,
+    ...opts,
     // Masked before anything about the manifests is printed.
     onLoaded: (objects) => redactor.add(objects.flatMap((o) => secretValuesOf(o.object))),
   });
+  for (const note of loaded?.notes ?? []) core.info(note);
   for (const w of loaded?.warnings ?? [])
     core.warning(w.message, annotationAt(w, 'kube-rollout: manifest warning'));
-  return loaded?.set;
+  return { manifests: loaded?.set, config: loaded?.config ?? config };
 }
 
 export async function run(): Promise<void> {
@@ -151,12 +151,15 @@ type GitHubContext = ReturnType<typeof readGitHubContext>;
 
 /** Inputs, manifests and the cluster: everything that can be wrong before the first request. */
 async function readSetup(redactor: Redactor, github: GitHubContext) {
-  const config = buildConfig(
-    readInputs((n) => core.getInput(n)),
-    process.env,
-  );
-  redactor.add(credentialValues(config));
-  const manifests = await renderedManifests(config, redactor, github.headSha ?? github.sha, github.runUrl);
+  const inputs = readInputs((n) => core.getInput(n));
+  const fromInputs = buildConfig(inputs, process.env);
+  redactor.add(credentialValues(fromInputs));
+  const { manifests, config } = await renderedManifests(fromInputs, redactor, {
+    commit: github.headSha ?? github.sha,
+    runUrl: github.runUrl,
+    // An Argo Rollout's strategy gives the release's settings, over the same inputs.
+    translate: (objects) => releaseFromArgo(objects, fromInputs, (s) => buildConfig(inputs, process.env, s)),
+  });
   const cluster = loadCluster(config, redactor, (info) =>
     core.info(`retrying the Kubernetes API: ${JSON.stringify(info)}`),
   );

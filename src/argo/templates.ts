@@ -9,9 +9,12 @@ import { tryParseDuration } from '../duration.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { rolloutArgs, substituteArgs, templateArgs, type ArgRef } from './args.ts';
 import type { ArgoSource, FieldPath } from './source.ts';
+import { dotted } from './strict.ts';
 
 /** The AnalysisTemplates (by namespace/name) and ClusterAnalysisTemplates (by name) of the manifests. */
 export interface TemplateIndex {
+  /** Where objects without a namespace go (the `namespace` input). */
+  namespace: string;
   namespaced: Map<string, ArgoSource>;
   cluster: Map<string, ArgoSource>;
 }
@@ -32,7 +35,12 @@ export function referencedMetrics(
   const dryRun = metricNames(analysis.dryRun);
   const metrics: MetricSpec[] = [];
   for (const { name, cluster, at } of templateRefs(ref, analysis)) {
-    const template = findTemplate(templates, name, cluster, rollout.metadata.namespace);
+    const template = findTemplate(
+      templates,
+      name,
+      cluster,
+      rollout.metadata.namespace ?? templates.namespace,
+    );
     if (!template) {
       ref.src.fail(
         at,
@@ -70,7 +78,7 @@ function templateRefs(
   const refs: { name: string; cluster: boolean; at: FieldPath }[] = [];
   if (typeof analysis.templateName === 'string') {
     ref.src.note(
-      `${ref.path.join('.')}.templateName is the older single-template form; the current form is templates: [{templateName: ${analysis.templateName}}]`,
+      `${dotted(ref.path)}.templateName is the older single-template form; the current form is templates: [{templateName: ${analysis.templateName}}]`,
     );
     refs.push({ name: analysis.templateName, cluster: false, at: [...ref.path, 'templateName'] });
   }
@@ -86,8 +94,8 @@ function templateRefs(
   return refs;
 }
 
-function findTemplate(templates: TemplateIndex, name: string, cluster: boolean, namespace?: string) {
-  return cluster ? templates.cluster.get(name) : templates.namespaced.get(`${namespace ?? ''}/${name}`);
+function findTemplate(templates: TemplateIndex, name: string, cluster: boolean, namespace: string) {
+  return cluster ? templates.cluster.get(name) : templates.namespaced.get(`${namespace}/${name}`);
 }
 
 function metricNames(list: unknown): string[] {
@@ -122,7 +130,6 @@ function readMetric(
     dryRun: false,
     phase,
     conditionLanguage: 'argo',
-    ...(template.lineOf(at) !== undefined ? { line: template.lineOf(at) } : {}),
   };
   const interval = duration(template, field('interval'), raw.interval);
   const initialDelay = duration(template, field('initialDelay'), raw.initialDelay);

@@ -9,12 +9,14 @@ import type { InputReader } from './input-reader.ts';
 import type { InputName } from './inputs.ts';
 
 export interface ManifestSettings {
-  /** The object that gives them: `Rollout web`, with its file:line. */
-  origin: { kind: string; name: string; namespace?: string; at: string };
+  /** The object that gives them (`Rollout web`), where it is. */
+  origin: { kind: string; name: string; namespace: string; file: string; line?: number };
   /** Values by the input they stand for, already in Config's types (steps parsed, durations in ms). */
   inputs: Partial<Record<InputName, unknown>>;
   /** The manifest field behind each value, for messages: `spec.strategy.canary.steps (app.yaml:14)`. */
   fields: Partial<Record<InputName, string>>;
+  /** The manifest kind's defaults for fields it leaves unset: used unless the input is given. */
+  defaults?: Partial<Record<InputName, unknown>>;
   /** Blue-green: with auto-promote false, promote after this long (Argo's autoPromotionSeconds). */
   autoPromoteAfterMs?: number;
 }
@@ -26,20 +28,25 @@ export function withManifestSettings(
 ): InputReader {
   if (!settings) return reader;
   const provided = (name: InputName) => Object.hasOwn(settings.inputs, name);
+  // Given in the workflow, not merely defaulted by action.yml.
+  const written = (name: InputName) => (reader.inputs[name] ?? '').trim() !== '';
   const checked = new Set<InputName>();
   const refuse = (name: InputName, said: string) => {
     if (checked.has(name)) return;
     checked.add(name);
-    const { kind, name: object, at } = settings.origin;
+    const { kind, name: object, file, line } = settings.origin;
+    const at = line ? `${file}:${line}` : file;
     reader.fail(
       name,
       `${said}, but ${kind} ${object} (${at}) sets it with ${settings.fields[name] ?? 'its strategy'}: the ${kind} decides this; remove the input`,
     );
   };
+  const defaulted = (name: InputName) => !written(name) && Object.hasOwn(settings.defaults ?? {}, name);
   const read = <T>(name: InputName, parse: (text: string, where: InputLocation) => T, fallback: T): T => {
+    if (defaulted(name)) return settings.defaults![name] as T;
     if (!provided(name)) return reader.read(name, parse, fallback);
     const value = settings.inputs[name] as T;
-    if (reader.given(name)) {
+    if (written(name)) {
       const said = reader.read<T | typeof NOT_PARSED>(name, parse, NOT_PARSED);
       if (said !== NOT_PARSED && !isDeepStrictEqual(said, value)) refuse(name, 'is given');
     }
@@ -47,11 +54,12 @@ export function withManifestSettings(
   };
   return {
     ...reader,
-    given: (name) => provided(name) || reader.given(name),
+    given: (name) => provided(name) || defaulted(name) || reader.given(name),
     raw(name) {
+      if (defaulted(name)) return String(settings.defaults![name]);
       if (!provided(name)) return reader.raw(name);
       const value = String(settings.inputs[name]);
-      if (reader.given(name) && reader.raw(name) !== value) refuse(name, `says '${reader.raw(name)}'`);
+      if (written(name) && reader.raw(name) !== value) refuse(name, `says '${reader.raw(name)}'`);
       return value;
     },
     read,

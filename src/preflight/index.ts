@@ -19,6 +19,7 @@ import {
   stateSizeProblem,
   type TargetNeed,
 } from './checks.ts';
+import { rolloutInCluster } from '../argo/cluster.ts';
 import { requiredPermissions, type ManifestResource } from './permissions.ts';
 import type { RulesReviews } from './rules-review.ts';
 
@@ -57,6 +58,8 @@ export async function preflight(
   ];
   const tooLarge = stateSizeProblem(facts.name, manifests, facts.live);
   if (tooLarge) errors.push(tooLarge);
+  const argoOwned = await rolloutInCluster(deps.cluster, config.manifestOrigin);
+  if (argoOwned) errors.push(argoOwned);
   errors.push(...(await clusterProblems(deps, strategy, manifests)));
   if (errors.length) throw new InputErrors(errors);
 }
