@@ -48,7 +48,7 @@ export function withManifestSettings(
     const value = settings.inputs[name] as T;
     if (written(name)) {
       const said = reader.read<T | typeof NOT_PARSED>(name, parse, NOT_PARSED);
-      if (said !== NOT_PARSED && !isDeepStrictEqual(said, value)) refuse(name, 'is given');
+      if (said !== NOT_PARSED && !isDeepStrictEqual(said, value)) refuse(name, quoted(reader.raw(name)));
     }
     return value;
   };
@@ -59,7 +59,7 @@ export function withManifestSettings(
       if (defaulted(name)) return String(settings.defaults![name]);
       if (!provided(name)) return reader.raw(name);
       const value = String(settings.inputs[name]);
-      if (written(name) && reader.raw(name) !== value) refuse(name, `says '${reader.raw(name)}'`);
+      if (written(name) && reader.raw(name) !== value) refuse(name, quoted(reader.raw(name)));
       return value;
     },
     read,
@@ -68,3 +68,8 @@ export function withManifestSettings(
 }
 
 const NOT_PARSED = Symbol('not parsed');
+
+/** `says 'rolling'` for a short one-line input, `is given` for a YAML document. */
+function quoted(text: string): string {
+  return text.includes('\n') || text.length > 60 ? 'is given' : `says '${text}'`;
+}
