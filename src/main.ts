@@ -1,7 +1,7 @@
 // Wires inputs → config → manifests → cluster → release → reporters. Nothing else lives here.
 import * as core from '@actions/core';
 import { providers } from './analysis/index.ts';
-import { buildConfig, readInputs } from './config/index.ts';
+import { buildConfig, inputsForLoading, readInputs, type ManifestSettings } from './config/index.ts';
 import type { Config } from './config/types.ts';
 import { planRelease } from './engine/plan.ts';
 import type { RolloutRecord } from './record/types.ts';
@@ -87,7 +87,7 @@ async function renderedManifests(
   config: Config,
   redactor: Redactor,
   opts: Pick<ReleaseSetOptions, 'commit' | 'runUrl' | 'translate'>,
-): Promise<{ manifests?: ManifestSet; config: Config }> {
+): Promise<{ manifests?: ManifestSet; config?: Config }> {
   const loaded = await loadReleaseSet(config, {
     ...opts,
     // Masked before anything about the manifests is printed.
@@ -96,7 +96,7 @@ async function renderedManifests(
   for (const note of loaded?.notes ?? []) core.info(note);
   for (const w of loaded?.warnings ?? [])
     core.warning(w.message, annotationAt(w, 'kube-rollout: manifest warning'));
-  return { manifests: loaded?.set, config: loaded?.config ?? config };
+  return { manifests: loaded?.set, config: loaded?.config };
 }
 
 export async function run(): Promise<void> {
@@ -152,14 +152,18 @@ type GitHubContext = ReturnType<typeof readGitHubContext>;
 /** Inputs, manifests and the cluster: everything that can be wrong before the first request. */
 async function readSetup(redactor: Redactor, github: GitHubContext) {
   const inputs = readInputs((n) => core.getInput(n));
-  const fromInputs = buildConfig(inputs, process.env);
-  redactor.add(credentialValues(fromInputs));
-  const { manifests, config } = await renderedManifests(fromInputs, redactor, {
+  const build = (fromManifests?: ManifestSettings) => buildConfig(inputs, process.env, fromManifests);
+  // The manifests are read with the inputs that locate and render them; every input is checked
+  // once they are read, since an Argo Rollout among them sets the strategy, steps, analysis…
+  const loading = buildConfig(inputsForLoading(inputs), process.env);
+  const loaded = await renderedManifests(loading, redactor, {
     commit: github.headSha ?? github.sha,
     runUrl: github.runUrl,
-    // An Argo Rollout's strategy gives the release's settings, over the same inputs.
-    translate: (objects) => releaseFromArgo(objects, fromInputs, (s) => buildConfig(inputs, process.env, s)),
+    translate: (objects) => releaseFromArgo(objects, loading.namespace, build),
   });
+  const { manifests } = loaded;
+  const config = loaded.config ?? build();
+  redactor.add(credentialValues(config));
   const cluster = loadCluster(config, redactor, (info) =>
     core.info(`retrying the Kubernetes API: ${JSON.stringify(info)}`),
   );

@@ -18,20 +18,16 @@ import type { TemplateIndex } from './templates.ts';
 export { rolloutInCluster } from './cluster.ts';
 
 /**
- * The release of `objects` when they hold Argo objects: translated, with the config `rebuild`
- * makes from the Rollout's settings (buildConfig with the same inputs); else as they are.
+ * The release of `objects`: translated when they hold Argo objects, with the config `build` makes
+ * (buildConfig over the inputs, given the Rollout's settings when there is a Rollout).
  */
 export function releaseFromArgo(
   objects: SourcedObject[],
-  config: Config,
-  rebuild: (settings: ManifestSettings) => Config,
+  namespace: string,
+  build: (settings?: ManifestSettings) => Config,
 ): { objects: SourcedObject[]; config: Config; notes: string[] } {
-  const argo = translateArgo(objects, config.namespace);
-  return {
-    objects: argo.objects,
-    config: argo.settings ? rebuild(argo.settings) : config,
-    notes: argo.notes,
-  };
+  const argo = translateArgo(objects, namespace);
+  return { objects: argo.objects, config: build(argo.settings), notes: argo.notes };
 }
 
 export interface ArgoTranslation {

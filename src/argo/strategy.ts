@@ -51,7 +51,7 @@ export function strategySettings(src: ArgoSource, templates: TemplateIndex): Str
     },
   };
   const strategy = src.get(['spec', 'strategy']) as Record<string, unknown> | undefined;
-  const kinds = Object.keys(strategy ?? {}).filter((k) => strategy?.[k] != null);
+  const kinds = ['canary', 'blueGreen'].filter((k) => strategy?.[k] != null);
   if (kinds.length !== 1) {
     src.fail(
       ['spec', 'strategy'],

@@ -6,20 +6,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { InputLocation } from '../errors.ts';
 import type { InputReader } from './input-reader.ts';
-import type { InputName } from './inputs.ts';
+import type { InputName, Inputs } from './inputs.ts';
+import type { ManifestSettings } from './types.ts';
 
-export interface ManifestSettings {
-  /** The object that gives them (`Rollout web`), where it is. */
-  origin: { kind: string; name: string; namespace: string; file: string; line?: number };
-  /** Values by the input they stand for, already in Config's types (steps parsed, durations in ms). */
-  inputs: Partial<Record<InputName, unknown>>;
-  /** The manifest field behind each value, for messages: `spec.strategy.canary.steps (app.yaml:14)`. */
-  fields: Partial<Record<InputName, string>>;
-  /** The manifest kind's defaults for fields it leaves unset: used unless the input is given. */
-  defaults?: Partial<Record<InputName, unknown>>;
-  /** Blue-green: with auto-promote false, promote after this long (Argo's autoPromotionSeconds). */
-  autoPromoteAfterMs?: number;
-}
+export type { ManifestSettings };
 
 /** `reader` with the manifest's settings layered over the inputs. */
 export function withManifestSettings(
@@ -72,4 +62,29 @@ const NOT_PARSED = Symbol('not parsed');
 /** `says 'rolling'` for a short one-line input, `is given` for a YAML document. */
 function quoted(text: string): string {
   return text.includes('\n') || text.length > 60 ? 'is given' : `says '${text}'`;
+}
+
+/** The inputs that locate and render the manifests; the others are left unset (their defaults). */
+const LOADING_INPUTS: readonly InputName[] = [
+  'action',
+  'manifests',
+  'helm-chart',
+  'helm-values',
+  'helm-set',
+  'images',
+  'name',
+  'namespace',
+  'version',
+  'version-label',
+  'versioned-config',
+];
+
+/** `inputs` with only the ones needed to load and render the manifests. */
+export function inputsForLoading(inputs: Inputs): Inputs {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [
+      name,
+      LOADING_INPUTS.includes(name as InputName) ? value : '',
+    ]),
+  ) as Inputs;
 }

@@ -2,7 +2,7 @@ import type { AnalysisSpec } from '../analysis/types.ts';
 import { STRATEGIES, type StrategyName } from '../strategies/names.ts';
 import type { TrafficName } from '../traffic/index.ts';
 import type { HeaderRoute } from '../traffic/types.ts';
-import type { ManifestSettings } from './manifest-settings.ts';
+import type { InputName } from './inputs.ts';
 
 export const ACTIONS = ['deploy', 'promote', 'rollback', 'plan', 'status'] as const;
 export type ActionName = (typeof ACTIONS)[number];
@@ -86,4 +86,21 @@ export interface Config {
   workspace: string;
   /** The manifest object whose strategy set the release's settings (an Argo Rollout), if any. */
   manifestOrigin?: ManifestSettings['origin'];
+}
+
+/**
+ * Settings a manifest gives the release (an Argo Rollout's strategy: src/argo/), layered over the
+ * inputs by buildConfig (manifest-settings.ts).
+ */
+export interface ManifestSettings {
+  /** The object that gives them (`Rollout web`), where it is. */
+  origin: { kind: string; name: string; namespace: string; file: string; line?: number };
+  /** Values by the input they stand for, already in Config's types (steps parsed, durations in ms). */
+  inputs: Partial<Record<InputName, unknown>>;
+  /** The manifest field behind each value, for messages: `spec.strategy.canary.steps (app.yaml:14)`. */
+  fields: Partial<Record<InputName, string>>;
+  /** The manifest kind's defaults for fields it leaves unset: used unless the input is given. */
+  defaults?: Partial<Record<InputName, unknown>>;
+  /** Blue-green: with auto-promote false, promote after this long (Argo's autoPromotionSeconds). */
+  autoPromoteAfterMs?: number;
 }
