@@ -33,6 +33,17 @@ function median(values: number[]): number {
 
 const isNil = (value: unknown) => value === null || value === undefined;
 
+/** int() and Argo's asInt(): a number truncated, or a string parsed. */
+const toInt = (name: string): FunctionDef => ({
+  arity: 1,
+  call: ([v]) => (typeof v === 'string' ? parseNumber(v, name, true) : Math.trunc(asNumber(v, name))),
+});
+/** float() and Argo's asFloat(): a number, or a string parsed. */
+const toFloat = (name: string): FunctionDef => ({
+  arity: 1,
+  call: ([v]) => (typeof v === 'string' ? parseNumber(v, name, false) : asNumber(v, name)),
+});
+
 export const FUNCTIONS: Record<string, FunctionDef> = {
   len: {
     arity: 1,
@@ -59,14 +70,8 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   median: { arity: 1, call: (args) => median(numbers(args, 'median')) },
   first: { arity: 1, call: ([v]) => asArray(v, 'first')[0] ?? null },
   last: { arity: 1, call: ([v]) => asArray(v, 'last').at(-1) ?? null },
-  int: {
-    arity: 1,
-    call: ([v]) => (typeof v === 'string' ? parseNumber(v, 'int', true) : Math.trunc(asNumber(v, 'int'))),
-  },
-  float: {
-    arity: 1,
-    call: ([v]) => (typeof v === 'string' ? parseNumber(v, 'float', false) : asNumber(v, 'float')),
-  },
+  int: toInt('int'),
+  float: toFloat('float'),
   string: { arity: 1, call: ([v]) => (typeof v === 'string' ? v : JSON.stringify(v ?? null)) },
   upper: { arity: 1, call: ([v]) => asString(v, 'upper').toUpperCase() },
   lower: { arity: 1, call: ([v]) => asString(v, 'lower').toLowerCase() },
@@ -74,14 +79,8 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   // Argo Rollouts' own (utils/evaluate/evaluate.go).
   isNaN: { arity: 1, call: ([v]) => Number.isNaN(asNumber(v, 'isNaN')) },
   isInf: { arity: 1, call: ([v]) => Math.abs(asNumber(v, 'isInf')) === Infinity },
-  asInt: {
-    arity: 1,
-    call: ([v]) => (typeof v === 'string' ? parseNumber(v, 'asInt', true) : Math.trunc(asNumber(v, 'asInt'))),
-  },
-  asFloat: {
-    arity: 1,
-    call: ([v]) => (typeof v === 'string' ? parseNumber(v, 'asFloat', false) : asNumber(v, 'asFloat')),
-  },
+  asInt: toInt('asInt'),
+  asFloat: toFloat('asFloat'),
   // As in Argo, both look at the measured result whatever argument they are given.
   isNil: { arity: 1, call: (_args, result) => isNil(result) },
   default: { arity: 2, call: ([, fallback], result) => (isNil(result) ? fallback : result) },
