@@ -6,7 +6,7 @@ import type { Config } from '../config/types.ts';
 import { InputError } from '../errors.ts';
 import { KubeApiError, type Cluster } from '../kube/types.ts';
 
-export const ROLLOUT_API_VERSION = 'argoproj.io/v1alpha1';
+const ROLLOUT_API_VERSION = 'argoproj.io/v1alpha1';
 
 /** The refusal when the cluster serves Rollouts and has one of this name; undefined otherwise. */
 export async function rolloutInCluster(

@@ -15,8 +15,6 @@ import { strategySettings, type StrategySettings } from './strategy.ts';
 import { checkFields } from './strict.ts';
 import type { TemplateIndex } from './templates.ts';
 
-export { rolloutInCluster } from './cluster.ts';
-
 /**
  * The release of `objects`: translated when they hold Argo objects, with the config `build` makes
  * (buildConfig over the inputs, given the Rollout's settings when there is a Rollout).

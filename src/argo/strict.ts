@@ -8,13 +8,6 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { FieldSpec } from './schema.ts';
 import type { ArgoSource } from './source.ts';
 
-export interface StrictFindings {
-  /** Unknown or unsupported fields (refusals). */
-  errors: string[];
-  /** Fields accepted without effect, one note each. */
-  notes: string[];
-}
-
 /** Checks `value` (the whole object) against `schema`; problems go to `src` with their lines. */
 export function checkFields(src: ArgoSource, schema: FieldSpec): void {
   walk(src, src.sourced.object, schema, []);

@@ -74,7 +74,7 @@ describe(
         ...extra,
       });
       assert.equal(run.outputs.result, expected, run.stdout);
-      if (expected !== 'paused') await invariant(name, namespace);
+      await invariant(name, namespace);
       return run;
     }
 
@@ -312,6 +312,7 @@ describe(
         /the cluster already has Rollout shop in namespace argo-\d+: the Argo controller owns that app/,
       );
       assert.equal(deployment(ns, 'shop'), undefined, 'nothing written');
+      await invariant('shop', ns);
     });
   },
 );
