@@ -68,20 +68,8 @@ function readCanary(r: Reader, at: FieldPath): void {
   const canary = r.src.get(at) as Record<string, any>;
   r.set('strategy', 'canary', at);
   const routed = readTrafficRouting(r, [...at, 'trafficRouting'], canary);
-  if (!routed) {
-    // Basic canary: the pod ratio is the traffic split, with Argo's arithmetic within maxSurge.
-    r.set('traffic', 'replicas', at);
-    const surge = intOrPercent(r, [...at, 'maxSurge'], canary.maxSurge);
-    if (surge !== undefined) r.set('max-surge', surge, [...at, 'maxSurge']);
-    else r.fallback('max-surge', '25%');
-    if (canary.scaleDownDelaySeconds !== undefined)
-      r.src.note('scaleDownDelaySeconds is ignored without trafficRouting, as in Argo');
-    r.set('scale-down-delay', 0, at);
-    if (canary.canaryService || canary.stableService)
-      r.src.note(
-        'canaryService and stableService without trafficRouting are applied as written (they select both versions)',
-      );
-  } else {
+  if (!routed) readBasicCanary(r, at, canary);
+  else {
     scaleDownDelay(r, [...at, 'scaleDownDelaySeconds'], canary.scaleDownDelaySeconds);
     if (canary.dynamicStableScale === true)
       r.src.fail(
@@ -93,21 +81,39 @@ function readCanary(r: Reader, at: FieldPath): void {
   // No steps: Argo goes straight to the new version (as a rolling update would).
   if (canary.steps) r.set('steps', steps, [...at, 'steps']);
   else r.fallback('steps', []);
-  if (canary.analysis) {
-    const metrics = referencedMetrics(
-      { src: r.src, path: [...at, 'analysis'] },
-      r.src.sourced.object,
-      r.templates,
+  if (canary.analysis) readBackgroundAnalysis(r, [...at, 'analysis'], canary.analysis, steps.length);
+}
+
+/** Basic canary: the pod ratio is the traffic split, with Argo's arithmetic within maxSurge. */
+function readBasicCanary(r: Reader, at: FieldPath, canary: Record<string, any>): void {
+  r.set('traffic', 'replicas', at);
+  const surge = intOrPercent(r, [...at, 'maxSurge'], canary.maxSurge);
+  if (surge !== undefined) r.set('max-surge', surge, [...at, 'maxSurge']);
+  else r.fallback('max-surge', '25%');
+  if (canary.scaleDownDelaySeconds !== undefined)
+    r.src.note('scaleDownDelaySeconds is ignored without trafficRouting, as in Argo');
+  r.set('scale-down-delay', 0, at);
+  if (canary.canaryService || canary.stableService)
+    r.src.note(
+      'canaryService and stableService without trafficRouting are applied as written (they select both versions)',
     );
-    const start = canary.analysis.startingStep ?? 0;
-    if (!Number.isInteger(start) || start < 0 || (steps.length > 0 && start >= steps.length))
-      r.src.fail(
-        [...at, 'analysis', 'startingStep'],
-        `startingStep must be the index of a step (0 to ${Math.max(0, steps.length - 1)}), got ${JSON.stringify(start)}`,
-      );
-    if (metrics?.length)
-      r.set('analysis', { startingStep: start, metrics } satisfies AnalysisSpec, [...at, 'analysis']);
-  }
+}
+
+/** canary.analysis: background metrics from startingStep (default the first step). */
+function readBackgroundAnalysis(
+  r: Reader,
+  at: FieldPath,
+  analysis: Record<string, any>,
+  steps: number,
+): void {
+  const metrics = referencedMetrics({ src: r.src, path: at }, r.src.sourced.object, r.templates);
+  const start = analysis.startingStep ?? 0;
+  if (!Number.isInteger(start) || start < 0 || (steps > 0 && start >= steps))
+    r.src.fail(
+      [...at, 'startingStep'],
+      `startingStep must be the index of a step (0 to ${Math.max(0, steps - 1)}), got ${JSON.stringify(start)}`,
+    );
+  if (metrics?.length) r.set('analysis', { startingStep: start, metrics } satisfies AnalysisSpec, at);
 }
 
 /** The router a canary's trafficRouting names (undefined for a basic canary); sets traffic and its object. */
