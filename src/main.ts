@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { providers } from './analysis/index.ts';
 import type { CancelWatch } from './cancel-signal.ts';
-import { readConfig, readInputs } from './config/index.ts';
+import { inputsForLoading, readConfig, readInputs, type ManifestSettings } from './config/index.ts';
 import type { Inputs } from './config/inputs.ts';
 import type { Config } from './config/types.ts';
 import { planRelease } from './engine/plan.ts';
@@ -11,7 +11,8 @@ import type { RolloutRecord } from './record/types.ts';
 import { deploy, promote, releaseName, rollback, status, type ReleaseDeps } from './engine/release.ts';
 import { InputError, InputErrors } from './errors.ts';
 import { readGitHubContext } from './github/index.ts';
-import { loadReleaseSet } from './manifests/index.ts';
+import { releaseFromArgo } from './argo/index.ts';
+import { loadReleaseSet, type ReleaseSetOptions } from './manifests/index.ts';
 import type { ManifestSet } from './manifests/types.ts';
 import { applyReportFeedback, createReporters } from './reporters/index.ts';
 import { renderPlanReport } from './report/index.ts';
@@ -117,37 +118,48 @@ const ACTIONS: Record<Exclude<Config['action'], 'plan'>, (deps: ReleaseDeps) => 
 };
 
 /**
- * Inputs and manifests, every problem of both reported at once: the manifests are read with the
- * inputs that are valid (an invalid one at its default) even when others are not.
+ * Inputs and manifests, every problem of both reported at once. The manifests are read with the
+ * inputs that locate and render them; every input is checked once they are read, since an Argo
+ * Rollout among them sets the strategy, steps, analysis… (src/argo/). An invalid input is read at
+ * its default meanwhile, so the manifests' own problems are found in the same run.
  */
 async function readSetup(facts: RunFacts, github: GitHubContext) {
   const { redactor, inputs } = facts;
-  const { config, errors } = readConfig(inputs, process.env);
-  redactor.add(credentialValues(config));
-  const problems = [...errors];
-  const manifests = await renderedManifests(config, redactor, github).catch((err: unknown) => {
+  let read = readConfig(inputs, process.env);
+  const build = (settings?: ManifestSettings) => (read = readConfig(inputs, process.env, settings)).config;
+  const loading = readConfig(inputsForLoading(inputs), process.env).config;
+  redactor.add(credentialValues(read.config));
+  const manifestProblems: InputError[] = [];
+  const loaded = await renderedManifests(loading, redactor, {
+    commit: github.headSha ?? github.sha,
+    runUrl: github.runUrl,
+    translate: (objects) => releaseFromArgo(objects, loading.namespace, build),
+  }).catch((err: unknown) => {
     if (!(err instanceof InputError)) throw err;
-    problems.push(...(err instanceof InputErrors ? err.errors : [err]));
+    manifestProblems.push(...(err instanceof InputErrors ? err.errors : [err]));
     return undefined;
   });
+  const { config, errors } = read;
+  redactor.add(credentialValues(config));
+  const problems = [...errors, ...manifestProblems];
   if (problems.length) throw problems.length === 1 ? problems[0] : new InputErrors(problems);
-  return { config, manifests };
+  return { config, manifests: loaded?.manifests };
 }
 
 async function renderedManifests(
   config: Config,
   redactor: Redactor,
-  github: GitHubContext,
-): Promise<ManifestSet | undefined> {
+  opts: Pick<ReleaseSetOptions, 'commit' | 'runUrl' | 'translate'>,
+): Promise<{ manifests?: ManifestSet; config?: Config }> {
   const loaded = await loadReleaseSet(config, {
-    commit: github.headSha ?? github.sha,
-    runUrl: github.runUrl,
+    ...opts,
     // Masked before anything about the manifests is printed.
     onLoaded: (objects) => redactor.add(objects.flatMap((o) => secretValuesOf(o.object))),
   });
+  for (const note of loaded?.notes ?? []) core.info(note);
   for (const w of loaded?.warnings ?? [])
     core.warning(w.message, annotationAt(w, 'kube-rollout: manifest warning'));
-  return loaded?.set;
+  return { manifests: loaded?.set, config: loaded?.config };
 }
 
 /**

@@ -1,12 +1,14 @@
 import { Environment } from '@marcbachmann/cel-js';
-import type { MetricSpec } from './types.ts';
+import { compileExpr } from './expr/index.ts';
+import type { ConditionLanguage, MetricSpec } from './types.ts';
 
 /**
  * Conditions judge one measured `result`:
  *  - `threshold: {min, max}` (inclusive bounds) needs a number; a Prometheus vector is judged element
  *    by element (NaN elements skipped), so a single-element vector acts as its scalar.
  *  - `successCondition` / `failureCondition` are CEL expressions over `result` (a vector is a list:
- *    `result[0] < 0.05`). Argo's rules: both set → failure wins, then success, else Inconclusive;
+ *    `result[0] < 0.05`), or Argo's expr language for metrics from Argo AnalysisTemplates
+ *    (`conditionLanguage: argo`, see ./expr/). Argo's rules: both set → failure wins, then success, else Inconclusive;
  *    only success → false is Failed; only failure → false is Successful.
  *  - Several kinds together: any Error → Error, any Failed → Failed, any Inconclusive →
  *    Inconclusive, else Successful. Nothing set → Inconclusive (a human decides).
@@ -33,10 +35,17 @@ function firstLine(message: string): string {
   return message.split('\n')[0]?.trim() ?? message;
 }
 
-/** Compiles (once per distinct text) and type-checks a CEL condition; throws ConditionError. */
-export function compileCondition(expr: string): CompiledCondition {
-  const cached = compiled.get(expr);
+/** Compiles (once per distinct text) and checks a condition; throws ConditionError. */
+export function compileCondition(expr: string, language: ConditionLanguage = 'cel'): CompiledCondition {
+  const key = `${language}:${expr}`;
+  const cached = compiled.get(key);
   if (cached) return cached;
+  const condition = language === 'argo' ? compileArgo(expr) : compileCel(expr);
+  compiled.set(key, condition);
+  return condition;
+}
+
+function compileCel(expr: string): CompiledCondition {
   let program: (vars: Record<string, unknown>) => unknown;
   try {
     const parsed = celEnv.parse(expr);
@@ -64,19 +73,45 @@ export function compileCondition(expr: string): CompiledCondition {
           `\`${expr}\` cannot be evaluated on ${formatValue(result)}: ${firstLine((err as Error).message)}`,
         );
       }
-      if (typeof value !== 'boolean')
-        throw new ConditionError(`\`${expr}\` yielded ${formatValue(value)}, not true or false`);
-      return value;
+      return booleanOf(expr, value);
     },
   };
-  compiled.set(expr, condition);
   return condition;
 }
 
-/** For config validation: the error text, or undefined when the expression compiles. */
-export function checkCondition(expr: string): string | undefined {
+function compileArgo(expr: string): CompiledCondition {
+  let program: ReturnType<typeof compileExpr>;
   try {
-    compileCondition(expr);
+    program = compileExpr(expr);
+  } catch (err) {
+    throw new ConditionError(`invalid condition \`${expr}\`: ${firstLine((err as Error).message)}`);
+  }
+  return {
+    source: expr,
+    evaluate(result: unknown): boolean {
+      let value: unknown;
+      try {
+        value = program.evaluate(result ?? null);
+      } catch (err) {
+        throw new ConditionError(
+          `\`${expr}\` cannot be evaluated on ${formatValue(result)}: ${firstLine((err as Error).message)}`,
+        );
+      }
+      return booleanOf(expr, value);
+    },
+  };
+}
+
+function booleanOf(expr: string, value: unknown): boolean {
+  if (typeof value !== 'boolean')
+    throw new ConditionError(`\`${expr}\` yielded ${formatValue(value)}, not true or false`);
+  return value;
+}
+
+/** For config validation: the error text, or undefined when the expression compiles. */
+export function checkCondition(expr: string, language: ConditionLanguage = 'cel'): string | undefined {
+  try {
+    compileCondition(expr, language);
     return undefined;
   } catch (err) {
     return (err as Error).message;
@@ -153,13 +188,16 @@ function judgeThreshold(threshold: { min?: number; max?: number }, result: unkno
   return { phase: 'Successful', measured: formatValue(judged.length === 1 ? judged[0] : judged) };
 }
 
-function judgeCel(
-  metric: Pick<MetricSpec, 'successCondition' | 'failureCondition'>,
+type JudgedFields = 'threshold' | 'successCondition' | 'failureCondition' | 'conditionLanguage';
+
+function judgeExpressions(
+  metric: Pick<MetricSpec, Exclude<JudgedFields, 'threshold'>>,
   result: unknown,
 ): ConditionVerdict {
   const measured = formatValue(result);
+  const compile = (expr: string) => compileCondition(expr, metric.conditionLanguage);
   try {
-    if (metric.failureCondition && compileCondition(metric.failureCondition).evaluate(result)) {
+    if (metric.failureCondition && compile(metric.failureCondition).evaluate(result)) {
       return {
         phase: 'Failed',
         measured,
@@ -167,8 +205,7 @@ function judgeCel(
       };
     }
     if (metric.successCondition) {
-      if (compileCondition(metric.successCondition).evaluate(result))
-        return { phase: 'Successful', measured };
+      if (compile(metric.successCondition).evaluate(result)) return { phase: 'Successful', measured };
       if (metric.failureCondition) {
         return {
           phase: 'Inconclusive',
@@ -190,12 +227,12 @@ function judgeCel(
 
 /** Applies every condition the metric sets to `result` (which must not be "no data"). */
 export function evaluateConditions(
-  metric: Pick<MetricSpec, 'threshold' | 'successCondition' | 'failureCondition'>,
+  metric: Pick<MetricSpec, JudgedFields>,
   result: unknown,
 ): ConditionVerdict {
   const verdicts: ConditionVerdict[] = [];
   if (metric.threshold) verdicts.push(judgeThreshold(metric.threshold, result));
-  if (metric.successCondition || metric.failureCondition) verdicts.push(judgeCel(metric, result));
+  if (metric.successCondition || metric.failureCondition) verdicts.push(judgeExpressions(metric, result));
   if (verdicts.length === 0)
     return {
       phase: 'Inconclusive',

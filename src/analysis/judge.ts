@@ -62,7 +62,9 @@ export function judgeMeasurement(metric: MetricSpec, raw: RawMeasurement, at: Da
   const condition = conditionText(metric);
   const withCondition = { ...common, ...(condition ? { condition } : {}) };
   if (raw.verdict) return providerVerdict(raw, raw.verdict, withCondition);
-  if (isNoData(raw.result)) return noData(metric, raw, withCondition);
+  // Argo's conditions see every result, empty or NaN ones too (`isNaN(result[0])`, `len(result)`):
+  // one that cannot be evaluated on it is an Error, retried as Argo retries it.
+  if (isNoData(raw.result) && metric.conditionLanguage !== 'argo') return noData(metric, raw, withCondition);
   return judgeConditions(metric, raw, withCondition);
 }
 

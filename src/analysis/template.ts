@@ -56,3 +56,18 @@ export function renderTemplate(text: string, ctx: TemplateContext): string {
     return value;
   });
 }
+
+/**
+ * `value` with the known placeholders in every string replaced and anything else left as written
+ * (a Job's shell script may hold braces of its own). For the Job provider's spec.
+ */
+export function renderKnownPlaceholders<T>(value: T, ctx: TemplateContext): T {
+  if (typeof value === 'string')
+    return value.replace(PLACEHOLDER, (whole, name: string) => PLACEHOLDERS[name]?.(ctx) || whole) as T;
+  if (Array.isArray(value)) return value.map((v) => renderKnownPlaceholders(v, ctx)) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, renderKnownPlaceholders(v, ctx)]),
+    ) as T;
+  return value;
+}

@@ -2,11 +2,19 @@
 export interface AnalysisSpec {
   /** Default interval for metrics that set none. */
   intervalMs?: number;
+  /**
+   * Canary: the step (0 = the first of `steps`) at which the metrics start in the background, beside
+   * any analysis steps (Argo's `startingStep`). Unset: they start once the canary takes traffic,
+   * and only when no step is an analysis step.
+   */
+  startingStep?: number;
   metrics: MetricSpec[];
 }
 
 export type ProviderName = 'prometheus' | 'web' | 'job';
 export type MetricPhaseSelector = 'pre-promotion' | 'post-promotion';
+/** The language of `successCondition` / `failureCondition`: CEL, or Argo Rollouts' expr. */
+export type ConditionLanguage = 'cel' | 'argo';
 
 /** What every metric has, whatever its provider. */
 export interface MetricCommon {
@@ -15,6 +23,8 @@ export interface MetricCommon {
   threshold?: { min?: number; max?: number };
   successCondition?: string;
   failureCondition?: string;
+  /** Default CEL; `argo` for metrics read from Argo AnalysisTemplates (src/argo/). */
+  conditionLanguage?: ConditionLanguage;
   intervalMs?: number;
   count?: number;
   initialDelayMs?: number;

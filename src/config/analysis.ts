@@ -81,9 +81,18 @@ export function readAnalysis(
   }
   const out: Partial<AnalysisSpec> = {};
   for (const key of Object.keys(value)) {
-    if (key !== 'interval' && key !== 'metrics') {
-      fail(`unknown key '${key}' (valid: interval, metrics)`, src.lineOf(value, key));
+    if (key !== 'interval' && key !== 'metrics' && key !== 'startingStep') {
+      fail(`unknown key '${key}' (valid: interval, startingStep, metrics)`, src.lineOf(value, key));
     }
+  }
+  const start = value.startingStep;
+  if (start !== undefined && start !== null) {
+    if (typeof start === 'number' && Number.isInteger(start) && start >= 0) out.startingStep = start;
+    else
+      fail(
+        `startingStep must be a whole number ≥ 0 (0 = the first step), got ${describeType(start)}`,
+        src.lineOf(value, 'startingStep'),
+      );
   }
   if (value.interval !== undefined && value.interval !== null) {
     const ms = tryParseDuration(value.interval as string | number);

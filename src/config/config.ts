@@ -19,6 +19,7 @@ import {
   type InputReader,
 } from './input-reader.ts';
 import { INPUT_DEFAULTS, type Inputs } from './inputs.ts';
+import { withManifestSettings, type ManifestSettings } from './manifest-settings.ts';
 import {
   parseBoolean,
   parseChoice,
@@ -42,21 +43,27 @@ import {
  * The one place a Config is built. Inputs are read group by group in a fixed order, so every
  * problem is collected (with its input and line) in the same order each run, then thrown together.
  */
-export function buildConfig(inputs: Inputs, env: Record<string, string | undefined>): Config {
-  const { config, errors } = readConfig(inputs, env);
+export function buildConfig(
+  inputs: Inputs,
+  env: Record<string, string | undefined>,
+  fromManifests?: ManifestSettings,
+): Config {
+  const { config, errors } = readConfig(inputs, env, fromManifests);
   if (errors.length) throw new InputErrors(errors);
   return config;
 }
 
 /**
- * Every input read, each invalid one at its default, with the problems found: the manifests can
- * then still be read, so one run reports the input and the manifest problems together.
+ * Every input read (over the settings a manifest gives, an Argo Rollout's), each invalid one at
+ * its default, with the problems found: the manifests can then still be read, so one run reports
+ * the input and the manifest problems together.
  */
 export function readConfig(
   inputs: Inputs,
   env: Record<string, string | undefined>,
+  fromManifests?: ManifestSettings,
 ): { config: Config; errors: InputError[] } {
-  const reader = createInputReader(inputs);
+  const reader = withManifestSettings(createInputReader(inputs), fromManifests);
   const target = readTarget(reader);
   const canary = readTrafficAndAnalysis(reader, target.strategy);
   const { previewService, toRevision, workloads, service, ...limits } = readLimitsAndPlacement(
@@ -83,6 +90,8 @@ export function readConfig(
     promoteFull,
     ...cluster,
     ...github,
+    autoPromoteAfterMs: fromManifests?.autoPromoteAfterMs,
+    manifestOrigin: fromManifests?.origin,
   };
   return { config: dropUndefined(config), errors: reader.errors };
 }

@@ -21,6 +21,14 @@ export function checkStepsFitRouter(
         ),
       );
     }
+    if ('setCanaryScale' in step && capabilities.sizesCopies) {
+      errors.push(
+        new InputError(
+          `setCanaryScale: traffic '${traffic}' sizes the canary from the weight itself; setCanaryScale needs a router that moves traffic (nginx, gateway-api, istio, smi)`,
+          { input: 'steps' },
+        ),
+      );
+    }
     if ('setWeight' in step && !capabilities.weightsBetween && step.setWeight % 100 !== 0) {
       errors.push(
         new InputError(

@@ -3,10 +3,10 @@ import type { AnalysisSpec } from '../analysis/types.ts';
 import { InputError } from '../errors.ts';
 import { readAnalysis, throwCollected } from './analysis.ts';
 import { DURATION_HINT, tryParseDuration } from './parse.ts';
-import type { CanaryStep, HeaderRoute } from './types.ts';
+import type { CanaryScale, CanaryStep, HeaderRoute } from './types.ts';
 import { describeType, isPlainObject, parseYamlInput, type YamlSource } from './yaml-source.ts';
 
-export const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute'] as const;
+export const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'setCanaryScale'] as const;
 
 export const DEFAULT_STEPS: readonly CanaryStep[] = [
   { setWeight: 10 },
@@ -77,7 +77,25 @@ function readStep(
     }
     case 'setHeaderRoute':
       return readHeaderRoute(value, fail);
+    case 'setCanaryScale': {
+      const scale = readCanaryScale(value);
+      return typeof scale === 'string' ? fail(`setCanaryScale ${scale}`) : { setCanaryScale: scale };
+    }
   }
+}
+
+/** `{replicas: N}`, `{weight: W}` or `{matchTrafficWeight: true}`; a string says what is wrong. */
+export function readCanaryScale(value: unknown): CanaryScale | string {
+  const shape = 'must be one of {replicas: N}, {weight: 0-100} or {matchTrafficWeight: true}';
+  if (!isPlainObject(value)) return `${shape}, got ${describeType(value)}`;
+  const keys = Object.keys(value).filter((k) => value[k] !== undefined && value[k] !== null);
+  if (keys.length !== 1) return `${shape}, got ${keys.join(' and ') || 'nothing'}`;
+  const v = value[keys[0]];
+  const whole = typeof v === 'number' && Number.isInteger(v) && v >= 0;
+  if (keys[0] === 'replicas' && whole) return { replicas: v };
+  if (keys[0] === 'weight' && whole && v <= 100) return { weight: v };
+  if (keys[0] === 'matchTrafficWeight' && v === true) return { matchTrafficWeight: true };
+  return `${shape}, got ${keys[0]}: ${JSON.stringify(v)}`;
 }
 
 function readPause(

@@ -2,6 +2,7 @@ import type { AnalysisSpec } from '../analysis/types.ts';
 import { STRATEGIES, type StrategyName } from '../strategies/names.ts';
 import type { TrafficName } from '../traffic/index.ts';
 import type { HeaderRoute } from '../traffic/types.ts';
+import type { InputName } from './inputs.ts';
 
 export const ACTIONS = ['deploy', 'promote', 'rollback', 'plan', 'status'] as const;
 export type ActionName = (typeof ACTIONS)[number];
@@ -12,9 +13,16 @@ export type { HeaderRoute, StrategyName, TrafficName };
 /** A count of pods or a percentage of the desired replicas, as in maxSurge. */
 export type IntOrPercent = number | `${number}%`;
 
+/**
+ * The size of the canary copy apart from its traffic share (Argo's setCanaryScale): a count of
+ * pods, a percentage of the stable size, or back to the router's own sizing.
+ */
+export type CanaryScale = { replicas: number } | { weight: number } | { matchTrafficWeight: true };
+
 /** One canary step, as written in the `steps` input. */
 export type CanaryStep =
   | { setWeight: number }
+  | { setCanaryScale: CanaryScale }
   | { pause: { durationMs?: number } } // no duration: stop until `action: promote`
   | { analysis: Partial<AnalysisSpec> }
   | { setHeaderRoute: HeaderRoute }
@@ -58,6 +66,8 @@ export interface Config {
   trafficSplit?: string;
   previewService?: string;
   autoPromote: boolean;
+  /** Blue-green with autoPromote false: promote after this long instead of waiting for `promote`. */
+  autoPromoteAfterMs?: number;
   scaleDownDelayMs: number;
   timeoutMs: number;
   progressDeadlineMs?: number;
@@ -83,4 +93,23 @@ export interface Config {
   prNumber?: number;
   /** Base directory for relative manifest paths (GITHUB_WORKSPACE, else the current directory). */
   workspace: string;
+  /** The manifest object whose strategy set the release's settings (an Argo Rollout), if any. */
+  manifestOrigin?: ManifestSettings['origin'];
+}
+
+/**
+ * Settings a manifest gives the release (an Argo Rollout's strategy: src/argo/), layered over the
+ * inputs by buildConfig (manifest-settings.ts).
+ */
+export interface ManifestSettings {
+  /** The object that gives them (`Rollout web`), where it is. */
+  origin: { kind: string; name: string; namespace: string; file: string; line?: number };
+  /** Values by the input they stand for, already in Config's types (steps parsed, durations in ms). */
+  inputs: Partial<Record<InputName, unknown>>;
+  /** The manifest field behind each value, for messages: `spec.strategy.canary.steps (app.yaml:14)`. */
+  fields: Partial<Record<InputName, string>>;
+  /** The manifest kind's defaults for fields it leaves unset: used unless the input is given. */
+  defaults?: Partial<Record<InputName, unknown>>;
+  /** Blue-green: with auto-promote false, promote after this long (Argo's autoPromotionSeconds). */
+  autoPromoteAfterMs?: number;
 }

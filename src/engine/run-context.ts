@@ -108,6 +108,8 @@ const SETTING_KEYS = [
   'steps',
   'analysis',
   'autoPromote',
+  'autoPromoteAfterMs',
+  'maxSurge',
   'scaleDownDelayMs',
   'previewService',
   'versionLabel',

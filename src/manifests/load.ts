@@ -4,6 +4,7 @@ import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import {
   isMap,
+  isScalar,
   isSeq,
   LineCounter,
   parseAllDocuments,
@@ -133,11 +134,13 @@ export function parseManifests(text: string, file: string): SourcedObject[] {
       const items = itemNodes(doc);
       value.items.forEach((item, i) => {
         const range = items?.[i]?.range;
-        objects.push(checkObject(item, file, range ? lineAt(range[0]) : line));
+        objects.push(
+          withFieldLines(checkObject(item, file, range ? lineAt(range[0]) : line), doc, lineAt, ['items', i]),
+        );
       });
       continue;
     }
-    objects.push(checkObject(value, file, line));
+    objects.push(withFieldLines(checkObject(value, file, line), doc, lineAt));
   }
   return objects;
 }
@@ -170,6 +173,31 @@ function toValue(doc: Document, where: { input: string; file: string; line: numb
     if (!(err instanceof ReferenceError)) throw err;
     throw new InputError(`YAML aliases expand too far (${err.message}); refusing to read it`, where);
   }
+}
+
+/** Kinds whose fields the action validates itself (src/argo/), so it keeps their field lines. */
+const FIELD_LINE_GROUPS = ['argoproj.io/'];
+
+function withFieldLines(
+  sourced: SourcedObject,
+  doc: Document,
+  lineAt: (offset: number) => number,
+  prefix: readonly (string | number)[] = [],
+): SourcedObject {
+  if (!FIELD_LINE_GROUPS.some((g) => sourced.object.apiVersion.startsWith(g))) return sourced;
+  const lineOf = (path: readonly (string | number)[]) => {
+    // A key's own line: the pair's key node when the path ends in a mapping key, else the value.
+    const parent = path.length ? doc.getIn([...prefix, ...path.slice(0, -1)], true) : undefined;
+    const last = path.at(-1);
+    if (isMap(parent) && typeof last === 'string') {
+      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+      const range = (pair?.key as Node | undefined)?.range;
+      if (range) return lineAt(range[0]);
+    }
+    const node = doc.getIn([...prefix, ...path], true) as Node | undefined;
+    return node?.range ? lineAt(node.range[0]) : undefined;
+  };
+  return { ...sourced, lineOf };
 }
 
 function itemNodes(doc: Document): Node[] | undefined {

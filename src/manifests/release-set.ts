@@ -12,16 +12,31 @@ export interface ReleaseSetOptions {
   runUrl?: string;
   /** Sees the objects as loaded, before anything about them is printed (to mask Secret values). */
   onLoaded?: (objects: SourcedObject[]) => void;
+  /**
+   * Turns objects of other tools into what the action releases (Argo Rollouts: src/argo/), with
+   * the config their settings give; runs after loading, before rendering.
+   */
+  translate?: (objects: SourcedObject[]) => TranslatedRelease;
+}
+
+/** What a translation gives: the objects to release, the config to release them with, notes. */
+export interface TranslatedRelease {
+  objects: SourcedObject[];
+  config: Config;
+  notes: string[];
 }
 
 /** Undefined when the config names no manifests (promote, rollback, status). */
 export async function loadReleaseSet(
   config: Config,
   opts: ReleaseSetOptions = {},
-): Promise<{ set: ManifestSet; warnings: InputError[] } | undefined> {
+): Promise<{ set: ManifestSet; warnings: InputError[]; config: Config; notes: string[] } | undefined> {
   if (config.manifests.length === 0 && !config.helm) return undefined;
-  const objects = await loadReleaseObjects(config);
-  opts.onLoaded?.(objects);
+  const loaded = await loadReleaseObjects(config);
+  opts.onLoaded?.(loaded);
+  const translated = opts.translate?.(loaded) ?? { objects: loaded, config, notes: [] };
+  const { objects, notes } = translated;
+  config = translated.config;
   const set = renderManifests(objects, {
     images: config.images,
     namespace: config.namespace,
@@ -32,5 +47,5 @@ export async function loadReleaseSet(
   });
   const { errors, warnings } = checkReferences(set);
   if (errors.length) throw errors.length === 1 ? errors[0] : new InputErrors(errors);
-  return { set, warnings };
+  return { set, warnings, config, notes };
 }

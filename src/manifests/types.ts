@@ -6,6 +6,11 @@ export interface SourcedObject {
   file: string;
   /** 1-based line where the YAML document starts; none for kustomize or Helm output. */
   line?: number;
+  /**
+   * Line of a field inside the object (`['spec', 'strategy']`), for messages that point at the
+   * field itself. Kept only for objects whose fields the action checks itself (Argo Rollouts kinds).
+   */
+  lineOf?: (path: readonly (string | number)[]) => number | undefined;
 }
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;

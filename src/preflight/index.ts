@@ -23,6 +23,7 @@ import {
 } from './checks.ts';
 import { APPLY_VERBS, requiredPermissions, type ManifestResource } from './permissions.ts';
 import { secretStoreRef } from '../state/secret-store-io.ts';
+import { rolloutInCluster } from '../argo/cluster.ts';
 import type { RulesReviews } from './rules-review.ts';
 
 export { requiredPermissions } from './permissions.ts';
@@ -64,6 +65,8 @@ export async function preflight(
   const errors: InputError[] = [...duplicateObjects(manifests), ...metricProblems(config, template)];
   const tooLarge = stateSizeProblem(facts.name, manifests, facts.live);
   if (tooLarge) errors.push(tooLarge);
+  const argoOwned = await rolloutInCluster(deps.cluster, config.manifestOrigin);
+  if (argoOwned) errors.push(argoOwned);
   if (facts.scope && strategyFor(strategy).movesTraffic)
     errors.push(...(await laneProblems(deps, manifests, facts.scope)));
   errors.push(

@@ -160,6 +160,8 @@ export type ReleaseSettings = Pick<
   | 'steps'
   | 'analysis'
   | 'autoPromote'
+  | 'autoPromoteAfterMs'
+  | 'maxSurge'
   | 'scaleDownDelayMs'
   | 'previewService'
   | 'versionLabel'
@@ -203,6 +205,8 @@ export interface ReleaseState {
   settings?: ReleaseSettings;
   /** Set once promotion has started changing the stable workloads (rollback must restore them). */
   stableUpdated?: boolean;
+  /** A setCanaryScale step left the canary copy at another size than its own (restored before promotion). */
+  canaryScaled?: boolean;
   /** Header routes currently set, by name. */
   headerRoutes?: string[];
   /** What a rollback could not remove (the API refused or was down): the next rollback or deploy does. */

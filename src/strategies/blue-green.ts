@@ -17,7 +17,13 @@ export const blueGreen: Strategy = {
     const steps: CopiesStep[] = [{ kind: 'deploy-new' }];
     if (metrics.some((m) => m.phase === 'pre-promotion'))
       steps.push({ kind: 'analysis', phase: 'pre-promotion' });
-    if (!config.autoPromote) steps.push({ kind: 'pause' });
+    // A pause with a duration promotes by itself once it has passed (Argo's autoPromotionSeconds).
+    if (!config.autoPromote)
+      steps.push(
+        config.autoPromoteAfterMs
+          ? { kind: 'pause', durationMs: config.autoPromoteAfterMs }
+          : { kind: 'pause' },
+      );
     steps.push({ kind: 'switch' });
     if (metrics.some((m) => m.phase === 'post-promotion'))
       steps.push({ kind: 'analysis', phase: 'post-promotion' });

@@ -14,7 +14,9 @@ import {
 import { everythingChanges, nothingToCopy, type ReleaseScope } from './scope.ts';
 
 /** The plan steps the `steps` input can ask for. */
-type ConfiguredStep = StepOf<'setWeight' | 'pause' | 'analysis' | 'setHeaderRoute' | 'removeHeaderRoute'>;
+type ConfiguredStep = StepOf<
+  'setWeight' | 'pause' | 'analysis' | 'setHeaderRoute' | 'removeHeaderRoute' | 'setCanaryScale'
+>;
 
 /** Canary: the new version runs beside stable as `<workload>-canary` and takes traffic in steps. */
 export const canary: Strategy = {
@@ -56,6 +58,7 @@ export function toPlanStep(step: CanaryStep): ConfiguredStep {
       : { kind: 'pause', durationMs: step.pause.durationMs };
   if ('analysis' in step) return { kind: 'analysis', spec: step.analysis };
   if ('setHeaderRoute' in step) return { kind: 'setHeaderRoute', route: step.setHeaderRoute };
+  if ('setCanaryScale' in step) return { kind: 'setCanaryScale', scale: step.setCanaryScale };
   return { kind: 'removeHeaderRoute', name: step.removeHeaderRoute };
 }
 
@@ -66,6 +69,13 @@ export function toPlanStep(step: CanaryStep): ConfiguredStep {
 function partitionSteps(steps: ConfiguredStep[], manifests: ManifestSet): PartitionStep[] {
   const runnable: PartitionStep[] = [];
   for (const step of steps) {
+    if (step.kind === 'setCanaryScale') {
+      const at = manifests.workloads.find((w) => w.object.kind === 'StatefulSet') ?? manifests.workloads[0];
+      throw new InputError(
+        `${stepLabel(step)}: a canary of StatefulSets has no copy to size; remove the setCanaryScale steps`,
+        { input: 'steps', file: at?.file, line: at?.line },
+      );
+    }
     if (step.kind === 'setHeaderRoute' || step.kind === 'removeHeaderRoute') {
       const at = manifests.workloads.find((w) => w.object.kind === 'StatefulSet') ?? manifests.workloads[0];
       throw new InputError(

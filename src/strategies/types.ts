@@ -1,5 +1,5 @@
 import type { AnalysisSpec } from '../analysis/types.ts';
-import type { Config, HeaderRoute, StrategyName } from '../config/types.ts';
+import type { CanaryScale, Config, HeaderRoute, StrategyName } from '../config/types.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { formatDuration } from '../duration.ts';
@@ -13,6 +13,8 @@ export type PlanStep =
   /** Create the canary / green copies and prepare the traffic router (no traffic yet). */
   | { kind: 'deploy-new' }
   | { kind: 'setWeight'; weight: number }
+  /** The canary copy's size apart from its traffic share (routers that size copies themselves only). */
+  | { kind: 'setCanaryScale'; scale: CanaryScale }
   /** No duration: stop the run (`result=paused`) until `action: promote`. */
   | { kind: 'pause'; durationMs?: number }
   | { kind: 'analysis'; spec?: Partial<AnalysisSpec>; phase?: 'pre-promotion' | 'post-promotion' }
@@ -31,7 +33,8 @@ export type InPlaceStep = StepOf<'apply' | 'wait'>;
 /** The steps of a partition plan (StatefulSet canary): weights move the update partition, no router. */
 export type PartitionStep = StepOf<'deploy-new' | 'setWeight' | 'pause' | 'analysis' | 'promote'>;
 /** The steps of a copies plan (canary, blue-green): a traffic router also matches headers and switches. */
-export type CopiesStep = PartitionStep | StepOf<'setHeaderRoute' | 'removeHeaderRoute' | 'switch'>;
+export type CopiesStep =
+  PartitionStep | StepOf<'setHeaderRoute' | 'removeHeaderRoute' | 'setCanaryScale' | 'switch'>;
 
 /**
  * The steps each execution mode can run. `in-place` updates the user's workloads (rolling,
@@ -113,6 +116,8 @@ export function stepLabel(step: PlanStep): string {
         : `pause ${formatDuration(step.durationMs)}`;
     case 'analysis':
       return step.phase ? `analysis (${step.phase})` : 'analysis';
+    case 'setCanaryScale':
+      return `setCanaryScale ${canaryScaleText(step.scale)}`;
     case 'setHeaderRoute':
       return `setHeaderRoute ${step.route.name}`;
     case 'removeHeaderRoute':
@@ -122,6 +127,12 @@ export function stepLabel(step: PlanStep): string {
     case 'promote':
       return 'promote';
   }
+}
+
+export function canaryScaleText(scale: CanaryScale): string {
+  if ('replicas' in scale) return `${scale.replicas} pods`;
+  if ('weight' in scale) return `${scale.weight}%`;
+  return 'matching traffic';
 }
 
 export function workloadKey(obj: KubeObject): string {

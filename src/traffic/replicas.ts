@@ -26,6 +26,61 @@ export function stableReplicas(total: number, weight: number, keepStableFullSize
   return keepStableFullSize ? total : Math.max(0, total - canaryReplicas(total, weight));
 }
 
+/**
+ * Argo Rollouts' basic canary (utils/replicaset/canary.go): the canary and stable counts whose
+ * share is closest to `weight`, out of `total` pods or, when `surge` allows, `total + 1`; a tie
+ * goes to the first option (the rounded-up canary at `total`). A weight strictly between 0 and 100
+ * never rounds the canary to 0 unless a single pod cannot surge. 3 pods at 10% with surge: 1 canary
+ * beside 3 stable (25%); without surge: 1 beside 2.
+ */
+export function basicCanaryCounts(
+  total: number,
+  weight: number,
+  surge: number,
+): { canary: number; stable: number } {
+  if (total <= 0) return { canary: 0, stable: 0 };
+  const exact = (total * weight) / 100;
+  const up = Math.ceil(exact);
+  const down = Math.floor(exact);
+  const tied = (pods: number) => (pods * weight) % 100 === 50;
+  const zeroAllowed = weight === 0 || weight === 100 || (total === 1 && surge === 0);
+  const options: { canary: number; pods: number }[] = [];
+  if (up < total || zeroAllowed) options.push({ canary: up, pods: total });
+  if (!tied(total) && (down !== 0 || zeroAllowed)) options.push({ canary: down, pods: total });
+  if (surge > 0) {
+    options.push({ canary: up, pods: total + 1 });
+    if (!tied(total + 1) && (down !== 0 || zeroAllowed)) options.push({ canary: down, pods: total + 1 });
+  }
+  const delta = (o: { canary: number; pods: number }) => Math.abs((o.canary * 100) / o.pods - weight);
+  const best = options.reduce(
+    (a, b) => (delta(b) < delta(a) ? b : a),
+    options[0] ?? { canary: 0, pods: total },
+  );
+  return { canary: best.canary, stable: best.pods - best.canary };
+}
+
+/** Extra pods a maxSurge allows for `total` (a percentage rounds up, as Kubernetes' does). */
+export function surgePods(maxSurge: number | string, total: number): number {
+  if (typeof maxSurge === 'number') return maxSurge;
+  return Math.ceil((total * Number(maxSurge.replace('%', ''))) / 100);
+}
+
+/**
+ * The sizes for `weight`: with a maxSurge, Argo's basic-canary arithmetic; without, the canary's
+ * rounded share of `total` (at least one pod above 0%) and stable the rest.
+ */
+export function wantedSizes(
+  total: number,
+  weight: number,
+  opts: Pick<TrafficRouterOptions, 'keepStableFullSize' | 'maxSurge'>,
+): { canary: number; stable: number } {
+  const sizes =
+    opts.maxSurge === undefined
+      ? { canary: canaryReplicas(total, weight), stable: stableReplicas(total, weight) }
+      : basicCanaryCounts(total, weight, surgePods(opts.maxSurge, total));
+  return opts.keepStableFullSize ? { ...sizes, stable: total } : sizes;
+}
+
 /** The canary's share of the pods: of stable plus canary, or of the total while stable keeps its size. */
 export function replicaShare(
   sizes: { stable: number; canary: number },
@@ -128,10 +183,7 @@ async function moveTo(ctx: ReplicasContext, total: number, weight: number): Prom
   const { opts, stableRef, canaryRef } = ctx;
   const { stable, canary } = await liveDeployments(ctx, weight);
   const current = { stable: stable.spec?.replicas ?? 1, canary: canary?.spec?.replicas ?? 0 };
-  const wanted = {
-    stable: stableReplicas(total, weight, opts.keepStableFullSize),
-    canary: canaryReplicas(total, weight),
-  };
+  const wanted = wantedSizes(total, weight, opts);
   for (const side of scalingOrder(current, wanted)) {
     if (side === 'canary' && !canary) continue;
     // Kept at full size, stable's count is not the router's to set (an HPA owns it): left alone.
@@ -224,7 +276,7 @@ export const replicasRouter: RouterDefinition<'replicas'> = {
   name: 'replicas',
   summary: "the ratio of stable to canary pods behind the app's Service",
   strategies: ['canary'],
-  capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: true },
+  capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: true, sizesCopies: true },
   needsService: false,
   servicePair: false,
   access: [{ group: 'apps', resource: 'deployments', verbs: ['get', 'list', 'watch', 'patch'] }],

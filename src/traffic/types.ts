@@ -11,6 +11,11 @@ export interface HeaderRoute {
 export interface TrafficRouterOptions {
   /** `replicas`: leave the stable Deployment's count alone (an HPA owns it) and only size the canary. */
   keepStableFullSize?: boolean;
+  /**
+   * `replicas`: the canary may add up to this many pods (or percent of stable) above stable's size,
+   * and the sizes follow Argo Rollouts' basic-canary arithmetic (closest share within the surge).
+   */
+  maxSurge?: number | string;
   /** Limit for scaled pods to become ready (`replicas`). Default 10 minutes. */
   readyTimeoutMs?: number;
   /**
@@ -86,6 +91,8 @@ export interface RouterCapabilities {
   maxHeaderRoutes: number;
   /** Weights between 0 and 100 (a Service selector switch only knows all or nothing). */
   weightsBetween: boolean;
+  /** Sizes the canary copy from the weight itself (so a setCanaryScale step has nothing to size). */
+  sizesCopies?: boolean;
 }
 
 /** Kinds of user object a router drives. */

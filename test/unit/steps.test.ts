@@ -86,7 +86,7 @@ describe('parseSteps', () => {
       'an unknown step',
       '- setWeight: 10\n- pause: 1m\n- wait: 1m',
       3,
-      /unknown step 'wait' \(valid: setWeight, pause, analysis, setHeaderRoute\)/,
+      /unknown step 'wait' \(valid: setWeight, pause, analysis, setHeaderRoute, setCanaryScale\)/,
     ],
     ['two kinds in one step', '- setWeight: 10\n  pause: 1m', 1, /exactly one of/],
     ['a weight above 100', '- setWeight: 150', 1, /whole number from 0 to 100, got number '150'/],
@@ -99,7 +99,7 @@ describe('parseSteps', () => {
       'analysis with unknown key',
       '- analysis:\n    template: x',
       2,
-      /unknown key 'template' \(valid: interval, metrics\)/,
+      /unknown key 'template' \(valid: interval, startingStep, metrics\)/,
     ],
     [
       'analysis metric error',

@@ -11,6 +11,7 @@ import type {
 import type { MetricSpec } from '../types.ts';
 import { LABELS, ownedLabels } from '../../labels.ts';
 import { compareText } from '../../compare.ts';
+import { renderKnownPlaceholders } from '../template.ts';
 
 /**
  * Job checks: each measurement creates a batch/v1 Job `<release>-<metric>-<random>` from the
@@ -145,7 +146,13 @@ export const jobProvider: MetricProviderDefinition = {
     const release = ctx.template.app;
     const namespace = ctx.namespace;
     const name = jobName(release, metric.name);
-    const job = buildJob(metric, release, namespace, name);
+    // `{{canary.version}}` and the other known placeholders work in the Job's spec too.
+    const job = buildJob(
+      { ...metric, job: renderKnownPlaceholders(metric.job ?? {}, ctx.template) },
+      release,
+      namespace,
+      name,
+    );
     const ref: ObjectRef = { apiVersion: 'batch/v1', kind: 'Job', name, namespace };
     const query = `Job ${name} in ${namespace}`;
     await ctx.cluster.create(job);

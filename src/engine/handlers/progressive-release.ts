@@ -92,6 +92,7 @@ export function buildRelease(ctx: RunContext): ProgressiveRelease {
       ...(isAutoscaled(ctx.manifests, lane.target.stableWorkload, lane.stable)
         ? { keepStableFullSize: true }
         : {}),
+      ...(ctx.config.maxSurge !== undefined ? { maxSurge: ctx.config.maxSurge } : {}),
     });
   return {
     suffix,

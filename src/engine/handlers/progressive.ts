@@ -9,6 +9,7 @@ import type { RunContext } from '../context.ts';
 import type { ModeHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { analysisStep, metricsFor, runBackgroundAnalysis } from './analysis.ts';
+import { restoreFullScale, setCanaryScale } from './canary-scale.ts';
 import { applyRelease, noteRolledOut, waitForWorkloads } from './native.ts';
 import { deployNew } from './progressive-deploy.ts';
 import {
@@ -24,10 +25,15 @@ import { rollbackProgressive, stableVersionOf } from './progressive-rollback.ts'
 /**
  * A canary with no `analysis` step runs its metrics in the background from the moment the canary
  * takes traffic (before that, every query would be "no data"), also when a later run resumes.
+ * With `startingStep` (Argo's), they start with that step (0 = the first) whatever the weight,
+ * beside any analysis steps.
  */
 function ensureBackground(ctx: RunContext, release: Release): void {
-  if (release.background || release.suffix !== 'canary' || ctx.state.canaryWeight <= 0) return;
-  if (ctx.plan.steps.some((s) => s.kind === 'analysis') || metricsFor(ctx).length === 0) return;
+  if (release.background || release.suffix !== 'canary' || metricsFor(ctx).length === 0) return;
+  const startingStep = ctx.config.analysis?.startingStep;
+  if (startingStep === undefined) {
+    if (ctx.state.canaryWeight <= 0 || ctx.plan.steps.some((s) => s.kind === 'analysis')) return;
+  } else if (ctx.state.currentStep < startingStep + 1) return; // plan step 0 is deploy-new
   release.background = runBackgroundAnalysis(ctx);
 }
 
@@ -117,6 +123,8 @@ async function promote(ctx: RunContext, release: Release): Promise<StepOutcome> 
   const verdict = await finishBackground(ctx, release);
   // An inconclusive verdict pauses before promotion: `action: promote` then runs this step again.
   if (verdict) return verdict.kind === 'pause' ? { ...verdict, again: true } : verdict;
+  const sized = await restoreFullScale(ctx, release);
+  if (sized.kind !== 'continue') return sized;
   if (ctx.state.canaryWeight !== 100) {
     const moved = await setWeight(ctx, release, 100, { background: false });
     if (moved.kind !== 'continue') return moved;
@@ -154,6 +162,7 @@ export function createProgressiveHandlers(): ModeHandlers<'copies'> {
       started = true;
       await observeWeight(ctx, release, ctx.signal);
     }
+    if (ctx.config.analysis?.startingStep !== undefined) ensureBackground(ctx, release);
     return release;
   };
   return {
@@ -168,6 +177,7 @@ export function createProgressiveHandlers(): ModeHandlers<'copies'> {
         const metrics = metricsFor(ctx, step.phase, step.spec?.metrics);
         return guarded(ctx, await resumed(ctx), (signal) => analysisStep({ ...ctx, signal }, metrics));
       },
+      setCanaryScale: async (ctx, step) => setCanaryScale(ctx, await resumed(ctx), step.scale),
       setHeaderRoute: async (ctx, step) => setHeaderRoute(ctx, await resumed(ctx), step),
       removeHeaderRoute: async (ctx, step) => removeHeaderRoute(ctx, await resumed(ctx), step),
       switch: async (ctx) => setWeight(ctx, await resumed(ctx), 100),
