@@ -48,27 +48,11 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// required-builtin:node:http
-var require_node_http = __commonJS({
-  "required-builtin:node:http"(exports, module) {
-    module.exports = __require("node:http");
-  }
-});
-
-// required-builtin:node:https
-var require_node_https = __commonJS({
-  "required-builtin:node:https"(exports, module) {
-    module.exports = __require("node:https");
-  }
-});
-
 export {
   __require,
   __esm,
   __commonJS,
   __export,
   __toESM,
-  __toCommonJS,
-  require_node_http,
-  require_node_https
+  __toCommonJS
 };

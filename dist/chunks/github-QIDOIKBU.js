@@ -1,11 +1,16 @@
 import { createRequire as __krCreateRequire } from 'node:module'; const require = __krCreateRequire(import.meta.url);
 import {
-  __commonJS,
-  __require,
-  __toESM,
+  RequestError
+} from "./chunk-5T6Z76Q2.js";
+import {
   require_node_http,
   require_node_https
-} from "./chunk-R2UHHAFZ.js";
+} from "./chunk-ALNII3A7.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-2G5UZ7J5.js";
 
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 var require_proxy = __commonJS({
@@ -20960,45 +20965,6 @@ var JSONParse = (text, reviver) => {
       return applyReviverIteratively(parsed, reviver);
     }
     throw error;
-  }
-};
-
-// node_modules/@octokit/request-error/dist-src/index.js
-var RequestError = class extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
-    }
-    if ("response" in options) {
-      this.response = options.response;
-    }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
-    }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
   }
 };
 
