@@ -14,7 +14,7 @@ import { readGitHubContext } from './github/index.ts';
 import { releaseFromArgo } from './argo/index.ts';
 import { loadReleaseSet, type ReleaseSetOptions } from './manifests/index.ts';
 import type { ManifestSet } from './manifests/types.ts';
-import { applyReportFeedback, createReporters } from './reporters/index.ts';
+import { createReporters } from './reporters/index.ts';
 import { renderPlanReport } from './report/index.ts';
 import { mainStepState, type MainStepStateWriter } from './run-state.ts';
 import {
@@ -87,11 +87,9 @@ async function runAction(
     holder,
     runUrl: github.runUrl,
     commit: github.headSha ?? github.sha,
-    onProgress: async (record) => {
-      // Reporters see the record with secrets redacted; the GitHub links they hand back (deployment,
-      // PR comment) are kept in it, so the next state save carries them to a later job.
-      applyReportFeedback(record, await reporters.progress(redactRecord(record, facts.redactor)));
-    },
+    // Reporters see the record with secrets redacted; the GitHub links they hand back (deployment,
+    // PR comment) are kept in the release's history, so the next state save carries them to a later job.
+    onProgress: (record) => reporters.progress(redactRecord(record, facts.redactor)),
     onStarted: (name) => {
       facts.wrote = true;
       saved.releaseStarting(name, holder);

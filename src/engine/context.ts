@@ -5,7 +5,7 @@ import type { Config } from '../config/types.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { Plan } from '../strategies/types.ts';
-import type { ReleaseState, RolloutRecord } from '../record/types.ts';
+import type { GitHubLinks, ReleaseHistory, ReleaseState, RolloutRecord } from '../record/types.ts';
 import type { StoreMemo } from '../state/secret-store-io.ts';
 
 export interface Logger {
@@ -32,8 +32,10 @@ export interface RunContext {
   plan: Plan;
   /** Rendered manifests (deploy) or the ones stored in the state (promote/rollback). */
   manifests: ManifestSet;
+  /** The release's position, written after every step. */
   state: ReleaseState;
-  record: RolloutRecord;
+  /** Its history (the state's `record`): steps, measurements, evidence, notes. */
+  record: ReleaseHistory;
   providers: Record<ProviderName, MetricProvider>;
   /** Live workloads as they were before the release touched them, by workloadKey. */
   stable: Map<string, KubeObject | undefined>;
@@ -45,9 +47,12 @@ export interface RunContext {
   stateVersion: string | undefined;
   /** What this run knows its Secret store holds (the run's, shared by all its saves). */
   secretStore: StoreMemo;
-  /** Called at every step boundary so reporters (PR comment) can follow along. */
-  onProgress?: (record: RolloutRecord) => Promise<void>;
-  redactRecord?: (record: RolloutRecord) => RolloutRecord;
+  /**
+   * Called at every step boundary so reporters (PR comment) can follow along; the GitHub links
+   * they hand back are kept in the history.
+   */
+  onProgress?: (report: RolloutRecord) => Promise<GitHubLinks | void>;
+  redactRecord?: (record: ReleaseHistory) => ReleaseHistory;
   now(): Date;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }

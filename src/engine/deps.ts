@@ -4,7 +4,7 @@ import type { ProviderName } from '../analysis/types.ts';
 import type { Config } from '../config/types.ts';
 import type { Cluster } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import type { RolloutRecord } from '../record/types.ts';
+import type { GitHubLinks, ReleaseHistory, RolloutRecord } from '../record/types.ts';
 import type { Logger } from './context.ts';
 
 export interface ReleaseDeps {
@@ -19,9 +19,10 @@ export interface ReleaseDeps {
   holder: string;
   runUrl?: string;
   commit?: string;
-  onProgress?: (record: RolloutRecord) => Promise<void>;
-  /** Scrubs known secret values from a record's free text; the state writer applies it on every save. */
-  redactRecord?: (record: RolloutRecord) => RolloutRecord;
+  /** At every step boundary, with the release as reported; returns the GitHub links to keep. */
+  onProgress?: (report: RolloutRecord) => Promise<GitHubLinks | void>;
+  /** Scrubs known secret values from a history's free text; the state writer applies it on every save. */
+  redactRecord?: (record: ReleaseHistory) => ReleaseHistory;
   /** Called once the release's name is known, before anything is written (for the post step). */
   onStarted?: (name: string, namespace: string) => void;
   now?: () => Date;

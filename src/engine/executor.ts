@@ -6,7 +6,9 @@ import type { ExecutionMode, ModeStepKind, Plan, PlanStep, StepKind, StepOf } fr
 import { stepLabel } from '../strategies/types.ts';
 import type { RunContext } from './context.ts';
 import type { StepOutcome } from './outcome.ts';
-import type { ReleasePhase, ReleaseResult, ReleaseState, RolloutRecord } from '../record/types.ts';
+import { mergeGitHubLinks } from '../record/github-links.ts';
+import { reportOf } from '../record/report.ts';
+import type { ReleaseHistory, ReleasePhase, ReleaseResult, ReleaseState } from '../record/types.ts';
 import { beginStep, endStep, recordEvidence } from '../record/steps.ts';
 
 /** A handler for one kind of step, given that step's own type. */
@@ -45,9 +47,11 @@ export async function saveState(ctx: RunContext, phase?: ReleasePhase): Promise<
     redactRecord: ctx.redactRecord,
     store: ctx.secretStore,
   });
-  await ctx
-    .onProgress?.(ctx.record)
-    .catch((err) => ctx.log.warn(`report update failed: ${(err as Error).message}`));
+  const links = await ctx
+    .onProgress?.(reportOf(ctx.state))
+    .catch((err) => void ctx.log.warn(`report update failed: ${(err as Error).message}`));
+  // Kept in the history: the next save carries them to a later job.
+  if (links) mergeGitHubLinks(ctx.record, links);
 }
 
 /**
@@ -56,12 +60,11 @@ export async function saveState(ctx: RunContext, phase?: ReleasePhase): Promise<
  */
 export function stampState(
   state: ReleaseState,
-  record: RolloutRecord,
+  record: ReleaseHistory,
   opts: { phase?: ReleasePhase; holder: string; now: Date },
 ): void {
   if (opts.phase) state.phase = opts.phase;
-  if (opts.phase === 'promoted') record.servingVersion = state.newVersion;
-  if (record.servingVersion) state.servingVersion = record.servingVersion;
+  if (opts.phase === 'promoted') state.servingVersion = state.newVersion;
   state.holder = opts.holder;
   state.updatedAt = opts.now.toISOString();
   state.record = record;

@@ -5,7 +5,7 @@
 import type { KubeObject } from '../kube/types.ts';
 import { refOf } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import type { RolloutRecord } from '../record/types.ts';
+import type { ReleaseHistory } from '../record/types.ts';
 import { workloadKey } from '../strategies/types.ts';
 import type { RunContext } from './context.ts';
 
@@ -25,7 +25,7 @@ export function noLongerListed(previous: readonly KubeObject[], manifests: Manif
 }
 
 /** Says in the record what is left running, and whether `prune` will delete it. */
-export function noteUnlisted(record: RolloutRecord, unlisted: readonly KubeObject[], prune: boolean): void {
+export function noteUnlisted(record: ReleaseHistory, unlisted: readonly KubeObject[], prune: boolean): void {
   if (!unlisted.length) return;
   const kept = prune ? unlisted.filter((o) => NEVER_PRUNED.has(o.kind)) : unlisted;
   if (kept.length)

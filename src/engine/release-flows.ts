@@ -11,6 +11,7 @@ import {
   type WorkloadChange,
 } from '../record/types.ts';
 import { inheritedGitHubLinks } from '../record/github-links.ts';
+import { reportOf } from '../record/report.ts';
 import { storedScope, type ReleaseScope } from '../strategies/scope.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { routerDefinition } from '../traffic/index.ts';
@@ -29,8 +30,8 @@ import { restoreSnapshotObjects } from './handlers/native.ts';
 import type { ReleaseDeps } from './deps.ts';
 import {
   buildContext,
+  draftState,
   finish,
-  newRecord,
   releaseSettings,
   releaseWorkloads,
   snapshotStable,
@@ -122,14 +123,15 @@ export async function startRelease(
   const now = clock(deps);
   const { manifests, superseded } = opts;
   const name = opts.stored?.state.name ?? deps.config.name ?? manifests.workloads[0].object.metadata.name!;
-  const record = newRecord(deps, name, manifests.version, now());
-  record.strategy = opts.strategy;
+  const state = draftState(deps, name, manifests.version, now());
+  const { record } = state;
+  state.strategy = opts.strategy;
   record.notes.push(...(opts.notes ?? []));
   record.workloads = opts.changes;
   const previousVersion = superseded ? superseded.stableVersion : servedBefore(opts, config.versionLabel);
   if (previousVersion) {
     record.previousVersion = previousVersion;
-    record.servingVersion = previousVersion;
+    Object.assign(state, { stableVersion: previousVersion, servingVersion: previousVersion });
   }
   if (superseded) {
     record.supersededVersion = superseded.newVersion;
@@ -144,29 +146,17 @@ export async function startRelease(
   if (!superseded && nothingToRollOut(opts, snapshot)) {
     deps.log.info(`every object already runs as given: nothing to roll out`);
     record.revision = revisionOf(opts.live.get(workloadKey(manifests.workloads[0].object)));
-    return finish(record, 'unchanged', now());
+    return finish(state, 'unchanged', now());
   }
   // GitHub deployments and the PR comment follow the release (src/record/github-links.ts).
-  const github = inheritedGitHubLinks(opts.stored?.state.record, record);
+  const github = inheritedGitHubLinks(opts.stored && reportOf(opts.stored.state), record);
   if (github) record.github = github;
-  const state: ReleaseState = {
-    schema: 1,
-    name,
-    phase: 'progressing',
-    strategy: opts.strategy,
-    ...(record.traffic ? { traffic: record.traffic } : {}),
-    ...(previousVersion ? { stableVersion: previousVersion, servingVersion: previousVersion } : {}),
-    newVersion: manifests.version,
-    currentStep: 0,
-    canaryWeight: 0,
+  Object.assign(state, {
     rendered: manifests.objects.map((o) => o.object),
     settings: releaseSettings(config),
     stableSnapshot: snapshot,
     scope: storedScope(opts.scope),
-    updatedAt: now().toISOString(),
-    ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
-    record,
-  };
+  });
   const unlisted = noLongerListed(opts.stored?.state.rendered ?? [], manifests);
   noteUnlisted(record, unlisted, config.prune);
   const ctx = buildContext(deps, run, manifests, state, opts.stored?.resourceVersion);
@@ -175,7 +165,7 @@ export async function startRelease(
     await pruneUnlisted(ctx, unlisted);
     await saveState(ctx);
   }
-  return finish(record, result, now());
+  return finish(state, result, now());
 }
 
 /** Steps a run that died left `running` are marked interrupted; the takeover is noted. */
@@ -207,7 +197,7 @@ export async function resumeStored(
   const ctx = buildContext(deps, run, storedManifests(state), state, stored.resourceVersion);
   if (deps.config.action === 'promote' && deps.config.promoteFull)
     ctx.plan = skipToPromotion(ctx.plan, state.currentStep);
-  return finish(state.record, await runPlan(ctx, handlersFor(ctx.plan)), clock(deps)());
+  return finish(state, await runPlan(ctx, handlersFor(ctx.plan)), clock(deps)());
 }
 
 /** What a return to stable says, by why it happens (the lifecycle table's cause). */
@@ -245,7 +235,7 @@ export async function restoreStable(
     handlers.dispose?.();
   }
   return {
-    record: finish(state.record, result, clock(deps)()),
+    record: finish(state, result, clock(deps)()),
     stored: { state, resourceVersion: ctx.stateVersion ?? '' },
   };
 }
@@ -295,37 +285,38 @@ export async function undoFinished(
   if (workloads.length === 0) throw nothingToUndo(name, config.namespace);
   const live = await readLive(run.cluster, workloads);
   const served = versionOf(live.get(workloadKey(workloads[0])), config.versionLabel);
-  const state = stored?.state;
-  const stable = state?.stableVersion;
-  const record = state ? state.record : newRecord(deps, name, served ?? 'unknown', now());
+  // Nothing stored: the undo reports from a state it never writes.
+  const state = stored?.state ?? draftState(deps, name, served ?? 'unknown', now());
+  const { record } = state;
+  const stable = stored?.state.stableVersion;
   record.action = 'rollback';
-  if (!state) record.previousVersion = served;
+  if (!stored) record.previousVersion = served;
   let result: ReleaseResult;
   let version = stored?.resourceVersion;
   if (!config.toRevision && stable && served === stable) {
     const message = `${name} already serves ${stable}, the stable version: nothing to roll back`;
     log.info(message);
     record.notes.push(message);
-    record.servingVersion = served;
+    state.servingVersion = served;
     result = 'unchanged';
   } else {
     const ctx = { cluster: run.cluster, config, log, signal: run.signal, now };
     const to = config.toRevision ? undefined : stable;
     const targets = await undoTargets(ctx, workloads, to);
     // Said before it starts: a run that takes over from one that died half-way finishes it.
-    if (stored && state) version = await saveUndo(deps, run, state, record, 'rolling-back', version);
+    if (stored) version = await saveUndo(deps, run, state, 'rolling-back', version);
     const label = config.toRevision
       ? `rollback to revision ${config.toRevision}`
       : `rollback to ${to ?? 'the previous revision'}`;
-    result = await undoWorkloads(ctx, targets, record, label);
-    if (result === 'rolled-back' && state && !config.toRevision)
+    result = await undoWorkloads(ctx, targets, state, label);
+    if (result === 'rolled-back' && stored && !config.toRevision)
       await restoreSnapshotObjects(ctx, state.stableSnapshot);
     if (result === 'rolled-back') record.rollbackReason = REQUESTED_ROLLBACK;
-    if (result === 'rolled-back' && record.traffic) recordWeight(record, 0, now());
+    if (result === 'rolled-back' && state.traffic) recordWeight(state, 0, now());
   }
-  if (stored && state && (result !== 'unchanged' || state.phase === 'promoted'))
-    await saveUndo(deps, run, state, record, result === 'failed' ? 'failed' : 'rolled-back', version);
-  return finish(record, result, now());
+  if (stored && (result !== 'unchanged' || state.phase === 'promoted'))
+    await saveUndo(deps, run, state, result === 'failed' ? 'failed' : 'rolled-back', version);
+  return finish(state, result, now());
 }
 
 /** The state of an undone release, written over the version this run last saw; returns the new one. */
@@ -333,12 +324,11 @@ async function saveUndo(
   deps: ReleaseDeps,
   run: RunLock,
   state: ReleaseState,
-  record: RolloutRecord,
   phase: ReleaseState['phase'],
   expected: string | undefined,
 ): Promise<string> {
-  if (phase === 'rolling-back') record.rollbackReason = REQUESTED_ROLLBACK;
-  stampState(state, record, { phase, holder: deps.holder, now: clock(deps)() });
+  if (phase === 'rolling-back') state.record.rollbackReason = REQUESTED_ROLLBACK;
+  stampState(state, state.record, { phase, holder: deps.holder, now: clock(deps)() });
   return saveReleaseState(run.cluster, state, deps.config.namespace, expected, {
     redactRecord: deps.redactRecord,
     store: run.secretStore,

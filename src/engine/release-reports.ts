@@ -1,11 +1,12 @@
 // The cells of the lifecycle table that change nothing: `report` (the stored result, or a
 // refusal) and `describe` (action: status: the stored release and who holds its lock).
+import { reportOf } from '../record/report.ts';
 import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
 import type { ReleaseDeps } from './deps.ts';
 import type { Transition } from './lifecycle.ts';
 import { readLockInfo } from './lock.ts';
 import type { Stored } from './release-flows.ts';
-import { finish, newRecord } from './run-context.ts';
+import { draftState, finish } from './run-context.ts';
 
 const clock = (deps: ReleaseDeps) => deps.now ?? (() => new Date());
 
@@ -20,13 +21,14 @@ export function reportOnly(
   const phase = stored?.state.phase ?? 'none';
   const message = `release ${name} in namespace ${deps.config.namespace} is ${phase === 'none' ? 'not recorded' : phase}: ${t.why}`;
   deps.log.info(message);
-  const record = stored
-    ? { ...stored.state.record, action: deps.config.action, notes: [...stored.state.record.notes, message] }
-    : { ...newRecord(deps, name, deps.manifests?.version ?? 'none', now()), notes: [message] };
+  // A copy: what a run that changes nothing reports is never stored.
+  const state = stored
+    ? { ...stored.state, record: { ...stored.state.record, action: deps.config.action } }
+    : draftState(deps, name, deps.manifests?.version ?? 'none', now());
+  state.record.notes = [...state.record.notes, message];
   const result = t.result !== 'phase' ? t.result : (phase as ReleaseResult);
-  if (stored?.state.servingVersion) record.servingVersion = stored.state.servingVersion;
-  if (t.fails) record.rollbackReason ??= message;
-  return finish(record, result, now());
+  if (t.fails) state.record.rollbackReason ??= message;
+  return finish(state, result, now());
 }
 
 /** `action: status` of a recorded release: its phase, the version it serves and its lock. */
@@ -37,9 +39,8 @@ export async function describeRelease(
 ): Promise<RolloutRecord> {
   const { namespace } = deps.config;
   const { state } = stored;
-  const record: RolloutRecord = { ...state.record, action: 'status', notes: [...state.record.notes] };
+  const record: RolloutRecord = { ...reportOf(state), action: 'status', notes: [...state.record.notes] };
   record.result = state.phase;
-  if (state.servingVersion) record.servingVersion = state.servingVersion;
   const lock = await readLockInfo(deps.cluster, namespace, name, clock(deps)().getTime());
   if (lock) record.lock = lock;
   const unfinished = state.phase === 'progressing' || state.phase === 'rolling-back';

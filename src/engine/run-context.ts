@@ -5,7 +5,15 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 import { refOf } from '../kube/types.ts';
 import { isWorkload } from '../manifests/pods.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import type { ReleaseResult, ReleaseSettings, ReleaseState, RolloutRecord } from '../record/types.ts';
+import { reportOf } from '../record/report.ts';
+import {
+  STATE_SCHEMA,
+  type ReleaseHistory,
+  type ReleaseResult,
+  type ReleaseSettings,
+  type ReleaseState,
+  type RolloutRecord,
+} from '../record/types.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { everythingChanges, scopeFromStored } from '../strategies/scope.ts';
 import { workloadKey } from '../strategies/types.ts';
@@ -23,19 +31,15 @@ export function releaseName(config: Config, manifests?: ManifestSet, state?: Rel
   return name;
 }
 
-export function newRecord(deps: ReleaseDeps, name: string, newVersion: string, now: Date): RolloutRecord {
+/** A release's history as it starts: nothing has happened yet. */
+export function newHistory(deps: ReleaseDeps, name: string, now: Date): ReleaseHistory {
   const { config } = deps;
   return {
     app: name,
     namespace: config.namespace,
     ...(config.environment ? { environment: config.environment } : {}),
     action: config.action,
-    strategy: config.strategy,
-    ...(strategyFor(config.strategy).movesTraffic ? { traffic: config.traffic } : {}),
-    newVersion,
-    canaryWeight: 0,
     startedAt: now.toISOString(),
-    ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
     ...(deps.commit ? { commit: deps.commit } : {}),
     steps: [],
     measurements: [],
@@ -45,19 +49,44 @@ export function newRecord(deps: ReleaseDeps, name: string, newVersion: string, n
   };
 }
 
-export function finish(record: RolloutRecord, result: ReleaseResult, now: Date): RolloutRecord {
-  record.result = result;
-  record.finishedAt = now.toISOString();
-  if (!record.servingVersion) {
-    record.servingVersion =
-      result === 'promoted' || result === 'unchanged'
-        ? record.newVersion
-        : (record.previousVersion ?? record.newVersion);
-  }
-  return record;
+/**
+ * A release state as a run starts it, before anything is written (a run that writes nothing, or
+ * finds nothing to change, reports from it and never saves it).
+ */
+export function draftState(deps: ReleaseDeps, name: string, newVersion: string, now: Date): ReleaseState {
+  const { config } = deps;
+  return {
+    schema: STATE_SCHEMA,
+    name,
+    phase: 'progressing',
+    strategy: config.strategy,
+    ...(strategyFor(config.strategy).movesTraffic ? { traffic: config.traffic } : {}),
+    newVersion,
+    currentStep: 0,
+    canaryWeight: 0,
+    rendered: [],
+    stableSnapshot: [],
+    updatedAt: now.toISOString(),
+    ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
+    record: newHistory(deps, name, now),
+  };
 }
 
-/** The context step handlers run in, for a state this run owns under `lock`. */
+/**
+ * The run's result in the history, and the report of it. A state that does not say which version
+ * serves takes the new one after a promotion, else the one before.
+ */
+export function finish(state: ReleaseState, result: ReleaseResult, now: Date): RolloutRecord {
+  const { record } = state;
+  record.result = result;
+  record.finishedAt = now.toISOString();
+  state.servingVersion ??=
+    result === 'promoted' || result === 'unchanged'
+      ? state.newVersion
+      : (record.previousVersion ?? state.newVersion);
+  return reportOf(state);
+}
+
 /** The settings a stored release runs with: the inputs, overridden by what the release stored. */
 export function storedConfig(config: Config, state: ReleaseState): Config {
   return {
@@ -68,6 +97,7 @@ export function storedConfig(config: Config, state: ReleaseState): Config {
   };
 }
 
+/** The context step handlers run in, for a state this run owns under `lock`. */
 export function buildContext(
   deps: ReleaseDeps,
   lock: RunLock,

@@ -3,7 +3,7 @@
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { refOf } from '../kube/types.ts';
 import { waitForWorkloads } from './handlers/native.ts';
-import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
+import type { ReleaseResult, ReleaseState } from '../record/types.ts';
 import { beginStep, endStep, recordEvidence } from '../record/steps.ts';
 import type { WaitContext } from './handlers/native.ts';
 
@@ -127,10 +127,11 @@ export async function undoTargets(
 export async function undoWorkloads(
   ctx: UndoContext,
   targets: UndoTarget[],
-  record: RolloutRecord,
+  state: ReleaseState,
   label: string,
 ): Promise<ReleaseResult> {
   const { cluster, log } = ctx;
+  const { record } = state;
   const step = beginStep(record, record.steps.length, 'rollback', label, ctx.now());
   const restored: KubeObject[] = [];
   for (const { current, currentRevision, target } of targets) {
@@ -149,7 +150,7 @@ export async function undoWorkloads(
   const firstName = targets[0]?.current.metadata.name;
   const first = done.find((d) => d.workload.metadata.name === firstName)?.workload ?? done[0]?.workload;
   record.revision = revisionOf(first);
-  record.servingVersion = versionOf(first, ctx.config.versionLabel) ?? record.servingVersion;
+  state.servingVersion = versionOf(first, ctx.config.versionLabel) ?? state.servingVersion;
   endStep(step, 'passed', ctx.now(), done.map((d) => d.message).join('; '));
   return 'rolled-back';
 }

@@ -6,7 +6,7 @@ import type { Config } from '../config/types.ts';
 import { InputError } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
-import type { ReleaseState } from '../record/types.ts';
+import { STATE_SCHEMA, type ReleaseState } from '../record/types.ts';
 import { serializeState, STATE_BUDGET_BYTES } from '../state/release-state.ts';
 import { workloadKey } from '../strategies/types.ts';
 import { routerDefinition } from '../traffic/index.ts';
@@ -93,7 +93,7 @@ export function stateSizeProblem(
   // Objects not read yet are assumed as large live as rendered (the snapshot holds live copies).
   const snapshot = rendered.map((o) => live.get(workloadKey(o)) ?? o);
   const state = {
-    schema: 1,
+    schema: STATE_SCHEMA,
     name,
     phase: 'progressing',
     strategy: 'rolling',

@@ -2,7 +2,7 @@
 // same name): the deployment of the version that serves now, so a rollback can mark it `success`
 // again; the deployment of a release it supersedes, so that one can be marked `inactive`; and the
 // PR comment's id. Pure: the engine calls it when a release starts, the reporters act on it.
-import type { DeploymentRef, GitHubLinks, RolloutRecord } from './types.ts';
+import type { DeploymentRef, GitHubLinks, ReleaseHistory, RolloutRecord } from './types.ts';
 
 /** The release's own deployment as a reference, once GitHub has created it. */
 export function currentDeployment(record: RolloutRecord): DeploymentRef | undefined {
@@ -31,4 +31,10 @@ export function inheritedGitHubLinks(
     ...(previous.github.comment ? { comment: previous.github.comment } : {}),
   };
   return Object.keys(links).length ? links : undefined;
+}
+
+/** Keeps the links the reporters handed back in the history (the next state save stores them). */
+export function mergeGitHubLinks(history: Pick<ReleaseHistory, 'github'>, links: GitHubLinks): void {
+  if (Object.keys(links).length === 0) return;
+  history.github = { ...history.github, ...links };
 }

@@ -1,8 +1,8 @@
-// Small helpers that keep the RolloutRecord's step list and weight timeline consistent.
-import type { PodEvidence, RolloutRecord, StepRecord, StepVerdict } from './types.ts';
+// Small helpers that keep a release's step list and weight timeline consistent.
+import type { PodEvidence, ReleaseHistory, StepRecord, StepVerdict } from './types.ts';
 
 export function beginStep(
-  record: RolloutRecord,
+  record: ReleaseHistory,
   index: number,
   kind: string,
   label: string,
@@ -27,13 +27,18 @@ export function endStep(step: StepRecord, verdict: StepVerdict, now: Date, detai
   if (detail) step.detail = detail;
 }
 
-export function recordWeight(record: RolloutRecord, weight: number, now: Date): void {
-  record.canaryWeight = weight;
-  const last = record.weights.at(-1);
-  if (last?.weight !== weight) record.weights.push({ at: now.toISOString(), weight });
+/** The new version's share of traffic is now `weight`: the state's position and the history's timeline. */
+export function recordWeight(
+  state: { canaryWeight: number; record: Pick<ReleaseHistory, 'weights'> },
+  weight: number,
+  now: Date,
+): void {
+  state.canaryWeight = weight;
+  const last = state.record.weights.at(-1);
+  if (last?.weight !== weight) state.record.weights.push({ at: now.toISOString(), weight });
 }
 
-export function recordEvidence(record: RolloutRecord, evidence: PodEvidence[]): void {
+export function recordEvidence(record: ReleaseHistory, evidence: PodEvidence[]): void {
   for (const e of evidence) {
     if (!record.evidence.some((x) => x.pod === e.pod && x.reason === e.reason)) record.evidence.push(e);
   }

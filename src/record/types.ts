@@ -1,6 +1,6 @@
-import type { Measurement } from '../analysis/types.ts';
+import type { AnalysisSpec, Measurement } from '../analysis/types.ts';
 import type { KubeObject } from '../kube/types.ts';
-import type { ActionName, Config, StrategyName, TrafficName } from '../config/types.ts';
+import type { ActionName, CanaryStep, IntOrPercent, StrategyName, TrafficName } from '../config/types.ts';
 import type { StoredScope } from '../strategies/scope.ts';
 
 /**
@@ -70,32 +70,25 @@ export interface WeightPoint {
 }
 
 /**
- * Everything that happened in a release, across runs: the single input of every reporter.
- * Stored inside the release state so a later `promote` job reports the whole story.
+ * Everything that happened in a release, across runs: its steps, measurements, evidence, weight
+ * timeline and notes. Stored inside the release state (`ReleaseState.record`), which owns the
+ * release's position (strategy, versions, weight): reporters read both through `RolloutRecord`.
  */
-export interface RolloutRecord {
+export interface ReleaseHistory {
   app: string;
   namespace: string;
   environment?: string;
   action: ActionName;
-  strategy: StrategyName;
-  traffic?: TrafficName;
   result?: ReleaseResult;
   /** Version that served production traffic before this release. */
   previousVersion?: string;
-  /** Version being released. */
-  newVersion: string;
-  /** Version now receiving production traffic. */
-  servingVersion?: string;
   /** A paused or unfinished release of another version that this run replaced. */
   supersededVersion?: string;
   /** `action: status` of an unfinished release: who holds its lock and until when. */
   lock?: LockInfo;
   revision?: number;
-  canaryWeight: number;
   startedAt: string;
   finishedAt?: string;
-  runUrl?: string;
   commit?: string;
   steps: StepRecord[];
   measurements: Measurement[];
@@ -120,6 +113,27 @@ export interface RolloutRecord {
    */
   deploymentId?: number;
 }
+
+/** Where a release stands, as the release state owns it (and reporters see it). */
+export interface ReleasePosition {
+  strategy: StrategyName;
+  /** The router, for strategies that move traffic. */
+  traffic?: TrafficName;
+  /** Version being released. */
+  newVersion: string;
+  /** Version now receiving production traffic. */
+  servingVersion?: string;
+  /** The new version's share of traffic (0–100). */
+  canaryWeight: number;
+  /** The run that started the release. */
+  runUrl?: string;
+}
+
+/**
+ * What every reporter reads: the release's history with its position as the state has it
+ * (`reportOf` in src/record/report.ts builds it; nothing writes into it).
+ */
+export interface RolloutRecord extends ReleaseHistory, ReleasePosition {}
 
 /** The rollback reason of a rollback that `action: rollback` asked for (not a failed gate or a cancel). */
 export const REQUESTED_ROLLBACK = 'rolled back by request (action: rollback)';
@@ -155,22 +169,26 @@ export interface GitHubLinks {
   comment?: { issueNumber: number; id: number };
 }
 
-export type ReleaseSettings = Pick<
-  Config,
-  | 'steps'
-  | 'analysis'
-  | 'autoPromote'
-  | 'autoPromoteAfterMs'
-  | 'maxSurge'
-  | 'scaleDownDelayMs'
-  | 'previewService'
-  | 'versionLabel'
-  | 'ingress'
-  | 'route'
-  | 'virtualService'
-  | 'trafficSplit'
-  | 'prometheusUrl'
->;
+/**
+ * The inputs that shape a release's plan, kept in its state so a later promote or rollback job
+ * continues the same plan whatever it passes. Its own interface (not a Pick of Config): the stored
+ * format changes only when this does (test/unit/release-settings.test.ts pins it).
+ */
+export interface ReleaseSettings {
+  steps: CanaryStep[];
+  analysis?: AnalysisSpec;
+  autoPromote: boolean;
+  autoPromoteAfterMs?: number;
+  maxSurge?: IntOrPercent;
+  scaleDownDelayMs: number;
+  previewService?: string;
+  versionLabel: string;
+  ingress?: string;
+  route?: string;
+  virtualService?: string;
+  trafficSplit?: string;
+  prometheusUrl?: string;
+}
 
 /**
  * Where a release stands. `rolling-back` is written before a rollback starts, so a run that takes
@@ -178,22 +196,23 @@ export type ReleaseSettings = Pick<
  */
 export type ReleasePhase = 'progressing' | 'paused' | 'rolling-back' | 'promoted' | 'rolled-back' | 'failed';
 
-/** The JSON kept in ConfigMap `kube-rollout-<name>`: enough for any later run to continue. */
-export interface ReleaseState {
-  schema: 1;
+/** The stored format this version writes; older ones are migrated when read (src/state/migrate.ts). */
+export const STATE_SCHEMA = 2;
+
+/**
+ * The JSON kept in ConfigMap `kube-rollout-<name>`: enough for any later run to continue. The
+ * state owns the release's position (phase, step, weight, versions, snapshot); `record` holds
+ * its history.
+ */
+export interface ReleaseState extends ReleasePosition {
+  schema: typeof STATE_SCHEMA;
   name: string;
   phase: ReleasePhase;
-  strategy: StrategyName;
-  traffic?: TrafficName;
   stableVersion?: string;
-  newVersion: string;
-  /** The version the cluster serves now (stable until promotion, new after it). */
-  servingVersion?: string;
   /** The Lease holder that wrote this state last (the run that owns the release). */
   holder?: string;
   /** Index of the next plan step to run. */
   currentStep: number;
-  canaryWeight: number;
   /** Manifests of the release as rendered (the new version), so promote needs no checkout. */
   rendered: KubeObject[];
   /** Stable objects as they were before the release touched them (restored on rollback). */
@@ -214,6 +233,5 @@ export interface ReleaseState {
   /** Which workloads the release changes and which run as copies (absent: every workload, in older states). */
   scope?: StoredScope;
   updatedAt: string;
-  runUrl?: string;
-  record: RolloutRecord;
+  record: ReleaseHistory;
 }

@@ -49,10 +49,7 @@ export function warnOnce(warn: (message: string) => void): (message: string) => 
 }
 
 /** Keeps what the reporters handed back in the record (the release state stores it at its next save). */
-export function applyReportFeedback(record: RolloutRecord, feedback: ReportFeedback): void {
-  if (Object.keys(feedback).length === 0) return;
-  record.github = { ...record.github, ...feedback };
-}
+export { mergeGitHubLinks as applyReportFeedback } from '../record/github-links.ts';
 
 /** Calls every reporter at once; rejections become warnings naming the reporter. */
 export function composeReporters(reporters: readonly Reporter[], warn: (m: string) => void): Reporters {

@@ -3,7 +3,7 @@
 // with core.setSecret); `redact` scrubs them from text the action quotes: pod logs, events,
 // status messages, error messages.
 import type { KubeObject } from '../kube/types.ts';
-import type { RolloutRecord } from '../record/types.ts';
+import type { ReleaseHistory } from '../record/types.ts';
 
 /**
  * Shorter values are neither masked nor redacted: `on`, `1`, `abc` would turn every log line
@@ -97,7 +97,7 @@ function mapMessages(value: unknown, redact: (text: string) => string, key?: str
  * parts that quote what pods, the cluster or a metric said. In place, because the record is
  * also what the release state stores.
  */
-export function redactRecord(record: RolloutRecord, redactor: Redactor): RolloutRecord {
+export function redactRecord<R extends ReleaseHistory>(record: R, redactor: Redactor): R {
   const r = (text: string) => redactor.redact(text);
   if (record.rollbackReason) record.rollbackReason = r(record.rollbackReason);
   record.notes = record.notes.map(r);

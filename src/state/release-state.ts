@@ -3,13 +3,14 @@
 import { StateConflictError } from '../errors.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError, refOf } from '../kube/types.ts';
-import type { ReleaseState, RolloutRecord } from '../record/types.ts';
+import type { ReleaseHistory, ReleaseState } from '../record/types.ts';
+import { migrateState, READABLE_SCHEMAS } from './migrate.ts';
 import { ownedLabels, ownedObjectName } from '../labels.ts';
 import { readStore, restoreSecrets, storeSecrets, type StoreMemo } from './secret-store-io.ts';
 
 export interface SaveOptions {
   /** Scrubs known secret values from the record's free text (the writer's redaction hook). */
-  redactRecord?: (record: RolloutRecord) => RolloutRecord;
+  redactRecord?: (record: ReleaseHistory) => ReleaseHistory;
   /** The writing run's knowledge of its Secret store (secret-store.ts), kept across its saves. */
   store?: StoreMemo;
 }
@@ -39,21 +40,21 @@ export async function loadReleaseState(
   ]);
   const text = cm?.data?.[STATE_KEY];
   if (!cm || text === undefined) return undefined;
-  let state: ReleaseState;
+  let parsed: Parameters<typeof migrateState>[0];
   try {
-    state = JSON.parse(text) as ReleaseState;
+    parsed = JSON.parse(text);
   } catch (err) {
     throw new Error(
       `ConfigMap ${cmName} in ${namespace}: ${STATE_KEY} is not valid JSON (${(err as Error).message}); delete it to start afresh`,
       { cause: err },
     );
   }
-  if (state?.schema !== 1) {
+  if (!READABLE_SCHEMAS.includes(parsed?.schema)) {
     throw new Error(
-      `ConfigMap ${cmName} in ${namespace}: unknown state schema ${JSON.stringify(state?.schema)} (this version reads schema 1)`,
+      `ConfigMap ${cmName} in ${namespace}: unknown state schema ${JSON.stringify(parsed?.schema)} (this version reads schema ${READABLE_SCHEMAS.join(' and ')})`,
     );
   }
-  state = await restoreSecrets(cluster, state, namespace, storeRead);
+  const state = await restoreSecrets(cluster, migrateState(parsed), namespace, storeRead);
   return { state, resourceVersion: cm.metadata.resourceVersion ?? '' };
 }
 

@@ -41,6 +41,7 @@ export interface StoredState {
   stableVersion?: string;
   newVersion: string;
   servingVersion?: string;
+  canaryWeight: number;
 }
 
 const FINISHED_PHASES = new Set(['promoted', 'rolled-back']);

@@ -206,7 +206,7 @@ export function releaseStateWith(
 ): ReleaseState {
   const startedAt = '2026-11-30T12:00:00Z';
   return {
-    schema: 1,
+    schema: 2,
     name: 'web',
     phase: 'paused',
     strategy: 'canary',
@@ -220,9 +220,6 @@ export function releaseStateWith(
       app: 'web',
       namespace,
       action: 'deploy',
-      strategy: 'canary',
-      newVersion: 'v2',
-      canaryWeight: 10,
       startedAt,
       steps: [],
       measurements: [],

@@ -136,6 +136,17 @@ describe('paused × same version, promote, rollback, status', () => {
     r.assertConsistent('promoted after the weight was changed');
   });
 
+  it('a promote that pauses again reports the weight the canary Ingress carries (canary-weight output)', async () => {
+    const r = new LifecycleRelease(sim, shape, app);
+    await r.pausedAt('v2', stringify([{ setWeight: 50 }, { pause: {} }, { pause: {} }]));
+    meddle(r, 20);
+    const paused = await r.act('promote');
+    expectResult(paused, 'paused');
+    assert.equal(r.state()?.canaryWeight, 20, 'the state follows the cluster');
+    assert.equal(paused.record!.canaryWeight, 20, 'the report reads the same weight');
+    r.assertConsistent('paused again after the weight was changed');
+  });
+
   it('rollback reads the weight back before it returns traffic to stable', async () => {
     const r = new LifecycleRelease(sim, shape, app);
     await r.pausedAt('v2');

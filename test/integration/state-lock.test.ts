@@ -15,7 +15,7 @@ const NS = 'shop';
 
 function sampleState(name: string): ReleaseState {
   return {
-    schema: 1,
+    schema: 2,
     name,
     phase: 'paused',
     strategy: 'canary',
@@ -32,9 +32,6 @@ function sampleState(name: string): ReleaseState {
       app: name,
       namespace: NS,
       action: 'deploy',
-      strategy: 'canary',
-      newVersion: '1.1.0',
-      canaryWeight: 40,
       startedAt: '2026-11-21T22:30:00Z',
       steps: [
         {

@@ -1,12 +1,14 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ReleaseState } from '../../src/record/types.ts';
+import { reportOf } from '../../src/record/report.ts';
+import { STATE_SCHEMA, type ReleaseState } from '../../src/record/types.ts';
+import { migrateState, READABLE_SCHEMAS } from '../../src/state/migrate.ts';
 import { serializeState } from '../../src/state/release-state.ts';
 import { microTime, isLeaseFree } from '../../src/engine/lock.ts';
 
 function bigState(measurements: number, logLines: number): ReleaseState {
   return {
-    schema: 1,
+    schema: 2,
     name: 'web',
     phase: 'progressing',
     strategy: 'canary',
@@ -20,9 +22,6 @@ function bigState(measurements: number, logLines: number): ReleaseState {
       app: 'web',
       namespace: 'prod',
       action: 'deploy',
-      strategy: 'canary',
-      newVersion: '1.1.0',
-      canaryWeight: 20,
       startedAt: '2026-11-21T22:00:00Z',
       steps: [],
       measurements: Array.from({ length: measurements }, (_, i) => ({
@@ -95,4 +94,66 @@ test('Lease times are RFC 3339 with microseconds; expiry is renewTime + duration
     true,
     'a cleared holder is free',
   );
+});
+
+describe('older stored states', () => {
+  // As a version before schema 2 wrote it: the position in the state and again in its record.
+  const schemaOne = {
+    schema: 1,
+    name: 'web',
+    phase: 'paused',
+    strategy: 'canary',
+    traffic: 'nginx',
+    stableVersion: '1.0.0',
+    newVersion: '1.1.0',
+    currentStep: 3,
+    canaryWeight: 40,
+    rendered: [],
+    stableSnapshot: [],
+    updatedAt: '2026-11-21T22:40:00Z',
+    record: {
+      app: 'web',
+      namespace: 'shop',
+      action: 'deploy',
+      strategy: 'canary',
+      traffic: 'nginx',
+      newVersion: '1.1.0',
+      // A resume corrected only the state's copy: the state's wins.
+      canaryWeight: 10,
+      servingVersion: '1.0.0',
+      runUrl: 'https://github.com/o/r/actions/runs/1',
+      startedAt: '2026-11-21T22:30:00Z',
+      steps: [],
+      measurements: [],
+      evidence: [],
+      weights: [{ at: '2026-11-21T22:30:01Z', weight: 40 }],
+      notes: ['kept'],
+    },
+  };
+
+  test('schema 1 reads as the current schema: the state keeps the position, the record the history', () => {
+    const state = migrateState(structuredClone(schemaOne) as never);
+    assert.equal(state.schema, STATE_SCHEMA);
+    assert.equal(state.canaryWeight, 40);
+    assert.equal(state.servingVersion, '1.0.0', 'taken from the record when the state had none');
+    assert.equal(state.runUrl, 'https://github.com/o/r/actions/runs/1');
+    assert.deepEqual(Object.keys(state.record).sort(), [
+      'action',
+      'app',
+      'evidence',
+      'measurements',
+      'namespace',
+      'notes',
+      'startedAt',
+      'steps',
+      'weights',
+    ]);
+    assert.deepEqual(reportOf(state).canaryWeight, 40, 'reporters see the weight the state owns');
+  });
+
+  test('the current schema is read as it is; unknown ones are refused by the reader', () => {
+    const current = migrateState(structuredClone(schemaOne) as never);
+    assert.equal(migrateState(current), current);
+    assert.deepEqual(READABLE_SCHEMAS, [1, 2]);
+  });
 });

@@ -10,7 +10,7 @@ import { startWatcher } from './watchers.ts';
 export function templateContext(ctx: RunContext): TemplateContext {
   return releaseTemplate({ ...ctx.config, namespace: ctx.namespace }, ctx.manifests, {
     app: ctx.name,
-    canaryVersion: ctx.record.newVersion,
+    canaryVersion: ctx.state.newVersion,
     stableVersion: ctx.record.previousVersion,
     changed: ctx.scope.changed,
     progressive: ctx.scope.progressive,

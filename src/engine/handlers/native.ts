@@ -7,7 +7,7 @@ import { asDeployment } from '../../manifests/workload-views.ts';
 import { applyInOrder } from '../apply-in-order.ts';
 import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
-import type { RolloutRecord } from '../../record/types.ts';
+import type { ReleaseHistory } from '../../record/types.ts';
 import type { ModeHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { restoreTemplate, revisionOf, userShape } from '../workloads.ts';
@@ -148,11 +148,11 @@ export async function rollbackNative(ctx: RunContext): Promise<void> {
   const { failure, done } = await waitForWorkloads({ ...ctx, signal }, restored, false);
   if (failure) throw new Error(`rollback did not become available: ${failure.message}`);
   noteRolledOut(ctx.record, done);
-  ctx.record.servingVersion = ctx.record.previousVersion;
+  ctx.state.servingVersion = ctx.record.previousVersion;
 }
 
 /** The revision and the ready pods of the workloads that rolled out, in the record. */
-export function noteRolledOut(record: RolloutRecord, done: readonly { workload: KubeObject }[]): void {
+export function noteRolledOut(record: ReleaseHistory, done: readonly { workload: KubeObject }[]): void {
   const revision = done.map((d) => revisionOf(d.workload)).find((r) => r !== undefined);
   if (revision !== undefined) record.revision = revision;
   for (const { workload } of done) {

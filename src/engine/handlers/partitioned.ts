@@ -39,8 +39,7 @@ async function setPartitions(ctx: RunContext, weight: number): Promise<StepOutco
   }
   const { failure } = await waitForWorkloads(ctx, applied);
   if (failure) return { kind: 'fail', reason: failure.message, evidence: failure.evidence };
-  recordWeight(ctx.record, weight, ctx.now());
-  ctx.state.canaryWeight = weight;
+  recordWeight(ctx.state, weight, ctx.now());
   const detail = applied
     .map(
       (s) =>
@@ -68,10 +67,9 @@ async function promote(ctx: RunContext): Promise<StepOutcome> {
     applied.push(await ctx.cluster.apply(isStatefulSet(w) ? withPartition(w, 0) : w));
   const { failure, done } = await waitForWorkloads(ctx, applied);
   if (failure) return { kind: 'fail', reason: failure.message, evidence: failure.evidence };
-  recordWeight(ctx.record, 100, ctx.now());
-  ctx.state.canaryWeight = 100;
+  recordWeight(ctx.state, 100, ctx.now());
   noteRolledOut(ctx.record, done);
-  ctx.record.servingVersion = ctx.state.newVersion;
+  ctx.state.servingVersion = ctx.state.newVersion;
   return { kind: 'continue', detail: `${ctx.state.newVersion} on every ordinal` };
 }
 
@@ -106,9 +104,8 @@ async function rollback(ctx: RunContext): Promise<void> {
   const { failure } = await waitForWorkloads(rctx, restored, false);
   if (failure) throw new Error(`rollback did not become ready: ${failure.message}`);
   await restoreConfigObjects(rctx);
-  recordWeight(ctx.record, 0, ctx.now());
-  ctx.state.canaryWeight = 0;
-  ctx.record.servingVersion = ctx.state.stableVersion ?? ctx.record.previousVersion;
+  recordWeight(ctx.state, 0, ctx.now());
+  ctx.state.servingVersion = ctx.state.stableVersion ?? ctx.record.previousVersion;
 }
 
 export const partitionedHandlers: ModeHandlers<'partition'> = {

@@ -76,7 +76,7 @@ export async function rollbackProgressive(ctx: RunContext, release: Release): Pr
     );
   await cleanup.run('the user objects the release changed', () => restoreConfigObjects(rctx));
   cleanup.finish();
-  ctx.record.servingVersion = ctx.state.stableVersion ?? ctx.record.previousVersion;
+  ctx.state.servingVersion = ctx.state.stableVersion ?? ctx.record.previousVersion;
 }
 
 /**
@@ -104,8 +104,7 @@ async function trafficToStable(
 }
 
 function recordStable(ctx: RunContext, release: Release, carried: number | undefined): void {
-  recordWeight(ctx.record, 0, ctx.now());
-  ctx.state.canaryWeight = 0;
+  recordWeight(ctx.state, 0, ctx.now());
   ctx.log.info(
     `traffic back on ${stableVersionOf(ctx, release)}${carried ? ` (the new version had ${carried}%)` : ''}`,
   );

@@ -50,8 +50,7 @@ async function setWeight(
   if (opts.background) ensureBackground(ctx, release);
   return guarded(ctx, release, async (signal) => {
     await release.router(signal).setWeight(weight);
-    recordWeight(ctx.record, weight, ctx.now());
-    ctx.state.canaryWeight = weight;
+    recordWeight(ctx.state, weight, ctx.now());
     if (opts.background) ensureBackground(ctx, release);
     ctx.log.info(
       `traffic: ${weight}% to ${ctx.state.newVersion}, ${100 - weight}% to ${stableVersionOf(ctx, release)}`,
@@ -143,7 +142,7 @@ async function promote(ctx: RunContext, release: Release): Promise<StepOutcome> 
   ctx.log.info(
     `traffic back on ${ctx.plan.workloads.map((w) => w.metadata.name).join(', ')} (now ${ctx.state.newVersion})`,
   );
-  ctx.record.servingVersion = ctx.state.newVersion;
+  ctx.state.servingVersion = ctx.state.newVersion;
   if (ctx.config.scaleDownDelayMs > 0) await ctx.sleep(ctx.config.scaleDownDelayMs, ctx.signal);
   await deleteCopies(ctx, release);
   noteRolledOut(ctx.record, done);
