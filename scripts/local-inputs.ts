@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { parseYamlInput } from '../src/config/yaml-source.ts';
-import { INPUT_NAMES } from '../src/config/inputs.ts';
+import { inputNames } from '../src/config/inputs.ts';
 import { InputError, InputErrors } from '../src/errors.ts';
 
-const known = new Set<string>(INPUT_NAMES);
+const known = new Set<string>(inputNames());
 
 /** The value as the runner passes an input: text (YAML for lists and mappings). */
 function asInputText(value: unknown): string {

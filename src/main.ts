@@ -1,7 +1,7 @@
 // The main step: wires inputs → config → manifests → cluster → release → reporters. Nothing else
 // lives here. The post step (post-step.ts) only recovers and reports; it never deploys.
 import * as core from '@actions/core';
-import { providers } from './analysis/index.ts';
+import { providerTable } from './analysis/index.ts';
 import type { CancelWatch } from './cancel-signal.ts';
 import { inputsForLoading, readConfig, readInputs, type ManifestSettings } from './config/index.ts';
 import type { Inputs } from './config/inputs.ts';
@@ -83,7 +83,7 @@ async function runAction(
     ...(manifests ? { manifests } : {}),
     log: createLogger(facts.redactor),
     signal,
-    providers,
+    providers: providerTable(),
     holder,
     runUrl: github.runUrl,
     commit: github.headSha ?? github.sha,
@@ -147,7 +147,7 @@ async function readSetup(facts: RunFacts, github: GitHubContext) {
 async function renderedManifests(
   config: Config,
   redactor: Redactor,
-  opts: Pick<ReleaseSetOptions, 'commit' | 'runUrl' | 'translate'>,
+  opts: Pick<ReleaseSetOptions<Config>, 'commit' | 'runUrl' | 'translate'>,
 ): Promise<{ manifests?: ManifestSet; config?: Config }> {
   const loaded = await loadReleaseSet(config, {
     ...opts,

@@ -3,7 +3,7 @@
 // unfinished release returns to stable), and the job summary, PR comment and deployment status
 // say that the run was cancelled. Nothing here can start a release.
 import * as core from '@actions/core';
-import { providers } from './analysis/index.ts';
+import { providerTable } from './analysis/index.ts';
 import { readConfig, readInputs } from './config/index.ts';
 import { cancel, type ReleaseDeps } from './engine/release.ts';
 import { readGitHubContext } from './github/index.ts';
@@ -48,7 +48,7 @@ export async function recoverUnfinished(main: MainStepState): Promise<void> {
       log: createLogger(redactor),
       // The post step itself is not cancelled by the runner.
       signal: new AbortController().signal,
-      providers,
+      providers: providerTable(),
       // The main step's identity: its Lease is taken back at once instead of waiting for it to expire.
       holder: main.holder ?? `post-${holderId()}`,
       runUrl: github.runUrl,

@@ -3,7 +3,8 @@
  * ended and how, and the one line that says why.
  */
 import type { Judgement } from './judge.ts';
-import type { MeasurementPhase, MetricSpec } from './types.ts';
+import type { MeasurementPhase } from './types.ts';
+import type { MetricSpec } from './spec.ts';
 
 /** A metric that was stopped before its first measurement ends `Stopped` (it decides nothing). */
 export type MetricEnd = MeasurementPhase | 'Stopped';

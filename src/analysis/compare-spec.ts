@@ -1,5 +1,5 @@
 /** The `compare` block of a prometheus metric (`compare: baseline` or a mapping), validated. */
-import { describeType, isPlainObject } from '../config/yaml-source.ts';
+import { describeType, isPlainObject } from '../plain-values.ts';
 import { DURATION_HINT, tryParseDuration } from '../duration.ts';
 import type { BaselineComparison } from './types.ts';
 

@@ -1,6 +1,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { compileExpr } from './expr/index.ts';
-import type { ConditionLanguage, MetricSpec } from './types.ts';
+import type { ConditionLanguage } from './types.ts';
+import type { MetricSpec } from './spec.ts';
 
 /**
  * Conditions judge one measured `result`:

@@ -44,4 +44,5 @@ export {
   type Alternative,
   type MannWhitneyResult,
 } from './stats.ts';
-export { providers } from './providers/index.ts';
+export { PROVIDERS, providerTable } from './providers/index.ts';
+export type * from './spec.ts';

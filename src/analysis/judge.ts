@@ -6,7 +6,8 @@ import {
 } from './compare.ts';
 import { conditionText, evaluateConditions, formatValue } from './conditions.ts';
 import type { RawMeasurement } from './provider.ts';
-import type { BaselineComparison, Measurement, MetricSpec } from './types.ts';
+import type { BaselineComparison, Measurement } from './types.ts';
+import { comparisonOf, type MetricSpec } from './spec.ts';
 
 /**
  * Turns one raw measurement into a Measurement with its phase. Pure.
@@ -57,8 +58,8 @@ function base(metric: MetricSpec, raw: RawMeasurement, at: Date): Omit<Measureme
 /** Judges one measurement: a baseline comparison, a provider's own verdict, no data, or the conditions. */
 export function judgeMeasurement(metric: MetricSpec, raw: RawMeasurement, at: Date): Judgement {
   const common = base(metric, raw, at);
-  if (metric.compare && isBaselineSamples(raw.result))
-    return judgeBaseline(metric.compare, raw.result, common);
+  const compare = comparisonOf(metric);
+  if (compare && isBaselineSamples(raw.result)) return judgeBaseline(compare, raw.result, common);
   const condition = conditionText(metric);
   const withCondition = { ...common, ...(condition ? { condition } : {}) };
   if (raw.verdict) return providerVerdict(raw, raw.verdict, withCondition);
@@ -112,7 +113,7 @@ function providerVerdict(
 
 /** No data is Inconclusive (or Failed with `compare.noData: fail`): it never passes. */
 function noData(metric: MetricSpec, raw: RawMeasurement, common: MeasurementBase): Judgement {
-  const phase = metric.compare?.noData === 'fail' ? 'Failed' : 'Inconclusive';
+  const phase = comparisonOf(metric)?.noData === 'fail' ? 'Failed' : 'Inconclusive';
   const measured =
     raw.result === null || raw.result === undefined || (Array.isArray(raw.result) && raw.result.length === 0)
       ? 'no data (empty result)'
@@ -159,7 +160,8 @@ export function errorMeasurement(metric: MetricSpec, error: unknown, at: Date, q
     typeof (error as { query?: unknown })?.query === 'string'
       ? (error as { query: string }).query
       : undefined;
-  const condition = metric.compare ? comparisonConditionText(metric.compare) : conditionText(metric);
+  const compare = comparisonOf(metric);
+  const condition = compare ? comparisonConditionText(compare) : conditionText(metric);
   return {
     measurement: {
       metric: metric.name,

@@ -1,10 +1,9 @@
 // The values of `{{…}}` placeholders in a release: one function for the pre-flight (which checks
 // every placeholder has a value) and the analysis steps (which fill them in).
 import type { Config } from '../config/types.ts';
-import type { KubeObject } from '../kube/types.ts';
+import { type KubeObject, workloadKey } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { backendServices } from '../manifests/validate.ts';
-import { workloadKey } from '../strategies/types.ts';
 import { servicesSelecting } from '../traffic/lanes.ts';
 import type { TemplateContext } from './types.ts';
 

@@ -2,7 +2,8 @@ import { sleep as defaultSleep } from '../duration.ts';
 import { errorMeasurement, judgeMeasurement, type Judgement } from './judge.ts';
 import type { MetricProvider, ProviderContext } from './provider.ts';
 import { assessMetric, describeOutcome, tally, type MetricEnd, type MetricState } from './assess.ts';
-import type { AnalysisResult, Measurement, MeasurementPhase, MetricSpec, ProviderName } from './types.ts';
+import type { AnalysisResult, Measurement, MeasurementPhase } from './types.ts';
+import type { MetricSpec } from './spec.ts';
 
 /**
  * Runs a set of metrics with Argo Rollouts' semantics, concurrently, one loop per metric:
@@ -28,7 +29,8 @@ import type { AnalysisResult, Measurement, MeasurementPhase, MetricSpec, Provide
 export const ERROR_RETRY_MS = 10_000;
 
 export interface RunDeps {
-  providers: Record<ProviderName, MetricProvider>;
+  /** By name (providers/index.ts `providerTable`; tests hand in fakes). */
+  providers: Readonly<Record<string, MetricProvider>>;
   ctx: ProviderContext;
   signal: AbortSignal;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;

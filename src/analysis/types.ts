@@ -1,25 +1,10 @@
-/** The `analysis` input, validated. Durations are milliseconds. */
-export interface AnalysisSpec {
-  /** Default interval for metrics that set none. */
-  intervalMs?: number;
-  /**
-   * Canary: the step (0 = the first of `steps`) at which the metrics start in the background, beside
-   * any analysis steps (Argo's `startingStep`). Unset: they start once the canary takes traffic,
-   * and only when no step is an analysis step.
-   */
-  startingStep?: number;
-  metrics: MetricSpec[];
-}
-
-export type ProviderName = 'prometheus' | 'web' | 'job';
 export type MetricPhaseSelector = 'pre-promotion' | 'post-promotion';
 /** The language of `successCondition` / `failureCondition`: CEL, or Argo Rollouts' expr. */
 export type ConditionLanguage = 'cel' | 'argo';
 
-/** What every metric has, whatever its provider. */
+/** What every metric has besides its provider and the provider's own fields. */
 export interface MetricCommon {
   name: string;
-  provider: ProviderName;
   threshold?: { min?: number; max?: number };
   successCondition?: string;
   failureCondition?: string;
@@ -37,39 +22,6 @@ export interface MetricCommon {
   /** Where the spec came from, for errors. */
   line?: number;
 }
-
-/** provider: prometheus (read by src/analysis/providers/prometheus.ts). */
-export interface PrometheusMetric {
-  query: string;
-  address?: string;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
-  compare?: BaselineComparison;
-}
-
-/** provider: web (read by src/analysis/providers/web.ts). */
-export interface WebMetric {
-  url: string;
-  method?: string;
-  body?: string;
-  jsonPath?: string;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
-}
-
-/** provider: job (read by src/analysis/providers/job.ts). */
-export interface JobMetric {
-  /** A batch/v1 Job spec (the `spec` of a Job). */
-  job: Record<string, unknown>;
-  timeoutMs?: number;
-}
-
-/**
- * A validated metric: the common part plus its provider's fields. The provider parts are optional
- * here so code that handles any metric reads them without narrowing; each provider's reader
- * guarantees its required ones.
- */
-export type MetricSpec = MetricCommon & Partial<PrometheusMetric> & Partial<WebMetric> & Partial<JobMetric>;
 
 export interface BaselineComparison {
   against: 'baseline';
@@ -90,7 +42,7 @@ export type MeasurementPhase = 'Successful' | 'Failed' | 'Inconclusive' | 'Error
 
 export interface Measurement {
   metric: string;
-  provider: ProviderName;
+  provider: string;
   /** ISO timestamp. */
   at: string;
   phase: MeasurementPhase;

@@ -2,7 +2,7 @@
  * A Rollout's `spec.strategy` → the release's settings, by the action input each stands for:
  * canary steps, background analysis and router; blue-green Services, promotion and analysis.
  */
-import type { AnalysisSpec, MetricSpec } from '../analysis/types.ts';
+import type { AnalysisSpec, MetricSpec } from '../analysis/spec.ts';
 import { readCanaryScale } from '../config/steps.ts';
 import type { CanaryStep, IntOrPercent } from '../config/types.ts';
 import type { InputName } from '../config/inputs.ts';

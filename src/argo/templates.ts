@@ -4,7 +4,8 @@
  * with Argo's field names and defaults, conditions kept in Argo's own language.
  */
 import { checkCondition } from '../analysis/conditions.ts';
-import type { MetricCommon, MetricSpec } from '../analysis/types.ts';
+import type { MetricCommon } from '../analysis/types.ts';
+import type { MetricSpec, ProviderPart } from '../analysis/spec.ts';
 import { tryParseDuration } from '../duration.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { rolloutArgs, substituteArgs, templateArgs, type ArgRef } from './args.ts';
@@ -152,11 +153,6 @@ function readMetric(
   }
   return metric;
 }
-
-type ProviderPart = Pick<
-  MetricSpec,
-  'provider' | 'query' | 'address' | 'headers' | 'timeoutMs' | 'url' | 'method' | 'body' | 'jsonPath' | 'job'
->;
 
 function readProvider(
   template: ArgoSource,

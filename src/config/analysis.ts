@@ -6,18 +6,19 @@
  */
 import { parse as parseCel } from '@marcbachmann/cel-js';
 import type { MetricSpecReader } from '../analysis/provider.ts';
-import { providers } from '../analysis/providers/index.ts';
+import { PROVIDERS } from '../analysis/providers/index.ts';
 import { TEMPLATE_PLACEHOLDERS } from '../analysis/template.ts';
-import type { AnalysisSpec, MetricCommon, MetricSpec, ProviderName } from '../analysis/types.ts';
+import type { MetricCommon } from '../analysis/types.ts';
+import { fieldOf, type AnalysisSpec, type MetricSpec } from '../analysis/spec.ts';
 import { DURATION_HINT, tryParseDuration } from '../duration.ts';
 import { tryParseBoolean } from './parse.ts';
 import { InputError, InputErrors } from '../errors.ts';
 import { metricFields, type MetricFieldReader } from './metric-fields.ts';
-import { describeType, isPlainObject, parseYamlInput, type YamlSource } from './yaml-source.ts';
+import { describeType, isPlainObject } from '../plain-values.ts';
+import { parseYamlInput, type YamlSource } from './yaml-source.ts';
 
 export { COMPARE_DEFAULTS } from '../analysis/compare-spec.ts';
 
-export const PROVIDERS = Object.keys(providers) as ProviderName[];
 export const METRIC_PHASES = ['pre-promotion', 'post-promotion'] as const;
 /** Names usable as `{{name}}` in queries and URLs (see TemplateContext). */
 export const TEMPLATE_NAMES = TEMPLATE_PLACEHOLDERS;
@@ -46,9 +47,10 @@ const COMMON_KEYS = [
   'dryRun',
   'phase',
 ];
-const METRIC_KEYS = [
-  ...new Set(['name', 'provider', ...Object.values(providers).flatMap((p) => p.spec.keys), ...COMMON_KEYS]),
-];
+/** Every key a metric may have, whatever its provider (read when config is read: providers may be added). */
+function metricKeys(): string[] {
+  return [...new Set(['name', 'provider', ...PROVIDERS.all().flatMap((p) => p.spec.keys), ...COMMON_KEYS])];
+}
 
 /** Parses the `analysis` input text. */
 export function parseAnalysis(text: string, input = 'analysis'): AnalysisSpec {
@@ -147,14 +149,15 @@ function readMetric(
       }),
     ),
   );
+  const keys = metricKeys();
   for (const key of Object.keys(raw)) {
-    if (!METRIC_KEYS.includes(key))
-      fields.fail(key, `unknown key '${key}' (valid: ${METRIC_KEYS.join(', ')})`);
+    if (!keys.includes(key)) fields.fail(key, `unknown key '${key}' (valid: ${keys.join(', ')})`);
   }
   const common = readCommon(fields, line);
-  const spec = common && providers[common.provider].spec;
+  const spec = common && PROVIDERS.get(common.provider).spec;
   if (!common || !spec) return undefined;
-  const metric: MetricSpec = { ...common, ...definedOnly(spec.read(fields)) };
+  // The provider's reader guarantees its own fields once no problem was collected.
+  const metric = { ...common, ...definedOnly(spec.read(fields)) } as MetricSpec;
   checkForeignKeys(fields, spec, common.provider);
   const judged = JUDGING_KEYS.some((key) => fields.has(key));
   if (!judged && !spec.judgesItself) {
@@ -168,19 +171,23 @@ function readMetric(
 }
 
 /** What every metric has; undefined when the provider is missing or unknown (nothing more is read). */
-function readCommon(fields: MetricFieldReader, line: number | undefined): MetricCommon | undefined {
+function readCommon(
+  fields: MetricFieldReader,
+  line: number | undefined,
+): (MetricCommon & { provider: string }) | undefined {
   const name = fields.string('name');
   if (!name) fields.fail(undefined, '`name` is required');
   else if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name))
     fields.fail('name', `name '${name}' may hold only letters, digits, '-', '_' and '.'`);
   const given = fields.string('provider');
-  const provider = PROVIDERS.find((p) => p === given);
-  if (!given) fields.fail(undefined, `\`provider\` is required (valid: ${PROVIDERS.join(', ')})`);
-  else if (!provider) fields.fail('provider', `unknown provider '${given}' (valid: ${PROVIDERS.join(', ')})`);
-
-  const metric: MetricCommon = {
+  const provider = given !== undefined ? PROVIDERS.find(given)?.name : undefined;
+  const valid = PROVIDERS.names().join(', ');
+  if (!given) fields.fail(undefined, `\`provider\` is required (valid: ${valid})`);
+  else if (!provider) fields.fail('provider', `unknown provider '${given}' (valid: ${valid})`);
+  if (!provider) return undefined;
+  return {
     name: name ?? '',
-    provider: provider ?? 'prometheus',
+    provider,
     failureLimit: fields.int('failureLimit', 0) ?? METRIC_DEFAULTS.failureLimit,
     inconclusiveLimit: fields.int('inconclusiveLimit', 0) ?? METRIC_DEFAULTS.inconclusiveLimit,
     consecutiveErrorLimit: fields.int('consecutiveErrorLimit', 0) ?? METRIC_DEFAULTS.consecutiveErrorLimit,
@@ -198,7 +205,6 @@ function readCommon(fields: MetricFieldReader, line: number | undefined): Metric
         : undefined,
     }),
   };
-  return provider ? metric : undefined;
 }
 
 function readBoolean(fields: MetricFieldReader, key: string): boolean | undefined {
@@ -230,8 +236,8 @@ function readCel(fields: MetricFieldReader, key: string): string | undefined {
 }
 
 /** A key only another provider reads, when that provider says why it is refused elsewhere. */
-function checkForeignKeys(fields: MetricFieldReader, spec: MetricSpecReader, provider: ProviderName): void {
-  for (const other of Object.values(providers)) {
+function checkForeignKeys(fields: MetricFieldReader, spec: MetricSpecReader, provider: string): void {
+  for (const other of PROVIDERS.all()) {
     if (other.name === provider) continue;
     for (const [key, message] of Object.entries(other.spec.exclusive ?? {}))
       if (fields.has(key) && !spec.keys.includes(key)) fields.fail(key, message);
@@ -241,7 +247,7 @@ function checkForeignKeys(fields: MetricFieldReader, spec: MetricSpecReader, pro
 /** Unknown `{{…}}` placeholders in the fields the provider templates. */
 function checkPlaceholders(metric: MetricSpec, spec: MetricSpecReader, fields: MetricFieldReader): void {
   for (const key of spec.templated ?? []) {
-    const text = metric[key];
+    const text = fieldOf(metric, key);
     if (typeof text !== 'string') continue;
     for (const m of text.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
       if (!TEMPLATE_NAMES.includes(m[1]))

@@ -1,9 +1,10 @@
 /** Inputs → Config: every input validated, every problem collected, defaults applied. */
-import type { AnalysisSpec } from '../analysis/types.ts';
+import { PROVIDERS, providerSettings } from '../analysis/providers/index.ts';
+import { fieldOf, type AnalysisSpec, type MetricSpec } from '../analysis/spec.ts';
 import { InputError, InputErrors } from '../errors.ts';
 import { parseImageRef } from '../manifests/images.ts';
-import { defaultRouter, routersFor, TRAFFIC_ROUTERS } from '../traffic/index.ts';
-import { STRATEGY_INPUTS, strategiesTaking } from '../strategies/names.ts';
+import { ROUTERS, routeTargets } from '../traffic/index.ts';
+import { defaultRouter, routersFor, STRATEGIES, strategiesTaking, takes } from '../strategies/index.ts';
 import { parseAnalysis } from './analysis.ts';
 import { parseHelmInputs } from './helm.ts';
 import {
@@ -18,7 +19,7 @@ import {
   positiveDuration,
   type InputReader,
 } from './input-reader.ts';
-import { INPUT_DEFAULTS, type Inputs } from './inputs.ts';
+import { INPUT_DEFAULTS, type InputName, type Inputs } from './inputs.ts';
 import { withManifestSettings, type ManifestSettings } from './manifest-settings.ts';
 import {
   parseBoolean,
@@ -30,14 +31,7 @@ import {
 } from './parse.ts';
 import { allMetrics, checkHeaderRouteCount, checkStepsFitRouter } from './router-checks.ts';
 import { DEFAULT_STEPS, parseSteps } from './steps.ts';
-import {
-  ACTIONS,
-  STRATEGIES,
-  type CanaryStep,
-  type Config,
-  type StrategyName,
-  type TrafficName,
-} from './types.ts';
+import { ACTIONS, type CanaryStep, type Config, type StrategyName, type TrafficName } from './types.ts';
 
 /**
  * The one place a Config is built. Inputs are read group by group in a fixed order, so every
@@ -99,7 +93,11 @@ export function readConfig(
 /** action, strategy, manifests, helm, images. */
 function readTarget(r: InputReader): Pick<Config, 'action' | 'strategy' | 'manifests' | 'helm' | 'images'> {
   const action = r.read('action', (t, w) => parseChoice(t, ACTIONS, w), 'deploy');
-  const strategy = r.read('strategy', (t, w) => parseChoice(t, STRATEGIES, w), 'rolling');
+  const strategy = r.read<StrategyName>(
+    'strategy',
+    (t, w) => parseChoice(t, STRATEGIES.names() as StrategyName[], w),
+    'rolling',
+  );
   const manifests = parseList(r.raw('manifests'));
   const helm = parseHelmInputs(
     { chart: r.raw('helm-chart'), values: r.raw('helm-values'), set: r.raw('helm-set') },
@@ -126,29 +124,52 @@ function readTarget(r: InputReader): Pick<Config, 'action' | 'strategy' | 'manif
 function readTrafficAndAnalysis(
   r: InputReader,
   strategy: StrategyName,
-): Pick<Config, 'traffic' | 'steps' | 'analysis' | 'prometheusUrl'> {
+): Pick<Config, 'traffic' | 'steps' | 'analysis'> & Record<string, unknown> {
   const traffic = readTraffic(strategy, r.given('traffic') ? r.raw('traffic') : undefined, r.errors);
+  const takesSteps = takes(STRATEGIES.get(strategy), 'steps');
   let steps: CanaryStep[] = DEFAULT_STEPS.map((s) => structuredClone(s));
   if (r.given('steps')) {
-    if (!STRATEGY_INPUTS[strategy].steps)
+    if (!takesSteps)
       r.fail('steps', `steps apply only to strategy ${strategiesTaking('steps')}, not '${strategy}'`);
     else steps = r.read('steps', (t) => parseSteps(t), steps);
   }
   const analysis = r.optional<AnalysisSpec>('analysis', (t) => parseAnalysis(t));
-  const prometheusUrl = r.optional('prometheus-url', parseHttpUrl);
-  if (STRATEGY_INPUTS[strategy].steps) {
+  const settings = readProviderSettings(r);
+  if (takesSteps) {
     checkStepsFitRouter(steps, traffic, analysis, r.errors);
     checkHeaderRouteCount(steps, traffic, r.errors);
   }
-  for (const metric of allMetrics(analysis, steps)) {
-    if (metric.provider === 'prometheus' && !metric.address && !prometheusUrl) {
+  checkMetricsHaveSettings(r, allMetrics(analysis, steps), settings);
+  return { traffic, steps, analysis, ...settings };
+}
+
+/** The run-wide settings the metric providers declare (`prometheus-url`), by Config field. */
+function readProviderSettings(r: InputReader): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const setting of providerSettings()) {
+    const value = r.optional(setting.input as InputName, parseHttpUrl);
+    if (value !== undefined) values[setting.configKey] = value;
+  }
+  return values;
+}
+
+/** Every metric has its provider's settings, from the run-wide input or its own field. */
+function checkMetricsHaveSettings(
+  r: InputReader,
+  metrics: readonly MetricSpec[],
+  settings: Record<string, string>,
+): void {
+  for (const metric of metrics) {
+    for (const setting of PROVIDERS.get(metric.provider).settings ?? []) {
+      const own = setting.metricField && fieldOf(metric, setting.metricField);
+      if (own || settings[setting.configKey]) continue;
+      const or = setting.metricField ? ` or the metric's \`${setting.metricField}\`` : '';
       r.fail(
-        'prometheus-url',
-        `metric '${metric.name}' uses provider prometheus: set 'prometheus-url' or the metric's \`address\``,
+        setting.input as InputName,
+        `metric '${metric.name}' uses provider ${metric.provider}: set '${setting.input}'${or}`,
       );
     }
   }
-  return { traffic, steps, analysis, prometheusUrl };
 }
 
 /** max-surge, max-unavailable, and the inputs that apply to one strategy or action only. */
@@ -173,9 +194,10 @@ function readLimitsAndPlacement(
   const workloads = r.optional('workloads', (t, w) =>
     parseList(t).map((name) => named(DNS_SUBDOMAIN, 'workload name', 253)(name, w)),
   );
-  if (workloads && !STRATEGY_INPUTS[strategy].workloads)
+  const definition = STRATEGIES.get(strategy);
+  if (workloads && !takes(definition, 'workloads'))
     r.fail('workloads', `applies only to strategy ${strategiesTaking('workloads')}, not '${strategy}'`);
-  if (previewService && !STRATEGY_INPUTS[strategy].previewService)
+  if (previewService && !takes(definition, 'previewService'))
     r.fail(
       'preview-service',
       `applies only to strategy ${strategiesTaking('previewService')}, not '${strategy}'`,
@@ -196,16 +218,14 @@ function readRelease(r: InputReader): Pick<Config, 'name' | 'namespace' | 'versi
   };
 }
 
-/** The router objects to drive: ingress, route, virtual-service, traffic-split. */
-function readRouteNames(
-  r: InputReader,
-): Pick<Config, 'ingress' | 'route' | 'virtualService' | 'trafficSplit'> {
-  return {
-    ingress: r.optional('ingress', named(DNS_SUBDOMAIN, 'Ingress name', 253)),
-    route: r.optional('route', named(DNS_SUBDOMAIN, 'HTTPRoute name', 253)),
-    virtualService: r.optional('virtual-service', named(DNS_SUBDOMAIN, 'VirtualService name', 253)),
-    trafficSplit: r.optional('traffic-split', named(DNS_SUBDOMAIN, 'TrafficSplit name', 253)),
-  };
+/** The router objects to drive, one input per target kind of the registered routers (`ingress`…). */
+function readRouteNames(r: InputReader): Record<string, string | undefined> {
+  return Object.fromEntries(
+    routeTargets().map((target) => [
+      target.configKey,
+      r.optional(target.input as InputName, named(DNS_SUBDOMAIN, `${target.kind} name`, 253)),
+    ]),
+  );
 }
 
 /** auto-promote, scale-down-delay, timeout, progress-deadline, rollback-on-failure, promote-full. */
@@ -276,15 +296,17 @@ function readGitHub(
 }
 
 function readTraffic(strategy: StrategyName, text: string | undefined, errors: InputError[]): TrafficName {
-  // Rolling and recreate move no traffic themselves: no router lists them.
+  // Rolling and recreate move no traffic themselves: no router can drive them.
   const allowed = routersFor(strategy);
-  if (text === undefined) return defaultRouter(strategy);
+  // A strategy that moves no traffic keeps the first router's name: nothing reads it.
+  if (text === undefined) return (defaultRouter(strategy) ?? ROUTERS.names()[0]) as TrafficName;
   try {
-    const traffic = parseChoice(text, TRAFFIC_ROUTERS, { input: 'traffic' });
+    const traffic = parseChoice(text, ROUTERS.names() as TrafficName[], { input: 'traffic' });
     if (allowed.length === 0) {
+      const moving = STRATEGIES.all().filter((s) => s.movesTraffic);
       errors.push(
         new InputError(
-          `strategy '${strategy}' moves no traffic itself; remove 'traffic' (it applies to canary and blue-green)`,
+          `strategy '${strategy}' moves no traffic itself; remove 'traffic' (it applies to ${moving.map((s) => s.name).join(' and ')})`,
           { input: 'traffic' },
         ),
       );
@@ -298,7 +320,7 @@ function readTraffic(strategy: StrategyName, text: string | undefined, errors: I
     return traffic;
   } catch (err) {
     collect(errors, err);
-    return 'replicas';
+    return (defaultRouter(strategy) ?? ROUTERS.names()[0]) as TrafficName;
   }
 }
 

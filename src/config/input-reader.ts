@@ -3,7 +3,7 @@
  * one run reports every problem at once, and the small parsers that only input names need.
  */
 import { InputError, InputErrors, type InputLocation } from '../errors.ts';
-import { INPUT_DEFAULTS, type InputName, type Inputs } from './inputs.ts';
+import { inputDefault, type InputName, type Inputs } from './inputs.ts';
 import { parseDuration } from './parse.ts';
 
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -28,7 +28,7 @@ export interface InputReader {
 
 export function createInputReader(inputs: Inputs): InputReader {
   const errors: InputError[] = [];
-  const raw = (name: InputName): string => (inputs[name] ?? '').trim() || INPUT_DEFAULTS[name] || '';
+  const raw = (name: InputName): string => (inputs[name] ?? '').trim() || inputDefault(name) || '';
   const given = (name: InputName): boolean => raw(name) !== '';
   const read = <T>(name: InputName, parse: Parser<T>, fallback: T): T => {
     if (!given(name)) return fallback;

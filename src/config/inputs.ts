@@ -1,6 +1,11 @@
+import { providerSettings, type ProviderSettingInput } from '../analysis/providers/index.ts';
+import { routeTargets, type RouteInput } from '../traffic/index.ts';
+
 /**
- * The action's inputs, by their action.yml names, with action.yml's defaults. This is the one list
- * of input names in the code; a unit test checks it against action.yml.
+ * The action's own inputs, by their action.yml names, with action.yml's defaults. With the inputs
+ * the registries declare (a router's target object, a metric provider's run-wide setting; they
+ * have no default) this is the one list of input names in the code; a unit test checks it
+ * against action.yml.
  */
 export const INPUT_DEFAULTS = {
   action: 'deploy',
@@ -17,15 +22,10 @@ export const INPUT_DEFAULTS = {
   traffic: undefined,
   steps: undefined,
   analysis: undefined,
-  'prometheus-url': undefined,
   'max-surge': undefined,
   'max-unavailable': undefined,
   workloads: undefined,
   service: undefined,
-  ingress: undefined,
-  route: undefined,
-  'virtual-service': undefined,
-  'traffic-split': undefined,
   'preview-service': undefined,
   'auto-promote': 'true',
   'scale-down-delay': '30s',
@@ -51,8 +51,18 @@ export const INPUT_DEFAULTS = {
   'transient-environment': 'false',
 } as const satisfies Record<string, string | undefined>;
 
-export type InputName = keyof typeof INPUT_DEFAULTS;
-export const INPUT_NAMES = Object.keys(INPUT_DEFAULTS) as InputName[];
+export type InputName = keyof typeof INPUT_DEFAULTS | RouteInput | ProviderSettingInput;
+
+/** Every input's name: the action's own, then those the registered routers and providers declare. */
+export function inputNames(): InputName[] {
+  const declared = [...routeTargets().map((t) => t.input), ...providerSettings().map((s) => s.input)];
+  return [...new Set([...Object.keys(INPUT_DEFAULTS), ...declared])] as InputName[];
+}
+
+/** An input's action.yml default (undefined: it has none). */
+export function inputDefault(name: InputName): string | undefined {
+  return (INPUT_DEFAULTS as Record<string, string | undefined>)[name];
+}
 
 /** Raw input text by action.yml name; '' when not given (as `@actions/core` getInput returns). */
 export type Inputs = Record<InputName, string>;
@@ -60,7 +70,7 @@ export type Inputs = Record<InputName, string>;
 /** Reads every input. Pass `core.getInput` (which trims) or a test double. */
 export function readInputs(getInput: (name: string) => string): Inputs {
   const inputs = {} as Inputs;
-  for (const name of INPUT_NAMES) inputs[name] = getInput(name) ?? '';
+  for (const name of inputNames()) inputs[name] = getInput(name) ?? '';
   return inputs;
 }
 

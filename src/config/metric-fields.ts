@@ -1,7 +1,7 @@
 /** MetricFields over one metric's YAML mapping: typed reads that collect errors with their line. */
 import type { MetricFields } from '../analysis/provider.ts';
 import { DURATION_HINT, tryParseDuration } from '../duration.ts';
-import { describeType, isPlainObject } from './yaml-source.ts';
+import { describeType, isPlainObject } from '../plain-values.ts';
 
 export interface MetricFieldReader extends MetricFields {
   /** A whole number ≥ `min`. */

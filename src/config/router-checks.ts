@@ -1,5 +1,5 @@
 /** Checks of canary steps and analysis against what the chosen traffic router can do. */
-import type { AnalysisSpec, MetricSpec } from '../analysis/types.ts';
+import type { AnalysisSpec, MetricSpec } from '../analysis/spec.ts';
 import { InputError } from '../errors.ts';
 import { routerDefinition } from '../traffic/index.ts';
 import type { CanaryStep, TrafficName } from './types.ts';

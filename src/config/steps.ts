@@ -1,10 +1,11 @@
 /** The `steps` input (a YAML list of canary steps) → CanaryStep[]. */
-import type { AnalysisSpec } from '../analysis/types.ts';
+import type { AnalysisSpec } from '../analysis/spec.ts';
 import { InputError } from '../errors.ts';
 import { readAnalysis, throwCollected } from './analysis.ts';
 import { DURATION_HINT, tryParseDuration } from './parse.ts';
 import type { CanaryScale, CanaryStep, HeaderRoute } from './types.ts';
-import { describeType, isPlainObject, parseYamlInput, type YamlSource } from './yaml-source.ts';
+import { describeType, isPlainObject } from '../plain-values.ts';
+import { parseYamlInput, type YamlSource } from './yaml-source.ts';
 
 export const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'setCanaryScale'] as const;
 

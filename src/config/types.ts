@@ -1,45 +1,26 @@
-import type { AnalysisSpec } from '../analysis/types.ts';
-import { STRATEGIES, type StrategyName } from '../strategies/names.ts';
-import type { TrafficName } from '../traffic/index.ts';
-import type { HeaderRoute } from '../traffic/types.ts';
+import type { ProviderSettings } from '../analysis/providers/index.ts';
+import type { AnalysisSpec } from '../analysis/spec.ts';
+import type { IntOrPercent } from '../kube/types.ts';
+import type { HelmChartConfig } from '../manifests/types.ts';
+import type { StrategyName } from '../strategies/index.ts';
+import type { CanaryStep } from '../strategies/types.ts';
+import type { RouteNames, TrafficName } from '../traffic/index.ts';
 import type { InputName } from './inputs.ts';
 
 export const ACTIONS = ['deploy', 'promote', 'rollback', 'plan', 'status'] as const;
 export type ActionName = (typeof ACTIONS)[number];
-// Strategy and router names are declared where they are defined; config takes them from there.
-export { STRATEGIES };
-export type { HeaderRoute, StrategyName, TrafficName };
-
-/** A count of pods or a percentage of the desired replicas, as in maxSurge. */
-export type IntOrPercent = number | `${number}%`;
+// The types the inputs are read into are declared by the modules that use them; config composes
+// them (and names them for its own users).
+export type { CanaryScale, CanaryStep } from '../strategies/types.ts';
+export type { HeaderRoute } from '../traffic/types.ts';
+export type { HelmChartConfig, IntOrPercent, StrategyName, TrafficName };
 
 /**
- * The size of the canary copy apart from its traffic share (Argo's setCanaryScale): a count of
- * pods, a percentage of the stable size, or back to the router's own sizing.
+ * The validated, typed settings of one run. Built only by `buildConfig` in src/config. The names
+ * of router objects (`ingress`, `route`…) and the providers' run-wide settings (`prometheusUrl`)
+ * are fields derived from the router and provider registries.
  */
-export type CanaryScale = { replicas: number } | { weight: number } | { matchTrafficWeight: true };
-
-/** One canary step, as written in the `steps` input. */
-export type CanaryStep =
-  | { setWeight: number }
-  | { setCanaryScale: CanaryScale }
-  | { pause: { durationMs?: number } } // no duration: stop until `action: promote`
-  | { analysis: Partial<AnalysisSpec> }
-  | { setHeaderRoute: HeaderRoute }
-  | { removeHeaderRoute: string };
-
-/** A Helm chart rendered with `helm template` into the release's manifests. */
-export interface HelmChartConfig {
-  /** Chart directory (relative to the workspace) or any chart reference `helm template` accepts. */
-  chart: string;
-  /** Values files, passed as `-f` in order. */
-  values: string[];
-  /** `key=value` lines, passed as `--set` in order. */
-  set: string[];
-}
-
-/** The validated, typed settings of one run. Built only by `buildConfig` in src/config. */
-export interface Config {
+export interface Config extends RouteNames, ProviderSettings {
   action: ActionName;
   strategy: StrategyName;
   manifests: string[];
@@ -53,17 +34,12 @@ export interface Config {
   traffic: TrafficName;
   steps: CanaryStep[];
   analysis?: AnalysisSpec;
-  prometheusUrl?: string;
   maxSurge?: IntOrPercent;
   maxUnavailable?: IntOrPercent;
   /** Canary/blue-green: the changed workloads released as copies (names); default every copyable one. */
   workloads?: string[];
   /** The Service of the progressive workload, when several select its pods. */
   service?: string;
-  ingress?: string;
-  route?: string;
-  virtualService?: string;
-  trafficSplit?: string;
   previewService?: string;
   autoPromote: boolean;
   /** Blue-green with autoPromote false: promote after this long instead of waiting for `promote`. */

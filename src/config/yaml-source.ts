@@ -122,15 +122,3 @@ class YamlConverter {
     return node?.range ? this.lineCounter.linePos(node.range[0]).line : undefined;
   }
 }
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Describes a YAML value's type for error messages. */
-export function describeType(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} '${String(value)}'`;
-}

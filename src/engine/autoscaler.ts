@@ -2,11 +2,9 @@
 // owns the replica count. The action leaves `spec.replicas` out of what it applies to a workload an
 // HPA targets (so server-side apply keeps the HPA's ownership and decision), sizes new-version
 // copies from the live count, and says so in the record.
-import type { Cluster } from '../kube/types.ts';
-import type { KubeObject } from '../kube/types.ts';
+import { type Cluster, type KubeObject, workloadKey } from '../kube/types.ts';
 import { blockingBudgets, liveBudgets } from './disruption-budgets.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
-import { workloadKey } from '../strategies/types.ts';
 import { isScalable, replicasOf, type AutoscalerObject } from '../manifests/workload-views.ts';
 
 export const HPA_API_VERSION = 'autoscaling/v2';

@@ -5,13 +5,12 @@
 // "Changes" is the API server's own answer: each workload is dry-run with the version label and
 // release annotations it has live, and its template changes when the result's template differs
 // from the live one (defaults, field ownership and all, as a real apply would see it).
-import type { KubeObject } from '../kube/types.ts';
+import { type KubeObject, workloadKey } from '../kube/types.ts';
 import { ANNOTATIONS } from '../labels.ts';
 import { containersOf, podTemplateOf } from '../manifests/pods.ts';
 import { asDeployment, isDeployment } from '../manifests/workload-views.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import type { WorkloadChange } from '../record/types.ts';
-import { workloadKey } from '../strategies/types.ts';
 import { sameJson } from './diff.ts';
 import type { DryRunResult } from './dry-run.ts';
 

@@ -1,5 +1,4 @@
 import type { MetricProvider } from '../analysis/provider.ts';
-import type { ProviderName } from '../analysis/types.ts';
 import type { ReleaseScope } from '../strategies/scope.ts';
 import type { Config } from '../config/types.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
@@ -36,7 +35,7 @@ export interface RunContext {
   state: ReleaseState;
   /** Its history (the state's `record`): steps, measurements, evidence, notes. */
   record: ReleaseHistory;
-  providers: Record<ProviderName, MetricProvider>;
+  providers: Readonly<Record<string, MetricProvider>>;
   /** Live workloads as they were before the release touched them, by workloadKey. */
   stable: Map<string, KubeObject | undefined>;
   /** Which workloads the release changes, and which of them run as copies. */

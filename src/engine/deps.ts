@@ -1,6 +1,5 @@
 // What a release flow is given: the validated config, the clients, and the run's identity.
 import type { MetricProvider } from '../analysis/provider.ts';
-import type { ProviderName } from '../analysis/types.ts';
 import type { Config } from '../config/types.ts';
 import type { Cluster } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
@@ -12,7 +11,7 @@ export interface ReleaseDeps {
   cluster: Cluster;
   log: Logger;
   signal: AbortSignal;
-  providers: Record<ProviderName, MetricProvider>;
+  providers: Readonly<Record<string, MetricProvider>>;
   /** Rendered and validated manifests (deploy and plan). */
   manifests?: ManifestSet;
   /** Identifies this run in the Lease (run id, attempt, job). */

@@ -1,12 +1,11 @@
 // `action: plan`: render, server-side dry run, diff against the live objects and list the steps
 // the release would take. Reads only: nothing is written to the cluster.
-import type { KubeObject } from '../kube/types.ts';
-import { refOf } from '../kube/types.ts';
+import { type KubeObject, refOf, workloadKey } from '../kube/types.ts';
 import type { SpecFields } from '../manifests/workload-views.ts';
 import type { PlanChange, PlanReport } from '../report/plan.ts';
 import { loadReleaseState } from '../state/release-state.ts';
 import { strategyFor } from '../strategies/index.ts';
-import { stepLabel, workloadKey } from '../strategies/types.ts';
+import { stepLabel } from '../strategies/types.ts';
 import { describeChanges, isUnchanged } from './diff.ts';
 import { dryRunAll } from './dry-run.ts';
 import { releaseName, type ReleaseDeps } from './release.ts';

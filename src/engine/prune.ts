@@ -2,11 +2,9 @@
 // dropped, a Service removed). They are left running and reported; with `prune: true` they are
 // deleted once the new release is promoted. Never a Namespace, a CRD or a volume: deleting those
 // takes data or other apps with them.
-import type { KubeObject } from '../kube/types.ts';
-import { refOf } from '../kube/types.ts';
+import { type KubeObject, refOf, workloadKey } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { ReleaseHistory } from '../record/types.ts';
-import { workloadKey } from '../strategies/types.ts';
 import type { RunContext } from './context.ts';
 
 const NEVER_PRUNED = new Set([

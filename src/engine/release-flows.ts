@@ -1,7 +1,7 @@
 // The transitions of the lifecycle table that change the cluster: start a release, resume a stored
 // one, return an unfinished one to stable, undo a finished one. Each runs under the release lock
 // (RunLock) and writes the state only over the version it read.
-import type { KubeObject } from '../kube/types.ts';
+import { type KubeObject, workloadKey } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import {
   REQUESTED_ROLLBACK,
@@ -19,7 +19,6 @@ import { planLanesIn } from '../traffic/lanes.ts';
 import { isUnchanged } from './diff.ts';
 import { loadReleaseState, saveReleaseState } from '../state/release-state.ts';
 import type { StrategyName } from '../config/types.ts';
-import { workloadKey } from '../strategies/types.ts';
 import { skipToPromotion } from '../strategies/promote-full.ts';
 import type { DryRunResult } from './dry-run.ts';
 import type { RestoreCause } from './lifecycle.ts';

@@ -2,12 +2,12 @@
 // lifecycle table: each does its own checks before the Lease (deploy renders, plans, pre-flights
 // and dry-runs; promote and rollback check the stored release's needs), then names its column and
 // leaves the rest to the dispatcher (dispatch.ts), which carries out the cell.
-import type { Cluster } from '../kube/types.ts';
-import type { ManifestSet } from '../manifests/types.ts';
+import { type Cluster, workloadKey, KubeApiError, type KubeObject } from '../kube/types.ts';
+import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import type { RolloutRecord } from '../record/types.ts';
 import { allOrInputErrors, InputError } from '../errors.ts';
 import { preflight } from '../preflight/index.ts';
-import { rulesReviews } from '../preflight/rules-review.ts';
+import { rulesReviews, type RulesReviews } from '../preflight/rules-review.ts';
 import { checkBeforeLock, readLiveChecked } from './before-lock.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { prepareForAutoscalers } from './autoscaler.ts';
@@ -15,10 +15,6 @@ import { carryOut, dispatch, dispatchReadOnly } from './dispatch.ts';
 import { dryRunAll, type DryRunResult } from './dry-run.ts';
 import { changeProbes, findChanges } from './changes.ts';
 import { releaseScope } from '../strategies/scope.ts';
-import { workloadKey } from '../strategies/types.ts';
-import { KubeApiError, type KubeObject } from '../kube/types.ts';
-import type { SourcedObject } from '../manifests/types.ts';
-import type { RulesReviews } from '../preflight/rules-review.ts';
 import { transitionFor, writes } from './lifecycle.ts';
 import { nothingToUndo, type FreshRelease, type Stored } from './release-flows.ts';
 import { releaseName } from './run-context.ts';

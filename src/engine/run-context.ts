@@ -1,8 +1,7 @@
 // Building blocks of a run: its record, its context for the step handlers, and the pieces of a
 // release state that later runs need (stored manifests, settings, the stable snapshot).
 import type { Config } from '../config/types.ts';
-import type { Cluster, KubeObject } from '../kube/types.ts';
-import { refOf } from '../kube/types.ts';
+import { type Cluster, type KubeObject, refOf, workloadKey } from '../kube/types.ts';
 import { isWorkload } from '../manifests/pods.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { reportOf } from '../record/report.ts';
@@ -16,7 +15,6 @@ import {
 } from '../record/types.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { everythingChanges, scopeFromStored } from '../strategies/scope.ts';
-import { workloadKey } from '../strategies/types.ts';
 import { inParallel } from '../kube/parallel.ts';
 import { abortableSleep, type RunContext } from './context.ts';
 import type { ReleaseDeps } from './deps.ts';

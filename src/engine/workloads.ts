@@ -1,7 +1,5 @@
 // Reading, applying and restoring the release's objects.
-import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
-import { refOf } from '../kube/types.ts';
-import { workloadKey } from '../strategies/types.ts';
+import { type Cluster, type KubeObject, type ObjectRef, refOf, workloadKey } from '../kube/types.ts';
 import { asWorkload, workloadOf, type PodTemplateSpec } from '../manifests/workload-views.ts';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';

@@ -52,6 +52,14 @@ export function refOf(obj: KubeObject): ObjectRef {
   };
 }
 
+/** `Kind/namespace/name`: one object's key in maps of a release's objects. */
+export function workloadKey(obj: KubeObject): string {
+  return `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+}
+
+/** A count of pods or a percentage of the desired replicas, as in maxSurge. */
+export type IntOrPercent = number | `${number}%`;
+
 export function describeRef(ref: ObjectRef): string {
   return `${ref.kind}/${ref.name}${ref.namespace ? ` in ${ref.namespace}` : ''}`;
 }

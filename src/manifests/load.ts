@@ -18,6 +18,7 @@ import { formatLocated, InputError } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { kustomizationFile, KUSTOMIZATION_FILES, kustomize, type RunTool } from './render-tools.ts';
 import type { SourcedObject } from './types.ts';
+import { isPlainObject } from '../plain-values.ts';
 
 const YAML_FILES = '**/*.{yml,yaml}';
 /** How many alias expansions a document may need (the `yaml` package's resource-exhaustion guard). */
@@ -130,7 +131,7 @@ export function parseManifests(text: string, file: string): SourcedObject[] {
     const line = lineAt((doc.contents as Node).range?.[0] ?? 0);
     const value = toValue(doc, { input: 'manifests', file, line });
     if (value === null || value === undefined) continue;
-    if (isRecord(value) && value.kind === 'List' && Array.isArray(value.items)) {
+    if (isPlainObject(value) && value.kind === 'List' && Array.isArray(value.items)) {
       const items = itemNodes(doc);
       value.items.forEach((item, i) => {
         const range = items?.[i]?.range;
@@ -208,7 +209,7 @@ function itemNodes(doc: Document): Node[] | undefined {
 
 function checkObject(value: unknown, file: string, line: number): SourcedObject {
   const where = { input: 'manifests', file, line };
-  if (!isRecord(value))
+  if (!isPlainObject(value))
     throw new InputError(
       `expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? 'a list' : typeof value}`,
       where,
@@ -217,10 +218,10 @@ function checkObject(value: unknown, file: string, line: number): SourcedObject 
   if (typeof value.apiVersion !== 'string' || !value.apiVersion) missing.push('apiVersion');
   if (typeof value.kind !== 'string' || !value.kind) missing.push('kind');
   const metadata = value.metadata;
-  if (!isRecord(metadata) || typeof metadata.name !== 'string' || !metadata.name)
+  if (!isPlainObject(metadata) || typeof metadata.name !== 'string' || !metadata.name)
     missing.push('metadata.name');
   if (
-    isRecord(metadata) &&
+    isPlainObject(metadata) &&
     metadata.name !== undefined &&
     metadata.name !== null &&
     typeof metadata.name !== 'string'
@@ -237,10 +238,6 @@ function checkObject(value: unknown, file: string, line: number): SourcedObject 
     throw new InputError(`${what} has no ${missing.join(', ')}`, where);
   }
   return { object: value as KubeObject, file, line };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Relative to the workspace when inside it (shorter messages, matches workflow annotations). */

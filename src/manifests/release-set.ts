@@ -1,13 +1,12 @@
 // The release's manifests from the config, start to finish: loaded (files, kustomize, Helm),
 // rendered (images, version label, namespaces) and checked for references between objects.
-import type { Config } from '../config/types.ts';
 import { InputErrors, type InputError } from '../errors.ts';
 import { loadReleaseObjects } from './sources.ts';
 import { renderManifests } from './render.ts';
-import type { ManifestSet, SourcedObject } from './types.ts';
+import type { ManifestSet, ReleaseSetSettings, SourcedObject } from './types.ts';
 import { checkReferences } from './validate.ts';
 
-export interface ReleaseSetOptions {
+export interface ReleaseSetOptions<C extends ReleaseSetSettings = ReleaseSetSettings> {
   commit?: string;
   runUrl?: string;
   /** Sees the objects as loaded, before anything about them is printed (to mask Secret values). */
@@ -16,21 +15,21 @@ export interface ReleaseSetOptions {
    * Turns objects of other tools into what the action releases (Argo Rollouts: src/argo/), with
    * the config their settings give; runs after loading, before rendering.
    */
-  translate?: (objects: SourcedObject[]) => TranslatedRelease;
+  translate?: (objects: SourcedObject[]) => TranslatedRelease<C>;
 }
 
 /** What a translation gives: the objects to release, the config to release them with, notes. */
-export interface TranslatedRelease {
+export interface TranslatedRelease<C extends ReleaseSetSettings = ReleaseSetSettings> {
   objects: SourcedObject[];
-  config: Config;
+  config: C;
   notes: string[];
 }
 
 /** Undefined when the config names no manifests (promote, rollback, status). */
-export async function loadReleaseSet(
-  config: Config,
-  opts: ReleaseSetOptions = {},
-): Promise<{ set: ManifestSet; warnings: InputError[]; config: Config; notes: string[] } | undefined> {
+export async function loadReleaseSet<C extends ReleaseSetSettings>(
+  config: C,
+  opts: ReleaseSetOptions<C> = {},
+): Promise<{ set: ManifestSet; warnings: InputError[]; config: C; notes: string[] } | undefined> {
   if (config.manifests.length === 0 && !config.helm) return undefined;
   const loaded = await loadReleaseObjects(config);
   opts.onLoaded?.(loaded);

@@ -1,12 +1,11 @@
 /** Every source of a release's objects: manifest files and kustomize overlays, then a Helm chart. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config/types.ts';
 import { loadManifests, parseRendered } from './load.ts';
 import { helmTemplate, type RunTool } from './render-tools.ts';
-import type { SourcedObject } from './types.ts';
+import type { ReleaseSetSettings, SourcedObject } from './types.ts';
 
-export type ManifestSources = Pick<Config, 'manifests' | 'helm' | 'name' | 'namespace' | 'workspace'>;
+export type ManifestSources = Pick<ReleaseSetSettings, 'manifests' | 'helm' | 'name' | 'namespace' | 'workspace'>;
 
 export async function loadReleaseObjects(sources: ManifestSources, run?: RunTool): Promise<SourcedObject[]> {
   const objects = sources.manifests.length

@@ -16,6 +16,31 @@ export interface SourcedObject {
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
+/** A Helm chart rendered with `helm template` into the release's manifests. */
+export interface HelmChartConfig {
+  /** Chart directory (relative to the workspace) or any chart reference `helm template` accepts. */
+  chart: string;
+  /** Values files, passed as `-f` in order. */
+  values: string[];
+  /** `key=value` lines, passed as `--set` in order. */
+  set: string[];
+}
+
+/** The settings that find and render a release's manifests (config's, read by its field names). */
+export interface ReleaseSetSettings {
+  manifests: string[];
+  helm?: HelmChartConfig;
+  /** The release's name: a Helm chart's release name. */
+  name?: string;
+  namespace: string;
+  /** Base directory for relative manifest paths. */
+  workspace: string;
+  images: string[];
+  version?: string;
+  versionLabel: string;
+  versionedConfig: boolean;
+}
+
 /** The parsed, rendered manifests of one release. */
 export interface ManifestSet {
   /** Every object in apply order (namespaces, CRDs, config, services, workloads, routes). */

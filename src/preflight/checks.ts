@@ -1,14 +1,15 @@
 // Pure pre-flight checks: each returns the problems it finds as InputErrors pointing at the input
 // or the manifest file and line, so all of them can be reported together before the first write.
 import { renderTemplate, TemplateError } from '../analysis/template.ts';
-import type { MetricSpec, TemplateContext } from '../analysis/types.ts';
+import type { TemplateContext } from '../analysis/types.ts';
+import { fieldOf, type MetricSpec } from '../analysis/spec.ts';
+import { PROVIDERS } from '../analysis/providers/index.ts';
 import type { Config } from '../config/types.ts';
 import { InputError } from '../errors.ts';
-import type { KubeObject } from '../kube/types.ts';
+import { type KubeObject, workloadKey } from '../kube/types.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import { STATE_SCHEMA, type ReleaseState } from '../record/types.ts';
 import { serializeState, STATE_BUDGET_BYTES } from '../state/release-state.ts';
-import { workloadKey } from '../strategies/types.ts';
 import { routerDefinition } from '../traffic/index.ts';
 import type { RouterTarget } from '../traffic/types.ts';
 
@@ -59,14 +60,11 @@ export function metricProblems(config: Config, template: TemplateContext): Input
     const input = config.analysis?.metrics.includes(metric) ? 'analysis' : 'steps';
     const fail = (message: string) =>
       errors.push(new InputError(`metric '${metric.name}': ${message}`, { input, line: metric.line }));
-    const fields: [string, string | undefined, boolean][] = [
-      ['url', metric.url, true],
-      ['address', metric.address, true],
-      ['query', metric.query, false],
-      ['body', metric.body, false],
-    ];
-    for (const [field, text, isUrl] of fields) {
-      if (text === undefined) continue;
+    const { filled = [], urls = [] } = PROVIDERS.get(metric.provider).spec;
+    for (const field of filled) {
+      const text = fieldOf(metric, field);
+      if (typeof text !== 'string') continue;
+      const isUrl = (urls as readonly string[]).includes(field);
       let rendered: string;
       try {
         rendered = renderTemplate(text, template);

@@ -4,10 +4,8 @@
 // of it; promote and rollback run the cluster checks against the stored release.
 import type { Config } from '../config/types.ts';
 import { InputError, InputErrors } from '../errors.ts';
-import type { Cluster, KubeObject } from '../kube/types.ts';
-import { KubeApiError } from '../kube/types.ts';
+import { type Cluster, type KubeObject, KubeApiError, workloadKey } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import { workloadKey } from '../strategies/types.ts';
 import { releaseTemplate } from '../analysis/release-template.ts';
 import { strategyFor } from '../strategies/index.ts';
 import type { ReleaseScope } from '../strategies/scope.ts';

@@ -1,4 +1,5 @@
-import type { AnalysisSpec, Measurement } from '../analysis/types.ts';
+import type { Measurement } from '../analysis/types.ts';
+import type { AnalysisSpec } from '../analysis/spec.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { ActionName, CanaryStep, IntOrPercent, StrategyName, TrafficName } from '../config/types.ts';
 import type { StoredScope } from '../strategies/scope.ts';

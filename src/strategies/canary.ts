@@ -1,4 +1,3 @@
-import type { CanaryStep, Config } from '../config/types.ts';
 import { InputError } from '../errors.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import {
@@ -8,9 +7,11 @@ import {
   type Plan,
   type StepOf,
   type LiveFacts,
+  type CanaryStep,
+  type PlanSettings,
   type Strategy,
-  workloadKey,
 } from './types.ts';
+import { workloadKey } from '../kube/types.ts';
 import { everythingChanges, nothingToCopy, type ReleaseScope } from './scope.ts';
 
 /** The plan steps the `steps` input can ask for. */
@@ -19,14 +20,20 @@ type ConfiguredStep = StepOf<
 >;
 
 /** Canary: the new version runs beside stable as `<workload>-canary` and takes traffic in steps. */
-export const canary: Strategy = {
+export const canary: Strategy<'canary'> = {
   name: 'canary',
+  summary: 'the new version beside stable as `<workload>-canary`, taking traffic in `steps`',
+  inputs: { steps: true, workloads: true },
   movesTraffic: true,
+  // Steps move the weight between 0 and 100.
+  routerNeeds: { weightsBetween: true },
   copySuffix: 'canary',
+  previewService: false,
+  backgroundAnalysis: true,
   // The partition canary needs a changed StatefulSet that runs already; copies need a copyable one.
   cannotRun: (scope, manifests) =>
     runningStatefulSets(scope, manifests).length ? undefined : nothingToCopy(scope),
-  plan(config: Config, manifests: ManifestSet, live: LiveFacts): Plan {
+  plan(config: PlanSettings, manifests: ManifestSet, live: LiveFacts): Plan {
     const workloads = manifests.workloads.map((w) => w.object);
     const steps = config.steps.map(toPlanStep);
     const scope = live.scope ?? everythingChanges(manifests, true);

@@ -1,7 +1,7 @@
-import type { Config } from '../config/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { isDeployment, type DeploymentObject } from '../manifests/workload-views.ts';
-import { workloadKey, type LiveFacts, type Plan, type Strategy } from './types.ts';
+import type { LiveFacts, Plan, PlanSettings, Strategy } from './types.ts';
+import { workloadKey } from '../kube/types.ts';
 
 /**
  * `type: Recreate` with `rollingUpdate` explicitly null: the API server defaulted `rollingUpdate`
@@ -13,10 +13,14 @@ export function recreateStrategy(): NonNullable<DeploymentObject['spec']['strate
 }
 
 /** Recreate: every old pod stops before the first new one starts (Deployments); others roll natively. */
-export const recreate: Strategy = {
+export const recreate: Strategy<'recreate'> = {
   name: 'recreate',
+  summary: 'every old pod of a Deployment stops before the first new one starts (other kinds roll natively)',
+  inputs: { steps: false, workloads: false },
   movesTraffic: false,
-  plan(_config: Config, manifests: ManifestSet, live: LiveFacts): Plan {
+  previewService: false,
+  backgroundAnalysis: true,
+  plan(_settings: PlanSettings, manifests: ManifestSet, live: LiveFacts): Plan {
     const workloads = manifests.workloads.map(({ object }) => {
       // A workload whose pod template does not change keeps its own update strategy: it rolls no pod.
       if (!isDeployment(object) || (live.scope && !live.scope.changed.has(workloadKey(object))))

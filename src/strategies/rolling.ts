@@ -1,14 +1,18 @@
-import type { Config, IntOrPercent } from '../config/types.ts';
-import type { KubeObject } from '../kube/types.ts';
+import type { IntOrPercent, KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { isDaemonSet, isDeployment } from '../manifests/workload-views.ts';
-import type { Plan, Strategy } from './types.ts';
+import type { Plan, PlanSettings, Strategy } from './types.ts';
 
 /** Native rolling update: apply in place, wait like `kubectl rollout status`. */
-export const rolling: Strategy = {
+export const rolling: Strategy<'rolling'> = {
   name: 'rolling',
+  summary: 'a native rolling update of the workloads in place, watched like `kubectl rollout status`',
+  inputs: { steps: false, workloads: false },
   movesTraffic: false,
-  plan(config: Config, manifests: ManifestSet): Plan {
+  previewService: false,
+  // Metrics run alongside the update and after it.
+  backgroundAnalysis: true,
+  plan(config: PlanSettings, manifests: ManifestSet): Plan {
     const workloads = manifests.workloads.map((w) =>
       withRollingBounds(w.object, config.maxSurge, config.maxUnavailable),
     );

@@ -2,11 +2,10 @@
 // roll in place instead. A copy is a second set of pods of the same workload: never made for a
 // workload that must not run twice (a singleton, a claim only one pod can mount) or that has no
 // stable version to run beside.
-import type { Config } from '../config/types.ts';
-import type { KubeObject } from '../kube/types.ts';
+import { type KubeObject, workloadKey } from '../kube/types.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import { isDeployment, type DeploymentObject } from '../manifests/workload-views.ts';
-import { workloadKey, type ReleaseScope } from './types.ts';
+import type { ReleaseScope } from './types.ts';
 
 export type { ReleaseScope } from './types.ts';
 
@@ -53,7 +52,7 @@ export function whyNotCopied(
 
 /** The scope of a release whose strategy runs copies (`copies`: false for rolling and recreate). */
 export function releaseScope(
-  config: Pick<Config, 'workloads'>,
+  config: { workloads?: readonly string[] },
   manifests: ManifestSet,
   live: Map<string, KubeObject | undefined>,
   changed: ReadonlySet<string>,

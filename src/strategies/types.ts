@@ -1,8 +1,35 @@
-import type { AnalysisSpec } from '../analysis/types.ts';
-import type { CanaryScale, Config, HeaderRoute, StrategyName } from '../config/types.ts';
-import type { KubeObject } from '../kube/types.ts';
+import type { AnalysisSpec } from '../analysis/spec.ts';
+import type { IntOrPercent, KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
+import type { HeaderRoute, RouterCapabilities } from '../traffic/types.ts';
 import { formatDuration } from '../duration.ts';
+
+/**
+ * The size of the canary copy apart from its traffic share (Argo's setCanaryScale): a count of
+ * pods, a percentage of the stable size, or back to the router's own sizing.
+ */
+export type CanaryScale = { replicas: number } | { weight: number } | { matchTrafficWeight: true };
+
+/** One canary step, as written in the `steps` input. */
+export type CanaryStep =
+  | { setWeight: number }
+  | { setCanaryScale: CanaryScale }
+  | { pause: { durationMs?: number } } // no duration: stop until `action: promote`
+  | { analysis: Partial<AnalysisSpec> }
+  | { setHeaderRoute: HeaderRoute }
+  | { removeHeaderRoute: string };
+
+/** The settings a strategy plans with (a Config has them all). */
+export interface PlanSettings {
+  steps: CanaryStep[];
+  analysis?: AnalysisSpec;
+  /** Blue-green: switch once verified; false pauses before the switch. */
+  autoPromote: boolean;
+  /** Blue-green with autoPromote false: promote after this long instead of waiting for `promote`. */
+  autoPromoteAfterMs?: number;
+  maxSurge?: IntOrPercent;
+  maxUnavailable?: IntOrPercent;
+}
 
 /** One step of a release plan: plain data, interpreted by the executor (src/engine/handlers/). */
 export type PlanStep =
@@ -59,7 +86,8 @@ export type ModeStep<M extends ExecutionMode> = StepOf<ModeStepKind<M>>;
  */
 export type Plan<M extends ExecutionMode = ExecutionMode> = {
   [P in M]: {
-    strategy: StrategyName;
+    /** The strategy that planned it (a registered name). */
+    strategy: string;
     mode: P;
     steps: ModeStep<P>[];
     /** Workloads as they will be applied (strategy fields adjusted). */
@@ -86,18 +114,46 @@ export interface LiveFacts {
   scope?: ReleaseScope;
 }
 
-export interface Strategy {
-  readonly name: StrategyName;
+/** The strategy-specific inputs a strategy may take (config refuses them for the others). */
+export interface StrategyInputs {
+  /** `steps`: the canary steps. */
+  readonly steps: boolean;
+  /** `workloads`: which changed workloads run as copies. */
+  readonly workloads: boolean;
+}
+
+/**
+ * One strategy's definition, registered once (src/strategies/index.ts): config validation, the
+ * routers it can use, the engine's handling of its copies and action.yml's text all read it.
+ */
+export interface Strategy<Name extends string = string> {
+  readonly name: Name;
+  /** One phrase for action.yml's `strategy` text: what a release does. */
+  readonly summary: string;
+  readonly inputs: StrategyInputs;
   /** Whether a traffic router moves requests between versions (the `traffic` input applies). */
   readonly movesTraffic: boolean;
-  /** Suffix of the new version's copies, for strategies that run it beside stable. */
-  readonly copySuffix?: 'canary' | 'green';
+  /**
+   * What it needs from a router (the capabilities it must have, as the router declares them):
+   * `routersFor` matches it against every registered router. Strategies that move no traffic
+   * need none.
+   */
+  readonly routerNeeds?: Partial<RouterCapabilities>;
+  /** Suffix of the new version's copies (`<workload>-canary`), for strategies that run it beside stable. */
+  readonly copySuffix?: string;
+  /** Runs a preview Service (the `preview-service` input) selecting the new version before the switch. */
+  readonly previewService: boolean;
+  /**
+   * Runs the `analysis` metrics in the background while it progresses (from the first weight, or
+   * from `startingStep`), rather than only in the plan's own analysis steps.
+   */
+  readonly backgroundAnalysis: boolean;
   /**
    * Why this release cannot run with this strategy and is applied as a plain rolling update
    * instead (a first release, nothing to copy); undefined when it can.
    */
   cannotRun?(scope: ReleaseScope, manifests: ManifestSet): string | undefined;
-  plan(config: Config, manifests: ManifestSet, live: LiveFacts): Plan;
+  plan(settings: PlanSettings, manifests: ManifestSet, live: LiveFacts): Plan;
 }
 
 export function stepLabel(step: PlanStep): string {
@@ -133,8 +189,4 @@ export function canaryScaleText(scale: CanaryScale): string {
   if ('replicas' in scale) return `${scale.replicas} pods`;
   if ('weight' in scale) return `${scale.weight}%`;
   return 'matching traffic';
-}
-
-export function workloadKey(obj: KubeObject): string {
-  return `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
 }

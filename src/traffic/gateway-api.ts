@@ -171,13 +171,19 @@ export function createGatewayApiRouter(cluster: Cluster, target: TrafficTarget):
   });
 }
 
-export const gatewayApiRouter: RouterDefinition<'gateway-api'> = {
+export const gatewayApiRouter: RouterDefinition<'gateway-api', 'route', 'route'> = {
   name: 'gateway-api',
   summary: 'Gateway API HTTPRoute backendRef weights',
-  strategies: ['canary', 'blue-green'],
-  capabilities: { headerRoutes: true, maxHeaderRoutes: Infinity, weightsBetween: true },
+  capabilities: {
+    headerRoutes: true,
+    maxHeaderRoutes: Infinity,
+    weightsBetween: true,
+    sizesCopies: false,
+    pinsStableByVersionLabel: true,
+  },
   target: {
     kind: 'HTTPRoute',
+    title: 'HTTPRoute',
     group: 'gateway.networking.k8s.io',
     resource: 'httproutes',
     input: 'route',

@@ -141,13 +141,19 @@ export function createIstioRouter(
   return { ...router, usesServicePair: async () => (await ctx.destinationRule()) === undefined };
 }
 
-export const istioRouter: RouterDefinition<'istio'> = {
+export const istioRouter: RouterDefinition<'istio', 'virtualService', 'virtual-service'> = {
   name: 'istio',
   summary: 'Istio VirtualService route weights (DestinationRule subsets when one exists for the Service)',
-  strategies: ['canary', 'blue-green'],
-  capabilities: { headerRoutes: true, maxHeaderRoutes: Infinity, weightsBetween: true },
+  capabilities: {
+    headerRoutes: true,
+    maxHeaderRoutes: Infinity,
+    weightsBetween: true,
+    sizesCopies: false,
+    pinsStableByVersionLabel: true,
+  },
   target: {
     kind: 'VirtualService',
+    title: 'Istio VirtualService',
     group: 'networking.istio.io',
     resource: 'virtualservices',
     input: 'virtual-service',

@@ -156,13 +156,19 @@ export function createNginxRouter(cluster: Cluster, target: TrafficTarget): Traf
   });
 }
 
-export const nginxRouter: RouterDefinition<'nginx'> = {
+export const nginxRouter: RouterDefinition<'nginx', 'ingress', 'ingress'> = {
   name: 'nginx',
   summary: 'an ingress-nginx canary Ingress `<ingress>-canary` with `canary-weight`',
-  strategies: ['canary', 'blue-green'],
-  capabilities: { headerRoutes: true, maxHeaderRoutes: 1, weightsBetween: true },
+  capabilities: {
+    headerRoutes: true,
+    maxHeaderRoutes: 1,
+    weightsBetween: true,
+    sizesCopies: false,
+    pinsStableByVersionLabel: true,
+  },
   target: {
     kind: 'Ingress',
+    title: 'Ingress',
     group: 'networking.k8s.io',
     resource: 'ingresses',
     input: 'ingress',

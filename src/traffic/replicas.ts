@@ -272,11 +272,16 @@ export function createReplicasRouter(
   };
 }
 
-export const replicasRouter: RouterDefinition<'replicas'> = {
+export const replicasRouter: RouterDefinition<'replicas', never, never> = {
   name: 'replicas',
   summary: "the ratio of stable to canary pods behind the app's Service",
-  strategies: ['canary'],
-  capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: true, sizesCopies: true },
+  capabilities: {
+    headerRoutes: false,
+    maxHeaderRoutes: 0,
+    weightsBetween: true,
+    sizesCopies: true,
+    pinsStableByVersionLabel: false,
+  },
   needsService: false,
   servicePair: false,
   access: [{ group: 'apps', resource: 'deployments', verbs: ['get', 'list', 'watch', 'patch'] }],

@@ -83,11 +83,16 @@ export function createServiceRouter(
   };
 }
 
-export const serviceRouter: RouterDefinition<'service'> = {
+export const serviceRouter: RouterDefinition<'service', never, never> = {
   name: 'service',
   summary: "switches the app's Service selector between the versions",
-  strategies: ['blue-green'],
-  capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: false },
+  capabilities: {
+    headerRoutes: false,
+    maxHeaderRoutes: 0,
+    weightsBetween: false,
+    sizesCopies: false,
+    pinsStableByVersionLabel: true,
+  },
   needsService: true,
   // The user's Service is this router's own object: it switches the pin itself.
   servicePair: false,

@@ -153,13 +153,19 @@ export function createSmiRouter(cluster: Cluster, target: TrafficTarget): Traffi
   });
 }
 
-export const smiRouter: RouterDefinition<'smi'> = {
+export const smiRouter: RouterDefinition<'smi', 'trafficSplit', 'traffic-split'> = {
   name: 'smi',
   summary: 'an SMI TrafficSplit (created as `<service>` when none is given)',
-  strategies: ['canary', 'blue-green'],
-  capabilities: { headerRoutes: false, maxHeaderRoutes: 0, weightsBetween: true },
+  capabilities: {
+    headerRoutes: false,
+    maxHeaderRoutes: 0,
+    weightsBetween: true,
+    sizesCopies: false,
+    pinsStableByVersionLabel: true,
+  },
   target: {
     kind: 'TrafficSplit',
+    title: 'SMI TrafficSplit',
     group: 'split.smi-spec.io',
     resource: 'trafficsplits',
     input: 'traffic-split',

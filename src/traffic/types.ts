@@ -1,5 +1,4 @@
 import type { ApiAccess, Cluster, KubeObject } from '../kube/types.ts';
-import type { StrategyName } from '../strategies/names.ts';
 
 /** A route that sends requests carrying a header to the new version (the `setHeaderRoute` step). */
 export interface HeaderRoute {
@@ -83,7 +82,10 @@ export type TrafficRouterFactory = (
   opts?: TrafficRouterOptions,
 ) => TrafficRouter;
 
-/** What a router can do, so plans are checked before anything is written. */
+/**
+ * What a router can do. Plans are checked against it before anything is written, strategies say
+ * which of these they need (src/strategies/), and the engine asks it instead of a router's name.
+ */
 export interface RouterCapabilities {
   /** Sends requests to the new version by a header. */
   headerRoutes: boolean;
@@ -91,23 +93,32 @@ export interface RouterCapabilities {
   maxHeaderRoutes: number;
   /** Weights between 0 and 100 (a Service selector switch only knows all or nothing). */
   weightsBetween: boolean;
-  /** Sizes the canary copy from the weight itself (so a setCanaryScale step has nothing to size). */
-  sizesCopies?: boolean;
+  /**
+   * Sizes the canary copy from the weight itself: the copy starts with no pods, and a
+   * setCanaryScale step has nothing to size.
+   */
+  sizesCopies: boolean;
+  /**
+   * Pins the stable side by the version label (a Service selector, subsets): stable's pods must
+   * carry it before the first weight, and a rollback that restores stable's template keeps it.
+   */
+  pinsStableByVersionLabel: boolean;
 }
 
-/** Kinds of user object a router drives. */
-export type TargetKind = 'Ingress' | 'HTTPRoute' | 'VirtualService' | 'TrafficSplit' | 'Service';
-/** Config fields that name a router's target object. */
-export type TargetConfigKey = 'ingress' | 'route' | 'virtualService' | 'trafficSplit';
-
-export interface RouterTarget {
-  kind: Exclude<TargetKind, 'Service'>;
+/**
+ * The user's object a router drives beyond the Service, and the input that names it. Routers of
+ * the same kind share one input.
+ */
+export interface RouterTarget<Key extends string = string, Input extends string = string> {
+  kind: string;
+  /** How the docs name the kind: `Ingress`, `Istio VirtualService`. */
+  title: string;
   /** Its API group (the version is the one the cluster prefers) and REST resource. */
   group: string;
   resource: string;
-  /** The action input that names it, and its Config field. */
-  input: 'ingress' | 'route' | 'virtual-service' | 'traffic-split';
-  configKey: TargetConfigKey;
+  /** The action input that names it, and its Config field (the stored settings keep it too). */
+  input: Input;
+  configKey: Key;
   /** False: the router creates its own object when none is given. */
   required: boolean;
   /** The Services (names in `namespace`) an object of this kind sends traffic to. */
@@ -115,18 +126,22 @@ export interface RouterTarget {
 }
 
 /**
- * One router's definition: the registry, config validation, pre-flight checks and the README's
- * Role are all derived from it, so adding a router is its file plus one registry line.
+ * One router's definition: the registry, config validation, pre-flight checks, the strategies it
+ * can drive and the README's Role are all derived from it, so adding a router is its file plus
+ * one registry line.
  */
-export interface RouterDefinition<Name extends string = string> {
+export interface RouterDefinition<
+  Name extends string = string,
+  Key extends string = string,
+  Input extends string = string,
+> {
   /** What the `traffic` input says to choose it; the list of names is derived from the registry. */
   name: Name;
   /** How it moves traffic, one short phrase for action.yml and the README (e.g. "the pod ratio"). */
   summary: string;
-  strategies: readonly StrategyName[];
   capabilities: RouterCapabilities;
   /** The user's object the router changes, beyond the Service. */
-  target?: RouterTarget;
+  target?: RouterTarget<Key, Input>;
   /** Needs the user's Service (it must exist before the release starts). */
   needsService: boolean;
   /**

@@ -1,7 +1,9 @@
 // Runs the release engine in-process (deploy/promote/rollback/status of src/engine/release.ts)
 // against a simulated cluster, wired like src/main.ts but with an instant sleep and a logger that
 // records instead of printing. `freezable` clusters let a test stop a run dead (like SIGKILL).
-import { providers } from '../../src/analysis/index.ts';
+import { providerTable } from '../../src/analysis/providers/index.ts';
+
+const providers = providerTable();
 import { buildConfig, inputsOf, type Inputs } from '../../src/config/index.ts';
 import type { Logger } from '../../src/engine/context.ts';
 import { deploy, promote, rollback, status, type ReleaseDeps } from '../../src/engine/release.ts';

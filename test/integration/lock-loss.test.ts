@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { providers } from '../../src/analysis/index.ts';
+import { providerTable } from '../../src/analysis/providers/index.ts';
+
+const providers = providerTable();
 import { buildConfig, inputsOf } from '../../src/config/index.ts';
 import { microTime } from '../../src/engine/lock.ts';
 import { deploy, type ReleaseDeps } from '../../src/engine/release.ts';

@@ -9,9 +9,11 @@ import {
   rangeQuery,
   resultValue,
 } from '../../src/analysis/providers/prometheus.ts';
-import { providers } from '../../src/analysis/providers/index.ts';
+import { providerTable } from '../../src/analysis/providers/index.ts';
+
+const providers = providerTable();
 import { runAnalysis } from '../../src/analysis/run.ts';
-import type { MetricSpec } from '../../src/analysis/types.ts';
+import type { MetricSpec } from '../../src/analysis/spec.ts';
 
 /** A tiny fake Prometheus: answers by query text, records what it was sent. */
 const requests: Array<{ path: string; params: URLSearchParams; headers: IncomingMessage['headers'] }> = [];

@@ -5,9 +5,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProviderContext } from '../../src/analysis/provider.ts';
-import { providers } from '../../src/analysis/providers/index.ts';
+import { providerTable } from '../../src/analysis/providers/index.ts';
+
+const providers = providerTable();
 import { runAnalysis } from '../../src/analysis/run.ts';
-import type { MetricSpec, TemplateContext } from '../../src/analysis/types.ts';
+import type { TemplateContext } from '../../src/analysis/types.ts';
+import type { MetricSpec } from '../../src/analysis/spec.ts';
 import { serveMetrics, startPrometheus, type RunningPrometheus } from '@kube-rollout/kube-sim/prometheus';
 import {
   createStore,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assessMetric, describeOutcome, tally } from '../../src/analysis/assess.ts';
 import type { Judgement } from '../../src/analysis/judge.ts';
-import type { MeasurementPhase, MetricSpec } from '../../src/analysis/types.ts';
+import type { MeasurementPhase } from '../../src/analysis/types.ts';
+import type { MetricSpec } from '../../src/analysis/spec.ts';
 
 const metric: MetricSpec = {
   name: 'errors',

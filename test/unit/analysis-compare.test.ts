@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { baselineQueries, judgeComparison } from '../../src/analysis/compare.ts';
 import { judgeMeasurement } from '../../src/analysis/judge.ts';
 import { renderTemplate, TemplateError, unknownPlaceholders } from '../../src/analysis/template.ts';
-import type { BaselineComparison, MetricSpec, TemplateContext } from '../../src/analysis/types.ts';
+import type { BaselineComparison, TemplateContext } from '../../src/analysis/types.ts';
+import type { MetricSpec } from '../../src/analysis/spec.ts';
 
 const ctx: TemplateContext = {
   app: 'shop',

@@ -9,7 +9,7 @@ import {
   formatValue,
 } from '../../src/analysis/conditions.ts';
 import { isNoData, judgeMeasurement } from '../../src/analysis/judge.ts';
-import type { MetricSpec } from '../../src/analysis/types.ts';
+import type { MetricSpec } from '../../src/analysis/spec.ts';
 
 function metric(fields: Partial<MetricSpec>): MetricSpec {
   return {

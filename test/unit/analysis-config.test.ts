@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MetricSpecReader } from '../../src/analysis/provider.ts';
-import { providers } from '../../src/analysis/providers/index.ts';
+import { providerTable } from '../../src/analysis/providers/index.ts';
+
+const providers = providerTable();
 import { jobSpec } from '../../src/analysis/providers/job.ts';
 import { prometheusSpec } from '../../src/analysis/providers/prometheus.ts';
 import { webSpec } from '../../src/analysis/providers/web.ts';
-import type { MetricSpec } from '../../src/analysis/types.ts';
+import type { MetricSpec } from '../../src/analysis/spec.ts';
 import { metricFields } from '../../src/config/metric-fields.ts';
 import { parseAnalysis } from '../../src/config/index.ts';
 import { InputError, InputErrors } from '../../src/errors.ts';

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MetricProvider, ProviderContext, RawMeasurement } from '../../src/analysis/provider.ts';
 import { runAnalysis, type RunDeps } from '../../src/analysis/run.ts';
-import type { Measurement, MetricSpec, ProviderName } from '../../src/analysis/types.ts';
+import type { Measurement } from '../../src/analysis/types.ts';
+import type { MetricSpec, ProviderName } from '../../src/analysis/spec.ts';
 
 type Step = RawMeasurement | Error;
 

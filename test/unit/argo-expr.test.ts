@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { checkCondition, evaluateConditions } from '../../src/analysis/conditions.ts';
 import { compileExpr, ExprEvalError, ExprSyntaxError } from '../../src/analysis/expr/index.ts';
 import { judgeMeasurement } from '../../src/analysis/judge.ts';
-import type { MetricSpec } from '../../src/analysis/types.ts';
+import type { MetricSpec } from '../../src/analysis/spec.ts';
 
 const value = (source: string, result: unknown) => compileExpr(source).evaluate(result);
 

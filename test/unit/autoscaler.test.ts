@@ -1,11 +1,10 @@
 // What the action applies next to an HPA, and which PodDisruptionBudgets it reports (pure data).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KubeObject } from '../../src/kube/types.ts';
+import { type KubeObject, workloadKey } from '../../src/kube/types.ts';
 import type { ManifestSet } from '../../src/manifests/types.ts';
 import { isAutoscaled, prepareForAutoscalers, releaseToAutoscalers } from '../../src/engine/autoscaler.ts';
 import { blockingBudgets } from '../../src/engine/disruption-budgets.ts';
-import { workloadKey } from '../../src/strategies/types.ts';
 
 const deployment = (name: string, replicas?: number): KubeObject => ({
   apiVersion: 'apps/v1',

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ProviderContext } from '../../src/analysis/provider.ts';
 import { buildJob, jobName, jobOutcome, jobProvider } from '../../src/analysis/providers/job.ts';
-import { providers } from '../../src/analysis/providers/index.ts';
+import { providerTable } from '../../src/analysis/providers/index.ts';
+
+const providers = providerTable();
 import { runAnalysis } from '../../src/analysis/run.ts';
-import type { MetricSpec } from '../../src/analysis/types.ts';
+import type { MetricSpec } from '../../src/analysis/spec.ts';
 import type { Cluster, KubeObject, ObjectRef } from '../../src/kube/types.ts';
 
 const jobSpec = {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { INPUT_NAMES } from '../../src/config/inputs.ts';
+import { inputNames } from '../../src/config/inputs.ts';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const WORKFLOWS = ['.github/workflows/ci.yml', '.github/workflows/e2e.yml', '.github/workflows/release.yml'];
@@ -70,7 +70,7 @@ describe('workflows and action metadata', () => {
       const jobs = Object.values(parse(read(file)).jobs as Record<string, Job>);
       for (const step of jobs.flatMap((j) => j.steps).filter((s) => s.uses === './')) {
         for (const name of Object.keys(step.with ?? {}))
-          assert.ok((INPUT_NAMES as string[]).includes(name), `${file}: unknown input '${name}'`);
+          assert.ok((inputNames() as string[]).includes(name), `${file}: unknown input '${name}'`);
       }
     }
   });

@@ -1,14 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
-import { isPlainObject } from '../../config/yaml-source.ts';
+import { isPlainObject } from '../../plain-values.ts';
 import type {
   MetricFields,
+  MetricOf,
   MetricProviderDefinition,
   MetricSpecReader,
   ProviderContext,
   RawMeasurement,
 } from '../provider.ts';
-import type { MetricSpec } from '../types.ts';
+
+/** A job metric's own fields. */
+export interface JobFields {
+  /** A batch/v1 Job spec (the `spec` of a Job). */
+  job: Record<string, unknown>;
+  timeoutMs?: number;
+}
+
+type JobMetric = MetricOf<'job', JobFields>;
 import { LABELS, ownedLabels } from '../../labels.ts';
 import { compareText } from '../../compare.ts';
 import { renderKnownPlaceholders } from '../template.ts';
@@ -47,7 +56,7 @@ export function jobName(release: string, metric: string, suffix: string = random
 }
 
 /** The Job object for one measurement. `metric.job` is the Job's spec (a full `{spec: ...}` is accepted too). */
-export function buildJob(metric: MetricSpec, release: string, namespace: string, name: string): KubeObject {
+export function buildJob(metric: JobMetric, release: string, namespace: string, name: string): KubeObject {
   const given = (metric.job ?? {}) as Record<string, any>;
   const spec: Record<string, any> = structuredClone(given.template ? given : (given.spec ?? given));
   if (!spec.template?.spec?.containers)
@@ -122,7 +131,7 @@ async function failureDetails(ctx: ProviderContext, namespace: string, name: str
 }
 
 /** `job`: a Job spec with a pod `template` (or a whole `{spec: …}`); `timeout`. The Job decides. */
-export const jobSpec: MetricSpecReader = {
+export const jobSpec: MetricSpecReader<JobFields> = {
   keys: ['job', 'timeout'],
   judgesItself: true,
   read(fields: MetricFields) {
@@ -139,10 +148,16 @@ export const jobSpec: MetricSpecReader = {
   },
 };
 
-export const jobProvider: MetricProviderDefinition = {
+export const jobProvider: MetricProviderDefinition<'job', JobFields, never, never> = {
   name: 'job',
   spec: jobSpec,
-  async measure(metric: MetricSpec, ctx: ProviderContext, signal: AbortSignal): Promise<RawMeasurement> {
+  // Each measurement creates a Job, watches it, reads its pods' logs when it fails and deletes it.
+  access: [
+    { group: 'batch', resource: 'jobs', verbs: ['create', 'list', 'watch', 'delete'] },
+    { group: '', resource: 'pods', verbs: ['list'] },
+    { group: '', resource: 'pods/log', verbs: ['get'] },
+  ],
+  async measure(metric, ctx, signal): Promise<RawMeasurement> {
     const release = ctx.template.app;
     const namespace = ctx.namespace;
     const name = jobName(release, metric.name);

@@ -2,13 +2,25 @@ import { baselineQueries, DEFAULT_STEP_MS, DEFAULT_WINDOW_MS } from '../compare.
 import { readComparison } from '../compare-spec.ts';
 import type {
   MetricFields,
+  MetricOf,
   MetricProviderDefinition,
   MetricSpecReader,
   ProviderContext,
   RawMeasurement,
 } from '../provider.ts';
 import { renderTemplate } from '../template.ts';
-import type { BaselineComparison, MetricSpec } from '../types.ts';
+import type { BaselineComparison } from '../types.ts';
+
+/** A prometheus metric's own fields. */
+export interface PrometheusFields {
+  query: string;
+  address?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  compare?: BaselineComparison;
+}
+
+type PrometheusMetric = MetricOf<'prometheus', PrometheusFields>;
 import { EMPTY_NUMERATOR_HINT, splitRatio } from './prometheus-ratio.ts';
 import { DEFAULT_TIMEOUT_MS, describeFetchError, requestSignal, snippet } from './http.ts';
 
@@ -172,8 +184,8 @@ export async function rangeQuery(
   );
 }
 
-function addressOf(metric: MetricSpec, ctx: ProviderContext): string {
-  const address = metric.address ?? ctx.prometheusUrl;
+function addressOf(metric: PrometheusMetric, ctx: ProviderContext): string {
+  const address = metric.address ?? ctx.settings.prometheusUrl;
   if (!address)
     throw new Error(
       `metric ${metric.name}: no Prometheus address (set \`address\` on the metric or the prometheus-url input)`,
@@ -182,10 +194,12 @@ function addressOf(metric: MetricSpec, ctx: ProviderContext): string {
 }
 
 /** `query` (templated), `address` (else the prometheus-url input), `headers`, `timeout`, `compare`. */
-export const prometheusSpec: MetricSpecReader = {
+export const prometheusSpec: MetricSpecReader<PrometheusFields> = {
   keys: ['query', 'address', 'headers', 'timeout', 'compare'],
   exclusive: { compare: '`compare: baseline` needs provider prometheus (it compares range queries)' },
   templated: ['query'],
+  filled: ['address', 'query'],
+  urls: ['address'],
   read(fields: MetricFields) {
     const query = fields.string('query');
     if (!query) fields.fail(undefined, '`query` is required for provider prometheus');
@@ -202,10 +216,23 @@ export const prometheusSpec: MetricSpecReader = {
   },
 };
 
-export const prometheusProvider: MetricProviderDefinition = {
+export const prometheusProvider: MetricProviderDefinition<
+  'prometheus',
+  PrometheusFields,
+  'prometheusUrl',
+  'prometheus-url'
+> = {
   name: 'prometheus',
   spec: prometheusSpec,
-  async measure(metric: MetricSpec, ctx: ProviderContext, signal: AbortSignal): Promise<RawMeasurement> {
+  settings: [
+    {
+      input: 'prometheus-url',
+      configKey: 'prometheusUrl',
+      description: 'Default address for `provider: prometheus` metrics.',
+      metricField: 'address',
+    },
+  ],
+  async measure(metric, ctx, signal): Promise<RawMeasurement> {
     const address = addressOf(metric, ctx);
     if (!metric.query) throw new Error(`metric ${metric.name}: no query`);
     const opts: PromRequestOptions = {

@@ -1,13 +1,25 @@
 import { JSONPath } from 'jsonpath-plus';
 import type {
   MetricFields,
+  MetricOf,
   MetricProviderDefinition,
   MetricSpecReader,
   ProviderContext,
   RawMeasurement,
 } from '../provider.ts';
 import { renderTemplate } from '../template.ts';
-import type { MetricSpec } from '../types.ts';
+
+/** A web metric's own fields. */
+export interface WebFields {
+  url: string;
+  method?: string;
+  body?: string;
+  jsonPath?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+type WebMetric = MetricOf<'web', WebFields>;
 import { DEFAULT_TIMEOUT_MS, describeFetchError, requestSignal, snippet } from './http.ts';
 
 /**
@@ -32,16 +44,18 @@ function parseBody(text: string): unknown {
   }
 }
 
-function hasConditions(metric: MetricSpec): boolean {
+function hasConditions(metric: WebMetric): boolean {
   return Boolean(metric.threshold || metric.successCondition || metric.failureCondition);
 }
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'HEAD', 'PATCH'];
 
 /** `url` (templated), `method`, `body`, `headers`, `jsonPath`, `timeout`. */
-export const webSpec: MetricSpecReader = {
+export const webSpec: MetricSpecReader<WebFields> = {
   keys: ['url', 'method', 'body', 'jsonPath', 'headers', 'timeout'],
   templated: ['url'],
+  filled: ['url', 'body'],
+  urls: ['url'],
   read(fields: MetricFields) {
     const url = fields.string('url');
     if (!url) fields.fail(undefined, '`url` is required for provider web');
@@ -61,10 +75,10 @@ export const webSpec: MetricSpecReader = {
   },
 };
 
-export const webProvider: MetricProviderDefinition = {
+export const webProvider: MetricProviderDefinition<'web', WebFields, never, never> = {
   name: 'web',
   spec: webSpec,
-  async measure(metric: MetricSpec, ctx: ProviderContext, signal: AbortSignal): Promise<RawMeasurement> {
+  async measure(metric, ctx, signal): Promise<RawMeasurement> {
     if (!metric.url) throw new Error(`metric ${metric.name}: no url`);
     const url = renderTemplate(metric.url, ctx.template);
     const body = metric.body !== undefined ? renderTemplate(metric.body, ctx.template) : undefined;

@@ -1,7 +1,9 @@
 // Runs the `analysis` checks for the executor: inline (blocking a step) or in the background
 // (alongside a rolling update or across canary steps), and turns their verdict into a step outcome.
+import { providerSettingValues } from '../../analysis/providers/index.ts';
 import { runAnalysis } from '../../analysis/run.ts';
-import type { AnalysisResult, MetricSpec, TemplateContext } from '../../analysis/types.ts';
+import type { AnalysisResult, TemplateContext } from '../../analysis/types.ts';
+import type { MetricSpec } from '../../analysis/spec.ts';
 import type { RunContext } from '../context.ts';
 import { releaseTemplate } from '../../analysis/release-template.ts';
 import type { StepOutcome } from '../outcome.ts';
@@ -53,7 +55,7 @@ async function analyse(
       providers: ctx.providers,
       ctx: {
         template: templateContext(ctx),
-        prometheusUrl: ctx.config.prometheusUrl,
+        settings: providerSettingValues(ctx.config),
         cluster: ctx.cluster,
         namespace: ctx.namespace,
       },

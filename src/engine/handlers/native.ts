@@ -1,11 +1,10 @@
 // Step handlers for the native strategies (rolling, recreate): apply in place, wait with fail-fast,
 // and on failure put every workload back to the template it had before the release.
 import { waitForRollout, type RolloutOutcome } from '../../gates/wait-rollout.ts';
-import { refOf, type KubeObject } from '../../kube/types.ts';
+import { refOf, type KubeObject, workloadKey } from '../../kube/types.ts';
 import { isWorkload } from '../../manifests/pods.ts';
 import { asDeployment } from '../../manifests/workload-views.ts';
 import { applyInOrder } from '../apply-in-order.ts';
-import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
 import type { ReleaseHistory } from '../../record/types.ts';
 import type { ModeHandlers } from '../executor.ts';

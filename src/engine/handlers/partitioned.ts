@@ -1,9 +1,7 @@
 // Canary for StatefulSets (and DaemonSets riding along): no copies — the StatefulSet's own
 // partition decides how many ordinals run the new template. A step's weight sets
 // partition = replicas − ceil(replicas × weight / 100); promotion sets it to 0.
-import type { KubeObject } from '../../kube/types.ts';
-import { refOf } from '../../kube/types.ts';
-import { workloadKey } from '../../strategies/types.ts';
+import { type KubeObject, refOf, workloadKey } from '../../kube/types.ts';
 import type { RunContext } from '../context.ts';
 import type { ModeHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';

@@ -3,11 +3,9 @@
 import { findPodProblem } from '../../gates/pod-health.ts';
 import { collectEvidence, evidenceLine } from '../../gates/wait-rollout.ts';
 import { selectorString } from '../../gates/new-pods.ts';
-import type { KubeObject } from '../../kube/types.ts';
-import { refOf } from '../../kube/types.ts';
+import { type KubeObject, refOf, workloadKey } from '../../kube/types.ts';
 import type { DeploymentObject } from '../../manifests/workload-views.ts';
 import { strategyFor } from '../../strategies/index.ts';
-import { workloadKey } from '../../strategies/types.ts';
 import { createTrafficRouter, routerDefinition } from '../../traffic/index.ts';
 import { allLanes } from '../../traffic/composite.ts';
 import { planLanes, type Lane } from '../../traffic/lanes.ts';

@@ -1,10 +1,8 @@
 // Rollback of canary and blue-green: traffic returns to stable first (and stable gets its own
 // template back if promotion had begun), then the copies, routes and preview Service go.
-import type { KubeObject } from '../../kube/types.ts';
-import { refOf } from '../../kube/types.ts';
+import { type KubeObject, refOf, workloadKey } from '../../kube/types.ts';
 import { workloadOf } from '../../manifests/workload-views.ts';
 import { recordWeight } from '../../record/steps.ts';
-import { workloadKey } from '../../strategies/types.ts';
 import type { RunContext } from '../context.ts';
 import { restoreTemplate, versionOf } from '../workloads.ts';
 import { newWorkloads, restoreConfigObjects, waitForWorkloads } from './native.ts';
