@@ -1,4 +1,5 @@
-// Regenerates action.yml's `traffic` description from the router definitions (src/traffic/docs.ts),
+// Regenerates action.yml's registry-derived text (the `strategy` and `traffic` descriptions, the
+// inputs routers and metric providers declare: src/docs/action-yml.ts),
 // the input and output tables in README.md from action.yml, and the minimal RBAC Roles from the
 // pre-flight's permission list (src/preflight/role.ts), so they never drift.
 // `npm run docs` writes; `npm run docs -- --check` fails when action.yml or README.md is stale.
@@ -7,20 +8,10 @@ import { tsImport } from 'tsx/esm/api';
 import { parse } from 'yaml';
 
 const { roleSection } = await tsImport('../src/preflight/role.ts', import.meta.url);
-const { trafficInputDescription } = await tsImport('../src/traffic/docs.ts', import.meta.url);
-
-/**
- * action.yml with the `traffic` input's description regenerated, as a double-quoted YAML scalar
- * (JSON string syntax; what Prettier writes for text with apostrophes).
- */
-function withTrafficDescription(text) {
-  const re = /(\n {2}traffic:\n {4}description: )(?:'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")/;
-  if (!re.test(text)) throw new Error('action.yml has no quoted `traffic` input description');
-  return text.replace(re, (_m, head) => head + JSON.stringify(trafficInputDescription()));
-}
+const { generateActionText } = await tsImport('../src/docs/action-yml.ts', import.meta.url);
 
 const actionText = readFileSync('action.yml', 'utf8');
-const nextAction = withTrafficDescription(actionText);
+const nextAction = generateActionText(actionText);
 const action = parse(nextAction);
 const cell = (text) =>
   String(text ?? '')
@@ -57,7 +48,7 @@ const next = replaceBlock(
 if (process.argv.includes('--check')) {
   if (nextAction !== actionText) {
     console.error(
-      "action.yml's `traffic` description differs from the router definitions: run `npm run docs`",
+      "action.yml's strategy, router or provider text differs from their definitions: run `npm run docs`",
     );
     process.exit(1);
   }

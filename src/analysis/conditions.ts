@@ -1,7 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { compileExpr } from './expr/index.ts';
-import type { ConditionLanguage } from './types.ts';
-import type { MetricSpec } from './spec.ts';
+import type { ConditionLanguage, MetricCommon } from './types.ts';
 
 /**
  * Conditions judge one measured `result`:
@@ -146,7 +145,7 @@ export function thresholdText(threshold: { min?: number; max?: number }): string
 
 /** Human-readable text of everything a measurement must satisfy, e.g. `result <= 0.05`. */
 export function conditionText(
-  metric: Pick<MetricSpec, 'threshold' | 'successCondition' | 'failureCondition'>,
+  metric: Pick<MetricCommon, 'threshold' | 'successCondition' | 'failureCondition'>,
 ): string | undefined {
   const parts: string[] = [];
   if (metric.threshold) parts.push(thresholdText(metric.threshold));
@@ -192,7 +191,7 @@ function judgeThreshold(threshold: { min?: number; max?: number }, result: unkno
 type JudgedFields = 'threshold' | 'successCondition' | 'failureCondition' | 'conditionLanguage';
 
 function judgeExpressions(
-  metric: Pick<MetricSpec, Exclude<JudgedFields, 'threshold'>>,
+  metric: Pick<MetricCommon, Exclude<JudgedFields, 'threshold'>>,
   result: unknown,
 ): ConditionVerdict {
   const measured = formatValue(result);
@@ -228,7 +227,7 @@ function judgeExpressions(
 
 /** Applies every condition the metric sets to `result` (which must not be "no data"). */
 export function evaluateConditions(
-  metric: Pick<MetricSpec, JudgedFields>,
+  metric: Pick<MetricCommon, JudgedFields>,
   result: unknown,
 ): ConditionVerdict {
   const verdicts: ConditionVerdict[] = [];

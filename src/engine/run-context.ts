@@ -13,7 +13,9 @@ import {
   type ReleaseState,
   type RolloutRecord,
 } from '../record/types.ts';
+import { providerSettings } from '../analysis/providers/index.ts';
 import { strategyFor } from '../strategies/index.ts';
+import { routeTargets } from '../traffic/index.ts';
 import { everythingChanges, scopeFromStored } from '../strategies/scope.ts';
 import { inParallel } from '../kube/parallel.ts';
 import { abortableSleep, type RunContext } from './context.ts';
@@ -141,16 +143,20 @@ const SETTING_KEYS = [
   'scaleDownDelayMs',
   'previewService',
   'versionLabel',
-  'ingress',
-  'route',
-  'virtualService',
-  'trafficSplit',
-  'prometheusUrl',
 ] as const satisfies readonly (keyof ReleaseSettings)[];
 
-/** The inputs that shape the plan, kept in the state (JSON round trip drops unset ones). */
+/**
+ * The inputs that shape the plan, kept in the state (JSON round trip drops unset ones): the
+ * action's own, the names of the routers' objects and the providers' run-wide settings.
+ */
 export function releaseSettings(config: Config): ReleaseSettings {
-  return JSON.parse(JSON.stringify(Object.fromEntries(SETTING_KEYS.map((k) => [k, config[k]]))));
+  const keys: string[] = [
+    ...SETTING_KEYS,
+    ...routeTargets().map((t) => t.configKey),
+    ...providerSettings().map((s) => s.configKey),
+  ];
+  const values = config as unknown as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(Object.fromEntries(keys.map((k) => [k, values[k]]))));
 }
 
 /** Live copies of every object the release will touch, taken before the first write. */

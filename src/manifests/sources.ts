@@ -5,7 +5,10 @@ import { loadManifests, parseRendered } from './load.ts';
 import { helmTemplate, type RunTool } from './render-tools.ts';
 import type { ReleaseSetSettings, SourcedObject } from './types.ts';
 
-export type ManifestSources = Pick<ReleaseSetSettings, 'manifests' | 'helm' | 'name' | 'namespace' | 'workspace'>;
+export type ManifestSources = Pick<
+  ReleaseSetSettings,
+  'manifests' | 'helm' | 'name' | 'namespace' | 'workspace'
+>;
 
 export async function loadReleaseObjects(sources: ManifestSources, run?: RunTool): Promise<SourcedObject[]> {
   const objects = sources.manifests.length

@@ -10,7 +10,7 @@ import { type KubeObject, workloadKey } from '../kube/types.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import { STATE_SCHEMA, type ReleaseState } from '../record/types.ts';
 import { serializeState, STATE_BUDGET_BYTES } from '../state/release-state.ts';
-import { routerDefinition } from '../traffic/index.ts';
+import { routeNameIn, routerDefinition } from '../traffic/index.ts';
 import type { RouterTarget } from '../traffic/types.ts';
 
 const at = (o: SourcedObject) => `${o.file}:${o.line}`;
@@ -137,7 +137,7 @@ export function routerNeeds(config: Config, manifests: ManifestSet): TargetNeed[
     needs.push({ kind: 'Service', input: 'manifests', inManifests: has('Service') });
   const target: RouterTarget | undefined = definition.target;
   if (target) {
-    const name = config[target.configKey];
+    const name = routeNameIn(config, target);
     if (target.required || name) {
       const need = {
         kind: target.kind,

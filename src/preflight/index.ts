@@ -48,7 +48,7 @@ export interface PreflightFacts {
  */
 export async function preflight(
   deps: PreflightDeps,
-  strategy: Config['strategy'],
+  strategy: string,
   manifests: ManifestSet,
   facts: PreflightFacts,
 ): Promise<void> {
@@ -83,7 +83,7 @@ export async function preflight(
  */
 export async function preflightAction(
   deps: PreflightDeps,
-  strategy: Config['strategy'],
+  strategy: string,
   manifests: ManifestSet,
 ): Promise<void> {
   const errors = await clusterProblems(deps, strategy, manifests);
@@ -108,7 +108,7 @@ async function laneProblems(
 /** What only the cluster can tell: the router's targets and the permissions. */
 async function clusterProblems(
   { config, cluster, reviews }: PreflightDeps,
-  strategy: Config['strategy'],
+  strategy: string,
   manifests: ManifestSet,
   opts: { release?: string; lanesChecked?: boolean } = {},
 ): Promise<InputError[]> {
@@ -125,7 +125,7 @@ async function clusterProblems(
   return errors;
 }
 
-function usesRouter(strategy: Config['strategy'], manifests: ManifestSet): boolean {
+function usesRouter(strategy: string, manifests: ManifestSet): boolean {
   return (
     strategyFor(strategy).movesTraffic && manifests.workloads.some((w) => w.object.kind === 'Deployment')
   );
@@ -138,7 +138,7 @@ function usesRouter(strategy: Config['strategy'], manifests: ManifestSet): boole
 async function planChecks(
   cluster: Cluster,
   config: Config,
-  strategy: Config['strategy'],
+  strategy: string,
   manifests: ManifestSet,
   release?: string,
 ): Promise<AccessCheck[]> {

@@ -7,6 +7,7 @@
 import type { Config } from '../config/types.ts';
 import type { ApiAccess, ApiVerb } from '../kube/types.ts';
 import { holdsSensitive } from '../state/secret-store.ts';
+import { PROVIDERS, providerSettingValues, type ProviderSettings } from '../analysis/providers/index.ts';
 import { routerDefinition } from '../traffic/index.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { compareText } from '../compare.ts';
@@ -28,10 +29,11 @@ export interface ManifestResource {
 
 /** What shapes the access list: the settings in effect and the resources of the manifests. */
 export interface AccessInput {
-  config: Pick<Config, 'action' | 'traffic' | 'previewService' | 'analysis' | 'steps' | 'prometheusUrl'> &
+  config: Pick<Config, 'action' | 'traffic' | 'previewService' | 'analysis' | 'steps'> &
+    ProviderSettings &
     Partial<Pick<Config, 'prune'>>;
-  /** The strategy the plan runs (a first canary release runs `rolling`). */
-  strategy: Config['strategy'];
+  /** The strategy the plan runs (a first canary release runs `rolling`): a registered name. */
+  strategy: string;
   /** Resources of the manifests' objects in the release's namespace; workloads decide the waits. */
   resources: readonly ManifestResource[];
   /**
@@ -82,13 +84,6 @@ const PARTITION_ACCESS: readonly ApiAccess[] = [
   { group: '', resource: 'pods', verbs: ['delete'] },
 ];
 
-/** A `job` metric creates a Job, watches it, reads its pods' logs when it fails and deletes it. */
-const JOB_METRIC_ACCESS: readonly ApiAccess[] = [
-  { group: 'batch', resource: 'jobs', verbs: ['create', 'list', 'watch', 'delete'] },
-  { group: '', resource: 'pods', verbs: ['list'] },
-  { group: '', resource: 'pods/log', verbs: ['get'] },
-];
-
 /** A workload's waits; a Deployment's new pods are found through its newest ReplicaSet. */
 function workloadAccess(resource: ManifestResource): ApiAccess[] {
   const access: ApiAccess[] = [
@@ -109,15 +104,17 @@ function revisionHistoryAccess(resource: ManifestResource): ApiAccess[] {
     : [{ group: 'apps', resource: 'controllerrevisions', verbs: ['list'] }];
 }
 
-function usesJobMetrics(config: AccessInput['config']): boolean {
+/** What the metrics' providers need to measure (a `job` metric creates Jobs, say), as each declares. */
+function metricAccess(config: AccessInput['config']): ApiAccess[] {
   const fromSteps = config.steps.flatMap((s) => ('analysis' in s ? (s.analysis.metrics ?? []) : []));
-  return [...(config.analysis?.metrics ?? []), ...fromSteps].some((m) => m.provider === 'job');
+  const providers = new Set([...(config.analysis?.metrics ?? []), ...fromSteps].map((m) => m.provider));
+  return [...providers].flatMap((name) => PROVIDERS.find(name)?.access ?? []);
 }
 
 /** Whether this release puts something into its Secret store (src/state/secret-store.ts). */
 function writesSecretStore(input: AccessInput): boolean {
   const { config, resources } = input;
-  const settings = { steps: config.steps, analysis: config.analysis, prometheusUrl: config.prometheusUrl };
+  const settings = { steps: config.steps, analysis: config.analysis, ...providerSettingValues(config) };
   return (
     input.writesSecretStore === true ||
     resources.some((r) => r.group === '' && r.resource === 'secrets') ||
@@ -143,7 +140,7 @@ export function requiredPermissions(input: AccessInput): ApiAccess[] {
   // Config accepts a preview Service only for a strategy that has one (blue-green): applied, deleted.
   if (progressive && config.previewService)
     list.push({ group: '', resource: 'services', verbs: ['create', 'patch', 'delete'] });
-  if (usesJobMetrics(config)) list.push(...JOB_METRIC_ACCESS);
+  list.push(...metricAccess(config));
   // `prune: true` deletes, after promotion, what the previous release applied and no longer lists.
   if (config.prune && config.action === 'deploy')
     for (const r of resources)

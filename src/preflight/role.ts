@@ -4,7 +4,7 @@
 // promote, rollback; status reads a subset) for the manifests it assumes, and nothing more.
 import type { Config, StrategyName, TrafficName } from '../config/types.ts';
 import type { ApiAccess } from '../kube/types.ts';
-import { strategyFor } from '../strategies/index.ts';
+import { defaultRouter, strategiesFor, strategyFor } from '../strategies/index.ts';
 import { ROUTERS, routerDefinition } from '../traffic/index.ts';
 import { mergeAccess, requiredPermissions, type AccessInput, type ManifestResource } from './permissions.ts';
 
@@ -28,10 +28,15 @@ export interface RoleScenario {
   manifests?: readonly ManifestResource[];
 }
 
+/** The scenario's router: the one it names, else its strategy's default (any, for one that moves none). */
+function trafficOf(scenario: RoleScenario): TrafficName {
+  return (scenario.traffic ?? defaultRouter(scenario.strategy) ?? ROUTERS.names()[0]) as TrafficName;
+}
+
 /** The typical manifests plus the router's target when the router needs one in the manifests. */
 export function scenarioResources(scenario: RoleScenario): ManifestResource[] {
   const resources = [...(scenario.manifests ?? TYPICAL_MANIFESTS)];
-  const target = routerDefinition(scenario.traffic ?? 'replicas').target;
+  const target = routerDefinition(trafficOf(scenario)).target;
   if (strategyFor(scenario.strategy).movesTraffic && target?.required)
     resources.push({ group: target.group, resource: target.resource });
   return resources;
@@ -47,7 +52,7 @@ export function scenarioInputs(scenario: RoleScenario): AccessInput[] {
   const resources = scenarioResources(scenario);
   return strategies.flatMap((strategy) =>
     ROLE_ACTIONS.map((action) => ({
-      config: { steps: [], ...scenario.config, action, traffic: scenario.traffic ?? 'replicas' },
+      config: { steps: [], ...scenario.config, action, traffic: trafficOf(scenario) },
       strategy,
       resources,
     })),
@@ -60,8 +65,8 @@ export function scenarioAccess(scenario: RoleScenario): ApiAccess[] {
 }
 
 /** The access one strategy (and router) needs for the typical manifests. */
-export function documentedAccess(strategy: StrategyName, traffic: TrafficName = 'replicas'): ApiAccess[] {
-  return scenarioAccess({ strategy, traffic });
+export function documentedAccess(strategy: StrategyName, traffic?: TrafficName): ApiAccess[] {
+  return scenarioAccess({ strategy, ...(traffic ? { traffic } : {}) });
 }
 
 /** Each documented Role by name: rolling's, then one per router. */
@@ -73,10 +78,10 @@ export function documentedRoles(): { name: string; title: string; scenario: Role
         '**rolling / recreate** (and the first release of any strategy, which runs as a rolling update):',
       scenario: { strategy: 'rolling' },
     },
-    ...Object.values(ROUTERS).map((d) => ({
+    ...ROUTERS.all().map((d) => ({
       name: `kube-rollout-${d.name}`,
-      title: `<b>${d.strategies.join(' / ')}</b> with <code>traffic: ${d.name}</code>`,
-      scenario: { strategy: d.strategies[0], traffic: d.name },
+      title: `<b>${strategiesFor(d).join(' / ')}</b> with <code>traffic: ${d.name}</code>`,
+      scenario: { strategy: strategiesFor(d)[0] as StrategyName, traffic: d.name as TrafficName },
     })),
   ];
 }

@@ -1,5 +1,7 @@
 import type { Measurement } from '../analysis/types.ts';
 import type { AnalysisSpec } from '../analysis/spec.ts';
+import type { ProviderSettings } from '../analysis/providers/index.ts';
+import type { RouteNames } from '../traffic/index.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { ActionName, CanaryStep, IntOrPercent, StrategyName, TrafficName } from '../config/types.ts';
 import type { StoredScope } from '../strategies/scope.ts';
@@ -175,7 +177,7 @@ export interface GitHubLinks {
  * continues the same plan whatever it passes. Its own interface (not a Pick of Config): the stored
  * format changes only when this does (test/unit/release-settings.test.ts pins it).
  */
-export interface ReleaseSettings {
+export interface ReleaseSettings extends RouteNames, ProviderSettings {
   steps: CanaryStep[];
   analysis?: AnalysisSpec;
   autoPromote: boolean;
@@ -184,11 +186,6 @@ export interface ReleaseSettings {
   scaleDownDelayMs: number;
   previewService?: string;
   versionLabel: string;
-  ingress?: string;
-  route?: string;
-  virtualService?: string;
-  trafficSplit?: string;
-  prometheusUrl?: string;
 }
 
 /**

@@ -20,7 +20,7 @@ void namesAreLiterals;
 /** Every strategy, by name; `register` is also the test seam (src/registry.ts). */
 export const STRATEGIES = createRegistry<Strategy>('strategy', DEFINITIONS);
 
-export function strategyFor(name: StrategyName): Strategy {
+export function strategyFor(name: string): Strategy {
   return STRATEGIES.get(name);
 }
 

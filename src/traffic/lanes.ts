@@ -12,6 +12,7 @@ import { podTemplateOf } from '../manifests/pods.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import { selectorMatches } from '../manifests/validate.ts';
 import { jsonAnnotation } from './common.ts';
+import { routeNameIn } from './index.ts';
 import type { RouterDefinition } from './types.ts';
 
 export interface Lane {
@@ -195,7 +196,7 @@ function routeObjectOf(
   const candidates = manifests.objects.filter((o) => o.object.kind === target.kind);
   const routes = (o: SourcedObject) =>
     target.routedServices(o.object, config.namespace).includes(serviceName);
-  const name = config[target.configKey];
+  const name = routeNameIn(config, target);
   // A named object outside the manifests is the pre-flight's own finding (checks.ts).
   const pool = name ? candidates.filter((o) => o.object.metadata.name === name) : candidates;
   const routing = pool.filter(routes);

@@ -8,12 +8,12 @@ import {
   prometheusProvider,
   rangeQuery,
   resultValue,
+  type PrometheusMetric,
 } from '../../src/analysis/providers/prometheus.ts';
 import { providerTable } from '../../src/analysis/providers/index.ts';
 
 const providers = providerTable();
 import { runAnalysis } from '../../src/analysis/run.ts';
-import type { MetricSpec } from '../../src/analysis/spec.ts';
 
 /** A tiny fake Prometheus: answers by query text, records what it was sent. */
 const requests: Array<{ path: string; params: URLSearchParams; headers: IncomingMessage['headers'] }> = [];
@@ -86,9 +86,9 @@ const ctx = (prometheusUrl?: string): ProviderContext => ({
   template: { app: 'shop', namespace: 'prod', canaryVersion: 'v2', stableVersion: 'v1' },
   namespace: 'prod',
   cluster: {} as ProviderContext['cluster'],
-  ...(prometheusUrl ? { prometheusUrl } : {}),
+  settings: prometheusUrl ? { prometheusUrl } : {},
 });
-function metric(fields: Partial<MetricSpec>): MetricSpec {
+function metric(fields: Partial<PrometheusMetric>): PrometheusMetric {
   return {
     name: 'error-rate',
     provider: 'prometheus',
@@ -98,7 +98,7 @@ function metric(fields: Partial<MetricSpec>): MetricSpec {
     dryRun: false,
     phase: 'pre-promotion',
     ...fields,
-  };
+  } as PrometheusMetric;
 }
 
 describe('Prometheus client against a fake server', () => {

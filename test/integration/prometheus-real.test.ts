@@ -10,7 +10,7 @@ import { providerTable } from '../../src/analysis/providers/index.ts';
 const providers = providerTable();
 import { runAnalysis } from '../../src/analysis/run.ts';
 import type { TemplateContext } from '../../src/analysis/types.ts';
-import type { MetricSpec } from '../../src/analysis/spec.ts';
+import type { PrometheusMetric } from '../../src/analysis/providers/prometheus.ts';
 import { serveMetrics, startPrometheus, type RunningPrometheus } from '@kube-rollout/kube-sim/prometheus';
 import {
   createStore,
@@ -43,7 +43,7 @@ function addPod(store: SimStore, name: string, version: string, env: Record<stri
   );
 }
 
-function metric(fields: Partial<MetricSpec> & { name: string }): MetricSpec {
+function metric(fields: Partial<PrometheusMetric> & { name: string }): PrometheusMetric {
   return {
     provider: 'prometheus',
     failureLimit: 0,
@@ -52,7 +52,7 @@ function metric(fields: Partial<MetricSpec> & { name: string }): MetricSpec {
     dryRun: false,
     phase: 'pre-promotion',
     ...fields,
-  };
+  } as PrometheusMetric;
 }
 
 // Zero-error versions have no 5xx series at all: `or vector(0)` makes that a 0, not "no data".
@@ -91,12 +91,12 @@ describe('analysis against a real Prometheus', () => {
     await metrics?.close();
   });
 
-  const run = (metrics: MetricSpec[], canaryVersion: string, stableVersion = 'v1') => {
+  const run = (metrics: PrometheusMetric[], canaryVersion: string, stableVersion = 'v1') => {
     const template: TemplateContext = { app: 'web', namespace: 'shop', canaryVersion, stableVersion };
     const ctx: ProviderContext = {
       template,
       namespace: 'shop',
-      prometheusUrl: prometheus!.url,
+      settings: { prometheusUrl: prometheus!.url },
       cluster: {} as ProviderContext['cluster'],
     };
     return runAnalysis({ metrics }, { providers, ctx, signal: new AbortController().signal });

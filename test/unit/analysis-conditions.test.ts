@@ -9,9 +9,10 @@ import {
   formatValue,
 } from '../../src/analysis/conditions.ts';
 import { isNoData, judgeMeasurement } from '../../src/analysis/judge.ts';
-import type { MetricSpec } from '../../src/analysis/spec.ts';
+import type { AnyMetric, MetricSpec } from '../../src/analysis/spec.ts';
 
-function metric(fields: Partial<MetricSpec>): MetricSpec {
+function metric(fields: Partial<AnyMetric> & Record<string, unknown>): MetricSpec {
+  // Any provider's metric: these tests judge results, whatever measured them.
   return {
     name: 'm',
     provider: 'prometheus',
@@ -21,7 +22,7 @@ function metric(fields: Partial<MetricSpec>): MetricSpec {
     dryRun: false,
     phase: 'pre-promotion',
     ...fields,
-  };
+  } as MetricSpec;
 }
 
 describe('threshold', () => {

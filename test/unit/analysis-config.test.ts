@@ -365,7 +365,7 @@ failureCondition: result[0] > 0.9`),
 });
 
 describe('provider spec readers', () => {
-  const read = (spec: MetricSpecReader, raw: Record<string, unknown>) => {
+  const read = <F extends object>(spec: MetricSpecReader<F>, raw: Record<string, unknown>) => {
     const problems: Array<[string | undefined, string]> = [];
     const fields = metricFields(raw, (key, message) => problems.push([key, message]));
     return { fields: spec.read(fields), problems };
@@ -382,7 +382,7 @@ describe('provider spec readers', () => {
       timeoutMs: 5000,
     });
     assert.deepEqual(read(prometheusSpec, raw).fields.query, 'up');
-    assert.equal(read(prometheusSpec, raw).fields.url, undefined);
+    assert.equal((read(prometheusSpec, raw).fields as Record<string, unknown>).url, undefined);
     assert.deepEqual(read(jobSpec, raw).fields, { job: { template: {} }, timeoutMs: 5000 });
   });
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { MetricProvider, ProviderContext, RawMeasurement } from '../../src/analysis/provider.ts';
 import { runAnalysis, type RunDeps } from '../../src/analysis/run.ts';
 import type { Measurement } from '../../src/analysis/types.ts';
-import type { MetricSpec, ProviderName } from '../../src/analysis/spec.ts';
+import type { AnyMetric, MetricSpec, ProviderName } from '../../src/analysis/spec.ts';
 
 type Step = RawMeasurement | Error;
 
@@ -25,7 +25,8 @@ function scripted(name: ProviderName, scripts: Record<string, Step[]>) {
   return { provider, calls };
 }
 
-function metric(fields: Partial<MetricSpec> & { name: string }): MetricSpec {
+function metric(fields: Partial<AnyMetric> & Record<string, unknown> & { name: string }): MetricSpec {
+  // Any provider's metric: these tests judge results, whatever measured them.
   return {
     provider: 'prometheus',
     failureLimit: 0,
@@ -35,7 +36,7 @@ function metric(fields: Partial<MetricSpec> & { name: string }): MetricSpec {
     phase: 'pre-promotion',
     threshold: { max: 0.05 },
     ...fields,
-  };
+  } as MetricSpec;
 }
 
 /** Instant sleep that records what it was asked to wait, and a clock that advances by it. */
@@ -51,6 +52,7 @@ function harness(scripts: Record<string, Step[]>, background = false) {
       template: { app: 'web', namespace: 'ns', canaryVersion: 'v2', stableVersion: 'v1' },
       namespace: 'ns',
       cluster: {} as ProviderContext['cluster'],
+      settings: {},
     },
     signal: controller.signal,
     sleep: async (ms) => {

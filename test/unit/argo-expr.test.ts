@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { checkCondition, evaluateConditions } from '../../src/analysis/conditions.ts';
 import { compileExpr, ExprEvalError, ExprSyntaxError } from '../../src/analysis/expr/index.ts';
 import { judgeMeasurement } from '../../src/analysis/judge.ts';
-import type { MetricSpec } from '../../src/analysis/spec.ts';
+import type { AnyMetric, MetricSpec } from '../../src/analysis/spec.ts';
 
 const value = (source: string, result: unknown) => compileExpr(source).evaluate(result);
 
@@ -85,17 +85,18 @@ describe('Argo expressions: errors', () => {
 });
 
 describe('Argo conditions in metrics (conditionLanguage: argo)', () => {
-  const metric = (fields: Partial<MetricSpec>): MetricSpec => ({
-    name: 'success-rate',
-    provider: 'prometheus',
-    failureLimit: 0,
-    inconclusiveLimit: 0,
-    consecutiveErrorLimit: 4,
-    dryRun: false,
-    phase: 'pre-promotion',
-    conditionLanguage: 'argo',
-    ...fields,
-  });
+  const metric = (fields: Partial<AnyMetric> & Record<string, unknown>): MetricSpec =>
+    ({
+      name: 'success-rate',
+      provider: 'prometheus',
+      failureLimit: 0,
+      inconclusiveLimit: 0,
+      consecutiveErrorLimit: 4,
+      dryRun: false,
+      phase: 'pre-promotion',
+      conditionLanguage: 'argo',
+      ...fields,
+    }) as MetricSpec;
 
   it("follows Argo's precedence: failure wins, then success, else Inconclusive", () => {
     const both = metric({ successCondition: 'result[0] >= 0.95', failureCondition: 'result[0] < 0.9' });

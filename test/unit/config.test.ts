@@ -17,6 +17,7 @@ import {
   type Inputs,
 } from '../../src/config/index.ts';
 import { InputError, InputErrors } from '../../src/errors.ts';
+import { strategiesFor } from '../../src/strategies/index.ts';
 import { ROUTERS } from '../../src/traffic/index.ts';
 
 const actionDoc = parseDocument(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'));
@@ -244,8 +245,8 @@ describe('buildConfig', () => {
   }
 
   it('accepts every registered router, by its name, for the strategies it drives', () => {
-    for (const d of Object.values(ROUTERS)) {
-      for (const strategy of d.strategies) {
+    for (const d of ROUTERS.all()) {
+      for (const strategy of strategiesFor(d)) {
         const target = d.target ? { [d.target.input]: 'shop' } : {};
         assert.equal(
           build({ strategy, traffic: d.name, ...target }).traffic,

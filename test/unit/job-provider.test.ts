@@ -1,18 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ProviderContext } from '../../src/analysis/provider.ts';
-import { buildJob, jobName, jobOutcome, jobProvider } from '../../src/analysis/providers/job.ts';
+import {
+  buildJob,
+  jobName,
+  jobOutcome,
+  jobProvider,
+  type JobMetric,
+} from '../../src/analysis/providers/job.ts';
 import { providerTable } from '../../src/analysis/providers/index.ts';
 
 const providers = providerTable();
 import { runAnalysis } from '../../src/analysis/run.ts';
-import type { MetricSpec } from '../../src/analysis/spec.ts';
 import type { Cluster, KubeObject, ObjectRef } from '../../src/kube/types.ts';
 
 const jobSpec = {
   template: { spec: { containers: [{ name: 'check', image: 'busybox', command: ['sh', '-c', 'exit 1'] }] } },
 };
-function metric(fields: Partial<MetricSpec> = {}): MetricSpec {
+function metric(fields: Partial<JobMetric> = {}): JobMetric {
   return {
     name: 'smoke',
     provider: 'job',
@@ -23,7 +28,7 @@ function metric(fields: Partial<MetricSpec> = {}): MetricSpec {
     dryRun: false,
     phase: 'pre-promotion',
     ...fields,
-  };
+  } as JobMetric;
 }
 
 /** A fake Cluster with only what the job provider calls; the Job ends with the given conditions. */
@@ -101,6 +106,7 @@ const ctxFor = (cluster: Cluster): ProviderContext => ({
   template: { app: 'shop', namespace: 'prod', canaryVersion: 'v2', stableVersion: 'v1' },
   namespace: 'prod',
   cluster,
+  settings: {},
 });
 
 describe('job provider', () => {

@@ -14,7 +14,8 @@ import {
 } from '../../src/preflight/checks.ts';
 import { mergeAccess, requiredPermissions } from '../../src/preflight/permissions.ts';
 import { documentedAccess, roleSection, TYPICAL_MANIFESTS } from '../../src/preflight/role.ts';
-import { ROUTERS, routersFor } from '../../src/traffic/index.ts';
+import { routersFor } from '../../src/strategies/index.ts';
+import { ROUTERS } from '../../src/traffic/index.ts';
 
 const config = (given: Record<string, string> = {}): Config =>
   buildConfig(inputsOf({ manifests: 'app.yaml', ...given }), { GITHUB_WORKSPACE: '/tmp' });
@@ -33,7 +34,7 @@ const verbsOf = (list: ReturnType<typeof requiredPermissions>, group: string, re
 
 describe('router definitions', () => {
   it('the registry lists each router under its own name and strategies come from the definitions', () => {
-    for (const [name, d] of Object.entries(ROUTERS)) assert.equal(d.name, name);
+    for (const name of ROUTERS.names()) assert.equal(ROUTERS.get(name).name, name);
     assert.deepEqual(routersFor('canary'), ['replicas', 'nginx', 'gateway-api', 'istio', 'smi']);
     assert.deepEqual(routersFor('blue-green'), ['service', 'nginx', 'gateway-api', 'istio', 'smi']);
     assert.deepEqual(routersFor('rolling'), []);
@@ -162,7 +163,7 @@ describe('requiredPermissions', () => {
 
   it('the README section has a Role per router built from the same list', () => {
     const text = roleSection();
-    for (const name of Object.keys(ROUTERS)) assert.match(text, new RegExp(`name: kube-rollout-${name} `));
+    for (const name of ROUTERS.names()) assert.match(text, new RegExp(`name: kube-rollout-${name} `));
     for (const a of documentedAccess('canary', 'smi'))
       assert.ok(text.includes(`resources: [${a.resource}], verbs: [${a.verbs.join(', ')}]`), a.resource);
   });

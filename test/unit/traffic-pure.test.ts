@@ -11,7 +11,7 @@ import {
   verifyWeight,
   withHeaderRoute,
 } from '../../src/traffic/common.ts';
-import { describeRouter, trafficInputDescription } from '../../src/traffic/docs.ts';
+import { describeRouter, trafficInputDescription } from '../../src/docs/action-text.ts';
 import {
   canaryReplicas,
   isDeploymentReady,
@@ -47,7 +47,7 @@ import {
   trafficSplitRestorePatch,
   trafficSplitWeight,
 } from '../../src/traffic/smi.ts';
-import { ROUTERS, createTrafficRouter } from '../../src/traffic/index.ts';
+import { ROUTERS, createTrafficRouter, type TrafficName } from '../../src/traffic/index.ts';
 
 /** Applies a JSON merge patch (RFC 7386) the way the API server does, to check patches end to end. */
 function mergePatch(target: any, patch: any): any {
@@ -564,10 +564,11 @@ describe('registry', () => {
       stableVersion: 'v1',
       newVersion: 'v2',
     };
-    for (const name of Object.keys(ROUTERS) as (keyof typeof ROUTERS)[]) {
+    for (const definition of ROUTERS.all()) {
+      const name = definition.name as TrafficName;
       const router = createTrafficRouter(name, {} as never, target);
       assert.equal(router.name, name);
-      if (!ROUTERS[name].capabilities.headerRoutes) {
+      if (!definition.capabilities.headerRoutes) {
         await assert.rejects(
           router.setHeaderRoute(exact),
           new RegExp(`traffic router "${name}": header routes`),
@@ -666,19 +667,19 @@ describe('docs from the definitions', () => {
     const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'));
     const description: string = action.inputs.traffic.description;
     assert.equal(description, trafficInputDescription(), 'run `npm run docs`');
-    for (const d of Object.values(ROUTERS)) {
+    for (const d of ROUTERS.all()) {
       assert.ok(description.includes(describeRouter(d)), d.name);
       if (d.target) assert.ok(describeRouter(d).includes(`input \`${d.target.input}\``), d.name);
     }
   });
 
   it('composes the Service pair only with routers that ask for it, and adds its access', () => {
-    for (const d of Object.values(ROUTERS)) {
+    for (const d of ROUTERS.all()) {
       const servicesAccess = d.access.some((a) => a.resource === 'services');
       assert.ok(!d.servicePair || servicesAccess, `${d.name} gets the pair's access`);
     }
     assert.deepEqual(
-      Object.values(ROUTERS)
+      ROUTERS.all()
         .filter((d) => d.servicePair)
         .map((d) => d.name),
       ['nginx', 'gateway-api', 'istio', 'smi'],

@@ -6,9 +6,8 @@ import type { ProviderContext } from '../../src/analysis/provider.ts';
 import { providerTable } from '../../src/analysis/providers/index.ts';
 
 const providers = providerTable();
-import { webProvider } from '../../src/analysis/providers/web.ts';
+import { webProvider, type WebMetric } from '../../src/analysis/providers/web.ts';
 import { runAnalysis } from '../../src/analysis/run.ts';
-import type { MetricSpec } from '../../src/analysis/spec.ts';
 
 let server: Server;
 let base: string;
@@ -54,9 +53,10 @@ const ctx: ProviderContext = {
   template: { app: 'shop', namespace: 'prod', canaryVersion: 'v2', stableVersion: 'v1' },
   namespace: 'prod',
   cluster: {} as ProviderContext['cluster'],
+  settings: {},
 };
 const signal = () => new AbortController().signal;
-function metric(fields: Partial<MetricSpec>): MetricSpec {
+function metric(fields: Partial<WebMetric>): WebMetric {
   return {
     name: 'smoke',
     provider: 'web',
@@ -66,9 +66,9 @@ function metric(fields: Partial<MetricSpec>): MetricSpec {
     dryRun: false,
     phase: 'pre-promotion',
     ...fields,
-  };
+  } as WebMetric;
 }
-const run = (m: MetricSpec) =>
+const run = (m: WebMetric) =>
   runAnalysis({ metrics: [m] }, { providers, ctx, signal: signal(), sleep: async () => {} });
 
 describe('web provider', () => {

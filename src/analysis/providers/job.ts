@@ -17,7 +17,7 @@ export interface JobFields {
   timeoutMs?: number;
 }
 
-type JobMetric = MetricOf<'job', JobFields>;
+export type JobMetric = MetricOf<'job', JobFields>;
 import { LABELS, ownedLabels } from '../../labels.ts';
 import { compareText } from '../../compare.ts';
 import { renderKnownPlaceholders } from '../template.ts';

@@ -20,7 +20,7 @@ export interface PrometheusFields {
   compare?: BaselineComparison;
 }
 
-type PrometheusMetric = MetricOf<'prometheus', PrometheusFields>;
+export type PrometheusMetric = MetricOf<'prometheus', PrometheusFields>;
 import { EMPTY_NUMERATOR_HINT, splitRatio } from './prometheus-ratio.ts';
 import { DEFAULT_TIMEOUT_MS, describeFetchError, requestSignal, snippet } from './http.ts';
 

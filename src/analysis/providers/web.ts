@@ -4,7 +4,6 @@ import type {
   MetricOf,
   MetricProviderDefinition,
   MetricSpecReader,
-  ProviderContext,
   RawMeasurement,
 } from '../provider.ts';
 import { renderTemplate } from '../template.ts';
@@ -19,7 +18,7 @@ export interface WebFields {
   timeoutMs?: number;
 }
 
-type WebMetric = MetricOf<'web', WebFields>;
+export type WebMetric = MetricOf<'web', WebFields>;
 import { DEFAULT_TIMEOUT_MS, describeFetchError, requestSignal, snippet } from './http.ts';
 
 /**

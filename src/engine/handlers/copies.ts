@@ -7,7 +7,7 @@ import { copyReplicas } from '../autoscaler.ts';
 
 export const ROLE_LABEL = LABELS.role;
 
-export function copyName(workload: KubeObject, suffix: 'canary' | 'green'): string {
+export function copyName(workload: KubeObject, suffix: string): string {
   return `${workload.metadata.name}-${suffix}`;
 }
 
@@ -17,7 +17,7 @@ export function copyName(workload: KubeObject, suffix: 'canary' | 'green'): stri
  */
 export function newVersionCopy(
   workload: DeploymentObject,
-  suffix: 'canary' | 'green',
+  suffix: string,
   versionLabel: string,
   version: string,
   replicas?: number,

@@ -35,13 +35,13 @@ export async function deployNew(ctx: RunContext, release: Release): Promise<Step
     ctx.cluster,
     others.map((o) => o.object),
   );
-  if (ctx.config.traffic !== 'replicas')
+  if (release.capabilities.pinsStableByVersionLabel)
     for (const lane of release.lanes) await ensureStableVersionLabel(ctx, lane);
   await release.router(ctx.signal).prepare();
   const fresh = newWorkloads(ctx);
   await applyInOrder(ctx.cluster, fresh);
   for (const copy of release.copies) await ctx.cluster.apply(copy);
-  if (ctx.config.previewService && release.suffix === 'green') {
+  if (ctx.config.previewService && release.strategy.previewService) {
     await ctx.cluster.apply(previewService(ctx, release));
   }
   const sized = [...fresh, ...release.copies.filter((c) => (c.spec.replicas ?? 1) > 0)];

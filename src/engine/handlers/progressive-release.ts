@@ -6,12 +6,13 @@ import { selectorString } from '../../gates/new-pods.ts';
 import { type KubeObject, refOf, workloadKey } from '../../kube/types.ts';
 import type { DeploymentObject } from '../../manifests/workload-views.ts';
 import { strategyFor } from '../../strategies/index.ts';
+import type { Strategy } from '../../strategies/types.ts';
 import { createTrafficRouter, routerDefinition } from '../../traffic/index.ts';
 import { allLanes } from '../../traffic/composite.ts';
 import { planLanes, type Lane } from '../../traffic/lanes.ts';
 import type { SourcedObject } from '../../manifests/types.ts';
 import { versionOf } from '../workloads.ts';
-import type { TrafficRouter, TrafficTarget } from '../../traffic/types.ts';
+import type { RouterCapabilities, TrafficRouter, TrafficTarget } from '../../traffic/types.ts';
 import type { RunContext } from '../context.ts';
 import type { StepOutcome } from '../outcome.ts';
 import type { BackgroundAnalysis } from './analysis.ts';
@@ -28,7 +29,11 @@ export interface ReleaseLane {
 }
 
 export interface ProgressiveRelease {
-  suffix: 'canary' | 'green';
+  /** The strategy releasing it: what its copies are called and what it runs beside them. */
+  strategy: Strategy;
+  /** What the router can do (the engine asks this, never the router's name). */
+  capabilities: RouterCapabilities;
+  suffix: string;
   lanes: ReleaseLane[];
   /** A router over every lane, whose waits end with `signal` (routers keep their state in the cluster). */
   router(signal?: AbortSignal): TrafficRouter;
@@ -62,13 +67,15 @@ function lanesOf(ctx: RunContext): Lane[] {
 
 /** The router, targets and copies of this run, from plain data. */
 export function buildRelease(ctx: RunContext): ProgressiveRelease {
-  const suffix = strategyFor(ctx.plan.strategy).copySuffix ?? 'canary';
+  const strategy = strategyFor(ctx.plan.strategy);
+  const suffix = strategy.copySuffix ?? 'canary';
   const { versionLabel } = ctx.config;
-  const replicasRouter = ctx.config.traffic === 'replicas';
+  const { capabilities } = routerDefinition(ctx.config.traffic);
   const lanes = lanesOf(ctx).map((lane): ReleaseLane => {
     const workload = lane.workload.object as DeploymentObject;
     const stable = ctx.stable.get(workloadKey(workload)) ?? workload;
-    const replicas = suffix === 'canary' && replicasRouter ? 0 : desiredReplicas(stable);
+    // A router that sizes copies from the weight starts them with no pods.
+    const replicas = capabilities.sizesCopies ? 0 : desiredReplicas(stable);
     const copy = newVersionCopy(workload, suffix, versionLabel, ctx.state.newVersion, replicas);
     const target: TrafficTarget = {
       namespace: ctx.namespace,
@@ -93,6 +100,8 @@ export function buildRelease(ctx: RunContext): ProgressiveRelease {
       ...(ctx.config.maxSurge !== undefined ? { maxSurge: ctx.config.maxSurge } : {}),
     });
   return {
+    strategy,
+    capabilities,
     suffix,
     lanes,
     router: (signal) => allLanes(lanes.map((lane) => routerOf(lane, signal))),

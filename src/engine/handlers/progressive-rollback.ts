@@ -6,6 +6,7 @@ import { recordWeight } from '../../record/steps.ts';
 import type { RunContext } from '../context.ts';
 import { restoreTemplate, versionOf } from '../workloads.ts';
 import { newWorkloads, restoreConfigObjects, waitForWorkloads } from './native.ts';
+import { routerDefinition } from '../../traffic/index.ts';
 import type { TrafficRouter } from '../../traffic/types.ts';
 import { observeWeight, stopWatchers, type ProgressiveRelease as Release } from './progressive-release.ts';
 
@@ -23,7 +24,10 @@ async function restoreStableTemplates(ctx: RunContext, signal: AbortSignal): Pro
     if (!previous || !live || versionOf(live, versionLabel) === versionOf(previous, versionLabel)) continue;
     if (!ctx.state.stableUpdated && versionOf(live, versionLabel) !== ctx.state.newVersion) continue;
     const template = structuredClone(workloadOf(previous).spec.template);
-    if (ctx.state.stableVersion && ctx.config.traffic !== 'replicas') {
+    if (
+      ctx.state.stableVersion &&
+      routerDefinition(ctx.config.traffic).capabilities.pinsStableByVersionLabel
+    ) {
       template.metadata = template.metadata ?? {};
       template.metadata.labels = {
         ...(template.metadata.labels ?? {}),
@@ -63,7 +67,7 @@ export async function rollbackProgressive(ctx: RunContext, release: Release): Pr
       ctx.cluster.delete(refOf(w), { propagationPolicy: 'Background' }),
     );
   if (!reset) await cleanup.run(`the ${ctx.config.traffic} router's objects`, () => router.reset());
-  if (ctx.config.previewService && release.suffix === 'green')
+  if (ctx.config.previewService && release.strategy.previewService)
     await cleanup.run(`Service ${ctx.config.previewService}`, () =>
       ctx.cluster.delete({
         apiVersion: 'v1',

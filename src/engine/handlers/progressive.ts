@@ -29,7 +29,7 @@ import { rollbackProgressive, stableVersionOf } from './progressive-rollback.ts'
  * beside any analysis steps.
  */
 function ensureBackground(ctx: RunContext, release: Release): void {
-  if (release.background || release.suffix !== 'canary' || metricsFor(ctx).length === 0) return;
+  if (release.background || !release.strategy.backgroundAnalysis || metricsFor(ctx).length === 0) return;
   const startingStep = ctx.config.analysis?.startingStep;
   if (startingStep === undefined) {
     if (ctx.state.canaryWeight <= 0 || ctx.plan.steps.some((s) => s.kind === 'analysis')) return;
