@@ -56,18 +56,21 @@ export interface MetricSpecReader<Fields extends object = object> {
   readonly keys: readonly string[];
   /** Keys only this provider accepts, with the error a metric of another provider gets for them. */
   readonly exclusive?: Readonly<Record<string, string>>;
-  /** Fields holding `{{…}}` placeholders, checked against the known ones up front. */
-  readonly templated?: readonly (keyof Fields & string)[];
+  /**
+   * Fields holding `{{…}}` placeholders, checked against the known ones up front. (Names, not
+   * `keyof Fields`: a registry holds readers of every provider's fields.)
+   */
+  readonly templated?: readonly string[];
   /**
    * Fields filled in with the release's values when measured: the pre-flight checks that every
    * placeholder in them has a value in this release.
    */
-  readonly filled?: readonly (keyof Fields & string)[];
+  readonly filled?: readonly string[];
   /**
    * Fields holding a URL: the pre-flight checks they are http(s) once filled in, and credentials in
    * them are masked and kept out of the state ConfigMap (src/secrets/credential-fields.ts).
    */
-  readonly urls?: readonly (keyof Fields & string)[];
+  readonly urls?: readonly string[];
   /** True when a measurement decides by itself (a Job completes or fails): no condition needed. */
   readonly judgesItself?: boolean;
   read(fields: MetricFields): Partial<Fields>;

@@ -4,6 +4,7 @@
 // promote, rollback; status reads a subset) for the manifests it assumes, and nothing more.
 import type { Config, StrategyName, TrafficName } from '../config/types.ts';
 import type { ApiAccess } from '../kube/types.ts';
+import { PROVIDERS } from '../analysis/providers/index.ts';
 import { defaultRouter, strategiesFor, strategyFor } from '../strategies/index.ts';
 import { ROUTERS, routerDefinition } from '../traffic/index.ts';
 import { mergeAccess, requiredPermissions, type AccessInput, type ManifestResource } from './permissions.ts';
@@ -121,13 +122,30 @@ function yamlBlock(lines: string): string {
 
 const STATEFUL_SETS: ManifestResource = { group: 'apps', resource: 'statefulsets' };
 
-/** The additions beside the Roles: each is what one more setting or kind adds to a Role. */
-export const ROLE_ADDITIONS: { title: string; base: RoleScenario; with: RoleScenario }[] = [
-  {
-    title: 'A `job` metric adds',
-    base: { strategy: 'canary' },
-    with: { strategy: 'canary', config: { analysis: { metrics: [{ provider: 'job' } as never] } } },
-  },
+/** One addition per metric provider that needs API access to measure (a `job` metric's Jobs). */
+function providerAdditions(): RoleAddition[] {
+  return PROVIDERS.all()
+    .filter((p) => p.access?.length)
+    .map((p) => ({
+      title: `A \`${p.name}\` metric adds`,
+      base: { strategy: 'canary' },
+      with: { strategy: 'canary', config: { analysis: { metrics: [{ provider: p.name } as never] } } },
+    }));
+}
+
+/** What one more setting or kind adds to a Role, documented beside the Roles. */
+export interface RoleAddition {
+  title: string;
+  base: RoleScenario;
+  with: RoleScenario;
+}
+
+/** The additions beside the Roles: the metric providers' first, then the settings' and kinds'. */
+export function roleAdditions(): RoleAddition[] {
+  return [...providerAdditions(), ...KIND_ADDITIONS];
+}
+
+const KIND_ADDITIONS: RoleAddition[] = [
   {
     title:
       "A Secret in the manifests (with `versioned-config`, each changed Secret is a new one) adds, for it and for the release's Secret store `kube-rollout-<name>` (also needed when a metric sends `headers` or a URL with credentials)",
@@ -161,7 +179,7 @@ export function roleSection(): string {
       '',
       '</details>',
     );
-  for (const addition of ROLE_ADDITIONS) {
+  for (const addition of roleAdditions()) {
     const extra = extraAccess(scenarioAccess(addition.with), scenarioAccess(addition.base));
     parts.push('', `${addition.title}:`, '', yamlBlock(ruleLines(extra, '').join('\n')));
   }

@@ -12,7 +12,7 @@ import { requiredPermissions } from '../../src/preflight/permissions.ts';
 import {
   documentedRoles,
   extraAccess,
-  ROLE_ADDITIONS,
+  roleAdditions,
   roleYaml,
   scenarioAccess,
   scenarioInputs,
@@ -179,8 +179,8 @@ export function roleCases(): RoleCase[] {
     objects: (ns: string, env: Record<string, string>) => typicalObjects(scenario, ns, env),
     inputs: { ...STEPS[scenario.strategy] },
   }));
-  assert.equal(ADDITION_SHAPES.length, ROLE_ADDITIONS.length, 'a shape for every documented addition');
-  const additions = ROLE_ADDITIONS.map((addition, i) => {
+  assert.equal(ADDITION_SHAPES.length, roleAdditions().length, 'a shape for every documented addition');
+  const additions = roleAdditions().map((addition, i) => {
     const extra = extraAccess(scenarioAccess(addition.with), scenarioAccess(addition.base));
     for (const line of roleYaml('x', extra)
       .split('\n')

@@ -34,7 +34,7 @@ function settingConflict(
 /** Every metric provider, by the `provider:` name a metric uses; `register` is also the test seam. */
 export const PROVIDERS = createRegistry<MetricProviderDefinition>(
   'metric provider',
-  PROVIDER_DEFINITIONS as readonly MetricProviderDefinition[],
+  PROVIDER_DEFINITIONS,
   settingConflict,
 );
 
