@@ -43,6 +43,18 @@ export const ANNOTATIONS = {
   storedSecrets: 'kube-rollout.io/stored-secrets',
 } as const;
 
+/**
+ * The annotations every release writes on its workloads (render.ts): what `kubectl rollout
+ * history` shows (change-cause) and which version a revision runs. A rollback puts back those of
+ * the revision it returns to, as `kubectl rollout undo` does.
+ */
+export const RELEASE_ANNOTATION_KEYS = [
+  ANNOTATIONS.changeCause,
+  ANNOTATIONS.version,
+  ANNOTATIONS.commit,
+  ANNOTATIONS.runUrl,
+] as const;
+
 /** Labels for an object the action owns on behalf of release `name`. */
 export function ownedLabels(name: string): Record<string, string> {
   return { [LABELS.managedBy]: MANAGED_BY_VALUE, [LABELS.release]: name };

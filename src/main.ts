@@ -178,7 +178,9 @@ async function reportStopped(facts: RunFacts, err: unknown, signal: AbortSignal)
   } else {
     core.error(problems[0]!);
   }
-  const cancelled = signal.aborted && !facts.wrote;
+  // A cancel that ends a run here came before the release began (once it has, the release itself
+  // goes back to stable and reports): the run changed nothing.
+  const cancelled = signal.aborted;
   await reportStoppedRun({
     ...(config ? { app: appName(facts) } : {}),
     action,

@@ -222,7 +222,7 @@ function readDurationsAndLifecycle(
 > {
   return {
     autoPromote: r.read('auto-promote', parseBoolean, true),
-    scaleDownDelayMs: r.read('scale-down-delay', parseDuration, 30_000),
+    scaleDownDelayMs: r.read('scale-down-delay', parseDuration, 0),
     timeoutMs: r.read('timeout', positiveDuration, 30 * 60_000),
     progressDeadlineMs: r.optional('progress-deadline', positiveDuration),
     rollbackOnFailure: r.read('rollback-on-failure', parseBoolean, true),

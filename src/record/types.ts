@@ -103,6 +103,12 @@ export interface RolloutRecord {
   weights: WeightPoint[];
   /** Why traffic went back to stable; `REQUESTED_ROLLBACK` when `action: rollback` asked for it. */
   rollbackReason?: string;
+  /**
+   * This run, as opposed to the release it acted on (which may be older: a promote or rollback
+   * job continues a release another job started): its action, when it started, and the version
+   * that served when it did (the `previous-version` output).
+   */
+  run?: { action: ActionName; startedAt: string; servedBefore?: string; url?: string };
   /** The workflow was cancelled while this release ran: it went back to stable for that reason. */
   cancelled?: boolean;
   /** Per workload of the manifests: whether its pod template changes, and how it went. */

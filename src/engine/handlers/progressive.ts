@@ -5,6 +5,7 @@
 // and watchers (progressive-release.ts).
 import { recordWeight } from '../../record/steps.ts';
 import type { StepOf } from '../../strategies/types.ts';
+import { formatDuration } from '../../duration.ts';
 import type { RunContext } from '../context.ts';
 import type { ModeHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
@@ -118,6 +119,31 @@ async function finishBackground(ctx: RunContext, release: Release): Promise<Step
   }
 }
 
+/**
+ * `scale-down-delay`: the new version serves all traffic while the previous one stays ready at
+ * full size behind 0%, so a failure in the window (the guard watches the new pods) sends traffic
+ * back at once. Only where the router keeps stable's pods while it moves traffic: `replicas`
+ * moves traffic by scaling stable down, so it has no window. With no delay the runner waits for
+ * nothing here (post-promotion checks, which run before this step, had the window to themselves).
+ */
+async function scaleDownWindow(ctx: RunContext, release: Release): Promise<StepOutcome> {
+  const delay = ctx.config.scaleDownDelayMs;
+  if (delay <= 0) return { kind: 'continue' };
+  if (ctx.config.traffic === 'replicas') {
+    ctx.record.notes.push(
+      "scale-down-delay: traffic 'replicas' moves traffic by scaling stable down, so no previous version stays ready to return to; promoted without waiting",
+    );
+    return { kind: 'continue' };
+  }
+  ctx.log.info(
+    `${ctx.state.newVersion} serves all traffic; ${stableVersionOf(ctx, release)} stays ready for ${formatDuration(delay)} (scale-down-delay)`,
+  );
+  return guarded(ctx, release, async (signal) => {
+    await ctx.sleep(delay, signal);
+    return { kind: 'continue' };
+  });
+}
+
 /** Stable takes the new template while traffic stays on the verified new pods; then the copies go. */
 async function promote(ctx: RunContext, release: Release): Promise<StepOutcome> {
   const verdict = await finishBackground(ctx, release);
@@ -129,6 +155,8 @@ async function promote(ctx: RunContext, release: Release): Promise<StepOutcome> 
     const moved = await setWeight(ctx, release, 100, { background: false });
     if (moved.kind !== 'continue') return moved;
   }
+  const window = await scaleDownWindow(ctx, release);
+  if (window.kind !== 'continue') return window;
   release.guard?.stop();
   ctx.state.stableUpdated = true;
   await applyRelease(ctx);
@@ -144,7 +172,6 @@ async function promote(ctx: RunContext, release: Release): Promise<StepOutcome> 
     `traffic back on ${ctx.plan.workloads.map((w) => w.metadata.name).join(', ')} (now ${ctx.state.newVersion})`,
   );
   ctx.record.servingVersion = ctx.state.newVersion;
-  if (ctx.config.scaleDownDelayMs > 0) await ctx.sleep(ctx.config.scaleDownDelayMs, ctx.signal);
   await deleteCopies(ctx, release);
   noteRolledOut(ctx.record, done);
   return { kind: 'continue', detail: `${ctx.state.newVersion} is stable` };
