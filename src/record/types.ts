@@ -215,6 +215,11 @@ export interface ReleaseState {
   canaryScaled?: boolean;
   /** Header routes currently set, by name. */
   headerRoutes?: string[];
+  /**
+   * Objects an earlier release applied that the manifests no longer list, left running (without
+   * `prune`): kept here so a later release with `prune: true` still finds them.
+   */
+  leftRunning?: KubeObject[];
   /** What a rollback could not remove (the API refused or was down): the next rollback or deploy does. */
   leftovers?: string[];
   /** Which workloads the release changes and which run as copies (absent: every workload, in older states). */
