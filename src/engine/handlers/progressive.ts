@@ -11,7 +11,7 @@ import type { ModeHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { analysisStep, metricsFor, runBackgroundAnalysis } from './analysis.ts';
 import { restoreFullScale, setCanaryScale } from './canary-scale.ts';
-import { applyRelease, noteRolledOut, waitForWorkloads } from './native.ts';
+import { applyRelease, changedWorkloads, noteRolledOut, waitForWorkloads } from './native.ts';
 import { deployNew } from './progressive-deploy.ts';
 import {
   buildRelease,
@@ -160,7 +160,7 @@ async function promote(ctx: RunContext, release: Release): Promise<StepOutcome> 
   release.guard?.stop();
   ctx.state.stableUpdated = true;
   await applyRelease(ctx);
-  const { failure, done } = await waitForWorkloads(ctx, ctx.plan.workloads);
+  const { failure, done } = await waitForWorkloads(ctx, changedWorkloads(ctx));
   if (failure)
     return {
       kind: 'fail',
