@@ -6,6 +6,7 @@ import type { Cluster } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { RolloutRecord } from '../record/types.ts';
 import type { Logger } from './context.ts';
+import type { MonotonicClock } from '../clock.ts';
 
 export interface ReleaseDeps {
   config: Config;
@@ -25,6 +26,8 @@ export interface ReleaseDeps {
   /** Called once the release's name is known, before anything is written (for the post step). */
   onStarted?: (name: string, namespace: string) => void;
   now?: () => Date;
+  /** Elapsed time for lease expiry and lock timeouts (tests pass a controllable one). */
+  monotonic?: MonotonicClock;
   /** Waits for pauses and delays (tests pass an instant one). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
