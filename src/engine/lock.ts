@@ -16,7 +16,8 @@ import type { TypedObject, Wire } from '../manifests/workload-views.ts';
 import { KubeApiError } from '../kube/types.ts';
 import { LockLostError, LockTimeoutError } from '../errors.ts';
 import { sleep } from '../kube/retry.ts';
-import { ownedLabels, ownedObjectName } from '../labels.ts';
+import { ownedLabels } from '../labels.ts';
+import { ownedObjectName } from '../names.ts';
 import { monotonicClock, wallClock, type MonotonicClock, type WallClock } from '../clock.ts';
 
 export interface AcquireLockOptions {

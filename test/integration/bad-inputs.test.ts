@@ -250,7 +250,7 @@ const INPUT_ROWS: Row[] = [
   },
   { name: 'pr-number not a number', inputs: { 'pr-number': 'abc' }, expect: /input 'pr-number'/ },
   { name: 'name with capitals', inputs: { name: 'Web_App' }, expect: /invalid release name/ },
-  { name: 'name too long', inputs: { name: 'a'.repeat(60) }, expect: /at most 50/ },
+  { name: 'name too long', inputs: { name: 'a'.repeat(64) }, expect: /release name 'a{64}'.*at most 63/ },
   { name: 'namespace with capitals', inputs: { namespace: 'Prod' }, expect: /invalid namespace/ },
   { name: 'namespace too long', inputs: { namespace: 'n'.repeat(64) }, expect: /invalid namespace/ },
   { name: 'version with a space', inputs: { version: 'v 1' }, expect: /invalid version/ },
@@ -500,7 +500,54 @@ const ACTION_ROWS: Row[] = [
   },
 ];
 
-const ROWS = [...INPUT_ROWS, ...MANIFEST_ROWS, ...ROUTER_ROWS, ...ACTION_ROWS];
+/** An app whose Deployment, Service and Ingress are all called `name`. */
+const named = (name: string, more: object = {}) => ({
+  'app.yaml': yamlDocs(appObjects({ name, ingress: true, ...more })),
+});
+const LONG_63 = `w${'x'.repeat(62)}`;
+
+const NAME_LIMIT_ROWS: Row[] = [
+  {
+    name: 'a 64-character workload name as the release name',
+    inputs: {},
+    files: named(`w${'x'.repeat(63)}`),
+    expect:
+      /app\.yaml:1.*Deployment wx{63}: its name \(64 characters\) would be the release's name, which may have at most 63.*set the 'name' input/,
+  },
+  {
+    name: 'a 57-character Service behind a router that adds <service>-canary',
+    inputs: canary('nginx', { name: 'web' }),
+    files: named(`w${'x'.repeat(56)}`),
+    expect:
+      /app\.yaml:\d+.*Service wx{56}: its name has 57 characters, at most 56 with traffic 'nginx', which adds Service <name>-canary/,
+  },
+  {
+    name: 'a 63-character Service and workload in a canary over gateway-api',
+    inputs: canary('gateway-api', { name: 'web' }),
+    files: { 'app.yaml': yamlDocs(appObjects({ name: LONG_63, httpRoute: true })) },
+    expect: /Service wx{62}: its name has 63 characters, at most 56 with traffic 'gateway-api'/,
+  },
+  {
+    name: "a Deployment too long for its -canary copy and that copy's ReplicaSets",
+    inputs: canary('replicas', { name: 'web' }),
+    files: named(`w${'x'.repeat(235)}`),
+    expect:
+      /app\.yaml:1.*Deployment wx{235}: its name has 236 characters, at most 235 for strategy 'canary', whose copy <name>-canary/,
+  },
+  {
+    name: 'a Deployment too long for its -green copy',
+    inputs: { strategy: 'blue-green', name: 'web' },
+    files: named(`w${'x'.repeat(236)}`),
+    expect: /Deployment wx{236}: its name has 237 characters, at most 236 for strategy 'blue-green'/,
+  },
+  {
+    name: 'an ingress input too long for the canary Ingress',
+    inputs: canary('nginx', { name: 'web', ingress: `i${'x'.repeat(246)}` }),
+    expect: /input 'ingress'.*Ingress name 'ix{246}' has 247 characters, at most 246 with traffic 'nginx'/,
+  },
+];
+
+const ROWS = [...INPUT_ROWS, ...MANIFEST_ROWS, ...ROUTER_ROWS, ...NAME_LIMIT_ROWS, ...ACTION_ROWS];
 
 function workspaceWith(files: Files): string {
   const dir = mkdtempSync(join(tmpdir(), 'kr-bad-'));
