@@ -18,7 +18,7 @@ import { routerDefinition } from '../traffic/index.ts';
 import { routedObject } from './routed.ts';
 import type { ManifestSet, SourcedObject } from './types.ts';
 
-type NameConfig = Pick<Config, 'name' | 'strategy' | 'traffic' | 'ingress'>;
+type NameConfig = Pick<Config, 'name' | 'strategy' | 'traffic' | 'service' | 'ingress'>;
 
 const at = (s: SourcedObject) => ({ input: 'manifests', file: s.file, line: s.line });
 const nameOf = (s: SourcedObject) => s.object.metadata.name ?? '';
@@ -61,28 +61,49 @@ function copiedWorkloads(set: ManifestSet, config: NameConfig): InputError[] {
 function routedNames(set: ManifestSet, config: NameConfig): InputError[] {
   if (!strategyFor(config.strategy).movesTraffic) return [];
   const router = routerDefinition(config.traffic);
-  const errors: InputError[] = [];
-  const service = router.servicePair ? routedObject(set, 'Service') : undefined;
-  if (service && nameOf(service).length > MAX_CANARY_SERVICE_BASE)
-    errors.push(
-      new InputError(
-        `Service ${nameOf(service)}: its name has ${nameOf(service).length} characters, at most ${MAX_CANARY_SERVICE_BASE} with traffic '${config.traffic}', ` +
-          `which adds Service ${canaryServiceName('<name>')} (a Service name has at most 63)`,
-        at(service),
-      ),
-    );
-  if (router.target?.canaryCopy) errors.push(...canaryIngress(set, config));
-  return errors;
+  const traffic = `with traffic '${config.traffic}', which adds`;
+  return [
+    ...(router.servicePair
+      ? suffixedTarget(
+          set,
+          'Service',
+          { input: 'service', name: config.service },
+          MAX_CANARY_SERVICE_BASE,
+          `${traffic} Service ${canaryServiceName('<name>')} (a Service name has at most 63)`,
+        )
+      : []),
+    ...(router.target?.canaryCopy
+      ? suffixedTarget(
+          set,
+          'Ingress',
+          { input: 'ingress', name: config.ingress },
+          MAX_CANARY_INGRESS_BASE,
+          `${traffic} Ingress ${canaryIngressName('<name>')} (at most 253)`,
+        )
+      : []),
+  ];
 }
 
-function canaryIngress(set: ManifestSet, config: NameConfig): InputError[] {
-  const ingress = routedObject(set, 'Ingress', config.ingress);
-  const name = config.ingress ?? (ingress && nameOf(ingress));
-  if (!name || name.length <= MAX_CANARY_INGRESS_BASE) return [];
-  const why = `at most ${MAX_CANARY_INGRESS_BASE} with traffic '${config.traffic}', which adds Ingress ${canaryIngressName('<name>')} (at most 253)`;
+/**
+ * The router's `kind` object (named by `input`, else the first in the manifests) when its name is
+ * longer than `max`: an error at its manifest, or at the input when it is only named there.
+ */
+function suffixedTarget(
+  set: ManifestSet,
+  kind: 'Service' | 'Ingress',
+  input: { input: 'service' | 'ingress'; name?: string },
+  max: number,
+  why: string,
+): InputError[] {
+  const found = routedObject(set, kind, input.name);
+  const name = input.name ?? (found && nameOf(found));
+  if (!name || name.length <= max) return [];
+  const limit = `at most ${max} ${why}`;
   return [
-    ingress
-      ? new InputError(`Ingress ${name}: its name has ${name.length} characters, ${why}`, at(ingress))
-      : new InputError(`Ingress name '${name}' has ${name.length} characters, ${why}`, { input: 'ingress' }),
+    found
+      ? new InputError(`${kind} ${name}: its name has ${name.length} characters, ${limit}`, at(found))
+      : new InputError(`${kind} name '${name}' has ${name.length} characters, ${limit}`, {
+          input: input.input,
+        }),
   ];
 }

@@ -541,6 +541,11 @@ const NAME_LIMIT_ROWS: Row[] = [
     expect: /Deployment wx{236}: its name has 237 characters, at most 236 for strategy 'blue-green'/,
   },
   {
+    name: 'a service input too long for its -canary Service',
+    inputs: canary('smi', { name: 'web', service: `s${'x'.repeat(56)}` }),
+    expect: /input 'service'.*Service name 'sx{56}' has 57 characters, at most 56 with traffic 'smi'/,
+  },
+  {
     name: 'an ingress input too long for the canary Ingress',
     inputs: canary('nginx', { name: 'web', ingress: `i${'x'.repeat(246)}` }),
     expect: /input 'ingress'.*Ingress name 'ix{246}' has 247 characters, at most 246 with traffic 'nginx'/,
