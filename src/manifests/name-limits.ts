@@ -1,9 +1,11 @@
-// Names in the manifests that the release would turn into invalid ones: the release name taken
-// from the first workload, Deployments whose `-canary`/`-green` copy (or its ReplicaSets) would
-// be too long, and the Service and Ingress a router names `<name>-canary`. Checked before anything
-// is written, each naming the manifest's file and line (or the input).
+// Names of the user's that the release would turn into invalid ones: the release name taken from
+// the first workload (checked with the manifests), and for each workload released as a copy (a
+// lane, checked in the pre-flight once the lanes are known): its `-canary`/`-green` copy and the
+// copy's ReplicaSets, and the Service and ingress-nginx Ingress a router names `<name>-canary`.
+// Both before anything is written, naming the manifest's file and line.
 import type { Config } from '../config/types.ts';
 import { InputError } from '../errors.ts';
+import type { KubeObject } from '../kube/types.ts';
 import {
   canaryIngressName,
   canaryServiceName,
@@ -12,98 +14,73 @@ import {
   MAX_CANARY_SERVICE_BASE,
   MAX_RELEASE_NAME,
   maxCopiedWorkloadName,
+  type CopySuffix,
 } from '../names.ts';
-import { strategyFor } from '../strategies/index.ts';
-import { routerDefinition } from '../traffic/index.ts';
-import { routedObject } from './routed.ts';
+import type { Lane } from '../traffic/lanes.ts';
+import type { RouterDefinition } from '../traffic/types.ts';
 import type { ManifestSet, SourcedObject } from './types.ts';
 
-type NameConfig = Pick<Config, 'name' | 'strategy' | 'traffic' | 'service' | 'ingress'>;
-
 const at = (s: SourcedObject) => ({ input: 'manifests', file: s.file, line: s.line });
-const nameOf = (s: SourcedObject) => s.object.metadata.name ?? '';
-
-export function checkNameLimits(set: ManifestSet, config: NameConfig): InputError[] {
-  return [...defaultReleaseName(set, config), ...copiedWorkloads(set, config), ...routedNames(set, config)];
-}
+const nameOf = (o: KubeObject) => o.metadata.name ?? '';
 
 /** Without the `name` input the first workload's name is the release's name. */
-function defaultReleaseName(set: ManifestSet, config: NameConfig): InputError[] {
+export function checkReleaseName(set: ManifestSet, config: Pick<Config, 'name'>): InputError[] {
   const first = set.workloads[0];
-  if (config.name || !first || nameOf(first).length <= MAX_RELEASE_NAME) return [];
+  const name = first ? nameOf(first.object) : '';
+  if (config.name || !first || name.length <= MAX_RELEASE_NAME) return [];
   return [
     new InputError(
-      `${first.object.kind} ${nameOf(first)}: its name (${nameOf(first).length} characters) would be the release's name, which may have at most ${MAX_RELEASE_NAME} ` +
+      `${first.object.kind} ${name}: its name (${name.length} characters) would be the release's name, which may have at most ${MAX_RELEASE_NAME} ` +
         `(it is the value of label kube-rollout.io/release on ConfigMap, Secret and Lease kube-rollout-<name>); set the 'name' input to a shorter one`,
       at(first),
     ),
   ];
 }
 
-/** Canary and blue-green run each Deployment's new version as `<name>-canary` / `<name>-green`. */
-function copiedWorkloads(set: ManifestSet, config: NameConfig): InputError[] {
-  const suffix = strategyFor(config.strategy).copySuffix;
-  if (!suffix) return [];
-  const max = maxCopiedWorkloadName(suffix);
-  return set.workloads
-    .filter((w) => w.object.kind === 'Deployment' && nameOf(w).length > max)
-    .map(
-      (w) =>
-        new InputError(
-          `Deployment ${nameOf(w)}: its name has ${nameOf(w).length} characters, at most ${max} for strategy '${config.strategy}', ` +
-            `whose copy ${copyName('<name>', suffix)} and that copy's ReplicaSets (<copy>-<pod-template-hash>) must stay within 253`,
-          at(w),
-        ),
-    );
-}
-
-/** The Service (and ingress-nginx's Ingress) a router creates `<name>-canary` beside. */
-function routedNames(set: ManifestSet, config: NameConfig): InputError[] {
-  if (!strategyFor(config.strategy).movesTraffic) return [];
-  const router = routerDefinition(config.traffic);
-  const traffic = `with traffic '${config.traffic}', which adds`;
-  return [
-    ...(router.servicePair
-      ? suffixedTarget(
-          set,
-          'Service',
-          { input: 'service', name: config.service },
-          MAX_CANARY_SERVICE_BASE,
-          `${traffic} Service ${canaryServiceName('<name>')} (a Service name has at most 63)`,
-        )
-      : []),
-    ...(router.target?.canaryCopy
-      ? suffixedTarget(
-          set,
-          'Ingress',
-          { input: 'ingress', name: config.ingress },
-          MAX_CANARY_INGRESS_BASE,
-          `${traffic} Ingress ${canaryIngressName('<name>')} (at most 253)`,
-        )
-      : []),
-  ];
-}
-
 /**
- * The router's `kind` object (named by `input`, else the first in the manifests) when its name is
- * longer than `max`: an error at its manifest, or at the input when it is only named there.
+ * The names each lane adds: the workload's copy, and the router's `-canary` Service and Ingress.
+ * A Service or Ingress that only runs in the cluster is reported at the workload's manifest.
  */
-function suffixedTarget(
-  set: ManifestSet,
-  kind: 'Service' | 'Ingress',
-  input: { input: 'service' | 'ingress'; name?: string },
-  max: number,
-  why: string,
+export function checkLaneNames(
+  lanes: readonly Lane[],
+  release: { manifests: ManifestSet; suffix: CopySuffix; router: RouterDefinition },
 ): InputError[] {
-  const found = routedObject(set, kind, input.name);
-  const name = input.name ?? (found && nameOf(found));
-  if (!name || name.length <= max) return [];
-  const limit = `at most ${max} ${why}`;
-  return [
-    found
-      ? new InputError(`${kind} ${name}: its name has ${name.length} characters, ${limit}`, at(found))
-      : new InputError(`${kind} name '${name}' has ${name.length} characters, ${limit}`, {
-          input: input.input,
-        }),
-  ];
+  const { manifests, suffix, router } = release;
+  const errors: InputError[] = [];
+  const check = (object: KubeObject | undefined, lane: Lane, max: number, adds: string) => {
+    if (!object || nameOf(object).length <= max) return;
+    const own = manifests.objects.find((s) => s.object === object);
+    const where = own
+      ? ''
+      : ` (in the cluster, in front of ${lane.workload.object.kind} ${nameOf(lane.workload.object)})`;
+    errors.push(
+      new InputError(
+        `${object.kind} ${nameOf(object)}${where}: its name has ${nameOf(object).length} characters, at most ${max}, because the release adds ${adds}`,
+        at(own ?? lane.workload),
+      ),
+    );
+  };
+  for (const lane of lanes) {
+    check(
+      lane.workload.object,
+      lane,
+      maxCopiedWorkloadName(suffix),
+      `Deployment ${copyName('<name>', suffix)}, whose ReplicaSets (<copy>-<pod-template-hash>) must stay within 253 characters`,
+    );
+    if (router.servicePair)
+      check(
+        lane.service,
+        lane,
+        MAX_CANARY_SERVICE_BASE,
+        `Service ${canaryServiceName('<name>')} for traffic '${router.name}' (a Service name has at most 63)`,
+      );
+    if (router.target?.canaryCopy)
+      check(
+        lane.routeObject,
+        lane,
+        MAX_CANARY_INGRESS_BASE,
+        `Ingress ${canaryIngressName('<name>')} for traffic '${router.name}' (at most 253)`,
+      );
+  }
+  return errors;
 }

@@ -6,7 +6,7 @@ import { loadReleaseObjects } from './sources.ts';
 import { renderManifests } from './render.ts';
 import type { ManifestSet, SourcedObject } from './types.ts';
 import { checkReferences } from './validate.ts';
-import { checkNameLimits } from './name-limits.ts';
+import { checkReleaseName } from './name-limits.ts';
 
 export interface ReleaseSetOptions {
   commit?: string;
@@ -47,7 +47,7 @@ export async function loadReleaseSet(
     versionedConfig: config.versionedConfig,
   });
   const references = checkReferences(set);
-  const errors = [...references.errors, ...checkNameLimits(set, config)];
+  const errors = [...references.errors, ...checkReleaseName(set, config)];
   const { warnings } = references;
   if (errors.length) throw errors.length === 1 ? errors[0] : new InputErrors(errors);
   return { set, warnings, config, notes };

@@ -91,32 +91,44 @@ describe('name limits (dist/index.js)', () => {
   });
 
   it('canary over nginx: a 56-character Service gets its 63-character -canary Service, 57 is refused', async () => {
-    const ns = namespace();
-    const inputs = (service: string) => ({
-      ...base(ns),
-      name: 'web',
-      strategy: 'canary',
-      traffic: 'nginx',
-      manifests: writeApp({ name: service, replicas: 2, ingress: true, image: `${IMAGE}:v1` }),
-      steps: stringify([{ setWeight: 50 }, { setWeight: 100 }]),
-    });
+    const release = async (service: string) => {
+      const ns = namespace();
+      const inputs = {
+        ...base(ns),
+        name: 'web',
+        manifests: writeApp({ name: service, replicas: 2, ingress: true, image: `${IMAGE}:v1` }),
+      };
+      // The first release runs as a rolling update: no copy, no -canary Service yet.
+      const first = await runAction({ ...inputs, images: `${IMAGE}:v1` });
+      assert.equal(first.outputs.result, 'promoted', first.stdout);
+      const canary = {
+        ...inputs,
+        strategy: 'canary',
+        traffic: 'nginx',
+        steps: stringify([{ setWeight: 50 }, { setWeight: 100 }]),
+        images: `${IMAGE}:v2`,
+      };
+      return { ns, canary };
+    };
+
+    const long = await release(nameOf(57));
     sim.resetStats();
-    const refused = await runAction({ ...inputs(nameOf(57)), images: `${IMAGE}:v1` });
+    const refused = await runAction(long.canary);
     assert.equal(refused.code, 1);
+    const error = refused.annotations.find((a) => a.includes('wxxx'));
+    assert.match(error ?? '', /file=.*app\.yaml,line=\d+/);
     assert.match(
-      refused.stdout,
-      /Service wx{56}: its name has 57 characters, at most 56 with traffic 'nginx'/,
+      error ?? '',
+      /Service wx{56}: its name has 57 characters, at most 56, because the release adds Service <name>-canary/,
     );
-    assert.equal(sim.stats().writes, 0);
+    assert.equal(sim.stats().writes, 0, `writes: ${JSON.stringify(sim.stats().byVerb)}`);
 
     const service = nameOf(56);
-    const first = await runAction({ ...inputs(service), images: `${IMAGE}:v1` });
-    assert.equal(first.outputs.result, 'promoted', first.stdout);
+    const fits = await release(service);
     let sawCanaryService = false;
-    const canary = await runAction(
-      { ...inputs(service), images: `${IMAGE}:v2` },
-      { onStdout: () => (sawCanaryService ||= !!sim.store.get('v1', 'Service', ns, `${service}-canary`)) },
-    );
+    const canary = await runAction(fits.canary, {
+      onStdout: () => (sawCanaryService ||= !!sim.store.get('v1', 'Service', fits.ns, `${service}-canary`)),
+    });
     assert.equal(canary.outputs.result, 'promoted', canary.stdout);
     assert.ok(sawCanaryService, `Service ${service}-canary (63 characters) was created`);
   });
