@@ -541,7 +541,11 @@ const NAME_LIMIT_ROWS: Row[] = [
   {
     name: 'a 63-character Service in a blue-green over gateway-api',
     inputs: { strategy: 'blue-green', traffic: 'gateway-api', name: 'shop' },
-    ...running([renamed({})[0], renamed({ service: long(63, 's') })[1], appObjects({ name: 'shop', httpRoute: true })[2]]),
+    ...running([
+      renamed({})[0],
+      renamed({ service: long(63, 's') })[1],
+      appObjects({ name: 'shop', httpRoute: true })[2],
+    ]),
     expect: /Service sx{62}: its name has 63 characters, at most 56/,
   },
   {
