@@ -59,8 +59,3 @@ export const RELEASE_ANNOTATION_KEYS = [
 export function ownedLabels(name: string): Record<string, string> {
   return { [LABELS.managedBy]: MANAGED_BY_VALUE, [LABELS.release]: name };
 }
-
-/** The name of the objects the action keeps for release `name`: state ConfigMap and Secret, Lease. */
-export function ownedObjectName(name: string): string {
-  return `kube-rollout-${name}`;
-}

@@ -98,6 +98,7 @@ async function runAction(
     },
     // In place, like the reporters' copy: what is stored is what is reported.
     redactRecord: (record) => redactRecord(record, facts.redactor),
+    redact: (text) => facts.redactor.redact(text),
   };
   if (config.action === 'plan') {
     const plan = await planRelease(deps);

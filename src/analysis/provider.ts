@@ -1,5 +1,6 @@
 import type { Cluster } from '../kube/types.ts';
 import type { MetricCommon, MetricSpec, ProviderName, TemplateContext } from './types.ts';
+import type { Redact } from '../secrets/cut.ts';
 
 /** What one measurement returned, before conditions judge it. */
 export interface RawMeasurement {
@@ -18,6 +19,8 @@ export interface ProviderContext {
   cluster: Cluster;
   namespace: string;
   fetch?: typeof fetch;
+  /** Scrubs known secret values from what a measurement quotes, before it is shortened. */
+  redact?: Redact;
 }
 
 /** One metric source. Throwing means a measurement Error (never a pass). */

@@ -7,6 +7,7 @@ import type { ManifestSet } from '../manifests/types.ts';
 import type { Plan } from '../strategies/types.ts';
 import type { ReleaseState, RolloutRecord } from '../record/types.ts';
 import type { StoreMemo } from '../state/secret-store-io.ts';
+import type { Redact } from '../secrets/cut.ts';
 
 export interface Logger {
   info(message: string): void;
@@ -48,6 +49,8 @@ export interface RunContext {
   /** Called at every step boundary so reporters (PR comment) can follow along. */
   onProgress?: (record: RolloutRecord) => Promise<void>;
   redactRecord?: (record: RolloutRecord) => RolloutRecord;
+  /** Scrubs known secret values from text this run quotes (metric answers), before it is cut. */
+  redact: Redact;
   now(): Date;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }

@@ -56,11 +56,20 @@ export interface WorkloadChange {
   ready?: string;
 }
 
+/**
+ * Who holds a release's Lease, from one read (`status`). The times are the holder's own clock;
+ * whether the holder is alive only watching the Lease can tell, which write actions do.
+ */
 export interface LockInfo {
   holder: string;
-  /** ISO time the Lease expires unless renewed. */
-  expiresAt: string;
-  /** True when the holder stopped renewing (its run died): the next run takes the release over. */
+  leaseDurationSeconds: number;
+  /** The holder's last renewal, as its clock wrote it. */
+  renewedAt?: string;
+  /** renewedAt plus the lease duration (the holder's clock). */
+  expiresAt?: string;
+  /** How long ago renewedAt is on this runner's clock: a hint only, clocks may differ. */
+  renewedSecondsAgo?: number;
+  /** A hint: expiresAt is past on this runner's clock (no decision is taken on it). */
   expired: boolean;
 }
 

@@ -4,7 +4,8 @@ import { StateConflictError } from '../errors.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError, refOf } from '../kube/types.ts';
 import type { ReleaseState, RolloutRecord } from '../record/types.ts';
-import { ownedLabels, ownedObjectName } from '../labels.ts';
+import { ownedLabels } from '../labels.ts';
+import { ownedObjectName } from '../names.ts';
 import { readStore, restoreSecrets, storeSecrets, type StoreMemo } from './secret-store-io.ts';
 
 export interface SaveOptions {

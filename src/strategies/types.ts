@@ -3,6 +3,7 @@ import type { CanaryScale, Config, HeaderRoute, StrategyName } from '../config/t
 import type { KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { formatDuration } from '../duration.ts';
+import type { CopySuffix } from '../names.ts';
 
 /** One step of a release plan: plain data, interpreted by the executor (src/engine/handlers/). */
 export type PlanStep =
@@ -91,7 +92,7 @@ export interface Strategy {
   /** Whether a traffic router moves requests between versions (the `traffic` input applies). */
   readonly movesTraffic: boolean;
   /** Suffix of the new version's copies, for strategies that run it beside stable. */
-  readonly copySuffix?: 'canary' | 'green';
+  readonly copySuffix?: CopySuffix;
   /**
    * Why this release cannot run with this strategy and is applied as a plain rolling update
    * instead (a first release, nothing to copy); undefined when it can.

@@ -56,6 +56,7 @@ async function analyse(
         prometheusUrl: ctx.config.prometheusUrl,
         cluster: ctx.cluster,
         namespace: ctx.namespace,
+        redact: ctx.redact,
       },
       signal,
       now: () => ctx.now(),

@@ -20,6 +20,7 @@ import type { BackgroundAnalysis } from './analysis.ts';
 import { desiredReplicas, newVersionCopy } from './copies.ts';
 import { isAutoscaled } from '../autoscaler.ts';
 import { startWatcher, type Watcher } from './watchers.ts';
+import type { CopySuffix } from '../../names.ts';
 
 /** One workload released as a copy, with the Service and route object that carry its traffic. */
 export interface ReleaseLane {
@@ -30,7 +31,7 @@ export interface ReleaseLane {
 }
 
 export interface ProgressiveRelease {
-  suffix: 'canary' | 'green';
+  suffix: CopySuffix;
   lanes: ReleaseLane[];
   /** A router over every lane, whose waits end with `signal` (routers keep their state in the cluster). */
   router(signal?: AbortSignal): TrafficRouter;
