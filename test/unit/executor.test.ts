@@ -490,6 +490,10 @@ describe('saveState and stampState', () => {
     assert.equal(rolledBack.record.servingVersion, 'v1');
     const progressing = stamp('progressing');
     assert.equal(progressing.servingVersion, undefined);
+    const resumed = harness().ctx.state;
+    resumed.servingVersion = 'v1';
+    stampState(resumed, resumed.record, { phase: 'progressing', holder: 'h', now });
+    assert.equal(resumed.servingVersion, 'v1', 'a record that names no version keeps the stored one');
     assert.equal(stamp(undefined).phase, 'progressing', 'no phase: unchanged');
     const other = record();
     const state = harness().ctx.state;

@@ -115,6 +115,14 @@ describe('blue-green', () => {
     grants(list, '', 'services', ['patch', 'delete']);
   });
 
+  it('the preview Service’s access does not lean on the router’s: granted with StatefulSets alone', () => {
+    // Every router grants Services for its own pair, so only a release without Deployments (no
+    // router access) shows the preview Service's own entry.
+    const given = { strategy: 'blue-green', 'preview-service': 'web-preview' } as const;
+    grants(access(given, [STATEFULSET]), '', 'services', ['patch', 'delete']);
+    lacks(access({ strategy: 'blue-green' }, [STATEFULSET]), '', 'services', ['patch', 'delete']);
+  });
+
   it('without one, the manifests’ Services are applied and the router’s switched', () => {
     const list = access({ strategy: 'blue-green', traffic: 'nginx' }, [DEPLOYMENT, SERVICE]);
     grants(list, '', 'services', ['get', 'patch']);
