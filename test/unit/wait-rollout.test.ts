@@ -88,10 +88,16 @@ const crashingPod: KubeObject = {
  */
 function scriptedCluster(script: {
   events: Record<string, Array<{ type?: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject }>>;
-  replicaSets?: KubeObject[];
+  /** What each list of ReplicaSets answers, in turn (the last one repeats). */
+  replicaSets?: KubeObject[][];
+  /** What a read of the workload answers. */
+  current?: KubeObject;
   logs?: { previous?: string | Error; current?: string | Error };
 }) {
   const calls: string[] = [];
+  /** The signal of every watch, to check none is left running. */
+  const signals: AbortSignal[] = [];
+  let lists = 0;
   const answer = (value: string | Error | undefined) =>
     value instanceof Error ? Promise.reject(value) : Promise.resolve(value ?? '');
   const cluster = {
@@ -104,6 +110,7 @@ function scriptedCluster(script: {
       wait: { signal?: AbortSignal },
     ) {
       calls.push(`watch ${kind} ${opts.fieldSelector ?? opts.labelSelector}`);
+      if (wait.signal) signals.push(wait.signal);
       for (const e of script.events[kind] ?? []) {
         const value = onEvent({ type: e.type ?? 'MODIFIED', object: e.object }, new Map());
         if (value !== undefined) return value;
@@ -115,17 +122,24 @@ function scriptedCluster(script: {
     },
     async list(_apiVersion: string, kind: string, ns: string, opts: { labelSelector?: string }) {
       calls.push(`list ${kind} ${ns} ${opts.labelSelector}`);
-      return script.replicaSets ?? [];
+      const answers = script.replicaSets ?? [[]];
+      return answers[Math.min(lists++, answers.length - 1)];
     },
-    async get() {
-      return undefined;
+    async get(ref: { kind: string; name: string; namespace?: string }) {
+      calls.push(`get ${ref.kind} ${ref.namespace}/${ref.name}`);
+      return script.current;
     },
-    podLog(_ns: string, pod: string, container: string, opts: { tailLines?: number; previous?: boolean }) {
-      calls.push(`log ${pod}/${container} tail ${opts.tailLines}${opts.previous ? ' previous' : ''}`);
+    podLog(ns: string, pod: string, container: string, opts: { tailLines?: number; previous?: boolean }) {
+      calls.push(`log ${ns}/${pod}/${container} tail ${opts.tailLines}${opts.previous ? ' previous' : ''}`);
       return answer(opts.previous ? script.logs?.previous : script.logs?.current);
     },
   };
-  return { cluster: cluster as unknown as Cluster, calls };
+  return {
+    cluster: cluster as unknown as Cluster,
+    calls,
+    /** Whether every watch started has been told to stop. */
+    allStopped: () => signals.every((signal) => signal.aborted),
+  };
 }
 
 describe('waitForRollout: the workload watch', () => {
@@ -225,7 +239,7 @@ describe('waitForRollout: fail-fast on the new pods', () => {
   it('stops on the first fatal pod of the new ReplicaSet, with its evidence and previous log', async () => {
     const fake = scriptedCluster({
       events: { Deployment: [{ object: deployment(observedNotDone) }], Pod: [{ object: crashingPod }] },
-      replicaSets: [newReplicaSet],
+      replicaSets: [[newReplicaSet]],
       logs: { previous: 'starting\npanic: no config\n\n' },
     });
     const outcome = await waitForRollout(fake.cluster, web, { deadlineMs: 60_000, logLines: 1 });
@@ -253,8 +267,73 @@ describe('waitForRollout: fail-fast on the new pods', () => {
       'watch Deployment metadata.name=web',
       'list ReplicaSet shop app=web',
       'watch Pod app=web,pod-template-hash=abc',
-      'log web-abc-1/app tail 1 previous',
+      'log shop/web-abc-1/app tail 1 previous',
     ]);
+  });
+
+  it('stops the workload watch once a pod decides, and the pod watch once the workload does', async () => {
+    const failing = scriptedCluster({
+      events: { Deployment: [{ object: deployment(observedNotDone) }], Pod: [{ object: crashingPod }] },
+      replicaSets: [[newReplicaSet]],
+    });
+    await waitForRollout(failing.cluster, web, { deadlineMs: 60_000 });
+    assert.equal(failing.allStopped(), true);
+    const finishing = scriptedCluster({
+      events: { Deployment: [{ object: deployment(observedNotDone) }, { object: deployment(done) }] },
+      replicaSets: [[newReplicaSet]],
+    });
+    assert.equal((await waitForRollout(finishing.cluster, web, { deadlineMs: 60_000 })).ok, true);
+    assert.equal(finishing.allStopped(), true);
+  });
+
+  it('judges the pods of the revision the controller has observed, not of the spec before it', async () => {
+    // Until the Deployment controller observes the new spec, the object still names the old
+    // revision: its pods are the old version's, which this release may be fixing.
+    const unobserved = deployment({ ...observedNotDone, observedGeneration: 1 });
+    unobserved.metadata.annotations = { 'deployment.kubernetes.io/revision': '4' };
+    const oldReplicaSet = structuredClone(newReplicaSet);
+    oldReplicaSet.metadata.labels!['pod-template-hash'] = 'old';
+    oldReplicaSet.metadata.annotations!['deployment.kubernetes.io/revision'] = '4';
+    const fake = scriptedCluster({
+      events: { Deployment: [{ object: unobserved }, { object: deployment(observedNotDone) }] },
+      replicaSets: [[oldReplicaSet, newReplicaSet]],
+    });
+    const outcome = await Promise.race([
+      waitForRollout(fake.cluster, web, { deadlineMs: 60_000 }),
+      new Promise((resolve) => setTimeout(resolve, 50, 'still waiting')),
+    ]);
+    assert.equal(outcome, 'still waiting');
+    assert.ok(fake.calls.includes('watch Pod app=web,pod-template-hash=abc'), fake.calls.join('\n'));
+    assert.ok(!fake.calls.includes('watch Pod app=web,pod-template-hash=old'));
+  });
+
+  it('reads the workload again until its new ReplicaSet exists, then watches its pods', async () => {
+    const fake = scriptedCluster({
+      events: { Deployment: [{ object: deployment(observedNotDone) }], Pod: [{ object: crashingPod }] },
+      replicaSets: [[], [newReplicaSet]],
+      current: deployment(observedNotDone),
+    });
+    const outcome = await waitForRollout(fake.cluster, web, { deadlineMs: 60_000 });
+    assert.ok(!outcome.ok);
+    assert.equal(outcome.reason, 'CrashLoopBackOff');
+    assert.deepEqual(fake.calls.slice(2, 5), [
+      'list ReplicaSet shop app=web',
+      'get Deployment shop/web',
+      'list ReplicaSet shop app=web',
+    ]);
+    assert.equal(fake.calls[5], 'watch Pod app=web,pod-template-hash=abc');
+  });
+
+  it('a workload without a namespace is looked for in default, and 20 log lines by default', async () => {
+    const bare = { ...web, metadata: { name: 'web' } };
+    const fake = scriptedCluster({
+      events: { Deployment: [{ object: deployment(observedNotDone) }], Pod: [{ object: crashingPod }] },
+      replicaSets: [[newReplicaSet]],
+      logs: { previous: 'x' },
+    });
+    const outcome = await waitForRollout(fake.cluster, bare, { deadlineMs: 60_000 });
+    assert.ok(!outcome.ok);
+    assert.equal(fake.calls.at(-1), 'log default/web-abc-1/app tail 20 previous');
   });
 
   it('pods that are deleted or healthy do not stop the wait', async () => {
@@ -264,7 +343,7 @@ describe('waitForRollout: fail-fast on the new pods', () => {
         Deployment: [{ object: deployment(observedNotDone) }, { object: deployment(done) }],
         Pod: [{ type: 'DELETED', object: crashingPod }, { object: healthy }],
       },
-      replicaSets: [newReplicaSet],
+      replicaSets: [[newReplicaSet]],
     });
     const outcome = await waitForRollout(fake.cluster, web, { deadlineMs: 60_000 });
     assert.equal(outcome.ok, true);
@@ -284,7 +363,7 @@ describe('collectEvidence and evidenceLine', () => {
     });
     const fromCurrent = await collectEvidence(current.cluster, 'web', 'shop', problem);
     assert.deepEqual(fromCurrent.logTail, ['now']);
-    assert.deepEqual(current.calls, ['log p-1/app tail 20 previous', 'log p-1/app tail 20']);
+    assert.deepEqual(current.calls, ['log shop/p-1/app tail 20 previous', 'log shop/p-1/app tail 20']);
     const none = scriptedCluster({ events: {}, logs: { previous: new Error('x'), current: new Error('y') } });
     assert.equal('logTail' in (await collectEvidence(none.cluster, 'web', 'shop', problem)), false);
     const empty = scriptedCluster({ events: {}, logs: { previous: '' } });
