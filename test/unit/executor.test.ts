@@ -19,6 +19,7 @@ import { LockLostError, StateConflictError } from '../../src/errors.ts';
 import { KubeApiError, type Cluster, type KubeObject } from '../../src/kube/types.ts';
 import type { ReleasePhase, ReleaseState, RolloutRecord } from '../../src/record/types.ts';
 import { STATE_KEY } from '../../src/state/release-state.ts';
+import { everythingChanges } from '../../src/strategies/scope.ts';
 import type { CopiesStep, Plan } from '../../src/strategies/types.ts';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
@@ -148,6 +149,7 @@ function harness(
       setHeaderRoute: step,
       removeHeaderRoute: step,
       switch: step,
+      setCanaryScale: step,
     },
     rollback: async (_ctx, reason) => {
       h.rollbacks.push(reason);
@@ -177,9 +179,11 @@ function harness(
     record: state.record,
     providers: {} as RunContext['providers'],
     stable: new Map(),
+    scope: everythingChanges({ objects: [], workloads: [], version: 'v2' } as never, true),
     holder: 'run-1',
     stateVersion: undefined,
     secretStore: {},
+    redact: (text: string) => text,
     now: () => new Date((clock += 1000)),
     sleep: async () => {},
   };

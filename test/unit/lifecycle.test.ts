@@ -8,6 +8,7 @@ import {
   describeTransition,
   LIFECYCLE,
   REQUESTS,
+  type Request,
   transitionFor,
   writes,
 } from '../../src/engine/lifecycle.ts';
@@ -97,10 +98,12 @@ describe('what a report tells the user', () => {
     assert.match(why('promoted', 'promote'), /already promoted/);
   });
 
-  it('status of nothing says nothing was recorded; of a release, that it only reads', () => {
+  it('status of nothing says nothing was recorded; of a release, it describes it and changes nothing', () => {
     assert.match(why('none', 'status'), /no release has been recorded/);
-    for (const phase of ['progressing', 'paused', 'promoted', 'failed'] as const)
-      assert.match(why(phase, 'status'), /status only reads/, phase);
+    for (const phase of ['progressing', 'paused', 'promoted', 'failed'] as const) {
+      assert.equal(transitionFor(phase, 'status').kind, 'describe', phase);
+      assert.equal(writes(transitionFor(phase, 'status')), false, phase);
+    }
   });
 
   it('a report fails the step only where the request cannot be met', () => {

@@ -49,9 +49,15 @@ describe('every release', () => {
     const list = access({}, [SERVICE]);
     grants(list, 'coordination.k8s.io', 'leases', ['get', 'create', 'update']);
     grants(list, '', 'configmaps', ['get', 'create', 'update']);
-    grants(list, '', 'secrets', ['get', 'patch', 'delete']);
+    grants(list, '', 'secrets', ['get']);
+    lacks(list, '', 'secrets', ['create', 'patch', 'delete']);
     grants(list, '', 'pods', ['list', 'watch']);
     grants(list, '', 'pods/log', ['get']);
+  });
+
+  it('the Secret store is written only when the release holds Secrets', () => {
+    const list = access({}, [SERVICE, { group: '', resource: 'secrets' }]);
+    grants(list, '', 'secrets', ['get', 'create', 'patch', 'delete']);
   });
 
   it('apply and read back every kind of the manifests, cluster-scoped or not', () => {
@@ -153,9 +159,10 @@ describe('metrics', () => {
 
 describe('action: rollback', () => {
   it('of a rolling release reads the revision history', () => {
-    const list = access({ action: 'rollback' }, [DEPLOYMENT]);
-    grants(list, 'apps', 'replicasets', ['list']);
-    grants(list, 'apps', 'controllerrevisions', ['list']);
+    const deployment = access({ action: 'rollback' }, [DEPLOYMENT]);
+    grants(deployment, 'apps', 'replicasets', ['list']);
+    lacks(deployment, 'apps', 'controllerrevisions', ['list']);
+    grants(access({ action: 'rollback' }, [STATEFULSET]), 'apps', 'controllerrevisions', ['list']);
   });
 
   it('of a canary returns traffic instead; a deploy never reads history', () => {
