@@ -1,12 +1,13 @@
 // Cold start: process start → first API request of the bundle, for dist/index.js as committed and
 // for a minified build of the same source (written to a temp directory; dist/ is not changed).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildBundle } from '../scripts/bundle-options.mjs';
 import { DIST } from '../test/helpers/action.ts';
 import type { SimCluster } from '@kube-rollout/kube-sim';
+import { loadedSize } from './bundle-size.ts';
 import { spread, type Table } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -49,7 +50,6 @@ export async function coldStart(sim: SimCluster, table: Table, dirs: string[], r
     plain.push(await timeToFirstRequest(sim, DIST));
     small.push(await timeToFirstRequest(sim, minified));
   }
-  const mb = (file: string) => `${(statSync(file).size / 1e6).toFixed(1)} MB`;
-  table.add(`cold start: dist/index.js (${mb(DIST)})`, spread(plain), '≤ 300 ms');
-  table.add(`cold start: minified build (${mb(minified)}), not committed`, spread(small));
+  table.add(`cold start: dist/index.js (${loadedSize(DIST)})`, spread(plain), '≤ 300 ms');
+  table.add(`cold start: minified build (${loadedSize(minified)}), not committed`, spread(small));
 }

@@ -4,13 +4,14 @@
 // one a real main step left after a release that finished, so the post step must find nothing to
 // do; the figure also counts the API requests it made (should be none).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'yaml';
 import { runAction } from '../test/helpers/action.ts';
 import { writeApp } from '../test/helpers/manifests.ts';
+import { loadedSize } from './bundle-size.ts';
 import { spread } from './stats.ts';
 import type { BenchContext } from './side-by-side.ts';
 
@@ -80,7 +81,7 @@ export async function postStep(ctx: BenchContext, runs: number): Promise<void> {
     bare.push(await timeNode(['-e', '0'], env));
   }
   const requests = ctx.sim.stats().requests.length;
-  const size = `${(statSync(entry).size / 1e6).toFixed(1)} MB`;
+  const size = loadedSize(entry);
   ctx.table.add(
     `post step of a finished run: ${entry.slice(ROOT.length + 1)} (${size})`,
     spread(times),

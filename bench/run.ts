@@ -10,6 +10,7 @@
 //   (5) 1,000 objects with 10 ms of added API latency: wall and peak RSS, ours and kubectl
 //   (6) cold start of the bundle, and of a minified build of it
 //   (7) the post step of a finished run (the entry action.yml names as `post`)
+//   (8) an app of 12 Deployments where one image changes: restarts, copies, wall ÷ its own rollout
 //
 // The simulator runs at a quarter of real time (pods start 4× faster than they say); the action's
 // own overhead is real time, so ratios against the cluster are if anything pessimistic.
@@ -24,6 +25,7 @@ import { DIST } from '../test/helpers/action.ts';
 import { startSimCluster } from '@kube-rollout/kube-sim';
 import { coldStart } from './cold-start.ts';
 import { postStep } from './post-step.ts';
+import { manyWorkloads } from './many-workloads.ts';
 import { BENCH_IMAGE, largeRecord, writeManifestTree } from './fixtures.ts';
 import {
   brokenRelease,
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
     if (selected('bulk')) await bulkOnFreshCluster(ctx);
     if (selected('cold-start')) await coldStart(sim, table, tempDirs, RUNS + 2);
     if (selected('post')) await postStep(ctx, RUNS + 2);
+    if (selected('many')) await manyWorkloads(ctx, RUNS);
   } finally {
     await sim.stop();
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });

@@ -43,12 +43,19 @@ export const ANNOTATIONS = {
   storedSecrets: 'kube-rollout.io/stored-secrets',
 } as const;
 
+/**
+ * The annotations every release writes on its workloads (render.ts): what `kubectl rollout
+ * history` shows (change-cause) and which version a revision runs. A rollback puts back those of
+ * the revision it returns to, as `kubectl rollout undo` does.
+ */
+export const RELEASE_ANNOTATION_KEYS = [
+  ANNOTATIONS.changeCause,
+  ANNOTATIONS.version,
+  ANNOTATIONS.commit,
+  ANNOTATIONS.runUrl,
+] as const;
+
 /** Labels for an object the action owns on behalf of release `name`. */
 export function ownedLabels(name: string): Record<string, string> {
   return { [LABELS.managedBy]: MANAGED_BY_VALUE, [LABELS.release]: name };
-}
-
-/** The name of the objects the action keeps for release `name`: state ConfigMap and Secret, Lease. */
-export function ownedObjectName(name: string): string {
-  return `kube-rollout-${name}`;
 }

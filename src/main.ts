@@ -96,6 +96,7 @@ async function runAction(
     },
     // In place, like the reporters' copy: what is stored is what is reported.
     redactRecord: (record) => redactRecord(record, facts.redactor),
+    redact: (text) => facts.redactor.redact(text),
   };
   if (config.action === 'plan') {
     const plan = await planRelease(deps);
@@ -176,7 +177,9 @@ async function reportStopped(facts: RunFacts, err: unknown, signal: AbortSignal)
   } else {
     core.error(problems[0]!);
   }
-  const cancelled = signal.aborted && !facts.wrote;
+  // A cancel that ends a run here came before the release began (once it has, the release itself
+  // goes back to stable and reports): the run changed nothing.
+  const cancelled = signal.aborted;
   await reportStoppedRun({
     ...(config ? { app: appName(facts) } : {}),
     action,

@@ -53,6 +53,7 @@ export async function recoverUnfinished(main: MainStepState): Promise<void> {
       holder: main.holder ?? `post-${holderId()}`,
       runUrl: github.runUrl,
       redactRecord: (record) => redactRecord(record, redactor),
+      redact: (text) => redactor.redact(text),
     };
     const record = await cancel(deps, name);
     const reporters = createReporters({

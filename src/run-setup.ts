@@ -52,7 +52,8 @@ export function loadCluster(
 ): Cluster {
   const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context, env: process.env });
   redactor.add(kubeConfigSecrets(kc));
-  return observeSecrets(createCluster(kc, onRetry ? { onRetry } : {}), redactor);
+  const redact = (text: string) => redactor.redact(text);
+  return observeSecrets(createCluster(kc, { redact, ...(onRetry ? { onRetry } : {}) }), redactor);
 }
 
 /** Where an input or manifest problem shows as a workflow annotation: its file and line. */

@@ -1,6 +1,10 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { compileExpr } from './expr/index.ts';
 import type { ConditionLanguage, MetricCommon } from './types.ts';
+import { keepText, redactThenCut, type Redact } from '../secrets/cut.ts';
+
+/** How a measured value is quoted in a message: formatValue, with known secrets redacted. */
+export type ShowValue = (value: unknown) => string;
 
 /**
  * Conditions judge one measured `result`:
@@ -23,8 +27,8 @@ export class ConditionError extends Error {
 
 export interface CompiledCondition {
   readonly source: string;
-  /** Throws ConditionError when the expression cannot be evaluated on this result. */
-  evaluate(result: unknown): boolean;
+  /** Throws ConditionError (quoting the value with `show`) when it cannot be evaluated on this result. */
+  evaluate(result: unknown, show?: ShowValue): boolean;
 }
 
 // One environment for every expression; `result` is dynamic (number, list, map or string).
@@ -64,16 +68,16 @@ function compileCel(expr: string): CompiledCondition {
   }
   const condition: CompiledCondition = {
     source: expr,
-    evaluate(result: unknown): boolean {
+    evaluate(result: unknown, show: ShowValue = formatValue): boolean {
       let value: unknown;
       try {
         value = program({ result: result === undefined ? null : result });
       } catch (err) {
         throw new ConditionError(
-          `\`${expr}\` cannot be evaluated on ${formatValue(result)}: ${firstLine((err as Error).message)}`,
+          `\`${expr}\` cannot be evaluated on ${show(result)}: ${firstLine((err as Error).message)}`,
         );
       }
-      return booleanOf(expr, value);
+      return booleanOf(expr, value, show);
     },
   };
   return condition;
@@ -88,23 +92,23 @@ function compileArgo(expr: string): CompiledCondition {
   }
   return {
     source: expr,
-    evaluate(result: unknown): boolean {
+    evaluate(result: unknown, show: ShowValue = formatValue): boolean {
       let value: unknown;
       try {
         value = program.evaluate(result ?? null);
       } catch (err) {
         throw new ConditionError(
-          `\`${expr}\` cannot be evaluated on ${formatValue(result)}: ${firstLine((err as Error).message)}`,
+          `\`${expr}\` cannot be evaluated on ${show(result)}: ${firstLine((err as Error).message)}`,
         );
       }
-      return booleanOf(expr, value);
+      return booleanOf(expr, value, show);
     },
   };
 }
 
-function booleanOf(expr: string, value: unknown): boolean {
+function booleanOf(expr: string, value: unknown, show: ShowValue): boolean {
   if (typeof value !== 'boolean')
-    throw new ConditionError(`\`${expr}\` yielded ${formatValue(value)}, not true or false`);
+    throw new ConditionError(`\`${expr}\` yielded ${show(value)}, not true or false`);
   return value;
 }
 
@@ -118,8 +122,11 @@ export function checkCondition(expr: string, language: ConditionLanguage = 'cel'
   }
 }
 
-/** Compact, readable rendering of a measured value for messages and reports. */
-export function formatValue(value: unknown): string {
+/**
+ * Compact, readable rendering of a measured value for messages and reports. A value quoted as text
+ * is redacted before it is shortened.
+ */
+export function formatValue(value: unknown, redact: Redact = keepText): string {
   if (value === null || value === undefined) return 'no data';
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return 'NaN';
@@ -128,11 +135,10 @@ export function formatValue(value: unknown): string {
   }
   if (typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) {
-    const shown = value.slice(0, 5).map(formatValue);
+    const shown = value.slice(0, 5).map((v) => formatValue(v, redact));
     return `[${shown.join(', ')}${value.length > 5 ? `, … ${value.length - 5} more` : ''}]`;
   }
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  return redactThenCut(JSON.stringify(value) ?? String(value), 120, redact);
 }
 
 export function thresholdText(threshold: { min?: number; max?: number }): string {
@@ -162,7 +168,11 @@ export interface ConditionVerdict {
   violation?: string;
 }
 
-function judgeThreshold(threshold: { min?: number; max?: number }, result: unknown): ConditionVerdict {
+function judgeThreshold(
+  threshold: { min?: number; max?: number },
+  result: unknown,
+  show: ShowValue,
+): ConditionVerdict {
   const values =
     typeof result === 'number'
       ? [result]
@@ -172,20 +182,20 @@ function judgeThreshold(threshold: { min?: number; max?: number }, result: unkno
   if (!values)
     return {
       phase: 'Error',
-      measured: formatValue(result),
+      measured: show(result),
       violation: `is not a number, so threshold ${thresholdText(threshold)} cannot judge it`,
     };
   const judged = values.filter((v) => !Number.isNaN(v));
   if (judged.length === 0)
-    return { phase: 'Inconclusive', measured: formatValue(result), violation: 'has no value (NaN)' };
+    return { phase: 'Inconclusive', measured: show(result), violation: 'has no value (NaN)' };
   const { min, max } = threshold;
   const highest = Math.max(...judged);
   const lowest = Math.min(...judged);
   if (max !== undefined && highest > max)
-    return { phase: 'Failed', measured: formatValue(highest), violation: `> max ${max}` };
+    return { phase: 'Failed', measured: show(highest), violation: `> max ${max}` };
   if (min !== undefined && lowest < min)
-    return { phase: 'Failed', measured: formatValue(lowest), violation: `< min ${min}` };
-  return { phase: 'Successful', measured: formatValue(judged.length === 1 ? judged[0] : judged) };
+    return { phase: 'Failed', measured: show(lowest), violation: `< min ${min}` };
+  return { phase: 'Successful', measured: show(judged.length === 1 ? judged[0] : judged) };
 }
 
 type JudgedFields = 'threshold' | 'successCondition' | 'failureCondition' | 'conditionLanguage';
@@ -193,11 +203,12 @@ type JudgedFields = 'threshold' | 'successCondition' | 'failureCondition' | 'con
 function judgeExpressions(
   metric: Pick<MetricCommon, Exclude<JudgedFields, 'threshold'>>,
   result: unknown,
+  show: ShowValue,
 ): ConditionVerdict {
-  const measured = formatValue(result);
+  const measured = show(result);
   const compile = (expr: string) => compileCondition(expr, metric.conditionLanguage);
   try {
-    if (metric.failureCondition && compile(metric.failureCondition).evaluate(result)) {
+    if (metric.failureCondition && compile(metric.failureCondition).evaluate(result, show)) {
       return {
         phase: 'Failed',
         measured,
@@ -205,7 +216,7 @@ function judgeExpressions(
       };
     }
     if (metric.successCondition) {
-      if (compile(metric.successCondition).evaluate(result)) return { phase: 'Successful', measured };
+      if (compile(metric.successCondition).evaluate(result, show)) return { phase: 'Successful', measured };
       if (metric.failureCondition) {
         return {
           phase: 'Inconclusive',
@@ -229,14 +240,16 @@ function judgeExpressions(
 export function evaluateConditions(
   metric: Pick<MetricCommon, JudgedFields>,
   result: unknown,
+  show: ShowValue = formatValue,
 ): ConditionVerdict {
   const verdicts: ConditionVerdict[] = [];
-  if (metric.threshold) verdicts.push(judgeThreshold(metric.threshold, result));
-  if (metric.successCondition || metric.failureCondition) verdicts.push(judgeExpressions(metric, result));
+  if (metric.threshold) verdicts.push(judgeThreshold(metric.threshold, result, show));
+  if (metric.successCondition || metric.failureCondition)
+    verdicts.push(judgeExpressions(metric, result, show));
   if (verdicts.length === 0)
     return {
       phase: 'Inconclusive',
-      measured: formatValue(result),
+      measured: show(result),
       violation: 'has no condition to judge it (set threshold, successCondition or failureCondition)',
     };
   for (const phase of ['Error', 'Failed', 'Inconclusive'] as const) {

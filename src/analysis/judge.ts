@@ -4,7 +4,8 @@ import {
   judgeComparison,
   type BaselineSamples,
 } from './compare.ts';
-import { conditionText, evaluateConditions, formatValue } from './conditions.ts';
+import { conditionText, evaluateConditions, formatValue, type ShowValue } from './conditions.ts';
+import { keepText, redactThenCut, type Redact } from '../secrets/cut.ts';
 import type { RawMeasurement } from './provider.ts';
 import type { BaselineComparison, Measurement } from './types.ts';
 import { comparisonOf, type MetricSpec } from './spec.ts';
@@ -36,13 +37,16 @@ export function isNoData(result: unknown): boolean {
   return false;
 }
 
-/** The value a report shows: numbers stay numbers (±Inf as text), everything else compact text. */
-export function reportValue(result: unknown): number | string | null {
+/**
+ * The value a report shows: numbers stay numbers (±Inf as text), everything else compact text,
+ * redacted before it is shortened.
+ */
+export function reportValue(result: unknown, redact: Redact = keepText): number | string | null {
   if (isNoData(result)) return null;
-  if (Array.isArray(result) && result.length === 1) return reportValue(result[0]);
+  if (Array.isArray(result) && result.length === 1) return reportValue(result[0], redact);
   if (typeof result === 'number') return Number.isFinite(result) ? result : formatValue(result);
-  if (typeof result === 'string') return result.length > 200 ? `${result.slice(0, 197)}...` : result;
-  return formatValue(result);
+  if (typeof result === 'string') return redactThenCut(result, 200, redact);
+  return formatValue(result, redact);
 }
 
 function base(metric: MetricSpec, raw: RawMeasurement, at: Date): Omit<Measurement, 'phase' | 'value'> {
@@ -55,18 +59,35 @@ function base(metric: MetricSpec, raw: RawMeasurement, at: Date): Omit<Measureme
   };
 }
 
-/** Judges one measurement: a baseline comparison, a provider's own verdict, no data, or the conditions. */
-export function judgeMeasurement(metric: MetricSpec, raw: RawMeasurement, at: Date): Judgement {
+/**
+ * Judges one measurement: a baseline comparison, a provider's own verdict, no data, or the
+ * conditions. The conditions see the value as measured; what the judgement quotes of it is
+ * redacted with `redact` before it is shortened.
+ */
+export function judgeMeasurement(
+  metric: MetricSpec,
+  raw: RawMeasurement,
+  at: Date,
+  redact: Redact = keepText,
+): Judgement {
   const common = base(metric, raw, at);
   const compare = comparisonOf(metric);
   if (compare && isBaselineSamples(raw.result)) return judgeBaseline(compare, raw.result, common);
   const condition = conditionText(metric);
   const withCondition = { ...common, ...(condition ? { condition } : {}) };
-  if (raw.verdict) return providerVerdict(raw, raw.verdict, withCondition);
+  const quoted: Quoted = { show: (value) => formatValue(value, redact), redact };
+  if (raw.verdict) return providerVerdict(raw, raw.verdict, withCondition, quoted);
   // Argo's conditions see every result, empty or NaN ones too (`isNaN(result[0])`, `len(result)`):
   // one that cannot be evaluated on it is an Error, retried as Argo retries it.
-  if (isNoData(raw.result) && metric.conditionLanguage !== 'argo') return noData(metric, raw, withCondition);
-  return judgeConditions(metric, raw, withCondition);
+  if (isNoData(raw.result) && metric.conditionLanguage !== 'argo')
+    return noData(metric, raw, withCondition, quoted);
+  return judgeConditions(metric, raw, withCondition, quoted);
+}
+
+/** How a judgement quotes the measured value. */
+interface Quoted {
+  show: ShowValue;
+  redact: Redact;
 }
 
 type MeasurementBase = ReturnType<typeof base> & { condition?: string };
@@ -97,13 +118,14 @@ function providerVerdict(
   raw: RawMeasurement,
   phase: 'Successful' | 'Failed',
   common: MeasurementBase,
+  { show, redact }: Quoted,
 ): Judgement {
-  const measured = formatValue(raw.result);
+  const measured = show(raw.result);
   return {
     measurement: {
       ...common,
       phase,
-      value: reportValue(raw.result),
+      value: reportValue(raw.result, redact),
       ...(raw.message ? { message: raw.message } : {}),
     },
     measured,
@@ -112,12 +134,17 @@ function providerVerdict(
 }
 
 /** No data is Inconclusive (or Failed with `compare.noData: fail`): it never passes. */
-function noData(metric: MetricSpec, raw: RawMeasurement, common: MeasurementBase): Judgement {
+function noData(
+  metric: MetricSpec,
+  raw: RawMeasurement,
+  common: MeasurementBase,
+  { show }: Quoted,
+): Judgement {
   const phase = comparisonOf(metric)?.noData === 'fail' ? 'Failed' : 'Inconclusive';
   const measured =
     raw.result === null || raw.result === undefined || (Array.isArray(raw.result) && raw.result.length === 0)
       ? 'no data (empty result)'
-      : `no data (${formatValue(raw.result)})`;
+      : `no data (${show(raw.result)})`;
   return {
     measurement: {
       ...common,
@@ -131,8 +158,13 @@ function noData(metric: MetricSpec, raw: RawMeasurement, common: MeasurementBase
   };
 }
 
-function judgeConditions(metric: MetricSpec, raw: RawMeasurement, common: MeasurementBase): Judgement {
-  const verdict = evaluateConditions(metric, raw.result);
+function judgeConditions(
+  metric: MetricSpec,
+  raw: RawMeasurement,
+  common: MeasurementBase,
+  { show, redact }: Quoted,
+): Judgement {
+  const verdict = evaluateConditions(metric, raw.result, show);
   // A condition that could not be evaluated explains itself; a verdict quotes value and violation.
   const statement =
     verdict.phase === 'Error'
@@ -143,7 +175,7 @@ function judgeConditions(metric: MetricSpec, raw: RawMeasurement, common: Measur
     measurement: {
       ...common,
       phase: verdict.phase,
-      value: reportValue(raw.result),
+      value: reportValue(raw.result, redact),
       ...(message ? { message } : {}),
     },
     measured: verdict.measured,

@@ -1,5 +1,6 @@
 import type { ApiAccess, Cluster } from '../kube/types.ts';
 import type { MetricCommon, TemplateContext } from './types.ts';
+import type { Redact } from '../secrets/cut.ts';
 
 /** What one measurement returned, before conditions judge it. */
 export interface RawMeasurement {
@@ -22,6 +23,8 @@ export interface ProviderContext {
   cluster: Cluster;
   namespace: string;
   fetch?: typeof fetch;
+  /** Scrubs known secret values from what a measurement quotes, before it is shortened. */
+  redact?: Redact;
 }
 
 /** A metric of provider `Name` with its provider's own fields. */

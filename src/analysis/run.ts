@@ -146,7 +146,9 @@ class AnalysisRun {
   private async measure(provider: MetricProvider, metric: MetricSpec): Promise<Judgement | undefined> {
     try {
       const raw = await provider.measure(metric, this.deps.ctx, this.stop.signal);
-      return this.stop.signal.aborted ? undefined : judgeMeasurement(metric, raw, this.now());
+      return this.stop.signal.aborted
+        ? undefined
+        : judgeMeasurement(metric, raw, this.now(), this.deps.ctx.redact);
     } catch (err) {
       return this.stop.signal.aborted ? undefined : errorMeasurement(metric, err, this.now());
     }

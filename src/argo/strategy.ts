@@ -8,6 +8,7 @@ import type { CanaryStep, IntOrPercent } from '../config/types.ts';
 import type { InputName } from '../config/inputs.ts';
 import type { ManifestSettings } from '../config/manifest-settings.ts';
 import type { HeaderRoute } from '../traffic/types.ts';
+import { canaryServiceName } from '../names.ts';
 import { dotted } from './strict.ts';
 import type { ArgoSource, FieldPath } from './source.ts';
 import { duration, referencedMetrics, type TemplateIndex } from './templates.ts';
@@ -138,10 +139,11 @@ function readTrafficRouting(r: Reader, at: FieldPath, canary: Record<string, any
   else {
     r.out.primaryService = stable;
     // The action's own canary Service is `<stableService>-canary`: one of that name is its to manage.
-    if (canary.canaryService === `${stable}-canary`) r.out.managedServices.push(canary.canaryService);
+    const ours = canaryServiceName(stable);
+    if (canary.canaryService === ours) r.out.managedServices.push(canary.canaryService);
     else
       r.src.note(
-        `canary traffic goes through Service ${stable}-canary (created by the action); Service ${canary.canaryService} is applied as written`,
+        `canary traffic goes through Service ${ours} (created by the action); Service ${canary.canaryService} is applied as written`,
       );
   }
   if (router === 'nginx') readNginx(r, [...at, 'nginx'], routing.nginx);

@@ -31,6 +31,7 @@ import {
 } from './parse.ts';
 import { allMetrics, checkHeaderRouteCount, checkStepsFitRouter } from './router-checks.ts';
 import { DEFAULT_STEPS, parseSteps } from './steps.ts';
+import { MAX_RELEASE_NAME } from '../names.ts';
 import { ACTIONS, type CanaryStep, type Config, type StrategyName, type TrafficName } from './types.ts';
 
 /**
@@ -211,7 +212,7 @@ function readLimitsAndPlacement(
 /** name, namespace, version, version-label. */
 function readRelease(r: InputReader): Pick<Config, 'name' | 'namespace' | 'version' | 'versionLabel'> {
   return {
-    name: r.optional('name', named(DNS_LABEL, 'release name', 50)),
+    name: r.optional('name', named(DNS_LABEL, 'release name', MAX_RELEASE_NAME)),
     namespace: r.read('namespace', named(DNS_LABEL, 'namespace', 63), 'default'),
     version: r.optional('version', named(LABEL_VALUE, 'version (it becomes a label value)', 63)),
     versionLabel: r.read('version-label', parseLabelKey, INPUT_DEFAULTS['version-label']),
@@ -242,7 +243,7 @@ function readDurationsAndLifecycle(
 > {
   return {
     autoPromote: r.read('auto-promote', parseBoolean, true),
-    scaleDownDelayMs: r.read('scale-down-delay', parseDuration, 30_000),
+    scaleDownDelayMs: r.read('scale-down-delay', parseDuration, 0),
     timeoutMs: r.read('timeout', positiveDuration, 30 * 60_000),
     progressDeadlineMs: r.optional('progress-deadline', positiveDuration),
     rollbackOnFailure: r.read('rollback-on-failure', parseBoolean, true),

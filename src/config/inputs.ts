@@ -28,7 +28,7 @@ export const INPUT_DEFAULTS = {
   service: undefined,
   'preview-service': undefined,
   'auto-promote': 'true',
-  'scale-down-delay': '30s',
+  'scale-down-delay': undefined,
   timeout: '30m',
   'progress-deadline': undefined,
   'rollback-on-failure': 'true',

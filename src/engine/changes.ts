@@ -6,21 +6,13 @@
 // release annotations it has live, and its template changes when the result's template differs
 // from the live one (defaults, field ownership and all, as a real apply would see it).
 import { type KubeObject, workloadKey } from '../kube/types.ts';
-import { ANNOTATIONS } from '../labels.ts';
+import { RELEASE_ANNOTATION_KEYS } from '../labels.ts';
 import { containersOf, podTemplateOf } from '../manifests/pods.ts';
 import { asDeployment, isDeployment } from '../manifests/workload-views.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import type { WorkloadChange } from '../record/types.ts';
 import { sameJson } from './diff.ts';
 import type { DryRunResult } from './dry-run.ts';
-
-/** The annotations each release writes on its workloads (render.ts releaseAnnotations). */
-const RELEASE_ANNOTATIONS = [
-  ANNOTATIONS.changeCause,
-  ANNOTATIONS.version,
-  ANNOTATIONS.commit,
-  ANNOTATIONS.runUrl,
-] as const;
 
 /**
  * `workload` (as the release would apply it) with the version label and release annotations of
@@ -45,7 +37,7 @@ export function asLive(workload: KubeObject, live: KubeObject, versionLabel: str
     else template.metadata.labels[versionLabel] = liveValue;
   }
   const annotations = { ...(probe.metadata.annotations ?? {}) };
-  for (const key of RELEASE_ANNOTATIONS) {
+  for (const key of RELEASE_ANNOTATION_KEYS) {
     const was = live.metadata.annotations?.[key];
     if (was === undefined) delete annotations[key];
     else annotations[key] = was;

@@ -6,6 +6,7 @@ import type { ManifestSet } from '../manifests/types.ts';
 import type { Plan } from '../strategies/types.ts';
 import type { GitHubLinks, ReleaseHistory, ReleaseState, RolloutRecord } from '../record/types.ts';
 import type { StoreMemo } from '../state/secret-store-io.ts';
+import type { Redact } from '../secrets/cut.ts';
 
 export interface Logger {
   info(message: string): void;
@@ -52,6 +53,8 @@ export interface RunContext {
    */
   onProgress?: (report: RolloutRecord) => Promise<GitHubLinks | void>;
   redactRecord?: (record: ReleaseHistory) => ReleaseHistory;
+  /** Scrubs known secret values from text this run quotes (metric answers), before it is cut. */
+  redact: Redact;
   now(): Date;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }

@@ -5,6 +5,8 @@ import type { Cluster } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { GitHubLinks, ReleaseHistory, RolloutRecord } from '../record/types.ts';
 import type { Logger } from './context.ts';
+import type { MonotonicClock } from '../clock.ts';
+import type { Redact } from '../secrets/cut.ts';
 
 export interface ReleaseDeps {
   config: Config;
@@ -22,9 +24,13 @@ export interface ReleaseDeps {
   onProgress?: (report: RolloutRecord) => Promise<GitHubLinks | void>;
   /** Scrubs known secret values from a history's free text; the state writer applies it on every save. */
   redactRecord?: (record: ReleaseHistory) => ReleaseHistory;
+  /** Scrubs known secret values from text (metric answers) before it is shortened and stored. */
+  redact?: Redact;
   /** Called once the release's name is known, before anything is written (for the post step). */
   onStarted?: (name: string, namespace: string) => void;
   now?: () => Date;
+  /** Elapsed time for lease expiry and lock timeouts (tests pass a controllable one). */
+  monotonic?: MonotonicClock;
   /** Waits for pauses and delays (tests pass an instant one). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }

@@ -62,10 +62,21 @@ const FLOWS: { [K in TransitionKind]: Flow<K> } = {
   report: (turn, t) => reportOnly(turn.deps, turn.name, turn.stored, t),
 };
 
-/** Carries out one cell of the table. */
+/** Carries out one cell of the table; the record says what this run did, apart from the release. */
 export async function carryOut(t: Transition, turn: Turn): Promise<RolloutRecord> {
   const flow = FLOWS[t.kind] as Flow<TransitionKind>;
-  return flow(turn, t);
+  const startedAt = (turn.deps.now ?? (() => new Date()))().toISOString();
+  const servedBefore = turn.stored?.state.servingVersion;
+  const record = await flow(turn, t);
+  record.run = {
+    action: turn.deps.config.action,
+    startedAt,
+    ...(turn.deps.runUrl ? { url: turn.deps.runUrl } : {}),
+    ...((servedBefore ?? record.previousVersion)
+      ? { servedBefore: servedBefore ?? record.previousVersion }
+      : {}),
+  };
+  return record;
 }
 
 export interface DispatchOptions {

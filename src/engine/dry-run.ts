@@ -12,6 +12,36 @@ export interface DryRunResult {
   result?: KubeObject;
 }
 
+const MISSING_NAMESPACE = /namespaces "([^"]+)" not found/;
+
+/**
+ * A namespace that does not exist fails every object in it the same way: one error says so (at
+ * the first object), instead of one per object.
+ */
+function oneErrorPerMissingNamespace(
+  failed: Array<{ source: SourcedObject; error?: InputError; missing?: string }>,
+): InputError[] {
+  const errors: InputError[] = [];
+  const counted = new Map<string, { first: SourcedObject; count: number }>();
+  for (const { source, error, missing } of failed) {
+    if (!missing) {
+      if (error) errors.push(error);
+      continue;
+    }
+    const seen = counted.get(missing);
+    if (seen) seen.count++;
+    else counted.set(missing, { first: source, count: 1 });
+  }
+  for (const [namespace, { first, count }] of counted)
+    errors.push(
+      new InputError(
+        `namespace '${namespace}' does not exist, so none of its ${count} object${count === 1 ? '' : 's'} can be applied: create it, or add the Namespace to the manifests`,
+        { file: first.file, line: first.line },
+      ),
+    );
+  return errors;
+}
+
 export async function dryRunAll(
   cluster: Cluster,
   objects: SourcedObject[],
@@ -23,7 +53,7 @@ export async function dryRunAll(
   const definesCrds = objects.some((o) => o.object.kind === 'CustomResourceDefinition');
   const outcomes = await inParallel(
     objects,
-    async (source): Promise<DryRunResult & { error?: InputError }> => {
+    async (source): Promise<DryRunResult & { error?: InputError; missing?: string }> => {
       const object = overrides.get(source) ?? source.object;
       try {
         return { source, result: await cluster.apply(object, { dryRun: true }) };
@@ -42,11 +72,12 @@ export async function dryRunAll(
           `${object.kind}/${object.metadata.name} was rejected by the API server: ${err.message}`,
           { file: source.file, line: source.line },
         );
-        return { source, error };
+        const missing = err.code === 404 ? MISSING_NAMESPACE.exec(err.message)?.[1] : undefined;
+        return { source, error, ...(missing ? { missing } : {}) };
       }
     },
   );
-  const errors = outcomes.flatMap((o) => (o.error ? [o.error] : []));
+  const errors = oneErrorPerMissingNamespace(outcomes.flatMap((o) => (o.error ? [o] : [])));
   if (errors.length) throw errors.length === 1 ? errors[0] : new InputErrors(errors);
-  return outcomes.map(({ error: _error, ...result }) => result);
+  return outcomes.map(({ source, result }) => ({ source, ...(result ? { result } : {}) }));
 }

@@ -2,14 +2,23 @@
 // with optimistic concurrency (create, or update at the read resourceVersion: of two racers one
 // gets 409 and keeps waiting), renewed while held, taken over once it expires so a runner that
 // died does not block the app forever.
+//
+// Expiry follows client-go's leader election (tools/leaderelection/leaderelection.go:
+// setObservedRecord, isLeaseValid): a waiting run never compares the holder's renewTime with its
+// own clock. It notes, on its own monotonic clock, when it last saw the Lease's record change, and
+// takes the Lease once the record has stood unchanged for the lease duration the record states. A
+// holder whose clock runs hours ahead or behind is therefore taken over exactly one lease duration
+// after it stops renewing, and never while it renews. A Lease whose holder was cleared (released)
+// is free at once.
 import type { V1LeaseSpec } from '@kubernetes/client-node';
 import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
 import type { TypedObject, Wire } from '../manifests/workload-views.ts';
-import type { LockInfo } from '../record/types.ts';
 import { KubeApiError } from '../kube/types.ts';
 import { LockLostError, LockTimeoutError } from '../errors.ts';
 import { sleep } from '../kube/retry.ts';
 import { ownedLabels } from '../labels.ts';
+import { ownedObjectName } from '../names.ts';
+import { monotonicClock, wallClock, type MonotonicClock, type WallClock } from '../clock.ts';
 
 export interface AcquireLockOptions {
   namespace: string;
@@ -29,6 +38,10 @@ export interface AcquireLockOptions {
   onWait?: (holder: string) => void;
   /** Called when a renewal finds the Lease taken by someone else. */
   onLost?: (holder: string | undefined) => void;
+  /** The wall clock for the times written into the Lease (only ever shown to people). */
+  now?: WallClock;
+  /** The clock every expiry and timeout is measured on. */
+  monotonic?: MonotonicClock;
 }
 
 export interface Lock {
@@ -47,47 +60,91 @@ export interface Lock {
 }
 
 const LEASE_API = 'coordination.k8s.io/v1';
+export const DEFAULT_LEASE_SECONDS = 30;
 
 export function leaseName(name: string): string {
-  return `kube-rollout-${name}`;
+  return ownedObjectName(name);
 }
 
-/** RFC 3339 with microseconds, the MicroTime format Lease times use. */
-export function microTime(date = new Date()): string {
+/** RFC 3339 with exactly six fraction digits, the MicroTime format Lease times use. */
+export function microTime(date: Date = wallClock()): string {
   return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 /** A Lease as the API server answers it (its times are MicroTime strings). */
 type LeaseObject = TypedObject<Wire<V1LeaseSpec>, unknown, 'Lease'>;
+type LeaseSpec = Wire<V1LeaseSpec>;
 
 /** The Lease at `ref`, if there is one (what the server returns for a Lease reference). */
-async function readLease(cluster: Cluster, ref: ObjectRef): Promise<LeaseObject | undefined> {
+export async function readLease(cluster: Cluster, ref: ObjectRef): Promise<LeaseObject | undefined> {
   return (await cluster.get(ref)) as LeaseObject | undefined;
 }
 
-/** When the holder's hold ends: its last renewal (or acquisition) plus the lease duration. */
-function expiryOf(spec: Wire<V1LeaseSpec>): number {
-  const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? '');
-  return renewed + (Number(spec.leaseDurationSeconds) || 0) * 1000;
+export const leaseRef = (namespace: string, name: string): ObjectRef => ({
+  apiVersion: LEASE_API,
+  kind: 'Lease',
+  name: leaseName(name),
+  namespace,
+});
+
+/** The lease duration a record states; a record without one is given ours. */
+export function durationOf(spec: LeaseSpec, fallbackSeconds: number): number {
+  const seconds = Number(spec.leaseDurationSeconds);
+  return seconds > 0 ? seconds : fallbackSeconds;
 }
 
-/** True when the Lease's last renewal plus its duration lies in the past (or it has no holder). */
-export function isLeaseFree(lease: LeaseObject, now = Date.now()): boolean {
-  const spec = lease.spec ?? {};
-  if (!spec.holderIdentity) return true;
-  const expiresAt = expiryOf(spec);
-  return Number.isNaN(expiresAt) || expiresAt < now;
+/**
+ * What a waiting run knows of someone else's Lease: the record it last saw and when it first saw
+ * it, on this run's monotonic clock (client-go's observedRecord and observedTime). Any write by
+ * the holder (a renewal, a hand-over) changes the record and starts the count again.
+ */
+export class LeaseObserver {
+  private record: string | undefined;
+  private observedAt = 0;
+
+  constructor(
+    private readonly monotonic: MonotonicClock,
+    private readonly fallbackSeconds = DEFAULT_LEASE_SECONDS,
+  ) {}
+
+  /** Notes the record as read just now. */
+  see(spec: LeaseSpec): void {
+    const record = JSON.stringify([
+      spec.holderIdentity ?? '',
+      spec.acquireTime ?? '',
+      spec.renewTime ?? '',
+      spec.leaseDurationSeconds ?? null,
+      spec.leaseTransitions ?? null,
+    ]);
+    if (record === this.record) return;
+    this.record = record;
+    this.observedAt = this.monotonic();
+  }
+
+  /** How long the record last seen has stood unchanged, as far as this run has watched it. */
+  unchangedForMs(): number {
+    return this.monotonic() - this.observedAt;
+  }
+
+  /** Free when released (no holder), or when its record stood unchanged for its lease duration. */
+  isFree(spec: LeaseSpec): boolean {
+    if (!spec.holderIdentity) return true;
+    return this.unchangedForMs() >= durationOf(spec, this.fallbackSeconds) * 1000;
+  }
 }
 
 export async function acquireLock(cluster: Cluster, opts: AcquireLockOptions): Promise<Lock> {
-  const ref = { apiVersion: LEASE_API, kind: 'Lease', name: leaseName(opts.name), namespace: opts.namespace };
-  const duration = opts.leaseDurationSeconds ?? 30;
-  const deadline = Date.now() + opts.timeoutMs;
+  const ref = leaseRef(opts.namespace, opts.name);
+  const duration = opts.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS;
+  const monotonic = opts.monotonic ?? monotonicClock;
+  const observer = new LeaseObserver(monotonic, duration);
+  const deadline = monotonic() + opts.timeoutMs;
   const seen = new Set<string>();
   for (;;) {
     opts.signal?.throwIfAborted();
     const lease = await readLease(cluster, ref);
-    const held = await tryTake(cluster, lease, opts, duration);
+    if (lease) observer.see(lease.spec ?? {});
+    const held = await tryTake(cluster, lease, opts, duration, observer);
     if (held) return held;
     if (held === null) continue; // lost a race: look again at once
     const holder = String(lease!.spec?.holderIdentity);
@@ -95,23 +152,27 @@ export async function acquireLock(cluster: Cluster, opts: AcquireLockOptions): P
       seen.add(holder);
       opts.onWait?.(holder);
     }
-    const left = deadline - Date.now();
-    if (left <= 0) throw lockTimeout(opts, lease!);
+    const left = deadline - monotonic();
+    if (left <= 0) throw lockTimeout(opts, lease!, observer);
     await sleep(Math.min(opts.pollMs ?? 1500, left), opts.signal);
   }
 }
 
 /**
- * Creates the Lease, or takes it when it is ours or expired, at the read resourceVersion. A Lock
- * when taken, null when another run won the race, undefined when someone else holds it.
+ * Creates the Lease, or takes it when it is ours, released or expired, at the read
+ * resourceVersion. A Lock when taken, null when another run won the race, undefined when someone
+ * else holds it.
  */
 async function tryTake(
   cluster: Cluster,
   lease: LeaseObject | undefined,
   opts: AcquireLockOptions,
   duration: number,
+  observer: LeaseObserver,
 ): Promise<Lock | null | undefined> {
-  const now = new Date();
+  // Our hold is counted from before the write: whoever sees it, sees it later than this.
+  const startedAt = (opts.monotonic ?? monotonicClock)();
+  const now = microTime((opts.now ?? wallClock)());
   if (!lease) {
     const created = await attempt(() =>
       cluster.create({
@@ -121,17 +182,17 @@ async function tryTake(
         spec: {
           holderIdentity: opts.holder,
           leaseDurationSeconds: duration,
-          acquireTime: microTime(now),
-          renewTime: microTime(now),
+          acquireTime: now,
+          renewTime: now,
           leaseTransitions: 0,
         },
       }),
     );
-    return created ? new HeldLease(cluster, created, opts, duration) : null;
+    return created ? new HeldLease(cluster, created, opts, duration, startedAt) : null;
   }
   const spec = lease.spec ?? {};
   const sameHolder = spec.holderIdentity === opts.holder;
-  if (!sameHolder && !isLeaseFree(lease, now.getTime())) return undefined;
+  if (!sameHolder && !observer.isFree(spec)) return undefined;
   const taken = await attempt(() =>
     cluster.replace({
       ...lease,
@@ -139,21 +200,29 @@ async function tryTake(
         ...spec,
         holderIdentity: opts.holder,
         leaseDurationSeconds: duration,
-        acquireTime: sameHolder && spec.acquireTime ? spec.acquireTime : microTime(now),
-        renewTime: microTime(now),
+        acquireTime: sameHolder && spec.acquireTime ? spec.acquireTime : now,
+        renewTime: now,
         leaseTransitions: (Number(spec.leaseTransitions) || 0) + (sameHolder ? 0 : 1),
       },
     }),
   );
   const previous = sameHolder ? undefined : spec.holderIdentity;
-  return taken ? new HeldLease(cluster, taken, opts, duration, previous) : null;
+  return taken ? new HeldLease(cluster, taken, opts, duration, startedAt, previous) : null;
 }
 
-function lockTimeout(opts: AcquireLockOptions, lease: LeaseObject): LockTimeoutError {
+function lockTimeout(
+  opts: AcquireLockOptions,
+  lease: LeaseObject,
+  observer: LeaseObserver,
+): LockTimeoutError {
   const spec = lease.spec ?? {};
+  const duration = durationOf(spec, opts.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS);
+  const unchanged = Math.round(observer.unchangedForMs() / 1000);
   return new LockTimeoutError(
-    `release "${opts.name}" is locked by "${spec.holderIdentity}" (Lease ${leaseName(opts.name)} in ${opts.namespace}, renewed ${spec.renewTime ?? 'never'}, ` +
-      `lease ${spec.leaseDurationSeconds ?? '?'}s); gave up after waiting ${Math.round(opts.timeoutMs / 1000)}s (lock-timeout). ` +
+    `release "${opts.name}" is locked by "${spec.holderIdentity}" (Lease ${leaseName(opts.name)} in ${opts.namespace}, ` +
+      `last renewed ${spec.renewTime ?? 'never'} by its holder's clock, lease ${duration}s; unchanged for the last ${unchanged}s this run watched); ` +
+      `gave up after waiting ${Math.round(opts.timeoutMs / 1000)}s (lock-timeout). A Lease is taken over once a waiting run has seen it unchanged ` +
+      `for its lease duration, so lock-timeout must be longer than lease-duration for a run to take over from one that died. ` +
       `Wait for that run to finish, or delete the Lease if it is stale.`,
   );
 }
@@ -175,8 +244,14 @@ class HeldLease implements Lock {
   private readonly lostController = new AbortController();
   readonly lost = this.lostController.signal;
   private readonly timer: NodeJS.Timeout;
-  /** When our hold ends unless renewed: past it, another run may take the Lease. */
+  /**
+   * When our hold ends unless renewed, on our monotonic clock: the start of our last successful
+   * write plus the lease duration. A waiting run counts from when it saw that write, which is
+   * later, so we always know we lost the Lease before anyone may take it.
+   */
   private expiresAt: number;
+  private readonly monotonic: MonotonicClock;
+  private readonly now: WallClock;
   private inFlight: Promise<void> = Promise.resolve();
   private released = false;
 
@@ -186,11 +261,14 @@ class HeldLease implements Lock {
     private lease: LeaseObject,
     private readonly opts: AcquireLockOptions,
     private readonly duration: number,
+    acquiredAt: number,
     readonly tookOverFrom?: string,
   ) {
     this.leaseName = lease.metadata.name ?? '';
     this.holder = opts.holder;
-    this.expiresAt = Date.now() + duration * 1000;
+    this.monotonic = opts.monotonic ?? monotonicClock;
+    this.now = opts.now ?? wallClock;
+    this.expiresAt = acquiredAt + duration * 1000;
     this.timer = setInterval(
       () => void this.renew().catch(() => this.checkExpiry()),
       opts.renewEveryMs ?? (duration * 1000) / 3,
@@ -210,9 +288,10 @@ class HeldLease implements Lock {
    */
   private async renewNow(): Promise<void> {
     if (this.released || !this.held) return;
-    const startedAt = Date.now();
+    const startedAt = this.monotonic();
+    const renewTime = microTime(this.now());
     const renewed = await attempt(() =>
-      this.cluster.replace({ ...this.lease, spec: { ...this.lease.spec, renewTime: microTime() } }),
+      this.cluster.replace({ ...this.lease, spec: { ...this.lease.spec, renewTime } }),
     );
     if (renewed) {
       this.lease = renewed;
@@ -235,7 +314,7 @@ class HeldLease implements Lock {
 
   /** A run that could not renew before its Lease ran out may already have been taken over. */
   private checkExpiry(): void {
-    if (!this.released && this.held && Date.now() >= this.expiresAt) this.markLost(undefined);
+    if (!this.released && this.held && this.monotonic() >= this.expiresAt) this.markLost(undefined);
   }
 
   async release(): Promise<void> {
@@ -263,23 +342,4 @@ class HeldLease implements Lock {
   private ref() {
     return { apiVersion: LEASE_API, kind: 'Lease', name: this.leaseName, namespace: this.opts.namespace };
   }
-}
-
-/** Who holds a release's Lease and until when (undefined when nobody does). */
-export async function readLockInfo(
-  cluster: Cluster,
-  namespace: string,
-  name: string,
-  now = Date.now(),
-): Promise<LockInfo | undefined> {
-  const ref = { apiVersion: LEASE_API, kind: 'Lease', name: leaseName(name), namespace };
-  const spec = (await readLease(cluster, ref))?.spec;
-  if (!spec?.holderIdentity) return undefined;
-  const expiry = expiryOf(spec);
-  const expiresAt = Number.isNaN(expiry) ? now + (Number(spec.leaseDurationSeconds) || 0) * 1000 : expiry;
-  return {
-    holder: spec.holderIdentity,
-    expiresAt: new Date(expiresAt).toISOString(),
-    expired: expiresAt < now,
-  };
 }

@@ -4,7 +4,7 @@
 // takes data or other apps with them.
 import { type KubeObject, refOf, workloadKey } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import type { ReleaseHistory } from '../record/types.ts';
+import type { ReleaseHistory, ReleaseState } from '../record/types.ts';
 import type { RunContext } from './context.ts';
 
 const NEVER_PRUNED = new Set([
@@ -16,10 +16,20 @@ const NEVER_PRUNED = new Set([
 
 const describe = (o: KubeObject) => `${o.kind}/${o.metadata.name}`;
 
-/** What the previous release applied and these manifests no longer list. */
-export function noLongerListed(previous: readonly KubeObject[], manifests: ManifestSet): KubeObject[] {
+/**
+ * What earlier releases applied (the previous release's objects, and what was left running
+ * before it) that these manifests no longer list, as bare references.
+ */
+export function noLongerListed(previous: ReleaseState | undefined, manifests: ManifestSet): KubeObject[] {
   const listed = new Set(manifests.objects.map((o) => workloadKey(o.object)));
-  return previous.filter((o) => !listed.has(workloadKey(o)));
+  const seen = new Set<string>();
+  return [...(previous?.rendered ?? []), ...(previous?.leftRunning ?? [])].flatMap((o) => {
+    const key = workloadKey(o);
+    if (listed.has(key) || seen.has(key)) return [];
+    seen.add(key);
+    const { apiVersion, kind, metadata } = o;
+    return [{ apiVersion, kind, metadata: { name: metadata.name, namespace: metadata.namespace } }];
+  });
 }
 
 /** Says in the record what is left running, and whether `prune` will delete it. */
@@ -34,10 +44,13 @@ export function noteUnlisted(record: ReleaseHistory, unlisted: readonly KubeObje
 
 /** After promotion: deletes the unlisted objects that may be pruned; notes each one. */
 export async function pruneUnlisted(
-  ctx: Pick<RunContext, 'cluster' | 'log' | 'record'>,
+  ctx: Pick<RunContext, 'cluster' | 'log' | 'record' | 'state'>,
   unlisted: readonly KubeObject[],
 ): Promise<void> {
   const deleted: string[] = [];
+  const kept = unlisted.filter((u) => NEVER_PRUNED.has(u.kind));
+  if (kept.length) ctx.state.leftRunning = kept;
+  else delete ctx.state.leftRunning;
   for (const o of unlisted.filter((u) => !NEVER_PRUNED.has(u.kind))) {
     try {
       if (await ctx.cluster.delete(refOf(o), { propagationPolicy: 'Background' })) deleted.push(describe(o));

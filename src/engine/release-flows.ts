@@ -156,8 +156,9 @@ export async function startRelease(
     stableSnapshot: snapshot,
     scope: storedScope(opts.scope),
   });
-  const unlisted = noLongerListed(opts.stored?.state.rendered ?? [], manifests);
+  const unlisted = noLongerListed(opts.stored?.state, manifests);
   noteUnlisted(record, unlisted, config.prune);
+  if (unlisted.length) state.leftRunning = unlisted;
   const ctx = buildContext(deps, run, manifests, state, opts.stored?.resourceVersion);
   const result = await runPlan(ctx, handlersFor(ctx.plan));
   if (result === 'promoted' && config.prune && unlisted.length) {

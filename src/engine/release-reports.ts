@@ -4,7 +4,7 @@ import { reportOf } from '../record/report.ts';
 import type { ReleaseResult, RolloutRecord } from '../record/types.ts';
 import type { ReleaseDeps } from './deps.ts';
 import type { Transition } from './lifecycle.ts';
-import { readLockInfo } from './lock.ts';
+import { lockNote, readLockInfo } from './lock-status.ts';
 import type { Stored } from './release-flows.ts';
 import { draftState, finish } from './run-context.ts';
 
@@ -41,16 +41,12 @@ export async function describeRelease(
   const { state } = stored;
   const record: RolloutRecord = { ...reportOf(state), action: 'status', notes: [...state.record.notes] };
   record.result = state.phase;
-  const lock = await readLockInfo(deps.cluster, namespace, name, clock(deps)().getTime());
+  const lock = await readLockInfo(deps.cluster, namespace, name, clock(deps)());
   if (lock) record.lock = lock;
   const unfinished = state.phase === 'progressing' || state.phase === 'rolling-back';
-  if (lock && !lock.expired)
-    record.notes.push(`run ${lock.holder} holds the release lock (renewed until ${lock.expiresAt})`);
-  else if (unfinished)
-    record.notes.push(
-      `the run that was ${state.phase} ${state.newVersion} ${lock ? `(${lock.holder}) stopped renewing its lock, which expired at ${lock.expiresAt}` : 'is gone'}: the next deploy, promote or rollback takes the release over`,
-    );
+  const note = lockNote(lock, unfinished ? `${state.phase} ${state.newVersion}` : undefined);
+  if (note) record.notes.push(note);
   deps.log.info(`release ${name}: ${state.phase} (serving ${record.servingVersion ?? 'unknown'})`);
-  if (lock || unfinished) deps.log.info(record.notes.at(-1)!);
+  if (note) deps.log.info(note);
   return record;
 }

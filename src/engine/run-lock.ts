@@ -31,6 +31,8 @@ export async function withRunLock<T>(
     timeoutMs: deps.config.lockTimeoutMs,
     leaseDurationSeconds: Math.max(1, Math.round(deps.config.leaseDurationMs / 1000)),
     signal: deps.signal,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.monotonic ? { monotonic: deps.monotonic } : {}),
     onWait: (holder) => deps.log.info(`waiting for the release lock held by ${holder}`),
     onLost: (holder) =>
       deps.log.warn(`the release lock of ${name} was lost${holder ? ` to ${holder}` : ''}: stopping`),

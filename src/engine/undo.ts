@@ -14,6 +14,8 @@ import type { PodTemplateSpec, ReplicaSetObject } from '../manifests/workload-vi
 interface Revision {
   revision: number;
   template: PodTemplateSpec;
+  /** The workload's annotations when it ran this revision (a ReplicaSet keeps them). */
+  annotations?: Record<string, string>;
 }
 
 /** A StatefulSet's or DaemonSet's ControllerRevision keeps its template as a patch of the spec. */
@@ -36,6 +38,7 @@ export async function revisionsOf(cluster: Cluster, workload: KubeObject): Promi
       .map((rs) => ({
         revision: Number(rs.metadata.annotations![REVISION_ANNOTATION]),
         template: rs.spec?.template,
+        annotations: rs.metadata.annotations,
       }));
   } else {
     const revisions = await cluster.list('apps/v1', 'ControllerRevision', ns);
@@ -138,7 +141,7 @@ export async function undoWorkloads(
     log.info(
       `${current.kind}/${current.metadata.name}: revision ${currentRevision ?? '?'} → template of revision ${target.revision}`,
     );
-    restored.push(await restoreTemplate(cluster, current, target.template));
+    restored.push(await restoreTemplate(cluster, current, target.template, target.annotations));
   }
   const { failure, done } = await waitForWorkloads(ctx, restored);
   if (failure) {

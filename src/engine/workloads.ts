@@ -1,5 +1,6 @@
 // Reading, applying and restoring the release's objects.
 import { type Cluster, type KubeObject, type ObjectRef, refOf, workloadKey } from '../kube/types.ts';
+import { RELEASE_ANNOTATION_KEYS } from '../labels.ts';
 import { asWorkload, workloadOf, type PodTemplateSpec } from '../manifests/workload-views.ts';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -47,16 +48,21 @@ export function userShape(obj: KubeObject): KubeObject {
 /**
  * Puts a workload's pod template back to `previous`'s (or to `template`), the way `kubectl rollout
  * undo` does (a JSON patch of /spec/template), so the controller adopts the old ReplicaSet instead
- * of creating one.
+ * of creating one; the release annotations (change-cause, version, …) become those of the
+ * revision it returns to (`annotations`, default `previous`'s), so `kubectl rollout history` and
+ * the next run name what serves.
  */
 export async function restoreTemplate(
   cluster: Cluster,
   previous: KubeObject,
   template: PodTemplateSpec = workloadOf(previous).spec.template,
+  annotations: Record<string, string> | undefined = previous.metadata.annotations,
 ): Promise<KubeObject> {
   const value = structuredClone(template);
   delete value.metadata?.labels?.['pod-template-hash'];
-  return cluster.patch(refOf(previous), [{ op: 'replace', path: '/spec/template', value }], 'json');
+  await cluster.patch(refOf(previous), [{ op: 'replace', path: '/spec/template', value }], 'json');
+  const restored = Object.fromEntries(RELEASE_ANNOTATION_KEYS.map((k) => [k, annotations?.[k] ?? null]));
+  return cluster.patch(refOf(previous), { metadata: { annotations: restored } }, 'merge');
 }
 
 export function sameRef(a: ObjectRef, b: ObjectRef): boolean {

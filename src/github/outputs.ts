@@ -26,7 +26,8 @@ export function releaseOutputs(record: RolloutRecord, summaryPath?: string): Rel
   return {
     result: record.result ?? '',
     version: servingVersion(record),
-    'previous-version': record.previousVersion ?? '',
+    // What served before this run (a rollback job's is the version it rolled back from).
+    'previous-version': record.run?.servedBefore ?? record.previousVersion ?? '',
     'canary-weight': String(record.canaryWeight),
     revision: record.revision === undefined ? '' : String(record.revision),
     'rollback-reason': (record.rollbackReason ?? '').replace(/\s*\n\s*/g, ' ').trim(),

@@ -17,6 +17,7 @@ import { listAll, watchCollection, withKind } from './collection.ts';
 import { KubeTransport, type RequestSpec } from './http.ts';
 import { Discovery, collectionPath, objectPath, servedVersions } from './discovery.ts';
 import { DEFAULT_MIN_DELAY_MS, DEFAULT_RETRIES, type RetryInfo } from './retry.ts';
+import type { Redact } from '../secrets/cut.ts';
 
 export interface ClusterOptions {
   /** Field manager for server-side apply and every write (default `kube-rollout`). */
@@ -29,6 +30,8 @@ export interface ClusterOptions {
   maxRetryAfterMs?: number;
   /** Called before each retry, e.g. to log `retrying GET ... after 429`. */
   onRetry?: (info: RetryInfo) => void;
+  /** Scrubs known secret values from server answers an error quotes, before they are cut. */
+  redact?: Redact;
 }
 
 export const DEFAULT_FIELD_MANAGER = 'kube-rollout';
@@ -40,7 +43,7 @@ const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
 };
 
 export function createCluster(kc: KubeConfig, opts: ClusterOptions = {}): Cluster {
-  return new HttpCluster(new KubeTransport(kc), opts);
+  return new HttpCluster(new KubeTransport(kc, opts.redact), opts);
 }
 
 class HttpCluster implements Cluster {

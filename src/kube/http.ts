@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from './types.ts';
 import { parseRetryAfter } from './retry.ts';
+import { keepText, redactThenCut, type Redact } from '../secrets/cut.ts';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -40,7 +41,11 @@ export class KubeTransport {
   readonly server: URL;
   private readonly kc: KubeConfig;
 
-  constructor(kc: KubeConfig) {
+  constructor(
+    kc: KubeConfig,
+    /** Scrubs known secret values from server answers quoted in errors, before they are cut. */
+    private readonly redact: Redact = keepText,
+  ) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error(`kubeconfig context "${kc.getCurrentContext()}" names no cluster`);
     this.kc = kc;
@@ -81,7 +86,7 @@ export class KubeTransport {
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) return res;
     const body = await readAll(res);
-    throw apiError(status, body, res.headers, this.describe(spec));
+    throw apiError(status, body, res.headers, this.describe(spec), this.redact);
   }
 
   /** Sends one request and reads the whole answer (2xx only). */
@@ -97,7 +102,7 @@ export class KubeTransport {
       return JSON.parse(body) as T;
     } catch {
       throw new Error(
-        `${this.describe(spec)}: the server answered with something that is not JSON: ${body.slice(0, 200)}`,
+        `${this.describe(spec)}: the server answered with something that is not JSON: ${redactThenCut(body, 200, this.redact)}`,
       );
     }
   }
@@ -169,6 +174,7 @@ export function apiError(
   body: string,
   headers: http.IncomingHttpHeaders,
   what: string,
+  redact: Redact = keepText,
 ): KubeApiError {
   let parsed: any;
   try {
@@ -178,7 +184,9 @@ export function apiError(
   }
   const isStatus = parsed && typeof parsed === 'object' && parsed.kind === 'Status';
   const message =
-    isStatus && parsed.message ? String(parsed.message) : body.trim().slice(0, 300) || `HTTP ${status}`;
+    isStatus && parsed.message
+      ? String(parsed.message)
+      : redactThenCut(body.trim(), 300, redact) || `HTTP ${status}`;
   const err = new KubeApiError(
     status,
     `${what}: ${message} (${status})`,

@@ -57,3 +57,39 @@ export function containersOf(spec: PodSpec): Container[] {
     Array.isArray(list) ? list : [],
   );
 }
+
+export type ConfigKind = 'ConfigMap' | 'Secret';
+
+type RefVisitor = (kind: ConfigKind, name: string, rename: (to: string) => void) => void;
+
+/** Visits every ConfigMap / Secret name a pod spec uses: env, envFrom, volumes, projected volumes. */
+export function forEachConfigRef(spec: PodSpec, visit: RefVisitor): void {
+  const at = (kind: ConfigKind, holder: any, field: string) => {
+    if (holder && typeof holder[field] === 'string') visit(kind, holder[field], (to) => (holder[field] = to));
+  };
+  for (const container of containersOf(spec)) {
+    for (const env of container.env ?? []) {
+      at('ConfigMap', env?.valueFrom?.configMapKeyRef, 'name');
+      at('Secret', env?.valueFrom?.secretKeyRef, 'name');
+    }
+    for (const from of container.envFrom ?? []) {
+      at('ConfigMap', from?.configMapRef, 'name');
+      at('Secret', from?.secretRef, 'name');
+    }
+  }
+  for (const volume of spec.volumes ?? []) {
+    at('ConfigMap', volume?.configMap, 'name');
+    at('Secret', volume?.secret, 'secretName');
+    for (const source of volume?.projected?.sources ?? []) {
+      at('ConfigMap', source?.configMap, 'name');
+      at('Secret', source?.secret, 'name');
+    }
+  }
+}
+
+/** The names of the Secrets a pod spec uses (env, envFrom, volumes, projected volumes). */
+export function secretsUsedBy(spec: PodSpec): string[] {
+  const names = new Set<string>();
+  forEachConfigRef(spec, (kind, name) => kind === 'Secret' && names.add(name));
+  return [...names];
+}

@@ -5,6 +5,7 @@ import { loadReleaseObjects } from './sources.ts';
 import { renderManifests } from './render.ts';
 import type { ManifestSet, ReleaseSetSettings, SourcedObject } from './types.ts';
 import { checkReferences } from './validate.ts';
+import { checkReleaseName } from './name-limits.ts';
 
 export interface ReleaseSetOptions<C extends ReleaseSetSettings = ReleaseSetSettings> {
   commit?: string;
@@ -44,7 +45,9 @@ export async function loadReleaseSet<C extends ReleaseSetSettings>(
     changeCause: { commit: opts.commit, runUrl: opts.runUrl },
     versionedConfig: config.versionedConfig,
   });
-  const { errors, warnings } = checkReferences(set);
+  const references = checkReferences(set);
+  const errors = [...references.errors, ...checkReleaseName(set, config)];
+  const { warnings } = references;
   if (errors.length) throw errors.length === 1 ? errors[0] : new InputErrors(errors);
   return { set, warnings, config, notes };
 }

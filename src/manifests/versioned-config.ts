@@ -5,12 +5,10 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kube/types.ts';
 import { ANNOTATIONS } from '../labels.ts';
-import { containersOf, podTemplateOf, type PodSpec } from './pods.ts';
+import { forEachConfigRef, podTemplateOf, type ConfigKind } from './pods.ts';
 import type { SourcedObject } from './types.ts';
 
 export const ORIGINAL_NAME_ANNOTATION = ANNOTATIONS.originalName;
-
-type ConfigKind = 'ConfigMap' | 'Secret';
 
 export interface ConfigRename {
   kind: ConfigKind;
@@ -80,31 +78,4 @@ export function applyVersionedConfig(objects: SourcedObject[]): {
     });
   }
   return { objects: copies, renamed };
-}
-
-type RefVisitor = (kind: ConfigKind, name: string, rename: (to: string) => void) => void;
-
-/** Visits every ConfigMap / Secret name a pod spec uses: env, envFrom, volumes, projected volumes. */
-function forEachConfigRef(spec: PodSpec, visit: RefVisitor): void {
-  const at = (kind: ConfigKind, holder: any, field: string) => {
-    if (holder && typeof holder[field] === 'string') visit(kind, holder[field], (to) => (holder[field] = to));
-  };
-  for (const container of containersOf(spec)) {
-    for (const env of container.env ?? []) {
-      at('ConfigMap', env?.valueFrom?.configMapKeyRef, 'name');
-      at('Secret', env?.valueFrom?.secretKeyRef, 'name');
-    }
-    for (const from of container.envFrom ?? []) {
-      at('ConfigMap', from?.configMapRef, 'name');
-      at('Secret', from?.secretRef, 'name');
-    }
-  }
-  for (const volume of spec.volumes ?? []) {
-    at('ConfigMap', volume?.configMap, 'name');
-    at('Secret', volume?.secret, 'secretName');
-    for (const source of volume?.projected?.sources ?? []) {
-      at('ConfigMap', source?.configMap, 'name');
-      at('Secret', source?.secret, 'name');
-    }
-  }
 }

@@ -10,6 +10,7 @@ import { releaseTemplate } from '../analysis/release-template.ts';
 import { strategyFor } from '../strategies/index.ts';
 import type { ReleaseScope } from '../strategies/scope.ts';
 import { planLanesIn } from '../traffic/lanes.ts';
+import { checkLaneNames } from '../manifests/name-limits.ts';
 import { routerDefinition } from '../traffic/index.ts';
 import { accessChecks, deniedAccess, describeDenied, type AccessCheck } from './access-review.ts';
 import {
@@ -66,7 +67,7 @@ export async function preflight(
   const argoOwned = await rolloutInCluster(deps.cluster, config.manifestOrigin);
   if (argoOwned) errors.push(argoOwned);
   if (facts.scope && strategyFor(strategy).movesTraffic)
-    errors.push(...(await laneProblems(deps, manifests, facts.scope)));
+    errors.push(...(await laneProblems(deps, manifests, facts.scope, strategy)));
   errors.push(
     ...(await clusterProblems(deps, strategy, manifests, {
       release: facts.name,
@@ -98,11 +99,14 @@ async function laneProblems(
   { config, cluster }: PreflightDeps,
   manifests: ManifestSet,
   scope: ReleaseScope,
+  strategy: string,
 ): Promise<InputError[]> {
   const progressive = manifests.workloads.filter((w) => scope.progressive.has(workloadKey(w.object)));
   if (!progressive.length) return [];
   const router = routerDefinition(config.traffic);
-  return (await planLanesIn(cluster, { router, config, manifests, progressive })).errors;
+  const { lanes, errors } = await planLanesIn(cluster, { router, config, manifests, progressive });
+  const suffix = strategyFor(strategy).copySuffix;
+  return suffix ? [...errors, ...checkLaneNames(lanes, { manifests, suffix, router })] : errors;
 }
 
 /** What only the cluster can tell: the router's targets and the permissions. */

@@ -59,11 +59,20 @@ export interface WorkloadChange {
   ready?: string;
 }
 
+/**
+ * Who holds a release's Lease, from one read (`status`). The times are the holder's own clock;
+ * whether the holder is alive only watching the Lease can tell, which write actions do.
+ */
 export interface LockInfo {
   holder: string;
-  /** ISO time the Lease expires unless renewed. */
-  expiresAt: string;
-  /** True when the holder stopped renewing (its run died): the next run takes the release over. */
+  leaseDurationSeconds: number;
+  /** The holder's last renewal, as its clock wrote it. */
+  renewedAt?: string;
+  /** renewedAt plus the lease duration (the holder's clock). */
+  expiresAt?: string;
+  /** How long ago renewedAt is on this runner's clock: a hint only, clocks may differ. */
+  renewedSecondsAgo?: number;
+  /** A hint: expiresAt is past on this runner's clock (no decision is taken on it). */
   expired: boolean;
 }
 
@@ -99,6 +108,12 @@ export interface ReleaseHistory {
   weights: WeightPoint[];
   /** Why traffic went back to stable; `REQUESTED_ROLLBACK` when `action: rollback` asked for it. */
   rollbackReason?: string;
+  /**
+   * This run, as opposed to the release it acted on (which may be older: a promote or rollback
+   * job continues a release another job started): its action, when it started, and the version
+   * that served when it did (the `previous-version` output).
+   */
+  run?: { action: ActionName; startedAt: string; servedBefore?: string; url?: string };
   /** The workflow was cancelled while this release ran: it went back to stable for that reason. */
   cancelled?: boolean;
   /** Per workload of the manifests: whether its pod template changes, and how it went. */
@@ -226,6 +241,11 @@ export interface ReleaseState extends ReleasePosition {
   canaryScaled?: boolean;
   /** Header routes currently set, by name. */
   headerRoutes?: string[];
+  /**
+   * Objects an earlier release applied that the manifests no longer list, left running (without
+   * `prune`): kept here so a later release with `prune: true` still finds them.
+   */
+  leftRunning?: KubeObject[];
   /** What a rollback could not remove (the API refused or was down): the next rollback or deploy does. */
   leftovers?: string[];
   /** Which workloads the release changes and which run as copies (absent: every workload, in older states). */

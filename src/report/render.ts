@@ -55,21 +55,31 @@ function headline(record: RolloutRecord): string {
   const title = `## ${badge}: ${escapeInline(record.app, 100)}`;
   const facts: string[] = [];
   const from = record.previousVersion ? inlineCode(record.previousVersion, 80) : '_none_';
-  facts.push(`${from} → ${inlineCode(record.newVersion, 80) || '_unknown_'}`);
+  const release = `${from} → ${inlineCode(record.newVersion, 80) || '_unknown_'}`;
+  // A rollback job acts on an older release: first what this run changed, then which release.
+  const back = record.run?.action === 'rollback' && record.run.servedBefore && record.servingVersion;
+  if (back)
+    facts.push(
+      `${inlineCode(record.run!.servedBefore!, 80)} → ${inlineCode(record.servingVersion!, 80)} (rollback of the release ${release})`,
+    );
+  else facts.push(release);
   if (record.servingVersion && record.servingVersion !== record.newVersion) {
     facts.push(`serving ${inlineCode(record.servingVersion, 80)}`);
   }
   const how = record.traffic ? `${record.strategy} via ${record.traffic}` : record.strategy;
   facts.push(`${escapeInline(how, 60)} · \`${record.action}\``);
   if (record.traffic) facts.push(`canary weight ${record.canaryWeight}%`);
-  const took = between(record.startedAt, record.finishedAt);
+  // This run's duration: a promote or rollback job continues a release that began earlier.
+  const took = between(record.run?.startedAt ?? record.startedAt, record.finishedAt);
   if (took !== undefined) facts.push(`took ${formatDuration(took)}`);
   facts.push(`environment ${record.environment ? inlineCode(record.environment, 60) : '_default_'}`);
   facts.push(`namespace ${inlineCode(record.namespace, 63)}`);
   if (record.revision !== undefined) facts.push(`revision ${record.revision}`);
   if (record.commit) facts.push(`commit ${inlineCode(record.commit.slice(0, 12), 12)}`);
-  const run = safeUrl(record.runUrl);
+  const run = safeUrl(record.run?.url ?? record.runUrl);
   if (run) facts.push(`[workflow run](${run})`);
+  const started = safeUrl(record.runUrl);
+  if (started && started !== run) facts.push(`[release started here](${started})`);
   return `${title}\n\n${facts.join(' · ')}`;
 }
 

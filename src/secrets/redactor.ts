@@ -1,16 +1,16 @@
 // The secret values this run knows (Secret data, kubeconfig credentials, the GitHub token) and
-// the forms they get printed in. `add` reports each new value once (main masks it on the runner
-// with core.setSecret); `redact` scrubs them from text the action quotes: pod logs, events,
-// status messages, error messages.
+// the forms they get printed in (printed-forms.ts). `add` reports each new form once (main masks
+// it on the runner with core.setSecret); `redact` scrubs them from text the action quotes: pod
+// logs, events, status messages, error messages, metric responses.
 import type { KubeObject } from '../kube/types.ts';
 import type { ReleaseHistory } from '../record/types.ts';
+import { printedForms, type SecretValue } from './printed-forms.ts';
 
-/**
- * Shorter values are neither masked nor redacted: `on`, `1`, `abc` would turn every log line
- * into asterisks and hide nothing worth hiding.
- */
-export const MIN_SECRET_LENGTH = 4;
+export { MIN_SECRET_LENGTH } from './printed-forms.ts';
 export const REDACTED = '***';
+
+/** A line break a logger may have put inside a value (a value split over two log lines). */
+const LINE_BREAK = /\r?\n/g;
 
 export class Redactor {
   private readonly values = new Set<string>();
@@ -19,8 +19,8 @@ export class Redactor {
 
   constructor(private readonly onAdd?: (value: string) => void) {}
 
-  /** Registers values (and their printable forms); shorter than MIN_SECRET_LENGTH are skipped. */
-  add(values: Iterable<string | undefined>): void {
+  /** Registers values and their printed forms; values shorter than MIN_SECRET_LENGTH are skipped. */
+  add(values: Iterable<SecretValue | undefined>): void {
     let changed = false;
     for (const value of values) {
       for (const form of printedForms(value)) {
@@ -37,9 +37,28 @@ export class Redactor {
     return this.values.has(value);
   }
 
+  /** The text with every known value replaced, also one split over several lines. */
   redact(text: string): string {
     let out = text;
     for (const value of this.ordered) if (out.includes(value)) out = out.split(value).join(REDACTED);
+    return out.includes('\n') ? this.redactAcrossLines(out) : out;
+  }
+
+  /**
+   * Values a logger broke over lines: found in the text with its line breaks taken out, then each
+   * piece replaced in place, so the lines stay lines (`abc` / `def` becomes `***` / `***`).
+   */
+  private redactAcrossLines(text: string): string {
+    const { joined, origin } = withoutLineBreaks(text);
+    const spans: [number, number][] = [];
+    for (const value of this.ordered) {
+      if (value.includes('\n') || value.includes('\r')) continue;
+      for (let at = joined.indexOf(value); at >= 0; at = joined.indexOf(value, at + value.length))
+        spans.push([origin[at], origin[at + value.length - 1] + 1]);
+    }
+    let out = text;
+    for (const [from, to] of mergeSpans(spans).reverse())
+      out = out.slice(0, from) + out.slice(from, to).replace(/[^\r\n]+/g, REDACTED) + out.slice(to);
     return out;
   }
 
@@ -50,39 +69,47 @@ export class Redactor {
   }
 }
 
-/** The value, its trimmed form, each line of a multi-line value (runners mask line by line). */
-function printedForms(value: string | undefined): string[] {
-  if (typeof value !== 'string') return [];
-  const forms = [value, value.trim(), ...value.split(/\r?\n/).map((l) => l.trim())];
-  // PEM armour lines (`-----BEGIN PRIVATE KEY-----`) are the same in every key: not secret.
-  return [...new Set(forms)].filter((f) => f.length >= MIN_SECRET_LENGTH && !/^-----[A-Z ]+-----$/.test(f));
+/** The text without line breaks, and for each of its characters the index it came from. */
+function withoutLineBreaks(text: string): { joined: string; origin: number[] } {
+  const origin: number[] = [];
+  let joined = '';
+  let last = 0;
+  for (const m of text.matchAll(LINE_BREAK)) {
+    for (let i = last; i < m.index; i++) origin.push(i);
+    joined += text.slice(last, m.index);
+    last = m.index + m[0].length;
+  }
+  for (let i = last; i < text.length; i++) origin.push(i);
+  return { joined: joined + text.slice(last), origin };
+}
+
+/** Overlapping or touching spans as one, in order. */
+function mergeSpans(spans: [number, number][]): [number, number][] {
+  const merged: [number, number][] = [];
+  for (const [from, to] of spans.sort((a, b) => a[0] - b[0])) {
+    const last = merged.at(-1);
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else merged.push([from, to]);
+  }
+  return merged;
 }
 
 /**
- * Every value of a Secret as it may appear in text: `data` both as the base64 text and decoded
- * (when it decodes to text), `stringData` as given and base64-encoded. Empty for other kinds.
+ * Every value of a Secret: `data` as its bytes (text when they are text, else binary) and
+ * `stringData` as given; the Redactor derives how each may be printed (base64, hex, …).
  */
-export function secretValuesOf(obj: KubeObject | undefined): string[] {
+export function secretValuesOf(obj: KubeObject | undefined): SecretValue[] {
   if (obj?.kind !== 'Secret' || (obj.apiVersion ?? 'v1') !== 'v1') return [];
-  const out: string[] = [];
+  const out: SecretValue[] = [];
   for (const encoded of Object.values(obj.data ?? {})) {
     if (typeof encoded !== 'string') continue;
-    out.push(encoded);
-    const decoded = decodeText(encoded);
-    if (decoded !== undefined) out.push(decoded);
+    const bytes = Buffer.from(encoded, 'base64');
+    out.push(bytes);
+    // Base64 written another way than Node writes it (line breaks, no padding) is printed as is too.
+    if (bytes.toString('base64') !== encoded) out.push(encoded);
   }
-  for (const plain of Object.values(obj.stringData ?? {})) {
-    if (typeof plain !== 'string') continue;
-    out.push(plain, Buffer.from(plain).toString('base64'));
-  }
+  for (const plain of Object.values(obj.stringData ?? {})) if (typeof plain === 'string') out.push(plain);
   return out;
-}
-
-/** Decoded base64 when it is UTF-8 text (binary keys such as keystores are masked as base64). */
-function decodeText(encoded: string): string | undefined {
-  const bytes = Buffer.from(encoded, 'base64');
-  const text = bytes.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(bytes) ? text : undefined;
 }
 
 function mapMessages(value: unknown, redact: (text: string) => string, key?: string): unknown {
@@ -104,7 +131,8 @@ export function redactRecord<R extends ReleaseHistory>(record: R, redactor: Reda
   for (const step of record.steps) if (step.detail) step.detail = r(step.detail);
   for (const e of record.evidence) {
     if (e.message) e.message = r(e.message);
-    if (e.logTail) e.logTail = e.logTail.map(r);
+    // Joined first, so a value broken over two log lines is found.
+    if (e.logTail) e.logTail = r(e.logTail.join('\n')).split('\n');
   }
   for (const m of record.measurements) {
     if (m.message) m.message = r(m.message);

@@ -41,3 +41,11 @@ function decoded(raw: string): string {
 export function hasUrlCredentials(text: string): boolean {
   return urlCredentials(text).length > 0;
 }
+
+/** The URL as reports show it: `user:password@` (or a lone `user@`) replaced by `***@`. */
+export function maskUrlCredentials(text: string): string {
+  const url = parseUrl(text);
+  if (!url || (!url.username && !url.password)) return text;
+  // Rewritten in the text itself, so the rest of it (templated parts, encoding) stays as written.
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1***@');
+}

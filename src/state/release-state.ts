@@ -5,7 +5,8 @@ import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError, refOf } from '../kube/types.ts';
 import type { ReleaseHistory, ReleaseState } from '../record/types.ts';
 import { migrateState, READABLE_SCHEMAS } from './migrate.ts';
-import { ownedLabels, ownedObjectName } from '../labels.ts';
+import { ownedLabels } from '../labels.ts';
+import { ownedObjectName } from '../names.ts';
 import { readStore, restoreSecrets, storeSecrets, type StoreMemo } from './secret-store-io.ts';
 
 export interface SaveOptions {

@@ -1,7 +1,8 @@
 // The Secret `kube-rollout-<name>` on the cluster: the store of a release's Secrets (see
 // secret-store.ts for what goes in it), read beside the state and written before it.
 import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
-import { ANNOTATIONS, ownedLabels, ownedObjectName } from '../labels.ts';
+import { ANNOTATIONS, ownedLabels } from '../labels.ts';
+import { ownedObjectName } from '../names.ts';
 import type { ReleaseState } from '../record/types.ts';
 import { hasSecretRefs, joinSecrets, splitSecrets, type SecretPayload } from './secret-store.ts';
 

@@ -5,7 +5,7 @@
 // ConfigMap (secret-store-io.ts); reading the state puts them back.
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kube/types.ts';
-import { ownedObjectName } from '../labels.ts';
+import { ownedObjectName } from '../names.ts';
 import { mapSensitive, type SensitiveField } from '../secrets/credential-fields.ts';
 import { hasUrlCredentials } from '../secrets/url-credentials.ts';
 import type { ReleaseState } from '../record/types.ts';

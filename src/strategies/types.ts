@@ -3,6 +3,7 @@ import type { IntOrPercent, KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import type { HeaderRoute, RouterCapabilities } from '../traffic/types.ts';
 import { formatDuration } from '../duration.ts';
+import type { CopySuffix } from '../names.ts';
 
 /**
  * The size of the canary copy apart from its traffic share (Argo's setCanaryScale): a count of
@@ -140,7 +141,7 @@ export interface Strategy<Name extends string = string> {
    */
   readonly routerNeeds?: Partial<RouterCapabilities>;
   /** Suffix of the new version's copies (`<workload>-canary`), for strategies that run it beside stable. */
-  readonly copySuffix?: string;
+  readonly copySuffix?: CopySuffix;
   /** Runs a preview Service (the `preview-service` input) selecting the new version before the switch. */
   readonly previewService: boolean;
   /**

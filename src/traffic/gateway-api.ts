@@ -27,7 +27,8 @@ import {
   type HTTPRouteObject,
   type HTTPRouteRule,
 } from './objects.ts';
-import { canaryServiceName, stableService } from './services.ts';
+import { stableService } from './services.ts';
+import { canaryServiceName } from '../names.ts';
 import type { HeaderRoute, RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 import { backendServices } from '../manifests/validate.ts';
 

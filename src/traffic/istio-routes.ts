@@ -20,7 +20,7 @@ import {
   type StringMatch,
   type VirtualServiceObject,
 } from './objects.ts';
-import { canaryServiceName } from './services.ts';
+import { canaryServiceName } from '../names.ts';
 import type { HeaderRoute } from './types.ts';
 
 export const SUBSETS = { stable: 'stable', canary: 'canary' } as const;

@@ -18,7 +18,8 @@ import {
   stateRouter,
 } from './common.ts';
 import { plain, view, type IngressBackend, type IngressObject } from './objects.ts';
-import { canaryServiceName, stableService } from './services.ts';
+import { stableService } from './services.ts';
+import { canaryIngressName, canaryServiceName } from '../names.ts';
 import type { HeaderRoute, RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 import { backendServices } from '../manifests/validate.ts';
 
@@ -30,10 +31,6 @@ export function ingressWeight(canary: KubeObject | undefined): number {
   const text = annotation(canary, CANARY_WEIGHT_ANNOTATION);
   const weight = text === undefined ? 0 : Number(text);
   return Number.isFinite(weight) ? weight : 0;
-}
-
-export function canaryIngressName(ingress: string): string {
-  return `${ingress}-canary`;
 }
 
 /** ingress-nginx canary annotations for a weight and at most one header route. */
@@ -175,6 +172,7 @@ export const nginxRouter: RouterDefinition<'nginx', 'ingress', 'ingress'> = {
     configKey: 'ingress',
     required: true,
     routedServices: (object, namespace) => servicesIn(backendServices(object), object, namespace),
+    canaryCopy: true,
   },
   needsService: true,
   servicePair: true,

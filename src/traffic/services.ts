@@ -17,6 +17,7 @@ import type { V1ServiceSpec } from '@kubernetes/client-node';
 import { view, type ServiceObject, type ServicePort } from './objects.ts';
 import { asWorkload, replicasOf } from '../manifests/workload-views.ts';
 import type { TrafficTarget } from './types.ts';
+import { canaryServiceName } from '../names.ts';
 
 type Selector = Record<string, string>;
 
@@ -35,10 +36,6 @@ export const SERVICE_PAIR_ACCESS: readonly ApiAccess[] = [
   ...SERVICE_PIN_ACCESS,
   { group: '', resource: 'services', verbs: ['create', 'delete'] },
 ];
-
-export function canaryServiceName(service: string): string {
-  return `${service}-canary`;
-}
 
 /** The user's selector: the remembered one while pinned, else the live one. */
 export function originalSelector(service: KubeObject): Selector {

@@ -17,7 +17,8 @@ import {
   type SpecFieldPatch,
 } from './common.ts';
 import { view, type SplitBackend, type TrafficSplitObject } from './objects.ts';
-import { canaryServiceName, stableService } from './services.ts';
+import { stableService } from './services.ts';
+import { canaryServiceName } from '../names.ts';
 import type { RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
 
 export const SPLIT_GROUP = 'split.smi-spec.io';

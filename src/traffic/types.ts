@@ -123,6 +123,8 @@ export interface RouterTarget<Key extends string = string, Input extends string 
   required: boolean;
   /** The Services (names in `namespace`) an object of this kind sends traffic to. */
   routedServices(object: KubeObject, namespace: string): string[];
+  /** The router creates a copy of it named `<name>-canary` (ingress-nginx's canary Ingress). */
+  canaryCopy?: boolean;
 }
 
 /**

@@ -107,14 +107,13 @@ function shop(v: Versions): object[] {
   ];
 }
 
-function writeShop(v: Versions): string {
+/** The shop's manifests in a new directory, without the objects named in `without`. */
+function writeShop(v: Versions, without: string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'kr-shop-'));
-  writeFileSync(
-    join(dir, 'shop.yaml'),
-    shop(v)
-      .map((o) => stringify(o))
-      .join('---\n'),
+  const objects = shop(v).filter(
+    (o) => !without.includes((o as { metadata: { name: string } }).metadata.name),
   );
+  writeFileSync(join(dir, 'shop.yaml'), objects.map((o) => stringify(o)).join('---\n'));
   return dir;
 }
 
@@ -259,6 +258,43 @@ describe('apps of several workloads (dist/index.js against the simulator)', () =
     );
     assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'redis-canary'), undefined);
     assert.deepEqual(await waitForReleaseInvariant(sim, { name: 'shop', namespace }), []);
+  });
+
+  it('a release into a namespace that does not exist is one error, with a summary, and writes nothing', async () => {
+    const run = await runAction({ ...base('nowhere'), manifests: writeShop({}), version: 'v1' });
+    assert.equal(run.outputs.result, 'failed');
+    const errors = run.annotations.filter((a) => a.startsWith('::error'));
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.match(errors[0]!, /namespace 'nowhere' does not exist, so none of its 8 objects can be applied/);
+    assert.match(errors[0]!, /file=.*shop\.yaml,line=\d+/);
+    assert.match(run.summary, /Refused before any change/);
+    assert.equal(sim.store.get('v1', 'Namespace', undefined, 'nowhere'), undefined);
+  });
+
+  it('a workload dropped from the manifests is left running and reported; prune: true deletes it once promoted', async () => {
+    const namespace = await withShop();
+    const kept = await runAction({
+      ...base(namespace),
+      manifests: writeShop({ frontend: 'v2' }, ['cart']),
+      version: 'v2',
+    });
+    assert.equal(kept.outputs.result, 'promoted', kept.stdout);
+    assert.match(kept.summary, /no longer in the manifests, left running: Service\/cart, Deployment\/cart/);
+    assert.ok(sim.store.get('apps/v1', 'Deployment', namespace, 'cart'), 'cart is left running');
+    const pruned = await runAction({
+      ...base(namespace),
+      manifests: writeShop({ frontend: 'v3' }, ['cart']),
+      version: 'v3',
+      prune: 'true',
+    });
+    assert.equal(pruned.outputs.result, 'promoted', pruned.stdout);
+    assert.match(pruned.summary, /pruned, no longer in the manifests: Service\/cart, Deployment\/cart/);
+    assert.equal(sim.store.get('apps/v1', 'Deployment', namespace, 'cart'), undefined);
+    assert.equal(sim.store.get('v1', 'Service', namespace, 'cart'), undefined);
+    assert.ok(
+      sim.store.get('v1', 'PersistentVolumeClaim', namespace, 'redis-data'),
+      'volumes are never pruned',
+    );
   });
 
   it('rolling → recreate → rolling of the same app each promote', async () => {

@@ -216,3 +216,9 @@ export async function runAction(
     annotations,
   };
 }
+
+/** Environment for runAction that runs the action with its wall clock `skewMs` off ours. */
+export function skewedClockEnv(skewMs: number): Record<string, string> {
+  const preload = resolve(import.meta.dirname, 'skewed-clock.mjs');
+  return { NODE_OPTIONS: `--import=${preload}`, SKEWED_CLOCK_MS: String(skewMs) };
+}

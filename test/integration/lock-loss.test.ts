@@ -80,7 +80,12 @@ describe('a run that loses its release lock', () => {
       const lease = sim.store.get('coordination.k8s.io/v1', 'Lease', NS, 'kube-rollout-web')!;
       sim.store.update({
         ...lease,
-        spec: { ...lease.spec, holderIdentity: 'intruder', renewTime: microTime(), leaseDurationSeconds: 60 },
+        spec: {
+          ...lease.spec,
+          holderIdentity: 'intruder',
+          renewTime: microTime(new Date()),
+          leaseDurationSeconds: 60,
+        },
       });
       const cm = sim.store.get('v1', 'ConfigMap', NS, 'kube-rollout-web')!;
       sim.store.update({ ...cm, data: { 'state.json': JSON.stringify({ note: intruderState }) } });

@@ -210,34 +210,112 @@ describe('release state and lock against the simulator', () => {
     await holder.release();
   });
 
-  test('an expired Lease is taken over at once', async () => {
-    const minuteAgo = microTime(new Date(Date.now() - 60_000));
-    await cluster.create({
-      ...leaseRef('pay'),
-      metadata: { name: 'kube-rollout-pay', namespace: NS },
-      spec: {
-        holderIdentity: 'dead-runner',
-        leaseDurationSeconds: 15,
-        acquireTime: minuteAgo,
-        renewTime: minuteAgo,
-        leaseTransitions: 4,
-      },
-    } as KubeObject);
-    const waited: string[] = [];
-    const got = await lock(cluster, {
+  test('a Lease whose holder stopped renewing is taken over once seen unchanged for its lease duration, whatever its renewTime says', async () => {
+    for (const [name, renewed] of [
+      ['pay-old', -3_600_000],
+      ['pay-ahead', 3_600_000],
+    ] as const) {
+      const stamp = microTime(new Date(Date.now() + renewed));
+      await cluster.create({
+        ...leaseRef(name),
+        metadata: { name: `kube-rollout-${name}`, namespace: NS },
+        spec: {
+          holderIdentity: 'dead-runner',
+          leaseDurationSeconds: 15,
+          acquireTime: stamp,
+          renewTime: stamp,
+          leaseTransitions: 4,
+        },
+      } as KubeObject);
+      // This run's monotonic clock, moved by the test: the Lease is watched, not its times compared.
+      const clock = { t: 1000 };
+      const waited: string[] = [];
+      let got: Lock | undefined;
+      const taking = lock(cluster, {
+        namespace: NS,
+        name,
+        holder: 'run-9',
+        timeoutMs: 60_000,
+        pollMs: 10,
+        monotonic: () => clock.t,
+        onWait: (h) => waited.push(h),
+      }).then((l) => (got = l));
+      await until('the run to wait', () => waited.length > 0);
+      clock.t += 14_999;
+      const reads = requestsTo(sim, 'leases', `kube-rollout-${name}`).length;
+      await until(
+        'two more looks at the Lease',
+        () => requestsTo(sim, 'leases', `kube-rollout-${name}`).length > reads + 2,
+      );
+      assert.equal(got, undefined, `${name}: still held 1 ms before its lease duration`);
+      clock.t += 1;
+      await taking;
+      assert.deepEqual(waited, ['dead-runner']);
+      assert.equal(got!.tookOverFrom, 'dead-runner');
+      const lease = sim.store.get('coordination.k8s.io/v1', 'Lease', NS, `kube-rollout-${name}`);
+      assert.equal(lease?.spec.holderIdentity, 'run-9');
+      assert.equal(lease?.spec.leaseTransitions, 5);
+      await got!.release();
+    }
+  });
+
+  test('a holder whose clock runs 1 h ahead, then dies: another run takes over after the lease duration', async () => {
+    const hourAhead = () => new Date(Date.now() + 3_600_000);
+    // Renews on a timer it never reaches and is never released: a runner that died.
+    await lock(cluster, {
       namespace: NS,
-      name: 'pay',
-      holder: 'run-9',
-      timeoutMs: 100,
+      name: 'ahead',
+      holder: 'run-ahead',
+      timeoutMs: 1000,
+      leaseDurationSeconds: 1,
+      renewEveryMs: 600_000,
+      now: hourAhead,
+    });
+    const written = sim.store.get('coordination.k8s.io/v1', 'Lease', NS, 'kube-rollout-ahead');
+    assert.ok(Date.parse(written?.spec.renewTime) > Date.now() + 3_500_000, 'the holder wrote its own clock');
+    const waited: string[] = [];
+    const next = await lock(cluster, {
+      namespace: NS,
+      name: 'ahead',
+      holder: 'run-next',
+      timeoutMs: 20_000,
+      pollMs: 50,
       onWait: (h) => waited.push(h),
     });
-    assert.equal(got.holder, 'run-9');
-    assert.deepEqual(waited, []);
-    const lease = sim.store.get('coordination.k8s.io/v1', 'Lease', NS, 'kube-rollout-pay');
-    assert.equal(lease?.spec.holderIdentity, 'run-9');
-    assert.equal(lease?.spec.leaseTransitions, 5);
-    assert.ok(Date.parse(lease?.spec.renewTime) > Date.now() - 10_000);
-    await got.release();
+    assert.deepEqual(waited, ['run-ahead'], 'it waited, watching the Lease');
+    assert.equal(next.tookOverFrom, 'run-ahead');
+    await next.release();
+  });
+
+  test('a live holder whose clock is 120 s behind keeps its Lease', async () => {
+    const behind = () => new Date(Date.now() - 120_000);
+    const lost: (string | undefined)[] = [];
+    const holder = await lock(cluster, {
+      namespace: NS,
+      name: 'behind',
+      holder: 'run-behind',
+      timeoutMs: 1000,
+      leaseDurationSeconds: 1,
+      renewEveryMs: 150,
+      now: behind,
+      onLost: (h) => lost.push(h),
+    });
+    await assert.rejects(
+      acquireLock(cluster, {
+        namespace: NS,
+        name: 'behind',
+        holder: 'run-other',
+        timeoutMs: 2500,
+        pollMs: 50,
+      }),
+      (err: Error) => err instanceof LockTimeoutError && /locked by "run-behind"/.test(err.message),
+    );
+    assert.equal(holder.held, true);
+    assert.deepEqual(lost, []);
+    const lease = sim.store.get('coordination.k8s.io/v1', 'Lease', NS, 'kube-rollout-behind');
+    assert.equal(lease?.spec.holderIdentity, 'run-behind');
+    assert.ok(Date.parse(lease?.spec.renewTime) < Date.now() - 100_000, 'renewed with its own (slow) clock');
+    await holder.release();
   });
 
   for (const scenario of ['absent', 'expired'] as const) {
@@ -250,7 +328,7 @@ describe('release state and lock against the simulator', () => {
           metadata: { name: `kube-rollout-${name}`, namespace: NS },
           spec: {
             holderIdentity: 'dead-runner',
-            leaseDurationSeconds: 30,
+            leaseDurationSeconds: 1,
             acquireTime: old,
             renewTime: old,
             leaseTransitions: 0,
@@ -259,7 +337,7 @@ describe('release state and lock against the simulator', () => {
       }
       const results = await Promise.allSettled(
         ['racer-a', 'racer-b'].map((holder) =>
-          lock(cluster, { namespace: NS, name, holder, timeoutMs: 300, pollMs: 20, renewEveryMs: 60_000 }),
+          lock(cluster, { namespace: NS, name, holder, timeoutMs: 2000, pollMs: 20, renewEveryMs: 60_000 }),
         ),
       );
       const won = results.filter((r) => r.status === 'fulfilled');

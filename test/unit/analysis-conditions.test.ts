@@ -192,3 +192,163 @@ describe('judgeMeasurement and no data', () => {
     assert.equal(j.summary, 'Job x failed');
   });
 });
+
+describe('threshold bounds over a vector', () => {
+  it('a min is judged on the lowest element: one element below it fails the vector', () => {
+    assert.deepEqual(evaluateConditions({ threshold: { min: 0.9 } }, [0.99, 0.5, 0.95]), {
+      phase: 'Failed',
+      measured: '0.5',
+      violation: '< min 0.9',
+    });
+    assert.equal(evaluateConditions({ threshold: { min: 0.9 } }, [0.9, 0.95]).phase, 'Successful');
+  });
+
+  it('a max is judged on the highest element, the bound itself passing', () => {
+    assert.equal(evaluateConditions({ threshold: { max: 0.05 } }, [0.05, 0.01]).phase, 'Successful');
+    assert.equal(evaluateConditions({ threshold: { max: 0.05 } }, [0.01, 0.0501]).phase, 'Failed');
+  });
+
+  it('both bounds: each is checked, the value quoted is the one that broke it', () => {
+    const both = { threshold: { min: 1, max: 2 } };
+    assert.deepEqual(evaluateConditions(both, [1.5, 2.5]), {
+      phase: 'Failed',
+      measured: '2.5',
+      violation: '> max 2',
+    });
+    assert.deepEqual(evaluateConditions(both, [0.5, 1.5]), {
+      phase: 'Failed',
+      measured: '0.5',
+      violation: '< min 1',
+    });
+    assert.deepEqual(evaluateConditions(both, [1, 2]), { phase: 'Successful', measured: '[1, 2]' });
+    assert.deepEqual(evaluateConditions(both, [NaN, 1.25]), { phase: 'Successful', measured: '1.25' });
+  });
+
+  it('a list that is not all numbers cannot be judged by a threshold', () => {
+    assert.deepEqual(evaluateConditions({ threshold: { max: 1 } }, [0.5, 'x']), {
+      phase: 'Error',
+      measured: '[0.5, "x"]',
+      violation: 'is not a number, so threshold result <= 1 cannot judge it',
+    });
+    assert.deepEqual(evaluateConditions({ threshold: { min: 1 } }, [NaN, NaN]), {
+      phase: 'Inconclusive',
+      measured: '[NaN, NaN]',
+      violation: 'has no value (NaN)',
+    });
+  });
+});
+
+describe('several conditions: Error, then Failed, then Inconclusive, then Successful', () => {
+  // A threshold and a CEL condition judge the same result; each pair below disagrees.
+  it('an Error wins over a Failed threshold', () => {
+    const verdict = evaluateConditions({ threshold: { max: 1 }, successCondition: 'result < 1' }, [5, 6]);
+    assert.equal(verdict.phase, 'Error');
+    assert.match(verdict.violation ?? '', /^`result < 1` cannot be evaluated on \[5, 6\]/);
+  });
+
+  it('an Error wins over an Inconclusive threshold', () => {
+    const verdict = evaluateConditions({ threshold: { max: 1 }, successCondition: 'result < 1' }, [NaN, NaN]);
+    assert.equal(verdict.phase, 'Error');
+  });
+
+  it('a Failed threshold wins over an Inconclusive CEL verdict', () => {
+    const metric = { threshold: { max: 1 }, successCondition: 'result < 1', failureCondition: 'result > 50' };
+    assert.deepEqual(evaluateConditions(metric, 5), { phase: 'Failed', measured: '5', violation: '> max 1' });
+  });
+
+  it('a Failed CEL verdict wins over an Inconclusive threshold', () => {
+    const verdict = evaluateConditions({ threshold: { max: 1 }, failureCondition: 'size(result) == 2' }, [
+      NaN,
+      NaN,
+    ]);
+    assert.equal(verdict.phase, 'Failed');
+    assert.equal(verdict.violation, 'meets failureCondition `size(result) == 2`');
+  });
+
+  it('an Inconclusive threshold wins over a Successful CEL verdict', () => {
+    const verdict = evaluateConditions({ threshold: { max: 1 }, successCondition: 'size(result) == 1' }, [
+      NaN,
+    ]);
+    assert.deepEqual(verdict, { phase: 'Inconclusive', measured: '[NaN]', violation: 'has no value (NaN)' });
+  });
+
+  it('all Successful: the threshold’s reading of the value is quoted', () => {
+    assert.deepEqual(
+      evaluateConditions({ threshold: { max: 1 }, successCondition: 'size(result) == 1' }, [0.5]),
+      {
+        phase: 'Successful',
+        measured: '0.5',
+      },
+    );
+  });
+});
+
+describe('CEL edges', () => {
+  it('both conditions set and neither met: Inconclusive, naming both', () => {
+    assert.deepEqual(
+      evaluateConditions({ successCondition: 'result < 1', failureCondition: 'result > 5' }, 3),
+      {
+        phase: 'Inconclusive',
+        measured: '3',
+        violation: 'meets neither successCondition `result < 1` nor failureCondition',
+      },
+    );
+  });
+
+  it('a failureCondition alone that is not met passes without a violation', () => {
+    assert.deepEqual(evaluateConditions({ failureCondition: 'result > 10' }, 9), {
+      phase: 'Successful',
+      measured: '9',
+    });
+  });
+
+  it('an undefined result is CEL null; an expression that yields no boolean is an error', () => {
+    assert.equal(compileCondition('result == null').evaluate(undefined), true);
+    assert.throws(
+      () => compileCondition('result.x').evaluate({ x: 3 }),
+      (err: unknown) =>
+        err instanceof ConditionError && err.message === '`result.x` yielded 3, not true or false',
+    );
+  });
+
+  it('compiles each text once', () => {
+    assert.equal(compileCondition('result > 2'), compileCondition('result > 2'));
+    assert.notEqual(compileCondition('result > 2'), compileCondition('result > 3'));
+  });
+
+  it('an error names the expression and the first line of the reason only', () => {
+    const message = checkCondition('result <') ?? '';
+    assert.ok(!message.includes('\n'), message);
+    assert.match(
+      checkCondition('"text"') ?? '',
+      /^condition `"text"` must be true or false, but it yields string$/,
+    );
+  });
+});
+
+describe('formatValue and thresholdText', () => {
+  it('renders numbers compactly, lists up to five, and long JSON cut at 120 characters', () => {
+    assert.equal(formatValue(undefined), 'no data');
+    assert.equal(formatValue(NaN), 'NaN');
+    assert.equal(formatValue(Infinity), '+Inf');
+    assert.equal(formatValue(42), '42');
+    assert.equal(formatValue(123456.789), '123500');
+    assert.equal(formatValue(10n), '10');
+    assert.equal(formatValue([1, 2, 3, 4, 5]), '[1, 2, 3, 4, 5]');
+    assert.equal(formatValue([1, 2, 3, 4, 5, 6, 7]), '[1, 2, 3, 4, 5, … 2 more]');
+    assert.equal(formatValue({ status: 200 }), '{"status":200}');
+    assert.equal(formatValue('ok'), '"ok"');
+    const long = formatValue({ text: 'x'.repeat(200) });
+    assert.equal(long.length, 120);
+    assert.ok(long.endsWith('...') && long.startsWith('{"text":"xxx'));
+    assert.equal(formatValue('y'.repeat(118)), `"${'y'.repeat(118)}"`, '120 characters are kept whole');
+  });
+
+  it('names the bounds a threshold sets', () => {
+    assert.equal(conditionText({ threshold: {} }), 'result (no bounds)');
+    assert.equal(conditionText({ threshold: { min: 0, max: 0 } }), '0 <= result <= 0');
+    assert.equal(conditionText({ threshold: { min: 0 } }), 'result >= 0');
+    assert.equal(conditionText({ threshold: { max: 0 } }), 'result <= 0');
+    assert.equal(conditionText({ successCondition: 'a', failureCondition: 'b' }), 'a && !(b)');
+  });
+});

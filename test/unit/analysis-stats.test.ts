@@ -82,3 +82,44 @@ describe('helpers', () => {
     close(phi(0), 0.5);
   });
 });
+
+describe('edges', () => {
+  it('either empty side is refused', () => {
+    assert.throws(() => mannWhitneyU([1], []), /at least one value on each side/);
+  });
+
+  it('one value each: U counts the one comparison', () => {
+    const r = mannWhitneyU([2], [1], 'greater');
+    assert.deepEqual([r.u, r.uOther], [1, 0]);
+    close(r.z, 0, 1e-12);
+    close(r.pValue, 0.5, 1e-12);
+  });
+
+  it('p never exceeds 1, even when the continuity correction overshoots the mean', () => {
+    const r = mannWhitneyU([1, 4], [2, 3]);
+    assert.equal(r.u, 2);
+    assert.ok(r.z < 0);
+    assert.equal(r.pValue, 1);
+  });
+
+  it('Hodges–Lehmann thins large inputs by a fixed stride, and is NaN without data', () => {
+    const x = Array.from({ length: 100 }, (_, i) => i);
+    const zeros = Array<number>(100).fill(0);
+    assert.equal(hodgesLehmann(x, zeros), 49.5, 'all 10,000 pairs');
+    assert.equal(hodgesLehmann(x, zeros, 100), 45, 'every 10th of each side: 0, 10, … 90');
+    assert.ok(Number.isNaN(hodgesLehmann([], [1])));
+    assert.ok(Number.isNaN(hodgesLehmann([1], [])));
+  });
+
+  it('relative change against a negative or zero stable median', () => {
+    assert.equal(relativeChange(-2, 0), -Infinity);
+    close(relativeChange(0.5, -1), 1.5);
+    close(relativeChange(-1.5, -1), -0.5);
+  });
+
+  it('median leaves its input in order', () => {
+    const values = [3, 1, 2];
+    median(values);
+    assert.deepEqual(values, [3, 1, 2]);
+  });
+});

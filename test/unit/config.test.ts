@@ -160,7 +160,8 @@ describe('buildConfig', () => {
       { pause: { durationMs: 120_000 } },
     ]);
     assert.equal(config.autoPromote, true);
-    assert.equal(config.scaleDownDelayMs, 30_000);
+    // No wait by default: post-promotion checks already run while the previous version is ready.
+    assert.equal(config.scaleDownDelayMs, 0);
     assert.equal(config.timeoutMs, 1_800_000);
     assert.equal(config.lockTimeoutMs, 300_000);
     assert.equal(config.rollbackOnFailure, true);

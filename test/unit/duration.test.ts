@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import { formatDuration, parseDuration, sleep, tryParseDuration } from '../../src/duration.ts';
 import { InputError } from '../../src/errors.ts';
@@ -42,9 +43,30 @@ describe('parseDuration', () => {
 });
 
 describe('sleep', () => {
-  it('resolves after the time when nothing aborts it', async () => {
-    await sleep(1, new AbortController().signal);
-    await sleep(1);
+  it('resolves once the time has passed, not before, and stops listening to the signal', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const signal = new AbortController().signal;
+    let resolved = false;
+    const waiting = sleep(1000, signal).then(() => (resolved = true));
+    assert.equal(getEventListeners(signal, 'abort').length, 1);
+    t.mock.timers.tick(999);
+    await new Promise(setImmediate);
+    assert.equal(resolved, false, 'still waiting 1 ms before the end');
+    t.mock.timers.tick(1);
+    await waiting;
+    assert.equal(resolved, true);
+    assert.equal(getEventListeners(signal, 'abort').length, 0, 'no listener left behind');
+  });
+
+  it('without a signal, resolves once the time has passed', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let resolved = false;
+    const waiting = sleep(50).then(() => (resolved = true));
+    await new Promise(setImmediate);
+    assert.equal(resolved, false);
+    t.mock.timers.tick(50);
+    await waiting;
+    assert.equal(resolved, true);
   });
 
   it("rejects with the signal's reason when aborted while waiting", async () => {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { ProviderContext } from '../../src/analysis/provider.ts';
 import {
   buildJob,
+  DEFAULT_JOB_TIMEOUT_MS,
   jobName,
   jobOutcome,
   jobProvider,
@@ -13,6 +14,7 @@ import { providerTable } from '../../src/analysis/providers/index.ts';
 const providers = providerTable();
 import { runAnalysis } from '../../src/analysis/run.ts';
 import type { Cluster, KubeObject, ObjectRef } from '../../src/kube/types.ts';
+import { WaitTimeoutError } from '../../src/kube/watch.ts';
 
 const jobSpec = {
   template: { spec: { containers: [{ name: 'check', image: 'busybox', command: ['sh', '-c', 'exit 1'] }] } },
@@ -31,10 +33,17 @@ function metric(fields: Partial<JobMetric> = {}): JobMetric {
   } as JobMetric;
 }
 
-/** A fake Cluster with only what the job provider calls; the Job ends with the given conditions. */
-function fakeCluster(final: 'Complete' | 'Failed' | 'never') {
+/**
+ * A fake Cluster with only what the job provider calls; the Job ends with the given conditions
+ * (`never`: the wait times out as the real watch does). It records what it was asked, for the
+ * tests to check afterwards: an assertion inside it could be swallowed by the code under test.
+ */
+function fakeCluster(final: 'Complete' | 'Failed' | 'never', fail: { list?: Error; podLog?: Error } = {}) {
   const created: KubeObject[] = [];
   const deleted: Array<{ ref: ObjectRef; opts: unknown }> = [];
+  const watches: Array<{ fieldSelector?: string; timeoutMs: number; firstOutcome: unknown }> = [];
+  const lists: Array<{ kind: string; labelSelector?: string }> = [];
+  const logs: Array<{ pod: string; container: string; tailLines?: number }> = [];
   const cluster = {
     async create(obj: KubeObject) {
       created.push(obj);
@@ -49,14 +58,13 @@ function fakeCluster(final: 'Complete' | 'Failed' | 'never') {
         e: { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject },
         s: Map<string, KubeObject>,
       ) => unknown,
-      wait: { timeoutMs: number },
+      wait: { timeoutMs: number; description?: string },
     ) {
       const job = created.at(-1)!;
-      assert.equal(opts.fieldSelector, `metadata.name=${job.metadata.name}`);
       const running = { ...job, status: { active: 1 } };
-      const first = onEvent({ type: 'ADDED', object: running }, new Map());
-      assert.equal(first, undefined, 'a running Job has no outcome yet');
-      if (final === 'never') throw new Error(`timed out after ${wait.timeoutMs} ms waiting for the Job`);
+      const firstOutcome = onEvent({ type: 'ADDED', object: running }, new Map());
+      watches.push({ fieldSelector: opts.fieldSelector, timeoutMs: wait.timeoutMs, firstOutcome });
+      if (final === 'never') throw new WaitTimeoutError(`timed out waiting for ${wait.description}`);
       const conditions =
         final === 'Complete'
           ? [
@@ -75,9 +83,9 @@ function fakeCluster(final: 'Complete' | 'Failed' | 'never') {
       return onEvent({ type: 'MODIFIED', object: { ...job, status: { conditions } } }, new Map());
     },
     async list(_api: string, kind: string, _ns: string | undefined, opts: { labelSelector?: string }) {
-      assert.equal(kind, 'Pod');
+      lists.push({ kind, labelSelector: opts.labelSelector });
+      if (fail.list) throw fail.list;
       const name = created.at(-1)!.metadata.name;
-      assert.equal(opts.labelSelector, `job-name=${name}`);
       return [
         {
           apiVersion: 'v1',
@@ -90,8 +98,8 @@ function fakeCluster(final: 'Complete' | 'Failed' | 'never') {
       ];
     },
     async podLog(_ns: string, pod: string, container: string, opts?: { tailLines?: number }) {
-      assert.equal(container, 'check');
-      assert.equal(opts?.tailLines, 10);
+      logs.push({ pod, container, tailLines: opts?.tailLines });
+      if (fail.podLog) throw fail.podLog;
       return `checking ${pod}\nerror: smoke test failed\n`;
     },
     async delete(ref: ObjectRef, opts?: unknown) {
@@ -99,7 +107,7 @@ function fakeCluster(final: 'Complete' | 'Failed' | 'never') {
       return true;
     },
   };
-  return { cluster: cluster as unknown as Cluster, created, deleted };
+  return { cluster: cluster as unknown as Cluster, created, deleted, watches, lists, logs };
 }
 
 const ctxFor = (cluster: Cluster): ProviderContext => ({
@@ -172,17 +180,59 @@ describe('job provider', () => {
       `smoke (job) Job ${name} failed (BackoffLimitExceeded: Job has reached the specified backoff limit); container check exited 1; last log lines: checking ${name}-abcde | error: smoke test failed in 1 of 1 measurement (failureLimit 0)`,
     );
     assert.equal(fake.deleted.length, 1);
+    assert.deepEqual(fake.watches, [
+      { fieldSelector: `metadata.name=${name}`, timeoutMs: DEFAULT_JOB_TIMEOUT_MS, firstOutcome: undefined },
+    ]);
+    assert.deepEqual(fake.lists, [{ kind: 'Pod', labelSelector: `job-name=${name}` }]);
+    assert.deepEqual(fake.logs, [{ pod: `${name}-abcde`, container: 'check', tailLines: 10 }]);
   });
 
-  it('a Job that never finishes is a measurement Error, and is still deleted', async () => {
+  it('a failed Job whose log cannot be read still reports the exit code', async () => {
+    const fake = fakeCluster('Failed', { podLog: new Error('pods "x" is forbidden') });
+    const raw = await jobProvider.measure(metric(), ctxFor(fake.cluster), new AbortController().signal);
+    const name = fake.created[0]!.metadata.name!;
+    assert.equal(raw.verdict, 'Failed');
+    assert.equal(
+      raw.message,
+      `Job ${name} failed (BackoffLimitExceeded: Job has reached the specified backoff limit); container check exited 1`,
+    );
+  });
+
+  it('a failed Job whose pods cannot be listed is reported from its condition alone', async () => {
+    const fake = fakeCluster('Failed', { list: new Error('connection refused') });
+    const raw = await jobProvider.measure(metric(), ctxFor(fake.cluster), new AbortController().signal);
+    const name = fake.created[0]!.metadata.name!;
+    assert.equal(
+      raw.message,
+      `Job ${name} failed (BackoffLimitExceeded: Job has reached the specified backoff limit)`,
+    );
+    assert.deepEqual(fake.logs, []);
+  });
+
+  it('a Job that never finishes is a measurement Error after the metric’s timeout, and is still deleted', async () => {
     const fake = fakeCluster('never');
     const r = await runAnalysis(
       { metrics: [metric({ timeoutMs: 1000 })] },
       { providers, ctx: ctxFor(fake.cluster), signal: new AbortController().signal, sleep: async () => {} },
     );
+    const name = fake.created[0]!.metadata.name!;
     assert.equal(r.phase, 'Error');
-    assert.match(r.reason ?? '', /timed out after 1000 ms/);
-    assert.equal(r.measurements[0]!.query, `Job ${fake.created[0]!.metadata.name} in prod`);
-    assert.equal(fake.deleted.length, 1);
+    assert.deepEqual(
+      fake.watches.map((w) => w.timeoutMs),
+      [1000],
+      'the wait is bounded by the metric’s timeout',
+    );
+    const [measurement] = r.measurements;
+    assert.equal(measurement!.phase, 'Error');
+    assert.equal(measurement!.query, `Job ${name} in prod`);
+    assert.match(
+      measurement!.message ?? '',
+      new RegExp(`analysis Job ${name} to finish`),
+      'names the Job waited for',
+    );
+    assert.deepEqual(
+      fake.deleted.map((d) => d.ref.name),
+      [name],
+    );
   });
 });

@@ -8,6 +8,7 @@ import {
   describeTransition,
   LIFECYCLE,
   REQUESTS,
+  type Request,
   transitionFor,
   writes,
 } from '../../src/engine/lifecycle.ts';
@@ -79,5 +80,39 @@ describe('release lifecycle table', () => {
       assert.equal(transitionFor(phase, 'rollback').kind, 'undo', phase);
     for (const phase of ['progressing', 'rolling-back', 'paused', 'failed'] as const)
       assert.equal(transitionFor(phase, 'rollback').kind, 'restore-stable', phase);
+  });
+});
+
+describe('what a report tells the user', () => {
+  // A `report` changes nothing: its reason is all the user gets, so each one says what to do next.
+  const why = (phase: keyof typeof LIFECYCLE, request: Request) => {
+    const t = transitionFor(phase, request);
+    assert.equal(t.kind, 'report', `${phase} × ${request}`);
+    return t.kind === 'report' ? t.why : '';
+  };
+
+  it('promote without a release, of a rolled-back or a failed one: why, and what to run instead', () => {
+    assert.match(why('none', 'promote'), /there is no release to promote/);
+    assert.match(why('rolled-back', 'promote'), /rolled back: deploy it again/);
+    assert.match(why('failed', 'promote'), /failed: deploy again, or roll back/);
+    assert.match(why('promoted', 'promote'), /already promoted/);
+  });
+
+  it('status of nothing says nothing was recorded; of a release, it describes it and changes nothing', () => {
+    assert.match(why('none', 'status'), /no release has been recorded/);
+    for (const phase of ['progressing', 'paused', 'promoted', 'failed'] as const) {
+      assert.equal(transitionFor(phase, 'status').kind, 'describe', phase);
+      assert.equal(writes(transitionFor(phase, 'status')), false, phase);
+    }
+  });
+
+  it('a report fails the step only where the request cannot be met', () => {
+    const failing = Object.entries(LIFECYCLE).flatMap(([phase, row]) =>
+      Object.entries(row)
+        .filter(([, t]) => t.kind === 'report' && t.fails)
+        .map(([request]) => `${phase} × ${request}`),
+    );
+    assert.deepEqual(failing, ['none × promote', 'rolled-back × promote', 'failed × promote']);
+    assert.equal('fails' in transitionFor('promoted', 'promote'), false, 'no `fails: false` written out');
   });
 });

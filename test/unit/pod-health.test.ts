@@ -389,3 +389,156 @@ describe('isPodReady', () => {
     });
   }
 });
+
+describe('findPodProblem: only Unschedulable is fatal among unscheduled pods', () => {
+  // PodScheduled reasons (k8s.io/api core/v1 types.go: PodReasonUnschedulable,
+  // PodReasonSchedulingGated, PodReasonSchedulerError): only the scheduler's verdict that no node
+  // fits ends the release; a gate or a scheduler hiccup clears without a new template.
+  const unscheduled = (reason: string | undefined, status = 'False') =>
+    pod({
+      phase: 'Pending',
+      conditions: [{ type: 'PodScheduled', status, ...(reason ? { reason } : {}), message: 'waiting' }],
+    });
+  const cases: Array<[string, KubeObject]> = [
+    ['held by scheduling gates', unscheduled('SchedulingGated')],
+    ['a scheduler error', unscheduled('SchedulerError')],
+    ['PodScheduled False without a reason', unscheduled(undefined)],
+    ['PodScheduled Unknown', unscheduled('Unschedulable', 'Unknown')],
+    ['not yet looked at by the scheduler (no conditions)', pod({ phase: 'Pending' })],
+  ];
+  for (const [name, p] of cases)
+    it(`${name}: no problem yet`, () => assert.equal(findPodProblem(p), undefined));
+
+  it('an Unschedulable condition other than PodScheduled is not the scheduler’s verdict', () => {
+    const other = pod({
+      phase: 'Pending',
+      conditions: [{ type: 'Ready', status: 'False', reason: 'Unschedulable' }],
+    });
+    assert.equal(findPodProblem(other), undefined);
+  });
+});
+
+describe('findPodProblem: container states', () => {
+  const waiting = (reason: string, extra: Record<string, unknown> = {}) =>
+    pod({
+      phase: 'Pending',
+      containerStatuses: [
+        { name: 'app', restartCount: 0, state: { waiting: { reason, message: 'm' } }, ...extra },
+      ],
+    });
+
+  it('every waiting reason that needs a new template is fatal', () => {
+    for (const reason of [
+      'CrashLoopBackOff',
+      'ErrImagePull',
+      'ImagePullBackOff',
+      'InvalidImageName',
+      'CreateContainerConfigError',
+      'CreateContainerError',
+      'RunContainerError',
+    ])
+      assert.equal(findPodProblem(waiting(reason))?.reason, reason, reason);
+    for (const reason of ['ContainerCreating', 'PodInitializing', 'ErrImageNeverPull-typo', ''])
+      assert.equal(findPodProblem(waiting(reason)), undefined, reason);
+  });
+
+  it('an OOM kill is reported only once it repeats: CrashLoopBackOff after it, or two restarts', () => {
+    const oom = (restartCount: number | undefined, state: Record<string, unknown>, exitCode?: number) =>
+      pod({
+        phase: 'Running',
+        containerStatuses: [
+          {
+            name: 'app',
+            ...(restartCount === undefined ? {} : { restartCount }),
+            state,
+            lastState: {
+              terminated: { reason: 'OOMKilled', message: 'killed', ...(exitCode ? { exitCode } : {}) },
+            },
+          },
+        ],
+      });
+    const running = { running: {} };
+    assert.equal(findPodProblem(oom(1, running)), undefined);
+    assert.equal(findPodProblem(oom(undefined, running)), undefined, 'no restart count: not repeated');
+    assert.deepEqual(findPodProblem(oom(2, running)), {
+      pod: 'web-7d9f-abcde',
+      container: 'app',
+      reason: 'OOMKilled',
+      message: 'killed',
+      exitCode: 137,
+      restartCount: 2,
+    });
+    assert.equal(findPodProblem(oom(2, running, 9))?.exitCode, 9, 'the exit code seen wins over 137');
+    const backOff = findPodProblem(oom(0, { waiting: { reason: 'CrashLoopBackOff' } }));
+    assert.equal(backOff?.reason, 'OOMKilled');
+    assert.equal(backOff?.message, 'killed', 'the kill’s message when the back-off has none');
+    const pullAfterOom = findPodProblem(oom(1, { waiting: { reason: 'ErrImagePull', message: 'x' } }));
+    assert.equal(pullAfterOom?.reason, 'ErrImagePull', 'only a crash loop follows from the kill');
+  });
+
+  it('a healthy container before a failing one: the failing one is named', () => {
+    const p = pod({
+      phase: 'Running',
+      containerStatuses: [
+        { name: 'sidecar', restartCount: 0, state: { running: {} } },
+        { name: 'app', restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } } },
+      ],
+    });
+    assert.deepEqual(findPodProblem(p), {
+      pod: 'web-7d9f-abcde',
+      container: 'app',
+      reason: 'CrashLoopBackOff',
+      message: undefined,
+      exitCode: undefined,
+      restartCount: 4,
+    });
+  });
+
+  it('a pod without a name is still judged', () => {
+    const p = pod({ phase: 'Failed', reason: 'Evicted' }, { name: undefined });
+    assert.deepEqual(findPodProblem(p), { pod: '', reason: 'Evicted', message: undefined });
+  });
+
+  it('a pod with no status yet has no problem', () => {
+    assert.equal(findPodProblem({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } }), undefined);
+  });
+});
+
+describe('findWorkloadProblem: conditions that are not a problem', () => {
+  const conditions = (list: unknown[]): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name: 'web-1' },
+    status: { conditions: list },
+  });
+  it('Progressing True, or False for another reason; ReplicaFailure without reason or message', () => {
+    assert.equal(
+      findWorkloadProblem(
+        conditions([{ type: 'Progressing', status: 'True', reason: 'ProgressDeadlineExceeded' }]),
+      ),
+      undefined,
+    );
+    assert.equal(
+      findWorkloadProblem(
+        conditions([{ type: 'Progressing', status: 'False', reason: 'NewReplicaSetAvailable' }]),
+      ),
+      undefined,
+    );
+    assert.equal(
+      findWorkloadProblem(
+        conditions([{ type: 'Available', status: 'False', reason: 'ProgressDeadlineExceeded' }]),
+      ),
+      undefined,
+    );
+    assert.deepEqual(findWorkloadProblem(conditions([{ type: 'ReplicaFailure', status: 'True' }])), {
+      reason: 'ReplicaFailure',
+      message: 'replica creation failed',
+    });
+    assert.equal(findWorkloadProblem({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: {} }), undefined);
+  });
+
+  it('the message of a deadline without one names the kind', () => {
+    const rs = conditions([{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }]);
+    assert.equal(findWorkloadProblem(rs)?.message, 'ReplicaSet exceeded its progress deadline');
+  });
+});

@@ -2,7 +2,7 @@
 // input errors that must not quote secrets: kubeconfig parser reasons and YAML alias bombs.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Cluster, KubeObject } from '../../src/kube/types.ts';
+import { KubeApiError, type Cluster, type KubeObject } from '../../src/kube/types.ts';
 import { parserReason, loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import { parseManifests } from '../../src/manifests/load.ts';
 import { parseYamlInput } from '../../src/config/yaml-source.ts';
@@ -17,14 +17,55 @@ describe('Redactor', () => {
     const added: string[] = [];
     const r = new Redactor((v) => added.push(v));
     r.add(['hunter2-pw', 'abc', '', undefined, 'hunter2-pw', 'line-one-secret\nline-two-secret\n']);
-    assert.deepEqual(added, [
+    const once = (value: string) => added.filter((a) => a === value).length === 1;
+    for (const form of [
       'hunter2-pw',
+      b64('hunter2-pw'),
       'line-one-secret\nline-two-secret\n',
       'line-one-secret\nline-two-secret',
       'line-one-secret',
       'line-two-secret',
-    ]);
+    ])
+      assert.ok(once(form), `${JSON.stringify(form)} learnt once`);
+    assert.ok(!added.some((a) => a.includes('abc') || a === b64('abc')), 'abc is too short');
     assert.equal(r.redact('user abc logged in with hunter2-pw'), 'user abc logged in with ***');
+  });
+
+  it('redacts a value of exactly 4 characters, not one of 3', () => {
+    const r = new Redactor();
+    r.add(['pw42', 'p42']);
+    assert.equal(r.redact('pw42 and p42'), '*** and p42');
+  });
+
+  it('redacts a value URL-encoded, as base64 with and without padding, as base64url and as hex', () => {
+    const value = 'p@ss w/rd?&=+~ü!';
+    const r = new Redactor();
+    r.add([value]);
+    const bytes = Buffer.from(value);
+    const forms = {
+      'URL-encoded': encodeURIComponent(value),
+      'form-encoded': new URLSearchParams({ v: value }).toString().slice(2),
+      base64: bytes.toString('base64'),
+      'base64 without padding': bytes.toString('base64').replace(/=+$/, ''),
+      base64url: bytes.toString('base64url'),
+      hex: bytes.toString('hex'),
+      HEX: bytes.toString('hex').toUpperCase(),
+    };
+    for (const [name, form] of Object.entries(forms)) {
+      assert.notEqual(form, value, `${name} differs from the value`);
+      assert.equal(r.redact(`token=${form};`), 'token=***;', name);
+    }
+  });
+
+  it('redacts a value split over two or more log lines, keeping the lines', () => {
+    const r = new Redactor();
+    r.add(['split-secret-value-9f3a']);
+    assert.equal(
+      r.redact('start\nconnecting with split-secr\net-value-9f3a now\nend\n'),
+      'start\nconnecting with ***\n*** now\nend\n',
+    );
+    assert.equal(r.redact('a split-\r\nsecret-val\nue-9f3a b'), 'a ***\r\n***\n*** b');
+    assert.equal(r.redact('split-secret\nvalue-9f3a'), 'split-secret\nvalue-9f3a', 'a different value');
   });
 
   it('replaces the longest value first, so a value containing another goes whole', () => {
@@ -34,22 +75,30 @@ describe('Redactor', () => {
   });
 
   it('reads Secret data (base64 and decoded), stringData (as given and base64); not PEM armour', () => {
+    const binary = Buffer.from([0xff, 0xfe, 0x00, 0x81, 0x7f]);
     const secret: KubeObject = {
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: 'db' },
-      data: { password: b64('s3cret-pass'), bin: Buffer.from([0xff, 0xfe, 0x00, 0x81]).toString('base64') },
-      stringData: { key: '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\n-----END PRIVATE KEY-----' },
+      data: { password: b64('s3cret-pass'), bin: binary.toString('base64') },
+      stringData: {
+        token: 'string-data-token-4e12',
+        key: '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\n-----END PRIVATE KEY-----',
+      },
     };
-    const values = secretValuesOf(secret);
-    assert.ok(values.includes('s3cret-pass') && values.includes(b64('s3cret-pass')));
-    assert.ok(
-      !values.includes(Buffer.from([0xff, 0xfe, 0x00, 0x81]).toString('utf8')),
-      'binary: base64 only',
-    );
     const r = new Redactor();
-    r.add(values);
-    assert.ok(r.has('MIIEvQIBADANBgkqhkiG9w0B'));
+    r.add(secretValuesOf(secret));
+    for (const text of [
+      's3cret-pass',
+      b64('s3cret-pass'),
+      'string-data-token-4e12',
+      b64('string-data-token-4e12'),
+      binary.toString('base64'),
+      binary.toString('hex'),
+      'MIIEvQIBADANBgkqhkiG9w0B',
+    ])
+      assert.equal(r.redact(`[${text}]`), '[***]', text);
+    assert.ok(!r.has(binary.toString('utf8')), 'binary data has no text form');
     assert.ok(!r.has('-----BEGIN PRIVATE KEY-----'));
     assert.deepEqual(
       secretValuesOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: {}, data: { a: 'plain' } }),
@@ -98,7 +147,10 @@ describe('observeSecrets', () => {
       replace: async (obj) => obj,
       patch: async (ref) => objects[ref.name],
       get: async (ref) => objects[ref.name],
-      list: async () => Object.values(objects),
+      list: async (_a, _k, _n, opts) =>
+        Object.values(objects).filter(
+          (o) => !opts?.fieldSelector || opts.fieldSelector === `metadata.name=${o.metadata.name}`,
+        ),
       delete: async () => true,
       watchUntil: async (_a, _k, _n, _o, onEvent) =>
         onEvent({ type: 'ADDED', object: objects.pod }, new Map())!,
@@ -119,6 +171,7 @@ describe('observeSecrets', () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'pod' },
+      spec: { containers: [{ name: 'c' }] },
       status: { message: 'evicted: read-secret-val' },
     };
     const event: KubeObject = {
@@ -161,6 +214,115 @@ describe('observeSecrets', () => {
       timeoutMs: 1,
     });
     assert.equal(watched, 'evicted: ***');
+  });
+});
+
+describe('observeSecrets: pod logs', () => {
+  /** A pod using Secrets `uses`, whose log is `log`; Secret reads answer from `secrets` (403 for `forbidden`). */
+  function podCluster(
+    uses: string[],
+    secrets: Record<string, string>,
+    log: string,
+    forbidden: string[] = [],
+  ) {
+    const asked: { tailLines?: number }[] = [];
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-1' },
+      spec: {
+        containers: [
+          {
+            name: 'web',
+            env: uses[0] ? [{ name: 'A', valueFrom: { secretKeyRef: { name: uses[0], key: 'v' } } }] : [],
+            envFrom: uses[1] ? [{ secretRef: { name: uses[1] } }] : [],
+          },
+        ],
+        volumes: [
+          ...(uses[2] ? [{ name: 'tls', secret: { secretName: uses[2] } }] : []),
+          ...(uses[3] ? [{ name: 'all', projected: { sources: [{ secret: { name: uses[3] } }] } }] : []),
+        ],
+      },
+    };
+    const cluster = {
+      list: async (_a: string, kind: string, _n?: string, opts?: { fieldSelector?: string }) =>
+        kind === 'Pod' && opts?.fieldSelector === 'metadata.name=web-1' ? [pod] : [],
+      get: async (ref: { kind: string; name: string }) => {
+        if (forbidden.includes(ref.name)) throw new KubeApiError(403, `secrets "${ref.name}" is forbidden`);
+        const value = secrets[ref.name];
+        return value === undefined
+          ? undefined
+          : { apiVersion: 'v1', kind: 'Secret', metadata: { name: ref.name }, data: { v: b64(value) } };
+      },
+      podLog: async (_ns: string, _pod: string, _c: string, opts?: { tailLines?: number }) => {
+        asked.push(opts ?? {});
+        return opts?.tailLines
+          ? log
+              .split('\n')
+              .slice(-(opts.tailLines + 1))
+              .join('\n')
+          : log;
+      },
+    } as unknown as Cluster;
+    return { cluster, asked };
+  }
+
+  it('reads the Secrets a pod uses but the manifests do not hold, before quoting its log', async () => {
+    const values = {
+      env: 'env-secret-1a',
+      from: 'envfrom-secret-2b',
+      vol: 'volume-secret-3c',
+      proj: 'projected-secret-4d',
+    };
+    const { cluster } = podCluster(
+      ['env', 'from', 'vol', 'proj'],
+      values,
+      `boot ${Object.values(values).join(' ')}\n`,
+    );
+    const log = await observeSecrets(cluster, new Redactor()).podLog('ns', 'web-1', 'web');
+    assert.equal(log, 'boot *** *** *** ***\n');
+  });
+
+  it('withholds the log of a pod that uses a Secret it cannot read; a missing Secret has nothing to hide', async () => {
+    const { cluster } = podCluster(['gone', 'locked'], {}, 'leaks locked-value\n', ['locked']);
+    const log = await observeSecrets(cluster, new Redactor()).podLog('ns', 'web-1', 'web');
+    assert.match(
+      log,
+      /log of web-1\/web withheld: it uses Secret locked, which this run cannot read \(forbidden\)/,
+    );
+    assert.ok(!log.includes('locked-value'));
+    const unknownPod = await observeSecrets(podCluster([], {}, 'x').cluster, new Redactor()).podLog(
+      'ns',
+      'other',
+      'c',
+    );
+    assert.match(unknownPod, /withheld: the pod could not be read/);
+  });
+
+  it('a value split over the first two lines of a tail is found: one line more is read, then dropped', async () => {
+    const { cluster, asked } = podCluster(
+      ['env'],
+      { env: 'tail-split-secret-77' },
+      'a\nb tail-split\n-secret-77 c\nd\ne\n',
+    );
+    const log = await observeSecrets(cluster, new Redactor()).podLog('ns', 'web-1', 'web', { tailLines: 3 });
+    assert.deepEqual(asked, [{ tailLines: 4 }]);
+    assert.equal(log, '*** c\nd\ne\n');
+  });
+
+  it("redacts an events.k8s.io Event's note as well as a core Event's message", async () => {
+    const note: KubeObject = {
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { name: 'ev' },
+      note: 'Error: failed to pull with note-secret-5e',
+      reason: 'Failed',
+    };
+    const r = new Redactor();
+    r.add(['note-secret-5e']);
+    const cluster = observeSecrets({ get: async () => note } as unknown as Cluster, r);
+    const read = (await cluster.get({ apiVersion: 'events.k8s.io/v1', kind: 'Event', name: 'ev' }))!;
+    assert.equal(read.note, 'Error: failed to pull with ***');
   });
 });
 

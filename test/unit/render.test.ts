@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { InputError, InputErrors } from '../../src/errors.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
+import { applyOrderRank, releaseAnnotations } from '../../src/manifests/render.ts';
 import {
   loadManifests,
   podTemplateOf,
@@ -365,5 +366,198 @@ describe('the web fixture', () => {
       loaded.find((s) => s.object.kind === 'Deployment')!.object.spec.template.metadata.labels.version,
       undefined,
     );
+  });
+});
+
+describe('renderManifests: every cluster-scoped kind keeps no namespace', () => {
+  // Kinds Kubernetes (and the common add-ons the action meets) serve cluster-wide: a namespace
+  // on them is refused by the API server.
+  const clusterScoped = [
+    'Namespace',
+    'CustomResourceDefinition',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'PersistentVolume',
+    'StorageClass',
+    'IngressClass',
+    'PriorityClass',
+    'APIService',
+    'MutatingWebhookConfiguration',
+    'ValidatingWebhookConfiguration',
+    'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding',
+    'RuntimeClass',
+    'CSIDriver',
+    'VolumeSnapshotClass',
+    'GatewayClass',
+    'ClusterIssuer',
+    'Node',
+  ];
+  for (const kind of clusterScoped)
+    it(kind, () => {
+      const [rendered] = renderManifests([src({ kind, apiVersion: 'x/v1' })], opts).objects;
+      assert.equal(rendered!.object.metadata.namespace, undefined);
+    });
+  it('a namespaced kind of the same group gets the release namespace', () => {
+    const [rendered] = renderManifests(
+      [src({ kind: 'Gateway', apiVersion: 'gateway.networking.k8s.io/v1' })],
+      opts,
+    ).objects;
+    assert.equal(rendered!.object.metadata.namespace, 'prod');
+  });
+});
+
+describe('apply order of every group', () => {
+  it('puts cluster setup, config, Services, pods and routes in that order, and unknown kinds last', () => {
+    const kinds = [
+      'Widget',
+      'TrafficSplit',
+      'DestinationRule',
+      'VirtualService',
+      'GRPCRoute',
+      'Pod',
+      'DaemonSet',
+      'CronJob',
+      'ReplicaSet',
+      'Gateway',
+      'PersistentVolume',
+      'NetworkPolicy',
+      'LimitRange',
+      'ResourceQuota',
+      'GatewayClass',
+      'IngressClass',
+      'StorageClass',
+      'PriorityClass',
+      'ClusterRoleBinding',
+      'ClusterRole',
+    ];
+    const sorted = sortForApply(kinds.map((kind) => src({ kind }))).map((s) => s.object.kind);
+    assert.deepEqual(sorted, [
+      'PersistentVolume',
+      'NetworkPolicy',
+      'LimitRange',
+      'ResourceQuota',
+      'GatewayClass',
+      'IngressClass',
+      'StorageClass',
+      'PriorityClass',
+      'ClusterRoleBinding',
+      'ClusterRole',
+      'Gateway',
+      'Pod',
+      'DaemonSet',
+      'CronJob',
+      'ReplicaSet',
+      'TrafficSplit',
+      'DestinationRule',
+      'VirtualService',
+      'GRPCRoute',
+      'Widget',
+    ]);
+    assert.deepEqual(
+      [
+        'Namespace',
+        'CustomResourceDefinition',
+        'ClusterRole',
+        'Secret',
+        'Gateway',
+        'Pod',
+        'GRPCRoute',
+        'Widget',
+      ].map(applyOrderRank),
+      [0, 1, 2, 3, 4, 5, 6, 7],
+    );
+  });
+});
+
+describe('renderManifests: what it refuses', () => {
+  it('a version of 63 characters is a label value, 64 is not; nor is one ending in a dash', () => {
+    const render = (version: string) => () =>
+      renderManifests([deployment('web', 'nginx:1')], { ...opts, version });
+    assert.doesNotThrow(render('v'.repeat(63)));
+    for (const bad of ['v'.repeat(64), 'v1-', '-v1', 'v 1', 'v1/2']) {
+      const [error] = errorsOf(render(bad));
+      assert.equal(
+        error.message,
+        `input 'version': version '${bad}' cannot be a label value (letters, digits, -, _ and ., at most 63)`,
+      );
+    }
+    assert.doesNotThrow(render('1.4.2_rc-1'));
+  });
+
+  it('one problem is thrown as it is, several together, each with its own input', () => {
+    assert.throws(
+      () => renderManifests([deployment('web', 'nginx:1')], { ...opts, images: ['not a ref'] }),
+      (err: unknown) => err instanceof InputError && !(err instanceof InputErrors),
+    );
+    const errors = errorsOf(() =>
+      renderManifests([deployment('web', 'nginx:1')], { ...opts, images: ['not a ref', 'redis:7'] }),
+    );
+    assert.deepEqual(
+      errors.map((e) => e.location.input),
+      ['images', 'images'],
+    );
+    assert.match(errors[1]!.message, /image 'redis:7' matches no container/);
+  });
+
+  it('an image matching no container lists the images there are, or none', () => {
+    const [error] = errorsOf(() =>
+      renderManifests([src({ kind: 'ConfigMap' })], { ...opts, images: ['redis:7'] }),
+    );
+    assert.match(error.message, /\(their images: none\)$/);
+    const [twice] = errorsOf(() =>
+      renderManifests([deployment('a', 'nginx:1'), deployment('b', 'nginx:1'), deployment('c', 'envoy:1')], {
+        ...opts,
+        images: ['redis:7'],
+      }),
+    );
+    assert.match(twice.message, /\(their images: nginx:1, envoy:1\)$/, 'each image once');
+  });
+
+  it('a container with no image is left alone', () => {
+    const d = deployment('web', 'nginx:1');
+    d.object.spec.template.spec.containers.push({ name: 'bare' });
+    const [w] = renderManifests([d], { ...opts, images: ['nginx:2'] }).workloads;
+    assert.deepEqual(
+      w.object.spec.template.spec.containers.map((c: { image?: string }) => c.image),
+      ['nginx:2', undefined],
+    );
+  });
+});
+
+describe('renderManifests: versioned config and annotations', () => {
+  const withConfig = () => {
+    const d = deployment('web', 'nginx:1');
+    d.object.spec.template.spec.volumes = [{ name: 'c', configMap: { name: 'settings' } }];
+    return [src({ kind: 'ConfigMap', name: 'settings', data: { a: '1' } }), d];
+  };
+
+  it('names referenced config by content only when asked', () => {
+    const plain = renderManifests(withConfig(), opts);
+    assert.deepEqual(
+      plain.objects.map((s) => s.object.metadata.name),
+      ['settings', 'web'],
+    );
+    const versioned = renderManifests(withConfig(), { ...opts, versionedConfig: true });
+    const [cm, web] = versioned.objects;
+    assert.match(cm!.object.metadata.name!, /^settings-[a-z0-9]+$/);
+    assert.equal(web!.object.spec.template.spec.volumes[0].configMap.name, cm!.object.metadata.name);
+    assert.equal(versioned.workloads[0]!.object, web!.object, 'the workloads are the renamed set’s');
+  });
+
+  it('a change-cause with the run link only', () => {
+    assert.deepEqual(releaseAnnotations('v3', { runUrl: 'https://ci/run/1' }), {
+      'kubernetes.io/change-cause': 'kube-rollout: version v3 (run https://ci/run/1)',
+      'kube-rollout.io/version': 'v3',
+      'kube-rollout.io/run-url': 'https://ci/run/1',
+    });
+    assert.deepEqual(releaseAnnotations('v3'), {
+      'kubernetes.io/change-cause': 'kube-rollout: version v3',
+      'kube-rollout.io/version': 'v3',
+    });
+  });
+
+  it('a tagless first image falls back to the commit', () => {
+    assert.equal(resolveVersion({ images: ['nginx'], changeCause: { commit: '0123456789' } }), '0123456');
   });
 });

@@ -328,3 +328,55 @@ describe('rolloutStatus with OnDelete', () => {
     assert.equal(rolloutStatus({ ...sts, status: { observedGeneration: 1 } }).done, false);
   });
 });
+
+describe('OnDelete, word for word, for both kinds that have it', () => {
+  const onDelete = (kind: string, observedGeneration: number): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind,
+    metadata: { name: 'agent', generation: 2 },
+    spec: { updateStrategy: { type: 'OnDelete' } },
+    status: { observedGeneration, desiredNumberScheduled: 3, updatedNumberScheduled: 0 },
+  });
+  it('a DaemonSet is done once observed, though no pod runs the new template yet', () => {
+    assert.deepEqual(rolloutStatus(onDelete('DaemonSet', 2)), {
+      done: true,
+      message: 'daemonset "agent" uses OnDelete: pods take the new template when they are deleted',
+    });
+    assert.deepEqual(rolloutStatus(onDelete('DaemonSet', 1)), {
+      done: false,
+      message: 'Waiting for daemonset spec update to be observed...',
+    });
+  });
+  it('a StatefulSet says the same in its own name', () => {
+    assert.deepEqual(rolloutStatus(onDelete('StatefulSet', 1)), {
+      done: false,
+      message: 'Waiting for statefulset spec update to be observed...',
+    });
+    assert.equal(
+      rolloutStatus(onDelete('StatefulSet', 2)).message,
+      'statefulset "agent" uses OnDelete: pods take the new template when they are deleted',
+    );
+  });
+  it('a RollingUpdate DaemonSet is judged by its pods', () => {
+    const rolling = onDelete('DaemonSet', 2);
+    rolling.spec.updateStrategy.type = 'RollingUpdate';
+    assert.equal(rolloutStatus(rolling).done, false);
+  });
+});
+
+describe('observed', () => {
+  it('the controller has seen the spec when observedGeneration reaches generation', () => {
+    const at = (generation: number | undefined, observedGeneration: number | undefined): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', ...(generation === undefined ? {} : { generation }) },
+      spec: { replicas: 0 },
+      status: observedGeneration === undefined ? {} : { observedGeneration },
+    });
+    assert.equal(rolloutStatus(at(3, 3)).done, true);
+    assert.equal(rolloutStatus(at(3, 4)).done, true);
+    assert.equal(rolloutStatus(at(3, 2)).done, false);
+    assert.equal(rolloutStatus(at(undefined, 0)).done, true, 'no generation yet: 0');
+    assert.equal(rolloutStatus(at(0, undefined)).done, false, 'no observedGeneration: never observed');
+  });
+});

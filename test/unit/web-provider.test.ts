@@ -8,6 +8,8 @@ import { providerTable } from '../../src/analysis/providers/index.ts';
 const providers = providerTable();
 import { webProvider, type WebMetric } from '../../src/analysis/providers/web.ts';
 import { runAnalysis } from '../../src/analysis/run.ts';
+import { Redactor } from '../../src/secrets/redactor.ts';
+import { credentialValues } from '../../src/secrets/credential-fields.ts';
 
 let server: Server;
 let base: string;
@@ -30,6 +32,12 @@ before(async () => {
         return res.end('maintenance');
       }
       if (req.url === '/text') return res.end('all good');
+      const echo = req.url?.match(/^\/echo\/(\d+)\/(\d+)$/);
+      if (echo) {
+        // The caller's Authorization header quoted back after `pad` characters, as a debug page would.
+        res.writeHead(Number(echo[2]), { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ pad: 'x'.repeat(Number(echo[1])), auth: req.headers.authorization }));
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
@@ -156,5 +164,54 @@ describe('web provider', () => {
     const hang = await run(metric({ url: `${base}/hang`, timeoutMs: 200 }));
     assert.equal(hang.phase, 'Error');
     assert.match(hang.reason ?? '', /GET .*\/hang failed: timed out after 0\.2 s$/);
+  });
+
+  it('a token the answer quotes is redacted before the answer is cut, wherever the cut falls', async () => {
+    const token = 'tk9Q-0123456789-abcdefghij-klmnopqrst';
+    const headers = { authorization: `Bearer ${token}` };
+    const redactor = new Redactor();
+    redactor.add(credentialValues({ headers }));
+    const redacting = { ...ctx, redact: (text: string) => redactor.redact(text) };
+    const texts: string[] = [];
+    for (let pad = 40; pad <= 200; pad += 3) {
+      for (const [status, fields] of [
+        [503, {}], // message: the answer cut to 120
+        [503, { jsonPath: '$.pad', threshold: { max: 1 } }], // error: the answer cut to 200
+        [200, { successCondition: 'result.status == 201' }], // measured {status, body}, cut to 120
+        [200, { jsonPath: '$.auth', successCondition: 'result == "x"' }], // the value itself
+      ] as const) {
+        const result = await runAnalysis(
+          { metrics: [metric({ url: `${base}/echo/${pad}/${status}`, headers, ...fields })] },
+          { providers, ctx: redacting, signal: signal(), sleep: async () => {} },
+        );
+        texts.push(JSON.stringify(result));
+      }
+    }
+    const leaks = texts.filter((t) => t.includes(token.slice(0, 4)));
+    assert.deepEqual(leaks, [], 'no piece of the token in any message, value or reason');
+    assert.ok(
+      texts.some((t) => t.includes('\\"auth\\":\\"***')),
+      'the answers were quoted, redacted',
+    );
+  });
+
+  it('a URL with user:password@ is measured with them as Basic auth and shown without them', async () => {
+    const url = `${base.replace('http://', 'http://reader:p%40ss-w0rd@')}/x`;
+    const raw = await webProvider.measure(metric({ url, jsonPath: '$.checks.errorRate' }), ctx, signal());
+    assert.equal(raw.result, 0.2);
+    assert.equal(raw.query, `GET ${base.replace('http://', 'http://***@')}/x`);
+    assert.deepEqual(seen.at(-1), {
+      method: 'GET',
+      url: '/x',
+      body: '',
+      auth: `Basic ${Buffer.from('reader:p@ss-w0rd').toString('base64')}`,
+    });
+    // A metric that sets its own Authorization keeps it.
+    await webProvider.measure(
+      metric({ url, headers: { Authorization: 'Bearer own' }, jsonPath: '$.checks.errorRate' }),
+      ctx,
+      signal(),
+    );
+    assert.equal(seen.at(-1)?.auth, 'Bearer own');
   });
 });

@@ -75,9 +75,11 @@ describe('revisionsOf', () => {
         replicaSet('4', deployment.metadata.uid!, {}),
       ],
     });
+    // With the annotations the workload had at that revision (a rollback restores its change-cause).
+    const annotations = (revision: string) => ({ 'deployment.kubernetes.io/revision': revision });
     assert.deepEqual(await revisionsOf(cluster, deployment), [
-      { revision: 3, template: template('3') },
-      { revision: 1, template: template('1') },
+      { revision: 3, template: template('3'), annotations: annotations('3') },
+      { revision: 1, template: template('1'), annotations: annotations('1') },
     ]);
   });
 

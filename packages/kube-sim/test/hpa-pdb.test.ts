@@ -121,6 +121,41 @@ describe('HorizontalPodAutoscaler controller', () => {
     assert.equal(hpaStatus('default', 'api').desiredReplicas, 2);
   });
 
+  it('a proposal below minReplicas is held by the scale-down window too (stabilized before clamped)', async () => {
+    await apply('/apis/apps/v1/namespaces/default/deployments/held', deployment('default', 'held', 2));
+    await apply('/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/held', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'held' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'held' },
+        minReplicas: 2,
+        maxReplicas: 6,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } },
+          },
+        ],
+        behavior: { scaleDown: { stabilizationWindowSeconds: 120 } },
+      },
+    });
+    c.setUtilization('default', 'held', 100); // 2 pods at twice the target → 4
+    await eventually(() => replicasOf('default', 'held') === 4, 'scale to 4');
+    c.setUtilization('default', 'held', 5); // proposes 1, under the minimum of 2
+    // Several sync periods (15 s each) inside the 120 s window: the recommendation of 4 stands.
+    await eventually(
+      () => (hpaStatus('default', 'held').currentMetrics?.[0].resource.current.averageUtilization ?? 99) <= 5,
+      'low load seen',
+    );
+    await new Promise((r) => setTimeout(r, c.clock.ms(60)));
+    assert.equal(replicasOf('default', 'held'), 4, 'held inside the window');
+    await eventually(
+      () => replicasOf('default', 'held') === 2,
+      'down to the minimum once the window has passed',
+    );
+  });
+
   it('resourceReplicas: upstream rules for unready pods and missing metrics (replica_calculator.go GetResourceReplicas)', () => {
     const ready = (name: string, usage: number): PodSample => ({ name, group: 'ready', usage });
     const pod = (name: string, group: 'unready' | 'missing' | 'ignored'): PodSample => ({ name, group });

@@ -1,4 +1,5 @@
 /** Shared HTTP plumbing for the prometheus and web providers. */
+import { cutText, keepText, type Redact } from '../../secrets/cut.ts';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -26,8 +27,30 @@ export function describeFetchError(err: unknown, timeoutMs: number | undefined):
   return text || (err instanceof Error ? err.message : String(err));
 }
 
-/** First characters of a body for an error message. */
-export function snippet(body: string, max = 200): string {
-  const oneLine = body.replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max - 3)}...` : oneLine;
+/**
+ * First characters of a body for a message, on one line: redacted before anything else, so a
+ * value a line break or the cut would have split is still found whole.
+ */
+export function snippet(body: string, max = 200, redact: Redact = keepText): string {
+  return cutText(redact(body).replace(/\s+/g, ' ').trim(), max);
+}
+
+/**
+ * The request for a URL that may carry `user:password@`: fetch refuses such a URL, so it goes
+ * without them and they travel as a Basic Authorization header (unless the metric sets its own).
+ */
+export function requestWithCredentials(
+  url: string | URL,
+  headers: Record<string, string> = {},
+): { url: URL; headers: Record<string, string> } {
+  const target = new URL(url);
+  if (!target.username && !target.password) return { url: target, headers };
+  const user = decodeURIComponent(target.username);
+  const password = decodeURIComponent(target.password);
+  target.username = '';
+  target.password = '';
+  const hasAuthorization = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
+  if (hasAuthorization) return { url: target, headers };
+  const basic = Buffer.from(`${user}:${password}`).toString('base64');
+  return { url: target, headers: { ...headers, authorization: `Basic ${basic}` } };
 }

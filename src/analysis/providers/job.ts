@@ -92,42 +92,45 @@ export function jobOutcome(job: KubeObject): JobOutcome | undefined {
   return undefined;
 }
 
-/** Exit code and last log lines of the Job's failed container, best effort. */
+/**
+ * Exit code and last log lines of the Job's failed container. The two reads are best effort (a
+ * pod gone, or no access to its log): a failed one drops only what it would have added.
+ */
 async function failureDetails(ctx: ProviderContext, namespace: string, name: string): Promise<string> {
-  try {
-    const pods = await ctx.cluster.list('v1', 'Pod', namespace, { labelSelector: `job-name=${name}` });
-    const pod = pods
-      .sort((a, b) =>
-        compareText(String(a.metadata.creationTimestamp ?? ''), String(b.metadata.creationTimestamp ?? '')),
-      )
-      .at(-1);
-    if (!pod?.metadata.name) return '';
-    const statuses: any[] = pod.status?.containerStatuses ?? [];
-    const failed = statuses.find((s) => (s.state?.terminated?.exitCode ?? 0) !== 0) ?? statuses[0];
-    const container: string | undefined = failed?.name ?? pod.spec?.containers?.[0]?.name;
-    const terminated = failed?.state?.terminated;
-    const parts: string[] = [];
-    if (terminated)
-      parts.push(
-        `container ${container} exited ${terminated.exitCode}${terminated.reason && terminated.reason !== 'Error' ? ` (${terminated.reason})` : ''}`,
-      );
-    if (container) {
-      const log = (
-        await ctx.cluster.podLog(namespace, pod.metadata.name, container, { tailLines: LOG_LINES })
-      ).trim();
-      if (log) {
-        const text = log
-          .split('\n')
-          .map((l) => l.trim())
-          .filter(Boolean)
-          .join(' | ');
-        parts.push(`last log lines: ${text.length > 400 ? `…${text.slice(-400)}` : text}`);
-      }
+  const pods = await ctx.cluster
+    .list('v1', 'Pod', namespace, { labelSelector: `job-name=${name}` })
+    .catch(() => []);
+  const pod = pods
+    .sort((a, b) =>
+      compareText(String(a.metadata.creationTimestamp ?? ''), String(b.metadata.creationTimestamp ?? '')),
+    )
+    .at(-1);
+  if (!pod?.metadata.name) return '';
+  const statuses: any[] = pod.status?.containerStatuses ?? [];
+  const failed = statuses.find((s) => (s.state?.terminated?.exitCode ?? 0) !== 0) ?? statuses[0];
+  const container: string | undefined = failed?.name ?? pod.spec?.containers?.[0]?.name;
+  const terminated = failed?.state?.terminated;
+  const parts: string[] = [];
+  if (terminated)
+    parts.push(
+      `container ${container} exited ${terminated.exitCode}${terminated.reason && terminated.reason !== 'Error' ? ` (${terminated.reason})` : ''}`,
+    );
+  if (container) {
+    const log = (
+      await ctx.cluster
+        .podLog(namespace, pod.metadata.name, container, { tailLines: LOG_LINES })
+        .catch(() => '')
+    ).trim();
+    if (log) {
+      const text = log
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join(' | ');
+      parts.push(`last log lines: ${text.length > 400 ? `…${text.slice(-400)}` : text}`);
     }
-    return parts.join('; ');
-  } catch {
-    return '';
   }
+  return parts.join('; ');
 }
 
 /** `job`: a Job spec with a pod `template` (or a whole `{spec: …}`); `timeout`. The Job decides. */

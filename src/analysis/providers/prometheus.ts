@@ -22,7 +22,14 @@ export interface PrometheusFields {
 
 export type PrometheusMetric = MetricOf<'prometheus', PrometheusFields>;
 import { EMPTY_NUMERATOR_HINT, splitRatio } from './prometheus-ratio.ts';
-import { DEFAULT_TIMEOUT_MS, describeFetchError, requestSignal, snippet } from './http.ts';
+import {
+  DEFAULT_TIMEOUT_MS,
+  describeFetchError,
+  requestSignal,
+  requestWithCredentials,
+  snippet,
+} from './http.ts';
+import { keepText, type Redact } from '../../secrets/cut.ts';
 
 /**
  * Prometheus HTTP API client (POST form to /api/v1/query and /api/v1/query_range, so long queries
@@ -37,6 +44,8 @@ export interface PromRequestOptions {
   timeoutMs?: number;
   signal: AbortSignal;
   fetch?: typeof fetch;
+  /** Scrubs known secret values from a quoted answer before it is shortened. */
+  redact?: Redact;
 }
 
 export interface PromData {
@@ -66,13 +75,13 @@ export function parsePromValue(text: unknown): number {
 }
 
 /** Validates the `{status, data, errorType, error}` envelope; throws PrometheusError on errors. */
-export function parseEnvelope(httpStatus: number, body: string): PromData {
+export function parseEnvelope(httpStatus: number, body: string, redact: Redact = keepText): PromData {
   let envelope: { status?: string; data?: PromData; errorType?: string; error?: string };
   try {
     envelope = JSON.parse(body);
   } catch {
     throw new PrometheusError(
-      `Prometheus answered HTTP ${httpStatus} without a JSON body: ${snippet(body) || '(empty)'}`,
+      `Prometheus answered HTTP ${httpStatus} without a JSON body: ${snippet(body, undefined, redact) || '(empty)'}`,
       undefined,
       httpStatus,
     );
@@ -80,14 +89,14 @@ export function parseEnvelope(httpStatus: number, body: string): PromData {
   if (envelope.status !== 'success') {
     const type = envelope.errorType ?? 'error';
     throw new PrometheusError(
-      `Prometheus ${type} (HTTP ${httpStatus}): ${envelope.error ?? snippet(body)}`,
+      `Prometheus ${type} (HTTP ${httpStatus}): ${envelope.error ?? snippet(body, undefined, redact)}`,
       envelope.errorType,
       httpStatus,
     );
   }
   if (!envelope.data || typeof envelope.data.resultType !== 'string') {
     throw new PrometheusError(
-      `Prometheus answered HTTP ${httpStatus} without data: ${snippet(body)}`,
+      `Prometheus answered HTTP ${httpStatus} without data: ${snippet(body, undefined, redact)}`,
       undefined,
       httpStatus,
     );
@@ -132,7 +141,11 @@ async function post(
   params: Record<string, string>,
   opts: PromRequestOptions,
 ): Promise<PromData> {
-  const url = new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  // A `user:password@` in the Prometheus URL travels as a Basic Authorization header.
+  const { url, headers } = requestWithCredentials(
+    new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`),
+    opts.headers,
+  );
   const doFetch = opts.fetch ?? fetch;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const form = new URLSearchParams({ ...params, timeout: `${Math.max(1, Math.ceil(timeoutMs / 1000))}s` });
@@ -144,7 +157,7 @@ async function post(
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         accept: 'application/json',
-        ...opts.headers,
+        ...headers,
       },
       body: form.toString(),
       signal: requestSignal(opts.signal, timeoutMs),
@@ -154,7 +167,7 @@ async function post(
     if (opts.signal.aborted) throw err;
     throw new PrometheusError(`Prometheus ${url.origin} unreachable: ${describeFetchError(err, timeoutMs)}`);
   }
-  return parseEnvelope(response.status, body);
+  return parseEnvelope(response.status, body, opts.redact);
 }
 
 export async function instantQuery(
@@ -240,6 +253,7 @@ export const prometheusProvider: MetricProviderDefinition<
       ...(metric.headers ? { headers: metric.headers } : {}),
       ...(metric.timeoutMs ? { timeoutMs: metric.timeoutMs } : {}),
       ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+      ...(ctx.redact ? { redact: ctx.redact } : {}),
     };
     if (metric.compare)
       return withQuery(measureBaseline(address, metric.query, metric.compare, ctx, opts), metric.query);

@@ -19,7 +19,14 @@ export interface WebFields {
 }
 
 export type WebMetric = MetricOf<'web', WebFields>;
-import { DEFAULT_TIMEOUT_MS, describeFetchError, requestSignal, snippet } from './http.ts';
+import {
+  DEFAULT_TIMEOUT_MS,
+  describeFetchError,
+  requestSignal,
+  requestWithCredentials,
+  snippet,
+} from './http.ts';
+import { maskUrlCredentials } from '../../secrets/url-credentials.ts';
 
 /**
  * Web checks. The `url` and `body` are templated. What the conditions see as `result`:
@@ -84,12 +91,16 @@ export const webProvider: MetricProviderDefinition<'web', WebFields, never, neve
     const method = (metric.method ?? (body !== undefined ? 'POST' : 'GET')).toUpperCase();
     const timeoutMs = metric.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const doFetch = ctx.fetch ?? fetch;
+    // Reports show the URL without its `user:password@`; the request is made with them.
+    const shown = maskUrlCredentials(url);
+    const quote = (text: string, max?: number) => snippet(text, max, ctx.redact);
     let status: number;
     let text: string;
     try {
-      const response = await doFetch(url, {
+      const request = requestWithCredentials(url, metric.headers);
+      const response = await doFetch(request.url, {
         method,
-        ...(metric.headers ? { headers: metric.headers } : {}),
+        headers: request.headers,
         ...(body !== undefined ? { body } : {}),
         signal: requestSignal(signal, timeoutMs),
       });
@@ -97,21 +108,20 @@ export const webProvider: MetricProviderDefinition<'web', WebFields, never, neve
       text = await response.text();
     } catch (err) {
       if (signal.aborted) throw err;
-      throw Object.assign(new Error(`${method} ${url} failed: ${describeFetchError(err, timeoutMs)}`), {
-        query: url,
+      throw Object.assign(new Error(`${method} ${shown} failed: ${describeFetchError(err, timeoutMs)}`), {
+        query: shown,
       });
     }
     const ok = status >= 200 && status < 300;
-    const query = `${method} ${url}`;
+    const query = `${method} ${shown}`;
 
     if (metric.jsonPath) {
-      if (!ok)
-        throw Object.assign(new Error(`${query} answered HTTP ${status}: ${snippet(text)}`), { query });
+      if (!ok) throw Object.assign(new Error(`${query} answered HTTP ${status}: ${quote(text)}`), { query });
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch {
-        throw Object.assign(new Error(`${query} did not answer JSON: ${snippet(text)}`), { query });
+        throw Object.assign(new Error(`${query} did not answer JSON: ${quote(text)}`), { query });
       }
       const value: unknown = JSONPath({ path: metric.jsonPath, json: json as object, wrap: false });
       return { result: value === undefined ? null : value, query };
@@ -125,7 +135,7 @@ export const webProvider: MetricProviderDefinition<'web', WebFields, never, neve
       verdict: ok ? 'Successful' : 'Failed',
       message: ok
         ? `${query} answered HTTP ${status}`
-        : `${query} answered HTTP ${status}: ${snippet(text, 120)}`,
+        : `${query} answered HTTP ${status}: ${quote(text, 120)}`,
     };
   },
 };

@@ -58,6 +58,7 @@ async function analyse(
         settings: providerSettingValues(ctx.config),
         cluster: ctx.cluster,
         namespace: ctx.namespace,
+        redact: ctx.redact,
       },
       signal,
       now: () => ctx.now(),

@@ -3,12 +3,13 @@
 import type { KubeObject } from '../../kube/types.ts';
 import type { DeploymentObject } from '../../manifests/workload-views.ts';
 import { ANNOTATIONS, LABELS } from '../../labels.ts';
+import { copyName as copiedName, type CopySuffix } from '../../names.ts';
 import { copyReplicas } from '../autoscaler.ts';
 
 export const ROLE_LABEL = LABELS.role;
 
-export function copyName(workload: KubeObject, suffix: string): string {
-  return `${workload.metadata.name}-${suffix}`;
+export function copyName(workload: KubeObject, suffix: CopySuffix): string {
+  return copiedName(workload.metadata.name ?? '', suffix);
 }
 
 /**
@@ -17,7 +18,7 @@ export function copyName(workload: KubeObject, suffix: string): string {
  */
 export function newVersionCopy(
   workload: DeploymentObject,
-  suffix: string,
+  suffix: CopySuffix,
   versionLabel: string,
   version: string,
   replicas?: number,

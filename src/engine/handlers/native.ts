@@ -100,7 +100,7 @@ export async function waitStep(ctx: RunContext): Promise<StepOutcome> {
   try {
     const waited = waitForWorkloads(
       { ...ctx, signal: AbortSignal.any([ctx.signal, stopWaiting.signal]) },
-      ctx.plan.workloads,
+      changedWorkloads(ctx),
     );
     waited.catch(() => {});
     const early = await Promise.race([waited, analysis.failed]);
@@ -161,6 +161,14 @@ export function noteRolledOut(record: ReleaseHistory, done: readonly { workload:
     if (entry && entry.change !== 'unchanged' && desired !== undefined)
       entry.ready = `${status?.readyReplicas ?? status?.numberReady ?? 0}/${desired}`;
   }
+}
+
+/**
+ * The workloads whose pod template the release changes: the ones a wait is for (the others were
+ * applied with their live template, so nothing of theirs rolls).
+ */
+export function changedWorkloads(ctx: Pick<RunContext, 'plan' | 'scope'>): KubeObject[] {
+  return ctx.plan.workloads.filter((w) => ctx.scope.changed.has(workloadKey(w)));
 }
 
 /** Workloads new in this release: no stable version to run beside, applied as they are. */

@@ -19,6 +19,7 @@ import type { BackgroundAnalysis } from './analysis.ts';
 import { desiredReplicas, newVersionCopy } from './copies.ts';
 import { isAutoscaled } from '../autoscaler.ts';
 import { startWatcher, type Watcher } from './watchers.ts';
+import type { CopySuffix } from '../../names.ts';
 
 /** One workload released as a copy, with the Service and route object that carry its traffic. */
 export interface ReleaseLane {
@@ -33,7 +34,7 @@ export interface ProgressiveRelease {
   strategy: Strategy;
   /** What the router can do (the engine asks this, never the router's name). */
   capabilities: RouterCapabilities;
-  suffix: string;
+  suffix: CopySuffix;
   lanes: ReleaseLane[];
   /** A router over every lane, whose waits end with `signal` (routers keep their state in the cluster). */
   router(signal?: AbortSignal): TrafficRouter;

@@ -5,12 +5,13 @@
 // and watchers (progressive-release.ts).
 import { recordWeight } from '../../record/steps.ts';
 import type { StepOf } from '../../strategies/types.ts';
+import { formatDuration } from '../../duration.ts';
 import type { RunContext } from '../context.ts';
 import type { ModeHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { analysisStep, metricsFor, runBackgroundAnalysis } from './analysis.ts';
 import { restoreFullScale, setCanaryScale } from './canary-scale.ts';
-import { applyRelease, noteRolledOut, waitForWorkloads } from './native.ts';
+import { applyRelease, changedWorkloads, noteRolledOut, waitForWorkloads } from './native.ts';
 import { deployNew } from './progressive-deploy.ts';
 import {
   buildRelease,
@@ -117,6 +118,31 @@ async function finishBackground(ctx: RunContext, release: Release): Promise<Step
   }
 }
 
+/**
+ * `scale-down-delay`: the new version serves all traffic while the previous one stays ready at
+ * full size behind 0%, so a failure in the window (the guard watches the new pods) sends traffic
+ * back at once. Only where the router keeps stable's pods while it moves traffic: a router that
+ * sizes the copies from the weight (`replicas`) scales stable down as it does, so it has no window. With no delay the runner waits for
+ * nothing here (post-promotion checks, which run before this step, had the window to themselves).
+ */
+async function scaleDownWindow(ctx: RunContext, release: Release): Promise<StepOutcome> {
+  const delay = ctx.config.scaleDownDelayMs;
+  if (delay <= 0) return { kind: 'continue' };
+  if (release.capabilities.sizesCopies) {
+    ctx.record.notes.push(
+      `scale-down-delay: traffic '${ctx.config.traffic}' moves traffic by scaling stable down, so no previous version stays ready to return to; promoted without waiting`,
+    );
+    return { kind: 'continue' };
+  }
+  ctx.log.info(
+    `${ctx.state.newVersion} serves all traffic; ${stableVersionOf(ctx, release)} stays ready for ${formatDuration(delay)} (scale-down-delay)`,
+  );
+  return guarded(ctx, release, async (signal) => {
+    await ctx.sleep(delay, signal);
+    return { kind: 'continue' };
+  });
+}
+
 /** Stable takes the new template while traffic stays on the verified new pods; then the copies go. */
 async function promote(ctx: RunContext, release: Release): Promise<StepOutcome> {
   const verdict = await finishBackground(ctx, release);
@@ -128,10 +154,12 @@ async function promote(ctx: RunContext, release: Release): Promise<StepOutcome> 
     const moved = await setWeight(ctx, release, 100, { background: false });
     if (moved.kind !== 'continue') return moved;
   }
+  const window = await scaleDownWindow(ctx, release);
+  if (window.kind !== 'continue') return window;
   release.guard?.stop();
   ctx.state.stableUpdated = true;
   await applyRelease(ctx);
-  const { failure, done } = await waitForWorkloads(ctx, ctx.plan.workloads);
+  const { failure, done } = await waitForWorkloads(ctx, changedWorkloads(ctx));
   if (failure)
     return {
       kind: 'fail',
@@ -143,7 +171,6 @@ async function promote(ctx: RunContext, release: Release): Promise<StepOutcome> 
     `traffic back on ${ctx.plan.workloads.map((w) => w.metadata.name).join(', ')} (now ${ctx.state.newVersion})`,
   );
   ctx.state.servingVersion = ctx.state.newVersion;
-  if (ctx.config.scaleDownDelayMs > 0) await ctx.sleep(ctx.config.scaleDownDelayMs, ctx.signal);
   await deleteCopies(ctx, release);
   noteRolledOut(ctx.record, done);
   return { kind: 'continue', detail: `${ctx.state.newVersion} is stable` };

@@ -58,12 +58,22 @@ interface Decision {
   failure?: string;
 }
 
-/** The default scale-up rule (at most +4 pods or +100% per period) and min/max, on a proposal. */
-function limit(current: number, proposal: Proposal | undefined, hpa: KubeObject): Decision {
+/**
+ * Upstream normalizeDesiredReplicasWithBehaviors: the proposal is stabilized first (the scale-down
+ * window keeps the highest recent recommendation), then the default scale-up rule (at most +4 pods
+ * or +100% per period) and min/max apply. Clamping first would let a proposal below minReplicas
+ * skip the window.
+ */
+function limit(
+  current: number,
+  proposal: Proposal | undefined,
+  hpa: KubeObject,
+  stabilize: (replicas: number) => number = (replicas) => replicas,
+): Decision {
   const min = hpa.spec?.minReplicas ?? 1;
   const max = hpa.spec?.maxReplicas ?? min;
   const utilization = proposal?.utilization;
-  let desired = proposal?.replicas ?? current;
+  let desired = proposal ? stabilize(proposal.replicas) : current;
   const upLimit = Math.max(current * 2, current + 4);
   if (desired > upLimit) desired = upLimit;
   if (desired > max) return { desired: max, utilization, limited: 'TooManyReplicas' };
@@ -208,11 +218,11 @@ function syncOne(ctx: ControllerContext, memory: HpaMemory, hpa: KubeObject): vo
     return;
   }
   const targetPct = cpuTarget(hpa) ?? 80;
-  const decision = currentDecision(ctx, memory, hpa, target, targetPct);
+  const decision = currentDecision(ctx, memory, hpa, target, targetPct, (raw) =>
+    stabilized(ctx, memory, hpa, raw, current),
+  );
   const utilization = decision.utilization;
-  const desired = decision.limited
-    ? decision.desired
-    : stabilized(ctx, memory, hpa, decision.desired, current);
+  const desired = decision.desired;
   for (const c of metricConditions(decision)) cond(...c);
   if (utilization !== undefined) {
     status.currentMetrics = [
@@ -241,6 +251,7 @@ function currentDecision(
   hpa: KubeObject,
   target: KubeObject,
   targetPct: number,
+  stabilize: (replicas: number) => number,
 ): Decision {
   const ns = hpa.metadata.namespace!;
   const current = target.spec?.replicas ?? 1;
@@ -254,7 +265,7 @@ function currentDecision(
     const failure = 'failed to get cpu utilization: did not receive metrics for any ready pods';
     return { ...limit(current, undefined, hpa), failure };
   }
-  return limit(current, proposal, hpa);
+  return limit(current, proposal, hpa, stabilize);
 }
 
 function rescale(

@@ -22,7 +22,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-OGTJEDQQ.js";
+} from "./chunk-UEGPJXBK.js";
 import "./chunk-ALNII3A7.js";
 import "./chunk-2G5UZ7J5.js";
 
@@ -57,7 +57,8 @@ async function recoverUnfinished(main) {
       // The main step's identity: its Lease is taken back at once instead of waiting for it to expire.
       holder: main.holder ?? `post-${holderId()}`,
       runUrl: github.runUrl,
-      redactRecord: (record2) => redactRecord(record2, redactor)
+      redactRecord: (record2) => redactRecord(record2, redactor),
+      redact: (text) => redactor.redact(text)
     };
     const record = await cancel(deps, name);
     const reporters = createReporters({

@@ -8,8 +8,10 @@ import {
   InputErrors,
   annotationAt,
   applyReportFeedback,
+  canaryServiceName,
   checkCondition,
   checkReferences,
+  checkReleaseName,
   createLogger,
   createRedactor,
   createReporters,
@@ -56,7 +58,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-OGTJEDQQ.js";
+} from "./chunk-UEGPJXBK.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,
@@ -957,10 +959,11 @@ function readTrafficRouting(r, at, canary) {
     r.src.fail(at.slice(0, -1), "trafficRouting needs canaryService and stableService");
   else {
     r.out.primaryService = stable;
-    if (canary.canaryService === `${stable}-canary`) r.out.managedServices.push(canary.canaryService);
+    const ours = canaryServiceName(stable);
+    if (canary.canaryService === ours) r.out.managedServices.push(canary.canaryService);
     else
       r.src.note(
-        `canary traffic goes through Service ${stable}-canary (created by the action); Service ${canary.canaryService} is applied as written`
+        `canary traffic goes through Service ${ours} (created by the action); Service ${canary.canaryService} is applied as written`
       );
   }
   if (router === "nginx") readNginx(r, [...at, "nginx"], routing.nginx);
@@ -1234,7 +1237,9 @@ async function loadReleaseSet(config, opts = {}) {
     changeCause: { commit: opts.commit, runUrl: opts.runUrl },
     versionedConfig: config.versionedConfig
   });
-  const { errors, warnings } = checkReferences(set);
+  const references = checkReferences(set);
+  const errors = [...references.errors, ...checkReleaseName(set, config)];
+  const { warnings } = references;
   if (errors.length) throw errors.length === 1 ? errors[0] : new InputErrors(errors);
   return { set, warnings, config, notes };
 }
@@ -1289,7 +1294,8 @@ async function runAction(facts, github, signal, saved) {
       saved.releaseStarting(name, holder);
     },
     // In place, like the reporters' copy: what is stored is what is reported.
-    redactRecord: (record2) => redactRecord(record2, facts.redactor)
+    redactRecord: (record2) => redactRecord(record2, facts.redactor),
+    redact: (text) => facts.redactor.redact(text)
   };
   if (config.action === "plan") {
     const plan = await planRelease(deps);
@@ -1351,7 +1357,7 @@ async function reportStopped(facts, err, signal) {
   } else {
     error(problems[0]);
   }
-  const cancelled = signal.aborted && !facts.wrote;
+  const cancelled = signal.aborted;
   await reportStoppedRun({
     ...config ? { app: appName(facts) } : {},
     action,

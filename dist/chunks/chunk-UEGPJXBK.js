@@ -18920,11 +18920,14 @@ var ANNOTATIONS = {
   /** On the release's Secret `kube-rollout-<name>`: the entries its release state refers to. */
   storedSecrets: "kube-rollout.io/stored-secrets"
 };
+var RELEASE_ANNOTATION_KEYS = [
+  ANNOTATIONS.changeCause,
+  ANNOTATIONS.version,
+  ANNOTATIONS.commit,
+  ANNOTATIONS.runUrl
+];
 function ownedLabels(name) {
   return { [LABELS.managedBy]: MANAGED_BY_VALUE, [LABELS.release]: name };
-}
-function ownedObjectName(name) {
-  return `kube-rollout-${name}`;
 }
 
 // src/compare.ts
@@ -19024,32 +19027,28 @@ function jobOutcome(job) {
   return void 0;
 }
 async function failureDetails(ctx, namespace, name) {
-  try {
-    const pods = await ctx.cluster.list("v1", "Pod", namespace, { labelSelector: `job-name=${name}` });
-    const pod = pods.sort(
-      (a, b) => compareText(String(a.metadata.creationTimestamp ?? ""), String(b.metadata.creationTimestamp ?? ""))
-    ).at(-1);
-    if (!pod?.metadata.name) return "";
-    const statuses = pod.status?.containerStatuses ?? [];
-    const failed = statuses.find((s) => (s.state?.terminated?.exitCode ?? 0) !== 0) ?? statuses[0];
-    const container = failed?.name ?? pod.spec?.containers?.[0]?.name;
-    const terminated = failed?.state?.terminated;
-    const parts = [];
-    if (terminated)
-      parts.push(
-        `container ${container} exited ${terminated.exitCode}${terminated.reason && terminated.reason !== "Error" ? ` (${terminated.reason})` : ""}`
-      );
-    if (container) {
-      const log2 = (await ctx.cluster.podLog(namespace, pod.metadata.name, container, { tailLines: LOG_LINES })).trim();
-      if (log2) {
-        const text = log2.split("\n").map((l) => l.trim()).filter(Boolean).join(" | ");
-        parts.push(`last log lines: ${text.length > 400 ? `\u2026${text.slice(-400)}` : text}`);
-      }
+  const pods = await ctx.cluster.list("v1", "Pod", namespace, { labelSelector: `job-name=${name}` }).catch(() => []);
+  const pod = pods.sort(
+    (a, b) => compareText(String(a.metadata.creationTimestamp ?? ""), String(b.metadata.creationTimestamp ?? ""))
+  ).at(-1);
+  if (!pod?.metadata.name) return "";
+  const statuses = pod.status?.containerStatuses ?? [];
+  const failed = statuses.find((s) => (s.state?.terminated?.exitCode ?? 0) !== 0) ?? statuses[0];
+  const container = failed?.name ?? pod.spec?.containers?.[0]?.name;
+  const terminated = failed?.state?.terminated;
+  const parts = [];
+  if (terminated)
+    parts.push(
+      `container ${container} exited ${terminated.exitCode}${terminated.reason && terminated.reason !== "Error" ? ` (${terminated.reason})` : ""}`
+    );
+  if (container) {
+    const log2 = (await ctx.cluster.podLog(namespace, pod.metadata.name, container, { tailLines: LOG_LINES }).catch(() => "")).trim();
+    if (log2) {
+      const text = log2.split("\n").map((l) => l.trim()).filter(Boolean).join(" | ");
+      parts.push(`last log lines: ${text.length > 400 ? `\u2026${text.slice(-400)}` : text}`);
     }
-    return parts.join("; ");
-  } catch {
-    return "";
   }
+  return parts.join("; ");
 }
 var jobSpec = {
   keys: ["job", "timeout"],
@@ -24665,6 +24664,15 @@ function call(node, scope) {
   );
 }
 
+// src/secrets/cut.ts
+var keepText = (text) => text;
+function cutText(text, max) {
+  return text.length > max ? `${text.slice(0, Math.max(0, max - 3))}...` : text;
+}
+function redactThenCut(text, max, redact) {
+  return cutText(redact(text), max);
+}
+
 // src/analysis/conditions.ts
 var ConditionError = class extends Error {
   constructor(message) {
@@ -24704,16 +24712,16 @@ function compileCel(expr) {
   }
   const condition = {
     source: expr,
-    evaluate(result) {
+    evaluate(result, show = formatValue) {
       let value;
       try {
         value = program({ result: result === void 0 ? null : result });
       } catch (err) {
         throw new ConditionError(
-          `\`${expr}\` cannot be evaluated on ${formatValue(result)}: ${firstLine(err.message)}`
+          `\`${expr}\` cannot be evaluated on ${show(result)}: ${firstLine(err.message)}`
         );
       }
-      return booleanOf(expr, value);
+      return booleanOf(expr, value, show);
     }
   };
   return condition;
@@ -24727,22 +24735,22 @@ function compileArgo(expr) {
   }
   return {
     source: expr,
-    evaluate(result) {
+    evaluate(result, show = formatValue) {
       let value;
       try {
         value = program.evaluate(result ?? null);
       } catch (err) {
         throw new ConditionError(
-          `\`${expr}\` cannot be evaluated on ${formatValue(result)}: ${firstLine(err.message)}`
+          `\`${expr}\` cannot be evaluated on ${show(result)}: ${firstLine(err.message)}`
         );
       }
-      return booleanOf(expr, value);
+      return booleanOf(expr, value, show);
     }
   };
 }
-function booleanOf(expr, value) {
+function booleanOf(expr, value, show) {
   if (typeof value !== "boolean")
-    throw new ConditionError(`\`${expr}\` yielded ${formatValue(value)}, not true or false`);
+    throw new ConditionError(`\`${expr}\` yielded ${show(value)}, not true or false`);
   return value;
 }
 function checkCondition(expr, language = "cel") {
@@ -24753,7 +24761,7 @@ function checkCondition(expr, language = "cel") {
     return err.message;
   }
 }
-function formatValue(value) {
+function formatValue(value, redact = keepText) {
   if (value === null || value === void 0) return "no data";
   if (typeof value === "number") {
     if (Number.isNaN(value)) return "NaN";
@@ -24762,11 +24770,10 @@ function formatValue(value) {
   }
   if (typeof value === "bigint") return String(value);
   if (Array.isArray(value)) {
-    const shown = value.slice(0, 5).map(formatValue);
+    const shown = value.slice(0, 5).map((v) => formatValue(v, redact));
     return `[${shown.join(", ")}${value.length > 5 ? `, \u2026 ${value.length - 5} more` : ""}]`;
   }
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  return redactThenCut(JSON.stringify(value) ?? String(value), 120, redact);
 }
 function thresholdText(threshold) {
   const { min, max } = threshold;
@@ -24782,31 +24789,31 @@ function conditionText(metric) {
   if (metric.failureCondition) parts.push(`!(${metric.failureCondition})`);
   return parts.length ? parts.join(" && ") : void 0;
 }
-function judgeThreshold(threshold, result) {
+function judgeThreshold(threshold, result, show) {
   const values = typeof result === "number" ? [result] : Array.isArray(result) && result.every((v) => typeof v === "number") ? result : void 0;
   if (!values)
     return {
       phase: "Error",
-      measured: formatValue(result),
+      measured: show(result),
       violation: `is not a number, so threshold ${thresholdText(threshold)} cannot judge it`
     };
   const judged = values.filter((v) => !Number.isNaN(v));
   if (judged.length === 0)
-    return { phase: "Inconclusive", measured: formatValue(result), violation: "has no value (NaN)" };
+    return { phase: "Inconclusive", measured: show(result), violation: "has no value (NaN)" };
   const { min, max } = threshold;
   const highest = Math.max(...judged);
   const lowest = Math.min(...judged);
   if (max !== void 0 && highest > max)
-    return { phase: "Failed", measured: formatValue(highest), violation: `> max ${max}` };
+    return { phase: "Failed", measured: show(highest), violation: `> max ${max}` };
   if (min !== void 0 && lowest < min)
-    return { phase: "Failed", measured: formatValue(lowest), violation: `< min ${min}` };
-  return { phase: "Successful", measured: formatValue(judged.length === 1 ? judged[0] : judged) };
+    return { phase: "Failed", measured: show(lowest), violation: `< min ${min}` };
+  return { phase: "Successful", measured: show(judged.length === 1 ? judged[0] : judged) };
 }
-function judgeExpressions(metric, result) {
-  const measured = formatValue(result);
+function judgeExpressions(metric, result, show) {
+  const measured = show(result);
   const compile = (expr) => compileCondition(expr, metric.conditionLanguage);
   try {
-    if (metric.failureCondition && compile(metric.failureCondition).evaluate(result)) {
+    if (metric.failureCondition && compile(metric.failureCondition).evaluate(result, show)) {
       return {
         phase: "Failed",
         measured,
@@ -24814,7 +24821,7 @@ function judgeExpressions(metric, result) {
       };
     }
     if (metric.successCondition) {
-      if (compile(metric.successCondition).evaluate(result)) return { phase: "Successful", measured };
+      if (compile(metric.successCondition).evaluate(result, show)) return { phase: "Successful", measured };
       if (metric.failureCondition) {
         return {
           phase: "Inconclusive",
@@ -24833,14 +24840,15 @@ function judgeExpressions(metric, result) {
     return { phase: "Error", measured, violation: err.message };
   }
 }
-function evaluateConditions(metric, result) {
+function evaluateConditions(metric, result, show = formatValue) {
   const verdicts = [];
-  if (metric.threshold) verdicts.push(judgeThreshold(metric.threshold, result));
-  if (metric.successCondition || metric.failureCondition) verdicts.push(judgeExpressions(metric, result));
+  if (metric.threshold) verdicts.push(judgeThreshold(metric.threshold, result, show));
+  if (metric.successCondition || metric.failureCondition)
+    verdicts.push(judgeExpressions(metric, result, show));
   if (verdicts.length === 0)
     return {
       phase: "Inconclusive",
-      measured: formatValue(result),
+      measured: show(result),
       violation: "has no condition to judge it (set threshold, successCondition or failureCondition)"
     };
   for (const phase of ["Error", "Failed", "Inconclusive"]) {
@@ -25013,13 +25021,13 @@ function tryParseDuration(value) {
   if (text === "") return void 0;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1e3);
   let total = 0;
-  let at4 = 0;
-  while (at4 < text.length) {
-    DURATION_PART.lastIndex = at4;
+  let at5 = 0;
+  while (at5 < text.length) {
+    DURATION_PART.lastIndex = at5;
     const match = DURATION_PART.exec(text);
     if (!match) return void 0;
     total += Number(match[1]) * UNIT_MS[match[2]];
-    at4 = DURATION_PART.lastIndex;
+    at5 = DURATION_PART.lastIndex;
   }
   return Math.round(total);
 }
@@ -25173,9 +25181,20 @@ function describeFetchError(err, timeoutMs) {
   }
   return text || (err instanceof Error ? err.message : String(err));
 }
-function snippet(body, max = 200) {
-  const oneLine = body.replace(/\s+/g, " ").trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max - 3)}...` : oneLine;
+function snippet(body, max = 200, redact = keepText) {
+  return cutText(redact(body).replace(/\s+/g, " ").trim(), max);
+}
+function requestWithCredentials(url, headers2 = {}) {
+  const target = new URL(url);
+  if (!target.username && !target.password) return { url: target, headers: headers2 };
+  const user = decodeURIComponent(target.username);
+  const password = decodeURIComponent(target.password);
+  target.username = "";
+  target.password = "";
+  const hasAuthorization = Object.keys(headers2).some((h) => h.toLowerCase() === "authorization");
+  if (hasAuthorization) return { url: target, headers: headers2 };
+  const basic = Buffer.from(`${user}:${password}`).toString("base64");
+  return { url: target, headers: { ...headers2, authorization: `Basic ${basic}` } };
 }
 
 // src/analysis/providers/prometheus.ts
@@ -25198,13 +25217,13 @@ function parsePromValue(text) {
   if (Number.isNaN(value)) throw new PrometheusError(`unexpected sample value ${JSON.stringify(text)}`);
   return value;
 }
-function parseEnvelope(httpStatus2, body) {
+function parseEnvelope(httpStatus2, body, redact = keepText) {
   let envelope;
   try {
     envelope = JSON.parse(body);
   } catch {
     throw new PrometheusError(
-      `Prometheus answered HTTP ${httpStatus2} without a JSON body: ${snippet(body) || "(empty)"}`,
+      `Prometheus answered HTTP ${httpStatus2} without a JSON body: ${snippet(body, void 0, redact) || "(empty)"}`,
       void 0,
       httpStatus2
     );
@@ -25212,14 +25231,14 @@ function parseEnvelope(httpStatus2, body) {
   if (envelope.status !== "success") {
     const type = envelope.errorType ?? "error";
     throw new PrometheusError(
-      `Prometheus ${type} (HTTP ${httpStatus2}): ${envelope.error ?? snippet(body)}`,
+      `Prometheus ${type} (HTTP ${httpStatus2}): ${envelope.error ?? snippet(body, void 0, redact)}`,
       envelope.errorType,
       httpStatus2
     );
   }
   if (!envelope.data || typeof envelope.data.resultType !== "string") {
     throw new PrometheusError(
-      `Prometheus answered HTTP ${httpStatus2} without data: ${snippet(body)}`,
+      `Prometheus answered HTTP ${httpStatus2} without data: ${snippet(body, void 0, redact)}`,
       void 0,
       httpStatus2
     );
@@ -25254,7 +25273,10 @@ function matrixSeries(data) {
   );
 }
 async function post(baseUrl, path5, params, opts) {
-  const url = new URL(path5, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`);
+  const { url, headers: headers2 } = requestWithCredentials(
+    new URL(path5, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`),
+    opts.headers
+  );
   const doFetch = opts.fetch ?? fetch;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const form = new URLSearchParams({ ...params, timeout: `${Math.max(1, Math.ceil(timeoutMs / 1e3))}s` });
@@ -25266,7 +25288,7 @@ async function post(baseUrl, path5, params, opts) {
       headers: {
         "content-type": "application/x-www-form-urlencoded",
         accept: "application/json",
-        ...opts.headers
+        ...headers2
       },
       body: form.toString(),
       signal: requestSignal(opts.signal, timeoutMs)
@@ -25276,7 +25298,7 @@ async function post(baseUrl, path5, params, opts) {
     if (opts.signal.aborted) throw err;
     throw new PrometheusError(`Prometheus ${url.origin} unreachable: ${describeFetchError(err, timeoutMs)}`);
   }
-  return parseEnvelope(response.status, body);
+  return parseEnvelope(response.status, body, opts.redact);
 }
 async function instantQuery(baseUrl, query, opts) {
   return post(baseUrl, "api/v1/query", { query }, opts);
@@ -25329,7 +25351,8 @@ var prometheusProvider = {
       signal: signal3,
       ...metric.headers ? { headers: metric.headers } : {},
       ...metric.timeoutMs ? { timeoutMs: metric.timeoutMs } : {},
-      ...ctx.fetch ? { fetch: ctx.fetch } : {}
+      ...ctx.fetch ? { fetch: ctx.fetch } : {},
+      ...ctx.redact ? { redact: ctx.redact } : {}
     };
     if (metric.compare)
       return withQuery(measureBaseline(address, metric.query, metric.compare, ctx, opts), metric.query);
@@ -27064,6 +27087,46 @@ JSONPath.prototype.safeVm = {
 };
 JSONPath.prototype.vm = vm;
 
+// src/secrets/url-credentials.ts
+var CREDENTIAL_PARAM = /token|key|secret|pass|auth|sig|credential/i;
+function parseUrl(text) {
+  try {
+    return new URL(text);
+  } catch {
+    return void 0;
+  }
+}
+function urlCredentials(text) {
+  const url = parseUrl(text);
+  if (!url) return [];
+  const out = [];
+  const both = (raw) => out.push(raw, decoded(raw));
+  if (url.password) {
+    both(url.password);
+    both(`${url.username}:${url.password}`);
+  } else if (url.username) both(url.username);
+  for (const pair of url.search.slice(1).split("&")) {
+    const [name, value] = pair.split("=");
+    if (value && CREDENTIAL_PARAM.test(decoded(name))) both(value);
+  }
+  return [...new Set(out)];
+}
+function decoded(raw) {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " "));
+  } catch {
+    return raw;
+  }
+}
+function hasUrlCredentials(text) {
+  return urlCredentials(text).length > 0;
+}
+function maskUrlCredentials(text) {
+  const url = parseUrl(text);
+  if (!url || !url.username && !url.password) return text;
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, "$1***@");
+}
+
 // src/analysis/providers/web.ts
 function parseBody(text) {
   try {
@@ -27107,12 +27170,15 @@ var webProvider = {
     const method = (metric.method ?? (body !== void 0 ? "POST" : "GET")).toUpperCase();
     const timeoutMs = metric.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const doFetch = ctx.fetch ?? fetch;
+    const shown = maskUrlCredentials(url);
+    const quote = (text2, max) => snippet(text2, max, ctx.redact);
     let status2;
     let text;
     try {
-      const response = await doFetch(url, {
+      const request = requestWithCredentials(url, metric.headers);
+      const response = await doFetch(request.url, {
         method,
-        ...metric.headers ? { headers: metric.headers } : {},
+        headers: request.headers,
         ...body !== void 0 ? { body } : {},
         signal: requestSignal(signal3, timeoutMs)
       });
@@ -27120,20 +27186,19 @@ var webProvider = {
       text = await response.text();
     } catch (err) {
       if (signal3.aborted) throw err;
-      throw Object.assign(new Error(`${method} ${url} failed: ${describeFetchError(err, timeoutMs)}`), {
-        query: url
+      throw Object.assign(new Error(`${method} ${shown} failed: ${describeFetchError(err, timeoutMs)}`), {
+        query: shown
       });
     }
     const ok = status2 >= 200 && status2 < 300;
-    const query = `${method} ${url}`;
+    const query = `${method} ${shown}`;
     if (metric.jsonPath) {
-      if (!ok)
-        throw Object.assign(new Error(`${query} answered HTTP ${status2}: ${snippet(text)}`), { query });
+      if (!ok) throw Object.assign(new Error(`${query} answered HTTP ${status2}: ${quote(text)}`), { query });
       let json;
       try {
         json = JSON.parse(text);
       } catch {
-        throw Object.assign(new Error(`${query} did not answer JSON: ${snippet(text)}`), { query });
+        throw Object.assign(new Error(`${query} did not answer JSON: ${quote(text)}`), { query });
       }
       const value = JSONPath({ path: metric.jsonPath, json, wrap: false });
       return { result: value === void 0 ? null : value, query };
@@ -27144,7 +27209,7 @@ var webProvider = {
       result,
       query,
       verdict: ok ? "Successful" : "Failed",
-      message: ok ? `${query} answered HTTP ${status2}` : `${query} answered HTTP ${status2}: ${snippet(text, 120)}`
+      message: ok ? `${query} answered HTTP ${status2}` : `${query} answered HTTP ${status2}: ${quote(text, 120)}`
     };
   }
 };
@@ -27231,31 +27296,33 @@ function isNoData(result) {
     return result.length === 0 || result.every((v) => typeof v === "number" && Number.isNaN(v));
   return false;
 }
-function reportValue(result) {
+function reportValue(result, redact = keepText) {
   if (isNoData(result)) return null;
-  if (Array.isArray(result) && result.length === 1) return reportValue(result[0]);
+  if (Array.isArray(result) && result.length === 1) return reportValue(result[0], redact);
   if (typeof result === "number") return Number.isFinite(result) ? result : formatValue(result);
-  if (typeof result === "string") return result.length > 200 ? `${result.slice(0, 197)}...` : result;
-  return formatValue(result);
+  if (typeof result === "string") return redactThenCut(result, 200, redact);
+  return formatValue(result, redact);
 }
-function base(metric, raw, at4) {
+function base(metric, raw, at5) {
   return {
     metric: metric.name,
     provider: metric.provider,
-    at: at4.toISOString(),
+    at: at5.toISOString(),
     ...raw.query !== void 0 ? { query: raw.query } : {},
     ...metric.dryRun ? { dryRun: true } : {}
   };
 }
-function judgeMeasurement(metric, raw, at4) {
-  const common = base(metric, raw, at4);
+function judgeMeasurement(metric, raw, at5, redact = keepText) {
+  const common = base(metric, raw, at5);
   if (metric.compare && isBaselineSamples(raw.result))
     return judgeBaseline(metric.compare, raw.result, common);
   const condition = conditionText(metric);
   const withCondition = { ...common, ...condition ? { condition } : {} };
-  if (raw.verdict) return providerVerdict(raw, raw.verdict, withCondition);
-  if (isNoData(raw.result) && metric.conditionLanguage !== "argo") return noData(metric, raw, withCondition);
-  return judgeConditions(metric, raw, withCondition);
+  const quoted2 = { show: (value) => formatValue(value, redact), redact };
+  if (raw.verdict) return providerVerdict(raw, raw.verdict, withCondition, quoted2);
+  if (isNoData(raw.result) && metric.conditionLanguage !== "argo")
+    return noData(metric, raw, withCondition, quoted2);
+  return judgeConditions(metric, raw, withCondition, quoted2);
 }
 function judgeBaseline(compare2, samples, common) {
   const verdict2 = judgeComparison(compare2, samples);
@@ -27273,22 +27340,22 @@ function judgeBaseline(compare2, samples, common) {
     summary: `measured ${verdict2.measured}${verdict2.violation ? ` ${verdict2.violation}` : ""}`
   };
 }
-function providerVerdict(raw, phase, common) {
-  const measured = formatValue(raw.result);
+function providerVerdict(raw, phase, common, { show, redact }) {
+  const measured = show(raw.result);
   return {
     measurement: {
       ...common,
       phase,
-      value: reportValue(raw.result),
+      value: reportValue(raw.result, redact),
       ...raw.message ? { message: raw.message } : {}
     },
     measured,
     summary: raw.message ?? `${phase === "Failed" ? "failed" : "succeeded"} (${measured})`
   };
 }
-function noData(metric, raw, common) {
+function noData(metric, raw, common, { show }) {
   const phase = metric.compare?.noData === "fail" ? "Failed" : "Inconclusive";
-  const measured = raw.result === null || raw.result === void 0 || Array.isArray(raw.result) && raw.result.length === 0 ? "no data (empty result)" : `no data (${formatValue(raw.result)})`;
+  const measured = raw.result === null || raw.result === void 0 || Array.isArray(raw.result) && raw.result.length === 0 ? "no data (empty result)" : `no data (${show(raw.result)})`;
   return {
     measurement: {
       ...common,
@@ -27301,15 +27368,15 @@ function noData(metric, raw, common) {
     summary: raw.message ? `returned ${measured}: ${raw.message}` : `returned ${measured}`
   };
 }
-function judgeConditions(metric, raw, common) {
-  const verdict2 = evaluateConditions(metric, raw.result);
+function judgeConditions(metric, raw, common, { show, redact }) {
+  const verdict2 = evaluateConditions(metric, raw.result, show);
   const statement = verdict2.phase === "Error" ? verdict2.violation : verdict2.violation && `${verdict2.measured} ${verdict2.violation}`;
   const message = statement ?? raw.message;
   return {
     measurement: {
       ...common,
       phase: verdict2.phase,
-      value: reportValue(raw.result),
+      value: reportValue(raw.result, redact),
       ...message ? { message } : {}
     },
     measured: verdict2.measured,
@@ -27317,7 +27384,7 @@ function judgeConditions(metric, raw, common) {
     summary: statement && verdict2.phase === "Error" ? statement : `measured ${statement ?? verdict2.measured}`
   };
 }
-function errorMeasurement(metric, error2, at4, query) {
+function errorMeasurement(metric, error2, at5, query) {
   const message = error2 instanceof Error ? error2.message : String(error2);
   query ??= typeof error2?.query === "string" ? error2.query : void 0;
   const condition = metric.compare ? comparisonConditionText(metric.compare) : conditionText(metric);
@@ -27325,7 +27392,7 @@ function errorMeasurement(metric, error2, at4, query) {
     measurement: {
       metric: metric.name,
       provider: metric.provider,
-      at: at4.toISOString(),
+      at: at5.toISOString(),
       phase: "Error",
       value: null,
       ...condition ? { condition } : {},
@@ -27426,7 +27493,7 @@ var AnalysisRun = class {
   async measure(provider, metric) {
     try {
       const raw = await provider.measure(metric, this.deps.ctx, this.stop.signal);
-      return this.stop.signal.aborted ? void 0 : judgeMeasurement(metric, raw, this.now());
+      return this.stop.signal.aborted ? void 0 : judgeMeasurement(metric, raw, this.now(), this.deps.ctx.redact);
     } catch (err) {
       return this.stop.signal.aborted ? void 0 : errorMeasurement(metric, err, this.now());
     }
@@ -27490,7 +27557,7 @@ var INPUT_DEFAULTS = {
   "traffic-split": void 0,
   "preview-service": void 0,
   "auto-promote": "true",
-  "scale-down-delay": "30s",
+  "scale-down-delay": void 0,
   timeout: "30m",
   "progress-deadline": void 0,
   "rollback-on-failure": "true",
@@ -27530,10 +27597,10 @@ function withManifestSettings(reader, settings) {
     if (checked.has(name)) return;
     checked.add(name);
     const { kind, name: object, file, line } = settings.origin;
-    const at4 = line ? `${file}:${line}` : file;
+    const at5 = line ? `${file}:${line}` : file;
     reader.fail(
       name,
-      `${said}, but ${kind} ${object} (${at4}) sets it with ${settings.fields[name] ?? "its strategy"}: the ${kind} decides this; remove the input`
+      `${said}, but ${kind} ${object} (${at5}) sets it with ${settings.fields[name] ?? "its strategy"}: the ${kind} decides this; remove the input`
     );
   };
   const defaulted = (name) => !written(name) && Object.hasOwn(settings.defaults ?? {}, name);
@@ -27605,10 +27672,10 @@ function parseImageRef(text) {
   let rest = text.trim();
   if (!rest) throw bad("empty");
   let digest2;
-  const at4 = rest.indexOf("@");
-  if (at4 >= 0) {
-    digest2 = rest.slice(at4 + 1);
-    rest = rest.slice(0, at4);
+  const at5 = rest.indexOf("@");
+  if (at5 >= 0) {
+    digest2 = rest.slice(at5 + 1);
+    rest = rest.slice(0, at5);
     if (!DIGEST.test(digest2)) throw bad(`digest '${digest2}' is not like sha256:<hex>`);
   }
   let tag;
@@ -27681,8 +27748,8 @@ function recordedHeaderRoutes(obj2) {
 }
 function withHeaderRoute(routes, route, name) {
   if (route) {
-    const at4 = routes.findIndex((r) => r.name === route.name);
-    return at4 < 0 ? [...routes, route] : routes.map((r, i) => i === at4 ? route : r);
+    const at5 = routes.findIndex((r) => r.name === route.name);
+    return at5 < 0 ? [...routes, route] : routes.map((r, i) => i === at5 ? route : r);
   }
   return name === void 0 ? [] : routes.filter((r) => r.name !== name);
 }
@@ -27854,6 +27921,31 @@ function replicasOf(obj2) {
   return isScalable(obj2) ? obj2.spec?.replicas : void 0;
 }
 
+// src/names.ts
+var DNS_SUBDOMAIN_MAX = 253;
+var DNS_LABEL_MAX = 63;
+var LABEL_VALUE_MAX = 63;
+var REPLICA_SET_SUFFIX_MAX = 1 + 10;
+var OWNED_PREFIX = "kube-rollout-";
+function ownedObjectName(release) {
+  return `${OWNED_PREFIX}${release}`;
+}
+function copyName(workload, suffix) {
+  return `${workload}-${suffix}`;
+}
+function canaryServiceName(service) {
+  return `${service}-canary`;
+}
+function canaryIngressName(ingress) {
+  return `${ingress}-canary`;
+}
+var MAX_RELEASE_NAME = Math.min(LABEL_VALUE_MAX, DNS_SUBDOMAIN_MAX - ownedObjectName("").length);
+function maxCopiedWorkloadName(suffix) {
+  return DNS_SUBDOMAIN_MAX - REPLICA_SET_SUFFIX_MAX - copyName("", suffix).length;
+}
+var MAX_CANARY_SERVICE_BASE = DNS_LABEL_MAX - canaryServiceName("").length;
+var MAX_CANARY_INGRESS_BASE = DNS_SUBDOMAIN_MAX - canaryIngressName("").length;
+
 // src/traffic/services.ts
 var SERVICE_PIN_ACCESS = [
   { group: "", resource: "services", verbs: ["get", "patch"] },
@@ -27864,9 +27956,6 @@ var SERVICE_PAIR_ACCESS = [
   ...SERVICE_PIN_ACCESS,
   { group: "", resource: "services", verbs: ["create", "delete"] }
 ];
-function canaryServiceName(service) {
-  return `${service}-canary`;
-}
 function originalSelector(service) {
   const live2 = view(service);
   return jsonAnnotation(service, ANNOTATIONS.originalSelector) ?? { ...live2.spec?.selector ?? {} };
@@ -28039,6 +28128,34 @@ function containersOf(spec) {
   return [spec.initContainers, spec.containers, spec.ephemeralContainers].flatMap(
     (list) => Array.isArray(list) ? list : []
   );
+}
+function forEachConfigRef(spec, visit) {
+  const at5 = (kind, holder, field) => {
+    if (holder && typeof holder[field] === "string") visit(kind, holder[field], (to) => holder[field] = to);
+  };
+  for (const container of containersOf(spec)) {
+    for (const env of container.env ?? []) {
+      at5("ConfigMap", env?.valueFrom?.configMapKeyRef, "name");
+      at5("Secret", env?.valueFrom?.secretKeyRef, "name");
+    }
+    for (const from2 of container.envFrom ?? []) {
+      at5("ConfigMap", from2?.configMapRef, "name");
+      at5("Secret", from2?.secretRef, "name");
+    }
+  }
+  for (const volume of spec.volumes ?? []) {
+    at5("ConfigMap", volume?.configMap, "name");
+    at5("Secret", volume?.secret, "secretName");
+    for (const source of volume?.projected?.sources ?? []) {
+      at5("ConfigMap", source?.configMap, "name");
+      at5("Secret", source?.secret, "name");
+    }
+  }
+}
+function secretsUsedBy(spec) {
+  const names = /* @__PURE__ */ new Set();
+  forEachConfigRef(spec, (kind, name) => kind === "Secret" && names.add(name));
+  return [...names];
 }
 
 // src/manifests/validate.ts
@@ -28514,9 +28631,6 @@ function ingressWeight(canary2) {
   const weight = text === void 0 ? 0 : Number(text);
   return Number.isFinite(weight) ? weight : 0;
 }
-function canaryIngressName(ingress) {
-  return `${ingress}-canary`;
-}
 function canaryAnnotations(weight, headerRoutes) {
   checkWeight("nginx", weight);
   if (headerRoutes.length > 1) {
@@ -28628,7 +28742,8 @@ var nginxRouter = {
     input: "ingress",
     configKey: "ingress",
     required: true,
-    routedServices: (object, namespace) => servicesIn(backendServices(object), object, namespace)
+    routedServices: (object, namespace) => servicesIn(backendServices(object), object, namespace),
+    canaryCopy: true
   },
   needsService: true,
   servicePair: true,
@@ -29585,8 +29700,8 @@ function parseSteps(text, input = "steps") {
   return steps;
 }
 function readStep(raw, line, src, errors) {
-  const fail = (message, at4 = line) => {
-    errors.push(new InputError(message, { input: src.input, line: at4 }));
+  const fail = (message, at5 = line) => {
+    errors.push(new InputError(message, { input: src.input, line: at5 }));
     return void 0;
   };
   if (!isPlainObject(raw))
@@ -29802,7 +29917,7 @@ function readLimitsAndPlacement(r, { action, strategy }) {
 }
 function readRelease(r) {
   return {
-    name: r.optional("name", named(DNS_LABEL, "release name", 50)),
+    name: r.optional("name", named(DNS_LABEL, "release name", MAX_RELEASE_NAME)),
     namespace: r.read("namespace", named(DNS_LABEL, "namespace", 63), "default"),
     version: r.optional("version", named(LABEL_VALUE, "version (it becomes a label value)", 63)),
     versionLabel: r.read("version-label", parseLabelKey, INPUT_DEFAULTS["version-label"])
@@ -29819,7 +29934,7 @@ function readRouteNames(r) {
 function readDurationsAndLifecycle(r) {
   return {
     autoPromote: r.read("auto-promote", parseBoolean, true),
-    scaleDownDelayMs: r.read("scale-down-delay", parseDuration, 3e4),
+    scaleDownDelayMs: r.read("scale-down-delay", parseDuration, 0),
     timeoutMs: r.read("timeout", positiveDuration, 30 * 6e4),
     progressDeadlineMs: r.optional("progress-deadline", positiveDuration),
     rollbackOnFailure: r.read("rollback-on-failure", parseBoolean, true),
@@ -29879,41 +29994,6 @@ function isZero(value) {
 }
 function dropUndefined(value) {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
-}
-
-// src/secrets/url-credentials.ts
-var CREDENTIAL_PARAM = /token|key|secret|pass|auth|sig|credential/i;
-function parseUrl(text) {
-  try {
-    return new URL(text);
-  } catch {
-    return void 0;
-  }
-}
-function urlCredentials(text) {
-  const url = parseUrl(text);
-  if (!url) return [];
-  const out = [];
-  const both = (raw) => out.push(raw, decoded(raw));
-  if (url.password) {
-    both(url.password);
-    both(`${url.username}:${url.password}`);
-  } else if (url.username) both(url.username);
-  for (const pair of url.search.slice(1).split("&")) {
-    const [name, value] = pair.split("=");
-    if (value && CREDENTIAL_PARAM.test(decoded(name))) both(value);
-  }
-  return [...new Set(out)];
-}
-function decoded(raw) {
-  try {
-    return decodeURIComponent(raw.replace(/\+/g, " "));
-  } catch {
-    return raw;
-  }
-}
-function hasUrlCredentials(text) {
-  return urlCredentials(text).length > 0;
 }
 
 // src/secrets/credential-fields.ts
@@ -30166,17 +30246,17 @@ function partitionSteps(steps, manifests) {
   const runnable = [];
   for (const step of steps) {
     if (step.kind === "setCanaryScale") {
-      const at4 = manifests.workloads.find((w) => w.object.kind === "StatefulSet") ?? manifests.workloads[0];
+      const at5 = manifests.workloads.find((w) => w.object.kind === "StatefulSet") ?? manifests.workloads[0];
       throw new InputError(
         `${stepLabel(step)}: a canary of StatefulSets has no copy to size; remove the setCanaryScale steps`,
-        { input: "steps", file: at4?.file, line: at4?.line }
+        { input: "steps", file: at5?.file, line: at5?.line }
       );
     }
     if (step.kind === "setHeaderRoute" || step.kind === "removeHeaderRoute") {
-      const at4 = manifests.workloads.find((w) => w.object.kind === "StatefulSet") ?? manifests.workloads[0];
+      const at5 = manifests.workloads.find((w) => w.object.kind === "StatefulSet") ?? manifests.workloads[0];
       throw new InputError(
         `${stepLabel(step)}: a canary of StatefulSets moves their update partition and has no traffic router to match headers; remove the header-route steps, or release a Deployment (its canary runs as a copy behind the router)`,
-        { input: "steps", file: at4?.file, line: at4?.line }
+        { input: "steps", file: at5?.file, line: at5?.line }
       );
     }
     runnable.push(step);
@@ -30539,6 +30619,7 @@ function buildContext(deps, lock, manifests, state, stateVersion) {
     secretStore: lock.secretStore,
     onProgress: deps.onProgress,
     ...deps.redactRecord ? { redactRecord: deps.redactRecord } : {},
+    redact: deps.redact ?? keepText,
     now: deps.now ?? (() => /* @__PURE__ */ new Date()),
     sleep: deps.sleep ?? sleep
   };
@@ -30760,6 +30841,59 @@ function ingressTo(manifests, service) {
   return manifests.objects.find(
     (o) => o.object.kind === "Ingress" && backendServices(o.object).some((ref) => ref.name === name)
   )?.object;
+}
+
+// src/manifests/name-limits.ts
+var at3 = (s) => ({ input: "manifests", file: s.file, line: s.line });
+var nameOf2 = (o) => o.metadata.name ?? "";
+function checkReleaseName(set, config) {
+  const first = set.workloads[0];
+  const name = first ? nameOf2(first.object) : "";
+  if (config.name || !first || name.length <= MAX_RELEASE_NAME) return [];
+  return [
+    new InputError(
+      `${first.object.kind} ${name}: its name (${name.length} characters) would be the release's name, which may have at most ${MAX_RELEASE_NAME} (it is the value of label kube-rollout.io/release on ConfigMap, Secret and Lease kube-rollout-<name>); set the 'name' input to a shorter one`,
+      at3(first)
+    )
+  ];
+}
+function checkLaneNames(lanes, release) {
+  const { manifests, suffix, router } = release;
+  const errors = [];
+  const check2 = (object, lane, max, adds) => {
+    if (!object || nameOf2(object).length <= max) return;
+    const own = manifests.objects.find((s) => s.object === object);
+    const where2 = own ? "" : ` (in the cluster, in front of ${lane.workload.object.kind} ${nameOf2(lane.workload.object)})`;
+    errors.push(
+      new InputError(
+        `${object.kind} ${nameOf2(object)}${where2}: its name has ${nameOf2(object).length} characters, at most ${max}, because the release adds ${adds}`,
+        at3(own ?? lane.workload)
+      )
+    );
+  };
+  for (const lane of lanes) {
+    check2(
+      lane.workload.object,
+      lane,
+      maxCopiedWorkloadName(suffix),
+      `Deployment ${copyName("<name>", suffix)}, whose ReplicaSets (<copy>-<pod-template-hash>) must stay within 253 characters`
+    );
+    if (router.servicePair)
+      check2(
+        lane.service,
+        lane,
+        MAX_CANARY_SERVICE_BASE,
+        `Service ${canaryServiceName("<name>")} for traffic '${router.name}' (a Service name has at most 63)`
+      );
+    if (router.target?.canaryCopy)
+      check2(
+        lane.routeObject,
+        lane,
+        MAX_CANARY_INGRESS_BASE,
+        `Ingress ${canaryIngressName("<name>")} for traffic '${router.name}' (at most 253)`
+      );
+  }
+  return errors;
 }
 
 // src/state/secret-store.ts
@@ -31267,7 +31401,7 @@ function dropOldestHalf(list) {
 }
 
 // src/preflight/checks.ts
-var at3 = (o) => `${o.file}:${o.line}`;
+var at4 = (o) => `${o.file}:${o.line}`;
 var describe = (obj2) => `${obj2.kind}/${obj2.metadata.name}${obj2.metadata.namespace ? ` in namespace ${obj2.metadata.namespace}` : ""}`;
 function duplicateObjects(manifests) {
   const first = /* @__PURE__ */ new Map();
@@ -31278,7 +31412,7 @@ function duplicateObjects(manifests) {
     if (!earlier) first.set(key, o);
     else
       errors.push(
-        new InputError(`${describe(o.object)} is defined twice: here and at ${at3(earlier)}`, {
+        new InputError(`${describe(o.object)} is defined twice: here and at ${at4(earlier)}`, {
           file: o.file,
           line: o.line
         })
@@ -31413,7 +31547,7 @@ async function preflight(deps, strategy, manifests, facts) {
   const argoOwned = await rolloutInCluster(deps.cluster, config.manifestOrigin);
   if (argoOwned) errors.push(argoOwned);
   if (facts.scope && strategyFor(strategy).movesTraffic)
-    errors.push(...await laneProblems(deps, manifests, facts.scope));
+    errors.push(...await laneProblems(deps, manifests, facts.scope, strategy));
   errors.push(
     ...await clusterProblems(deps, strategy, manifests, {
       release: facts.name,
@@ -31426,11 +31560,13 @@ async function preflightAction(deps, strategy, manifests) {
   const errors = await clusterProblems(deps, strategy, manifests);
   if (errors.length) throw new InputErrors(errors);
 }
-async function laneProblems({ config, cluster }, manifests, scope) {
+async function laneProblems({ config, cluster }, manifests, scope, strategy) {
   const progressive = manifests.workloads.filter((w) => scope.progressive.has(workloadKey(w.object)));
   if (!progressive.length) return [];
   const router = routerDefinition(config.traffic);
-  return (await planLanesIn(cluster, { router, config, manifests, progressive })).errors;
+  const { lanes, errors } = await planLanesIn(cluster, { router, config, manifests, progressive });
+  const suffix = strategyFor(strategy).copySuffix;
+  return suffix ? [...errors, ...checkLaneNames(lanes, { manifests, suffix, router })] : errors;
 }
 async function clusterProblems({ config, cluster, reviews }, strategy, manifests, opts = {}) {
   const errors = [];
@@ -31629,10 +31765,12 @@ function userShape(obj2) {
   const { status: _s, ...rest } = obj2;
   return { ...rest, metadata };
 }
-async function restoreTemplate(cluster, previous, template = workloadOf(previous).spec.template) {
+async function restoreTemplate(cluster, previous, template = workloadOf(previous).spec.template, annotations = previous.metadata.annotations) {
   const value = structuredClone(template);
   delete value.metadata?.labels?.["pod-template-hash"];
-  return cluster.patch(refOf(previous), [{ op: "replace", path: "/spec/template", value }], "json");
+  await cluster.patch(refOf(previous), [{ op: "replace", path: "/spec/template", value }], "json");
+  const restored = Object.fromEntries(RELEASE_ANNOTATION_KEYS.map((k) => [k, annotations?.[k] ?? null]));
+  return cluster.patch(refOf(previous), { metadata: { annotations: restored } }, "merge");
 }
 
 // src/engine/before-lock.ts
@@ -31806,6 +31944,10 @@ async function prepareForAutoscalers(cluster, manifests, namespace, live2) {
 function copyReplicas(workload) {
   return replicasOf(workload) ?? 1;
 }
+
+// src/clock.ts
+var wallClock = () => /* @__PURE__ */ new Date();
+var monotonicClock = () => performance.now();
 
 // node_modules/is-network-error/index.js
 var objectToString = Object.prototype.toString;
@@ -32055,8 +32197,8 @@ function parseRetryAfter(value, now = Date.now()) {
   if (value === void 0 || value === null || value.trim() === "") return void 0;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1e3);
-  const at4 = Date.parse(trimmed);
-  return Number.isNaN(at4) ? void 0 : Math.max(0, at4 - now);
+  const at5 = Date.parse(trimmed);
+  return Number.isNaN(at5) ? void 0 : Math.max(0, at5 - now);
 }
 function retryAfterMsOf(err) {
   const attached = err?.retryAfterMs;
@@ -32105,34 +32247,70 @@ async function withRetry(fn, opts = {}) {
 
 // src/engine/lock.ts
 var LEASE_API = "coordination.k8s.io/v1";
+var DEFAULT_LEASE_SECONDS = 30;
 function leaseName(name) {
-  return `kube-rollout-${name}`;
+  return ownedObjectName(name);
 }
-function microTime(date = /* @__PURE__ */ new Date()) {
+function microTime(date = wallClock()) {
   return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
 }
 async function readLease(cluster, ref) {
   return await cluster.get(ref);
 }
-function expiryOf(spec) {
-  const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? "");
-  return renewed + (Number(spec.leaseDurationSeconds) || 0) * 1e3;
+var leaseRef = (namespace, name) => ({
+  apiVersion: LEASE_API,
+  kind: "Lease",
+  name: leaseName(name),
+  namespace
+});
+function durationOf(spec, fallbackSeconds) {
+  const seconds = Number(spec.leaseDurationSeconds);
+  return seconds > 0 ? seconds : fallbackSeconds;
 }
-function isLeaseFree(lease, now = Date.now()) {
-  const spec = lease.spec ?? {};
-  if (!spec.holderIdentity) return true;
-  const expiresAt = expiryOf(spec);
-  return Number.isNaN(expiresAt) || expiresAt < now;
-}
+var LeaseObserver = class {
+  constructor(monotonic, fallbackSeconds = DEFAULT_LEASE_SECONDS) {
+    this.monotonic = monotonic;
+    this.fallbackSeconds = fallbackSeconds;
+  }
+  monotonic;
+  fallbackSeconds;
+  record;
+  observedAt = 0;
+  /** Notes the record as read just now. */
+  see(spec) {
+    const record = JSON.stringify([
+      spec.holderIdentity ?? "",
+      spec.acquireTime ?? "",
+      spec.renewTime ?? "",
+      spec.leaseDurationSeconds ?? null,
+      spec.leaseTransitions ?? null
+    ]);
+    if (record === this.record) return;
+    this.record = record;
+    this.observedAt = this.monotonic();
+  }
+  /** How long the record last seen has stood unchanged, as far as this run has watched it. */
+  unchangedForMs() {
+    return this.monotonic() - this.observedAt;
+  }
+  /** Free when released (no holder), or when its record stood unchanged for its lease duration. */
+  isFree(spec) {
+    if (!spec.holderIdentity) return true;
+    return this.unchangedForMs() >= durationOf(spec, this.fallbackSeconds) * 1e3;
+  }
+};
 async function acquireLock(cluster, opts) {
-  const ref = { apiVersion: LEASE_API, kind: "Lease", name: leaseName(opts.name), namespace: opts.namespace };
-  const duration2 = opts.leaseDurationSeconds ?? 30;
-  const deadline = Date.now() + opts.timeoutMs;
+  const ref = leaseRef(opts.namespace, opts.name);
+  const duration2 = opts.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS;
+  const monotonic = opts.monotonic ?? monotonicClock;
+  const observer = new LeaseObserver(monotonic, duration2);
+  const deadline = monotonic() + opts.timeoutMs;
   const seen = /* @__PURE__ */ new Set();
   for (; ; ) {
     opts.signal?.throwIfAborted();
     const lease = await readLease(cluster, ref);
-    const held = await tryTake(cluster, lease, opts, duration2);
+    if (lease) observer.see(lease.spec ?? {});
+    const held = await tryTake(cluster, lease, opts, duration2, observer);
     if (held) return held;
     if (held === null) continue;
     const holder = String(lease.spec?.holderIdentity);
@@ -32140,13 +32318,14 @@ async function acquireLock(cluster, opts) {
       seen.add(holder);
       opts.onWait?.(holder);
     }
-    const left = deadline - Date.now();
-    if (left <= 0) throw lockTimeout(opts, lease);
+    const left = deadline - monotonic();
+    if (left <= 0) throw lockTimeout(opts, lease, observer);
     await sleep(Math.min(opts.pollMs ?? 1500, left), opts.signal);
   }
 }
-async function tryTake(cluster, lease, opts, duration2) {
-  const now = /* @__PURE__ */ new Date();
+async function tryTake(cluster, lease, opts, duration2, observer) {
+  const startedAt = (opts.monotonic ?? monotonicClock)();
+  const now = microTime((opts.now ?? wallClock)());
   if (!lease) {
     const created = await attempt(
       () => cluster.create({
@@ -32156,17 +32335,17 @@ async function tryTake(cluster, lease, opts, duration2) {
         spec: {
           holderIdentity: opts.holder,
           leaseDurationSeconds: duration2,
-          acquireTime: microTime(now),
-          renewTime: microTime(now),
+          acquireTime: now,
+          renewTime: now,
           leaseTransitions: 0
         }
       })
     );
-    return created ? new HeldLease(cluster, created, opts, duration2) : null;
+    return created ? new HeldLease(cluster, created, opts, duration2, startedAt) : null;
   }
   const spec = lease.spec ?? {};
   const sameHolder = spec.holderIdentity === opts.holder;
-  if (!sameHolder && !isLeaseFree(lease, now.getTime())) return void 0;
+  if (!sameHolder && !observer.isFree(spec)) return void 0;
   const taken = await attempt(
     () => cluster.replace({
       ...lease,
@@ -32174,19 +32353,21 @@ async function tryTake(cluster, lease, opts, duration2) {
         ...spec,
         holderIdentity: opts.holder,
         leaseDurationSeconds: duration2,
-        acquireTime: sameHolder && spec.acquireTime ? spec.acquireTime : microTime(now),
-        renewTime: microTime(now),
+        acquireTime: sameHolder && spec.acquireTime ? spec.acquireTime : now,
+        renewTime: now,
         leaseTransitions: (Number(spec.leaseTransitions) || 0) + (sameHolder ? 0 : 1)
       }
     })
   );
   const previous = sameHolder ? void 0 : spec.holderIdentity;
-  return taken ? new HeldLease(cluster, taken, opts, duration2, previous) : null;
+  return taken ? new HeldLease(cluster, taken, opts, duration2, startedAt, previous) : null;
 }
-function lockTimeout(opts, lease) {
+function lockTimeout(opts, lease, observer) {
   const spec = lease.spec ?? {};
+  const duration2 = durationOf(spec, opts.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS);
+  const unchanged = Math.round(observer.unchangedForMs() / 1e3);
   return new LockTimeoutError(
-    `release "${opts.name}" is locked by "${spec.holderIdentity}" (Lease ${leaseName(opts.name)} in ${opts.namespace}, renewed ${spec.renewTime ?? "never"}, lease ${spec.leaseDurationSeconds ?? "?"}s); gave up after waiting ${Math.round(opts.timeoutMs / 1e3)}s (lock-timeout). Wait for that run to finish, or delete the Lease if it is stale.`
+    `release "${opts.name}" is locked by "${spec.holderIdentity}" (Lease ${leaseName(opts.name)} in ${opts.namespace}, last renewed ${spec.renewTime ?? "never"} by its holder's clock, lease ${duration2}s; unchanged for the last ${unchanged}s this run watched); gave up after waiting ${Math.round(opts.timeoutMs / 1e3)}s (lock-timeout). A Lease is taken over once a waiting run has seen it unchanged for its lease duration, so lock-timeout must be longer than lease-duration for a run to take over from one that died. Wait for that run to finish, or delete the Lease if it is stale.`
   );
 }
 async function attempt(write) {
@@ -32198,7 +32379,7 @@ async function attempt(write) {
   }
 }
 var HeldLease = class {
-  constructor(cluster, lease, opts, duration2, tookOverFrom) {
+  constructor(cluster, lease, opts, duration2, acquiredAt, tookOverFrom) {
     this.cluster = cluster;
     this.lease = lease;
     this.opts = opts;
@@ -32206,7 +32387,9 @@ var HeldLease = class {
     this.tookOverFrom = tookOverFrom;
     this.leaseName = lease.metadata.name ?? "";
     this.holder = opts.holder;
-    this.expiresAt = Date.now() + duration2 * 1e3;
+    this.monotonic = opts.monotonic ?? monotonicClock;
+    this.now = opts.now ?? wallClock;
+    this.expiresAt = acquiredAt + duration2 * 1e3;
     this.timer = setInterval(
       () => void this.renew().catch(() => this.checkExpiry()),
       opts.renewEveryMs ?? duration2 * 1e3 / 3
@@ -32224,8 +32407,14 @@ var HeldLease = class {
   lostController = new AbortController();
   lost = this.lostController.signal;
   timer;
-  /** When our hold ends unless renewed: past it, another run may take the Lease. */
+  /**
+   * When our hold ends unless renewed, on our monotonic clock: the start of our last successful
+   * write plus the lease duration. A waiting run counts from when it saw that write, which is
+   * later, so we always know we lost the Lease before anyone may take it.
+   */
   expiresAt;
+  monotonic;
+  now;
   inFlight = Promise.resolve();
   released = false;
   renew() {
@@ -32238,9 +32427,10 @@ var HeldLease = class {
    */
   async renewNow() {
     if (this.released || !this.held) return;
-    const startedAt = Date.now();
+    const startedAt = this.monotonic();
+    const renewTime = microTime(this.now());
     const renewed = await attempt(
-      () => this.cluster.replace({ ...this.lease, spec: { ...this.lease.spec, renewTime: microTime() } })
+      () => this.cluster.replace({ ...this.lease, spec: { ...this.lease.spec, renewTime } })
     );
     if (renewed) {
       this.lease = renewed;
@@ -32261,7 +32451,7 @@ var HeldLease = class {
   }
   /** A run that could not renew before its Lease ran out may already have been taken over. */
   checkExpiry() {
-    if (!this.released && this.held && Date.now() >= this.expiresAt) this.markLost(void 0);
+    if (!this.released && this.held && this.monotonic() >= this.expiresAt) this.markLost(void 0);
   }
   async release() {
     if (this.released) return;
@@ -32286,17 +32476,32 @@ var HeldLease = class {
     return { apiVersion: LEASE_API, kind: "Lease", name: this.leaseName, namespace: this.opts.namespace };
   }
 };
-async function readLockInfo(cluster, namespace, name, now = Date.now()) {
-  const ref = { apiVersion: LEASE_API, kind: "Lease", name: leaseName(name), namespace };
-  const spec = (await readLease(cluster, ref))?.spec;
+
+// src/engine/lock-status.ts
+async function readLockInfo(cluster, namespace, name, now = wallClock()) {
+  const spec = (await readLease(cluster, leaseRef(namespace, name)))?.spec;
   if (!spec?.holderIdentity) return void 0;
-  const expiry = expiryOf(spec);
-  const expiresAt = Number.isNaN(expiry) ? now + (Number(spec.leaseDurationSeconds) || 0) * 1e3 : expiry;
+  const leaseDurationSeconds = durationOf(spec, DEFAULT_LEASE_SECONDS);
+  const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? "");
+  if (Number.isNaN(renewed)) return { holder: spec.holderIdentity, leaseDurationSeconds, expired: false };
+  const expiresAt = renewed + leaseDurationSeconds * 1e3;
   return {
     holder: spec.holderIdentity,
+    leaseDurationSeconds,
+    renewedAt: new Date(renewed).toISOString(),
     expiresAt: new Date(expiresAt).toISOString(),
-    expired: expiresAt < now
+    renewedSecondsAgo: Math.round((now.getTime() - renewed) / 1e3),
+    expired: expiresAt < now.getTime()
   };
+}
+function lockNote(lock, unfinished) {
+  const takeOver = (lease) => `the next deploy, promote or rollback takes the release over once it has seen the Lease unchanged for ${lease}s`;
+  if (!lock)
+    return unfinished && `the run that was ${unfinished} is gone: ${takeOver(DEFAULT_LEASE_SECONDS)}`;
+  const renewal = lock.renewedAt ? `last renewed ${lock.renewedAt} by its holder's clock, ${lock.renewedSecondsAgo}s ago by this runner's clock (clocks may differ)` : "never renewed";
+  if (!lock.expired)
+    return `run ${lock.holder} holds the release lock (${renewal}; lease ${lock.leaseDurationSeconds}s)`;
+  return `run ${lock.holder} ${unfinished ? `was ${unfinished} and ` : ""}holds the release lock but looks like it stopped renewing it (${renewal}; lease ${lock.leaseDurationSeconds}s): ${takeOver(lock.leaseDurationSeconds)}`;
 }
 
 // src/engine/release-reports.ts
@@ -32318,17 +32523,13 @@ async function describeRelease(deps, name, stored) {
   const record = { ...state.record, action: "status", notes: [...state.record.notes] };
   record.result = state.phase;
   if (state.servingVersion) record.servingVersion = state.servingVersion;
-  const lock = await readLockInfo(deps.cluster, namespace, name, clock(deps)().getTime());
+  const lock = await readLockInfo(deps.cluster, namespace, name, clock(deps)());
   if (lock) record.lock = lock;
   const unfinished = state.phase === "progressing" || state.phase === "rolling-back";
-  if (lock && !lock.expired)
-    record.notes.push(`run ${lock.holder} holds the release lock (renewed until ${lock.expiresAt})`);
-  else if (unfinished)
-    record.notes.push(
-      `the run that was ${state.phase} ${state.newVersion} ${lock ? `(${lock.holder}) stopped renewing its lock, which expired at ${lock.expiresAt}` : "is gone"}: the next deploy, promote or rollback takes the release over`
-    );
+  const note = lockNote(lock, unfinished ? `${state.phase} ${state.newVersion}` : void 0);
+  if (note) record.notes.push(note);
   deps.log.info(`release ${name}: ${state.phase} (serving ${record.servingVersion ?? "unknown"})`);
-  if (lock || unfinished) deps.log.info(record.notes.at(-1));
+  if (note) deps.log.info(note);
   return record;
 }
 
@@ -32584,7 +32785,14 @@ var NEVER_PRUNED = /* @__PURE__ */ new Set([
 var describe3 = (o) => `${o.kind}/${o.metadata.name}`;
 function noLongerListed(previous, manifests) {
   const listed = new Set(manifests.objects.map((o) => workloadKey(o.object)));
-  return previous.filter((o) => !listed.has(workloadKey(o)));
+  const seen = /* @__PURE__ */ new Set();
+  return [...previous?.rendered ?? [], ...previous?.leftRunning ?? []].flatMap((o) => {
+    const key = workloadKey(o);
+    if (listed.has(key) || seen.has(key)) return [];
+    seen.add(key);
+    const { apiVersion, kind, metadata } = o;
+    return [{ apiVersion, kind, metadata: { name: metadata.name, namespace: metadata.namespace } }];
+  });
 }
 function noteUnlisted(record, unlisted, prune) {
   if (!unlisted.length) return;
@@ -32596,6 +32804,9 @@ function noteUnlisted(record, unlisted, prune) {
 }
 async function pruneUnlisted(ctx, unlisted) {
   const deleted = [];
+  const kept = unlisted.filter((u) => NEVER_PRUNED.has(u.kind));
+  if (kept.length) ctx.state.leftRunning = kept;
+  else delete ctx.state.leftRunning;
   for (const o of unlisted.filter((u) => !NEVER_PRUNED.has(u.kind))) {
     try {
       if (await ctx.cluster.delete(refOf(o), { propagationPolicy: "Background" })) deleted.push(describe3(o));
@@ -33126,29 +33337,6 @@ function applyVersionedConfig(objects) {
   }
   return { objects: copies, renamed };
 }
-function forEachConfigRef(spec, visit) {
-  const at4 = (kind, holder, field) => {
-    if (holder && typeof holder[field] === "string") visit(kind, holder[field], (to) => holder[field] = to);
-  };
-  for (const container of containersOf(spec)) {
-    for (const env of container.env ?? []) {
-      at4("ConfigMap", env?.valueFrom?.configMapKeyRef, "name");
-      at4("Secret", env?.valueFrom?.secretKeyRef, "name");
-    }
-    for (const from2 of container.envFrom ?? []) {
-      at4("ConfigMap", from2?.configMapRef, "name");
-      at4("Secret", from2?.secretRef, "name");
-    }
-  }
-  for (const volume of spec.volumes ?? []) {
-    at4("ConfigMap", volume?.configMap, "name");
-    at4("Secret", volume?.secret, "secretName");
-    for (const source of volume?.projected?.sources ?? []) {
-      at4("ConfigMap", source?.configMap, "name");
-      at4("Secret", source?.secret, "name");
-    }
-  }
-}
 
 // src/manifests/render.ts
 var CLUSTER_SCOPED_KINDS = /* @__PURE__ */ new Set([
@@ -33381,7 +33569,8 @@ async function analyse(ctx, metrics, signal3, background, drain) {
         template: templateContext(ctx),
         prometheusUrl: ctx.config.prometheusUrl,
         cluster: ctx.cluster,
-        namespace: ctx.namespace
+        namespace: ctx.namespace,
+        redact: ctx.redact
       },
       signal: signal3,
       now: () => ctx.now(),
@@ -33496,7 +33685,7 @@ async function waitStep(ctx) {
   try {
     const waited = waitForWorkloads(
       { ...ctx, signal: AbortSignal.any([ctx.signal, stopWaiting.signal]) },
-      ctx.plan.workloads
+      changedWorkloads(ctx)
     );
     waited.catch(() => {
     });
@@ -33552,6 +33741,9 @@ function noteRolledOut(record, done) {
     if (entry && entry.change !== "unchanged" && desired !== void 0)
       entry.ready = `${status2?.readyReplicas ?? status2?.numberReady ?? 0}/${desired}`;
   }
+}
+function changedWorkloads(ctx) {
+  return ctx.plan.workloads.filter((w) => ctx.scope.changed.has(workloadKey(w)));
 }
 function newWorkloads(ctx) {
   return ctx.plan.workloads.filter((w) => {
@@ -33699,13 +33891,13 @@ function allLanes(routers) {
 
 // src/engine/handlers/copies.ts
 var ROLE_LABEL2 = LABELS.role;
-function copyName(workload, suffix) {
-  return `${workload.metadata.name}-${suffix}`;
+function copyName2(workload, suffix) {
+  return copyName(workload.metadata.name ?? "", suffix);
 }
 function newVersionCopy(workload, suffix, versionLabel, version, replicas) {
   const copy = structuredClone(workload);
   copy.metadata = {
-    name: copyName(workload, suffix),
+    name: copyName2(workload, suffix),
     namespace: workload.metadata.namespace,
     labels: { ...workload.metadata.labels ?? {}, [ROLE_LABEL2]: suffix },
     annotations: {
@@ -34100,6 +34292,23 @@ async function finishBackground(ctx, release) {
     background.stop();
   }
 }
+async function scaleDownWindow(ctx, release) {
+  const delay = ctx.config.scaleDownDelayMs;
+  if (delay <= 0) return { kind: "continue" };
+  if (ctx.config.traffic === "replicas") {
+    ctx.record.notes.push(
+      "scale-down-delay: traffic 'replicas' moves traffic by scaling stable down, so no previous version stays ready to return to; promoted without waiting"
+    );
+    return { kind: "continue" };
+  }
+  ctx.log.info(
+    `${ctx.state.newVersion} serves all traffic; ${stableVersionOf(ctx, release)} stays ready for ${formatDuration(delay)} (scale-down-delay)`
+  );
+  return guarded(ctx, release, async (signal3) => {
+    await ctx.sleep(delay, signal3);
+    return { kind: "continue" };
+  });
+}
 async function promote2(ctx, release) {
   const verdict2 = await finishBackground(ctx, release);
   if (verdict2) return verdict2.kind === "pause" ? { ...verdict2, again: true } : verdict2;
@@ -34109,10 +34318,12 @@ async function promote2(ctx, release) {
     const moved = await setWeight(ctx, release, 100, { background: false });
     if (moved.kind !== "continue") return moved;
   }
+  const window2 = await scaleDownWindow(ctx, release);
+  if (window2.kind !== "continue") return window2;
   release.guard?.stop();
   ctx.state.stableUpdated = true;
   await applyRelease(ctx);
-  const { failure, done } = await waitForWorkloads(ctx, ctx.plan.workloads);
+  const { failure, done } = await waitForWorkloads(ctx, changedWorkloads(ctx));
   if (failure)
     return {
       kind: "fail",
@@ -34124,7 +34335,6 @@ async function promote2(ctx, release) {
     `traffic back on ${ctx.plan.workloads.map((w) => w.metadata.name).join(", ")} (now ${ctx.state.newVersion})`
   );
   ctx.record.servingVersion = ctx.state.newVersion;
-  if (ctx.config.scaleDownDelayMs > 0) await ctx.sleep(ctx.config.scaleDownDelayMs, ctx.signal);
   await deleteCopies(ctx, release);
   noteRolledOut(ctx.record, done);
   return { kind: "continue", detail: `${ctx.state.newVersion} is stable` };
@@ -34187,7 +34397,8 @@ async function revisionsOf(cluster, workload) {
     const sets = await cluster.list("apps/v1", "ReplicaSet", ns);
     found = sets.filter((rs) => ownedBy2(rs, workload) && rs.metadata.annotations?.[REVISION_ANNOTATION]).map((rs) => ({
       revision: Number(rs.metadata.annotations[REVISION_ANNOTATION]),
-      template: rs.spec?.template
+      template: rs.spec?.template,
+      annotations: rs.metadata.annotations
     }));
   } else {
     const revisions = await cluster.list("apps/v1", "ControllerRevision", ns);
@@ -34251,7 +34462,7 @@ async function undoWorkloads(ctx, targets, record, label) {
     log2.info(
       `${current.kind}/${current.metadata.name}: revision ${currentRevision ?? "?"} \u2192 template of revision ${target.revision}`
     );
-    restored.push(await restoreTemplate(cluster, current, target.template));
+    restored.push(await restoreTemplate(cluster, current, target.template, target.annotations));
   }
   const { failure, done } = await waitForWorkloads(ctx, restored);
   if (failure) {
@@ -34349,8 +34560,9 @@ async function startRelease(deps, run, opts) {
     ...deps.runUrl ? { runUrl: deps.runUrl } : {},
     record
   };
-  const unlisted = noLongerListed(opts.stored?.state.rendered ?? [], manifests);
+  const unlisted = noLongerListed(opts.stored?.state, manifests);
   noteUnlisted(record, unlisted, config.prune);
+  if (unlisted.length) state.leftRunning = unlisted;
   const ctx = buildContext(deps, run, manifests, state, opts.stored?.resourceVersion);
   const result = await runPlan(ctx, handlersFor(ctx.plan));
   if (result === "promoted" && config.prune && unlisted.length) {
@@ -34361,11 +34573,11 @@ async function startRelease(deps, run, opts) {
 }
 function noteTakeover(deps, run, state) {
   if (state.phase !== "progressing" && state.phase !== "rolling-back") return;
-  const at4 = clock2(deps)().toISOString();
+  const at5 = clock2(deps)().toISOString();
   for (const step of state.record.steps) {
     if (step.verdict !== "running") continue;
     step.verdict = "interrupted";
-    step.finishedAt = at4;
+    step.finishedAt = at5;
     step.detail = "the run doing this step stopped before it ended";
   }
   const previous = run.lock.tookOverFrom ?? state.holder;
@@ -34505,6 +34717,8 @@ async function withRunLock(deps, name, fn) {
     timeoutMs: deps.config.lockTimeoutMs,
     leaseDurationSeconds: Math.max(1, Math.round(deps.config.leaseDurationMs / 1e3)),
     signal: deps.signal,
+    ...deps.now ? { now: deps.now } : {},
+    ...deps.monotonic ? { monotonic: deps.monotonic } : {},
     onWait: (holder) => deps.log.info(`waiting for the release lock held by ${holder}`),
     onLost: (holder) => deps.log.warn(`the release lock of ${name} was lost${holder ? ` to ${holder}` : ""}: stopping`)
   });
@@ -34547,7 +34761,16 @@ var FLOWS = {
 };
 async function carryOut(t, turn) {
   const flow = FLOWS[t.kind];
-  return flow(turn, t);
+  const startedAt = (turn.deps.now ?? (() => /* @__PURE__ */ new Date()))().toISOString();
+  const servedBefore2 = turn.stored?.state.servingVersion;
+  const record = await flow(turn, t);
+  record.run = {
+    action: turn.deps.config.action,
+    startedAt,
+    ...turn.deps.runUrl ? { url: turn.deps.runUrl } : {},
+    ...servedBefore2 ?? record.previousVersion ? { servedBefore: servedBefore2 ?? record.previousVersion } : {}
+  };
+  return record;
 }
 async function dispatch(deps, name, request, opts = {}) {
   deps.signal.throwIfAborted();
@@ -34566,6 +34789,28 @@ async function dispatchReadOnly(deps, name, request) {
 }
 
 // src/engine/dry-run.ts
+var MISSING_NAMESPACE = /namespaces "([^"]+)" not found/;
+function oneErrorPerMissingNamespace(failed) {
+  const errors = [];
+  const counted = /* @__PURE__ */ new Map();
+  for (const { source, error: error2, missing } of failed) {
+    if (!missing) {
+      if (error2) errors.push(error2);
+      continue;
+    }
+    const seen = counted.get(missing);
+    if (seen) seen.count++;
+    else counted.set(missing, { first: source, count: 1 });
+  }
+  for (const [namespace, { first, count }] of counted)
+    errors.push(
+      new InputError(
+        `namespace '${namespace}' does not exist, so none of its ${count} object${count === 1 ? "" : "s"} can be applied: create it, or add the Namespace to the manifests`,
+        { file: first.file, line: first.line }
+      )
+    );
+  return errors;
+}
 async function dryRunAll(cluster, objects, overrides = /* @__PURE__ */ new Map()) {
   const createdNamespaces = new Set(
     objects.filter((o) => o.object.kind === "Namespace").map((o) => o.object.metadata.name)
@@ -34587,22 +34832,17 @@ async function dryRunAll(cluster, objects, overrides = /* @__PURE__ */ new Map()
           `${object.kind}/${object.metadata.name} was rejected by the API server: ${err.message}`,
           { file: source.file, line: source.line }
         );
-        return { source, error: error2 };
+        const missing = err.code === 404 ? MISSING_NAMESPACE.exec(err.message)?.[1] : void 0;
+        return { source, error: error2, ...missing ? { missing } : {} };
       }
     }
   );
-  const errors = outcomes.flatMap((o) => o.error ? [o.error] : []);
+  const errors = oneErrorPerMissingNamespace(outcomes.flatMap((o) => o.error ? [o] : []));
   if (errors.length) throw errors.length === 1 ? errors[0] : new InputErrors(errors);
-  return outcomes.map(({ error: _error, ...result }) => result);
+  return outcomes.map(({ source, result }) => ({ source, ...result ? { result } : {} }));
 }
 
 // src/engine/changes.ts
-var RELEASE_ANNOTATIONS = [
-  ANNOTATIONS.changeCause,
-  ANNOTATIONS.version,
-  ANNOTATIONS.commit,
-  ANNOTATIONS.runUrl
-];
 function asLive(workload, live2, versionLabel) {
   const probe = structuredClone(workload);
   const liveStrategy = asDeployment(live2)?.spec?.strategy;
@@ -34615,7 +34855,7 @@ function asLive(workload, live2, versionLabel) {
     else template.metadata.labels[versionLabel] = liveValue;
   }
   const annotations = { ...probe.metadata.annotations ?? {} };
-  for (const key of RELEASE_ANNOTATIONS) {
+  for (const key of RELEASE_ANNOTATION_KEYS) {
     const was = live2.metadata.annotations?.[key];
     if (was === void 0) delete annotations[key];
     else annotations[key] = was;
@@ -35076,7 +35316,8 @@ function releaseOutputs(record, summaryPath) {
   return {
     result: record.result ?? "",
     version: servingVersion(record),
-    "previous-version": record.previousVersion ?? "",
+    // What served before this run (a rollback job's is the version it rolled back from).
+    "previous-version": record.run?.servedBefore ?? record.previousVersion ?? "",
     "canary-weight": String(record.canaryWeight),
     revision: record.revision === void 0 ? "" : String(record.revision),
     "rollback-reason": (record.rollbackReason ?? "").replace(/\s*\n\s*/g, " ").trim(),
@@ -35232,8 +35473,8 @@ var MAX_POINTS = 40;
 function mermaidText(text, max = 60) {
   return text.replace(/[^A-Za-z0-9 _.:/%+-]/g, "").trim().slice(0, max);
 }
-function elapsedLabel(at4, startMs) {
-  const ms = Date.parse(at4) - startMs;
+function elapsedLabel(at5, startMs) {
+  const ms = Date.parse(at5) - startMs;
   return `+${formatDuration(Number.isFinite(ms) ? Math.max(0, ms) : 0)}`;
 }
 function formatNumber(n) {
@@ -35472,21 +35713,29 @@ function headline(record) {
   const title = `## ${badge}: ${escapeInline(record.app, 100)}`;
   const facts = [];
   const from2 = record.previousVersion ? inlineCode(record.previousVersion, 80) : "_none_";
-  facts.push(`${from2} \u2192 ${inlineCode(record.newVersion, 80) || "_unknown_"}`);
+  const release = `${from2} \u2192 ${inlineCode(record.newVersion, 80) || "_unknown_"}`;
+  const back = record.run?.action === "rollback" && record.run.servedBefore && record.servingVersion;
+  if (back)
+    facts.push(
+      `${inlineCode(record.run.servedBefore, 80)} \u2192 ${inlineCode(record.servingVersion, 80)} (rollback of the release ${release})`
+    );
+  else facts.push(release);
   if (record.servingVersion && record.servingVersion !== record.newVersion) {
     facts.push(`serving ${inlineCode(record.servingVersion, 80)}`);
   }
   const how = record.traffic ? `${record.strategy} via ${record.traffic}` : record.strategy;
   facts.push(`${escapeInline(how, 60)} \xB7 \`${record.action}\``);
   if (record.traffic) facts.push(`canary weight ${record.canaryWeight}%`);
-  const took = between(record.startedAt, record.finishedAt);
+  const took = between(record.run?.startedAt ?? record.startedAt, record.finishedAt);
   if (took !== void 0) facts.push(`took ${formatDuration(took)}`);
   facts.push(`environment ${record.environment ? inlineCode(record.environment, 60) : "_default_"}`);
   facts.push(`namespace ${inlineCode(record.namespace, 63)}`);
   if (record.revision !== void 0) facts.push(`revision ${record.revision}`);
   if (record.commit) facts.push(`commit ${inlineCode(record.commit.slice(0, 12), 12)}`);
-  const run = safeUrl(record.runUrl);
+  const run = safeUrl(record.run?.url ?? record.runUrl);
   if (run) facts.push(`[workflow run](${run})`);
+  const started = safeUrl(record.runUrl);
+  if (started && started !== run) facts.push(`[release started here](${started})`);
   return `${title}
 
 ${facts.join(" \xB7 ")}`;
@@ -35978,9 +36227,42 @@ function definedFields(feedback) {
   return Object.fromEntries(Object.entries(feedback).filter(([, v]) => v !== void 0));
 }
 
-// src/secrets/redactor.ts
+// src/secrets/printed-forms.ts
 var MIN_SECRET_LENGTH = 4;
+function printedForms(value) {
+  if (value === void 0) return [];
+  const text = typeof value === "string" ? value : utf8Text(value);
+  const bytes = typeof value === "string" ? Buffer.from(value) : Buffer.from(value);
+  const plain2 = text?.trim() ?? "";
+  if ((text === void 0 ? bytes.length : plain2.length) < MIN_SECRET_LENGTH) return [];
+  const forms = text === void 0 ? [] : [text, ...textForms(text)];
+  forms.push(...byteForms(bytes));
+  if (text !== void 0 && plain2 !== text) forms.push(...byteForms(Buffer.from(plain2)));
+  return [...new Set(forms)].filter((f) => f.length >= MIN_SECRET_LENGTH && !/^-----[A-Z ]+-----$/.test(f));
+}
+function textForms(text) {
+  const trimmed = text.trim();
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  return [
+    trimmed,
+    ...lines,
+    encodeURIComponent(trimmed),
+    new URLSearchParams({ v: trimmed }).toString().slice(2)
+  ];
+}
+function byteForms(bytes) {
+  const base64 = bytes.toString("base64");
+  const hex = bytes.toString("hex");
+  return [base64, base64.replace(/=+$/, ""), bytes.toString("base64url"), hex, hex.toUpperCase()];
+}
+function utf8Text(bytes) {
+  const text = Buffer.from(bytes).toString("utf8");
+  return Buffer.from(text, "utf8").equals(Buffer.from(bytes)) ? text : void 0;
+}
+
+// src/secrets/redactor.ts
 var REDACTED = "***";
+var LINE_BREAK = /\r?\n/g;
 var Redactor = class {
   constructor(onAdd) {
     this.onAdd = onAdd;
@@ -35989,7 +36271,7 @@ var Redactor = class {
   values = /* @__PURE__ */ new Set();
   /** Longest first, so a value that contains another is replaced whole. */
   ordered = [];
-  /** Registers values (and their printable forms); shorter than MIN_SECRET_LENGTH are skipped. */
+  /** Registers values and their printed forms; values shorter than MIN_SECRET_LENGTH are skipped. */
   add(values) {
     let changed = false;
     for (const value of values) {
@@ -36005,9 +36287,27 @@ var Redactor = class {
   has(value) {
     return this.values.has(value);
   }
+  /** The text with every known value replaced, also one split over several lines. */
   redact(text) {
     let out = text;
     for (const value of this.ordered) if (out.includes(value)) out = out.split(value).join(REDACTED);
+    return out.includes("\n") ? this.redactAcrossLines(out) : out;
+  }
+  /**
+   * Values a logger broke over lines: found in the text with its line breaks taken out, then each
+   * piece replaced in place, so the lines stay lines (`abc` / `def` becomes `***` / `***`).
+   */
+  redactAcrossLines(text) {
+    const { joined, origin } = withoutLineBreaks(text);
+    const spans = [];
+    for (const value of this.ordered) {
+      if (value.includes("\n") || value.includes("\r")) continue;
+      for (let at5 = joined.indexOf(value); at5 >= 0; at5 = joined.indexOf(value, at5 + value.length))
+        spans.push([origin[at5], origin[at5 + value.length - 1] + 1]);
+    }
+    let out = text;
+    for (const [from2, to] of mergeSpans(spans).reverse())
+      out = out.slice(0, from2) + out.slice(from2, to).replace(/[^\r\n]+/g, REDACTED) + out.slice(to);
     return out;
   }
   /** Redacts every string under a key named `message` or `note` (status and event messages). */
@@ -36016,30 +36316,38 @@ var Redactor = class {
     return mapMessages(value, (text) => this.redact(text));
   }
 };
-function printedForms(value) {
-  if (typeof value !== "string") return [];
-  const forms = [value, value.trim(), ...value.split(/\r?\n/).map((l) => l.trim())];
-  return [...new Set(forms)].filter((f) => f.length >= MIN_SECRET_LENGTH && !/^-----[A-Z ]+-----$/.test(f));
+function withoutLineBreaks(text) {
+  const origin = [];
+  let joined = "";
+  let last = 0;
+  for (const m of text.matchAll(LINE_BREAK)) {
+    for (let i = last; i < m.index; i++) origin.push(i);
+    joined += text.slice(last, m.index);
+    last = m.index + m[0].length;
+  }
+  for (let i = last; i < text.length; i++) origin.push(i);
+  return { joined: joined + text.slice(last), origin };
+}
+function mergeSpans(spans) {
+  const merged = [];
+  for (const [from2, to] of spans.sort((a, b) => a[0] - b[0])) {
+    const last = merged.at(-1);
+    if (last && from2 <= last[1]) last[1] = Math.max(last[1], to);
+    else merged.push([from2, to]);
+  }
+  return merged;
 }
 function secretValuesOf(obj2) {
   if (obj2?.kind !== "Secret" || (obj2.apiVersion ?? "v1") !== "v1") return [];
   const out = [];
   for (const encoded of Object.values(obj2.data ?? {})) {
     if (typeof encoded !== "string") continue;
-    out.push(encoded);
-    const decoded2 = decodeText(encoded);
-    if (decoded2 !== void 0) out.push(decoded2);
+    const bytes = Buffer.from(encoded, "base64");
+    out.push(bytes);
+    if (bytes.toString("base64") !== encoded) out.push(encoded);
   }
-  for (const plain2 of Object.values(obj2.stringData ?? {})) {
-    if (typeof plain2 !== "string") continue;
-    out.push(plain2, Buffer.from(plain2).toString("base64"));
-  }
+  for (const plain2 of Object.values(obj2.stringData ?? {})) if (typeof plain2 === "string") out.push(plain2);
   return out;
-}
-function decodeText(encoded) {
-  const bytes = Buffer.from(encoded, "base64");
-  const text = bytes.toString("utf8");
-  return Buffer.from(text, "utf8").equals(bytes) ? text : void 0;
 }
 function mapMessages(value, redact, key) {
   if (typeof value === "string") return key === "message" || key === "note" ? redact(value) : value;
@@ -36054,7 +36362,7 @@ function redactRecord(record, redactor) {
   for (const step of record.steps) if (step.detail) step.detail = r(step.detail);
   for (const e2 of record.evidence) {
     if (e2.message) e2.message = r(e2.message);
-    if (e2.logTail) e2.logTail = e2.logTail.map(r);
+    if (e2.logTail) e2.logTail = r(e2.logTail.join("\n")).split("\n");
   }
   for (const m of record.measurements) {
     if (m.message) m.message = r(m.message);
@@ -36271,14 +36579,16 @@ var import_node_https = __toESM(require_node_https(), 1);
 var USER_AGENT = "kube-rollout";
 var plainAgent = new import_node_http.default.Agent({ keepAlive: true });
 var KubeTransport = class {
-  server;
-  kc;
-  constructor(kc) {
+  constructor(kc, redact = keepText) {
+    this.redact = redact;
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error(`kubeconfig context "${kc.getCurrentContext()}" names no cluster`);
     this.kc = kc;
     this.server = new URL(cluster.server);
   }
+  redact;
+  server;
+  kc;
   /** Namespace of the current context, or `default`. */
   defaultNamespace() {
     return this.kc.getContextObject(this.kc.getCurrentContext())?.namespace || "default";
@@ -36310,7 +36620,7 @@ var KubeTransport = class {
     const status2 = res.statusCode ?? 0;
     if (status2 >= 200 && status2 < 300) return res;
     const body = await readAll(res);
-    throw apiError(status2, body, res.headers, this.describe(spec));
+    throw apiError(status2, body, res.headers, this.describe(spec), this.redact);
   }
   /** Sends one request and reads the whole answer (2xx only). */
   async text(spec) {
@@ -36324,7 +36634,7 @@ var KubeTransport = class {
       return JSON.parse(body);
     } catch {
       throw new Error(
-        `${this.describe(spec)}: the server answered with something that is not JSON: ${body.slice(0, 200)}`
+        `${this.describe(spec)}: the server answered with something that is not JSON: ${redactThenCut(body, 200, this.redact)}`
       );
     }
   }
@@ -36377,7 +36687,7 @@ async function readAll(res) {
   for await (const chunk of res) text += chunk;
   return text;
 }
-function apiError(status2, body, headers2, what) {
+function apiError(status2, body, headers2, what, redact = keepText) {
   let parsed;
   try {
     parsed = JSON.parse(body);
@@ -36385,7 +36695,7 @@ function apiError(status2, body, headers2, what) {
     parsed = void 0;
   }
   const isStatus = parsed && typeof parsed === "object" && parsed.kind === "Status";
-  const message = isStatus && parsed.message ? String(parsed.message) : body.trim().slice(0, 300) || `HTTP ${status2}`;
+  const message = isStatus && parsed.message ? String(parsed.message) : redactThenCut(body.trim(), 300, redact) || `HTTP ${status2}`;
   const err = new KubeApiError(
     status2,
     `${what}: ${message} (${status2})`,
@@ -36408,7 +36718,7 @@ var PATCH_CONTENT_TYPES = {
   strategic: "application/strategic-merge-patch+json"
 };
 function createCluster(kc, opts = {}) {
-  return new HttpCluster(new KubeTransport(kc), opts);
+  return new HttpCluster(new KubeTransport(kc, opts.redact), opts);
 }
 var HttpCluster = class {
   constructor(transport, opts) {
@@ -42207,6 +42517,7 @@ function observeSecrets(inner, redactor) {
     redactor.add(secretValuesOf(obj2));
     return obj2;
   };
+  const podSecrets = new PodSecrets(inner, seen);
   return {
     apply: async (obj2, opts) => seen(await inner.apply(sent(obj2), opts)),
     create: async (obj2, opts) => seen(await inner.create(sent(obj2), opts)),
@@ -42227,10 +42538,58 @@ function observeSecrets(inner, redactor) {
       (event, snapshot) => onEvent({ ...event, object: seen(event.object) }, snapshot),
       wait
     ),
-    podLog: async (namespace, pod, container, opts) => redactor.redact(await inner.podLog(namespace, pod, container, opts)),
+    podLog: async (namespace, pod, container, opts) => {
+      const unknown = await podSecrets.unreadable(namespace, pod);
+      if (unknown) return `(log of ${pod}/${container} withheld: ${unknown})`;
+      const tail = opts?.tailLines;
+      const text = await inner.podLog(
+        namespace,
+        pod,
+        container,
+        tail ? { ...opts, tailLines: tail + 1 } : opts
+      );
+      return tail ? lastLines(redactor.redact(text), tail) : redactor.redact(text);
+    },
     groupVersions: (group2) => inner.groupVersions(group2)
   };
 }
+function lastLines(text, count) {
+  const lines = text.split("\n");
+  const ends = lines.at(-1) === "" ? 1 : 0;
+  return lines.slice(Math.max(0, lines.length - count - ends)).join("\n");
+}
+var PodSecrets = class {
+  constructor(cluster, learn) {
+    this.cluster = cluster;
+    this.learn = learn;
+  }
+  cluster;
+  learn;
+  read = /* @__PURE__ */ new Set();
+  /** Why the pod's log cannot be quoted safely, or undefined when every Secret it uses is known. */
+  async unreadable(namespace, pod) {
+    const [found] = await this.cluster.list("v1", "Pod", namespace, { fieldSelector: `metadata.name=${pod}` }).catch(() => []);
+    const spec = found && podTemplateOf(found)?.spec;
+    if (!spec) return "the pod could not be read to learn which Secrets it uses";
+    for (const name of secretsUsedBy(spec)) {
+      const why = await this.learnSecret(namespace, name);
+      if (why) return `it uses Secret ${name}, which this run cannot read (${why}) to redact its values`;
+    }
+    return void 0;
+  }
+  async learnSecret(namespace, name) {
+    const key = `${namespace}/${name}`;
+    if (this.read.has(key)) return void 0;
+    try {
+      const secret = await this.cluster.get({ apiVersion: "v1", kind: "Secret", name, namespace });
+      if (secret) this.learn(secret);
+    } catch (err) {
+      return err instanceof KubeApiError && err.code === 403 ? "forbidden" : err.message;
+    }
+    this.read.add(key);
+    return void 0;
+  }
+};
 
 // src/run-setup.ts
 function holderId(env = process.env) {
@@ -42253,7 +42612,8 @@ function createLogger(redactor) {
 function loadCluster(config, redactor, onRetry) {
   const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context, env: process.env });
   redactor.add(kubeConfigSecrets(kc));
-  return observeSecrets(createCluster(kc, onRetry ? { onRetry } : {}), redactor);
+  const redact = (text) => redactor.redact(text);
+  return observeSecrets(createCluster(kc, { redact, ...onRetry ? { onRetry } : {} }), redactor);
 }
 function annotationAt(e2, title = "kube-rollout: invalid input") {
   const { file, line, column } = e2.location;
@@ -42305,6 +42665,7 @@ export {
   providers,
   readInputs,
   readCanaryScale,
+  canaryServiceName,
   checkReferences,
   inputsForLoading,
   readConfig,
@@ -42317,6 +42678,7 @@ export {
   describeChanges,
   isUnchanged,
   dryRunAll,
+  checkReleaseName,
   releaseName,
   readLive,
   versionOf,
