@@ -146,7 +146,7 @@ describe('release state and lock against the simulator', () => {
     });
     await assert.rejects(
       loadReleaseState(cluster, NS, 'broken'),
-      /kube-rollout-broken in shop: state.json is not valid JSON/,
+      /damaged: ConfigMap kube-rollout-broken in shop, key state\.json is not valid JSON/,
     );
   });
 
