@@ -1,5 +1,6 @@
-// `npm run chaos -- --releases N --seed S [--apps one|many] [--no-build] [--verbose]`: randomized
-// releases with API faults and kills through the bundled action, one line per release, totals and
+// `npm run chaos -- --releases N --seed S [--apps one|many] [--state-tampering true|false]
+// [--no-build] [--verbose]`: randomized releases with API faults, kills and (by default) hand edits
+// of the release state between runs, through the bundled action, one line per release, totals and
 // the seeds of failures. `--apps many` adds the many-workload fixture apps to the mix (issue 17).
 // Exits 1 when any release ends inconsistent. See test/helpers/chaos.ts.
 import { spawnSync } from 'node:child_process';
@@ -12,6 +13,8 @@ const { values } = parseArgs({
     releases: { type: 'string', default: '20' },
     seed: { type: 'string', default: String(Date.now() % 100_000) },
     apps: { type: 'string', default: 'one' },
+    /** Hand edits of the release state between runs (issue 20): `--state-tampering false` turns them off. */
+    'state-tampering': { type: 'string', default: 'true' },
     'no-build': { type: 'boolean', default: false },
     /** Also print every run's ::warning/::error lines under an inconsistent release. */
     verbose: { type: 'boolean', default: false },
@@ -39,6 +42,7 @@ try {
     releases,
     seed,
     manyWorkloadApps: values.apps === 'many',
+    tamperState: values['state-tampering'] !== 'false',
     onOutcome: (o) => {
       console.log(formatOutcome(o));
       if (values.verbose && o.violations.length) console.log(o.annotations.map((a) => `    ${a}`).join('\n'));

@@ -86,6 +86,7 @@ async function runAction(
     providers,
     holder,
     runUrl: github.runUrl,
+    ...(github.run ? { workflowRun: github.run } : {}),
     commit: github.headSha ?? github.sha,
     onProgress: async (record) => {
       // Reporters see the record with secrets redacted; the GitHub links they hand back (deployment,

@@ -4,7 +4,7 @@ import type { ProviderName } from '../analysis/types.ts';
 import type { Config } from '../config/types.ts';
 import type { Cluster } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import type { RolloutRecord } from '../record/types.ts';
+import type { RolloutRecord, WorkflowRun } from '../record/types.ts';
 import type { Logger } from './context.ts';
 import type { MonotonicClock } from '../clock.ts';
 import type { Redact } from '../secrets/cut.ts';
@@ -20,6 +20,8 @@ export interface ReleaseDeps {
   /** Identifies this run in the Lease (run id, attempt, job). */
   holder: string;
   runUrl?: string;
+  /** The workflow run this is (run number and attempt): a deploy never replaces a later run's release. */
+  workflowRun?: WorkflowRun;
   commit?: string;
   onProgress?: (record: RolloutRecord) => Promise<void>;
   /** Scrubs known secret values from a record's free text; the state writer applies it on every save. */

@@ -165,6 +165,7 @@ export async function startRelease(
     scope: storedScope(opts.scope),
     updatedAt: now().toISOString(),
     ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
+    ...(deps.workflowRun ? { startedBy: deps.workflowRun } : {}),
     record,
   };
   const unlisted = noLongerListed(opts.stored?.state, manifests);
@@ -202,6 +203,10 @@ export async function resumeStored(
   stored: NonNullable<Stored>,
 ): Promise<RolloutRecord> {
   const { state } = stored;
+  if (stored.lostSecrets)
+    throw new Error(
+      `release ${state.newVersion} of ${state.name} cannot continue: ${stored.lostSecrets.join('; ')}. Run \`action: rollback\` (it returns to stable without them), or deploy again`,
+    );
   noteTakeover(deps, run, state);
   state.record.action = deps.config.action;
   deps.log.info(`continuing release ${state.newVersion} of ${state.name} at step ${state.currentStep + 1}`);
@@ -234,6 +239,7 @@ export async function restoreStable(
   noteTakeover(deps, run, state);
   state.record.action = deps.config.action;
   if (cause === 'cancelled') state.record.cancelled = true;
+  for (const lost of stored.lostSecrets ?? []) state.record.notes.push(`not restored: ${lost}`);
   deps.log.info(
     `returning release ${state.newVersion} of ${state.name} to ${state.stableVersion ?? 'stable'}: ${reason}`,
   );

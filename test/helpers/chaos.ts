@@ -12,6 +12,7 @@ import {
   type FixtureTarget,
 } from './chaos-apps.ts';
 import { checkReleaseInvariant, readState } from './invariant.ts';
+import { tamperBetweenRuns } from './chaos-tamper.ts';
 import { writeApp, type AppOptions } from './manifests.ts';
 import { seededRandom, type FaultRule, type SimCluster } from '@kube-rollout/kube-sim';
 
@@ -296,6 +297,8 @@ export interface ChaosOptions {
    * then picks the same shapes as before they existed.
    */
   manyWorkloadApps?: boolean;
+  /** Tamper with the release state between runs (chaos-tamper.ts). Off by default, as above. */
+  tamperState?: boolean;
 }
 
 /** One release: v1, 1–3 disrupted runs, clean re-runs until one ends with a result, the invariant. */
@@ -308,6 +311,7 @@ export async function chaosRelease(
   const shapes: Shape[] = opts.manyWorkloadApps ? [...SHAPES, ...FIXTURE_SHAPES] : SHAPES;
   const release = new ChaosRelease(sim, seed, rand, pick(rand, shapes));
   let settled = await release.run('deploy-new', { faults: [] });
+  const tamperRand = seededRandom(seed * 7919 + 1);
   const disrupted = 1 + Math.floor(rand() * 3);
   for (let i = 0; i < disrupted; i++) {
     const action = pick(rand, [
@@ -319,6 +323,8 @@ export async function chaosRelease(
       'status',
     ] as const);
     const d = disruption(rand);
+    const tampered = opts.tamperState && tamperBetweenRuns(sim, release.namespace, release.name, tamperRand);
+    if (tampered) release.sequence.push(`✂${tampered}`);
     settled = (await release.run(action, d)) && action !== 'status' && !d.kill && !d.faults.length;
   }
   if (rand() < 0.5) await release.run('status', { faults: [] });

@@ -72,7 +72,7 @@ export function buildRelease(ctx: RunContext): ProgressiveRelease {
     const workload = lane.workload.object as DeploymentObject;
     const stable = ctx.stable.get(workloadKey(workload)) ?? workload;
     const replicas = suffix === 'canary' && replicasRouter ? 0 : desiredReplicas(stable);
-    const copy = newVersionCopy(workload, suffix, versionLabel, ctx.state.newVersion, replicas);
+    const copy = newVersionCopy(workload, suffix, versionLabel, ctx.state.newVersion, replicas, ctx.name);
     const target: TrafficTarget = {
       namespace: ctx.namespace,
       app: ctx.name,
