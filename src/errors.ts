@@ -91,3 +91,27 @@ export class StateConflictError extends Error {
     this.name = 'StateConflictError';
   }
 }
+
+/**
+ * The release state ConfigMap exists but cannot be read as a release (its key removed, its JSON
+ * unparseable, another schema): edited or truncated by hand. Never "another run": nothing of a
+ * run is in it. `resourceVersion` lets the run that recovers write over exactly this version.
+ */
+export class StateDamagedError extends Error {
+  readonly configMap: string;
+  readonly namespace: string;
+  readonly problem: string;
+  readonly resourceVersion: string;
+  constructor(where: { configMap: string; namespace: string; resourceVersion: string }, problem: string) {
+    super(
+      `the release state is damaged: ConfigMap ${where.configMap} in ${where.namespace}, ${problem}. ` +
+        `Run \`action: rollback\` to return to stable from the cluster (the copies and routes carry their ` +
+        `release's labels), or delete ConfigMap ${where.configMap} to start afresh`,
+    );
+    this.name = 'StateDamagedError';
+    this.configMap = where.configMap;
+    this.namespace = where.namespace;
+    this.problem = problem;
+    this.resourceVersion = where.resourceVersion;
+  }
+}

@@ -86,6 +86,7 @@ async function runAction(
     providers: providerTable(),
     holder,
     runUrl: github.runUrl,
+    ...(github.run ? { workflowRun: github.run } : {}),
     commit: github.headSha ?? github.sha,
     // Reporters see the record with secrets redacted; the GitHub links they hand back (deployment,
     // PR comment) are kept in the release's history, so the next state save carries them to a later job.

@@ -52,6 +52,7 @@ export async function recoverUnfinished(main: MainStepState): Promise<void> {
       // The main step's identity: its Lease is taken back at once instead of waiting for it to expire.
       holder: main.holder ?? `post-${holderId()}`,
       runUrl: github.runUrl,
+      ...(github.run ? { workflowRun: github.run } : {}),
       redactRecord: (record) => redactRecord(record, redactor),
       redact: (text) => redactor.redact(text),
     };

@@ -4,10 +4,9 @@
 import { KubeApiError, type KubeObject } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
 import { preflight, preflightAction } from '../preflight/index.ts';
-import { loadReleaseState } from '../state/release-state.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { transitionFor, writes } from './lifecycle.ts';
-import type { Stored } from './release-flows.ts';
+import { findRelease, phaseOf, type Found } from './find-release.ts';
 import { storedConfig, storedManifests } from './run-context.ts';
 import { readLive } from './workloads.ts';
 
@@ -35,24 +34,26 @@ export async function readLiveChecked(
 /**
  * Reads the stored release for promote or rollback and, when the lifecycle table says the action
  * will write, checks the router's targets and every permission it needs before the Lease is taken.
- * The state is read again under the Lease; this read only decides what to check.
+ * The state is read again under the Lease; this read only decides what to check. (A release
+ * rebuilt from the cluster has no stored plan to check before the Lease.)
  */
 export async function checkBeforeLock(
   deps: ReleaseDeps,
   name: string,
   action: 'promote' | 'rollback',
-): Promise<Stored> {
+): Promise<Found> {
   const { config, cluster } = deps;
-  let stored: Stored;
+  let found: Found = { stored: undefined, copies: [] };
   let denied: unknown;
   try {
-    stored = await loadReleaseState(cluster, config.namespace, name);
+    found = await findRelease(deps, cluster, name);
   } catch (err) {
     if (!isForbidden(err)) throw err;
     denied = err;
   }
-  const transition = transitionFor(stored?.state.phase ?? 'none', action);
-  if (!denied && !writes(transition)) return stored;
+  const { stored } = found;
+  const phase = phaseOf(found);
+  if (!denied && !writes(transitionFor(phase, action))) return found;
   if (stored) {
     const { state } = stored;
     await preflightAction(
@@ -60,10 +61,10 @@ export async function checkBeforeLock(
       state.strategy,
       storedManifests(state),
     );
-  } else if (denied || (action === 'rollback' && deps.manifests)) {
+  } else if (denied || (phase === 'none' && action === 'rollback' && deps.manifests)) {
     const manifests = deps.manifests ?? { objects: [], workloads: [], version: 'none' };
     await preflightAction(deps, config.strategy, manifests);
   }
   if (denied) throw denied;
-  return stored;
+  return found;
 }

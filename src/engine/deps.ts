@@ -3,7 +3,7 @@ import type { MetricProvider } from '../analysis/provider.ts';
 import type { Config } from '../config/types.ts';
 import type { Cluster } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
-import type { GitHubLinks, ReleaseHistory, RolloutRecord } from '../record/types.ts';
+import type { GitHubLinks, ReleaseHistory, RolloutRecord, WorkflowRun } from '../record/types.ts';
 import type { Logger } from './context.ts';
 import type { MonotonicClock } from '../clock.ts';
 import type { Redact } from '../secrets/cut.ts';
@@ -19,6 +19,8 @@ export interface ReleaseDeps {
   /** Identifies this run in the Lease (run id, attempt, job). */
   holder: string;
   runUrl?: string;
+  /** The workflow run this is (run number and attempt): a deploy never replaces a later run's release. */
+  workflowRun?: WorkflowRun;
   commit?: string;
   /** At every step boundary, with the release as reported; returns the GitHub links to keep. */
   onProgress?: (report: RolloutRecord) => Promise<GitHubLinks | void>;

@@ -2,7 +2,10 @@
 // status) and the post step's `cancel` ask for a column; the stored phase picks the row; the cell
 // (a Transition of lifecycle.ts) is run by its flow in FLOWS below, and by nothing else.
 import type { RolloutRecord } from '../record/types.ts';
-import { loadReleaseState } from '../state/release-state.ts';
+import { describeRun } from '../record/workflow-run.ts';
+import { findRelease, phaseOf, type Found } from './find-release.ts';
+import { releaseFromCluster } from './orphans.ts';
+import { recoverRelease, whyRebuilt } from './recover.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { transitionFor, type Request, type Transition, type TransitionKind } from './lifecycle.ts';
 import { describeRelease, reportOnly } from './release-reports.ts';
@@ -21,8 +24,12 @@ import { withRunLock, type RunLock } from './run-lock.ts';
 export interface Turn {
   deps: ReleaseDeps;
   name: string;
+  /** The column of the table this turn carries out. */
+  request: Request;
   /** The release as stored (read under the Lease when the transition writes). */
   stored: Stored;
+  /** Why the stored release could not be read, and the copies it left (found.ts). */
+  found?: Omit<Found, 'stored'>;
   /** The Lease this run holds; only transitions that write have one. */
   run?: RunLock;
   /** A deploy's release, rendered, planned and checked before the Lease. */
@@ -58,9 +65,54 @@ const FLOWS: { [K in TransitionKind]: Flow<K> } = {
   'restore-stable': async (turn, t) =>
     (await restoreStable(turn.deps, lockOf(turn), storedOf(turn), t.cause)).record,
   undo: (turn) => undoFinished(turn.deps, lockOf(turn), turn.name, turn.stored),
+  recover: (turn, t) => recover(turn, t),
   describe: (turn) => describeRelease(turn.deps, turn.name, storedOf(turn)),
-  report: (turn, t) => reportOnly(turn.deps, turn.name, turn.stored, t),
+  report: (turn, t) => reportOnly(turn.deps, turn.name, turn.stored, withRun(turn, t), turn.found),
 };
+
+/** A deploy of an older run says which later run it yields to: "superseded by run 12". */
+function withRun(turn: Turn, t: Extract<Transition, { kind: 'report' }>): typeof t {
+  const later = turn.stored?.state.startedBy;
+  if (turn.request !== 'deploy-older' || !later) return t;
+  const mine = turn.deps.workflowRun ? ` (${describeRun(turn.deps.workflowRun)})` : '';
+  return {
+    ...t,
+    why: `superseded by ${describeRun(later)}, which started release ${turn.stored!.state.newVersion}: this run${mine} changes nothing`,
+  };
+}
+
+/**
+ * The release is rebuilt from its copies and returned to stable; without copies there is nothing
+ * to rebuild: a damaged ConfigMap is removed and the request is carried out as for no release.
+ */
+async function recover(turn: Turn, t: Extract<Transition, { kind: 'recover' }>): Promise<RolloutRecord> {
+  const { deps, name, request, found } = turn;
+  const run = lockOf(turn);
+  const rebuilt = found?.copies.length
+    ? await releaseFromCluster(deps, run.cluster, name, found.copies)
+    : undefined;
+  if (rebuilt)
+    return recoverRelease(deps, run, rebuilt, {
+      request,
+      ...(found?.damage ? { damage: found.damage } : {}),
+      ...(t.then === 'start' ? { fresh: freshOf(turn) } : {}),
+    });
+  const damage = found?.damage;
+  if (damage) {
+    deps.log.warn(
+      `${whyRebuilt(name, damage)} and no copy of it runs: removing it, as if nothing were recorded`,
+    );
+    await run.cluster.delete({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      name: damage.configMap,
+      namespace: damage.namespace,
+    });
+  }
+  const record = await carryOut(transitionFor('none', request), { ...turn, found: { copies: [] } });
+  if (damage) record.notes.push(damage.message);
+  return record;
+}
 
 /** Carries out one cell of the table; the record says what this run did, apart from the release. */
 export async function carryOut(t: Transition, turn: Turn): Promise<RolloutRecord> {
@@ -72,6 +124,7 @@ export async function carryOut(t: Transition, turn: Turn): Promise<RolloutRecord
     action: turn.deps.config.action,
     startedAt,
     ...(turn.deps.runUrl ? { url: turn.deps.runUrl } : {}),
+    ...(turn.deps.workflowRun ? { workflowRun: turn.deps.workflowRun } : {}),
     ...((servedBefore ?? record.previousVersion)
       ? { servedBefore: servedBefore ?? record.previousVersion }
       : {}),
@@ -102,11 +155,20 @@ export async function dispatch(
   deps.onStarted?.(name, deps.config.namespace);
   await opts.beforeLock?.();
   return withRunLock(deps, name, async (run) => {
-    const stored = await loadReleaseState(run.cluster, deps.config.namespace, name, run.secretStore);
+    const { stored, ...found } = await findRelease(deps, run.cluster, name, run.secretStore);
     // Cancelled while it waited for the Lease: nothing of the release was written yet.
     run.signal.throwIfAborted();
-    const t = transitionFor(stored?.state.phase ?? 'none', request(stored));
-    return carryOut(t, { deps, name, stored, run, ...(opts.fresh ? { fresh: opts.fresh } : {}) });
+    const asked = request(stored);
+    const t = transitionFor(phaseOf({ stored, ...found }), asked);
+    return carryOut(t, {
+      deps,
+      name,
+      request: asked,
+      stored,
+      found,
+      run,
+      ...(opts.fresh ? { fresh: opts.fresh } : {}),
+    });
   });
 }
 
@@ -116,6 +178,12 @@ export async function dispatchReadOnly(
   name: string,
   request: Request,
 ): Promise<RolloutRecord> {
-  const stored = await loadReleaseState(deps.cluster, deps.config.namespace, name);
-  return carryOut(transitionFor(stored?.state.phase ?? 'none', request), { deps, name, stored });
+  const { stored, ...found } = await findRelease(deps, deps.cluster, name);
+  return carryOut(transitionFor(phaseOf({ stored, ...found }), request), {
+    deps,
+    name,
+    request,
+    stored,
+    found,
+  });
 }

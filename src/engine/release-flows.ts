@@ -155,6 +155,7 @@ export async function startRelease(
     settings: releaseSettings(config),
     stableSnapshot: snapshot,
     scope: storedScope(opts.scope),
+    ...(deps.workflowRun ? { startedBy: deps.workflowRun } : {}),
   });
   const unlisted = noLongerListed(opts.stored?.state, manifests);
   noteUnlisted(record, unlisted, config.prune);
@@ -191,6 +192,10 @@ export async function resumeStored(
   stored: NonNullable<Stored>,
 ): Promise<RolloutRecord> {
   const { state } = stored;
+  if (stored.lostSecrets)
+    throw new Error(
+      `release ${state.newVersion} of ${state.name} cannot continue: ${stored.lostSecrets.join('; ')}. Run \`action: rollback\` (it returns to stable without them), or deploy again`,
+    );
   noteTakeover(deps, run, state);
   state.record.action = deps.config.action;
   deps.log.info(`continuing release ${state.newVersion} of ${state.name} at step ${state.currentStep + 1}`);
@@ -223,6 +228,7 @@ export async function restoreStable(
   noteTakeover(deps, run, state);
   state.record.action = deps.config.action;
   if (cause === 'cancelled') state.record.cancelled = true;
+  for (const lost of stored.lostSecrets ?? []) state.record.notes.push(`not restored: ${lost}`);
   deps.log.info(
     `returning release ${state.newVersion} of ${state.name} to ${state.stableVersion ?? 'stable'}: ${reason}`,
   );

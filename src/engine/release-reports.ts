@@ -6,6 +6,7 @@ import type { ReleaseDeps } from './deps.ts';
 import type { Transition } from './lifecycle.ts';
 import { lockNote, readLockInfo } from './lock-status.ts';
 import type { Stored } from './release-flows.ts';
+import type { Found } from './find-release.ts';
 import { draftState, finish } from './run-context.ts';
 
 const clock = (deps: ReleaseDeps) => deps.now ?? (() => new Date());
@@ -16,19 +17,30 @@ export function reportOnly(
   name: string,
   stored: Stored,
   t: Extract<Transition, { kind: 'report' }>,
+  found?: Omit<Found, 'stored'>,
 ): RolloutRecord {
   const now = clock(deps);
   const phase = stored?.state.phase ?? 'none';
-  const message = `release ${name} in namespace ${deps.config.namespace} is ${phase === 'none' ? 'not recorded' : phase}: ${t.why}`;
-  deps.log.info(message);
+  const message = `release ${name} in namespace ${deps.config.namespace} is ${describePhase(phase, found)}: ${t.why}`;
+  if (found?.damage || found?.copies.length) deps.log.warn(message);
+  else deps.log.info(message);
   // A copy: what a run that changes nothing reports is never stored.
   const state = stored
     ? { ...stored.state, record: { ...stored.state.record, action: deps.config.action } }
     : draftState(deps, name, deps.manifests?.version ?? 'none', now());
   state.record.notes = [...state.record.notes, message];
   const result = t.result !== 'phase' ? t.result : (phase as ReleaseResult);
-  if (t.fails) state.record.rollbackReason ??= message;
+  // What went wrong with the state is the one line a status run hands on (`rollback-reason`).
+  if (t.fails || found?.damage || found?.copies.length) state.record.rollbackReason ??= message;
   return finish(state, result, now());
+}
+
+/** How a report names where the release stands, with what was found instead of a state. */
+function describePhase(phase: string, found: Omit<Found, 'stored'> | undefined): string {
+  if (found?.damage) return `damaged (${found.damage.message})`;
+  if (found?.copies.length)
+    return `not recorded (its state ConfigMap is gone) but its copies run: ${found.copies.map((c) => `Deployment ${c.metadata.name}`).join(', ')}`;
+  return phase === 'none' ? 'not recorded' : phase;
 }
 
 /** `action: status` of a recorded release: its phase, the version it serves and its lock. */

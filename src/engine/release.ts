@@ -16,7 +16,9 @@ import { dryRunAll, type DryRunResult } from './dry-run.ts';
 import { changeProbes, findChanges } from './changes.ts';
 import { releaseScope } from '../strategies/scope.ts';
 import { transitionFor, writes } from './lifecycle.ts';
-import { nothingToUndo, type FreshRelease, type Stored } from './release-flows.ts';
+import { nothingToUndo, type FreshRelease } from './release-flows.ts';
+import { phaseOf } from './find-release.ts';
+import { isLaterRun } from '../record/workflow-run.ts';
 import { releaseName } from './run-context.ts';
 
 export { releaseName, storedManifests } from './run-context.ts';
@@ -32,9 +34,11 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
     deps,
     name,
     (stored) =>
-      stored?.state.newVersion === version && stored.state.strategy === fresh.strategy
-        ? 'deploy-same'
-        : 'deploy-other',
+      isLaterRun(stored?.state.startedBy, deps.workflowRun)
+        ? 'deploy-older'
+        : stored?.state.newVersion === version && stored.state.strategy === fresh.strategy
+          ? 'deploy-same'
+          : 'deploy-other',
     {
       fresh,
       beforeLock: () => ensureReleaseNamespace(deps.cluster, fresh.manifests, deps.config.namespace),
@@ -162,10 +166,10 @@ async function answerBeforeLock(
   name: string,
   request: 'promote' | 'rollback',
 ): Promise<RolloutRecord | undefined> {
-  const stored: Stored = await checkBeforeLock(deps, name, request);
-  if (stored) return undefined;
+  const found = await checkBeforeLock(deps, name, request);
+  if (phaseOf(found) !== 'none') return undefined;
   const t = transitionFor('none', request);
-  if (!writes(t)) return carryOut(t, { deps, name, stored });
+  if (!writes(t)) return carryOut(t, { deps, name, request, stored: undefined });
   // Undo needs the workloads: from the manifests, since nothing is stored.
   if (t.kind === 'undo' && !deps.manifests) throw nothingToUndo(name, deps.config.namespace);
   return undefined;

@@ -8,6 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describeFailure, type GitHubClient, type Warn } from './client.ts';
 import { permissionHint, type ReadOnlyToken } from './hints.ts';
+import type { WorkflowRun } from '../record/types.ts';
+import { workflowRunOf } from '../record/workflow-run.ts';
 
 export interface Repository {
   owner: string;
@@ -26,6 +28,8 @@ export interface GitHubContext {
   serverUrl: string;
   apiUrl: string;
   runId?: string;
+  /** The workflow, run number and attempt (and the commit's time), to order racing runs. */
+  run?: WorkflowRun;
   /** `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`. */
   runUrl?: string;
   /** The PR of a pull_request / pull_request_target event (or an issue_comment on a PR). */
@@ -121,6 +125,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env, warn?: W
     serverUrl,
     apiUrl,
     runId,
+    run: workflowRunOf(env, payload),
     runUrl:
       repository && runId
         ? `${serverUrl}/${repository.owner}/${repository.repo}/actions/runs/${runId}`

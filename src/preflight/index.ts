@@ -66,12 +66,16 @@ export async function preflight(
   if (tooLarge) errors.push(tooLarge);
   const argoOwned = await rolloutInCluster(deps.cluster, config.manifestOrigin);
   if (argoOwned) errors.push(argoOwned);
-  if (facts.scope && strategyFor(strategy).movesTraffic)
-    errors.push(...(await laneProblems(deps, manifests, facts.scope, strategy)));
+  const lanes =
+    facts.scope && strategyFor(strategy).movesTraffic
+      ? await laneProblems(deps, manifests, facts.scope, strategy)
+      : undefined;
+  if (lanes) errors.push(...lanes);
+  // A first release copies nothing (no lanes) yet still needs the router's objects later on.
   errors.push(
     ...(await clusterProblems(deps, strategy, manifests, {
       release: facts.name,
-      lanesChecked: !!facts.scope,
+      lanesChecked: lanes !== undefined && hasProgressive(manifests, facts.scope),
     })),
   );
   if (errors.length) throw new InputErrors(errors);
@@ -95,6 +99,10 @@ export async function preflightAction(
  * Every workload released as a copy has its chain: the workload, the Service that selects its
  * pods (from the manifests, else one that runs already), the router's object that routes there.
  */
+function hasProgressive(manifests: ManifestSet, scope: ReleaseScope | undefined): boolean {
+  return !!scope && manifests.workloads.some((w) => scope.progressive.has(workloadKey(w.object)));
+}
+
 async function laneProblems(
   { config, cluster }: PreflightDeps,
   manifests: ManifestSet,

@@ -113,7 +113,14 @@ export interface ReleaseHistory {
    * job continues a release another job started): its action, when it started, and the version
    * that served when it did (the `previous-version` output).
    */
-  run?: { action: ActionName; startedAt: string; servedBefore?: string; url?: string };
+  run?: {
+    action: ActionName;
+    startedAt: string;
+    servedBefore?: string;
+    url?: string;
+    /** The workflow run (number, attempt) it was, so runs racing on one release can be ordered. */
+    workflowRun?: WorkflowRun;
+  };
   /** The workflow was cancelled while this release ran: it went back to stable for that reason. */
   cancelled?: boolean;
   /** Per workload of the manifests: whether its pod template changes, and how it went. */
@@ -152,6 +159,20 @@ export interface ReleasePosition {
  * (`reportOf` in src/record/report.ts builds it; nothing writes into it).
  */
 export interface RolloutRecord extends ReleaseHistory, ReleasePosition {}
+
+/**
+ * The GitHub workflow run a run of the action belongs to (GITHUB_REPOSITORY, GITHUB_WORKFLOW,
+ * GITHUB_RUN_ID, GITHUB_RUN_NUMBER, GITHUB_RUN_ATTEMPT) and, when the event says it, when its
+ * commit was made.
+ */
+export interface WorkflowRun {
+  repository?: string;
+  workflow?: string;
+  id?: string;
+  number?: number;
+  attempt?: number;
+  commitTime?: string;
+}
 
 /** The rollback reason of a rollback that `action: rollback` asked for (not a failed gate or a cancel). */
 export const REQUESTED_ROLLBACK = 'rolled back by request (action: rollback)';
@@ -224,6 +245,8 @@ export interface ReleaseState extends ReleasePosition {
   stableVersion?: string;
   /** The Lease holder that wrote this state last (the run that owns the release). */
   holder?: string;
+  /** The workflow run that started this release: no older run of its workflow may replace it. */
+  startedBy?: WorkflowRun;
   /** Index of the next plan step to run. */
   currentStep: number;
   /** Manifests of the release as rendered (the new version), so promote needs no checkout. */

@@ -1,6 +1,6 @@
 // The release state lives in ConfigMap `kube-rollout-<name>` (key `state.json`), written after
 // every step so any later run can resume, promote or roll back the release.
-import { StateConflictError } from '../errors.ts';
+import { StateConflictError, StateDamagedError } from '../errors.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { KubeApiError, refOf } from '../kube/types.ts';
 import type { ReleaseHistory, ReleaseState } from '../record/types.ts';
@@ -24,39 +24,74 @@ export function stateConfigMapName(name: string): string {
   return ownedObjectName(name);
 }
 
+/** A stored release as a run read it. */
+export interface LoadedState {
+  state: ReleaseState;
+  resourceVersion: string;
+  /**
+   * Secrets of the state that Secret `kube-rollout-<name>` no longer holds (deleted or changed by
+   * hand), left out of `state`: enough to return to stable, not to continue the release.
+   */
+  lostSecrets?: string[];
+}
+
 /**
- * The stored release, if any. A run holding the Lease passes its `store` memo: the Secret store is
- * then read beside the ConfigMap, and the run's first save need not read it again.
+ * The stored release, if any (a StateDamagedError when the ConfigMap exists but holds no readable
+ * release). A run holding the Lease passes its `store` memo: the Secret store is then read beside
+ * the ConfigMap, and the run's first save need not read it again.
  */
 export async function loadReleaseState(
   cluster: Cluster,
   namespace: string,
   name: string,
   store?: StoreMemo,
-): Promise<{ state: ReleaseState; resourceVersion: string } | undefined> {
+): Promise<LoadedState | undefined> {
   const cmName = stateConfigMapName(name);
   const [cm, storeRead] = await Promise.all([
     cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: cmName, namespace }),
     store ? readStore(cluster, name, namespace, store) : undefined,
   ]);
-  const text = cm?.data?.[STATE_KEY];
-  if (!cm || text === undefined) return undefined;
-  let parsed: Parameters<typeof migrateState>[0];
+  if (!cm) return undefined;
+  const resourceVersion = cm.metadata.resourceVersion ?? '';
+  const parsed = parseState(cm.data?.[STATE_KEY]);
+  if (typeof parsed === 'string')
+    throw new StateDamagedError({ configMap: cmName, namespace, resourceVersion }, parsed);
+  const lost: string[] = [];
+  const state = await restoreSecrets(cluster, parsed, namespace, storeRead, lost);
+  return { state, resourceVersion, ...(lost.length ? { lostSecrets: lost } : {}) };
+}
+
+const PHASES = new Set(['progressing', 'paused', 'rolling-back', 'promoted', 'rolled-back', 'failed']);
+
+/** The fields a run cannot do without, each with its check. */
+const REQUIRED: [keyof ReleaseState, (v: unknown) => boolean][] = [
+  ['name', (v) => typeof v === 'string'],
+  ['phase', (v) => PHASES.has(v as string)],
+  ['strategy', (v) => typeof v === 'string'],
+  ['newVersion', (v) => typeof v === 'string'],
+  ['currentStep', (v) => Number.isInteger(v)],
+  ['rendered', Array.isArray],
+  ['stableSnapshot', Array.isArray],
+  ['record', (v) => typeof v === 'object' && v !== null && !Array.isArray(v)],
+];
+
+/** The release state in a ConfigMap's text, or what is wrong with it (a sentence). Pure. */
+export function parseState(text: string | undefined): ReleaseState | string {
+  if (text === undefined) return `key ${STATE_KEY} is missing`;
+  let value: unknown;
   try {
-    parsed = JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
-    throw new Error(
-      `ConfigMap ${cmName} in ${namespace}: ${STATE_KEY} is not valid JSON (${(err as Error).message}); delete it to start afresh`,
-      { cause: err },
-    );
+    return `key ${STATE_KEY} is not valid JSON (${(err as Error).message})`;
   }
-  if (!READABLE_SCHEMAS.includes(parsed?.schema)) {
-    throw new Error(
-      `ConfigMap ${cmName} in ${namespace}: unknown state schema ${JSON.stringify(parsed?.schema)} (this version reads schema ${READABLE_SCHEMAS.join(' and ')})`,
-    );
-  }
-  const state = await restoreSecrets(cluster, migrateState(parsed), namespace, storeRead);
-  return { state, resourceVersion: cm.metadata.resourceVersion ?? '' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return `key ${STATE_KEY} holds no JSON object`;
+  const state = value as Record<string, unknown>;
+  if (!READABLE_SCHEMAS.includes(state.schema as number))
+    return `key ${STATE_KEY} has an unknown state schema ${JSON.stringify(state.schema) ?? 'undefined'} (this version reads schema ${READABLE_SCHEMAS.join(' and ')})`;
+  const bad = REQUIRED.filter(([key, ok]) => !ok(state[key])).map(([key]) => key);
+  if (bad.length) return `key ${STATE_KEY} has no valid ${bad.join(', ')}`;
+  return migrateState(value as Parameters<typeof migrateState>[0]);
 }
 
 /**
@@ -90,22 +125,40 @@ export async function saveReleaseState(
     const written = expected ? await cluster.replace(cm) : await cluster.create(cm);
     return written.metadata.resourceVersion ?? '';
   } catch (err) {
-    if (!(err instanceof KubeApiError && err.code === 409)) throw err;
-    const now = await cluster.get(refOf(cm));
-    if (now?.data?.[STATE_KEY] === text) return now.metadata.resourceVersion ?? '';
-    const holder = now?.data?.[STATE_KEY] ? parseHolder(now.data[STATE_KEY]) : undefined;
-    throw new StateConflictError(
-      `the release state ConfigMap ${cm.metadata.name} in ${namespace} was changed by another run${holder ? ` (${holder})` : ''}: this run stops without overwriting it`,
-    );
+    if (!(err instanceof KubeApiError)) throw err;
+    // Deleted by hand while this run held the Lease: nobody else writes it, so it is written again.
+    if (expected && err.code === 404) {
+      delete cm.metadata.resourceVersion;
+      return (await cluster.create(cm)).metadata.resourceVersion ?? '';
+    }
+    if (err.code !== 409) throw err;
+    return afterConflict(cluster, cm, text, namespace);
   }
 }
 
-function parseHolder(text: string): string | undefined {
-  try {
-    return (JSON.parse(text) as ReleaseState).holder;
-  } catch {
-    return undefined;
+/**
+ * A write that lost its condition: done when the ConfigMap already holds this very text (a retried
+ * write whose answer was lost); written over a ConfigMap that holds no readable release (edited by
+ * hand while this run held the Lease: no run wrote it); else a StateConflictError naming the run.
+ */
+async function afterConflict(
+  cluster: Cluster,
+  cm: KubeObject,
+  text: string,
+  namespace: string,
+): Promise<string> {
+  const now = await cluster.get(refOf(cm));
+  const resourceVersion = now?.metadata.resourceVersion ?? '';
+  if (now?.data?.[STATE_KEY] === text) return resourceVersion;
+  const configMap = cm.metadata.name!;
+  const parsed = now ? parseState(now.data?.[STATE_KEY]) : undefined;
+  if (typeof parsed === 'string') {
+    cm.metadata.resourceVersion = resourceVersion;
+    return (await cluster.replace(cm)).metadata.resourceVersion ?? '';
   }
+  throw new StateConflictError(
+    `the release state ConfigMap ${configMap} in ${namespace} was changed by another run${parsed?.holder ? ` (${parsed.holder})` : ''}: this run stops without overwriting it`,
+  );
 }
 
 /**

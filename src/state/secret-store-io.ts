@@ -58,17 +58,26 @@ export function readStore(
 
 /**
  * The state as read from the ConfigMap, with its Secrets read back from `kube-rollout-<name>`
- * (`prefetched`: a read of the store made beside the state's, used when it succeeded).
+ * (`prefetched`: a read of the store made beside the state's, used when it succeeded). What the
+ * store no longer holds (deleted or changed by hand) is said in `lost` and left out.
  */
 export async function restoreSecrets(
   cluster: Cluster,
   state: ReleaseState,
   namespace: string,
-  prefetched?: StoreRead,
+  prefetched: StoreRead | undefined,
+  lost: string[],
 ): Promise<ReleaseState> {
   if (!hasSecretRefs(state)) return state;
-  const store = prefetched ? prefetched.store : await cluster.get(secretStoreRef(state.name, namespace));
-  return joinSecrets(state, decodePayload(store?.data ?? {}));
+  const ref = secretStoreRef(state.name, namespace);
+  const store = prefetched ? prefetched.store : await cluster.get(ref);
+  let payload: SecretPayload = {};
+  try {
+    payload = decodePayload(store?.data ?? {});
+  } catch (err) {
+    lost.push(`Secret ${ref.name} cannot be read (${(err as Error).message})`);
+  }
+  return joinSecrets(state, payload, lost);
 }
 
 /**

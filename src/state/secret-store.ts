@@ -89,38 +89,58 @@ function stripHeaders<T>(settings: T, payload: SecretPayload): T {
   );
 }
 
-function restoreHeaders<T>(settings: T, payload: SecretPayload, release: string): T {
+/**
+ * What a stored value that cannot be restored becomes: an error, or (with `lost`) a line in `lost`
+ * while the value is left out (objects) or kept as its reference (settings).
+ */
+function unrestorable(problem: string, lost: string[] | undefined): void {
+  if (!lost) throw new Error(problem);
+  lost.push(problem);
+}
+
+function restoreHeaders<T>(settings: T, payload: SecretPayload, release: string, lost?: string[]): T {
   return mapSensitive(settings, (value) => {
     if (!value.startsWith(HEADER_REF)) return value;
     const [entry, key] = value.slice(HEADER_REF.length).split('/');
     const stored = payload[entry]?.data?.[key];
-    if (stored === undefined)
-      throw new Error(
-        `a metric header or URL of release "${release}" is kept in Secret ${ownedObjectName(release)}, which no longer holds it (deleted?)`,
-      );
-    return Buffer.from(stored, 'base64').toString('utf8');
+    if (stored !== undefined) return Buffer.from(stored, 'base64').toString('utf8');
+    unrestorable(
+      `a metric header or URL of release "${release}" is kept in Secret ${ownedObjectName(release)}, which no longer holds it (deleted?)`,
+      lost,
+    );
+    return value;
   });
 }
 
-/** The state with its Secret references replaced by the Secrets in `payload`. */
-export function joinSecrets(state: ReleaseState, payload: SecretPayload): ReleaseState {
+/**
+ * The state with its Secret references replaced by the Secrets in `payload`. A Secret the payload
+ * no longer holds (or holds changed) is an error; with `lost`, it is said there and left out, so
+ * a rollback can still run without it.
+ */
+export function joinSecrets(state: ReleaseState, payload: SecretPayload, lost?: string[]): ReleaseState {
   const restore = (objects: KubeObject[]): KubeObject[] =>
-    objects.map((o) => {
-      if (!isSecretRef(o)) return o;
+    objects.flatMap((o) => {
+      if (!isSecretRef(o)) return [o];
       const { entry, sha256 } = o.storedSecret;
       const secret = payload[entry];
       const what = `Secret ${o.metadata.name} (in the release state of "${state.name}")`;
-      if (!secret)
-        throw new Error(
+      if (!secret) {
+        unrestorable(
           `${what} is kept in Secret ${ownedObjectName(state.name)}, which no longer holds it (deleted?); delete ConfigMap and Secret ${ownedObjectName(state.name)} to start afresh`,
+          lost,
         );
-      if (dataDigest(secret.data ?? {}) !== sha256)
-        throw new Error(
+        return [];
+      }
+      if (dataDigest(secret.data ?? {}) !== sha256) {
+        unrestorable(
           `${what}: the copy in Secret ${ownedObjectName(state.name)} was changed (sha256 differs)`,
+          lost,
         );
-      return structuredClone(secret);
+        return [];
+      }
+      return [structuredClone(secret)];
     });
-  const settings = state.settings && restoreHeaders(state.settings, payload, state.name);
+  const settings = state.settings && restoreHeaders(state.settings, payload, state.name, lost);
   return {
     ...state,
     rendered: restore(state.rendered),

@@ -16,7 +16,8 @@ import { appObjects, writeApp } from '../helpers/manifests.ts';
 const IMAGE = 'registry.local:5000/acme/web';
 const PR = 31;
 const KILL_TIMES_MS = Array.from({ length: 51 }, (_, i) => i * 100);
-const CANARY_STEPS = stringify([{ setWeight: 50 }, { pause: '20s' }, { setWeight: 100 }]);
+// The simulator runs at a tenth of real time: a 60 s pause is 6 s, longer than the last kill point.
+const CANARY_STEPS = stringify([{ setWeight: 50 }, { pause: '60s' }, { setWeight: 100 }]);
 
 describe('a cancel at any moment never ships (dist/index.js, then dist/post.js)', () => {
   let sim: SimCluster;
@@ -45,7 +46,7 @@ describe('a cancel at any moment never ships (dist/index.js, then dist/post.js)'
     return namespace;
   }
 
-  /** v2, whose pods take `startup` seconds to become ready: long enough for every kill point. */
+  /** v2, whose pods take `startup` simulated seconds to become ready. */
   function release(namespace: string, inputs: Record<string, string>, opts: RunActionOptions, startup = '1') {
     const dir = writeApp({ namespace, replicas: 2, env: { SIM_STARTUP_SECONDS: startup } });
     return runAction(
@@ -125,7 +126,8 @@ describe('a cancel at any moment never ships (dist/index.js, then dist/post.js)'
           namespace,
           { strategy: 'rolling' },
           { killAfterMs, killSignal: 'SIGTERM' },
-          '4',
+          // 40 simulated seconds (4 s) per pod, one pod at a time: still rolling at the last point.
+          '40',
         );
         assert.equal(run.killedBy, 'SIGTERM', `${killAfterMs} ms: the run ended before the cancel`);
         await assertCancelled(namespace, run, `rolling, SIGTERM at ${killAfterMs} ms`);

@@ -2,7 +2,7 @@
 // every strategy and router, transient API faults, SIGTERM (with the post step) and SIGKILL (none)
 // at random points, then clean re-runs until a run ends with a result, then the release invariant.
 // Release i of a run with seed S uses seed S+i alone, so `--seed S+i --releases 1` replays it.
-import { runAction, type ActionRun } from './action.ts';
+import { runAction, skewedClockEnv, type ActionRun } from './action.ts';
 import {
   FIXTURE_SHAPES,
   FIXTURE_VERSION_LABEL,
@@ -12,6 +12,7 @@ import {
   type FixtureTarget,
 } from './chaos-apps.ts';
 import { checkReleaseInvariant, readState } from './invariant.ts';
+import { tamperBetweenRuns } from './chaos-tamper.ts';
 import { writeApp, type AppOptions } from './manifests.ts';
 import { seededRandom, type FaultRule, type SimCluster } from '@kube-rollout/kube-sim';
 
@@ -103,6 +104,8 @@ class ChaosRelease {
   private readonly dirs = new Map<boolean, string>();
   /** The release's name: the app's (fixture apps) or `web`. */
   readonly name: string;
+  /** The next run's wall-clock skew in ms (chaos `clockSkew`); unset: every run on our clock. */
+  clockSkew?: () => number | undefined;
 
   constructor(
     private readonly sim: SimCluster,
@@ -188,6 +191,7 @@ class ChaosRelease {
     disrupt: { faults: Fault[]; kill?: { signal: NodeJS.Signals; atMs: number } },
   ): Promise<boolean> {
     const { inputs, label } = this.inputsFor(action);
+    const skewMs = this.clockSkew?.();
     const stopFaults = this.startFaults(disrupt.faults);
     let result: ActionRun;
     try {
@@ -195,11 +199,13 @@ class ChaosRelease {
         killAfterMs: disrupt.kill?.atMs ?? HUNG_AFTER_MS,
         killSignal: disrupt.kill?.signal ?? 'SIGKILL',
         post: disrupt.kill?.signal !== 'SIGKILL',
+        ...(skewMs ? { env: skewedClockEnv(skewMs) } : {}),
       });
     } finally {
       stopFaults();
     }
-    const faults = disrupt.faults.length ? ` ⚡${disrupt.faults.join('+')}` : '';
+    const skew = skewMs ? ` ⏱${skewMs > 0 ? '+' : ''}${(skewMs / 3_600_000).toFixed(1)}h` : '';
+    const faults = `${skew}${disrupt.faults.length ? ` ⚡${disrupt.faults.join('+')}` : ''}`;
     const killed = result.killedBy
       ? ` ✝${result.killedBy}@${((disrupt.kill?.atMs ?? HUNG_AFTER_MS) / 1000).toFixed(1)}s`
       : '';
@@ -296,6 +302,19 @@ export interface ChaosOptions {
    * then picks the same shapes as before they existed.
    */
   manyWorkloadApps?: boolean;
+  /** Tamper with the release state between runs (chaos-tamper.ts). Off by default, as above. */
+  tamperState?: boolean;
+  /** Run half the runs with their wall clock up to 2 h off this machine's. Off by default, as above. */
+  clockSkew?: boolean;
+}
+
+/** Up to this far off, either way: runners whose clocks are wrong by hours (issue 20). */
+const MAX_SKEW_MS = 2 * 3_600_000;
+
+/** Each run's clock skew (undefined: none), from its own random stream so seeds keep their runs. */
+function clockSkews(seed: number): () => number | undefined {
+  const rand = seededRandom(seed * 104_729 + 3);
+  return () => (rand() < 0.5 ? Math.round((rand() * 2 - 1) * MAX_SKEW_MS) : undefined);
 }
 
 /** One release: v1, 1–3 disrupted runs, clean re-runs until one ends with a result, the invariant. */
@@ -307,7 +326,9 @@ export async function chaosRelease(
   const rand = seededRandom(seed);
   const shapes: Shape[] = opts.manyWorkloadApps ? [...SHAPES, ...FIXTURE_SHAPES] : SHAPES;
   const release = new ChaosRelease(sim, seed, rand, pick(rand, shapes));
+  if (opts.clockSkew) release.clockSkew = clockSkews(seed);
   let settled = await release.run('deploy-new', { faults: [] });
+  const tamperRand = seededRandom(seed * 7919 + 1);
   const disrupted = 1 + Math.floor(rand() * 3);
   for (let i = 0; i < disrupted; i++) {
     const action = pick(rand, [
@@ -319,6 +340,8 @@ export async function chaosRelease(
       'status',
     ] as const);
     const d = disruption(rand);
+    const tampered = opts.tamperState && tamperBetweenRuns(sim, release.namespace, release.name, tamperRand);
+    if (tampered) release.sequence.push(`✂${tampered}`);
     settled = (await release.run(action, d)) && action !== 'status' && !d.kill && !d.faults.length;
   }
   if (rand() < 0.5) await release.run('status', { faults: [] });

@@ -465,7 +465,7 @@ const ROUTER_ROWS: Row[] = [
   {
     name: 'gateway-api naming an HTTPRoute that exists only in the cluster',
     inputs: canary('gateway-api', { route: 'web' }),
-    live: [appObjects({ name: 'shop', httpRoute: true })[2]],
+    live: [appObjects({ httpRoute: true })[2]],
     expect: /HTTPRoute 'web' exists in namespace default but is not in the manifests/,
   },
   {

@@ -143,7 +143,28 @@ describe('release state and lock against the simulator', () => {
     });
     await assert.rejects(
       loadReleaseState(cluster, NS, 'broken'),
-      /kube-rollout-broken in shop: state.json is not valid JSON/,
+      /damaged: ConfigMap kube-rollout-broken in shop, key state\.json is not valid JSON/,
+    );
+  });
+
+  test('a ConfigMap deleted or damaged under the run that holds the Lease is written again', async () => {
+    const state = sampleState('edited');
+    const first = await saveReleaseState(cluster, state, NS, undefined);
+    await cluster.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'kube-rollout-edited', namespace: NS });
+    const second = await saveReleaseState(cluster, { ...state, currentStep: 1 }, NS, first);
+    assert.equal((await loadReleaseState(cluster, NS, 'edited'))?.state.currentStep, 1, 'created again');
+    const cm = (await cluster.get({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      name: 'kube-rollout-edited',
+      namespace: NS,
+    }))!;
+    await cluster.replace({ ...cm, data: { 'state.json': '{"by": "hand"}' } });
+    await saveReleaseState(cluster, { ...state, currentStep: 2 }, NS, second);
+    assert.equal(
+      (await loadReleaseState(cluster, NS, 'edited'))?.state.currentStep,
+      2,
+      'written over the damage',
     );
   });
 

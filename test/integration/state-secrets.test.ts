@@ -69,13 +69,19 @@ describe('release state Secrets in Secret kube-rollout-<name>', () => {
     assert.equal(passwordOf((await loadReleaseState(cluster, NS, 'web'))!.state), 'first-planted-pw-1234');
   });
 
-  it('a deleted store is an error naming the Secret and the release', async () => {
+  it('a deleted store leaves the state readable without its Secrets, naming each one lost', async () => {
     await save(state('third-planted-pw-9999'));
     sim.store.delete('v1', 'Secret', NS, 'kube-rollout-web');
-    await assert.rejects(
-      loadReleaseState(cluster, NS, 'web'),
-      /Secret db \(in the release state of "web"\) is kept in Secret kube-rollout-web/,
+    const loaded = await loadReleaseState(cluster, NS, 'web');
+    assert.ok(loaded, 'the state is still read (a rollback needs it)');
+    assert.equal(
+      [...loaded.state.rendered, ...loaded.state.stableSnapshot].some((o) => o.kind === 'Secret'),
+      false,
+      'no Secret comes back without its data',
     );
+    assert.ok(loaded.lostSecrets?.length);
+    for (const lost of loaded.lostSecrets!)
+      assert.match(lost, /Secret db \(in the release state of "web"\) is kept in Secret kube-rollout-web/);
   });
 
   it('a state without Secrets removes the store after the previous entries expire', async () => {

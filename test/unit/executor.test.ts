@@ -65,7 +65,9 @@ function stateCluster() {
     /** Another run writes the state: this run's next save conflicts. */
     overwrite: () => {
       const cm = [...objects.values()].find((o) => o.kind === 'ConfigMap')!;
-      store({ ...cm, data: { [STATE_KEY]: JSON.stringify({ holder: 'other-run' }) } });
+      // A whole release state, as a run writes it (a ConfigMap that holds none is damage, not a run).
+      const theirs = { ...JSON.parse(cm.data![STATE_KEY]!), holder: 'other-run' };
+      store({ ...cm, data: { [STATE_KEY]: JSON.stringify(theirs) } });
     },
   };
 }

@@ -14,7 +14,9 @@ export function copyName(workload: KubeObject, suffix: CopySuffix): string {
 
 /**
  * A copy of a Deployment named `<name>-<suffix>` whose selector also pins the version label (only
- * Deployments get copies: StatefulSets take the new version through their partition).
+ * Deployments get copies: StatefulSets take the new version through their partition). With
+ * `release`, it carries its release's label and version, so a rollback finds it from the cluster
+ * alone when the release state is gone (src/engine/orphans.ts).
  */
 export function newVersionCopy(
   workload: DeploymentObject,
@@ -22,15 +24,21 @@ export function newVersionCopy(
   versionLabel: string,
   version: string,
   replicas?: number,
+  release?: string,
 ): DeploymentObject {
   const copy = structuredClone(workload);
   copy.metadata = {
     name: copyName(workload, suffix),
     namespace: workload.metadata.namespace,
-    labels: { ...(workload.metadata.labels ?? {}), [ROLE_LABEL]: suffix },
+    labels: {
+      ...(workload.metadata.labels ?? {}),
+      [ROLE_LABEL]: suffix,
+      ...(release ? { [LABELS.release]: release } : {}),
+    },
     annotations: {
       ...(workload.metadata.annotations ?? {}),
       [ANNOTATIONS.copyOf]: workload.metadata.name!,
+      ...(release ? { [ANNOTATIONS.version]: version } : {}),
     },
   };
   copy.spec.selector = {

@@ -77,7 +77,7 @@ export function buildRelease(ctx: RunContext): ProgressiveRelease {
     const stable = ctx.stable.get(workloadKey(workload)) ?? workload;
     // A router that sizes copies from the weight starts them with no pods.
     const replicas = capabilities.sizesCopies ? 0 : desiredReplicas(stable);
-    const copy = newVersionCopy(workload, suffix, versionLabel, ctx.state.newVersion, replicas);
+    const copy = newVersionCopy(workload, suffix, versionLabel, ctx.state.newVersion, replicas, ctx.name);
     const target: TrafficTarget = {
       namespace: ctx.namespace,
       app: ctx.name,

@@ -58,7 +58,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-UEGPJXBK.js";
+} from "./chunk-FIA6R7S2.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,
@@ -1285,6 +1285,7 @@ async function runAction(facts, github, signal, saved) {
     providers,
     holder,
     runUrl: github.runUrl,
+    ...github.run ? { workflowRun: github.run } : {},
     commit: github.headSha ?? github.sha,
     onProgress: async (record2) => {
       applyReportFeedback(record2, await reporters.progress(redactRecord(record2, facts.redactor)));

@@ -22,7 +22,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-UEGPJXBK.js";
+} from "./chunk-FIA6R7S2.js";
 import "./chunk-ALNII3A7.js";
 import "./chunk-2G5UZ7J5.js";
 
@@ -57,6 +57,7 @@ async function recoverUnfinished(main) {
       // The main step's identity: its Lease is taken back at once instead of waiting for it to expire.
       holder: main.holder ?? `post-${holderId()}`,
       runUrl: github.runUrl,
+      ...github.run ? { workflowRun: github.run } : {},
       redactRecord: (record2) => redactRecord(record2, redactor),
       redact: (text) => redactor.redact(text)
     };

@@ -17759,6 +17759,22 @@ var StateConflictError = class extends Error {
     this.name = "StateConflictError";
   }
 };
+var StateDamagedError = class extends Error {
+  configMap;
+  namespace;
+  problem;
+  resourceVersion;
+  constructor(where2, problem) {
+    super(
+      `the release state is damaged: ConfigMap ${where2.configMap} in ${where2.namespace}, ${problem}. Run \`action: rollback\` to return to stable from the cluster (the copies and routes carry their release's labels), or delete ConfigMap ${where2.configMap} to start afresh`
+    );
+    this.name = "StateDamagedError";
+    this.configMap = where2.configMap;
+    this.namespace = where2.namespace;
+    this.problem = problem;
+    this.resourceVersion = where2.resourceVersion;
+  }
+};
 
 // src/analysis/providers/job.ts
 import { randomBytes } from "node:crypto";
@@ -30950,35 +30966,46 @@ function stripHeaders(settings, payload) {
     (value, field) => isSensitive(value, field) ? `${HEADER_REF}${entry}/h${i++}` : value
   );
 }
-function restoreHeaders(settings, payload, release) {
+function unrestorable(problem, lost) {
+  if (!lost) throw new Error(problem);
+  lost.push(problem);
+}
+function restoreHeaders(settings, payload, release, lost) {
   return mapSensitive(settings, (value) => {
     if (!value.startsWith(HEADER_REF)) return value;
     const [entry, key] = value.slice(HEADER_REF.length).split("/");
     const stored = payload[entry]?.data?.[key];
-    if (stored === void 0)
-      throw new Error(
-        `a metric header or URL of release "${release}" is kept in Secret ${ownedObjectName(release)}, which no longer holds it (deleted?)`
-      );
-    return Buffer.from(stored, "base64").toString("utf8");
+    if (stored !== void 0) return Buffer.from(stored, "base64").toString("utf8");
+    unrestorable(
+      `a metric header or URL of release "${release}" is kept in Secret ${ownedObjectName(release)}, which no longer holds it (deleted?)`,
+      lost
+    );
+    return value;
   });
 }
-function joinSecrets(state, payload) {
-  const restore2 = (objects) => objects.map((o) => {
-    if (!isSecretRef(o)) return o;
+function joinSecrets(state, payload, lost) {
+  const restore2 = (objects) => objects.flatMap((o) => {
+    if (!isSecretRef(o)) return [o];
     const { entry, sha256 } = o.storedSecret;
     const secret = payload[entry];
     const what = `Secret ${o.metadata.name} (in the release state of "${state.name}")`;
-    if (!secret)
-      throw new Error(
-        `${what} is kept in Secret ${ownedObjectName(state.name)}, which no longer holds it (deleted?); delete ConfigMap and Secret ${ownedObjectName(state.name)} to start afresh`
+    if (!secret) {
+      unrestorable(
+        `${what} is kept in Secret ${ownedObjectName(state.name)}, which no longer holds it (deleted?); delete ConfigMap and Secret ${ownedObjectName(state.name)} to start afresh`,
+        lost
       );
-    if (dataDigest(secret.data ?? {}) !== sha256)
-      throw new Error(
-        `${what}: the copy in Secret ${ownedObjectName(state.name)} was changed (sha256 differs)`
+      return [];
+    }
+    if (dataDigest(secret.data ?? {}) !== sha256) {
+      unrestorable(
+        `${what}: the copy in Secret ${ownedObjectName(state.name)} was changed (sha256 differs)`,
+        lost
       );
-    return structuredClone(secret);
+      return [];
+    }
+    return [structuredClone(secret)];
   });
-  const settings = state.settings && restoreHeaders(state.settings, payload, state.name);
+  const settings = state.settings && restoreHeaders(state.settings, payload, state.name, lost);
   return {
     ...state,
     rendered: restore2(state.rendered),
@@ -31215,10 +31242,17 @@ function readStore(cluster, release, namespace, memo) {
     () => void 0
   );
 }
-async function restoreSecrets(cluster, state, namespace, prefetched) {
+async function restoreSecrets(cluster, state, namespace, prefetched, lost) {
   if (!hasSecretRefs(state)) return state;
-  const store = prefetched ? prefetched.store : await cluster.get(secretStoreRef(state.name, namespace));
-  return joinSecrets(state, decodePayload(store?.data ?? {}));
+  const ref = secretStoreRef(state.name, namespace);
+  const store = prefetched ? prefetched.store : await cluster.get(ref);
+  let payload = {};
+  try {
+    payload = decodePayload(store?.data ?? {});
+  } catch (err) {
+    lost.push(`Secret ${ref.name} cannot be read (${err.message})`);
+  }
+  return joinSecrets(state, payload, lost);
 }
 async function writeStore(cluster, release, namespace, payload, memo) {
   const ref = secretStoreRef(release, namespace);
@@ -31301,24 +31335,42 @@ async function loadReleaseState(cluster, namespace, name, store) {
     cluster.get({ apiVersion: "v1", kind: "ConfigMap", name: cmName, namespace }),
     store ? readStore(cluster, name, namespace, store) : void 0
   ]);
-  const text = cm?.data?.[STATE_KEY];
-  if (!cm || text === void 0) return void 0;
-  let state;
+  if (!cm) return void 0;
+  const resourceVersion = cm.metadata.resourceVersion ?? "";
+  const parsed = parseState(cm.data?.[STATE_KEY]);
+  if (typeof parsed === "string")
+    throw new StateDamagedError({ configMap: cmName, namespace, resourceVersion }, parsed);
+  const lost = [];
+  const state = await restoreSecrets(cluster, parsed, namespace, storeRead, lost);
+  return { state, resourceVersion, ...lost.length ? { lostSecrets: lost } : {} };
+}
+var PHASES = /* @__PURE__ */ new Set(["progressing", "paused", "rolling-back", "promoted", "rolled-back", "failed"]);
+var REQUIRED = [
+  ["name", (v) => typeof v === "string"],
+  ["phase", (v) => PHASES.has(v)],
+  ["strategy", (v) => typeof v === "string"],
+  ["newVersion", (v) => typeof v === "string"],
+  ["currentStep", (v) => Number.isInteger(v)],
+  ["rendered", Array.isArray],
+  ["stableSnapshot", Array.isArray],
+  ["record", (v) => typeof v === "object" && v !== null && !Array.isArray(v)]
+];
+function parseState(text) {
+  if (text === void 0) return `key ${STATE_KEY} is missing`;
+  let value;
   try {
-    state = JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
-    throw new Error(
-      `ConfigMap ${cmName} in ${namespace}: ${STATE_KEY} is not valid JSON (${err.message}); delete it to start afresh`,
-      { cause: err }
-    );
+    return `key ${STATE_KEY} is not valid JSON (${err.message})`;
   }
-  if (state?.schema !== 1) {
-    throw new Error(
-      `ConfigMap ${cmName} in ${namespace}: unknown state schema ${JSON.stringify(state?.schema)} (this version reads schema 1)`
-    );
-  }
-  state = await restoreSecrets(cluster, state, namespace, storeRead);
-  return { state, resourceVersion: cm.metadata.resourceVersion ?? "" };
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return `key ${STATE_KEY} holds no JSON object`;
+  const state = value;
+  if (state.schema !== 1)
+    return `key ${STATE_KEY} has an unknown state schema ${JSON.stringify(state.schema) ?? "undefined"} (this version reads schema 1)`;
+  const bad = REQUIRED.filter(([key, ok]) => !ok(state[key])).map(([key]) => key);
+  if (bad.length) return `key ${STATE_KEY} has no valid ${bad.join(", ")}`;
+  return value;
 }
 async function saveReleaseState(cluster, state, namespace, expected, opts = {}) {
   if (opts.redactRecord) state = { ...state, record: opts.redactRecord(state.record) };
@@ -31339,21 +31391,28 @@ async function saveReleaseState(cluster, state, namespace, expected, opts = {}) 
     const written = expected ? await cluster.replace(cm) : await cluster.create(cm);
     return written.metadata.resourceVersion ?? "";
   } catch (err) {
-    if (!(err instanceof KubeApiError && err.code === 409)) throw err;
-    const now = await cluster.get(refOf(cm));
-    if (now?.data?.[STATE_KEY] === text) return now.metadata.resourceVersion ?? "";
-    const holder = now?.data?.[STATE_KEY] ? parseHolder(now.data[STATE_KEY]) : void 0;
-    throw new StateConflictError(
-      `the release state ConfigMap ${cm.metadata.name} in ${namespace} was changed by another run${holder ? ` (${holder})` : ""}: this run stops without overwriting it`
-    );
+    if (!(err instanceof KubeApiError)) throw err;
+    if (expected && err.code === 404) {
+      delete cm.metadata.resourceVersion;
+      return (await cluster.create(cm)).metadata.resourceVersion ?? "";
+    }
+    if (err.code !== 409) throw err;
+    return afterConflict(cluster, cm, text, namespace);
   }
 }
-function parseHolder(text) {
-  try {
-    return JSON.parse(text).holder;
-  } catch {
-    return void 0;
+async function afterConflict(cluster, cm, text, namespace) {
+  const now = await cluster.get(refOf(cm));
+  const resourceVersion = now?.metadata.resourceVersion ?? "";
+  if (now?.data?.[STATE_KEY] === text) return resourceVersion;
+  const configMap = cm.metadata.name;
+  const parsed = now ? parseState(now.data?.[STATE_KEY]) : void 0;
+  if (typeof parsed === "string") {
+    cm.metadata.resourceVersion = resourceVersion;
+    return (await cluster.replace(cm)).metadata.resourceVersion ?? "";
   }
+  throw new StateConflictError(
+    `the release state ConfigMap ${configMap} in ${namespace} was changed by another run${parsed?.holder ? ` (${parsed.holder})` : ""}: this run stops without overwriting it`
+  );
 }
 function serializeState(state, budget = STATE_BUDGET_BYTES) {
   let text = JSON.stringify(state);
@@ -31546,12 +31605,12 @@ async function preflight(deps, strategy, manifests, facts) {
   if (tooLarge) errors.push(tooLarge);
   const argoOwned = await rolloutInCluster(deps.cluster, config.manifestOrigin);
   if (argoOwned) errors.push(argoOwned);
-  if (facts.scope && strategyFor(strategy).movesTraffic)
-    errors.push(...await laneProblems(deps, manifests, facts.scope, strategy));
+  const lanes = facts.scope && strategyFor(strategy).movesTraffic ? await laneProblems(deps, manifests, facts.scope, strategy) : void 0;
+  if (lanes) errors.push(...lanes);
   errors.push(
     ...await clusterProblems(deps, strategy, manifests, {
       release: facts.name,
-      lanesChecked: !!facts.scope
+      lanesChecked: lanes !== void 0 && hasProgressive(manifests, facts.scope)
     })
   );
   if (errors.length) throw new InputErrors(errors);
@@ -31559,6 +31618,9 @@ async function preflight(deps, strategy, manifests, facts) {
 async function preflightAction(deps, strategy, manifests) {
   const errors = await clusterProblems(deps, strategy, manifests);
   if (errors.length) throw new InputErrors(errors);
+}
+function hasProgressive(manifests, scope) {
+  return !!scope && manifests.workloads.some((w) => scope.progressive.has(workloadKey(w.object)));
 }
 async function laneProblems({ config, cluster }, manifests, scope, strategy) {
   const progressive = manifests.workloads.filter((w) => scope.progressive.has(workloadKey(w.object)));
@@ -31666,18 +31728,44 @@ var restore = (cause) => ({ kind: "restore-stable", cause });
 var undo = { kind: "undo" };
 var describe2 = { kind: "describe" };
 var nothingToRecover = report2("phase", "the release was not in progress: nothing to recover");
+var olderRun = report2("unchanged", "superseded by a later run of this workflow: this run changes nothing");
+var recover = { kind: "recover" };
+var recoverThenStart = { kind: "recover", then: "start" };
+var fromCluster = (status2) => ({
+  "deploy-same": recoverThenStart,
+  "deploy-other": recoverThenStart,
+  "deploy-older": recoverThenStart,
+  promote: recover,
+  rollback: recover,
+  status: status2,
+  cancel: recover
+});
 var LIFECYCLE = {
   none: {
     "deploy-same": start,
     "deploy-other": start,
+    "deploy-older": start,
     promote: report2("failed", "there is no release to promote", true),
     rollback: undo,
     status: report2("unchanged", "no release has been recorded"),
     cancel: report2("unchanged", "the run was cancelled before it recorded a release: nothing changed")
   },
+  damaged: fromCluster(
+    report2(
+      "failed",
+      "its state cannot be read: run `action: rollback`, or delete the ConfigMap to start afresh"
+    )
+  ),
+  orphaned: fromCluster(
+    report2(
+      "failed",
+      "its state is gone but its copies still run: run `action: rollback` to return to stable"
+    )
+  ),
   progressing: {
     "deploy-same": resume,
     "deploy-other": supersede,
+    "deploy-older": olderRun,
     promote: resume,
     rollback: restore("requested"),
     status: describe2,
@@ -31686,6 +31774,7 @@ var LIFECYCLE = {
   "rolling-back": {
     "deploy-same": restore("takeover"),
     "deploy-other": supersede,
+    "deploy-older": olderRun,
     promote: restore("takeover"),
     rollback: restore("requested"),
     status: describe2,
@@ -31694,6 +31783,7 @@ var LIFECYCLE = {
   paused: {
     "deploy-same": report2("paused", "this version is already paused: run `action: promote` to continue"),
     "deploy-other": supersede,
+    "deploy-older": olderRun,
     promote: resume,
     rollback: restore("requested"),
     status: describe2,
@@ -31702,6 +31792,7 @@ var LIFECYCLE = {
   promoted: {
     "deploy-same": start,
     "deploy-other": start,
+    "deploy-older": olderRun,
     promote: report2("promoted", "this release is already promoted"),
     rollback: undo,
     status: describe2,
@@ -31710,6 +31801,7 @@ var LIFECYCLE = {
   "rolled-back": {
     "deploy-same": start,
     "deploy-other": start,
+    "deploy-older": olderRun,
     promote: report2("rolled-back", "this release was rolled back: deploy it again to retry", true),
     rollback: undo,
     status: describe2,
@@ -31718,6 +31810,7 @@ var LIFECYCLE = {
   failed: {
     "deploy-same": supersede,
     "deploy-other": supersede,
+    "deploy-older": olderRun,
     promote: report2("failed", "this release failed: deploy again, or roll back", true),
     rollback: restore("requested"),
     status: describe2,
@@ -31773,6 +31866,155 @@ async function restoreTemplate(cluster, previous, template = workloadOf(previous
   return cluster.patch(refOf(previous), { metadata: { annotations: restored } }, "merge");
 }
 
+// src/engine/orphans.ts
+async function findCopies(cluster, namespace, name, workloads, warn) {
+  let copies;
+  try {
+    copies = await cluster.list("apps/v1", "Deployment", namespace, { labelSelector: LABELS.role });
+  } catch (err) {
+    if (!(err instanceof KubeApiError)) throw err;
+    warn(`could not look for copies of release ${name} (${err.message}): going on as if there were none`);
+    return [];
+  }
+  return copies.filter((copy) => {
+    const release = copy.metadata.labels?.[LABELS.release];
+    if (release !== void 0) return release === name;
+    return workloads.includes(copy.metadata.annotations?.[ANNOTATIONS.copyOf] ?? "");
+  });
+}
+function pinnedLabel(copy, stable2) {
+  const own = stable2?.spec?.selector?.matchLabels ?? {};
+  return Object.keys(copy.spec?.selector?.matchLabels ?? {}).find((key) => !(key in own));
+}
+function workloadOfCopy(copy, stable2) {
+  const rendered = structuredClone(copy);
+  const { [LABELS.role]: _role, [LABELS.release]: _release, ...labels } = copy.metadata.labels ?? {};
+  const { [ANNOTATIONS.copyOf]: _of, ...annotations } = copy.metadata.annotations ?? {};
+  rendered.metadata = {
+    name: stable2.metadata.name,
+    namespace: stable2.metadata.namespace,
+    labels,
+    annotations
+  };
+  rendered.spec = { ...rendered.spec, selector: stable2.spec.selector, replicas: stable2.spec.replicas };
+  delete rendered.status;
+  return rendered;
+}
+var ROUTE_KINDS = [
+  ["networking.k8s.io/v1", "Ingress"],
+  ["gateway.networking.k8s.io/v1", "HTTPRoute"],
+  ["networking.istio.io/v1", "VirtualService"],
+  ["split.smi-spec.io/v1alpha3", "TrafficSplit"]
+];
+async function listOrNone(cluster, apiVersion, kind, namespace) {
+  return cluster.list(apiVersion, kind, namespace).catch(() => []);
+}
+function routerOf(strategy, objects) {
+  const has2 = (o, key) => o.metadata.annotations?.[key] !== void 0;
+  for (const o of objects) {
+    const name = o.metadata.name;
+    if (o.kind === "Ingress" && o.metadata.annotations?.[ANNOTATIONS.createdBy] === "nginx")
+      return {
+        traffic: "nginx",
+        settings: { ingress: o.metadata.annotations[ANNOTATIONS.canaryOf] ?? name }
+      };
+    if (o.kind === "HTTPRoute" && has2(o, ANNOTATIONS.originalRules))
+      return { traffic: "gateway-api", settings: { route: name } };
+    if (o.kind === "VirtualService" && has2(o, ANNOTATIONS.originalHttp))
+      return { traffic: "istio", settings: { virtualService: name } };
+    if (o.kind === "TrafficSplit" && (has2(o, ANNOTATIONS.originalBackends) || has2(o, ANNOTATIONS.createdBy)))
+      return { traffic: "smi", settings: has2(o, ANNOTATIONS.createdBy) ? {} : { trafficSplit: name } };
+  }
+  return { traffic: defaultRouter(strategy), settings: {} };
+}
+async function releaseFromCluster(deps, cluster, name, copies) {
+  const { namespace } = deps.config;
+  const pairs = [];
+  for (const copy2 of copies) {
+    const of2 = copy2.metadata.annotations?.[ANNOTATIONS.copyOf];
+    const stable3 = of2 ? await cluster.get(refOf({ ...copy2, metadata: { name: of2, namespace } })) : void 0;
+    if (stable3) pairs.push([copy2, stable3]);
+  }
+  if (pairs.length === 0) return void 0;
+  const [copy, stable2] = pairs[0];
+  const versionLabel = pinnedLabel(copy, stable2) ?? deps.config.versionLabel;
+  const strategy = copy.metadata.labels?.[LABELS.role] === "green" ? "blue-green" : "canary";
+  const newVersion = copy.metadata.annotations?.[ANNOTATIONS.version] ?? versionOf(copy, versionLabel) ?? "unknown";
+  const stableVersion = versionOf(stable2, versionLabel);
+  const routes = (await Promise.all(
+    ROUTE_KINDS.map(([apiVersion, kind]) => listOrNone(cluster, apiVersion, kind, namespace))
+  )).flat();
+  const { traffic, settings } = routerOf(strategy, routes);
+  const workloads = pairs.map(([c, s]) => workloadOfCopy(c, s));
+  const keys = workloads.map((w) => workloadKey(w));
+  const config = { ...deps.config, strategy, traffic, versionLabel, ...settings };
+  const fronting = frontingObjects(
+    workloads,
+    await listOrNone(cluster, "v1", "Service", namespace),
+    routes,
+    config
+  );
+  const record = newRecord({ ...deps, config }, name, newVersion, /* @__PURE__ */ new Date());
+  if (stableVersion) record.previousVersion = stableVersion;
+  const now = (deps.now ?? (() => /* @__PURE__ */ new Date()))().toISOString();
+  return {
+    schema: 1,
+    name,
+    phase: "paused",
+    strategy,
+    traffic,
+    ...stableVersion ? { stableVersion, servingVersion: stableVersion } : {},
+    newVersion,
+    currentStep: 0,
+    canaryWeight: 0,
+    rendered: [...workloads, ...fronting],
+    stableSnapshot: pairs.map(([, s]) => s),
+    settings: releaseSettings(config),
+    scope: { changed: keys, progressive: keys, running: keys, inPlace: [] },
+    updatedAt: now,
+    record
+  };
+}
+function frontingObjects(workloads, services, routes, config) {
+  const inNamespace = asManifests(services);
+  const selecting = unique2(workloads.flatMap((w) => servicesSelecting(inNamespace, w, config)));
+  const target = routerDefinition(config.traffic).target;
+  const names = selecting.map((s) => s.metadata.name);
+  const routing = target ? routes.filter(
+    (r) => r.kind === target.kind && r.metadata.labels?.[LABELS.role] === void 0 && target.routedServices(r, config.namespace).some((n) => names.includes(n))
+  ) : [];
+  return [...selecting, ...routing];
+}
+function asManifests(objects) {
+  const sourced = objects.map((object) => ({ object, file: "(cluster)", line: 1 }));
+  return { objects: sourced, workloads: [], version: "none" };
+}
+function unique2(objects) {
+  return [...new Map(objects.map((o) => [workloadKey(o), o])).values()];
+}
+
+// src/engine/find-release.ts
+async function findRelease(deps, cluster, name, store) {
+  const { namespace } = deps.config;
+  let stored;
+  let damage;
+  try {
+    stored = await loadReleaseState(cluster, namespace, name, store);
+  } catch (err) {
+    if (!(err instanceof StateDamagedError)) throw err;
+    damage = err;
+  }
+  if (stored) return { stored, copies: [] };
+  const workloads = deps.manifests?.workloads.map((w) => w.object.metadata.name ?? "") ?? [name];
+  const copies = await findCopies(cluster, namespace, name, workloads, (m) => deps.log.warn(m));
+  return { stored, ...damage ? { damage } : {}, copies };
+}
+function phaseOf(found) {
+  if (found.stored) return found.stored.state.phase;
+  if (found.damage) return "damaged";
+  return found.copies.length ? "orphaned" : "none";
+}
+
 // src/engine/before-lock.ts
 var isForbidden = (err) => err instanceof KubeApiError && err.code === 403;
 async function readLiveChecked(deps, name, manifests) {
@@ -31789,16 +32031,17 @@ async function readLiveChecked(deps, name, manifests) {
 }
 async function checkBeforeLock(deps, name, action) {
   const { config, cluster } = deps;
-  let stored;
+  let found = { stored: void 0, copies: [] };
   let denied;
   try {
-    stored = await loadReleaseState(cluster, config.namespace, name);
+    found = await findRelease(deps, cluster, name);
   } catch (err) {
     if (!isForbidden(err)) throw err;
     denied = err;
   }
-  const transition = transitionFor(stored?.state.phase ?? "none", action);
-  if (!denied && !writes(transition)) return stored;
+  const { stored } = found;
+  const phase = phaseOf(found);
+  if (!denied && !writes(transitionFor(phase, action))) return found;
   if (stored) {
     const { state } = stored;
     await preflightAction(
@@ -31806,12 +32049,12 @@ async function checkBeforeLock(deps, name, action) {
       state.strategy,
       storedManifests(state)
     );
-  } else if (denied || action === "rollback" && deps.manifests) {
+  } else if (denied || phase === "none" && action === "rollback" && deps.manifests) {
     const manifests = deps.manifests ?? { objects: [], workloads: [], version: "none" };
     await preflightAction(deps, config.strategy, manifests);
   }
   if (denied) throw denied;
-  return stored;
+  return found;
 }
 
 // src/engine/disruption-budgets.ts
@@ -31945,9 +32188,324 @@ function copyReplicas(workload) {
   return replicasOf(workload) ?? 1;
 }
 
-// src/clock.ts
-var wallClock = () => /* @__PURE__ */ new Date();
-var monotonicClock = () => performance.now();
+// src/record/workflow-run.ts
+function isLaterRun(other, mine) {
+  if (other?.number === void 0 || mine?.number === void 0) return false;
+  if (other.repository !== mine.repository || other.workflow !== mine.workflow) return false;
+  if (other.number !== mine.number) return other.number > mine.number;
+  return (other.attempt ?? 1) > (mine.attempt ?? 1);
+}
+function describeRun(run) {
+  const attempt2 = (run.attempt ?? 1) > 1 ? ` (attempt ${run.attempt})` : "";
+  const workflow = run.workflow ? ` of workflow "${run.workflow}"` : "";
+  return `run ${run.number ?? run.id ?? "?"}${attempt2}${workflow}`;
+}
+function workflowRunOf(env, payload) {
+  const number = positive(env.GITHUB_RUN_NUMBER);
+  const attempt2 = positive(env.GITHUB_RUN_ATTEMPT);
+  const headCommit = payload.head_commit;
+  const commitTime = typeof headCommit?.timestamp === "string" ? headCommit.timestamp : void 0;
+  return {
+    ...env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {},
+    ...env.GITHUB_WORKFLOW ? { workflow: env.GITHUB_WORKFLOW } : {},
+    ...env.GITHUB_RUN_ID ? { id: env.GITHUB_RUN_ID } : {},
+    ...number !== void 0 ? { number } : {},
+    ...attempt2 !== void 0 ? { attempt: attempt2 } : {},
+    ...commitTime ? { commitTime } : {}
+  };
+}
+function positive(text) {
+  const n = Number(text);
+  return text && Number.isSafeInteger(n) && n > 0 ? n : void 0;
+}
+
+// src/record/types.ts
+var REQUESTED_ROLLBACK = "rolled back by request (action: rollback)";
+
+// src/record/github-links.ts
+function currentDeployment(record) {
+  const deployment = record.github?.deployment;
+  if (deployment?.id === void 0) return void 0;
+  return { id: deployment.id, version: record.newVersion, environment: deployment.environment };
+}
+function inheritedGitHubLinks(previous, next) {
+  if (!previous?.github) return void 0;
+  const current = currentDeployment(previous);
+  const known = [current, previous.github.stableDeployment].filter((d) => d !== void 0);
+  const stable2 = known.find((d) => d.version === next.previousVersion);
+  const superseded = next.supersededVersion !== void 0 && current?.version === next.supersededVersion ? current : void 0;
+  const links = {
+    ...stable2 ? { stableDeployment: stable2 } : {},
+    ...superseded ? { supersededDeployment: superseded } : {},
+    ...previous.github.comment ? { comment: previous.github.comment } : {}
+  };
+  return Object.keys(links).length ? links : void 0;
+}
+
+// src/engine/diff.ts
+function containers(obj2) {
+  const fields = obj2.spec;
+  const pod = obj2.kind === "Pod" ? obj2.spec : void 0;
+  const spec = fields?.template?.spec ?? fields?.jobTemplate?.spec?.template?.spec ?? pod;
+  const all = [...spec?.initContainers ?? [], ...spec?.containers ?? []];
+  return new Map(all.map((c) => [c.name, c.image]));
+}
+function sameJson(a, b) {
+  return stable(a) === stable(b);
+}
+function stable(value) {
+  return JSON.stringify(
+    value,
+    (_k, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => compareText(a, b))) : v
+  );
+}
+function changedKeys(a = {}, b = {}) {
+  const keys = /* @__PURE__ */ new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
+  return [...keys].filter((k) => stable(a?.[k]) !== stable(b?.[k])).sort();
+}
+function describeChanges(live2, desired) {
+  const details = [];
+  const [was, now] = [live2.spec, desired.spec];
+  const before = containers(live2);
+  for (const [name, image] of containers(desired)) {
+    const old = before.get(name);
+    if (old === void 0) details.push(`container ${name} added: ${image}`);
+    else if (old !== image) details.push(`image ${name}: ${old} \u2192 ${image}`);
+  }
+  for (const name of before.keys())
+    if (!containers(desired).has(name)) details.push(`container ${name} removed`);
+  if (was?.replicas !== void 0 && now?.replicas !== void 0 && was.replicas !== now.replicas) {
+    details.push(`replicas: ${was.replicas} \u2192 ${now.replicas}`);
+  }
+  if (live2.kind === "Secret") {
+    const encoded = Object.fromEntries(
+      Object.entries(desired.stringData ?? {}).map(([k, v]) => [
+        k,
+        Buffer.from(String(v)).toString("base64")
+      ])
+    );
+    const keys = changedKeys({ ...live2.data }, { ...desired.data, ...encoded });
+    if (keys.length) details.push(`data changed (values redacted): ${keys.join(", ")}`);
+    return details;
+  }
+  if (live2.kind === "ConfigMap") {
+    const keys = changedKeys(live2.data, desired.data);
+    if (keys.length) details.push(`data changed: ${keys.join(", ")}`);
+    return details;
+  }
+  if (["Service", "Ingress", "HTTPRoute", "VirtualService", "TrafficSplit"].includes(live2.kind)) {
+    const keys = changedKeys(live2.spec, desired.spec);
+    if (keys.length)
+      details.push(`${live2.kind === "Service" ? "service" : "route"} spec changed: ${keys.join(", ")}`);
+    return details;
+  }
+  const templateLabels = changedKeys(was?.template?.metadata?.labels, now?.template?.metadata?.labels);
+  if (templateLabels.length) details.push(`pod labels changed: ${templateLabels.join(", ")}`);
+  const other = changedKeys(live2.spec, desired.spec).filter((k) => k !== "template" && k !== "replicas");
+  if (other.length) details.push(`spec changed: ${other.join(", ")}`);
+  if (details.length === 0 && stable(was?.template) !== stable(now?.template) && now?.template)
+    details.push("pod template changed");
+  return details;
+}
+function isUnchanged(live2, desired) {
+  if (live2.metadata.generation !== void 0 && desired.metadata.generation !== void 0) {
+    return live2.metadata.generation === desired.metadata.generation && describeChanges(live2, desired).length === 0;
+  }
+  return describeChanges(live2, desired).length === 0 && stable(live2.spec) === stable(desired.spec) && stable(live2.data) === stable(desired.data);
+}
+
+// src/strategies/promote-full.ts
+function skipToPromotion(plan, from2) {
+  switch (plan.mode) {
+    case "in-place":
+      return plan;
+    case "copies":
+      return { ...plan, steps: plan.steps.map((s, i) => i < from2 ? s : skipped(s)) };
+    case "partition":
+      return { ...plan, steps: plan.steps.map((s, i) => i < from2 ? s : skipped(s)) };
+  }
+}
+function skipped(step) {
+  if (step.kind === "deploy-new" || step.kind === "switch" || step.kind === "promote") return step;
+  return { kind: "pause", durationMs: 0 };
+}
+
+// src/record/steps.ts
+function beginStep(record, index2, kind, label, now, weight) {
+  const step = {
+    index: index2,
+    kind,
+    label,
+    startedAt: now.toISOString(),
+    verdict: "running",
+    ...weight !== void 0 ? { weight } : {}
+  };
+  record.steps.push(step);
+  return step;
+}
+function endStep(step, verdict2, now, detail) {
+  step.verdict = verdict2;
+  step.finishedAt = now.toISOString();
+  if (detail) step.detail = detail;
+}
+function recordWeight(record, weight, now) {
+  record.canaryWeight = weight;
+  const last = record.weights.at(-1);
+  if (last?.weight !== weight) record.weights.push({ at: now.toISOString(), weight });
+}
+function recordEvidence(record, evidence2) {
+  for (const e2 of evidence2) {
+    if (!record.evidence.some((x) => x.pod === e2.pod && x.reason === e2.reason)) record.evidence.push(e2);
+  }
+}
+
+// src/engine/executor.ts
+async function saveState2(ctx, phase) {
+  stampState(ctx.state, ctx.record, { phase, holder: ctx.holder, now: ctx.now() });
+  ctx.stateVersion = await saveReleaseState(ctx.cluster, ctx.state, ctx.namespace, ctx.stateVersion, {
+    redactRecord: ctx.redactRecord,
+    store: ctx.secretStore
+  });
+  await ctx.onProgress?.(ctx.record).catch((err) => ctx.log.warn(`report update failed: ${err.message}`));
+}
+function stampState(state, record, opts) {
+  if (opts.phase) state.phase = opts.phase;
+  if (opts.phase === "promoted") record.servingVersion = state.newVersion;
+  if (record.servingVersion) state.servingVersion = record.servingVersion;
+  state.holder = opts.holder;
+  state.updatedAt = opts.now.toISOString();
+  state.record = record;
+}
+function isAbandoned(ctx, err) {
+  return err instanceof LockLostError || err instanceof StateConflictError || ctx.signal.reason instanceof LockLostError;
+}
+async function runPlan(ctx, handlers) {
+  try {
+    return await runSteps(ctx, handlers);
+  } finally {
+    handlers.dispose?.();
+  }
+}
+async function runSteps(ctx, handlers) {
+  const steps = ctx.plan.steps;
+  for (let index2 = ctx.state.currentStep; index2 < steps.length; index2++) {
+    const step = steps[index2];
+    const handler = handlers.steps[step.kind];
+    const label = stepLabel(step);
+    const record = beginStep(ctx.record, index2, step.kind, label, ctx.now(), weightOf(step));
+    await saveState2(ctx, "progressing");
+    let outcome;
+    try {
+      outcome = await ctx.log.group(
+        `step ${index2 + 1}/${steps.length} ${label}`,
+        () => handler(ctx, step, index2)
+      );
+    } catch (err) {
+      if (isAbandoned(ctx, err)) throw abandonment(ctx, err);
+      outcome = { kind: "fail", reason: `step '${label}' failed: ${err.message}` };
+    }
+    if (outcome.kind === "fail" && ctx.signal.aborted) {
+      ctx.record.cancelled = true;
+      outcome = { kind: "fail", reason: `cancelled during step '${label}'` };
+    }
+    if (outcome.kind === "continue") {
+      endStep(record, "passed", ctx.now(), outcome.detail);
+      ctx.state.currentStep = index2 + 1;
+      continue;
+    }
+    if (outcome.kind === "pause") {
+      endStep(record, outcome.inconclusive ? "inconclusive" : "paused", ctx.now(), outcome.detail);
+      ctx.state.currentStep = outcome.again ? index2 : index2 + 1;
+      await saveState2(ctx, "paused");
+      return "paused";
+    }
+    endStep(record, "failed", ctx.now(), outcome.reason);
+    recordEvidence(ctx.record, outcome.evidence ?? []);
+    ctx.record.rollbackReason = outcome.reason;
+    return failRelease(ctx, handlers, outcome.reason);
+  }
+  await saveState2(ctx, "promoted");
+  return "promoted";
+}
+function weightOf(step) {
+  return step.kind === "setWeight" ? step.weight : void 0;
+}
+function abandonment(ctx, err) {
+  const reason = ctx.signal.reason instanceof LockLostError ? ctx.signal.reason : err;
+  ctx.log.warn(reason.message);
+  return reason;
+}
+async function failRelease(ctx, handlers, reason) {
+  ctx.log.warn(`release failed: ${reason}`);
+  if (!ctx.config.rollbackOnFailure) {
+    await saveState2(ctx, "failed");
+    return "failed";
+  }
+  return rollBack(ctx, handlers, reason, ctx.record.cancelled ? "rollback (cancelled)" : "rollback");
+}
+async function rollBack(ctx, handlers, reason, label) {
+  ctx.record.rollbackReason = reason;
+  const record = beginStep(ctx.record, ctx.record.steps.length, "rollback", label, ctx.now());
+  await saveState2(ctx, "rolling-back");
+  try {
+    await ctx.log.group(label, () => handlers.rollback(ctx, reason));
+    endStep(record, "passed", ctx.now());
+    await saveState2(ctx, "rolled-back");
+    return "rolled-back";
+  } catch (err) {
+    if (isAbandoned(ctx, err)) throw abandonment(ctx, err);
+    endStep(record, "failed", ctx.now(), err.message);
+    ctx.record.notes.push(`rollback did not complete: ${err.message}`);
+    await saveState2(ctx, "failed");
+    return "failed";
+  }
+}
+
+// src/engine/prune.ts
+var NEVER_PRUNED = /* @__PURE__ */ new Set([
+  "Namespace",
+  "CustomResourceDefinition",
+  "PersistentVolumeClaim",
+  "PersistentVolume"
+]);
+var describe3 = (o) => `${o.kind}/${o.metadata.name}`;
+function noLongerListed(previous, manifests) {
+  const listed = new Set(manifests.objects.map((o) => workloadKey(o.object)));
+  const seen = /* @__PURE__ */ new Set();
+  return [...previous?.rendered ?? [], ...previous?.leftRunning ?? []].flatMap((o) => {
+    const key = workloadKey(o);
+    if (listed.has(key) || seen.has(key)) return [];
+    seen.add(key);
+    const { apiVersion, kind, metadata } = o;
+    return [{ apiVersion, kind, metadata: { name: metadata.name, namespace: metadata.namespace } }];
+  });
+}
+function noteUnlisted(record, unlisted, prune) {
+  if (!unlisted.length) return;
+  const kept = prune ? unlisted.filter((o) => NEVER_PRUNED.has(o.kind)) : unlisted;
+  if (kept.length)
+    record.notes.push(
+      `no longer in the manifests, left running: ${kept.map(describe3).join(", ")}${prune ? " (prune never deletes Namespaces, CRDs or volumes)" : " (with 'prune: true' they are deleted once a release is promoted)"}`
+    );
+}
+async function pruneUnlisted(ctx, unlisted) {
+  const deleted = [];
+  const kept = unlisted.filter((u) => NEVER_PRUNED.has(u.kind));
+  if (kept.length) ctx.state.leftRunning = kept;
+  else delete ctx.state.leftRunning;
+  for (const o of unlisted.filter((u) => !NEVER_PRUNED.has(u.kind))) {
+    try {
+      if (await ctx.cluster.delete(refOf(o), { propagationPolicy: "Background" })) deleted.push(describe3(o));
+    } catch (err) {
+      ctx.log.warn(`could not prune ${describe3(o)}: ${err.message}`);
+      ctx.record.notes.push(`could not prune ${describe3(o)}: ${err.message}`);
+    }
+  }
+  if (deleted.length) {
+    ctx.log.info(`pruned (no longer in the manifests): ${deleted.join(", ")}`);
+    ctx.record.notes.push(`pruned, no longer in the manifests: ${deleted.join(", ")}`);
+  }
+}
 
 // node_modules/is-network-error/index.js
 var objectToString = Object.prototype.toString;
@@ -32243,582 +32801,6 @@ async function withRetry(fn, opts = {}) {
       return true;
     }
   });
-}
-
-// src/engine/lock.ts
-var LEASE_API = "coordination.k8s.io/v1";
-var DEFAULT_LEASE_SECONDS = 30;
-function leaseName(name) {
-  return ownedObjectName(name);
-}
-function microTime(date = wallClock()) {
-  return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
-}
-async function readLease(cluster, ref) {
-  return await cluster.get(ref);
-}
-var leaseRef = (namespace, name) => ({
-  apiVersion: LEASE_API,
-  kind: "Lease",
-  name: leaseName(name),
-  namespace
-});
-function durationOf(spec, fallbackSeconds) {
-  const seconds = Number(spec.leaseDurationSeconds);
-  return seconds > 0 ? seconds : fallbackSeconds;
-}
-var LeaseObserver = class {
-  constructor(monotonic, fallbackSeconds = DEFAULT_LEASE_SECONDS) {
-    this.monotonic = monotonic;
-    this.fallbackSeconds = fallbackSeconds;
-  }
-  monotonic;
-  fallbackSeconds;
-  record;
-  observedAt = 0;
-  /** Notes the record as read just now. */
-  see(spec) {
-    const record = JSON.stringify([
-      spec.holderIdentity ?? "",
-      spec.acquireTime ?? "",
-      spec.renewTime ?? "",
-      spec.leaseDurationSeconds ?? null,
-      spec.leaseTransitions ?? null
-    ]);
-    if (record === this.record) return;
-    this.record = record;
-    this.observedAt = this.monotonic();
-  }
-  /** How long the record last seen has stood unchanged, as far as this run has watched it. */
-  unchangedForMs() {
-    return this.monotonic() - this.observedAt;
-  }
-  /** Free when released (no holder), or when its record stood unchanged for its lease duration. */
-  isFree(spec) {
-    if (!spec.holderIdentity) return true;
-    return this.unchangedForMs() >= durationOf(spec, this.fallbackSeconds) * 1e3;
-  }
-};
-async function acquireLock(cluster, opts) {
-  const ref = leaseRef(opts.namespace, opts.name);
-  const duration2 = opts.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS;
-  const monotonic = opts.monotonic ?? monotonicClock;
-  const observer = new LeaseObserver(monotonic, duration2);
-  const deadline = monotonic() + opts.timeoutMs;
-  const seen = /* @__PURE__ */ new Set();
-  for (; ; ) {
-    opts.signal?.throwIfAborted();
-    const lease = await readLease(cluster, ref);
-    if (lease) observer.see(lease.spec ?? {});
-    const held = await tryTake(cluster, lease, opts, duration2, observer);
-    if (held) return held;
-    if (held === null) continue;
-    const holder = String(lease.spec?.holderIdentity);
-    if (!seen.has(holder)) {
-      seen.add(holder);
-      opts.onWait?.(holder);
-    }
-    const left = deadline - monotonic();
-    if (left <= 0) throw lockTimeout(opts, lease, observer);
-    await sleep(Math.min(opts.pollMs ?? 1500, left), opts.signal);
-  }
-}
-async function tryTake(cluster, lease, opts, duration2, observer) {
-  const startedAt = (opts.monotonic ?? monotonicClock)();
-  const now = microTime((opts.now ?? wallClock)());
-  if (!lease) {
-    const created = await attempt(
-      () => cluster.create({
-        apiVersion: LEASE_API,
-        kind: "Lease",
-        metadata: { name: leaseName(opts.name), namespace: opts.namespace, labels: ownedLabels(opts.name) },
-        spec: {
-          holderIdentity: opts.holder,
-          leaseDurationSeconds: duration2,
-          acquireTime: now,
-          renewTime: now,
-          leaseTransitions: 0
-        }
-      })
-    );
-    return created ? new HeldLease(cluster, created, opts, duration2, startedAt) : null;
-  }
-  const spec = lease.spec ?? {};
-  const sameHolder = spec.holderIdentity === opts.holder;
-  if (!sameHolder && !observer.isFree(spec)) return void 0;
-  const taken = await attempt(
-    () => cluster.replace({
-      ...lease,
-      spec: {
-        ...spec,
-        holderIdentity: opts.holder,
-        leaseDurationSeconds: duration2,
-        acquireTime: sameHolder && spec.acquireTime ? spec.acquireTime : now,
-        renewTime: now,
-        leaseTransitions: (Number(spec.leaseTransitions) || 0) + (sameHolder ? 0 : 1)
-      }
-    })
-  );
-  const previous = sameHolder ? void 0 : spec.holderIdentity;
-  return taken ? new HeldLease(cluster, taken, opts, duration2, startedAt, previous) : null;
-}
-function lockTimeout(opts, lease, observer) {
-  const spec = lease.spec ?? {};
-  const duration2 = durationOf(spec, opts.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS);
-  const unchanged = Math.round(observer.unchangedForMs() / 1e3);
-  return new LockTimeoutError(
-    `release "${opts.name}" is locked by "${spec.holderIdentity}" (Lease ${leaseName(opts.name)} in ${opts.namespace}, last renewed ${spec.renewTime ?? "never"} by its holder's clock, lease ${duration2}s; unchanged for the last ${unchanged}s this run watched); gave up after waiting ${Math.round(opts.timeoutMs / 1e3)}s (lock-timeout). A Lease is taken over once a waiting run has seen it unchanged for its lease duration, so lock-timeout must be longer than lease-duration for a run to take over from one that died. Wait for that run to finish, or delete the Lease if it is stale.`
-  );
-}
-async function attempt(write) {
-  try {
-    return await write();
-  } catch (err) {
-    if (err instanceof KubeApiError && err.code === 409) return void 0;
-    throw err;
-  }
-}
-var HeldLease = class {
-  constructor(cluster, lease, opts, duration2, acquiredAt, tookOverFrom) {
-    this.cluster = cluster;
-    this.lease = lease;
-    this.opts = opts;
-    this.duration = duration2;
-    this.tookOverFrom = tookOverFrom;
-    this.leaseName = lease.metadata.name ?? "";
-    this.holder = opts.holder;
-    this.monotonic = opts.monotonic ?? monotonicClock;
-    this.now = opts.now ?? wallClock;
-    this.expiresAt = acquiredAt + duration2 * 1e3;
-    this.timer = setInterval(
-      () => void this.renew().catch(() => this.checkExpiry()),
-      opts.renewEveryMs ?? duration2 * 1e3 / 3
-    );
-    this.timer.unref();
-  }
-  cluster;
-  lease;
-  opts;
-  duration;
-  tookOverFrom;
-  leaseName;
-  holder;
-  held = true;
-  lostController = new AbortController();
-  lost = this.lostController.signal;
-  timer;
-  /**
-   * When our hold ends unless renewed, on our monotonic clock: the start of our last successful
-   * write plus the lease duration. A waiting run counts from when it saw that write, which is
-   * later, so we always know we lost the Lease before anyone may take it.
-   */
-  expiresAt;
-  monotonic;
-  now;
-  inFlight = Promise.resolve();
-  released = false;
-  renew() {
-    this.inFlight = this.inFlight.then(() => this.renewNow());
-    return this.inFlight;
-  }
-  /**
-   * One conditional write at the resourceVersion we last saw; only when someone wrote in between
-   * (409) is the Lease read to see whether it is still ours.
-   */
-  async renewNow() {
-    if (this.released || !this.held) return;
-    const startedAt = this.monotonic();
-    const renewTime = microTime(this.now());
-    const renewed = await attempt(
-      () => this.cluster.replace({ ...this.lease, spec: { ...this.lease.spec, renewTime } })
-    );
-    if (renewed) {
-      this.lease = renewed;
-      this.expiresAt = startedAt + this.duration * 1e3;
-      return;
-    }
-    const holder = await this.readHolder();
-    if (holder === this.holder)
-      this.checkExpiry();
-    else this.markLost(holder);
-  }
-  /** Who holds the Lease now; when it is still us, the read is what the next write goes over. */
-  async readHolder() {
-    const current = await readLease(this.cluster, this.ref());
-    const holder = current?.spec?.holderIdentity;
-    if (current && holder === this.holder) this.lease = current;
-    return holder;
-  }
-  /** A run that could not renew before its Lease ran out may already have been taken over. */
-  checkExpiry() {
-    if (!this.released && this.held && this.monotonic() >= this.expiresAt) this.markLost(void 0);
-  }
-  async release() {
-    if (this.released) return;
-    this.released = true;
-    clearInterval(this.timer);
-    await this.inFlight.catch(() => void 0);
-    if (!this.held) return;
-    for (let tries = 0; tries < 3; tries++) {
-      const { holderIdentity: _ours, ...rest } = this.lease.spec ?? {};
-      if (await attempt(() => this.cluster.replace({ ...this.lease, spec: rest }))) return;
-      if (await this.readHolder() !== this.holder) return;
-    }
-  }
-  markLost(holder) {
-    if (!this.held) return;
-    this.held = false;
-    clearInterval(this.timer);
-    this.lostController.abort(new LockLostError(this.opts.name, holder));
-    this.opts.onLost?.(holder);
-  }
-  ref() {
-    return { apiVersion: LEASE_API, kind: "Lease", name: this.leaseName, namespace: this.opts.namespace };
-  }
-};
-
-// src/engine/lock-status.ts
-async function readLockInfo(cluster, namespace, name, now = wallClock()) {
-  const spec = (await readLease(cluster, leaseRef(namespace, name)))?.spec;
-  if (!spec?.holderIdentity) return void 0;
-  const leaseDurationSeconds = durationOf(spec, DEFAULT_LEASE_SECONDS);
-  const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? "");
-  if (Number.isNaN(renewed)) return { holder: spec.holderIdentity, leaseDurationSeconds, expired: false };
-  const expiresAt = renewed + leaseDurationSeconds * 1e3;
-  return {
-    holder: spec.holderIdentity,
-    leaseDurationSeconds,
-    renewedAt: new Date(renewed).toISOString(),
-    expiresAt: new Date(expiresAt).toISOString(),
-    renewedSecondsAgo: Math.round((now.getTime() - renewed) / 1e3),
-    expired: expiresAt < now.getTime()
-  };
-}
-function lockNote(lock, unfinished) {
-  const takeOver = (lease) => `the next deploy, promote or rollback takes the release over once it has seen the Lease unchanged for ${lease}s`;
-  if (!lock)
-    return unfinished && `the run that was ${unfinished} is gone: ${takeOver(DEFAULT_LEASE_SECONDS)}`;
-  const renewal = lock.renewedAt ? `last renewed ${lock.renewedAt} by its holder's clock, ${lock.renewedSecondsAgo}s ago by this runner's clock (clocks may differ)` : "never renewed";
-  if (!lock.expired)
-    return `run ${lock.holder} holds the release lock (${renewal}; lease ${lock.leaseDurationSeconds}s)`;
-  return `run ${lock.holder} ${unfinished ? `was ${unfinished} and ` : ""}holds the release lock but looks like it stopped renewing it (${renewal}; lease ${lock.leaseDurationSeconds}s): ${takeOver(lock.leaseDurationSeconds)}`;
-}
-
-// src/engine/release-reports.ts
-var clock = (deps) => deps.now ?? (() => /* @__PURE__ */ new Date());
-function reportOnly(deps, name, stored, t) {
-  const now = clock(deps);
-  const phase = stored?.state.phase ?? "none";
-  const message = `release ${name} in namespace ${deps.config.namespace} is ${phase === "none" ? "not recorded" : phase}: ${t.why}`;
-  deps.log.info(message);
-  const record = stored ? { ...stored.state.record, action: deps.config.action, notes: [...stored.state.record.notes, message] } : { ...newRecord(deps, name, deps.manifests?.version ?? "none", now()), notes: [message] };
-  const result = t.result !== "phase" ? t.result : phase;
-  if (stored?.state.servingVersion) record.servingVersion = stored.state.servingVersion;
-  if (t.fails) record.rollbackReason ??= message;
-  return finish(record, result, now());
-}
-async function describeRelease(deps, name, stored) {
-  const { namespace } = deps.config;
-  const { state } = stored;
-  const record = { ...state.record, action: "status", notes: [...state.record.notes] };
-  record.result = state.phase;
-  if (state.servingVersion) record.servingVersion = state.servingVersion;
-  const lock = await readLockInfo(deps.cluster, namespace, name, clock(deps)());
-  if (lock) record.lock = lock;
-  const unfinished = state.phase === "progressing" || state.phase === "rolling-back";
-  const note = lockNote(lock, unfinished ? `${state.phase} ${state.newVersion}` : void 0);
-  if (note) record.notes.push(note);
-  deps.log.info(`release ${name}: ${state.phase} (serving ${record.servingVersion ?? "unknown"})`);
-  if (note) deps.log.info(note);
-  return record;
-}
-
-// src/record/types.ts
-var REQUESTED_ROLLBACK = "rolled back by request (action: rollback)";
-
-// src/record/github-links.ts
-function currentDeployment(record) {
-  const deployment = record.github?.deployment;
-  if (deployment?.id === void 0) return void 0;
-  return { id: deployment.id, version: record.newVersion, environment: deployment.environment };
-}
-function inheritedGitHubLinks(previous, next) {
-  if (!previous?.github) return void 0;
-  const current = currentDeployment(previous);
-  const known = [current, previous.github.stableDeployment].filter((d) => d !== void 0);
-  const stable2 = known.find((d) => d.version === next.previousVersion);
-  const superseded = next.supersededVersion !== void 0 && current?.version === next.supersededVersion ? current : void 0;
-  const links = {
-    ...stable2 ? { stableDeployment: stable2 } : {},
-    ...superseded ? { supersededDeployment: superseded } : {},
-    ...previous.github.comment ? { comment: previous.github.comment } : {}
-  };
-  return Object.keys(links).length ? links : void 0;
-}
-
-// src/engine/diff.ts
-function containers(obj2) {
-  const fields = obj2.spec;
-  const pod = obj2.kind === "Pod" ? obj2.spec : void 0;
-  const spec = fields?.template?.spec ?? fields?.jobTemplate?.spec?.template?.spec ?? pod;
-  const all = [...spec?.initContainers ?? [], ...spec?.containers ?? []];
-  return new Map(all.map((c) => [c.name, c.image]));
-}
-function sameJson(a, b) {
-  return stable(a) === stable(b);
-}
-function stable(value) {
-  return JSON.stringify(
-    value,
-    (_k, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => compareText(a, b))) : v
-  );
-}
-function changedKeys(a = {}, b = {}) {
-  const keys = /* @__PURE__ */ new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
-  return [...keys].filter((k) => stable(a?.[k]) !== stable(b?.[k])).sort();
-}
-function describeChanges(live2, desired) {
-  const details = [];
-  const [was, now] = [live2.spec, desired.spec];
-  const before = containers(live2);
-  for (const [name, image] of containers(desired)) {
-    const old = before.get(name);
-    if (old === void 0) details.push(`container ${name} added: ${image}`);
-    else if (old !== image) details.push(`image ${name}: ${old} \u2192 ${image}`);
-  }
-  for (const name of before.keys())
-    if (!containers(desired).has(name)) details.push(`container ${name} removed`);
-  if (was?.replicas !== void 0 && now?.replicas !== void 0 && was.replicas !== now.replicas) {
-    details.push(`replicas: ${was.replicas} \u2192 ${now.replicas}`);
-  }
-  if (live2.kind === "Secret") {
-    const encoded = Object.fromEntries(
-      Object.entries(desired.stringData ?? {}).map(([k, v]) => [
-        k,
-        Buffer.from(String(v)).toString("base64")
-      ])
-    );
-    const keys = changedKeys({ ...live2.data }, { ...desired.data, ...encoded });
-    if (keys.length) details.push(`data changed (values redacted): ${keys.join(", ")}`);
-    return details;
-  }
-  if (live2.kind === "ConfigMap") {
-    const keys = changedKeys(live2.data, desired.data);
-    if (keys.length) details.push(`data changed: ${keys.join(", ")}`);
-    return details;
-  }
-  if (["Service", "Ingress", "HTTPRoute", "VirtualService", "TrafficSplit"].includes(live2.kind)) {
-    const keys = changedKeys(live2.spec, desired.spec);
-    if (keys.length)
-      details.push(`${live2.kind === "Service" ? "service" : "route"} spec changed: ${keys.join(", ")}`);
-    return details;
-  }
-  const templateLabels = changedKeys(was?.template?.metadata?.labels, now?.template?.metadata?.labels);
-  if (templateLabels.length) details.push(`pod labels changed: ${templateLabels.join(", ")}`);
-  const other = changedKeys(live2.spec, desired.spec).filter((k) => k !== "template" && k !== "replicas");
-  if (other.length) details.push(`spec changed: ${other.join(", ")}`);
-  if (details.length === 0 && stable(was?.template) !== stable(now?.template) && now?.template)
-    details.push("pod template changed");
-  return details;
-}
-function isUnchanged(live2, desired) {
-  if (live2.metadata.generation !== void 0 && desired.metadata.generation !== void 0) {
-    return live2.metadata.generation === desired.metadata.generation && describeChanges(live2, desired).length === 0;
-  }
-  return describeChanges(live2, desired).length === 0 && stable(live2.spec) === stable(desired.spec) && stable(live2.data) === stable(desired.data);
-}
-
-// src/strategies/promote-full.ts
-function skipToPromotion(plan, from2) {
-  switch (plan.mode) {
-    case "in-place":
-      return plan;
-    case "copies":
-      return { ...plan, steps: plan.steps.map((s, i) => i < from2 ? s : skipped(s)) };
-    case "partition":
-      return { ...plan, steps: plan.steps.map((s, i) => i < from2 ? s : skipped(s)) };
-  }
-}
-function skipped(step) {
-  if (step.kind === "deploy-new" || step.kind === "switch" || step.kind === "promote") return step;
-  return { kind: "pause", durationMs: 0 };
-}
-
-// src/record/steps.ts
-function beginStep(record, index2, kind, label, now, weight) {
-  const step = {
-    index: index2,
-    kind,
-    label,
-    startedAt: now.toISOString(),
-    verdict: "running",
-    ...weight !== void 0 ? { weight } : {}
-  };
-  record.steps.push(step);
-  return step;
-}
-function endStep(step, verdict2, now, detail) {
-  step.verdict = verdict2;
-  step.finishedAt = now.toISOString();
-  if (detail) step.detail = detail;
-}
-function recordWeight(record, weight, now) {
-  record.canaryWeight = weight;
-  const last = record.weights.at(-1);
-  if (last?.weight !== weight) record.weights.push({ at: now.toISOString(), weight });
-}
-function recordEvidence(record, evidence2) {
-  for (const e2 of evidence2) {
-    if (!record.evidence.some((x) => x.pod === e2.pod && x.reason === e2.reason)) record.evidence.push(e2);
-  }
-}
-
-// src/engine/executor.ts
-async function saveState2(ctx, phase) {
-  stampState(ctx.state, ctx.record, { phase, holder: ctx.holder, now: ctx.now() });
-  ctx.stateVersion = await saveReleaseState(ctx.cluster, ctx.state, ctx.namespace, ctx.stateVersion, {
-    redactRecord: ctx.redactRecord,
-    store: ctx.secretStore
-  });
-  await ctx.onProgress?.(ctx.record).catch((err) => ctx.log.warn(`report update failed: ${err.message}`));
-}
-function stampState(state, record, opts) {
-  if (opts.phase) state.phase = opts.phase;
-  if (opts.phase === "promoted") record.servingVersion = state.newVersion;
-  if (record.servingVersion) state.servingVersion = record.servingVersion;
-  state.holder = opts.holder;
-  state.updatedAt = opts.now.toISOString();
-  state.record = record;
-}
-function isAbandoned(ctx, err) {
-  return err instanceof LockLostError || err instanceof StateConflictError || ctx.signal.reason instanceof LockLostError;
-}
-async function runPlan(ctx, handlers) {
-  try {
-    return await runSteps(ctx, handlers);
-  } finally {
-    handlers.dispose?.();
-  }
-}
-async function runSteps(ctx, handlers) {
-  const steps = ctx.plan.steps;
-  for (let index2 = ctx.state.currentStep; index2 < steps.length; index2++) {
-    const step = steps[index2];
-    const handler = handlers.steps[step.kind];
-    const label = stepLabel(step);
-    const record = beginStep(ctx.record, index2, step.kind, label, ctx.now(), weightOf(step));
-    await saveState2(ctx, "progressing");
-    let outcome;
-    try {
-      outcome = await ctx.log.group(
-        `step ${index2 + 1}/${steps.length} ${label}`,
-        () => handler(ctx, step, index2)
-      );
-    } catch (err) {
-      if (isAbandoned(ctx, err)) throw abandonment(ctx, err);
-      outcome = { kind: "fail", reason: `step '${label}' failed: ${err.message}` };
-    }
-    if (outcome.kind === "fail" && ctx.signal.aborted) {
-      ctx.record.cancelled = true;
-      outcome = { kind: "fail", reason: `cancelled during step '${label}'` };
-    }
-    if (outcome.kind === "continue") {
-      endStep(record, "passed", ctx.now(), outcome.detail);
-      ctx.state.currentStep = index2 + 1;
-      continue;
-    }
-    if (outcome.kind === "pause") {
-      endStep(record, outcome.inconclusive ? "inconclusive" : "paused", ctx.now(), outcome.detail);
-      ctx.state.currentStep = outcome.again ? index2 : index2 + 1;
-      await saveState2(ctx, "paused");
-      return "paused";
-    }
-    endStep(record, "failed", ctx.now(), outcome.reason);
-    recordEvidence(ctx.record, outcome.evidence ?? []);
-    ctx.record.rollbackReason = outcome.reason;
-    return failRelease(ctx, handlers, outcome.reason);
-  }
-  await saveState2(ctx, "promoted");
-  return "promoted";
-}
-function weightOf(step) {
-  return step.kind === "setWeight" ? step.weight : void 0;
-}
-function abandonment(ctx, err) {
-  const reason = ctx.signal.reason instanceof LockLostError ? ctx.signal.reason : err;
-  ctx.log.warn(reason.message);
-  return reason;
-}
-async function failRelease(ctx, handlers, reason) {
-  ctx.log.warn(`release failed: ${reason}`);
-  if (!ctx.config.rollbackOnFailure) {
-    await saveState2(ctx, "failed");
-    return "failed";
-  }
-  return rollBack(ctx, handlers, reason, ctx.record.cancelled ? "rollback (cancelled)" : "rollback");
-}
-async function rollBack(ctx, handlers, reason, label) {
-  ctx.record.rollbackReason = reason;
-  const record = beginStep(ctx.record, ctx.record.steps.length, "rollback", label, ctx.now());
-  await saveState2(ctx, "rolling-back");
-  try {
-    await ctx.log.group(label, () => handlers.rollback(ctx, reason));
-    endStep(record, "passed", ctx.now());
-    await saveState2(ctx, "rolled-back");
-    return "rolled-back";
-  } catch (err) {
-    if (isAbandoned(ctx, err)) throw abandonment(ctx, err);
-    endStep(record, "failed", ctx.now(), err.message);
-    ctx.record.notes.push(`rollback did not complete: ${err.message}`);
-    await saveState2(ctx, "failed");
-    return "failed";
-  }
-}
-
-// src/engine/prune.ts
-var NEVER_PRUNED = /* @__PURE__ */ new Set([
-  "Namespace",
-  "CustomResourceDefinition",
-  "PersistentVolumeClaim",
-  "PersistentVolume"
-]);
-var describe3 = (o) => `${o.kind}/${o.metadata.name}`;
-function noLongerListed(previous, manifests) {
-  const listed = new Set(manifests.objects.map((o) => workloadKey(o.object)));
-  const seen = /* @__PURE__ */ new Set();
-  return [...previous?.rendered ?? [], ...previous?.leftRunning ?? []].flatMap((o) => {
-    const key = workloadKey(o);
-    if (listed.has(key) || seen.has(key)) return [];
-    seen.add(key);
-    const { apiVersion, kind, metadata } = o;
-    return [{ apiVersion, kind, metadata: { name: metadata.name, namespace: metadata.namespace } }];
-  });
-}
-function noteUnlisted(record, unlisted, prune) {
-  if (!unlisted.length) return;
-  const kept = prune ? unlisted.filter((o) => NEVER_PRUNED.has(o.kind)) : unlisted;
-  if (kept.length)
-    record.notes.push(
-      `no longer in the manifests, left running: ${kept.map(describe3).join(", ")}${prune ? " (prune never deletes Namespaces, CRDs or volumes)" : " (with 'prune: true' they are deleted once a release is promoted)"}`
-    );
-}
-async function pruneUnlisted(ctx, unlisted) {
-  const deleted = [];
-  const kept = unlisted.filter((u) => NEVER_PRUNED.has(u.kind));
-  if (kept.length) ctx.state.leftRunning = kept;
-  else delete ctx.state.leftRunning;
-  for (const o of unlisted.filter((u) => !NEVER_PRUNED.has(u.kind))) {
-    try {
-      if (await ctx.cluster.delete(refOf(o), { propagationPolicy: "Background" })) deleted.push(describe3(o));
-    } catch (err) {
-      ctx.log.warn(`could not prune ${describe3(o)}: ${err.message}`);
-      ctx.record.notes.push(`could not prune ${describe3(o)}: ${err.message}`);
-    }
-  }
-  if (deleted.length) {
-    ctx.log.info(`pruned (no longer in the manifests): ${deleted.join(", ")}`);
-    ctx.record.notes.push(`pruned, no longer in the manifests: ${deleted.join(", ")}`);
-  }
 }
 
 // src/kube/watch.ts
@@ -33894,15 +33876,20 @@ var ROLE_LABEL2 = LABELS.role;
 function copyName2(workload, suffix) {
   return copyName(workload.metadata.name ?? "", suffix);
 }
-function newVersionCopy(workload, suffix, versionLabel, version, replicas) {
+function newVersionCopy(workload, suffix, versionLabel, version, replicas, release) {
   const copy = structuredClone(workload);
   copy.metadata = {
     name: copyName2(workload, suffix),
     namespace: workload.metadata.namespace,
-    labels: { ...workload.metadata.labels ?? {}, [ROLE_LABEL2]: suffix },
+    labels: {
+      ...workload.metadata.labels ?? {},
+      [ROLE_LABEL2]: suffix,
+      ...release ? { [LABELS.release]: release } : {}
+    },
     annotations: {
       ...workload.metadata.annotations ?? {},
-      [ANNOTATIONS.copyOf]: workload.metadata.name
+      [ANNOTATIONS.copyOf]: workload.metadata.name,
+      ...release ? { [ANNOTATIONS.version]: version } : {}
     }
   };
   copy.spec.selector = {
@@ -33948,7 +33935,7 @@ function buildRelease(ctx) {
     const workload = lane.workload.object;
     const stable2 = ctx.stable.get(workloadKey(workload)) ?? workload;
     const replicas = suffix === "canary" && replicasRouter2 ? 0 : desiredReplicas(stable2);
-    const copy = newVersionCopy(workload, suffix, versionLabel, ctx.state.newVersion, replicas);
+    const copy = newVersionCopy(workload, suffix, versionLabel, ctx.state.newVersion, replicas, ctx.name);
     const target = {
       namespace: ctx.namespace,
       app: ctx.name,
@@ -33962,7 +33949,7 @@ function buildRelease(ctx) {
     };
     return { stable: stable2, copy, target };
   });
-  const routerOf = (lane, signal3) => createTrafficRouter(ctx.config.traffic, ctx.cluster, lane.target, {
+  const routerOf2 = (lane, signal3) => createTrafficRouter(ctx.config.traffic, ctx.cluster, lane.target, {
     ...signal3 ? { signal: signal3 } : {},
     // An HPA owns stable's size: the replicas router adds canary pods instead of shrinking it.
     ...isAutoscaled(ctx.manifests, lane.target.stableWorkload, lane.stable) ? { keepStableFullSize: true } : {},
@@ -33971,7 +33958,7 @@ function buildRelease(ctx) {
   return {
     suffix,
     lanes,
-    router: (signal3) => allLanes(lanes.map((lane) => routerOf(lane, signal3))),
+    router: (signal3) => allLanes(lanes.map((lane) => routerOf2(lane, signal3))),
     copies: lanes.map((l) => l.copy)
   };
 }
@@ -34480,7 +34467,7 @@ async function undoWorkloads(ctx, targets, record, label) {
 }
 
 // src/engine/release-flows.ts
-var clock2 = (deps) => deps.now ?? (() => /* @__PURE__ */ new Date());
+var clock = (deps) => deps.now ?? (() => /* @__PURE__ */ new Date());
 function nothingToRollOut(opts, live2) {
   if (opts.scope.changed.size > 0) return false;
   const current = new Map(live2.map((o) => [workloadKey(o), o]));
@@ -34513,7 +34500,7 @@ function servedBefore(opts, versionLabel) {
 }
 async function startRelease(deps, run, opts) {
   const { config } = deps;
-  const now = clock2(deps);
+  const now = clock(deps);
   const { manifests, superseded } = opts;
   const name = opts.stored?.state.name ?? deps.config.name ?? manifests.workloads[0].object.metadata.name;
   const record = newRecord(deps, name, manifests.version, now());
@@ -34558,6 +34545,7 @@ async function startRelease(deps, run, opts) {
     scope: storedScope(opts.scope),
     updatedAt: now().toISOString(),
     ...deps.runUrl ? { runUrl: deps.runUrl } : {},
+    ...deps.workflowRun ? { startedBy: deps.workflowRun } : {},
     record
   };
   const unlisted = noLongerListed(opts.stored?.state, manifests);
@@ -34573,7 +34561,7 @@ async function startRelease(deps, run, opts) {
 }
 function noteTakeover(deps, run, state) {
   if (state.phase !== "progressing" && state.phase !== "rolling-back") return;
-  const at5 = clock2(deps)().toISOString();
+  const at5 = clock(deps)().toISOString();
   for (const step of state.record.steps) {
     if (step.verdict !== "running") continue;
     step.verdict = "interrupted";
@@ -34587,13 +34575,17 @@ function noteTakeover(deps, run, state) {
 }
 async function resumeStored(deps, run, stored) {
   const { state } = stored;
+  if (stored.lostSecrets)
+    throw new Error(
+      `release ${state.newVersion} of ${state.name} cannot continue: ${stored.lostSecrets.join("; ")}. Run \`action: rollback\` (it returns to stable without them), or deploy again`
+    );
   noteTakeover(deps, run, state);
   state.record.action = deps.config.action;
   deps.log.info(`continuing release ${state.newVersion} of ${state.name} at step ${state.currentStep + 1}`);
   const ctx = buildContext(deps, run, storedManifests(state), state, stored.resourceVersion);
   if (deps.config.action === "promote" && deps.config.promoteFull)
     ctx.plan = skipToPromotion(ctx.plan, state.currentStep);
-  return finish(state.record, await runPlan(ctx, handlersFor(ctx.plan)), clock2(deps)());
+  return finish(state.record, await runPlan(ctx, handlersFor(ctx.plan)), clock(deps)());
 }
 var RESTORE_WORDING = {
   requested: { reason: REQUESTED_ROLLBACK, label: "rollback (requested)" },
@@ -34610,6 +34602,7 @@ async function restoreStable(deps, run, stored, cause) {
   noteTakeover(deps, run, state);
   state.record.action = deps.config.action;
   if (cause === "cancelled") state.record.cancelled = true;
+  for (const lost of stored.lostSecrets ?? []) state.record.notes.push(`not restored: ${lost}`);
   deps.log.info(
     `returning release ${state.newVersion} of ${state.name} to ${state.stableVersion ?? "stable"}: ${reason}`
   );
@@ -34622,7 +34615,7 @@ async function restoreStable(deps, run, stored, cause) {
     handlers.dispose?.();
   }
   return {
-    record: finish(state.record, result, clock2(deps)()),
+    record: finish(state.record, result, clock(deps)()),
     stored: { state, resourceVersion: ctx.stateVersion ?? "" }
   };
 }
@@ -34644,7 +34637,7 @@ function nothingToUndo(name, namespace) {
 }
 async function undoFinished(deps, run, name, stored) {
   const { config, log: log2 } = deps;
-  const now = clock2(deps);
+  const now = clock(deps);
   const workloads = releaseWorkloads(deps, stored?.state);
   if (workloads.length === 0) throw nothingToUndo(name, config.namespace);
   const live2 = await readLive(run.cluster, workloads);
@@ -34680,11 +34673,336 @@ async function undoFinished(deps, run, name, stored) {
 }
 async function saveUndo(deps, run, state, record, phase, expected) {
   if (phase === "rolling-back") record.rollbackReason = REQUESTED_ROLLBACK;
-  stampState(state, record, { phase, holder: deps.holder, now: clock2(deps)() });
+  stampState(state, record, { phase, holder: deps.holder, now: clock(deps)() });
   return saveReleaseState(run.cluster, state, deps.config.namespace, expected, {
     redactRecord: deps.redactRecord,
     store: run.secretStore
   });
+}
+
+// src/engine/recover.ts
+function whyRebuilt(name, damage) {
+  return damage ? `its state in ConfigMap ${damage.configMap} is damaged (${damage.problem})` : `its state ConfigMap ${ownedObjectName(name)} is gone`;
+}
+async function recoverRelease(deps, run, state, opts) {
+  const why = whyRebuilt(state.name, opts.damage);
+  const stable2 = state.stableVersion ?? "stable";
+  const note = `release ${state.name}: ${why}; rebuilt from the cluster (copies of ${state.newVersion} beside ${stable2}, traffic ${state.traffic}) and returned to ${stable2}`;
+  deps.log.warn(note);
+  state.record.notes.push(note);
+  const restored = await restoreStable(
+    deps,
+    run,
+    { state, resourceVersion: opts.damage?.resourceVersion ?? "" },
+    { reason: `${why}: returned to stable from the cluster`, label: "rollback (from the cluster)" }
+  );
+  if (opts.fresh && restored.record.result === "rolled-back") {
+    const started = await startRelease(deps, run, { ...opts.fresh, stored: restored.stored });
+    started.notes.push(note);
+    return started;
+  }
+  if (opts.request === "promote")
+    restored.record.rollbackReason = `cannot promote ${state.newVersion}: ${why}, and with it the release's plan; traffic went back to ${stable2} and its copies were removed: deploy ${state.newVersion} again to release it`;
+  return restored.record;
+}
+
+// src/clock.ts
+var wallClock = () => /* @__PURE__ */ new Date();
+var monotonicClock = () => performance.now();
+
+// src/engine/lock.ts
+var LEASE_API = "coordination.k8s.io/v1";
+var DEFAULT_LEASE_SECONDS = 30;
+function leaseName(name) {
+  return ownedObjectName(name);
+}
+function microTime(date = wallClock()) {
+  return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+}
+async function readLease(cluster, ref) {
+  return await cluster.get(ref);
+}
+var leaseRef = (namespace, name) => ({
+  apiVersion: LEASE_API,
+  kind: "Lease",
+  name: leaseName(name),
+  namespace
+});
+function durationOf(spec, fallbackSeconds) {
+  const seconds = Number(spec.leaseDurationSeconds);
+  return seconds > 0 ? seconds : fallbackSeconds;
+}
+var LeaseObserver = class {
+  constructor(monotonic, fallbackSeconds = DEFAULT_LEASE_SECONDS) {
+    this.monotonic = monotonic;
+    this.fallbackSeconds = fallbackSeconds;
+  }
+  monotonic;
+  fallbackSeconds;
+  record;
+  observedAt = 0;
+  /** Notes the record as read just now. */
+  see(spec) {
+    const record = JSON.stringify([
+      spec.holderIdentity ?? "",
+      spec.acquireTime ?? "",
+      spec.renewTime ?? "",
+      spec.leaseDurationSeconds ?? null,
+      spec.leaseTransitions ?? null
+    ]);
+    if (record === this.record) return;
+    this.record = record;
+    this.observedAt = this.monotonic();
+  }
+  /** How long the record last seen has stood unchanged, as far as this run has watched it. */
+  unchangedForMs() {
+    return this.monotonic() - this.observedAt;
+  }
+  /** Free when released (no holder), or when its record stood unchanged for its lease duration. */
+  isFree(spec) {
+    if (!spec.holderIdentity) return true;
+    return this.unchangedForMs() >= durationOf(spec, this.fallbackSeconds) * 1e3;
+  }
+};
+async function acquireLock(cluster, opts) {
+  const ref = leaseRef(opts.namespace, opts.name);
+  const duration2 = opts.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS;
+  const monotonic = opts.monotonic ?? monotonicClock;
+  const observer = new LeaseObserver(monotonic, duration2);
+  const deadline = monotonic() + opts.timeoutMs;
+  const seen = /* @__PURE__ */ new Set();
+  for (; ; ) {
+    opts.signal?.throwIfAborted();
+    const lease = await readLease(cluster, ref);
+    if (lease) observer.see(lease.spec ?? {});
+    const held = await tryTake(cluster, lease, opts, duration2, observer);
+    if (held) return held;
+    if (held === null) continue;
+    const holder = String(lease.spec?.holderIdentity);
+    if (!seen.has(holder)) {
+      seen.add(holder);
+      opts.onWait?.(holder);
+    }
+    const left = deadline - monotonic();
+    if (left <= 0) throw lockTimeout(opts, lease, observer);
+    await sleep(Math.min(opts.pollMs ?? 1500, left), opts.signal);
+  }
+}
+async function tryTake(cluster, lease, opts, duration2, observer) {
+  const startedAt = (opts.monotonic ?? monotonicClock)();
+  const now = microTime((opts.now ?? wallClock)());
+  if (!lease) {
+    const created = await attempt(
+      () => cluster.create({
+        apiVersion: LEASE_API,
+        kind: "Lease",
+        metadata: { name: leaseName(opts.name), namespace: opts.namespace, labels: ownedLabels(opts.name) },
+        spec: {
+          holderIdentity: opts.holder,
+          leaseDurationSeconds: duration2,
+          acquireTime: now,
+          renewTime: now,
+          leaseTransitions: 0
+        }
+      })
+    );
+    return created ? new HeldLease(cluster, created, opts, duration2, startedAt) : null;
+  }
+  const spec = lease.spec ?? {};
+  const sameHolder = spec.holderIdentity === opts.holder;
+  if (!sameHolder && !observer.isFree(spec)) return void 0;
+  const taken = await attempt(
+    () => cluster.replace({
+      ...lease,
+      spec: {
+        ...spec,
+        holderIdentity: opts.holder,
+        leaseDurationSeconds: duration2,
+        acquireTime: sameHolder && spec.acquireTime ? spec.acquireTime : now,
+        renewTime: now,
+        leaseTransitions: (Number(spec.leaseTransitions) || 0) + (sameHolder ? 0 : 1)
+      }
+    })
+  );
+  const previous = sameHolder ? void 0 : spec.holderIdentity;
+  return taken ? new HeldLease(cluster, taken, opts, duration2, startedAt, previous) : null;
+}
+function lockTimeout(opts, lease, observer) {
+  const spec = lease.spec ?? {};
+  const duration2 = durationOf(spec, opts.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS);
+  const unchanged = Math.round(observer.unchangedForMs() / 1e3);
+  return new LockTimeoutError(
+    `release "${opts.name}" is locked by "${spec.holderIdentity}" (Lease ${leaseName(opts.name)} in ${opts.namespace}, last renewed ${spec.renewTime ?? "never"} by its holder's clock, lease ${duration2}s; unchanged for the last ${unchanged}s this run watched); gave up after waiting ${Math.round(opts.timeoutMs / 1e3)}s (lock-timeout). A Lease is taken over once a waiting run has seen it unchanged for its lease duration, so lock-timeout must be longer than lease-duration for a run to take over from one that died. Wait for that run to finish, or delete the Lease if it is stale.`
+  );
+}
+async function attempt(write) {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof KubeApiError && err.code === 409) return void 0;
+    throw err;
+  }
+}
+var HeldLease = class {
+  constructor(cluster, lease, opts, duration2, acquiredAt, tookOverFrom) {
+    this.cluster = cluster;
+    this.lease = lease;
+    this.opts = opts;
+    this.duration = duration2;
+    this.tookOverFrom = tookOverFrom;
+    this.leaseName = lease.metadata.name ?? "";
+    this.holder = opts.holder;
+    this.monotonic = opts.monotonic ?? monotonicClock;
+    this.now = opts.now ?? wallClock;
+    this.expiresAt = acquiredAt + duration2 * 1e3;
+    this.timer = setInterval(
+      () => void this.renew().catch(() => this.checkExpiry()),
+      opts.renewEveryMs ?? duration2 * 1e3 / 3
+    );
+    this.timer.unref();
+  }
+  cluster;
+  lease;
+  opts;
+  duration;
+  tookOverFrom;
+  leaseName;
+  holder;
+  held = true;
+  lostController = new AbortController();
+  lost = this.lostController.signal;
+  timer;
+  /**
+   * When our hold ends unless renewed, on our monotonic clock: the start of our last successful
+   * write plus the lease duration. A waiting run counts from when it saw that write, which is
+   * later, so we always know we lost the Lease before anyone may take it.
+   */
+  expiresAt;
+  monotonic;
+  now;
+  inFlight = Promise.resolve();
+  released = false;
+  renew() {
+    this.inFlight = this.inFlight.then(() => this.renewNow());
+    return this.inFlight;
+  }
+  /**
+   * One conditional write at the resourceVersion we last saw; only when someone wrote in between
+   * (409) is the Lease read to see whether it is still ours.
+   */
+  async renewNow() {
+    if (this.released || !this.held) return;
+    const startedAt = this.monotonic();
+    const renewTime = microTime(this.now());
+    const renewed = await attempt(
+      () => this.cluster.replace({ ...this.lease, spec: { ...this.lease.spec, renewTime } })
+    );
+    if (renewed) {
+      this.lease = renewed;
+      this.expiresAt = startedAt + this.duration * 1e3;
+      return;
+    }
+    const holder = await this.readHolder();
+    if (holder === this.holder)
+      this.checkExpiry();
+    else this.markLost(holder);
+  }
+  /** Who holds the Lease now; when it is still us, the read is what the next write goes over. */
+  async readHolder() {
+    const current = await readLease(this.cluster, this.ref());
+    const holder = current?.spec?.holderIdentity;
+    if (current && holder === this.holder) this.lease = current;
+    return holder;
+  }
+  /** A run that could not renew before its Lease ran out may already have been taken over. */
+  checkExpiry() {
+    if (!this.released && this.held && this.monotonic() >= this.expiresAt) this.markLost(void 0);
+  }
+  async release() {
+    if (this.released) return;
+    this.released = true;
+    clearInterval(this.timer);
+    await this.inFlight.catch(() => void 0);
+    if (!this.held) return;
+    for (let tries = 0; tries < 3; tries++) {
+      const { holderIdentity: _ours, ...rest } = this.lease.spec ?? {};
+      if (await attempt(() => this.cluster.replace({ ...this.lease, spec: rest }))) return;
+      if (await this.readHolder() !== this.holder) return;
+    }
+  }
+  markLost(holder) {
+    if (!this.held) return;
+    this.held = false;
+    clearInterval(this.timer);
+    this.lostController.abort(new LockLostError(this.opts.name, holder));
+    this.opts.onLost?.(holder);
+  }
+  ref() {
+    return { apiVersion: LEASE_API, kind: "Lease", name: this.leaseName, namespace: this.opts.namespace };
+  }
+};
+
+// src/engine/lock-status.ts
+async function readLockInfo(cluster, namespace, name, now = wallClock()) {
+  const spec = (await readLease(cluster, leaseRef(namespace, name)))?.spec;
+  if (!spec?.holderIdentity) return void 0;
+  const leaseDurationSeconds = durationOf(spec, DEFAULT_LEASE_SECONDS);
+  const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? "");
+  if (Number.isNaN(renewed)) return { holder: spec.holderIdentity, leaseDurationSeconds, expired: false };
+  const expiresAt = renewed + leaseDurationSeconds * 1e3;
+  return {
+    holder: spec.holderIdentity,
+    leaseDurationSeconds,
+    renewedAt: new Date(renewed).toISOString(),
+    expiresAt: new Date(expiresAt).toISOString(),
+    renewedSecondsAgo: Math.round((now.getTime() - renewed) / 1e3),
+    expired: expiresAt < now.getTime()
+  };
+}
+function lockNote(lock, unfinished) {
+  const takeOver = (lease) => `the next deploy, promote or rollback takes the release over once it has seen the Lease unchanged for ${lease}s`;
+  if (!lock)
+    return unfinished && `the run that was ${unfinished} is gone: ${takeOver(DEFAULT_LEASE_SECONDS)}`;
+  const renewal = lock.renewedAt ? `last renewed ${lock.renewedAt} by its holder's clock, ${lock.renewedSecondsAgo}s ago by this runner's clock (clocks may differ)` : "never renewed";
+  if (!lock.expired)
+    return `run ${lock.holder} holds the release lock (${renewal}; lease ${lock.leaseDurationSeconds}s)`;
+  return `run ${lock.holder} ${unfinished ? `was ${unfinished} and ` : ""}holds the release lock but looks like it stopped renewing it (${renewal}; lease ${lock.leaseDurationSeconds}s): ${takeOver(lock.leaseDurationSeconds)}`;
+}
+
+// src/engine/release-reports.ts
+var clock2 = (deps) => deps.now ?? (() => /* @__PURE__ */ new Date());
+function reportOnly(deps, name, stored, t, found) {
+  const now = clock2(deps);
+  const phase = stored?.state.phase ?? "none";
+  const message = `release ${name} in namespace ${deps.config.namespace} is ${describePhase(phase, found)}: ${t.why}`;
+  if (found?.damage || found?.copies.length) deps.log.warn(message);
+  else deps.log.info(message);
+  const record = stored ? { ...stored.state.record, action: deps.config.action, notes: [...stored.state.record.notes, message] } : { ...newRecord(deps, name, deps.manifests?.version ?? "none", now()), notes: [message] };
+  const result = t.result !== "phase" ? t.result : phase;
+  if (stored?.state.servingVersion) record.servingVersion = stored.state.servingVersion;
+  if (t.fails || found?.damage || found?.copies.length) record.rollbackReason ??= message;
+  return finish(record, result, now());
+}
+function describePhase(phase, found) {
+  if (found?.damage) return `damaged (${found.damage.message})`;
+  if (found?.copies.length)
+    return `not recorded (its state ConfigMap is gone) but its copies run: ${found.copies.map((c) => `Deployment ${c.metadata.name}`).join(", ")}`;
+  return phase === "none" ? "not recorded" : phase;
+}
+async function describeRelease(deps, name, stored) {
+  const { namespace } = deps.config;
+  const { state } = stored;
+  const record = { ...state.record, action: "status", notes: [...state.record.notes] };
+  record.result = state.phase;
+  if (state.servingVersion) record.servingVersion = state.servingVersion;
+  const lock = await readLockInfo(deps.cluster, namespace, name, clock2(deps)());
+  if (lock) record.lock = lock;
+  const unfinished = state.phase === "progressing" || state.phase === "rolling-back";
+  const note = lockNote(lock, unfinished ? `${state.phase} ${state.newVersion}` : void 0);
+  if (note) record.notes.push(note);
+  deps.log.info(`release ${name}: ${state.phase} (serving ${record.servingVersion ?? "unknown"})`);
+  if (note) deps.log.info(note);
+  return record;
 }
 
 // src/kube/fence.ts
@@ -34756,9 +35074,45 @@ var FLOWS = {
   supersede: (turn) => supersede2(turn.deps, lockOf(turn), storedOf(turn), freshOf(turn)),
   "restore-stable": async (turn, t) => (await restoreStable(turn.deps, lockOf(turn), storedOf(turn), t.cause)).record,
   undo: (turn) => undoFinished(turn.deps, lockOf(turn), turn.name, turn.stored),
+  recover: (turn, t) => recover2(turn, t),
   describe: (turn) => describeRelease(turn.deps, turn.name, storedOf(turn)),
-  report: (turn, t) => reportOnly(turn.deps, turn.name, turn.stored, t)
+  report: (turn, t) => reportOnly(turn.deps, turn.name, turn.stored, withRun(turn, t), turn.found)
 };
+function withRun(turn, t) {
+  const later = turn.stored?.state.startedBy;
+  if (turn.request !== "deploy-older" || !later) return t;
+  const mine = turn.deps.workflowRun ? ` (${describeRun(turn.deps.workflowRun)})` : "";
+  return {
+    ...t,
+    why: `superseded by ${describeRun(later)}, which started release ${turn.stored.state.newVersion}: this run${mine} changes nothing`
+  };
+}
+async function recover2(turn, t) {
+  const { deps, name, request, found } = turn;
+  const run = lockOf(turn);
+  const rebuilt = found?.copies.length ? await releaseFromCluster(deps, run.cluster, name, found.copies) : void 0;
+  if (rebuilt)
+    return recoverRelease(deps, run, rebuilt, {
+      request,
+      ...found?.damage ? { damage: found.damage } : {},
+      ...t.then === "start" ? { fresh: freshOf(turn) } : {}
+    });
+  const damage = found?.damage;
+  if (damage) {
+    deps.log.warn(
+      `${whyRebuilt(name, damage)} and no copy of it runs: removing it, as if nothing were recorded`
+    );
+    await run.cluster.delete({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      name: damage.configMap,
+      namespace: damage.namespace
+    });
+  }
+  const record = await carryOut(transitionFor("none", request), { ...turn, found: { copies: [] } });
+  if (damage) record.notes.push(damage.message);
+  return record;
+}
 async function carryOut(t, turn) {
   const flow = FLOWS[t.kind];
   const startedAt = (turn.deps.now ?? (() => /* @__PURE__ */ new Date()))().toISOString();
@@ -34768,6 +35122,7 @@ async function carryOut(t, turn) {
     action: turn.deps.config.action,
     startedAt,
     ...turn.deps.runUrl ? { url: turn.deps.runUrl } : {},
+    ...turn.deps.workflowRun ? { workflowRun: turn.deps.workflowRun } : {},
     ...servedBefore2 ?? record.previousVersion ? { servedBefore: servedBefore2 ?? record.previousVersion } : {}
   };
   return record;
@@ -34777,15 +35132,30 @@ async function dispatch(deps, name, request, opts = {}) {
   deps.onStarted?.(name, deps.config.namespace);
   await opts.beforeLock?.();
   return withRunLock(deps, name, async (run) => {
-    const stored = await loadReleaseState(run.cluster, deps.config.namespace, name, run.secretStore);
+    const { stored, ...found } = await findRelease(deps, run.cluster, name, run.secretStore);
     run.signal.throwIfAborted();
-    const t = transitionFor(stored?.state.phase ?? "none", request(stored));
-    return carryOut(t, { deps, name, stored, run, ...opts.fresh ? { fresh: opts.fresh } : {} });
+    const asked = request(stored);
+    const t = transitionFor(phaseOf({ stored, ...found }), asked);
+    return carryOut(t, {
+      deps,
+      name,
+      request: asked,
+      stored,
+      found,
+      run,
+      ...opts.fresh ? { fresh: opts.fresh } : {}
+    });
   });
 }
 async function dispatchReadOnly(deps, name, request) {
-  const stored = await loadReleaseState(deps.cluster, deps.config.namespace, name);
-  return carryOut(transitionFor(stored?.state.phase ?? "none", request), { deps, name, stored });
+  const { stored, ...found } = await findRelease(deps, deps.cluster, name);
+  return carryOut(transitionFor(phaseOf({ stored, ...found }), request), {
+    deps,
+    name,
+    request,
+    stored,
+    found
+  });
 }
 
 // src/engine/dry-run.ts
@@ -34923,7 +35293,7 @@ async function deploy(deps) {
   return dispatch(
     deps,
     name,
-    (stored) => stored?.state.newVersion === version && stored.state.strategy === fresh.strategy ? "deploy-same" : "deploy-other",
+    (stored) => isLaterRun(stored?.state.startedBy, deps.workflowRun) ? "deploy-older" : stored?.state.newVersion === version && stored.state.strategy === fresh.strategy ? "deploy-same" : "deploy-other",
     {
       fresh,
       beforeLock: () => ensureReleaseNamespace(deps.cluster, fresh.manifests, deps.config.namespace)
@@ -35000,10 +35370,10 @@ function cancel(deps, name) {
   return dispatch({ ...deps, config: { ...deps.config, lockTimeoutMs: 0 } }, name, () => "cancel");
 }
 async function answerBeforeLock(deps, name, request) {
-  const stored = await checkBeforeLock(deps, name, request);
-  if (stored) return void 0;
+  const found = await checkBeforeLock(deps, name, request);
+  if (phaseOf(found) !== "none") return void 0;
   const t = transitionFor("none", request);
-  if (!writes(t)) return carryOut(t, { deps, name, stored });
+  if (!writes(t)) return carryOut(t, { deps, name, request, stored: void 0 });
   if (t.kind === "undo" && !deps.manifests) throw nothingToUndo(name, deps.config.namespace);
   return void 0;
 }
@@ -35153,6 +35523,7 @@ function readGitHubContext(env = process.env, warn) {
     serverUrl,
     apiUrl,
     runId,
+    run: workflowRunOf(env, payload),
     runUrl: repository2 && runId ? `${serverUrl}/${repository2.owner}/${repository2.repo}/actions/runs/${runId}` : void 0,
     eventPrNumber: eventPrNumber(eventName, payload),
     ...readOnly ? { readOnlyToken: readOnly } : {},
