@@ -75,7 +75,9 @@ for (const [index, roleCase] of roleCases().entries()) {
       if (result.error) throw result.error;
       return result.record!;
     };
-    const deploy = (version: string, dir = dirs.ok) => run({ manifests: dir, version });
+    // Each version is a new image: a version whose templates do not change would be `unchanged`.
+    const deploy = (version: string, dir = dirs.ok) =>
+      run({ manifests: dir, version, images: `registry.local:5000/acme/${base.name}:${version}` });
     const act = (action: 'promote' | 'rollback' | 'status') => run({ action });
     const stepRun: Record<Step, () => Promise<unknown>> = {
       deploy: () => deploy('v9'),
