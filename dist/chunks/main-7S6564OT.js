@@ -7,7 +7,6 @@ import {
   InputError,
   InputErrors,
   annotationAt,
-  applyReportFeedback,
   canaryServiceName,
   checkCondition,
   checkReferences,
@@ -33,7 +32,7 @@ import {
   parseRendered,
   problemsOf,
   promote,
-  providers,
+  providerTable,
   readCanaryScale,
   readConfig,
   readGitHubContext,
@@ -58,7 +57,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-FIA6R7S2.js";
+} from "./chunk-5EJWEU27.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,
@@ -1282,14 +1281,14 @@ async function runAction(facts, github, signal, saved) {
     ...manifests ? { manifests } : {},
     log: createLogger(facts.redactor),
     signal,
-    providers,
+    providers: providerTable(),
     holder,
     runUrl: github.runUrl,
     ...github.run ? { workflowRun: github.run } : {},
     commit: github.headSha ?? github.sha,
-    onProgress: async (record2) => {
-      applyReportFeedback(record2, await reporters.progress(redactRecord(record2, facts.redactor)));
-    },
+    // Reporters see the record with secrets redacted; the GitHub links they hand back (deployment,
+    // PR comment) are kept in the release's history, so the next state save carries them to a later job.
+    onProgress: (record2) => reporters.progress(redactRecord(record2, facts.redactor)),
     onStarted: (name) => {
       facts.wrote = true;
       saved.releaseStarting(name, holder);

@@ -13,7 +13,7 @@ import {
   inputsForReport,
   loadCluster,
   problemsOf,
-  providers,
+  providerTable,
   readConfig,
   readGitHubContext,
   readInputs,
@@ -22,7 +22,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-FIA6R7S2.js";
+} from "./chunk-5EJWEU27.js";
 import "./chunk-ALNII3A7.js";
 import "./chunk-2G5UZ7J5.js";
 
@@ -53,7 +53,7 @@ async function recoverUnfinished(main) {
       log: createLogger(redactor),
       // The post step itself is not cancelled by the runner.
       signal: new AbortController().signal,
-      providers,
+      providers: providerTable(),
       // The main step's identity: its Lease is taken back at once instead of waiting for it to expire.
       holder: main.holder ?? `post-${holderId()}`,
       runUrl: github.runUrl,
