@@ -279,6 +279,17 @@ export function nothingToUndo(name: string, namespace: string): Error {
   );
 }
 
+/**
+ * The workloads a release changed (its stored scope), the ones an undo returns: the others kept
+ * their own template and version label, so they say nothing of what the release serves. All of
+ * them when the state has no scope (older states) or the release changed none.
+ */
+function changedByRelease(workloads: KubeObject[], state: ReleaseState | undefined): KubeObject[] {
+  const changed = state?.scope?.changed;
+  const mine = changed ? workloads.filter((w) => changed.includes(workloadKey(w))) : [];
+  return mine.length ? mine : workloads;
+}
+
 export async function undoFinished(
   deps: ReleaseDeps,
   run: RunLock,
@@ -287,7 +298,7 @@ export async function undoFinished(
 ): Promise<RolloutRecord> {
   const { config, log } = deps;
   const now = clock(deps);
-  const workloads = releaseWorkloads(deps, stored?.state);
+  const workloads = changedByRelease(releaseWorkloads(deps, stored?.state), stored?.state);
   if (workloads.length === 0) throw nothingToUndo(name, config.namespace);
   const live = await readLive(run.cluster, workloads);
   const served = versionOf(live.get(workloadKey(workloads[0])), config.versionLabel);
