@@ -186,6 +186,21 @@ describe('apps of several workloads (dist/index.js against the simulator)', () =
     );
   });
 
+  it('a rollback of that release returns the changed workload; the unchanged ones, still labelled v1, do not fool it', async () => {
+    const namespace = await withShop();
+    const v2 = await runAction({ ...base(namespace), manifests: writeShop({ cart: 'v2' }), version: 'v2' });
+    assert.equal(v2.outputs.result, 'promoted', v2.stdout);
+    const before = podsByApp(namespace);
+    const back = await runAction({ ...base(namespace), action: 'rollback', manifests: '' });
+    assert.equal(back.outputs.result, 'rolled-back', back.stdout);
+    const cart = sim.store.get('apps/v1', 'Deployment', namespace, 'cart')!;
+    assert.equal(cart.spec.template.spec.containers[0].image, `${REGISTRY}/cart:v1`);
+    const after = podsByApp(namespace);
+    assert.deepEqual(after.frontend, before.frontend, 'frontend kept its pods');
+    assert.deepEqual(after.redis, before.redis, 'redis kept its pods');
+    assert.deepEqual(await waitForReleaseInvariant(sim, { name: 'shop', namespace }), []);
+  });
+
   it('a canary over nginx of the workload the Ingress routes to copies that workload only, and promotes', async () => {
     const namespace = await withShop();
     const before = podsByApp(namespace);
