@@ -57,7 +57,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-5EJWEU27.js";
+} from "./chunk-KY3OOJ6E.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,

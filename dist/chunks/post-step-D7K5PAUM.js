@@ -22,7 +22,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-5EJWEU27.js";
+} from "./chunk-KY3OOJ6E.js";
 import "./chunk-ALNII3A7.js";
 import "./chunk-2G5UZ7J5.js";
 

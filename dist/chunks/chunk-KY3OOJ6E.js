@@ -34835,10 +34835,15 @@ function nothingToUndo(name, namespace) {
     `no release named '${name}' is recorded in namespace '${namespace}', and no 'manifests' were given to find its workloads: nothing to roll back`
   );
 }
+function changedByRelease(workloads, state) {
+  const changed = state?.scope?.changed;
+  const mine = changed ? workloads.filter((w) => changed.includes(workloadKey(w))) : [];
+  return mine.length ? mine : workloads;
+}
 async function undoFinished(deps, run, name, stored) {
   const { config, log: log2 } = deps;
   const now = clock(deps);
-  const workloads = releaseWorkloads(deps, stored?.state);
+  const workloads = changedByRelease(releaseWorkloads(deps, stored?.state), stored?.state);
   if (workloads.length === 0) throw nothingToUndo(name, config.namespace);
   const live2 = await readLive(run.cluster, workloads);
   const served = versionOf(live2.get(workloadKey(workloads[0])), config.versionLabel);
