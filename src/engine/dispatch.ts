@@ -19,6 +19,7 @@ import {
   type Stored,
 } from './release-flows.ts';
 import { withRunLock, type RunLock } from './run-lock.ts';
+import { removeStrayServices } from './stray-services.ts';
 
 /** Everything a transition is carried out with. */
 export interface Turn {
@@ -83,7 +84,8 @@ function withRun(turn: Turn, t: Extract<Transition, { kind: 'report' }>): typeof
 
 /**
  * The release is rebuilt from its copies and returned to stable; without copies there is nothing
- * to rebuild: a damaged ConfigMap is removed and the request is carried out as for no release.
+ * to rebuild: canary Services a killed run left are removed, a damaged ConfigMap too, and the
+ * request is carried out as for no release.
  */
 async function recover(turn: Turn, t: Extract<Transition, { kind: 'recover' }>): Promise<RolloutRecord> {
   const { deps, name, request, found } = turn;
@@ -97,6 +99,8 @@ async function recover(turn: Turn, t: Extract<Transition, { kind: 'recover' }>):
       ...(found?.damage ? { damage: found.damage } : {}),
       ...(t.then === 'start' ? { fresh: freshOf(turn) } : {}),
     });
+  const removed = await removeStrayServices(run.cluster, found?.strays ?? []);
+  for (const note of removed) deps.log.warn(note);
   const damage = found?.damage;
   if (damage) {
     deps.log.warn(
@@ -111,6 +115,7 @@ async function recover(turn: Turn, t: Extract<Transition, { kind: 'recover' }>):
   }
   const record = await carryOut(transitionFor('none', request), { ...turn, found: { copies: [] } });
   if (damage) record.notes.push(damage.message);
+  record.notes.push(...removed);
   return record;
 }
 

@@ -8,6 +8,8 @@ import type { StoreMemo } from '../state/secret-store-io.ts';
 import type { ReleaseDeps } from './deps.ts';
 import type { StoredPhase } from './lifecycle.ts';
 import { findCopies } from './orphans.ts';
+import { strayCanaryServices } from './stray-services.ts';
+import type { KubeObject } from '../kube/types.ts';
 import type { Stored } from './release-flows.ts';
 
 export interface Found {
@@ -16,6 +18,8 @@ export interface Found {
   damage?: StateDamagedError;
   /** Without a readable state: the release's copies still in the cluster. */
   copies: DeploymentObject[];
+  /** Without a readable state or copies: canary Services a killed run left (stray-services.ts). */
+  strays?: KubeObject[];
 }
 
 export async function findRelease(
@@ -36,12 +40,15 @@ export async function findRelease(
   if (stored) return { stored, copies: [] };
   const workloads = deps.manifests?.workloads.map((w) => w.object.metadata.name ?? '') ?? [name];
   const copies = await findCopies(cluster, namespace, name, workloads, (m) => deps.log.warn(m));
-  return { stored, ...(damage ? { damage } : {}), copies };
+  const strays = copies.length
+    ? []
+    : await strayCanaryServices(cluster, namespace, workloads, deps.config.versionLabel);
+  return { stored, ...(damage ? { damage } : {}), copies, ...(strays.length ? { strays } : {}) };
 }
 
 /** The row of the lifecycle table a run is in. */
 export function phaseOf(found: Found): StoredPhase {
   if (found.stored) return found.stored.state.phase;
   if (found.damage) return 'damaged';
-  return found.copies.length ? 'orphaned' : 'none';
+  return found.copies.length || found.strays?.length ? 'orphaned' : 'none';
 }

@@ -69,6 +69,11 @@ function selects(service: KubeObject, labels: Record<string, string>): boolean {
   return Object.keys(selector).length > 0 && selectorMatches({ matchLabels: selector }, labels);
 }
 
+/** Whether `service` (by the user's selector) selects the pods of `workload`, version aside. */
+export function frontsWorkload(service: KubeObject, workload: KubeObject, versionLabel: string): boolean {
+  return selects(service, podLabels(workload, versionLabel));
+}
+
 /** Services of the user: not the preview Service, not one the action made for itself. */
 function isUserService(service: KubeObject, previewService: string | undefined): boolean {
   return (
