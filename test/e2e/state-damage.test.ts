@@ -130,6 +130,50 @@ describe('hand-edited or deleted release state, and racing runs (dist/index.js)'
     });
   }
 
+  it('a damaged state and a canary Service whose copy never ran (the run was killed between them): rollback removes it', async () => {
+    const namespace = namespaceFor();
+    const inputs = { ...base(namespace), manifests: writeApp({ replicas: 2 }) };
+    assert.equal((await runAction({ ...inputs, images: `${IMAGE}:v1` })).outputs.result, 'promoted');
+    // What the smi and nginx routers make first: <service>-canary, selecting the app's pods.
+    sim.store.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'web-canary',
+        namespace,
+        labels: { app: 'web', 'kube-rollout.io/role': 'canary' },
+        annotations: { 'kube-rollout.io/created-by': 'smi' },
+      },
+      spec: { selector: { app: 'web', version: 'v2' }, ports: [{ port: 80 }] },
+    });
+    // Another release's canary Service in the same namespace is not this release's to remove.
+    sim.store.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'other-canary',
+        namespace,
+        labels: { app: 'other', 'kube-rollout.io/role': 'canary' },
+        annotations: { 'kube-rollout.io/created-by': 'smi' },
+      },
+      spec: { selector: { app: 'other' }, ports: [{ port: 80 }] },
+    });
+    setStateText(namespace, '{"schema": 99}');
+
+    const back = await runAction({ ...base(namespace), action: 'rollback', name: 'web' });
+    assert.equal(sim.store.get('v1', 'Service', namespace, 'web-canary'), undefined, back.stdout);
+    assert.ok(
+      sim.store.get('v1', 'Service', namespace, 'other-canary'),
+      'the other release keeps its Service',
+    );
+    assert.match(
+      back.stdout,
+      /Service web-canary was left by a run that stopped before its copy ran: removed/,
+    );
+    sim.store.delete('v1', 'Service', namespace, 'other-canary');
+    assertConsistent(namespace, 'after the rollback');
+  });
+
   it('the state ConfigMap deleted mid-pause, then promote: refused, back on stable, few writes', async () => {
     const { namespace } = await pausedCanary();
     deleteObject(namespace, 'ConfigMap');
