@@ -30895,6 +30895,9 @@ function selects(service, labels) {
   const selector = userSelector(service);
   return Object.keys(selector).length > 0 && selectorMatches({ matchLabels: selector }, labels);
 }
+function frontsWorkload(service, workload, versionLabel) {
+  return selects(service, podLabels(workload, versionLabel));
+}
 function isUserService(service, previewService2) {
   return service.kind === "Service" && service.metadata.name !== previewService2 && service.metadata.labels?.[LABELS.managedBy] !== MANAGED_BY_VALUE && service.metadata.annotations?.[ANNOTATIONS.createdBy] === void 0;
 }
@@ -32204,6 +32207,40 @@ function unique2(objects) {
   return [...new Map(objects.map((o) => [workloadKey(o), o])).values()];
 }
 
+// src/engine/stray-services.ts
+async function strayCanaryServices(cluster, namespace, workloads, versionLabel) {
+  try {
+    const made = (await cluster.list("v1", "Service", namespace, { labelSelector: LABELS.role })).filter(
+      (s) => s.metadata.annotations?.[ANNOTATIONS.createdBy] !== void 0
+    );
+    if (!made.length) return [];
+    const services = await cluster.list("v1", "Service", namespace);
+    const live2 = await Promise.all(
+      workloads.map((name) => cluster.get({ apiVersion: "apps/v1", kind: "Deployment", name, namespace }))
+    );
+    const fronting = new Set(
+      services.filter((s) => live2.some((w) => w && frontsWorkload(s, w, versionLabel))).map((s) => canaryServiceName(s.metadata.name ?? ""))
+    );
+    return made.filter((s) => fronting.has(s.metadata.name ?? ""));
+  } catch (err) {
+    if (err instanceof KubeApiError) return [];
+    throw err;
+  }
+}
+async function removeStrayServices(cluster, strays) {
+  const notes2 = [];
+  for (const s of strays) {
+    await cluster.delete({
+      apiVersion: "v1",
+      kind: "Service",
+      name: s.metadata.name,
+      namespace: s.metadata.namespace
+    });
+    notes2.push(`Service ${s.metadata.name} was left by a run that stopped before its copy ran: removed`);
+  }
+  return notes2;
+}
+
 // src/engine/find-release.ts
 async function findRelease(deps, cluster, name, store) {
   const { namespace } = deps.config;
@@ -32218,12 +32255,13 @@ async function findRelease(deps, cluster, name, store) {
   if (stored) return { stored, copies: [] };
   const workloads = deps.manifests?.workloads.map((w) => w.object.metadata.name ?? "") ?? [name];
   const copies = await findCopies(cluster, namespace, name, workloads, (m) => deps.log.warn(m));
-  return { stored, ...damage ? { damage } : {}, copies };
+  const strays = copies.length ? [] : await strayCanaryServices(cluster, namespace, workloads, deps.config.versionLabel);
+  return { stored, ...damage ? { damage } : {}, copies, ...strays.length ? { strays } : {} };
 }
 function phaseOf(found) {
   if (found.stored) return found.stored.state.phase;
   if (found.damage) return "damaged";
-  return found.copies.length ? "orphaned" : "none";
+  return found.copies.length || found.strays?.length ? "orphaned" : "none";
 }
 
 // src/engine/before-lock.ts
@@ -35301,6 +35339,8 @@ async function recover2(turn, t) {
       ...found?.damage ? { damage: found.damage } : {},
       ...t.then === "start" ? { fresh: freshOf(turn) } : {}
     });
+  const removed = await removeStrayServices(run.cluster, found?.strays ?? []);
+  for (const note of removed) deps.log.warn(note);
   const damage = found?.damage;
   if (damage) {
     deps.log.warn(
@@ -35315,6 +35355,7 @@ async function recover2(turn, t) {
   }
   const record = await carryOut(transitionFor("none", request), { ...turn, found: { copies: [] } });
   if (damage) record.notes.push(damage.message);
+  record.notes.push(...removed);
   return record;
 }
 async function carryOut(t, turn) {

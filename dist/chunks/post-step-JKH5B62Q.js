@@ -22,7 +22,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-KY3OOJ6E.js";
+} from "./chunk-UCAZW6K7.js";
 import "./chunk-ALNII3A7.js";
 import "./chunk-2G5UZ7J5.js";
 

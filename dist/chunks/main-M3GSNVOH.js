@@ -57,7 +57,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-KY3OOJ6E.js";
+} from "./chunk-UCAZW6K7.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,
