@@ -75,9 +75,15 @@ for (const [index, roleCase] of roleCases().entries()) {
       if (result.error) throw result.error;
       return result.record!;
     };
-    // Each version is a new image: a version whose templates do not change would be `unchanged`.
+    // Each version is a new image of every workload: a workload whose template does not change is
+    // left as it runs (and neither waited for nor rolled back), so its access would go unused.
+    const repositories = [
+      ...new Set(
+        JSON.stringify(roleCase.objects(namespace, {})).match(/registry\.local:5000\/[a-z/-]+(?=:)/g) ?? [],
+      ),
+    ];
     const deploy = (version: string, dir = dirs.ok) =>
-      run({ manifests: dir, version, images: `registry.local:5000/acme/${base.name}:${version}` });
+      run({ manifests: dir, version, images: repositories.map((r) => `${r}:${version}`).join('\n') });
     const act = (action: 'promote' | 'rollback' | 'status') => run({ action });
     const stepRun: Record<Step, () => Promise<unknown>> = {
       deploy: () => deploy('v9'),
