@@ -11,7 +11,7 @@ import { containersOf, podTemplateOf } from '../manifests/pods.ts';
 import { asDeployment, isDeployment } from '../manifests/workload-views.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import type { WorkloadChange } from '../record/types.ts';
-import { sameJson } from './diff.ts';
+import { sameJson } from '../compare.ts';
 import type { DryRunResult } from './dry-run.ts';
 
 /**

@@ -1,7 +1,7 @@
 // What applying an object would change, in one line per change, for `action: plan`. Pure.
 import type { KubeObject } from '../kube/types.ts';
 import type { PodTemplateSpec, SpecFields } from '../manifests/workload-views.ts';
-import { compareText } from '../compare.ts';
+import { canonicalJson } from '../compare.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -13,23 +13,10 @@ function containers(obj: KubeObject): Map<string, string | undefined> {
   return new Map(all.map((c) => [c.name, c.image]));
 }
 
-/** Equal as JSON, whatever the order of object keys. */
-export function sameJson(a: unknown, b: unknown): boolean {
-  return stable(a) === stable(b);
-}
-
-function stable(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => compareText(a, b)))
-      : v,
-  );
-}
-
 /** Top-level spec fields (or data keys) whose values differ. */
 function changedKeys(a: JsonObject | null = {}, b: JsonObject | null = {}): string[] {
   const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
-  return [...keys].filter((k) => stable(a?.[k]) !== stable(b?.[k])).sort();
+  return [...keys].filter((k) => canonicalJson(a?.[k]) !== canonicalJson(b?.[k])).sort();
 }
 
 export function describeChanges(live: KubeObject, desired: KubeObject): string[] {
@@ -73,7 +60,7 @@ export function describeChanges(live: KubeObject, desired: KubeObject): string[]
   if (templateLabels.length) details.push(`pod labels changed: ${templateLabels.join(', ')}`);
   const other = changedKeys(live.spec, desired.spec).filter((k) => k !== 'template' && k !== 'replicas');
   if (other.length) details.push(`spec changed: ${other.join(', ')}`);
-  if (details.length === 0 && stable(was?.template) !== stable(now?.template) && now?.template)
+  if (details.length === 0 && canonicalJson(was?.template) !== canonicalJson(now?.template) && now?.template)
     details.push('pod template changed');
   return details;
 }
@@ -86,7 +73,7 @@ export function isUnchanged(live: KubeObject, desired: KubeObject): boolean {
   }
   return (
     describeChanges(live, desired).length === 0 &&
-    stable(live.spec) === stable(desired.spec) &&
-    stable(live.data) === stable(desired.data)
+    canonicalJson(live.spec) === canonicalJson(desired.spec) &&
+    canonicalJson(live.data) === canonicalJson(desired.data)
   );
 }

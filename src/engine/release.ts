@@ -15,6 +15,7 @@ import { carryOut, dispatch, dispatchReadOnly } from './dispatch.ts';
 import { dryRunAll, type DryRunResult } from './dry-run.ts';
 import { changeProbes, findChanges } from './changes.ts';
 import { releaseScope } from '../strategies/scope.ts';
+import { asBeforeUnfinished } from './unfinished.ts';
 import { transitionFor, writes } from './lifecycle.ts';
 import { nothingToUndo, type FreshRelease } from './release-flows.ts';
 import { phaseOf } from './find-release.ts';
@@ -58,7 +59,9 @@ async function prepareRelease(deps: ReleaseDeps, name: string, given: ManifestSe
   const reading = readLiveChecked(deps, name, given);
   // HPAs own the replica counts of the workloads they target (see autoscaler.ts).
   const { manifests: sized, notes } = await prepareForAutoscalers(cluster, given, config.namespace, reading);
-  const live = await reading;
+  // A Deployment killed half-way with its state lost counts from the revision before (unfinished.ts).
+  const unfinished = await asBeforeUnfinished(cluster, await reading);
+  const { live } = unfinished;
   const requested = strategyFor(config.strategy);
   const first = requested.plan(config, sized, { workloads: live });
   const probes = changeProbes(sized.workloads, first.workloads, live, config.versionLabel);
@@ -81,7 +84,7 @@ async function prepareRelease(deps: ReleaseDeps, name: string, given: ManifestSe
     live,
     strategy,
     dryRun,
-    notes: [...notes, ...(cannotRun ? [`${cannotRun}, so it was applied with a plain rolling update`] : [])],
+    notes: [...notes, ...unfinished.notes, ...(cannotRun ? [`${cannotRun}, so it was applied with a plain rolling update`] : [])],
     scope,
     changes: withWhy,
   };

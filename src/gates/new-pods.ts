@@ -1,9 +1,8 @@
 // Which pods belong to the version being rolled out: only they are judged for fail-fast, so an old
 // pod that was already crash-looping does not fail a release that fixes it.
 import type { Cluster, KubeObject } from '../kube/types.ts';
-import { asWorkload, type DeploymentObject } from '../manifests/workload-views.ts';
-
-const REVISION = 'deployment.kubernetes.io/revision';
+import { asWorkload, type DeploymentObject, type ReplicaSetObject } from '../manifests/workload-views.ts';
+import { compareText, sameJson } from '../compare.ts';
 
 export function selectorString(
   matchLabels: Record<string, string> | undefined,
@@ -18,16 +17,36 @@ function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
   return (obj.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
 }
 
-/** The ReplicaSet a Deployment is rolling out to (the one carrying the Deployment's revision). */
+/** A pod template without the `pod-template-hash` label the controller adds to its ReplicaSet's. */
+function withoutHash(template: unknown): unknown {
+  const copy = structuredClone(template) as { metadata?: { labels?: Record<string, string> } } | undefined;
+  delete copy?.metadata?.labels?.['pod-template-hash'];
+  return copy;
+}
+
+/**
+ * The ReplicaSet a Deployment is rolling out to: the oldest one it owns whose template is the
+ * Deployment's, ignoring the hash label (upstream `FindNewReplicaSet`). Not the one named by the
+ * revision annotation: a Recreate rollout creates its new ReplicaSet only once the old pods are
+ * gone, and until then that annotation still names the old ReplicaSet, whose pods this release
+ * may be replacing because they crash.
+ */
 export async function newReplicaSet(
   cluster: Cluster,
   deployment: DeploymentObject,
 ): Promise<KubeObject | undefined> {
-  const revision = deployment.metadata.annotations?.[REVISION];
-  const sets = await cluster.list('apps/v1', 'ReplicaSet', deployment.metadata.namespace, {
-    labelSelector: selectorString(deployment.spec?.selector?.matchLabels),
-  });
-  return sets.find((rs) => ownedBy(rs, deployment) && rs.metadata.annotations?.[REVISION] === revision);
+  const sets: ReplicaSetObject[] = await cluster.list(
+    'apps/v1',
+    'ReplicaSet',
+    deployment.metadata.namespace,
+    {
+      labelSelector: selectorString(deployment.spec?.selector?.matchLabels),
+    },
+  );
+  const wanted = withoutHash(deployment.spec?.template);
+  return sets
+    .filter((rs) => ownedBy(rs, deployment) && sameJson(withoutHash(rs.spec?.template), wanted))
+    .sort((a, b) => compareText(a.metadata.creationTimestamp ?? '', b.metadata.creationTimestamp ?? ''))[0];
 }
 
 /**

@@ -9,6 +9,7 @@ import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 import { runAction } from '../helpers/action.ts';
 import { checkReleaseInvariant } from '../helpers/invariant.ts';
 import { writeApp, type AppOptions } from '../helpers/manifests.ts';
+import { waitFor } from '../helpers/lifecycle-release.ts';
 
 const IMAGE = 'registry.local:5000/acme/web';
 const PAUSED = stringify([{ setWeight: 50 }, { pause: {} }]);
@@ -106,6 +107,55 @@ describe('hand-edited or deleted release state, and racing runs (dist/index.js)'
     assert.equal(state(namespace).phase, 'promoted');
     assert.equal(state(namespace).servingVersion, 'v2');
     assertConsistent(namespace, 'v2 over a state without its key');
+  });
+
+  it('state lost while a crashing version was rolling out (the run was killed): the same version again is judged, fails fast and returns to v1', async () => {
+    const namespace = namespaceFor();
+    const healthy = { ...base(namespace), strategy: 'recreate', manifests: writeApp({ replicas: 2 }) };
+    assert.equal((await runAction({ ...healthy, images: `${IMAGE}:v1` })).outputs.result, 'promoted');
+    // What a run killed half-way through v2 leaves: the template written, the pods crashing.
+    const crashing = writeApp({ replicas: 2, env: { SIM_CRASH: 'true' } });
+    const web = sim.store.get('apps/v1', 'Deployment', namespace, 'web')!;
+    const template = structuredClone(web.spec.template);
+    template.metadata.labels.version = 'v2';
+    template.spec.containers[0].image = `${IMAGE}:v2`;
+    template.spec.containers[0].env = [
+      ...(template.spec.containers[0].env ?? []),
+      { name: 'SIM_CRASH', value: 'true' },
+    ];
+    sim.store.update({ ...web, spec: { ...web.spec, template } });
+    deleteObject(namespace, 'ConfigMap');
+    await waitFor(
+      () =>
+        sim.store
+          .get('apps/v1', 'Deployment', namespace, 'web')
+          ?.status?.conditions?.some((c: { reason?: string }) => c.reason === 'ReplicaSetUpdated'),
+      'the Deployment to start rolling out v2',
+    );
+
+    const again = await runAction({ ...healthy, manifests: crashing, images: `${IMAGE}:v2` });
+    assert.notEqual(again.outputs.result, 'unchanged', again.stdout);
+    assert.equal(again.outputs.result, 'rolled-back', again.stdout);
+    assert.match(again.outputs['rollback-reason']!, /CrashLoopBackOff|Error/);
+    assert.match(again.summary, /never finished rolling out revision 2/);
+    assert.equal(state(namespace).servingVersion, 'v1');
+    assertConsistent(namespace, 'the crashing version judged again');
+
+    const v3 = await runAction({ ...healthy, images: `${IMAGE}:v3` });
+    assert.equal(v3.outputs.result, 'promoted', v3.stdout);
+    assertConsistent(namespace, 'v3 after it');
+  });
+
+  it('a version that finished rolling out once is unchanged when deployed again, even with its state gone', async () => {
+    const namespace = namespaceFor();
+    const inputs = { ...base(namespace), manifests: writeApp({ replicas: 2 }) };
+    assert.equal((await runAction({ ...inputs, images: `${IMAGE}:v1` })).outputs.result, 'promoted');
+    assert.equal((await runAction({ ...inputs, images: `${IMAGE}:v2` })).outputs.result, 'promoted');
+    deleteObject(namespace, 'ConfigMap');
+    const again = await runAction({ ...inputs, images: `${IMAGE}:v2` });
+    assert.equal(again.outputs.result, 'unchanged', again.stdout);
+    assert.doesNotMatch(again.summary, /never finished/);
+    assertConsistent(namespace, 'v2 deployed again');
   });
 
   for (const [what, text] of [

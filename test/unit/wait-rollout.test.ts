@@ -37,6 +37,17 @@ describe('waitForRollout: how a failed watch is classified', () => {
   });
 });
 
+/** A pod template running `image`, as a Deployment holds it (no hash label). */
+function templateOf(image: string) {
+  return { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image }] } };
+}
+
+/** The Deployment's template as its ReplicaSet `hash` holds it. */
+function replicaSetTemplate(image: string, hash: string) {
+  const template = templateOf(image);
+  return { ...template, metadata: { labels: { ...template.metadata.labels, 'pod-template-hash': hash } } };
+}
+
 /** A Deployment as the API server shows it: generation 2, `status` as given. */
 function deployment(status: Record<string, unknown> | undefined, kind = 'Deployment'): KubeObject {
   return {
@@ -49,7 +60,7 @@ function deployment(status: Record<string, unknown> | undefined, kind = 'Deploym
       generation: 2,
       annotations: { 'deployment.kubernetes.io/revision': '5' },
     },
-    spec: { replicas: 2, selector: { matchLabels: { app: 'web' } } },
+    spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: templateOf('web:2') },
     ...(status ? { status } : {}),
   };
 }
@@ -64,6 +75,7 @@ const newReplicaSet: KubeObject = {
     annotations: { 'deployment.kubernetes.io/revision': '5' },
     ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'uid-web' }],
   },
+  spec: { template: replicaSetTemplate('web:2', 'abc') },
 };
 const crashingPod: KubeObject = {
   apiVersion: 'v1',
@@ -294,6 +306,8 @@ describe('waitForRollout: fail-fast on the new pods', () => {
     const oldReplicaSet = structuredClone(newReplicaSet);
     oldReplicaSet.metadata.labels!['pod-template-hash'] = 'old';
     oldReplicaSet.metadata.annotations!['deployment.kubernetes.io/revision'] = '4';
+    oldReplicaSet.spec = { template: replicaSetTemplate('web:1', 'old') };
+    unobserved.spec!.template = templateOf('web:1');
     const fake = scriptedCluster({
       events: { Deployment: [{ object: unobserved }, { object: deployment(observedNotDone) }] },
       replicaSets: [[oldReplicaSet, newReplicaSet]],
@@ -305,6 +319,26 @@ describe('waitForRollout: fail-fast on the new pods', () => {
     assert.equal(outcome, 'still waiting');
     assert.ok(fake.calls.includes('watch Pod app=web,pod-template-hash=abc'), fake.calls.join('\n'));
     assert.ok(!fake.calls.includes('watch Pod app=web,pod-template-hash=old'));
+  });
+
+  it('a Recreate rollout: the old ReplicaSet still named by the revision is not the new one', async () => {
+    // The controller observes the spec but creates the new ReplicaSet only once the old pods are
+    // gone; until then the revision annotation names the old one, whose pods may be crashing.
+    const recreating = deployment(observedNotDone);
+    recreating.metadata.annotations = { 'deployment.kubernetes.io/revision': '4' };
+    const oldReplicaSet = structuredClone(newReplicaSet);
+    oldReplicaSet.metadata.labels!['pod-template-hash'] = 'old';
+    oldReplicaSet.metadata.annotations!['deployment.kubernetes.io/revision'] = '4';
+    oldReplicaSet.spec = { template: replicaSetTemplate('web:1', 'old') };
+    const fake = scriptedCluster({
+      events: { Deployment: [{ object: recreating }], Pod: [{ object: crashingPod }] },
+      replicaSets: [[oldReplicaSet], [oldReplicaSet, newReplicaSet]],
+      current: recreating,
+    });
+    const outcome = await waitForRollout(fake.cluster, web, { deadlineMs: 60_000 });
+    assert.ok(!outcome.ok);
+    assert.ok(fake.calls.includes('watch Pod app=web,pod-template-hash=abc'), fake.calls.join('\n'));
+    assert.ok(!fake.calls.includes('watch Pod app=web,pod-template-hash=old'), fake.calls.join('\n'));
   });
 
   it('reads the workload again until its new ReplicaSet exists, then watches its pods', async () => {

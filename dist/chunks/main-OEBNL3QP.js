@@ -57,7 +57,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-UCAZW6K7.js";
+} from "./chunk-K23NJVEP.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,

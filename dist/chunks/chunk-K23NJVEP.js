@@ -17869,6 +17869,15 @@ function ownedLabels(name) {
 function compareText(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+function canonicalJson(value) {
+  return JSON.stringify(
+    value,
+    (_k, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => compareText(a, b))) : v
+  );
+}
+function sameJson(a, b) {
+  return canonicalJson(a) === canonicalJson(b);
+}
 
 // src/analysis/template.ts
 var PLACEHOLDERS = {
@@ -23897,9 +23906,9 @@ function comparisonConditionText(cmp) {
 }
 function judgeComparison(cmp, samples) {
   const canary2 = samples.canary.filter((v) => !Number.isNaN(v));
-  const stable2 = samples.stable.filter((v) => !Number.isNaN(v));
-  const counts = `canary ${canary2.length} samples, stable ${stable2.length}`;
-  if (canary2.length < cmp.minSamples || stable2.length < cmp.minSamples || canary2.length === 0 || stable2.length === 0) {
+  const stable = samples.stable.filter((v) => !Number.isNaN(v));
+  const counts = `canary ${canary2.length} samples, stable ${stable.length}`;
+  if (canary2.length < cmp.minSamples || stable.length < cmp.minSamples || canary2.length === 0 || stable.length === 0) {
     const measured = `too few samples (${counts}; minSamples ${cmp.minSamples})`;
     return {
       phase: cmp.noData === "fail" ? "Failed" : "Inconclusive",
@@ -23909,13 +23918,13 @@ function judgeComparison(cmp, samples) {
       message: `no data: ${measured}`
     };
   }
-  return compareSamples(cmp, canary2, stable2, counts);
+  return compareSamples(cmp, canary2, stable, counts);
 }
-function compareSamples(cmp, canary2, stable2, counts) {
+function compareSamples(cmp, canary2, stable, counts) {
   const alternative = cmp.direction === "increase" ? "greater" : cmp.direction === "decrease" ? "less" : "two-sided";
-  const test = mannWhitneyU(canary2, stable2, alternative);
+  const test = mannWhitneyU(canary2, stable, alternative);
   const canaryMedian = median2(canary2);
-  const stableMedian = median2(stable2);
+  const stableMedian = median2(stable);
   const effectSize = relativeChange(canaryMedian, stableMedian);
   const comparison = {
     canaryMedian,
@@ -23924,11 +23933,11 @@ function compareSamples(cmp, canary2, stable2, counts) {
     pValue: test.pValue,
     effectSize,
     canarySamples: canary2.length,
-    stableSamples: stable2.length
+    stableSamples: stable.length
   };
   const tooLarge = exceedsAllowed(cmp, effectSize);
   const significant = test.pValue < cmp.alpha;
-  const shift = hodgesLehmann(canary2, stable2);
+  const shift = hodgesLehmann(canary2, stable);
   const measured = `canary median ${formatValue(canaryMedian)} vs stable median ${formatValue(stableMedian)} (${percent(effectSize)}, U=${formatValue(test.u)}, p=${pText(test.pValue)}, ${counts})`;
   const details = `${measured}; Hodges-Lehmann shift ${formatValue(shift)}`;
   if (tooLarge && significant) {
@@ -24334,12 +24343,12 @@ async function measureBaseline(address, query, compare2, ctx, opts) {
     end,
     stepMs: compare2.stepMs ?? DEFAULT_STEP_MS
   };
-  const [canary2, stable2] = await Promise.all([
+  const [canary2, stable] = await Promise.all([
     rangeQuery(address, queries.canary, range, opts),
     rangeQuery(address, queries.stable, range, opts)
   ]);
   return {
-    result: { canary: matrixSeries(canary2).flat(), stable: matrixSeries(stable2).flat() },
+    result: { canary: matrixSeries(canary2).flat(), stable: matrixSeries(stable).flat() },
     query: `canary: ${queries.canary}; stable: ${queries.stable}`
   };
 }
@@ -26624,8 +26633,8 @@ async function restoreSpecField(cluster, ref, field, key) {
   const patch = live2 && specFieldRestorePatch(live2, field, key);
   if (patch) await cluster.patch(ref, patch, "merge");
 }
-function shareOf(canary2, stable2) {
-  const total = canary2 + stable2;
+function shareOf(canary2, stable) {
+  const total = canary2 + stable;
   return total > 0 ? Math.round(100 * canary2 / total) : 0;
 }
 function verifyWeight(router, wanted, carried, where2) {
@@ -26760,9 +26769,9 @@ function originalSelector(service) {
 function pinnedSelector(original, versionLabel, version) {
   return { ...original, [versionLabel]: version };
 }
-function canaryService(router, stable2, versionLabel, newVersion, namespace) {
-  const name = stable2.metadata.name ?? "";
-  const spec = view(stable2).spec;
+function canaryService(router, stable, versionLabel, newVersion, namespace) {
+  const name = stable.metadata.name ?? "";
+  const spec = view(stable).spec;
   const ports = (spec?.ports ?? []).map((p) => {
     const { nodePort: _nodePort, ...rest } = p;
     return rest;
@@ -26773,15 +26782,15 @@ function canaryService(router, stable2, versionLabel, newVersion, namespace) {
     metadata: ownedMetadata(
       router,
       canaryServiceName(name),
-      stable2.metadata.namespace ?? namespace,
-      stable2.metadata.labels,
+      stable.metadata.namespace ?? namespace,
+      stable.metadata.labels,
       {
         [ANNOTATIONS.canaryOf]: name
       }
     ),
     spec: {
       type: "ClusterIP",
-      selector: pinnedSelector(originalSelector(stable2), versionLabel, newVersion),
+      selector: pinnedSelector(originalSelector(stable), versionLabel, newVersion),
       ports
     }
   };
@@ -27162,10 +27171,10 @@ function routeWeight(route, layout) {
   const canaryLayout = { ...layout, service: canaryServiceName(layout.service) };
   for (const rule of view(route).spec?.rules ?? []) {
     const refs = rule.backendRefs ?? [];
-    const stable2 = refs.filter((ref) => isServiceRef(ref, layout));
-    if (!stable2.length) continue;
+    const stable = refs.filter((ref) => isServiceRef(ref, layout));
+    if (!stable.length) continue;
     const sum = (list) => list.reduce((n, ref) => n + (ref.weight ?? 1), 0);
-    return shareOf(sum(refs.filter((ref) => isServiceRef(ref, canaryLayout))), sum(stable2));
+    return shareOf(sum(refs.filter((ref) => isServiceRef(ref, canaryLayout))), sum(stable));
   }
   return 0;
 }
@@ -27320,11 +27329,11 @@ function splitWeights(vs, service, namespace) {
   for (const entry of view(vs).spec?.http ?? []) {
     const route = entry.route ?? [];
     const sum = (list) => list.reduce((n, r) => n + (r.weight ?? (route.length === 1 ? 100 : 0)), 0);
-    const stable2 = route.filter((r) => r.destination && isStableSide(r.destination));
-    if (stable2.length)
+    const stable = route.filter((r) => r.destination && isStableSide(r.destination));
+    if (stable.length)
       return {
         canary: sum(route.filter((r) => r.destination && isCanary(r.destination))),
-        stable: sum(stable2)
+        stable: sum(stable)
       };
   }
   return void 0;
@@ -27466,17 +27475,17 @@ function switchBackend(backend, service, canary2) {
   return { ...backend, service: { ...backend.service, name: canary2 } };
 }
 function canaryIngress(stableObject, p) {
-  const stable2 = view(stableObject);
+  const stable = view(stableObject);
   const canary2 = canaryServiceName(p.service);
-  const name = stable2.metadata.name ?? "";
-  const rules = (stable2.spec?.rules ?? []).flatMap((rule) => {
+  const name = stable.metadata.name ?? "";
+  const rules = (stable.spec?.rules ?? []).flatMap((rule) => {
     const paths = (rule.http?.paths ?? []).flatMap((path5) => {
       const backend = switchBackend(path5.backend, p.service, canary2);
       return backend ? [{ ...path5, backend }] : [];
     });
     return paths.length ? [{ ...rule, http: { ...rule.http, paths } }] : [];
   });
-  const defaultBackend = switchBackend(stable2.spec?.defaultBackend, p.service, canary2);
+  const defaultBackend = switchBackend(stable.spec?.defaultBackend, p.service, canary2);
   if (!rules.length && !defaultBackend) {
     throw new TrafficRouterError(
       "nginx",
@@ -27492,17 +27501,17 @@ function canaryIngress(stableObject, p) {
     [ANNOTATIONS.headerRoutes]: JSON.stringify(p.headerRoutes)
   });
   const spec = { rules };
-  if (stable2.spec?.ingressClassName) spec.ingressClassName = stable2.spec.ingressClassName;
+  if (stable.spec?.ingressClassName) spec.ingressClassName = stable.spec.ingressClassName;
   if (defaultBackend) spec.defaultBackend = defaultBackend;
-  if (stable2.spec?.tls) spec.tls = stable2.spec.tls;
+  if (stable.spec?.tls) spec.tls = stable.spec.tls;
   return plain({
-    apiVersion: stable2.apiVersion,
+    apiVersion: stable.apiVersion,
     kind: "Ingress",
     metadata: ownedMetadata(
       "nginx",
       canaryIngressName(name),
-      stable2.metadata.namespace ?? p.namespace,
-      stable2.metadata.labels,
+      stable.metadata.namespace ?? p.namespace,
+      stable.metadata.labels,
       annotations
     ),
     spec
@@ -27619,10 +27628,10 @@ function scalingOrder(current, wanted) {
 async function live(ctx, ref) {
   return asDeployment(await ctx.cluster.get(ref));
 }
-function totalReplicas(ctx, stable2) {
-  const recorded = annotation(stable2, ANNOTATIONS.stableReplicas);
+function totalReplicas(ctx, stable) {
+  const recorded = annotation(stable, ANNOTATIONS.stableReplicas);
   if (recorded !== void 0) return Number(recorded);
-  return replicasOf(stable2) ?? replicasOf(ctx.target.stableWorkload) ?? 1;
+  return replicasOf(stable) ?? replicasOf(ctx.target.stableWorkload) ?? 1;
 }
 function stableNotFound(ref) {
   return new TrafficRouterError("replicas", `Deployment "${ref.name}" not found in ${ref.namespace}`);
@@ -27647,19 +27656,19 @@ async function scale(ctx, ref, replicas, current) {
 }
 async function liveDeployments(ctx, weight) {
   const { stableRef, canaryRef } = ctx;
-  const [stable2, canary2] = await Promise.all([live(ctx, stableRef), live(ctx, canaryRef)]);
-  if (!stable2) throw stableNotFound(stableRef);
+  const [stable, canary2] = await Promise.all([live(ctx, stableRef), live(ctx, canaryRef)]);
+  if (!stable) throw stableNotFound(stableRef);
   if (!canary2 && weight > 0)
     throw new TrafficRouterError(
       "replicas",
       `canary Deployment "${canaryRef.name}" not found in ${canaryRef.namespace}`
     );
-  return { stable: stable2, canary: canary2 };
+  return { stable, canary: canary2 };
 }
 async function moveTo(ctx, total, weight) {
   const { opts, stableRef, canaryRef } = ctx;
-  const { stable: stable2, canary: canary2 } = await liveDeployments(ctx, weight);
-  const current = { stable: stable2.spec?.replicas ?? 1, canary: canary2?.spec?.replicas ?? 0 };
+  const { stable, canary: canary2 } = await liveDeployments(ctx, weight);
+  const current = { stable: stable.spec?.replicas ?? 1, canary: canary2?.spec?.replicas ?? 0 };
   const wanted = wantedSizes(total, weight, opts);
   for (const side of scalingOrder(current, wanted)) {
     if (side === "canary" && !canary2) continue;
@@ -27679,15 +27688,15 @@ async function moveTo(ctx, total, weight) {
   );
 }
 async function readShare(ctx, total) {
-  const [stable2, canary2] = await Promise.all([live(ctx, ctx.stableRef), live(ctx, ctx.canaryRef)]);
-  const sizes = { stable: stable2?.spec?.replicas ?? 0, canary: canary2?.spec?.replicas ?? 0 };
+  const [stable, canary2] = await Promise.all([live(ctx, ctx.stableRef), live(ctx, ctx.canaryRef)]);
+  const sizes = { stable: stable?.spec?.replicas ?? 0, canary: canary2?.spec?.replicas ?? 0 };
   return replicaShare(sizes, total, ctx.opts.keepStableFullSize);
 }
 async function recordTotal(ctx) {
-  const stable2 = await live(ctx, ctx.stableRef);
-  if (!stable2) throw stableNotFound(ctx.stableRef);
-  const total = totalReplicas(ctx, stable2);
-  if (annotation(stable2, ANNOTATIONS.stableReplicas) === void 0) {
+  const stable = await live(ctx, ctx.stableRef);
+  if (!stable) throw stableNotFound(ctx.stableRef);
+  const total = totalReplicas(ctx, stable);
+  if (annotation(stable, ANNOTATIONS.stableReplicas) === void 0) {
     await ctx.cluster.patch(
       ctx.stableRef,
       { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: String(total) } } },
@@ -27697,10 +27706,10 @@ async function recordTotal(ctx) {
   return total;
 }
 async function resetReplicas(ctx) {
-  const stable2 = await live(ctx, ctx.stableRef);
-  if (!stable2) return;
-  await moveTo(ctx, totalReplicas(ctx, stable2), 0);
-  if (annotation(stable2, ANNOTATIONS.stableReplicas) !== void 0) {
+  const stable = await live(ctx, ctx.stableRef);
+  if (!stable) return;
+  await moveTo(ctx, totalReplicas(ctx, stable), 0);
+  if (annotation(stable, ANNOTATIONS.stableReplicas) !== void 0) {
     await ctx.cluster.patch(
       ctx.stableRef,
       { metadata: { annotations: { [ANNOTATIONS.stableReplicas]: null } } },
@@ -30814,7 +30823,7 @@ function storedConfig(config, state) {
 }
 function buildContext(deps, lock, manifests, state, stateVersion) {
   const config = storedConfig(deps.config, state);
-  const stable2 = new Map(state.stableSnapshot.map((o) => [workloadKey(o), o]));
+  const stable = new Map(state.stableSnapshot.map((o) => [workloadKey(o), o]));
   const copies = strategyFor(state.strategy).copySuffix !== void 0;
   const scope = state.scope ? scopeFromStored(state.scope) : everythingChanges(manifests, copies);
   return {
@@ -30825,13 +30834,13 @@ function buildContext(deps, lock, manifests, state, stateVersion) {
     lost: lock.lost,
     name: state.name,
     namespace: deps.config.namespace,
-    plan: strategyFor(state.strategy).plan(config, manifests, { workloads: stable2, scope }),
+    plan: strategyFor(state.strategy).plan(config, manifests, { workloads: stable, scope }),
     scope,
     manifests,
     state,
     record: state.record,
     providers: deps.providers,
-    stable: stable2,
+    stable,
     holder: deps.holder,
     stateVersion,
     secretStore: lock.secretStore,
@@ -31812,11 +31821,11 @@ async function rolloutInCluster(cluster, origin) {
 // src/preflight/index.ts
 async function preflight(deps, strategy, manifests, facts) {
   const { config } = deps;
-  const stable2 = facts.live.get(workloadKey(manifests.workloads[0].object));
+  const stable = facts.live.get(workloadKey(manifests.workloads[0].object));
   const template = releaseTemplate(config, manifests, {
     app: facts.name,
     canaryVersion: manifests.version,
-    stableVersion: stable2?.spec?.template?.metadata?.labels?.[config.versionLabel],
+    stableVersion: stable?.spec?.template?.metadata?.labels?.[config.versionLabel],
     ...facts.scope ? { changed: facts.scope.changed, progressive: facts.scope.progressive } : {}
   });
   const errors = [...duplicateObjects(manifests), ...metricProblems(config, template)];
@@ -32101,21 +32110,21 @@ async function findCopies(cluster, namespace, name, workloads, warn) {
     return workloads.includes(copy.metadata.annotations?.[ANNOTATIONS.copyOf] ?? "");
   });
 }
-function pinnedLabel(copy, stable2) {
-  const own = stable2?.spec?.selector?.matchLabels ?? {};
+function pinnedLabel(copy, stable) {
+  const own = stable?.spec?.selector?.matchLabels ?? {};
   return Object.keys(copy.spec?.selector?.matchLabels ?? {}).find((key) => !(key in own));
 }
-function workloadOfCopy(copy, stable2) {
+function workloadOfCopy(copy, stable) {
   const rendered = structuredClone(copy);
   const { [LABELS.role]: _role, [LABELS.release]: _release, ...labels } = copy.metadata.labels ?? {};
   const { [ANNOTATIONS.copyOf]: _of, ...annotations } = copy.metadata.annotations ?? {};
   rendered.metadata = {
-    name: stable2.metadata.name,
-    namespace: stable2.metadata.namespace,
+    name: stable.metadata.name,
+    namespace: stable.metadata.namespace,
     labels,
     annotations
   };
-  rendered.spec = { ...rendered.spec, selector: stable2.spec.selector, replicas: stable2.spec.replicas };
+  rendered.spec = { ...rendered.spec, selector: stable.spec.selector, replicas: stable.spec.replicas };
   delete rendered.status;
   return rendered;
 }
@@ -32151,16 +32160,16 @@ async function releaseFromCluster(deps, cluster, name, copies) {
   const pairs = [];
   for (const copy2 of copies) {
     const of2 = copy2.metadata.annotations?.[ANNOTATIONS.copyOf];
-    const stable3 = of2 ? await cluster.get(refOf({ ...copy2, metadata: { name: of2, namespace } })) : void 0;
-    if (stable3) pairs.push([copy2, stable3]);
+    const stable2 = of2 ? await cluster.get(refOf({ ...copy2, metadata: { name: of2, namespace } })) : void 0;
+    if (stable2) pairs.push([copy2, stable2]);
   }
   if (pairs.length === 0) return void 0;
-  const [copy, stable2] = pairs[0];
-  const versionLabel = pinnedLabel(copy, stable2) ?? deps.config.versionLabel;
+  const [copy, stable] = pairs[0];
+  const versionLabel = pinnedLabel(copy, stable) ?? deps.config.versionLabel;
   const role = copy.metadata.labels?.[LABELS.role];
   const strategy = STRATEGIES.all().find((s) => s.copySuffix === role)?.name ?? "canary";
   const newVersion = copy.metadata.annotations?.[ANNOTATIONS.version] ?? versionOf(copy, versionLabel) ?? "unknown";
-  const stableVersion = versionOf(stable2, versionLabel);
+  const stableVersion = versionOf(stable, versionLabel);
   const routes = (await Promise.all(
     ROUTE_KINDS.map(([apiVersion, kind]) => listOrNone(cluster, apiVersion, kind, namespace))
   )).flat();
@@ -32478,10 +32487,10 @@ function inheritedGitHubLinks(previous, next) {
   if (!previous?.github) return void 0;
   const current = currentDeployment(previous);
   const known = [current, previous.github.stableDeployment].filter((d) => d !== void 0);
-  const stable2 = known.find((d) => d.version === next.previousVersion);
+  const stable = known.find((d) => d.version === next.previousVersion);
   const superseded = next.supersededVersion !== void 0 && current?.version === next.supersededVersion ? current : void 0;
   const links = {
-    ...stable2 ? { stableDeployment: stable2 } : {},
+    ...stable ? { stableDeployment: stable } : {},
     ...superseded ? { supersededDeployment: superseded } : {},
     ...previous.github.comment ? { comment: previous.github.comment } : {}
   };
@@ -32500,18 +32509,9 @@ function containers(obj2) {
   const all = [...spec?.initContainers ?? [], ...spec?.containers ?? []];
   return new Map(all.map((c) => [c.name, c.image]));
 }
-function sameJson(a, b) {
-  return stable(a) === stable(b);
-}
-function stable(value) {
-  return JSON.stringify(
-    value,
-    (_k, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => compareText(a, b))) : v
-  );
-}
 function changedKeys(a = {}, b = {}) {
   const keys = /* @__PURE__ */ new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
-  return [...keys].filter((k) => stable(a?.[k]) !== stable(b?.[k])).sort();
+  return [...keys].filter((k) => canonicalJson(a?.[k]) !== canonicalJson(b?.[k])).sort();
 }
 function describeChanges(live2, desired) {
   const details = [];
@@ -32553,7 +32553,7 @@ function describeChanges(live2, desired) {
   if (templateLabels.length) details.push(`pod labels changed: ${templateLabels.join(", ")}`);
   const other = changedKeys(live2.spec, desired.spec).filter((k) => k !== "template" && k !== "replicas");
   if (other.length) details.push(`spec changed: ${other.join(", ")}`);
-  if (details.length === 0 && stable(was?.template) !== stable(now?.template) && now?.template)
+  if (details.length === 0 && canonicalJson(was?.template) !== canonicalJson(now?.template) && now?.template)
     details.push("pod template changed");
   return details;
 }
@@ -32561,7 +32561,7 @@ function isUnchanged(live2, desired) {
   if (live2.metadata.generation !== void 0 && desired.metadata.generation !== void 0) {
     return live2.metadata.generation === desired.metadata.generation && describeChanges(live2, desired).length === 0;
   }
-  return describeChanges(live2, desired).length === 0 && stable(live2.spec) === stable(desired.spec) && stable(live2.data) === stable(desired.data);
+  return describeChanges(live2, desired).length === 0 && canonicalJson(live2.spec) === canonicalJson(desired.spec) && canonicalJson(live2.data) === canonicalJson(desired.data);
 }
 
 // src/strategies/promote-full.ts
@@ -33224,19 +33224,23 @@ async function* parseWatchStream(stream) {
 }
 
 // src/gates/new-pods.ts
-var REVISION = "deployment.kubernetes.io/revision";
 function selectorString(matchLabels, extra = {}) {
   return Object.entries({ ...matchLabels ?? {}, ...extra }).map(([k, v]) => `${k}=${v}`).join(",");
 }
 function ownedBy(obj2, owner) {
   return (obj2.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
 }
+function withoutHash(template) {
+  const copy = structuredClone(template);
+  delete copy?.metadata?.labels?.["pod-template-hash"];
+  return copy;
+}
 async function newReplicaSet(cluster, deployment) {
-  const revision = deployment.metadata.annotations?.[REVISION];
   const sets = await cluster.list("apps/v1", "ReplicaSet", deployment.metadata.namespace, {
     labelSelector: selectorString(deployment.spec?.selector?.matchLabels)
   });
-  return sets.find((rs) => ownedBy(rs, deployment) && rs.metadata.annotations?.[REVISION] === revision);
+  const wanted = withoutHash(deployment.spec?.template);
+  return sets.filter((rs) => ownedBy(rs, deployment) && sameJson(withoutHash(rs.spec?.template), wanted)).sort((a, b) => compareText(a.metadata.creationTimestamp ?? "", b.metadata.creationTimestamp ?? ""))[0];
 }
 async function newPodSelector(cluster, obj2) {
   const workload = asWorkload(obj2);
@@ -33526,17 +33530,17 @@ function evidenceLine(e2) {
 // src/manifests/versioned-config.ts
 import { createHash as createHash2 } from "node:crypto";
 var ORIGINAL_NAME_ANNOTATION = ANNOTATIONS.originalName;
-function canonicalJson(value) {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+function canonicalJson2(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson2).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    const entries = Object.keys(value).filter((k) => value[k] !== void 0).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`);
+    const entries = Object.keys(value).filter((k) => value[k] !== void 0).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson2(value[k])}`);
     return `{${entries.join(",")}}`;
   }
   return JSON.stringify(value);
 }
 function configHash(obj2) {
   const content = { data: obj2.data, binaryData: obj2.binaryData, stringData: obj2.stringData, type: obj2.type };
-  return createHash2("sha256").update(canonicalJson(content)).digest("hex").slice(0, 10);
+  return createHash2("sha256").update(canonicalJson2(content)).digest("hex").slice(0, 10);
 }
 function applyVersionedConfig(objects) {
   const copies = objects.map((s) => ({ ...s, object: structuredClone(s.object) }));
@@ -34181,21 +34185,21 @@ function buildRelease(ctx) {
   const { capabilities } = routerDefinition(ctx.config.traffic);
   const lanes = lanesOf(ctx).map((lane) => {
     const workload = lane.workload.object;
-    const stable2 = ctx.stable.get(workloadKey(workload)) ?? workload;
-    const replicas = capabilities.sizesCopies ? 0 : desiredReplicas(stable2);
+    const stable = ctx.stable.get(workloadKey(workload)) ?? workload;
+    const replicas = capabilities.sizesCopies ? 0 : desiredReplicas(stable);
     const copy = newVersionCopy(workload, suffix, versionLabel, ctx.state.newVersion, replicas, ctx.name);
     const target = {
       namespace: ctx.namespace,
       app: ctx.name,
-      stableWorkload: stable2,
+      stableWorkload: stable,
       newWorkload: copy,
       ...lane.service ? { service: lane.service } : {},
       ...lane.routeObject ? { routeObject: lane.routeObject } : {},
       versionLabel,
-      stableVersion: versionOf(stable2, versionLabel) ?? ctx.state.stableVersion ?? "stable",
+      stableVersion: versionOf(stable, versionLabel) ?? ctx.state.stableVersion ?? "stable",
       newVersion: ctx.state.newVersion
     };
-    return { stable: stable2, copy, target };
+    return { stable, copy, target };
   });
   const routerOf2 = (lane, signal3) => createTrafficRouter(ctx.config.traffic, ctx.cluster, lane.target, {
     ...signal3 ? { signal: signal3 } : {},
@@ -34306,14 +34310,14 @@ async function restoreFullScale(ctx, release) {
 
 // src/engine/handlers/progressive-deploy.ts
 async function ensureStableVersionLabel(ctx, lane) {
-  const { stableWorkload: stable2, stableVersion } = lane.target;
+  const { stableWorkload: stable, stableVersion } = lane.target;
   const { versionLabel } = ctx.config;
-  if (asWorkload(stable2)?.spec?.template?.metadata?.labels?.[versionLabel] || !stable2.metadata.uid) return;
+  if (asWorkload(stable)?.spec?.template?.metadata?.labels?.[versionLabel] || !stable.metadata.uid) return;
   ctx.record.notes.push(
-    `the stable ${stable2.kind} ${stable2.metadata.name} had no '${versionLabel}' label on its pods: added '${stableVersion}' (a one-off restart of stable) so traffic can be pinned to it`
+    `the stable ${stable.kind} ${stable.metadata.name} had no '${versionLabel}' label on its pods: added '${stableVersion}' (a one-off restart of stable) so traffic can be pinned to it`
   );
   const patched = await ctx.cluster.patch(
-    refOf(stable2),
+    refOf(stable),
     { spec: { template: { metadata: { labels: { [versionLabel]: stableVersion } } } } },
     "strategic"
   );
@@ -34887,20 +34891,20 @@ async function undoFinished(deps, run, name, stored) {
   const served = versionOf(live2.get(workloadKey(workloads[0])), config.versionLabel);
   const state = stored?.state ?? draftState(deps, name, served ?? "unknown", now());
   const { record } = state;
-  const stable2 = stored?.state.stableVersion;
+  const stable = stored?.state.stableVersion;
   record.action = "rollback";
   if (!stored) record.previousVersion = served;
   let result;
   let version = stored?.resourceVersion;
-  if (!config.toRevision && stable2 && served === stable2) {
-    const message = `${name} already serves ${stable2}, the stable version: nothing to roll back`;
+  if (!config.toRevision && stable && served === stable) {
+    const message = `${name} already serves ${stable}, the stable version: nothing to roll back`;
     log2.info(message);
     record.notes.push(message);
     state.servingVersion = served;
     result = "unchanged";
   } else {
     const ctx = { cluster: run.cluster, config, log: log2, signal: run.signal, now };
-    const to = config.toRevision ? void 0 : stable2;
+    const to = config.toRevision ? void 0 : stable;
     const targets = await undoTargets(ctx, workloads, to);
     if (stored) version = await saveUndo(deps, run, state, "rolling-back", version);
     const label = config.toRevision ? `rollback to revision ${config.toRevision}` : `rollback to ${to ?? "the previous revision"}`;
@@ -34929,8 +34933,8 @@ function whyRebuilt(name, damage) {
 }
 async function recoverRelease(deps, run, state, opts) {
   const why = whyRebuilt(state.name, opts.damage);
-  const stable2 = state.stableVersion ?? "stable";
-  const note = `release ${state.name}: ${why}; rebuilt from the cluster (copies of ${state.newVersion} beside ${stable2}, traffic ${state.traffic}) and returned to ${stable2}`;
+  const stable = state.stableVersion ?? "stable";
+  const note = `release ${state.name}: ${why}; rebuilt from the cluster (copies of ${state.newVersion} beside ${stable}, traffic ${state.traffic}) and returned to ${stable}`;
   deps.log.warn(note);
   state.record.notes.push(note);
   const restored = await restoreStable(
@@ -34945,7 +34949,7 @@ async function recoverRelease(deps, run, state, opts) {
     return started;
   }
   if (opts.request === "promote")
-    restored.record.rollbackReason = `cannot promote ${state.newVersion}: ${why}, and with it the release's plan; traffic went back to ${stable2} and its copies were removed: deploy ${state.newVersion} again to release it`;
+    restored.record.rollbackReason = `cannot promote ${state.newVersion}: ${why}, and with it the release's plan; traffic went back to ${stable} and its copies were removed: deploy ${state.newVersion} again to release it`;
   return restored.record;
 }
 
@@ -35529,6 +35533,44 @@ function describeChange(workload, running, change) {
   };
 }
 
+// src/engine/unfinished.ts
+function neverFinished(workload) {
+  const deployment = asDeployment(workload);
+  if (!deployment || deployment.spec?.paused) return false;
+  const status2 = deployment.status;
+  if ((status2?.observedGeneration ?? 0) < (deployment.metadata.generation ?? 0)) return false;
+  const progressing = status2?.conditions?.find((c) => c.type === "Progressing");
+  return progressing !== void 0 && progressing.reason !== "NewReplicaSetAvailable";
+}
+async function asBeforeUnfinished(cluster, live2) {
+  const notes2 = [];
+  const entries = await Promise.all(
+    [...live2].map(async ([key, workload]) => {
+      if (!neverFinished(workload)) return [key, workload];
+      const current = revisionOf(workload);
+      const revisions = await revisionsOf(cluster, workload);
+      if (!revisions.some((r) => r.revision !== (current ?? revisions[0]?.revision)))
+        return [key, workload];
+      const before = chooseRevision(revisions, current);
+      notes2.push(
+        `Deployment/${workload.metadata.name} never finished rolling out revision ${current ?? "?"}: this release judges it as a change from revision ${before.revision}, the one before`
+      );
+      const shown = structuredClone(workload);
+      const template = structuredClone(before.template);
+      delete template.metadata?.labels?.["pod-template-hash"];
+      shown.spec = { ...shown.spec, template };
+      shown.metadata.annotations = { ...shown.metadata.annotations };
+      for (const key2 of [...RELEASE_ANNOTATION_KEYS, REVISION_ANNOTATION]) {
+        const was = before.annotations?.[key2];
+        if (was === void 0) delete shown.metadata.annotations[key2];
+        else shown.metadata.annotations[key2] = was;
+      }
+      return [key, shown];
+    })
+  );
+  return { live: new Map(entries), notes: notes2 };
+}
+
 // src/engine/release.ts
 async function deploy(deps) {
   if (!deps.manifests) throw new Error("action 'deploy' needs the 'manifests' input");
@@ -35551,7 +35593,8 @@ async function prepareRelease(deps, name, given) {
   void reviews.rulesIn(config.namespace);
   const reading = readLiveChecked(deps, name, given);
   const { manifests: sized, notes: notes2 } = await prepareForAutoscalers(cluster, given, config.namespace, reading);
-  const live2 = await reading;
+  const unfinished = await asBeforeUnfinished(cluster, await reading);
+  const { live: live2 } = unfinished;
   const requested = strategyFor(config.strategy);
   const first = requested.plan(config, sized, { workloads: live2 });
   const probes = changeProbes(sized.workloads, first.workloads, live2, config.versionLabel);
@@ -35572,7 +35615,7 @@ async function prepareRelease(deps, name, given) {
     live: live2,
     strategy,
     dryRun,
-    notes: [...notes2, ...cannotRun ? [`${cannotRun}, so it was applied with a plain rolling update`] : []],
+    notes: [...notes2, ...unfinished.notes, ...cannotRun ? [`${cannotRun}, so it was applied with a plain rolling update`] : []],
     scope,
     changes: withWhy
   };
@@ -36533,10 +36576,10 @@ function startUpdates(record, current, superseded) {
     });
   return updates;
 }
-function finalUpdates(record, current, stable2) {
+function finalUpdates(record, current, stable) {
   if (!current || record.action === "status" || record.action === "plan") return [];
   const app = record.app;
-  const other = stable2 && stable2.id !== current.id ? stable2 : void 0;
+  const other = stable && stable.id !== current.id ? stable : void 0;
   switch (record.result) {
     case "promoted":
       return [
@@ -36563,7 +36606,7 @@ function finalUpdates(record, current, stable2) {
       return [];
   }
 }
-function rolledBack(record, current, stable2) {
+function rolledBack(record, current, stable) {
   const serving = record.servingVersion;
   const back = `back on ${serving ?? "the stable version"}`;
   if (record.rollbackReason !== REQUESTED_ROLLBACK)
@@ -36574,7 +36617,7 @@ function rolledBack(record, current, stable2) {
         description: `${record.app} ${current.version}: rolled back, ${back}: ${reasonOf(record)}`
       }
     ];
-  const restored = stable2 && stable2.version === serving ? stable2 : void 0;
+  const restored = stable && stable.version === serving ? stable : void 0;
   return [
     {
       deployment: current,
