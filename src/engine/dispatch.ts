@@ -4,7 +4,7 @@
 import type { RolloutRecord } from '../record/types.ts';
 import { describeRun } from '../record/workflow-run.ts';
 import { findRelease, phaseOf, type Found } from './find-release.ts';
-import { releaseFromCluster } from './orphans.ts';
+import { releaseFromCluster, releaseFromLeftovers } from './orphans.ts';
 import { recoverRelease, whyRebuilt } from './recover.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { transitionFor, type Request, type Transition, type TransitionKind } from './lifecycle.ts';
@@ -19,7 +19,7 @@ import {
   type Stored,
 } from './release-flows.ts';
 import { withRunLock, type RunLock } from './run-lock.ts';
-import { removeStrayServices } from './stray-services.ts';
+import { undoPins } from './leftovers.ts';
 
 /** Everything a transition is carried out with. */
 export interface Turn {
@@ -83,24 +83,30 @@ function withRun(turn: Turn, t: Extract<Transition, { kind: 'report' }>): typeof
 }
 
 /**
- * The release is rebuilt from its copies and returned to stable; without copies there is nothing
- * to rebuild: canary Services a killed run left are removed, a damaged ConfigMap too, and the
- * request is carried out as for no release.
+ * The release is rebuilt from its copies, or from what its router left without one, and returned
+ * to stable; a damaged ConfigMap with neither is removed, and the request is carried out as for
+ * no release.
  */
 async function recover(turn: Turn, t: Extract<Transition, { kind: 'recover' }>): Promise<RolloutRecord> {
   const { deps, name, request, found } = turn;
   const run = lockOf(turn);
   const rebuilt = found?.copies.length
     ? await releaseFromCluster(deps, run.cluster, name, found.copies)
-    : undefined;
-  if (rebuilt)
-    return recoverRelease(deps, run, rebuilt, {
+    : found?.leftovers
+      ? await releaseFromLeftovers(deps, run.cluster, name, found.leftovers)
+      : undefined;
+  if (rebuilt) {
+    // First, as a pin with no router object left to name its router is no router's to undo.
+    const unpinned = found?.leftovers ? await undoPins(run.cluster, found.leftovers.services) : [];
+    unpinned.forEach((note) => deps.log.warn(note));
+    const record = await recoverRelease(deps, run, rebuilt, {
       request,
       ...(found?.damage ? { damage: found.damage } : {}),
       ...(t.then === 'start' ? { fresh: freshOf(turn) } : {}),
     });
-  const removed = await removeStrayServices(run.cluster, found?.strays ?? []);
-  for (const note of removed) deps.log.warn(note);
+    record.notes.push(...unpinned);
+    return record;
+  }
   const damage = found?.damage;
   if (damage) {
     deps.log.warn(
@@ -115,7 +121,6 @@ async function recover(turn: Turn, t: Extract<Transition, { kind: 'recover' }>):
   }
   const record = await carryOut(transitionFor('none', request), { ...turn, found: { copies: [] } });
   if (damage) record.notes.push(damage.message);
-  record.notes.push(...removed);
   return record;
 }
 

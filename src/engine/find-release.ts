@@ -8,8 +8,7 @@ import type { StoreMemo } from '../state/secret-store-io.ts';
 import type { ReleaseDeps } from './deps.ts';
 import type { StoredPhase } from './lifecycle.ts';
 import { findCopies } from './orphans.ts';
-import { strayCanaryServices } from './stray-services.ts';
-import type { KubeObject } from '../kube/types.ts';
+import { findLeftovers, type Leftovers } from './leftovers.ts';
 import type { Stored } from './release-flows.ts';
 
 export interface Found {
@@ -18,8 +17,8 @@ export interface Found {
   damage?: StateDamagedError;
   /** Without a readable state: the release's copies still in the cluster. */
   copies: DeploymentObject[];
-  /** Without a readable state or copies: canary Services a killed run left (stray-services.ts). */
-  strays?: KubeObject[];
+  /** Without a readable state or copies: what a killed run's router left (leftovers.ts). */
+  leftovers?: Leftovers;
 }
 
 export async function findRelease(
@@ -40,15 +39,15 @@ export async function findRelease(
   if (stored) return { stored, copies: [] };
   const workloads = deps.manifests?.workloads.map((w) => w.object.metadata.name ?? '') ?? [name];
   const copies = await findCopies(cluster, namespace, name, workloads, (m) => deps.log.warn(m));
-  const strays = copies.length
-    ? []
-    : await strayCanaryServices(cluster, namespace, workloads, deps.config.versionLabel);
-  return { stored, ...(damage ? { damage } : {}), copies, ...(strays.length ? { strays } : {}) };
+  const leftovers = copies.length
+    ? undefined
+    : await findLeftovers(cluster, namespace, workloads, deps.config.versionLabel);
+  return { stored, ...(damage ? { damage } : {}), copies, ...(leftovers ? { leftovers } : {}) };
 }
 
 /** The row of the lifecycle table a run is in. */
 export function phaseOf(found: Found): StoredPhase {
   if (found.stored) return found.stored.state.phase;
   if (found.damage) return 'damaged';
-  return found.copies.length || found.strays?.length ? 'orphaned' : 'none';
+  return found.copies.length || found.leftovers ? 'orphaned' : 'none';
 }

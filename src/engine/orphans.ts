@@ -15,7 +15,8 @@ import { ROUTERS, routerDefinition } from '../traffic/index.ts';
 import { defaultRouter, STRATEGIES } from '../strategies/index.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { draftState, releaseSettings } from './run-context.ts';
-import { versionOf } from './workloads.ts';
+import { userShape, versionOf } from './workloads.ts';
+import { canaryVersion, type Leftovers } from './leftovers.ts';
 
 /**
  * The copies release `name` left in the namespace: those labelled with it, and (made before
@@ -83,12 +84,14 @@ async function listOrNone(cluster: Cluster, apiVersion: string, kind: string, na
 
 /**
  * Which router moved the release's traffic, from what it left on the objects: the canary Ingress
- * it created (nginx), the user's shape it keeps (gateway-api, istio, smi); else the strategy's
- * default (replicas for a canary, service for blue-green). Pure.
+ * it created (nginx), the user's shape it keeps (gateway-api, istio, smi); else `fallback` (the
+ * router a canary Service names), else the strategy's default (replicas for a canary, service for
+ * blue-green). Pure.
  */
 export function routerOf(
   strategy: StrategyName,
   objects: KubeObject[],
+  fallback?: TrafficName,
 ): { traffic: TrafficName; settings: Partial<ReleaseSettings> } {
   const has = (o: KubeObject, key: string) => o.metadata.annotations?.[key] !== undefined;
   for (const o of objects) {
@@ -105,7 +108,10 @@ export function routerOf(
     if (o.kind === 'TrafficSplit' && (has(o, ANNOTATIONS.originalBackends) || has(o, ANNOTATIONS.createdBy)))
       return { traffic: 'smi', settings: has(o, ANNOTATIONS.createdBy) ? {} : { trafficSplit: name } };
   }
-  return { traffic: (defaultRouter(strategy) ?? ROUTERS.names()[0]) as TrafficName, settings: {} };
+  return {
+    traffic: fallback ?? ((defaultRouter(strategy) ?? ROUTERS.names()[0]) as TrafficName),
+    settings: {},
+  };
 }
 
 /**
@@ -128,20 +134,71 @@ export async function releaseFromCluster(
   }
   if (pairs.length === 0) return undefined;
   const [copy, stable] = pairs[0]!;
-  const versionLabel = pinnedLabel(copy, stable) ?? deps.config.versionLabel;
   // The copy's role label is its strategy's copy suffix (`canary`, `green`).
-  const role = copy.metadata.labels?.[LABELS.role];
-  const strategy = (STRATEGIES.all().find((s) => s.copySuffix === role)?.name ?? 'canary') as StrategyName;
+  return rebuild(deps, cluster, name, {
+    stables: pairs.map(([, s]) => s),
+    workloads: pairs.map(([c, s]) => workloadOfCopy(c, s)),
+    role: copy.metadata.labels?.[LABELS.role],
+    versionLabel: pinnedLabel(copy, stable),
+    newVersion: copy.metadata.annotations?.[ANNOTATIONS.version],
+    copy,
+  });
+}
+
+/**
+ * A release rebuilt from what its router left without a copy (leftovers.ts): the stable workloads
+ * as they run, the router named by its canary Service (or found from its route objects).
+ */
+export function releaseFromLeftovers(
+  deps: ReleaseDeps,
+  cluster: Cluster,
+  name: string,
+  leftovers: Leftovers,
+): Promise<ReleaseState | undefined> {
+  const canary = leftovers.canaryServices[0];
+  const found = canaryVersion(leftovers);
+  const router = canary?.metadata.annotations?.[ANNOTATIONS.createdBy];
+  return rebuild(deps, cluster, name, {
+    stables: leftovers.stables,
+    workloads: leftovers.stables.map((s) => userShape(s)),
+    role: canary?.metadata.labels?.[LABELS.role],
+    versionLabel: found?.label,
+    newVersion: found?.version,
+    ...(router && ROUTERS.names().includes(router) ? { traffic: router as TrafficName } : {}),
+  });
+}
+
+interface Sides {
+  stables: DeploymentObject[];
+  /** The release's workloads as it rendered them (their new version where a copy shows it). */
+  workloads: KubeObject[];
+  role: string | undefined;
+  versionLabel: string | undefined;
+  newVersion: string | undefined;
+  copy?: DeploymentObject;
+  traffic?: TrafficName;
+}
+
+async function rebuild(
+  deps: ReleaseDeps,
+  cluster: Cluster,
+  name: string,
+  sides: Sides,
+): Promise<ReleaseState> {
+  const { namespace } = deps.config;
+  const versionLabel = sides.versionLabel ?? deps.config.versionLabel;
+  const strategy = (STRATEGIES.all().find((s) => s.copySuffix === sides.role)?.name ??
+    'canary') as StrategyName;
   const newVersion =
-    copy.metadata.annotations?.[ANNOTATIONS.version] ?? versionOf(copy, versionLabel) ?? 'unknown';
-  const stableVersion = versionOf(stable, versionLabel);
+    sides.newVersion ?? (sides.copy ? versionOf(sides.copy, versionLabel) : undefined) ?? 'unknown';
+  const stableVersion = versionOf(sides.stables[0], versionLabel);
   const routes = (
     await Promise.all(
       ROUTE_KINDS.map(([apiVersion, kind]) => listOrNone(cluster, apiVersion, kind, namespace)),
     )
   ).flat();
-  const { traffic, settings } = routerOf(strategy, routes);
-  const workloads = pairs.map(([c, s]) => workloadOfCopy(c, s));
+  const { traffic, settings } = routerOf(strategy, routes, sides.traffic);
+  const { workloads } = sides;
   const keys = workloads.map((w) => workloadKey(w));
   const config = { ...deps.config, strategy, traffic, versionLabel, ...settings };
   const fronting = frontingObjects(
@@ -160,7 +217,7 @@ export async function releaseFromCluster(
     traffic,
     ...(stableVersion ? { stableVersion, servingVersion: stableVersion } : {}),
     rendered: [...workloads, ...fronting],
-    stableSnapshot: pairs.map(([, s]) => s),
+    stableSnapshot: sides.stables,
     settings: releaseSettings(config),
     scope: { changed: keys, progressive: keys, running: keys, inPlace: [] },
   };

@@ -32,7 +32,7 @@ export async function recoverRelease(
 ): Promise<RolloutRecord> {
   const why = whyRebuilt(state.name, opts.damage);
   const stable = state.stableVersion ?? 'stable';
-  const note = `release ${state.name}: ${why}; rebuilt from the cluster (copies of ${state.newVersion} beside ${stable}, traffic ${state.traffic}) and returned to ${stable}`;
+  const note = `release ${state.name}: ${why}; rebuilt from the cluster (${state.newVersion} beside ${stable}, traffic ${state.traffic}) and returned to ${stable}`;
   deps.log.warn(note);
   state.record.notes.push(note);
   const restored = await restoreStable(

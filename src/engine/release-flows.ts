@@ -12,7 +12,7 @@ import {
 } from '../record/types.ts';
 import { inheritedGitHubLinks } from '../record/github-links.ts';
 import { reportOf } from '../record/report.ts';
-import { storedScope, type ReleaseScope } from '../strategies/scope.ts';
+import { changedAmong, storedScope, type ReleaseScope } from '../strategies/scope.ts';
 import { strategyFor } from '../strategies/index.ts';
 import { routerDefinition } from '../traffic/index.ts';
 import { planLanesIn } from '../traffic/lanes.ts';
@@ -285,8 +285,7 @@ export function nothingToUndo(name: string, namespace: string): Error {
  * them when the state has no scope (older states) or the release changed none.
  */
 function changedByRelease(workloads: KubeObject[], state: ReleaseState | undefined): KubeObject[] {
-  const changed = state?.scope?.changed;
-  const mine = changed ? workloads.filter((w) => changed.includes(workloadKey(w))) : [];
+  const mine = changedAmong(workloads, state?.scope?.changed ?? []);
   return mine.length ? mine : workloads;
 }
 

@@ -84,7 +84,11 @@ async function prepareRelease(deps: ReleaseDeps, name: string, given: ManifestSe
     live,
     strategy,
     dryRun,
-    notes: [...notes, ...unfinished.notes, ...(cannotRun ? [`${cannotRun}, so it was applied with a plain rolling update`] : [])],
+    notes: [
+      ...notes,
+      ...unfinished.notes,
+      ...(cannotRun ? [`${cannotRun}, so it was applied with a plain rolling update`] : []),
+    ],
     scope,
     changes: withWhy,
   };

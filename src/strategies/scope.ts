@@ -130,3 +130,9 @@ export function scopeFromStored(stored: StoredScope): ReleaseScope {
     inPlace: new Map(stored.inPlace),
   };
 }
+
+/** Those of `workloads` whose pod template the release changes (`changed` holds workloadKeys). */
+export function changedAmong(workloads: readonly KubeObject[], changed: Iterable<string>): KubeObject[] {
+  const keys = new Set(changed);
+  return workloads.filter((w) => keys.has(workloadKey(w)));
+}

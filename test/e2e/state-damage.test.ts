@@ -216,12 +216,58 @@ describe('hand-edited or deleted release state, and racing runs (dist/index.js)'
       sim.store.get('v1', 'Service', namespace, 'other-canary'),
       'the other release keeps its Service',
     );
-    assert.match(
-      back.stdout,
-      /Service web-canary was left by a run that stopped before its copy ran: removed/,
-    );
+    assert.match(back.stdout, /rebuilt from the cluster \(v2 beside v1, traffic smi\) and returned to v1/);
     sim.store.delete('v1', 'Service', namespace, 'other-canary');
     assertConsistent(namespace, 'after the rollback');
+  });
+
+  for (const traffic of ['nginx', 'gateway-api'] as const) {
+    for (const request of ['rollback', 'deploy'] as const) {
+      it(`a damaged state and the ${traffic} router's objects without a copy (killed before the copy ran): ${request} undoes them`, async () => {
+        const app: AppOptions = traffic === 'nginx' ? { ingress: true } : { httpRoute: true };
+        const { namespace, inputs } = await pausedCanary(traffic, app);
+        // What a run killed between the router's set-up and the copy leaves: the router's objects.
+        sim.store.delete('apps/v1', 'Deployment', namespace, 'web-canary');
+        setStateText(namespace, '{"schema": 99}');
+
+        const run =
+          request === 'rollback'
+            ? await runAction({ ...base(namespace), action: 'rollback', name: 'web' })
+            : await runAction({ ...inputs, images: `${IMAGE}:v3` });
+        assert.equal(run.code, 0, run.stdout);
+        assert.equal(run.outputs.result, request === 'rollback' ? 'rolled-back' : 'paused', run.stdout);
+        assert.equal(
+          sim.store.get('v1', 'Service', namespace, 'web-canary') === undefined,
+          request === 'rollback',
+        );
+        const service = sim.store.get('v1', 'Service', namespace, 'web')!;
+        if (request === 'rollback') {
+          assert.deepEqual(service.spec.selector, { app: 'web' }, 'the pin is undone');
+          assert.equal(service.metadata.annotations?.['kube-rollout.io/original-selector'], undefined);
+          assertConsistent(namespace, `${request} of the router's leftovers (${traffic})`);
+        } else {
+          const promoted = await runAction({ ...inputs, action: 'promote', images: `${IMAGE}:v3` });
+          assert.equal(promoted.outputs.result, 'promoted', promoted.stdout);
+          assertConsistent(namespace, `v3 over the router's leftovers (${traffic})`);
+        }
+      });
+    }
+  }
+
+  it("a damaged state and only the pin on the app's Service left (killed half-way through the reset): rollback restores the selector", async () => {
+    const { namespace } = await pausedCanary('nginx', { ingress: true });
+    sim.store.delete('apps/v1', 'Deployment', namespace, 'web-canary');
+    sim.store.delete('networking.k8s.io/v1', 'Ingress', namespace, 'web-canary');
+    sim.store.delete('v1', 'Service', namespace, 'web-canary');
+    setStateText(namespace, '{"schema": 99}');
+    const pinned = sim.store.get('v1', 'Service', namespace, 'web')!;
+    assert.deepEqual(pinned.spec.selector, { app: 'web', version: 'v1' }, 'the pin is in place');
+
+    const back = await runAction({ ...base(namespace), action: 'rollback', name: 'web' });
+    assert.equal(back.code, 0, back.stdout);
+    assert.deepEqual(sim.store.get('v1', 'Service', namespace, 'web')!.spec.selector, { app: 'web' });
+    assert.match(back.summary, /Service web was left pinned to one version by a run that stopped/);
+    assertConsistent(namespace, 'rollback of a pin left alone');
   });
 
   it('the state ConfigMap deleted mid-pause, then promote: refused, back on stable, few writes', async () => {

@@ -11,6 +11,7 @@ import type { ModeHandlers } from '../executor.ts';
 import type { StepOutcome } from '../outcome.ts';
 import { restoreTemplate, revisionOf, userShape } from '../workloads.ts';
 import { runBackgroundAnalysis } from './analysis.ts';
+import { changedAmong } from '../../strategies/scope.ts';
 
 const DEFAULT_PROGRESS_DEADLINE_MS = 600_000;
 
@@ -168,7 +169,7 @@ export function noteRolledOut(record: ReleaseHistory, done: readonly { workload:
  * applied with their live template, so nothing of theirs rolls).
  */
 export function changedWorkloads(ctx: Pick<RunContext, 'plan' | 'scope'>): KubeObject[] {
-  return ctx.plan.workloads.filter((w) => ctx.scope.changed.has(workloadKey(w)));
+  return changedAmong(ctx.plan.workloads, ctx.scope.changed);
 }
 
 /** Workloads new in this release: no stable version to run beside, applied as they are. */

@@ -57,7 +57,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-K23NJVEP.js";
+} from "./chunk-OXRNAHUX.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,

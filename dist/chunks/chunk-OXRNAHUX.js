@@ -26806,8 +26806,8 @@ function selectorRestorePatch(live2) {
   const original = jsonAnnotation(live2, ANNOTATIONS.originalSelector);
   if (!original) return void 0;
   const selector = { ...original };
-  const pinned = view(live2).spec?.selector ?? {};
-  for (const key of Object.keys(pinned)) if (!(key in original)) selector[key] = null;
+  const pinned2 = view(live2).spec?.selector ?? {};
+  for (const key of Object.keys(pinned2)) if (!(key in original)) selector[key] = null;
   return { metadata: { annotations: { [ANNOTATIONS.originalSelector]: null } }, spec: { selector } };
 }
 async function liveStableVersion(cluster, target) {
@@ -28342,6 +28342,10 @@ function scopeFromStored(stored) {
     running: new Set(stored.running),
     inPlace: new Map(stored.inPlace)
   };
+}
+function changedAmong(workloads, changed) {
+  const keys = new Set(changed);
+  return workloads.filter((w) => keys.has(workloadKey(w)));
 }
 
 // src/strategies/blue-green.ts
@@ -32094,6 +32098,73 @@ async function restoreTemplate(cluster, previous, template = workloadOf(previous
   return cluster.patch(refOf(previous), { metadata: { annotations: restored } }, "merge");
 }
 
+// src/engine/leftovers.ts
+var madeByRouter = (s) => s.metadata.labels?.[LABELS.role] !== void 0 && s.metadata.annotations?.[ANNOTATIONS.createdBy] !== void 0;
+var pinned = (s) => s.metadata.annotations?.[ANNOTATIONS.originalSelector] !== void 0;
+async function findLeftovers(cluster, namespace, workloads, versionLabel) {
+  let all;
+  let live2;
+  try {
+    all = await cluster.list("v1", "Service", namespace);
+    live2 = await Promise.all(
+      workloads.map((name) => cluster.get({ apiVersion: "apps/v1", kind: "Deployment", name, namespace }))
+    );
+  } catch (err) {
+    if (err instanceof KubeApiError) return void 0;
+    throw err;
+  }
+  const made = new Map(all.filter(madeByRouter).map((s) => [s.metadata.name ?? "", s]));
+  const stables = /* @__PURE__ */ new Set();
+  const services = [];
+  const canaryServices = [];
+  for (const service of all.filter((s) => !madeByRouter(s))) {
+    const canary2 = made.get(canaryServiceName(service.metadata.name ?? ""));
+    if (!canary2 && !pinned(service)) continue;
+    const fronted = live2.filter(
+      (w) => !!w && frontsWorkload(service, w, versionLabel)
+    );
+    if (fronted.length === 0) continue;
+    fronted.forEach((w) => stables.add(w));
+    services.push(service);
+    if (canary2) canaryServices.push(canary2);
+  }
+  return stables.size ? { stables: [...stables], services, canaryServices } : void 0;
+}
+function canaryVersion(leftovers) {
+  for (const canary2 of leftovers.canaryServices) {
+    const user = leftovers.services.find(
+      (s) => canaryServiceName(s.metadata.name ?? "") === canary2.metadata.name
+    );
+    const own = user ? originalSelector(user) : {};
+    const selector = canary2.spec?.selector ?? {};
+    const label = Object.keys(selector).find((key) => !(key in own));
+    if (label) return { label, version: selector[label] };
+  }
+  return void 0;
+}
+async function undoPins(cluster, services) {
+  const notes2 = [];
+  for (const service of services) {
+    const live2 = await cluster.get({
+      apiVersion: "v1",
+      kind: "Service",
+      name: service.metadata.name,
+      namespace: service.metadata.namespace
+    });
+    const patch = live2 && selectorRestorePatch(live2);
+    if (!patch) continue;
+    await cluster.patch(
+      { apiVersion: "v1", kind: "Service", name: live2.metadata.name, namespace: live2.metadata.namespace },
+      patch,
+      "merge"
+    );
+    notes2.push(
+      `Service ${live2.metadata.name} was left pinned to one version by a run that stopped: its selector is restored`
+    );
+  }
+  return notes2;
+}
+
 // src/engine/orphans.ts
 async function findCopies(cluster, namespace, name, workloads, warn) {
   let copies;
@@ -32137,7 +32208,7 @@ var ROUTE_KINDS = [
 async function listOrNone(cluster, apiVersion, kind, namespace) {
   return cluster.list(apiVersion, kind, namespace).catch(() => []);
 }
-function routerOf(strategy, objects) {
+function routerOf(strategy, objects, fallback) {
   const has2 = (o, key) => o.metadata.annotations?.[key] !== void 0;
   for (const o of objects) {
     const name = o.metadata.name;
@@ -32153,7 +32224,10 @@ function routerOf(strategy, objects) {
     if (o.kind === "TrafficSplit" && (has2(o, ANNOTATIONS.originalBackends) || has2(o, ANNOTATIONS.createdBy)))
       return { traffic: "smi", settings: has2(o, ANNOTATIONS.createdBy) ? {} : { trafficSplit: name } };
   }
-  return { traffic: defaultRouter(strategy) ?? ROUTERS.names()[0], settings: {} };
+  return {
+    traffic: fallback ?? (defaultRouter(strategy) ?? ROUTERS.names()[0]),
+    settings: {}
+  };
 }
 async function releaseFromCluster(deps, cluster, name, copies) {
   const { namespace } = deps.config;
@@ -32165,16 +32239,39 @@ async function releaseFromCluster(deps, cluster, name, copies) {
   }
   if (pairs.length === 0) return void 0;
   const [copy, stable] = pairs[0];
-  const versionLabel = pinnedLabel(copy, stable) ?? deps.config.versionLabel;
-  const role = copy.metadata.labels?.[LABELS.role];
-  const strategy = STRATEGIES.all().find((s) => s.copySuffix === role)?.name ?? "canary";
-  const newVersion = copy.metadata.annotations?.[ANNOTATIONS.version] ?? versionOf(copy, versionLabel) ?? "unknown";
-  const stableVersion = versionOf(stable, versionLabel);
+  return rebuild(deps, cluster, name, {
+    stables: pairs.map(([, s]) => s),
+    workloads: pairs.map(([c, s]) => workloadOfCopy(c, s)),
+    role: copy.metadata.labels?.[LABELS.role],
+    versionLabel: pinnedLabel(copy, stable),
+    newVersion: copy.metadata.annotations?.[ANNOTATIONS.version],
+    copy
+  });
+}
+function releaseFromLeftovers(deps, cluster, name, leftovers) {
+  const canary2 = leftovers.canaryServices[0];
+  const found = canaryVersion(leftovers);
+  const router = canary2?.metadata.annotations?.[ANNOTATIONS.createdBy];
+  return rebuild(deps, cluster, name, {
+    stables: leftovers.stables,
+    workloads: leftovers.stables.map((s) => userShape(s)),
+    role: canary2?.metadata.labels?.[LABELS.role],
+    versionLabel: found?.label,
+    newVersion: found?.version,
+    ...router && ROUTERS.names().includes(router) ? { traffic: router } : {}
+  });
+}
+async function rebuild(deps, cluster, name, sides) {
+  const { namespace } = deps.config;
+  const versionLabel = sides.versionLabel ?? deps.config.versionLabel;
+  const strategy = STRATEGIES.all().find((s) => s.copySuffix === sides.role)?.name ?? "canary";
+  const newVersion = sides.newVersion ?? (sides.copy ? versionOf(sides.copy, versionLabel) : void 0) ?? "unknown";
+  const stableVersion = versionOf(sides.stables[0], versionLabel);
   const routes = (await Promise.all(
     ROUTE_KINDS.map(([apiVersion, kind]) => listOrNone(cluster, apiVersion, kind, namespace))
   )).flat();
-  const { traffic, settings } = routerOf(strategy, routes);
-  const workloads = pairs.map(([c, s]) => workloadOfCopy(c, s));
+  const { traffic, settings } = routerOf(strategy, routes, sides.traffic);
+  const { workloads } = sides;
   const keys = workloads.map((w) => workloadKey(w));
   const config = { ...deps.config, strategy, traffic, versionLabel, ...settings };
   const fronting = frontingObjects(
@@ -32193,7 +32290,7 @@ async function releaseFromCluster(deps, cluster, name, copies) {
     traffic,
     ...stableVersion ? { stableVersion, servingVersion: stableVersion } : {},
     rendered: [...workloads, ...fronting],
-    stableSnapshot: pairs.map(([, s]) => s),
+    stableSnapshot: sides.stables,
     settings: releaseSettings(config),
     scope: { changed: keys, progressive: keys, running: keys, inPlace: [] }
   };
@@ -32216,40 +32313,6 @@ function unique2(objects) {
   return [...new Map(objects.map((o) => [workloadKey(o), o])).values()];
 }
 
-// src/engine/stray-services.ts
-async function strayCanaryServices(cluster, namespace, workloads, versionLabel) {
-  try {
-    const made = (await cluster.list("v1", "Service", namespace, { labelSelector: LABELS.role })).filter(
-      (s) => s.metadata.annotations?.[ANNOTATIONS.createdBy] !== void 0
-    );
-    if (!made.length) return [];
-    const services = await cluster.list("v1", "Service", namespace);
-    const live2 = await Promise.all(
-      workloads.map((name) => cluster.get({ apiVersion: "apps/v1", kind: "Deployment", name, namespace }))
-    );
-    const fronting = new Set(
-      services.filter((s) => live2.some((w) => w && frontsWorkload(s, w, versionLabel))).map((s) => canaryServiceName(s.metadata.name ?? ""))
-    );
-    return made.filter((s) => fronting.has(s.metadata.name ?? ""));
-  } catch (err) {
-    if (err instanceof KubeApiError) return [];
-    throw err;
-  }
-}
-async function removeStrayServices(cluster, strays) {
-  const notes2 = [];
-  for (const s of strays) {
-    await cluster.delete({
-      apiVersion: "v1",
-      kind: "Service",
-      name: s.metadata.name,
-      namespace: s.metadata.namespace
-    });
-    notes2.push(`Service ${s.metadata.name} was left by a run that stopped before its copy ran: removed`);
-  }
-  return notes2;
-}
-
 // src/engine/find-release.ts
 async function findRelease(deps, cluster, name, store) {
   const { namespace } = deps.config;
@@ -32264,13 +32327,13 @@ async function findRelease(deps, cluster, name, store) {
   if (stored) return { stored, copies: [] };
   const workloads = deps.manifests?.workloads.map((w) => w.object.metadata.name ?? "") ?? [name];
   const copies = await findCopies(cluster, namespace, name, workloads, (m) => deps.log.warn(m));
-  const strays = copies.length ? [] : await strayCanaryServices(cluster, namespace, workloads, deps.config.versionLabel);
-  return { stored, ...damage ? { damage } : {}, copies, ...strays.length ? { strays } : {} };
+  const leftovers = copies.length ? void 0 : await findLeftovers(cluster, namespace, workloads, deps.config.versionLabel);
+  return { stored, ...damage ? { damage } : {}, copies, ...leftovers ? { leftovers } : {} };
 }
 function phaseOf(found) {
   if (found.stored) return found.stored.state.phase;
   if (found.damage) return "damaged";
-  return found.copies.length || found.strays?.length ? "orphaned" : "none";
+  return found.copies.length || found.leftovers ? "orphaned" : "none";
 }
 
 // src/engine/before-lock.ts
@@ -33236,9 +33299,14 @@ function withoutHash(template) {
   return copy;
 }
 async function newReplicaSet(cluster, deployment) {
-  const sets = await cluster.list("apps/v1", "ReplicaSet", deployment.metadata.namespace, {
-    labelSelector: selectorString(deployment.spec?.selector?.matchLabels)
-  });
+  const sets = await cluster.list(
+    "apps/v1",
+    "ReplicaSet",
+    deployment.metadata.namespace,
+    {
+      labelSelector: selectorString(deployment.spec?.selector?.matchLabels)
+    }
+  );
   const wanted = withoutHash(deployment.spec?.template);
   return sets.filter((rs) => ownedBy(rs, deployment) && sameJson(withoutHash(rs.spec?.template), wanted)).sort((a, b) => compareText(a.metadata.creationTimestamp ?? "", b.metadata.creationTimestamp ?? ""))[0];
 }
@@ -33979,7 +34047,7 @@ function noteRolledOut(record, done) {
   }
 }
 function changedWorkloads(ctx) {
-  return ctx.plan.workloads.filter((w) => ctx.scope.changed.has(workloadKey(w)));
+  return changedAmong(ctx.plan.workloads, ctx.scope.changed);
 }
 function newWorkloads(ctx) {
   return ctx.plan.workloads.filter((w) => {
@@ -34878,8 +34946,7 @@ function nothingToUndo(name, namespace) {
   );
 }
 function changedByRelease(workloads, state) {
-  const changed = state?.scope?.changed;
-  const mine = changed ? workloads.filter((w) => changed.includes(workloadKey(w))) : [];
+  const mine = changedAmong(workloads, state?.scope?.changed ?? []);
   return mine.length ? mine : workloads;
 }
 async function undoFinished(deps, run, name, stored) {
@@ -34934,7 +35001,7 @@ function whyRebuilt(name, damage) {
 async function recoverRelease(deps, run, state, opts) {
   const why = whyRebuilt(state.name, opts.damage);
   const stable = state.stableVersion ?? "stable";
-  const note = `release ${state.name}: ${why}; rebuilt from the cluster (copies of ${state.newVersion} beside ${stable}, traffic ${state.traffic}) and returned to ${stable}`;
+  const note = `release ${state.name}: ${why}; rebuilt from the cluster (${state.newVersion} beside ${stable}, traffic ${state.traffic}) and returned to ${stable}`;
   deps.log.warn(note);
   state.record.notes.push(note);
   const restored = await restoreStable(
@@ -35336,15 +35403,18 @@ function withRun(turn, t) {
 async function recover2(turn, t) {
   const { deps, name, request, found } = turn;
   const run = lockOf(turn);
-  const rebuilt = found?.copies.length ? await releaseFromCluster(deps, run.cluster, name, found.copies) : void 0;
-  if (rebuilt)
-    return recoverRelease(deps, run, rebuilt, {
+  const rebuilt = found?.copies.length ? await releaseFromCluster(deps, run.cluster, name, found.copies) : found?.leftovers ? await releaseFromLeftovers(deps, run.cluster, name, found.leftovers) : void 0;
+  if (rebuilt) {
+    const unpinned = found?.leftovers ? await undoPins(run.cluster, found.leftovers.services) : [];
+    unpinned.forEach((note) => deps.log.warn(note));
+    const record2 = await recoverRelease(deps, run, rebuilt, {
       request,
       ...found?.damage ? { damage: found.damage } : {},
       ...t.then === "start" ? { fresh: freshOf(turn) } : {}
     });
-  const removed = await removeStrayServices(run.cluster, found?.strays ?? []);
-  for (const note of removed) deps.log.warn(note);
+    record2.notes.push(...unpinned);
+    return record2;
+  }
   const damage = found?.damage;
   if (damage) {
     deps.log.warn(
@@ -35359,7 +35429,6 @@ async function recover2(turn, t) {
   }
   const record = await carryOut(transitionFor("none", request), { ...turn, found: { copies: [] } });
   if (damage) record.notes.push(damage.message);
-  record.notes.push(...removed);
   return record;
 }
 async function carryOut(t, turn) {
@@ -35615,7 +35684,11 @@ async function prepareRelease(deps, name, given) {
     live: live2,
     strategy,
     dryRun,
-    notes: [...notes2, ...unfinished.notes, ...cannotRun ? [`${cannotRun}, so it was applied with a plain rolling update`] : []],
+    notes: [
+      ...notes2,
+      ...unfinished.notes,
+      ...cannotRun ? [`${cannotRun}, so it was applied with a plain rolling update`] : []
+    ],
     scope,
     changes: withWhy
   };
