@@ -1,7 +1,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { compileExpr } from './expr/index.ts';
 import type { ConditionLanguage, MetricCommon } from './types.ts';
-import { keepText, redactThenCut, type Redact } from '../secrets/cut.ts';
+import { keepText, redactThenCut, type Redact } from '../cut.ts';
 
 /** How a measured value is quoted in a message: formatValue, with known secrets redacted. */
 export type ShowValue = (value: unknown) => string;

@@ -5,7 +5,7 @@ import {
   type BaselineSamples,
 } from './compare.ts';
 import { conditionText, evaluateConditions, formatValue, type ShowValue } from './conditions.ts';
-import { keepText, redactThenCut, type Redact } from '../secrets/cut.ts';
+import { keepText, redactThenCut, type Redact } from '../cut.ts';
 import type { RawMeasurement } from './provider.ts';
 import type { BaselineComparison, Measurement } from './types.ts';
 import { comparisonOf, type MetricSpec } from './spec.ts';

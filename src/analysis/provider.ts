@@ -1,6 +1,6 @@
 import type { ApiAccess, Cluster } from '../kube/types.ts';
 import type { MetricCommon, TemplateContext } from './types.ts';
-import type { Redact } from '../secrets/cut.ts';
+import type { Redact } from '../cut.ts';
 
 /** What one measurement returned, before conditions judge it. */
 export interface RawMeasurement {

@@ -6,7 +6,7 @@ import type { ManifestSet } from '../manifests/types.ts';
 import type { Plan } from '../strategies/types.ts';
 import type { GitHubLinks, ReleaseHistory, ReleaseState, RolloutRecord } from '../record/types.ts';
 import type { StoreMemo } from '../state/secret-store-io.ts';
-import type { Redact } from '../secrets/cut.ts';
+import type { Redact } from '../cut.ts';
 
 export interface Logger {
   info(message: string): void;

@@ -6,7 +6,7 @@ import type { ManifestSet } from '../manifests/types.ts';
 import type { GitHubLinks, ReleaseHistory, RolloutRecord, WorkflowRun } from '../record/types.ts';
 import type { Logger } from './context.ts';
 import type { MonotonicClock } from '../clock.ts';
-import type { Redact } from '../secrets/cut.ts';
+import type { Redact } from '../cut.ts';
 
 export interface ReleaseDeps {
   config: Config;

@@ -21,7 +21,7 @@ import { inParallel } from '../kube/parallel.ts';
 import { abortableSleep, type RunContext } from './context.ts';
 import type { ReleaseDeps } from './deps.ts';
 import type { RunLock } from './run-lock.ts';
-import { keepText } from '../secrets/cut.ts';
+import { keepText } from '../cut.ts';
 
 export function releaseName(config: Config, manifests?: ManifestSet, state?: ReleaseState): string {
   const name = config.name ?? manifests?.workloads[0]?.object.metadata.name ?? state?.name;

@@ -17,7 +17,7 @@ import { listAll, watchCollection, withKind } from './collection.ts';
 import { KubeTransport, type RequestSpec } from './http.ts';
 import { Discovery, collectionPath, objectPath, servedVersions } from './discovery.ts';
 import { DEFAULT_MIN_DELAY_MS, DEFAULT_RETRIES, type RetryInfo } from './retry.ts';
-import type { Redact } from '../secrets/cut.ts';
+import type { Redact } from '../cut.ts';
 
 export interface ClusterOptions {
   /** Field manager for server-side apply and every write (default `kube-rollout`). */

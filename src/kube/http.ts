@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from './types.ts';
 import { parseRetryAfter } from './retry.ts';
-import { keepText, redactThenCut, type Redact } from '../secrets/cut.ts';
+import { keepText, redactThenCut, type Redact } from '../cut.ts';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 

@@ -10,7 +10,7 @@ import { releaseTemplate } from '../analysis/release-template.ts';
 import { strategyFor } from '../strategies/index.ts';
 import type { ReleaseScope } from '../strategies/scope.ts';
 import { planLanesIn } from '../traffic/lanes.ts';
-import { checkLaneNames } from '../manifests/name-limits.ts';
+import { checkLaneNames } from './lane-names.ts';
 import { routerDefinition } from '../traffic/index.ts';
 import { accessChecks, deniedAccess, describeDenied, type AccessCheck } from './access-review.ts';
 import {

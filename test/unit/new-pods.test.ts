@@ -1,5 +1,5 @@
-// Which pods are the new version's (src/gates/new-pods.ts): the selector of a Deployment's newest
-// ReplicaSet, a StatefulSet's update revision, a DaemonSet's template generation.
+// Which pods are the new version's (src/gates/new-pods.ts): the selector of the ReplicaSet that
+// holds a Deployment's template, a StatefulSet's update revision, a DaemonSet's template generation.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { newPodSelector, newReplicaSet, selectorString } from '../../src/gates/new-pods.ts';
@@ -19,13 +19,23 @@ function workload(kind: string, extra: Partial<KubeObject> = {}): KubeObject {
       generation: 4,
       annotations: { [REVISION]: '3' },
     },
-    spec: { selector: { matchLabels: { app: 'web', tier: 'front' } } },
+    spec: { selector: { matchLabels: { app: 'web', tier: 'front' } }, template: template('web:3') },
     ...extra,
   };
 }
 
+/** A pod template running `image`, as the Deployment holds it. */
+function template(image: string, hash?: string) {
+  return {
+    metadata: { labels: { app: 'web', tier: 'front', ...(hash ? { 'pod-template-hash': hash } : {}) } },
+    spec: { containers: [{ name: 'app', image }] },
+  };
+}
+
+/** A ReplicaSet of revision `revision`, whose template runs `web:<revision>`. */
 function replicaSet(name: string, revision: string, ownerUid: string, hash?: string): KubeObject {
   return {
+    spec: { template: template(`web:${revision}`, hash) },
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
     metadata: {
@@ -63,7 +73,7 @@ describe('selectorString', () => {
 });
 
 describe('newReplicaSet', () => {
-  it('is the ReplicaSet owned by the Deployment that carries its revision', async () => {
+  it("is the ReplicaSet owned by the Deployment whose template is the Deployment's, hash label aside", async () => {
     const current = replicaSet('web-new', '3', 'uid-web', 'new');
     const { cluster, calls } = listing([
       replicaSet('web-old', '2', 'uid-web', 'old'),
@@ -72,6 +82,23 @@ describe('newReplicaSet', () => {
     ]);
     assert.equal(await newReplicaSet(cluster, workload('Deployment') as DeploymentObject), current);
     assert.deepEqual(calls, ['apps/v1 ReplicaSet shop app=web,tier=front']);
+  });
+
+  it('is found by its template, not by the revision annotation (a Recreate rollout keeps the old one named)', async () => {
+    const current = replicaSet('web-new', '3', 'uid-web', 'new');
+    const { cluster } = listing([replicaSet('web-old', '2', 'uid-web', 'old'), current]);
+    const recreating = workload('Deployment');
+    recreating.metadata.annotations = { [REVISION]: '2' };
+    assert.equal(await newReplicaSet(cluster, recreating as DeploymentObject), current);
+  });
+
+  it('is the oldest of two with the same template (upstream FindNewReplicaSet)', async () => {
+    const older = { ...replicaSet('web-a', '3', 'uid-web', 'a') };
+    older.metadata.creationTimestamp = '2026-01-01T00:00:00Z';
+    const newer = { ...replicaSet('web-b', '3', 'uid-web', 'b') };
+    newer.metadata.creationTimestamp = '2026-01-02T00:00:00Z';
+    const { cluster } = listing([newer, older]);
+    assert.equal(await newReplicaSet(cluster, workload('Deployment') as DeploymentObject), older);
   });
 
   it('is none while the controller has not created it', async () => {

@@ -1,5 +1,5 @@
 /** Shared HTTP plumbing for the prometheus and web providers. */
-import { cutText, keepText, type Redact } from '../../secrets/cut.ts';
+import { cutText, keepText, type Redact } from '../../cut.ts';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 

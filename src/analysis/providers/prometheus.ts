@@ -29,7 +29,7 @@ import {
   requestWithCredentials,
   snippet,
 } from './http.ts';
-import { keepText, type Redact } from '../../secrets/cut.ts';
+import { keepText, type Redact } from '../../cut.ts';
 
 /**
  * Prometheus HTTP API client (POST form to /api/v1/query and /api/v1/query_range, so long queries

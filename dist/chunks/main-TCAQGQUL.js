@@ -6,11 +6,11 @@ import {
   ExitCode,
   InputError,
   InputErrors,
+  MAX_RELEASE_NAME,
   annotationAt,
   canaryServiceName,
   checkCondition,
   checkReferences,
-  checkReleaseName,
   createLogger,
   createRedactor,
   createReporters,
@@ -57,7 +57,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-OXRNAHUX.js";
+} from "./chunk-HY2CNCVZ.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,
@@ -587,14 +587,14 @@ function walk(src, value, spec, path2) {
   if (!spec.fields || typeof value !== "object" || Array.isArray(value)) return;
   for (const [key, child] of Object.entries(value)) {
     const known = spec.fields[key];
-    const at = [...path2, key];
+    const at2 = [...path2, key];
     if (!known) {
-      src.fail(at, `unknown field "${dotted(at)}"${suggestion(key, Object.keys(spec.fields))}`);
+      src.fail(at2, `unknown field "${dotted(at2)}"${suggestion(key, Object.keys(spec.fields))}`);
       continue;
     }
-    if (known.refuse && child !== null && child !== false) src.fail(at, `${dotted(at)}: ${known.refuse}`);
-    else if (known.ignore && child !== null) src.note(`${dotted(at)} is ignored: ${known.ignore}`);
-    walk(src, child, known, at);
+    if (known.refuse && child !== null && child !== false) src.fail(at2, `${dotted(at2)}: ${known.refuse}`);
+    else if (known.ignore && child !== null) src.note(`${dotted(at2)} is ignored: ${known.ignore}`);
+    walk(src, child, known, at2);
   }
 }
 function dotted(path2) {
@@ -620,21 +620,21 @@ function rolloutArgs(ref, args, rollout) {
   const values = /* @__PURE__ */ new Map();
   if (!Array.isArray(args)) return values;
   args.forEach((arg, i) => {
-    const at = [...ref.path, "args", i];
-    if (typeof arg?.name !== "string") return void ref.src.fail(at, "an analysis argument needs a name");
-    const value = arg.valueFrom !== void 0 ? valueFrom(ref, [...at, "valueFrom"], arg.valueFrom, rollout) : arg.value;
+    const at2 = [...ref.path, "args", i];
+    if (typeof arg?.name !== "string") return void ref.src.fail(at2, "an analysis argument needs a name");
+    const value = arg.valueFrom !== void 0 ? valueFrom(ref, [...at2, "valueFrom"], arg.valueFrom, rollout) : arg.value;
     if (value === void 0 || value === null)
-      return void ref.src.fail(at, `argument "${arg.name}" needs a value or valueFrom`);
+      return void ref.src.fail(at2, `argument "${arg.name}" needs a value or valueFrom`);
     values.set(arg.name, String(value));
   });
   return values;
 }
-function valueFrom(ref, at, from, rollout) {
+function valueFrom(ref, at2, from, rollout) {
   if (from?.podTemplateHashValue !== void 0) {
     const side = HASH_SIDES[from.podTemplateHashValue];
     if (!side)
       return ref.src.fail(
-        [...at, "podTemplateHashValue"],
+        [...at2, "podTemplateHashValue"],
         `podTemplateHashValue must be Latest or Stable, got ${JSON.stringify(from.podTemplateHashValue)}`
       );
     ref.src.note(
@@ -647,12 +647,12 @@ function valueFrom(ref, at, from, rollout) {
     const value = fieldOf(rollout, path2);
     if (value === void 0)
       return ref.src.fail(
-        [...at, "fieldRef", "fieldPath"],
+        [...at2, "fieldRef", "fieldPath"],
         `fieldPath ${path2}: only metadata.name, metadata.namespace, metadata.labels['\u2026'] and metadata.annotations['\u2026'] of the Rollout are supported, and the field must be set`
       );
     return value;
   }
-  return ref.src.fail(at, "valueFrom needs podTemplateHashValue or fieldRef");
+  return ref.src.fail(at2, "valueFrom needs podTemplateHashValue or fieldRef");
 }
 function fieldOf(rollout, path2) {
   const meta = rollout.metadata;
@@ -703,7 +703,7 @@ function referencedMetrics(ref, rollout, templates, phase = "pre-promotion") {
   const given = rolloutArgs(ref, analysis.args, rollout);
   const dryRun = metricNames(analysis.dryRun);
   const metrics = [];
-  for (const { name, cluster, at } of templateRefs(ref, analysis)) {
+  for (const { name, cluster, at: at2 } of templateRefs(ref, analysis)) {
     const template = findTemplate(
       templates,
       name,
@@ -712,7 +712,7 @@ function referencedMetrics(ref, rollout, templates, phase = "pre-promotion") {
     );
     if (!template) {
       ref.src.fail(
-        at,
+        at2,
         `${cluster ? "ClusterAnalysisTemplate" : "AnalysisTemplate"} "${name}" is not in the manifests (kube-rollout reads templates from the manifests, not the cluster)`
       );
       continue;
@@ -748,10 +748,10 @@ function templateRefs(ref, analysis) {
   }
   (Array.isArray(analysis.templates) ? analysis.templates : []).forEach(
     (t, i) => {
-      const at = [...ref.path, "templates", i];
+      const at2 = [...ref.path, "templates", i];
       if (typeof t?.templateName !== "string")
-        return void ref.src.fail(at, "templates[] needs a templateName");
-      refs.push({ name: t.templateName, cluster: t.clusterScope === true, at });
+        return void ref.src.fail(at2, "templates[] needs a templateName");
+      refs.push({ name: t.templateName, cluster: t.clusterScope === true, at: at2 });
     }
   );
   if (refs.length === 0) ref.src.fail(ref.path, "an analysis needs templates: [{templateName: \u2026}]");
@@ -766,14 +766,14 @@ function metricNames(list2) {
 function matchesAny(name, patterns) {
   return patterns.some((p) => p === "*" || p === name);
 }
-function readMetric(template, at, args, phase) {
+function readMetric(template, at2, args, phase) {
   const raw = substituteArgs(
-    template.get(at),
+    template.get(at2),
     args,
-    (name) => template.fail(at, `{{args.${name}}} names no argument of the template (declare it in spec.args)`)
+    (name) => template.fail(at2, `{{args.${name}}} names no argument of the template (declare it in spec.args)`)
   );
-  if (typeof raw?.name !== "string") return template.fail(at, "a metric needs a name");
-  const field = (key) => [...at, key];
+  if (typeof raw?.name !== "string") return template.fail(at2, "a metric needs a name");
+  const field = (key) => [...at2, key];
   const count = (key, fallback) => wholeNumber(template, field(key), raw[key], fallback);
   const provider = readProvider(template, field("provider"), raw.provider ?? {});
   if (!provider) return void 0;
@@ -807,16 +807,16 @@ function readMetric(template, at, args, phase) {
   }
   return metric;
 }
-function readProvider(template, at, provider) {
+function readProvider(template, at2, provider) {
   const kinds = Object.keys(provider).filter((k) => provider[k] !== null && provider[k] !== void 0);
   if (kinds.length !== 1)
     return template.fail(
-      at,
+      at2,
       `a metric needs exactly one provider (prometheus, web or job), got ${kinds.join(", ") || "none"}`
     );
   const kind = kinds[0];
   const p = provider[kind];
-  const where = [...at, kind];
+  const where = [...at2, kind];
   if (p.insecure === true)
     return template.fail([...where, "insecure"], "insecure: TLS verification cannot be turned off");
   if (kind === "job") {
@@ -852,18 +852,18 @@ function headerMap(list2) {
   if (!Array.isArray(list2) || list2.length === 0) return void 0;
   return Object.fromEntries(list2.map((h) => [String(h?.key), String(h?.value ?? "")]));
 }
-function wholeNumber(src, at, value, fallback) {
+function wholeNumber(src, at2, value, fallback) {
   if (value === void 0 || value === null) return fallback;
   const n = typeof value === "number" ? value : /^\s*-?\d+\s*$/.test(String(value)) ? Number(value) : NaN;
   if (Number.isInteger(n) && n >= 0) return n;
-  src.fail(at, `${at.at(-1)} must be a whole number \u2265 0, got ${JSON.stringify(value)}`);
+  src.fail(at2, `${at2.at(-1)} must be a whole number \u2265 0, got ${JSON.stringify(value)}`);
   return fallback;
 }
-function duration(src, at, value) {
+function duration(src, at2, value) {
   if (value === void 0 || value === null) return void 0;
   const ms = typeof value === "string" || typeof value === "number" ? tryParseDuration(value) : void 0;
   if (ms === void 0)
-    src.fail(at, `${at.at(-1)}: invalid duration ${JSON.stringify(value)} (e.g. 30s, 5m, 1h or seconds)`);
+    src.fail(at2, `${at2.at(-1)}: invalid duration ${JSON.stringify(value)} (e.g. 30s, 5m, 1h or seconds)`);
   return ms;
 }
 
@@ -897,65 +897,65 @@ function strategySettings(src, templates) {
   else readBlueGreen(r, ["spec", "strategy", "blueGreen"]);
   return out;
 }
-function readCanary(r, at) {
-  const canary = r.src.get(at);
-  r.set("strategy", "canary", at);
-  const routed = readTrafficRouting(r, [...at, "trafficRouting"], canary);
-  if (!routed) readBasicCanary(r, at, canary);
+function readCanary(r, at2) {
+  const canary = r.src.get(at2);
+  r.set("strategy", "canary", at2);
+  const routed = readTrafficRouting(r, [...at2, "trafficRouting"], canary);
+  if (!routed) readBasicCanary(r, at2, canary);
   else {
-    scaleDownDelay(r, [...at, "scaleDownDelaySeconds"], canary.scaleDownDelaySeconds);
+    scaleDownDelay(r, [...at2, "scaleDownDelaySeconds"], canary.scaleDownDelaySeconds);
     if (canary.dynamicStableScale === true)
       r.src.fail(
-        [...at, "dynamicStableScale"],
+        [...at2, "dynamicStableScale"],
         "dynamicStableScale: stable keeps its full size while the router moves traffic"
       );
   }
-  const steps = readSteps(r, [...at, "steps"], routed);
-  if (canary.steps) r.set("steps", steps, [...at, "steps"]);
+  const steps = readSteps(r, [...at2, "steps"], routed);
+  if (canary.steps) r.set("steps", steps, [...at2, "steps"]);
   else r.fallback("steps", []);
-  if (canary.analysis) readBackgroundAnalysis(r, [...at, "analysis"], canary.analysis, steps.length);
+  if (canary.analysis) readBackgroundAnalysis(r, [...at2, "analysis"], canary.analysis, steps.length);
 }
-function readBasicCanary(r, at, canary) {
-  r.set("traffic", "replicas", at);
-  const surge = intOrPercent(r, [...at, "maxSurge"], canary.maxSurge);
-  if (surge !== void 0) r.set("max-surge", surge, [...at, "maxSurge"]);
+function readBasicCanary(r, at2, canary) {
+  r.set("traffic", "replicas", at2);
+  const surge = intOrPercent(r, [...at2, "maxSurge"], canary.maxSurge);
+  if (surge !== void 0) r.set("max-surge", surge, [...at2, "maxSurge"]);
   else r.fallback("max-surge", "25%");
   if (canary.scaleDownDelaySeconds !== void 0)
     r.src.note("scaleDownDelaySeconds is ignored without trafficRouting, as in Argo");
-  r.set("scale-down-delay", 0, at);
+  r.set("scale-down-delay", 0, at2);
   if (canary.canaryService || canary.stableService)
     r.src.note(
       "canaryService and stableService without trafficRouting are applied as written (they select both versions)"
     );
 }
-function readBackgroundAnalysis(r, at, analysis, steps) {
-  const metrics = referencedMetrics({ src: r.src, path: at }, r.src.sourced.object, r.templates);
+function readBackgroundAnalysis(r, at2, analysis, steps) {
+  const metrics = referencedMetrics({ src: r.src, path: at2 }, r.src.sourced.object, r.templates);
   const start = analysis.startingStep ?? 0;
   if (!Number.isInteger(start) || start < 0 || steps > 0 && start >= steps)
     r.src.fail(
-      [...at, "startingStep"],
+      [...at2, "startingStep"],
       `startingStep must be the index of a step (0 to ${Math.max(0, steps - 1)}), got ${JSON.stringify(start)}`
     );
-  if (metrics?.length) r.set("analysis", { startingStep: start, metrics }, at);
+  if (metrics?.length) r.set("analysis", { startingStep: start, metrics }, at2);
 }
-function readTrafficRouting(r, at, canary) {
+function readTrafficRouting(r, at2, canary) {
   const routing = canary.trafficRouting;
   if (!routing) return false;
   if (routing.maxTrafficWeight !== void 0 && routing.maxTrafficWeight !== 100)
-    r.src.fail([...at, "maxTrafficWeight"], "maxTrafficWeight must be 100: weights are percentages");
+    r.src.fail([...at2, "maxTrafficWeight"], "maxTrafficWeight must be 100: weights are percentages");
   const routers = ["nginx", "istio", "smi"].filter((k) => routing[k]);
   if (routers.length !== 1) {
     r.src.fail(
-      at,
+      at2,
       `trafficRouting needs exactly one of nginx, istio or smi, got ${routers.join(" and ") || "none"}`
     );
     return true;
   }
   const router = routers[0];
-  r.set("traffic", router, [...at, router]);
+  r.set("traffic", router, [...at2, router]);
   const stable = canary.stableService;
   if (typeof stable !== "string" || typeof canary.canaryService !== "string")
-    r.src.fail(at.slice(0, -1), "trafficRouting needs canaryService and stableService");
+    r.src.fail(at2.slice(0, -1), "trafficRouting needs canaryService and stableService");
   else {
     r.out.primaryService = stable;
     const ours = canaryServiceName(stable);
@@ -965,53 +965,53 @@ function readTrafficRouting(r, at, canary) {
         `canary traffic goes through Service ${ours} (created by the action); Service ${canary.canaryService} is applied as written`
       );
   }
-  if (router === "nginx") readNginx(r, [...at, "nginx"], routing.nginx);
-  if (router === "istio") readIstio(r, [...at, "istio"], routing.istio);
+  if (router === "nginx") readNginx(r, [...at2, "nginx"], routing.nginx);
+  if (router === "istio") readIstio(r, [...at2, "istio"], routing.istio);
   if (router === "smi" && routing.smi.trafficSplitName)
-    r.set("traffic-split", routing.smi.trafficSplitName, [...at, "smi", "trafficSplitName"]);
+    r.set("traffic-split", routing.smi.trafficSplitName, [...at2, "smi", "trafficSplitName"]);
   return true;
 }
-function readNginx(r, at, nginx) {
+function readNginx(r, at2, nginx) {
   if (nginx.annotationPrefix !== void 0 && nginx.annotationPrefix !== NGINX_PREFIX)
-    r.src.fail([...at, "annotationPrefix"], `annotationPrefix must be ${NGINX_PREFIX} (ingress-nginx's own)`);
+    r.src.fail([...at2, "annotationPrefix"], `annotationPrefix must be ${NGINX_PREFIX} (ingress-nginx's own)`);
   const ingresses = nginx.stableIngresses ?? (nginx.stableIngress ? [nginx.stableIngress] : []);
   if (nginx.stableIngress && nginx.stableIngresses)
-    r.src.fail(at, "give stableIngress or stableIngresses, not both");
+    r.src.fail(at2, "give stableIngress or stableIngresses, not both");
   if (ingresses.length !== 1)
-    return void r.src.fail(at, `nginx needs one stable Ingress (stableIngress), got ${ingresses.length}`);
-  r.set("ingress", ingresses[0], [...at, nginx.stableIngress ? "stableIngress" : "stableIngresses"]);
+    return void r.src.fail(at2, `nginx needs one stable Ingress (stableIngress), got ${ingresses.length}`);
+  r.set("ingress", ingresses[0], [...at2, nginx.stableIngress ? "stableIngress" : "stableIngresses"]);
 }
-function readIstio(r, at, istio) {
+function readIstio(r, at2, istio) {
   const services = istio.virtualServices ?? (istio.virtualService ? [istio.virtualService] : []);
   if (services.length !== 1)
-    return void r.src.fail(at, `istio needs one VirtualService, got ${services.length}`);
+    return void r.src.fail(at2, `istio needs one VirtualService, got ${services.length}`);
   const vs = services[0];
   if (Array.isArray(vs.routes) && vs.routes.length > 1)
     r.src.fail(
-      at,
+      at2,
       "istio: routes lists more than one route; kube-rollout drives the VirtualService's route to the Service"
     );
-  if (vs.tlsRoutes || vs.tcpRoutes) r.src.fail(at, "istio: tlsRoutes and tcpRoutes are not supported");
-  r.set("virtual-service", vs.name, [...at, istio.virtualService ? "virtualService" : "virtualServices"]);
+  if (vs.tlsRoutes || vs.tcpRoutes) r.src.fail(at2, "istio: tlsRoutes and tcpRoutes are not supported");
+  r.set("virtual-service", vs.name, [...at2, istio.virtualService ? "virtualService" : "virtualServices"]);
   if (istio.destinationRule)
     r.src.note("istio.destinationRule: the action splits by the DestinationRule found in the manifests");
 }
-function readSteps(r, at, routed) {
-  const list2 = r.src.get(at);
+function readSteps(r, at2, routed) {
+  const list2 = r.src.get(at2);
   if (list2 === void 0 || list2 === null) return [];
-  if (!Array.isArray(list2)) return r.src.fail(at, "steps must be a list") ?? [];
+  if (!Array.isArray(list2)) return r.src.fail(at2, "steps must be a list") ?? [];
   return list2.flatMap((step, i) => {
-    const read = readStep(r, [...at, i], step, routed);
+    const read = readStep(r, [...at2, i], step, routed);
     return read ? [read] : [];
   });
 }
-function readStep(r, at, step, routed) {
+function readStep(r, at2, step, routed) {
   const kinds = Object.keys(step ?? {}).filter((k) => step[k] !== void 0);
   if (kinds.length !== 1)
-    return r.src.fail(at, `a step has exactly one kind, got ${kinds.join(" and ") || "none"}`);
+    return r.src.fail(at2, `a step has exactly one kind, got ${kinds.join(" and ") || "none"}`);
   const kind = kinds[0];
   const value = step[kind];
-  const where = [...at, kind];
+  const where = [...at2, kind];
   switch (kind) {
     case "setWeight":
       if (Number.isInteger(value) && value >= 0 && value <= 100) return { setWeight: value };
@@ -1042,42 +1042,42 @@ function readStep(r, at, step, routed) {
       return void 0;
   }
 }
-function readHeaderRoute(r, at, value, routed) {
-  if (!routed) return r.src.fail(at, "setHeaderRoute needs trafficRouting");
-  if (typeof value?.name !== "string") return r.src.fail(at, "setHeaderRoute needs a name");
+function readHeaderRoute(r, at2, value, routed) {
+  if (!routed) return r.src.fail(at2, "setHeaderRoute needs trafficRouting");
+  if (typeof value?.name !== "string") return r.src.fail(at2, "setHeaderRoute needs a name");
   const matches = Array.isArray(value.match) ? value.match : [];
   if (matches.length === 0) return { removeHeaderRoute: value.name };
   if (matches.length > 1)
-    return r.src.fail([...at, "match"], "setHeaderRoute: one header match per route is supported");
+    return r.src.fail([...at2, "match"], "setHeaderRoute: one header match per route is supported");
   const { headerName, headerValue } = matches[0] ?? {};
   const kinds = Object.keys(headerValue ?? {}).filter((k) => headerValue[k] !== void 0);
   if (typeof headerName !== "string" || kinds.length !== 1)
-    return r.src.fail([...at, "match", 0], "a header match needs headerName and one of exact, prefix, regex");
+    return r.src.fail([...at2, "match", 0], "a header match needs headerName and one of exact, prefix, regex");
   const text = String(headerValue[kinds[0]]);
   const match = kinds[0] === "exact" ? { exact: text } : kinds[0] === "prefix" ? { prefix: text } : { regex: text };
   return { setHeaderRoute: { name: value.name, header: headerName, match } };
 }
-function readBlueGreen(r, at) {
-  const bg = r.src.get(at);
-  r.set("strategy", "blue-green", at);
-  r.set("traffic", "service", at);
-  if (typeof bg.activeService !== "string") r.src.fail(at, "blueGreen needs activeService");
+function readBlueGreen(r, at2) {
+  const bg = r.src.get(at2);
+  r.set("strategy", "blue-green", at2);
+  r.set("traffic", "service", at2);
+  if (typeof bg.activeService !== "string") r.src.fail(at2, "blueGreen needs activeService");
   else r.out.primaryService = bg.activeService;
   if (typeof bg.previewService === "string") {
-    r.set("preview-service", bg.previewService, [...at, "previewService"]);
+    r.set("preview-service", bg.previewService, [...at2, "previewService"]);
     r.out.managedServices.push(bg.previewService);
   }
-  const after = seconds(r, [...at, "autoPromotionSeconds"], bg.autoPromotionSeconds ?? 0);
+  const after = seconds(r, [...at2, "autoPromotionSeconds"], bg.autoPromotionSeconds ?? 0);
   const auto = bg.autoPromotionEnabled ?? true;
   if (typeof auto !== "boolean")
-    r.src.fail([...at, "autoPromotionEnabled"], "autoPromotionEnabled must be true or false");
+    r.src.fail([...at2, "autoPromotionEnabled"], "autoPromotionEnabled must be true or false");
   if (bg.autoPromotionEnabled !== void 0 || after > 0)
     r.set("auto-promote", auto === true && after === 0, [
-      ...at,
+      ...at2,
       after > 0 ? "autoPromotionSeconds" : "autoPromotionEnabled"
     ]);
   if (after > 0) r.out.autoPromoteAfterMs = after;
-  scaleDownDelay(r, [...at, "scaleDownDelaySeconds"], bg.scaleDownDelaySeconds);
+  scaleDownDelay(r, [...at2, "scaleDownDelaySeconds"], bg.scaleDownDelaySeconds);
   const metrics = [];
   for (const [key, phase] of [
     ["prePromotionAnalysis", "pre-promotion"],
@@ -1085,27 +1085,27 @@ function readBlueGreen(r, at) {
   ]) {
     if (bg[key])
       metrics.push(
-        ...referencedMetrics({ src: r.src, path: [...at, key] }, r.src.sourced.object, r.templates, phase) ?? []
+        ...referencedMetrics({ src: r.src, path: [...at2, key] }, r.src.sourced.object, r.templates, phase) ?? []
       );
   }
-  if (metrics.length) r.set("analysis", { metrics }, at);
+  if (metrics.length) r.set("analysis", { metrics }, at2);
 }
-function scaleDownDelay(r, at, value) {
+function scaleDownDelay(r, at2, value) {
   if (value === void 0) r.fallback("scale-down-delay", ARGO_SCALE_DOWN_DELAY_S * 1e3);
-  else r.set("scale-down-delay", seconds(r, at, value), at);
+  else r.set("scale-down-delay", seconds(r, at2, value), at2);
 }
-function seconds(r, at, value) {
+function seconds(r, at2, value) {
   if (Number.isInteger(value) && value >= 0) return value * 1e3;
-  r.src.fail(at, `${at.at(-1)} must be a whole number of seconds, got ${JSON.stringify(value)}`);
+  r.src.fail(at2, `${at2.at(-1)} must be a whole number of seconds, got ${JSON.stringify(value)}`);
   return 0;
 }
-function intOrPercent(r, at, value) {
+function intOrPercent(r, at2, value) {
   if (value === void 0 || value === null) return void 0;
   if (Number.isInteger(value) && value >= 0) return value;
   if (typeof value === "string" && /^\d+%$/.test(value)) return value;
   r.src.fail(
-    at,
-    `${at.at(-1)} must be a number of pods or a percentage like 25%, got ${JSON.stringify(value)}`
+    at2,
+    `${at2.at(-1)} must be a number of pods or a percentage like 25%, got ${JSON.stringify(value)}`
   );
   return void 0;
 }
@@ -1189,8 +1189,8 @@ function releasedObjects(objects, rollout, settings) {
       `Service ${primary} is not in the manifests: the action switches it, so it must be released with the Rollout`
     );
   const firstService = out.findIndex((s) => s.object.kind === "Service");
-  const at = out.findIndex((s) => isService(s, primary));
-  if (primary && at > firstService) out.splice(firstService, 0, ...out.splice(at, 1));
+  const at2 = out.findIndex((s) => isService(s, primary));
+  if (primary && at2 > firstService) out.splice(firstService, 0, ...out.splice(at2, 1));
   return out;
 }
 function manifestSettings(rollout, settings, namespace) {
@@ -1218,6 +1218,21 @@ async function loadReleaseObjects(sources, run2) {
   const source = { chart, release, namespace: sources.namespace, values, set };
   const text = await helmTemplate(source, sources.workspace, shown, run2);
   return [...objects, ...parseRendered(text, shown)];
+}
+
+// src/manifests/name-limits.ts
+var at = (s) => ({ input: "manifests", file: s.file, line: s.line });
+var nameOf = (o) => o.metadata.name ?? "";
+function checkReleaseName(set, config) {
+  const first = set.workloads[0];
+  const name = first ? nameOf(first.object) : "";
+  if (config.name || !first || name.length <= MAX_RELEASE_NAME) return [];
+  return [
+    new InputError(
+      `${first.object.kind} ${name}: its name (${name.length} characters) would be the release's name, which may have at most ${MAX_RELEASE_NAME} (it is the value of label kube-rollout.io/release on ConfigMap, Secret and Lease kube-rollout-<name>); set the 'name' input to a shorter one`,
+      at(first)
+    )
+  ];
 }
 
 // src/manifests/release-set.ts

@@ -23614,7 +23614,7 @@ function call(node, scope) {
   );
 }
 
-// src/secrets/cut.ts
+// src/cut.ts
 var keepText = (text) => text;
 function cutText(text, max) {
   return text.length > max ? `${text.slice(0, Math.max(0, max - 3))}...` : text;
@@ -31078,20 +31078,9 @@ function ingressTo(manifests, service) {
   )?.object;
 }
 
-// src/manifests/name-limits.ts
+// src/preflight/lane-names.ts
 var at3 = (s) => ({ input: "manifests", file: s.file, line: s.line });
 var nameOf2 = (o) => o.metadata.name ?? "";
-function checkReleaseName(set, config) {
-  const first = set.workloads[0];
-  const name = first ? nameOf2(first.object) : "";
-  if (config.name || !first || name.length <= MAX_RELEASE_NAME) return [];
-  return [
-    new InputError(
-      `${first.object.kind} ${name}: its name (${name.length} characters) would be the release's name, which may have at most ${MAX_RELEASE_NAME} (it is the value of label kube-rollout.io/release on ConfigMap, Secret and Lease kube-rollout-<name>); set the 'name' input to a shorter one`,
-      at3(first)
-    )
-  ];
-}
 function checkLaneNames(lanes, release) {
   const { manifests, suffix, router } = release;
   const errors = [];
@@ -43389,6 +43378,7 @@ export {
   checkCondition,
   providerTable,
   canaryServiceName,
+  MAX_RELEASE_NAME,
   checkReferences,
   readInputs,
   helmTemplate,
@@ -43406,7 +43396,6 @@ export {
   describeChanges,
   isUnchanged,
   dryRunAll,
-  checkReleaseName,
   releaseName,
   readLive,
   versionOf,
