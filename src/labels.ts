@@ -1,8 +1,6 @@
 // Every label and annotation key the action reads or writes, in one place. Keys of our own use
 // the `kube-rollout.io/` prefix (CONTRACT.md); the rest are Kubernetes' well-known keys.
 
-export const PREFIX = 'kube-rollout.io/';
-
 export const LABELS = {
   /** `app.kubernetes.io/managed-by: kube-rollout` on every object the action creates for itself. */
   managedBy: 'app.kubernetes.io/managed-by',

@@ -10,5 +10,3 @@ export type StepOutcome =
   | { kind: 'pause'; detail?: string; inconclusive?: boolean; again?: boolean }
   /** A gate failed: the executor rolls back (with `rollback-on-failure`). */
   | { kind: 'fail'; reason: string; evidence?: PodEvidence[] };
-
-export const CONTINUE: StepOutcome = { kind: 'continue' };

@@ -1,5 +1,5 @@
 // Reading, applying and restoring the release's objects.
-import { type Cluster, type KubeObject, type ObjectRef, refOf, workloadKey } from '../kube/types.ts';
+import { type Cluster, type KubeObject, refOf, workloadKey } from '../kube/types.ts';
 import { RELEASE_ANNOTATION_KEYS } from '../labels.ts';
 import { asWorkload, workloadOf, type PodTemplateSpec } from '../manifests/workload-views.ts';
 
@@ -63,8 +63,4 @@ export async function restoreTemplate(
   await cluster.patch(refOf(previous), [{ op: 'replace', path: '/spec/template', value }], 'json');
   const restored = Object.fromEntries(RELEASE_ANNOTATION_KEYS.map((k) => [k, annotations?.[k] ?? null]));
   return cluster.patch(refOf(previous), { metadata: { annotations: restored } }, 'merge');
-}
-
-export function sameRef(a: ObjectRef, b: ObjectRef): boolean {
-  return a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
 }

@@ -14,8 +14,6 @@ export interface SourcedObject {
 }
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
-export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
-
 /** A Helm chart rendered with `helm template` into the release's manifests. */
 export interface HelmChartConfig {
   /** Chart directory (relative to the workspace) or any chart reference `helm template` accepts. */

@@ -69,11 +69,6 @@ export interface IstioSubset {
   labels?: Record<string, string>;
   [key: string]: unknown;
 }
-export type DestinationRuleObject = TypedObject<{
-  host?: string;
-  subsets?: IstioSubset[];
-  [key: string]: unknown;
-}>;
 
 // SMI TrafficSplit (split.smi-spec.io); v1alpha1 writes weights as quantities ("900m").
 export interface SplitBackend {

@@ -57,7 +57,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-HY2CNCVZ.js";
+} from "./chunk-ZZ5PNOPT.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,
