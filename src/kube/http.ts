@@ -34,7 +34,9 @@ export interface TextResponse {
 
 const USER_AGENT = 'kube-rollout';
 // Used for plain-http servers (local proxies, tests), which client-node refuses without
-// insecure-skip-tls-verify but kubectl accepts.
+// insecure-skip-tls-verify but kubectl accepts. It keeps connections open between requests, as
+// kubectl does: client-node's own plain agent opens one per request, and a release of many
+// objects sends a hundred requests or more.
 const plainAgent = new http.Agent({ keepAlive: true });
 
 export class KubeTransport {
@@ -118,10 +120,8 @@ export class KubeTransport {
       // Thrown only when choosing the agent, after headers and TLS options are set.
       if (!(this.server.protocol === 'http:' && /HTTP protocol is not allowed/.test(String(err)))) throw err;
     }
-    if (
-      this.server.protocol === 'http:' &&
-      !(opts.agent instanceof http.Agent && !(opts.agent instanceof https.Agent))
-    ) {
+    // A proxy agent (client-node's for `proxy-url`) is kept; a plain one is replaced.
+    if (this.server.protocol === 'http:' && (!opts.agent || opts.agent.constructor === http.Agent)) {
       opts.agent = plainAgent;
     }
     const prefix = this.server.pathname.replace(/\/+$/, '');

@@ -37362,7 +37362,7 @@ var KubeTransport = class {
     } catch (err) {
       if (!(this.server.protocol === "http:" && /HTTP protocol is not allowed/.test(String(err)))) throw err;
     }
-    if (this.server.protocol === "http:" && !(opts.agent instanceof import_node_http.default.Agent && !(opts.agent instanceof import_node_https.default.Agent))) {
+    if (this.server.protocol === "http:" && (!opts.agent || opts.agent.constructor === import_node_http.default.Agent)) {
       opts.agent = plainAgent;
     }
     const prefix = this.server.pathname.replace(/\/+$/, "");

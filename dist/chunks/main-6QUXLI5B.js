@@ -57,7 +57,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-ZZ5PNOPT.js";
+} from "./chunk-IMOPQATY.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,
