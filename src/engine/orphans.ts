@@ -70,16 +70,23 @@ export function workloadOfCopy(copy: DeploymentObject, stable: DeploymentObject)
   return rendered;
 }
 
-const ROUTE_KINDS: [apiVersion: string, kind: string][] = [
-  ['networking.k8s.io/v1', 'Ingress'],
-  ['gateway.networking.k8s.io/v1', 'HTTPRoute'],
-  ['networking.istio.io/v1', 'VirtualService'],
-  ['split.smi-spec.io/v1alpha3', 'TrafficSplit'],
-];
-
 /** Objects of a kind the cluster may not serve (a CRD not installed): none then. */
 async function listOrNone(cluster: Cluster, apiVersion: string, kind: string, namespace: string) {
   return cluster.list(apiVersion, kind, namespace).catch(() => [] as KubeObject[]);
+}
+
+/** The objects of every kind a router drives (its target), in the version the cluster prefers. */
+async function routeObjects(cluster: Cluster, namespace: string): Promise<KubeObject[]> {
+  const targets = new Map(
+    ROUTERS.all().flatMap((r) => (r.target ? [[r.target.kind, r.target] as const] : [])),
+  );
+  const lists = await Promise.all(
+    [...targets.values()].map(async ({ group, kind }) => {
+      const [version] = await cluster.groupVersions(group).catch(() => [] as string[]);
+      return version ? listOrNone(cluster, group ? `${group}/${version}` : version, kind, namespace) : [];
+    }),
+  );
+  return lists.flat();
 }
 
 /**
@@ -192,11 +199,7 @@ async function rebuild(
   const newVersion =
     sides.newVersion ?? (sides.copy ? versionOf(sides.copy, versionLabel) : undefined) ?? 'unknown';
   const stableVersion = versionOf(sides.stables[0], versionLabel);
-  const routes = (
-    await Promise.all(
-      ROUTE_KINDS.map(([apiVersion, kind]) => listOrNone(cluster, apiVersion, kind, namespace)),
-    )
-  ).flat();
+  const routes = await routeObjects(cluster, namespace);
   const { traffic, settings } = routerOf(strategy, routes, sides.traffic);
   const { workloads } = sides;
   const keys = workloads.map((w) => workloadKey(w));
