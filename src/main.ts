@@ -28,7 +28,7 @@ import {
   reportStoppedRun,
 } from './run-setup.ts';
 import { redactRecord, secretValuesOf, type Redactor } from './secrets/redactor.ts';
-import { credentialValues } from './secrets/credential-fields.ts';
+import { credentialValues } from './analysis/credential-fields.ts';
 
 type GitHubContext = ReturnType<typeof readGitHubContext>;
 

@@ -18,7 +18,7 @@ import {
   problemsOf,
   reportStoppedRun,
 } from './run-setup.ts';
-import { credentialValues } from './secrets/credential-fields.ts';
+import { credentialValues } from './analysis/credential-fields.ts';
 import { redactRecord } from './secrets/redactor.ts';
 
 export async function recoverUnfinished(main: MainStepState): Promise<void> {

@@ -71,7 +71,7 @@ export interface MetricSpecReader<Fields extends object = object> {
   readonly filled?: readonly string[];
   /**
    * Fields holding a URL: the pre-flight checks they are http(s) once filled in, and credentials in
-   * them are masked and kept out of the state ConfigMap (src/secrets/credential-fields.ts).
+   * them are masked and kept out of the state ConfigMap (src/analysis/credential-fields.ts).
    */
   readonly urls?: readonly string[];
   /** True when a measurement decides by itself (a Job completes or fails): no condition needed. */

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kube/types.ts';
 import { ownedObjectName } from '../names.ts';
-import { mapSensitive, type SensitiveField } from '../secrets/credential-fields.ts';
+import { mapSensitive, type SensitiveField } from '../analysis/credential-fields.ts';
 import { hasUrlCredentials } from '../secrets/url-credentials.ts';
 import type { ReleaseState } from '../record/types.ts';
 import { compareText } from '../compare.ts';

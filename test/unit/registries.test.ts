@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { PROVIDERS } from '../../src/analysis/providers/index.ts';
+import { credentialValues } from '../../src/analysis/credential-fields.ts';
 import { buildConfig, inputNames, inputsOf, type Config, type Inputs } from '../../src/config/index.ts';
 import { generateActionText } from '../../src/docs/action-yml.ts';
 import { describeRouter } from '../../src/docs/action-text.ts';
@@ -152,6 +153,17 @@ describe('registering a router, a metric provider and a strategy', () => {
       { meshRoute: settings.meshRoute, probeUrl: settings.probeUrl },
       { meshRoute: 'shop', probeUrl: 'http://probe.local' },
     );
+  });
+
+  it("credentials in the provider's URL fields and its setting are masked and kept out of the state", () => {
+    const config = mirrorOverMesh({ 'probe-url': 'http://user:probe-pass@probe.local' });
+    const settings = {
+      ...releaseSettings(config),
+      analysis: { metrics: [{ name: 'reach', endpoint: 'http://probe.local/?token=probe-token' }] },
+    };
+    const found = credentialValues(settings);
+    assert.ok(found.includes('probe-pass'), found.join(', '));
+    assert.ok(found.includes('probe-token'), found.join(', '));
   });
 
   it("the README's Roles have one for the router, and what a probe metric adds", () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/kube/types.ts';
 import type { ReleaseState } from '../../src/record/types.ts';
 import { serializeState } from '../../src/state/release-state.ts';
-import { credentialValues } from '../../src/secrets/credential-fields.ts';
+import { credentialValues } from '../../src/analysis/credential-fields.ts';
 import { urlCredentials } from '../../src/secrets/url-credentials.ts';
 import { hasSecretRefs, joinSecrets, splitSecrets } from '../../src/state/secret-store.ts';
 import { releaseStateWith } from '../helpers/sample-record.ts';

@@ -9,7 +9,7 @@ const providers = providerTable();
 import { webProvider, type WebMetric } from '../../src/analysis/providers/web.ts';
 import { runAnalysis } from '../../src/analysis/run.ts';
 import { Redactor } from '../../src/secrets/redactor.ts';
-import { credentialValues } from '../../src/secrets/credential-fields.ts';
+import { credentialValues } from '../../src/analysis/credential-fields.ts';
 
 let server: Server;
 let base: string;

@@ -1,10 +1,20 @@
-// Where settings carry credentials: the values of web metric `headers` and the URL fields
-// (metric `url`/`address`, `prometheusUrl`). Main masks what `credentialValues` finds; the state
-// writer keeps the sensitive ones out of the ConfigMap (src/state/secret-store.ts).
-import { urlCredentials } from './url-credentials.ts';
+// Where settings carry credentials: the values of web metric `headers` and the fields that hold a
+// URL (those the providers declare, `url` and `address`, and the run-wide settings that stand in
+// for them, `prometheusUrl`). Main masks what `credentialValues` finds; the state writer keeps the
+// sensitive ones out of the ConfigMap (src/state/secret-store.ts).
+import { urlCredentials } from '../secrets/url-credentials.ts';
+import { PROVIDERS } from './providers/index.ts';
 
-/** Settings fields that hold a URL. */
-const URL_FIELDS = new Set(['url', 'address', 'prometheusUrl']);
+/** Settings fields that hold a URL, from the provider definitions (read when first needed). */
+function urlFields(): Set<string> {
+  return new Set(
+    PROVIDERS.all().flatMap((p) => {
+      const urls = p.spec.urls ?? [];
+      const settings = (p.settings ?? []).filter((s) => s.metricField && urls.includes(s.metricField));
+      return [...urls, ...settings.map((s) => s.configKey)];
+    }),
+  );
+}
 
 /**
  * Credentials in the settings, to mask: values of headers that carry them (Authorization,
@@ -28,8 +38,9 @@ export interface SensitiveField {
 
 /** A copy with every header value and every URL field replaced by `fn(value, field)`. */
 export function mapSensitive<T>(value: T, fn: (text: string, field: SensitiveField) => string): T {
+  const urls = urlFields();
   const walk = (v: unknown, key?: string): unknown => {
-    if (typeof v === 'string' && key && URL_FIELDS.has(key)) return fn(v, { kind: 'url', name: key });
+    if (typeof v === 'string' && key && urls.has(key)) return fn(v, { kind: 'url', name: key });
     if (Array.isArray(v)) return v.map((x) => walk(x));
     if (v === null || typeof v !== 'object') return v;
     if (key === 'headers')
