@@ -30502,8 +30502,16 @@ function dropUndefined(value) {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
 }
 
-// src/secrets/credential-fields.ts
-var URL_FIELDS = /* @__PURE__ */ new Set(["url", "address", "prometheusUrl"]);
+// src/analysis/credential-fields.ts
+function urlFields() {
+  return new Set(
+    PROVIDERS.all().flatMap((p) => {
+      const urls = p.spec.urls ?? [];
+      const settings = (p.settings ?? []).filter((s) => s.metricField && urls.includes(s.metricField));
+      return [...urls, ...settings.map((s) => s.configKey)];
+    })
+  );
+}
 function credentialValues(settings) {
   const out = [];
   mapSensitive(settings, (value, field) => {
@@ -30515,8 +30523,9 @@ function credentialValues(settings) {
   return out;
 }
 function mapSensitive(value, fn) {
+  const urls = urlFields();
   const walk = (v, key) => {
-    if (typeof v === "string" && key && URL_FIELDS.has(key)) return fn(v, { kind: "url", name: key });
+    if (typeof v === "string" && key && urls.has(key)) return fn(v, { kind: "url", name: key });
     if (Array.isArray(v)) return v.map((x) => walk(x));
     if (v === null || typeof v !== "object") return v;
     if (key === "headers")
@@ -32188,14 +32197,20 @@ function workloadOfCopy(copy, stable) {
   delete rendered.status;
   return rendered;
 }
-var ROUTE_KINDS = [
-  ["networking.k8s.io/v1", "Ingress"],
-  ["gateway.networking.k8s.io/v1", "HTTPRoute"],
-  ["networking.istio.io/v1", "VirtualService"],
-  ["split.smi-spec.io/v1alpha3", "TrafficSplit"]
-];
 async function listOrNone(cluster, apiVersion, kind, namespace) {
   return cluster.list(apiVersion, kind, namespace).catch(() => []);
+}
+async function routeObjects(cluster, namespace) {
+  const targets = new Map(
+    ROUTERS.all().flatMap((r) => r.target ? [[r.target.kind, r.target]] : [])
+  );
+  const lists = await Promise.all(
+    [...targets.values()].map(async ({ group: group2, kind }) => {
+      const [version] = await cluster.groupVersions(group2).catch(() => []);
+      return version ? listOrNone(cluster, group2 ? `${group2}/${version}` : version, kind, namespace) : [];
+    })
+  );
+  return lists.flat();
 }
 function routerOf(strategy, objects, fallback) {
   const has2 = (o, key) => o.metadata.annotations?.[key] !== void 0;
@@ -32256,9 +32271,7 @@ async function rebuild(deps, cluster, name, sides) {
   const strategy = STRATEGIES.all().find((s) => s.copySuffix === sides.role)?.name ?? "canary";
   const newVersion = sides.newVersion ?? (sides.copy ? versionOf(sides.copy, versionLabel) : void 0) ?? "unknown";
   const stableVersion = versionOf(sides.stables[0], versionLabel);
-  const routes = (await Promise.all(
-    ROUTE_KINDS.map(([apiVersion, kind]) => listOrNone(cluster, apiVersion, kind, namespace))
-  )).flat();
+  const routes = await routeObjects(cluster, namespace);
   const { traffic, settings } = routerOf(strategy, routes, sides.traffic);
   const { workloads } = sides;
   const keys = workloads.map((w) => workloadKey(w));

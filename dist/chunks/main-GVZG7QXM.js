@@ -57,7 +57,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-IMOPQATY.js";
+} from "./chunk-OFWH6SHM.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,
