@@ -107,7 +107,7 @@ export const LIFECYCLE: Record<StoredPhase, Record<Request, Transition>> = {
   orphaned: fromCluster(
     report(
       'failed',
-      'its state is gone but its copies still run: run `action: rollback` to return to stable',
+      "its state is gone but its copies or its router's objects are still in the cluster: run `action: rollback` to return to stable",
     ),
   ),
   progressing: {

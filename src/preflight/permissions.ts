@@ -78,11 +78,11 @@ const COPIES_ACCESS: readonly ApiAccess[] = [
   { group: 'apps', resource: 'deployments', verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
 ];
 
-/** A canary of StatefulSets moves partitions and deletes pods of a bad revision on rollback. */
-const PARTITION_ACCESS: readonly ApiAccess[] = [
-  { group: 'apps', resource: 'statefulsets', verbs: ['get', 'patch'] },
-  { group: '', resource: 'pods', verbs: ['delete'] },
-];
+/**
+ * A canary of StatefulSets moves partitions (a patch, which the StatefulSet's apply grants) and
+ * deletes pods of a bad revision on rollback.
+ */
+const PARTITION_ACCESS: readonly ApiAccess[] = [{ group: '', resource: 'pods', verbs: ['delete'] }];
 
 /** A workload's waits; a Deployment's new pods are found through its newest ReplicaSet. */
 function workloadAccess(resource: ManifestResource): ApiAccess[] {
@@ -96,11 +96,12 @@ function workloadAccess(resource: ManifestResource): ApiAccess[] {
 
 /**
  * `action: rollback` of a rolling/recreate release finds the previous revision (engine/undo.ts):
- * a Deployment's in its ReplicaSets, a StatefulSet's or DaemonSet's in its ControllerRevisions.
+ * a StatefulSet's or DaemonSet's in its ControllerRevisions. (A Deployment's are its ReplicaSets,
+ * which every wait lists already: workloadAccess.)
  */
 function revisionHistoryAccess(resource: ManifestResource): ApiAccess[] {
   return resource.resource === 'deployments'
-    ? [{ group: 'apps', resource: 'replicasets', verbs: ['list'] }]
+    ? []
     : [{ group: 'apps', resource: 'controllerrevisions', verbs: ['list'] }];
 }
 

@@ -359,6 +359,16 @@ describe('runPlan: a failed step', () => {
     });
     assert.equal(await runPlan(h.ctx, h.handlers), 'rolled-back');
     assert.deepEqual(h.rollbacks, ["cancelled during step 'pause (until promote)'"]);
+    assert.equal(h.ctx.record.cancelled, true);
+    assert.match(verdicts(h).at(-1)!, /^rollback \(cancelled\): passed$/);
+  });
+
+  it('a step that fails on its own is not a cancel: the rollback is labelled plainly', async () => {
+    const h = harness({ script: { 2: () => ({ kind: 'fail', reason: 'error rate 0.3 > max 0.05' }) } });
+    assert.equal(await runPlan(h.ctx, h.handlers), 'rolled-back');
+    assert.equal(h.ctx.record.cancelled, undefined);
+    assert.deepEqual(h.rollbacks, ['error rate 0.3 > max 0.05']);
+    assert.match(verdicts(h).at(-1)!, /^rollback: passed$/);
   });
 
   it('a rollback that does not complete leaves the release failed, never rolled back', async () => {

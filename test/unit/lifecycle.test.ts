@@ -111,6 +111,22 @@ describe('what a report tells the user', () => {
     }
   });
 
+  it('what a report says where the state is damaged or gone, nothing was recorded, or a later run owns it', () => {
+    assert.match(why('damaged', 'status'), /cannot be read: run `action: rollback`, or delete the ConfigMap/);
+    assert.match(why('orphaned', 'status'), /state is gone .* run `action: rollback` to return to stable/);
+    assert.match(why('none', 'cancel'), /cancelled before it recorded a release: nothing changed/);
+    assert.match(why('promoted', 'cancel'), /not in progress: nothing to recover/);
+    assert.match(why('paused', 'deploy-older'), /superseded by a later run of this workflow/);
+  });
+
+  it('every cell but a report or a description writes', () => {
+    for (const [phase, row] of Object.entries(LIFECYCLE))
+      for (const [request, t] of Object.entries(row))
+        assert.equal(writes(t), t.kind !== 'report' && t.kind !== 'describe', `${phase} × ${request}`);
+    assert.equal(writes(transitionFor('none', 'deploy-same')), true);
+    assert.equal(writes(transitionFor('paused', 'promote')), true);
+  });
+
   it('a report fails the step only where the request cannot be met', () => {
     const failing = Object.entries(LIFECYCLE).flatMap(([phase, row]) =>
       Object.entries(row)

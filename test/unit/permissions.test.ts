@@ -173,6 +173,39 @@ describe('action: rollback', () => {
   });
 });
 
+describe('prune', () => {
+  const NAMESPACE = { group: '', resource: 'namespaces' };
+  const CLAIM = { group: '', resource: 'persistentvolumeclaims' };
+  const CRD = { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' };
+  const VOLUME = { group: '', resource: 'persistentvolumes' };
+
+  it('a deploy with prune may delete what it applies, never Namespaces, CRDs or volumes', () => {
+    const list = access({ prune: 'true' }, [DEPLOYMENT, SERVICE, NAMESPACE, CLAIM, CRD, VOLUME]);
+    grants(list, 'apps', 'deployments', ['delete']);
+    grants(list, '', 'services', ['delete']);
+    for (const never of [NAMESPACE, CLAIM, CRD, VOLUME]) lacks(list, never.group, never.resource, ['delete']);
+  });
+
+  it('without prune, or in another action, nothing of the manifests is deleted', () => {
+    lacks(access({}, [DEPLOYMENT, SERVICE]), '', 'services', ['delete']);
+    lacks(access({ prune: 'true', action: 'rollback' }, [DEPLOYMENT, SERVICE]), '', 'services', ['delete']);
+  });
+});
+
+describe('resources are told apart by group and name', () => {
+  it('a custom resource named deployments or secrets is neither a copy nor a Secret store reason', () => {
+    const custom = [
+      { group: 'example.com', resource: 'deployments' },
+      { group: 'example.com', resource: 'secrets' },
+      STATEFULSET,
+    ];
+    const list = access({ strategy: 'canary', steps: '- setWeight: 50' }, custom);
+    lacks(list, 'apps', 'deployments', ['create', 'delete']);
+    lacks(list, '', 'secrets', ['create', 'patch', 'delete']);
+    grants(list, '', 'pods', ['delete']);
+  });
+});
+
 describe('mergeAccess and names', () => {
   it('one entry per resource, sorted by group then resource, verbs in RBAC order', () => {
     const merged = mergeAccess([

@@ -68,6 +68,17 @@ describe('Redactor', () => {
     assert.equal(r.redact('split-secret\nvalue-9f3a'), 'split-secret\nvalue-9f3a', 'a different value');
   });
 
+  it('split values that overlap, touch, or come in any order are each redacted whole', () => {
+    const r = new Redactor();
+    r.add(['alpha-secret-1', 'secret-1-omega', 'short-one-7', 'a-much-longer-value-88']);
+    // Overlapping: one span from the first value's start to the second's end.
+    assert.equal(r.redact('x alpha-sec\nret-1-omega y'), 'x ***\n*** y');
+    // Touching: the second begins where the first ends.
+    assert.equal(r.redact('alpha-secr\net-1short-o\nne-7 z'), '***\n***\n*** z');
+    // The longer value, found first, lies after the shorter one in the text.
+    assert.equal(r.redact('short-o\nne-7 then a-much-longer\n-value-88 end'), '***\n*** then ***\n*** end');
+  });
+
   it('replaces the longest value first, so a value containing another goes whole', () => {
     const r = new Redactor();
     r.add(['token-1234', 'token-1234-extended']);

@@ -64,6 +64,36 @@ const imagesOf = (o: KubeObject) => {
   return [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c) => c.image);
 };
 
+describe('renderManifests: update strategy', () => {
+  const deployment = (strategy: Record<string, unknown>) =>
+    src({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      spec: {
+        selector: { matchLabels: { a: 'b' } },
+        strategy,
+        template: { metadata: { labels: { a: 'b' } }, spec: podSpec('nginx:1.25') },
+      },
+    });
+  const strategyOf = (given: Record<string, unknown>) =>
+    (renderManifests([deployment(given)], opts).objects[0]!.object.spec as { strategy: unknown }).strategy;
+
+  it('a Recreate Deployment is rendered with a null rollingUpdate, so a switch removes the defaulted one', () => {
+    assert.deepEqual(strategyOf({ type: 'Recreate' }), { type: 'Recreate', rollingUpdate: null });
+  });
+
+  it('a rolling update, or a Recreate that names rollingUpdate itself, is left as written', () => {
+    assert.deepEqual(strategyOf({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } }), {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 1 },
+    });
+    assert.deepEqual(strategyOf({ type: 'Recreate', rollingUpdate: null }), {
+      type: 'Recreate',
+      rollingUpdate: null,
+    });
+  });
+});
+
 describe('renderManifests: images', () => {
   const kinds: Array<[string, Record<string, unknown>]> = [
     [

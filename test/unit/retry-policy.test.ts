@@ -188,9 +188,11 @@ describe('how long a retry waits', () => {
   it('a non-retryable error ends it at once, without a retry', async () => {
     const infos: RetryInfo[] = [];
     const invalid = new KubeApiError(422, 'invalid');
+    let attempts = 0;
     await assert.rejects(
       withRetry(
         async () => {
+          attempts++;
           throw invalid;
         },
         { minDelayMs: 1, onRetry: (i) => infos.push(i) },
@@ -198,12 +200,24 @@ describe('how long a retry waits', () => {
       (err) => err === invalid,
     );
     assert.deepEqual(infos, []);
+    assert.equal(attempts, 1);
+  });
+
+  it('sleeps out a Retry-After longer than the backoff before the next attempt', async () => {
+    const started = performance.now();
+    const r = await retried([tooMany(80)], { minDelayMs: 1 });
+    assert.equal(r.value, 'done');
+    // A lower bound only: a wait is never shorter than asked, however slow the machine.
+    assert.ok(performance.now() - started >= 75, `waited ${performance.now() - started} ms`);
   });
 });
 
 describe('Retry-After', () => {
   it('as seconds (fractions too) or an HTTP date, never negative', () => {
     assert.equal(parseRetryAfter('1.5'), 1500);
+    assert.equal(parseRetryAfter('10'), 10_000);
+    assert.equal(parseRetryAfter('1.25'), 1250);
+    assert.equal(parseRetryAfter('5s'), undefined, 'neither seconds nor a date');
     assert.equal(parseRetryAfter(' 3 '), 3000);
     assert.equal(parseRetryAfter(null), undefined);
     assert.equal(parseRetryAfter('   '), undefined);

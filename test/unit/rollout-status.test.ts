@@ -72,6 +72,26 @@ describe('Deployment', () => {
       },
     },
     {
+      name: 'progress deadline exceeded, the Progressing condition after another',
+      obj: workload(
+        'Deployment',
+        2,
+        { replicas: 3 },
+        {
+          observedGeneration: 2,
+          replicas: 3,
+          updatedReplicas: 3,
+          availableReplicas: 3,
+          conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }, deadline],
+        },
+      ),
+      expected: {
+        done: false,
+        message: 'deployment "web" exceeded its progress deadline',
+        error: 'deployment "web" exceeded its progress deadline',
+      },
+    },
+    {
       name: 'fewer updated than desired',
       obj: workload(
         'Deployment',

@@ -31287,10 +31287,7 @@ var SECRET_STORE_ACCESS = [
 var COPIES_ACCESS = [
   { group: "apps", resource: "deployments", verbs: ["get", "list", "watch", "create", "patch", "delete"] }
 ];
-var PARTITION_ACCESS = [
-  { group: "apps", resource: "statefulsets", verbs: ["get", "patch"] },
-  { group: "", resource: "pods", verbs: ["delete"] }
-];
+var PARTITION_ACCESS = [{ group: "", resource: "pods", verbs: ["delete"] }];
 function workloadAccess(resource) {
   const access2 = [
     { group: "apps", resource: resource.resource, verbs: ["get", "list", "watch"] }
@@ -31300,7 +31297,7 @@ function workloadAccess(resource) {
   return access2;
 }
 function revisionHistoryAccess(resource) {
-  return resource.resource === "deployments" ? [{ group: "apps", resource: "replicasets", verbs: ["list"] }] : [{ group: "apps", resource: "controllerrevisions", verbs: ["list"] }];
+  return resource.resource === "deployments" ? [] : [{ group: "apps", resource: "controllerrevisions", verbs: ["list"] }];
 }
 function metricAccess(config) {
   const fromSteps = config.steps.flatMap((s) => "analysis" in s ? s.analysis.metrics ?? [] : []);
@@ -31989,7 +31986,7 @@ var LIFECYCLE = {
   orphaned: fromCluster(
     report2(
       "failed",
-      "its state is gone but its copies still run: run `action: rollback` to return to stable"
+      "its state is gone but its copies or its router's objects are still in the cluster: run `action: rollback` to return to stable"
     )
   ),
   progressing: {

@@ -57,7 +57,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-OFWH6SHM.js";
+} from "./chunk-RPNIR2WJ.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,
