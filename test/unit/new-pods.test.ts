@@ -101,6 +101,30 @@ describe('newReplicaSet', () => {
     assert.equal(await newReplicaSet(cluster, workload('Deployment') as DeploymentObject), older);
   });
 
+  it('a ReplicaSet the API server has not stamped with a creation time sorts first, as an empty time', async () => {
+    const stamped = replicaSet('web-a', '3', 'uid-web', 'a');
+    stamped.metadata.creationTimestamp = '2026-01-01T00:00:00Z';
+    const unstamped = replicaSet('web-b', '3', 'uid-web', 'b');
+    assert.equal(
+      await newReplicaSet(listing([stamped, unstamped]).cluster, workload('Deployment') as DeploymentObject),
+      unstamped,
+    );
+    assert.equal(
+      await newReplicaSet(listing([unstamped, stamped]).cluster, workload('Deployment') as DeploymentObject),
+      unstamped,
+    );
+  });
+
+  it('a Deployment as read before defaults (no selector, no spec) lists everything and finds none', async () => {
+    const bare = workload('Deployment', { spec: {} });
+    const { cluster, calls } = listing([replicaSet('web-new', '3', 'uid-web', 'new')]);
+    assert.equal(await newReplicaSet(cluster, bare as DeploymentObject), undefined);
+    assert.deepEqual(calls, ['apps/v1 ReplicaSet shop ']);
+    const specless = workload('Deployment');
+    delete specless.spec;
+    assert.equal(await newReplicaSet(listing([]).cluster, specless as DeploymentObject), undefined);
+  });
+
   it('is none while the controller has not created it', async () => {
     const { cluster } = listing([replicaSet('web-old', '2', 'uid-web', 'old')]);
     assert.equal(await newReplicaSet(cluster, workload('Deployment') as DeploymentObject), undefined);
@@ -130,6 +154,11 @@ describe('newPodSelector', () => {
       undefined,
     );
     assert.equal(await newPodSelector(listing([]).cluster, workload('Deployment')), undefined);
+  });
+
+  it('a workload without a selector: only the revision label selects', async () => {
+    const sts = workload('StatefulSet', { spec: {}, status: { updateRevision: 'web-5d8f' } });
+    assert.equal(await newPodSelector(listing([]).cluster, sts), 'controller-revision-hash=web-5d8f');
   });
 
   it('a StatefulSet: its update revision, once the controller set one', async () => {
