@@ -13,6 +13,7 @@ import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import type { WorkloadChange } from '../record/types.ts';
 import { sameJson } from '../compare.ts';
 import type { DryRunResult } from './dry-run.ts';
+import { withAnnotationsOf } from './workloads.ts';
 
 /**
  * `workload` (as the release would apply it) with the version label and release annotations of
@@ -36,13 +37,11 @@ export function asLive(workload: KubeObject, live: KubeObject, versionLabel: str
     if (liveValue === undefined) delete template.metadata.labels[versionLabel];
     else template.metadata.labels[versionLabel] = liveValue;
   }
-  const annotations = { ...(probe.metadata.annotations ?? {}) };
-  for (const key of RELEASE_ANNOTATION_KEYS) {
-    const was = live.metadata.annotations?.[key];
-    if (was === undefined) delete annotations[key];
-    else annotations[key] = was;
-  }
-  probe.metadata.annotations = annotations;
+  probe.metadata.annotations = withAnnotationsOf(
+    probe.metadata.annotations,
+    live.metadata.annotations,
+    RELEASE_ANNOTATION_KEYS,
+  );
   return probe;
 }
 

@@ -141,14 +141,14 @@ export async function releaseFromCluster(
   }
   if (pairs.length === 0) return undefined;
   const [copy, stable] = pairs[0]!;
+  const versionLabel = pinnedLabel(copy, stable) ?? deps.config.versionLabel;
   // The copy's role label is its strategy's copy suffix (`canary`, `green`).
   return rebuild(deps, cluster, name, {
     stables: pairs.map(([, s]) => s),
     workloads: pairs.map(([c, s]) => workloadOfCopy(c, s)),
     role: copy.metadata.labels?.[LABELS.role],
-    versionLabel: pinnedLabel(copy, stable),
-    newVersion: copy.metadata.annotations?.[ANNOTATIONS.version],
-    copy,
+    versionLabel,
+    newVersion: copy.metadata.annotations?.[ANNOTATIONS.version] ?? versionOf(copy, versionLabel),
   });
 }
 
@@ -161,7 +161,7 @@ export function releaseFromLeftovers(
   cluster: Cluster,
   name: string,
   leftovers: Leftovers,
-): Promise<ReleaseState | undefined> {
+): Promise<ReleaseState> {
   const canary = leftovers.canaryServices[0];
   const found = canaryVersion(leftovers);
   const router = canary?.metadata.annotations?.[ANNOTATIONS.createdBy];
@@ -182,7 +182,6 @@ interface Sides {
   role: string | undefined;
   versionLabel: string | undefined;
   newVersion: string | undefined;
-  copy?: DeploymentObject;
   traffic?: TrafficName;
 }
 
@@ -196,8 +195,7 @@ async function rebuild(
   const versionLabel = sides.versionLabel ?? deps.config.versionLabel;
   const strategy = (STRATEGIES.all().find((s) => s.copySuffix === sides.role)?.name ??
     'canary') as StrategyName;
-  const newVersion =
-    sides.newVersion ?? (sides.copy ? versionOf(sides.copy, versionLabel) : undefined) ?? 'unknown';
+  const newVersion = sides.newVersion ?? 'unknown';
   const stableVersion = versionOf(sides.stables[0], versionLabel);
   const routes = await routeObjects(cluster, namespace);
   const { traffic, settings } = routerOf(strategy, routes, sides.traffic);

@@ -62,9 +62,14 @@ export function chooseRevision(
       );
     return found;
   }
-  const previous = revisions.find((r) => r.revision !== (current ?? revisions[0]?.revision));
+  const previous = previousRevision(revisions, current);
   if (!previous) throw new Error('there is no previous revision to roll back to');
   return previous;
+}
+
+/** `kubectl rollout undo`'s target: the newest revision but `current` (the newest when unknown). */
+export function previousRevision(revisions: Revision[], current: number | undefined): Revision | undefined {
+  return revisions.find((r) => r.revision !== (current ?? revisions[0]?.revision));
 }
 
 /**

@@ -5,8 +5,9 @@
 // workload to the revision before instead of keeping the broken one as "stable".
 import { type Cluster, type KubeObject } from '../kube/types.ts';
 import { asDeployment, type DeploymentObject } from '../manifests/workload-views.ts';
-import { chooseRevision, revisionsOf } from './undo.ts';
-import { REVISION_ANNOTATION, revisionOf } from './workloads.ts';
+import { withoutTemplateHash } from '../manifests/pods.ts';
+import { previousRevision, revisionsOf } from './undo.ts';
+import { REVISION_ANNOTATION, revisionOf, withAnnotationsOf } from './workloads.ts';
 import { RELEASE_ANNOTATION_KEYS } from '../labels.ts';
 
 /**
@@ -37,23 +38,17 @@ export async function asBeforeUnfinished(
     [...live].map(async ([key, workload]) => {
       if (!neverFinished(workload)) return [key, workload] as const;
       const current = revisionOf(workload);
-      const revisions = await revisionsOf(cluster, workload);
-      if (!revisions.some((r) => r.revision !== (current ?? revisions[0]?.revision)))
-        return [key, workload] as const;
-      const before = chooseRevision(revisions, current);
+      const before = previousRevision(await revisionsOf(cluster, workload), current);
+      if (!before) return [key, workload] as const;
       notes.push(
         `Deployment/${workload.metadata.name} never finished rolling out revision ${current ?? '?'}: this release judges it as a change from revision ${before.revision}, the one before`,
       );
       const shown: KubeObject = structuredClone(workload);
-      const template = structuredClone(before.template);
-      delete template.metadata?.labels?.['pod-template-hash'];
-      shown.spec = { ...shown.spec, template };
-      shown.metadata.annotations = { ...shown.metadata.annotations };
-      for (const key of [...RELEASE_ANNOTATION_KEYS, REVISION_ANNOTATION]) {
-        const was = before.annotations?.[key];
-        if (was === undefined) delete shown.metadata.annotations[key];
-        else shown.metadata.annotations[key] = was;
-      }
+      shown.spec = { ...shown.spec, template: withoutTemplateHash(before.template) };
+      shown.metadata.annotations = withAnnotationsOf(shown.metadata.annotations, before.annotations, [
+        ...RELEASE_ANNOTATION_KEYS,
+        REVISION_ANNOTATION,
+      ]);
       return [key, shown] as const;
     }),
   );

@@ -1,6 +1,7 @@
 // Reading, applying and restoring the release's objects.
 import { type Cluster, type KubeObject, refOf, workloadKey } from '../kube/types.ts';
 import { RELEASE_ANNOTATION_KEYS } from '../labels.ts';
+import { withoutTemplateHash } from '../manifests/pods.ts';
 import { asWorkload, workloadOf, type PodTemplateSpec } from '../manifests/workload-views.ts';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -28,6 +29,24 @@ export function versionOf(workload: KubeObject | undefined, versionLabel: string
 export function revisionOf(workload: KubeObject | undefined): number | undefined {
   const value = workload?.metadata.annotations?.[REVISION_ANNOTATION];
   return value ? Number(value) : undefined;
+}
+
+/**
+ * `annotations` with each of `keys` as `from` has it: set where `from` has a value, removed where
+ * it has none.
+ */
+export function withAnnotationsOf(
+  annotations: Record<string, string> | undefined,
+  from: Record<string, string> | undefined,
+  keys: readonly string[],
+): Record<string, string> {
+  const out = { ...annotations };
+  for (const key of keys) {
+    const value = from?.[key];
+    if (value === undefined) delete out[key];
+    else out[key] = value;
+  }
+  return out;
 }
 
 /** The object as a user would write it: no server-managed metadata or status. */
@@ -58,8 +77,7 @@ export async function restoreTemplate(
   template: PodTemplateSpec = workloadOf(previous).spec.template,
   annotations: Record<string, string> | undefined = previous.metadata.annotations,
 ): Promise<KubeObject> {
-  const value = structuredClone(template);
-  delete value.metadata?.labels?.['pod-template-hash'];
+  const value = withoutTemplateHash(template);
   await cluster.patch(refOf(previous), [{ op: 'replace', path: '/spec/template', value }], 'json');
   const restored = Object.fromEntries(RELEASE_ANNOTATION_KEYS.map((k) => [k, annotations?.[k] ?? null]));
   return cluster.patch(refOf(previous), { metadata: { annotations: restored } }, 'merge');

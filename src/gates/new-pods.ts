@@ -3,6 +3,7 @@
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { asWorkload, type DeploymentObject, type ReplicaSetObject } from '../manifests/workload-views.ts';
 import { compareText, sameJson } from '../compare.ts';
+import { TEMPLATE_HASH_LABEL, withoutTemplateHash } from '../manifests/pods.ts';
 
 export function selectorString(
   matchLabels: Record<string, string> | undefined,
@@ -15,13 +16,6 @@ export function selectorString(
 
 function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
   return (obj.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
-}
-
-/** A pod template without the `pod-template-hash` label the controller adds to its ReplicaSet's. */
-function withoutHash(template: unknown): unknown {
-  const copy = structuredClone(template) as { metadata?: { labels?: Record<string, string> } } | undefined;
-  delete copy?.metadata?.labels?.['pod-template-hash'];
-  return copy;
 }
 
 /**
@@ -43,9 +37,9 @@ export async function newReplicaSet(
       labelSelector: selectorString(deployment.spec?.selector?.matchLabels),
     },
   );
-  const wanted = withoutHash(deployment.spec?.template);
+  const wanted = withoutTemplateHash(deployment.spec?.template);
   return sets
-    .filter((rs) => ownedBy(rs, deployment) && sameJson(withoutHash(rs.spec?.template), wanted))
+    .filter((rs) => ownedBy(rs, deployment) && sameJson(withoutTemplateHash(rs.spec?.template), wanted))
     .sort((a, b) => compareText(a.metadata.creationTimestamp ?? '', b.metadata.creationTimestamp ?? ''))[0];
 }
 
@@ -59,8 +53,8 @@ export async function newPodSelector(cluster: Cluster, obj: KubeObject): Promise
   switch (workload?.kind) {
     case 'Deployment': {
       const rs = await newReplicaSet(cluster, workload);
-      const hash = rs?.metadata.labels?.['pod-template-hash'];
-      return hash ? selectorString(matchLabels, { 'pod-template-hash': hash }) : undefined;
+      const hash = rs?.metadata.labels?.[TEMPLATE_HASH_LABEL];
+      return hash ? selectorString(matchLabels, { [TEMPLATE_HASH_LABEL]: hash }) : undefined;
     }
     case 'StatefulSet': {
       const rev = workload.status?.updateRevision;

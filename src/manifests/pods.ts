@@ -52,6 +52,19 @@ export function podTemplateOf(obj: KubeObject): PodTemplate | undefined {
 }
 
 /** Every container of a pod spec: init, regular and ephemeral. */
+/** The label the Deployment controller adds to each ReplicaSet's copy of the pod template. */
+export const TEMPLATE_HASH_LABEL = 'pod-template-hash';
+
+/**
+ * A copy of a pod template without the controller's hash label: a ReplicaSet's template as its
+ * Deployment holds it.
+ */
+export function withoutTemplateHash<T>(template: T): T {
+  const copy = structuredClone(template) as T & { metadata?: { labels?: Record<string, string> } };
+  delete copy?.metadata?.labels?.[TEMPLATE_HASH_LABEL];
+  return copy;
+}
+
 export function containersOf(spec: PodSpec): Container[] {
   return [spec.initContainers, spec.containers, spec.ephemeralContainers].flatMap((list) =>
     Array.isArray(list) ? list : [],

@@ -26930,6 +26930,12 @@ function podTemplateOf(obj2) {
     return void 0;
   return template;
 }
+var TEMPLATE_HASH_LABEL = "pod-template-hash";
+function withoutTemplateHash(template) {
+  const copy = structuredClone(template);
+  delete copy?.metadata?.labels?.[TEMPLATE_HASH_LABEL];
+  return copy;
+}
 function containersOf(spec) {
   return [spec.initContainers, spec.containers, spec.ephemeralContainers].flatMap(
     (list) => Array.isArray(list) ? list : []
@@ -32072,6 +32078,15 @@ function revisionOf(workload) {
   const value = workload?.metadata.annotations?.[REVISION_ANNOTATION];
   return value ? Number(value) : void 0;
 }
+function withAnnotationsOf(annotations, from2, keys) {
+  const out = { ...annotations };
+  for (const key of keys) {
+    const value = from2?.[key];
+    if (value === void 0) delete out[key];
+    else out[key] = value;
+  }
+  return out;
+}
 function userShape(obj2) {
   const {
     uid: _u,
@@ -32086,8 +32101,7 @@ function userShape(obj2) {
   return { ...rest, metadata };
 }
 async function restoreTemplate(cluster, previous, template = workloadOf(previous).spec.template, annotations = previous.metadata.annotations) {
-  const value = structuredClone(template);
-  delete value.metadata?.labels?.["pod-template-hash"];
+  const value = withoutTemplateHash(template);
   await cluster.patch(refOf(previous), [{ op: "replace", path: "/spec/template", value }], "json");
   const restored = Object.fromEntries(RELEASE_ANNOTATION_KEYS.map((k) => [k, annotations?.[k] ?? null]));
   return cluster.patch(refOf(previous), { metadata: { annotations: restored } }, "merge");
@@ -32240,13 +32254,13 @@ async function releaseFromCluster(deps, cluster, name, copies) {
   }
   if (pairs.length === 0) return void 0;
   const [copy, stable] = pairs[0];
+  const versionLabel = pinnedLabel(copy, stable) ?? deps.config.versionLabel;
   return rebuild(deps, cluster, name, {
     stables: pairs.map(([, s]) => s),
     workloads: pairs.map(([c, s]) => workloadOfCopy(c, s)),
     role: copy.metadata.labels?.[LABELS.role],
-    versionLabel: pinnedLabel(copy, stable),
-    newVersion: copy.metadata.annotations?.[ANNOTATIONS.version],
-    copy
+    versionLabel,
+    newVersion: copy.metadata.annotations?.[ANNOTATIONS.version] ?? versionOf(copy, versionLabel)
   });
 }
 function releaseFromLeftovers(deps, cluster, name, leftovers) {
@@ -32266,7 +32280,7 @@ async function rebuild(deps, cluster, name, sides) {
   const { namespace } = deps.config;
   const versionLabel = sides.versionLabel ?? deps.config.versionLabel;
   const strategy = STRATEGIES.all().find((s) => s.copySuffix === sides.role)?.name ?? "canary";
-  const newVersion = sides.newVersion ?? (sides.copy ? versionOf(sides.copy, versionLabel) : void 0) ?? "unknown";
+  const newVersion = sides.newVersion ?? "unknown";
   const stableVersion = versionOf(sides.stables[0], versionLabel);
   const routes = await routeObjects(cluster, namespace);
   const { traffic, settings } = routerOf(strategy, routes, sides.traffic);
@@ -33292,11 +33306,6 @@ function selectorString(matchLabels, extra = {}) {
 function ownedBy(obj2, owner) {
   return (obj2.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
 }
-function withoutHash(template) {
-  const copy = structuredClone(template);
-  delete copy?.metadata?.labels?.["pod-template-hash"];
-  return copy;
-}
 async function newReplicaSet(cluster, deployment) {
   const sets = await cluster.list(
     "apps/v1",
@@ -33306,8 +33315,8 @@ async function newReplicaSet(cluster, deployment) {
       labelSelector: selectorString(deployment.spec?.selector?.matchLabels)
     }
   );
-  const wanted = withoutHash(deployment.spec?.template);
-  return sets.filter((rs) => ownedBy(rs, deployment) && sameJson(withoutHash(rs.spec?.template), wanted)).sort((a, b) => compareText(a.metadata.creationTimestamp ?? "", b.metadata.creationTimestamp ?? ""))[0];
+  const wanted = withoutTemplateHash(deployment.spec?.template);
+  return sets.filter((rs) => ownedBy(rs, deployment) && sameJson(withoutTemplateHash(rs.spec?.template), wanted)).sort((a, b) => compareText(a.metadata.creationTimestamp ?? "", b.metadata.creationTimestamp ?? ""))[0];
 }
 async function newPodSelector(cluster, obj2) {
   const workload = asWorkload(obj2);
@@ -33315,8 +33324,8 @@ async function newPodSelector(cluster, obj2) {
   switch (workload?.kind) {
     case "Deployment": {
       const rs = await newReplicaSet(cluster, workload);
-      const hash = rs?.metadata.labels?.["pod-template-hash"];
-      return hash ? selectorString(matchLabels, { "pod-template-hash": hash }) : void 0;
+      const hash = rs?.metadata.labels?.[TEMPLATE_HASH_LABEL];
+      return hash ? selectorString(matchLabels, { [TEMPLATE_HASH_LABEL]: hash }) : void 0;
     }
     case "StatefulSet": {
       const rev = workload.status?.updateRevision;
@@ -34721,9 +34730,12 @@ function chooseRevision(revisions, current, wanted) {
       );
     return found;
   }
-  const previous = revisions.find((r) => r.revision !== (current ?? revisions[0]?.revision));
+  const previous = previousRevision(revisions, current);
   if (!previous) throw new Error("there is no previous revision to roll back to");
   return previous;
+}
+function previousRevision(revisions, current) {
+  return revisions.find((r) => r.revision !== (current ?? revisions[0]?.revision));
 }
 function revisionToRestore(revisions, current, opts) {
   if (opts.wanted === void 0 && opts.version) {
@@ -35541,13 +35553,11 @@ function asLive(workload, live2, versionLabel) {
     if (liveValue === void 0) delete template.metadata.labels[versionLabel];
     else template.metadata.labels[versionLabel] = liveValue;
   }
-  const annotations = { ...probe.metadata.annotations ?? {} };
-  for (const key of RELEASE_ANNOTATION_KEYS) {
-    const was = live2.metadata.annotations?.[key];
-    if (was === void 0) delete annotations[key];
-    else annotations[key] = was;
-  }
-  probe.metadata.annotations = annotations;
+  probe.metadata.annotations = withAnnotationsOf(
+    probe.metadata.annotations,
+    live2.metadata.annotations,
+    RELEASE_ANNOTATION_KEYS
+  );
   return probe;
 }
 function changeProbes(workloads, planned, live2, versionLabel) {
@@ -35616,23 +35626,17 @@ async function asBeforeUnfinished(cluster, live2) {
     [...live2].map(async ([key, workload]) => {
       if (!neverFinished(workload)) return [key, workload];
       const current = revisionOf(workload);
-      const revisions = await revisionsOf(cluster, workload);
-      if (!revisions.some((r) => r.revision !== (current ?? revisions[0]?.revision)))
-        return [key, workload];
-      const before = chooseRevision(revisions, current);
+      const before = previousRevision(await revisionsOf(cluster, workload), current);
+      if (!before) return [key, workload];
       notes2.push(
         `Deployment/${workload.metadata.name} never finished rolling out revision ${current ?? "?"}: this release judges it as a change from revision ${before.revision}, the one before`
       );
       const shown = structuredClone(workload);
-      const template = structuredClone(before.template);
-      delete template.metadata?.labels?.["pod-template-hash"];
-      shown.spec = { ...shown.spec, template };
-      shown.metadata.annotations = { ...shown.metadata.annotations };
-      for (const key2 of [...RELEASE_ANNOTATION_KEYS, REVISION_ANNOTATION]) {
-        const was = before.annotations?.[key2];
-        if (was === void 0) delete shown.metadata.annotations[key2];
-        else shown.metadata.annotations[key2] = was;
-      }
+      shown.spec = { ...shown.spec, template: withoutTemplateHash(before.template) };
+      shown.metadata.annotations = withAnnotationsOf(shown.metadata.annotations, before.annotations, [
+        ...RELEASE_ANNOTATION_KEYS,
+        REVISION_ANNOTATION
+      ]);
       return [key, shown];
     })
   );

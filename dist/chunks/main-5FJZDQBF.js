@@ -57,7 +57,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-RPNIR2WJ.js";
+} from "./chunk-UJBJL2A4.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,
