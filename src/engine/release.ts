@@ -16,6 +16,7 @@ import { dryRunAll, type DryRunResult } from './dry-run.ts';
 import { changeProbes, findChanges } from './changes.ts';
 import { releaseScope } from '../strategies/scope.ts';
 import { asBeforeUnfinished } from './unfinished.ts';
+import { hasReadableState } from '../state/release-state.ts';
 import { transitionFor, writes } from './lifecycle.ts';
 import { nothingToUndo, type FreshRelease } from './release-flows.ts';
 import { phaseOf } from './find-release.ts';
@@ -60,7 +61,11 @@ async function prepareRelease(deps: ReleaseDeps, name: string, given: ManifestSe
   // HPAs own the replica counts of the workloads they target (see autoscaler.ts).
   const { manifests: sized, notes } = await prepareForAutoscalers(cluster, given, config.namespace, reading);
   // A Deployment killed half-way with its state lost counts from the revision before (unfinished.ts).
-  const unfinished = await asBeforeUnfinished(cluster, await reading);
+  const unfinished = await asBeforeUnfinished(
+    cluster,
+    await reading,
+    async () => !(await hasReadableState(cluster, config.namespace, name)),
+  );
   const { live } = unfinished;
   const requested = strategyFor(config.strategy);
   const first = requested.plan(config, sized, { workloads: live });

@@ -26,14 +26,19 @@ export function neverFinished(workload: KubeObject | undefined): workload is Dep
 
 /**
  * `live` with every Deployment that never finished its current template shown as it was at the
- * revision before (template and release annotations), with a note for each. A Deployment with no
- * earlier revision stays as it is: there is nothing to return to.
+ * revision before (template and release annotations), with a note for each. Only when no readable
+ * release state speaks for what runs (`stateless`, asked only if one is unfinished): a run under
+ * way, or one whose state survived it, owns its unfinished rollout, and the lifecycle table decides
+ * what becomes of it. A Deployment with no earlier revision stays as it is: there is nothing to
+ * return to.
  */
 export async function asBeforeUnfinished(
   cluster: Cluster,
   live: Map<string, KubeObject | undefined>,
+  stateless: () => Promise<boolean>,
 ): Promise<{ live: Map<string, KubeObject | undefined>; notes: string[] }> {
   const notes: string[] = [];
+  if (![...live.values()].some(neverFinished) || !(await stateless())) return { live, notes };
   const entries = await Promise.all(
     [...live].map(async ([key, workload]) => {
       if (!neverFinished(workload)) return [key, workload] as const;

@@ -61,6 +61,20 @@ export async function loadReleaseState(
   return { state, resourceVersion, ...(lost.length ? { lostSecrets: lost } : {}) };
 }
 
+/**
+ * Whether a readable release state speaks for `name` (a damaged one does not). Reads the ConfigMap
+ * only, not the Secret store.
+ */
+export async function hasReadableState(cluster: Cluster, namespace: string, name: string): Promise<boolean> {
+  const cm = await cluster.get({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    name: stateConfigMapName(name),
+    namespace,
+  });
+  return cm !== undefined && typeof parseState(cm.data?.[STATE_KEY]) !== 'string';
+}
+
 const PHASES = new Set(['progressing', 'paused', 'rolling-back', 'promoted', 'rolled-back', 'failed']);
 
 /** The fields a run cannot do without, each with its check. */

@@ -81,12 +81,15 @@ describe('neverFinished', () => {
   });
 });
 
+const stateless = async () => true;
+
 describe('asBeforeUnfinished', () => {
   it('shows an unfinished Deployment with the template and release annotations of the revision before', async () => {
     const live = new Map([['Deployment/shop/web', deployment('ReplicaSetUpdated')]]);
     const { live: shown, notes } = await asBeforeUnfinished(
       listing([replicaSet(2, 'v2'), replicaSet(1, 'v1')]),
       live,
+      stateless,
     );
     const web = shown.get('Deployment/shop/web')!;
     assert.deepEqual(web.spec.template, {
@@ -116,9 +119,22 @@ describe('asBeforeUnfinished', () => {
     const first = deployment('ReplicaSetUpdated');
     const cluster = listing([replicaSet(2, 'v2')]);
     for (const workload of [finished, first]) {
-      const { live, notes } = await asBeforeUnfinished(cluster, new Map([['k', workload]]));
+      const { live, notes } = await asBeforeUnfinished(cluster, new Map([['k', workload]]), stateless);
       assert.equal(live.get('k'), workload);
       assert.deepEqual(notes, []);
     }
+  });
+
+  it('leaves an unfinished Deployment alone when a readable state speaks for it, and asks only then', async () => {
+    const unfinished = deployment('ReplicaSetUpdated');
+    let asked = 0;
+    const owned = async () => (asked++, false);
+    const cluster = listing([replicaSet(2, 'v2'), replicaSet(1, 'v1')]);
+    const { live, notes } = await asBeforeUnfinished(cluster, new Map([['k', unfinished]]), owned);
+    assert.equal(live.get('k'), unfinished);
+    assert.deepEqual(notes, []);
+    assert.equal(asked, 1);
+    await asBeforeUnfinished(cluster, new Map([['k', deployment('NewReplicaSetAvailable')]]), owned);
+    assert.equal(asked, 1, 'not asked when nothing is unfinished');
   });
 });

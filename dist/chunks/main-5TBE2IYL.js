@@ -57,7 +57,7 @@ import {
   versionOf,
   warning,
   workloadKey
-} from "./chunk-UJBJL2A4.js";
+} from "./chunk-PP5ISE2Q.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,

@@ -31580,6 +31580,15 @@ async function loadReleaseState(cluster, namespace, name, store) {
   const state = await restoreSecrets(cluster, parsed, namespace, storeRead, lost);
   return { state, resourceVersion, ...lost.length ? { lostSecrets: lost } : {} };
 }
+async function hasReadableState(cluster, namespace, name) {
+  const cm = await cluster.get({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    name: stateConfigMapName(name),
+    namespace
+  });
+  return cm !== void 0 && typeof parseState(cm.data?.[STATE_KEY]) !== "string";
+}
 var PHASES = /* @__PURE__ */ new Set(["progressing", "paused", "rolling-back", "promoted", "rolled-back", "failed"]);
 var REQUIRED = [
   ["name", (v) => typeof v === "string"],
@@ -35620,8 +35629,9 @@ function neverFinished(workload) {
   const progressing = status2?.conditions?.find((c) => c.type === "Progressing");
   return progressing !== void 0 && progressing.reason !== "NewReplicaSetAvailable";
 }
-async function asBeforeUnfinished(cluster, live2) {
+async function asBeforeUnfinished(cluster, live2, stateless) {
   const notes2 = [];
+  if (![...live2.values()].some(neverFinished) || !await stateless()) return { live: live2, notes: notes2 };
   const entries = await Promise.all(
     [...live2].map(async ([key, workload]) => {
       if (!neverFinished(workload)) return [key, workload];
@@ -35665,7 +35675,11 @@ async function prepareRelease(deps, name, given) {
   void reviews.rulesIn(config.namespace);
   const reading = readLiveChecked(deps, name, given);
   const { manifests: sized, notes: notes2 } = await prepareForAutoscalers(cluster, given, config.namespace, reading);
-  const unfinished = await asBeforeUnfinished(cluster, await reading);
+  const unfinished = await asBeforeUnfinished(
+    cluster,
+    await reading,
+    async () => !await hasReadableState(cluster, config.namespace, name)
+  );
   const { live: live2 } = unfinished;
   const requested = strategyFor(config.strategy);
   const first = requested.plan(config, sized, { workloads: live2 });
