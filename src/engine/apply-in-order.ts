@@ -4,6 +4,7 @@
 import { inParallel } from '../kube/parallel.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import { applyOrderRank } from '../manifests/render.ts';
+import { applyUnlessNoOp, type NoOpProofs } from './no-op-apply.ts';
 
 /** Consecutive objects of the same apply-order group. */
 function groups(objects: readonly KubeObject[]): KubeObject[][] {
@@ -16,9 +17,27 @@ function groups(objects: readonly KubeObject[]): KubeObject[][] {
   return out;
 }
 
-/** Server-side applies `objects` (already in apply order), group by group. */
-export async function applyInOrder(cluster: Cluster, objects: readonly KubeObject[]): Promise<KubeObject[]> {
-  const applied: KubeObject[] = [];
-  for (const group of groups(objects)) applied.push(...(await inParallel(group, (o) => cluster.apply(o))));
+export interface Applied {
+  /** Each object as the API server has it now, in the order given. */
+  objects: KubeObject[];
+  /** How many were not sent: their dry run and a read showed the apply would change nothing. */
+  unchanged: number;
+}
+
+/**
+ * Server-side applies `objects` (already in apply order), group by group. An object whose dry run
+ * proved the apply changes nothing (`proofs`, see no-op-apply.ts) is read instead of applied.
+ */
+export async function applyInOrder(
+  cluster: Cluster,
+  objects: readonly KubeObject[],
+  proofs: NoOpProofs = new Map(),
+): Promise<Applied> {
+  const applied: Applied = { objects: [], unchanged: 0 };
+  for (const group of groups(objects))
+    for (const { object, sent } of await inParallel(group, (o) => applyUnlessNoOp(cluster, o, proofs))) {
+      applied.objects.push(object);
+      if (!sent) applied.unchanged++;
+    }
   return applied;
 }

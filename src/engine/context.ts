@@ -7,6 +7,7 @@ import type { Plan } from '../strategies/types.ts';
 import type { GitHubLinks, ReleaseHistory, ReleaseState, RolloutRecord } from '../record/types.ts';
 import type { StoreMemo } from '../state/secret-store-io.ts';
 import type { Redact } from '../cut.ts';
+import type { NoOpProofs } from './no-op-apply.ts';
 
 export interface Logger {
   info(message: string): void;
@@ -41,6 +42,11 @@ export interface RunContext {
   stable: Map<string, KubeObject | undefined>;
   /** Which workloads the release changes, and which of them run as copies. */
   scope: ReleaseScope;
+  /**
+   * A deploy's dry runs that changed nothing, by workloadKey: such an object is applied only if a
+   * read at apply time shows it changed since (no-op-apply.ts). Unset in runs that made no dry run.
+   */
+  noOpProofs?: NoOpProofs;
   /** This run's identity in the release's Lease (also written into the state). */
   holder: string;
   /** resourceVersion of the state ConfigMap as this run last read or wrote it (undefined: none yet). */

@@ -8,6 +8,8 @@ import { inParallel } from '../kube/parallel.ts';
 
 export interface DryRunResult {
   source: SourcedObject;
+  /** The object dry-run: the source's, or its override (a workload as it runs now: changes.ts). */
+  sent: KubeObject;
   /** What the object would look like after the apply. */
   result?: KubeObject;
 }
@@ -56,7 +58,7 @@ export async function dryRunAll(
     async (source): Promise<DryRunResult & { error?: InputError; missing?: string }> => {
       const object = overrides.get(source) ?? source.object;
       try {
-        return { source, result: await cluster.apply(object, { dryRun: true }) };
+        return { source, sent: object, result: await cluster.apply(object, { dryRun: true }) };
       } catch (err) {
         // Objects in a namespace (or of a kind) that this same release creates cannot be dry-run yet.
         const ns = object.metadata.namespace;
@@ -65,7 +67,7 @@ export async function dryRunAll(
           err.code === 404 &&
           ((ns && createdNamespaces.has(ns)) || definesCrds)
         )
-          return { source };
+          return { source, sent: object };
         if (!(err instanceof KubeApiError) || err.code >= 500 || err.code === 401 || err.code === 403)
           throw err;
         const error = new InputError(
@@ -73,11 +75,11 @@ export async function dryRunAll(
           { file: source.file, line: source.line },
         );
         const missing = err.code === 404 ? MISSING_NAMESPACE.exec(err.message)?.[1] : undefined;
-        return { source, error, ...(missing ? { missing } : {}) };
+        return { source, sent: object, error, ...(missing ? { missing } : {}) };
       }
     },
   );
   const errors = oneErrorPerMissingNamespace(outcomes.flatMap((o) => (o.error ? [o] : [])));
   if (errors.length) throw errors.length === 1 ? errors[0] : new InputErrors(errors);
-  return outcomes.map(({ source, result }) => ({ source, ...(result ? { result } : {}) }));
+  return outcomes.map(({ source, sent, result }) => ({ source, sent, ...(result ? { result } : {}) }));
 }

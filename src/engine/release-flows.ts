@@ -24,6 +24,7 @@ import type { DryRunResult } from './dry-run.ts';
 import type { RestoreCause } from './lifecycle.ts';
 import { rollBack, runPlan, saveState, stampState } from './executor.ts';
 import { noLongerListed, noteUnlisted, pruneUnlisted } from './prune.ts';
+import { noOpProofs } from './no-op-apply.ts';
 import { handlersFor } from './handlers/index.ts';
 import { restoreSnapshotObjects } from './handlers/native.ts';
 import type { ReleaseDeps } from './deps.ts';
@@ -161,6 +162,7 @@ export async function startRelease(
   noteUnlisted(record, unlisted, config.prune);
   if (unlisted.length) state.leftRunning = unlisted;
   const ctx = buildContext(deps, run, manifests, state, opts.stored?.resourceVersion);
+  ctx.noOpProofs = noOpProofs(opts.dryRun, snapshot);
   const result = await runPlan(ctx, handlersFor(ctx.plan));
   if (result === 'promoted' && config.prune && unlisted.length) {
     await pruneUnlisted(ctx, unlisted);

@@ -38,14 +38,17 @@ async function switchToRecreate(ctx: RunContext): Promise<void> {
 export async function applyRelease(ctx: RunContext): Promise<StepOutcome> {
   const workloadKeys = new Set(ctx.manifests.workloads.map((w) => workloadKey(w.object)));
   const others = ctx.manifests.objects.filter((o) => !workloadKeys.has(workloadKey(o.object)));
-  await applyInOrder(
+  const config = await applyInOrder(
     ctx.cluster,
     others.map((o) => o.object),
+    ctx.noOpProofs,
   );
   await switchToRecreate(ctx);
-  await applyInOrder(ctx.cluster, ctx.plan.workloads);
+  const workloads = await applyInOrder(ctx.cluster, ctx.plan.workloads, ctx.noOpProofs);
   const count = others.length + ctx.plan.workloads.length;
-  ctx.log.info(`applied ${count} objects (${ctx.plan.workloads.length} workloads)`);
+  const unchanged = config.unchanged + workloads.unchanged;
+  const already = unchanged ? `; ${unchanged} already as given, not sent` : '';
+  ctx.log.info(`applied ${count} objects (${ctx.plan.workloads.length} workloads${already})`);
   return { kind: 'continue', detail: `applied ${count} objects` };
 }
 

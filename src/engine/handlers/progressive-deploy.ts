@@ -34,6 +34,7 @@ export async function deployNew(ctx: RunContext, release: Release): Promise<Step
   await applyInOrder(
     ctx.cluster,
     others.map((o) => o.object),
+    ctx.noOpProofs,
   );
   if (release.capabilities.pinsStableByVersionLabel)
     for (const lane of release.lanes) await ensureStableVersionLabel(ctx, lane);

@@ -1,0 +1,180 @@
+// An apply the dry run proved changes nothing is not sent (src/engine/no-op-apply.ts), against the
+// simulator's server-side apply: the object is read instead and must still equal the dry run's
+// answer. Anything else is applied: a change, a write by someone else after the dry run, fields
+// another manager owns, an object other than the one dry-run. And a release of an app where one
+// image changes writes that workload only.
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
+import { applyInOrder } from '../../src/engine/apply-in-order.ts';
+import { dryRunAll } from '../../src/engine/dry-run.ts';
+import { noOpProofs } from '../../src/engine/no-op-apply.ts';
+import { createCluster, loadKubeConfig } from '../../src/kube/index.ts';
+import { type Cluster, type KubeObject, refOf } from '../../src/kube/types.ts';
+import type { SourcedObject } from '../../src/manifests/types.ts';
+import { appObjects } from '../helpers/manifests.ts';
+import { runEngine } from '../helpers/engine.ts';
+
+let sim: SimCluster;
+let cluster: Cluster;
+let n = 0;
+let ns: string;
+
+before(async () => {
+  sim = await startSimCluster({ timeScale: 0.05 });
+  cluster = createCluster(loadKubeConfig({ kubeconfig: sim.kubeconfig, env: {} }));
+});
+after(() => sim.stop());
+beforeEach(() => {
+  ns = `noop-${++n}`;
+  sim.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+});
+
+const configMap = (data: Record<string, string>): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'settings', namespace: ns },
+  data,
+});
+const service = (): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'web', namespace: ns, labels: { app: 'web' } },
+  spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+});
+const sourced = (objects: KubeObject[]): SourcedObject[] =>
+  objects.map((object) => ({ object, file: 'app.yaml', line: 1 }));
+
+/** The proofs a deploy holds for `objects`: their dry runs, and the objects read after them. */
+async function proofsFor(objects: KubeObject[]) {
+  const dryRun = await dryRunAll(cluster, sourced(objects));
+  const read = await Promise.all(objects.map((o) => cluster.get(refOf(o))));
+  return noOpProofs(
+    dryRun,
+    read.filter((o) => o !== undefined),
+  );
+}
+
+/** Non-dry-run PATCH requests the simulator saw, as `resource/name`. */
+function patches(): string[] {
+  return sim
+    .stats()
+    .requests.filter((r) => r.verb === 'patch' && !r.dryRun)
+    .map((r) => `${r.resource}/${r.name}`);
+}
+
+describe('applies a dry run proved change nothing', () => {
+  it('are not sent: the objects are read instead, as they are', async () => {
+    const objects = [configMap({ mode: 'fast' }), service()];
+    for (const o of objects) await cluster.apply(o);
+    const proofs = await proofsFor(objects);
+    assert.equal(proofs.size, 2);
+    sim.resetStats();
+    const applied = await applyInOrder(cluster, objects, proofs);
+    assert.deepEqual(patches(), []);
+    assert.equal(applied.unchanged, 2);
+    assert.deepEqual(
+      applied.objects.map((o) => o.metadata.resourceVersion),
+      await Promise.all(objects.map(async (o) => (await cluster.get(refOf(o)))?.metadata.resourceVersion)),
+    );
+  });
+
+  it('an object whose dry run differs from the live one has no proof and is applied', async () => {
+    await cluster.apply(configMap({ mode: 'fast' }));
+    await cluster.apply(service());
+    const objects = [configMap({ mode: 'slow' }), service()];
+    const proofs = await proofsFor(objects);
+    assert.deepEqual([...proofs.keys()], [`Service/${ns}/web`]);
+    sim.resetStats();
+    const applied = await applyInOrder(cluster, objects, proofs);
+    assert.deepEqual(patches(), ['configmaps/settings']);
+    assert.equal(applied.unchanged, 1);
+    assert.deepEqual((await cluster.get(refOf(objects[0])))?.data, { mode: 'slow' });
+  });
+
+  it('an object written by someone else after the dry run is applied, and gets its fields back', async () => {
+    const objects = [configMap({ mode: 'fast' })];
+    await cluster.apply(objects[0]);
+    const proofs = await proofsFor(objects);
+    assert.equal(proofs.size, 1);
+    const kubectl = createCluster(loadKubeConfig({ kubeconfig: sim.kubeconfig, env: {} }), {
+      fieldManager: 'kubectl-edit',
+    });
+    await kubectl.patch(refOf(objects[0]), { data: { mode: 'slow' } }, 'merge');
+    sim.resetStats();
+    const applied = await applyInOrder(cluster, objects, proofs);
+    assert.deepEqual(patches(), ['configmaps/settings']);
+    assert.equal(applied.unchanged, 0);
+    assert.deepEqual((await cluster.get(refOf(objects[0])))?.data, { mode: 'fast' });
+  });
+
+  it('an equal object another manager owns is applied, so the release owns its fields', async () => {
+    const objects = [configMap({ mode: 'fast' })];
+    const kubectl = createCluster(loadKubeConfig({ kubeconfig: sim.kubeconfig, env: {} }), {
+      fieldManager: 'kubectl',
+    });
+    await kubectl.apply(objects[0]);
+    // The dry run adds this manager's entry to managedFields: not the live object, so no proof.
+    assert.equal((await proofsFor(objects)).size, 0);
+    sim.resetStats();
+    await applyInOrder(cluster, objects, await proofsFor(objects));
+    assert.deepEqual(patches(), ['configmaps/settings']);
+    const managers = (await cluster.get(refOf(objects[0])))?.metadata.managedFields?.map((m) => m.manager);
+    assert.ok(managers?.includes('kube-rollout'), String(managers));
+  });
+
+  it('an object other than the one dry-run is applied', async () => {
+    await cluster.apply(service());
+    const proofs = await proofsFor([service()]);
+    const relabelled = service();
+    relabelled.metadata.labels = { app: 'web', tier: 'front' };
+    sim.resetStats();
+    const applied = await applyInOrder(cluster, [relabelled], proofs);
+    assert.deepEqual(patches(), ['services/web']);
+    assert.equal(applied.unchanged, 0);
+    assert.deepEqual((await cluster.get(refOf(relabelled)))?.metadata.labels, { app: 'web', tier: 'front' });
+  });
+
+  it('without proofs (a run that made no dry run) every object is applied', async () => {
+    const objects = [configMap({ mode: 'fast' }), service()];
+    for (const o of objects) await cluster.apply(o);
+    sim.resetStats();
+    const applied = await applyInOrder(cluster, objects);
+    assert.deepEqual(patches().sort(), ['configmaps/settings', 'services/web']);
+    assert.equal(applied.unchanged, 0);
+  });
+});
+
+describe('a release where one image of three workloads changes', () => {
+  it('writes only that workload; the others and their Services are read, not applied', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kr-noop-'));
+    const write = (tag: string) =>
+      writeFileSync(
+        join(dir, 'app.yaml'),
+        ['web', 'api', 'worker']
+          .flatMap((name) =>
+            appObjects({ name, replicas: 1, image: `registry.local/${name}:${name === 'api' ? tag : 'v1'}` }),
+          )
+          .map((o) => stringify(o))
+          .join('---\n'),
+      );
+    const deploy = () =>
+      runEngine(sim, { namespace: ns, name: 'shop', manifests: dir, strategy: 'rolling', version: '' });
+    write('v1');
+    const first = await deploy();
+    assert.equal(first.record?.result, 'promoted', first.error?.message);
+    write('v2');
+    sim.resetStats();
+    const second = await deploy();
+    assert.equal(second.record?.result, 'promoted', second.error?.message);
+    assert.deepEqual(patches(), ['deployments/api']);
+    assert.ok(
+      second.log.some((l) => /applied 6 objects \(3 workloads; 5 already as given, not sent\)/.test(l)),
+      second.log.join('\n'),
+    );
+  });
+});
