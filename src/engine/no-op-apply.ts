@@ -35,15 +35,18 @@ export function noOpProofs(dryRun: readonly DryRunResult[], read: readonly KubeO
   return proofs;
 }
 
+/** `object` is the one the dry run sent (usually the very same object). */
+function isSent(object: KubeObject, proof: NoOpProof): boolean {
+  return object === proof.sent || sameJson(object, proof.sent);
+}
+
 /** `live` (read now) shows that applying `object` would change nothing. */
 export function appliesAsNoOp(
   object: KubeObject,
   proof: NoOpProof | undefined,
   live: KubeObject | undefined,
 ): boolean {
-  return (
-    proof !== undefined && live !== undefined && sameJson(object, proof.sent) && sameJson(live, proof.result)
-  );
+  return proof !== undefined && live !== undefined && isSent(object, proof) && sameJson(live, proof.result);
 }
 
 /** Server-side applies `object`, unless its proof and a read now show the apply would change nothing. */
@@ -53,7 +56,7 @@ export async function applyUnlessNoOp(
   proofs: NoOpProofs,
 ): Promise<{ object: KubeObject; sent: boolean }> {
   const proof = proofs.get(workloadKey(object));
-  if (!proof || !sameJson(object, proof.sent)) return { object: await cluster.apply(object), sent: true };
+  if (!proof || !isSent(object, proof)) return { object: await cluster.apply(object), sent: true };
   const live = await cluster.get(refOf(object));
   if (appliesAsNoOp(object, proof, live)) return { object: live!, sent: false };
   return { object: await cluster.apply(object), sent: true };
