@@ -1,5 +1,6 @@
 // The simulated API server over raw HTTP: shapes and semantics a real client depends on.
 import { after, before, describe, it } from 'node:test';
+import { stringify as stringifyYaml } from 'yaml';
 import assert from 'node:assert/strict';
 import { startSimCluster } from '../src/index.ts';
 import type { SimCluster } from '../src/index.ts';
@@ -556,6 +557,23 @@ describe('server-side apply', () => {
     const res = await api('PATCH', path, deployment('ssa'), 'application/apply-patch+yaml');
     assert.equal(res.status, 400);
     assert.equal(res.body.reason, 'BadRequest');
+  });
+
+  it('reads an apply body as JSON, block YAML or flow YAML alike, and refuses a malformed one', async () => {
+    const json = JSON.stringify(deployment('ssa-body', 'nginx:1.25', 2));
+    const block = stringifyYaml(deployment('ssa-body', 'nginx:1.25', 3));
+    // Flow YAML that is not JSON (unquoted keys): read as YAML.
+    const flow = stringifyYaml(deployment('ssa-body', 'nginx:1.25', 4), { collectionStyle: 'flow' });
+    assert.throws(() => JSON.parse(flow), 'the flow body is not JSON');
+    const at = `${DEPLOYS}/ssa-body?fieldManager=ci`;
+    for (const [body, replicas] of [[json, 2], [block, 3], [flow, 4]] as const) {
+      const res = await api('PATCH', at, body, 'application/apply-patch+yaml');
+      assert.ok(res.status === 200 || res.status === 201, `${res.status} ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.spec.replicas, replicas);
+    }
+    const bad = await api('PATCH', at, '{"spec": {"replicas": 5}', 'application/apply-patch+yaml');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.message, /unrecognized or malformed/);
   });
 
   it('creates a missing object with 201 and records Apply ownership', async () => {
