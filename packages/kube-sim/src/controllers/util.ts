@@ -26,9 +26,7 @@ export function randomSuffix(n = 5): string {
   return out;
 }
 
-export function clone<T>(v: T): T {
-  return structuredClone(v);
-}
+export { clone } from '../util.ts';
 
 /** Structural equality on JSON values (key order does not matter). */
 export function jsonEqual(a: unknown, b: unknown): boolean {

@@ -8,7 +8,7 @@ import { badRequest, notFound, unsupportedMediaType } from '../status.ts';
 import { applyJsonPatch, applyMergePatch } from '../patch/json-patch.ts';
 import { applyStrategicMergePatch } from '../patch/strategic.ts';
 import { serverSideApply } from '../patch/apply.ts';
-import { isPlainObject } from '../util.ts';
+import { clone, isPlainObject } from '../util.ts';
 import { checkApplyTypes } from '../schema/index.ts';
 import { evict } from './eviction.ts';
 import { isDryRun, type WriteRequest, type WriteResult } from './write-request.ts';
@@ -128,7 +128,7 @@ function writeScale(
       `Scale.autoscaling ${JSON.stringify(w.name)} is invalid: spec.replicas: Invalid value: ${String(replicas)}: must be greater than or equal to 0`,
     );
   }
-  const next = structuredClone(current);
+  const next = clone(current);
   next.spec = { ...(next.spec ?? {}), replicas };
   next.metadata.resourceVersion = rv || current.metadata.resourceVersion;
   const updated = w.store.update(next, {
