@@ -5,7 +5,7 @@
 // even field ownership, so the read stands for the apply. An app of many workloads where one
 // changes then writes one workload, not all of them.
 import { type Cluster, type KubeObject, refOf, workloadKey } from '../kube/types.ts';
-import { sameJson } from './diff.ts';
+import { sameJson } from '../compare.ts';
 import type { DryRunResult } from './dry-run.ts';
 
 /** An object's dry run whose answer equalled the object as read: a candidate for not applying. */

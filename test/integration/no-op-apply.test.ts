@@ -123,7 +123,9 @@ describe('applies a dry run proved change nothing', () => {
     sim.resetStats();
     await applyInOrder(cluster, objects, await proofsFor(objects));
     assert.deepEqual(patches(), ['configmaps/settings']);
-    const managers = (await cluster.get(refOf(objects[0])))?.metadata.managedFields?.map((m) => m.manager);
+    const managers = (await cluster.get(refOf(objects[0])))?.metadata.managedFields?.map(
+      (m) => (m as { manager?: string }).manager,
+    );
     assert.ok(managers?.includes('kube-rollout'), String(managers));
   });
 

@@ -566,7 +566,11 @@ describe('server-side apply', () => {
     const flow = stringifyYaml(deployment('ssa-body', 'nginx:1.25', 4), { collectionStyle: 'flow' });
     assert.throws(() => JSON.parse(flow), 'the flow body is not JSON');
     const at = `${DEPLOYS}/ssa-body?fieldManager=ci`;
-    for (const [body, replicas] of [[json, 2], [block, 3], [flow, 4]] as const) {
+    for (const [body, replicas] of [
+      [json, 2],
+      [block, 3],
+      [flow, 4],
+    ] as const) {
       const res = await api('PATCH', at, body, 'application/apply-patch+yaml');
       assert.ok(res.status === 200 || res.status === 201, `${res.status} ${JSON.stringify(res.body)}`);
       assert.equal(res.body.spec.replicas, replicas);
