@@ -100,21 +100,14 @@ export function routerOf(
   objects: KubeObject[],
   fallback?: TrafficName,
 ): { traffic: TrafficName; settings: Partial<ReleaseSettings> } {
-  const has = (o: KubeObject, key: string) => o.metadata.annotations?.[key] !== undefined;
-  for (const o of objects) {
-    const name = o.metadata.name!;
-    if (o.kind === 'Ingress' && o.metadata.annotations?.[ANNOTATIONS.createdBy] === 'nginx')
-      return {
-        traffic: 'nginx',
-        settings: { ingress: o.metadata.annotations[ANNOTATIONS.canaryOf] ?? name },
-      };
-    if (o.kind === 'HTTPRoute' && has(o, ANNOTATIONS.originalRules))
-      return { traffic: 'gateway-api', settings: { route: name } };
-    if (o.kind === 'VirtualService' && has(o, ANNOTATIONS.originalHttp))
-      return { traffic: 'istio', settings: { virtualService: name } };
-    if (o.kind === 'TrafficSplit' && (has(o, ANNOTATIONS.originalBackends) || has(o, ANNOTATIONS.createdBy)))
-      return { traffic: 'smi', settings: has(o, ANNOTATIONS.createdBy) ? {} : { trafficSplit: name } };
-  }
+  for (const o of objects)
+    for (const router of ROUTERS.all()) {
+      const target = router.target;
+      const marked = target?.kind === o.kind ? target.marked?.(o) : undefined;
+      if (!marked) continue;
+      const settings = marked.named ? { [target!.configKey]: marked.named } : {};
+      return { traffic: router.name as TrafficName, settings };
+    }
   return {
     traffic: fallback ?? ((defaultRouter(strategy) ?? ROUTERS.names()[0]) as TrafficName),
     settings: {},

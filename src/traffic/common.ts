@@ -33,6 +33,14 @@ export function annotation(obj: KubeObject | undefined, key: string): string | u
   return obj?.metadata.annotations?.[key];
 }
 
+/**
+ * A router target's `marked`: the user's object whose own shape the router kept in annotation
+ * `key` (so it can put it back) is the object the input names.
+ */
+export function keptShapeIn(key: string): (object: KubeObject) => { named?: string } | undefined {
+  return (object) => (annotation(object, key) !== undefined ? { named: object.metadata.name } : undefined);
+}
+
 export function jsonAnnotation<T>(obj: KubeObject | undefined, key: string): T | undefined {
   const text = annotation(obj, key);
   return text === undefined ? undefined : (JSON.parse(text) as T);

@@ -5,6 +5,7 @@
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import {
   ANNOTATIONS,
+  keptShapeIn,
   checkWeight,
   exactOrPattern,
   getLive,
@@ -191,6 +192,7 @@ export const gatewayApiRouter: RouterDefinition<'gateway-api', 'route', 'route'>
     configKey: 'route',
     required: true,
     routedServices: (object, namespace) => servicesIn(backendServices(object), object, namespace),
+    marked: keptShapeIn(ANNOTATIONS.originalRules),
   },
   needsService: true,
   servicePair: true,

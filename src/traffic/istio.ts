@@ -7,6 +7,7 @@
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import {
   ANNOTATIONS,
+  keptShapeIn,
   getLive,
   restoreSpecField,
   refIn,
@@ -160,6 +161,7 @@ export const istioRouter: RouterDefinition<'istio', 'virtualService', 'virtual-s
     configKey: 'virtualService',
     required: true,
     routedServices: virtualServiceServices,
+    marked: keptShapeIn(ANNOTATIONS.originalHttp),
   },
   needsService: true,
   servicePair: true,

@@ -173,6 +173,11 @@ export const nginxRouter: RouterDefinition<'nginx', 'ingress', 'ingress'> = {
     required: true,
     routedServices: (object, namespace) => servicesIn(backendServices(object), object, namespace),
     canaryCopy: true,
+    // The canary Ingress it made names the user's Ingress it copies.
+    marked: (o) =>
+      annotation(o, ANNOTATIONS.createdBy) === 'nginx'
+        ? { named: annotation(o, ANNOTATIONS.canaryOf) ?? o.metadata.name }
+        : undefined,
   },
   needsService: true,
   servicePair: true,

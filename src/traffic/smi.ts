@@ -4,6 +4,7 @@
 import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
 import {
   ANNOTATIONS,
+  keptShapeIn,
   TrafficRouterError,
   annotation,
   checkWeight,
@@ -175,6 +176,10 @@ export const smiRouter: RouterDefinition<'smi', 'trafficSplit', 'traffic-split'>
     // The stable backend the split weighs (spec.service is the name clients call).
     routedServices: (object) =>
       (view<TrafficSplitObject['spec']>(object).spec?.backends ?? []).map((b) => b.service),
+    // The user's TrafficSplit keeps its backends; one the router made for itself names no input.
+    marked: (o) =>
+      keptShapeIn(ANNOTATIONS.originalBackends)(o) ??
+      (annotation(o, ANNOTATIONS.createdBy) !== undefined ? {} : undefined),
   },
   needsService: true,
   servicePair: true,

@@ -125,6 +125,14 @@ export interface RouterTarget<Key extends string = string, Input extends string 
   routedServices(object: KubeObject, namespace: string): string[];
   /** The router creates a copy of it named `<name>-canary` (ingress-nginx's canary Ingress). */
   canaryCopy?: boolean;
+  /**
+   * Whether `object`, of this kind, bears the marks the router leaves while a release runs (on the
+   * user's object it changed, or on one it made), and the name the input then takes to find the
+   * user's object (none when the router made it on its own). A release whose state is lost is
+   * rebuilt from these marks (src/engine/orphans.ts); without it, such a release falls back to the
+   * router a canary Service names.
+   */
+  marked?(object: KubeObject): { named?: string } | undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Issue 22's "done when": a router of a new target kind, a metric provider with a run-wide setting
 // and a strategy, each written as its own file (test/fixtures/registry/) and registered with one
-// line, are picked up by config validation, the pre-flight, the stored settings, the README's Roles
-// and action.yml's generated text, with no other file touched.
+// line, are picked up by config validation, the pre-flight, the stored settings, the README's Roles,
+// action.yml's generated text and the rebuild of a lost release, with no other file touched.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +11,7 @@ import { credentialValues } from '../../src/analysis/credential-fields.ts';
 import { buildConfig, inputNames, inputsOf, type Config, type Inputs } from '../../src/config/index.ts';
 import { generateActionText } from '../../src/docs/action-yml.ts';
 import { describeRouter } from '../../src/docs/action-text.ts';
+import { routerOf } from '../../src/engine/orphans.ts';
 import { releaseSettings } from '../../src/engine/run-context.ts';
 import { InputErrors } from '../../src/errors.ts';
 import type { ManifestSet, SourcedObject } from '../../src/manifests/types.ts';
@@ -85,6 +86,19 @@ describe('registering a router, a metric provider and a strategy', () => {
     assert.equal(derived.meshRoute, 'shop');
     assert.equal(derived.probeUrl, 'http://probe.local');
     assert.equal(config.analysis?.metrics[0]?.provider, 'probe');
+  });
+
+  it('a release whose state is lost is rebuilt through the router its marks name', () => {
+    const route = (annotations: Record<string, string>) => ({
+      apiVersion: 'mesh.example.com/v1',
+      kind: 'MeshRoute',
+      metadata: { name: 'shop', annotations },
+    });
+    assert.deepEqual(routerOf('canary', [route({ 'mesh.example.com/original-backends': '[]' })]), {
+      traffic: 'mesh',
+      settings: { meshRoute: 'shop' },
+    });
+    assert.notEqual(routerOf('canary', [route({})]).traffic, 'mesh', 'unmarked, it is not the router');
   });
 
   it('config refuses what the definitions rule out, naming the input', () => {
