@@ -32,8 +32,14 @@ function aloneApp(manifests: string, namespace: string, dirs: string[]): string 
   return dir;
 }
 
-export async function manyWorkloads(ctx: BenchContext, runs: number): Promise<void> {
-  console.log(`\n(8) ${APP}: 12 Deployments, one image (${CHANGED}) changes (${runs} runs)`);
+/**
+ * `pace` names a simulator that does not run at the bench's quarter time: the figures then carry
+ * it, and the canary (whose copies do not depend on the pace) is left to the main run.
+ */
+export async function manyWorkloads(ctx: BenchContext, runs: number, pace?: string): Promise<void> {
+  console.log(
+    `\n(8) ${APP}: 12 Deployments, one image (${CHANGED}) changes (${runs} runs${pace ? `, ${pace}` : ''})`,
+  );
   const namespace = 'bench-many';
   const manifests = copyApp(ctx.sim, APP, namespace);
   ctx.dirs.push(manifests);
@@ -70,21 +76,32 @@ export async function manyWorkloads(ctx: BenchContext, runs: number): Promise<vo
     await releaseAlone(`r${i}`);
     aloneWall.push(performance.now() - a);
   }
-  // The copies the canary makes, seen as the cluster sees them.
+  const figure = (what: string, value: string, goal?: string) =>
+    ctx.table.add(`${APP}, one image changed${pace ? ` (${pace})` : ''}: ${what}`, value, goal);
+  if (!pace) await canaryCopies(ctx, namespace, release, figure);
+  figure('workloads restarted', [...restarted].join(', '), '1');
+  figure('wall', spread(wall));
+  figure(`${CHANGED} released on its own, wall`, spread(aloneWall));
+  figure(`wall ÷ ${CHANGED} on its own`, ratios(wall, aloneWall), '≤ 1.05');
+  figure(`${CHANGED}'s rollout (cluster converging)`, spread(own));
+  figure('wall ÷ that rollout', ratios(wall, own));
+}
+
+type Figure = (what: string, value: string, goal?: string) => void;
+
+/** A canary of the change: the copies it makes, seen as the cluster sees them, and those left. */
+async function canaryCopies(
+  ctx: BenchContext,
+  namespace: string,
+  release: (tag: string, more?: Record<string, string>) => Promise<unknown>,
+  figure: Figure,
+): Promise<void> {
   const copies = new Set<string>();
   const stop = ctx.sim.store.subscribe(({ type, object: o }) => {
     if (type !== 'ADDED' || o.kind !== 'Deployment' || o.metadata.namespace !== namespace) return;
     if (o.metadata.labels?.['kube-rollout.io/role']) copies.add(o.metadata.name ?? '');
   });
   await release('c0', { strategy: 'canary', steps: '- setWeight: 50\n- pause: 1s\n' }).finally(stop);
-  const figure = (what: string, value: string, goal?: string) =>
-    ctx.table.add(`${APP}, one image changed: ${what}`, value, goal);
-  figure('workloads restarted', [...restarted].join(', '), '1');
   figure('canary copies', `${copies.size} (${[...copies].join(', ')})`, '1');
   figure('copies left after the canary', String(copiesIn(ctx.sim, namespace).length), '0');
-  figure('wall', spread(wall));
-  figure(`${CHANGED} released on its own, wall`, spread(aloneWall));
-  figure(`wall ÷ ${CHANGED} on its own`, ratios(wall, aloneWall), '≤ 1.05');
-  figure(`${CHANGED}'s rollout (cluster converging)`, spread(own));
-  figure('wall ÷ that rollout', ratios(wall, own));
 }
