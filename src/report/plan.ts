@@ -19,7 +19,7 @@ export interface Plan {
   steps: string[];
 }
 
-/** What `action: plan` found (src/engine/plan.ts): the data every reporter renders its own way. */
+/** What `action: plan` found (src/engine/actions/plan.ts): the data every reporter renders its own way. */
 export interface PlanReport extends Plan {
   /** The release's name. */
   name: string;

@@ -32,7 +32,7 @@ export interface PlanSettings {
   maxUnavailable?: IntOrPercent;
 }
 
-/** One step of a release plan: plain data, interpreted by the executor (src/engine/handlers/). */
+/** One step of a release plan: plain data, interpreted by the executor (src/engine/steps/handlers/). */
 export type PlanStep =
   /** Apply config objects and workloads in place (native rolling/recreate update). */
   | { kind: 'apply' }

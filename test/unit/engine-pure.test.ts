@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildConfig, inputsOf, type Inputs } from '../../src/config/index.ts';
-import { describeChanges, isUnchanged } from '../../src/engine/diff.ts';
-import { newVersionCopy, ROLE_LABEL } from '../../src/engine/handlers/copies.ts';
-import { partitionFor } from '../../src/engine/handlers/partitioned.ts';
-import { chooseRevision } from '../../src/engine/undo.ts';
-import { userShape, versionOf } from '../../src/engine/workloads.ts';
+import { describeChanges, isUnchanged } from '../../src/engine/prepare/diff.ts';
+import { newVersionCopy, ROLE_LABEL } from '../../src/engine/steps/handlers/copies.ts';
+import { partitionFor } from '../../src/engine/steps/handlers/partitioned.ts';
+import { chooseRevision } from '../../src/engine/steps/undo.ts';
+import { userShape, versionOf } from '../../src/engine/objects/workloads.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
 import type { ManifestSet } from '../../src/manifests/types.ts';
 import type { DeploymentObject } from '../../src/manifests/workload-views.ts';

@@ -11,7 +11,7 @@ import { credentialValues } from '../../src/analysis/credential-fields.ts';
 import { buildConfig, inputNames, inputsOf, type Config, type Inputs } from '../../src/config/index.ts';
 import { generateActionText } from '../../src/docs/action-yml.ts';
 import { describeRouter } from '../../src/docs/action-text.ts';
-import { releaseSettings } from '../../src/engine/run-context.ts';
+import { releaseSettings } from '../../src/engine/run/run-context.ts';
 import { InputErrors } from '../../src/errors.ts';
 import type { ManifestSet, SourcedObject } from '../../src/manifests/types.ts';
 import { metricProblems, routerNeeds } from '../../src/preflight/checks.ts';
