@@ -15,7 +15,7 @@ import { reportOf } from '../../record/report.ts';
 import { changedAmong, storedScope, type ReleaseScope } from '../../strategies/scope.ts';
 import { strategyFor } from '../../strategies/index.ts';
 import { routerDefinition } from '../../traffic/index.ts';
-import { planLanesIn } from '../../traffic/lanes.ts';
+import { findLanesIn } from '../../traffic/lanes.ts';
 import { isUnchanged } from '../prepare/diff.ts';
 import { loadReleaseState, saveReleaseState } from '../../state/release-state.ts';
 import type { StrategyName } from '../../config/types.ts';
@@ -94,7 +94,7 @@ async function runningLaneServices(
   const progressive = opts.manifests.workloads.filter((w) =>
     opts.scope.progressive.has(workloadKey(w.object)),
   );
-  const { lanes } = await planLanesIn(run.cluster, {
+  const { lanes } = await findLanesIn(run.cluster, {
     router: routerDefinition(deps.config.traffic),
     config: deps.config,
     manifests: opts.manifests,

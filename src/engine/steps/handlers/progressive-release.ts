@@ -9,7 +9,7 @@ import { strategyFor } from '../../../strategies/index.ts';
 import type { Strategy } from '../../../strategies/types.ts';
 import { createTrafficRouter, routerDefinition } from '../../../traffic/index.ts';
 import { allLanes } from '../../../traffic/composite.ts';
-import { planLanes, type Lane } from '../../../traffic/lanes.ts';
+import { findLanes, type Lane } from '../../../traffic/lanes.ts';
 import type { SourcedObject } from '../../../manifests/types.ts';
 import { versionOf } from '../../objects/workloads.ts';
 import type { RouterCapabilities, TrafficRouter, TrafficTarget } from '../../../traffic/types.ts';
@@ -57,7 +57,7 @@ function lanesOf(ctx: RunContext): Lane[] {
   const runningServices = ctx.state.stableSnapshot.filter(
     (o) => o.kind === 'Service' && !inManifests.has(workloadKey(o)),
   );
-  return planLanes({
+  return findLanes({
     router: routerDefinition(ctx.config.traffic),
     config: { ...ctx.config, namespace: ctx.namespace },
     manifests: ctx.manifests,
