@@ -35,11 +35,11 @@ function verdictOf(result: AnalysisResult): StepOutcome | undefined {
 
 export function metricsFor(
   ctx: RunContext,
-  phase?: MetricSpec['phase'],
+  metricPhase?: MetricSpec['phase'],
   override?: MetricSpec[],
 ): MetricSpec[] {
   const metrics = override ?? ctx.config.analysis?.metrics ?? [];
-  return phase ? metrics.filter((m) => m.phase === phase) : metrics;
+  return metricPhase ? metrics.filter((m) => m.phase === metricPhase) : metrics;
 }
 
 async function analyse(
@@ -95,8 +95,11 @@ export interface BackgroundAnalysis {
 }
 
 /** Metrics that run alongside a rolling update or across canary steps. */
-export function runBackgroundAnalysis(ctx: RunContext, phase?: MetricSpec['phase']): BackgroundAnalysis {
-  const metrics = metricsFor(ctx, phase);
+export function runBackgroundAnalysis(
+  ctx: RunContext,
+  metricPhase?: MetricSpec['phase'],
+): BackgroundAnalysis {
+  const metrics = metricsFor(ctx, metricPhase);
   const stop = new AbortController();
   if (metrics.length === 0) {
     return { failed: new Promise(() => {}), finish: async () => undefined, stop: () => stop.abort() };

@@ -118,7 +118,7 @@ export const partitionedHandlers: ModeHandlers<'partition'> = {
       return { kind: 'continue' };
     },
     analysis: (ctx, step) => {
-      return analysisStep(ctx, metricsFor(ctx, step.phase, step.spec?.metrics));
+      return analysisStep(ctx, metricsFor(ctx, step.metricPhase, step.spec?.metrics));
     },
     promote,
   },

@@ -200,7 +200,7 @@ export function createProgressiveHandlers(): ModeHandlers<'copies'> {
       setWeight: async (ctx, step) => setWeight(ctx, await resumed(ctx), step.weight),
       pause: async (ctx, step) => pause(ctx, await resumed(ctx), step),
       analysis: async (ctx, step) => {
-        const metrics = metricsFor(ctx, step.phase, step.spec?.metrics);
+        const metrics = metricsFor(ctx, step.metricPhase, step.spec?.metrics);
         return guarded(ctx, await resumed(ctx), (signal) => analysisStep({ ...ctx, signal }, metrics));
       },
       setCanaryScale: async (ctx, step) => setCanaryScale(ctx, await resumed(ctx), step.scale),
