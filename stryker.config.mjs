@@ -14,8 +14,8 @@ process.env.NODE_COMPILE_CACHE ??= path.resolve('.tmp/node-compile-cache');
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate: [
-    'src/engine/lifecycle.ts',
-    'src/engine/executor.ts',
+    'src/engine/lifecycle/lifecycle.ts',
+    'src/engine/steps/executor.ts',
     'src/gates/*.ts',
     'src/analysis/conditions.ts',
     'src/analysis/stats.ts',

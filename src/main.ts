@@ -6,9 +6,16 @@ import type { CancelWatch } from './cancel-signal.ts';
 import { inputsForLoading, readConfig, readInputs, type ManifestSettings } from './config/index.ts';
 import type { Inputs } from './config/inputs.ts';
 import type { Config } from './config/types.ts';
-import { planRelease } from './engine/plan.ts';
+import { planRelease } from './engine/actions/plan.ts';
 import type { RolloutRecord } from './record/types.ts';
-import { deploy, promote, releaseName, rollback, status, type ReleaseDeps } from './engine/release.ts';
+import {
+  deploy,
+  promote,
+  releaseName,
+  rollback,
+  status,
+  type ReleaseDeps,
+} from './engine/actions/release.ts';
 import { InputError, InputErrors } from './errors.ts';
 import { readGitHubContext } from './github/index.ts';
 import { releaseFromArgo } from './argo/index.ts';

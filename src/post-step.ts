@@ -5,7 +5,7 @@
 import * as core from '@actions/core';
 import { providerTable } from './analysis/index.ts';
 import { readConfig, readInputs } from './config/index.ts';
-import { cancel, type ReleaseDeps } from './engine/release.ts';
+import { cancel, type ReleaseDeps } from './engine/actions/release.ts';
 import { readGitHubContext } from './github/index.ts';
 import { createReporters } from './reporters/index.ts';
 import type { MainStepState } from './run-state.ts';

@@ -148,5 +148,5 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
   });
 }
 
-/** Kept for callers that import it from here (src/engine/lock.ts). */
+/** Kept for callers that import it from here (src/engine/lease/lock.ts). */
 export { sleep };

@@ -9,7 +9,7 @@ import type { ManifestSet } from '../manifests/types.ts';
 import { releaseTemplate } from '../analysis/release-template.ts';
 import { strategyFor } from '../strategies/index.ts';
 import type { ReleaseScope } from '../strategies/scope.ts';
-import { planLanesIn } from '../traffic/lanes.ts';
+import { findLanesIn } from '../traffic/lanes.ts';
 import { checkLaneNames } from './lane-names.ts';
 import { routerDefinition } from '../traffic/index.ts';
 import { accessChecks, deniedAccess, describeDenied, type AccessCheck } from './access-review.ts';
@@ -112,7 +112,7 @@ async function laneProblems(
   const progressive = manifests.workloads.filter((w) => scope.progressive.has(workloadKey(w.object)));
   if (!progressive.length) return [];
   const router = routerDefinition(config.traffic);
-  const { lanes, errors } = await planLanesIn(cluster, { router, config, manifests, progressive });
+  const { lanes, errors } = await findLanesIn(cluster, { router, config, manifests, progressive });
   const suffix = strategyFor(strategy).copySuffix;
   return suffix ? [...errors, ...checkLaneNames(lanes, { manifests, suffix, router })] : errors;
 }
@@ -131,7 +131,7 @@ async function clusterProblems(
     const needs = routerNeeds(config, manifests).filter((need) => !opts.lanesChecked || need.name);
     errors.push(...(await missingTargets(cluster, config, needs)));
   }
-  const checks = await planChecks(cluster, config, strategy, manifests, opts.release);
+  const checks = await requiredAccessChecks(cluster, config, strategy, manifests, opts.release);
   const denied = await deniedAccess(cluster, checks, reviews);
   if (denied.length) errors.push(permissionError(denied));
   return errors;
@@ -147,7 +147,7 @@ function usesRouter(strategy: string, manifests: ManifestSet): boolean {
  * Every verb × resource the action needs, in the namespace each applies to. With `release`, a
  * deploy also learns whether an earlier release left Secrets in the store that this one rewrites.
  */
-async function planChecks(
+async function requiredAccessChecks(
   cluster: Cluster,
   config: Config,
   strategy: string,

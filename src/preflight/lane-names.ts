@@ -1,5 +1,5 @@
 // Names of the user's that a copied workload would turn into invalid ones (a lane, known once the
-// pre-flight has planned them): its `-canary`/`-green` copy and the copy's ReplicaSets, and the
+// pre-flight has found them): its `-canary`/`-green` copy and the copy's ReplicaSets, and the
 // Service and ingress-nginx Ingress a router names `<name>-canary`. Before anything is written,
 // naming the manifest's file and line.
 import { InputError } from '../errors.ts';

@@ -46,7 +46,7 @@ export interface AccessInput {
 /** Server-side apply of an object that may not exist yet, read back for the stable snapshot. */
 export const APPLY_VERBS: readonly ApiVerb[] = ['get', 'create', 'patch'];
 
-/** What prune never deletes (src/engine/prune.ts): Namespaces, CRDs and volumes. */
+/** What prune never deletes (src/engine/steps/prune.ts): Namespaces, CRDs and volumes. */
 const NEVER_PRUNED_RESOURCES = new Set([
   'namespaces',
   'customresourcedefinitions',
@@ -95,7 +95,7 @@ function workloadAccess(resource: ManifestResource): ApiAccess[] {
 }
 
 /**
- * `action: rollback` of a rolling/recreate release finds the previous revision (engine/undo.ts):
+ * `action: rollback` of a rolling/recreate release finds the previous revision (engine/steps/undo.ts):
  * a StatefulSet's or DaemonSet's in its ControllerRevisions. (A Deployment's are its ReplicaSets,
  * which every wait lists already: workloadAccess.)
  */

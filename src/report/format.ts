@@ -48,7 +48,7 @@ export const STEP_BADGE: Record<StepVerdict, string> = {
   interrupted: '⚡ interrupted',
 };
 
-export const PHASE_BADGE: Record<MeasurementPhase, string> = {
+export const MEASUREMENT_PHASE_BADGE: Record<MeasurementPhase, string> = {
   Successful: '✅',
   Failed: '❌',
   Inconclusive: '❔',
@@ -56,7 +56,12 @@ export const PHASE_BADGE: Record<MeasurementPhase, string> = {
 };
 
 /** Worst first: the phase that sums up a metric's measurements. */
-export const PHASE_SEVERITY: readonly MeasurementPhase[] = ['Failed', 'Error', 'Inconclusive', 'Successful'];
+export const MEASUREMENT_PHASE_SEVERITY: readonly MeasurementPhase[] = [
+  'Failed',
+  'Error',
+  'Inconclusive',
+  'Successful',
+];
 
 /** A table row from already-escaped cells. */
 export function row(cells: readonly string[]): string {

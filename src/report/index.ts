@@ -3,7 +3,7 @@ export { renderReport, DEFAULT_MAX_LENGTH, type RenderOptions } from './render.t
 export {
   renderPlan,
   renderPlanReport,
-  type Plan,
+  type PlanPreview,
   type PlanReport,
   type PlanChange,
   type PlanChangeKind,

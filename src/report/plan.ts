@@ -14,13 +14,14 @@ export interface PlanChange {
   details: string[];
 }
 
-export interface Plan {
+/** A release's plan as `action: plan` shows it: the objects it changes and the steps it takes. */
+export interface PlanPreview {
   changes: PlanChange[];
   steps: string[];
 }
 
-/** What `action: plan` found (src/engine/plan.ts): the data every reporter renders its own way. */
-export interface PlanReport extends Plan {
+/** What `action: plan` found (src/engine/actions/plan.ts): the data every reporter renders its own way. */
+export interface PlanReport extends PlanPreview {
   /** The release's name. */
   name: string;
   strategy: string;
@@ -52,7 +53,7 @@ function changeRows(changes: readonly PlanChange[], maxDetails: number): string[
   });
 }
 
-function renderAt(plan: Plan, maxRows: number, maxDetails: number): string {
+function renderAt(plan: PlanPreview, maxRows: number, maxDetails: number): string {
   const sorted = [...plan.changes].sort((a, b) => ORDER.indexOf(a.change) - ORDER.indexOf(b.change));
   const changed = sorted.filter((c) => c.change !== 'unchanged');
   const unchanged = sorted.filter((c) => c.change === 'unchanged');
@@ -94,7 +95,7 @@ function renderAt(plan: Plan, maxRows: number, maxDetails: number): string {
 }
 
 /** Markdown for a plan: changed objects in a table, unchanged ones collapsed, then the steps. */
-export function renderPlan(plan: Plan, opts: { maxLength?: number } = {}): string {
+export function renderPlan(plan: PlanPreview, opts: { maxLength?: number } = {}): string {
   const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
   for (const [rows, details] of [
     [500, 20],

@@ -10,8 +10,8 @@ import {
   between,
   formatClock,
   formatValue,
-  PHASE_BADGE,
-  PHASE_SEVERITY,
+  MEASUREMENT_PHASE_BADGE,
+  MEASUREMENT_PHASE_SEVERITY,
   STEP_BADGE,
   table,
 } from './format.ts';
@@ -99,14 +99,14 @@ export function renderSteps(
   return lines.join('\n');
 }
 
-function worstPhase(ms: readonly Measurement[]): MeasurementPhase {
-  return PHASE_SEVERITY.find((p) => ms.some((m) => m.phase === p)) ?? 'Successful';
+function worstMeasurementPhase(ms: readonly Measurement[]): MeasurementPhase {
+  return MEASUREMENT_PHASE_SEVERITY.find((p) => ms.some((m) => m.phase === p)) ?? 'Successful';
 }
 
-function phaseCounts(ms: readonly Measurement[]): string {
-  return PHASE_SEVERITY.map((p) => ({ p, n: ms.filter((m) => m.phase === p).length }))
+function measurementPhaseCounts(ms: readonly Measurement[]): string {
+  return MEASUREMENT_PHASE_SEVERITY.map((p) => ({ p, n: ms.filter((m) => m.phase === p).length }))
     .filter((c) => c.n > 0)
-    .map((c) => `${PHASE_BADGE[c.p]} ${c.n}`)
+    .map((c) => `${MEASUREMENT_PHASE_BADGE[c.p]} ${c.n}`)
     .join(' ');
 }
 
@@ -146,13 +146,14 @@ export function renderAnalysis(
   const rows = shownGroups.map(([metric, ms]) => {
     const last = ms[ms.length - 1];
     const dryRun = ms.some((m) => m.dryRun);
-    const verdict = worstPhase(ms);
+    const verdict = worstMeasurementPhase(ms);
     return [
       escapeCell(metric, 80) + (dryRun ? '<br><sub>dry run: not judged</sub>' : ''),
       last?.query ? inlineCode(last.query, 200) : '',
       measuredValues(ms),
       last?.condition ? inlineCode(last.condition, 120) : '',
-      `${PHASE_BADGE[verdict]} ${verdict}` + (ms.length > 1 ? `<br><sub>${phaseCounts(ms)}</sub>` : ''),
+      `${MEASUREMENT_PHASE_BADGE[verdict]} ${verdict}` +
+        (ms.length > 1 ? `<br><sub>${measurementPhaseCounts(ms)}</sub>` : ''),
     ];
   });
   const lines = ['#### Analysis', '', table(['Metric', 'Query', 'Measured', 'Condition', 'Verdict'], rows)];
@@ -165,7 +166,7 @@ export function renderAnalysis(
       formatClock(m.at),
       escapeCell(m.metric, 80) + (m.dryRun ? ' (dry run)' : ''),
       escapeCell(formatValue(m.value), 80),
-      `${PHASE_BADGE[m.phase]} ${m.phase}`,
+      `${MEASUREMENT_PHASE_BADGE[m.phase]} ${m.phase}`,
       m.message ? escapeCell(m.message, 200) : '',
     ]);
     lines.push(

@@ -22,7 +22,7 @@ export const blueGreen: Strategy<'blue-green'> = {
     const metrics = config.analysis?.metrics ?? [];
     const steps: CopiesStep[] = [{ kind: 'deploy-new' }];
     if (metrics.some((m) => m.phase === 'pre-promotion'))
-      steps.push({ kind: 'analysis', phase: 'pre-promotion' });
+      steps.push({ kind: 'analysis', metricPhase: 'pre-promotion' });
     // A pause with a duration promotes by itself once it has passed (Argo's autoPromotionSeconds).
     if (!config.autoPromote)
       steps.push(
@@ -32,7 +32,7 @@ export const blueGreen: Strategy<'blue-green'> = {
       );
     steps.push({ kind: 'switch' });
     if (metrics.some((m) => m.phase === 'post-promotion'))
-      steps.push({ kind: 'analysis', phase: 'post-promotion' });
+      steps.push({ kind: 'analysis', metricPhase: 'post-promotion' });
     steps.push({ kind: 'promote' });
     return {
       strategy: 'blue-green',

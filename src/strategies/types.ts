@@ -32,7 +32,7 @@ export interface PlanSettings {
   maxUnavailable?: IntOrPercent;
 }
 
-/** One step of a release plan: plain data, interpreted by the executor (src/engine/handlers/). */
+/** One step of a release plan: plain data, interpreted by the executor (src/engine/steps/handlers/). */
 export type PlanStep =
   /** Apply config objects and workloads in place (native rolling/recreate update). */
   | { kind: 'apply' }
@@ -45,7 +45,8 @@ export type PlanStep =
   | { kind: 'setCanaryScale'; scale: CanaryScale }
   /** No duration: stop the run (`result=paused`) until `action: promote`. */
   | { kind: 'pause'; durationMs?: number }
-  | { kind: 'analysis'; spec?: Partial<AnalysisSpec>; phase?: 'pre-promotion' | 'post-promotion' }
+  /** Run the analysis: with `metricPhase`, only the metrics whose `phase` input it is (blue-green). */
+  | { kind: 'analysis'; spec?: Partial<AnalysisSpec>; metricPhase?: 'pre-promotion' | 'post-promotion' }
   | { kind: 'setHeaderRoute'; route: HeaderRoute }
   | { kind: 'removeHeaderRoute'; name: string }
   /** Blue-green: send all traffic to the verified new version. */
@@ -172,7 +173,7 @@ export function stepLabel(step: PlanStep): string {
         ? 'pause (until promote)'
         : `pause ${formatDuration(step.durationMs)}`;
     case 'analysis':
-      return step.phase ? `analysis (${step.phase})` : 'analysis';
+      return step.metricPhase ? `analysis (${step.metricPhase})` : 'analysis';
     case 'setCanaryScale':
       return `setCanaryScale ${canaryScaleText(step.scale)}`;
     case 'setHeaderRoute':

@@ -85,16 +85,16 @@ function isUserService(service: KubeObject, previewService: string | undefined):
 }
 
 /**
- * planLanes, with the namespace's running Services read when a workload that needs one has none
+ * findLanes, with the namespace's running Services read when a workload that needs one has none
  * in the manifests.
  */
-export async function planLanesIn(
+export async function findLanesIn(
   cluster: Pick<Cluster, 'list'>,
   inputs: Omit<LaneInputs, 'runningServices'>,
 ): Promise<{ lanes: Lane[]; errors: InputError[] }> {
-  const first = planLanes(inputs);
+  const first = findLanes(inputs);
   if (!inputs.router.needsService || first.lanes.every((lane) => lane.service)) return first;
-  return planLanes({
+  return findLanes({
     ...inputs,
     runningServices: await cluster.list('v1', 'Service', inputs.config.namespace),
   });
@@ -112,7 +112,7 @@ export function servicesSelecting(
     .filter((s) => isUserService(s, config.previewService) && selects(s, labels));
 }
 
-export function planLanes(inputs: LaneInputs): { lanes: Lane[]; errors: InputError[] } {
+export function findLanes(inputs: LaneInputs): { lanes: Lane[]; errors: InputError[] } {
   const errors: InputError[] = [];
   const lanes = inputs.progressive.map((workload) => laneOf(inputs, workload, errors));
   errors.push(...sharedObjects(lanes));

@@ -1,12 +1,12 @@
-// Runs the release engine in-process (deploy/promote/rollback/status of src/engine/release.ts)
+// Runs the release engine in-process (deploy/promote/rollback/status of src/engine/actions/release.ts)
 // against a simulated cluster, wired like src/main.ts but with an instant sleep and a logger that
 // records instead of printing. `freezable` clusters let a test stop a run dead (like SIGKILL).
 import { providerTable } from '../../src/analysis/providers/index.ts';
 
 const providers = providerTable();
 import { buildConfig, inputsOf, type Inputs } from '../../src/config/index.ts';
-import type { Logger } from '../../src/engine/context.ts';
-import { deploy, promote, rollback, status, type ReleaseDeps } from '../../src/engine/release.ts';
+import type { Logger } from '../../src/engine/run/context.ts';
+import { deploy, promote, rollback, status, type ReleaseDeps } from '../../src/engine/actions/release.ts';
 import { createCluster, loadKubeConfig } from '../../src/kube/index.ts';
 import type { Cluster } from '../../src/kube/types.ts';
 import { loadReleaseSet } from '../../src/manifests/index.ts';

@@ -2,7 +2,7 @@
 // it must pass a consistent release and name every kind of inconsistency it is meant to catch.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { microTime } from '../../src/engine/lock.ts';
+import { microTime } from '../../src/engine/lease/lock.ts';
 import { checkReleaseInvariant } from '../helpers/invariant.ts';
 import { startSimCluster, type KubeObject, type SimCluster } from '@kube-rollout/kube-sim';
 

@@ -1,6 +1,6 @@
 // The release lifecycle (issue 9) in-process, for releases under way: a new version while paused
 // (supersede) on every router, the paused phase, a dead holder's takeover and lock loss. Each row
-// calls src/engine/release.ts against the simulator with an instant sleep and ends with the
+// calls src/engine/actions/release.ts against the simulator with an instant sleep and ends with the
 // release invariant (test/helpers/invariant.ts). Finished releases: lifecycle-finished.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

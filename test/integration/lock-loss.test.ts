@@ -8,8 +8,8 @@ import { providerTable } from '../../src/analysis/providers/index.ts';
 
 const providers = providerTable();
 import { buildConfig, inputsOf } from '../../src/config/index.ts';
-import { microTime } from '../../src/engine/lock.ts';
-import { deploy, type ReleaseDeps } from '../../src/engine/release.ts';
+import { microTime } from '../../src/engine/lease/lock.ts';
+import { deploy, type ReleaseDeps } from '../../src/engine/actions/release.ts';
 import { createCluster, loadKubeConfig } from '../../src/kube/index.ts';
 import { loadManifests, renderManifests } from '../../src/manifests/index.ts';
 import type { RolloutRecord } from '../../src/record/types.ts';

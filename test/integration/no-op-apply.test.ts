@@ -1,4 +1,4 @@
-// An apply the dry run proved changes nothing is not sent (src/engine/no-op-apply.ts), against the
+// An apply the dry run proved changes nothing is not sent (src/engine/objects/no-op-apply.ts), against the
 // simulator's server-side apply: the object is read instead and must still equal the dry run's
 // answer. Anything else is applied: a change, a write by someone else after the dry run, fields
 // another manager owns, an object other than the one dry-run. And a release of an app where one
@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
-import { applyInOrder } from '../../src/engine/apply-in-order.ts';
-import { dryRunAll } from '../../src/engine/dry-run.ts';
-import { noOpProofs } from '../../src/engine/no-op-apply.ts';
+import { applyInOrder } from '../../src/engine/objects/apply-in-order.ts';
+import { dryRunAll } from '../../src/engine/prepare/dry-run.ts';
+import { noOpProofs } from '../../src/engine/objects/no-op-apply.ts';
 import { createCluster, loadKubeConfig } from '../../src/kube/index.ts';
 import { type Cluster, type KubeObject, refOf } from '../../src/kube/types.ts';
 import type { SourcedObject } from '../../src/manifests/types.ts';

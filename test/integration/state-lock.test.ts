@@ -8,7 +8,7 @@ import { createCluster } from '../../src/kube/cluster.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
 import type { ReleaseState } from '../../src/record/types.ts';
 import { loadReleaseState, saveReleaseState } from '../../src/state/release-state.ts';
-import { acquireLock, microTime, type Lock } from '../../src/engine/lock.ts';
+import { acquireLock, microTime, type Lock } from '../../src/engine/lease/lock.ts';
 import { LockTimeoutError } from '../../src/errors.ts';
 
 const NS = 'shop';

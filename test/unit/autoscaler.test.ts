@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type KubeObject, workloadKey } from '../../src/kube/types.ts';
 import type { ManifestSet } from '../../src/manifests/types.ts';
-import { isAutoscaled, prepareForAutoscalers, releaseToAutoscalers } from '../../src/engine/autoscaler.ts';
-import { blockingBudgets } from '../../src/engine/disruption-budgets.ts';
+import {
+  isAutoscaled,
+  prepareForAutoscalers,
+  releaseToAutoscalers,
+} from '../../src/engine/objects/autoscaler.ts';
+import { blockingBudgets } from '../../src/engine/objects/disruption-budgets.ts';
 
 const deployment = (name: string, replicas?: number): KubeObject => ({
   apiVersion: 'apps/v1',

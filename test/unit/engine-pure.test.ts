@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildConfig, inputsOf, type Inputs } from '../../src/config/index.ts';
-import { describeChanges, isUnchanged } from '../../src/engine/diff.ts';
-import { newVersionCopy, ROLE_LABEL } from '../../src/engine/handlers/copies.ts';
-import { partitionFor } from '../../src/engine/handlers/partitioned.ts';
-import { chooseRevision } from '../../src/engine/undo.ts';
-import { userShape, versionOf } from '../../src/engine/workloads.ts';
+import { describeChanges, isUnchanged } from '../../src/engine/prepare/diff.ts';
+import { newVersionCopy, ROLE_LABEL } from '../../src/engine/steps/handlers/copies.ts';
+import { partitionFor } from '../../src/engine/steps/handlers/partitioned.ts';
+import { chooseRevision } from '../../src/engine/steps/undo.ts';
+import { userShape, versionOf } from '../../src/engine/objects/workloads.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
 import type { ManifestSet } from '../../src/manifests/types.ts';
 import type { DeploymentObject } from '../../src/manifests/workload-views.ts';
@@ -321,10 +321,10 @@ describe('strategy plans', () => {
       },
       steps: [
         { kind: 'deploy-new' },
-        { kind: 'analysis', phase: 'pre-promotion' },
+        { kind: 'analysis', metricPhase: 'pre-promotion' },
         { kind: 'pause' },
         { kind: 'switch' },
-        { kind: 'analysis', phase: 'post-promotion' },
+        { kind: 'analysis', metricPhase: 'post-promotion' },
         { kind: 'promote' },
       ],
     },
@@ -337,7 +337,7 @@ describe('strategy plans', () => {
       steps: [
         { kind: 'deploy-new' },
         { kind: 'switch' },
-        { kind: 'analysis', phase: 'post-promotion' },
+        { kind: 'analysis', metricPhase: 'post-promotion' },
         { kind: 'promote' },
       ],
     },
@@ -350,7 +350,9 @@ describe('strategy plans', () => {
       const cfg = config(c.inputs);
       const plan = strategies[cfg.strategy].plan(cfg, manifests(deployment()), noLive);
       assert.equal(plan.strategy, cfg.strategy);
-      const steps = plan.steps.map((s) => (s.kind === 'analysis' && !s.phase ? { kind: 'analysis' } : s));
+      const steps = plan.steps.map((s) =>
+        s.kind === 'analysis' && !s.metricPhase ? { kind: 'analysis' } : s,
+      );
       assert.deepEqual(steps, c.steps);
     });
   }
@@ -469,7 +471,7 @@ describe('stepLabel', () => {
     [{ kind: 'pause', durationMs: 90_000 }, 'pause 1m 30s'],
     [{ kind: 'pause', durationMs: 0 }, 'pause 0s'],
     [{ kind: 'analysis' }, 'analysis'],
-    [{ kind: 'analysis', phase: 'post-promotion' }, 'analysis (post-promotion)'],
+    [{ kind: 'analysis', metricPhase: 'post-promotion' }, 'analysis (post-promotion)'],
     [
       { kind: 'setHeaderRoute', route: { name: 'beta', header: 'x-beta', match: { exact: '1' } } },
       'setHeaderRoute beta',

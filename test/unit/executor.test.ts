@@ -1,10 +1,10 @@
-// The executor (src/engine/executor.ts) with scripted step handlers and an in-memory cluster that
+// The executor (src/engine/steps/executor.ts) with scripted step handlers and an in-memory cluster that
 // keeps the state ConfigMap: what each outcome of a step does to the stored state, the record and
 // the result, and how a lost lock stops a run where a failure rolls it back.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Config } from '../../src/config/types.ts';
-import type { RunContext } from '../../src/engine/context.ts';
+import type { RunContext } from '../../src/engine/run/context.ts';
 import {
   failRelease,
   isAbandoned,
@@ -13,8 +13,8 @@ import {
   saveState,
   stampState,
   type ModeHandlers,
-} from '../../src/engine/executor.ts';
-import type { StepOutcome } from '../../src/engine/outcome.ts';
+} from '../../src/engine/steps/executor.ts';
+import type { StepOutcome } from '../../src/engine/steps/outcome.ts';
 import { LockLostError, StateConflictError } from '../../src/errors.ts';
 import { KubeApiError, type Cluster, type KubeObject } from '../../src/kube/types.ts';
 import {

@@ -150,7 +150,7 @@ describe('job provider', () => {
     });
     assert.equal(jobOutcome(job([])), undefined);
     assert.equal(jobOutcome(job([{ type: 'Complete', status: 'False' }])), undefined);
-    assert.deepEqual(jobOutcome(job([{ type: 'Complete', status: 'True' }])), { phase: 'Complete' });
+    assert.deepEqual(jobOutcome(job([{ type: 'Complete', status: 'True' }])), { end: 'Complete' });
   });
 
   it('a completed Job is Successful, and is deleted in the background', async () => {

@@ -2,8 +2,8 @@
 // run's own monotonic clock from when it saw the record change, never from the holder's renewTime.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LeaseObserver } from '../../src/engine/lock.ts';
-import { lockNote } from '../../src/engine/lock-status.ts';
+import { LeaseObserver } from '../../src/engine/lease/lock.ts';
+import { lockNote } from '../../src/engine/lease/lock-status.ts';
 
 const HOUR_AHEAD = '2099-01-01T00:00:00.000000Z';
 const LONG_AGO = '2001-01-01T00:00:00.000000Z';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
 import { KubeApiError } from '../../src/kube/types.ts';
-import { canaryVersion, findLeftovers } from '../../src/engine/leftovers.ts';
+import { canaryVersion, findLeftovers } from '../../src/engine/recovery/leftovers.ts';
 
 const NS = 'shop';
 

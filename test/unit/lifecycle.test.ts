@@ -1,4 +1,4 @@
-// The lifecycle table (src/engine/lifecycle.ts) is the one place the (phase × action) behaviour is
+// The lifecycle table (src/engine/lifecycle/lifecycle.ts) is the one place the (phase × action) behaviour is
 // decided; the README documents it. These tests keep the two the same and pin the rules that
 // protect users (a paused release is never promoted by a re-run deploy, status never fails).
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import {
   type Request,
   transitionFor,
   writes,
-} from '../../src/engine/lifecycle.ts';
+} from '../../src/engine/lifecycle/lifecycle.ts';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

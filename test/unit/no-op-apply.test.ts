@@ -1,8 +1,8 @@
-// The proof that an apply changes nothing (src/engine/no-op-apply.ts): a dry run whose answer is
+// The proof that an apply changes nothing (src/engine/objects/no-op-apply.ts): a dry run whose answer is
 // the object exactly as read, the same object applied, and a read at apply time still equal to it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { appliesAsNoOp, noOpProofs } from '../../src/engine/no-op-apply.ts';
+import { appliesAsNoOp, noOpProofs } from '../../src/engine/objects/no-op-apply.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
 
 const sent: KubeObject = {
@@ -23,13 +23,12 @@ const live = (over: Partial<KubeObject['metadata']> = {}, data = { mode: 'fast' 
   },
   data,
 });
-const source = { object: sent, file: 'app.yaml', line: 1 };
 
 describe('noOpProofs', () => {
   it('keeps a dry run whose answer equals the object as read, whatever the key order', () => {
     const answer = live();
     const read = { data: { mode: 'fast' }, metadata: live().metadata, kind: 'ConfigMap', apiVersion: 'v1' };
-    const proofs = noOpProofs([{ source, sent, result: answer }], [read as KubeObject]);
+    const proofs = noOpProofs([{ sent, result: answer }], [read as KubeObject]);
     assert.deepEqual([...proofs.keys()], ['ConfigMap/shop/settings']);
     assert.equal(proofs.get('ConfigMap/shop/settings')?.sent, sent);
   });
@@ -41,12 +40,12 @@ describe('noOpProofs', () => {
       ['ownership changes', live({ managedFields: [{ manager: 'kubectl', operation: 'Update' }] })],
     ];
     for (const [why, read] of rows)
-      assert.equal(noOpProofs([{ source, sent, result: live() }], [read]).size, 0, why);
+      assert.equal(noOpProofs([{ sent, result: live() }], [read]).size, 0, why);
   });
 
   it('drops an object that was not read, and one whose dry run gave no answer', () => {
-    assert.equal(noOpProofs([{ source, sent, result: live() }], []).size, 0);
-    assert.equal(noOpProofs([{ source, sent }], [live()]).size, 0);
+    assert.equal(noOpProofs([{ sent, result: live() }], []).size, 0);
+    assert.equal(noOpProofs([{ sent }], [live()]).size, 0);
   });
 });
 

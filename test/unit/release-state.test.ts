@@ -4,7 +4,7 @@ import { reportOf } from '../../src/record/report.ts';
 import { STATE_SCHEMA, type ReleaseState } from '../../src/record/types.ts';
 import { migrateState, READABLE_SCHEMAS } from '../../src/state/migrate.ts';
 import { serializeState } from '../../src/state/release-state.ts';
-import { microTime } from '../../src/engine/lock.ts';
+import { microTime } from '../../src/engine/lease/lock.ts';
 
 function bigState(measurements: number, logLines: number): ReleaseState {
   return {

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildConfig, inputsOf, type Inputs } from '../../src/config/index.ts';
-import type { StepHandlers } from '../../src/engine/executor.ts';
-import { handlersFor } from '../../src/engine/handlers/index.ts';
+import type { StepHandlers } from '../../src/engine/steps/executor.ts';
+import { handlersFor } from '../../src/engine/steps/handlers/index.ts';
 import { InputError } from '../../src/errors.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
 import type { ManifestSet } from '../../src/manifests/types.ts';

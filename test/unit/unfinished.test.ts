@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
-import { asBeforeUnfinished, neverFinished } from '../../src/engine/unfinished.ts';
+import { asBeforeUnfinished, neverFinished } from '../../src/engine/prepare/unfinished.ts';
 
 const UID = 'uid-web';
 

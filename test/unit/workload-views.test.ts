@@ -1,7 +1,7 @@
 // The workload views: kind guards, replica counts, and the revisions an undo can return to (pure data).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { revisionsOf } from '../../src/engine/undo.ts';
+import { revisionsOf } from '../../src/engine/steps/undo.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
 import {
   asDeployment,

@@ -74,7 +74,7 @@ export function buildJob(metric: JobMetric, release: string, namespace: string, 
   return { apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace, labels }, spec };
 }
 
-export type JobOutcome = { phase: 'Complete' | 'Failed'; reason?: string; message?: string };
+export type JobOutcome = { end: 'Complete' | 'Failed'; reason?: string; message?: string };
 
 /** The Job's final state from its conditions, or undefined while it runs. */
 export function jobOutcome(job: KubeObject): JobOutcome | undefined {
@@ -84,7 +84,7 @@ export function jobOutcome(job: KubeObject): JobOutcome | undefined {
     const found = conditions.find((c) => c.type === type && c.status === 'True');
     if (found)
       return {
-        phase: type,
+        end: type,
         ...(found.reason ? { reason: found.reason } : {}),
         ...(found.message ? { message: found.message } : {}),
       };
@@ -175,14 +175,14 @@ export const jobProvider: MetricProviderDefinition<'job', JobFields, never, neve
     const query = `Job ${name} in ${namespace}`;
     await ctx.cluster.create(job);
     try {
-      const outcome = await ctx.cluster.watchUntil<JobOutcome | { phase: 'Deleted' }>(
+      const outcome = await ctx.cluster.watchUntil<JobOutcome | { end: 'Deleted' }>(
         'batch/v1',
         'Job',
         namespace,
         { fieldSelector: `metadata.name=${name}` },
         (event) => {
           if (event.object.metadata.name !== name) return undefined;
-          if (event.type === 'DELETED') return { phase: 'Deleted' };
+          if (event.type === 'DELETED') return { end: 'Deleted' };
           return jobOutcome(event.object);
         },
         {
@@ -191,9 +191,9 @@ export const jobProvider: MetricProviderDefinition<'job', JobFields, never, neve
           description: `analysis Job ${name} to finish`,
         },
       );
-      if (outcome.phase === 'Deleted')
+      if (outcome.end === 'Deleted')
         throw Object.assign(new Error(`${query} was deleted before it finished`), { query });
-      if (outcome.phase === 'Complete')
+      if (outcome.end === 'Complete')
         return { result: 'Complete', query, verdict: 'Successful', message: `Job ${name} completed` };
       const details = await failureDetails(ctx, namespace, name);
       const why = outcome.reason
