@@ -39,8 +39,7 @@ describe('noOpProofs', () => {
       ['written since (resourceVersion)', live({ resourceVersion: '8' })],
       ['ownership changes', live({ managedFields: [{ manager: 'kubectl', operation: 'Update' }] })],
     ];
-    for (const [why, read] of rows)
-      assert.equal(noOpProofs([{ sent, result: live() }], [read]).size, 0, why);
+    for (const [why, read] of rows) assert.equal(noOpProofs([{ sent, result: live() }], [read]).size, 0, why);
   });
 
   it('drops an object that was not read, and one whose dry run gave no answer', () => {
