@@ -21,6 +21,7 @@ export default {
     'src/analysis/stats.ts',
     'src/analysis/judge.ts',
     'src/secrets/redactor.ts',
+    'src/record/redact.ts',
     'src/preflight/permissions.ts',
     'src/kube/retry.ts',
     'src/manifests/render.ts',

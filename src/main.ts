@@ -34,7 +34,8 @@ import {
   problemsOf,
   reportStoppedRun,
 } from './run-setup.ts';
-import { redactRecord, secretValuesOf, type Redactor } from './secrets/redactor.ts';
+import { redactRecord } from './record/redact.ts';
+import { secretValuesOf, type Redactor } from './secrets/redactor.ts';
 import { credentialValues } from './analysis/credential-fields.ts';
 
 type GitHubContext = ReturnType<typeof readGitHubContext>;

@@ -19,7 +19,7 @@ import {
   reportStoppedRun,
 } from './run-setup.ts';
 import { credentialValues } from './analysis/credential-fields.ts';
-import { redactRecord } from './secrets/redactor.ts';
+import { redactRecord } from './record/redact.ts';
 
 export async function recoverUnfinished(main: MainStepState): Promise<void> {
   const redactor = createRedactor();

@@ -3,7 +3,6 @@
 // it on the runner with core.setSecret); `redact` scrubs them from text the action quotes: pod
 // logs, events, status messages, error messages, metric responses.
 import type { KubeObject } from '../kube/types.ts';
-import type { ReleaseHistory } from '../record/types.ts';
 import { printedForms, type SecretValue } from './printed-forms.ts';
 
 export { MIN_SECRET_LENGTH } from './printed-forms.ts';
@@ -117,28 +116,4 @@ function mapMessages(value: unknown, redact: (text: string) => string, key?: str
   if (Array.isArray(value)) return value.map((v) => mapMessages(v, redact, key));
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapMessages(v, redact, k)]));
-}
-
-/**
- * Redacts, in place, the free text of a record (messages, log tails, notes, step details), the
- * parts that quote what pods, the cluster or a metric said. In place, because the record is
- * also what the release state stores.
- */
-export function redactRecord<R extends ReleaseHistory>(record: R, redactor: Redactor): R {
-  const r = (text: string) => redactor.redact(text);
-  if (record.rollbackReason) record.rollbackReason = r(record.rollbackReason);
-  record.notes = record.notes.map(r);
-  for (const step of record.steps) if (step.detail) step.detail = r(step.detail);
-  for (const e of record.evidence) {
-    if (e.message) e.message = r(e.message);
-    // Joined first, so a value broken over two log lines is found.
-    if (e.logTail) e.logTail = r(e.logTail.join('\n')).split('\n');
-  }
-  for (const m of record.measurements) {
-    if (m.message) m.message = r(m.message);
-    // A web metric's query is its URL, which may carry a token parameter.
-    if (m.query) m.query = r(m.query);
-    if (typeof m.value === 'string') m.value = r(m.value);
-  }
-  return record;
 }

@@ -5,13 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../src/kube/types.ts';
 import type { RolloutRecord } from '../../src/record/types.ts';
-import {
-  MIN_SECRET_LENGTH,
-  REDACTED,
-  Redactor,
-  redactRecord,
-  secretValuesOf,
-} from '../../src/secrets/redactor.ts';
+import { redactRecord } from '../../src/record/redact.ts';
+import { MIN_SECRET_LENGTH, REDACTED, Redactor, secretValuesOf } from '../../src/secrets/redactor.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const secret = (fields: Partial<KubeObject>): KubeObject => ({

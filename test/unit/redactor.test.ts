@@ -7,7 +7,8 @@ import { parserReason, loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import { parseManifests } from '../../src/manifests/load.ts';
 import { parseYamlInput } from '../../src/config/yaml-source.ts';
 import { observeSecrets } from '../../src/secrets/observe.ts';
-import { Redactor, redactRecord, secretValuesOf } from '../../src/secrets/redactor.ts';
+import { redactRecord } from '../../src/record/redact.ts';
+import { Redactor, secretValuesOf } from '../../src/secrets/redactor.ts';
 import { InputError } from '../../src/errors.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');

@@ -3,7 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
-import { Redactor, redactRecord } from '../../src/secrets/redactor.ts';
+import { redactRecord } from '../../src/record/redact.ts';
+import { Redactor } from '../../src/secrets/redactor.ts';
 import { saveReleaseState } from '../../src/state/release-state.ts';
 import { releaseStateWith } from '../helpers/sample-record.ts';
 

@@ -8,7 +8,7 @@ import type { RolloutRecord } from '../../record/types.ts';
 import { allOrInputErrors, InputError } from '../../errors.ts';
 import { preflight } from '../../preflight/index.ts';
 import { rulesReviews, type RulesReviews } from '../../preflight/rules-review.ts';
-import { checkBeforeLock, readLiveChecked } from '../../preflight/before-lock.ts';
+import { checkBeforeLock, readLiveChecked } from './before-lock.ts';
 import { strategyFor } from '../../strategies/index.ts';
 import { prepareForAutoscalers } from '../objects/autoscaler.ts';
 import { carryOut, dispatch, dispatchReadOnly } from '../lifecycle/dispatch.ts';

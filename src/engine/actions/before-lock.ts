@@ -1,14 +1,14 @@
 // Pre-flight as the actions call it before the Lease: deploy's read of the live workloads, and the
 // checks promote and rollback run against the release as stored. A read the credentials may not
 // do is folded into the pre-flight message, which lists everything missing at once.
-import { KubeApiError, type KubeObject } from '../kube/types.ts';
-import type { ManifestSet } from '../manifests/types.ts';
-import { preflight, preflightAction } from './index.ts';
-import type { ReleaseDeps } from '../engine/run/deps.ts';
-import { transitionFor, writes } from '../engine/lifecycle/lifecycle.ts';
-import { findRelease, phaseOf, type Found } from '../engine/lifecycle/find-release.ts';
-import { storedConfig, storedManifests } from '../engine/run/run-context.ts';
-import { readLive } from '../engine/objects/workloads.ts';
+import { KubeApiError, type KubeObject } from '../../kube/types.ts';
+import type { ManifestSet } from '../../manifests/types.ts';
+import { preflight, preflightAction } from '../../preflight/index.ts';
+import type { ReleaseDeps } from '../run/deps.ts';
+import { transitionFor, writes } from '../lifecycle/lifecycle.ts';
+import { findRelease, phaseOf, type Found } from '../lifecycle/find-release.ts';
+import { storedConfig, storedManifests } from '../run/run-context.ts';
+import { readLive } from '../objects/workloads.ts';
 
 const isForbidden = (err: unknown) => err instanceof KubeApiError && err.code === 403;
 
