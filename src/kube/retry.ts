@@ -77,7 +77,8 @@ export function retryAfterMsOf(err: unknown): number | undefined {
   const attached = (err as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
   if (typeof attached === 'number') return attached;
   if (err instanceof KubeApiError) {
-    const seconds = err.status?.details?.retryAfterSeconds;
+    const status = err.status as { details?: { retryAfterSeconds?: unknown } } | undefined;
+    const seconds = status?.details?.retryAfterSeconds;
     if (typeof seconds === 'number' && seconds > 0) return seconds * 1000;
   }
   return undefined;
