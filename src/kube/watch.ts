@@ -14,8 +14,9 @@ export type RawWatchEvent =
   | { type: 'BOOKMARK'; object?: { metadata?: { resourceVersion?: string } } }
   | { type: 'ERROR'; object?: StatusFields };
 
-/** The fields of an ERROR event's Status that are read. */
+/** An ERROR event's Status, with the fields that are read. */
 interface StatusFields {
+  kind?: string;
   code?: unknown;
   message?: string;
   reason?: string;
