@@ -50,8 +50,8 @@ interface GroupList {
 }
 
 /** A discovery document as the shape it is read through (the fields are checked where read). */
-async function fetchDoc<T>(fetchJson: FetchJson, path: string, accept?: string): Promise<T | undefined> {
-  return (await fetchJson(path, accept)) as T | undefined;
+async function fetchDoc<T>(fetchJson: FetchJson, path: string, accept?: string): Promise<T> {
+  return (await fetchJson(path, accept)) as T;
 }
 
 export const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -129,7 +129,7 @@ export class Discovery {
         ['/api', '/apis'].map((p) => fetchDoc<GroupDiscoveryList>(this.fetchJson, p, AGGREGATED_DISCOVERY)),
       );
       if (!docs.every((d) => d?.kind === 'APIGroupDiscoveryList')) return undefined;
-      return new Map(docs.flatMap((d) => groupVersionsOf(d!)));
+      return new Map(docs.flatMap((d) => groupVersionsOf(d)));
     } catch (err) {
       // Not worth failing for: each group-version is asked on its own instead (and may fail there).
       if (err instanceof KubeApiError) return undefined;
@@ -184,10 +184,10 @@ export function objectPath(
 export async function servedVersions(group: string, fetchJson: FetchJson): Promise<string[]> {
   if (group === '') {
     const core = await fetchDoc<GroupList>(fetchJson, '/api');
-    return core!.versions ?? [];
+    return core.versions ?? [];
   }
   const list = await fetchDoc<GroupList>(fetchJson, '/apis');
-  const found = list!.groups?.find((g) => g?.name === group);
+  const found = list.groups?.find((g) => g?.name === group);
   if (!found) return [];
   const versions: string[] = (found.versions ?? []).map((v) => String(v.version));
   const preferred: string | undefined = found.preferredVersion?.version;

@@ -1,6 +1,5 @@
 /** Where each kind keeps its pods: the pod template (or the Pod itself) and the containers. */
 import type { KubeObject } from '../kube/types.ts';
-
 import { specOf } from './workload-views.ts';
 
 export { isWorkload } from './workload-views.ts';

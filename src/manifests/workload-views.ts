@@ -1,10 +1,11 @@
 // Typed views of the workloads the engine reads and changes (Deployment, StatefulSet, DaemonSet), of
-// the objects that act on them (ReplicaSets, autoscalers, disruption budgets) and of the pods and
-// Jobs the gates and the job metric read. Specs and statuses
-// are @kubernetes/client-node's models, imported as types only (nothing enters the bundle); those
-// models are camelCase like the JSON, but hold timestamps as Dates where the JSON has strings, which
-// `Wire` puts right. Metadata stays ours. A view is the same object, only typed: `isDeployment(obj)`
-// narrows a KubeObject, `asDeployment(obj)?.spec…` reads one that may be another kind.
+// the objects that act on them (ReplicaSets, autoscalers, disruption budgets, Services, claims) and
+// of the pods and Jobs the gates and the job metric read. Specs and statuses are
+// @kubernetes/client-node's models, imported as types only (nothing enters the bundle); those models
+// are camelCase like the JSON, but hold timestamps as Dates where the JSON has strings, which `Wire`
+// puts right. Metadata stays ours. A KubeObject's spec and status are `unknown`; a view is the same
+// object, only typed: `isDeployment(obj)` narrows a KubeObject, `asDeployment(obj)?.spec…` reads one
+// that may be another kind, and `view<PodObject>(obj)` names the kind of one read by kind.
 import type {
   V1ContainerStatus,
   V1JobSpec,

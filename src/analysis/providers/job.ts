@@ -19,7 +19,6 @@ export interface JobFields {
 }
 
 export type JobMetric = MetricOf<'job', JobFields>;
-type JobSpec = NonNullable<JobObject['spec']>;
 import { LABELS, ownedLabels } from '../../labels.ts';
 import { compareText } from '../../compare.ts';
 import { renderKnownPlaceholders } from '../template.ts';
@@ -56,6 +55,8 @@ export function jobName(release: string, metric: string, suffix: string = random
     .replace(/-$/, '');
   return `${prefix || 'analysis'}-${suffix}`;
 }
+
+type JobSpec = NonNullable<JobObject['spec']>;
 
 /** The Job object for one measurement. `metric.job` is the Job's spec (a full `{spec: ...}` is accepted too). */
 export function buildJob(metric: JobMetric, release: string, namespace: string, name: string): KubeObject {
