@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { KubeObject } from '../src/kube/types.ts';
+import { view, type DeploymentObject } from '../src/manifests/workload-views.ts';
 import type { SimCluster } from '@kube-rollout/kube-sim';
 
 /** A Deployment that has not yet rolled out every replica of its current template. */
-function converging(d: KubeObject): boolean {
+function converging(obj: KubeObject): boolean {
+  const d = view<DeploymentObject>(obj);
   const s = d.status ?? {};
   const want = d.spec?.replicas ?? 1;
   return !(

@@ -5,6 +5,7 @@
  * with their version, not a pod-template hash) and fields of the Rollout itself.
  */
 import type { KubeObject } from '../kube/types.ts';
+import type { AnalysisArg } from './fields.ts';
 import type { ArgoSource, FieldPath } from './source.ts';
 
 /** Rollout `podTemplateHashValue` → the action's placeholder for the same side. */
@@ -23,7 +24,7 @@ export interface ArgRef {
 export function rolloutArgs(ref: ArgRef, args: unknown, rollout: KubeObject): Map<string, string> {
   const values = new Map<string, string>();
   if (!Array.isArray(args)) return values;
-  args.forEach((arg: Record<string, any>, i) => {
+  args.forEach((arg: AnalysisArg | null, i) => {
     const at = [...ref.path, 'args', i];
     if (typeof arg?.name !== 'string') return void ref.src.fail(at, 'an analysis argument needs a name');
     const value =
@@ -38,11 +39,11 @@ export function rolloutArgs(ref: ArgRef, args: unknown, rollout: KubeObject): Ma
 function valueFrom(
   ref: ArgRef,
   at: FieldPath,
-  from: Record<string, any>,
+  from: AnalysisArg['valueFrom'],
   rollout: KubeObject,
 ): string | undefined {
   if (from?.podTemplateHashValue !== undefined) {
-    const side = HASH_SIDES[from.podTemplateHashValue];
+    const side = HASH_SIDES[String(from.podTemplateHashValue)];
     if (!side)
       return ref.src.fail(
         [...at, 'podTemplateHashValue'],
@@ -88,7 +89,7 @@ export function templateArgs(
 ): Map<string, string> {
   const resolved = new Map<string, string>();
   const declared = template.get(['spec', 'args']);
-  (Array.isArray(declared) ? declared : []).forEach((arg: Record<string, any>, i) => {
+  (Array.isArray(declared) ? declared : []).forEach((arg: AnalysisArg | null, i) => {
     if (typeof arg?.name !== 'string')
       return void template.fail(['spec', 'args', i], 'an argument needs a name');
     const value =

@@ -4,6 +4,8 @@
  * object itself is never applied.
  */
 import type { KubeObject } from '../kube/types.ts';
+import { view, type TypedObject } from '../manifests/workload-views.ts';
+import type { RolloutSpec } from './fields.ts';
 import type { ArgoSource } from './source.ts';
 
 /** Fields a Rollout shares with a Deployment's spec, copied as they are. */
@@ -18,7 +20,7 @@ const SHARED_SPEC_FIELDS = [
 
 export function deploymentOf(src: ArgoSource): KubeObject {
   const rollout = src.sourced.object;
-  const spec = (rollout.spec ?? {}) as Record<string, any>;
+  const spec = view<TypedObject<RolloutSpec>>(rollout).spec ?? {};
   if (!spec.template)
     src.fail(['spec'], 'spec.template is required (a Rollout with workloadRef is not supported)');
   if (!spec.selector) src.fail(['spec'], 'spec.selector is required');

@@ -4,6 +4,7 @@
  */
 import { InputError } from '../errors.ts';
 import type { SourcedObject } from '../manifests/types.ts';
+import { valueAt } from '../plain-values.ts';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -54,11 +55,6 @@ export class ArgoSource {
 
   /** The value at `path` of the object. */
   get(path: FieldPath): unknown {
-    let value: unknown = this.sourced.object;
-    for (const part of path) {
-      if (value === null || typeof value !== 'object') return undefined;
-      value = (value as Record<string | number, unknown>)[part];
-    }
-    return value;
+    return valueAt(this.sourced.object, path);
   }
 }

@@ -9,7 +9,15 @@ import type { InputName } from '../config/inputs.ts';
 import type { ManifestSettings } from '../config/manifest-settings.ts';
 import type { HeaderRoute } from '../traffic/types.ts';
 import { canaryServiceName } from '../names.ts';
+import { valueAt } from '../plain-values.ts';
 import { dotted } from './strict.ts';
+import type {
+  AnalysisRef,
+  BlueGreenStrategy,
+  CanaryStepFields,
+  CanaryStrategy,
+  TrafficRouting,
+} from './fields.ts';
 import type { ArgoSource, FieldPath } from './source.ts';
 import { duration, referencedMetrics, type TemplateIndex } from './templates.ts';
 
@@ -66,7 +74,7 @@ export function strategySettings(src: ArgoSource, templates: TemplateIndex): Str
 }
 
 function readCanary(r: Reader, at: FieldPath): void {
-  const canary = r.src.get(at) as Record<string, any>;
+  const canary = r.src.get(at) as CanaryStrategy;
   r.set('strategy', 'canary', at);
   const routed = readTrafficRouting(r, [...at, 'trafficRouting'], canary);
   if (!routed) readBasicCanary(r, at, canary);
@@ -86,7 +94,7 @@ function readCanary(r: Reader, at: FieldPath): void {
 }
 
 /** Basic canary: the pod ratio is the traffic split, with Argo's arithmetic within maxSurge. */
-function readBasicCanary(r: Reader, at: FieldPath, canary: Record<string, any>): void {
+function readBasicCanary(r: Reader, at: FieldPath, canary: CanaryStrategy): void {
   r.set('traffic', 'replicas', at);
   const surge = intOrPercent(r, [...at, 'maxSurge'], canary.maxSurge);
   if (surge !== undefined) r.set('max-surge', surge, [...at, 'maxSurge']);
@@ -101,29 +109,19 @@ function readBasicCanary(r: Reader, at: FieldPath, canary: Record<string, any>):
 }
 
 /** canary.analysis: background metrics from startingStep (default the first step). */
-function readBackgroundAnalysis(
-  r: Reader,
-  at: FieldPath,
-  analysis: Record<string, any>,
-  steps: number,
-): void {
+function readBackgroundAnalysis(r: Reader, at: FieldPath, analysis: AnalysisRef, steps: number): void {
   const metrics = referencedMetrics({ src: r.src, path: at }, r.src.sourced.object, r.templates);
-  const start = analysis.startingStep ?? 0;
-  if (!Number.isInteger(start) || start < 0 || (steps > 0 && start >= steps))
-    r.src.fail(
-      [...at, 'startingStep'],
-      `startingStep must be the index of a step (0 to ${Math.max(0, steps - 1)}), got ${JSON.stringify(start)}`,
-    );
+  const start = startingStep(r, [...at, 'startingStep'], analysis.startingStep ?? 0, steps);
   if (metrics?.length) r.set('analysis', { startingStep: start, metrics } satisfies AnalysisSpec, at);
 }
 
 /** The router a canary's trafficRouting names (undefined for a basic canary); sets traffic and its object. */
-function readTrafficRouting(r: Reader, at: FieldPath, canary: Record<string, any>): boolean {
-  const routing = canary.trafficRouting as Record<string, any> | undefined;
+function readTrafficRouting(r: Reader, at: FieldPath, canary: CanaryStrategy): boolean {
+  const routing = canary.trafficRouting;
   if (!routing) return false;
   if (routing.maxTrafficWeight !== undefined && routing.maxTrafficWeight !== 100)
     r.src.fail([...at, 'maxTrafficWeight'], 'maxTrafficWeight must be 100: weights are percentages');
-  const routers = ['nginx', 'istio', 'smi'].filter((k) => routing[k]);
+  const routers = (['nginx', 'istio', 'smi'] as const).filter((k) => routing[k]);
   if (routers.length !== 1) {
     r.src.fail(
       at,
@@ -146,14 +144,15 @@ function readTrafficRouting(r: Reader, at: FieldPath, canary: Record<string, any
         `canary traffic goes through Service ${ours} (created by the action); Service ${canary.canaryService} is applied as written`,
       );
   }
-  if (router === 'nginx') readNginx(r, [...at, 'nginx'], routing.nginx);
-  if (router === 'istio') readIstio(r, [...at, 'istio'], routing.istio);
-  if (router === 'smi' && routing.smi.trafficSplitName)
-    r.set('traffic-split', routing.smi.trafficSplitName, [...at, 'smi', 'trafficSplitName']);
+  // The one router named is set (truthy), as the filter above found.
+  if (router === 'nginx') readNginx(r, [...at, 'nginx'], routing.nginx!);
+  if (router === 'istio') readIstio(r, [...at, 'istio'], routing.istio!);
+  if (router === 'smi' && routing.smi!.trafficSplitName)
+    r.set('traffic-split', routing.smi!.trafficSplitName, [...at, 'smi', 'trafficSplitName']);
   return true;
 }
 
-function readNginx(r: Reader, at: FieldPath, nginx: Record<string, any>): void {
+function readNginx(r: Reader, at: FieldPath, nginx: NonNullable<TrafficRouting['nginx']>): void {
   if (nginx.annotationPrefix !== undefined && nginx.annotationPrefix !== NGINX_PREFIX)
     r.src.fail([...at, 'annotationPrefix'], `annotationPrefix must be ${NGINX_PREFIX} (ingress-nginx's own)`);
   const ingresses = nginx.stableIngresses ?? (nginx.stableIngress ? [nginx.stableIngress] : []);
@@ -164,11 +163,11 @@ function readNginx(r: Reader, at: FieldPath, nginx: Record<string, any>): void {
   r.set('ingress', ingresses[0], [...at, nginx.stableIngress ? 'stableIngress' : 'stableIngresses']);
 }
 
-function readIstio(r: Reader, at: FieldPath, istio: Record<string, any>): void {
+function readIstio(r: Reader, at: FieldPath, istio: NonNullable<TrafficRouting['istio']>): void {
   const services = istio.virtualServices ?? (istio.virtualService ? [istio.virtualService] : []);
   if (services.length !== 1)
     return void r.src.fail(at, `istio needs one VirtualService, got ${services.length}`);
-  const vs = services[0] as Record<string, any>;
+  const vs = services[0];
   if (Array.isArray(vs.routes) && vs.routes.length > 1)
     r.src.fail(
       at,
@@ -185,17 +184,12 @@ function readSteps(r: Reader, at: FieldPath, routed: boolean): CanaryStep[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) return r.src.fail(at, 'steps must be a list') ?? [];
   return list.flatMap((step, i) => {
-    const read = readStep(r, [...at, i], step as Record<string, any>, routed);
+    const read = readStep(r, [...at, i], step as CanaryStepFields, routed);
     return read ? [read] : [];
   });
 }
 
-function readStep(
-  r: Reader,
-  at: FieldPath,
-  step: Record<string, any>,
-  routed: boolean,
-): CanaryStep | undefined {
+function readStep(r: Reader, at: FieldPath, step: CanaryStepFields, routed: boolean): CanaryStep | undefined {
   const kinds = Object.keys(step ?? {}).filter((k) => step[k] !== undefined);
   if (kinds.length !== 1)
     return r.src.fail(at, `a step has exactly one kind, got ${kinds.join(' and ') || 'none'}`);
@@ -204,14 +198,14 @@ function readStep(
   const where = [...at, kind];
   switch (kind) {
     case 'setWeight':
-      if (Number.isInteger(value) && value >= 0 && value <= 100) return { setWeight: value };
+      if (isWholeNumber(value) && value >= 0 && value <= 100) return { setWeight: value };
       return r.src.fail(
         where,
         `setWeight must be a whole number from 0 to 100, got ${JSON.stringify(value)}`,
       );
     case 'pause': {
       // No duration waits for `promote`; a bare number is seconds, as in Argo.
-      const ms = duration(r.src, [...where, 'duration'], value?.duration);
+      const ms = duration(r.src, [...where, 'duration'], valueAt(value, ['duration']));
       return { pause: ms === undefined ? {} : { durationMs: ms } };
     }
     case 'analysis': {
@@ -230,7 +224,7 @@ function readStep(
         : { setCanaryScale: scale };
     }
     case 'setHeaderRoute':
-      return readHeaderRoute(r, where, value, routed);
+      return readHeaderRoute(r, where, step.setHeaderRoute, routed);
     default:
       return undefined; // experiment, setMirrorRoute, plugin: refused by the schema
   }
@@ -239,7 +233,7 @@ function readStep(
 function readHeaderRoute(
   r: Reader,
   at: FieldPath,
-  value: Record<string, any>,
+  value: CanaryStepFields['setHeaderRoute'],
   routed: boolean,
 ): CanaryStep | undefined {
   if (!routed) return r.src.fail(at, 'setHeaderRoute needs trafficRouting');
@@ -249,17 +243,17 @@ function readHeaderRoute(
   if (matches.length > 1)
     return r.src.fail([...at, 'match'], 'setHeaderRoute: one header match per route is supported');
   const { headerName, headerValue } = matches[0] ?? {};
-  const kinds = Object.keys(headerValue ?? {}).filter((k) => headerValue[k] !== undefined);
+  const kinds = Object.keys(headerValue ?? {}).filter((k) => headerValue?.[k] !== undefined);
   if (typeof headerName !== 'string' || kinds.length !== 1)
     return r.src.fail([...at, 'match', 0], 'a header match needs headerName and one of exact, prefix, regex');
-  const text = String(headerValue[kinds[0]]);
+  const text = String(headerValue?.[kinds[0]]);
   const match: HeaderRoute['match'] =
     kinds[0] === 'exact' ? { exact: text } : kinds[0] === 'prefix' ? { prefix: text } : { regex: text };
   return { setHeaderRoute: { name: value.name, header: headerName, match } };
 }
 
 function readBlueGreen(r: Reader, at: FieldPath): void {
-  const bg = r.src.get(at) as Record<string, any>;
+  const bg = r.src.get(at) as BlueGreenStrategy;
   r.set('strategy', 'blue-green', at);
   r.set('traffic', 'service', at);
   if (typeof bg.activeService !== 'string') r.src.fail(at, 'blueGreen needs activeService');
@@ -301,16 +295,30 @@ function scaleDownDelay(r: Reader, at: FieldPath, value: unknown): void {
   else r.set('scale-down-delay', seconds(r, at, value), at);
 }
 
+/** startingStep: the index of a step (any index when there are none); 0 after a refusal. */
+function startingStep(r: Reader, at: FieldPath, value: unknown, steps: number): number {
+  if (isWholeNumber(value) && value >= 0 && !(steps > 0 && value >= steps)) return value;
+  r.src.fail(
+    at,
+    `startingStep must be the index of a step (0 to ${Math.max(0, steps - 1)}), got ${JSON.stringify(value)}`,
+  );
+  return 0;
+}
+
+function isWholeNumber(value: unknown): value is number {
+  return Number.isInteger(value);
+}
+
 /** Whole seconds → milliseconds. */
 function seconds(r: Reader, at: FieldPath, value: unknown): number {
-  if (Number.isInteger(value) && (value as number) >= 0) return (value as number) * 1000;
+  if (isWholeNumber(value) && value >= 0) return value * 1000;
   r.src.fail(at, `${at.at(-1)} must be a whole number of seconds, got ${JSON.stringify(value)}`);
   return 0;
 }
 
 function intOrPercent(r: Reader, at: FieldPath, value: unknown): IntOrPercent | undefined {
   if (value === undefined || value === null) return undefined;
-  if (Number.isInteger(value) && (value as number) >= 0) return value as number;
+  if (isWholeNumber(value) && value >= 0) return value;
   if (typeof value === 'string' && /^\d+%$/.test(value)) return value as IntOrPercent;
   r.src.fail(
     at,

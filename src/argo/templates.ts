@@ -9,6 +9,7 @@ import type { MetricSpec, ProviderPart } from '../analysis/spec.ts';
 import { tryParseDuration } from '../duration.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { rolloutArgs, substituteArgs, templateArgs, type ArgRef } from './args.ts';
+import type { AnalysisRef, MetricFields, ProviderFields } from './fields.ts';
 import type { ArgoSource, FieldPath } from './source.ts';
 import { dotted } from './strict.ts';
 
@@ -30,7 +31,7 @@ export function referencedMetrics(
   templates: TemplateIndex,
   phase: MetricCommon['phase'] = 'pre-promotion',
 ): MetricSpec[] | undefined {
-  const analysis = ref.src.get(ref.path) as Record<string, any> | undefined;
+  const analysis = ref.src.get(ref.path) as AnalysisRef | undefined;
   if (!analysis) return undefined;
   const given = rolloutArgs(ref, analysis.args, rollout);
   const dryRun = metricNames(analysis.dryRun);
@@ -74,7 +75,7 @@ export function referencedMetrics(
 /** `templates: [{templateName}]`, or the older `templateName:` (with a note on the current form). */
 function templateRefs(
   ref: ArgRef,
-  analysis: Record<string, any>,
+  analysis: AnalysisRef,
 ): { name: string; cluster: boolean; at: FieldPath }[] {
   const refs: { name: string; cluster: boolean; at: FieldPath }[] = [];
   if (typeof analysis.templateName === 'string') {
@@ -83,14 +84,11 @@ function templateRefs(
     );
     refs.push({ name: analysis.templateName, cluster: false, at: [...ref.path, 'templateName'] });
   }
-  (Array.isArray(analysis.templates) ? analysis.templates : []).forEach(
-    (t: Record<string, any>, i: number) => {
-      const at = [...ref.path, 'templates', i];
-      if (typeof t?.templateName !== 'string')
-        return void ref.src.fail(at, 'templates[] needs a templateName');
-      refs.push({ name: t.templateName, cluster: t.clusterScope === true, at });
-    },
-  );
+  (Array.isArray(analysis.templates) ? analysis.templates : []).forEach((t, i) => {
+    const at = [...ref.path, 'templates', i];
+    if (typeof t?.templateName !== 'string') return void ref.src.fail(at, 'templates[] needs a templateName');
+    refs.push({ name: t.templateName, cluster: t.clusterScope === true, at });
+  });
   if (refs.length === 0) ref.src.fail(ref.path, 'an analysis needs templates: [{templateName: …}]');
   return refs;
 }
@@ -114,7 +112,7 @@ function readMetric(
   args: Map<string, string>,
   phase: MetricCommon['phase'],
 ): MetricSpec | undefined {
-  const raw = substituteArgs(template.get(at) as Record<string, any>, args, (name) =>
+  const raw = substituteArgs(template.get(at) as MetricFields | undefined, args, (name) =>
     template.fail(at, `{{args.${name}}} names no argument of the template (declare it in spec.args)`),
   );
   if (typeof raw?.name !== 'string') return template.fail(at, 'a metric needs a name');
@@ -157,7 +155,7 @@ function readMetric(
 function readProvider(
   template: ArgoSource,
   at: FieldPath,
-  provider: Record<string, any>,
+  provider: Record<string, unknown>,
 ): ProviderPart | undefined {
   const kinds = Object.keys(provider).filter((k) => provider[k] !== null && provider[k] !== undefined);
   if (kinds.length !== 1)
@@ -166,7 +164,7 @@ function readProvider(
       `a metric needs exactly one provider (prometheus, web or job), got ${kinds.join(', ') || 'none'}`,
     );
   const kind = kinds[0];
-  const p = provider[kind] as Record<string, any>;
+  const p = provider[kind] as ProviderFields;
   const where = [...at, kind];
   if (p.insecure === true)
     return template.fail([...where, 'insecure'], 'insecure: TLS verification cannot be turned off');

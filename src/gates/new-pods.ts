@@ -1,7 +1,12 @@
 // Which pods belong to the version being rolled out: only they are judged for fail-fast, so an old
 // pod that was already crash-looping does not fail a release that fixes it.
 import type { Cluster, KubeObject } from '../kube/types.ts';
-import { asWorkload, type DeploymentObject, type ReplicaSetObject } from '../manifests/workload-views.ts';
+import {
+  asWorkload,
+  view,
+  type DeploymentObject,
+  type ReplicaSetObject,
+} from '../manifests/workload-views.ts';
 import { compareText, sameJson } from '../compare.ts';
 import { TEMPLATE_HASH_LABEL, withoutTemplateHash } from '../manifests/pods.ts';
 
@@ -29,14 +34,9 @@ export async function newReplicaSet(
   cluster: Cluster,
   deployment: DeploymentObject,
 ): Promise<KubeObject | undefined> {
-  const sets: ReplicaSetObject[] = await cluster.list(
-    'apps/v1',
-    'ReplicaSet',
-    deployment.metadata.namespace,
-    {
-      labelSelector: selectorString(deployment.spec?.selector?.matchLabels),
-    },
-  );
+  const selector = { labelSelector: selectorString(deployment.spec?.selector?.matchLabels) };
+  const listed = await cluster.list('apps/v1', 'ReplicaSet', deployment.metadata.namespace, selector);
+  const sets = listed.map(view<ReplicaSetObject>);
   const wanted = withoutTemplateHash(deployment.spec?.template);
   return sets
     .filter((rs) => ownedBy(rs, deployment) && sameJson(withoutTemplateHash(rs.spec?.template), wanted))

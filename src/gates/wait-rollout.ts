@@ -8,7 +8,7 @@ import { sleep } from '../duration.ts';
 import { newPodSelector } from './new-pods.ts';
 import { findPodProblem, findWorkloadProblem, type PodProblem } from './pod-health.ts';
 import { observed, rolloutStatus } from './rollout-status.ts';
-import { isWorkload } from '../manifests/workload-views.ts';
+import { isWorkload, view } from '../manifests/workload-views.ts';
 
 export type RolloutOutcome =
   | { ok: true; workload: KubeObject; message: string }
@@ -95,7 +95,7 @@ function watchCompletion(
     (event) => {
       if (event.type === 'DELETED') throw new Error(`${describeRef(ref)} was deleted`);
       seen.latest = event.object;
-      const problem = findWorkloadProblem(event.object);
+      const problem = findWorkloadProblem(view(event.object));
       const status = rolloutStatus(event.object);
       if (status.message !== seen.message) {
         seen.message = status.message;
@@ -145,7 +145,7 @@ async function watchNewPods(
     { labelSelector },
     (event) => {
       if (event.type === 'DELETED') return undefined;
-      const problem = findPodProblem(event.object);
+      const problem = findPodProblem(view(event.object));
       if (problem) throw new FatalPod(problem);
       return undefined;
     },

@@ -9,7 +9,13 @@ import { parseWatchStream, watchUntil, type RawWatchEvent, type WatchTuning } fr
 const PAGE_SIZE = 500;
 
 /** One JSON request with the Cluster's retries. */
-export type Call = (spec: RequestSpec) => Promise<any>;
+export type Call = (spec: RequestSpec) => Promise<unknown>;
+
+/** A page of a list, with only the fields read here. */
+interface ListPage {
+  items?: unknown[];
+  metadata?: { resourceVersion?: string; continue?: string };
+}
 
 /** The collection to read: resource, namespace (if namespaced) and selectors. */
 export interface Collection {
@@ -28,7 +34,7 @@ export async function listAll(
   let resourceVersion = '';
   let continueToken: string | undefined;
   do {
-    const page = await call({
+    const page = (await call({
       method: 'GET',
       path: collectionPath(res, namespace),
       query: {
@@ -38,7 +44,7 @@ export async function listAll(
         continue: continueToken,
       },
       signal,
-    });
+    })) as ListPage;
     for (const item of page.items ?? []) items.push(withKind(item, res));
     resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     continueToken = page.metadata?.continue || undefined;
@@ -88,12 +94,16 @@ export function watchCollection<T>(
   });
 }
 
+/** An object as the server sends it in a list or a watch: apiVersion and kind may be left out. */
+type ServedObject = Partial<KubeObject> & Pick<KubeObject, 'metadata'>;
+
 /** List items come without apiVersion/kind from a real API server; callers expect them. */
-export function withKind(obj: any, res: ResourceRef): KubeObject {
-  if (obj && typeof obj === 'object' && (!obj.apiVersion || !obj.kind)) {
-    return { apiVersion: res.apiVersion, kind: res.kind, ...obj };
+export function withKind(obj: unknown, res: ResourceRef): KubeObject {
+  const item = obj as ServedObject;
+  if (item && typeof item === 'object' && (!item.apiVersion || !item.kind)) {
+    return { apiVersion: res.apiVersion, kind: res.kind, ...item };
   }
-  return obj;
+  return item as KubeObject;
 }
 
 async function* addKinds(

@@ -23,7 +23,36 @@ interface ApiResource {
   namespaced: boolean;
 }
 
-export type FetchJson = (path: string, accept?: string) => Promise<any>;
+/** One GET of a discovery document, parsed from JSON. */
+export type FetchJson = (path: string, accept?: string) => Promise<unknown>;
+
+// The discovery documents, with only the fields read here (all optional: read defensively).
+interface GroupDiscoveryList {
+  kind?: string;
+  items?: Array<{
+    metadata?: { name?: string };
+    versions?: Array<{
+      version?: string;
+      resources?: Array<{ resource?: string; responseKind?: { kind?: string }; scope?: string }>;
+    }>;
+  }>;
+}
+interface ResourceList {
+  resources?: unknown;
+}
+interface GroupList {
+  versions?: string[];
+  groups?: Array<{
+    name?: string;
+    versions?: Array<{ version?: string }>;
+    preferredVersion?: { version?: string };
+  }>;
+}
+
+/** A discovery document as the shape it is read through (the fields are checked where read). */
+async function fetchDoc<T>(fetchJson: FetchJson, path: string, accept?: string): Promise<T> {
+  return (await fetchJson(path, accept)) as T;
+}
 
 export const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
@@ -96,7 +125,9 @@ export class Discovery {
   /** Both aggregated documents, or undefined when the server answers in the older form. */
   private async loadAggregated(): Promise<Map<string, ApiResource[]> | undefined> {
     try {
-      const docs = await Promise.all(['/api', '/apis'].map((p) => this.fetchJson(p, AGGREGATED_DISCOVERY)));
+      const docs = await Promise.all(
+        ['/api', '/apis'].map((p) => fetchDoc<GroupDiscoveryList>(this.fetchJson, p, AGGREGATED_DISCOVERY)),
+      );
       if (!docs.every((d) => d?.kind === 'APIGroupDiscoveryList')) return undefined;
       return new Map(docs.flatMap((d) => groupVersionsOf(d)));
     } catch (err) {
@@ -109,7 +140,7 @@ export class Discovery {
 
   private async load(apiVersion: string): Promise<ApiResource[] | undefined> {
     try {
-      const list = await this.fetchJson(groupVersionPath(apiVersion));
+      const list = await fetchDoc<ResourceList>(this.fetchJson, groupVersionPath(apiVersion));
       return Array.isArray(list?.resources) ? (list.resources as ApiResource[]) : [];
     } catch (err) {
       if (err instanceof KubeApiError && err.code === 404) return undefined;
@@ -119,11 +150,11 @@ export class Discovery {
 }
 
 /** apiVersion → resources of an APIGroupDiscoveryList, in the shape of the per-version documents. */
-function groupVersionsOf(doc: any): [string, ApiResource[]][] {
-  return (doc.items ?? []).flatMap((group: any) =>
-    (group?.versions ?? []).map((v: any): [string, ApiResource[]] => [
+function groupVersionsOf(doc: GroupDiscoveryList): [string, ApiResource[]][] {
+  return (doc.items ?? []).flatMap((group) =>
+    (group?.versions ?? []).map((v): [string, ApiResource[]] => [
       group.metadata?.name ? `${group.metadata.name}/${v.version}` : String(v.version),
-      (v.resources ?? []).map((r: any) => ({
+      (v.resources ?? []).map((r) => ({
         name: String(r.resource),
         kind: String(r.responseKind?.kind),
         namespaced: r.scope === 'Namespaced',
@@ -152,13 +183,13 @@ export function objectPath(
 /** The versions the server serves of an API group (`''` is the core group), preferred first. */
 export async function servedVersions(group: string, fetchJson: FetchJson): Promise<string[]> {
   if (group === '') {
-    const core: { versions?: string[] } = await fetchJson('/api');
+    const core = await fetchDoc<GroupList>(fetchJson, '/api');
     return core.versions ?? [];
   }
-  const list: { groups?: any[] } = await fetchJson('/apis');
+  const list = await fetchDoc<GroupList>(fetchJson, '/apis');
   const found = list.groups?.find((g) => g?.name === group);
   if (!found) return [];
-  const versions: string[] = (found.versions ?? []).map((v: any) => String(v.version));
+  const versions: string[] = (found.versions ?? []).map((v) => String(v.version));
   const preferred: string | undefined = found.preferredVersion?.version;
   return preferred && versions.includes(preferred)
     ? [preferred, ...versions.filter((v) => v !== preferred)]

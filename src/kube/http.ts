@@ -98,7 +98,7 @@ export class KubeTransport {
   }
 
   /** Sends one request and parses the JSON answer. */
-  async json<T = any>(spec: RequestSpec): Promise<T> {
+  async json<T = unknown>(spec: RequestSpec): Promise<T> {
     const { body } = await this.text({ accept: 'application/json', ...spec });
     try {
       return JSON.parse(body) as T;
@@ -168,6 +168,21 @@ export async function readAll(res: IncomingMessage): Promise<string> {
   return text;
 }
 
+/** The fields of an error answer's Status body that are read. */
+interface StatusBody {
+  kind?: unknown;
+  message?: unknown;
+  reason?: string;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** KubeApiError from an error answer: the Status body when there is one, else the raw text. */
 export function apiError(
   status: number,
@@ -176,12 +191,7 @@ export function apiError(
   what: string,
   redact: Redact = keepText,
 ): KubeApiError {
-  let parsed: any;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parseJson(body) as StatusBody | null | undefined;
   const isStatus = parsed && typeof parsed === 'object' && parsed.kind === 'Status';
   const message =
     isStatus && parsed.message

@@ -4,6 +4,7 @@
 import { sleep } from '../duration.ts';
 import pRetry from 'p-retry';
 import { KubeApiError } from './types.ts';
+import { valueAt } from '../plain-values.ts';
 
 /** Error codes of sockets that failed or were cut before an answer arrived. */
 const CONNECTION_CODES = new Set([
@@ -77,7 +78,7 @@ export function retryAfterMsOf(err: unknown): number | undefined {
   const attached = (err as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
   if (typeof attached === 'number') return attached;
   if (err instanceof KubeApiError) {
-    const seconds = err.status?.details?.retryAfterSeconds;
+    const seconds = valueAt(err.status, ['details', 'retryAfterSeconds']);
     if (typeof seconds === 'number' && seconds > 0) return seconds * 1000;
   }
   return undefined;

@@ -3,8 +3,8 @@ export interface KubeObject {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
-  spec?: any;
-  status?: any;
+  spec?: unknown;
+  status?: unknown;
   data?: Record<string, string>;
   stringData?: Record<string, string>;
   [key: string]: unknown;
@@ -168,8 +168,8 @@ export class KubeConnectionError extends Error {
 export class KubeApiError extends Error {
   readonly code: number;
   readonly reason?: string;
-  readonly status?: any;
-  constructor(code: number, message: string, reason?: string, status?: any) {
+  readonly status?: unknown;
+  constructor(code: number, message: string, reason?: string, status?: unknown) {
     super(message);
     this.name = 'KubeApiError';
     this.code = code;

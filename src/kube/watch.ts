@@ -9,9 +9,17 @@ import { backoffDelayMs, isRetryable } from './retry.ts';
 import type { RetryInfo } from './retry.ts';
 
 /** A raw event from the watch stream, including the kinds callers never see. */
-export interface RawWatchEvent {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  object: any;
+export type RawWatchEvent =
+  | WatchEvent
+  | { type: 'BOOKMARK'; object?: { metadata?: { resourceVersion?: string } } }
+  | { type: 'ERROR'; object?: StatusFields };
+
+/** An ERROR event's Status, with the fields that are read. */
+interface StatusFields {
+  kind?: string;
+  code?: unknown;
+  message?: string;
+  reason?: string;
 }
 
 export interface WatchSource {
@@ -163,7 +171,7 @@ class ListWatch<T> {
         continue;
       }
       if (raw.type === 'ERROR') throw statusEventError(raw.object, this.tuning.what);
-      const obj = raw.object as KubeObject;
+      const obj = raw.object;
       this.resourceVersion = obj.metadata?.resourceVersion ?? this.resourceVersion;
       if (raw.type === 'DELETED') this.snapshot.delete(objectKey(obj));
       else this.snapshot.set(objectKey(obj), obj);
@@ -197,7 +205,7 @@ class ListWatch<T> {
 }
 
 /** An ERROR event carries a Status: 410 means "re-list", anything else is a failure. */
-function statusEventError(status: any, what: string): Error {
+function statusEventError(status: StatusFields | undefined, what: string): Error {
   const code = typeof status?.code === 'number' ? status.code : 500;
   if (code === 410) return new Relist();
   return new KubeApiError(

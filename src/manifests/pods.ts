@@ -1,5 +1,6 @@
 /** Where each kind keeps its pods: the pod template (or the Pod itself) and the containers. */
 import type { KubeObject } from '../kube/types.ts';
+import { specOf } from './workload-views.ts';
 
 export { isWorkload } from './workload-views.ts';
 
@@ -21,11 +22,21 @@ export interface PodTemplate {
   spec: PodSpec;
 }
 
+/** Part of a pod spec that may name a ConfigMap or Secret (`configMapKeyRef`, `secret`, …). */
+type NameHolder = Record<string, unknown> | null | undefined;
+
 export interface Container {
   name?: string;
   image?: string;
-  env?: Array<{ name?: string; valueFrom?: any }>;
-  envFrom?: Array<{ configMapRef?: { name?: string }; secretRef?: { name?: string } }>;
+  env?: Array<{ name?: string; valueFrom?: { configMapKeyRef?: NameHolder; secretKeyRef?: NameHolder } }>;
+  envFrom?: Array<{ configMapRef?: NameHolder; secretRef?: NameHolder }>;
+  [key: string]: unknown;
+}
+
+export interface Volume {
+  configMap?: NameHolder;
+  secret?: NameHolder;
+  projected?: { sources?: Array<{ configMap?: NameHolder; secret?: NameHolder }> };
   [key: string]: unknown;
 }
 
@@ -33,7 +44,7 @@ export interface PodSpec {
   containers?: Container[];
   initContainers?: Container[];
   ephemeralContainers?: Container[];
-  volumes?: any[];
+  volumes?: Volume[];
   [key: string]: unknown;
 }
 
@@ -42,10 +53,10 @@ export interface PodSpec {
  * itself; undefined for other kinds or when the object has no such spec. Returned by reference.
  */
 export function podTemplateOf(obj: KubeObject): PodTemplate | undefined {
-  let template: any;
+  let template: { spec?: unknown } | undefined;
   if (obj.kind === 'Pod') template = obj;
-  else if (obj.kind === 'CronJob') template = obj.spec?.jobTemplate?.spec?.template;
-  else if ((POD_TEMPLATE_KINDS as readonly string[]).includes(obj.kind)) template = obj.spec?.template;
+  else if (obj.kind === 'CronJob') template = specOf(obj)?.jobTemplate?.spec?.template;
+  else if ((POD_TEMPLATE_KINDS as readonly string[]).includes(obj.kind)) template = specOf(obj)?.template;
   if (!template || typeof template !== 'object' || !template.spec || typeof template.spec !== 'object')
     return undefined;
   return template as PodTemplate;
@@ -77,8 +88,9 @@ type RefVisitor = (kind: ConfigKind, name: string, rename: (to: string) => void)
 
 /** Visits every ConfigMap / Secret name a pod spec uses: env, envFrom, volumes, projected volumes. */
 export function forEachConfigRef(spec: PodSpec, visit: RefVisitor): void {
-  const at = (kind: ConfigKind, holder: any, field: string) => {
-    if (holder && typeof holder[field] === 'string') visit(kind, holder[field], (to) => (holder[field] = to));
+  const at = (kind: ConfigKind, holder: NameHolder, field: string) => {
+    const name = holder?.[field];
+    if (holder && typeof name === 'string') visit(kind, name, (to) => (holder[field] = to));
   };
   for (const container of containersOf(spec)) {
     for (const env of container.env ?? []) {

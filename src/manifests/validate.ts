@@ -6,7 +6,8 @@ import { InputError } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { podTemplateOf } from './pods.ts';
 import { WORKLOAD_KINDS, type ManifestSet, type SourcedObject } from './types.ts';
-import type { LabelSelector } from './workload-views.ts';
+import { view, type LabelSelector, type ServiceObject, type TypedObject } from './workload-views.ts';
+import { valueAt } from '../plain-values.ts';
 
 /** Kinds whose apps/v1 API requires spec.selector to match the pod template. */
 const SELECTOR_KINDS: readonly string[] = [...WORKLOAD_KINDS, 'ReplicaSet'];
@@ -40,7 +41,7 @@ function checkSelectors(objects: readonly SourcedObject[]): InputError[] {
   for (const s of objects) {
     const { object } = s;
     if (!SELECTOR_KINDS.includes(object.kind)) continue;
-    const selector = object.spec?.selector as LabelSelector | undefined;
+    const selector = view<TypedObject<{ selector?: LabelSelector }>>(object).spec?.selector;
     if (!selector || (isEmpty(selector.matchLabels) && !selector.matchExpressions?.length)) {
       errors.push(
         new InputError(
@@ -75,8 +76,9 @@ function checkServices(objects: readonly SourcedObject[]): { services: Set<strin
     const { object } = s;
     if (object.kind !== 'Service' || object.apiVersion !== 'v1') continue;
     services.add(`${object.metadata.namespace ?? ''}/${object.metadata.name}`);
-    const selector = object.spec?.selector as Record<string, string> | undefined;
-    if (object.spec?.type === 'ExternalName' || isEmpty(selector)) continue;
+    const spec = view<ServiceObject>(object).spec;
+    const selector = spec?.selector;
+    if (spec?.type === 'ExternalName' || isEmpty(selector)) continue;
     const selects = pods.some(
       (p) =>
         p.namespace === object.metadata.namespace && selectorMatches({ matchLabels: selector }, p.labels),
@@ -115,25 +117,38 @@ function checkBackends(objects: readonly SourcedObject[], services: Set<string>)
 }
 
 /** Services an Ingress (networking.k8s.io/v1) or HTTPRoute / GRPCRoute sends traffic to. */
-export function backendServices(object: KubeObject): Array<{ name: string; namespace?: string }> {
-  const out: Array<{ name: string; namespace?: string }> = [];
-  const spec = object.spec ?? {};
-  if (object.kind === 'Ingress') {
-    const add = (backend: any) => {
-      if (typeof backend?.service?.name === 'string') out.push({ name: backend.service.name });
-    };
-    add(spec.defaultBackend);
-    for (const rule of arr(spec.rules)) for (const p of arr(rule?.http?.paths)) add(p?.backend);
-  } else if (object.kind === 'HTTPRoute' || object.kind === 'GRPCRoute') {
-    for (const rule of arr(spec.rules)) {
-      for (const ref of arr(rule?.backendRefs)) {
-        const isService = (ref?.kind ?? 'Service') === 'Service' && (ref?.group ?? '') === '';
-        if (isService && typeof ref?.name === 'string')
-          out.push({ name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) });
-      }
-    }
-  }
-  return unique(out);
+export function backendServices(object: KubeObject): ServiceRef[] {
+  const rules = arr(valueAt(object.spec, ['rules']));
+  if (object.kind === 'Ingress') return unique(ingressBackends(object.spec, rules));
+  if (object.kind === 'HTTPRoute' || object.kind === 'GRPCRoute') return unique(routeBackends(rules));
+  return [];
+}
+
+type ServiceRef = { name: string; namespace?: string };
+
+// The manifests are not checked yet: each field is looked up with valueAt and its type checked.
+function ingressBackends(spec: unknown, rules: unknown[]): ServiceRef[] {
+  const backends = [
+    valueAt(spec, ['defaultBackend']),
+    ...rules.flatMap((rule) => arr(valueAt(rule, ['http', 'paths'])).map((p) => valueAt(p, ['backend']))),
+  ];
+  return backends.flatMap((backend) => {
+    const name = valueAt(backend, ['service', 'name']);
+    return typeof name === 'string' ? [{ name }] : [];
+  });
+}
+
+function routeBackends(rules: unknown[]): ServiceRef[] {
+  return rules.flatMap((rule) =>
+    arr(valueAt(rule, ['backendRefs'])).flatMap((ref) => {
+      const [kind, group, name, namespace] = ['kind', 'group', 'name', 'namespace'].map((k) =>
+        valueAt(ref, [k]),
+      );
+      const isService = (kind ?? 'Service') === 'Service' && (group ?? '') === '';
+      if (!isService || typeof name !== 'string') return [];
+      return [{ name, ...(namespace ? { namespace: String(namespace) } : {}) }];
+    }),
+  );
 }
 
 /** Kubernetes label-selector semantics (matchLabels AND every matchExpression). */
@@ -179,7 +194,7 @@ function isEmpty(value: Record<string, unknown> | undefined): boolean {
   return !value || Object.keys(value).length === 0;
 }
 
-function arr(value: unknown): any[] {
+function arr(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 

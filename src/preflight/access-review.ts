@@ -3,6 +3,7 @@
 // not stored.
 import { inParallel } from '../kube/parallel.ts';
 import type { ApiAccess, Cluster } from '../kube/types.ts';
+import { view, type TypedObject } from '../manifests/workload-views.ts';
 import { qualifiedResource, type AccessCheck } from './permissions.ts';
 import { allowedByRules, rulesReviews } from './rules-review.ts';
 
@@ -20,6 +21,9 @@ export function accessChecks(list: readonly ApiAccess[], namespace?: string): Ac
   );
 }
 
+/** A SelfSubjectAccessReview as answered, with only the status field read here. */
+type AccessReviewObject = TypedObject<unknown, { allowed?: boolean }>;
+
 async function allowed(cluster: Cluster, check: AccessCheck): Promise<boolean> {
   const [resource, subresource] = check.resource.split('/');
   const review = await cluster.create({
@@ -36,7 +40,7 @@ async function allowed(cluster: Cluster, check: AccessCheck): Promise<boolean> {
       },
     },
   });
-  return review.status?.allowed === true;
+  return view<AccessReviewObject>(review).status?.allowed === true;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Config } from '../config/types.ts';
 import { InputError, InputErrors } from '../errors.ts';
 import { type Cluster, type KubeObject, KubeApiError, workloadKey } from '../kube/types.ts';
 import type { ManifestSet } from '../manifests/types.ts';
+import { specOf } from '../manifests/workload-views.ts';
 import { releaseTemplate } from '../analysis/release-template.ts';
 import { strategyFor } from '../strategies/index.ts';
 import type { ReleaseScope } from '../strategies/scope.ts';
@@ -58,7 +59,7 @@ export async function preflight(
   const template = releaseTemplate(config, manifests, {
     app: facts.name,
     canaryVersion: manifests.version,
-    stableVersion: stable?.spec?.template?.metadata?.labels?.[config.versionLabel],
+    stableVersion: stable && specOf(stable)?.template?.metadata?.labels?.[config.versionLabel],
     ...(facts.scope ? { changed: facts.scope.changed, progressive: facts.scope.progressive } : {}),
   });
   const errors: InputError[] = [...duplicateObjects(manifests), ...metricProblems(config, template)];

@@ -5,6 +5,7 @@
 // counts. Matching follows RBAC's (verbs, API groups, resources with `*` and `*/subresource`; a rule
 // limited to resourceNames does not cover an unnamed check).
 import type { Cluster } from '../kube/types.ts';
+import { view, type TypedObject } from '../manifests/workload-views.ts';
 import type { AccessCheck } from './permissions.ts';
 
 export interface ResourceRule {
@@ -13,6 +14,9 @@ export interface ResourceRule {
   resources?: string[];
   resourceNames?: string[];
 }
+
+/** A SelfSubjectRulesReview as answered, with only the status field read here. */
+type RulesReviewObject = TypedObject<unknown, { resourceRules?: ResourceRule[] }>;
 
 function has(list: readonly string[] | undefined, value: string): boolean {
   return !!list && (list.includes('*') || list.includes(value));
@@ -37,7 +41,7 @@ async function rulesIn(cluster: Cluster, namespace: string): Promise<ResourceRul
       metadata: {},
       spec: { namespace },
     });
-    return (review.status?.resourceRules ?? []) as ResourceRule[];
+    return view<RulesReviewObject>(review).status?.resourceRules ?? [];
   } catch {
     return []; // every check then gets its own access review
   }

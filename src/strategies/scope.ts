@@ -4,7 +4,7 @@
 // stable version to run beside.
 import { type KubeObject, workloadKey } from '../kube/types.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
-import { isDeployment, type DeploymentObject } from '../manifests/workload-views.ts';
+import { isClaim, isDeployment, type DeploymentObject } from '../manifests/workload-views.ts';
 import type { ReleaseScope } from './types.ts';
 
 export type { ReleaseScope } from './types.ts';
@@ -21,11 +21,12 @@ function claimsOf(deployment: DeploymentObject): string[] {
 /** A claim a second pod could not mount: ReadWriteOnce(Pod), or one the manifests do not describe. */
 function exclusiveClaim(deployment: DeploymentObject, manifests: ManifestSet): string | undefined {
   return claimsOf(deployment).find((name) => {
-    const claim = manifests.objects.find(
-      (o) => o.object.kind === 'PersistentVolumeClaim' && o.object.metadata.name === name,
-    )?.object as KubeObject & { spec?: { accessModes?: string[] } };
+    const claim = manifests.objects
+      .map((o) => o.object)
+      .filter(isClaim)
+      .find((o) => o.metadata.name === name);
     const modes = claim?.spec?.accessModes ?? [];
-    return modes.length === 0 || !modes.every((m: string) => SHARED_ACCESS.has(m));
+    return modes.length === 0 || !modes.every((m) => SHARED_ACCESS.has(m));
   });
 }
 

@@ -2,6 +2,7 @@
 // bookkeeping and small helpers for reading live objects. Pure except `getLive`.
 import type { Cluster, KubeObject, ObjectRef } from '../kube/types.ts';
 import type { HeaderRoute, TrafficRouter } from './types.ts';
+import { specOf } from '../manifests/workload-views.ts';
 
 import { ANNOTATIONS, LABELS } from '../labels.ts';
 
@@ -164,7 +165,7 @@ export function specFieldPatch<V>(
 ): SpecFieldPatch {
   const recorded = annotation(live, key);
   const original: V | null =
-    recorded !== undefined ? (JSON.parse(recorded) as V | null) : ((live.spec?.[field] as V) ?? null);
+    recorded !== undefined ? (JSON.parse(recorded) as V | null) : ((specOf(live)?.[field] as V) ?? null);
   return {
     metadata: { annotations: { [key]: JSON.stringify(original), ...state } },
     spec: { [field]: render(original) },

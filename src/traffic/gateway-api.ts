@@ -134,7 +134,7 @@ export function routeRestorePatch(live: KubeObject): SpecFieldPatch | undefined 
  */
 export function routeWeight(route: KubeObject, layout: RouteLayout): number {
   const canaryLayout = { ...layout, service: canaryServiceName(layout.service) };
-  for (const rule of view<HTTPRouteObject['spec']>(route).spec?.rules ?? []) {
+  for (const rule of view<HTTPRouteObject>(route).spec?.rules ?? []) {
     const refs = rule.backendRefs ?? [];
     const stable = refs.filter((ref) => isServiceRef(ref, layout));
     if (!stable.length) continue;

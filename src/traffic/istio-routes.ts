@@ -182,7 +182,7 @@ function splitWeights(vs: KubeObject, service: string, namespace: string) {
     isServiceHost(d.host, canaryServiceName(service), namespace);
   const isStableSide = (d: IstioDestination) =>
     isServiceHost(d.host, service, namespace) && d.subset !== SUBSETS.canary;
-  for (const entry of view<VirtualServiceObject['spec']>(vs).spec?.http ?? []) {
+  for (const entry of view<VirtualServiceObject>(vs).spec?.http ?? []) {
     const route = entry.route ?? [];
     // Istio: a lone destination without a weight takes everything.
     const sum = (list: IstioRouteDestination[]) =>

@@ -27,6 +27,7 @@ import {
 } from './istio-routes.ts';
 import { liveStableVersion, originalSelector, stableService, waitUntilOnlyStablePods } from './services.ts';
 import type { HeaderRoute, RouterDefinition, TrafficRouter, TrafficTarget } from './types.ts';
+import { view, type DestinationRuleObject } from './objects.ts';
 
 export {
   SUBSETS,
@@ -52,7 +53,7 @@ async function findDestinationRule(
   namespace: string,
 ): Promise<KubeObject | undefined> {
   const rules = await cluster.list(apiVersion, 'DestinationRule', namespace);
-  return rules.find((dr) => isServiceHost(dr.spec?.host, service, namespace));
+  return rules.find((dr) => isServiceHost(view<DestinationRuleObject>(dr).spec?.host, service, namespace));
 }
 
 /** What one istio router works on, each part looked up when asked for. */

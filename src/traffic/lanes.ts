@@ -14,12 +14,13 @@ import { selectorMatches } from '../manifests/validate.ts';
 import { jsonAnnotation } from './common.ts';
 import { routeNameIn } from './index.ts';
 import type { RouterDefinition } from './types.ts';
+import { view, type ServiceObject } from './objects.ts';
 
 export interface Lane {
   /** The progressive workload as the release applies it. */
   workload: SourcedObject;
   /** Its Service: the one whose selector matches its pods. */
-  service?: KubeObject;
+  service?: ServiceObject;
   /** The router's object that routes to `service`. */
   routeObject?: KubeObject;
 }
@@ -59,7 +60,7 @@ function podLabels(workload: KubeObject, versionLabel: string): Record<string, s
 function userSelector(service: KubeObject): Record<string, string> {
   return (
     jsonAnnotation<Record<string, string>>(service, ANNOTATIONS.originalSelector) ??
-    (service.spec as { selector?: Record<string, string> } | undefined)?.selector ??
+    view<ServiceObject>(service).spec?.selector ??
     {}
   );
 }
@@ -121,7 +122,7 @@ export function findLanes(inputs: LaneInputs): { lanes: Lane[]; errors: InputErr
 
 function laneOf(inputs: LaneInputs, workload: SourcedObject, errors: InputError[]): Lane {
   const service = serviceOf(inputs, workload, errors);
-  const lane: Lane = { workload, ...(service ? { service: service.object } : {}) };
+  const lane: Lane = { workload, ...(service ? { service: view<ServiceObject>(service.object) } : {}) };
   if (!service || !inputs.router.target) return lane;
   const routeObject = routeObjectOf(inputs, workload, service, errors);
   return routeObject ? { ...lane, routeObject } : lane;

@@ -1,16 +1,16 @@
-// Typed views of the objects routers read and write. Ingress and Service specs come from
-// @kubernetes/client-node (their specs hold no timestamps, so the plain JSON we get matches them;
-// metadata stays ours, with string timestamps). The CRDs (Gateway API, Istio, SMI) get small local
-// interfaces with only the fields we touch; `[key: string]: unknown` keeps the rest when copying.
-import type { V1IngressBackend, V1IngressSpec, V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
+// Typed views of the objects routers read and write. Ingress specs come from @kubernetes/client-node
+// (they hold no timestamps, so the plain JSON we get matches them; metadata stays ours, with string
+// timestamps), as does the Service view, which the manifests' checks share (workload-views.ts). The
+// CRDs (Gateway API, Istio, SMI) get small local interfaces with only the fields we touch;
+// `[key: string]: unknown` keeps the rest when copying.
+import type { V1IngressBackend, V1IngressSpec, V1ServicePort } from '@kubernetes/client-node';
 import type { KubeObject } from '../kube/types.ts';
-import type { TypedObject } from '../manifests/workload-views.ts';
+import { view, type ServiceObject, type TypedObject } from '../manifests/workload-views.ts';
 
-export type { TypedObject };
+export { view, type ServiceObject, type TypedObject };
 
 export type IngressObject = TypedObject<V1IngressSpec>;
 export type IngressBackend = V1IngressBackend;
-export type ServiceObject = TypedObject<V1ServiceSpec>;
 export type ServicePort = V1ServicePort;
 
 // Gateway API HTTPRoute (gateway.networking.k8s.io/v1).
@@ -69,6 +69,11 @@ export interface IstioSubset {
   labels?: Record<string, string>;
   [key: string]: unknown;
 }
+export type DestinationRuleObject = TypedObject<{
+  host?: string;
+  subsets?: IstioSubset[];
+  [key: string]: unknown;
+}>;
 
 // SMI TrafficSplit (split.smi-spec.io); v1alpha1 writes weights as quantities ("900m").
 export interface SplitBackend {
@@ -76,11 +81,6 @@ export interface SplitBackend {
   weight: number | string;
 }
 export type TrafficSplitObject = TypedObject<{ service: string; backends?: SplitBackend[] }>;
-
-/** The same object seen through a typed view (a KubeObject's spec is untyped, so this only names it). */
-export function view<Spec>(obj: KubeObject): TypedObject<Spec> {
-  return obj;
-}
 
 /** A typed object handed back to the Cluster, which takes any KubeObject. */
 export function plain<Spec>(obj: TypedObject<Spec>): KubeObject {

@@ -13,9 +13,8 @@ import {
   required,
   type TrafficRouterOptions,
 } from './common.ts';
-import type { V1ServiceSpec } from '@kubernetes/client-node';
 import { view, type ServiceObject, type ServicePort } from './objects.ts';
-import { asWorkload, replicasOf } from '../manifests/workload-views.ts';
+import { asWorkload, replicasOf, type PodObject } from '../manifests/workload-views.ts';
 import type { TrafficTarget } from './types.ts';
 import { canaryServiceName } from '../names.ts';
 
@@ -58,7 +57,7 @@ export function canaryService(
   namespace: string,
 ): KubeObject {
   const name = stable.metadata.name ?? '';
-  const spec = view<V1ServiceSpec>(stable).spec;
+  const spec = view<ServiceObject>(stable).spec;
   const ports = (spec?.ports ?? []).map((p: ServicePort) => {
     const { nodePort: _nodePort, ...rest } = p;
     return rest;
@@ -100,7 +99,7 @@ export function selectorRestorePatch(live: KubeObject): unknown | undefined {
   const original = jsonAnnotation<Selector>(live, ANNOTATIONS.originalSelector);
   if (!original) return undefined;
   const selector: Record<string, string | null> = { ...original };
-  const pinned = view<V1ServiceSpec>(live).spec?.selector ?? {};
+  const pinned = view<ServiceObject>(live).spec?.selector ?? {};
   for (const key of Object.keys(pinned)) if (!(key in original)) selector[key] = null;
   return { metadata: { annotations: { [ANNOTATIONS.originalSelector]: null } }, spec: { selector } };
 }
@@ -221,7 +220,8 @@ export function labelSelectorText(selector: Selector): string {
 export function otherVersionPods(pods: KubeObject[], versionLabel: string, version: string): KubeObject[] {
   return pods.filter((pod) => {
     if (pod.metadata.deletionTimestamp) return false;
-    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return false;
+    const phase = view<PodObject>(pod).status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') return false;
     const v = pod.metadata.labels?.[versionLabel];
     return v !== undefined && v !== version;
   });

@@ -46,7 +46,7 @@ export function splitWeightValue(weight: number | string | undefined): number {
 /** The canary share a TrafficSplit's backends carry (0 without one). */
 export function trafficSplitWeight(split: KubeObject | undefined, service: string): number {
   if (!split) return 0;
-  const backends = view<TrafficSplitObject['spec']>(split).spec?.backends ?? [];
+  const backends = view<TrafficSplitObject>(split).spec?.backends ?? [];
   const sum = (name: string) =>
     backends.filter((b) => b.service === name).reduce((n, b) => n + splitWeightValue(b.weight), 0);
   return shareOf(sum(canaryServiceName(service)), sum(service));
@@ -174,8 +174,7 @@ export const smiRouter: RouterDefinition<'smi', 'trafficSplit', 'traffic-split'>
     configKey: 'trafficSplit',
     required: false,
     // The stable backend the split weighs (spec.service is the name clients call).
-    routedServices: (object) =>
-      (view<TrafficSplitObject['spec']>(object).spec?.backends ?? []).map((b) => b.service),
+    routedServices: (object) => (view<TrafficSplitObject>(object).spec?.backends ?? []).map((b) => b.service),
     // The user's TrafficSplit keeps its backends; one the router made for itself names no input.
     marked: (o) =>
       keptShapeIn(ANNOTATIONS.originalBackends)(o) ??

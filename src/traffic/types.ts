@@ -1,4 +1,5 @@
 import type { ApiAccess, Cluster, KubeObject } from '../kube/types.ts';
+import type { ServiceObject } from './objects.ts';
 
 /** A route that sends requests carrying a header to the new version (the `setHeaderRoute` step). */
 export interface HeaderRoute {
@@ -33,7 +34,7 @@ export interface TrafficTarget {
   stableWorkload: KubeObject;
   newWorkload: KubeObject;
   /** The user's Service whose selector matches the stable workload's pods, if any. */
-  service?: KubeObject;
+  service?: ServiceObject;
   /**
    * The user's object of the router's target kind (RouterDefinition.target: an Ingress, HTTPRoute,
    * VirtualService or TrafficSplit) that routes to `service`; undefined when the router makes its own.

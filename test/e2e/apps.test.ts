@@ -8,6 +8,9 @@ import { runAction } from '../helpers/action.ts';
 import { copyApp, type Edit } from '../helpers/fixture-apps.ts';
 import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
+/** The managedFields entries read here. */
+type ManagedFields = Array<{ manager?: string; fieldsV1?: { 'f:spec'?: { 'f:replicas'?: unknown } } }>;
+
 /** A copy of a fixture app in namespace `ns`, with a text edit applied to every file. */
 const appCopy = (app: string, ns: string, edit?: Edit): string =>
   copyApp(sim, app, ns, { edits: edit ? [edit] : [] });
@@ -41,7 +44,7 @@ describe('realistic apps with an HPA (dist/index.js against the simulator)', () 
     'scale-down-delay': '0s',
   });
   const ownsReplicas = (ns: string, name: string, manager: string) =>
-    ((deployment(ns, name)?.metadata.managedFields ?? []) as any[]).some(
+    ((deployment(ns, name)?.metadata.managedFields ?? []) as ManagedFields).some(
       (m) => m.manager === manager && m.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined,
     );
 

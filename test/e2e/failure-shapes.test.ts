@@ -8,15 +8,20 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { runAction } from '../helpers/action.ts';
 import { appObjects, writeApp } from '../helpers/manifests.ts';
+import type { KubeObject } from '../../src/kube/types.ts';
+import { view, type DeploymentObject, type PodTemplateSpec } from '../../src/manifests/workload-views.ts';
 import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
+
+/** A container of a pod template, as the typed view has it. */
+type Container = NonNullable<PodTemplateSpec['spec']>['containers'][number];
 
 const IMAGE = 'registry.local:5000/acme/web';
 
 /** The app with its first container (or pod template) changed by `edit`. */
-function editedApp(edit: (container: any, template: any) => void): string {
-  const objects = appObjects({ replicas: 3 }) as any[];
-  const template = objects[0].spec.template;
-  edit(template.spec.containers[0], template);
+function editedApp(edit: (container: Container, template: PodTemplateSpec) => void): string {
+  const objects = appObjects({ replicas: 3 }) as KubeObject[];
+  const template = view<DeploymentObject>(objects[0]).spec.template;
+  edit(template.spec!.containers[0], template);
   const dir = mkdtempSync(join(tmpdir(), 'kr-shape-'));
   writeFileSync(join(dir, 'app.yaml'), objects.map((o) => stringify(o)).join('---\n'));
   return dir;
@@ -32,7 +37,7 @@ const SHAPES: { name: string; manifests: () => string; reason: RegExp }[] = [
     name: 'a missing ConfigMap (CreateContainerConfigError)',
     manifests: () =>
       editedApp((c) =>
-        c.env.push({
+        c.env!.push({
           name: 'DB_URL',
           valueFrom: { configMapKeyRef: { name: 'missing-config', key: 'url' } },
         }),
@@ -47,7 +52,7 @@ const SHAPES: { name: string; manifests: () => string; reason: RegExp }[] = [
   {
     name: 'pods that cannot be created (ReplicaFailure)',
     manifests: () =>
-      editedApp((_c, t) => (t.metadata.annotations = { 'sim.kube-rollout.io/fail-create': 'true' })),
+      editedApp((_c, t) => (t.metadata!.annotations = { 'sim.kube-rollout.io/fail-create': 'true' })),
     reason: /FailedCreate|ReplicaFailure/,
   },
 ];

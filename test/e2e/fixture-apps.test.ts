@@ -35,7 +35,7 @@ function kubectl(...args: string[]): Promise<{ code: number; stdout: string; std
       'kubectl',
       ['--kubeconfig', sim.kubeconfigPath, ...args],
       { timeout: 60_000, env },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as any).code) || 1 : 0, stdout, stderr }),
+      (err, stdout, stderr) => resolve({ code: err ? Number(err.code) || 1 : 0, stdout, stderr }),
     );
   });
 }

@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { runAction } from '../helpers/action.ts';
 import { writeApp, type AppOptions } from '../helpers/manifests.ts';
+import type { ReleaseState } from '../../src/record/types.ts';
+import { valueAt } from '../../src/plain-values.ts';
 import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 const IMAGE = 'registry.local:5000/acme/web';
@@ -32,9 +34,9 @@ describe('release lifecycle across runs (dist/index.js)', () => {
     return { namespace, dir };
   }
 
-  function state(namespace: string): any {
+  function state(namespace: string): ReleaseState {
     const cm = sim.store.get('v1', 'ConfigMap', namespace, 'kube-rollout-web');
-    return JSON.parse(cm?.data?.['state.json'] ?? 'null');
+    return JSON.parse(cm?.data?.['state.json'] ?? 'null') as ReleaseState;
   }
 
   /** Versions answering through `entry` over a few hundred requests. */
@@ -57,8 +59,10 @@ describe('release lifecycle across runs (dist/index.js)', () => {
     return names;
   }
 
-  function lease(namespace: string): any {
-    return sim.store.get('coordination.k8s.io/v1', 'Lease', namespace, 'kube-rollout-web');
+  /** The Lease's holder (undefined when it is free or gone). */
+  function leaseHolder(namespace: string): unknown {
+    const lease = sim.store.get('coordination.k8s.io/v1', 'Lease', namespace, 'kube-rollout-web');
+    return valueAt(lease, ['spec', 'holderIdentity']);
   }
 
   before(async () => {
@@ -104,7 +108,7 @@ describe('release lifecycle across runs (dist/index.js)', () => {
       assert.equal(s.phase, 'promoted');
       assert.equal(s.servingVersion, 'v3');
       assert.equal(s.record.supersededVersion, 'v2');
-      assert.equal(lease(namespace)?.spec.holderIdentity, undefined, 'the lock is free');
+      assert.equal(leaseHolder(namespace), undefined, 'the lock is free');
     });
   }
 

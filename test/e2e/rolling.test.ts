@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 import { runAction } from '../helpers/action.ts';
 import { writeApp } from '../helpers/manifests.ts';
+import { view, type PodObject } from '../../src/manifests/workload-views.ts';
 
 const IMAGE = 'registry.local:5000/acme/web';
 
@@ -101,8 +102,8 @@ function watchRollbackDelay(sim: SimCluster): () => number | undefined {
   const fatal = new Set(['CrashLoopBackOff', 'ErrImagePull', 'ImagePullBackOff']);
   const unsubscribe = sim.store.subscribe(({ object: o }) => {
     if (o.kind === 'Pod' && o.metadata.labels?.version === 'v3' && fatalAt === undefined) {
-      const waiting = (o.status?.containerStatuses ?? []).map((c: any) => c.state?.waiting?.reason);
-      if (waiting.some((r: string) => fatal.has(r))) fatalAt = Date.now();
+      const statuses = view<PodObject>(o).status?.containerStatuses ?? [];
+      if (statuses.some((c) => fatal.has(c.state?.waiting?.reason ?? ''))) fatalAt = Date.now();
     }
     if (
       o.kind === 'Deployment' &&

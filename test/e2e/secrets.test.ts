@@ -16,6 +16,13 @@ import { runAction, type ActionRun } from '../helpers/action.ts';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.ts';
 import { appObjects } from '../helpers/manifests.ts';
 import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
+import type { KubeObject } from '../../src/kube/types.ts';
+import { view, type DeploymentObject, type PodTemplateSpec } from '../../src/manifests/workload-views.ts';
+import type { ReleaseState } from '../../src/record/types.ts';
+import type { SecretRef } from '../../src/state/secret-store.ts';
+
+/** An env entry of a container, as the typed view has it. */
+type EnvVar = NonNullable<NonNullable<PodTemplateSpec['spec']>['containers'][number]['env']>[number];
 
 const IMAGE = 'registry.local:5000/acme/web';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -32,10 +39,10 @@ interface Planted {
 function appWithSecret(
   planted: Planted,
   containerEnv: Record<string, string> = {},
-  refs: object[] = [],
+  refs: EnvVar[] = [],
 ): string {
-  const objects = appObjects({ replicas: 2, env: containerEnv }) as any[];
-  const env = objects[0].spec.template.spec.containers[0].env as any[];
+  const objects = appObjects({ replicas: 2, env: containerEnv }) as KubeObject[];
+  const env = view<DeploymentObject>(objects[0]).spec.template.spec!.containers[0].env!;
   env.unshift(
     { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
     { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'db', key: 'api-key' } } },
@@ -154,9 +161,10 @@ describe('secrets (dist/index.js against the simulator)', () => {
     assertAbsent([...Object.values(v1), ...Object.values(v2)], {
       'the state ConfigMap': JSON.stringify(configMap),
     });
-    const refs = [...JSON.parse(stateJson).rendered, ...JSON.parse(stateJson).stableSnapshot].filter(
-      (o: any) => o.kind === 'Secret',
-    );
+    const state = JSON.parse(stateJson) as ReleaseState;
+    const refs = [...state.rendered, ...state.stableSnapshot].filter(
+      (o) => o.kind === 'Secret',
+    ) as SecretRef[];
     assert.equal(refs.length, 2, 'the new and the stable Secret, as references');
     for (const ref of refs) assert.match(ref.storedSecret.sha256, /^[0-9a-f]{64}$/);
     const store = sim.store.get('v1', 'Secret', ns, 'kube-rollout-web')!;

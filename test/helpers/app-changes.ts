@@ -28,7 +28,7 @@ function revisionOf(sim: SimCluster, namespace: string, workload: KubeObject): s
   if (workload.kind === 'Deployment') return workload.metadata.annotations?.[DEPLOYMENT_REVISION] ?? '';
   const owned = sim.store
     .list('apps/v1', 'ControllerRevision', namespace)
-    .filter((r) => (r.metadata.ownerReferences ?? []).some((o: any) => o.uid === workload.metadata.uid));
+    .filter((r) => (r.metadata.ownerReferences ?? []).some((o) => o.uid === workload.metadata.uid));
   return String(Math.max(0, ...owned.map((r) => Number(r.revision ?? 0))));
 }
 

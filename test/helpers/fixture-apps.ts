@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseAllDocuments, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
 import { formatImageRef, parseImageRef } from '../../src/manifests/images.ts';
+import type { KubeObject } from '../../src/kube/types.ts';
 import { WORKLOAD_KINDS } from '../../src/manifests/types.ts';
+import {
+  isDaemonSet,
+  isWorkload,
+  replicasOf,
+  view,
+  type ScalableObject,
+  type WorkloadObject,
+} from '../../src/manifests/workload-views.ts';
 import { releaseEntries } from './invariant.ts';
 import { podServes, type SimCluster } from '@kube-rollout/kube-sim';
 
@@ -167,14 +176,14 @@ export interface FixtureWorkload {
 export function fixtureWorkloads(app: string, optional: string[] = []): FixtureWorkload[] {
   return appFiles(app, optional).flatMap((file) =>
     parseAllDocuments(readFileSync(file, 'utf8'))
-      .map((doc) => doc.toJS() as any)
-      .filter((o) => o && (WORKLOAD_KINDS as readonly string[]).includes(o.kind))
+      .map((doc) => doc.toJS() as KubeObject | null)
+      .filter((o): o is WorkloadObject => !!o && isWorkload(o))
       .map((o) => ({
         kind: o.kind,
-        name: o.metadata.name,
-        ...(o.spec.replicas !== undefined ? { replicas: o.spec.replicas } : {}),
-        images: (o.spec.template.spec.containers ?? []).map((c: any) => c.image),
-        initImages: (o.spec.template.spec.initContainers ?? []).map((c: any) => c.image),
+        name: o.metadata.name!,
+        ...(replicasOf(o) !== undefined ? { replicas: replicasOf(o) } : {}),
+        images: (o.spec.template.spec?.containers ?? []).map((c) => c.image!),
+        initImages: (o.spec.template.spec?.initContainers ?? []).map((c) => c.image!),
       })),
   );
 }
@@ -193,17 +202,19 @@ const API_VERSIONS: Record<string, string> = {
 };
 
 /** Why `obj` is not fully rolled out and ready, or undefined when it is. */
-function notReady(obj: any): string | undefined {
-  const s = obj.status ?? {};
-  if ((s.observedGeneration ?? -1) < (obj.metadata.generation ?? 0)) return 'spec not observed yet';
-  if (obj.kind === 'DaemonSet') {
-    const want = s.desiredNumberScheduled ?? 0;
-    return s.numberReady === want && s.updatedNumberScheduled === want
+function notReady(obj: KubeObject): string | undefined {
+  const observed = (isDaemonSet(obj) ? obj.status : view<ScalableObject>(obj).status)?.observedGeneration;
+  if ((observed ?? -1) < (obj.metadata.generation ?? 0)) return 'spec not observed yet';
+  if (isDaemonSet(obj)) {
+    const s = obj.status;
+    const want = s?.desiredNumberScheduled ?? 0;
+    return s?.numberReady === want && s?.updatedNumberScheduled === want
       ? undefined
-      : `${s.numberReady ?? 0}/${want} ready, ${s.updatedNumberScheduled ?? 0} updated`;
+      : `${s?.numberReady ?? 0}/${want} ready, ${s?.updatedNumberScheduled ?? 0} updated`;
   }
-  const want = obj.spec.replicas ?? 1;
-  const counts = [s.replicas, s.updatedReplicas, s.readyReplicas, s.availableReplicas].map((n) => n ?? 0);
+  const { spec, status: s } = view<ScalableObject>(obj);
+  const want = spec.replicas ?? 1;
+  const counts = [s?.replicas, s?.updatedReplicas, s?.readyReplicas, s?.availableReplicas].map((n) => n ?? 0);
   return counts.every((n) => n === want)
     ? undefined
     : `want ${want}: ${counts[0]} pods, ${counts[1]} updated, ${counts[2]} ready, ${counts[3]} available`;

@@ -7,6 +7,12 @@
 // each release its own namespace, or pass `entries`.
 import { ANNOTATIONS, LABELS, MANAGED_BY_VALUE } from '../../src/labels.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
+import {
+  view,
+  type HTTPRouteObject,
+  type TrafficSplitObject,
+  type VirtualServiceObject,
+} from '../../src/traffic/objects.ts';
 import { podServes, type SimCluster } from '@kube-rollout/kube-sim';
 
 export interface InvariantOptions {
@@ -277,22 +283,22 @@ export function leftovers(sim: SimCluster, namespace: string): string[] {
 function canaryBackends(kind: string, obj: KubeObject): string[] {
   const isCanary = (name: unknown) => typeof name === 'string' && /-canary(\.|$)/.test(name);
   if (kind === 'HTTPRoute')
-    return (obj.spec?.rules ?? [])
-      .flatMap((r: any) => r.backendRefs ?? [])
-      .filter((b: any) => isCanary(b.name))
-      .map((b: any) => `backend ${b.name}`);
+    return (view<HTTPRouteObject>(obj).spec?.rules ?? [])
+      .flatMap((r) => r.backendRefs ?? [])
+      .filter((b) => isCanary(b.name))
+      .map((b) => `backend ${b.name}`);
   if (kind === 'VirtualService')
-    return (obj.spec?.http ?? [])
-      .flatMap((h: any) => h.route ?? [])
-      .filter((r: any) => isCanary(r.destination?.host) || r.destination?.subset === 'canary')
+    return (view<VirtualServiceObject>(obj).spec?.http ?? [])
+      .flatMap((h) => h.route ?? [])
+      .filter((r) => isCanary(r.destination?.host) || r.destination?.subset === 'canary')
       .map(
-        (r: any) =>
+        (r) =>
           `destination ${r.destination.host}${r.destination.subset ? ` subset ${r.destination.subset}` : ''}`,
       );
   if (kind === 'TrafficSplit')
-    return (obj.spec?.backends ?? [])
-      .filter((b: any) => isCanary(b.service))
-      .map((b: any) => `backend ${b.service}`);
+    return (view<TrafficSplitObject>(obj).spec?.backends ?? [])
+      .filter((b) => isCanary(b.service))
+      .map((b) => `backend ${b.service}`);
   return [];
 }
 

@@ -12,6 +12,8 @@ import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 import { createCluster } from '../../src/kube/cluster.ts';
 import { loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
+import { view, type DeploymentObject } from '../../src/manifests/workload-views.ts';
+import type { IngressObject } from '../../src/traffic/objects.ts';
 import type { Inputs } from '../../src/config/inputs.ts';
 import { appObjects } from '../helpers/manifests.ts';
 import { runEngine, type EngineRun } from '../helpers/engine.ts';
@@ -393,7 +395,10 @@ const MANIFEST_ROWS: Row[] = [
     name: 'server-side dry run rejects a field',
     inputs: {},
     files: {
-      'app.yaml': yamlDocs([{ ...DEPLOYMENT, spec: { ...(DEPLOYMENT as any).spec, replicas: -1 } }, SERVICE]),
+      'app.yaml': yamlDocs([
+        { ...DEPLOYMENT, spec: { ...view<DeploymentObject>(DEPLOYMENT as KubeObject).spec, replicas: -1 } },
+        SERVICE,
+      ]),
     },
     expect: /rejected by the API server/,
   },
@@ -506,19 +511,19 @@ const named = (name: string, more: object = {}) => ({
 });
 /** The app `shop` (labels `app: shop`) with its Deployment, Service or Ingress renamed. */
 function renamed(names: { deployment?: string; service?: string; ingress?: string }): object[] {
-  const [deployment, service, ingress] = appObjects({ name: 'shop', ingress: true }) as any[];
+  const [deployment, service, ingress] = appObjects({ name: 'shop', ingress: true }) as KubeObject[];
   if (names.deployment) deployment.metadata.name = names.deployment;
   if (names.service) {
     service.metadata.name = names.service;
-    ingress.spec.rules[0].http.paths[0].backend.service.name = names.service;
+    view<IngressObject>(ingress).spec!.rules![0].http!.paths[0].backend.service!.name = names.service;
   }
   if (names.ingress) ingress.metadata.name = names.ingress;
   return [deployment, service, ingress];
 }
 /** The rows' Deployment already runs another image: a canary releases it as a copy. */
 function running(objects: object[]): Pick<Row, 'files' | 'live'> {
-  const live = structuredClone(objects[0]) as any;
-  live.spec.template.spec.containers[0].image = 'registry.local:5000/acme/shop:v0';
+  const live = structuredClone(objects[0]) as KubeObject;
+  view<DeploymentObject>(live).spec.template.spec!.containers[0].image = 'registry.local:5000/acme/shop:v0';
   return { files: { 'app.yaml': yamlDocs(objects) }, live: [live] };
 }
 const long = (length: number, first = 'w') => `${first}${'x'.repeat(length - 1)}`;

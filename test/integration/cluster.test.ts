@@ -7,6 +7,8 @@ import { loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import { createCluster } from '../../src/kube/cluster.ts';
 import { KubeApiError, type Cluster, type KubeObject } from '../../src/kube/types.ts';
 import type { RetryInfo } from '../../src/kube/retry.ts';
+import { view, type DeploymentObject, type PodObject } from '../../src/manifests/workload-views.ts';
+import { valueAt } from '../../src/plain-values.ts';
 
 const NS = 'default';
 const cm = (name: string, data: Record<string, string>, labels: Record<string, string> = {}): KubeObject => ({
@@ -58,7 +60,12 @@ describe('Cluster against the simulator', () => {
     const created = await cluster.apply(cm('app-config', { a: '1' }));
     assert.equal(typeof created.metadata.creationTimestamp, 'string');
     assert.equal(created.data?.a, '1');
-    const entry = (created.metadata.managedFields as any[]).find((m) => m.manager === 'kube-rollout');
+    const fields = created.metadata.managedFields as Array<{
+      manager?: string;
+      operation?: string;
+      time?: unknown;
+    }>;
+    const entry = fields.find((m) => m.manager === 'kube-rollout');
     assert.equal(entry?.operation, 'Apply');
     assert.equal(typeof entry?.time, 'string');
     const updated = await cluster.apply(cm('app-config', { a: '2', b: '3' }));
@@ -113,7 +120,7 @@ describe('Cluster against the simulator', () => {
       assert.ok(err instanceof KubeApiError);
       assert.equal(err.code, 409);
       assert.equal(err.reason, 'Conflict');
-      assert.equal(err.status?.kind, 'Status');
+      assert.equal(valueAt(err.status, ['kind']), 'Status');
       return true;
     });
     assert.deepEqual(requestsFor(sim, 'occ'), ['update 409'], 'a 409 is not retried');
@@ -166,7 +173,7 @@ describe('Cluster against the simulator', () => {
       'strategic',
     );
     assert.deepEqual(
-      strategic.spec.template.spec.containers.map((c: any) => `${c.name}=${c.image}`),
+      view<DeploymentObject>(strategic).spec.template.spec!.containers.map((c) => `${c.name}=${c.image}`),
       ['app=app:2', 'sidecar=side:1'],
     );
 
@@ -409,7 +416,7 @@ describe('Cluster against the simulator', () => {
   });
 
   test('podLog returns the tail of a running container, and "" before it starts', async () => {
-    const pod: KubeObject = {
+    const pod: PodObject = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'logger', namespace: NS },
@@ -423,7 +430,7 @@ describe('Cluster against the simulator', () => {
       'Pod',
       NS,
       { fieldSelector: 'metadata.name=logger' },
-      (ev) => (ev.object.status?.containerStatuses?.[0]?.state?.running ? true : undefined),
+      (ev) => (view<PodObject>(ev.object).status?.containerStatuses?.[0]?.state?.running ? true : undefined),
       { timeoutMs: 20_000, description: 'pod logger to run' },
     );
     assert.equal(running, true);

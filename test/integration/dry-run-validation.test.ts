@@ -11,9 +11,12 @@ import { stringify } from 'yaml';
 import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 import type { Inputs } from '../../src/config/inputs.ts';
 import { appObjects } from '../helpers/manifests.ts';
+import type { KubeObject } from '../../src/kube/types.ts';
+import { view, type DeploymentObject } from '../../src/manifests/workload-views.ts';
 import { runEngine } from '../helpers/engine.ts';
 
-const [DEPLOYMENT, SERVICE] = appObjects({ replicas: 2 }) as any[];
+const [deployment, SERVICE] = appObjects({ replicas: 2 }) as KubeObject[];
+const DEPLOYMENT = view<DeploymentObject>(deployment);
 const PERCENT_MSG =
   "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
 

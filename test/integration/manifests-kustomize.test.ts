@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { InputError } from '../../src/errors.ts';
 import { loadManifests, renderManifests } from '../../src/manifests/index.ts';
+import { view, type DeploymentObject } from '../../src/manifests/workload-views.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 const OVERLAY = 'kustomize/overlays/prod';
@@ -31,9 +32,9 @@ describe('kustomize overlays in manifests', () => {
       assert.equal(o.line, undefined, 'rendered output has no source line');
       assert.equal(o.object.metadata.labels?.tier, 'prod');
     }
-    const deployment = objects[1].object;
+    const deployment = view<DeploymentObject>(objects[1].object);
     assert.equal(deployment.spec.replicas, 3);
-    assert.equal(deployment.spec.template.spec.containers[0].image, 'registry.local:5000/acme/web:v1');
+    assert.equal(deployment.spec.template.spec?.containers[0].image, 'registry.local:5000/acme/web:v1');
   });
 
   it('applies the images input after rendering', async () => {
@@ -43,9 +44,9 @@ describe('kustomize overlays in manifests', () => {
       namespace: 'default',
       versionLabel: 'version',
     });
-    const deployment = set.workloads[0].object;
-    assert.equal(deployment.spec.template.spec.containers[0].image, 'registry.local:5000/acme/web:v2');
-    assert.equal(deployment.spec.template.metadata.labels.version, 'v2');
+    const deployment = view<DeploymentObject>(set.workloads[0].object);
+    assert.equal(deployment.spec.template.spec?.containers[0].image, 'registry.local:5000/acme/web:v2');
+    assert.equal(deployment.spec.template.metadata?.labels?.version, 'v2');
   });
 
   it('mixes an overlay with plain files, each keeping its own source', async () => {

@@ -8,7 +8,7 @@ import { createCluster } from '../../src/kube/cluster.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
 import type { ReleaseState } from '../../src/record/types.ts';
 import { loadReleaseState, saveReleaseState } from '../../src/state/release-state.ts';
-import { acquireLock, microTime, type Lock } from '../../src/engine/lease/lock.ts';
+import { acquireLock, microTime, readLease, type Lock } from '../../src/engine/lease/lock.ts';
 import { LockTimeoutError } from '../../src/errors.ts';
 
 const NS = 'shop';
@@ -431,7 +431,7 @@ describe('release state and lock against the simulator', () => {
       renewEveryMs: 60_000,
       onLost: (h) => lost.push(h),
     });
-    const lease = (await cluster.get(leaseRef('stolen')))!;
+    const lease = (await readLease(cluster, leaseRef('stolen')))!;
     await cluster.replace({ ...lease, spec: { ...lease.spec, holderIdentity: 'run-thief' } });
     await held.renew();
     assert.equal(held.held, false);

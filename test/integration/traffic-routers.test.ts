@@ -12,6 +12,14 @@ import type { HeaderRoute, TrafficName } from '../../src/config/types.ts';
 import { createTrafficRouter } from '../../src/traffic/index.ts';
 import { isDeploymentReady } from '../../src/traffic/replicas.ts';
 import type { TrafficRouter, TrafficTarget } from '../../src/traffic/types.ts';
+import {
+  view,
+  type HTTPRouteObject,
+  type ServiceObject,
+  type TrafficSplitObject,
+  type VirtualServiceObject,
+} from '../../src/traffic/objects.ts';
+import { replicasOf } from '../../src/manifests/workload-views.ts';
 import { startSimCluster } from '@kube-rollout/kube-sim';
 
 const NS = 'default';
@@ -57,13 +65,19 @@ function deployment(name: string, app: string, version: string, replicas: number
   };
 }
 
-function service(app: string): KubeObject {
+function service(app: string): ServiceObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: app, namespace: NS, labels: { app } },
     spec: { selector: { app }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
   };
+}
+
+/** The selector of a Service as the cluster has it now. */
+async function liveSelector(svc: KubeObject): Promise<Record<string, string> | undefined> {
+  const live = await cluster.get(ref(svc));
+  return live && view<ServiceObject>(live).spec?.selector;
 }
 
 const ref = (obj: KubeObject, name = obj.metadata.name ?? ''): ObjectRef => ({
@@ -322,8 +336,8 @@ describe('gateway-api router', () => {
     await router.setWeight(50);
     // reset() while the canary Deployment still exists (its removal comes later).
     await routerFor('gateway-api', a).reset();
-    assert.equal((await cluster.get(ref(a.canary)))?.spec.replicas, 0);
-    assert.deepEqual((await cluster.get(ref(a.target.service!)))?.spec.selector, { app });
+    assert.equal(replicasOf(await cluster.get(ref(a.canary))), 0);
+    assert.deepEqual(await liveSelector(a.target.service!), { app });
     assert.deepEqual(measure(`service/${NS}/${app}`, 300), { v1: 300, v2: 0, other: 0, canaryShare: 0 });
     await cluster.delete(ref(a.canary));
   });
@@ -341,7 +355,7 @@ describe('gateway-api router', () => {
     assert.deepEqual([pinned.v1, pinned.other], [300, 0], 'the user Service still reaches only stable pods');
     await cluster.delete(ref(stray));
     await routerFor('gateway-api', a).reset();
-    assert.deepEqual((await cluster.get(ref(a.target.service!)))?.spec.selector, { app });
+    assert.deepEqual(await liveSelector(a.target.service!), { app });
     await cluster.delete(ref(a.canary));
   });
 });
@@ -405,7 +419,7 @@ describe('smi router', () => {
       name: app,
       namespace: NS,
     });
-    assert.equal(split?.spec.service, app);
+    assert.equal(split && view<TrafficSplitObject>(split).spec?.service, app);
     await assertWeights(router, `trafficsplit/${NS}/${app}`);
     await assert.rejects(
       router.setHeaderRoute(headerRoute),
@@ -482,7 +496,7 @@ describe('replicas router', () => {
     ]) {
       await router.setWeight(weight);
       const [s, c] = await Promise.all([cluster.get(ref(a.stable)), cluster.get(ref(a.canary))]);
-      assert.deepEqual([s?.spec.replicas, c?.spec.replicas], [10 - canary, canary]);
+      assert.deepEqual([replicasOf(s), replicasOf(c)], [10 - canary, canary]);
       const m = measure(entry);
       assert.equal(m.other, 0);
       assert.ok(
@@ -492,7 +506,7 @@ describe('replicas router', () => {
     }
     await routerFor('replicas', a).reset();
     const [s, c] = await Promise.all([cluster.get(ref(a.stable)), cluster.get(ref(a.canary))]);
-    assert.deepEqual([s?.spec.replicas, c?.spec.replicas], [10, 0]);
+    assert.deepEqual([replicasOf(s), replicasOf(c)], [10, 0]);
     assert.equal(s?.metadata.annotations?.['kube-rollout.io/stable-replicas'], undefined);
   });
 });
@@ -532,9 +546,9 @@ describe('weights read back from the data plane', () => {
       meddle: (a, app) =>
         tamper(a.target.routeObject!, app, (live) => ({
           spec: {
-            rules: live.spec.rules.map((rule: any) => ({
+            rules: view<HTTPRouteObject>(live).spec!.rules!.map((rule) => ({
               ...rule,
-              backendRefs: splitWeights(rule.backendRefs, app, 70),
+              backendRefs: splitWeights(rule.backendRefs!, app, 70),
             })),
           },
         })),
@@ -546,9 +560,9 @@ describe('weights read back from the data plane', () => {
       meddle: (a, app) =>
         tamper(a.target.routeObject!, app, (live) => ({
           spec: {
-            http: live.spec.http.map((h: any) => ({
+            http: view<VirtualServiceObject>(live).spec!.http!.map((h) => ({
               ...h,
-              route: h.route.map((r: any) => ({ ...r, weight: r.destination.host === app ? 30 : 70 })),
+              route: h.route!.map((r) => ({ ...r, weight: r.destination.host === app ? 30 : 70 })),
             })),
           },
         })),

@@ -13,6 +13,7 @@ import { InputError, InputErrors } from '../../src/errors.ts';
 import { KubeApiError } from '../../src/kube/types.ts';
 import { parseManifests } from '../../src/manifests/load.ts';
 import type { SourcedObject } from '../../src/manifests/types.ts';
+import { view, type DeploymentObject } from '../../src/manifests/workload-views.ts';
 import { blueGreen } from '../../src/strategies/blue-green.ts';
 import { basicCanaryCounts } from '../../src/traffic/replicas.ts';
 
@@ -81,11 +82,11 @@ describe('a Rollout becomes a Deployment', () => {
       objects.map((o) => `${o.object.kind}/${o.object.metadata.name}`),
       ['Service/orders', 'Deployment/orders'],
     );
-    const deployment = objects[1].object;
+    const deployment = view<DeploymentObject>(objects[1].object);
     assert.equal(deployment.apiVersion, 'apps/v1');
     assert.equal(deployment.spec.replicas, 2);
     assert.deepEqual(deployment.spec.selector, { matchLabels: { app: 'orders' } });
-    assert.equal(deployment.spec.template.spec.containers[0].image, 'registry.local:5000/acme/orders:v1');
+    assert.equal(deployment.spec.template.spec?.containers[0].image, 'registry.local:5000/acme/orders:v1');
     assert.equal(objects[1].file, 'job-analysis/rollout.yaml', 'it keeps the Rollout’s file for messages');
   });
 
@@ -94,7 +95,7 @@ describe('a Rollout becomes a Deployment', () => {
       rollout({ canary: { maxSurge: 2, maxUnavailable: '10%' } }),
       'default',
     ).objects;
-    assert.deepEqual(d.object.spec.strategy, {
+    assert.deepEqual(view<DeploymentObject>(d.object).spec.strategy, {
       type: 'RollingUpdate',
       rollingUpdate: { maxSurge: 2, maxUnavailable: '10%' },
     });

@@ -9,6 +9,12 @@ import {
   releaseToAutoscalers,
 } from '../../src/engine/objects/autoscaler.ts';
 import { blockingBudgets } from '../../src/engine/objects/disruption-budgets.ts';
+import {
+  replicasOf,
+  view,
+  type AutoscalerObject,
+  type DisruptionBudgetObject,
+} from '../../src/manifests/workload-views.ts';
 
 const deployment = (name: string, replicas?: number): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -20,7 +26,7 @@ const deployment = (name: string, replicas?: number): KubeObject => ({
     template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `${name}:1` }] } },
   },
 });
-const hpa = (name: string, target: string): KubeObject => ({
+const hpa = (name: string, target: string): AutoscalerObject => ({
   apiVersion: 'autoscaling/v2',
   kind: 'HorizontalPodAutoscaler',
   metadata: { name, namespace: 'shop' },
@@ -30,7 +36,7 @@ const hpa = (name: string, target: string): KubeObject => ({
     maxReplicas: 9,
   },
 });
-const pdb = (name: string, app: string, spec: object): KubeObject => ({
+const pdb = (name: string, app: string, spec: object): DisruptionBudgetObject => ({
   apiVersion: 'policy/v1',
   kind: 'PodDisruptionBudget',
   metadata: { name, namespace: 'shop' },
@@ -63,12 +69,14 @@ describe('releases next to an HPA', () => {
     const m = manifestsOf(deployment('web', 4), deployment('mailer', 2), hpa('web', 'web'));
     const live = new Map([[workloadKey(deployment('web')), ownedBy(7, 'kube-controller-manager', 'Update')]]);
     const out = releaseToAutoscalers(m, [hpa('web', 'web')], live);
-    assert.equal(out.manifests.workloads[0].object.spec.replicas, undefined);
-    assert.equal(out.manifests.workloads[1].object.spec.replicas, 2);
-    assert.equal(m.workloads[0].object.spec.replicas, 4, 'the input is not changed');
+    assert.equal(replicasOf(out.manifests.workloads[0].object), undefined);
+    assert.equal(replicasOf(out.manifests.workloads[1].object), 2);
+    assert.equal(replicasOf(m.workloads[0].object), 4, 'the input is not changed');
     assert.equal(
-      out.manifests.objects.find((o) => o.object.metadata.name === 'web' && o.object.kind === 'Deployment')
-        ?.object.spec.replicas,
+      replicasOf(
+        out.manifests.objects.find((o) => o.object.metadata.name === 'web' && o.object.kind === 'Deployment')
+          ?.object,
+      ),
       undefined,
     );
     assert.deepEqual(out.notes, [
@@ -80,7 +88,7 @@ describe('releases next to an HPA', () => {
     const m = manifestsOf(deployment('web', 4), hpa('web', 'web'));
     const owned = ownedBy(5, 'kube-rollout', 'Apply');
     const out = releaseToAutoscalers(m, [hpa('web', 'web')], new Map([[workloadKey(owned), owned]]));
-    assert.equal(out.manifests.workloads[0].object.spec.replicas, 5);
+    assert.equal(replicasOf(out.manifests.workloads[0].object), 5);
     assert.match(out.notes[0], /kept at the live count 5 \(an earlier apply still owned it\)/);
   });
 
@@ -95,8 +103,8 @@ describe('releases next to an HPA', () => {
       list: async (_v: string, kind: string) =>
         kind === 'HorizontalPodAutoscaler' ? [hpa('web-hpa', 'web')] : [],
     };
-    const out = await prepareForAutoscalers(cluster as any, m, 'shop', Promise.resolve(new Map()));
-    assert.equal(out.manifests.workloads[0].object.spec.replicas, undefined);
+    const out = await prepareForAutoscalers(cluster, m, 'shop', Promise.resolve(new Map()));
+    assert.equal(replicasOf(out.manifests.workloads[0].object), undefined);
     assert.equal(isAutoscaled(out.manifests, deployment('web')), true);
     assert.equal(isAutoscaled(m, deployment('web')), false);
     assert.equal(isAutoscaled(manifestsOf(deployment('web'), hpa('h', 'web')), deployment('web')), true);
@@ -115,10 +123,10 @@ describe('PodDisruptionBudgets that allow no disruption', () => {
       pdb('web', 'web', { minAvailable: 3 }),
       pdb('api', 'api', { maxUnavailable: 1 }),
     );
-    const liveApi = {
+    const liveApi = view<DisruptionBudgetObject>({
       ...pdb('api', 'api', { maxUnavailable: 1 }),
       status: { currentHealthy: 3, desiredHealthy: 3, disruptionsAllowed: 0 },
-    };
+    });
     const notes = blockingBudgets(m, [liveApi]);
     assert.deepEqual(notes, [
       'PodDisruptionBudget web (minAvailable 3) allows no disruption of Deployment web: evictions and node drains are refused while it holds; the release itself does not evict pods',

@@ -6,9 +6,14 @@ import { newVersionCopy, ROLE_LABEL } from '../../src/engine/steps/handlers/copi
 import { partitionFor } from '../../src/engine/steps/handlers/partitioned.ts';
 import { chooseRevision } from '../../src/engine/steps/undo.ts';
 import { userShape, versionOf } from '../../src/engine/objects/workloads.ts';
-import type { KubeObject } from '../../src/kube/types.ts';
+import type { IntOrPercent, KubeObject } from '../../src/kube/types.ts';
 import type { ManifestSet } from '../../src/manifests/types.ts';
-import type { DeploymentObject } from '../../src/manifests/workload-views.ts';
+import {
+  view,
+  type DaemonSetObject,
+  type DeploymentObject,
+  type StatefulSetObject,
+} from '../../src/manifests/workload-views.ts';
 import { blueGreen } from '../../src/strategies/blue-green.ts';
 import { canary } from '../../src/strategies/canary.ts';
 import { recreate } from '../../src/strategies/recreate.ts';
@@ -21,8 +26,8 @@ function deployment(
   image = 'ghcr.io/acme/web:v1',
   replicas = 3,
   extra: Record<string, unknown> = {},
-): KubeObject {
-  return {
+): DeploymentObject {
+  return view({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
@@ -35,11 +40,11 @@ function deployment(
       },
       ...extra,
     },
-  };
+  });
 }
 
-function statefulSet(): KubeObject {
-  return {
+function statefulSet(): StatefulSetObject {
+  return view({
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
     metadata: { name: 'db', namespace: 'shop' },
@@ -52,11 +57,11 @@ function statefulSet(): KubeObject {
         spec: { containers: [{ name: 'db', image: 'postgres:16' }] },
       },
     },
-  };
+  });
 }
 
-function daemonSet(): KubeObject {
-  return {
+function daemonSet(): DaemonSetObject {
+  return view({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name: 'agent', namespace: 'shop' },
@@ -67,7 +72,7 @@ function daemonSet(): KubeObject {
         spec: { containers: [{ name: 'a', image: 'agent:1' }] },
       },
     },
-  };
+  });
 }
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -85,7 +90,7 @@ describe('describeChanges', () => {
   });
   it('reports containers added and removed', () => {
     const desired = deployment();
-    desired.spec.template.spec.containers = [{ name: 'sidecar', image: 'envoy:1.30' }];
+    desired.spec.template.spec!.containers = [{ name: 'sidecar', image: 'envoy:1.30' }];
     assert.deepEqual(describeChanges(deployment(), desired), [
       'container sidecar added: envoy:1.30',
       'container app removed',
@@ -93,7 +98,7 @@ describe('describeChanges', () => {
   });
   it('reports pod label and other spec changes', () => {
     const desired = deployment(undefined, 3, { minReadySeconds: 10 });
-    desired.spec.template.metadata.labels.tier = 'front';
+    desired.spec.template.metadata!.labels!.tier = 'front';
     assert.deepEqual(describeChanges(deployment(), desired), [
       'pod labels changed: tier',
       'spec changed: minReadySeconds',
@@ -101,7 +106,7 @@ describe('describeChanges', () => {
   });
   it('falls back to "pod template changed" for other template edits', () => {
     const desired = deployment();
-    desired.spec.template.spec.containers[0].env = [{ name: 'MODE', value: 'fast' }];
+    desired.spec.template.spec!.containers[0].env = [{ name: 'MODE', value: 'fast' }];
     assert.deepEqual(describeChanges(deployment(), desired), ['pod template changed']);
   });
   it('is empty when only key order differs', () => {
@@ -386,12 +391,12 @@ describe('strategy plans', () => {
       manifests(deployment(), statefulSet(), daemonSet()),
       noLive,
     ).workloads;
-    assert.deepEqual(d.spec.strategy, {
+    assert.deepEqual(view<DeploymentObject>(d).spec.strategy, {
       type: 'RollingUpdate',
       rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 },
     });
     assert.deepEqual(s, statefulSet());
-    assert.deepEqual(ds.spec.updateStrategy, {
+    assert.deepEqual(view<DaemonSetObject>(ds).spec.updateStrategy, {
       type: 'RollingUpdate',
       rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 },
     });
@@ -407,7 +412,7 @@ describe('strategy plans', () => {
       noLive,
     ).workloads;
     // rollingUpdate null: the apply removes the one the API server defaulted while it was a rolling update.
-    assert.deepEqual(d.spec.strategy, { type: 'Recreate', rollingUpdate: null });
+    assert.deepEqual(view<DeploymentObject>(d).spec.strategy, { type: 'Recreate', rollingUpdate: null });
     assert.deepEqual(s, statefulSet());
     assert.deepEqual(
       input.spec.strategy,
@@ -427,35 +432,37 @@ describe('withRollingBounds', () => {
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 1 } },
     });
     const out = withRollingBounds(d, undefined, 0);
-    assert.deepEqual(out.spec.strategy, {
+    assert.deepEqual(view<DeploymentObject>(out).spec.strategy, {
       type: 'RollingUpdate',
       rollingUpdate: { maxSurge: 2, maxUnavailable: 0 },
     });
-    assert.deepEqual(d.spec.strategy.rollingUpdate, { maxSurge: 2, maxUnavailable: 1 });
+    assert.deepEqual(d.spec.strategy?.rollingUpdate, { maxSurge: 2, maxUnavailable: 1 });
   });
   it('turns a Recreate Deployment into RollingUpdate', () => {
     const d = deployment(undefined, 3, { strategy: { type: 'Recreate' } });
-    assert.deepEqual(withRollingBounds(d, '50%').spec.strategy, {
+    assert.deepEqual(view<DeploymentObject>(withRollingBounds(d, '50%')).spec.strategy, {
       type: 'RollingUpdate',
       rollingUpdate: { maxSurge: '50%' },
     });
   });
   it('sets DaemonSet updateStrategy and leaves StatefulSets alone', () => {
-    assert.deepEqual(withRollingBounds(daemonSet(), 1, 0).spec.updateStrategy, {
+    assert.deepEqual(view<DaemonSetObject>(withRollingBounds(daemonSet(), 1, 0)).spec.updateStrategy, {
       type: 'RollingUpdate',
       rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
     });
     assert.deepEqual(withRollingBounds(statefulSet(), 1, 0), statefulSet());
   });
   it('a DaemonSet given only a surge takes no pod down (the API server allows one of the two)', () => {
-    assert.deepEqual(withRollingBounds(daemonSet(), 1).spec.updateStrategy.rollingUpdate, {
+    const bounded = (surge?: IntOrPercent, unavailable?: IntOrPercent) =>
+      view<DaemonSetObject>(withRollingBounds(daemonSet(), surge, unavailable));
+    assert.deepEqual(bounded(1).spec.updateStrategy?.rollingUpdate, {
       maxSurge: 1,
       maxUnavailable: 0,
     });
-    assert.deepEqual(withRollingBounds(daemonSet(), '0%').spec.updateStrategy.rollingUpdate, {
+    assert.deepEqual(bounded('0%').spec.updateStrategy?.rollingUpdate, {
       maxSurge: '0%',
     });
-    assert.deepEqual(withRollingBounds(daemonSet(), undefined, 2).spec.updateStrategy.rollingUpdate, {
+    assert.deepEqual(bounded(undefined, 2).spec.updateStrategy?.rollingUpdate, {
       maxUnavailable: 2,
     });
   });
@@ -520,8 +527,8 @@ describe('chooseRevision', () => {
 describe('versionOf', () => {
   const withImage = (image: string | undefined, labels: Record<string, string> = {}): KubeObject => {
     const d = deployment(image);
-    d.spec.template.metadata.labels = { ...d.spec.template.metadata.labels, ...labels };
-    if (image === undefined) d.spec.template.spec.containers = [];
+    d.spec.template.metadata!.labels = { ...d.spec.template.metadata!.labels, ...labels };
+    if (image === undefined) d.spec.template.spec!.containers = [];
     return d;
   };
   const cases: Array<[string, KubeObject | undefined, string | undefined]> = [

@@ -14,20 +14,41 @@ import {
   withImageTag,
   writeAppCopy,
 } from '../helpers/fixture-apps.ts';
+import type { KubeObject } from '../../src/kube/types.ts';
+import {
+  view,
+  type ClaimObject,
+  type DeploymentObject,
+  type TypedObject,
+} from '../../src/manifests/workload-views.ts';
+import { valueAt } from '../../src/plain-values.ts';
+import type { IngressObject, ServiceObject, VirtualServiceObject } from '../../src/traffic/objects.ts';
+
+/** The objects of the YAML files, in order. */
+const objectsOf = (files: string[]): KubeObject[] =>
+  files.flatMap((f) => parseAllDocuments(readFileSync(f, 'utf8')).map((d) => d.toJS() as KubeObject));
 
 /** Every object of a copied app folder. */
-function objectsIn(dir: string): any[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS()));
+function objectsIn(dir: string): KubeObject[] {
+  return objectsOf(
+    readdirSync(dir)
+      .sort()
+      .map((f) => join(dir, f)),
+  );
 }
 
-const named = (objects: any[], kind: string, name: string) =>
-  objects.find((o) => o.kind === kind && o.metadata.name === name);
+/** The object of `kind` named `name`, through the view of its kind. */
+function named<View extends TypedObject<unknown, unknown> = TypedObject<unknown, unknown>>(
+  objects: KubeObject[],
+  kind: string,
+  name: string,
+): View | undefined {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  return found && view<View>(found);
+}
 
 /** The objects of `app` read straight from its fixture files. */
-const fixtureObjects = (app: string, optional: string[] = []) =>
-  appFiles(app, optional).flatMap((f) => parseAllDocuments(readFileSync(f, 'utf8')).map((d) => d.toJS()));
+const fixtureObjects = (app: string, optional: string[] = []) => objectsOf(appFiles(app, optional));
 
 describe('fixture app shapes', () => {
   it('boutique: 12 Deployments in one file, one image repository each, a Service per serving one', () => {
@@ -40,7 +61,7 @@ describe('fixture app shapes', () => {
     const objects = fixtureObjects('boutique');
     const services = objects.filter((o) => o.kind === 'Service');
     const serving = workloads.filter((w) => w.name !== 'loadgenerator').map((w) => w.name);
-    const selectors = services.map((s) => JSON.stringify(s.spec.selector)).sort();
+    const selectors = services.map((s) => JSON.stringify(view<ServiceObject>(s).spec?.selector)).sort();
     assert.deepEqual(selectors, serving.map((app) => JSON.stringify({ app })).sort());
     for (const kind of ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ConfigMap', 'Ingress'])
       assert.ok(
@@ -51,25 +72,28 @@ describe('fixture app shapes', () => {
 
   it('boutique: a one-replica Recreate Redis on a ReadWriteOnce claim; a load generator held by an init container', () => {
     const objects = fixtureObjects('boutique');
-    const redis = named(objects, 'Deployment', 'redis-cart');
-    assert.deepEqual([redis.spec.replicas, redis.spec.strategy.type], [1, 'Recreate']);
-    const claim = redis.spec.template.spec.volumes[0].persistentVolumeClaim.claimName;
-    assert.deepEqual(named(objects, 'PersistentVolumeClaim', claim).spec.accessModes, ['ReadWriteOnce']);
+    const redis = named<DeploymentObject>(objects, 'Deployment', 'redis-cart');
+    assert.deepEqual([redis?.spec.replicas, redis?.spec.strategy?.type], [1, 'Recreate']);
+    const claim = redis?.spec.template.spec?.volumes?.[0].persistentVolumeClaim?.claimName;
+    const claimed = named<ClaimObject>(objects, 'PersistentVolumeClaim', claim!);
+    assert.deepEqual(claimed?.spec?.accessModes, ['ReadWriteOnce']);
     const load = fixtureWorkloads('boutique').find((w) => w.name === 'loadgenerator')!;
     assert.equal(load.initImages.length, 1);
   });
 
   it('bookinfo: three reviews Deployments behind one Service, told apart by their own version label', () => {
     const objects = fixtureObjects('bookinfo');
-    const reviews = ['v1', 'v2', 'v3'].map((v) => named(objects, 'Deployment', `reviews-${v}`));
+    const reviews = ['v1', 'v2', 'v3'].map((v) =>
+      named<DeploymentObject>(objects, 'Deployment', `reviews-${v}`),
+    );
     assert.deepEqual(
-      reviews.map((d) => d.spec.template.metadata.labels),
+      reviews.map((d) => d?.spec.template.metadata?.labels),
       ['v1', 'v2', 'v3'].map((version) => ({ app: 'reviews', version })),
     );
-    assert.deepEqual(named(objects, 'Service', 'reviews').spec.selector, { app: 'reviews' });
-    const vs = named(objects, 'VirtualService', 'bookinfo');
+    assert.deepEqual(named<ServiceObject>(objects, 'Service', 'reviews')?.spec?.selector, { app: 'reviews' });
+    const vs = named<VirtualServiceObject>(objects, 'VirtualService', 'bookinfo');
     assert.deepEqual(
-      vs.spec.http.flatMap((h: any) => h.route.map((r: any) => r.destination.host)),
+      vs!.spec!.http!.flatMap((h) => h.route!.map((r) => r.destination.host)),
       ['productpage'],
     );
   });
@@ -77,9 +101,11 @@ describe('fixture app shapes', () => {
   it('bluegreen-demo: a Service and a preview Service on the same pods, an Ingress for each', () => {
     const objects = fixtureObjects('bluegreen-demo');
     for (const name of ['bluegreen-demo', 'bluegreen-demo-preview']) {
-      assert.deepEqual(named(objects, 'Service', name).spec.selector, { app: 'bluegreen-demo' });
-      const ingress = named(objects, 'Ingress', name);
-      assert.equal(ingress.spec.rules[0].http.paths[0].backend.service.name, name);
+      assert.deepEqual(named<ServiceObject>(objects, 'Service', name)?.spec?.selector, {
+        app: 'bluegreen-demo',
+      });
+      const ingress = named<IngressObject>(objects, 'Ingress', name);
+      assert.equal(ingress?.spec?.rules?.[0].http?.paths[0].backend.service?.name, name);
     }
   });
 
@@ -100,11 +126,12 @@ describe('writeAppCopy and the edits', () => {
     for (const o of objects.filter((o) => o.kind !== 'Namespace'))
       assert.equal(o.metadata.namespace, 'shop-7');
     assert.equal(
-      named(objects, 'Ingress', 'boutique').metadata.name,
+      named(objects, 'Ingress', 'boutique')?.metadata.name,
       'boutique',
       'same-named objects keep their name',
     );
-    assert.equal(named(objects, 'HTTPRoute', 'boutique').spec.parentRefs[0].namespace, 'gateway-system');
+    const route = named(objects, 'HTTPRoute', 'boutique');
+    assert.equal(valueAt(route, ['spec', 'parentRefs', 0, 'namespace']), 'gateway-system');
   });
 
   it('leaves optional files out unless asked, and refuses unknown ones and unknown workloads', () => {
@@ -117,9 +144,9 @@ describe('writeAppCopy and the edits', () => {
     const before = objectsIn(writeAppCopy('boutique', 'b'));
     const dir = writeAppCopy('boutique', 'b', { edits: [withImageTag('loadgenerator', 'v2')] });
     const after = objectsIn(dir);
-    const load = named(after, 'Deployment', 'loadgenerator').spec.template.spec;
+    const load = named<DeploymentObject>(after, 'Deployment', 'loadgenerator')!.spec.template.spec!;
     assert.equal(load.containers[0].image, 'registry.local:5000/boutique/loadgenerator:v2');
-    assert.equal(load.initContainers[0].image, 'registry.local:5000/boutique/busybox:1.36');
+    assert.equal(load.initContainers?.[0].image, 'registry.local:5000/boutique/busybox:1.36');
     load.containers[0].image = 'registry.local:5000/boutique/loadgenerator:v1';
     assert.deepEqual(after, before, 'nothing else changed');
     assert.match(
@@ -137,13 +164,15 @@ describe('writeAppCopy and the edits', () => {
       ],
     });
     const objects = objectsIn(dir);
-    const env = named(objects, 'Deployment', 'frontend').spec.template.spec.containers[0].env;
+    const env = named<DeploymentObject>(objects, 'Deployment', 'frontend')?.spec.template.spec?.containers[0]
+      .env;
     assert.deepEqual(env, [
       { name: 'GET_HOSTS_FROM', value: 'dns' },
       { name: 'SIM_STARTUP_SECONDS', value: '5' },
       { name: 'SIM_CRASH', value: 'yes' },
     ]);
-    const leader = named(objects, 'Deployment', 'redis-leader').spec.template.spec.containers[0].env;
+    const leader = named<DeploymentObject>(objects, 'Deployment', 'redis-leader')?.spec.template.spec
+      ?.containers[0].env;
     assert.deepEqual(leader, [{ name: 'SIM_STARTUP_SECONDS', value: '1' }]);
   });
 

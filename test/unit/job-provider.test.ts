@@ -14,6 +14,7 @@ import { providerTable } from '../../src/analysis/providers/index.ts';
 const providers = providerTable();
 import { runAnalysis } from '../../src/analysis/run.ts';
 import type { Cluster, KubeObject, ObjectRef } from '../../src/kube/types.ts';
+import { view, type JobObject } from '../../src/manifests/workload-views.ts';
 import { WaitTimeoutError } from '../../src/kube/watch.ts';
 
 const jobSpec = {
@@ -125,19 +126,19 @@ describe('job provider', () => {
   });
 
   it('builds the Job from the inline spec with check defaults', () => {
-    const job = buildJob(metric(), 'shop', 'prod', 'shop-smoke-x');
+    const job = view<JobObject>(buildJob(metric(), 'shop', 'prod', 'shop-smoke-x'));
     assert.equal(job.apiVersion, 'batch/v1');
     assert.equal(job.metadata.namespace, 'prod');
-    assert.equal(job.spec.backoffLimit, 0);
-    assert.equal(job.spec.template.spec.restartPolicy, 'Never');
-    assert.equal(job.spec.template.metadata.labels['kube-rollout.io/analysis'], 'smoke');
+    assert.equal(job.spec!.backoffLimit, 0);
+    assert.equal(job.spec!.template.spec!.restartPolicy, 'Never');
+    assert.equal(job.spec!.template.metadata!.labels!['kube-rollout.io/analysis'], 'smoke');
     assert.equal(
       (jobSpec.template.spec as Record<string, unknown>).restartPolicy,
       undefined,
       'the metric spec is not mutated',
     );
     const full = buildJob(metric({ job: { spec: { backoffLimit: 2, ...jobSpec } } }), 'shop', 'prod', 'n');
-    assert.equal(full.spec.backoffLimit, 2);
+    assert.equal(view<JobObject>(full).spec!.backoffLimit, 2);
     assert.throws(() => buildJob(metric({ job: {} }), 'shop', 'prod', 'n'), /template\.spec\.containers/);
   });
 

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findPodProblem, findWorkloadProblem, isPodReady } from '../../src/gates/pod-health.ts';
-import type { KubeObject } from '../../src/kube/types.ts';
+import { view, type ConditionedObject, type PodObject } from '../../src/manifests/workload-views.ts';
 
 // Pods shaped like a kubelet reports them (REFERENCE.md §3).
-function pod(status: Record<string, unknown>, metadata: Record<string, unknown> = {}): KubeObject {
-  return {
+function pod(status: Record<string, unknown>, metadata: Record<string, unknown> = {}): PodObject {
+  return view({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'web-7d9f-abcde', ...metadata },
     spec: {},
     status,
-  };
+  });
 }
 
 const notReady = [
@@ -79,7 +79,7 @@ const oomOnceRunning = pod({
   ],
 });
 
-function pulling(reason: string, message: string): KubeObject {
+function pulling(reason: string, message: string): PodObject {
   return pod({
     phase: 'Pending',
     conditions: notReady,
@@ -180,7 +180,7 @@ const failedPhase = pod({
 });
 
 describe('findPodProblem', () => {
-  const cases: Array<{ name: string; pod: KubeObject; expected: ReturnType<typeof findPodProblem> }> = [
+  const cases: Array<{ name: string; pod: PodObject; expected: ReturnType<typeof findPodProblem> }> = [
     {
       name: 'CrashLoopBackOff',
       pod: crashLoop,
@@ -292,20 +292,21 @@ describe('findPodProblem', () => {
 
   it('an OOM kill on the third run counts even while the container is running', () => {
     const p = structuredClone(oomOnceRunning);
-    p.status.containerStatuses[0].restartCount = 2;
+    p.status!.containerStatuses![0].restartCount = 2;
     assert.equal(findPodProblem(p)?.reason, 'OOMKilled');
     assert.equal(findPodProblem(p)?.exitCode, 137);
   });
 });
 
 describe('findWorkloadProblem', () => {
-  const deployment = (conditions: unknown[]): KubeObject => ({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web' },
-    spec: {},
-    status: { conditions },
-  });
+  const deployment = (conditions: unknown[]): ConditionedObject =>
+    view({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {},
+      status: { conditions },
+    });
   const cases: Array<{
     name: string;
     conditions: unknown[];
@@ -373,7 +374,7 @@ describe('findWorkloadProblem', () => {
 });
 
 describe('isPodReady', () => {
-  const cases: Array<{ name: string; pod: KubeObject; expected: boolean }> = [
+  const cases: Array<{ name: string; pod: PodObject; expected: boolean }> = [
     { name: 'Ready True', pod: pod({ phase: 'Running', conditions: ready }), expected: true },
     { name: 'Ready False', pod: readinessFailing, expected: false },
     { name: 'no conditions', pod: pod({ phase: 'Pending' }), expected: false },
@@ -399,7 +400,7 @@ describe('findPodProblem: only Unschedulable is fatal among unscheduled pods', (
       phase: 'Pending',
       conditions: [{ type: 'PodScheduled', status, ...(reason ? { reason } : {}), message: 'waiting' }],
     });
-  const cases: Array<[string, KubeObject]> = [
+  const cases: Array<[string, PodObject]> = [
     ['held by scheduling gates', unscheduled('SchedulingGated')],
     ['a scheduler error', unscheduled('SchedulerError')],
     ['PodScheduled False without a reason', unscheduled(undefined)],
@@ -505,12 +506,13 @@ describe('findPodProblem: container states', () => {
 });
 
 describe('findWorkloadProblem: conditions that are not a problem', () => {
-  const conditions = (list: unknown[]): KubeObject => ({
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { name: 'web-1' },
-    status: { conditions: list },
-  });
+  const conditions = (list: unknown[]): ConditionedObject =>
+    view({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web-1' },
+      status: { conditions: list },
+    });
   it('Progressing True, or False for another reason; ReplicaFailure without reason or message', () => {
     assert.equal(
       findWorkloadProblem(

@@ -3,6 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeApiError, type Cluster, type KubeObject } from '../../src/kube/types.ts';
+import { view, type PodObject } from '../../src/manifests/workload-views.ts';
+import { valueAt } from '../../src/plain-values.ts';
 import { parserReason, loadKubeConfig } from '../../src/kube/kubeconfig.ts';
 import { parseManifests } from '../../src/manifests/load.ts';
 import { parseYamlInput } from '../../src/config/yaml-source.ts';
@@ -10,6 +12,7 @@ import { observeSecrets } from '../../src/secrets/observe.ts';
 import { redactRecord } from '../../src/record/redact.ts';
 import { Redactor, secretValuesOf } from '../../src/secrets/redactor.ts';
 import { InputError } from '../../src/errors.ts';
+import type { ReleaseHistory } from '../../src/record/types.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -136,14 +139,15 @@ describe('Redactor', () => {
   it('redacts the free text of a record in place', () => {
     const r = new Redactor();
     r.add(['leaked-value-1']);
-    const record: any = {
+    // Only the fields the redaction walks; the rest of a record is not needed here.
+    const record = {
       rollbackReason: 'pod x: leaked-value-1',
       notes: ['n leaked-value-1'],
       steps: [{ detail: 'd leaked-value-1' }],
       evidence: [{ message: 'm leaked-value-1', logTail: ['l leaked-value-1'] }],
       measurements: [{ message: 'e leaked-value-1', value: 'v leaked-value-1' }],
       newVersion: 'v2',
-    };
+    } as unknown as ReleaseHistory;
     redactRecord(record, r);
     assert.ok(!JSON.stringify(record).includes('leaked-value-1'));
     assert.equal(record.rollbackReason, 'pod x: ***');
@@ -212,19 +216,26 @@ describe('observeSecrets', () => {
     assert.ok(r.has('read-secret-val') && r.has('applied-secret-val'));
     assert.equal(await cluster.podLog('ns', 'pod', 'c'), 'log: ***\n');
     assert.equal(
-      (await cluster.get({ apiVersion: 'v1', kind: 'Pod', name: 'pod' }))!.status.message,
+      view<PodObject>((await cluster.get({ apiVersion: 'v1', kind: 'Pod', name: 'pod' }))!).status!.message,
       'evicted: ***',
     );
     assert.equal((await cluster.get({ apiVersion: 'v1', kind: 'Event', name: 'ev' }))!.message, '*** seen');
     const widget = (await cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'widget' }))!;
     assert.deepEqual(
-      [widget.spec.message, widget.status.message],
+      [valueAt(widget, ['spec', 'message']), valueAt(widget, ['status', 'message'])],
       ['read-secret-val', '***'],
       'spec is left alone',
     );
-    const watched = await cluster.watchUntil('v1', 'Pod', 'ns', {}, (e) => e.object.status.message, {
-      timeoutMs: 1,
-    });
+    const watched = await cluster.watchUntil(
+      'v1',
+      'Pod',
+      'ns',
+      {},
+      (e) => view<PodObject>(e.object).status!.message,
+      {
+        timeoutMs: 1,
+      },
+    );
     assert.equal(watched, 'evicted: ***');
   });
 });

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { InputError, InputErrors } from '../../src/errors.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
+import { isDeployment, view, type DeploymentObject } from '../../src/manifests/workload-views.ts';
 import { applyOrderRank, releaseAnnotations } from '../../src/manifests/render.ts';
 import {
   loadManifests,
@@ -210,8 +211,8 @@ describe('renderManifests: namespaces, labels, annotations', () => {
 
   it('labels pod templates with the version but leaves selectors alone', () => {
     const set = renderManifests([deployment('web', 'nginx:1')], opts);
-    const d = set.workloads[0].object;
-    assert.deepEqual(d.spec.template.metadata.labels, { app: 'web', version: 'v2' });
+    const d = view<DeploymentObject>(set.workloads[0].object);
+    assert.deepEqual(d.spec.template.metadata?.labels, { app: 'web', version: 'v2' });
     assert.deepEqual(d.spec.selector, { matchLabels: { app: 'web' } });
     assert.equal(d.metadata.labels, undefined);
   });
@@ -266,7 +267,7 @@ describe('renderManifests: namespaces, labels, annotations', () => {
 
   it('rejects a workload that selects on the version label, with file:line', () => {
     const d = deployment('web', 'nginx:1');
-    d.object.spec.selector.matchLabels.version = 'v1';
+    view<DeploymentObject>(d.object).spec.selector.matchLabels!.version = 'v1';
     d.line = 12;
     const [error] = errorsOf(() => renderManifests([d], opts));
     assert.match(
@@ -387,13 +388,13 @@ describe('the web fixture', () => {
       set.objects.map((s) => `${s.object.kind}/${s.object.metadata.name}`),
       ['Service/web', 'Deployment/web', 'Ingress/web'],
     );
-    const d = set.workloads[0].object;
+    const d = view<DeploymentObject>(set.workloads[0].object);
     assert.equal(d.spec.replicas, 4);
-    assert.deepEqual(d.spec.strategy.rollingUpdate, { maxSurge: 1, maxUnavailable: 0 });
-    assert.equal(d.spec.template.spec.containers[0].image, 'registry.local:5000/acme/web:v2');
-    assert.deepEqual(d.spec.template.metadata.labels, { app: 'web', version: 'v2' });
+    assert.deepEqual(d.spec.strategy?.rollingUpdate, { maxSurge: 1, maxUnavailable: 0 });
+    assert.equal(d.spec.template.spec?.containers[0].image, 'registry.local:5000/acme/web:v2');
+    assert.deepEqual(d.spec.template.metadata?.labels, { app: 'web', version: 'v2' });
     assert.equal(
-      loaded.find((s) => s.object.kind === 'Deployment')!.object.spec.template.metadata.labels.version,
+      loaded.map((s) => s.object).find(isDeployment)!.spec.template.metadata?.labels?.version,
       undefined,
     );
   });
@@ -546,10 +547,10 @@ describe('renderManifests: what it refuses', () => {
 
   it('a container with no image is left alone', () => {
     const d = deployment('web', 'nginx:1');
-    d.object.spec.template.spec.containers.push({ name: 'bare' });
+    view<DeploymentObject>(d.object).spec.template.spec!.containers.push({ name: 'bare' });
     const [w] = renderManifests([d], { ...opts, images: ['nginx:2'] }).workloads;
     assert.deepEqual(
-      w.object.spec.template.spec.containers.map((c: { image?: string }) => c.image),
+      view<DeploymentObject>(w.object).spec.template.spec?.containers.map((c) => c.image),
       ['nginx:2', undefined],
     );
   });
@@ -558,7 +559,9 @@ describe('renderManifests: what it refuses', () => {
 describe('renderManifests: versioned config and annotations', () => {
   const withConfig = () => {
     const d = deployment('web', 'nginx:1');
-    d.object.spec.template.spec.volumes = [{ name: 'c', configMap: { name: 'settings' } }];
+    view<DeploymentObject>(d.object).spec.template.spec!.volumes = [
+      { name: 'c', configMap: { name: 'settings' } },
+    ];
     return [src({ kind: 'ConfigMap', name: 'settings', data: { a: '1' } }), d];
   };
 
@@ -571,7 +574,8 @@ describe('renderManifests: versioned config and annotations', () => {
     const versioned = renderManifests(withConfig(), { ...opts, versionedConfig: true });
     const [cm, web] = versioned.objects;
     assert.match(cm!.object.metadata.name!, /^settings-[a-z0-9]+$/);
-    assert.equal(web!.object.spec.template.spec.volumes[0].configMap.name, cm!.object.metadata.name);
+    const volumes = view<DeploymentObject>(web!.object).spec.template.spec?.volumes;
+    assert.equal(volumes?.[0].configMap?.name, cm!.object.metadata.name);
     assert.equal(versioned.workloads[0]!.object, web!.object, 'the workloads are the renamed set’s');
   });
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createCluster } from '../../src/kube/cluster.ts';
 import { KubeApiError } from '../../src/kube/types.ts';
+import { valueAt } from '../../src/plain-values.ts';
 import {
   isRetryable,
   parseRetryAfter,
@@ -210,7 +211,7 @@ describe('retries through the Cluster', () => {
       assert.ok(err instanceof KubeApiError);
       assert.equal(err.code, 409);
       assert.equal(err.reason, 'Conflict');
-      assert.equal(err.status.message, 'the object has been modified');
+      assert.equal(valueAt(err.status, ['message']), 'the object has been modified');
       return true;
     });
     assert.deepEqual(fake.hits, ['PUT /api/v1/namespaces/default/configmaps/web?fieldManager=kube-rollout']);

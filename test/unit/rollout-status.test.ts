@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../src/kube/types.ts';
+import { view, type DaemonSetObject } from '../../src/manifests/workload-views.ts';
 import { rolloutStatus, type RolloutStatus } from '../../src/gates/rollout-status.ts';
 
 // The `kubectl rollout status` rules of REFERENCE.md §1, one case per message branch.
-function workload(kind: string, generation: number, spec: any, status: any): KubeObject {
+function workload(kind: string, generation: number, spec: unknown, status: unknown): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind,
@@ -379,7 +380,7 @@ describe('OnDelete, word for word, for both kinds that have it', () => {
   });
   it('a RollingUpdate DaemonSet is judged by its pods', () => {
     const rolling = onDelete('DaemonSet', 2);
-    rolling.spec.updateStrategy.type = 'RollingUpdate';
+    view<DaemonSetObject>(rolling).spec.updateStrategy!.type = 'RollingUpdate';
     assert.equal(rolloutStatus(rolling).done, false);
   });
 });

@@ -7,7 +7,7 @@ import type { ReleaseState } from '../../src/record/types.ts';
 import { serializeState } from '../../src/state/release-state.ts';
 import { credentialValues } from '../../src/analysis/credential-fields.ts';
 import { urlCredentials } from '../../src/secrets/url-credentials.ts';
-import { hasSecretRefs, joinSecrets, splitSecrets } from '../../src/state/secret-store.ts';
+import { hasSecretRefs, joinSecrets, splitSecrets, type SecretRef } from '../../src/state/secret-store.ts';
 import { releaseStateWith } from '../helpers/sample-record.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -64,8 +64,8 @@ describe('state secret split', () => {
     const json = serializeState(state);
     assertNoPlanted(json);
     const refs = [...state.rendered, ...state.stableSnapshot].filter(
-      (o: any) => o.kind === 'Secret',
-    ) as any[];
+      (o) => o.kind === 'Secret',
+    ) as SecretRef[];
     assert.equal(refs.length, 2);
     for (const ref of refs) {
       assert.deepEqual(Object.keys(ref).sort(), ['apiVersion', 'kind', 'metadata', 'storedSecret']);
@@ -97,13 +97,13 @@ describe('state secret split', () => {
   });
 
   it('the same data gives the same hash; other data another', () => {
-    const a = splitSecrets(stateWithSecrets()).state.rendered[1] as any;
+    const a = splitSecrets(stateWithSecrets()).state.rendered[1] as SecretRef;
     const other = stateWithSecrets();
     (other.rendered[1] as KubeObject).stringData = { 'api.key': 'something-else' };
-    const b = splitSecrets(other).state.rendered[1] as any;
+    const b = splitSecrets(other).state.rendered[1] as SecretRef;
     assert.equal(
       a.storedSecret.sha256,
-      (splitSecrets(stateWithSecrets()).state.rendered[1] as any).storedSecret.sha256,
+      (splitSecrets(stateWithSecrets()).state.rendered[1] as SecretRef).storedSecret.sha256,
     );
     assert.notEqual(a.storedSecret.sha256, b.storedSecret.sha256);
   });
@@ -114,7 +114,7 @@ describe('state secret split', () => {
       () => joinSecrets(state, {}),
       /Secret db \(in the release state of "web"\) is kept in Secret kube-rollout-web/,
     );
-    const entry = (state.rendered[1] as any).storedSecret.entry;
+    const entry = (state.rendered[1] as SecretRef).storedSecret.entry;
     const altered = structuredClone(payload);
     altered[entry].data!.password = b64('tampered');
     assert.throws(() => joinSecrets(state, altered), /was changed \(sha256 differs\)/);
@@ -141,7 +141,7 @@ describe('state secret split', () => {
     original.settings = {
       analysis: { metrics: [web({ Authorization: 'Bearer planted-header-token-42', Accept: 'text/plain' })] },
       steps: [{ analysis: { metrics: [web({ 'X-Api-Key': 'planted-inline-key-43' })] } }],
-    } as any;
+    } as ReleaseState['settings'];
     const { state, payload } = splitSecrets(original);
     const json = serializeState(state);
     assert.ok(!json.includes('planted-header-token-42') && !json.includes('planted-inline-key-43'));
@@ -168,7 +168,7 @@ describe('state secret split', () => {
     original.settings = {
       prometheusUrl: 'http://reader:planted-url-pass-45@prom.example:9090',
       analysis: { metrics: [metric, plain] },
-    } as any;
+    } as ReleaseState['settings'];
     const { state, payload } = splitSecrets(original);
     const json = serializeState(state);
     for (const planted of ['planted-url-token-44', 'planted-url-pass-45'])

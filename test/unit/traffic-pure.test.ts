@@ -2,6 +2,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HeaderRoute } from '../../src/config/types.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
+import { isPlainObject } from '../../src/plain-values.ts';
+import {
+  view,
+  type DestinationRuleObject,
+  type HTTPRouteObject,
+  type IngressObject,
+  type ServiceObject,
+  type VirtualServiceObject,
+} from '../../src/traffic/objects.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import {
@@ -50,12 +59,16 @@ import {
 import { ROUTERS, createTrafficRouter, type TrafficName } from '../../src/traffic/index.ts';
 
 /** Applies a JSON merge patch (RFC 7386) the way the API server does, to check patches end to end. */
-function mergePatch(target: any, patch: any): any {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return structuredClone(patch);
-  const out = target && typeof target === 'object' && !Array.isArray(target) ? structuredClone(target) : {};
+function mergePatch<T extends KubeObject>(target: T, patch: unknown): T {
+  return mergeValue(target, patch) as T;
+}
+
+function mergeValue(target: unknown, patch: unknown): unknown {
+  if (!isPlainObject(patch)) return structuredClone(patch);
+  const out: Record<string, unknown> = isPlainObject(target) ? structuredClone(target) : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
+    else out[k] = mergeValue(out[k], v);
   }
   return out;
 }
@@ -64,7 +77,7 @@ const exact: HeaderRoute = { name: 'beta', header: 'X-Canary', match: { exact: '
 const prefix: HeaderRoute = { name: 'team', header: 'X-User', match: { prefix: 'qa.' } };
 const regex: HeaderRoute = { name: 'rx', header: 'X-Build', match: { regex: '[0-9]+' } };
 
-const service: KubeObject = {
+const service: ServiceObject = {
   apiVersion: 'v1',
   kind: 'Service',
   metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
@@ -101,7 +114,7 @@ describe('replica arithmetic', () => {
   });
 
   it('judges readiness by generation, updated and ready replicas', () => {
-    const d = (generation: number, status: any): KubeObject => ({
+    const d = (generation: number, status: Record<string, unknown>): KubeObject => ({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'x', generation },
@@ -125,11 +138,11 @@ describe('replica arithmetic', () => {
 describe('Service selector pin and restore', () => {
   it('pins, keeps the first original across pins, and restores exactly', () => {
     const pinned = mergePatch(service, selectorPinPatch(service, 'version', 'v1'));
-    assert.deepEqual(pinned.spec.selector, { app: 'web', version: 'v1' });
-    assert.equal(pinned.metadata.annotations[ANNOTATIONS.originalSelector], '{"app":"web"}');
+    assert.deepEqual(pinned.spec?.selector, { app: 'web', version: 'v1' });
+    assert.equal(pinned.metadata.annotations?.[ANNOTATIONS.originalSelector], '{"app":"web"}');
     const switched = mergePatch(pinned, selectorPinPatch(pinned, 'version', 'v2'));
-    assert.deepEqual(switched.spec.selector, { app: 'web', version: 'v2' });
-    assert.equal(switched.metadata.annotations[ANNOTATIONS.originalSelector], '{"app":"web"}');
+    assert.deepEqual(switched.spec?.selector, { app: 'web', version: 'v2' });
+    assert.equal(switched.metadata.annotations?.[ANNOTATIONS.originalSelector], '{"app":"web"}');
     const restored = mergePatch(switched, selectorRestorePatch(switched));
     assert.deepEqual(restored.spec, service.spec);
     assert.deepEqual(restored.metadata.annotations, {});
@@ -156,7 +169,7 @@ describe('Service selector pin and restore', () => {
   });
 
   it('finds live pods of another version', () => {
-    const pod = (name: string, version: string, extra: any = {}): KubeObject => ({
+    const pod = (name: string, version: string, extra: Record<string, unknown> = {}): KubeObject => ({
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name, labels: { app: 'web', version }, ...extra },
@@ -250,7 +263,7 @@ describe('nginx canary Ingress', () => {
     assert.equal(canary.metadata.name, 'web-canary');
     assert.deepEqual(canary.spec, {
       ingressClassName: 'nginx',
-      tls: ingress.spec.tls,
+      tls: view<IngressObject>(ingress).spec?.tls,
       rules: [
         {
           host: 'shop.example',
@@ -363,7 +376,7 @@ describe('gateway-api HTTPRoute rules', () => {
       [],
     );
     assert.deepEqual(
-      out[0].backendRefs?.map((r: any) => [r.name, r.weight]),
+      out[0].backendRefs?.map((r) => [r.name, r.weight]),
       [
         ['web', 240],
         ['web-canary', 60],
@@ -390,7 +403,7 @@ describe('gateway-api HTTPRoute rules', () => {
   });
 
   it('remembers the user rules once and restores them', () => {
-    const route: KubeObject = {
+    const route: HTTPRouteObject = {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
       metadata: { name: 'web', namespace: 'shop' },
@@ -398,9 +411,9 @@ describe('gateway-api HTTPRoute rules', () => {
     };
     const first = mergePatch(route, routePatch(route, layout, 10, []));
     const second = mergePatch(first, routePatch(first, layout, 50, [regex]));
-    assert.equal(second.spec.rules.length, 3);
-    assert.equal(second.metadata.annotations[ANNOTATIONS.canaryWeight], '50');
-    assert.deepEqual(JSON.parse(second.metadata.annotations[ANNOTATIONS.originalRules]), rules);
+    assert.equal(second.spec?.rules?.length, 3);
+    assert.equal(second.metadata.annotations?.[ANNOTATIONS.canaryWeight], '50');
+    assert.deepEqual(JSON.parse(second.metadata.annotations?.[ANNOTATIONS.originalRules]), rules);
     const restored = mergePatch(second, routeRestorePatch(second));
     assert.deepEqual(restored.spec, route.spec);
     assert.deepEqual(restored.metadata.annotations, {});
@@ -476,7 +489,7 @@ describe('istio VirtualService routes', () => {
         { name: 'canary', labels: { version: 'v2' } },
       ],
     );
-    const dr: KubeObject = {
+    const dr: DestinationRuleObject = {
       apiVersion: 'networking.istio.io/v1',
       kind: 'DestinationRule',
       metadata: { name: 'web' },
@@ -484,12 +497,12 @@ describe('istio VirtualService routes', () => {
     };
     const changed = mergePatch(dr, destinationRulePatch(dr, 'version', 'v1', 'v2'));
     const again = mergePatch(changed, destinationRulePatch(changed, 'version', 'v2', 'v2'));
-    assert.equal(again.spec.subsets.length, 2);
+    assert.equal(again.spec?.subsets?.length, 2);
     assert.deepEqual(mergePatch(again, destinationRuleRestorePatch(again)).spec, dr.spec);
   });
 
   it('restores the user http routes', () => {
-    const vs: KubeObject = {
+    const vs: VirtualServiceObject = {
       apiVersion: 'networking.istio.io/v1',
       kind: 'VirtualService',
       metadata: { name: 'web' },

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
+import { view, type DeploymentObject } from '../../src/manifests/workload-views.ts';
 import { asBeforeUnfinished, neverFinished } from '../../src/engine/prepare/unfinished.ts';
 
 const UID = 'uid-web';
@@ -91,7 +92,7 @@ describe('asBeforeUnfinished', () => {
       live,
       stateless,
     );
-    const web = shown.get('Deployment/shop/web')!;
+    const web = view<DeploymentObject>(shown.get('Deployment/shop/web')!);
     assert.deepEqual(web.spec.template, {
       metadata: { labels: { app: 'web', version: 'v1' } },
       spec: { containers: [{ name: 'app', image: 'web:v1' }] },
@@ -108,7 +109,7 @@ describe('asBeforeUnfinished', () => {
       'Deployment/web never finished rolling out revision 2: this release judges it as a change from revision 1, the one before',
     ]);
     assert.equal(
-      live.get('Deployment/shop/web')!.spec.template.metadata.labels.version,
+      view<DeploymentObject>(live.get('Deployment/shop/web')!).spec.template.metadata?.labels?.version,
       'v2',
       'the input is not changed',
     );

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../src/kube/types.ts';
+import { view, type IngressObject } from '../../src/traffic/objects.ts';
 import {
   backendServices,
   checkReferences,
@@ -221,7 +222,7 @@ describe('validateReferences', () => {
 describe('backendServices', () => {
   it('reads the default backend and every path of an Ingress, once each', () => {
     const ing = ingress('i', ['a', 'b', 'a']).object;
-    ing.spec.defaultBackend = { service: { name: 'd' } };
+    view<IngressObject>(ing).spec!.defaultBackend = { service: { name: 'd' } };
     assert.deepEqual(backendServices(ing), [{ name: 'd' }, { name: 'a' }, { name: 'b' }]);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../src/kube/types.ts';
+import { view, type DeploymentObject } from '../../src/manifests/workload-views.ts';
 import {
   applyVersionedConfig,
   canonicalJson,
@@ -9,6 +10,9 @@ import {
   renderManifests,
   type SourcedObject,
 } from '../../src/manifests/index.ts';
+
+/** The pod spec of a Deployment, as its typed view reads it. */
+const podSpecOf = (obj: KubeObject) => view<DeploymentObject>(obj).spec.template.spec;
 
 const src = (object: Record<string, unknown>): SourcedObject => ({
   object: object as KubeObject,
@@ -122,24 +126,24 @@ describe('applyVersionedConfig', () => {
   });
 
   it('rewrites every reference: env, envFrom, volumes, projected', () => {
-    const spec = byKind('Deployment')[0].spec.template.spec;
+    const spec = podSpecOf(byKind('Deployment')[0]);
     const settings = newName('ConfigMap', 'settings');
     const creds = newName('Secret', 'creds');
-    assert.equal(spec.initContainers[0].envFrom[0].configMapRef.name, settings);
-    assert.equal(spec.containers[0].env[0].valueFrom.configMapKeyRef.name, settings);
-    assert.equal(spec.containers[0].env[1].valueFrom.secretKeyRef.name, creds);
-    assert.deepEqual(spec.containers[0].env[2].valueFrom, { fieldRef: { fieldPath: 'metadata.name' } });
-    assert.equal(spec.containers[0].envFrom[0].secretRef.name, creds);
-    assert.equal(spec.volumes[0].configMap.name, newName('ConfigMap', 'files'));
-    assert.equal(spec.volumes[1].secret.secretName, newName('Secret', 'tls'));
-    assert.equal(spec.volumes[2].projected.sources[0].configMap.name, newName('ConfigMap', 'files'));
-    assert.equal(spec.volumes[2].projected.sources[1].secret.name, creds);
-    assert.deepEqual(spec.imagePullSecrets, [{ name: 'creds' }], 'pull secrets are credentials, not config');
+    assert.equal(spec?.initContainers?.[0].envFrom?.[0].configMapRef?.name, settings);
+    assert.equal(spec?.containers[0].env?.[0].valueFrom?.configMapKeyRef?.name, settings);
+    assert.equal(spec?.containers[0].env?.[1].valueFrom?.secretKeyRef?.name, creds);
+    assert.deepEqual(spec?.containers[0].env?.[2].valueFrom, { fieldRef: { fieldPath: 'metadata.name' } });
+    assert.equal(spec?.containers[0].envFrom?.[0].secretRef?.name, creds);
+    assert.equal(spec?.volumes?.[0].configMap?.name, newName('ConfigMap', 'files'));
+    assert.equal(spec?.volumes?.[1].secret?.secretName, newName('Secret', 'tls'));
+    assert.equal(spec?.volumes?.[2].projected?.sources?.[0].configMap?.name, newName('ConfigMap', 'files'));
+    assert.equal(spec?.volumes?.[2].projected?.sources?.[1].secret?.name, creds);
+    assert.deepEqual(spec?.imagePullSecrets, [{ name: 'creds' }], 'pull secrets are credentials, not config');
   });
 
   it('does not change its input', () => {
     assert.equal(objects[0].object.metadata.name, 'settings');
-    assert.equal((objects[5].object.spec as any).template.spec.volumes[0].configMap.name, 'files');
+    assert.equal(podSpecOf(objects[5].object)?.volumes?.[0].configMap?.name, 'files');
   });
 
   it('only links objects in the same namespace', () => {
@@ -149,7 +153,7 @@ describe('applyVersionedConfig', () => {
     ]);
     assert.deepEqual(result.renamed, []);
     assert.equal(
-      (result.objects[1].object.spec as any).template.spec.containers[0].envFrom[0].configMapRef.name,
+      podSpecOf(result.objects[1].object)?.containers[0].envFrom?.[0].configMapRef?.name,
       'settings',
     );
   });
@@ -159,7 +163,7 @@ describe('applyVersionedConfig', () => {
       deployment({ containers: [{ name: 'a', envFrom: [{ configMapRef: { name: 'external' } }] }] }),
     ]);
     assert.equal(
-      (result.objects[0].object.spec as any).template.spec.containers[0].envFrom[0].configMapRef.name,
+      podSpecOf(result.objects[0].object)?.containers[0].envFrom?.[0].configMapRef?.name,
       'external',
     );
   });
@@ -192,7 +196,7 @@ describe('renderManifests with versionedConfig', () => {
     const [cmOut, dOut] = set.objects.map((s) => s.object);
     assert.equal(cmOut.kind, 'ConfigMap');
     assert.match(cmOut.metadata.name!, /^settings-[0-9a-f]{10}$/);
-    assert.equal(dOut.spec.template.spec.containers[0].envFrom[0].configMapRef.name, cmOut.metadata.name);
+    assert.equal(podSpecOf(dOut)?.containers[0].envFrom?.[0].configMapRef?.name, cmOut.metadata.name);
     assert.equal(set.workloads[0].object, dOut);
   });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collectEvidence, evidenceLine, waitForRollout } from '../../src/gates/wait-rollout.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
+import { view, type DeploymentObject } from '../../src/manifests/workload-views.ts';
 import { WaitTimeoutError } from '../../src/kube/watch.ts';
 
 const web: KubeObject = {
@@ -307,7 +308,7 @@ describe('waitForRollout: fail-fast on the new pods', () => {
     oldReplicaSet.metadata.labels!['pod-template-hash'] = 'old';
     oldReplicaSet.metadata.annotations!['deployment.kubernetes.io/revision'] = '4';
     oldReplicaSet.spec = { template: replicaSetTemplate('web:1', 'old') };
-    unobserved.spec!.template = templateOf('web:1');
+    view<DeploymentObject>(unobserved).spec.template = templateOf('web:1');
     const fake = scriptedCluster({
       events: { Deployment: [{ object: unobserved }, { object: deployment(observedNotDone) }] },
       replicaSets: [[oldReplicaSet, newReplicaSet]],

@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { KubeApiError, type KubeObject } from '../../src/kube/types.ts';
+import { valueAt } from '../../src/plain-values.ts';
 import {
   parseWatchStream,
   watchUntil,
@@ -55,7 +56,7 @@ describe('watchUntil', () => {
       source,
       (ev, snap) => {
         seen.push(`${ev.type} ${ev.object.metadata.name} ${snap.size}`);
-        return ev.object.status.ready ? 'ready' : undefined;
+        return valueAt(ev.object, ['status', 'ready']) ? 'ready' : undefined;
       },
       { timeoutMs: 5000 },
       tuning,
@@ -88,7 +89,7 @@ describe('watchUntil', () => {
       source,
       (ev, snap) => {
         types.push(`${ev.type}:${ev.object.metadata.name}`);
-        return ev.object.status?.ready ? [...snap.keys()] : undefined;
+        return valueAt(ev.object, ['status', 'ready']) ? [...snap.keys()] : undefined;
       },
       { timeoutMs: 5000 },
       tuning,
@@ -176,7 +177,7 @@ test('parseWatchStream splits lines across chunk boundaries and drops a cut last
   const events: RawWatchEvent[] = [];
   for await (const ev of parseWatchStream(Readable.from(chunks))) events.push(ev);
   assert.deepEqual(
-    events.map((e) => e.object.metadata.resourceVersion),
+    events.map((e) => valueAt(e.object, ['metadata', 'resourceVersion'])),
     ['1', '2'],
   );
 });

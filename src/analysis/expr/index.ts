@@ -4,7 +4,7 @@
  * arities) and then evaluated over each measured `result` with expr's rules, so templates work
  * unchanged: `result[0] >= 0.95`, `len(result) > 0 && all(result, {# < 0.05})`, `isNaN(result)`.
  */
-import type { Expression } from 'jsep';
+import type { BinaryExpression, CallExpression, CoreExpression, Expression } from 'jsep';
 import { arityProblem, FUNCTIONS, PREDICATE_FUNCTIONS, applyPredicate } from './functions.ts';
 import { BINARY_OPERATORS, ExprSyntaxError, UNARY_OPERATORS, parseExpr } from './parse.ts';
 import {
@@ -43,12 +43,23 @@ interface Scope {
   element: unknown;
 }
 
-type Node = Expression & Record<string, any>;
+/** The `{…}` predicate parse.ts adds to jsep's nodes. */
+interface Closure extends Expression {
+  type: 'Closure';
+  body: Expression;
+}
+type Node = CoreExpression | Closure;
+
+/** A parsed node, told apart by its `type`: jsep's core nodes and our Closure are all it builds. */
+function nodeOf(expression: Expression): Node {
+  return expression as Node;
+}
 
 /** Static checks: known names, operators and arities; `#` only inside a predicate. */
-function checkNode(node: Node | null, inPredicate: boolean): string | undefined {
-  if (!node) return 'an empty element';
-  const check = (child: Node | null, predicate = inPredicate) => checkNode(child, predicate);
+function checkNode(expression: Expression | null, inPredicate: boolean): string | undefined {
+  if (!expression) return 'an empty element';
+  const check = (child: Expression | null, predicate = inPredicate) => checkNode(child, predicate);
+  const node = nodeOf(expression);
   switch (node.type) {
     case 'Literal':
       return node.value instanceof RegExp ? 'regular expression literals are not supported' : undefined;
@@ -71,30 +82,36 @@ function checkNode(node: Node | null, inPredicate: boolean): string | undefined 
     case 'MemberExpression':
       return check(node.object) ?? (node.computed ? check(node.property) : undefined);
     case 'ArrayExpression':
-      return (node.elements as Node[]).map((e) => check(e)).find(Boolean);
+      return node.elements.map((e) => check(e)).find(Boolean);
     case 'CallExpression':
       return checkCall(node, inPredicate);
     case 'Closure':
       return 'a predicate {…} is only valid as the second argument of all, any, none, one, filter, map or count';
     default:
-      return `${node.type} is not supported in a condition`;
+      return `${expression.type} is not supported in a condition`;
   }
 }
 
-function checkCall(node: Node, inPredicate: boolean): string | undefined {
-  if (node.callee.type !== 'Identifier') return 'only the built-in functions can be called';
-  const name = node.callee.name as string;
-  const args = node.arguments as Node[];
+function checkCall(node: CallExpression, inPredicate: boolean): string | undefined {
+  const callee = nodeOf(node.callee);
+  if (callee.type !== 'Identifier') return 'only the built-in functions can be called';
+  const name = callee.name;
+  const args = node.arguments;
   const arity = arityProblem(name, args.length);
   if (arity) return arity;
-  if (PREDICATE_FUNCTIONS.has(name)) {
-    const body = args[1].type === 'Closure' ? args[1].body : args[1];
-    return checkNode(args[0], inPredicate) ?? checkNode(body, true);
-  }
+  if (PREDICATE_FUNCTIONS.has(name))
+    return checkNode(args[0], inPredicate) ?? checkNode(predicateBody(args[1]), true);
   return args.map((a) => checkNode(a, inPredicate)).find(Boolean);
 }
 
-function evaluate(node: Node, scope: Scope): unknown {
+/** A predicate function's second argument: a `{…}` predicate, or an expression used as one. */
+function predicateBody(argument: Expression): Expression {
+  const node = nodeOf(argument);
+  return node.type === 'Closure' ? node.body : argument;
+}
+
+function evaluate(expression: Expression, scope: Scope): unknown {
+  const node = nodeOf(expression);
   switch (node.type) {
     case 'Literal':
       return node.value;
@@ -114,11 +131,11 @@ function evaluate(node: Node, scope: Scope): unknown {
       return indexed(target, key, Boolean(node.optional));
     }
     case 'ArrayExpression':
-      return (node.elements as Node[]).map((e) => evaluate(e, scope));
+      return node.elements.map((e) => evaluate(e!, scope));
     case 'CallExpression':
       return call(node, scope);
     default:
-      throw new ExprEvalError(`cannot evaluate ${node.type}`);
+      throw new ExprEvalError(`cannot evaluate ${expression.type}`);
   }
 }
 
@@ -128,8 +145,8 @@ function unary(op: string, value: unknown): unknown {
   return op === '-' ? -value : value;
 }
 
-function binary(node: Node, scope: Scope): unknown {
-  const op = node.operator as string;
+function binary(node: BinaryExpression, scope: Scope): unknown {
+  const op = node.operator;
   const left = () => evaluate(node.left, scope);
   const right = () => evaluate(node.right, scope);
   switch (op) {
@@ -182,12 +199,12 @@ function pattern(source: string): RegExp {
   }
 }
 
-function call(node: Node, scope: Scope): unknown {
-  const name = node.callee.name as string;
-  const args = node.arguments as Node[];
+function call(node: CallExpression, scope: Scope): unknown {
+  const name = String(node.callee.name);
+  const args = node.arguments;
   if (PREDICATE_FUNCTIONS.has(name)) {
     const items = asArray(evaluate(args[0], scope), `${name}()`);
-    const body = args[1].type === 'Closure' ? args[1].body : args[1];
+    const body = predicateBody(args[1]);
     return applyPredicate(name, items, (element) => evaluate(body, { ...scope, element }));
   }
   return FUNCTIONS[name].call(

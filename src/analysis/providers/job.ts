@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
 import { isPlainObject } from '../../plain-values.ts';
+import { view, type JobObject, type PodObject } from '../../manifests/workload-views.ts';
 import type {
   MetricFields,
   MetricOf,
@@ -55,10 +56,13 @@ export function jobName(release: string, metric: string, suffix: string = random
   return `${prefix || 'analysis'}-${suffix}`;
 }
 
+type JobSpec = NonNullable<JobObject['spec']>;
+
 /** The Job object for one measurement. `metric.job` is the Job's spec (a full `{spec: ...}` is accepted too). */
 export function buildJob(metric: JobMetric, release: string, namespace: string, name: string): KubeObject {
-  const given = (metric.job ?? {}) as Record<string, any>;
-  const spec: Record<string, any> = structuredClone(given.template ? given : (given.spec ?? given));
+  const given = metric.job ?? {};
+  // The metric's YAML read as a Job spec: the containers are checked here, the rest by the server.
+  const spec = structuredClone(given.template ? given : (given.spec ?? given)) as JobSpec;
   if (!spec.template?.spec?.containers)
     throw new Error(`metric ${metric.name}: the job needs template.spec.containers`);
   spec.backoffLimit ??= 0;
@@ -78,8 +82,7 @@ export type JobOutcome = { end: 'Complete' | 'Failed'; reason?: string; message?
 
 /** The Job's final state from its conditions, or undefined while it runs. */
 export function jobOutcome(job: KubeObject): JobOutcome | undefined {
-  const conditions: Array<{ type?: string; status?: string; reason?: string; message?: string }> =
-    job.status?.conditions ?? [];
+  const conditions = view<JobObject>(job).status?.conditions ?? [];
   for (const type of ['Failed', 'Complete'] as const) {
     const found = conditions.find((c) => c.type === type && c.status === 'True');
     if (found)
@@ -97,16 +100,16 @@ export function jobOutcome(job: KubeObject): JobOutcome | undefined {
  * pod gone, or no access to its log): a failed one drops only what it would have added.
  */
 async function failureDetails(ctx: ProviderContext, namespace: string, name: string): Promise<string> {
-  const pods = await ctx.cluster
-    .list('v1', 'Pod', namespace, { labelSelector: `job-name=${name}` })
-    .catch(() => []);
+  const pods = (
+    await ctx.cluster.list('v1', 'Pod', namespace, { labelSelector: `job-name=${name}` }).catch(() => [])
+  ).map(view<PodObject>);
   const pod = pods
     .sort((a, b) =>
       compareText(String(a.metadata.creationTimestamp ?? ''), String(b.metadata.creationTimestamp ?? '')),
     )
     .at(-1);
   if (!pod?.metadata.name) return '';
-  const statuses: any[] = pod.status?.containerStatuses ?? [];
+  const statuses = pod.status?.containerStatuses ?? [];
   const failed = statuses.find((s) => (s.state?.terminated?.exitCode ?? 0) !== 0) ?? statuses[0];
   const container: string | undefined = failed?.name ?? pod.spec?.containers?.[0]?.name;
   const terminated = failed?.state?.terminated;

@@ -1,7 +1,7 @@
 // `action: plan`: render, server-side dry run, diff against the live objects and list the steps
 // the release would take. Reads only: nothing is written to the cluster.
 import { type KubeObject, refOf, workloadKey } from '../../kube/types.ts';
-import type { SpecFields } from '../../manifests/workload-views.ts';
+import { specOf } from '../../manifests/workload-views.ts';
 import type { PlanChange, PlanReport } from '../../report/plan.ts';
 import { loadReleaseState } from '../../state/release-state.ts';
 import { strategyFor } from '../../strategies/index.ts';
@@ -68,7 +68,7 @@ export async function planRelease(deps: ReleaseDeps): Promise<PlanReport> {
 }
 
 function describeAdded(obj: KubeObject): string[] {
-  const spec: SpecFields | undefined = obj.spec;
+  const spec = specOf(obj);
   const images = [...(spec?.template?.spec?.containers ?? [])].map((c) => `image ${c.name}: ${c.image}`);
   if (spec?.replicas !== undefined) images.push(`replicas: ${spec.replicas}`);
   return images;

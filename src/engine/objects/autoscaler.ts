@@ -5,7 +5,13 @@
 import { type Cluster, type KubeObject, workloadKey } from '../../kube/types.ts';
 import { blockingBudgets, liveBudgets } from './disruption-budgets.ts';
 import type { ManifestSet, SourcedObject } from '../../manifests/types.ts';
-import { isScalable, replicasOf, type AutoscalerObject } from '../../manifests/workload-views.ts';
+import {
+  isAutoscaler,
+  isScalable,
+  replicasOf,
+  view,
+  type AutoscalerObject,
+} from '../../manifests/workload-views.ts';
 
 export const HPA_API_VERSION = 'autoscaling/v2';
 
@@ -31,14 +37,12 @@ export async function findAutoscalers(
   cluster: Pick<Cluster, 'list'>,
   manifests: ManifestSet,
   namespace: string,
-): Promise<KubeObject[]> {
-  const fromManifests = manifests.objects
-    .map((o) => o.object)
-    .filter((o) => o.kind === 'HorizontalPodAutoscaler');
+): Promise<AutoscalerObject[]> {
+  const fromManifests = manifests.objects.map((o) => o.object).filter(isAutoscaler);
   // A cluster or a token that cannot list HPAs simply has none the action must respect.
   const live = await cluster.list(HPA_API_VERSION, 'HorizontalPodAutoscaler', namespace).catch(() => []);
   const names = new Set(fromManifests.map((h) => h.metadata.name));
-  return [...fromManifests, ...live.filter((h) => !names.has(h.metadata.name))];
+  return [...fromManifests, ...live.filter((h) => !names.has(h.metadata.name)).map(view<AutoscalerObject>)];
 }
 
 /** The fields of a managedFields entry read here (the server sends them; entries may be partial). */
@@ -133,9 +137,7 @@ function scaledByController(live: KubeObject | undefined): boolean {
 export function isAutoscaled(manifests: ManifestSet, workload: KubeObject, live?: KubeObject): boolean {
   const key = workloadKey(workload);
   if (autoscaledSets.get(manifests)?.has(key) || scaledByController(live)) return true;
-  return manifests.objects.some(
-    (o) => o.object.kind === 'HorizontalPodAutoscaler' && targetKey(o.object) === key,
-  );
+  return manifests.objects.some((o) => isAutoscaler(o.object) && targetKey(o.object) === key);
 }
 
 /**

@@ -2,11 +2,12 @@
 // stop it, but they block node drains and evictions while it runs. The action reports them with the
 // budget's own numbers instead of leaving anyone to find a drain waiting.
 import type { Cluster } from '../../kube/types.ts';
-import type { KubeObject } from '../../kube/types.ts';
 import type { ManifestSet } from '../../manifests/types.ts';
 import {
   asWorkload,
+  isDisruptionBudget,
   replicasOf,
+  view,
   type DisruptionBudgetObject,
   type LabelSelector,
 } from '../../manifests/workload-views.ts';
@@ -19,15 +20,19 @@ function selects(selector: LabelSelector | undefined, labels: Record<string, str
 }
 
 /** The namespace's PodDisruptionBudgets; none where the token may not list them. */
-export function liveBudgets(cluster: Pick<Cluster, 'list'>, namespace: string): Promise<KubeObject[]> {
-  return cluster.list('policy/v1', 'PodDisruptionBudget', namespace).catch(() => []);
+export function liveBudgets(
+  cluster: Pick<Cluster, 'list'>,
+  namespace: string,
+): Promise<DisruptionBudgetObject[]> {
+  return cluster
+    .list('policy/v1', 'PodDisruptionBudget', namespace)
+    .then((budgets) => budgets.map(view<DisruptionBudgetObject>))
+    .catch(() => []);
 }
 
 /** Notes for budgets (the manifests' and `live`) selecting a workload's pods that allow no disruption. */
 export function blockingBudgets(manifests: ManifestSet, live: DisruptionBudgetObject[]): string[] {
-  const fromManifests = manifests.objects
-    .map((o) => o.object)
-    .filter((o) => o.kind === 'PodDisruptionBudget');
+  const fromManifests = manifests.objects.map((o) => o.object).filter(isDisruptionBudget);
   const byName = new Map<string, DisruptionBudgetObject>();
   for (const pdb of [...fromManifests, ...live])
     byName.set(pdb.metadata.name!, { ...byName.get(pdb.metadata.name!), ...pdb });

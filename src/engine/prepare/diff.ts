@@ -1,13 +1,13 @@
 // What applying an object would change, in one line per change, for `action: plan`. Pure.
 import type { KubeObject } from '../../kube/types.ts';
-import type { PodTemplateSpec, SpecFields } from '../../manifests/workload-views.ts';
+import { specOf, view, type PodObject, type SpecFields } from '../../manifests/workload-views.ts';
 import { canonicalJson } from '../../compare.ts';
 
 type JsonObject = Record<string, unknown>;
 
 function containers(obj: KubeObject): Map<string, string | undefined> {
-  const fields: SpecFields | undefined = obj.spec;
-  const pod: PodTemplateSpec['spec'] = obj.kind === 'Pod' ? obj.spec : undefined;
+  const fields = specOf(obj);
+  const pod = obj.kind === 'Pod' ? view<PodObject>(obj).spec : undefined;
   const spec = fields?.template?.spec ?? fields?.jobTemplate?.spec?.template?.spec ?? pod;
   const all = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
   return new Map(all.map((c) => [c.name, c.image]));
@@ -21,7 +21,7 @@ function changedKeys(a: JsonObject | null = {}, b: JsonObject | null = {}): stri
 
 export function describeChanges(live: KubeObject, desired: KubeObject): string[] {
   const details: string[] = [];
-  const [was, now]: Array<SpecFields | undefined> = [live.spec, desired.spec];
+  const [was, now]: Array<SpecFields | undefined> = [specOf(live), specOf(desired)];
   const before = containers(live);
   for (const [name, image] of containers(desired)) {
     const old = before.get(name);
@@ -51,14 +51,16 @@ export function describeChanges(live: KubeObject, desired: KubeObject): string[]
     return details;
   }
   if (['Service', 'Ingress', 'HTTPRoute', 'VirtualService', 'TrafficSplit'].includes(live.kind)) {
-    const keys = changedKeys(live.spec, desired.spec);
+    const keys = changedKeys(specOf(live), specOf(desired));
     if (keys.length)
       details.push(`${live.kind === 'Service' ? 'service' : 'route'} spec changed: ${keys.join(', ')}`);
     return details;
   }
   const templateLabels = changedKeys(was?.template?.metadata?.labels, now?.template?.metadata?.labels);
   if (templateLabels.length) details.push(`pod labels changed: ${templateLabels.join(', ')}`);
-  const other = changedKeys(live.spec, desired.spec).filter((k) => k !== 'template' && k !== 'replicas');
+  const other = changedKeys(specOf(live), specOf(desired)).filter(
+    (k) => k !== 'template' && k !== 'replicas',
+  );
   if (other.length) details.push(`spec changed: ${other.join(', ')}`);
   if (details.length === 0 && canonicalJson(was?.template) !== canonicalJson(now?.template) && now?.template)
     details.push('pod template changed');

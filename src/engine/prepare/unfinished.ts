@@ -48,7 +48,7 @@ export async function asBeforeUnfinished(
       notes.push(
         `Deployment/${workload.metadata.name} never finished rolling out revision ${current ?? '?'}: this release judges it as a change from revision ${before.revision}, the one before`,
       );
-      const shown: KubeObject = structuredClone(workload);
+      const shown = structuredClone(workload);
       shown.spec = { ...shown.spec, template: withoutTemplateHash(before.template) };
       shown.metadata.annotations = withAnnotationsOf(shown.metadata.annotations, before.annotations, [
         ...RELEASE_ANNOTATION_KEYS,

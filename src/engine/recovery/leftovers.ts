@@ -7,7 +7,7 @@
 import type { Cluster, KubeObject } from '../../kube/types.ts';
 import { KubeApiError } from '../../kube/types.ts';
 import { ANNOTATIONS, LABELS } from '../../labels.ts';
-import type { DeploymentObject } from '../../manifests/workload-views.ts';
+import { view, type DeploymentObject, type ServiceObject } from '../../manifests/workload-views.ts';
 import { canaryServiceName } from '../../names.ts';
 import { frontsWorkload } from '../../traffic/lanes.ts';
 import { originalSelector, selectorRestorePatch } from '../../traffic/services.ts';
@@ -73,7 +73,7 @@ export function canaryVersion(leftovers: Leftovers): { label: string; version: s
       (s) => canaryServiceName(s.metadata.name ?? '') === canary.metadata.name,
     );
     const own = user ? originalSelector(user) : {};
-    const selector = (canary.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
+    const selector = view<ServiceObject>(canary).spec?.selector ?? {};
     const label = Object.keys(selector).find((key) => !(key in own));
     if (label) return { label, version: selector[label]! };
   }

@@ -9,7 +9,7 @@ import type { WaitContext } from './handlers/native.ts';
 
 export type UndoContext = WaitContext & { now(): Date };
 import { REVISION_ANNOTATION, restoreTemplate, revisionOf, versionOf } from '../objects/workloads.ts';
-import type { PodTemplateSpec, ReplicaSetObject } from '../../manifests/workload-views.ts';
+import { view, type PodTemplateSpec, type ReplicaSetObject } from '../../manifests/workload-views.ts';
 
 interface Revision {
   revision: number;
@@ -32,7 +32,7 @@ export async function revisionsOf(cluster: Cluster, workload: KubeObject): Promi
   const ns = workload.metadata.namespace;
   let found: Array<Partial<Revision> & { revision: number }>;
   if (workload.kind === 'Deployment') {
-    const sets: ReplicaSetObject[] = await cluster.list('apps/v1', 'ReplicaSet', ns);
+    const sets = (await cluster.list('apps/v1', 'ReplicaSet', ns)).map(view<ReplicaSetObject>);
     found = sets
       .filter((rs) => ownedBy(rs, workload) && rs.metadata.annotations?.[REVISION_ANNOTATION])
       .map((rs) => ({

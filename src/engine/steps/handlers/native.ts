@@ -3,7 +3,7 @@
 import { waitForRollout, type RolloutOutcome } from '../../../gates/wait-rollout.ts';
 import { refOf, type KubeObject, workloadKey } from '../../../kube/types.ts';
 import { isWorkload } from '../../../manifests/pods.ts';
-import { asDeployment } from '../../../manifests/workload-views.ts';
+import { asDeployment, specOf, statusOf } from '../../../manifests/workload-views.ts';
 import { applyInOrder } from '../../objects/apply-in-order.ts';
 import type { RunContext } from '../../run/context.ts';
 import type { ReleaseHistory } from '../../../record/types.ts';
@@ -160,8 +160,8 @@ export function noteRolledOut(record: ReleaseHistory, done: readonly { workload:
   if (revision !== undefined) record.revision = revision;
   for (const { workload } of done) {
     const entry = record.workloads?.find((w) => w.workload === `${workload.kind}/${workload.metadata.name}`);
-    const status = workload.status as { readyReplicas?: number; numberReady?: number } | undefined;
-    const desired = (workload.spec as { replicas?: number } | undefined)?.replicas;
+    const status = statusOf(workload);
+    const desired = specOf(workload)?.replicas;
     if (entry && entry.change !== 'unchanged' && desired !== undefined)
       entry.ready = `${status?.readyReplicas ?? status?.numberReady ?? 0}/${desired}`;
   }

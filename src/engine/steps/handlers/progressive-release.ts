@@ -4,7 +4,7 @@ import { findPodProblem } from '../../../gates/pod-health.ts';
 import { collectEvidence, evidenceLine } from '../../../gates/wait-rollout.ts';
 import { selectorString } from '../../../gates/new-pods.ts';
 import { type KubeObject, refOf, workloadKey } from '../../../kube/types.ts';
-import type { DeploymentObject } from '../../../manifests/workload-views.ts';
+import { view, type DeploymentObject } from '../../../manifests/workload-views.ts';
 import { strategyFor } from '../../../strategies/index.ts';
 import type { Strategy } from '../../../strategies/types.ts';
 import { createTrafficRouter, routerDefinition } from '../../../traffic/index.ts';
@@ -152,7 +152,7 @@ export function guardOf(ctx: RunContext, release: ProgressiveRelease): Promise<S
       'Pod',
       ctx.namespace,
       { labelSelector: selector },
-      (e) => (e.type === 'DELETED' ? undefined : findPodProblem(e.object)),
+      (e) => (e.type === 'DELETED' ? undefined : findPodProblem(view(e.object))),
       { timeoutMs: ctx.config.timeoutMs, signal, description: 'the new version to stay healthy' },
     );
     // With the crashed container's last log lines, as the rolling gate reports them.
