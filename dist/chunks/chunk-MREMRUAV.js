@@ -17810,11 +17810,73 @@ import { randomBytes } from "node:crypto";
 function isPlainObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
+function valueAt(value, path5) {
+  let at5 = value;
+  for (const key of path5) {
+    if (at5 === null || typeof at5 !== "object") return void 0;
+    at5 = at5[key];
+  }
+  return at5;
+}
 function describeType(value) {
   if (value === null || value === void 0) return "nothing";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   return `${typeof value} '${String(value)}'`;
+}
+
+// src/manifests/types.ts
+var WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"];
+
+// src/manifests/workload-views.ts
+function view(obj2) {
+  return obj2;
+}
+function specOf(obj2) {
+  return view(obj2).spec;
+}
+function statusOf(obj2) {
+  return view(obj2).status;
+}
+function isAutoscaler(obj2) {
+  return obj2.kind === "HorizontalPodAutoscaler";
+}
+function isDisruptionBudget(obj2) {
+  return obj2.kind === "PodDisruptionBudget";
+}
+function isClaim(obj2) {
+  return obj2.kind === "PersistentVolumeClaim";
+}
+function isWorkload(obj2) {
+  return obj2 !== void 0 && WORKLOAD_KINDS.includes(obj2.kind);
+}
+function isDeployment(obj2) {
+  return obj2?.kind === "Deployment";
+}
+function isStatefulSet(obj2) {
+  return obj2?.kind === "StatefulSet";
+}
+function isDaemonSet(obj2) {
+  return obj2?.kind === "DaemonSet";
+}
+function asWorkload(obj2) {
+  return isWorkload(obj2) ? obj2 : void 0;
+}
+function asDeployment(obj2) {
+  return isDeployment(obj2) ? obj2 : void 0;
+}
+function asStatefulSet(obj2) {
+  return isStatefulSet(obj2) ? obj2 : void 0;
+}
+function workloadOf(obj2) {
+  if (!isWorkload(obj2)) throw new Error(`${obj2.kind} ${obj2.metadata.name} is not a workload`);
+  return obj2;
+}
+function isScalable(obj2) {
+  return isDeployment(obj2) || isStatefulSet(obj2);
+}
+function replicasOf(obj2) {
+  return isScalable(obj2) ? obj2.spec?.replicas : void 0;
 }
 
 // src/labels.ts
@@ -17958,12 +18020,12 @@ function buildJob(metric, release, namespace, name) {
   return { apiVersion: "batch/v1", kind: "Job", metadata: { name, namespace, labels }, spec };
 }
 function jobOutcome(job) {
-  const conditions = job.status?.conditions ?? [];
+  const conditions = view(job).status?.conditions ?? [];
   for (const type of ["Failed", "Complete"]) {
     const found = conditions.find((c) => c.type === type && c.status === "True");
     if (found)
       return {
-        phase: type,
+        end: type,
         ...found.reason ? { reason: found.reason } : {},
         ...found.message ? { message: found.message } : {}
       };
@@ -17971,7 +18033,7 @@ function jobOutcome(job) {
   return void 0;
 }
 async function failureDetails(ctx, namespace, name) {
-  const pods = await ctx.cluster.list("v1", "Pod", namespace, { labelSelector: `job-name=${name}` }).catch(() => []);
+  const pods = (await ctx.cluster.list("v1", "Pod", namespace, { labelSelector: `job-name=${name}` }).catch(() => [])).map(view);
   const pod = pods.sort(
     (a, b) => compareText(String(a.metadata.creationTimestamp ?? ""), String(b.metadata.creationTimestamp ?? ""))
   ).at(-1);
@@ -18040,7 +18102,7 @@ var jobProvider = {
         { fieldSelector: `metadata.name=${name}` },
         (event) => {
           if (event.object.metadata.name !== name) return void 0;
-          if (event.type === "DELETED") return { phase: "Deleted" };
+          if (event.type === "DELETED") return { end: "Deleted" };
           return jobOutcome(event.object);
         },
         {
@@ -18049,9 +18111,9 @@ var jobProvider = {
           description: `analysis Job ${name} to finish`
         }
       );
-      if (outcome.phase === "Deleted")
+      if (outcome.end === "Deleted")
         throw Object.assign(new Error(`${query} was deleted before it finished`), { query });
-      if (outcome.phase === "Complete")
+      if (outcome.end === "Complete")
         return { result: "Complete", query, verdict: "Successful", message: `Job ${name} completed` };
       const details = await failureDetails(ctx, namespace, name);
       const why = outcome.reason ? ` (${outcome.reason}${outcome.message ? `: ${outcome.message}` : ""})` : "";
@@ -23479,9 +23541,13 @@ function compileExpr(source) {
   if (problem) throw new ExprSyntaxError(problem);
   return { source, evaluate: (result) => evaluate2(ast, { result, element: void 0 }) };
 }
-function checkNode(node, inPredicate) {
-  if (!node) return "an empty element";
+function nodeOf(expression) {
+  return expression;
+}
+function checkNode(expression, inPredicate) {
+  if (!expression) return "an empty element";
   const check2 = (child, predicate = inPredicate) => checkNode(child, predicate);
+  const node = nodeOf(expression);
   switch (node.type) {
     case "Literal":
       return node.value instanceof RegExp ? "regular expression literals are not supported" : void 0;
@@ -23504,22 +23570,26 @@ function checkNode(node, inPredicate) {
     case "Closure":
       return "a predicate {\u2026} is only valid as the second argument of all, any, none, one, filter, map or count";
     default:
-      return `${node.type} is not supported in a condition`;
+      return `${expression.type} is not supported in a condition`;
   }
 }
 function checkCall(node, inPredicate) {
-  if (node.callee.type !== "Identifier") return "only the built-in functions can be called";
-  const name = node.callee.name;
+  const callee = nodeOf(node.callee);
+  if (callee.type !== "Identifier") return "only the built-in functions can be called";
+  const name = callee.name;
   const args = node.arguments;
   const arity = arityProblem(name, args.length);
   if (arity) return arity;
-  if (PREDICATE_FUNCTIONS.has(name)) {
-    const body = args[1].type === "Closure" ? args[1].body : args[1];
-    return checkNode(args[0], inPredicate) ?? checkNode(body, true);
-  }
+  if (PREDICATE_FUNCTIONS.has(name))
+    return checkNode(args[0], inPredicate) ?? checkNode(predicateBody(args[1]), true);
   return args.map((a) => checkNode(a, inPredicate)).find(Boolean);
 }
-function evaluate2(node, scope) {
+function predicateBody(argument) {
+  const node = nodeOf(argument);
+  return node.type === "Closure" ? node.body : argument;
+}
+function evaluate2(expression, scope) {
+  const node = nodeOf(expression);
   switch (node.type) {
     case "Literal":
       return node.value;
@@ -23541,7 +23611,7 @@ function evaluate2(node, scope) {
     case "CallExpression":
       return call(node, scope);
     default:
-      throw new ExprEvalError(`cannot evaluate ${node.type}`);
+      throw new ExprEvalError(`cannot evaluate ${expression.type}`);
   }
 }
 function unary(op, value) {
@@ -23601,11 +23671,11 @@ function pattern(source) {
   }
 }
 function call(node, scope) {
-  const name = node.callee.name;
+  const name = String(node.callee.name);
   const args = node.arguments;
   if (PREDICATE_FUNCTIONS.has(name)) {
     const items = asArray(evaluate2(args[0], scope), `${name}()`);
-    const body = args[1].type === "Closure" ? args[1].body : args[1];
+    const body = predicateBody(args[1]);
     return applyPredicate(name, items, (element) => evaluate2(body, { ...scope, element }));
   }
   return FUNCTIONS[name].call(
@@ -26545,6 +26615,9 @@ function checkWeight(router, weight) {
 function annotation(obj2, key) {
   return obj2?.metadata.annotations?.[key];
 }
+function keptShapeIn(key) {
+  return (object) => annotation(object, key) !== void 0 ? { named: object.metadata.name } : void 0;
+}
 function jsonAnnotation(obj2, key) {
   const text = annotation(obj2, key);
   return text === void 0 ? void 0 : JSON.parse(text);
@@ -26612,7 +26685,7 @@ function stateAnnotations(weight, headerRoutes) {
 }
 function specFieldPatch(live2, field, key, render, state = {}) {
   const recorded = annotation(live2, key);
-  const original = recorded !== void 0 ? JSON.parse(recorded) : live2.spec?.[field] ?? null;
+  const original = recorded !== void 0 ? JSON.parse(recorded) : specOf(live2)?.[field] ?? null;
   return {
     metadata: { annotations: { [key]: JSON.stringify(original), ...state } },
     spec: { [field]: render(original) }
@@ -26684,47 +26757,8 @@ function servicesIn(refs, object, namespace) {
 }
 
 // src/traffic/objects.ts
-function view(obj2) {
-  return obj2;
-}
 function plain(obj2) {
   return { ...obj2 };
-}
-
-// src/manifests/types.ts
-var WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"];
-
-// src/manifests/workload-views.ts
-function isWorkload(obj2) {
-  return obj2 !== void 0 && WORKLOAD_KINDS.includes(obj2.kind);
-}
-function isDeployment(obj2) {
-  return obj2?.kind === "Deployment";
-}
-function isStatefulSet(obj2) {
-  return obj2?.kind === "StatefulSet";
-}
-function isDaemonSet(obj2) {
-  return obj2?.kind === "DaemonSet";
-}
-function asWorkload(obj2) {
-  return isWorkload(obj2) ? obj2 : void 0;
-}
-function asDeployment(obj2) {
-  return isDeployment(obj2) ? obj2 : void 0;
-}
-function asStatefulSet(obj2) {
-  return isStatefulSet(obj2) ? obj2 : void 0;
-}
-function workloadOf(obj2) {
-  if (!isWorkload(obj2)) throw new Error(`${obj2.kind} ${obj2.metadata.name} is not a workload`);
-  return obj2;
-}
-function isScalable(obj2) {
-  return isDeployment(obj2) || isStatefulSet(obj2);
-}
-function replicasOf(obj2) {
-  return isScalable(obj2) ? obj2.spec?.replicas : void 0;
 }
 
 // src/names.ts
@@ -26876,7 +26910,8 @@ function labelSelectorText(selector) {
 function otherVersionPods(pods, versionLabel, version) {
   return pods.filter((pod) => {
     if (pod.metadata.deletionTimestamp) return false;
-    if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") return false;
+    const phase = view(pod).status?.phase;
+    if (phase === "Succeeded" || phase === "Failed") return false;
     const v = pod.metadata.labels?.[versionLabel];
     return v !== void 0 && v !== version;
   });
@@ -26924,8 +26959,8 @@ var POD_TEMPLATE_KINDS = [
 function podTemplateOf(obj2) {
   let template;
   if (obj2.kind === "Pod") template = obj2;
-  else if (obj2.kind === "CronJob") template = obj2.spec?.jobTemplate?.spec?.template;
-  else if (POD_TEMPLATE_KINDS.includes(obj2.kind)) template = obj2.spec?.template;
+  else if (obj2.kind === "CronJob") template = specOf(obj2)?.jobTemplate?.spec?.template;
+  else if (POD_TEMPLATE_KINDS.includes(obj2.kind)) template = specOf(obj2)?.template;
   if (!template || typeof template !== "object" || !template.spec || typeof template.spec !== "object")
     return void 0;
   return template;
@@ -26943,7 +26978,8 @@ function containersOf(spec) {
 }
 function forEachConfigRef(spec, visit) {
   const at5 = (kind, holder, field) => {
-    if (holder && typeof holder[field] === "string") visit(kind, holder[field], (to) => holder[field] = to);
+    const name = holder?.[field];
+    if (holder && typeof name === "string") visit(kind, name, (to) => holder[field] = to);
   };
   for (const container of containersOf(spec)) {
     for (const env of container.env ?? []) {
@@ -26986,7 +27022,7 @@ function checkSelectors(objects) {
   for (const s of objects) {
     const { object } = s;
     if (!SELECTOR_KINDS.includes(object.kind)) continue;
-    const selector = object.spec?.selector;
+    const selector = view(object).spec?.selector;
     if (!selector || isEmpty(selector.matchLabels) && !selector.matchExpressions?.length) {
       errors.push(
         new InputError(
@@ -27019,8 +27055,9 @@ function checkServices(objects) {
     const { object } = s;
     if (object.kind !== "Service" || object.apiVersion !== "v1") continue;
     services.add(`${object.metadata.namespace ?? ""}/${object.metadata.name}`);
-    const selector = object.spec?.selector;
-    if (object.spec?.type === "ExternalName" || isEmpty(selector)) continue;
+    const spec = view(object).spec;
+    const selector = spec?.selector;
+    if (spec?.type === "ExternalName" || isEmpty(selector)) continue;
     const selects3 = pods.some(
       (p) => p.namespace === object.metadata.namespace && selectorMatches({ matchLabels: selector }, p.labels)
     );
@@ -27055,24 +27092,32 @@ function checkBackends(objects, services) {
   return warnings;
 }
 function backendServices(object) {
-  const out = [];
-  const spec = object.spec ?? {};
-  if (object.kind === "Ingress") {
-    const add = (backend) => {
-      if (typeof backend?.service?.name === "string") out.push({ name: backend.service.name });
-    };
-    add(spec.defaultBackend);
-    for (const rule of arr(spec.rules)) for (const p of arr(rule?.http?.paths)) add(p?.backend);
-  } else if (object.kind === "HTTPRoute" || object.kind === "GRPCRoute") {
-    for (const rule of arr(spec.rules)) {
-      for (const ref of arr(rule?.backendRefs)) {
-        const isService = (ref?.kind ?? "Service") === "Service" && (ref?.group ?? "") === "";
-        if (isService && typeof ref?.name === "string")
-          out.push({ name: ref.name, ...ref.namespace ? { namespace: ref.namespace } : {} });
-      }
-    }
-  }
-  return unique(out);
+  const rules = arr(valueAt(object.spec, ["rules"]));
+  if (object.kind === "Ingress") return unique(ingressBackends(object.spec, rules));
+  if (object.kind === "HTTPRoute" || object.kind === "GRPCRoute") return unique(routeBackends(rules));
+  return [];
+}
+function ingressBackends(spec, rules) {
+  const backends = [
+    valueAt(spec, ["defaultBackend"]),
+    ...rules.flatMap((rule) => arr(valueAt(rule, ["http", "paths"])).map((p) => valueAt(p, ["backend"])))
+  ];
+  return backends.flatMap((backend) => {
+    const name = valueAt(backend, ["service", "name"]);
+    return typeof name === "string" ? [{ name }] : [];
+  });
+}
+function routeBackends(rules) {
+  return rules.flatMap(
+    (rule) => arr(valueAt(rule, ["backendRefs"])).flatMap((ref) => {
+      const [kind, group2, name, namespace] = ["kind", "group", "name", "namespace"].map(
+        (k) => valueAt(ref, [k])
+      );
+      const isService = (kind ?? "Service") === "Service" && (group2 ?? "") === "";
+      if (!isService || typeof name !== "string") return [];
+      return [{ name, ...namespace ? { namespace: String(namespace) } : {} }];
+    })
+  );
 }
 function selectorMatches(selector, labels) {
   for (const [key, value] of Object.entries(selector.matchLabels ?? {}))
@@ -27226,7 +27271,8 @@ var gatewayApiRouter = {
     input: "route",
     configKey: "route",
     required: true,
-    routedServices: (object, namespace) => servicesIn(backendServices(object), object, namespace)
+    routedServices: (object, namespace) => servicesIn(backendServices(object), object, namespace),
+    marked: keptShapeIn(ANNOTATIONS.originalRules)
   },
   needsService: true,
   servicePair: true,
@@ -27357,7 +27403,7 @@ function virtualServiceCarries(vs, service, namespace, percent2) {
 // src/traffic/istio.ts
 async function findDestinationRule(cluster, apiVersion, service, namespace) {
   const rules = await cluster.list(apiVersion, "DestinationRule", namespace);
-  return rules.find((dr) => isServiceHost(dr.spec?.host, service, namespace));
+  return rules.find((dr) => isServiceHost(view(dr).spec?.host, service, namespace));
 }
 function istioContext(cluster, target, opts) {
   const vs = () => required(
@@ -27434,7 +27480,8 @@ var istioRouter = {
     input: "virtual-service",
     configKey: "virtualService",
     required: true,
-    routedServices: virtualServiceServices
+    routedServices: virtualServiceServices,
+    marked: keptShapeIn(ANNOTATIONS.originalHttp)
   },
   needsService: true,
   servicePair: true,
@@ -27573,7 +27620,9 @@ var nginxRouter = {
     configKey: "ingress",
     required: true,
     routedServices: (object, namespace) => servicesIn(backendServices(object), object, namespace),
-    canaryCopy: true
+    canaryCopy: true,
+    // The canary Ingress it made names the user's Ingress it copies.
+    marked: (o) => annotation(o, ANNOTATIONS.createdBy) === "nginx" ? { named: annotation(o, ANNOTATIONS.canaryOf) ?? o.metadata.name } : void 0
   },
   needsService: true,
   servicePair: true,
@@ -27986,7 +28035,9 @@ var smiRouter = {
     configKey: "trafficSplit",
     required: false,
     // The stable backend the split weighs (spec.service is the name clients call).
-    routedServices: (object) => (view(object).spec?.backends ?? []).map((b) => b.service)
+    routedServices: (object) => (view(object).spec?.backends ?? []).map((b) => b.service),
+    // The user's TrafficSplit keeps its backends; one the router made for itself names no input.
+    marked: (o) => keptShapeIn(ANNOTATIONS.originalBackends)(o) ?? (annotation(o, ANNOTATIONS.createdBy) !== void 0 ? {} : void 0)
   },
   needsService: true,
   servicePair: true,
@@ -28274,9 +28325,7 @@ function claimsOf(deployment) {
 }
 function exclusiveClaim(deployment, manifests) {
   return claimsOf(deployment).find((name) => {
-    const claim = manifests.objects.find(
-      (o) => o.object.kind === "PersistentVolumeClaim" && o.object.metadata.name === name
-    )?.object;
+    const claim = manifests.objects.map((o) => o.object).filter(isClaim).find((o) => o.metadata.name === name);
     const modes = claim?.spec?.accessModes ?? [];
     return modes.length === 0 || !modes.every((m) => SHARED_ACCESS.has(m));
   });
@@ -28371,14 +28420,14 @@ var blueGreen = {
     const metrics = config.analysis?.metrics ?? [];
     const steps = [{ kind: "deploy-new" }];
     if (metrics.some((m) => m.phase === "pre-promotion"))
-      steps.push({ kind: "analysis", phase: "pre-promotion" });
+      steps.push({ kind: "analysis", metricPhase: "pre-promotion" });
     if (!config.autoPromote)
       steps.push(
         config.autoPromoteAfterMs ? { kind: "pause", durationMs: config.autoPromoteAfterMs } : { kind: "pause" }
       );
     steps.push({ kind: "switch" });
     if (metrics.some((m) => m.phase === "post-promotion"))
-      steps.push({ kind: "analysis", phase: "post-promotion" });
+      steps.push({ kind: "analysis", metricPhase: "post-promotion" });
     steps.push({ kind: "promote" });
     return {
       strategy: "blue-green",
@@ -28403,7 +28452,7 @@ function stepLabel(step) {
     case "pause":
       return step.durationMs === void 0 ? "pause (until promote)" : `pause ${formatDuration(step.durationMs)}`;
     case "analysis":
-      return step.phase ? `analysis (${step.phase})` : "analysis";
+      return step.metricPhase ? `analysis (${step.metricPhase})` : "analysis";
     case "setCanaryScale":
       return `setCanaryScale ${canaryScaleText(step.scale)}`;
     case "setHeaderRoute":
@@ -30782,7 +30831,7 @@ function inParallel(items, fn) {
   return pMap(items, fn, { concurrency: API_CONCURRENCY });
 }
 
-// src/engine/run-context.ts
+// src/engine/run/run-context.ts
 function releaseName(config, manifests, state) {
   const name = config.name ?? manifests?.workloads[0]?.object.metadata.name ?? state?.name;
   if (!name)
@@ -30917,7 +30966,7 @@ function podLabels(workload, versionLabel) {
   return labels;
 }
 function userSelector(service) {
-  return jsonAnnotation(service, ANNOTATIONS.originalSelector) ?? service.spec?.selector ?? {};
+  return jsonAnnotation(service, ANNOTATIONS.originalSelector) ?? view(service).spec?.selector ?? {};
 }
 function selects(service, labels) {
   const selector = userSelector(service);
@@ -30929,10 +30978,10 @@ function frontsWorkload(service, workload, versionLabel) {
 function isUserService(service, previewService2) {
   return service.kind === "Service" && service.metadata.name !== previewService2 && service.metadata.labels?.[LABELS.managedBy] !== MANAGED_BY_VALUE && service.metadata.annotations?.[ANNOTATIONS.createdBy] === void 0;
 }
-async function planLanesIn(cluster, inputs) {
-  const first = planLanes(inputs);
+async function findLanesIn(cluster, inputs) {
+  const first = findLanes(inputs);
   if (!inputs.router.needsService || first.lanes.every((lane) => lane.service)) return first;
-  return planLanes({
+  return findLanes({
     ...inputs,
     runningServices: await cluster.list("v1", "Service", inputs.config.namespace)
   });
@@ -30941,7 +30990,7 @@ function servicesSelecting(manifests, workload, config) {
   const labels = podLabels(workload, config.versionLabel);
   return manifests.objects.map((o) => o.object).filter((s) => isUserService(s, config.previewService) && selects(s, labels));
 }
-function planLanes(inputs) {
+function findLanes(inputs) {
   const errors = [];
   const lanes = inputs.progressive.map((workload) => laneOf(inputs, workload, errors));
   errors.push(...sharedObjects(lanes));
@@ -30949,7 +30998,7 @@ function planLanes(inputs) {
 }
 function laneOf(inputs, workload, errors) {
   const service = serviceOf(inputs, workload, errors);
-  const lane = { workload, ...service ? { service: service.object } : {} };
+  const lane = { workload, ...service ? { service: view(service.object) } : {} };
   if (!service || !inputs.router.target) return lane;
   const routeObject = routeObjectOf(inputs, workload, service, errors);
   return routeObject ? { ...lane, routeObject } : lane;
@@ -31371,7 +31420,7 @@ async function rulesIn(cluster, namespace) {
       metadata: {},
       spec: { namespace }
     });
-    return review.status?.resourceRules ?? [];
+    return view(review).status?.resourceRules ?? [];
   } catch {
     return [];
   }
@@ -31421,7 +31470,7 @@ async function allowed(cluster, check2) {
       }
     }
   });
-  return review.status?.allowed === true;
+  return view(review).status?.allowed === true;
 }
 async function deniedAccess(cluster, checks, reviews = rulesReviews(cluster)) {
   const byRules = await allowedByRules(reviews, checks);
@@ -31839,7 +31888,7 @@ async function preflight(deps, strategy, manifests, facts) {
   const template = releaseTemplate(config, manifests, {
     app: facts.name,
     canaryVersion: manifests.version,
-    stableVersion: stable?.spec?.template?.metadata?.labels?.[config.versionLabel],
+    stableVersion: stable && specOf(stable)?.template?.metadata?.labels?.[config.versionLabel],
     ...facts.scope ? { changed: facts.scope.changed, progressive: facts.scope.progressive } : {}
   });
   const errors = [...duplicateObjects(manifests), ...metricProblems(config, template)];
@@ -31868,7 +31917,7 @@ async function laneProblems({ config, cluster }, manifests, scope, strategy) {
   const progressive = manifests.workloads.filter((w) => scope.progressive.has(workloadKey(w.object)));
   if (!progressive.length) return [];
   const router = routerDefinition(config.traffic);
-  const { lanes, errors } = await planLanesIn(cluster, { router, config, manifests, progressive });
+  const { lanes, errors } = await findLanesIn(cluster, { router, config, manifests, progressive });
   const suffix = strategyFor(strategy).copySuffix;
   return suffix ? [...errors, ...checkLaneNames(lanes, { manifests, suffix, router })] : errors;
 }
@@ -31878,7 +31927,7 @@ async function clusterProblems({ config, cluster, reviews }, strategy, manifests
     const needs = routerNeeds(config, manifests).filter((need) => !opts.lanesChecked || need.name);
     errors.push(...await missingTargets(cluster, config, needs));
   }
-  const checks = await planChecks(cluster, config, strategy, manifests, opts.release);
+  const checks = await requiredAccessChecks(cluster, config, strategy, manifests, opts.release);
   const denied = await deniedAccess(cluster, checks, reviews);
   if (denied.length) errors.push(permissionError(denied));
   return errors;
@@ -31886,7 +31935,7 @@ async function clusterProblems({ config, cluster, reviews }, strategy, manifests
 function usesRouter(strategy, manifests) {
   return strategyFor(strategy).movesTraffic && manifests.workloads.some((w) => w.object.kind === "Deployment");
 }
-async function planChecks(cluster, config, strategy, manifests, release) {
+async function requiredAccessChecks(cluster, config, strategy, manifests, release) {
   const storeKept = release ? storeExists(cluster, release, config.namespace) : Promise.resolve(false);
   const resources = [];
   const elsewhere = [];
@@ -31956,7 +32005,7 @@ async function whyNotUsable(cluster, group2, kind, name, namespace) {
   return `${kind} '${name}' is neither in the manifests nor in namespace ${namespace}`;
 }
 
-// src/engine/lifecycle.ts
+// src/engine/lifecycle/lifecycle.ts
 var report2 = (result, why, fails = false) => ({
   kind: "report",
   result,
@@ -32067,7 +32116,7 @@ function writes(t) {
   return t.kind !== "report" && t.kind !== "describe";
 }
 
-// src/engine/workloads.ts
+// src/engine/objects/workloads.ts
 var REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 async function readLive(cluster, objects) {
   const entries = await Promise.all(
@@ -32116,7 +32165,7 @@ async function restoreTemplate(cluster, previous, template = workloadOf(previous
   return cluster.patch(refOf(previous), { metadata: { annotations: restored } }, "merge");
 }
 
-// src/engine/leftovers.ts
+// src/engine/recovery/leftovers.ts
 var madeByRouter = (s) => s.metadata.labels?.[LABELS.role] !== void 0 && s.metadata.annotations?.[ANNOTATIONS.createdBy] !== void 0;
 var pinned = (s) => s.metadata.annotations?.[ANNOTATIONS.originalSelector] !== void 0;
 async function findLeftovers(cluster, namespace, workloads, versionLabel) {
@@ -32154,7 +32203,7 @@ function canaryVersion(leftovers) {
       (s) => canaryServiceName(s.metadata.name ?? "") === canary2.metadata.name
     );
     const own = user ? originalSelector(user) : {};
-    const selector = canary2.spec?.selector ?? {};
+    const selector = view(canary2).spec?.selector ?? {};
     const label = Object.keys(selector).find((key) => !(key in own));
     if (label) return { label, version: selector[label] };
   }
@@ -32183,7 +32232,7 @@ async function undoPins(cluster, services) {
   return notes2;
 }
 
-// src/engine/orphans.ts
+// src/engine/recovery/orphans.ts
 async function findCopies(cluster, namespace, name, workloads, warn) {
   let copies;
   try {
@@ -32233,21 +32282,14 @@ async function routeObjects(cluster, namespace) {
   return lists.flat();
 }
 function routerOf(strategy, objects, fallback) {
-  const has2 = (o, key) => o.metadata.annotations?.[key] !== void 0;
-  for (const o of objects) {
-    const name = o.metadata.name;
-    if (o.kind === "Ingress" && o.metadata.annotations?.[ANNOTATIONS.createdBy] === "nginx")
-      return {
-        traffic: "nginx",
-        settings: { ingress: o.metadata.annotations[ANNOTATIONS.canaryOf] ?? name }
-      };
-    if (o.kind === "HTTPRoute" && has2(o, ANNOTATIONS.originalRules))
-      return { traffic: "gateway-api", settings: { route: name } };
-    if (o.kind === "VirtualService" && has2(o, ANNOTATIONS.originalHttp))
-      return { traffic: "istio", settings: { virtualService: name } };
-    if (o.kind === "TrafficSplit" && (has2(o, ANNOTATIONS.originalBackends) || has2(o, ANNOTATIONS.createdBy)))
-      return { traffic: "smi", settings: has2(o, ANNOTATIONS.createdBy) ? {} : { trafficSplit: name } };
-  }
+  for (const o of objects)
+    for (const router of ROUTERS.all()) {
+      const target = router.target;
+      const marked = target?.kind === o.kind ? target.marked?.(o) : void 0;
+      if (!marked) continue;
+      const settings = marked.named ? { [target.configKey]: marked.named } : {};
+      return { traffic: router.name, settings };
+    }
   return {
     traffic: fallback ?? (defaultRouter(strategy) ?? ROUTERS.names()[0]),
     settings: {}
@@ -32335,7 +32377,7 @@ function unique2(objects) {
   return [...new Map(objects.map((o) => [workloadKey(o), o])).values()];
 }
 
-// src/engine/find-release.ts
+// src/engine/lifecycle/find-release.ts
 async function findRelease(deps, cluster, name, store) {
   const { namespace } = deps.config;
   let stored;
@@ -32358,7 +32400,7 @@ function phaseOf(found) {
   return found.copies.length || found.leftovers ? "orphaned" : "none";
 }
 
-// src/engine/before-lock.ts
+// src/engine/actions/before-lock.ts
 var isForbidden = (err) => err instanceof KubeApiError && err.code === 403;
 async function readLiveChecked(deps, name, manifests) {
   try {
@@ -32400,7 +32442,7 @@ async function checkBeforeLock(deps, name, action) {
   return found;
 }
 
-// src/engine/disruption-budgets.ts
+// src/engine/objects/disruption-budgets.ts
 function selects2(selector, labels) {
   if (!selector) return false;
   const wanted = Object.entries(selector.matchLabels ?? {});
@@ -32408,10 +32450,10 @@ function selects2(selector, labels) {
   return wanted.every(([k, v]) => labels?.[k] === v);
 }
 function liveBudgets(cluster, namespace) {
-  return cluster.list("policy/v1", "PodDisruptionBudget", namespace).catch(() => []);
+  return cluster.list("policy/v1", "PodDisruptionBudget", namespace).then((budgets) => budgets.map(view)).catch(() => []);
 }
 function blockingBudgets(manifests, live2) {
-  const fromManifests = manifests.objects.map((o) => o.object).filter((o) => o.kind === "PodDisruptionBudget");
+  const fromManifests = manifests.objects.map((o) => o.object).filter(isDisruptionBudget);
   const byName = /* @__PURE__ */ new Map();
   for (const pdb of [...fromManifests, ...live2])
     byName.set(pdb.metadata.name, { ...byName.get(pdb.metadata.name), ...pdb });
@@ -32435,7 +32477,7 @@ function blockingBudgets(manifests, live2) {
   return notes2;
 }
 
-// src/engine/autoscaler.ts
+// src/engine/objects/autoscaler.ts
 var HPA_API_VERSION = "autoscaling/v2";
 function targetKey(hpa) {
   const ref = hpa.spec?.scaleTargetRef;
@@ -32447,10 +32489,10 @@ function targetKey(hpa) {
   });
 }
 async function findAutoscalers(cluster, manifests, namespace) {
-  const fromManifests = manifests.objects.map((o) => o.object).filter((o) => o.kind === "HorizontalPodAutoscaler");
+  const fromManifests = manifests.objects.map((o) => o.object).filter(isAutoscaler);
   const live2 = await cluster.list(HPA_API_VERSION, "HorizontalPodAutoscaler", namespace).catch(() => []);
   const names = new Set(fromManifests.map((h) => h.metadata.name));
-  return [...fromManifests, ...live2.filter((h) => !names.has(h.metadata.name))];
+  return [...fromManifests, ...live2.filter((h) => !names.has(h.metadata.name)).map(view)];
 }
 function replicasOwners(live2) {
   return (live2?.metadata.managedFields ?? []).filter(
@@ -32510,9 +32552,7 @@ function scaledByController(live2) {
 function isAutoscaled(manifests, workload, live2) {
   const key = workloadKey(workload);
   if (autoscaledSets.get(manifests)?.has(key) || scaledByController(live2)) return true;
-  return manifests.objects.some(
-    (o) => o.object.kind === "HorizontalPodAutoscaler" && targetKey(o.object) === key
-  );
+  return manifests.objects.some((o) => isAutoscaler(o.object) && targetKey(o.object) === key);
 }
 async function prepareForAutoscalers(cluster, manifests, namespace, live2) {
   const [hpas, budgets, workloads] = await Promise.all([
@@ -32586,10 +32626,10 @@ function mergeGitHubLinks(history, links) {
   history.github = { ...history.github, ...links };
 }
 
-// src/engine/diff.ts
+// src/engine/prepare/diff.ts
 function containers(obj2) {
-  const fields = obj2.spec;
-  const pod = obj2.kind === "Pod" ? obj2.spec : void 0;
+  const fields = specOf(obj2);
+  const pod = obj2.kind === "Pod" ? view(obj2).spec : void 0;
   const spec = fields?.template?.spec ?? fields?.jobTemplate?.spec?.template?.spec ?? pod;
   const all = [...spec?.initContainers ?? [], ...spec?.containers ?? []];
   return new Map(all.map((c) => [c.name, c.image]));
@@ -32600,7 +32640,7 @@ function changedKeys(a = {}, b = {}) {
 }
 function describeChanges(live2, desired) {
   const details = [];
-  const [was, now] = [live2.spec, desired.spec];
+  const [was, now] = [specOf(live2), specOf(desired)];
   const before = containers(live2);
   for (const [name, image] of containers(desired)) {
     const old = before.get(name);
@@ -32629,14 +32669,16 @@ function describeChanges(live2, desired) {
     return details;
   }
   if (["Service", "Ingress", "HTTPRoute", "VirtualService", "TrafficSplit"].includes(live2.kind)) {
-    const keys = changedKeys(live2.spec, desired.spec);
+    const keys = changedKeys(specOf(live2), specOf(desired));
     if (keys.length)
       details.push(`${live2.kind === "Service" ? "service" : "route"} spec changed: ${keys.join(", ")}`);
     return details;
   }
   const templateLabels = changedKeys(was?.template?.metadata?.labels, now?.template?.metadata?.labels);
   if (templateLabels.length) details.push(`pod labels changed: ${templateLabels.join(", ")}`);
-  const other = changedKeys(live2.spec, desired.spec).filter((k) => k !== "template" && k !== "replicas");
+  const other = changedKeys(specOf(live2), specOf(desired)).filter(
+    (k) => k !== "template" && k !== "replicas"
+  );
   if (other.length) details.push(`spec changed: ${other.join(", ")}`);
   if (details.length === 0 && canonicalJson(was?.template) !== canonicalJson(now?.template) && now?.template)
     details.push("pod template changed");
@@ -32694,7 +32736,7 @@ function recordEvidence(record, evidence2) {
   }
 }
 
-// src/engine/executor.ts
+// src/engine/steps/executor.ts
 async function saveState2(ctx, phase) {
   stampState(ctx.state, ctx.record, { phase, holder: ctx.holder, now: ctx.now() });
   ctx.stateVersion = await saveReleaseState(ctx.cluster, ctx.state, ctx.namespace, ctx.stateVersion, {
@@ -32796,7 +32838,7 @@ async function rollBack(ctx, handlers, reason, label) {
   }
 }
 
-// src/engine/prune.ts
+// src/engine/steps/prune.ts
 var NEVER_PRUNED = /* @__PURE__ */ new Set([
   "Namespace",
   "CustomResourceDefinition",
@@ -33097,7 +33139,7 @@ function retryAfterMsOf(err) {
   const attached = err?.retryAfterMs;
   if (typeof attached === "number") return attached;
   if (err instanceof KubeApiError) {
-    const seconds = err.status?.details?.retryAfterSeconds;
+    const seconds = valueAt(err.status, ["details", "retryAfterSeconds"]);
     if (typeof seconds === "number" && seconds > 0) return seconds * 1e3;
   }
   return void 0;
@@ -33316,14 +33358,9 @@ function ownedBy(obj2, owner) {
   return (obj2.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
 }
 async function newReplicaSet(cluster, deployment) {
-  const sets = await cluster.list(
-    "apps/v1",
-    "ReplicaSet",
-    deployment.metadata.namespace,
-    {
-      labelSelector: selectorString(deployment.spec?.selector?.matchLabels)
-    }
-  );
+  const selector = { labelSelector: selectorString(deployment.spec?.selector?.matchLabels) };
+  const listed = await cluster.list("apps/v1", "ReplicaSet", deployment.metadata.namespace, selector);
+  const sets = listed.map(view);
   const wanted = withoutTemplateHash(deployment.spec?.template);
   return sets.filter((rs) => ownedBy(rs, deployment) && sameJson(withoutTemplateHash(rs.spec?.template), wanted)).sort((a, b) => compareText(a.metadata.creationTimestamp ?? "", b.metadata.creationTimestamp ?? ""))[0];
 }
@@ -33539,7 +33576,7 @@ function watchCompletion(cluster, ref, seen, opts) {
     (event) => {
       if (event.type === "DELETED") throw new Error(`${describeRef(ref)} was deleted`);
       seen.latest = event.object;
-      const problem = findWorkloadProblem(event.object);
+      const problem = findWorkloadProblem(view(event.object));
       const status2 = rolloutStatus(event.object);
       if (status2.message !== seen.message) {
         seen.message = status2.message;
@@ -33578,7 +33615,7 @@ async function watchNewPods(cluster, apiVersion, kind, ns, name, signal3, timeou
     { labelSelector },
     (event) => {
       if (event.type === "DELETED") return void 0;
-      const problem = findPodProblem(event.object);
+      const problem = findPodProblem(view(event.object));
       if (problem) throw new FatalPod(problem);
       return void 0;
     },
@@ -33820,7 +33857,32 @@ function releaseAnnotations(version, cause = {}) {
   };
 }
 
-// src/engine/apply-in-order.ts
+// src/engine/objects/no-op-apply.ts
+function noOpProofs(dryRun, read) {
+  const live2 = new Map(read.map((o) => [workloadKey(o), o]));
+  const proofs = /* @__PURE__ */ new Map();
+  for (const { sent, result } of dryRun) {
+    const key = workloadKey(sent);
+    const before = live2.get(key);
+    if (result && before && sameJson(before, result)) proofs.set(key, { sent, result });
+  }
+  return proofs;
+}
+function isSent(object, proof) {
+  return object === proof.sent || sameJson(object, proof.sent);
+}
+function appliesAsNoOp(object, proof, live2) {
+  return proof !== void 0 && live2 !== void 0 && isSent(object, proof) && sameJson(live2, proof.result);
+}
+async function applyUnlessNoOp(cluster, object, proofs) {
+  const proof = proofs.get(workloadKey(object));
+  if (!proof || !isSent(object, proof)) return { object: await cluster.apply(object), sent: true };
+  const live2 = await cluster.get(refOf(object));
+  if (appliesAsNoOp(object, proof, live2)) return { object: live2, sent: false };
+  return { object: await cluster.apply(object), sent: true };
+}
+
+// src/engine/objects/apply-in-order.ts
 function groups(objects) {
   const out = [];
   for (const object of objects) {
@@ -33830,13 +33892,17 @@ function groups(objects) {
   }
   return out;
 }
-async function applyInOrder(cluster, objects) {
-  const applied = [];
-  for (const group2 of groups(objects)) applied.push(...await inParallel(group2, (o) => cluster.apply(o)));
+async function applyInOrder(cluster, objects, proofs = /* @__PURE__ */ new Map()) {
+  const applied = { objects: [], unchanged: 0 };
+  for (const group2 of groups(objects))
+    for (const { object, sent } of await inParallel(group2, (o) => applyUnlessNoOp(cluster, o, proofs))) {
+      applied.objects.push(object);
+      if (!sent) applied.unchanged++;
+    }
   return applied;
 }
 
-// src/engine/handlers/watchers.ts
+// src/engine/steps/handlers/watchers.ts
 function startWatcher(ctx, what, watch) {
   const stop = new AbortController();
   const signal3 = AbortSignal.any([ctx.signal, stop.signal]);
@@ -33854,7 +33920,7 @@ function startWatcher(ctx, what, watch) {
   return { failed, stop: () => stop.abort() };
 }
 
-// src/engine/handlers/analysis.ts
+// src/engine/steps/handlers/analysis.ts
 function templateContext(ctx) {
   return releaseTemplate({ ...ctx.config, namespace: ctx.namespace }, ctx.manifests, {
     app: ctx.name,
@@ -33877,9 +33943,9 @@ function verdictOf(result) {
   }
   return void 0;
 }
-function metricsFor(ctx, phase, override) {
+function metricsFor(ctx, metricPhase, override) {
   const metrics = override ?? ctx.config.analysis?.metrics ?? [];
-  return phase ? metrics.filter((m) => m.phase === phase) : metrics;
+  return metricPhase ? metrics.filter((m) => m.phase === metricPhase) : metrics;
 }
 async function analyse(ctx, metrics, signal3, background, drain) {
   return runAnalysis(
@@ -33914,8 +33980,8 @@ async function analysisStep(ctx, metrics) {
   const result = await analyse(ctx, metrics, ctx.signal, false);
   return verdictOf(result) ?? { kind: "continue", detail: `${result.measurements.length} measurements passed` };
 }
-function runBackgroundAnalysis(ctx, phase) {
-  const metrics = metricsFor(ctx, phase);
+function runBackgroundAnalysis(ctx, metricPhase) {
+  const metrics = metricsFor(ctx, metricPhase);
   const stop = new AbortController();
   if (metrics.length === 0) {
     return { failed: new Promise(() => {
@@ -33941,7 +34007,7 @@ function runBackgroundAnalysis(ctx, phase) {
   };
 }
 
-// src/engine/handlers/native.ts
+// src/engine/steps/handlers/native.ts
 var DEFAULT_PROGRESS_DEADLINE_MS = 6e5;
 async function switchToRecreate(ctx) {
   for (const workload of ctx.plan.workloads) {
@@ -33959,14 +34025,17 @@ async function switchToRecreate(ctx) {
 async function applyRelease(ctx) {
   const workloadKeys = new Set(ctx.manifests.workloads.map((w) => workloadKey(w.object)));
   const others = ctx.manifests.objects.filter((o) => !workloadKeys.has(workloadKey(o.object)));
-  await applyInOrder(
+  const config = await applyInOrder(
     ctx.cluster,
-    others.map((o) => o.object)
+    others.map((o) => o.object),
+    ctx.noOpProofs
   );
   await switchToRecreate(ctx);
-  await applyInOrder(ctx.cluster, ctx.plan.workloads);
+  const workloads = await applyInOrder(ctx.cluster, ctx.plan.workloads, ctx.noOpProofs);
   const count = others.length + ctx.plan.workloads.length;
-  ctx.log.info(`applied ${count} objects (${ctx.plan.workloads.length} workloads)`);
+  const unchanged = config.unchanged + workloads.unchanged;
+  const already = unchanged ? `; ${unchanged} already as given, not sent` : "";
+  ctx.log.info(`applied ${count} objects (${ctx.plan.workloads.length} workloads${already})`);
   return { kind: "continue", detail: `applied ${count} objects` };
 }
 function progressDeadlineMs(ctx, workload) {
@@ -34057,8 +34126,8 @@ function noteRolledOut(record, done) {
   if (revision !== void 0) record.revision = revision;
   for (const { workload } of done) {
     const entry = record.workloads?.find((w) => w.workload === `${workload.kind}/${workload.metadata.name}`);
-    const status2 = workload.status;
-    const desired = workload.spec?.replicas;
+    const status2 = statusOf(workload);
+    const desired = specOf(workload)?.replicas;
     if (entry && entry.change !== "unchanged" && desired !== void 0)
       entry.ready = `${status2?.readyReplicas ?? status2?.numberReady ?? 0}/${desired}`;
   }
@@ -34086,7 +34155,7 @@ var nativeHandlers = {
   rollback: (ctx) => rollbackNative(ctx)
 };
 
-// src/engine/handlers/partitioned.ts
+// src/engine/steps/handlers/partitioned.ts
 function partitionFor(replicas, weight) {
   return replicas - Math.ceil(replicas * weight / 100);
 }
@@ -34178,7 +34247,7 @@ var partitionedHandlers = {
       return { kind: "continue" };
     },
     analysis: (ctx, step) => {
-      return analysisStep(ctx, metricsFor(ctx, step.phase, step.spec?.metrics));
+      return analysisStep(ctx, metricsFor(ctx, step.metricPhase, step.spec?.metrics));
     },
     promote
   },
@@ -34207,7 +34276,7 @@ function allLanes(routers) {
   };
 }
 
-// src/engine/handlers/copies.ts
+// src/engine/steps/handlers/copies.ts
 var ROLE_LABEL2 = LABELS.role;
 function copyName2(workload, suffix) {
   return copyName(workload.metadata.name ?? "", suffix);
@@ -34245,7 +34314,7 @@ function desiredReplicas(workload) {
   return copyReplicas(workload);
 }
 
-// src/engine/handlers/progressive-release.ts
+// src/engine/steps/handlers/progressive-release.ts
 function progressiveWorkloads(ctx) {
   const planned = new Map(ctx.plan.workloads.map((w) => [workloadKey(w), w]));
   return ctx.manifests.workloads.filter((w) => ctx.scope.progressive.has(workloadKey(w.object))).map((w) => ({ ...w, object: planned.get(workloadKey(w.object)) ?? w.object }));
@@ -34255,7 +34324,7 @@ function lanesOf(ctx) {
   const runningServices = ctx.state.stableSnapshot.filter(
     (o) => o.kind === "Service" && !inManifests.has(workloadKey(o))
   );
-  return planLanes({
+  return findLanes({
     router: routerDefinition(ctx.config.traffic),
     config: { ...ctx.config, namespace: ctx.namespace },
     manifests: ctx.manifests,
@@ -34327,7 +34396,7 @@ function guardOf(ctx, release) {
       "Pod",
       ctx.namespace,
       { labelSelector: selector },
-      (e2) => e2.type === "DELETED" ? void 0 : findPodProblem(e2.object),
+      (e2) => e2.type === "DELETED" ? void 0 : findPodProblem(view(e2.object)),
       { timeoutMs: ctx.config.timeoutMs, signal: signal3, description: "the new version to stay healthy" }
     );
     const owner = release.copies.find((c) => problem.pod.startsWith(`${c.metadata.name}-`));
@@ -34365,7 +34434,7 @@ async function deleteCopies(ctx, release) {
     await ctx.cluster.delete(refOf(copy), { propagationPolicy: "Background" });
 }
 
-// src/engine/handlers/canary-scale.ts
+// src/engine/steps/handlers/canary-scale.ts
 function scaledReplicas(scale2, full) {
   if ("replicas" in scale2) return scale2.replicas;
   if ("weight" in scale2) return Math.ceil(full * scale2.weight / 100);
@@ -34393,7 +34462,7 @@ async function restoreFullScale(ctx, release) {
   return setCanaryScale(ctx, release, { matchTrafficWeight: true });
 }
 
-// src/engine/handlers/progressive-deploy.ts
+// src/engine/steps/handlers/progressive-deploy.ts
 async function ensureStableVersionLabel(ctx, lane) {
   const { stableWorkload: stable, stableVersion } = lane.target;
   const { versionLabel } = ctx.config;
@@ -34413,7 +34482,8 @@ async function deployNew2(ctx, release) {
   const others = ctx.manifests.objects.filter((o) => !isWorkload(o.object));
   await applyInOrder(
     ctx.cluster,
-    others.map((o) => o.object)
+    others.map((o) => o.object),
+    ctx.noOpProofs
   );
   if (release.capabilities.pinsStableByVersionLabel)
     for (const lane of release.lanes) await ensureStableVersionLabel(ctx, lane);
@@ -34452,7 +34522,7 @@ function previewService(ctx, release) {
   };
 }
 
-// src/engine/handlers/progressive-rollback.ts
+// src/engine/steps/handlers/progressive-rollback.ts
 async function restoreStableTemplates(ctx, signal3) {
   const restored = [];
   const { versionLabel } = ctx.config;
@@ -34554,7 +34624,7 @@ var Cleanup = class {
   }
 };
 
-// src/engine/handlers/progressive.ts
+// src/engine/steps/handlers/progressive.ts
 function ensureBackground(ctx, release) {
   if (release.background || !release.strategy.backgroundAnalysis || metricsFor(ctx).length === 0) return;
   const startingStep = ctx.config.analysis?.startingStep;
@@ -34685,7 +34755,7 @@ function createProgressiveHandlers() {
       setWeight: async (ctx, step) => setWeight(ctx, await resumed(ctx), step.weight),
       pause: async (ctx, step) => pause(ctx, await resumed(ctx), step),
       analysis: async (ctx, step) => {
-        const metrics = metricsFor(ctx, step.phase, step.spec?.metrics);
+        const metrics = metricsFor(ctx, step.metricPhase, step.spec?.metrics);
         return guarded(ctx, await resumed(ctx), (signal3) => analysisStep({ ...ctx, signal: signal3 }, metrics));
       },
       setCanaryScale: async (ctx, step) => setCanaryScale(ctx, await resumed(ctx), step.scale),
@@ -34699,7 +34769,7 @@ function createProgressiveHandlers() {
   };
 }
 
-// src/engine/handlers/index.ts
+// src/engine/steps/handlers/index.ts
 var HANDLERS = {
   "in-place": () => nativeHandlers,
   partition: () => partitionedHandlers,
@@ -34710,7 +34780,7 @@ function handlersFor(plan) {
   return HANDLERS[plan.mode]();
 }
 
-// src/engine/undo.ts
+// src/engine/steps/undo.ts
 function ownedBy2(obj2, owner) {
   return (obj2.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
 }
@@ -34718,7 +34788,7 @@ async function revisionsOf(cluster, workload) {
   const ns = workload.metadata.namespace;
   let found;
   if (workload.kind === "Deployment") {
-    const sets = await cluster.list("apps/v1", "ReplicaSet", ns);
+    const sets = (await cluster.list("apps/v1", "ReplicaSet", ns)).map(view);
     found = sets.filter((rs) => ownedBy2(rs, workload) && rs.metadata.annotations?.[REVISION_ANNOTATION]).map((rs) => ({
       revision: Number(rs.metadata.annotations[REVISION_ANNOTATION]),
       template: rs.spec?.template,
@@ -34807,7 +34877,7 @@ async function undoWorkloads(ctx, targets, state, label) {
   return "rolled-back";
 }
 
-// src/engine/release-flows.ts
+// src/engine/lifecycle/release-flows.ts
 var clock = (deps) => deps.now ?? (() => /* @__PURE__ */ new Date());
 function nothingToRollOut(opts, live2) {
   if (opts.scope.changed.size > 0) return false;
@@ -34823,7 +34893,7 @@ async function runningLaneServices(deps, run, opts) {
   const progressive = opts.manifests.workloads.filter(
     (w) => opts.scope.progressive.has(workloadKey(w.object))
   );
-  const { lanes } = await planLanesIn(run.cluster, {
+  const { lanes } = await findLanesIn(run.cluster, {
     router: routerDefinition(deps.config.traffic),
     config: deps.config,
     manifests: opts.manifests,
@@ -34882,6 +34952,7 @@ async function startRelease(deps, run, opts) {
   noteUnlisted(record, unlisted, config.prune);
   if (unlisted.length) state.leftRunning = unlisted;
   const ctx = buildContext(deps, run, manifests, state, opts.stored?.resourceVersion);
+  ctx.noOpProofs = noOpProofs(opts.dryRun, snapshot);
   const result = await runPlan(ctx, handlersFor(ctx.plan));
   if (result === "promoted" && config.prune && unlisted.length) {
     await pruneUnlisted(ctx, unlisted);
@@ -35014,7 +35085,7 @@ async function saveUndo(deps, run, state, phase, expected) {
   });
 }
 
-// src/engine/recover.ts
+// src/engine/lifecycle/recover.ts
 function whyRebuilt(name, damage) {
   return damage ? `its state in ConfigMap ${damage.configMap} is damaged (${damage.problem})` : `its state ConfigMap ${ownedObjectName(name)} is gone`;
 }
@@ -35044,7 +35115,7 @@ async function recoverRelease(deps, run, state, opts) {
 var wallClock = () => /* @__PURE__ */ new Date();
 var monotonicClock = () => performance.now();
 
-// src/engine/lock.ts
+// src/engine/lease/lock.ts
 var LEASE_API = "coordination.k8s.io/v1";
 var DEFAULT_LEASE_SECONDS = 30;
 function leaseName(name) {
@@ -35276,7 +35347,7 @@ var HeldLease = class {
   }
 };
 
-// src/engine/lock-status.ts
+// src/engine/lease/lock-status.ts
 async function readLockInfo(cluster, namespace, name, now = wallClock()) {
   const spec = (await readLease(cluster, leaseRef(namespace, name)))?.spec;
   if (!spec?.holderIdentity) return void 0;
@@ -35303,7 +35374,7 @@ function lockNote(lock, unfinished) {
   return `run ${lock.holder} ${unfinished ? `was ${unfinished} and ` : ""}holds the release lock but looks like it stopped renewing it (${renewal}; lease ${lock.leaseDurationSeconds}s): ${takeOver(lock.leaseDurationSeconds)}`;
 }
 
-// src/engine/release-reports.ts
+// src/engine/lifecycle/release-reports.ts
 var clock2 = (deps) => deps.now ?? (() => /* @__PURE__ */ new Date());
 function reportOnly(deps, name, stored, t, found) {
   const now = clock2(deps);
@@ -35359,7 +35430,7 @@ function fencedCluster(cluster, fence) {
   };
 }
 
-// src/engine/run-lock.ts
+// src/engine/run/run-lock.ts
 async function withRunLock(deps, name, fn) {
   const lock = await acquireLock(deps.cluster, {
     namespace: deps.config.namespace,
@@ -35388,7 +35459,7 @@ async function withRunLock(deps, name, fn) {
   }
 }
 
-// src/engine/dispatch.ts
+// src/engine/lifecycle/dispatch.ts
 function freshOf(turn) {
   if (!turn.fresh) throw new Error("internal: only a deploy starts a release");
   return turn.fresh;
@@ -35496,7 +35567,7 @@ async function dispatchReadOnly(deps, name, request) {
   });
 }
 
-// src/engine/dry-run.ts
+// src/engine/prepare/dry-run.ts
 var MISSING_NAMESPACE = /namespaces "([^"]+)" not found/;
 function oneErrorPerMissingNamespace(failed) {
   const errors = [];
@@ -35529,11 +35600,11 @@ async function dryRunAll(cluster, objects, overrides = /* @__PURE__ */ new Map()
     async (source) => {
       const object = overrides.get(source) ?? source.object;
       try {
-        return { source, result: await cluster.apply(object, { dryRun: true }) };
+        return { source, sent: object, result: await cluster.apply(object, { dryRun: true }) };
       } catch (err) {
         const ns = object.metadata.namespace;
         if (err instanceof KubeApiError && err.code === 404 && (ns && createdNamespaces.has(ns) || definesCrds))
-          return { source };
+          return { source, sent: object };
         if (!(err instanceof KubeApiError) || err.code >= 500 || err.code === 401 || err.code === 403)
           throw err;
         const error2 = new InputError(
@@ -35541,16 +35612,16 @@ async function dryRunAll(cluster, objects, overrides = /* @__PURE__ */ new Map()
           { file: source.file, line: source.line }
         );
         const missing = err.code === 404 ? MISSING_NAMESPACE.exec(err.message)?.[1] : void 0;
-        return { source, error: error2, ...missing ? { missing } : {} };
+        return { source, sent: object, error: error2, ...missing ? { missing } : {} };
       }
     }
   );
   const errors = oneErrorPerMissingNamespace(outcomes.flatMap((o) => o.error ? [o] : []));
   if (errors.length) throw errors.length === 1 ? errors[0] : new InputErrors(errors);
-  return outcomes.map(({ source, result }) => ({ source, ...result ? { result } : {} }));
+  return outcomes.map(({ source, sent, result }) => ({ source, sent, ...result ? { result } : {} }));
 }
 
-// src/engine/changes.ts
+// src/engine/prepare/changes.ts
 function asLive(workload, live2, versionLabel) {
   const probe = structuredClone(workload);
   const liveStrategy = asDeployment(live2)?.spec?.strategy;
@@ -35620,7 +35691,7 @@ function describeChange(workload, running, change) {
   };
 }
 
-// src/engine/unfinished.ts
+// src/engine/prepare/unfinished.ts
 function neverFinished(workload) {
   const deployment = asDeployment(workload);
   if (!deployment || deployment.spec?.paused) return false;
@@ -35653,7 +35724,7 @@ async function asBeforeUnfinished(cluster, live2, stateless) {
   return { live: new Map(entries), notes: notes2 };
 }
 
-// src/engine/release.ts
+// src/engine/actions/release.ts
 async function deploy(deps) {
   if (!deps.manifests) throw new Error("action 'deploy' needs the 'manifests' input");
   const name = releaseName(deps.config, deps.manifests);
@@ -36199,13 +36270,18 @@ var STEP_BADGE = {
   inconclusive: "\u2754 inconclusive",
   interrupted: "\u26A1 interrupted"
 };
-var PHASE_BADGE = {
+var MEASUREMENT_PHASE_BADGE = {
   Successful: "\u2705",
   Failed: "\u274C",
   Inconclusive: "\u2754",
   Error: "\u26A0\uFE0F"
 };
-var PHASE_SEVERITY = ["Failed", "Error", "Inconclusive", "Successful"];
+var MEASUREMENT_PHASE_SEVERITY = [
+  "Failed",
+  "Error",
+  "Inconclusive",
+  "Successful"
+];
 function row(cells) {
   return `| ${cells.map((c) => c === "" ? " " : c).join(" | ")} |`;
 }
@@ -36336,11 +36412,11 @@ function renderSteps(steps, limits, cut) {
   if (omitted > 0) lines.push("", `_${omitted} earlier of ${total} steps not shown._`);
   return lines.join("\n");
 }
-function worstPhase(ms) {
-  return PHASE_SEVERITY.find((p) => ms.some((m) => m.phase === p)) ?? "Successful";
+function worstMeasurementPhase(ms) {
+  return MEASUREMENT_PHASE_SEVERITY.find((p) => ms.some((m) => m.phase === p)) ?? "Successful";
 }
-function phaseCounts(ms) {
-  return PHASE_SEVERITY.map((p) => ({ p, n: ms.filter((m) => m.phase === p).length })).filter((c) => c.n > 0).map((c) => `${PHASE_BADGE[c.p]} ${c.n}`).join(" ");
+function measurementPhaseCounts(ms) {
+  return MEASUREMENT_PHASE_SEVERITY.map((p) => ({ p, n: ms.filter((m) => m.phase === p).length })).filter((c) => c.n > 0).map((c) => `${MEASUREMENT_PHASE_BADGE[c.p]} ${c.n}`).join(" ");
 }
 function measuredValues(ms) {
   const last = ms[ms.length - 1];
@@ -36370,13 +36446,13 @@ function renderAnalysis(measurements, limits, cut) {
   const rows = shownGroups.map(([metric, ms]) => {
     const last = ms[ms.length - 1];
     const dryRun = ms.some((m) => m.dryRun);
-    const verdict2 = worstPhase(ms);
+    const verdict2 = worstMeasurementPhase(ms);
     return [
       escapeCell(metric, 80) + (dryRun ? "<br><sub>dry run: not judged</sub>" : ""),
       last?.query ? inlineCode(last.query, 200) : "",
       measuredValues(ms),
       last?.condition ? inlineCode(last.condition, 120) : "",
-      `${PHASE_BADGE[verdict2]} ${verdict2}` + (ms.length > 1 ? `<br><sub>${phaseCounts(ms)}</sub>` : "")
+      `${MEASUREMENT_PHASE_BADGE[verdict2]} ${verdict2}` + (ms.length > 1 ? `<br><sub>${measurementPhaseCounts(ms)}</sub>` : "")
     ];
   });
   const lines = ["#### Analysis", "", table(["Metric", "Query", "Measured", "Condition", "Verdict"], rows)];
@@ -36388,7 +36464,7 @@ function renderAnalysis(measurements, limits, cut) {
       formatClock(m.at),
       escapeCell(m.metric, 80) + (m.dryRun ? " (dry run)" : ""),
       escapeCell(formatValue2(m.value), 80),
-      `${PHASE_BADGE[m.phase]} ${m.phase}`,
+      `${MEASUREMENT_PHASE_BADGE[m.phase]} ${m.phase}`,
       m.message ? escapeCell(m.message, 200) : ""
     ]);
     lines.push(
@@ -37100,22 +37176,6 @@ function mapMessages(value, redact, key) {
   if (value === null || typeof value !== "object") return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapMessages(v, redact, k)]));
 }
-function redactRecord(record, redactor) {
-  const r = (text) => redactor.redact(text);
-  if (record.rollbackReason) record.rollbackReason = r(record.rollbackReason);
-  record.notes = record.notes.map(r);
-  for (const step of record.steps) if (step.detail) step.detail = r(step.detail);
-  for (const e2 of record.evidence) {
-    if (e2.message) e2.message = r(e2.message);
-    if (e2.logTail) e2.logTail = r(e2.logTail.join("\n")).split("\n");
-  }
-  for (const m of record.measurements) {
-    if (m.message) m.message = r(m.message);
-    if (m.query) m.query = r(m.query);
-    if (typeof m.value === "string") m.value = r(m.value);
-  }
-  return record;
-}
 
 // src/kube/connection.ts
 function withServerContext(err, what, aborted = false) {
@@ -37136,6 +37196,9 @@ async function retryNamingServer(fn, opts, server) {
 }
 
 // src/kube/discovery.ts
+async function fetchDoc(fetchJson, path5, accept) {
+  return await fetchJson(path5, accept);
+}
 var AGGREGATED_DISCOVERY = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 function splitApiVersion(apiVersion) {
   const slash = apiVersion.indexOf("/");
@@ -37195,7 +37258,9 @@ var Discovery = class {
   /** Both aggregated documents, or undefined when the server answers in the older form. */
   async loadAggregated() {
     try {
-      const docs = await Promise.all(["/api", "/apis"].map((p) => this.fetchJson(p, AGGREGATED_DISCOVERY)));
+      const docs = await Promise.all(
+        ["/api", "/apis"].map((p) => fetchDoc(this.fetchJson, p, AGGREGATED_DISCOVERY))
+      );
       if (!docs.every((d) => d?.kind === "APIGroupDiscoveryList")) return void 0;
       return new Map(docs.flatMap((d) => groupVersionsOf(d)));
     } catch (err) {
@@ -37206,7 +37271,7 @@ var Discovery = class {
   }
   async load(apiVersion) {
     try {
-      const list = await this.fetchJson(groupVersionPath(apiVersion));
+      const list = await fetchDoc(this.fetchJson, groupVersionPath(apiVersion));
       return Array.isArray(list?.resources) ? list.resources : [];
     } catch (err) {
       if (err instanceof KubeApiError && err.code === 404) return void 0;
@@ -37238,10 +37303,10 @@ function objectPath(res, namespace, name, subresource) {
 }
 async function servedVersions(group2, fetchJson) {
   if (group2 === "") {
-    const core = await fetchJson("/api");
+    const core = await fetchDoc(fetchJson, "/api");
     return core.versions ?? [];
   }
-  const list = await fetchJson("/apis");
+  const list = await fetchDoc(fetchJson, "/apis");
   const found = list.groups?.find((g) => g?.name === group2);
   if (!found) return [];
   const versions = (found.versions ?? []).map((v) => String(v.version));
@@ -37307,10 +37372,11 @@ function watchCollection(transport, call2, collection, onEvent, wait, retry2) {
   });
 }
 function withKind(obj2, res) {
-  if (obj2 && typeof obj2 === "object" && (!obj2.apiVersion || !obj2.kind)) {
-    return { apiVersion: res.apiVersion, kind: res.kind, ...obj2 };
+  const item = obj2;
+  if (item && typeof item === "object" && (!item.apiVersion || !item.kind)) {
+    return { apiVersion: res.apiVersion, kind: res.kind, ...item };
   }
-  return obj2;
+  return item;
 }
 async function* addKinds(events, res) {
   for await (const event of events) {
@@ -37432,13 +37498,15 @@ async function readAll(res) {
   for await (const chunk of res) text += chunk;
   return text;
 }
-function apiError(status2, body, headers2, what, redact = keepText) {
-  let parsed;
+function parseJson(text) {
   try {
-    parsed = JSON.parse(body);
+    return JSON.parse(text);
   } catch {
-    parsed = void 0;
+    return void 0;
   }
+}
+function apiError(status2, body, headers2, what, redact = keepText) {
+  const parsed = parseJson(body);
   const isStatus = parsed && typeof parsed === "object" && parsed.kind === "Status";
   const message = isStatus && parsed.message ? String(parsed.message) : redactThenCut(body.trim(), 300, redact) || `HTTP ${status2}`;
   const err = new KubeApiError(
@@ -43390,6 +43458,24 @@ async function reportStoppedRun(run) {
   }
 }
 
+// src/record/redact.ts
+function redactRecord(record, redactor) {
+  const r = (text) => redactor.redact(text);
+  if (record.rollbackReason) record.rollbackReason = r(record.rollbackReason);
+  record.notes = record.notes.map(r);
+  for (const step of record.steps) if (step.detail) step.detail = r(step.detail);
+  for (const e2 of record.evidence) {
+    if (e2.message) e2.message = r(e2.message);
+    if (e2.logTail) e2.logTail = r(e2.logTail.join("\n")).split("\n");
+  }
+  for (const m of record.measurements) {
+    if (m.message) m.message = r(m.message);
+    if (m.query) m.query = r(m.query);
+    if (typeof m.value === "string") m.value = r(m.value);
+  }
+  return record;
+}
+
 export {
   summary,
   ExitCode,
@@ -43404,6 +43490,9 @@ export {
   InputErrors,
   tryParseDuration,
   checkCondition,
+  valueAt,
+  view,
+  specOf,
   providerTable,
   canaryServiceName,
   MAX_RELEASE_NAME,
@@ -43437,7 +43526,6 @@ export {
   renderPlanReport,
   createReporters,
   secretValuesOf,
-  redactRecord,
   holderId,
   createRedactor,
   createLogger,
@@ -43445,5 +43533,6 @@ export {
   annotationAt,
   inputsForReport,
   problemsOf,
-  reportStoppedRun
+  reportStoppedRun,
+  redactRecord
 };

@@ -49,15 +49,18 @@ import {
   secretValuesOf,
   setFailed,
   setOutput,
+  specOf,
   status,
   stepLabel,
   strategyFor,
   summary,
   tryParseDuration,
+  valueAt,
   versionOf,
+  view,
   warning,
   workloadKey
-} from "./chunk-PP5ISE2Q.js";
+} from "./chunk-MREMRUAV.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,
@@ -212,7 +215,7 @@ var require_mod = __commonJS({
   }
 });
 
-// src/engine/plan.ts
+// src/engine/actions/plan.ts
 async function planRelease(deps) {
   const { config, cluster } = deps;
   const manifests = deps.manifests;
@@ -267,7 +270,7 @@ async function planRelease(deps) {
   };
 }
 function describeAdded(obj2) {
-  const spec = obj2.spec;
+  const spec = specOf(obj2);
   const images = [...spec?.template?.spec?.containers ?? []].map((c) => `image ${c.name}: ${c.image}`);
   if (spec?.replicas !== void 0) images.push(`replicas: ${spec.replicas}`);
   return images;
@@ -284,7 +287,7 @@ var SHARED_SPEC_FIELDS = [
 ];
 function deploymentOf(src) {
   const rollout = src.sourced.object;
-  const spec = rollout.spec ?? {};
+  const spec = view(rollout).spec ?? {};
   if (!spec.template)
     src.fail(["spec"], "spec.template is required (a Rollout with workloadRef is not supported)");
   if (!spec.selector) src.fail(["spec"], "spec.selector is required");
@@ -564,12 +567,7 @@ var ArgoSource = class {
   }
   /** The value at `path` of the object. */
   get(path2) {
-    let value = this.sourced.object;
-    for (const part of path2) {
-      if (value === null || typeof value !== "object") return void 0;
-      value = value[part];
-    }
-    return value;
+    return valueAt(this.sourced.object, path2);
   }
 };
 
@@ -631,7 +629,7 @@ function rolloutArgs(ref, args, rollout) {
 }
 function valueFrom(ref, at2, from, rollout) {
   if (from?.podTemplateHashValue !== void 0) {
-    const side = HASH_SIDES[from.podTemplateHashValue];
+    const side = HASH_SIDES[String(from.podTemplateHashValue)];
     if (!side)
       return ref.src.fail(
         [...at2, "podTemplateHashValue"],
@@ -746,14 +744,11 @@ function templateRefs(ref, analysis) {
     );
     refs.push({ name: analysis.templateName, cluster: false, at: [...ref.path, "templateName"] });
   }
-  (Array.isArray(analysis.templates) ? analysis.templates : []).forEach(
-    (t, i) => {
-      const at2 = [...ref.path, "templates", i];
-      if (typeof t?.templateName !== "string")
-        return void ref.src.fail(at2, "templates[] needs a templateName");
-      refs.push({ name: t.templateName, cluster: t.clusterScope === true, at: at2 });
-    }
-  );
+  (Array.isArray(analysis.templates) ? analysis.templates : []).forEach((t, i) => {
+    const at2 = [...ref.path, "templates", i];
+    if (typeof t?.templateName !== "string") return void ref.src.fail(at2, "templates[] needs a templateName");
+    refs.push({ name: t.templateName, cluster: t.clusterScope === true, at: at2 });
+  });
   if (refs.length === 0) ref.src.fail(ref.path, "an analysis needs templates: [{templateName: \u2026}]");
   return refs;
 }
@@ -930,12 +925,7 @@ function readBasicCanary(r, at2, canary) {
 }
 function readBackgroundAnalysis(r, at2, analysis, steps) {
   const metrics = referencedMetrics({ src: r.src, path: at2 }, r.src.sourced.object, r.templates);
-  const start = analysis.startingStep ?? 0;
-  if (!Number.isInteger(start) || start < 0 || steps > 0 && start >= steps)
-    r.src.fail(
-      [...at2, "startingStep"],
-      `startingStep must be the index of a step (0 to ${Math.max(0, steps - 1)}), got ${JSON.stringify(start)}`
-    );
+  const start = startingStep(r, [...at2, "startingStep"], analysis.startingStep ?? 0, steps);
   if (metrics?.length) r.set("analysis", { startingStep: start, metrics }, at2);
 }
 function readTrafficRouting(r, at2, canary) {
@@ -1014,13 +1004,13 @@ function readStep(r, at2, step, routed) {
   const where = [...at2, kind];
   switch (kind) {
     case "setWeight":
-      if (Number.isInteger(value) && value >= 0 && value <= 100) return { setWeight: value };
+      if (isWholeNumber(value) && value >= 0 && value <= 100) return { setWeight: value };
       return r.src.fail(
         where,
         `setWeight must be a whole number from 0 to 100, got ${JSON.stringify(value)}`
       );
     case "pause": {
-      const ms = duration(r.src, [...where, "duration"], value?.duration);
+      const ms = duration(r.src, [...where, "duration"], valueAt(value, ["duration"]));
       return { pause: ms === void 0 ? {} : { durationMs: ms } };
     }
     case "analysis": {
@@ -1037,7 +1027,7 @@ function readStep(r, at2, step, routed) {
       return typeof scale === "string" ? r.src.fail(where, `setCanaryScale ${scale}`) : { setCanaryScale: scale };
     }
     case "setHeaderRoute":
-      return readHeaderRoute(r, where, value, routed);
+      return readHeaderRoute(r, where, step.setHeaderRoute, routed);
     default:
       return void 0;
   }
@@ -1050,10 +1040,10 @@ function readHeaderRoute(r, at2, value, routed) {
   if (matches.length > 1)
     return r.src.fail([...at2, "match"], "setHeaderRoute: one header match per route is supported");
   const { headerName, headerValue } = matches[0] ?? {};
-  const kinds = Object.keys(headerValue ?? {}).filter((k) => headerValue[k] !== void 0);
+  const kinds = Object.keys(headerValue ?? {}).filter((k) => headerValue?.[k] !== void 0);
   if (typeof headerName !== "string" || kinds.length !== 1)
     return r.src.fail([...at2, "match", 0], "a header match needs headerName and one of exact, prefix, regex");
-  const text = String(headerValue[kinds[0]]);
+  const text = String(headerValue?.[kinds[0]]);
   const match = kinds[0] === "exact" ? { exact: text } : kinds[0] === "prefix" ? { prefix: text } : { regex: text };
   return { setHeaderRoute: { name: value.name, header: headerName, match } };
 }
@@ -1094,14 +1084,25 @@ function scaleDownDelay(r, at2, value) {
   if (value === void 0) r.fallback("scale-down-delay", ARGO_SCALE_DOWN_DELAY_S * 1e3);
   else r.set("scale-down-delay", seconds(r, at2, value), at2);
 }
+function startingStep(r, at2, value, steps) {
+  if (isWholeNumber(value) && value >= 0 && !(steps > 0 && value >= steps)) return value;
+  r.src.fail(
+    at2,
+    `startingStep must be the index of a step (0 to ${Math.max(0, steps - 1)}), got ${JSON.stringify(value)}`
+  );
+  return 0;
+}
+function isWholeNumber(value) {
+  return Number.isInteger(value);
+}
 function seconds(r, at2, value) {
-  if (Number.isInteger(value) && value >= 0) return value * 1e3;
+  if (isWholeNumber(value) && value >= 0) return value * 1e3;
   r.src.fail(at2, `${at2.at(-1)} must be a whole number of seconds, got ${JSON.stringify(value)}`);
   return 0;
 }
 function intOrPercent(r, at2, value) {
   if (value === void 0 || value === null) return void 0;
-  if (Number.isInteger(value) && value >= 0) return value;
+  if (isWholeNumber(value) && value >= 0) return value;
   if (typeof value === "string" && /^\d+%$/.test(value)) return value;
   r.src.fail(
     at2,
