@@ -7,9 +7,12 @@ const counted = { skipBlankLines: true, skipComments: true };
 
 export default [
   ...root,
-  // The simulator stores and serves JSON of every kind, so its KubeObject keeps spec and status
-  // `any` and its readers follow; typing them is its own task (the product reads through views).
-  { rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+  // Objects are read through typed views (src/views.ts). Still to convert, and so still allowed
+  // `any` (KubeObject's spec and status among them): every folder not listed as done here.
+  {
+    ignores: ['src/controllers/**', 'src/views.ts', 'src/timestamps.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
   { files: ['src/**/*.ts'], rules: { 'max-lines': ['error', { max: 400, ...counted }] } },
   { files: ['test/**/*.ts'], rules: { 'max-lines': ['error', { max: 800, ...counted }] } },
 ];

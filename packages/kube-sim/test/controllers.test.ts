@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../src/types.ts';
+import type { DeploymentView } from '../src/views.ts';
 import { computeHash, safeEncode } from '../src/controllers/hash.ts';
 import { resolveFenceposts } from '../src/controllers/deployment-util.ts';
 import { conditionInstant } from '../src/timestamps.ts';
@@ -43,7 +44,7 @@ test('fenceposts: surge rounds up, unavailable rounds down, both zero gives one'
       kind: 'Deployment',
       metadata: {},
       spec: { replicas, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } } },
-    }) as KubeObject;
+    }) as DeploymentView;
   assert.deepEqual(resolveFenceposts(d('25%', '25%', 10)), { surge: 3, unavailable: 2 });
   assert.deepEqual(resolveFenceposts(d(0, 0, 10)), { surge: 0, unavailable: 1 });
   assert.deepEqual(resolveFenceposts(d('10%', '10%', 3)), { surge: 1, unavailable: 0 });

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../src/types.ts';
+import type { DeploymentView, ReplicaSetView } from '../src/views.ts';
 import { isSaturated } from '../src/controllers/deployment-util.ts';
 import { condition, deployment, setImage, testCluster, waitFor, type TestCluster } from './testing.ts';
 
@@ -42,13 +43,13 @@ function sizes(c: TestCluster, name: string, oldName: string): [number, number] 
 }
 
 test('IsSaturated (deployment/util/deployment_util.go): the annotation must agree and available must equal', () => {
-  const d = { metadata: {}, spec: { replicas: 3 } } as unknown as KubeObject;
+  const d = { metadata: {}, spec: { replicas: 3 } } as unknown as DeploymentView;
   const rs = (annotation: string | undefined, available: number) =>
     ({
       metadata: { annotations: annotation === undefined ? {} : { [DESIRED]: annotation } },
       spec: { replicas: 3 },
       status: { availableReplicas: available },
-    }) as unknown as KubeObject;
+    }) as unknown as ReplicaSetView;
   assert.equal(isSaturated(d, rs('3', 3)), true);
   assert.equal(isSaturated(d, rs('4', 3)), false, 'a stale desired-replicas annotation');
   assert.equal(isSaturated(d, rs(undefined, 3)), false, 'no annotation');
