@@ -1,6 +1,7 @@
 // Upstream defaulting (the API server's SetDefaults_* functions) for the kinds the simulator serves.
 // Applied on every create and update, so objects read back look like a real cluster's.
 import type { KubeObject } from './types.ts';
+import type { Container, PodSpec } from './views.ts';
 import { applyKindDefaults } from './defaults-kinds.ts';
 import { defaultPodSpec, setIfMissing } from './defaults-pod.ts';
 
@@ -153,8 +154,8 @@ export function applyDefaults(obj: KubeObject): void {
 }
 
 /** Pod QoS class as the API server computes it on create. */
-export function podQosClass(spec: any): string {
-  const containers: any[] = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])];
+export function podQosClass(spec: PodSpec | undefined): string {
+  const containers: Container[] = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])];
   let anySet = false;
   let guaranteed = containers.length > 0;
   for (const c of containers) {

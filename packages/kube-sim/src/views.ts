@@ -46,6 +46,7 @@ export interface Condition {
   lastTransitionTime?: string;
   lastUpdateTime?: string;
   lastProbeTime?: string | null;
+  lastHeartbeatTime?: string;
   observedGeneration?: number;
 }
 
@@ -65,10 +66,29 @@ export interface LabelSelector {
 
 export type IntOrString = number | string;
 
+/** A configMapKeyRef or secretKeyRef. */
+export interface KeyRef {
+  name: string;
+  key: string;
+  optional?: boolean;
+}
+
 export interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: JsonObject;
+  valueFrom?: { configMapKeyRef?: KeyRef; secretKeyRef?: KeyRef } & JsonObject;
+}
+
+export interface EnvFromSource {
+  configMapRef?: { name: string; optional?: boolean };
+  secretRef?: { name: string; optional?: boolean };
+}
+
+export interface Volume {
+  name: string;
+  configMap?: { name: string; optional?: boolean };
+  secret?: { secretName: string; optional?: boolean };
+  [key: string]: unknown;
 }
 
 export interface ContainerPort {
@@ -95,6 +115,7 @@ export interface Container {
   command?: string[];
   args?: string[];
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
   ports?: ContainerPort[];
   resources?: { requests?: Record<string, IntOrString>; limits?: Record<string, IntOrString> };
   readinessProbe?: Probe;
@@ -113,13 +134,27 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   hostname?: string;
   subdomain?: string;
-  volumes?: JsonObject[];
+  volumes?: Volume[];
   [key: string]: unknown;
 }
 
 export interface PodTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } & JsonObject;
   spec?: PodSpec;
+}
+
+export interface ContainerStateTerminated {
+  exitCode: number;
+  reason?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  containerID?: string;
+}
+
+export interface ContainerState {
+  running?: { startedAt?: string };
+  terminated?: ContainerStateTerminated;
+  waiting?: { reason?: string; message?: string };
 }
 
 export interface ContainerStatus {
@@ -130,8 +165,8 @@ export interface ContainerStatus {
   image?: string;
   imageID?: string;
   containerID?: string;
-  state?: JsonObject;
-  lastState?: JsonObject;
+  state?: ContainerState;
+  lastState?: ContainerState;
   [key: string]: unknown;
 }
 
@@ -143,6 +178,7 @@ export interface PodStatus {
   podIP?: string;
   podIPs?: { ip: string }[];
   hostIP?: string;
+  hostIPs?: { ip: string }[];
   startTime?: string;
   qosClass?: string;
   reason?: string;
@@ -387,6 +423,10 @@ export interface NodeStatus {
   conditions?: Condition[];
   addresses?: { type: string; address: string }[];
   nodeInfo?: { kubeletVersion?: string } & JsonObject;
+  daemonEndpoints?: JsonObject;
 }
 
-export type NodeView = TypedObject<{ unschedulable?: boolean; podCIDR?: string }, NodeStatus>;
+export type NodeView = TypedObject<
+  { unschedulable?: boolean; podCIDR?: string; podCIDRs?: string[] },
+  NodeStatus
+>;

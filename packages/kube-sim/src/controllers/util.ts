@@ -183,7 +183,7 @@ export function parseQuantity(q: unknown): number {
   return n;
 }
 
-export function envOf(container: Container | undefined): Record<string, string> {
+export function envOf(container: Pick<Container, 'env'> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of container?.env ?? []) if (e && typeof e.value === 'string') out[e.name] = e.value;
   return out;
