@@ -10,7 +10,15 @@ export default [
   // Objects are read through typed views (src/views.ts). Still to convert, and so still allowed
   // `any` (KubeObject's spec and status among them): every folder not listed as done here.
   {
-    ignores: ['src/controllers/**', 'src/kubelet/**', 'src/kubelet.ts', 'src/views.ts', 'src/timestamps.ts'],
+    ignores: [
+      'src/controllers/**',
+      'src/kubelet/**',
+      'src/kubelet.ts',
+      'src/traffic/**',
+      'src/traffic.ts',
+      'src/views.ts',
+      'src/timestamps.ts',
+    ],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   { files: ['src/**/*.ts'], rules: { 'max-lines': ['error', { max: 400, ...counted }] } },
