@@ -12,6 +12,7 @@ export default [
   {
     ignores: [
       'src/controllers/**',
+      'src/http/**',
       'src/kubelet/**',
       'src/kubelet.ts',
       'src/traffic/**',

@@ -407,7 +407,10 @@ export function revisionDataField(data: RevisionData): KubeObject['data'] {
 export type RevisionOwnerView = StatefulSetView | DaemonSetView;
 
 /** Whatever a scale target or pod owner is (Deployment, StatefulSet, ReplicaSet), read for its size. */
-export type ScaleTargetView = TypedObject<{ replicas?: number; selector?: LabelSelector }>;
+export type ScaleTargetView = TypedObject<
+  { replicas?: number; selector?: LabelSelector },
+  { replicas?: number; selector?: unknown }
+>;
 
 export type LeaseView = TypedObject<{
   holderIdentity?: string;
