@@ -8,18 +8,9 @@ const counted = { skipBlankLines: true, skipComments: true };
 export default [
   ...root,
   // Objects are read through typed views (src/views.ts). Still to convert, and so still allowed
-  // `any` (KubeObject's spec and status among them): every folder not listed as done here.
+  // `any`: KubeObject's spec and status (types.ts) and the package's tests, which read them.
   {
-    ignores: [
-      'src/controllers/**',
-      'src/http/**',
-      'src/kubelet/**',
-      'src/kubelet.ts',
-      'src/traffic/**',
-      'src/traffic.ts',
-      'src/views.ts',
-      'src/timestamps.ts',
-    ],
+    files: ['src/types.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   { files: ['src/**/*.ts'], rules: { 'max-lines': ['error', { max: 400, ...counted }] } },

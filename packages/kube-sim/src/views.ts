@@ -76,7 +76,11 @@ export interface KeyRef {
 export interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { configMapKeyRef?: KeyRef; secretKeyRef?: KeyRef } & JsonObject;
+  valueFrom?: {
+    configMapKeyRef?: KeyRef;
+    secretKeyRef?: KeyRef;
+    fieldRef?: { apiVersion?: string; fieldPath?: string };
+  } & JsonObject;
 }
 
 export interface EnvFromSource {
@@ -225,6 +229,12 @@ export interface ReplicaSetSpec {
   template: PodTemplate;
   minReadySeconds?: number;
 }
+
+/**
+ * The spec of any of Deployment, ReplicaSet, StatefulSet and DaemonSet, as validation and defaults
+ * read it before the kind's own rules run.
+ */
+export type WorkloadSpec = Partial<DeploymentSpec & StatefulSetSpec & DaemonSetSpec>;
 
 export interface ReplicaSetStatus {
   replicas?: number;
@@ -402,6 +412,28 @@ export function revisionDataOf(revision: KubeObject): RevisionData | undefined {
 export function revisionDataField(data: RevisionData): KubeObject['data'] {
   return data as KubeObject['data'];
 }
+
+export interface CrdVersion {
+  name: string;
+  served?: boolean;
+  storage?: boolean;
+  subresources?: { status?: object; scale?: object };
+}
+
+export interface CrdNames {
+  plural?: string;
+  kind: string;
+  singular?: string;
+  shortNames?: string[];
+  categories?: string[];
+}
+
+export type CrdView = TypedObject<{
+  group?: string;
+  scope?: string;
+  names?: CrdNames;
+  versions?: CrdVersion[];
+}>;
 
 /** A StatefulSet or DaemonSet, the kinds that keep ControllerRevisions. */
 export type RevisionOwnerView = StatefulSetView | DaemonSetView;

@@ -178,14 +178,14 @@ export function patch(w: WriteRequest): WriteResult {
   const manager = fieldManagerOf(w.query, w.userAgent);
   const patchDoc = parseBody(w.body, 'json');
   const current = getObject(w.store, w.entry, w.namespace, w.name!);
-  const run = (target: Record<string, unknown>) =>
+  const run = (target: Record<string, unknown>): unknown =>
     type === 'json'
       ? applyJsonPatch(target, patchDoc)
       : type === 'merge'
         ? applyMergePatch(target, patchDoc)
         : applyStrategicMergePatch(target, patchDoc, w.entry.custom);
   if (w.subresource === 'scale') {
-    const patched = run(toScale(w.entry, current));
+    const patched = run(toScale(w.entry, current)) as ScaleBody | undefined;
     return writeScale(w, current, patched?.spec?.replicas, patched?.metadata?.resourceVersion, manager);
   }
   const patched = run(current as Record<string, unknown>) as KubeObject;
