@@ -8,9 +8,19 @@ const counted = { skipBlankLines: true, skipComments: true };
 export default [
   ...root,
   // Objects are read through typed views (src/views.ts). Still to convert, and so still allowed
-  // `any`: KubeObject's spec and status (types.ts) and the package's tests, which read them.
+  // `any`: KubeObject's spec and status (types.ts) and the tests that read raw API JSON.
   {
-    files: ['src/types.ts', 'test/**/*.ts'],
+    files: [
+      'src/types.ts',
+      'test/api.test.ts',
+      'test/client-node.test.ts',
+      'test/hpa-pdb.test.ts',
+      'test/kubectl-api.test.ts',
+      'test/rbac-apply.test.ts',
+      'test/reviews.test.ts',
+      'test/schema.test.ts',
+      'test/validation.test.ts',
+    ],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   { files: ['src/**/*.ts'], rules: { 'max-lines': ['error', { max: 400, ...counted }] } },

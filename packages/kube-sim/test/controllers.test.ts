@@ -5,6 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../src/types.ts';
 import type { DeploymentView } from '../src/views.ts';
+
+/** The parts of Endpoints and EndpointSlices the endpoint tests read (they sit beside metadata). */
+type Address = { ip: string; targetRef: { kind: string } };
+type EndpointsObject = KubeObject & {
+  subsets?: { addresses?: Address[]; notReadyAddresses?: Address[]; ports?: unknown[] }[];
+};
+type SliceEndpoint = { conditions: { ready: boolean; serving: boolean; terminating: boolean } };
 import { computeHash, safeEncode } from '../src/controllers/hash.ts';
 import { resolveFenceposts } from '../src/controllers/deployment-util.ts';
 import { conditionInstant } from '../src/timestamps.ts';
@@ -210,9 +217,9 @@ test('a crashing image ends in ProgressDeadlineExceeded', async () => {
       const d = getDeploy(c, 'crash');
       return condition(d, 'Progressing')?.reason === 'ProgressDeadlineExceeded' && d;
     });
-    const p = condition(d, 'Progressing');
+    const p = condition(d, 'Progressing')!;
     assert.equal(p.status, 'False');
-    assert.match(p.message, /^ReplicaSet "crash-\w+" has timed out progressing\.$/);
+    assert.match(p.message ?? '', /^ReplicaSet "crash-\w+" has timed out progressing\.$/);
     assert.equal(d.status.availableReplicas, 2, 'old pods keep serving (maxUnavailable 25% of 2 = 0)');
   } finally {
     c.stop();
@@ -388,7 +395,7 @@ test('Job succeeds with SIM_EXIT_CODE 0 and fails with 1 after backoffLimit', as
       const j = c.store.get('batch/v1', 'Job', 'default', 'bad')!;
       return condition(j, 'Failed')?.status === 'True' && j;
     });
-    assert.equal(condition(bad, 'Failed').reason, 'BackoffLimitExceeded');
+    assert.equal(condition(bad, 'Failed')!.reason, 'BackoffLimitExceeded');
     assert.equal(bad.status.failed, 2);
     const failedPod = podsOf(c.store, { 'job-name': 'bad' })[0];
     assert.equal(failedPod.status.phase, 'Failed');
@@ -420,32 +427,32 @@ test('Endpoints and EndpointSlices list only ready pods as ready', async () => {
       spec: { selector: { app: 'sick' }, ports: [{ port: 80 }] },
     });
     const ep = await waitFor('ready endpoints', () => {
-      const e = c.store.get('v1', 'Endpoints', 'default', 'web') as any;
+      const e = c.store.get('v1', 'Endpoints', 'default', 'web') as EndpointsObject | undefined;
       return e?.subsets?.[0]?.addresses?.length === 2 && e;
     });
     assert.ok(
-      ep.subsets[0].addresses.every(
-        (a: any) => /^10\.244\.\d+\.\d+$/.test(a.ip) && a.targetRef.kind === 'Pod',
-      ),
+      ep.subsets![0].addresses!.every((a) => /^10\.244\.\d+\.\d+$/.test(a.ip) && a.targetRef.kind === 'Pod'),
     );
-    assert.deepEqual(ep.subsets[0].ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
+    assert.deepEqual(ep.subsets![0].ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
     const sickEp = await waitFor('not-ready endpoints', () => {
-      const e = c.store.get('v1', 'Endpoints', 'default', 'sick') as any;
+      const e = c.store.get('v1', 'Endpoints', 'default', 'sick') as EndpointsObject | undefined;
       return e?.subsets?.[0]?.notReadyAddresses?.length === 1 && e;
     });
-    assert.equal(sickEp.subsets[0].addresses, undefined);
+    assert.equal(sickEp.subsets![0].addresses, undefined);
     const slice = c.store
       .list('discovery.k8s.io/v1', 'EndpointSlice', 'default')
       .find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'sick')!;
-    assert.equal((slice.endpoints as any[]).length, 1);
-    assert.equal((slice.endpoints as any[])[0].conditions.ready, false);
+    assert.equal((slice.endpoints as SliceEndpoint[]).length, 1);
+    assert.equal((slice.endpoints as SliceEndpoint[])[0].conditions.ready, false);
     // Scaling down removes the terminating pod from the ready addresses at once.
     const d = getDeploy(c, 'good');
     d.spec.replicas = 1;
     c.store.update(d);
     await waitFor(
       'one address',
-      () => (c.store.get('v1', 'Endpoints', 'default', 'web') as any)?.subsets?.[0]?.addresses?.length === 1,
+      () =>
+        (c.store.get('v1', 'Endpoints', 'default', 'web') as EndpointsObject | undefined)?.subsets?.[0]
+          ?.addresses?.length === 1,
     );
     // In the slice it stays as upstream's podToEndpoint puts it: serving while still ready,
     // not ready because terminating.
@@ -453,7 +460,8 @@ test('Endpoints and EndpointSlices list only ready pods as ready', async () => {
       (
         c.store
           .list('discovery.k8s.io/v1', 'EndpointSlice', 'default')
-          .find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'web')?.endpoints as any[]
+          .find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'web')?.endpoints as
+          SliceEndpoint[] | undefined
       )?.find((e) => e.conditions.terminating),
     );
     assert.deepEqual(terminating.conditions, { ready: false, serving: true, terminating: true });
@@ -472,8 +480,8 @@ test('FailedCreate knob surfaces as ReplicaFailure on the RS and the Deployment'
       const x = getDeploy(c, 'quota');
       return condition(x, 'ReplicaFailure')?.status === 'True' && x;
     });
-    assert.equal(condition(got, 'ReplicaFailure').reason, 'FailedCreate');
-    assert.match(condition(got, 'ReplicaFailure').message, /exceeded quota/);
+    assert.equal(condition(got, 'ReplicaFailure')!.reason, 'FailedCreate');
+    assert.match(condition(got, 'ReplicaFailure')!.message ?? '', /exceeded quota/);
     assert.equal(podsOf(c.store, { app: 'quota' }).length, 0);
   } finally {
     c.stop();

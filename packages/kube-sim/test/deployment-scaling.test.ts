@@ -163,12 +163,12 @@ test('an HPA scaling down during a stuck rollout: ProgressDeadlineExceeded is st
       },
       30000,
     );
-    assert.equal(condition(d, 'Progressing').status, 'False');
+    assert.equal(condition(d, 'Progressing')!.status, 'False');
     // metav1.Time: whole seconds on the wire.
     for (const cond of d.status.conditions)
       for (const t of [cond.lastUpdateTime, cond.lastTransitionTime]) assert.match(t, /:\d\dZ$/);
     assert.match(
-      condition(d, 'Progressing').message,
+      condition(d, 'Progressing')!.message ?? '',
       /^ReplicaSet "hpa-stuck-\w+" has timed out progressing\.$/,
     );
     assert.ok(d.status.availableReplicas >= d.spec.replicas - 1, 'old pods keep serving');

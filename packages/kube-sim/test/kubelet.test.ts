@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../src/types.ts';
+import type { Condition } from '../src/views.ts';
 import { deletePodGracefully } from '../src/controllers/context.ts';
 import { createEventRecorder } from '../src/controllers/events.ts';
 import { condition, container, testCluster, waitFor } from './testing.ts';
@@ -9,7 +10,11 @@ import { shellExitCode } from '../src/kubelet/container.ts';
 
 type Cluster = ReturnType<typeof testCluster>;
 
-function pod(name: string, containers: any[], extra: Record<string, unknown> = {}): KubeObject {
+function pod(
+  name: string,
+  containers: Record<string, unknown>[],
+  extra: Record<string, unknown> = {},
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -23,7 +28,9 @@ function getPod(c: Cluster, name: string): KubeObject | undefined {
 }
 
 function eventsFor(c: Cluster, name: string): KubeObject[] {
-  return c.store.list('v1', 'Event', 'default').filter((e) => (e.involvedObject as any)?.name === name);
+  return c.store
+    .list('v1', 'Event', 'default')
+    .filter((e) => (e.involvedObject as { name?: string } | undefined)?.name === name);
 }
 
 async function withCluster(fn: (c: Cluster) => Promise<void>): Promise<void> {
@@ -62,7 +69,7 @@ test('healthy pod: kubelet-shaped status', () =>
     assert.ok(Date.parse(s.startTime) > 0);
     assert.equal(s.qosClass, 'Guaranteed');
     assert.deepEqual(
-      s.conditions.map((x: any) => [x.type, x.status]),
+      s.conditions.map((x: Condition) => [x.type, x.status]),
       [
         ['PodReadyToStartContainers', 'True'],
         ['Initialized', 'True'],
@@ -71,7 +78,7 @@ test('healthy pod: kubelet-shaped status', () =>
         ['PodScheduled', 'True'],
       ],
     );
-    assert.ok(s.conditions.every((x: any) => x.lastTransitionTime && x.lastProbeTime === null));
+    assert.ok(s.conditions.every((x: Condition) => x.lastTransitionTime && x.lastProbeTime === null));
     const cs = s.containerStatuses[0];
     assert.equal(cs.name, 'app');
     assert.equal(cs.image, 'nginx:1.25');
@@ -109,7 +116,7 @@ test('CrashLoopBackOff: restartCount grows, exit code 1, back-off message, BackO
         `^back-off (20|40)s restarting failed container=app pod=crash_default\\(${p.metadata.uid}\\)$`,
       ),
     );
-    const ready = condition(p, 'Ready');
+    const ready = condition(p, 'Ready')!;
     assert.equal(ready.status, 'False');
     assert.equal(ready.reason, 'ContainersNotReady');
     assert.equal(ready.message, 'containers with unready status: [app]');
@@ -206,7 +213,7 @@ test('Unschedulable: Pending, PodScheduled False, no containerStatuses, FailedSc
     assert.equal(p.status.phase, 'Pending');
     assert.equal(p.status.containerStatuses, undefined);
     assert.equal(p.spec.nodeName, undefined);
-    const cond = condition(p, 'PodScheduled');
+    const cond = condition(p, 'PodScheduled')!;
     assert.equal(cond.reason, 'Unschedulable');
     assert.equal(cond.message, '0/3 nodes are available: 3 Insufficient memory.');
     assert.ok(
@@ -233,7 +240,7 @@ test('readiness never passing: Running, running state, started, not ready, Unhea
     assert.equal(cs.started, true);
     assert.equal(cs.ready, false);
     assert.equal(cs.restartCount, 0);
-    assert.equal(condition(p, 'Ready').status, 'False');
+    assert.equal(condition(p, 'Ready')!.status, 'False');
     const ev = eventsFor(c, 'sick').find((e) => e.reason === 'Unhealthy')!;
     assert.equal(ev.type, 'Warning');
     assert.equal(ev.message, 'Readiness probe failed: HTTP probe failed with statuscode: 503');
@@ -376,7 +383,7 @@ test('times are whole seconds on the wire (metav1.Time), as the API server seria
     const times = [
       p.status.startTime,
       p.status.containerStatuses[0].state.running.startedAt,
-      ...p.status.conditions.map((x: any) => x.lastTransitionTime),
+      ...p.status.conditions.map((x: Condition) => x.lastTransitionTime),
       ...eventsFor(c, 'stamp').flatMap((e) => [e.firstTimestamp, e.lastTimestamp]),
     ];
     assert.ok(times.length > 6);

@@ -1,6 +1,7 @@
 // Helpers for the in-process controller and kubelet tests.
 import { createStore } from '../src/store.ts';
 import type { KubeObject, SimClock, SimStore } from '../src/types.ts';
+import type { Condition, Container } from '../src/views.ts';
 import { startControllers, type RunningControllers } from '../src/controllers/index.ts';
 
 export function simClock(scale = 0.1): SimClock {
@@ -48,7 +49,7 @@ export function container(
   image: string,
   env: Record<string, string> = {},
   extra: Record<string, unknown> = {},
-): any {
+): Container {
   return { name, image, env: Object.entries(env).map(([k, v]) => ({ name: k, value: v })), ...extra };
 }
 
@@ -124,6 +125,6 @@ export function podsOf(store: SimStore, labels: Record<string, string>): KubeObj
     .filter((p) => Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v));
 }
 
-export function condition(obj: KubeObject | undefined, type: string): any {
-  return (obj?.status?.conditions ?? []).find((c: any) => c.type === type);
+export function condition(obj: KubeObject | undefined, type: string): Condition | undefined {
+  return (obj?.status?.conditions ?? []).find((c: Condition) => c.type === type);
 }

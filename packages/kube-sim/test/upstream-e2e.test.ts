@@ -45,7 +45,7 @@ function update(c: TestCluster, kind: string, name: string, change: (o: KubeObje
     try {
       return c.store.update(o);
     } catch (err) {
-      if ((err as any).code !== 409) throw err;
+      if ((err as { code?: unknown }).code !== 409) throw err;
     }
   }
 }
