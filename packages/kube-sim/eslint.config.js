@@ -7,22 +7,10 @@ const counted = { skipBlankLines: true, skipComments: true };
 
 export default [
   ...root,
-  // Objects are read through typed views (src/views.ts). Still to convert, and so still allowed
-  // `any`: KubeObject's spec and status (types.ts) and the tests that read raw API JSON.
-  {
-    files: [
-      'src/types.ts',
-      'test/api.test.ts',
-      'test/client-node.test.ts',
-      'test/hpa-pdb.test.ts',
-      'test/kubectl-api.test.ts',
-      'test/rbac-apply.test.ts',
-      'test/reviews.test.ts',
-      'test/schema.test.ts',
-      'test/validation.test.ts',
-    ],
-    rules: { '@typescript-eslint/no-explicit-any': 'off' },
-  },
+  // Objects are read through typed views (src/views.ts). KubeObject's spec and status (types.ts)
+  // stay `any` until the readers that do not use views yet (this package's tests and the product's
+  // tests, bench and demo that read simulator objects) do: about 360 reads.
+  { files: ['src/types.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['src/**/*.ts'], rules: { 'max-lines': ['error', { max: 400, ...counted }] } },
   { files: ['test/**/*.ts'], rules: { 'max-lines': ['error', { max: 800, ...counted }] } },
 ];

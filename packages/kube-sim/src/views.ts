@@ -372,7 +372,10 @@ export interface HpaStatus {
   currentReplicas?: number;
   desiredReplicas?: number;
   lastScaleTime?: string;
-  currentMetrics?: JsonObject[];
+  currentMetrics?: {
+    type?: string;
+    resource?: { name?: string; current?: { averageUtilization?: number } };
+  }[];
   conditions?: Condition[];
 }
 

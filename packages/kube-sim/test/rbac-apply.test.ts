@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimCluster, type SimCluster } from '../src/index.ts';
-import { deployment } from './testing.ts';
+import { deployment, type ApiBody } from './testing.ts';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
@@ -18,7 +18,7 @@ describe('server-side apply that creates needs create', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': APPLY },
       body: JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as ApiBody };
   };
   const grant = (verbs: string[]) => {
     const role = {

@@ -11,6 +11,7 @@ import { startSimCluster } from '../src/index.ts';
 import type { SimCluster } from '../src/index.ts';
 import { base64ErrorOffset } from '../src/schema/values.ts';
 import { checkSchema } from '../src/schema/check.ts';
+import type { ApiBody } from './testing.ts';
 
 let c: SimCluster;
 let dir: string;
@@ -38,7 +39,7 @@ async function api(method: string, path: string, body?: unknown, contentType = '
     headers: { 'content-type': contentType },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { code: res.status, body: (await res.json()) as any };
+  return { code: res.status, body: (await res.json()) as ApiBody };
 }
 
 const APP = `apiVersion: v1
@@ -315,7 +316,7 @@ describe('built-in kinds of application manifests', () => {
       'HorizontalPodAutoscaler.autoscaling "y" is invalid: [spec.scaleTargetRef.kind: Required value, spec.metrics[0].type: Unsupported value: "Cpu": supported values: "ContainerResource", "External", "Object", "Pods", "Resource"]',
     );
     assert.deepEqual(
-      res.body.details.causes.map((x: any) => x.reason),
+      res.body.details.causes.map((x) => x.reason),
       ['FieldValueRequired', 'FieldValueNotSupported'],
     );
   });

@@ -24,6 +24,15 @@ export function testCluster(
   return { store, clock, controllers, stop: () => controllers.stop() };
 }
 
+/** The Status (or object) an API answer carries, as the request tests read it. */
+export interface ApiBody {
+  reason: string;
+  message: string;
+  details: { causes: { field: string; message: string; reason: string }[] } & Record<string, unknown>;
+  spec?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
 /** Poll `fn` until it returns a truthy value; the error names what we waited for. */
 export async function waitFor<T>(
   what: string,
