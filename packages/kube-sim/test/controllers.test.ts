@@ -15,7 +15,16 @@ type SliceEndpoint = { conditions: { ready: boolean; serving: boolean; terminati
 import { computeHash, safeEncode } from '../src/controllers/hash.ts';
 import { resolveFenceposts } from '../src/controllers/deployment-util.ts';
 import { conditionInstant } from '../src/timestamps.ts';
-import { condition, container, deployment, podsOf, setImage, testCluster, waitFor } from './testing.ts';
+import {
+  condition,
+  container,
+  deployment,
+  podsOf,
+  setImage,
+  testCluster,
+  waitFor,
+  fieldAt,
+} from './testing.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 
@@ -182,7 +191,7 @@ test('rollback adopts the old ReplicaSet: revision 3 with revision-history 1', a
     const adopted = rss.find((r) => r.metadata.name === v1)!;
     assert.equal(adopted.metadata.annotations?.[REVISION], '3');
     assert.equal(adopted.metadata.annotations?.['deployment.kubernetes.io/revision-history'], '1');
-    assert.equal(adopted.spec.replicas, 2);
+    assert.equal(fieldAt(adopted, 'spec.replicas'), 2);
   } finally {
     c.stop();
   }
@@ -220,7 +229,11 @@ test('a crashing image ends in ProgressDeadlineExceeded', async () => {
     const p = condition(d, 'Progressing')!;
     assert.equal(p.status, 'False');
     assert.match(p.message ?? '', /^ReplicaSet "crash-\w+" has timed out progressing\.$/);
-    assert.equal(d.status.availableReplicas, 2, 'old pods keep serving (maxUnavailable 25% of 2 = 0)');
+    assert.equal(
+      fieldAt(d, 'status.availableReplicas'),
+      2,
+      'old pods keep serving (maxUnavailable 25% of 2 = 0)',
+    );
   } finally {
     c.stop();
   }
@@ -289,11 +302,11 @@ test('StatefulSet of 5 with partition 3 updates ordinals 4 then 3 only', async (
     });
     unsubscribe();
     assert.deepEqual(created, ['db-4', 'db-3']);
-    assert.equal(done.status.currentRevision, oldRev);
-    assert.notEqual(done.status.updateRevision, oldRev);
+    assert.equal(fieldAt(done, 'status.currentRevision'), oldRev);
+    assert.notEqual(fieldAt(done, 'status.updateRevision'), oldRev);
     for (let i = 0; i < 5; i++) {
       const pod = c.store.get('v1', 'Pod', 'default', `db-${i}`)!;
-      assert.equal(pod.spec.containers[0].image, i >= 3 ? 'postgres:16' : 'postgres:15');
+      assert.equal(fieldAt(pod, 'spec.containers.0.image'), i >= 3 ? 'postgres:16' : 'postgres:15');
       assert.equal(
         pod.metadata.labels?.['controller-revision-hash'],
         i >= 3 ? done.status.updateRevision : oldRev,
@@ -354,7 +367,7 @@ test('DaemonSet runs one pod per node and updates all 3', async () => {
         x
       );
     });
-    assert.equal(done.status.desiredNumberScheduled, 3);
+    assert.equal(fieldAt(done, 'status.desiredNumberScheduled'), 3);
     const pods = podsOf(c.store, { app: 'agent' });
     assert.ok(pods.every((p) => p.spec.containers[0].image === 'agent:2'));
     assert.equal(new Set(pods.map((p) => p.metadata.labels?.['controller-revision-hash'])).size, 1);
@@ -389,17 +402,17 @@ test('Job succeeds with SIM_EXIT_CODE 0 and fails with 1 after backoffLimit', as
       const j = c.store.get('batch/v1', 'Job', 'default', 'ok')!;
       return condition(j, 'Complete')?.status === 'True' && j;
     });
-    assert.equal(ok.status.succeeded, 1);
+    assert.equal(fieldAt(ok, 'status.succeeded'), 1);
     assert.ok(ok.status.startTime && ok.status.completionTime);
     const bad = await waitFor('failed', () => {
       const j = c.store.get('batch/v1', 'Job', 'default', 'bad')!;
       return condition(j, 'Failed')?.status === 'True' && j;
     });
     assert.equal(condition(bad, 'Failed')!.reason, 'BackoffLimitExceeded');
-    assert.equal(bad.status.failed, 2);
+    assert.equal(fieldAt(bad, 'status.failed'), 2);
     const failedPod = podsOf(c.store, { 'job-name': 'bad' })[0];
-    assert.equal(failedPod.status.phase, 'Failed');
-    assert.equal(failedPod.status.containerStatuses[0].state.terminated.exitCode, 1);
+    assert.equal(fieldAt(failedPod, 'status.phase'), 'Failed');
+    assert.equal(fieldAt(failedPod, 'status.containerStatuses.0.state.terminated.exitCode'), 1);
   } finally {
     c.stop();
   }
@@ -526,7 +539,7 @@ test('minReadySeconds: pods count as available only after being Ready that long'
     unsubscribe();
     assert.ok(sawReadyNotAvailable, 'ready pods were not yet available for a while');
     const rs = c.store.list('apps/v1', 'ReplicaSet', 'default')[0];
-    assert.equal(rs.spec.minReadySeconds, 10);
+    assert.equal(fieldAt(rs, 'spec.minReadySeconds'), 10);
     // Times are whole seconds on the wire; the instants behind them are what the controllers use.
     for (const p of podsOf(c.store, { app: 'mrs' })) {
       const readySince = conditionInstant(p, 'Ready', 'lastTransitionTime')!;

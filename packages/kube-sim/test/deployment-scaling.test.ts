@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../src/types.ts';
 import type { DeploymentView, ReplicaSetView } from '../src/views.ts';
 import { isSaturated } from '../src/controllers/deployment-util.ts';
-import { condition, deployment, setImage, testCluster, waitFor, type TestCluster } from './testing.ts';
+import {
+  condition,
+  deployment,
+  setImage,
+  testCluster,
+  waitFor,
+  type TestCluster,
+  fieldAt,
+} from './testing.ts';
 
 const DESIRED = 'deployment.kubernetes.io/desired-replicas';
 const MAX = 'deployment.kubernetes.io/max-replicas';
@@ -141,7 +149,7 @@ test('an HPA scaling down during a rollout: the rollout finishes at the HPA size
     assert.ok(d.spec.replicas >= 2 && d.spec.replicas < 6, `replicas ${d.spec.replicas}`);
     assert.equal(sizes(c, 'hpa-roll', oldName)[0], 0, 'the old ReplicaSet is empty');
     for (const rs of replicaSets(c, 'hpa-roll').filter((r) => r.spec.replicas > 0))
-      assert.equal(rs.metadata.annotations?.[DESIRED], String(d.spec.replicas));
+      assert.equal(rs.metadata.annotations?.[DESIRED], String(fieldAt(d, 'spec.replicas')));
   } finally {
     c.stop();
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startSimCluster } from '../src/index.ts';
 import type { SimCluster } from '../src/index.ts';
 import { view, type DeploymentView } from '../src/views.ts';
+import { fieldAt } from './testing.ts';
 
 let c: SimCluster;
 let dir: string;
@@ -155,7 +156,7 @@ describe('kubectl against the simulator', () => {
       '-p',
       '[{"op":"replace","path":"/spec/template/spec/containers/1/image","value":"envoy:1.31"}]',
     );
-    assert.equal(deploy().spec.template.spec.containers[1].image, 'envoy:1.31');
+    assert.equal(fieldAt(deploy(), 'spec.template.spec.containers.1.image'), 'envoy:1.31');
     assert.equal(deploy().metadata.generation, 4);
   });
 
@@ -168,13 +169,13 @@ describe('kubectl against the simulator', () => {
     );
     assert.match(r.stderr, /\.spec\.template\.spec\.containers\[name="app"\]\.image/);
     await ok('apply', '--server-side', '--force-conflicts', '-f', join(dir, 'web.yaml'));
-    assert.equal(deploy().spec.template.spec.containers[0].image, 'nginx:1.25');
+    assert.equal(fieldAt(deploy(), 'spec.template.spec.containers.0.image'), 'nginx:1.25');
   });
 
   it('scale uses the scale subresource and rollout status waits for it', async () => {
     c.resetStats();
     assert.equal((await ok('scale', 'deploy', 'web', '--replicas=3')).trim(), 'deployment.apps/web scaled');
-    assert.equal(deploy().spec.replicas, 3);
+    assert.equal(fieldAt(deploy(), 'spec.replicas'), 3);
     assert.ok(
       c
         .stats()
@@ -232,7 +233,7 @@ describe('kubectl against the simulator', () => {
     await ok('apply', '-f', manifest('nginx:1.25', 2));
     // kubectl-client-side-apply owns the image; the apply changes it without --force-conflicts.
     await ok('apply', '--server-side', '-f', manifest('nginx:1.26', 2));
-    assert.equal(get().spec.template.spec.containers[0].image, 'nginx:1.26');
+    assert.equal(fieldAt(get(), 'spec.template.spec.containers.0.image'), 'nginx:1.26');
     // lastAppliedUpdater: the annotation follows what was applied.
     const lastApplied = JSON.parse(
       get().metadata.annotations!['kubectl.kubernetes.io/last-applied-configuration'],
