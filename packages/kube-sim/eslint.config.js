@@ -7,9 +7,10 @@ const counted = { skipBlankLines: true, skipComments: true };
 
 export default [
   ...root,
-  // The simulator stores and serves JSON of every kind, so its KubeObject keeps spec and status
-  // `any` and its readers follow; typing them is its own task (the product reads through views).
-  { rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+  // Objects are read through typed views (src/views.ts). KubeObject's spec and status (types.ts)
+  // stay `any` until the readers that do not use views yet (this package's tests and the product's
+  // tests, bench and demo that read simulator objects) do: about 360 reads.
+  { files: ['src/types.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['src/**/*.ts'], rules: { 'max-lines': ['error', { max: 400, ...counted }] } },
   { files: ['test/**/*.ts'], rules: { 'max-lines': ['error', { max: 800, ...counted }] } },
 ];

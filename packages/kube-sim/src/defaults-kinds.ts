@@ -1,9 +1,10 @@
 // Upstream defaulting (SetDefaults_*) for the kinds of app-kinds.ts. Called by defaults.ts.
 import type { KubeObject } from './types.ts';
+import { view, type HpaView, type LabelSelector, type PodTemplate, type TypedObject } from './views.ts';
 import { defaultPodSpec, setIfMissing } from './defaults-pod.ts';
 
 /** autoscaling/v2: min 1, CPU at 80% when no metric is given, behavior rules filled in when set. */
-function defaultHpa(spec: any): void {
+function defaultHpa(spec: HpaView['spec']): void {
   setIfMissing(spec, 'minReplicas', 1);
   if (!Array.isArray(spec.metrics) || spec.metrics.length === 0) {
     spec.metrics = [
@@ -28,7 +29,9 @@ function defaultHpa(spec: any): void {
   setIfMissing(behavior.scaleDown, 'policies', [{ type: 'Percent', value: 100, periodSeconds: 15 }]);
 }
 
-function defaultCronJob(spec: any): void {
+type CronJobView = TypedObject<{ jobTemplate?: { spec?: { template?: PodTemplate } } }>;
+
+function defaultCronJob(spec: CronJobView['spec']): void {
   setIfMissing(spec, 'concurrencyPolicy', 'Allow');
   setIfMissing(spec, 'suspend', false);
   setIfMissing(spec, 'successfulJobsHistoryLimit', 3);
@@ -41,7 +44,15 @@ function defaultCronJob(spec: any): void {
 }
 
 /** policyTypes: Ingress always, Egress when egress rules are given; port protocol TCP. */
-function defaultNetworkPolicy(spec: any): void {
+type NetworkPolicyRule = { ports?: unknown[] };
+type NetworkPolicyView = TypedObject<{
+  policyTypes?: string[];
+  ingress?: NetworkPolicyRule[];
+  egress?: NetworkPolicyRule[];
+  podSelector?: LabelSelector;
+}>;
+
+function defaultNetworkPolicy(spec: NetworkPolicyView['spec']): void {
   if (!Array.isArray(spec.policyTypes) || spec.policyTypes.length === 0) {
     spec.policyTypes = Array.isArray(spec.egress) && spec.egress.length ? ['Ingress', 'Egress'] : ['Ingress'];
   }
@@ -55,16 +66,20 @@ function defaultNetworkPolicy(spec: any): void {
 export function applyKindDefaults(obj: KubeObject, key: string): void {
   switch (key) {
     case 'autoscaling/HorizontalPodAutoscaler':
-      defaultHpa((obj.spec ??= {}));
+      obj.spec ??= {};
+      defaultHpa(view<HpaView>(obj).spec);
       break;
     case 'batch/CronJob':
-      defaultCronJob((obj.spec ??= {}));
+      obj.spec ??= {};
+      defaultCronJob(view<CronJobView>(obj).spec);
       break;
     case 'networking.k8s.io/NetworkPolicy':
-      defaultNetworkPolicy((obj.spec ??= {}));
+      obj.spec ??= {};
+      defaultNetworkPolicy(view<NetworkPolicyView>(obj).spec);
       break;
     case '/PersistentVolumeClaim':
-      setIfMissing((obj.spec ??= {}), 'volumeMode', 'Filesystem');
+      obj.spec ??= {};
+      setIfMissing(view<TypedObject<object>>(obj).spec, 'volumeMode', 'Filesystem');
       break;
     case 'scheduling.k8s.io/PriorityClass':
       setIfMissing(obj, 'preemptionPolicy', 'PreemptLowerPriority');

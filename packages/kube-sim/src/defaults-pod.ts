@@ -1,11 +1,15 @@
 // Upstream defaulting of pod specs and containers (SetDefaults_PodSpec, SetDefaults_Container),
 // shared by the workload defaults of defaults.ts and defaults-kinds.ts.
 
-export function setIfMissing(obj: any, key: string, value: unknown): void {
-  if (obj[key] === undefined || obj[key] === null) obj[key] = value;
+import type { Container, PodSpec } from './views.ts';
+
+/** Set a field of a JSON object (a typed view or any other) that is absent or null. */
+export function setIfMissing(obj: object, key: string, value: unknown): void {
+  const fields = obj as Record<string, unknown>;
+  if (fields[key] === undefined || fields[key] === null) fields[key] = value;
 }
 
-function defaultContainer(c: any): void {
+function defaultContainer(c: Container | undefined): void {
   if (!c || typeof c !== 'object') return;
   setIfMissing(c, 'terminationMessagePath', '/dev/termination-log');
   setIfMissing(c, 'terminationMessagePolicy', 'File');
@@ -32,7 +36,7 @@ function defaultContainer(c: any): void {
   }
 }
 
-export function defaultPodSpec(spec: any, restartPolicy = 'Always'): void {
+export function defaultPodSpec(spec: PodSpec | undefined, restartPolicy = 'Always'): void {
   if (!spec || typeof spec !== 'object') return;
   setIfMissing(spec, 'restartPolicy', restartPolicy);
   setIfMissing(spec, 'terminationGracePeriodSeconds', 30);

@@ -1,10 +1,25 @@
 // Upstream defaulting (the API server's SetDefaults_* functions) for the kinds the simulator serves.
 // Applied on every create and update, so objects read back look like a real cluster's.
 import type { KubeObject } from './types.ts';
+import {
+  view,
+  type Container,
+  type DaemonSetView,
+  type DeploymentView,
+  type JobView,
+  type PodSpec,
+  type PodTemplate,
+  type PodView,
+  type ReplicaSetView,
+  type ServiceSpec,
+  type ServiceView,
+  type StatefulSetView,
+  type TypedObject,
+} from './views.ts';
 import { applyKindDefaults } from './defaults-kinds.ts';
 import { defaultPodSpec, setIfMissing } from './defaults-pod.ts';
 
-function defaultTemplate(spec: any, restartPolicy?: string): void {
+function defaultTemplate(spec: { template?: PodTemplate }, restartPolicy?: string): void {
   if (spec?.template) {
     spec.template.metadata ??= {};
     // The real server keeps a null creationTimestamp in templates; clients ignore it.
@@ -12,7 +27,7 @@ function defaultTemplate(spec: any, restartPolicy?: string): void {
   }
 }
 
-function defaultDeployment(spec: any): void {
+function defaultDeployment(spec: DeploymentView['spec']): void {
   setIfMissing(spec, 'replicas', 1);
   spec.strategy ??= {};
   setIfMissing(spec.strategy, 'type', 'RollingUpdate');
@@ -26,7 +41,7 @@ function defaultDeployment(spec: any): void {
   defaultTemplate(spec);
 }
 
-function defaultStatefulSet(spec: any): void {
+function defaultStatefulSet(spec: StatefulSetView['spec']): void {
   setIfMissing(spec, 'replicas', 1);
   setIfMissing(spec, 'podManagementPolicy', 'OrderedReady');
   spec.updateStrategy ??= {};
@@ -40,7 +55,7 @@ function defaultStatefulSet(spec: any): void {
   defaultTemplate(spec);
 }
 
-function defaultDaemonSet(spec: any): void {
+function defaultDaemonSet(spec: DaemonSetView['spec']): void {
   spec.updateStrategy ??= {};
   setIfMissing(spec.updateStrategy, 'type', 'RollingUpdate');
   if (spec.updateStrategy.type === 'RollingUpdate') {
@@ -53,7 +68,7 @@ function defaultDaemonSet(spec: any): void {
 }
 
 function defaultJob(obj: KubeObject): void {
-  const spec = obj.spec;
+  const spec = view<JobView>(obj).spec;
   setIfMissing(spec, 'parallelism', 1);
   setIfMissing(spec, 'completions', 1);
   setIfMissing(spec, 'backoffLimit', 6);
@@ -79,7 +94,7 @@ function defaultJob(obj: KubeObject): void {
 
 let nextClusterIp = 10;
 
-function defaultService(spec: any): void {
+function defaultService(spec: ServiceSpec): void {
   setIfMissing(spec, 'type', 'ClusterIP');
   setIfMissing(spec, 'sessionAffinity', 'None');
   if (spec.type !== 'ExternalName') {
@@ -107,31 +122,37 @@ export function applyDefaults(obj: KubeObject): void {
   const key = `${group}/${obj.kind}`;
   switch (key) {
     case 'apps/Deployment':
-      defaultDeployment((obj.spec ??= {}));
+      obj.spec ??= {};
+      defaultDeployment(view<DeploymentView>(obj).spec);
       break;
     case 'apps/ReplicaSet':
-      setIfMissing((obj.spec ??= {}), 'replicas', 1);
-      defaultTemplate(obj.spec);
+      obj.spec ??= {};
+      setIfMissing(view<ReplicaSetView>(obj).spec, 'replicas', 1);
+      defaultTemplate(view<ReplicaSetView>(obj).spec);
       break;
     case 'apps/StatefulSet':
-      defaultStatefulSet((obj.spec ??= {}));
+      obj.spec ??= {};
+      defaultStatefulSet(view<StatefulSetView>(obj).spec);
       break;
     case 'apps/DaemonSet':
-      defaultDaemonSet((obj.spec ??= {}));
+      obj.spec ??= {};
+      defaultDaemonSet(view<DaemonSetView>(obj).spec);
       break;
     case 'batch/Job':
       obj.spec ??= {};
       defaultJob(obj);
       break;
     case '/Pod':
-      defaultPodSpec((obj.spec ??= {}));
+      obj.spec ??= {};
+      defaultPodSpec(view<PodView>(obj).spec);
       break;
     case '/Service':
-      defaultService((obj.spec ??= {}));
+      obj.spec ??= {};
+      defaultService(view<ServiceView>(obj).spec);
       break;
     case '/Namespace':
       obj.spec ??= {};
-      setIfMissing(obj.spec, 'finalizers', ['kubernetes']);
+      setIfMissing(view<TypedObject<object>>(obj).spec, 'finalizers', ['kubernetes']);
       obj.metadata.labels = {
         ...(obj.metadata.labels ?? {}),
         'kubernetes.io/metadata.name': obj.metadata.name ?? '',
@@ -153,8 +174,8 @@ export function applyDefaults(obj: KubeObject): void {
 }
 
 /** Pod QoS class as the API server computes it on create. */
-export function podQosClass(spec: any): string {
-  const containers: any[] = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])];
+export function podQosClass(spec: PodSpec | undefined): string {
+  const containers: Container[] = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])];
   let anySet = false;
   let guaranteed = containers.length > 0;
   for (const c of containers) {
@@ -173,7 +194,7 @@ export function podQosClass(spec: any): string {
 /** Status the strategy sets on create (PrepareForCreate). `undefined` = keep what was sent. */
 export function initialStatus(obj: KubeObject, hasStatusSubresource: boolean): unknown {
   if (obj.kind === 'Pod' && obj.apiVersion === 'v1')
-    return { phase: 'Pending', qosClass: podQosClass(obj.spec) };
+    return { phase: 'Pending', qosClass: podQosClass(view<PodView>(obj).spec) };
   if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') return { phase: 'Active' };
   if (obj.kind === 'Node' && obj.apiVersion === 'v1') return undefined; // kubelets register nodes with status
   if (obj.kind === 'Service' && obj.apiVersion === 'v1') return { loadBalancer: {} };

@@ -2,9 +2,25 @@
 // by SIM_* env vars and images, reports kubelet-shaped status, and finishes graceful deletion.
 import { noteInstant } from './timestamps.ts';
 import type { KubeObject, SimClock, SimStore } from './types.ts';
+import {
+  view,
+  viewAll,
+  type Container,
+  type KeyRef,
+  type NodeView,
+  type PodSpec,
+  type PodStatus,
+  type PodView,
+} from './views.ts';
 import type { EventRecorder } from './controllers/events.ts';
 import { jsonEqual } from './controllers/util.ts';
-import { isReady, newRuntime, stepContainer, type StepContext } from './kubelet/container.ts';
+import {
+  isReady,
+  newRuntime,
+  stepContainer,
+  type ContainerRuntime,
+  type StepContext,
+} from './kubelet/container.ts';
 import { composePodStatus, unschedulableStatus, type PodRuntime } from './kubelet/pod-status.ts';
 import { schedulePod } from './kubelet/scheduler.ts';
 
@@ -17,13 +33,18 @@ export interface Kubelet {
 const CREATE_SECONDS = 0.5;
 
 /** Why a container cannot be configured: a missing, non-optional ConfigMap/Secret (or key). */
-export function containerConfigError(store: SimStore, namespace: string, container: any): string | undefined {
+export function containerConfigError(
+  store: SimStore,
+  namespace: string,
+  container: Container | undefined,
+): string | undefined {
   const get = (kind: 'ConfigMap' | 'Secret', name: string) => store.get('v1', kind, namespace, name);
-  const keyRef = (ref: any, kind: 'ConfigMap' | 'Secret') => {
+  const keyRef = (ref: KeyRef | undefined, kind: 'ConfigMap' | 'Secret') => {
     if (!ref || ref.optional) return undefined;
     const obj = get(kind, ref.name);
     if (!obj) return `${kind.toLowerCase()} "${ref.name}" not found`;
-    const has = ref.key in ((obj.data as any) ?? {}) || ref.key in ((obj.binaryData as any) ?? {});
+    const binaryData = obj.binaryData as Record<string, string> | undefined;
+    const has = ref.key in (obj.data ?? {}) || ref.key in (binaryData ?? {});
     return has ? undefined : `couldn't find key ${ref.key} in ${kind} ${namespace}/${ref.name}`;
   };
   for (const e of container?.env ?? []) {
@@ -41,7 +62,11 @@ export function containerConfigError(store: SimStore, namespace: string, contain
 }
 
 /** Mount failure for a missing configMap/secret volume (the pod stays ContainerCreating). */
-export function volumeMountError(store: SimStore, namespace: string, spec: any): string | undefined {
+export function volumeMountError(
+  store: SimStore,
+  namespace: string,
+  spec: PodSpec | undefined,
+): string | undefined {
   for (const v of spec?.volumes ?? []) {
     if (v?.configMap && !v.configMap.optional && !store.get('v1', 'ConfigMap', namespace, v.configMap.name)) {
       return `MountVolume.SetUp failed for volume "${v.name}" : configmap "${v.configMap.name}" not found`;
@@ -59,7 +84,7 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
   const nextHost = new Map<string, number>();
   const lastSchedulingMessage = new Map<string, string>();
 
-  function allocateIp(node: KubeObject): string {
+  function allocateIp(node: NodeView): string {
     const cidr: string = node.spec?.podCIDR ?? '10.244.0.0/24';
     const prefix = cidr.split('.').slice(0, 3).join('.');
     for (let i = 0; i < 253; i++) {
@@ -88,12 +113,12 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
     });
   }
 
-  function writePodStatus(pod: KubeObject, status: any): void {
+  function writePodStatus(pod: PodView, status: PodStatus): void {
     if (jsonEqual(pod.status ?? {}, status)) return;
     store.update({ ...pod, status }, { subresource: 'status' });
   }
 
-  function schedule(pod: KubeObject, nodes: KubeObject[], pods: KubeObject[]): void {
+  function schedule(pod: PodView, nodes: NodeView[], pods: PodView[]): void {
     const now = clock.now();
     const result = schedulePod(pod, nodes, pods);
     const key = pod.metadata.uid ?? '';
@@ -116,10 +141,10 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
       reason: 'Scheduled',
       message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${result.node}`,
     });
-    pods.push(bound);
+    pods.push(view<PodView>(bound));
   }
 
-  function runtimeFor(pod: KubeObject, nodes: KubeObject[]): PodRuntime | undefined {
+  function runtimeFor(pod: PodView, nodes: NodeView[]): PodRuntime | undefined {
     const uid = pod.metadata.uid ?? '';
     let rt = runtimes.get(uid);
     if (rt) return rt;
@@ -129,13 +154,12 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
     const startAt = now + clock.ms(CREATE_SECONDS);
     rt = {
       uid,
-      nodeName: pod.spec.nodeName,
-      hostIP:
-        (node.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? '192.168.49.2',
+      nodeName: pod.spec.nodeName ?? '', // set: the node was found by it
+      hostIP: (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? '192.168.49.2',
       podIP: pod.status?.podIP || allocateIp(node),
       startTime: now,
-      init: (pod.spec.initContainers ?? []).map((c: any) => newRuntime(c, true, startAt)),
-      containers: (pod.spec.containers ?? []).map((c: any) => newRuntime(c, false, startAt)),
+      init: (pod.spec.initContainers ?? []).map((c) => newRuntime(c, true, startAt)),
+      containers: (pod.spec.containers ?? []).map((c) => newRuntime(c, false, startAt)),
       initIndex: 0,
       initFailed: false,
     };
@@ -145,11 +169,11 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
     return rt;
   }
 
-  function drive(pod: KubeObject, rt: PodRuntime): void {
+  function drive(pod: PodView, rt: PodRuntime): void {
     const now = clock.now();
     const ns = pod.metadata.namespace ?? 'default';
     const policy = pod.spec?.restartPolicy ?? 'Always';
-    const stepCtx = (c: any, kind: 'containers' | 'initContainers'): StepContext => ({
+    const stepCtx = (c: ContainerRuntime, kind: 'containers' | 'initContainers'): StepContext => ({
       clock,
       now,
       podName: pod.metadata.name ?? '',
@@ -159,7 +183,7 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
       configError: () => containerConfigError(store, ns, c.spec),
       emit: (e) => podEvent(pod, rt.nodeName, `spec.${kind}{${c.name}}`, e),
     });
-    if (rt.terminatingSince === undefined && !['Succeeded', 'Failed'].includes(pod.status?.phase)) {
+    if (rt.terminatingSince === undefined && !['Succeeded', 'Failed'].includes(pod.status?.phase ?? '')) {
       const mount = volumeMountError(store, ns, pod.spec);
       if (mount && mount !== rt.mountError)
         podEvent(pod, rt.nodeName, undefined, { type: 'Warning', reason: 'FailedMount', message: mount });
@@ -185,14 +209,14 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
     writePodStatus(pod, composePodStatus(pod, rt, now));
   }
 
-  function terminate(pod: KubeObject, rt: PodRuntime | undefined): void {
+  function terminate(pod: PodView, rt: PodRuntime | undefined): void {
     const now = clock.now();
     const remove = () => {
       store.delete('v1', 'Pod', pod.metadata.namespace, pod.metadata.name ?? '');
       if (rt) usedIps.delete(rt.podIP);
       runtimes.delete(pod.metadata.uid ?? '');
     };
-    if (!rt || ['Succeeded', 'Failed'].includes(pod.status?.phase)) return remove();
+    if (!rt || ['Succeeded', 'Failed'].includes(pod.status?.phase ?? '')) return remove();
     if (rt.terminatingSince === undefined) {
       rt.terminatingSince = now;
       for (const c of rt.containers) {
@@ -214,8 +238,8 @@ export function createKubelet(store: SimStore, clock: SimClock, events: EventRec
 
   return {
     sync() {
-      const nodes = store.list('v1', 'Node');
-      const pods = store.list('v1', 'Pod');
+      const nodes = viewAll<NodeView>(store.list('v1', 'Node'));
+      const pods = viewAll<PodView>(store.list('v1', 'Pod'));
       const seen = new Set<string>();
       for (const pod of pods) {
         const uid = pod.metadata.uid ?? '';

@@ -19,11 +19,17 @@ export interface PrometheusOptions {
   startTimeoutMs?: number;
 }
 
+/** The `data` of an instant query's answer (resultType vector, matrix, scalar or string). */
+export interface PromQueryData {
+  resultType: string;
+  result: { metric?: Record<string, string>; value?: [number, string]; values?: [number, string][] }[];
+}
+
 export interface RunningPrometheus {
   url: string;
   stop(): Promise<void>;
   /** Instant query; resolves to the envelope's `data` ({resultType, result}), throws on an error envelope. */
-  query(q: string): Promise<any>;
+  query(q: string): Promise<PromQueryData>;
   /** Resolves once the metric has at least one sample; throws after `timeoutMs` (default 30 s). */
   waitForSamples(metric: string, timeoutMs?: number): Promise<void>;
 }
@@ -127,13 +133,18 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
     await sleep(100);
   }
 
-  async function query(q: string): Promise<any> {
+  async function query(q: string): Promise<PromQueryData> {
     const res = await fetch(`${url}/api/v1/query`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ query: q }),
     });
-    const body: any = await res.json();
+    const body = (await res.json()) as {
+      status?: string;
+      errorType?: string;
+      error?: string;
+      data: PromQueryData;
+    };
     if (body.status !== 'success')
       throw new Error(`Prometheus query failed (${body.errorType}): ${body.error}\n${q}`);
     return body.data;

@@ -4,7 +4,7 @@
 import type { SimStoreImpl } from './store.ts';
 import { forbidden } from './status.ts';
 import type { ResourceEntry } from './registry.ts';
-import type { SimApiError } from './types.ts';
+import type { KubeObject, SimApiError } from './types.ts';
 
 export interface UserInfo {
   name: string;
@@ -19,7 +19,23 @@ export interface RequestAttributes {
   name?: string;
 }
 
-function subjectMatches(subject: any, user: UserInfo, bindingNamespace?: string): boolean {
+/** The fields of RBAC objects the authorizer reads; rules are checked field by field as they come. */
+interface Subject {
+  kind?: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface PolicyRule {
+  verbs?: unknown;
+  apiGroups?: unknown;
+  resources?: unknown;
+  resourceNames?: unknown;
+}
+
+type Binding = KubeObject & { subjects?: Subject[]; roleRef?: { kind?: string; name: string } };
+
+function subjectMatches(subject: Subject | undefined, user: UserInfo, bindingNamespace?: string): boolean {
   if (!subject) return false;
   if (subject.kind === 'User') return subject.name === user.name;
   if (subject.kind === 'Group') return user.groups.includes(subject.name);
@@ -29,7 +45,7 @@ function subjectMatches(subject: any, user: UserInfo, bindingNamespace?: string)
   return false;
 }
 
-function ruleAllows(rule: any, a: RequestAttributes): boolean {
+function ruleAllows(rule: PolicyRule | undefined, a: RequestAttributes): boolean {
   const has = (list: unknown, value: string) =>
     Array.isArray(list) && (list.includes('*') || list.includes(value));
   if (!has(rule?.verbs, a.verb)) return false;
@@ -47,22 +63,23 @@ function ruleAllows(rule: any, a: RequestAttributes): boolean {
 }
 
 /** Every rule granted to `user` cluster-wide, plus in `namespace` when given (system:masters: `*`). */
-export function applicableRules(store: SimStoreImpl, user: UserInfo, namespace?: string): any[] {
+export function applicableRules(store: SimStoreImpl, user: UserInfo, namespace?: string): PolicyRule[] {
   if (user.groups.includes('system:masters')) return [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }];
-  const rulesOf = (kind: 'Role' | 'ClusterRole', name: string, ns?: string): any[] =>
-    (store.get('rbac.authorization.k8s.io/v1', kind, ns, name)?.rules as any[] | undefined) ?? [];
-  const rules: any[] = [];
+  const rulesOf = (kind: 'Role' | 'ClusterRole', name: string, ns?: string): PolicyRule[] =>
+    (store.get('rbac.authorization.k8s.io/v1', kind, ns, name)?.rules as PolicyRule[] | undefined) ?? [];
+  const rules: PolicyRule[] = [];
   for (const crb of store.list('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding')) {
-    const b = crb as any;
-    if (!(b.subjects ?? []).some((s: any) => subjectMatches(s, user))) continue;
+    const b = crb as Binding;
+    if (!(b.subjects ?? []).some((s) => subjectMatches(s, user))) continue;
     if (b.roleRef?.kind === 'ClusterRole') rules.push(...rulesOf('ClusterRole', b.roleRef.name));
   }
   if (namespace) {
     for (const rb of store.list('rbac.authorization.k8s.io/v1', 'RoleBinding', namespace)) {
-      const b = rb as any;
-      if (!(b.subjects ?? []).some((s: any) => subjectMatches(s, user, namespace))) continue;
+      const b = rb as Binding;
+      if (!(b.subjects ?? []).some((s) => subjectMatches(s, user, namespace))) continue;
       const kind = b.roleRef?.kind === 'ClusterRole' ? 'ClusterRole' : 'Role';
-      rules.push(...rulesOf(kind, b.roleRef?.name, kind === 'Role' ? namespace : undefined));
+      // A binding without roleRef (refused by validation) looks up an undefined name: nothing.
+      rules.push(...rulesOf(kind, b.roleRef?.name as string, kind === 'Role' ? namespace : undefined));
     }
   }
   return rules;

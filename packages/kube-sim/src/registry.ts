@@ -1,7 +1,8 @@
 // The table of kinds the simulated API server serves: built-ins, the CRD-backed kinds the action
 // talks to (served without installing a CRD, as if their CRDs were installed), and kinds added at
 // run time by creating a CustomResourceDefinition.
-import type { ResourceInfo, Row } from './types.ts';
+import type { KubeObject, ResourceInfo, Row } from './types.ts';
+import { view, type CrdView } from './views.ts';
 import { APP_KINDS } from './app-kinds.ts';
 
 /** One served resource, with what discovery and the store need beyond ResourceInfo. */
@@ -262,14 +263,15 @@ export class Registry {
   }
 
   /** Serve (or stop serving) the kinds of one CRD object. */
-  applyCrd(crd: { metadata: { name?: string }; spec?: any }, present: boolean): void {
+  applyCrd(obj: KubeObject, present: boolean): void {
+    const crd = view<CrdView>(obj);
     const group = crd.spec?.group;
     const plural = crd.spec?.names?.plural;
     if (!group || !plural) return;
     this.entries = this.entries.filter((e) => !(e.fromCrd && e.group === group && e.resource === plural));
     if (present) {
-      const names = crd.spec.names;
-      const versions: any[] = (crd.spec.versions ?? []).filter((v: any) => v.served !== false);
+      const names = crd.spec.names!; // plural came from it
+      const versions = (crd.spec.versions ?? []).filter((v) => v.served !== false);
       // Storage version first: it is the preferred version in discovery.
       versions.sort((a, b) => Number(Boolean(b.storage)) - Number(Boolean(a.storage)));
       const builtin = this.entries.some((e) => !e.fromCrd && e.group === group && e.resource === plural);

@@ -1,6 +1,7 @@
 // Label and field selectors as the API server parses them from `labelSelector=` / `fieldSelector=`.
 import { SimApiError } from './types.ts';
 import type { KubeObject } from './types.ts';
+import type { LabelSelectorRequirement } from './views.ts';
 
 type Requirement =
   { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' };
@@ -95,7 +96,7 @@ export function matchesLabels(labels: Record<string, string> | undefined, reqs: 
 /** A metav1.LabelSelector ({matchLabels, matchExpressions}) as requirements. */
 export function labelSelectorRequirements(sel: {
   matchLabels?: Record<string, string>;
-  matchExpressions?: any[];
+  matchExpressions?: LabelSelectorRequirement[];
 }): Requirement[] {
   const reqs: Requirement[] = Object.entries(sel.matchLabels ?? {}).map(([key, v]) => ({
     key,
@@ -113,7 +114,7 @@ export function labelSelectorRequirements(sel: {
 
 /** Whether a metav1.LabelSelector selects these labels (an empty selector selects everything). */
 export function selectorMatches(
-  sel: { matchLabels?: Record<string, string>; matchExpressions?: any[] } | undefined,
+  sel: { matchLabels?: Record<string, string>; matchExpressions?: LabelSelectorRequirement[] } | undefined,
   labels: Record<string, string> | undefined,
 ): boolean {
   if (!sel) return false;
@@ -123,7 +124,7 @@ export function selectorMatches(
 /** The selector text for a metav1.LabelSelector, e.g. `app=web,tier in (a,b)`. */
 export function formatLabelSelector(sel: {
   matchLabels?: Record<string, string>;
-  matchExpressions?: any[];
+  matchExpressions?: LabelSelectorRequirement[];
 }): string {
   const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
   for (const e of sel.matchExpressions ?? []) {

@@ -1,6 +1,7 @@
 // Deletion for the store: preconditions, graceful Pod deletion, finalizers, namespace and CRD
 // cascades, and ownerReference garbage collection (Background, Foreground, Orphan).
 import type { KubeObject } from './types.ts';
+import { view, type CrdView, type PodView } from './views.ts';
 import type { ResourceEntry } from './registry.ts';
 import { conflict } from './status.ts';
 import { clone } from './util.ts';
@@ -51,8 +52,9 @@ export function createDeleter(core: StoreCore) {
       }
     }
     if (entry.kind === 'CustomResourceDefinition' && entry.group === 'apiextensions.k8s.io') {
-      const group = obj.spec?.group;
-      const kind = obj.spec?.names?.kind;
+      const crd = view<CrdView>(obj);
+      const group = crd.spec?.group;
+      const kind = crd.spec?.names?.kind;
       for (const { entry: e, obj: o } of core.all()) {
         if (e.fromCrd && e.group === group && e.kind === kind) core.removeNow(e, o);
       }
@@ -147,9 +149,10 @@ export function createDeleter(core: StoreCore) {
     gracePeriodSeconds?: number,
   ): KubeObject | undefined {
     if (entry.group !== '' || entry.kind !== 'Pod') return undefined;
-    const grace = gracePeriodSeconds ?? Number(existing.spec?.terminationGracePeriodSeconds ?? 30);
-    const phase = existing.status?.phase;
-    const running = existing.spec?.nodeName && phase !== 'Succeeded' && phase !== 'Failed';
+    const pod = view<PodView>(existing);
+    const grace = gracePeriodSeconds ?? Number(pod.spec?.terminationGracePeriodSeconds ?? 30);
+    const phase = pod.status?.phase;
+    const running = pod.spec?.nodeName && phase !== 'Succeeded' && phase !== 'Failed';
     if (!running || grace <= 0) return undefined;
     if (existing.metadata.deletionTimestamp) return existing;
     const marked = clone(existing);

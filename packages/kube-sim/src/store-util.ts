@@ -1,5 +1,6 @@
 // Helpers of the store: generated names, field-tracking context, no-op detection, CRD status.
 import type { KubeObject } from './types.ts';
+import { view, type CrdView } from './views.ts';
 import type { ResourceEntry } from './registry.ts';
 import type { FieldCtx } from './patch/fields.ts';
 import { nowTimestamp } from './patch/managed.ts';
@@ -22,7 +23,7 @@ export function sameContent(a: KubeObject, b: KubeObject): boolean {
   const strip = (o: KubeObject) => {
     const c = { ...o, metadata: { ...o.metadata } } as KubeObject;
     delete c.metadata.resourceVersion;
-    c.metadata.managedFields = ((o.metadata.managedFields ?? []) as any[]).map((m) => ({
+    c.metadata.managedFields = ((o.metadata.managedFields ?? []) as Record<string, unknown>[]).map((m) => ({
       ...m,
       time: undefined,
     }));
@@ -31,7 +32,8 @@ export function sameContent(a: KubeObject, b: KubeObject): boolean {
   return deepEqual(strip(a), strip(b));
 }
 
-export function crdStatus(crd: KubeObject): Record<string, unknown> {
+export function crdStatus(obj: KubeObject): Record<string, unknown> {
+  const crd = view<CrdView>(obj);
   const now = nowTimestamp();
   return {
     acceptedNames: crd.spec?.names ?? {},
@@ -51,7 +53,7 @@ export function crdStatus(crd: KubeObject): Record<string, unknown> {
         lastTransitionTime: now,
       },
     ],
-    storedVersions: (crd.spec?.versions ?? []).filter((v: any) => v.storage).map((v: any) => v.name),
+    storedVersions: (crd.spec?.versions ?? []).filter((v) => v.storage).map((v) => v.name),
   };
 }
 

@@ -7,6 +7,9 @@
 // up to a real second; it reads the instant behind the text instead, noted per object, condition
 // and field when the kubelet or a controller sets that time.
 
+import type { KubeObject } from './types.ts';
+import { view, type ConditionedView } from './views.ts';
+
 /** RFC 3339 with whole seconds, as metav1.Time marshals. */
 export function rfc3339(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
@@ -68,11 +71,7 @@ export function noteAssigned(uid: string | undefined, status: object, ms: number
 }
 
 /** The instant of a condition's time (see instantOf). */
-export function conditionInstant(
-  obj: { metadata?: { uid?: string }; status?: any },
-  type: string,
-  field: TimeField,
-): number | undefined {
-  const c = (obj.status?.conditions ?? []).find((x: any) => x?.type === type);
+export function conditionInstant(obj: KubeObject, type: string, field: TimeField): number | undefined {
+  const c = (view<ConditionedView>(obj).status?.conditions ?? []).find((x) => x?.type === type);
   return instantOf(obj.metadata?.uid, conditionKey(type, field), c?.[field]);
 }

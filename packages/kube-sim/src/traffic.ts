@@ -2,7 +2,8 @@
 // VirtualService, TrafficSplit, Service) gets `rps` requests per second, routed like the real data
 // plane to ready pods, answered per the pod's SIM_ERROR_RATE / SIM_LATENCY_MS, and counted in
 // Prometheus metrics, a timeline and a ledger tests can query.
-import type { KubeObject, SimClock, SimStore, TimelineSample } from './types.ts';
+import type { SimClock, SimStore, TimelineSample } from './types.ts';
+import type { PodView, ServiceView } from './views.ts';
 import { SimMetrics } from './metrics.ts';
 import { entryMatches, findEntry, listEntries, type Entry } from './traffic/entries.ts';
 import {
@@ -294,12 +295,12 @@ function failure(
   return { entry, code, namespace, app, version: 'none', pod: '', service, latencyMs: 1, reason };
 }
 
-function appOfService(service: KubeObject | undefined): string {
+function appOfService(service: ServiceView | undefined): string {
   const selector = service?.spec?.selector ?? {};
   return selector.app ?? selector['app.kubernetes.io/name'] ?? '';
 }
 
-function podSummary(pods: KubeObject[]): TimelineSample['pods'] {
+function podSummary(pods: PodView[]): TimelineSample['pods'] {
   const groups = new Map<string, TimelineSample['pods'][number]>();
   for (const pod of pods) {
     const namespace = pod.metadata.namespace ?? 'default';

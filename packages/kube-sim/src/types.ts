@@ -89,9 +89,9 @@ export interface SimStore {
   /**
    * Replaces the object. With `metadata.resourceVersion` set and stale → SimApiError 409 Conflict.
    * `subresource: 'status'` keeps the stored spec/metadata and takes only `status`; otherwise the
-   * stored status is kept.
+   * stored status is kept. `subresource: 'scale'` writes the object and records the /scale manager.
    */
-  update(obj: KubeObject, opts?: { subresource?: 'status'; fieldManager?: string }): KubeObject;
+  update(obj: KubeObject, opts?: { subresource?: 'status' | 'scale'; fieldManager?: string }): KubeObject;
   /**
    * Deletes (graceful deletion of Pods is the kubelet's business: store.delete removes at once).
    * Garbage-collects dependents by ownerReference per propagationPolicy (default Background).

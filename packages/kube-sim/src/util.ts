@@ -19,7 +19,7 @@ function copyJson(v: unknown): unknown {
   return out;
 }
 
-export const isPlainObject = (v: unknown): v is Record<string, any> =>
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Structural equality that ignores key order (JSON values only). */

@@ -5,6 +5,7 @@
 // for all four kinds (ValidatePodTemplateSpecForReplicaSet, ValidateStatefulSetSpec,
 // ValidateDaemonSetSpec). Objects arrive defaulted, as upstream validates them.
 import { forbidden, invalid, notSupported, required, type Cause } from './validation-causes.ts';
+import type { WorkloadSpec } from './views.ts';
 
 /**
  * Go's %#v of the internal intstr.IntOrString (a value there, whose String method is on the
@@ -50,7 +51,7 @@ function notMoreThan100Percent(v: unknown, field: string): Cause[] {
     : [];
 }
 
-function deploymentStrategy(strategy: any): Cause[] {
+function deploymentStrategy(strategy: WorkloadSpec['strategy']): Cause[] {
   const path = 'spec.strategy.rollingUpdate';
   if (strategy?.type === 'Recreate')
     return strategy.rollingUpdate
@@ -69,7 +70,7 @@ function deploymentStrategy(strategy: any): Cause[] {
   return [...causes, ...notMoreThan100Percent(maxUnavailable, `${path}.maxUnavailable`)];
 }
 
-function daemonSetStrategy(strategy: any): Cause[] {
+function daemonSetStrategy(strategy: WorkloadSpec['updateStrategy']): Cause[] {
   if (strategy?.type !== 'RollingUpdate' || !strategy.rollingUpdate) return [];
   const path = 'spec.updateStrategy.rollingUpdate';
   const { maxUnavailable, maxSurge } = strategy.rollingUpdate;
@@ -91,7 +92,7 @@ function daemonSetStrategy(strategy: any): Cause[] {
   return causes;
 }
 
-function statefulSetStrategy(strategy: any): Cause[] {
+function statefulSetStrategy(strategy: WorkloadSpec['updateStrategy']): Cause[] {
   const partition = strategy?.type === 'RollingUpdate' ? strategy.rollingUpdate?.partition : undefined;
   return typeof partition === 'number' && partition < 0
     ? [
@@ -105,7 +106,7 @@ function statefulSetStrategy(strategy: any): Cause[] {
 }
 
 /** A workload's pods are restarted by their controller, never left finished: only Always. */
-function restartPolicy(spec: any): Cause[] {
+function restartPolicy(spec: WorkloadSpec | undefined): Cause[] {
   const policy = spec?.template?.spec?.restartPolicy;
   return typeof policy === 'string' && policy !== 'Always'
     ? [notSupported('spec.template.spec.restartPolicy', policy, ['Always'])]
@@ -113,12 +114,12 @@ function restartPolicy(spec: any): Cause[] {
 }
 
 /** The causes of `kind`'s spec (Deployment, ReplicaSet, StatefulSet or DaemonSet). */
-export function workloadSpecCauses(kind: string, spec: any): Cause[] {
+export function workloadSpecCauses(kind: string, spec: WorkloadSpec | undefined): Cause[] {
   const causes = restartPolicy(spec);
   if (kind === 'Deployment') {
     causes.push(...deploymentStrategy(spec?.strategy));
     const deadline = spec?.progressDeadlineSeconds;
-    if (typeof deadline === 'number' && deadline <= (spec.minReadySeconds ?? 0))
+    if (typeof deadline === 'number' && deadline <= (spec?.minReadySeconds ?? 0))
       causes.push(
         invalid('spec.progressDeadlineSeconds', String(deadline), 'must be greater than minReadySeconds'),
       );

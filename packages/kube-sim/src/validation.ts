@@ -1,6 +1,16 @@
 // The subset of upstream validation that matters to clients: 422 Invalid with the real messages.
 import { SimApiError } from './types.ts';
 import type { KubeObject } from './types.ts';
+import {
+  view,
+  type JobView,
+  type LabelSelector,
+  type PodSpec,
+  type PodView,
+  type ServiceView,
+  type TypedObject,
+  type WorkloadSpec,
+} from './views.ts';
 import { selectorMatches } from './selectors.ts';
 import { deepEqual } from './util.ts';
 import { schemaCauses } from './schema/index.ts';
@@ -21,11 +31,11 @@ export function goMap(m: Record<string, string> | undefined): string {
   return `map[string]string{${inner}}`;
 }
 
-function goLabelSelector(sel: any): string {
+function goLabelSelector(sel: LabelSelector | undefined): string {
   const exprs = sel?.matchExpressions?.length
     ? `[]v1.LabelSelectorRequirement{${sel.matchExpressions
         .map(
-          (e: any) =>
+          (e) =>
             `v1.LabelSelectorRequirement{Key:${JSON.stringify(e.key)}, Operator:${JSON.stringify(e.operator)}, Values:[]string{${(e.values ?? []).map((v: string) => JSON.stringify(v)).join(', ')}}}`,
         )
         .join(', ')}}`
@@ -33,8 +43,8 @@ function goLabelSelector(sel: any): string {
   return `v1.LabelSelector{MatchLabels:${goMap(sel?.matchLabels)}, MatchExpressions:${exprs}}`;
 }
 
-function validatePodSpec(spec: any, path: string, causes: Cause[]): void {
-  const containers: any[] = spec?.containers ?? [];
+function validatePodSpec(spec: PodSpec | undefined, path: string, causes: Cause[]): void {
+  const containers = spec?.containers ?? [];
   if (containers.length === 0) causes.push(required(`${path}.containers`));
   containers.forEach((c, i) => {
     if (!c?.name) causes.push(required(`${path}.containers[${i}].name`));
@@ -42,8 +52,9 @@ function validatePodSpec(spec: any, path: string, causes: Cause[]): void {
   });
 }
 
-function validateWorkload(obj: KubeObject, old: KubeObject | undefined, causes: Cause[]): void {
-  const spec = obj.spec ?? {};
+function validateWorkload(obj: KubeObject, previous: KubeObject | undefined, causes: Cause[]): void {
+  const spec = view<TypedObject<WorkloadSpec>>(obj).spec ?? {};
+  const old = previous && view<TypedObject<WorkloadSpec>>(previous);
   const sel = spec.selector;
   const emptySel =
     !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
@@ -136,12 +147,13 @@ export function validateObject(
   if (group === 'apps' && ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(obj.kind)) {
     validateWorkload(obj, old, causes);
   } else if (group === '' && obj.kind === 'Pod') {
-    validatePodSpec(obj.spec, 'spec', causes);
+    validatePodSpec(view<PodView>(obj).spec, 'spec', causes);
   } else if (group === 'batch' && obj.kind === 'Job') {
-    validatePodSpec(obj.spec?.template?.spec, 'spec.template.spec', causes);
+    validatePodSpec(view<JobView>(obj).spec?.template?.spec, 'spec.template.spec', causes);
   } else if (group === '' && obj.kind === 'Service') {
-    const type = obj.spec?.type ?? 'ClusterIP';
-    if (type !== 'ExternalName' && obj.spec?.clusterIP !== 'None' && !(obj.spec?.ports ?? []).length) {
+    const spec = view<ServiceView>(obj).spec;
+    const type = spec?.type ?? 'ClusterIP';
+    if (type !== 'ExternalName' && spec?.clusterIP !== 'None' && !(spec?.ports ?? []).length) {
       causes.push(required('spec.ports'));
     }
   }

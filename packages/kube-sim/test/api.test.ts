@@ -4,13 +4,15 @@ import { stringify as stringifyYaml } from 'yaml';
 import assert from 'node:assert/strict';
 import { startSimCluster } from '../src/index.ts';
 import type { SimCluster } from '../src/index.ts';
+import type { KubeObject } from '../src/types.ts';
+import type { Body } from './api-body.ts';
 
 let c: SimCluster;
 
 interface Answer {
   status: number;
   headers: Headers;
-  body: any;
+  body: Body;
 }
 
 async function api(
@@ -28,7 +30,7 @@ async function api(
   const text = await res.text();
   let parsed: unknown = text;
   if ((res.headers.get('content-type') ?? '').startsWith('application/json')) parsed = JSON.parse(text);
-  return { status: res.status, headers: res.headers, body: parsed };
+  return { status: res.status, headers: res.headers, body: parsed as Body };
 }
 
 function deployment(name: string, image = 'nginx:1.25', replicas?: number) {
@@ -47,10 +49,13 @@ function deployment(name: string, image = 'nginx:1.25', replicas?: number) {
 const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
 
 /** Read a watch stream until `count` events arrived (or it ended). */
-async function watchEvents(path: string, count: number): Promise<{ status: number; events: any[] }> {
+async function watchEvents(
+  path: string,
+  count: number,
+): Promise<{ status: number; events: { type: string; object: Body }[] }> {
   const ac = new AbortController();
   const res = await fetch(c.url + path, { signal: ac.signal });
-  const events: any[] = [];
+  const events: { type: string; object: Body }[] = [];
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buf = '';
@@ -88,11 +93,11 @@ describe('discovery', () => {
     assert.equal(core.body.kind, 'APIVersions');
     const groups = await api('GET', '/apis');
     assert.equal(groups.body.kind, 'APIGroupList');
-    const apps = groups.body.groups.find((g: any) => g.name === 'apps');
+    const apps = groups.body.groups.find((g) => g.name === 'apps')!;
     assert.deepEqual(apps.preferredVersion, { groupVersion: 'apps/v1', version: 'v1' });
-    const gw = groups.body.groups.find((g: any) => g.name === 'gateway.networking.k8s.io');
+    const gw = groups.body.groups.find((g) => g.name === 'gateway.networking.k8s.io')!;
     assert.deepEqual(
-      gw.versions.map((v: any) => v.version),
+      gw.versions.map((v) => v.version),
       ['v1', 'v1beta1'],
     );
   });
@@ -101,19 +106,19 @@ describe('discovery', () => {
     const list = await api('GET', '/apis/apps/v1');
     assert.equal(list.body.kind, 'APIResourceList');
     assert.equal(list.body.groupVersion, 'apps/v1');
-    const names = list.body.resources.map((r: any) => r.name);
+    const names = list.body.resources.map((r) => r.name);
     assert.ok(names.indexOf('deployments') < names.indexOf('deployments/status'));
     assert.ok(names.indexOf('deployments') < names.indexOf('deployments/scale'));
-    const d = list.body.resources.find((r: any) => r.name === 'deployments');
+    const d = list.body.resources.find((r) => r.name === 'deployments')!;
     assert.deepEqual(
       { singularName: d.singularName, kind: d.kind, namespaced: d.namespaced, shortNames: d.shortNames },
       { singularName: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'] },
     );
     assert.ok(d.verbs.includes('watch') && d.verbs.includes('patch'));
-    const scale = list.body.resources.find((r: any) => r.name === 'deployments/scale');
+    const scale = list.body.resources.find((r) => r.name === 'deployments/scale')!;
     assert.deepEqual([scale.group, scale.version, scale.kind], ['autoscaling', 'v1', 'Scale']);
     const core = await api('GET', '/api/v1');
-    assert.ok(core.body.resources.some((r: any) => r.name === 'pods/log' && r.verbs.includes('get')));
+    assert.ok(core.body.resources.some((r) => r.name === 'pods/log' && r.verbs.includes('get')));
   });
 
   it('serves aggregated discovery when asked for it', async () => {
@@ -124,10 +129,10 @@ describe('discovery', () => {
       'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
     );
     assert.equal(res.body.kind, 'APIGroupDiscoveryList');
-    const apps = res.body.items.find((i: any) => i.metadata.name === 'apps');
-    const d = apps.versions[0].resources.find((r: any) => r.resource === 'deployments');
+    const apps = res.body.items.find((i) => i.metadata.name === 'apps')!;
+    const d = apps.versions[0].resources.find((r) => r.resource === 'deployments')!;
     assert.equal(d.scope, 'Namespaced');
-    assert.ok(d.subresources.some((s: any) => s.subresource === 'scale' && s.responseKind.kind === 'Scale'));
+    assert.ok(d.subresources.some((s) => s.subresource === 'scale' && s.responseKind.kind === 'Scale'));
   });
 
   it('serves OpenAPI v3 with fieldValidation on PATCH, and health endpoints', async () => {
@@ -140,7 +145,7 @@ describe('discovery', () => {
       version: 'v1',
       kind: 'Deployment',
     });
-    assert.ok(patch.parameters.some((p: any) => p.name === 'fieldValidation'));
+    assert.ok(patch.parameters.some((p) => p.name === 'fieldValidation'));
     for (const p of ['/healthz', '/readyz', '/livez']) assert.equal((await api('GET', p)).status, 200);
   });
 
@@ -234,7 +239,7 @@ describe('list and watch', () => {
       assert.equal(res.body.apiVersion, 'v1');
       assert.match(res.body.metadata.resourceVersion, /^\d+$/);
       assert.equal(res.body.items[0].kind, undefined, 'built-in list items carry no kind');
-      seen.push(...res.body.items.map((i: any) => i.metadata.name));
+      seen.push(...res.body.items.map((i) => i.metadata.name));
       cont = res.body.metadata.continue ?? '';
       pages++;
     } while (cont);
@@ -248,7 +253,7 @@ describe('list and watch', () => {
       '/api/v1/namespaces/default/configmaps?fieldSelector=metadata.name%3Dpage-3',
     );
     assert.deepEqual(
-      res.body.items.map((i: any) => i.metadata.name),
+      res.body.items.map((i) => i.metadata.name),
       ['page-3'],
     );
   });
@@ -350,13 +355,13 @@ describe('writes', () => {
     const res = await api('PATCH', `${DEPLOYS}/smp`, patch, 'application/strategic-merge-patch+json');
     assert.equal(res.status, 200);
     assert.deepEqual(
-      res.body.spec.template.spec.containers.map((x: any) => `${x.name}=${x.image}`),
+      res.body.spec.template.spec.containers.map((x) => `${x.name}=${x.image}`),
       ['app=nginx:1.26', 'sidecar=envoy:1'],
     );
     const del = { spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } } };
     const after = await api('PATCH', `${DEPLOYS}/smp`, del, 'application/strategic-merge-patch+json');
     assert.deepEqual(
-      after.body.spec.template.spec.containers.map((x: any) => x.name),
+      after.body.spec.template.spec.containers.map((x) => x.name),
       ['app'],
     );
   });
@@ -399,7 +404,7 @@ describe('writes', () => {
       'application/merge-patch+json',
     );
     assert.deepEqual(
-      replaced.body.spec.template.spec.containers.map((x: any) => x.name),
+      replaced.body.spec.template.spec.containers.map((x) => x.name),
       ['only'],
     );
   });
@@ -582,10 +587,10 @@ describe('server-side apply', () => {
 
   it('creates a missing object with 201 and records Apply ownership', async () => {
     const config = deployment('ssa', 'nginx:1.25', 2);
-    (config.metadata as any).annotations = { note: 'a' };
+    (config.metadata as KubeObject['metadata']).annotations = { note: 'a' };
     const res = await applyAs('ci', config);
     assert.equal(res.status, 201);
-    const entry = res.body.metadata.managedFields.find((m: any) => m.manager === 'ci');
+    const entry = res.body.metadata.managedFields.find((m) => m.manager === 'ci')!;
     assert.equal(entry.operation, 'Apply');
     assert.equal(entry.fieldsType, 'FieldsV1');
     const containers = entry.fieldsV1['f:spec']['f:template']['f:spec']['f:containers'];
@@ -619,7 +624,7 @@ describe('server-side apply', () => {
     const forced = await applyAs('autoscaler', other, true);
     assert.equal(forced.status, 200);
     assert.equal(forced.body.spec.replicas, 5);
-    const ci = forced.body.metadata.managedFields.find((m: any) => m.manager === 'ci');
+    const ci = forced.body.metadata.managedFields.find((m) => m.manager === 'ci')!;
     assert.equal(ci.fieldsV1['f:spec']['f:replicas'], undefined, 'ci lost .spec.replicas');
   });
 
@@ -666,7 +671,7 @@ describe('RBAC and authentication', () => {
       },
       body: body ? JSON.stringify(body) : undefined,
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as Body };
   };
 
   before(async () => {

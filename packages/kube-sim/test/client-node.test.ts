@@ -8,7 +8,10 @@ import type { SimCluster } from '../src/index.ts';
 let c: SimCluster;
 let kc: k8s.KubeConfig;
 
-function deployment(name: string, image = 'nginx:1.25', replicas = 2): k8s.KubernetesObject & { spec: any } {
+/** A Deployment manifest whose name and namespace are set (what client.read needs). */
+type DeploymentManifest = k8s.V1Deployment & { metadata: { name: string; namespace: string } };
+
+function deployment(name: string, image = 'nginx:1.25', replicas = 2): DeploymentManifest {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -61,9 +64,9 @@ describe('KubernetesObjectApi', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', namespace: 'default' },
-    })) as any;
-    assert.equal(read.spec.replicas, 2);
-    assert.equal(read.spec.strategy.type, 'RollingUpdate');
+    })) as k8s.V1Deployment;
+    assert.equal(read.spec?.replicas, 2);
+    assert.equal(read.spec?.strategy?.type, 'RollingUpdate');
 
     const list = await client.list(
       'apps/v1',
@@ -86,14 +89,14 @@ describe('KubernetesObjectApi', () => {
         kind: 'Deployment',
         metadata: { name: 'web', namespace: 'default' },
         spec: { replicas: 4 },
-      } as any,
+      } as k8s.V1Deployment,
       undefined,
       undefined,
       undefined,
       undefined,
       k8s.PatchStrategy.MergePatch,
-    )) as any;
-    assert.equal(patched.spec.replicas, 4);
+    )) as k8s.V1Deployment;
+    assert.equal(patched.spec?.replicas, 4);
 
     const dry = (await client.patch(
       deployment('web', 'nginx:dry'),
@@ -102,10 +105,10 @@ describe('KubernetesObjectApi', () => {
       'kube-rollout',
       true,
       k8s.PatchStrategy.ServerSideApply,
-    )) as any;
-    assert.equal(dry.spec.template.spec.containers[0].image, 'nginx:dry');
+    )) as k8s.V1Deployment;
+    assert.equal(dry.spec?.template.spec?.containers[0].image, 'nginx:dry');
     assert.equal(
-      ((await client.read(deployment('web') as any)) as any).spec.template.spec.containers[0].image,
+      ((await client.read(deployment('web'))) as k8s.V1Deployment).spec?.template.spec?.containers[0].image,
       'nginx:1.25',
     );
 
@@ -114,7 +117,7 @@ describe('KubernetesObjectApi', () => {
       kind: 'Deployment',
       metadata: { name: 'web', namespace: 'default' },
     });
-    await assert.rejects(client.read(deployment('web') as any), (err: any) => {
+    await assert.rejects(client.read(deployment('web')), (err: { code?: number; body?: unknown }) => {
       assert.equal(err.code, 404);
       const body = typeof err.body === 'string' ? JSON.parse(err.body) : err.body;
       assert.equal(body.reason, 'NotFound');
@@ -142,7 +145,7 @@ describe('KubernetesObjectApi', () => {
         false,
         k8s.PatchStrategy.ServerSideApply,
       ),
-      (err: any) => {
+      (err: { code?: number; body?: unknown }) => {
         assert.equal(err.code, 409);
         const body = typeof err.body === 'string' ? JSON.parse(err.body) : err.body;
         assert.equal(body.details.causes[0].reason, 'FieldManagerConflict');
@@ -160,7 +163,7 @@ describe('KubernetesObjectApi', () => {
       spec: { rules: [{ backendRefs: [{ name: 'web-stable', port: 80, weight: 100 }] }] },
     };
     await client.patch(route, undefined, undefined, 'kube-rollout', true, k8s.PatchStrategy.ServerSideApply);
-    const read = (await client.read(route)) as any;
+    const read = (await client.read(route)) as typeof route;
     assert.equal(read.spec.rules[0].backendRefs[0].weight, 100);
     assert.equal(read.apiVersion, 'gateway.networking.k8s.io/v1');
   });

@@ -4,10 +4,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../src/types.ts';
+import type { DeploymentView } from '../src/views.ts';
+
+/** The parts of Endpoints and EndpointSlices the endpoint tests read (they sit beside metadata). */
+type Address = { ip: string; targetRef: { kind: string } };
+type EndpointsObject = KubeObject & {
+  subsets?: { addresses?: Address[]; notReadyAddresses?: Address[]; ports?: unknown[] }[];
+};
+type SliceEndpoint = { conditions: { ready: boolean; serving: boolean; terminating: boolean } };
 import { computeHash, safeEncode } from '../src/controllers/hash.ts';
 import { resolveFenceposts } from '../src/controllers/deployment-util.ts';
 import { conditionInstant } from '../src/timestamps.ts';
-import { condition, container, deployment, podsOf, setImage, testCluster, waitFor } from './testing.ts';
+import {
+  condition,
+  container,
+  deployment,
+  podsOf,
+  setImage,
+  testCluster,
+  waitFor,
+  fieldAt,
+} from './testing.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 
@@ -43,7 +60,7 @@ test('fenceposts: surge rounds up, unavailable rounds down, both zero gives one'
       kind: 'Deployment',
       metadata: {},
       spec: { replicas, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } } },
-    }) as KubeObject;
+    }) as DeploymentView;
   assert.deepEqual(resolveFenceposts(d('25%', '25%', 10)), { surge: 3, unavailable: 2 });
   assert.deepEqual(resolveFenceposts(d(0, 0, 10)), { surge: 0, unavailable: 1 });
   assert.deepEqual(resolveFenceposts(d('10%', '10%', 3)), { surge: 1, unavailable: 0 });
@@ -174,7 +191,7 @@ test('rollback adopts the old ReplicaSet: revision 3 with revision-history 1', a
     const adopted = rss.find((r) => r.metadata.name === v1)!;
     assert.equal(adopted.metadata.annotations?.[REVISION], '3');
     assert.equal(adopted.metadata.annotations?.['deployment.kubernetes.io/revision-history'], '1');
-    assert.equal(adopted.spec.replicas, 2);
+    assert.equal(fieldAt(adopted, 'spec.replicas'), 2);
   } finally {
     c.stop();
   }
@@ -209,10 +226,14 @@ test('a crashing image ends in ProgressDeadlineExceeded', async () => {
       const d = getDeploy(c, 'crash');
       return condition(d, 'Progressing')?.reason === 'ProgressDeadlineExceeded' && d;
     });
-    const p = condition(d, 'Progressing');
+    const p = condition(d, 'Progressing')!;
     assert.equal(p.status, 'False');
-    assert.match(p.message, /^ReplicaSet "crash-\w+" has timed out progressing\.$/);
-    assert.equal(d.status.availableReplicas, 2, 'old pods keep serving (maxUnavailable 25% of 2 = 0)');
+    assert.match(p.message ?? '', /^ReplicaSet "crash-\w+" has timed out progressing\.$/);
+    assert.equal(
+      fieldAt(d, 'status.availableReplicas'),
+      2,
+      'old pods keep serving (maxUnavailable 25% of 2 = 0)',
+    );
   } finally {
     c.stop();
   }
@@ -281,11 +302,11 @@ test('StatefulSet of 5 with partition 3 updates ordinals 4 then 3 only', async (
     });
     unsubscribe();
     assert.deepEqual(created, ['db-4', 'db-3']);
-    assert.equal(done.status.currentRevision, oldRev);
-    assert.notEqual(done.status.updateRevision, oldRev);
+    assert.equal(fieldAt(done, 'status.currentRevision'), oldRev);
+    assert.notEqual(fieldAt(done, 'status.updateRevision'), oldRev);
     for (let i = 0; i < 5; i++) {
       const pod = c.store.get('v1', 'Pod', 'default', `db-${i}`)!;
-      assert.equal(pod.spec.containers[0].image, i >= 3 ? 'postgres:16' : 'postgres:15');
+      assert.equal(fieldAt(pod, 'spec.containers.0.image'), i >= 3 ? 'postgres:16' : 'postgres:15');
       assert.equal(
         pod.metadata.labels?.['controller-revision-hash'],
         i >= 3 ? done.status.updateRevision : oldRev,
@@ -346,7 +367,7 @@ test('DaemonSet runs one pod per node and updates all 3', async () => {
         x
       );
     });
-    assert.equal(done.status.desiredNumberScheduled, 3);
+    assert.equal(fieldAt(done, 'status.desiredNumberScheduled'), 3);
     const pods = podsOf(c.store, { app: 'agent' });
     assert.ok(pods.every((p) => p.spec.containers[0].image === 'agent:2'));
     assert.equal(new Set(pods.map((p) => p.metadata.labels?.['controller-revision-hash'])).size, 1);
@@ -381,17 +402,17 @@ test('Job succeeds with SIM_EXIT_CODE 0 and fails with 1 after backoffLimit', as
       const j = c.store.get('batch/v1', 'Job', 'default', 'ok')!;
       return condition(j, 'Complete')?.status === 'True' && j;
     });
-    assert.equal(ok.status.succeeded, 1);
+    assert.equal(fieldAt(ok, 'status.succeeded'), 1);
     assert.ok(ok.status.startTime && ok.status.completionTime);
     const bad = await waitFor('failed', () => {
       const j = c.store.get('batch/v1', 'Job', 'default', 'bad')!;
       return condition(j, 'Failed')?.status === 'True' && j;
     });
-    assert.equal(condition(bad, 'Failed').reason, 'BackoffLimitExceeded');
-    assert.equal(bad.status.failed, 2);
+    assert.equal(condition(bad, 'Failed')!.reason, 'BackoffLimitExceeded');
+    assert.equal(fieldAt(bad, 'status.failed'), 2);
     const failedPod = podsOf(c.store, { 'job-name': 'bad' })[0];
-    assert.equal(failedPod.status.phase, 'Failed');
-    assert.equal(failedPod.status.containerStatuses[0].state.terminated.exitCode, 1);
+    assert.equal(fieldAt(failedPod, 'status.phase'), 'Failed');
+    assert.equal(fieldAt(failedPod, 'status.containerStatuses.0.state.terminated.exitCode'), 1);
   } finally {
     c.stop();
   }
@@ -419,32 +440,32 @@ test('Endpoints and EndpointSlices list only ready pods as ready', async () => {
       spec: { selector: { app: 'sick' }, ports: [{ port: 80 }] },
     });
     const ep = await waitFor('ready endpoints', () => {
-      const e = c.store.get('v1', 'Endpoints', 'default', 'web') as any;
+      const e = c.store.get('v1', 'Endpoints', 'default', 'web') as EndpointsObject | undefined;
       return e?.subsets?.[0]?.addresses?.length === 2 && e;
     });
     assert.ok(
-      ep.subsets[0].addresses.every(
-        (a: any) => /^10\.244\.\d+\.\d+$/.test(a.ip) && a.targetRef.kind === 'Pod',
-      ),
+      ep.subsets![0].addresses!.every((a) => /^10\.244\.\d+\.\d+$/.test(a.ip) && a.targetRef.kind === 'Pod'),
     );
-    assert.deepEqual(ep.subsets[0].ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
+    assert.deepEqual(ep.subsets![0].ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
     const sickEp = await waitFor('not-ready endpoints', () => {
-      const e = c.store.get('v1', 'Endpoints', 'default', 'sick') as any;
+      const e = c.store.get('v1', 'Endpoints', 'default', 'sick') as EndpointsObject | undefined;
       return e?.subsets?.[0]?.notReadyAddresses?.length === 1 && e;
     });
-    assert.equal(sickEp.subsets[0].addresses, undefined);
+    assert.equal(sickEp.subsets![0].addresses, undefined);
     const slice = c.store
       .list('discovery.k8s.io/v1', 'EndpointSlice', 'default')
       .find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'sick')!;
-    assert.equal((slice.endpoints as any[]).length, 1);
-    assert.equal((slice.endpoints as any[])[0].conditions.ready, false);
+    assert.equal((slice.endpoints as SliceEndpoint[]).length, 1);
+    assert.equal((slice.endpoints as SliceEndpoint[])[0].conditions.ready, false);
     // Scaling down removes the terminating pod from the ready addresses at once.
     const d = getDeploy(c, 'good');
     d.spec.replicas = 1;
     c.store.update(d);
     await waitFor(
       'one address',
-      () => (c.store.get('v1', 'Endpoints', 'default', 'web') as any)?.subsets?.[0]?.addresses?.length === 1,
+      () =>
+        (c.store.get('v1', 'Endpoints', 'default', 'web') as EndpointsObject | undefined)?.subsets?.[0]
+          ?.addresses?.length === 1,
     );
     // In the slice it stays as upstream's podToEndpoint puts it: serving while still ready,
     // not ready because terminating.
@@ -452,7 +473,8 @@ test('Endpoints and EndpointSlices list only ready pods as ready', async () => {
       (
         c.store
           .list('discovery.k8s.io/v1', 'EndpointSlice', 'default')
-          .find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'web')?.endpoints as any[]
+          .find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'web')?.endpoints as
+          SliceEndpoint[] | undefined
       )?.find((e) => e.conditions.terminating),
     );
     assert.deepEqual(terminating.conditions, { ready: false, serving: true, terminating: true });
@@ -471,8 +493,8 @@ test('FailedCreate knob surfaces as ReplicaFailure on the RS and the Deployment'
       const x = getDeploy(c, 'quota');
       return condition(x, 'ReplicaFailure')?.status === 'True' && x;
     });
-    assert.equal(condition(got, 'ReplicaFailure').reason, 'FailedCreate');
-    assert.match(condition(got, 'ReplicaFailure').message, /exceeded quota/);
+    assert.equal(condition(got, 'ReplicaFailure')!.reason, 'FailedCreate');
+    assert.match(condition(got, 'ReplicaFailure')!.message ?? '', /exceeded quota/);
     assert.equal(podsOf(c.store, { app: 'quota' }).length, 0);
   } finally {
     c.stop();
@@ -517,7 +539,7 @@ test('minReadySeconds: pods count as available only after being Ready that long'
     unsubscribe();
     assert.ok(sawReadyNotAvailable, 'ready pods were not yet available for a while');
     const rs = c.store.list('apps/v1', 'ReplicaSet', 'default')[0];
-    assert.equal(rs.spec.minReadySeconds, 10);
+    assert.equal(fieldAt(rs, 'spec.minReadySeconds'), 10);
     // Times are whole seconds on the wire; the instants behind them are what the controllers use.
     for (const p of podsOf(c.store, { app: 'mrs' })) {
       const readySince = conditionInstant(p, 'Ready', 'lastTransitionTime')!;

@@ -5,8 +5,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../src/types.ts';
+import type { DeploymentView, ReplicaSetView } from '../src/views.ts';
 import { isSaturated } from '../src/controllers/deployment-util.ts';
-import { condition, deployment, setImage, testCluster, waitFor, type TestCluster } from './testing.ts';
+import {
+  condition,
+  deployment,
+  setImage,
+  testCluster,
+  waitFor,
+  type TestCluster,
+  fieldAt,
+} from './testing.ts';
 
 const DESIRED = 'deployment.kubernetes.io/desired-replicas';
 const MAX = 'deployment.kubernetes.io/max-replicas';
@@ -42,13 +51,13 @@ function sizes(c: TestCluster, name: string, oldName: string): [number, number] 
 }
 
 test('IsSaturated (deployment/util/deployment_util.go): the annotation must agree and available must equal', () => {
-  const d = { metadata: {}, spec: { replicas: 3 } } as unknown as KubeObject;
+  const d = { metadata: {}, spec: { replicas: 3 } } as unknown as DeploymentView;
   const rs = (annotation: string | undefined, available: number) =>
     ({
       metadata: { annotations: annotation === undefined ? {} : { [DESIRED]: annotation } },
       spec: { replicas: 3 },
       status: { availableReplicas: available },
-    }) as unknown as KubeObject;
+    }) as unknown as ReplicaSetView;
   assert.equal(isSaturated(d, rs('3', 3)), true);
   assert.equal(isSaturated(d, rs('4', 3)), false, 'a stale desired-replicas annotation');
   assert.equal(isSaturated(d, rs(undefined, 3)), false, 'no annotation');
@@ -140,7 +149,7 @@ test('an HPA scaling down during a rollout: the rollout finishes at the HPA size
     assert.ok(d.spec.replicas >= 2 && d.spec.replicas < 6, `replicas ${d.spec.replicas}`);
     assert.equal(sizes(c, 'hpa-roll', oldName)[0], 0, 'the old ReplicaSet is empty');
     for (const rs of replicaSets(c, 'hpa-roll').filter((r) => r.spec.replicas > 0))
-      assert.equal(rs.metadata.annotations?.[DESIRED], String(d.spec.replicas));
+      assert.equal(rs.metadata.annotations?.[DESIRED], String(fieldAt(d, 'spec.replicas')));
   } finally {
     c.stop();
   }
@@ -162,12 +171,12 @@ test('an HPA scaling down during a stuck rollout: ProgressDeadlineExceeded is st
       },
       30000,
     );
-    assert.equal(condition(d, 'Progressing').status, 'False');
+    assert.equal(condition(d, 'Progressing')!.status, 'False');
     // metav1.Time: whole seconds on the wire.
     for (const cond of d.status.conditions)
       for (const t of [cond.lastUpdateTime, cond.lastTransitionTime]) assert.match(t, /:\d\dZ$/);
     assert.match(
-      condition(d, 'Progressing').message,
+      condition(d, 'Progressing')!.message ?? '',
       /^ReplicaSet "hpa-stuck-\w+" has timed out progressing\.$/,
     );
     assert.ok(d.status.availableReplicas >= d.spec.replicas - 1, 'old pods keep serving');

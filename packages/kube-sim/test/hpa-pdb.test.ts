@@ -6,6 +6,8 @@ import { execFile } from 'node:child_process';
 import { startSimCluster } from '../src/index.ts';
 import type { SimCluster } from '../src/index.ts';
 import { decide } from '../src/controllers/hpa.ts';
+import { view, type Container, type HpaView, type PodView } from '../src/views.ts';
+import type { ApiBody } from './testing.ts';
 import { resourceReplicas, type PodSample } from '../src/controllers/hpa-replicas.ts';
 
 let c: SimCluster;
@@ -16,7 +18,7 @@ async function api(method: string, path: string, body?: unknown, contentType = '
     headers: { 'content-type': contentType },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { code: res.status, body: (await res.json()) as any };
+  return { code: res.status, body: (await res.json()) as ApiBody & { resources: { name: string }[] } };
 }
 
 async function eventually<T>(read: () => T | undefined, what: string, ms = 20_000): Promise<T> {
@@ -47,8 +49,10 @@ const apply = (path: string, obj: unknown) =>
 
 const replicasOf = (ns: string, name: string) =>
   c.store.get('apps/v1', 'Deployment', ns, name)?.spec.replicas;
-const hpaStatus = (ns: string, name: string) =>
-  c.store.get('autoscaling/v2', 'HorizontalPodAutoscaler', ns, name)?.status ?? {};
+const hpaStatus = (ns: string, name: string) => {
+  const hpa = c.store.get('autoscaling/v2', 'HorizontalPodAutoscaler', ns, name);
+  return (hpa && view<HpaView>(hpa).status) ?? {};
+};
 
 describe('HorizontalPodAutoscaler controller', () => {
   before(async () => {
@@ -78,7 +82,7 @@ describe('HorizontalPodAutoscaler controller', () => {
     assert.equal(hpa.code, 201);
     await eventually(
       () =>
-        hpaStatus('default', 'api').conditions?.find((x: any) => x.type === 'ScalingActive')?.reason ===
+        hpaStatus('default', 'api').conditions?.find((x) => x.type === 'ScalingActive')?.reason ===
         'FailedGetResourceMetric',
       'no metric yet',
     );
@@ -87,13 +91,18 @@ describe('HorizontalPodAutoscaler controller', () => {
     c.setUtilization('default', 'api', 100); // 2 pods at 100% of a 50% target → 4
     await eventually(() => replicasOf('default', 'api') === 4, 'scale to 4');
     await eventually(
-      () => hpaStatus('default', 'api').currentMetrics?.[0].resource.current.averageUtilization === 50,
+      () => hpaStatus('default', 'api').currentMetrics?.[0].resource?.current?.averageUtilization === 50,
       'load spread over 4',
     );
     const deploy = c.store.get('apps/v1', 'Deployment', 'default', 'api')!;
-    const scaleEntry: any = (deploy.metadata.managedFields as any[]).find((m) => m.subresource === 'scale');
-    assert.equal(scaleEntry.manager, 'kube-controller-manager');
-    assert.ok(scaleEntry.fieldsV1['f:spec']['f:replicas']);
+    const managed = deploy.metadata.managedFields as {
+      manager?: string;
+      subresource?: string;
+      fieldsV1?: Record<string, Record<string, unknown>>;
+    }[];
+    const scaleEntry = managed.find((m) => m.subresource === 'scale');
+    assert.equal(scaleEntry?.manager, 'kube-controller-manager');
+    assert.ok(scaleEntry?.fieldsV1?.['f:spec']?.['f:replicas']);
     const events = c.store.list('v1', 'Event', 'default').filter((e) => e.reason === 'SuccessfulRescale');
     assert.equal(
       events[0].message,
@@ -102,7 +111,7 @@ describe('HorizontalPodAutoscaler controller', () => {
 
     c.setUtilization('default', 'api', 54); // within 10% of 50: no change
     await eventually(
-      () => hpaStatus('default', 'api').currentMetrics?.[0].resource.current.averageUtilization === 54,
+      () => hpaStatus('default', 'api').currentMetrics?.[0].resource?.current?.averageUtilization === 54,
       'resync',
     );
     assert.equal(replicasOf('default', 'api'), 4);
@@ -111,7 +120,7 @@ describe('HorizontalPodAutoscaler controller', () => {
     await eventually(() => replicasOf('default', 'api') === 6, 'scale to max');
     await eventually(
       () =>
-        hpaStatus('default', 'api').conditions?.find((x: any) => x.type === 'ScalingLimited')?.reason ===
+        hpaStatus('default', 'api').conditions?.find((x) => x.type === 'ScalingLimited')?.reason ===
         'TooManyReplicas',
       'ScalingLimited',
     );
@@ -145,7 +154,8 @@ describe('HorizontalPodAutoscaler controller', () => {
     c.setUtilization('default', 'held', 5); // proposes 1, under the minimum of 2
     // Several sync periods (15 s each) inside the 120 s window: the recommendation of 4 stands.
     await eventually(
-      () => (hpaStatus('default', 'held').currentMetrics?.[0].resource.current.averageUtilization ?? 99) <= 5,
+      () =>
+        (hpaStatus('default', 'held').currentMetrics?.[0].resource?.current?.averageUtilization ?? 99) <= 5,
       'low load seen',
     );
     await new Promise((r) => setTimeout(r, c.clock.ms(60)));
@@ -184,7 +194,7 @@ describe('HorizontalPodAutoscaler controller', () => {
 
   it("pods that report no metrics (SIM_NO_METRICS): FailedGetResourceMetric with upstream's message, no scaling", async () => {
     const d = deployment('default', 'nometrics', 3);
-    (d.spec.template.spec.containers[0] as any).env = [{ name: 'SIM_NO_METRICS', value: 'true' }];
+    (d.spec.template.spec.containers[0] as Container).env = [{ name: 'SIM_NO_METRICS', value: 'true' }];
     await apply('/apis/apps/v1/namespaces/default/deployments/nometrics', d);
     await eventually(
       () => c.store.get('apps/v1', 'Deployment', 'default', 'nometrics')?.status?.readyReplicas === 3,
@@ -213,8 +223,7 @@ describe('HorizontalPodAutoscaler controller', () => {
     await eventually(
       () =>
         hpaStatus('default', 'nometrics').conditions?.some(
-          (x: any) =>
-            x.type === 'ScalingActive' && x.reason === 'FailedGetResourceMetric' && x.message === wanted,
+          (x) => x.type === 'ScalingActive' && x.reason === 'FailedGetResourceMetric' && x.message === wanted,
         ),
       'FailedGetResourceMetric without ready metrics',
     );
@@ -222,14 +231,14 @@ describe('HorizontalPodAutoscaler controller', () => {
   });
 
   it('decide: tolerance, ceil, the default scale-up limit and min/max', () => {
-    const hpa: any = { spec: { minReplicas: 1, maxReplicas: 100 } };
+    const hpa = { spec: { minReplicas: 1, maxReplicas: 100 } } as HpaView;
     assert.deepEqual(decide(4, 87, 80, hpa), { desired: 4, utilization: 87 });
     assert.deepEqual(decide(4, 90, 80, hpa), { desired: 5, utilization: 90 });
     assert.deepEqual(decide(3, 1000, 50, hpa), { desired: 7, utilization: 1000 });
     assert.deepEqual(decide(10, 1000, 50, hpa), { desired: 20, utilization: 1000 });
     assert.equal(decide(4, 1, 80, hpa).desired, 1);
     assert.equal(
-      decide(4, 1, 80, { spec: { minReplicas: 3, maxReplicas: 5 } } as any).limited,
+      decide(4, 1, 80, { spec: { minReplicas: 3, maxReplicas: 5 } } as HpaView).limited,
       'TooFewReplicas',
     );
     assert.equal(decide(4, undefined, 80, hpa).desired, 4);
@@ -302,7 +311,7 @@ describe('PodDisruptionBudget and the Eviction API', () => {
     const onNode = await eventually(() => {
       const pods = c.store.list('v1', 'Pod', 'default', { labelSelector: 'app=cache' });
       const ready = pods.filter((p) =>
-        p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'),
+        view<PodView>(p).status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'),
       );
       return ready.length === 3 ? ready[0] : undefined;
     }, 'cache ready');
@@ -332,7 +341,7 @@ describe('PodDisruptionBudget and the Eviction API', () => {
 
   it('discovery lists pods/eviction as policy/v1 Eviction (create only)', async () => {
     const res = await api('GET', '/api/v1');
-    const row = res.body.resources.find((r: any) => r.name === 'pods/eviction');
+    const row = res.body.resources.find((r) => r.name === 'pods/eviction');
     assert.deepEqual(row, {
       name: 'pods/eviction',
       singularName: '',

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimCluster } from '../src/index.ts';
 import type { SimCluster } from '../src/index.ts';
+import { view, type DeploymentView } from '../src/views.ts';
+import { fieldAt } from './testing.ts';
 
 let c: SimCluster;
 let dir: string;
@@ -24,7 +26,7 @@ function kubectl(...args: string[]): Promise<Run> {
       ['--kubeconfig', c.kubeconfigPath, ...args],
       { timeout: 30_000, env: { ...process.env, KUBECACHEDIR: join(dir, 'cache'), HOME: dir } },
       (err, stdout, stderr) => {
-        const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0;
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout, stderr });
       },
     );
@@ -96,6 +98,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The fields of a metadata.managedFields entry these tests read. */
+type ManagedEntry = { manager?: string; operation?: string; subresource?: string };
+
 const deploy = () => c.store.get('apps/v1', 'Deployment', 'default', 'web')!;
 
 describe('kubectl against the simulator', () => {
@@ -108,7 +113,9 @@ describe('kubectl against the simulator', () => {
     ]);
     const rv = deploy().metadata.resourceVersion;
     assert.equal(
-      deploy().metadata.managedFields?.some((m: any) => m.manager === 'kubectl' && m.operation === 'Apply'),
+      (deploy().metadata.managedFields as ManagedEntry[] | undefined)?.some(
+        (m) => m.manager === 'kubectl' && m.operation === 'Apply',
+      ),
       true,
     );
     await ok('apply', '--server-side', '-f', join(dir, 'web.yaml'));
@@ -133,7 +140,7 @@ describe('kubectl against the simulator', () => {
       '{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:1.26"}]}}}}',
     );
     assert.deepEqual(
-      deploy().spec.template.spec.containers.map((x: any) => `${x.name}=${x.image}`),
+      view<DeploymentView>(deploy()).spec.template.spec?.containers?.map((x) => `${x.name}=${x.image}`),
       ['app=nginx:1.26', 'sidecar=envoy:1.30'],
     );
     await ok('patch', 'deploy', 'web', '--type=merge', '-p', '{"metadata":{"annotations":{"team":"blue"}}}');
@@ -149,7 +156,7 @@ describe('kubectl against the simulator', () => {
       '-p',
       '[{"op":"replace","path":"/spec/template/spec/containers/1/image","value":"envoy:1.31"}]',
     );
-    assert.equal(deploy().spec.template.spec.containers[1].image, 'envoy:1.31');
+    assert.equal(fieldAt(deploy(), 'spec.template.spec.containers.1.image'), 'envoy:1.31');
     assert.equal(deploy().metadata.generation, 4);
   });
 
@@ -162,13 +169,13 @@ describe('kubectl against the simulator', () => {
     );
     assert.match(r.stderr, /\.spec\.template\.spec\.containers\[name="app"\]\.image/);
     await ok('apply', '--server-side', '--force-conflicts', '-f', join(dir, 'web.yaml'));
-    assert.equal(deploy().spec.template.spec.containers[0].image, 'nginx:1.25');
+    assert.equal(fieldAt(deploy(), 'spec.template.spec.containers.0.image'), 'nginx:1.25');
   });
 
   it('scale uses the scale subresource and rollout status waits for it', async () => {
     c.resetStats();
     assert.equal((await ok('scale', 'deploy', 'web', '--replicas=3')).trim(), 'deployment.apps/web scaled');
-    assert.equal(deploy().spec.replicas, 3);
+    assert.equal(fieldAt(deploy(), 'spec.replicas'), 3);
     assert.ok(
       c
         .stats()
@@ -206,7 +213,7 @@ describe('kubectl against the simulator', () => {
     );
     // The order kubectl prints is the events' lastTimestamp order.
     const json = JSON.parse(await ok('get', 'events', '--sort-by=.lastTimestamp', '-o', 'json'));
-    const stamps = json.items.map((e: any) => Date.parse(e.lastTimestamp));
+    const stamps = json.items.map((e: { lastTimestamp: string }) => Date.parse(e.lastTimestamp));
     assert.deepEqual(
       stamps,
       [...stamps].sort((a: number, b: number) => a - b),
@@ -226,14 +233,16 @@ describe('kubectl against the simulator', () => {
     await ok('apply', '-f', manifest('nginx:1.25', 2));
     // kubectl-client-side-apply owns the image; the apply changes it without --force-conflicts.
     await ok('apply', '--server-side', '-f', manifest('nginx:1.26', 2));
-    assert.equal(get().spec.template.spec.containers[0].image, 'nginx:1.26');
+    assert.equal(fieldAt(get(), 'spec.template.spec.containers.0.image'), 'nginx:1.26');
     // lastAppliedUpdater: the annotation follows what was applied.
     const lastApplied = JSON.parse(
       get().metadata.annotations!['kubectl.kubernetes.io/last-applied-configuration'],
     );
     assert.equal(lastApplied.spec.template.spec.containers[0].image, 'nginx:1.26');
     // kubectl then moves the client-side manager's fields into its Apply entry (csaupgrade).
-    const managers = (get().metadata.managedFields ?? []).map((m: any) => `${m.manager} ${m.operation}`);
+    const managers = ((get().metadata.managedFields ?? []) as ManagedEntry[]).map(
+      (m) => `${m.manager} ${m.operation}`,
+    );
     assert.ok(managers.includes('kubectl Apply'), managers.join(', '));
     assert.ok(!managers.includes('kubectl-client-side-apply Update'), managers.join(', '));
     // A field another manager changed since (live differs from last-applied) still conflicts.

@@ -34,7 +34,8 @@ function kubectl(...args: string[]): Promise<Result> {
       'kubectl',
       ['--kubeconfig', sim.kubeconfigPath, ...args],
       { env: { ...process.env, KUBECACHEDIR: join(dir, 'cache') }, encoding: 'utf8', timeout: 60000 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as any).code ?? 1) : 0, stdout, stderr }),
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

@@ -6,9 +6,14 @@ import { applyStrategicMergePatch } from '../src/patch/strategic.ts';
 import { serverSideApply } from '../src/patch/apply.ts';
 import { collectFields, humanPath } from '../src/patch/fields.ts';
 import type { KubeObject } from '../src/types.ts';
+import { view, type DeploymentView, type PodView } from '../src/views.ts';
 import { SimApiError } from '../src/types.ts';
 
 const ctx = { kind: 'Deployment', custom: false, statusSubresource: true };
+
+/** A strategic merge patch of a Deployment, read back as one. */
+const smp = (...args: Parameters<typeof applyStrategicMergePatch>) =>
+  applyStrategicMergePatch(...args) as DeploymentView;
 
 function dep(containers: unknown[], extra: Record<string, unknown> = {}): KubeObject {
   return {
@@ -65,7 +70,7 @@ describe('strategic merge patch', () => {
       { name: 'app', image: 'a:1', env: [{ name: 'X', value: '1' }], ports: [{ containerPort: 80 }] },
       { name: 'side', image: 's:1' },
     ]);
-    const out = applyStrategicMergePatch(live, {
+    const out = smp(live, {
       spec: {
         template: {
           spec: {
@@ -76,14 +81,14 @@ describe('strategic merge patch', () => {
         },
       },
     });
-    const app = out.spec.template.spec.containers[0];
-    assert.equal(app.image, 'a:1');
-    assert.deepEqual(app.env, [
+    const app = out.spec.template.spec?.containers?.[0];
+    assert.equal(app?.image, 'a:1');
+    assert.deepEqual(app?.env, [
       { name: 'X', value: '1' },
       { name: 'Y', value: '2' },
     ]);
-    assert.deepEqual(app.ports, [{ containerPort: 80, name: 'http' }]);
-    assert.equal(out.spec.template.spec.containers.length, 2);
+    assert.deepEqual(app?.ports, [{ containerPort: 80, name: 'http' }]);
+    assert.equal(out.spec.template.spec?.containers?.length, 2);
   });
 
   it('honours $patch replace/delete, $setElementOrder, $retainKeys and $deleteFromPrimitiveList', () => {
@@ -91,7 +96,7 @@ describe('strategic merge patch', () => {
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } },
     });
     live.metadata.finalizers = ['x', 'y'];
-    const out = applyStrategicMergePatch(live, {
+    const out = smp(live, {
       metadata: {
         $deleteFromPrimitiveList: undefined,
         finalizers: ['z'],
@@ -110,13 +115,13 @@ describe('strategic merge patch', () => {
     assert.deepEqual(out.metadata.finalizers, ['y', 'z']);
     assert.deepEqual(out.spec.strategy, { type: 'Recreate' });
     assert.deepEqual(
-      out.spec.template.spec.containers.map((c: any) => c.name),
+      out.spec.template.spec?.containers?.map((c) => c.name),
       ['c', 'a'],
     );
-    const replaced = applyStrategicMergePatch(live, {
+    const replaced = smp(live, {
       spec: { template: { spec: { containers: [{ $patch: 'replace' }, { name: 'only' }] } } },
     });
-    assert.deepEqual(replaced.spec.template.spec.containers, [{ name: 'only' }]);
+    assert.deepEqual(replaced.spec.template.spec?.containers, [{ name: 'only' }]);
   });
 
   it('replaces lists of custom resources', () => {
@@ -124,14 +129,14 @@ describe('strategic merge patch', () => {
       { spec: { containers: [{ name: 'a' }] } },
       { spec: { containers: [{ name: 'b' }] } },
       true,
-    );
+    ) as PodView;
     assert.deepEqual(out.spec.containers, [{ name: 'b' }]);
   });
 });
 
 describe('server-side apply', () => {
   it('tracks keyed list items with multi-field keys', () => {
-    const fields = collectFields(dep([{ name: 'app', ports: [{ containerPort: 80 }] }]) as any, ctx, 'main');
+    const fields = collectFields(dep([{ name: 'app', ports: [{ containerPort: 80 }] }]), ctx, 'main');
     const keys = [...fields.keys()].map(humanPath);
     assert.ok(
       keys.includes(
@@ -159,7 +164,7 @@ describe('server-side apply', () => {
       ctx,
     });
     assert.deepEqual(
-      second.spec.template.spec.containers.map((c: any) => c.name),
+      view<DeploymentView>(second).spec.template.spec?.containers?.map((c) => c.name),
       ['app'],
     );
     // Another manager applying the same sidecar co-owns it: it survives ci dropping it.
@@ -178,7 +183,7 @@ describe('server-side apply', () => {
       ctx,
     });
     assert.deepEqual(
-      third.spec.template.spec.containers.map((c: any) => c.name),
+      view<DeploymentView>(third).spec.template.spec?.containers?.map((c) => c.name),
       ['app', 'side'],
     );
   });

@@ -6,7 +6,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimClock, SimStore } from '../src/types.ts';
 import { createStore } from '../src/store.ts';
 import { startTraffic, type SimTraffic } from '../src/traffic.ts';
-import { serveMetrics, startPrometheus, type RunningPrometheus } from '../src/prometheus.ts';
+import {
+  serveMetrics,
+  startPrometheus,
+  type PromQueryData,
+  type RunningPrometheus,
+} from '../src/prometheus.ts';
 
 const clock: SimClock = { scale: 0.1, ms: (s) => s * 100, now: () => Date.now() };
 const ERROR_RATE = 0.3;
@@ -29,11 +34,11 @@ function addPod(store: SimStore, name: string, version: string, errorRate: numbe
 }
 
 /** The single value of an instant-vector answer, or undefined for an empty vector. */
-function value(data: any): number | undefined {
+function value(data: PromQueryData): number | undefined {
   assert.equal(data.resultType, 'vector');
   if (data.result.length === 0) return undefined;
   assert.equal(data.result.length, 1);
-  return Number(data.result[0].value[1]);
+  return Number(data.result[0].value![1]);
 }
 
 describe('Prometheus scraping the simulated traffic', () => {

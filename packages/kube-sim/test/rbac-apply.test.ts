@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimCluster, type SimCluster } from '../src/index.ts';
-import { deployment } from './testing.ts';
+import { deployment, type ApiBody, fieldAt } from './testing.ts';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
@@ -18,7 +18,7 @@ describe('server-side apply that creates needs create', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': APPLY },
       body: JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as ApiBody };
   };
   const grant = (verbs: string[]) => {
     const role = {
@@ -55,7 +55,7 @@ describe('server-side apply that creates needs create', () => {
     grant(['get', 'patch']);
     const res = await apply('ci-token', 'live', deployment('live', { replicas: 2 }));
     assert.equal(res.status, 200);
-    assert.equal(stored('live')?.spec.replicas, 2);
+    assert.equal(fieldAt(stored('live'), 'spec.replicas'), 2);
   });
 
   it('patch alone is refused for an object that does not exist, with upstream NewForbidden', async () => {

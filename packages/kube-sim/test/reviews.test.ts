@@ -28,7 +28,7 @@ describe('SelfSubjectAccessReview and SelfSubjectRulesReview', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as { status: { allowed: boolean } } };
   };
 
   before(async () => {

@@ -11,6 +11,7 @@ import { startSimCluster } from '../src/index.ts';
 import type { SimCluster } from '../src/index.ts';
 import { base64ErrorOffset } from '../src/schema/values.ts';
 import { checkSchema } from '../src/schema/check.ts';
+import { type ApiBody, fieldAt } from './testing.ts';
 
 let c: SimCluster;
 let dir: string;
@@ -38,7 +39,7 @@ async function api(method: string, path: string, body?: unknown, contentType = '
     headers: { 'content-type': contentType },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { code: res.status, body: (await res.json()) as any };
+  return { code: res.status, body: (await res.json()) as ApiBody };
 }
 
 const APP = `apiVersion: v1
@@ -183,20 +184,20 @@ describe('built-in kinds of application manifests', () => {
     assert.match(r.stdout, /horizontalpodautoscaler.autoscaling\/api serverside-applied/);
     assert.match(r.stdout, /priorityclass.scheduling.k8s.io\/shop-high serverside-applied/);
     const hpa = c.store.get('autoscaling/v2', 'HorizontalPodAutoscaler', 'shop', 'api')!;
-    assert.equal(hpa.spec.minReplicas, 1);
-    assert.deepEqual(hpa.spec.metrics, [
+    assert.equal(fieldAt(hpa, 'spec.minReplicas'), 1);
+    assert.deepEqual(fieldAt(hpa, 'spec.metrics'), [
       {
         type: 'Resource',
         resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
       },
     ]);
     const cj = c.store.get('batch/v1', 'CronJob', 'shop', 'cleanup')!;
-    assert.equal(cj.spec.concurrencyPolicy, 'Allow');
-    assert.equal(cj.spec.successfulJobsHistoryLimit, 3);
-    assert.equal(cj.spec.jobTemplate.spec.template.spec.dnsPolicy, 'ClusterFirst');
+    assert.equal(fieldAt(cj, 'spec.concurrencyPolicy'), 'Allow');
+    assert.equal(fieldAt(cj, 'spec.successfulJobsHistoryLimit'), 3);
+    assert.equal(fieldAt(cj, 'spec.jobTemplate.spec.template.spec.dnsPolicy'), 'ClusterFirst');
     const np = c.store.get('networking.k8s.io/v1', 'NetworkPolicy', 'shop', 'api')!;
-    assert.deepEqual(np.spec.policyTypes, ['Ingress']);
-    assert.equal(np.spec.ingress[0].ports[0].protocol, 'TCP');
+    assert.deepEqual(fieldAt(np, 'spec.policyTypes'), ['Ingress']);
+    assert.equal(fieldAt(np, 'spec.ingress.0.ports.0.protocol'), 'TCP');
     assert.equal(
       c.store.get('scheduling.k8s.io/v1', 'PriorityClass', undefined, 'shop-high')!.preemptionPolicy,
       'PreemptLowerPriority',
@@ -315,7 +316,7 @@ describe('built-in kinds of application manifests', () => {
       'HorizontalPodAutoscaler.autoscaling "y" is invalid: [spec.scaleTargetRef.kind: Required value, spec.metrics[0].type: Unsupported value: "Cpu": supported values: "ContainerResource", "External", "Object", "Pods", "Resource"]',
     );
     assert.deepEqual(
-      res.body.details.causes.map((x: any) => x.reason),
+      res.body.details.causes.map((x) => x.reason),
       ['FieldValueRequired', 'FieldValueNotSupported'],
     );
   });

@@ -4,6 +4,7 @@ import { createStore } from '../src/store.ts';
 import { SimApiError } from '../src/types.ts';
 import type { KubeObject, StoreEvent } from '../src/types.ts';
 import { matchesLabels, parseLabelSelector, compileSelector } from '../src/selectors.ts';
+import { fieldAt } from './testing.ts';
 
 function deployment(name = 'web', extra: Record<string, unknown> = {}): KubeObject {
   return {
@@ -85,10 +86,10 @@ describe('store identity and versions', () => {
     assert.equal(d.metadata.generation, 1);
     d = s.update({ ...d, status: { replicas: 3 } }, { subresource: 'status' });
     assert.equal(d.metadata.generation, 1);
-    assert.equal(d.status.replicas, 3);
+    assert.equal(fieldAt(d, 'status.replicas'), 3);
     d = s.update({ ...d, spec: { ...d.spec, replicas: 5 } });
     assert.equal(d.metadata.generation, 2);
-    assert.equal(d.status.replicas, 3, 'a main-resource update keeps the stored status');
+    assert.equal(fieldAt(d, 'status.replicas'), 3, 'a main-resource update keeps the stored status');
   });
 
   it('bumps a Deployment generation on annotation changes, but not through /status (deployment/strategy.go)', () => {
@@ -111,7 +112,7 @@ describe('store identity and versions', () => {
     assert.equal(d.metadata.generation, 2);
     assert.deepEqual(d.metadata.annotations, { team: 'blue', rev: '1' });
     assert.equal(d.metadata.labels?.sneaky, undefined, 'labels are reset on a status write');
-    assert.notEqual(d.spec.replicas, 9, 'spec is reset on a status write');
+    assert.notEqual(fieldAt(d, 'spec.replicas'), 9, 'spec is reset on a status write');
     // Other kinds: annotations are metadata only.
     const created = s.create({
       ...deployment(),
@@ -228,13 +229,13 @@ describe('store identity and versions', () => {
 describe('store defaults', () => {
   it('defaults Deployments like the API server', () => {
     const d = createStore().create(deployment());
-    assert.equal(d.spec.replicas, 1);
-    assert.deepEqual(d.spec.strategy, {
+    assert.equal(fieldAt(d, 'spec.replicas'), 1);
+    assert.deepEqual(fieldAt(d, 'spec.strategy'), {
       type: 'RollingUpdate',
       rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
     });
-    assert.equal(d.spec.revisionHistoryLimit, 10);
-    assert.equal(d.spec.progressDeadlineSeconds, 600);
+    assert.equal(fieldAt(d, 'spec.revisionHistoryLimit'), 10);
+    assert.equal(fieldAt(d, 'spec.progressDeadlineSeconds'), 600);
     assert.equal(d.spec.minReadySeconds ?? 0, 0);
     const podSpec = d.spec.template.spec;
     assert.equal(podSpec.restartPolicy, 'Always');
@@ -246,12 +247,15 @@ describe('store defaults', () => {
   it('defaults StatefulSets, DaemonSets, Services and Pods', () => {
     const s = createStore();
     const sts = s.create({ ...deployment('db'), kind: 'StatefulSet' });
-    assert.equal(sts.spec.replicas, 1);
-    assert.deepEqual(sts.spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
-    assert.equal(sts.spec.podManagementPolicy, 'OrderedReady');
-    assert.equal(sts.spec.revisionHistoryLimit, 10);
+    assert.equal(fieldAt(sts, 'spec.replicas'), 1);
+    assert.deepEqual(fieldAt(sts, 'spec.updateStrategy'), {
+      type: 'RollingUpdate',
+      rollingUpdate: { partition: 0 },
+    });
+    assert.equal(fieldAt(sts, 'spec.podManagementPolicy'), 'OrderedReady');
+    assert.equal(fieldAt(sts, 'spec.revisionHistoryLimit'), 10);
     const ds = s.create({ ...deployment('agent'), kind: 'DaemonSet' });
-    assert.deepEqual(ds.spec.updateStrategy, {
+    assert.deepEqual(fieldAt(ds, 'spec.updateStrategy'), {
       type: 'RollingUpdate',
       rollingUpdate: { maxUnavailable: 1, maxSurge: 0 },
     });
@@ -261,12 +265,12 @@ describe('store defaults', () => {
       metadata: { name: 'web' },
       spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
     });
-    assert.equal(svc.spec.type, 'ClusterIP');
-    assert.match(svc.spec.clusterIP, /^10\.96\./);
-    assert.deepEqual(svc.spec.ports, [{ port: 80, protocol: 'TCP', targetPort: 80 }]);
+    assert.equal(fieldAt(svc, 'spec.type'), 'ClusterIP');
+    assert.match(String(fieldAt(svc, 'spec.clusterIP')), /^10\.96\./);
+    assert.deepEqual(fieldAt(svc, 'spec.ports'), [{ port: 80, protocol: 'TCP', targetPort: 80 }]);
     const p = s.create(pod('p'));
-    assert.equal(p.spec.restartPolicy, 'Always');
-    assert.equal(p.spec.containers[0].imagePullPolicy, 'Always', 'no tag means :latest');
+    assert.equal(fieldAt(p, 'spec.restartPolicy'), 'Always');
+    assert.equal(fieldAt(p, 'spec.containers.0.imagePullPolicy'), 'Always', 'no tag means :latest');
     assert.deepEqual(p.status, { phase: 'Pending', qosClass: 'BestEffort' });
   });
 });

@@ -1,6 +1,13 @@
 // Helpers for the in-process controller and kubelet tests.
 import { createStore } from '../src/store.ts';
 import type { KubeObject, SimClock, SimStore } from '../src/types.ts';
+import {
+  view,
+  type Condition,
+  type ConditionedView,
+  type Container,
+  type DeploymentView,
+} from '../src/views.ts';
 import { startControllers, type RunningControllers } from '../src/controllers/index.ts';
 
 export function simClock(scale = 0.1): SimClock {
@@ -21,6 +28,26 @@ export function testCluster(
   const clock = simClock(opts.scale ?? 0.05);
   const controllers = startControllers(store, clock, { nodes: opts.nodes });
   return { store, clock, controllers, stop: () => controllers.stop() };
+}
+
+/** The Status (or object) an API answer carries, as the request tests read it. */
+export interface ApiBody {
+  reason: string;
+  message: string;
+  details: { causes: { field: string; message: string; reason: string }[] } & Record<string, unknown>;
+  spec?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/**
+ * The value at a dotted path of a JSON value (`spec.ingress.0.ports`), undefined where the path
+ * ends early: how tests assert on fields of kinds the simulator has no view for.
+ */
+export function fieldAt(value: unknown, path: string): unknown {
+  let cur = value;
+  for (const key of path.split('.'))
+    cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
+  return cur;
 }
 
 /** Poll `fn` until it returns a truthy value; the error names what we waited for. */
@@ -48,7 +75,7 @@ export function container(
   image: string,
   env: Record<string, string> = {},
   extra: Record<string, unknown> = {},
-): any {
+): Container {
   return { name, image, env: Object.entries(env).map(([k, v]) => ({ name: k, value: v })), ...extra };
 }
 
@@ -111,8 +138,8 @@ export function setImage(
   image: string,
   env?: Record<string, string>,
 ): KubeObject {
-  const obj = store.get('apps/v1', kind, 'default', name)!;
-  const c = obj.spec.template.spec.containers[0];
+  const obj = view<DeploymentView>(store.get('apps/v1', kind, 'default', name)!);
+  const c = obj.spec.template.spec!.containers![0];
   c.image = image;
   if (env) c.env = Object.entries(env).map(([k, v]) => ({ name: k, value: v }));
   return store.update(obj);
@@ -124,6 +151,6 @@ export function podsOf(store: SimStore, labels: Record<string, string>): KubeObj
     .filter((p) => Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v));
 }
 
-export function condition(obj: KubeObject | undefined, type: string): any {
-  return (obj?.status?.conditions ?? []).find((c: any) => c.type === type);
+export function condition(obj: KubeObject | undefined, type: string): Condition | undefined {
+  return ((obj && view<ConditionedView>(obj))?.status?.conditions ?? []).find((c) => c.type === type);
 }

@@ -6,7 +6,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../src/types.ts';
-import { condition, container, replicaSet, testCluster, waitFor, type TestCluster } from './testing.ts';
+import {
+  condition,
+  container,
+  replicaSet,
+  testCluster,
+  waitFor,
+  type TestCluster,
+  fieldAt,
+} from './testing.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 const REVISION_LABEL = 'controller-revision-hash';
@@ -45,7 +53,7 @@ function update(c: TestCluster, kind: string, name: string, change: (o: KubeObje
     try {
       return c.store.update(o);
     } catch (err) {
-      if ((err as any).code !== 409) throw err;
+      if ((err as { code?: unknown }).code !== 409) throw err;
     }
   }
 }
@@ -91,7 +99,7 @@ function revisionAndImage(c: TestCluster, name: string, revision: string, image:
 
 /** ensureReplicas: spec and status both. */
 function assertReplicas(rs: KubeObject, n: number): void {
-  assert.equal(rs.spec.replicas, n, `${rs.metadata.name} spec.replicas`);
+  assert.equal(fieldAt(rs, 'spec.replicas'), n, `${rs.metadata.name} spec.replicas`);
   assert.equal(rs.status?.replicas ?? 0, n, `${rs.metadata.name} status.replicas`);
 }
 
@@ -391,7 +399,7 @@ function partitionedDone(c: TestCluster, name: string): { set: KubeObject; pods:
 function assertSplit(pods: KubeObject[], partition: number, old: [string, string], next: [string, string]) {
   for (const [i, p] of pods.entries()) {
     const [image, revision] = i < partition ? old : next;
-    assert.equal(p.spec.containers[0].image, image, `${p.metadata.name} image`);
+    assert.equal(fieldAt(p, 'spec.containers.0.image'), image, `${p.metadata.name} image`);
     assert.equal(p.metadata.labels?.[REVISION_LABEL], revision, `${p.metadata.name} revision`);
   }
 }

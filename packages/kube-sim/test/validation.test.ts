@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimCluster, type SimCluster } from '../src/index.ts';
 import { goTimeParseError, RFC3339, RFC3339_MICRO } from '../src/schema/go-time.ts';
+import type { ApiBody } from './testing.ts';
 
 let c: SimCluster;
 before(async () => {
@@ -22,7 +23,7 @@ async function send(method: string, path: string, body: unknown, type = 'applica
     headers: { 'content-type': type },
     body: JSON.stringify(body),
   });
-  return { code: res.status, body: (await res.json()) as any };
+  return { code: res.status, body: (await res.json()) as ApiBody };
 }
 
 const podTemplate = (name: string, restartPolicy?: string) => ({
@@ -71,12 +72,15 @@ async function everyWay(obj: { kind: string; metadata: { name: string } }) {
 }
 
 /** Every way of writing `obj` is refused with 422, these causes, and nothing is stored. */
-async function refused(obj: any, causes: { field: string; message: string }[]) {
+async function refused(
+  obj: { kind: string; metadata: { name: string } },
+  causes: { field: string; message: string }[],
+) {
   for (const res of await everyWay(obj)) {
     assert.equal(res.code, 422, JSON.stringify(res.body));
     assert.equal(res.body.reason, 'Invalid');
     assert.deepEqual(
-      res.body.details.causes.map((x: any) => ({ field: x.field, message: x.message })),
+      res.body.details.causes.map((x) => ({ field: x.field, message: x.message })),
       causes,
     );
     const list = causes.map((x) => `${x.field}: ${x.message}`);

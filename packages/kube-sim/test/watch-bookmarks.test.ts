@@ -7,7 +7,7 @@ import { startSimCluster, type SimCluster } from '../src/index.ts';
 
 interface Event {
   type: string;
-  object: any;
+  object: { metadata?: { resourceVersion?: string } } & Record<string, unknown>;
 }
 
 /** Every event of one watch stream, until the server ends it. */

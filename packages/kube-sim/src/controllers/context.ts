@@ -2,6 +2,7 @@
 // deletion).
 import type { KubeObject, SimClock, SimStore } from '../types.ts';
 import type { EventRecorder } from './events.ts';
+import { view, type PodTemplate, type PodView } from '../views.ts';
 import { clone, controllerRef, isoNow, randomSuffix } from './util.ts';
 import { rfc3339 } from '../timestamps.ts';
 
@@ -26,10 +27,10 @@ export function guarded(ctx: ControllerContext, obj: KubeObject, fn: () => void)
 export const FAIL_CREATE_ANNOTATION = 'sim.kube-rollout.io/fail-create';
 
 export function newPodFromTemplate(
-  template: any,
+  template: PodTemplate | undefined,
   owner: KubeObject,
   opts: { name?: string; generateName?: string; labels?: Record<string, string>; nodeName?: string },
-): KubeObject {
+): PodView {
   const meta = clone(template?.metadata ?? {});
   const spec = clone(template?.spec ?? {});
   if (opts.nodeName) spec.nodeName = opts.nodeName;
@@ -55,7 +56,7 @@ export function newPodFromTemplate(
  */
 export function deletePodGracefully(ctx: ControllerContext, pod: KubeObject): void {
   if (pod.metadata.deletionTimestamp) return;
-  const grace = Number(pod.spec?.terminationGracePeriodSeconds ?? 30);
+  const grace = Number(view<PodView>(pod).spec?.terminationGracePeriodSeconds ?? 30);
   const marked = {
     ...pod,
     metadata: {

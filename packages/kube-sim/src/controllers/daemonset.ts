@@ -1,6 +1,7 @@
 // DaemonSet controller: one pod per eligible node, RollingUpdate (maxUnavailable rounded up, or
 // maxSurge), OnDelete, ControllerRevisions and the controller-revision-hash pod label.
 import type { KubeObject } from '../types.ts';
+import { view, viewAll, type DaemonSetStatus, type DaemonSetView, type PodView } from '../views.ts';
 import { deletePodGracefully, guarded, newPodFromTemplate, type ControllerContext } from './context.ts';
 import { hashOf, REVISION_HASH_LABEL, syncRevisions, truncateHistory } from './revisions.ts';
 import {
@@ -15,7 +16,7 @@ import {
 
 const SOURCE = { component: 'daemonset-controller' };
 
-function eligibleNodes(ctx: ControllerContext, ds: KubeObject): KubeObject[] {
+function eligibleNodes(ctx: ControllerContext, ds: DaemonSetView): KubeObject[] {
   const selector: Record<string, string> = ds.spec?.template?.spec?.nodeSelector ?? {};
   return ctx.store
     .list('v1', 'Node')
@@ -23,7 +24,7 @@ function eligibleNodes(ctx: ControllerContext, ds: KubeObject): KubeObject[] {
     .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
 }
 
-export function syncDaemonSet(ctx: ControllerContext, ds: KubeObject): void {
+export function syncDaemonSet(ctx: ControllerContext, ds: DaemonSetView): void {
   const { store, clock } = ctx;
   if (ds.metadata.deletionTimestamp) return;
   const { all: revisions, update } = syncRevisions(ctx, ds);
@@ -31,7 +32,7 @@ export function syncDaemonSet(ctx: ControllerContext, ds: KubeObject): void {
   const minReady = Number(ds.spec?.minReadySeconds ?? 0);
   const nodes = eligibleNodes(ctx, ds);
   const nodeNames = new Set(nodes.map((n) => n.metadata.name ?? ''));
-  const pods = owned(store, 'v1', 'Pod', ds);
+  const pods = viewAll<PodView>(owned(store, 'v1', 'Pod', ds));
   const isNew = (p: KubeObject) => p.metadata.labels?.[REVISION_HASH_LABEL] === hash;
   const available = (p: KubeObject) => isPodAvailable(p, minReady, clock);
 
@@ -61,7 +62,7 @@ export function syncDaemonSet(ctx: ControllerContext, ds: KubeObject): void {
   };
 
   // Running pods per node; failed pods and pods on ineligible nodes are removed.
-  const perNode = new Map<string, KubeObject[]>();
+  const perNode = new Map<string, PodView[]>();
   for (const pod of pods) {
     if (isTerminating(pod)) continue;
     const node = pod.spec?.nodeName ?? '';
@@ -115,7 +116,7 @@ export function syncDaemonSet(ctx: ControllerContext, ds: KubeObject): void {
   }
 
   // Status per eligible node, from its oldest non-terminating pod.
-  const fresh = owned(store, 'v1', 'Pod', ds).filter((p) => !isTerminating(p));
+  const fresh = viewAll<PodView>(owned(store, 'v1', 'Pod', ds)).filter((p) => !isTerminating(p));
   let current = 0;
   let updated = 0;
   let ready = 0;
@@ -131,7 +132,7 @@ export function syncDaemonSet(ctx: ControllerContext, ds: KubeObject): void {
     if (isPodReady(pod)) ready++;
     if (isPodReady(pod) && available(pod)) avail++;
   }
-  const status: any = {
+  const status: DaemonSetStatus = {
     currentNumberScheduled: current,
     numberMisscheduled: misscheduled,
     desiredNumberScheduled: nodes.length,
@@ -141,7 +142,7 @@ export function syncDaemonSet(ctx: ControllerContext, ds: KubeObject): void {
     numberAvailable: avail,
     numberUnavailable: nodes.length - avail,
   };
-  for (const k of ['updatedNumberScheduled', 'numberAvailable', 'numberUnavailable'])
+  for (const k of ['updatedNumberScheduled', 'numberAvailable', 'numberUnavailable'] as const)
     if (!status[k]) delete status[k];
   writeStatus(store, ds, status);
   const live = new Set<string>([update.metadata.name ?? '']);
@@ -153,5 +154,6 @@ export function syncDaemonSet(ctx: ControllerContext, ds: KubeObject): void {
 }
 
 export function syncDaemonSets(ctx: ControllerContext): void {
-  for (const ds of ctx.store.list('apps/v1', 'DaemonSet')) guarded(ctx, ds, () => syncDaemonSet(ctx, ds));
+  for (const ds of ctx.store.list('apps/v1', 'DaemonSet'))
+    guarded(ctx, ds, () => syncDaemonSet(ctx, view<DaemonSetView>(ds)));
 }

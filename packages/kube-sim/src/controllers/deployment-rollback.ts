@@ -3,7 +3,7 @@
 // it: the Deployment takes the template of the ReplicaSet at that revision (0 = the previous one)
 // and the annotation is cleared. The upstream e2e "iterative rollouts should eventually progress"
 // uses it.
-import type { KubeObject } from '../types.ts';
+import { view, type DeploymentView, type ReplicaSetView } from '../views.ts';
 import { SOURCE, type Sync } from './deployment-sync.ts';
 import {
   ANNOTATIONS_TO_SKIP,
@@ -17,14 +17,14 @@ import { clone } from './util.ts';
 export const ROLLBACK_TO = 'deprecated.deployment.rollback.to';
 
 /** Upstream getRollbackTo: the requested revision, or undefined (absent, empty or not an int64). */
-export function rollbackTo(d: KubeObject): bigint | undefined {
+export function rollbackTo(d: DeploymentView): bigint | undefined {
   const text = d.metadata.annotations?.[ROLLBACK_TO];
   if (!text) return undefined;
   return parseRevision(text);
 }
 
 /** Upstream LastRevision: the second-highest revision among the ReplicaSets (0 when none). */
-function lastRevision(rss: KubeObject[]): bigint {
+function lastRevision(rss: ReplicaSetView[]): bigint {
   let max = 0n;
   let second = 0n;
   for (const rs of rss) {
@@ -43,7 +43,7 @@ function event(s: Sync, type: 'Normal' | 'Warning', reason: string, message: str
 }
 
 /** updateDeploymentAndClearRollbackTo, optionally with the rolled-back template and annotations. */
-function clearRollbackTo(s: Sync, from?: KubeObject): void {
+function clearRollbackTo(s: Sync, from?: ReplicaSetView): void {
   const d = clone(s.d);
   if (from) {
     d.spec.template = clone(from.spec.template);
@@ -56,11 +56,11 @@ function clearRollbackTo(s: Sync, from?: KubeObject): void {
     d.metadata.annotations = Object.fromEntries([...kept, ...copied]);
   }
   delete d.metadata.annotations?.[ROLLBACK_TO];
-  s.d = s.ctx.store.update(d);
+  s.d = view<DeploymentView>(s.ctx.store.update(d));
 }
 
 /** Upstream rollback(); `all` already holds the new ReplicaSet when there is one. */
-export function rollback(s: Sync, all: KubeObject[], wanted: bigint): void {
+export function rollback(s: Sync, all: ReplicaSetView[], wanted: bigint): void {
   let revision = wanted;
   if (revision === 0n) revision = lastRevision(all);
   if (revision === 0n) {

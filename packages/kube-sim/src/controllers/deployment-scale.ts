@@ -1,5 +1,5 @@
 // Scaling without a rollout (upstream scale(), incl. proportional scaling) and history cleanup.
-import type { KubeObject } from '../types.ts';
+import type { ReplicaSetView } from '../views.ts';
 import { scaleReplicaSet, type Sync } from './deployment-sync.ts';
 import {
   isRollingUpdate,
@@ -17,14 +17,18 @@ import { byCreation } from './util.ts';
  * ones; otherwise RollingUpdate scales every active RS proportionally (max-replicas annotation),
  * the rounding leftover going to the largest.
  */
-export function scale(s: Sync, newRS: KubeObject | undefined, oldRSs: KubeObject[]): KubeObject[] {
+export function scale(
+  s: Sync,
+  newRS: ReplicaSetView | undefined,
+  oldRSs: ReplicaSetView[],
+): ReplicaSetView[] {
   const all = [...oldRSs, ...(newRS ? [newRS] : [])];
-  const replace = (rs: KubeObject, updated: KubeObject) => {
+  const replace = (rs: ReplicaSetView, updated: ReplicaSetView) => {
     all[all.indexOf(rs)] = updated;
   };
   const active = all.filter((rs) => Number(rs.spec?.replicas ?? 0) > 0);
   const desired = replicasOf(s.d);
-  let single: KubeObject | undefined;
+  let single: ReplicaSetView | undefined;
   if (active.length === 1) single = active[0];
   else if (active.length === 0 && all.length) single = newRS ?? [...all].sort(byCreation).at(-1);
   if (single || active.length <= 1) {
@@ -53,7 +57,7 @@ export function scale(s: Sync, newRS: KubeObject | undefined, oldRSs: KubeObject
     return toAdd > 0 ? byCreation(b, a) : byCreation(a, b);
   });
   // Upstream GetProportion: each RS moves towards replicas * allowed / its max-replicas annotation.
-  const targets = new Map<KubeObject, number>();
+  const targets = new Map<ReplicaSetView, number>();
   let added = 0;
   for (const rs of ordered) {
     const size = Number(rs.spec.replicas);
@@ -75,7 +79,7 @@ export function scale(s: Sync, newRS: KubeObject | undefined, oldRSs: KubeObject
 }
 
 /** Delete the oldest zero-sized old RSs beyond revisionHistoryLimit. */
-export function cleanup(s: Sync, oldRSs: KubeObject[]): void {
+export function cleanup(s: Sync, oldRSs: ReplicaSetView[]): void {
   const limit = s.d.spec?.revisionHistoryLimit;
   if (limit === undefined || limit === null) return;
   const alive = oldRSs.filter((rs) => !rs.metadata.deletionTimestamp);

@@ -1,5 +1,6 @@
 // The Progressing / ReplicaFailure half of the Deployment status (upstream syncRolloutStatus).
-import type { KubeObject, SimClock } from '../types.ts';
+import type { SimClock } from '../types.ts';
+import type { DeploymentStatus, DeploymentView, ReplicaSetView } from '../views.ts';
 import {
   deploymentComplete,
   deploymentCondition,
@@ -12,7 +13,7 @@ import { isoNow } from './util.ts';
 import { conditionInstant, markAssigned } from '../timestamps.ts';
 
 /** Whether the Progressing condition's lastUpdateTime is older than progressDeadlineSeconds. */
-export function deploymentTimedOut(d: KubeObject, status: any, clock: SimClock): boolean {
+export function deploymentTimedOut(d: DeploymentView, status: DeploymentStatus, clock: SimClock): boolean {
   if (!hasProgressDeadline(d)) return false;
   const cond = deploymentCondition(status, 'Progressing');
   if (!cond) return false;
@@ -25,15 +26,15 @@ export function deploymentTimedOut(d: KubeObject, status: any, clock: SimClock):
 
 /** Given the counts in `status`, update its Progressing and ReplicaFailure conditions. */
 export function rollingStatus(
-  d: KubeObject,
-  status: any,
-  newRS: KubeObject | undefined,
-  all: KubeObject[],
+  d: DeploymentView,
+  status: DeploymentStatus,
+  newRS: ReplicaSetView | undefined,
+  all: ReplicaSetView[],
   clock: SimClock,
-): any {
+): DeploymentStatus {
   const now = isoNow(clock);
   if (!hasProgressDeadline(d))
-    status.conditions = (status.conditions ?? []).filter((c: any) => c.type !== 'Progressing');
+    status.conditions = (status.conditions ?? []).filter((c) => c.type !== 'Progressing');
   const cur = deploymentCondition(status, 'Progressing');
   const complete =
     Number(status.replicas ?? 0) === Number(status.updatedReplicas ?? 0) &&
@@ -55,7 +56,7 @@ export function rollingStatus(
       // Progress moves lastUpdateTime even when the reason stays the same.
       const cond = newCondition('Progressing', 'True', 'ReplicaSetUpdated', `${what} is progressing.`, now);
       if (cur?.status === 'True') cond.lastTransitionTime = cur.lastTransitionTime;
-      status.conditions = [...(status.conditions ?? []).filter((c: any) => c.type !== 'Progressing'), cond];
+      status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'Progressing'), cond];
       markAssigned(
         status,
         'Progressing',
@@ -78,7 +79,7 @@ export function rollingStatus(
   const ordered = newRS ? [newRS, ...all.filter((rs) => rs !== newRS)] : all;
   const failure = ordered
     .map((rs) =>
-      (rs.status?.conditions ?? []).find((c: any) => c.type === 'ReplicaFailure' && c.status === 'True'),
+      (rs.status?.conditions ?? []).find((c) => c.type === 'ReplicaFailure' && c.status === 'True'),
     )
     .find(Boolean);
   if (failure) {
@@ -91,7 +92,7 @@ export function rollingStatus(
       message: failure.message,
     });
   } else {
-    status.conditions = (status.conditions ?? []).filter((c: any) => c.type !== 'ReplicaFailure');
+    status.conditions = (status.conditions ?? []).filter((c) => c.type !== 'ReplicaFailure');
   }
   if (!status.conditions?.length) delete status.conditions;
   return status;

@@ -1,6 +1,14 @@
 // Deployment arithmetic and annotation rules (upstream pkg/controller/deployment/util), kept
 // pure so tests can check them directly.
 import type { KubeObject } from '../types.ts';
+import {
+  view,
+  type Condition,
+  type DeploymentStatus,
+  type DeploymentView,
+  type PodTemplate,
+  type ReplicaSetView,
+} from '../views.ts';
 import { byCreation, clone, jsonEqual, scaledValue } from './util.ts';
 import { markAssigned } from '../timestamps.ts';
 
@@ -21,15 +29,15 @@ export const ANNOTATIONS_TO_SKIP = new Set([
 ]);
 
 export function replicasOf(obj: KubeObject): number {
-  return Number(obj.spec?.replicas ?? 1);
+  return Number(view<DeploymentView>(obj).spec?.replicas ?? 1);
 }
 
-export function isRollingUpdate(d: KubeObject): boolean {
+export function isRollingUpdate(d: DeploymentView): boolean {
   return (d.spec?.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
 }
 
 /** maxSurge rounded up, maxUnavailable rounded down; both zero → unavailable 1. */
-export function resolveFenceposts(d: KubeObject): { surge: number; unavailable: number } {
+export function resolveFenceposts(d: DeploymentView): { surge: number; unavailable: number } {
   const desired = replicasOf(d);
   const ru = d.spec?.strategy?.rollingUpdate ?? {};
   const surge = scaledValue(ru.maxSurge ?? '25%', desired, true);
@@ -38,11 +46,11 @@ export function resolveFenceposts(d: KubeObject): { surge: number; unavailable: 
   return { surge, unavailable };
 }
 
-export function maxSurge(d: KubeObject): number {
+export function maxSurge(d: DeploymentView): number {
   return isRollingUpdate(d) ? resolveFenceposts(d).surge : 0;
 }
 
-export function maxUnavailable(d: KubeObject): number {
+export function maxUnavailable(d: DeploymentView): number {
   const desired = replicasOf(d);
   if (!isRollingUpdate(d) || desired === 0) return 0;
   return Math.min(resolveFenceposts(d).unavailable, desired);
@@ -60,12 +68,12 @@ export function parseRevision(text: string | undefined): bigint | undefined {
   return n > 9223372036854775807n || n < -9223372036854775808n ? undefined : n;
 }
 
-export function revisionOf(rs: KubeObject): bigint {
+export function revisionOf(rs: ReplicaSetView): bigint {
   return parseRevision(rs.metadata.annotations?.[REVISION]) ?? 0n;
 }
 
 /** Upstream MaxRevision: replica sets whose revision does not parse are skipped. */
-export function maxRevision(rss: KubeObject[]): bigint {
+export function maxRevision(rss: ReplicaSetView[]): bigint {
   let max = 0n;
   for (const rs of rss) {
     const v = parseRevision(rs.metadata.annotations?.[REVISION]);
@@ -74,18 +82,18 @@ export function maxRevision(rss: KubeObject[]): bigint {
   return max;
 }
 
-export function specReplicas(rss: KubeObject[]): number {
+export function specReplicas(rss: ReplicaSetView[]): number {
   return rss.reduce((n, rs) => n + Number(rs.spec?.replicas ?? 0), 0);
 }
 
 export function statusSum(
-  rss: KubeObject[],
+  rss: ReplicaSetView[],
   field: 'replicas' | 'readyReplicas' | 'availableReplicas',
 ): number {
   return rss.reduce((n, rs) => n + Number(rs.status?.[field] ?? 0), 0);
 }
 
-export function templateWithoutHash(template: any): any {
+export function templateWithoutHash(template: PodTemplate | undefined): PodTemplate {
   const t = clone(template ?? {});
   if (t.metadata?.labels) {
     delete t.metadata.labels[HASH_LABEL];
@@ -93,17 +101,17 @@ export function templateWithoutHash(template: any): any {
   return t;
 }
 
-export function equalIgnoreHash(a: any, b: any): boolean {
+export function equalIgnoreHash(a: PodTemplate | undefined, b: PodTemplate | undefined): boolean {
   return jsonEqual(templateWithoutHash(a), templateWithoutHash(b));
 }
 
 /** The oldest ReplicaSet whose template equals the Deployment's (ignoring the hash label). */
-export function findNewReplicaSet(d: KubeObject, rss: KubeObject[]): KubeObject | undefined {
+export function findNewReplicaSet(d: DeploymentView, rss: ReplicaSetView[]): ReplicaSetView | undefined {
   return [...rss].sort(byCreation).find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
 }
 
 /** Copy the Deployment's own annotations onto the RS; returns whether anything changed. */
-export function copyAnnotations(d: KubeObject, rs: KubeObject): boolean {
+export function copyAnnotations(d: DeploymentView, rs: ReplicaSetView): boolean {
   let changed = false;
   const target = (rs.metadata.annotations ??= {});
   for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
@@ -120,8 +128,8 @@ export function copyAnnotations(d: KubeObject, rs: KubeObject): boolean {
  * annotations.
  */
 export function setNewReplicaSetAnnotations(
-  d: KubeObject,
-  rs: KubeObject,
+  d: DeploymentView,
+  rs: ReplicaSetView,
   newRevision: bigint,
   exists: boolean,
 ): boolean {
@@ -143,7 +151,7 @@ export function setNewReplicaSetAnnotations(
   return changed;
 }
 
-export function setReplicasAnnotations(rs: KubeObject, desired: number, max: number): boolean {
+export function setReplicasAnnotations(rs: ReplicaSetView, desired: number, max: number): boolean {
   const ann = (rs.metadata.annotations ??= {});
   let changed = false;
   if (ann[DESIRED_REPLICAS] !== String(desired)) {
@@ -162,7 +170,7 @@ export function setReplicasAnnotations(rs: KubeObject, desired: number, max: num
  * Deployment's size, its desired-replicas annotation says so too, and exactly that many are
  * available.
  */
-export function isSaturated(d: KubeObject, rs: KubeObject | undefined): boolean {
+export function isSaturated(d: DeploymentView, rs: ReplicaSetView | undefined): boolean {
   if (!rs) return false;
   const annotated = rs.metadata.annotations?.[DESIRED_REPLICAS];
   if (annotated === undefined || !/^[+-]?\d+$/.test(annotated)) return false;
@@ -175,7 +183,11 @@ export function isSaturated(d: KubeObject, rs: KubeObject | undefined): boolean 
 }
 
 /** How many replicas the new RS should have now (upstream NewRSNewReplicas). */
-export function newRSNewReplicas(d: KubeObject, allRSs: KubeObject[], newRS: KubeObject | undefined): number {
+export function newRSNewReplicas(
+  d: DeploymentView,
+  allRSs: ReplicaSetView[],
+  newRS: ReplicaSetView | undefined,
+): number {
   const current = Number(newRS?.spec?.replicas ?? 0);
   if (!isRollingUpdate(d)) return replicasOf(d);
   const maxTotal = replicasOf(d) + maxSurge(d);
@@ -185,7 +197,7 @@ export function newRSNewReplicas(d: KubeObject, allRSs: KubeObject[], newRS: Kub
   return current + Math.max(0, up);
 }
 
-export function deploymentComplete(d: KubeObject, status: any): boolean {
+export function deploymentComplete(d: DeploymentView, status: DeploymentStatus): boolean {
   const r = replicasOf(d);
   return (
     Number(status.updatedReplicas ?? 0) === r &&
@@ -195,7 +207,7 @@ export function deploymentComplete(d: KubeObject, status: any): boolean {
   );
 }
 
-export function deploymentProgressing(d: KubeObject, status: any): boolean {
+export function deploymentProgressing(d: DeploymentView, status: DeploymentStatus): boolean {
   const old = d.status ?? {};
   const n = (v: unknown) => Number(v ?? 0);
   const oldOld = n(old.replicas) - n(old.updatedReplicas);
@@ -208,14 +220,14 @@ export function deploymentProgressing(d: KubeObject, status: any): boolean {
   );
 }
 
-export function hasProgressDeadline(d: KubeObject): boolean {
+export function hasProgressDeadline(d: DeploymentView): boolean {
   const p = d.spec?.progressDeadlineSeconds;
   return p !== undefined && p !== null && p !== 2147483647;
 }
 
 /** Upstream SetDeploymentCondition: same status and reason → no change; else replace (appended last). */
-export function setDeploymentCondition(status: any, cond: any): void {
-  const list: any[] = status.conditions ?? [];
+export function setDeploymentCondition(status: DeploymentStatus, cond: Condition): void {
+  const list: Condition[] = status.conditions ?? [];
   const cur = list.find((c) => c.type === cond.type);
   if (cur && cur.status === cond.status && cur.reason === cond.reason) return;
   const next = { ...cond };
@@ -229,8 +241,11 @@ export function setDeploymentCondition(status: any, cond: any): void {
   );
 }
 
-export function deploymentCondition(status: any, type: string): any {
-  return (status?.conditions ?? []).find((c: any) => c.type === type);
+export function deploymentCondition(
+  status: DeploymentStatus | undefined,
+  type: string,
+): Condition | undefined {
+  return (status?.conditions ?? []).find((c) => c.type === type);
 }
 
 export function newCondition(
@@ -239,6 +254,6 @@ export function newCondition(
   reason: string,
   message: string,
   now: string,
-): any {
+): Condition {
   return { type, status, lastUpdateTime: now, lastTransitionTime: now, reason, message };
 }

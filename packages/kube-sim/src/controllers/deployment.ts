@@ -1,6 +1,6 @@
 // Deployment controller (upstream pkg/controller/deployment): new/old ReplicaSets, RollingUpdate and
 // Recreate, pause, scaling events, revision history, status and conditions.
-import type { KubeObject } from '../types.ts';
+import { view, viewAll, type DeploymentStatus, type DeploymentView, type ReplicaSetView } from '../views.ts';
 import { SimApiError } from '../types.ts';
 import { guarded, type ControllerContext } from './context.ts';
 import { computeHash } from './hash.ts';
@@ -39,9 +39,9 @@ import { byCreation, clone, controllerRef, isoNow, owned, isPodTerminal, selecto
 /** Upstream getAllReplicaSetsAndSyncRevision / getNewReplicaSet. */
 function newAndOld(
   s: Sync,
-  rsList: KubeObject[],
+  rsList: ReplicaSetView[],
   create: boolean,
-): { newRS?: KubeObject; oldRSs: KubeObject[] } {
+): { newRS?: ReplicaSetView; oldRSs: ReplicaSetView[] } {
   const { ctx } = s;
   const existing = findNewReplicaSet(s.d, rsList);
   const oldRSs = rsList.filter((rs) => rs !== existing);
@@ -52,7 +52,7 @@ function newAndOld(
     const changed = setNewReplicaSetAnnotations(s.d, copy, newRevision, true);
     const minReadyChanged = (copy.spec.minReadySeconds ?? 0) !== (s.d.spec?.minReadySeconds ?? 0);
     if (minReadyChanged) copy.spec.minReadySeconds = s.d.spec?.minReadySeconds ?? 0;
-    if (changed || minReadyChanged) rs = ctx.store.update(copy);
+    if (changed || minReadyChanged) rs = view<ReplicaSetView>(ctx.store.update(copy));
     setDeploymentRevision(s, rs.metadata.annotations?.[REVISION]);
     if (!deploymentCondition(s.d.status, 'Progressing') && hasProgressDeadline(s.d)) {
       const status = clone(s.d.status ?? {});
@@ -80,7 +80,7 @@ function newAndOld(
   const selector = clone(s.d.spec.selector ?? {});
   selector.matchLabels = { ...(selector.matchLabels ?? {}), [HASH_LABEL]: hash };
   const name = `${s.d.metadata.name}-${hash}`;
-  const rs: KubeObject = {
+  const rs: ReplicaSetView = {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
     metadata: {
@@ -94,12 +94,13 @@ function newAndOld(
   };
   rs.spec.replicas = newRSNewReplicas(s.d, oldRSs, undefined);
   setNewReplicaSetAnnotations(s.d, rs, newRevision, false);
-  let created: KubeObject;
+  let created: ReplicaSetView;
   try {
-    created = ctx.store.create(rs);
+    created = view<ReplicaSetView>(ctx.store.create(rs));
   } catch (err) {
     if (!(err instanceof SimApiError) || err.code !== 409) throw err;
-    const clash = ctx.store.get('apps/v1', 'ReplicaSet', s.d.metadata.namespace, name);
+    const found = ctx.store.get('apps/v1', 'ReplicaSet', s.d.metadata.namespace, name);
+    const clash = found && view<ReplicaSetView>(found);
     if (
       clash &&
       clash.metadata.ownerReferences?.some((r) => r.uid === s.d.metadata.uid) &&
@@ -111,7 +112,7 @@ function newAndOld(
     writeDeploymentStatus(s, { ...(s.d.status ?? {}), collisionCount: Number(collisionCount ?? 0) + 1 });
     return { oldRSs };
   }
-  if (created.spec.replicas > 0) {
+  if ((created.spec.replicas ?? 0) > 0) {
     ctx.events.record({
       involved: s.d,
       type: 'Normal',
@@ -139,7 +140,7 @@ function newAndOld(
 }
 
 /** Upstream sync(): scale (proportionally when needed), cleanup when paused, status. */
-function syncScaleOnly(s: Sync, rsList: KubeObject[]): void {
+function syncScaleOnly(s: Sync, rsList: ReplicaSetView[]): void {
   const { newRS, oldRSs } = newAndOld(s, rsList, false);
   const all = scale(s, newRS, oldRSs);
   const newUid = newRS?.metadata.uid;
@@ -152,10 +153,14 @@ function syncScaleOnly(s: Sync, rsList: KubeObject[]): void {
   writeDeploymentStatus(s, calculateStatus(s, all, nrs));
 }
 
-function calculateStatus(s: Sync, all: KubeObject[], newRS: KubeObject | undefined): any {
+function calculateStatus(
+  s: Sync,
+  all: ReplicaSetView[],
+  newRS: ReplicaSetView | undefined,
+): DeploymentStatus {
   const available = statusSum(all, 'availableReplicas');
   const total = specReplicas(all);
-  const status: any = {
+  const status: DeploymentStatus = {
     observedGeneration: s.d.metadata.generation ?? 1,
     replicas: statusSum(all, 'replicas'),
     updatedReplicas: newRS ? Number(newRS.status?.replicas ?? 0) : 0,
@@ -196,18 +201,18 @@ function calculateStatus(s: Sync, all: KubeObject[], newRS: KubeObject | undefin
     'readyReplicas',
     'availableReplicas',
     'unavailableReplicas',
-  ]) {
+  ] as const) {
     if (!status[k]) delete status[k];
   }
   return status;
 }
 
-function syncRolloutStatus(s: Sync, all: KubeObject[], newRS: KubeObject | undefined): void {
+function syncRolloutStatus(s: Sync, all: ReplicaSetView[], newRS: ReplicaSetView | undefined): void {
   const status = rollingStatus(s.d, calculateStatus(s, all, newRS), newRS, all, s.ctx.clock);
   writeDeploymentStatus(s, status);
 }
 
-function rolloutRolling(s: Sync, rsList: KubeObject[]): void {
+function rolloutRolling(s: Sync, rsList: ReplicaSetView[]): void {
   const { newRS, oldRSs } = newAndOld(s, rsList, true);
   if (!newRS) return; // collision; retried next pass
   const all = [...oldRSs, newRS];
@@ -227,13 +232,18 @@ function rolloutRolling(s: Sync, rsList: KubeObject[]): void {
 }
 
 /** Scale old RSs down within the availability budget; unhealthy replicas go first. */
-function reconcileOld(s: Sync, all: KubeObject[], oldRSs: KubeObject[], newRS: KubeObject): boolean {
+function reconcileOld(
+  s: Sync,
+  all: ReplicaSetView[],
+  oldRSs: ReplicaSetView[],
+  newRS: ReplicaSetView,
+): boolean {
   if (specReplicas(oldRSs) === 0) return false;
   const minAvailable = replicasOf(s.d) - maxUnavailable(s.d);
   const newUnavailable = Number(newRS.spec?.replicas ?? 0) - Number(newRS.status?.availableReplicas ?? 0);
   const maxScaledDown = specReplicas(all) - minAvailable - newUnavailable;
   if (maxScaledDown <= 0) return false;
-  const replace = (rs: KubeObject, updated: KubeObject) => {
+  const replace = (rs: ReplicaSetView, updated: ReplicaSetView) => {
     all[all.indexOf(rs)] = updated;
     oldRSs[oldRSs.indexOf(rs)] = updated;
   };
@@ -265,12 +275,12 @@ function reconcileOld(s: Sync, all: KubeObject[], oldRSs: KubeObject[], newRS: K
   return total > 0;
 }
 
-function oldPodsRunning(s: Sync, oldRSs: KubeObject[]): boolean {
+function oldPodsRunning(s: Sync, oldRSs: ReplicaSetView[]): boolean {
   if (statusSum(oldRSs, 'replicas') > 0) return true;
   return oldRSs.some((rs) => owned(s.ctx.store, 'v1', 'Pod', rs).some((p) => !isPodTerminal(p)));
 }
 
-function rolloutRecreate(s: Sync, rsList: KubeObject[]): void {
+function rolloutRecreate(s: Sync, rsList: ReplicaSetView[]): void {
   let { newRS, oldRSs } = newAndOld(s, rsList, false);
   const all = () => [...oldRSs, ...(newRS ? [newRS] : [])];
   let scaledDown = false;
@@ -312,7 +322,7 @@ function checkPaused(s: Sync): void {
   writeDeploymentStatus(s, status);
 }
 
-function isScalingEvent(s: Sync, rsList: KubeObject[]): boolean {
+function isScalingEvent(s: Sync, rsList: ReplicaSetView[]): boolean {
   const desired = String(replicasOf(s.d));
   return rsList.some((rs) => {
     if (Number(rs.spec?.replicas ?? 0) === 0) return false;
@@ -321,12 +331,14 @@ function isScalingEvent(s: Sync, rsList: KubeObject[]): boolean {
   });
 }
 
-export function syncDeployment(ctx: ControllerContext, d: KubeObject): void {
+export function syncDeployment(ctx: ControllerContext, d: DeploymentView): void {
   const s: Sync = { ctx, d };
   // Upstream getReplicaSetsForDeployment: every ReplicaSet of the namespace, claimed by selector.
-  const rsList = claim(ctx, d, ctx.store.list('apps/v1', 'ReplicaSet', d.metadata.namespace), {
-    matches: (rs) => selectorMatches(d.spec?.selector, rs.metadata.labels),
-  });
+  const rsList = viewAll<ReplicaSetView>(
+    claim(ctx, d, ctx.store.list('apps/v1', 'ReplicaSet', d.metadata.namespace), {
+      matches: (rs) => selectorMatches(d.spec?.selector, rs.metadata.labels),
+    }),
+  );
   if (d.metadata.deletionTimestamp) {
     const { newRS, oldRSs } = newAndOld(s, rsList, false);
     writeDeploymentStatus(s, calculateStatus(s, [...oldRSs, ...(newRS ? [newRS] : [])], newRS));
@@ -346,5 +358,6 @@ export function syncDeployment(ctx: ControllerContext, d: KubeObject): void {
 }
 
 export function syncDeployments(ctx: ControllerContext): void {
-  for (const d of ctx.store.list('apps/v1', 'Deployment')) guarded(ctx, d, () => syncDeployment(ctx, d));
+  for (const d of ctx.store.list('apps/v1', 'Deployment'))
+    guarded(ctx, d, () => syncDeployment(ctx, view<DeploymentView>(d)));
 }

@@ -4,6 +4,7 @@
 import type { KubeObject, SimStore } from '../types.ts';
 import { SimApiError } from '../types.ts';
 import type { ControllerContext } from './context.ts';
+import { view, viewAll, type PdbView, type PodView, type ScaleTargetView } from '../views.ts';
 import { guarded } from './context.ts';
 import {
   isoNow,
@@ -22,13 +23,13 @@ export interface BudgetCounts {
   disruptionsAllowed: number;
 }
 
-function selectedPods(store: SimStore, pdb: KubeObject): KubeObject[] {
+function selectedPods(store: SimStore, pdb: PdbView): PodView[] {
   const sel = pdb.spec?.selector;
   // policy/v1: an empty selector selects every pod of the namespace; a missing one selects none.
   if (!sel) return [];
-  return store
-    .list('v1', 'Pod', pdb.metadata.namespace)
-    .filter((p) => !isTerminating(p) && selectorMatches(sel, p.metadata.labels ?? {}));
+  return viewAll<PodView>(store.list('v1', 'Pod', pdb.metadata.namespace)).filter(
+    (p) => !isTerminating(p) && selectorMatches(sel, p.metadata.labels ?? {}),
+  );
 }
 
 /** Sum of the replicas of the controllers owning the pods (a bare pod counts as one). */
@@ -36,19 +37,19 @@ function expectedCount(store: SimStore, pods: KubeObject[]): number {
   const owners = new Map<string, number>();
   let bare = 0;
   for (const pod of pods) {
-    const ref = (pod.metadata.ownerReferences ?? []).find((r: any) => r.controller);
+    const ref = (pod.metadata.ownerReferences ?? []).find((r) => r.controller);
     if (!ref) {
       bare++;
       continue;
     }
     const owner = store.get(ref.apiVersion, ref.kind, pod.metadata.namespace, ref.name);
-    const replicas = owner?.spec?.replicas;
+    const replicas = owner && view<ScaleTargetView>(owner).spec?.replicas;
     owners.set(ref.uid, typeof replicas === 'number' ? replicas : 1);
   }
   return bare + [...owners.values()].reduce((a, b) => a + b, 0);
 }
 
-export function budgetCounts(store: SimStore, pdb: KubeObject): BudgetCounts {
+export function budgetCounts(store: SimStore, pdb: PdbView): BudgetCounts {
   const pods = selectedPods(store, pdb);
   const expectedPods = expectedCount(store, pods);
   const currentHealthy = pods.filter(isPodReady).length;
@@ -66,7 +67,7 @@ export function budgetCounts(store: SimStore, pdb: KubeObject): BudgetCounts {
 }
 
 export function syncDisruptionBudgets(ctx: ControllerContext): void {
-  for (const pdb of ctx.store.list('policy/v1', 'PodDisruptionBudget')) {
+  for (const pdb of viewAll<PdbView>(ctx.store.list('policy/v1', 'PodDisruptionBudget'))) {
     guarded(ctx, pdb, () => {
       const counts = budgetCounts(ctx.store, pdb);
       const allowed = counts.disruptionsAllowed > 0;
@@ -104,9 +105,9 @@ function budgetViolated(cause: string): SimApiError {
  * cause) when it would take the budget below desiredHealthy. Returns the budget that allowed it.
  */
 export function admitEviction(store: SimStore, pod: KubeObject): KubeObject | undefined {
-  const budgets = store
-    .list('policy/v1', 'PodDisruptionBudget', pod.metadata.namespace)
-    .filter((b) => b.spec?.selector && selectorMatches(b.spec.selector, pod.metadata.labels ?? {}));
+  const budgets = viewAll<PdbView>(
+    store.list('policy/v1', 'PodDisruptionBudget', pod.metadata.namespace),
+  ).filter((b) => b.spec?.selector && selectorMatches(b.spec.selector, pod.metadata.labels ?? {}));
   if (budgets.length === 0) return undefined;
   if (budgets.length > 1) {
     throw new SimApiError(

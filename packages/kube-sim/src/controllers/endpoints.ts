@@ -2,6 +2,7 @@
 // unready ones `notReadyAddresses`; terminating pods leave Endpoints at once and stay in the
 // slice as terminating (serving false), as upstream does.
 import type { KubeObject } from '../types.ts';
+import { viewAll, type PodView, type ServicePort, type ServiceView } from '../views.ts';
 import { guarded, type ControllerContext } from './context.ts';
 import { computeHash } from './hash.ts';
 import { clone, isPodReady, isPodTerminal, isTerminating, jsonEqual, selectorMatches } from './util.ts';
@@ -10,7 +11,7 @@ const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 const MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
 const CONTROLLER = 'endpointslice-controller.k8s.io';
 
-function resolvePort(svcPort: any, pod: KubeObject | undefined): number {
+function resolvePort(svcPort: ServicePort, pod: PodView | undefined): number {
   const target = svcPort.targetPort ?? svcPort.port;
   if (typeof target === 'number') return target;
   if (/^\d+$/.test(String(target))) return Number(target);
@@ -20,7 +21,7 @@ function resolvePort(svcPort: any, pod: KubeObject | undefined): number {
   return Number(svcPort.port);
 }
 
-function targetRef(pod: KubeObject): any {
+function targetRef(pod: KubeObject) {
   return { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
 }
 
@@ -41,25 +42,24 @@ function upsert(ctx: ControllerContext, desired: KubeObject): void {
   const labelsSame = jsonEqual(existing.metadata.labels ?? {}, desired.metadata.labels ?? {});
   if (labelsSame && jsonEqual(have, wantBody)) return;
   const next = clone(existing);
-  for (const k of Object.keys(have)) delete (next as any)[k];
+  for (const k of Object.keys(have)) delete next[k];
   Object.assign(next, wantBody);
   next.metadata.labels = desired.metadata.labels;
   ctx.store.update(next);
 }
 
-export function syncService(ctx: ControllerContext, svc: KubeObject): void {
+export function syncService(ctx: ControllerContext, svc: ServiceView): void {
   const ns = svc.metadata.namespace;
   const name = svc.metadata.name ?? '';
   const selector = svc.spec?.selector;
-  const pods = ctx.store
-    .list('v1', 'Pod', ns)
+  const pods = viewAll<PodView>(ctx.store.list('v1', 'Pod', ns))
     .filter(
       (p) =>
         p.status?.podIP && !isPodTerminal(p) && selectorMatches({ matchLabels: selector }, p.metadata.labels),
     )
     .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
   const publishNotReady = Boolean(svc.spec?.publishNotReadyAddresses);
-  const svcPorts: any[] = svc.spec?.ports ?? [];
+  const svcPorts: ServicePort[] = svc.spec?.ports ?? [];
   const sample = pods[0];
   const ports = svcPorts.map((p) => ({
     ...(p.name ? { name: p.name } : {}),
@@ -68,15 +68,15 @@ export function syncService(ctx: ControllerContext, svc: KubeObject): void {
     ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
   }));
 
-  const address = (p: KubeObject) => ({
-    ip: p.status.podIP,
+  const address = (p: PodView) => ({
+    ip: p.status?.podIP,
     nodeName: p.spec?.nodeName,
     targetRef: targetRef(p),
   });
   const live = pods.filter((p) => !isTerminating(p) || publishNotReady);
   const ready = live.filter((p) => publishNotReady || (isPodReady(p) && !isTerminating(p)));
   const notReady = live.filter((p) => !ready.includes(p));
-  const subset: any = {};
+  const subset: Record<string, unknown> = {};
   if (ready.length) subset.addresses = ready.map(address);
   if (notReady.length) subset.notReadyAddresses = notReady.map(address);
   subset.ports = ports;
@@ -113,7 +113,7 @@ export function syncService(ctx: ControllerContext, svc: KubeObject): void {
       const serving = isPodReady(p) || publishNotReady;
       const ready = publishNotReady || (serving && !isTerminating(p));
       return {
-        addresses: [p.status.podIP],
+        addresses: [p.status?.podIP],
         conditions: { ready, serving, terminating: isTerminating(p) },
         nodeName: p.spec?.nodeName,
         targetRef: targetRef(p),
@@ -125,7 +125,7 @@ export function syncService(ctx: ControllerContext, svc: KubeObject): void {
 }
 
 export function syncEndpoints(ctx: ControllerContext): void {
-  const services = ctx.store.list('v1', 'Service');
+  const services = viewAll<ServiceView>(ctx.store.list('v1', 'Service'));
   const wanted = new Set<string>();
   for (const svc of services) {
     const sel = svc.spec?.selector;

@@ -7,9 +7,10 @@
 // Simplified: every pod requests the same CPU (utilization is a per-pod percentage), and metrics
 // exist for every running pod (the metrics pipeline's first scrape is not modelled) unless its
 // first container sets SIM_NO_METRICS=true.
-import type { KubeObject, SimClock } from '../types.ts';
+import type { SimClock } from '../types.ts';
 import { conditionInstant, instantOf } from '../timestamps.ts';
 import { envOf } from './util.ts';
+import type { PodView } from '../views.ts';
 
 const TOLERANCE = 0.1;
 /** Upstream defaults (--horizontal-pod-autoscaler-cpu-initialization-period, -initial-readiness-delay). */
@@ -27,21 +28,21 @@ export interface PodSample {
   usage?: number;
 }
 
-function serving(pod: KubeObject): boolean {
+function serving(pod: PodView): boolean {
   return (
     !pod.metadata.deletionTimestamp &&
     pod.status?.phase === 'Running' &&
     conditionInstant(pod, 'Ready', 'lastTransitionTime') !== undefined &&
-    (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')
+    (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
   );
 }
 
 /** Upstream groupPods for the CPU resource. */
-function groupOf(pod: KubeObject, clock: SimClock): PodGroup {
+function groupOf(pod: PodView, clock: SimClock): PodGroup {
   if (pod.metadata.deletionTimestamp || pod.status?.phase === 'Failed') return 'ignored';
   if (pod.status?.phase === 'Pending' || !pod.status?.phase) return 'unready';
   if (envOf(pod.spec?.containers?.[0]).SIM_NO_METRICS === 'true') return 'missing';
-  const ready = (pod.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
+  const ready = (pod.status?.conditions ?? []).find((c) => c.type === 'Ready');
   const started = instantOf(pod.metadata.uid, 'startTime', pod.status?.startTime);
   const readySince = conditionInstant(pod, 'Ready', 'lastTransitionTime');
   if (!ready || started === undefined || readySince === undefined) return 'unready';
@@ -60,7 +61,7 @@ function groupOf(pod: KubeObject, clock: SimClock): PodGroup {
  * The pods behind a target and their CPU use: `load` (percent of one pod's request, summed) is
  * shared by the pods that serve (Ready, running, not terminating); the others use nothing.
  */
-export function samplePods(pods: KubeObject[], load: number, clock: SimClock): PodSample[] {
+export function samplePods(pods: PodView[], load: number, clock: SimClock): PodSample[] {
   const servingCount = pods.filter(serving).length;
   return pods.map((pod) => {
     const group = groupOf(pod, clock);

@@ -6,7 +6,7 @@
 // Utilization comes from tests (`setUtilization`): the value is measured against the replicas the
 // target had when it was set, and that load stays, shared by the pods that serve, so scaling out
 // lowers utilization like real load.
-import type { KubeObject } from '../types.ts';
+import { view, viewAll, type HpaStatus, type HpaView, type PodView, type ScaleTargetView } from '../views.ts';
 import type { ControllerContext } from './context.ts';
 import { guarded } from './context.ts';
 import { isoNow, selectorMatches, setCondition, writeStatus } from './util.ts';
@@ -35,19 +35,21 @@ export function createUtilizationSignals(): UtilizationSignals {
   };
 }
 
-function scaleTarget(ctx: ControllerContext, hpa: KubeObject): KubeObject | undefined {
+function scaleTarget(ctx: ControllerContext, hpa: HpaView): ScaleTargetView | undefined {
   const ref = hpa.spec?.scaleTargetRef ?? {};
   const apiVersion = ref.apiVersion ?? 'apps/v1';
-  if (!ctx.store.resourceInfo(apiVersion, ref.kind)?.subresources.includes('scale')) return undefined;
-  return ctx.store.get(apiVersion, ref.kind, hpa.metadata.namespace, ref.name);
+  // A ref without kind or name finds no resource and no object, as before the types said so.
+  const kind = ref.kind ?? '';
+  if (!ctx.store.resourceInfo(apiVersion, kind)?.subresources.includes('scale')) return undefined;
+  const target = ctx.store.get(apiVersion, kind, hpa.metadata.namespace, ref.name ?? '');
+  return target && view<ScaleTargetView>(target);
 }
 
-function cpuTarget(hpa: KubeObject): number | undefined {
+function cpuTarget(hpa: HpaView): number | undefined {
   const metric = (hpa.spec?.metrics ?? []).find(
-    (m: any) =>
-      m?.type === 'Resource' && m.resource?.name === 'cpu' && m.resource.target?.type === 'Utilization',
+    (m) => m?.type === 'Resource' && m.resource?.name === 'cpu' && m.resource.target?.type === 'Utilization',
   );
-  return metric?.resource.target.averageUtilization;
+  return metric?.resource?.target?.averageUtilization;
 }
 
 interface Decision {
@@ -67,7 +69,7 @@ interface Decision {
 function limit(
   current: number,
   proposal: Proposal | undefined,
-  hpa: KubeObject,
+  hpa: HpaView,
   stabilize: (replicas: number) => number = (replicas) => replicas,
 ): Decision {
   const min = hpa.spec?.minReplicas ?? 1;
@@ -86,7 +88,7 @@ export function decide(
   current: number,
   utilization: number | undefined,
   target: number,
-  hpa: KubeObject,
+  hpa: HpaView,
 ): Decision {
   const samples: PodSample[] = Array.from({ length: current }, (_, i) => ({
     name: `p${i}`,
@@ -101,7 +103,7 @@ export function decide(
 }
 
 export function syncHorizontalPodAutoscalers(ctx: ControllerContext, memory: HpaMemory): void {
-  for (const hpa of ctx.store.list('autoscaling/v2', 'HorizontalPodAutoscaler')) {
+  for (const hpa of viewAll<HpaView>(ctx.store.list('autoscaling/v2', 'HorizontalPodAutoscaler'))) {
     guarded(ctx, hpa, () => syncOne(ctx, memory, hpa));
   }
 }
@@ -121,7 +123,7 @@ export function createHpaMemory(): HpaMemory {
 function due(
   ctx: ControllerContext,
   { lastSync }: HpaMemory,
-  hpa: KubeObject,
+  hpa: HpaView,
   signalVersion: number,
   replicas: number,
 ): boolean {
@@ -137,7 +139,7 @@ function due(
 function stabilized(
   ctx: ControllerContext,
   { recommendations }: HpaMemory,
-  hpa: KubeObject,
+  hpa: HpaView,
   desired: number,
   current: number,
 ): number {
@@ -178,11 +180,11 @@ function metricConditions(decision: Decision): ConditionArgs[] {
   return [active, ['ScalingLimited', Boolean(decision.limited), reason, limits[reason]]];
 }
 
-function syncOne(ctx: ControllerContext, memory: HpaMemory, hpa: KubeObject): void {
+function syncOne(ctx: ControllerContext, memory: HpaMemory, hpa: HpaView): void {
   const { signals } = memory;
   const ns = hpa.metadata.namespace!;
   const target = scaleTarget(ctx, hpa);
-  const status: any = { ...(hpa.status ?? {}), observedGeneration: hpa.metadata.generation };
+  const status: HpaStatus = { ...(hpa.status ?? {}), observedGeneration: hpa.metadata.generation };
   const now = isoNow(ctx.clock);
   const cond = (type: string, ok: boolean, reason: string, message: string) => {
     status.conditions = setCondition(status.conditions, {
@@ -248,8 +250,8 @@ function syncOne(ctx: ControllerContext, memory: HpaMemory, hpa: KubeObject): vo
 function currentDecision(
   ctx: ControllerContext,
   { signals }: HpaMemory,
-  hpa: KubeObject,
-  target: KubeObject,
+  hpa: HpaView,
+  target: ScaleTargetView,
   targetPct: number,
   stabilize: (replicas: number) => number,
 ): Decision {
@@ -257,9 +259,9 @@ function currentDecision(
   const current = target.spec?.replicas ?? 1;
   const load = signals.load(ns, target.metadata.name!);
   if (load === undefined) return limit(current, undefined, hpa);
-  const pods = ctx.store
-    .list('v1', 'Pod', ns)
-    .filter((p) => selectorMatches(target.spec?.selector, p.metadata.labels));
+  const pods = viewAll<PodView>(ctx.store.list('v1', 'Pod', ns)).filter((p) =>
+    selectorMatches(target.spec?.selector, p.metadata.labels),
+  );
   const proposal = resourceReplicas(current, targetPct, samplePods(pods, load, ctx.clock));
   if (!proposal) {
     const failure = 'failed to get cpu utilization: did not receive metrics for any ready pods';
@@ -270,15 +272,18 @@ function currentDecision(
 
 function rescale(
   ctx: ControllerContext,
-  hpa: KubeObject,
-  target: KubeObject,
+  hpa: HpaView,
+  target: ScaleTargetView,
   desired: number,
   above: boolean,
 ): void {
-  ctx.store.update({ ...target, spec: { ...target.spec, replicas: desired } }, {
-    subresource: 'scale',
-    fieldManager: MANAGER,
-  } as any);
+  ctx.store.update(
+    { ...target, spec: { ...target.spec, replicas: desired } },
+    {
+      subresource: 'scale',
+      fieldManager: MANAGER,
+    },
+  );
   const why = above ? 'above' : 'below';
   ctx.events.record({
     involved: hpa,

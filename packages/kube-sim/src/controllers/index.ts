@@ -5,6 +5,7 @@ import { createKubelet } from '../kubelet.ts';
 import { DEFAULT_NODES, registerNodes, type NodeSpec } from '../kubelet/nodes.ts';
 import { cachingStore } from './cache.ts';
 import type { ControllerContext } from './context.ts';
+import { view, type ScaleTargetView } from '../views.ts';
 import { syncDaemonSets } from './daemonset.ts';
 import { syncDeployments } from './deployment.ts';
 import { syncEndpoints } from './endpoints.ts';
@@ -71,7 +72,7 @@ export function startControllers(
       // Conflicts and races resolve on the next pass; log anything else once per object+message.
       const msg = err instanceof Error ? err.message : String(err);
       const key = `${obj.kind}/${obj.metadata.namespace}/${obj.metadata.name}: ${msg}`;
-      if ((err as any)?.code === 409 || reported.has(key)) return;
+      if ((err as { code?: unknown } | null | undefined)?.code === 409 || reported.has(key)) return;
       reported.add(key);
       if (process.env.SIM_DEBUG) console.error('sim controller error:', key);
     },
@@ -126,7 +127,12 @@ export function startControllers(
     sync: pass,
     setUtilization(namespace, name, percent) {
       const target = SCALABLE.map(([v, k]) => store.get(v, k, namespace, name)).find(Boolean);
-      hpaMemory.signals.set(namespace, name, percent, target?.spec?.replicas ?? 1);
+      hpaMemory.signals.set(
+        namespace,
+        name,
+        percent,
+        (target && view<ScaleTargetView>(target))?.spec?.replicas ?? 1,
+      );
       schedule();
     },
   };

@@ -1,21 +1,21 @@
 // Job controller: run pods to `completions` successes with `parallelism`, count failures against
 // backoffLimit, set Complete / Failed conditions. Failed pods are replaced at once (no pod
 // back-off delay, a simplification).
-import type { KubeObject } from '../types.ts';
+import { view, viewAll, type Condition, type JobStatus, type JobView, type PodView } from '../views.ts';
 import { deletePodGracefully, guarded, newPodFromTemplate, type ControllerContext } from './context.ts';
 import { isoNow, isPodReady, isTerminating, owned, writeStatus } from './util.ts';
 
 const SOURCE = { component: 'job-controller' };
 
-function hasCondition(job: KubeObject, type: string): boolean {
-  return (job.status?.conditions ?? []).some((c: any) => c.type === type && c.status === 'True');
+function hasCondition(job: JobView, type: string): boolean {
+  return (job.status?.conditions ?? []).some((c) => c.type === type && c.status === 'True');
 }
 
-export function syncJob(ctx: ControllerContext, job: KubeObject): void {
+export function syncJob(ctx: ControllerContext, job: JobView): void {
   const { store, clock } = ctx;
   if (job.metadata.deletionTimestamp) return;
   const finished = hasCondition(job, 'Complete') || hasCondition(job, 'Failed');
-  const pods = owned(store, 'v1', 'Pod', job);
+  const pods = viewAll<PodView>(owned(store, 'v1', 'Pod', job));
   const succeeded = pods.filter((p) => p.status?.phase === 'Succeeded').length;
   const onFailure = job.spec?.template?.spec?.restartPolicy === 'OnFailure';
   let failed = pods.filter((p) => p.status?.phase === 'Failed').length;
@@ -31,9 +31,9 @@ export function syncJob(ctx: ControllerContext, job: KubeObject): void {
   const parallelism = Number(job.spec?.parallelism ?? 1);
   const backoffLimit = Number(job.spec?.backoffLimit ?? 6);
   const now = isoNow(clock);
-  const status: any = { ...(job.status ?? {}) };
+  const status: JobStatus = { ...(job.status ?? {}) };
   status.startTime ??= now;
-  let conditions: any[] = [...(status.conditions ?? [])];
+  let conditions: Condition[] = [...(status.conditions ?? [])];
 
   if (!finished && !job.spec?.suspend) {
     if (failed > backoffLimit) {
@@ -96,7 +96,7 @@ export function syncJob(ctx: ControllerContext, job: KubeObject): void {
     } else {
       const want = Math.min(parallelism, completions - succeeded);
       for (let i = active.length; i < want; i++) {
-        const created = store.create(newPodFromTemplate(job.spec.template, job, {}));
+        const created = view<PodView>(store.create(newPodFromTemplate(job.spec.template, job, {})));
         active.push(created);
         ctx.events.record({
           involved: job,
@@ -114,11 +114,12 @@ export function syncJob(ctx: ControllerContext, job: KubeObject): void {
   status.ready = active.filter(isPodReady).length;
   status.terminating = pods.filter(isTerminating).length;
   status.uncountedTerminatedPods = {};
-  for (const k of ['active', 'succeeded', 'failed']) if (!status[k]) delete status[k];
+  for (const k of ['active', 'succeeded', 'failed'] as const) if (!status[k]) delete status[k];
   if (conditions.length) status.conditions = conditions;
   writeStatus(store, job, status);
 }
 
 export function syncJobs(ctx: ControllerContext): void {
-  for (const job of ctx.store.list('batch/v1', 'Job')) guarded(ctx, job, () => syncJob(ctx, job));
+  for (const job of ctx.store.list('batch/v1', 'Job'))
+    guarded(ctx, job, () => syncJob(ctx, view<JobView>(job)));
 }

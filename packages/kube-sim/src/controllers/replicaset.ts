@@ -1,5 +1,6 @@
 // ReplicaSet controller: keep spec.replicas active pods, report status, FailedCreate on "quota".
 import type { KubeObject } from '../types.ts';
+import { viewAll, type PodView, type ReplicaSetStatus, type ReplicaSetView } from '../views.ts';
 import {
   deletePodGracefully,
   FAIL_CREATE_ANNOTATION,
@@ -41,10 +42,10 @@ function deletionCost(pod: KubeObject): number {
  * are the ones to delete first. Not modelled: rank 5 (pods doubled up on a node) and the
  * logarithmic time buckets of LogarithmicScaleDown; times compare directly.
  */
-export function deletionOrder(a: KubeObject, b: KubeObject): number {
-  const assigned = (p: KubeObject) => (p.spec?.nodeName ? 1 : 0);
+export function deletionOrder(a: PodView, b: PodView): number {
+  const assigned = (p: PodView) => (p.spec?.nodeName ? 1 : 0);
   if (assigned(a) !== assigned(b)) return assigned(a) - assigned(b);
-  const phase = (p: KubeObject) => PHASE_RANK[p.status?.phase ?? 'Pending'] ?? 0;
+  const phase = (p: PodView) => PHASE_RANK[p.status?.phase ?? 'Pending'] ?? 0;
   if (phase(a) !== phase(b)) return phase(a) - phase(b);
   const ready = (p: KubeObject) => (isPodReady(p) ? 1 : 0);
   if (ready(a) !== ready(b)) return ready(a) - ready(b);
@@ -56,23 +57,25 @@ export function deletionOrder(a: KubeObject, b: KubeObject): number {
     const tb = readySince(b);
     if (ta !== tb) return tb - ta; // ready for less time goes first
   }
-  const restarts = (p: KubeObject) =>
-    Math.max(0, ...(p.status?.containerStatuses ?? []).map((c: any) => Number(c.restartCount ?? 0)));
+  const restarts = (p: PodView) =>
+    Math.max(0, ...(p.status?.containerStatuses ?? []).map((c) => Number(c.restartCount ?? 0)));
   if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
   return (timeMs(b.metadata.creationTimestamp) ?? 0) - (timeMs(a.metadata.creationTimestamp) ?? 0);
 }
 
-export function podsOfReplicaSet(ctx: ControllerContext, rs: KubeObject): KubeObject[] {
-  return owned(ctx.store, 'v1', 'Pod', rs);
+export function podsOfReplicaSet(ctx: ControllerContext, rs: KubeObject): PodView[] {
+  return viewAll<PodView>(owned(ctx.store, 'v1', 'Pod', rs));
 }
 
 /** Upstream manageReplicas: the active pods of the namespace, claimed by selector (ClaimPods). */
-function claimActivePods(ctx: ControllerContext, rs: KubeObject): KubeObject[] {
+function claimActivePods(ctx: ControllerContext, rs: ReplicaSetView): PodView[] {
   const active = ctx.store.list('v1', 'Pod', rs.metadata.namespace).filter(isPodActive);
-  return claim(ctx, rs, active, { matches: (p) => selectorMatches(rs.spec.selector, p.metadata.labels) });
+  return viewAll<PodView>(
+    claim(ctx, rs, active, { matches: (p) => selectorMatches(rs.spec.selector, p.metadata.labels) }),
+  );
 }
 
-export function syncReplicaSet(ctx: ControllerContext, rs: KubeObject): void {
+export function syncReplicaSet(ctx: ControllerContext, rs: ReplicaSetView): void {
   const { store, clock } = ctx;
   if (rs.metadata.deletionTimestamp) return;
   const desired = Number(rs.spec?.replicas ?? 1);
@@ -136,7 +139,7 @@ export function syncReplicaSet(ctx: ControllerContext, rs: KubeObject): void {
   } else if (active.length >= desired) {
     conditions = removeCondition(conditions, 'ReplicaFailure');
   }
-  const status: any = {
+  const status: ReplicaSetStatus = {
     replicas: active.length,
     fullyLabeledReplicas: fullyLabeled,
     readyReplicas: active.filter(isPodReady).length,
@@ -145,13 +148,13 @@ export function syncReplicaSet(ctx: ControllerContext, rs: KubeObject): void {
   };
   if (conditions.length) status.conditions = conditions;
   // Upstream omits zero counts (omitempty) except replicas.
-  for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'])
+  for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'] as const)
     if (!status[k]) delete status[k];
   writeStatus(store, rs, status);
 }
 
 export function syncReplicaSets(ctx: ControllerContext): void {
-  for (const rs of ctx.store.list('apps/v1', 'ReplicaSet')) {
+  for (const rs of viewAll<ReplicaSetView>(ctx.store.list('apps/v1', 'ReplicaSet'))) {
     if (!rs.spec?.selector || !selectorMatches(rs.spec.selector, rs.spec.template?.metadata?.labels))
       continue;
     guarded(ctx, rs, () => syncReplicaSet(ctx, rs));

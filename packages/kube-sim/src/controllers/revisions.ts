@@ -1,6 +1,13 @@
 // ControllerRevisions for StatefulSets and DaemonSets (upstream pkg/controller/history).
 import type { KubeObject } from '../types.ts';
 import type { ControllerContext } from './context.ts';
+import {
+  revisionDataField,
+  revisionDataOf,
+  type PodTemplate,
+  type RevisionData,
+  type RevisionOwnerView,
+} from '../views.ts';
 import { computeHash } from './hash.ts';
 import { clone, controllerRef, jsonEqual, owned } from './util.ts';
 
@@ -8,15 +15,15 @@ export const REVISION_HASH_LABEL = 'controller-revision-hash';
 const CR_HASH_LABEL = 'controller.kubernetes.io/hash';
 
 /** What a revision stores: the template, marked to replace (upstream getPatch). */
-export function revisionData(owner: KubeObject): any {
-  const template = clone(owner.spec?.template ?? {});
+export function revisionData(owner: RevisionOwnerView): RevisionData {
+  const template: PodTemplate & { $patch?: string } = clone(owner.spec?.template ?? {});
   template.$patch = 'replace';
   return { spec: { template } };
 }
 
 /** The pod template a revision describes. */
-export function templateOf(revision: KubeObject): any {
-  const t = clone((revision.data as any)?.spec?.template ?? {});
+export function templateOf(revision: KubeObject): PodTemplate & { $patch?: string } {
+  const t = clone(revisionDataOf(revision)?.spec?.template ?? {});
   delete t.$patch;
   return t;
 }
@@ -34,7 +41,7 @@ export interface Revisions {
  * Find or create the revision for the owner's current template. An equal older revision is
  * reused and renumbered to the newest (a rollback), as upstream does.
  */
-export function syncRevisions(ctx: ControllerContext, owner: KubeObject): Revisions {
+export function syncRevisions(ctx: ControllerContext, owner: RevisionOwnerView): Revisions {
   const { store } = ctx;
   let all = owned(store, 'apps/v1', 'ControllerRevision', owner).sort(
     (a, b) => Number(a.revision) - Number(b.revision),
@@ -58,7 +65,7 @@ export function syncRevisions(ctx: ControllerContext, owner: KubeObject): Revisi
         labels: { ...(owner.spec?.template?.metadata?.labels ?? {}), [CR_HASH_LABEL]: hash },
         ownerReferences: [controllerRef(owner)],
       },
-      data,
+      data: revisionDataField(data),
       revision: max + 1,
     });
   }
@@ -71,9 +78,9 @@ export function syncRevisions(ctx: ControllerContext, owner: KubeObject): Revisi
 /** Delete the oldest revisions beyond revisionHistoryLimit that no pod or status refers to. */
 export function truncateHistory(
   ctx: ControllerContext,
-  owner: KubeObject,
+  owner: RevisionOwnerView,
   revisions: KubeObject[],
-  live: Set<string>,
+  live: Set<string | undefined>,
 ): void {
   const limit = Number(owner.spec?.revisionHistoryLimit ?? 10);
   const unused = revisions.filter((r) => !live.has(r.metadata.name ?? ''));

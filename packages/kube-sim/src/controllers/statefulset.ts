@@ -1,6 +1,7 @@
 // StatefulSet controller: ordinal pods, OrderedReady / Parallel, RollingUpdate with partition
 // (highest ordinal first, one at a time), OnDelete, ControllerRevisions.
 import type { KubeObject } from '../types.ts';
+import { view, viewAll, type PodView, type StatefulSetStatus, type StatefulSetView } from '../views.ts';
 import { deletePodGracefully, guarded, newPodFromTemplate, type ControllerContext } from './context.ts';
 import { REVISION_HASH_LABEL, syncRevisions, templateOf, truncateHistory } from './revisions.ts';
 import { claim } from './claim.ts';
@@ -18,11 +19,11 @@ function ordinalOf(set: KubeObject, pod: KubeObject): number {
   return Number.isInteger(n) && n >= 0 ? n : -1;
 }
 
-function runningAndReady(pod: KubeObject): boolean {
+function runningAndReady(pod: PodView): boolean {
   return pod.status?.phase === 'Running' && isPodReady(pod);
 }
 
-export function syncStatefulSet(ctx: ControllerContext, set: KubeObject): void {
+export function syncStatefulSet(ctx: ControllerContext, set: StatefulSetView): void {
   const { store, clock } = ctx;
   if (set.metadata.deletionTimestamp) return;
   const { all: revisions, update } = syncRevisions(ctx, set);
@@ -36,10 +37,12 @@ export function syncStatefulSet(ctx: ControllerContext, set: KubeObject): void {
 
   // Upstream getPodsForStatefulSet: pods of the namespace claimed by selector and by name
   // (isMemberOf: `<set>-<ordinal>`).
-  const pods = claim(ctx, set, store.list('v1', 'Pod', set.metadata.namespace), {
-    matches: (p) => ordinalOf(set, p) >= 0 && selectorMatches(set.spec?.selector, p.metadata.labels),
-  });
-  const byOrdinal = new Map<number, KubeObject>();
+  const pods = viewAll<PodView>(
+    claim(ctx, set, store.list('v1', 'Pod', set.metadata.namespace), {
+      matches: (p) => ordinalOf(set, p) >= 0 && selectorMatches(set.spec?.selector, p.metadata.labels),
+    }),
+  );
+  const byOrdinal = new Map<number, PodView>();
   for (const p of pods) byOrdinal.set(ordinalOf(set, p), p);
 
   const createPod = (ordinal: number) => {
@@ -113,9 +116,9 @@ export function syncStatefulSet(ctx: ControllerContext, set: KubeObject): void {
     }
   }
 
-  const fresh = owned(store, 'v1', 'Pod', set);
+  const fresh = viewAll<PodView>(owned(store, 'v1', 'Pod', set));
   const live = fresh.filter((p) => !isTerminating(p));
-  const status: any = {
+  const status: StatefulSetStatus = {
     observedGeneration: set.metadata.generation ?? 1,
     replicas: fresh.length,
     readyReplicas: fresh.filter(runningAndReady).length,
@@ -136,14 +139,15 @@ export function syncStatefulSet(ctx: ControllerContext, set: KubeObject): void {
     status.currentReplicas = status.updatedReplicas;
     status.currentRevision = status.updateRevision;
   }
-  for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas']) if (!status[k]) delete status[k];
+  for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas'] as const)
+    if (!status[k]) delete status[k];
   writeStatus(store, set, status);
-  const liveRevisions = new Set<string>([status.currentRevision, status.updateRevision]);
+  const liveRevisions = new Set<string | undefined>([status.currentRevision, status.updateRevision]);
   for (const p of fresh) liveRevisions.add(p.metadata.labels?.[REVISION_HASH_LABEL] ?? '');
   truncateHistory(ctx, set, revisions, liveRevisions);
 }
 
 export function syncStatefulSets(ctx: ControllerContext): void {
   for (const set of ctx.store.list('apps/v1', 'StatefulSet'))
-    guarded(ctx, set, () => syncStatefulSet(ctx, set));
+    guarded(ctx, set, () => syncStatefulSet(ctx, view<StatefulSetView>(set)));
 }

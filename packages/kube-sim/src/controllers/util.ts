@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { KubeObject, SimClock, SimStore } from '../types.ts';
 import { selectorMatches } from '../selectors.ts';
 import { SAFE_ALPHABET } from './hash.ts';
+import { view, type Condition, type Container, type PodView } from '../views.ts';
 import { conditionInstant, rfc3339 } from '../timestamps.ts';
 
 export { selectorMatches };
@@ -68,8 +69,8 @@ export function owned(store: SimStore, apiVersion: string, kind: string, owner: 
   return store.list(apiVersion, kind, owner.metadata.namespace).filter((o) => isControlledBy(o, owner));
 }
 
-export function podCondition(pod: KubeObject, type: string): any {
-  return (pod.status?.conditions ?? []).find((c: any) => c.type === type);
+export function podCondition(pod: KubeObject, type: string): Condition | undefined {
+  return (view<PodView>(pod).status?.conditions ?? []).find((c) => c.type === type);
 }
 
 export function isTerminating(pod: KubeObject): boolean {
@@ -90,7 +91,8 @@ export function isPodAvailable(pod: KubeObject, minReadySeconds: number, clock: 
 }
 
 export function isPodTerminal(pod: KubeObject): boolean {
-  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+  const phase = view<PodView>(pod).status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
 }
 
 /** Active = not terminal and not being deleted (upstream FilterActivePods). */
@@ -113,7 +115,7 @@ export function scaledValue(v: unknown, total: number, roundUp: boolean): number
 }
 
 /** Condition list update: keep lastTransitionTime when status is unchanged. Returns the new list. */
-export function setCondition(conditions: any[] | undefined, cond: any): any[] {
+export function setCondition(conditions: Condition[] | undefined, cond: Condition): Condition[] {
   const list = [...(conditions ?? [])];
   const i = list.findIndex((c) => c.type === cond.type);
   if (i < 0) return [...list, cond];
@@ -125,12 +127,12 @@ export function setCondition(conditions: any[] | undefined, cond: any): any[] {
   return list;
 }
 
-export function removeCondition(conditions: any[] | undefined, type: string): any[] {
+export function removeCondition(conditions: Condition[] | undefined, type: string): Condition[] {
   return (conditions ?? []).filter((c) => c.type !== type);
 }
 
 /** Write status only when it differs from the stored one. */
-export function writeStatus(store: SimStore, obj: KubeObject, status: any): boolean {
+export function writeStatus(store: SimStore, obj: KubeObject, status: object): boolean {
   if (jsonEqual(obj.status ?? {}, status)) return false;
   const current = store.get(obj.apiVersion, obj.kind, obj.metadata.namespace, obj.metadata.name ?? '');
   if (!current) return false;
@@ -181,7 +183,7 @@ export function parseQuantity(q: unknown): number {
   return n;
 }
 
-export function envOf(container: any): Record<string, string> {
+export function envOf(container: Pick<Container, 'env'> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of container?.env ?? []) if (e && typeof e.value === 'string') out[e.name] = e.value;
   return out;

@@ -5,6 +5,12 @@ import { badRequest, notFound } from '../status.ts';
 import { isPlainObject } from '../util.ts';
 import { isDryRun, type WriteRequest, type WriteResult } from './write-request.ts';
 
+/** The fields of a policy/v1 Eviction read here; any JSON object is taken as one. */
+type EvictionBody = {
+  metadata?: { name?: string };
+  deleteOptions?: { dryRun?: string[]; gracePeriodSeconds?: unknown };
+};
+
 export function evict(w: WriteRequest): WriteResult {
   let body: unknown;
   try {
@@ -12,7 +18,7 @@ export function evict(w: WriteRequest): WriteResult {
   } catch {
     throw badRequest('the object provided is unrecognized or malformed');
   }
-  const eviction = isPlainObject(body) ? body : {};
+  const eviction: EvictionBody = isPlainObject(body) ? body : {};
   const evictionName = eviction.metadata?.name;
   if (evictionName && evictionName !== w.name) {
     throw badRequest(`name in URL does not match name in Eviction object`);

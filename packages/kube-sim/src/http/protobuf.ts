@@ -64,11 +64,11 @@ function unwrap(body: Buffer): { kind?: string; raw: Fields } {
 const ATTRIBUTE_FIELDS = ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name'];
 
 /** A SelfSubjectAccessReview or SelfSubjectRulesReview as the JSON it stands for. */
-export function decodeReview(body: Buffer): Record<string, any> {
+export function decodeReview(body: Buffer): { kind?: string; spec: Record<string, unknown> } {
   const { kind, raw } = unwrap(body);
   const spec = message(raw, 2) ?? new Map();
   if (kind === 'SelfSubjectRulesReview') return { kind, spec: { namespace: text(spec, 1) ?? '' } };
-  const out: Record<string, any> = { kind, spec: {} };
+  const out: { kind?: string; spec: Record<string, unknown> } = { kind, spec: {} };
   const attrs = message(spec, 1);
   if (attrs)
     out.spec.resourceAttributes = Object.fromEntries(

@@ -5,6 +5,14 @@ import type { KubeObject } from '../types.ts';
 import { SimApiError } from '../types.ts';
 import { badRequest, gone, notFound } from '../status.ts';
 import { formatLabelSelector } from '../selectors.ts';
+import {
+  view,
+  type Container,
+  type ContainerStatus,
+  type KeyRef,
+  type PodView,
+  type ScaleTargetView,
+} from '../views.ts';
 
 export function apiVersionOfEntry(entry: ResourceEntry): string {
   return entry.group ? `${entry.group}/${entry.version}` : entry.version;
@@ -22,7 +30,8 @@ export function getObject(
 }
 
 /** The autoscaling/v1 Scale view of an object with a scale subresource. */
-export function toScale(entry: ResourceEntry, obj: KubeObject): Record<string, unknown> {
+export function toScale(entry: ResourceEntry, object: KubeObject): Record<string, unknown> {
+  const obj = view<ScaleTargetView>(object);
   const selector = entry.custom
     ? String(obj.status?.selector ?? '')
     : obj.spec?.selector
@@ -106,12 +115,12 @@ export function listObjects(
 function resolvedEnv(
   store: SimStoreImpl,
   namespace: string | undefined,
-  container: any,
+  container: Container,
 ): Record<string, string> {
   const env: Record<string, string> = {};
-  const keyOf = (kind: 'Secret' | 'ConfigMap', ref: any): string | undefined => {
+  const keyOf = (kind: 'Secret' | 'ConfigMap', ref: KeyRef | undefined): string | undefined => {
     const obj = ref?.name ? store.get('v1', kind, namespace, ref.name) : undefined;
-    const value = obj?.data?.[ref?.key];
+    const value = obj?.data?.[String(ref?.key)];
     if (typeof value !== 'string') return undefined;
     return kind === 'Secret' ? Buffer.from(value, 'base64').toString('utf8') : value;
   };
@@ -134,10 +143,10 @@ export function podLog(
   name: string,
   query: URLSearchParams,
 ): string {
-  const pod = getObject(store, entry, namespace, name);
-  const containers: any[] = pod.spec?.containers ?? [];
+  const pod = view<PodView>(getObject(store, entry, namespace, name));
+  const containers: Container[] = pod.spec?.containers ?? [];
   const wanted = query.get('container');
-  let container: any;
+  let container: Container | undefined;
   if (wanted) {
     container = [...containers, ...(pod.spec?.initContainers ?? [])].find((c) => c.name === wanted);
     if (!container) throw badRequest(`container ${wanted} is not valid for pod ${name}`);
@@ -147,9 +156,9 @@ export function podLog(
       `a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`,
     );
   }
-  const statuses: any[] = pod.status?.containerStatuses ?? [];
+  const statuses: ContainerStatus[] = pod.status?.containerStatuses ?? [];
   const st = statuses.find((s) => s.name === container.name);
-  if (!st || (st.state?.waiting && !st.lastState?.terminated && !(st.restartCount > 0))) {
+  if (!st || (st.state?.waiting && !st.lastState?.terminated && !((st.restartCount ?? 0) > 0))) {
     const reason = st?.state?.waiting?.reason ?? 'ContainerCreating';
     throw new SimApiError(
       400,

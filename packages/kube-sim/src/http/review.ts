@@ -16,8 +16,25 @@ export interface ReviewBody {
   contentType: string;
 }
 
-function parseReview(body: ReviewBody, kind: string): any {
-  let review: any;
+/** The fields of a self review the answers read; parseReview checks only that spec is an object. */
+interface Review {
+  metadata?: Record<string, unknown>;
+  spec: {
+    namespace?: string;
+    resourceAttributes?: {
+      group?: string;
+      resource?: string;
+      verb?: string;
+      subresource?: string;
+      namespace?: string;
+      name?: string;
+    };
+    nonResourceAttributes?: unknown;
+  };
+}
+
+function parseReview(body: ReviewBody, kind: string): Review {
+  let review: unknown;
   try {
     const bytes = body.bytes ?? Buffer.alloc(0);
     review =
@@ -31,12 +48,13 @@ function parseReview(body: ReviewBody, kind: string): any {
       `the body of the ${kind} could not be read: ${(err as Error).message}`,
     );
   }
-  if (!review || typeof review !== 'object' || typeof review.spec !== 'object' || review.spec === null)
+  const spec = review && typeof review === 'object' ? (review as { spec?: unknown }).spec : undefined;
+  if (!review || typeof review !== 'object' || typeof spec !== 'object' || spec === null)
     throw new SimApiError(422, 'Invalid', `${kind}.authorization.k8s.io is invalid: spec: Required value`);
-  return review;
+  return review as Review;
 }
 
-function answer(review: any, kind: string, status: Record<string, unknown>) {
+function answer(review: Review, kind: string, status: Record<string, unknown>) {
   return {
     kind,
     apiVersion: 'authorization.k8s.io/v1',
@@ -46,7 +64,7 @@ function answer(review: any, kind: string, status: Record<string, unknown>) {
   };
 }
 
-function accessReview(store: SimStoreImpl, user: UserInfo, review: any, rbac: boolean) {
+function accessReview(store: SimStoreImpl, user: UserInfo, review: Review, rbac: boolean) {
   const attrs = review.spec.resourceAttributes;
   if (!attrs && !review.spec.nonResourceAttributes)
     throw new SimApiError(
@@ -73,7 +91,7 @@ function accessReview(store: SimStoreImpl, user: UserInfo, review: any, rbac: bo
   );
 }
 
-function rulesReview(store: SimStoreImpl, user: UserInfo, review: any, rbac: boolean) {
+function rulesReview(store: SimStoreImpl, user: UserInfo, review: Review, rbac: boolean) {
   const namespace = review.spec.namespace;
   if (!namespace)
     throw new SimApiError(

@@ -2,6 +2,21 @@
 // default columns for the common kinds, Name + Age for everything else.
 import type { ResourceEntry } from '../registry.ts';
 import type { KubeObject } from '../types.ts';
+import {
+  view,
+  type DaemonSetView,
+  type DeploymentView,
+  type JobView,
+  type LabelSelector,
+  type NodeView,
+  type ObjectMeta,
+  type PodTemplate,
+  type PodView,
+  type ReplicaSetView,
+  type ServiceView,
+  type StatefulSetView,
+  type TypedObject,
+} from '../views.ts';
 import { formatLabelSelector } from '../selectors.ts';
 
 export function wantsTable(accept: string | undefined): boolean {
@@ -30,13 +45,32 @@ const age = (o: KubeObject) =>
     : '<unknown>';
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 
-type Column = [name: string, type: string, priority: number, cell: (o: KubeObject) => unknown];
+type Column<O = KubeObject> = [name: string, type: string, priority: number, cell: (o: O) => unknown];
 
-const containers = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.name).join(',');
-const images = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.image).join(',');
-const selectorText = (sel: any) => (sel ? formatLabelSelector(sel) : '<none>');
+/** A kind's columns, each cell reading the object through that kind's view. */
+function columnsOf<V extends TypedObject<unknown, unknown>>(columns: Column<V>[]): Column[] {
+  return columns.map(([name, type, priority, cell]) => [name, type, priority, (o) => cell(view<V>(o))]);
+}
 
-function podStatus(o: KubeObject): string {
+/** The fields of a core/v1 Event the table shows (they sit beside metadata, not in a spec). */
+type EventView = TypedObject<unknown> & {
+  metadata: ObjectMeta;
+  lastTimestamp?: string;
+  eventTime?: string;
+  firstTimestamp?: string;
+  type?: string;
+  reason?: string;
+  message?: string;
+  involvedObject?: { kind?: string; name?: string };
+};
+
+type WithTemplate = { template?: PodTemplate } | undefined;
+const containers = (spec: WithTemplate) =>
+  (spec?.template?.spec?.containers ?? []).map((c) => c.name).join(',');
+const images = (spec: WithTemplate) => (spec?.template?.spec?.containers ?? []).map((c) => c.image).join(',');
+const selectorText = (sel: LabelSelector | undefined) => (sel ? formatLabelSelector(sel) : '<none>');
+
+function podStatus(o: PodView): string {
   if (o.metadata.deletionTimestamp) return 'Terminating';
   for (const s of o.status?.containerStatuses ?? []) {
     if (s.state?.waiting?.reason) return s.state.waiting.reason;
@@ -46,13 +80,13 @@ function podStatus(o: KubeObject): string {
 }
 
 const COLUMNS: Record<string, Column[]> = {
-  '/Pod': [
+  '/Pod': columnsOf<PodView>([
     [
       'Ready',
       'string',
       0,
       (o) => {
-        const st: any[] = o.status?.containerStatuses ?? [];
+        const st = o.status?.containerStatuses ?? [];
         return `${st.filter((s) => s.ready).length}/${(o.spec?.containers ?? []).length}`;
       },
     ],
@@ -61,14 +95,13 @@ const COLUMNS: Record<string, Column[]> = {
       'Restarts',
       'string',
       0,
-      (o) =>
-        String((o.status?.containerStatuses ?? []).reduce((n: number, s: any) => n + num(s.restartCount), 0)),
+      (o) => String((o.status?.containerStatuses ?? []).reduce((n: number, s) => n + num(s.restartCount), 0)),
     ],
     ['Age', 'string', 0, age],
     ['IP', 'string', 1, (o) => o.status?.podIP ?? '<none>'],
     ['Node', 'string', 1, (o) => o.spec?.nodeName ?? '<none>'],
-  ],
-  'apps/Deployment': [
+  ]),
+  'apps/Deployment': columnsOf<DeploymentView>([
     ['Ready', 'string', 0, (o) => `${num(o.status?.readyReplicas)}/${num(o.spec?.replicas)}`],
     ['Up-to-date', 'integer', 0, (o) => num(o.status?.updatedReplicas)],
     ['Available', 'integer', 0, (o) => num(o.status?.availableReplicas)],
@@ -76,8 +109,8 @@ const COLUMNS: Record<string, Column[]> = {
     ['Containers', 'string', 1, (o) => containers(o.spec)],
     ['Images', 'string', 1, (o) => images(o.spec)],
     ['Selector', 'string', 1, (o) => selectorText(o.spec?.selector)],
-  ],
-  'apps/ReplicaSet': [
+  ]),
+  'apps/ReplicaSet': columnsOf<ReplicaSetView>([
     ['Desired', 'integer', 0, (o) => num(o.spec?.replicas)],
     ['Current', 'integer', 0, (o) => num(o.status?.replicas)],
     ['Ready', 'integer', 0, (o) => num(o.status?.readyReplicas)],
@@ -85,14 +118,14 @@ const COLUMNS: Record<string, Column[]> = {
     ['Containers', 'string', 1, (o) => containers(o.spec)],
     ['Images', 'string', 1, (o) => images(o.spec)],
     ['Selector', 'string', 1, (o) => selectorText(o.spec?.selector)],
-  ],
-  'apps/StatefulSet': [
+  ]),
+  'apps/StatefulSet': columnsOf<StatefulSetView>([
     ['Ready', 'string', 0, (o) => `${num(o.status?.readyReplicas)}/${num(o.spec?.replicas)}`],
     ['Age', 'string', 0, age],
     ['Containers', 'string', 1, (o) => containers(o.spec)],
     ['Images', 'string', 1, (o) => images(o.spec)],
-  ],
-  'apps/DaemonSet': [
+  ]),
+  'apps/DaemonSet': columnsOf<DaemonSetView>([
     ['Desired', 'integer', 0, (o) => num(o.status?.desiredNumberScheduled)],
     ['Current', 'integer', 0, (o) => num(o.status?.currentNumberScheduled)],
     ['Ready', 'integer', 0, (o) => num(o.status?.numberReady)],
@@ -108,16 +141,15 @@ const COLUMNS: Record<string, Column[]> = {
           .join(',') || '<none>',
     ],
     ['Age', 'string', 0, age],
-  ],
-  '/Service': [
+  ]),
+  '/Service': columnsOf<ServiceView>([
     ['Type', 'string', 0, (o) => o.spec?.type ?? 'ClusterIP'],
     ['Cluster-IP', 'string', 0, (o) => o.spec?.clusterIP ?? '<none>'],
     [
       'External-IP',
       'string',
       0,
-      (o) =>
-        (o.status?.loadBalancer?.ingress ?? []).map((i: any) => i.ip ?? i.hostname).join(',') || '<none>',
+      (o) => (o.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname).join(',') || '<none>',
     ],
     [
       'Port(s)',
@@ -125,7 +157,7 @@ const COLUMNS: Record<string, Column[]> = {
       0,
       (o) =>
         (o.spec?.ports ?? [])
-          .map((p: any) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
+          .map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
           .join(',') || '<none>',
     ],
     ['Age', 'string', 0, age],
@@ -138,11 +170,11 @@ const COLUMNS: Record<string, Column[]> = {
           .map(([k, v]) => `${k}=${v}`)
           .join(',') || '<none>',
     ],
-  ],
-  '/Namespace': [
+  ]),
+  '/Namespace': columnsOf<TypedObject<unknown, { phase?: string }>>([
     ['Status', 'string', 0, (o) => o.status?.phase ?? 'Active'],
     ['Age', 'string', 0, age],
-  ],
+  ]),
   '/ConfigMap': [
     [
       'Data',
@@ -157,50 +189,50 @@ const COLUMNS: Record<string, Column[]> = {
     ['Data', 'integer', 0, (o) => Object.keys(o.data ?? {}).length],
     ['Age', 'string', 0, age],
   ],
-  '/Node': [
+  '/Node': columnsOf<NodeView>([
     [
       'Status',
       'string',
       0,
       (o) =>
-        (o.status?.conditions ?? []).find((c: any) => c.type === 'Ready')?.status === 'True'
+        (o.status?.conditions ?? []).find((c) => c.type === 'Ready')?.status === 'True'
           ? 'Ready'
           : 'NotReady',
     ],
     ['Roles', 'string', 0, () => '<none>'],
     ['Age', 'string', 0, age],
     ['Version', 'string', 0, (o) => o.status?.nodeInfo?.kubeletVersion ?? ''],
-  ],
-  '/Event': [
+  ]),
+  '/Event': columnsOf<EventView>([
     [
       'Last Seen',
       'string',
       0,
-      (o: any) => {
+      (o) => {
         const t = o.lastTimestamp ?? o.eventTime ?? o.firstTimestamp ?? o.metadata.creationTimestamp;
         return t ? humanDuration(Date.now() - Date.parse(t)) : '<unknown>';
       },
     ],
-    ['Type', 'string', 0, (o: any) => o.type ?? ''],
-    ['Reason', 'string', 0, (o: any) => o.reason ?? ''],
+    ['Type', 'string', 0, (o) => o.type ?? ''],
+    ['Reason', 'string', 0, (o) => o.reason ?? ''],
     [
       'Object',
       'string',
       0,
-      (o: any) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`,
+      (o) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`,
     ],
-    ['Message', 'string', 0, (o: any) => o.message ?? ''],
-  ],
-  'batch/Job': [
+    ['Message', 'string', 0, (o) => o.message ?? ''],
+  ]),
+  'batch/Job': columnsOf<JobView>([
     [
       'Status',
       'string',
       0,
-      (o) => (o.status?.conditions ?? []).find((c: any) => c.status === 'True')?.type ?? 'Running',
+      (o) => (o.status?.conditions ?? []).find((c) => c.status === 'True')?.type ?? 'Running',
     ],
     ['Completions', 'string', 0, (o) => `${num(o.status?.succeeded)}/${num(o.spec?.completions ?? 1)}`],
     ['Age', 'string', 0, age],
-  ],
+  ]),
 };
 
 /** What each row carries (meta.k8s.io TableOptions includeObject; kubectl --sort-by asks for Object). */
@@ -217,7 +249,7 @@ function rowObject(entry: ResourceEntry, o: KubeObject, include: string | null |
 
 export function renderTable(
   entry: ResourceEntry,
-  list: { kind?: string; metadata?: any; items?: any[] },
+  list: { kind?: string; metadata?: { resourceVersion?: string; continue?: string }; items?: KubeObject[] },
   includeObject?: string | null,
 ): Record<string, unknown> {
   const cols: Column[] = [

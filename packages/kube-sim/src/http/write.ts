@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { ResourceEntry } from '../registry.ts';
 import type { KubeObject } from '../types.ts';
 import { SimApiError } from '../types.ts';
+import { view, type ScaleTargetView } from '../views.ts';
 import { badRequest, notFound, unsupportedMediaType } from '../status.ts';
 import { applyJsonPatch, applyMergePatch } from '../patch/json-patch.ts';
 import { applyStrategicMergePatch } from '../patch/strategic.ts';
@@ -114,6 +115,9 @@ export function create(w: WriteRequest): WriteResult {
   return { code: 201, body: created };
 }
 
+/** An autoscaling/v1 Scale as a client sends it; writeScale checks the replicas it carries. */
+type ScaleBody = { spec?: { replicas?: unknown }; metadata?: { resourceVersion?: string } };
+
 function writeScale(
   w: WriteRequest,
   current: KubeObject,
@@ -128,7 +132,7 @@ function writeScale(
       `Scale.autoscaling ${JSON.stringify(w.name)} is invalid: spec.replicas: Invalid value: ${String(replicas)}: must be greater than or equal to 0`,
     );
   }
-  const next = clone(current);
+  const next = view<ScaleTargetView>(clone(current));
   next.spec = { ...(next.spec ?? {}), replicas };
   next.metadata.resourceVersion = rv || current.metadata.resourceVersion;
   const updated = w.store.update(next, {
@@ -145,7 +149,7 @@ export function update(w: WriteRequest): WriteResult {
   const dryRun = isDryRun(w.query);
   if (w.subresource === 'scale') {
     const current = getObject(w.store, w.entry, w.namespace, w.name!);
-    const scale = parseBody(w.body, w.contentType) as any;
+    const scale = parseBody(w.body, w.contentType) as ScaleBody | undefined;
     return writeScale(w, current, scale?.spec?.replicas, scale?.metadata?.resourceVersion, manager);
   }
   const obj = checkIdentity(parseBody(w.body, w.contentType), w, true);
@@ -174,14 +178,14 @@ export function patch(w: WriteRequest): WriteResult {
   const manager = fieldManagerOf(w.query, w.userAgent);
   const patchDoc = parseBody(w.body, 'json');
   const current = getObject(w.store, w.entry, w.namespace, w.name!);
-  const run = (target: Record<string, unknown>) =>
+  const run = (target: Record<string, unknown>): unknown =>
     type === 'json'
       ? applyJsonPatch(target, patchDoc)
       : type === 'merge'
         ? applyMergePatch(target, patchDoc)
         : applyStrategicMergePatch(target, patchDoc, w.entry.custom);
   if (w.subresource === 'scale') {
-    const patched = run(toScale(w.entry, current));
+    const patched = run(toScale(w.entry, current)) as ScaleBody | undefined;
     return writeScale(w, current, patched?.spec?.replicas, patched?.metadata?.resourceVersion, manager);
   }
   const patched = run(current as Record<string, unknown>) as KubeObject;
@@ -217,7 +221,7 @@ function apply(w: WriteRequest, force: boolean): WriteResult {
   const current = w.store.get(apiVersionOfEntry(w.entry), w.entry.kind, w.namespace, w.name!);
   if (w.subresource === 'scale') {
     if (!current) throw notFound(w.entry, w.name!);
-    return writeScale(w, current, (config as any).spec?.replicas, undefined, manager);
+    return writeScale(w, current, view<ScaleTargetView>(config).spec?.replicas, undefined, manager);
   }
   if (!current && w.subresource) throw notFound(w.entry, w.name!);
   const ctx = {

@@ -2,6 +2,7 @@
 // comes from the container's env (SIM_*) and image; all delays are simulated seconds.
 import { createHash, randomBytes } from 'node:crypto';
 import type { SimClock } from '../types.ts';
+import type { Container, ContainerState, ContainerStatus } from '../views.ts';
 import { envOf } from '../controllers/util.ts';
 import { rfc3339 } from '../timestamps.ts';
 
@@ -20,7 +21,7 @@ export interface Behaviour {
  * `command: [sh, -c, 'exit 1']` or `command: [sh]` + `args: [-c, 'exit 0']` (also bash, /bin/sh,
  * and a `true` / `false` script). Undefined for any other command: the simulator does not run it.
  */
-export function shellExitCode(container: any): number | undefined {
+export function shellExitCode(container: Partial<Container> | undefined): number | undefined {
   const argv = [...(container?.command ?? []), ...(container?.args ?? [])].map(String);
   if (argv.length !== 3 || !/^(\/(usr\/)?bin\/)?(ba|da)?sh$/.test(argv[0]) || argv[1] !== '-c')
     return undefined;
@@ -31,7 +32,7 @@ export function shellExitCode(container: any): number | undefined {
   return m ? Number(m[1] ?? 0) % 256 : undefined;
 }
 
-export function behaviourOf(container: any, init: boolean): Behaviour {
+export function behaviourOf(container: Partial<Container> | undefined, init: boolean): Behaviour {
   const env = envOf(container);
   const shellExit = shellExitCode(container);
   const num = (v: string | undefined, d: number) =>
@@ -67,7 +68,7 @@ export interface ContainerRuntime {
   name: string;
   image: string;
   init: boolean;
-  spec: any;
+  spec: Container;
   b: Behaviour;
   /** waiting → running → terminated, around again on restart. */
   state: 'waiting' | 'running' | 'terminated';
@@ -89,7 +90,7 @@ export interface ContainerRuntime {
   pullRetryAt?: number;
 }
 
-export function newRuntime(spec: any, init: boolean, startAt: number): ContainerRuntime {
+export function newRuntime(spec: Container, init: boolean, startAt: number): ContainerRuntime {
   return {
     name: spec.name,
     image: spec.image ?? '',
@@ -302,15 +303,15 @@ export function isReady(rt: ContainerRuntime, now: number): boolean {
 }
 
 /** A terminated state as the API shows it (metav1.Time: whole seconds; the runtime keeps ms). */
-function wholeSeconds(t: any): any {
+function wholeSeconds(t: Terminated): Terminated {
   const out = { ...t };
-  for (const k of ['startedAt', 'finishedAt']) if (out[k]) out[k] = rfc3339(Date.parse(out[k]));
+  for (const k of ['startedAt', 'finishedAt'] as const) if (out[k]) out[k] = rfc3339(Date.parse(out[k]));
   return out;
 }
 
 /** The containerStatuses[] entry. */
-export function containerStatus(rt: ContainerRuntime, now: number): any {
-  let state: any;
+export function containerStatus(rt: ContainerRuntime, now: number): ContainerStatus {
+  let state: ContainerState;
   if (rt.state === 'running') state = { running: { startedAt: rfc3339(rt.startedAt!) } };
   else if (rt.state === 'terminated' && rt.terminated) state = { terminated: wholeSeconds(rt.terminated) };
   else state = { waiting: { ...rt.waiting } };

@@ -1,5 +1,6 @@
 // Node objects for the simulated cluster, registered the way a kubelet registers itself.
-import type { KubeObject, SimClock, SimStore } from '../types.ts';
+import type { SimClock, SimStore } from '../types.ts';
+import { view, type NodeView } from '../views.ts';
 import { isoNow } from '../controllers/util.ts';
 
 export interface NodeSpec {
@@ -19,7 +20,7 @@ export function nodeIp(index: number): string {
   return `192.168.49.${index + 2}`;
 }
 
-export function nodeObject(spec: NodeSpec, index: number, clock: SimClock): KubeObject {
+export function nodeObject(spec: NodeSpec, index: number, clock: SimClock): NodeView {
   const now = isoNow(clock);
   const resources = { cpu: spec.cpu, memory: spec.memory, pods: '110', 'ephemeral-storage': '100Gi' };
   return {
@@ -98,7 +99,7 @@ export function nodeObject(spec: NodeSpec, index: number, clock: SimClock): Kube
 export function registerNodes(store: SimStore, clock: SimClock, nodes: NodeSpec[]): void {
   nodes.forEach((spec, i) => {
     if (store.get('v1', 'Node', undefined, spec.name)) return;
-    const created = store.create(nodeObject(spec, i, clock));
+    const created = view<NodeView>(store.create(nodeObject(spec, i, clock)));
     // Status is a subresource: write it separately in case create dropped it.
     if (!created.status?.allocatable)
       store.update({ ...created, status: nodeObject(spec, i, clock).status }, { subresource: 'status' });

@@ -1,5 +1,5 @@
 // Pod status as a kubelet reports it: phase (upstream getPhase), conditions, container statuses.
-import type { KubeObject } from '../types.ts';
+import type { Condition, PodStatus, PodView } from '../views.ts';
 import { podQosClass } from '../defaults.ts';
 import { noteTime, rfc3339 } from '../timestamps.ts';
 import { containerStatus, isReady, type ContainerRuntime } from './container.ts';
@@ -47,17 +47,17 @@ export function podPhase(rt: PodRuntime, restartPolicy: string): string {
 }
 
 function condition(
-  pod: KubeObject,
+  pod: PodView,
   type: string,
   status: string,
   now: number,
   reason?: string,
   message?: string,
-): any {
-  const old = (pod.status?.conditions ?? []).find((c: any) => c.type === type);
+): Condition {
+  const old = (pod.status?.conditions ?? []).find((c) => c.type === type);
   const kept = old && old.status === status && old.lastTransitionTime;
   if (!kept) noteTime(pod.metadata.uid, type, 'lastTransitionTime', now);
-  const c: any = {
+  const c: Condition = {
     type,
     status,
     lastProbeTime: null,
@@ -68,7 +68,7 @@ function condition(
   return c;
 }
 
-export function composePodStatus(pod: KubeObject, rt: PodRuntime, now: number): any {
+export function composePodStatus(pod: PodView, rt: PodRuntime, now: number): PodStatus {
   const restartPolicy = pod.spec?.restartPolicy ?? 'Always';
   const phase = podPhase(rt, restartPolicy);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
@@ -108,7 +108,7 @@ export function composePodStatus(pod: KubeObject, rt: PodRuntime, now: number): 
   }
   conditions.push(condition(pod, 'PodScheduled', 'True', now));
 
-  const status: any = {
+  const status: PodStatus = {
     conditions,
     hostIP: rt.hostIP,
     hostIPs: [{ ip: rt.hostIP }],
@@ -130,7 +130,7 @@ export function composePodStatus(pod: KubeObject, rt: PodRuntime, now: number): 
 }
 
 /** Status of a pod the scheduler could not place. */
-export function unschedulableStatus(pod: KubeObject, message: string, now: number): any {
+export function unschedulableStatus(pod: PodView, message: string, now: number): PodStatus {
   return {
     conditions: [condition(pod, 'PodScheduled', 'False', now, 'Unschedulable', message)],
     phase: 'Pending',

@@ -1,6 +1,6 @@
 // The scheduler's part of the kubelet simulation: resource fit and nodeSelector, least-loaded node
 // wins, and the upstream "0/3 nodes are available: ..." message when nothing fits.
-import type { KubeObject } from '../types.ts';
+import type { Container, NodeView, PodSpec, PodView } from '../views.ts';
 import { isPodTerminal, parseQuantity } from '../controllers/util.ts';
 
 export interface Requests {
@@ -9,8 +9,8 @@ export interface Requests {
 }
 
 /** Effective requests: sum over containers, at least the largest init container (requests ?? limits). */
-export function podRequests(spec: any): Requests {
-  const of = (c: any, r: 'cpu' | 'memory') =>
+export function podRequests(spec: PodSpec | undefined): Requests {
+  const of = (c: Container, r: 'cpu' | 'memory') =>
     parseQuantity(c?.resources?.requests?.[r] ?? c?.resources?.limits?.[r]);
   const sum: Requests = { cpu: 0, memory: 0 };
   for (const c of spec?.containers ?? []) {
@@ -26,7 +26,7 @@ export function podRequests(spec: any): Requests {
 
 export type ScheduleResult = { node: string } | { node?: undefined; message: string };
 
-export function schedulePod(pod: KubeObject, nodes: KubeObject[], pods: KubeObject[]): ScheduleResult {
+export function schedulePod(pod: PodView, nodes: NodeView[], pods: PodView[]): ScheduleResult {
   const want = podRequests(pod.spec);
   const selector: Record<string, string> = pod.spec?.nodeSelector ?? {};
   const reasons = new Map<string, number>();

@@ -122,24 +122,29 @@ export function humanPath(path: string): string {
 }
 
 /** Locate the container holding the element a path ends with. */
-function resolve(obj: unknown, elems: string[]): { parent: any; key: string | number } | undefined {
-  let cur: any = obj;
-  let parent: any;
+function resolve(
+  obj: unknown,
+  elems: string[],
+): { parent: Record<string, unknown> | unknown[]; key: string | number } | undefined {
+  let cur: unknown = obj;
+  let parent: Record<string, unknown> | unknown[] | undefined;
   let key: string | number = '';
   for (const elem of elems) {
     if (elem === '.') break;
-    parent = cur;
     if (elem.startsWith('f:')) {
       if (!isPlainObject(cur)) return undefined;
+      parent = cur;
       key = elem.slice(2);
       cur = cur[key];
     } else if (elem.startsWith('k:') && Array.isArray(cur)) {
+      parent = cur;
       const want = JSON.parse(elem.slice(2)) as Record<string, unknown>;
       const keys = Object.keys(want);
       key = cur.findIndex((item) => JSON.stringify(itemKey(item, keys)) === JSON.stringify(want));
       if (key < 0) return undefined;
       cur = cur[key];
     } else if (elem.startsWith('v:') && Array.isArray(cur)) {
+      parent = cur;
       const want = elem.slice(2);
       key = cur.findIndex((v) => JSON.stringify(v) === want);
       if (key < 0) return undefined;

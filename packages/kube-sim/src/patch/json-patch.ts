@@ -28,8 +28,8 @@ function parsePointer(pointer: string): string[] {
 }
 
 /** Parent container and final token of a pointer; throws when the parent is missing. */
-function locate(doc: unknown, tokens: string[], pointer: string): { parent: any; key: string } {
-  let cur: any = doc;
+function locate(doc: unknown, tokens: string[], pointer: string): { parent: unknown; key: string } {
+  let cur: unknown = doc;
   for (const t of tokens.slice(0, -1)) {
     if (Array.isArray(cur)) cur = cur[Number(t)];
     else if (isPlainObject(cur)) cur = cur[t];
@@ -43,7 +43,8 @@ function getAt(doc: unknown, pointer: string): unknown {
   const tokens = parsePointer(pointer);
   if (tokens.length === 0) return doc;
   const { parent, key } = locate(doc, tokens, pointer);
-  const v = Array.isArray(parent) ? parent[Number(key)] : parent?.[key];
+  // A scalar parent is indexed as JavaScript does (a string by position, a number not at all).
+  const v = Array.isArray(parent) ? parent[Number(key)] : (parent as Record<string, unknown> | null)?.[key];
   if (v === undefined) throw invalid(`doc is missing path: "${pointer}": missing value`);
   return v;
 }
@@ -57,7 +58,7 @@ function arrayIndex(arr: unknown[], key: string, pointer: string, forInsert: boo
   return i;
 }
 
-function add(doc: any, pointer: string, value: unknown): any {
+function add(doc: unknown, pointer: string, value: unknown): unknown {
   const tokens = parsePointer(pointer);
   if (tokens.length === 0) return value;
   const { parent, key } = locate(doc, tokens, pointer);
@@ -67,7 +68,7 @@ function add(doc: any, pointer: string, value: unknown): any {
   return doc;
 }
 
-function remove(doc: any, pointer: string): any {
+function remove(doc: unknown, pointer: string): unknown {
   const tokens = parsePointer(pointer);
   const { parent, key } = locate(doc, tokens, pointer);
   if (Array.isArray(parent)) parent.splice(arrayIndex(parent, key, pointer, false), 1);
@@ -76,14 +77,14 @@ function remove(doc: any, pointer: string): any {
   return doc;
 }
 
-export function applyJsonPatch(target: unknown, patch: unknown): any {
+export function applyJsonPatch(target: unknown, patch: unknown): unknown {
   if (!Array.isArray(patch))
     throw new SimApiError(
       400,
       'BadRequest',
       'json: cannot unmarshal object into Go value of type jsonpatch.Patch',
     );
-  let doc: any = clone(target);
+  let doc: unknown = clone(target);
   for (const raw of patch as Operation[]) {
     const op = raw?.op;
     const path = String(raw?.path ?? '');
@@ -118,7 +119,7 @@ export function applyJsonPatch(target: unknown, patch: unknown): any {
   return doc;
 }
 
-export function applyMergePatch(target: unknown, patch: unknown): any {
+export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return clone(patch);
   const out: Record<string, unknown> = isPlainObject(target) ? clone(target) : {};
   for (const [k, v] of Object.entries(patch)) {

@@ -103,7 +103,7 @@ export function applyStrategicMergePatch(
   target: Record<string, unknown>,
   patch: unknown,
   custom = false,
-): any {
+): unknown {
   if (!isPlainObject(patch))
     throw new SimApiError(
       400,

@@ -117,10 +117,10 @@ function step(ctx: Ctx, name: string): Ctx {
 function listItem(ctx: Ctx, item: unknown, i: number): Ctx {
   const list = applyListKind(ctx.names, false);
   let key = `[${i}]`;
-  if (list.type === 'map' && isPlainObject(item) && list.keys.some((k) => (item as any)[k] !== undefined)) {
+  if (list.type === 'map' && isPlainObject(item) && list.keys.some((k) => item[k] !== undefined)) {
     const parts = list.keys
-      .filter((k) => (item as any)[k] !== undefined)
-      .map((k) => `${k}=${JSON.stringify((item as any)[k])}`);
+      .filter((k) => item[k] !== undefined)
+      .map((k) => `${k}=${JSON.stringify(item[k])}`);
     key = `[${parts.join(',')}]`;
   }
   return { ...ctx, field: `${ctx.field}[${i}]`, smd: `${ctx.smd}${key}` };

@@ -1,6 +1,7 @@
 // Entry points of synthetic traffic: every Ingress host/path, HTTPRoute, VirtualService,
 // TrafficSplit and selector-backed Service, each with its routing decision.
 import type { KubeObject } from '../types.ts';
+import type { ServiceView } from '../views.ts';
 import type { ClusterView } from './view.ts';
 import { ingressEntries } from './nginx.ts';
 import { routeHttpRoute, routeTrafficSplit, routeVirtualService, subsetLookupFrom } from './routing.ts';
@@ -33,7 +34,7 @@ function objectEntry(kind: EntryKind, obj: KubeObject, route: Entry['route']): E
 
 export function listEntries(view: ClusterView): Entry[] {
   const subsets = subsetLookupFrom(view.destinationRules);
-  const selectsPods = (s: KubeObject) =>
+  const selectsPods = (s: ServiceView) =>
     s.spec?.type !== 'ExternalName' && Object.keys(s.spec?.selector ?? {}).length > 0;
   return [
     ...ingressEntries(view.ingresses),

@@ -1,6 +1,14 @@
 // ingress-nginx: one location per host+path of a main Ingress, optionally shadowed by one canary
 // Ingress for the same host+path.
 import type { KubeObject } from '../types.ts';
+import { view, type TypedObject } from '../views.ts';
+
+/** The parts of an Ingress the nginx model reads. */
+type BackendRef = { service?: { name?: string } };
+type IngressView = TypedObject<{
+  rules?: { host?: string; http?: { paths?: { path?: string; backend?: BackendRef }[] } }[];
+  defaultBackend?: BackendRef;
+}>;
 import type { Entry } from './entry.ts';
 import { isNginxCanary, nginxRoutesToCanary } from './routing.ts';
 
@@ -12,7 +20,8 @@ interface Location {
 }
 
 function locations(ingress: KubeObject): Location[] {
-  const rules: any[] = ingress.spec?.rules ?? [];
+  const spec = view<IngressView>(ingress).spec;
+  const rules = spec?.rules ?? [];
   const found: Location[] = [];
   for (const rule of rules) {
     for (const path of rule.http?.paths ?? []) {
@@ -21,7 +30,7 @@ function locations(ingress: KubeObject): Location[] {
         found.push({ ingress, host: rule.host ?? '', path: path.path ?? '/', service: String(service) });
     }
   }
-  const fallback = ingress.spec?.defaultBackend?.service?.name;
+  const fallback = spec?.defaultBackend?.service?.name;
   if (found.length === 0 && fallback) found.push({ ingress, host: '', path: '/', service: String(fallback) });
   return found;
 }

@@ -1,5 +1,6 @@
 // What the traffic model reads from a Pod: identity labels, readiness and simulated behaviour.
 import type { KubeObject } from '../types.ts';
+import { view, type Condition, type EnvVar, type PodView } from '../views.ts';
 import type { Random } from './routing.ts';
 
 export const VERSION_LABEL_ANNOTATION = 'kube-rollout.io/version-label';
@@ -20,7 +21,7 @@ export function podVersion(pod: KubeObject): string {
 /** Ready condition True and not being deleted: what the Endpoints controller would publish as ready. */
 export function podServes(pod: KubeObject): boolean {
   if (pod.metadata.deletionTimestamp) return false;
-  const conditions: any[] = pod.status?.conditions ?? [];
+  const conditions: Condition[] = view<PodView>(pod).status?.conditions ?? [];
   return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
@@ -39,7 +40,7 @@ export interface PodBehaviour {
 
 /** SIM_ERROR_RATE / SIM_LATENCY_MS from the first container's env. */
 export function podBehaviour(pod: KubeObject): PodBehaviour {
-  const env: any[] = pod.spec?.containers?.[0]?.env ?? [];
+  const env: EnvVar[] = view<PodView>(pod).spec?.containers?.[0]?.env ?? [];
   const read = (name: string): number | undefined => {
     const value = Number(env.find((e) => e.name === name)?.value);
     return Number.isFinite(value) ? value : undefined;

@@ -1,6 +1,7 @@
 // Pure routing decisions of the traffic model: given a routing object and a request, where does
 // the request go? No store access here, so every rule can be tested with a table.
 import type { KubeObject } from '../types.ts';
+import { view, viewAll, type TypedObject } from '../views.ts';
 
 export type Random = () => number;
 
@@ -127,6 +128,29 @@ interface HttpRouteMatch {
   queryParams?: unknown[];
 }
 
+/** The parts of an HTTPRoute, VirtualService, DestinationRule and TrafficSplit that routing reads. */
+interface HttpRouteRule {
+  matches?: HttpRouteMatch[];
+  backendRefs?: { kind?: string; name?: string; namespace?: string; weight?: number }[];
+}
+type HttpRouteView = TypedObject<{ rules?: HttpRouteRule[] }>;
+
+interface IstioMatch {
+  uri?: StringMatch;
+  headers?: Record<string, StringMatch>;
+  withoutHeaders?: Record<string, StringMatch>;
+}
+interface IstioHttpRoute {
+  match?: IstioMatch[];
+  route?: { weight?: number; destination?: { host?: string; subset?: string } }[];
+}
+type VirtualServiceView = TypedObject<{ http?: IstioHttpRoute[] }>;
+type DestinationRuleView = TypedObject<{
+  host?: string;
+  subsets?: { name: string; labels?: Record<string, string> }[];
+}>;
+type TrafficSplitView = TypedObject<{ backends?: { service?: string; weight?: unknown }[] }>;
+
 function pathMatches(match: HttpRouteMatch['path'], path: string): boolean {
   const type = match?.type ?? 'PathPrefix';
   const value = match?.value ?? '/';
@@ -159,8 +183,8 @@ function precedence(match: HttpRouteMatch): number[] {
 
 export function routeHttpRoute(route: KubeObject, req: SimRequest, rand: Random): RouteDecision {
   const namespace = route.metadata.namespace ?? 'default';
-  const rules: any[] = route.spec?.rules ?? [];
-  const candidates: { match: HttpRouteMatch; rule: any; order: number }[] = [];
+  const rules: HttpRouteRule[] = view<HttpRouteView>(route).spec?.rules ?? [];
+  const candidates: { match: HttpRouteMatch; rule: HttpRouteRule; order: number }[] = [];
   rules.forEach((rule, ruleIndex) => {
     const matches: HttpRouteMatch[] = rule.matches?.length ? rule.matches : [{}];
     matches.forEach((match, matchIndex) =>
@@ -176,9 +200,7 @@ export function routeHttpRoute(route: KubeObject, req: SimRequest, rand: Random)
   const headers = normalizedHeaders(req);
   const chosen = candidates.find((c) => httpRouteMatchHolds(c.match, req, headers));
   if (!chosen) return { kind: 'fail', code: 404, reason: 'no HTTPRoute rule matches' };
-  const refs: any[] = (chosen.rule.backendRefs ?? []).filter(
-    (ref: any) => (ref.kind ?? 'Service') === 'Service',
-  );
+  const refs = (chosen.rule.backendRefs ?? []).filter((ref) => (ref.kind ?? 'Service') === 'Service');
   const target = pickWeighted(
     refs.map((ref) => ({
       weight: ref.weight ?? 1,
@@ -214,13 +236,13 @@ function stringMatchHolds(condition: StringMatch, value: string | undefined): bo
   return true;
 }
 
-function istioMatchHolds(match: any, req: SimRequest, headers: Map<string, string>): boolean {
+function istioMatchHolds(match: IstioMatch, req: SimRequest, headers: Map<string, string>): boolean {
   if (match.uri && !stringMatchHolds(match.uri, req.path)) return false;
   for (const [name, condition] of Object.entries<StringMatch>(match.headers ?? {})) {
     if (!stringMatchHolds(condition, headers.get(name.toLowerCase()))) return false;
   }
   for (const name of Object.keys(match.withoutHeaders ?? {})) {
-    const condition = match.withoutHeaders[name] as StringMatch;
+    const condition = match.withoutHeaders?.[name] as StringMatch;
     if (stringMatchHolds(condition, headers.get(name.toLowerCase()))) return false;
   }
   return true;
@@ -241,12 +263,12 @@ export function routeVirtualService(
 ): RouteDecision {
   const namespace = vs.metadata.namespace ?? 'default';
   const headers = normalizedHeaders(req);
-  const http: any[] = vs.spec?.http ?? [];
+  const http: IstioHttpRoute[] = view<VirtualServiceView>(vs).spec?.http ?? [];
   const chosen = http.find(
-    (entry) => !entry.match?.length || entry.match.some((m: any) => istioMatchHolds(m, req, headers)),
+    (entry) => !entry.match?.length || entry.match.some((m) => istioMatchHolds(m, req, headers)),
   );
   if (!chosen) return { kind: 'fail', code: 404, reason: 'no VirtualService http route matches' };
-  const routes: any[] = chosen.route ?? [];
+  const routes = chosen.route ?? [];
   // A single destination takes everything; with several, a missing weight counts as 0.
   const destination = pickWeighted(
     routes.map((route) => ({
@@ -271,10 +293,10 @@ export function routeVirtualService(
 /** Subset labels from DestinationRules (any namespace) whose host resolves to the Service. */
 export function subsetLookupFrom(destinationRules: KubeObject[]): SubsetLookup {
   return (namespace, service, subset) => {
-    for (const rule of destinationRules) {
+    for (const rule of viewAll<DestinationRuleView>(destinationRules)) {
       const host = resolveServiceHost(String(rule.spec?.host ?? ''), rule.metadata.namespace ?? 'default');
       if (host.namespace !== namespace || host.service !== service) continue;
-      const found = (rule.spec?.subsets ?? []).find((s: any) => s.name === subset);
+      const found = (rule.spec?.subsets ?? []).find((s) => s.name === subset);
       if (found) return { ...(found.labels ?? {}) };
     }
     return undefined;
@@ -310,7 +332,7 @@ export function parseQuantity(value: unknown): number {
 
 export function routeTrafficSplit(split: KubeObject, rand: Random): RouteDecision {
   const namespace = split.metadata.namespace ?? 'default';
-  const backends: any[] = split.spec?.backends ?? [];
+  const backends = view<TrafficSplitView>(split).spec?.backends ?? [];
   const service = pickWeighted(
     backends.map((b) => ({ weight: parseQuantity(b.weight) || 0, value: String(b.service) })),
     rand,

@@ -1,19 +1,20 @@
 // A read-only snapshot of what routing needs from the store, rebuilt only after the store changed.
 import type { KubeObject, SimStore } from '../types.ts';
+import { viewAll, type PodView, type ServiceView } from '../views.ts';
 import { labelsMatch, podServes } from './pods.ts';
 import type { BackendTarget } from './routing.ts';
 
 export interface ClusterView {
-  pods: KubeObject[];
-  services: KubeObject[];
+  pods: PodView[];
+  services: ServiceView[];
   ingresses: KubeObject[];
   httpRoutes: KubeObject[];
   virtualServices: KubeObject[];
   destinationRules: KubeObject[];
   trafficSplits: KubeObject[];
-  service(namespace: string, name: string): KubeObject | undefined;
+  service(namespace: string, name: string): ServiceView | undefined;
   /** Pods that would receive the target's traffic: selected by the Service, Ready, not terminating. */
-  readyEndpoints(target: BackendTarget): KubeObject[];
+  readyEndpoints(target: BackendTarget): PodView[];
 }
 
 /**
@@ -40,16 +41,16 @@ function byCreation(a: KubeObject, b: KubeObject): number {
 }
 
 export function readCluster(store: SimStore): ClusterView {
-  const pods = listAcross(store, '', ['v1'], 'Pod');
-  const services = listAcross(store, '', ['v1'], 'Service');
-  const podsByNamespace = new Map<string, KubeObject[]>();
+  const pods = viewAll<PodView>(listAcross(store, '', ['v1'], 'Pod'));
+  const services = viewAll<ServiceView>(listAcross(store, '', ['v1'], 'Service'));
+  const podsByNamespace = new Map<string, PodView[]>();
   for (const pod of pods) {
     const ns = pod.metadata.namespace ?? 'default';
     if (!podsByNamespace.has(ns)) podsByNamespace.set(ns, []);
     podsByNamespace.get(ns)!.push(pod);
   }
   const serviceIndex = new Map(services.map((s) => [`${s.metadata.namespace}/${s.metadata.name}`, s]));
-  const endpointCache = new Map<string, KubeObject[]>();
+  const endpointCache = new Map<string, PodView[]>();
   const service = (namespace: string, name: string) => serviceIndex.get(`${namespace}/${name}`);
   return {
     pods,
