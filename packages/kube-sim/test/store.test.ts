@@ -5,6 +5,7 @@ import { SimApiError } from '../src/types.ts';
 import type { KubeObject, StoreEvent } from '../src/types.ts';
 import { matchesLabels, parseLabelSelector, compileSelector } from '../src/selectors.ts';
 import { fieldAt } from './testing.ts';
+import { clone } from '../src/util.ts';
 
 function deployment(name = 'web', extra: Record<string, unknown> = {}): KubeObject {
   return {
@@ -490,5 +491,21 @@ describe('custom resources', () => {
       assert.ok(s.resourceInfo(av, 'TrafficSplit'));
     assert.ok(s.resourceInfo('argoproj.io/v1alpha1', 'Rollout'));
     assert.ok(s.resourceInfo('argoproj.io/v1alpha1', 'AnalysisTemplate'));
+  });
+});
+
+describe('clone', () => {
+  it('copies JSON deeply, keeps undefined members, and leaves other values to structuredClone', () => {
+    const at = new Date(0);
+    const original = { a: [1, { b: 'x' }], c: undefined, d: null, at };
+    const copy = clone(original);
+    assert.deepEqual(copy, original);
+    assert.ok('c' in copy, 'an undefined member stays');
+    assert.notEqual(copy.a, original.a);
+    assert.notEqual(copy.a[1], original.a[1]);
+    assert.ok(
+      copy.at instanceof Date && copy.at !== at && copy.at.getTime() === 0,
+      'a Date is copied as a Date',
+    );
   });
 });
