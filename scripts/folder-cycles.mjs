@@ -32,46 +32,15 @@ function folderEdges(graph, folderOf) {
   return edges;
 }
 
-/** One cycle through each strongly connected group of folders (Tarjan), as its edges. */
-function cyclesOf(edges) {
-  const index = new Map();
-  const low = new Map();
-  const stack = [];
-  const groups = [];
-  const visit = (node) => {
-    index.set(node, index.size);
-    low.set(node, index.get(node));
-    stack.push(node);
-    for (const next of edges.get(node)?.keys() ?? []) {
-      if (!index.has(next)) visit(next);
-      if (stack.includes(next)) low.set(node, Math.min(low.get(node), low.get(next)));
-    }
-    if (low.get(node) !== index.get(node)) return;
-    const group = stack.splice(stack.indexOf(node));
-    if (group.length > 1) groups.push(group);
-  };
-  for (const node of edges.keys()) if (!index.has(node)) visit(node);
-  return groups.map((group) => loopWithin(edges, group));
-}
-
-/** A loop from the group's first folder back to it, staying inside the group (breadth first). */
-function loopWithin(edges, group) {
-  const start = group[0];
-  const cameFrom = new Map();
-  const queue = [start];
-  while (queue.length) {
-    const node = queue.shift();
-    for (const next of edges.get(node)?.keys() ?? []) {
-      if (!group.includes(next) || cameFrom.has(next)) continue;
-      cameFrom.set(next, node);
-      if (next === start) queue.length = 0;
-      else queue.push(next);
-    }
-  }
-  const loop = [];
-  for (let at = start; loop.length === 0 || at !== start; at = cameFrom.get(at))
-    loop.unshift(`${cameFrom.get(at)} → ${at} (${edges.get(cameFrom.get(at)).get(at)})`);
-  return loop;
+/** The folder loops madge finds in the folder graph, each as its edges with one import apiece. */
+async function cyclesOf(edges) {
+  const tree = Object.fromEntries([...edges].map(([from, to]) => [from, [...to.keys()]]));
+  return (await madge(tree)).circular().map((loop) =>
+    loop.map((from, i) => {
+      const to = loop[(i + 1) % loop.length];
+      return `${from} → ${to} (${edges.get(from).get(to)})`;
+    }),
+  );
 }
 
 const graph = (await madge('src', { fileExtensions: ['ts'], tsConfig: 'tsconfig.json' })).obj();
@@ -81,7 +50,7 @@ const levels = [
 ];
 let failed = false;
 for (const [level, edges] of levels) {
-  const cycles = cyclesOf(edges);
+  const cycles = await cyclesOf(edges);
   if (!cycles.length) continue;
   failed = true;
   console.error(`${level} that import each other:\n${cycles.map((c) => `  ${c.join('\n    ')}`).join('\n')}`);
