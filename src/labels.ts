@@ -10,6 +10,10 @@ export const LABELS = {
   role: 'kube-rollout.io/role',
   /** The metric an analysis Job measures. */
   analysis: 'kube-rollout.io/analysis',
+  /** What the Deployment controller adds to each ReplicaSet's copy of the pod template. */
+  templateHash: 'pod-template-hash',
+  /** What the StatefulSet controller puts on each pod: the revision it was made from. */
+  revisionHash: 'controller-revision-hash',
 } as const;
 
 export const MANAGED_BY_VALUE = 'kube-rollout';

@@ -1,5 +1,6 @@
 // Which pods belong to the version being rolled out: only they are judged for fail-fast, so an old
 // pod that was already crash-looping does not fail a release that fixes it.
+import { LABELS } from '../labels.ts';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import {
   asWorkload,
@@ -8,7 +9,7 @@ import {
   type ReplicaSetObject,
 } from '../manifests/workload-views.ts';
 import { compareText, sameJson } from '../compare.ts';
-import { TEMPLATE_HASH_LABEL, withoutTemplateHash } from '../manifests/pods.ts';
+import { withoutTemplateHash } from '../manifests/pods.ts';
 
 export function selectorString(
   matchLabels: Record<string, string> | undefined,
@@ -53,12 +54,12 @@ export async function newPodSelector(cluster: Cluster, obj: KubeObject): Promise
   switch (workload?.kind) {
     case 'Deployment': {
       const rs = await newReplicaSet(cluster, workload);
-      const hash = rs?.metadata.labels?.[TEMPLATE_HASH_LABEL];
-      return hash ? selectorString(matchLabels, { [TEMPLATE_HASH_LABEL]: hash }) : undefined;
+      const hash = rs?.metadata.labels?.[LABELS.templateHash];
+      return hash ? selectorString(matchLabels, { [LABELS.templateHash]: hash }) : undefined;
     }
     case 'StatefulSet': {
       const rev = workload.status?.updateRevision;
-      return rev ? selectorString(matchLabels, { 'controller-revision-hash': rev }) : undefined;
+      return rev ? selectorString(matchLabels, { [LABELS.revisionHash]: rev }) : undefined;
     }
     case 'DaemonSet': {
       // The DaemonSet controller labels each pod with the generation whose template created it;

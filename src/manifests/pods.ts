@@ -1,4 +1,5 @@
 /** Where each kind keeps its pods: the pod template (or the Pod itself) and the containers. */
+import { LABELS } from '../labels.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { specOf } from './workload-views.ts';
 
@@ -62,20 +63,17 @@ export function podTemplateOf(obj: KubeObject): PodTemplate | undefined {
   return template as PodTemplate;
 }
 
-/** Every container of a pod spec: init, regular and ephemeral. */
-/** The label the Deployment controller adds to each ReplicaSet's copy of the pod template. */
-export const TEMPLATE_HASH_LABEL = 'pod-template-hash';
-
 /**
  * A copy of a pod template without the controller's hash label: a ReplicaSet's template as its
  * Deployment holds it.
  */
 export function withoutTemplateHash<T>(template: T): T {
   const copy = structuredClone(template) as T & { metadata?: { labels?: Record<string, string> } };
-  delete copy?.metadata?.labels?.[TEMPLATE_HASH_LABEL];
+  delete copy?.metadata?.labels?.[LABELS.templateHash];
   return copy;
 }
 
+/** Every container of a pod spec: init, regular and ephemeral. */
 export function containersOf(spec: PodSpec): Container[] {
   return [spec.initContainers, spec.containers, spec.ephemeralContainers].flatMap((list) =>
     Array.isArray(list) ? list : [],

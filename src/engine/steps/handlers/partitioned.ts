@@ -1,6 +1,7 @@
 // Canary for StatefulSets (and DaemonSets riding along): no copies — the StatefulSet's own
 // partition decides how many ordinals run the new template. A step's weight sets
 // partition = replicas − ceil(replicas × weight / 100); promotion sets it to 0.
+import { LABELS } from '../../../labels.ts';
 import { type KubeObject, refOf, workloadKey } from '../../../kube/types.ts';
 import type { RunContext } from '../../run/context.ts';
 import type { ModeHandlers } from '../executor.ts';
@@ -92,7 +93,7 @@ async function rollback(ctx: RunContext): Promise<void> {
     const badRevision = live?.status?.updateRevision;
     if (w.kind === 'StatefulSet' && badRevision && badRevision !== live?.status?.currentRevision) {
       const selector = selectorString(asStatefulSet(previous)?.spec?.selector?.matchLabels, {
-        'controller-revision-hash': badRevision,
+        [LABELS.revisionHash]: badRevision,
       });
       for (const pod of await ctx.cluster.list('v1', 'Pod', ctx.namespace, { labelSelector: selector })) {
         await ctx.cluster.delete(refOf(pod));
