@@ -1,7 +1,7 @@
 // Which pods belong to the version being rolled out: only they are judged for fail-fast, so an old
 // pod that was already crash-looping does not fail a release that fixes it.
 import { LABELS } from '../labels.ts';
-import type { Cluster, KubeObject } from '../kube/types.ts';
+import { ownedBy, type Cluster, type KubeObject } from '../kube/types.ts';
 import {
   asWorkload,
   view,
@@ -18,10 +18,6 @@ export function selectorString(
   return Object.entries({ ...(matchLabels ?? {}), ...extra })
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-}
-
-function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
-  return (obj.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
 }
 
 /**

@@ -177,3 +177,8 @@ export class KubeApiError extends Error {
     this.status = status;
   }
 }
+
+/** Whether `owner` is among `obj`'s owner references (by uid, as the garbage collector matches). */
+export function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
+  return (obj.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
+}

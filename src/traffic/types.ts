@@ -130,7 +130,7 @@ export interface RouterTarget<Key extends string = string, Input extends string 
    * Whether `object`, of this kind, bears the marks the router leaves while a release runs (on the
    * user's object it changed, or on one it made), and the name the input then takes to find the
    * user's object (none when the router made it on its own). A release whose state is lost is
-   * rebuilt from these marks (src/engine/orphans.ts); without it, such a release falls back to the
+   * rebuilt from these marks (src/engine/recovery/orphans.ts); without it, such a release falls back to the
    * router a canary Service names.
    */
   marked?(object: KubeObject): { named?: string } | undefined;

@@ -447,14 +447,6 @@ export type ScaleTargetView = TypedObject<
   { replicas?: number; selector?: unknown }
 >;
 
-export type LeaseView = TypedObject<{
-  holderIdentity?: string;
-  leaseDurationSeconds?: number;
-  acquireTime?: string;
-  renewTime?: string;
-  leaseTransitions?: number;
-}>;
-
 export interface NodeStatus {
   capacity?: Record<string, string>;
   allocatable?: Record<string, string>;

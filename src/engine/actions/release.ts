@@ -23,7 +23,7 @@ import { phaseOf } from '../lifecycle/find-release.ts';
 import { isLaterRun } from '../../record/workflow-run.ts';
 import { releaseName } from '../run/run-context.ts';
 
-export { releaseName, storedManifests } from '../run/run-context.ts';
+export { releaseName } from '../run/run-context.ts';
 export type { ReleaseDeps } from '../run/deps.ts';
 import type { ReleaseDeps } from '../run/deps.ts';
 

@@ -45,7 +45,6 @@ import { readLive, revisionOf, versionOf } from '../objects/workloads.ts';
 export type Stored = Awaited<ReturnType<typeof loadReleaseState>>;
 
 const clock = (deps: ReleaseDeps) => deps.now ?? (() => new Date());
-export { REQUESTED_ROLLBACK } from '../../record/types.ts';
 
 /** A deploy's release, rendered, planned and checked before the Lease (deploy in release.ts). */
 export interface FreshRelease {

@@ -1,7 +1,7 @@
 // `action: rollback` of a finished rolling/recreate release: like `kubectl rollout undo
 // [--to-revision]`, the template of the chosen revision goes back into each workload.
 import type { Cluster, KubeObject } from '../../kube/types.ts';
-import { refOf } from '../../kube/types.ts';
+import { ownedBy, refOf } from '../../kube/types.ts';
 import { waitForWorkloads } from './handlers/native.ts';
 import type { ReleaseResult, ReleaseState } from '../../record/types.ts';
 import { beginStep, endStep, recordEvidence } from '../../record/steps.ts';
@@ -21,10 +21,6 @@ interface Revision {
 /** A StatefulSet's or DaemonSet's ControllerRevision keeps its template as a patch of the spec. */
 interface RevisionData {
   spec?: { template?: PodTemplateSpec };
-}
-
-function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
-  return (obj.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
 }
 
 /** The revisions a workload can return to (those that keep a template), newest first. */
