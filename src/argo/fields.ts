@@ -76,7 +76,7 @@ export interface AnalysisArg {
 }
 
 /** A template's metric, read after `{{args.…}}` are filled in. */
-export interface MetricFields {
+export interface TemplateMetricFields {
   name?: unknown;
   provider?: Record<string, unknown>;
   [field: string]: unknown;

@@ -9,7 +9,7 @@ import type { MetricSpec, ProviderPart } from '../analysis/spec.ts';
 import { tryParseDuration } from '../duration.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { rolloutArgs, substituteArgs, templateArgs, type ArgRef } from './args.ts';
-import type { AnalysisRef, MetricFields, ProviderFields } from './fields.ts';
+import type { AnalysisRef, TemplateMetricFields, ProviderFields } from './fields.ts';
 import type { ArgoSource, FieldPath } from './source.ts';
 import { dotted } from './strict.ts';
 
@@ -112,7 +112,7 @@ function readMetric(
   args: Map<string, string>,
   phase: MetricCommon['phase'],
 ): MetricSpec | undefined {
-  const raw = substituteArgs(template.get(at) as MetricFields | undefined, args, (name) =>
+  const raw = substituteArgs(template.get(at) as TemplateMetricFields | undefined, args, (name) =>
     template.fail(at, `{{args.${name}}} names no argument of the template (declare it in spec.args)`),
   );
   if (typeof raw?.name !== 'string') return template.fail(at, 'a metric needs a name');

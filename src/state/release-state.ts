@@ -46,16 +46,14 @@ export async function loadReleaseState(
   name: string,
   store?: StoreMemo,
 ): Promise<LoadedState | undefined> {
-  const cmName = stateConfigMapName(name);
-  const [cm, storeRead] = await Promise.all([
-    cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: cmName, namespace }),
+  const [read, storeRead] = await Promise.all([
+    readStateConfigMap(cluster, namespace, name),
     store ? readStore(cluster, name, namespace, store) : undefined,
   ]);
-  if (!cm) return undefined;
-  const resourceVersion = cm.metadata.resourceVersion ?? '';
-  const parsed = parseState(cm.data?.[STATE_KEY]);
+  if (!read) return undefined;
+  const { parsed, resourceVersion } = read;
   if (typeof parsed === 'string')
-    throw new StateDamagedError({ configMap: cmName, namespace, resourceVersion }, parsed);
+    throw new StateDamagedError({ configMap: stateConfigMapName(name), namespace, resourceVersion }, parsed);
   const lost: string[] = [];
   const state = await restoreSecrets(cluster, parsed, namespace, storeRead, lost);
   return { state, resourceVersion, ...(lost.length ? { lostSecrets: lost } : {}) };
@@ -66,13 +64,16 @@ export async function loadReleaseState(
  * only, not the Secret store.
  */
 export async function hasReadableState(cluster: Cluster, namespace: string, name: string): Promise<boolean> {
-  const cm = await cluster.get({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    name: stateConfigMapName(name),
-    namespace,
-  });
-  return cm !== undefined && typeof parseState(cm.data?.[STATE_KEY]) !== 'string';
+  const read = await readStateConfigMap(cluster, namespace, name);
+  return read !== undefined && typeof read.parsed !== 'string';
+}
+
+/** The state ConfigMap's parsed state (or what is wrong with it), and its resourceVersion. */
+async function readStateConfigMap(cluster: Cluster, namespace: string, name: string) {
+  const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: stateConfigMapName(name), namespace };
+  const cm = await cluster.get(ref);
+  if (!cm) return undefined;
+  return { parsed: parseState(cm.data?.[STATE_KEY]), resourceVersion: cm.metadata.resourceVersion ?? '' };
 }
 
 const PHASES = new Set(['progressing', 'paused', 'rolling-back', 'promoted', 'rolled-back', 'failed']);
