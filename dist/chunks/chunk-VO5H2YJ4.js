@@ -17888,7 +17888,11 @@ var LABELS = {
   /** `canary` or `green` on the copies and router objects the action owns. */
   role: "kube-rollout.io/role",
   /** The metric an analysis Job measures. */
-  analysis: "kube-rollout.io/analysis"
+  analysis: "kube-rollout.io/analysis",
+  /** What the Deployment controller adds to each ReplicaSet's copy of the pod template. */
+  templateHash: "pod-template-hash",
+  /** What the StatefulSet controller puts on each pod: the revision it was made from. */
+  revisionHash: "controller-revision-hash"
 };
 var MANAGED_BY_VALUE = "kube-rollout";
 var ANNOTATIONS = {
@@ -26965,10 +26969,9 @@ function podTemplateOf(obj2) {
     return void 0;
   return template;
 }
-var TEMPLATE_HASH_LABEL = "pod-template-hash";
 function withoutTemplateHash(template) {
   const copy = structuredClone(template);
-  delete copy?.metadata?.labels?.[TEMPLATE_HASH_LABEL];
+  delete copy?.metadata?.labels?.[LABELS.templateHash];
   return copy;
 }
 function containersOf(spec) {
@@ -28315,6 +28318,9 @@ var KubeApiError = class extends Error {
     this.status = status2;
   }
 };
+function ownedBy(obj2, owner) {
+  return (obj2.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
+}
 
 // src/strategies/scope.ts
 var SHARED_ACCESS = /* @__PURE__ */ new Set(["ReadWriteMany", "ReadOnlyMany"]);
@@ -31615,28 +31621,27 @@ function stateConfigMapName(name) {
   return ownedObjectName(name);
 }
 async function loadReleaseState(cluster, namespace, name, store) {
-  const cmName = stateConfigMapName(name);
-  const [cm, storeRead] = await Promise.all([
-    cluster.get({ apiVersion: "v1", kind: "ConfigMap", name: cmName, namespace }),
+  const [read, storeRead] = await Promise.all([
+    readStateConfigMap(cluster, namespace, name),
     store ? readStore(cluster, name, namespace, store) : void 0
   ]);
-  if (!cm) return void 0;
-  const resourceVersion = cm.metadata.resourceVersion ?? "";
-  const parsed = parseState(cm.data?.[STATE_KEY]);
+  if (!read) return void 0;
+  const { parsed, resourceVersion } = read;
   if (typeof parsed === "string")
-    throw new StateDamagedError({ configMap: cmName, namespace, resourceVersion }, parsed);
+    throw new StateDamagedError({ configMap: stateConfigMapName(name), namespace, resourceVersion }, parsed);
   const lost = [];
   const state = await restoreSecrets(cluster, parsed, namespace, storeRead, lost);
   return { state, resourceVersion, ...lost.length ? { lostSecrets: lost } : {} };
 }
 async function hasReadableState(cluster, namespace, name) {
-  const cm = await cluster.get({
-    apiVersion: "v1",
-    kind: "ConfigMap",
-    name: stateConfigMapName(name),
-    namespace
-  });
-  return cm !== void 0 && typeof parseState(cm.data?.[STATE_KEY]) !== "string";
+  const read = await readStateConfigMap(cluster, namespace, name);
+  return read !== void 0 && typeof read.parsed !== "string";
+}
+async function readStateConfigMap(cluster, namespace, name) {
+  const ref = { apiVersion: "v1", kind: "ConfigMap", name: stateConfigMapName(name), namespace };
+  const cm = await cluster.get(ref);
+  if (!cm) return void 0;
+  return { parsed: parseState(cm.data?.[STATE_KEY]), resourceVersion: cm.metadata.resourceVersion ?? "" };
 }
 var PHASES = /* @__PURE__ */ new Set(["progressing", "paused", "rolling-back", "promoted", "rolled-back", "failed"]);
 var REQUIRED = [
@@ -33354,9 +33359,6 @@ async function* parseWatchStream(stream) {
 function selectorString(matchLabels, extra = {}) {
   return Object.entries({ ...matchLabels ?? {}, ...extra }).map(([k, v]) => `${k}=${v}`).join(",");
 }
-function ownedBy(obj2, owner) {
-  return (obj2.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
-}
 async function newReplicaSet(cluster, deployment) {
   const selector = { labelSelector: selectorString(deployment.spec?.selector?.matchLabels) };
   const listed = await cluster.list("apps/v1", "ReplicaSet", deployment.metadata.namespace, selector);
@@ -33370,12 +33372,12 @@ async function newPodSelector(cluster, obj2) {
   switch (workload?.kind) {
     case "Deployment": {
       const rs = await newReplicaSet(cluster, workload);
-      const hash = rs?.metadata.labels?.[TEMPLATE_HASH_LABEL];
-      return hash ? selectorString(matchLabels, { [TEMPLATE_HASH_LABEL]: hash }) : void 0;
+      const hash = rs?.metadata.labels?.[LABELS.templateHash];
+      return hash ? selectorString(matchLabels, { [LABELS.templateHash]: hash }) : void 0;
     }
     case "StatefulSet": {
       const rev = workload.status?.updateRevision;
-      return rev ? selectorString(matchLabels, { "controller-revision-hash": rev }) : void 0;
+      return rev ? selectorString(matchLabels, { [LABELS.revisionHash]: rev }) : void 0;
     }
     case "DaemonSet": {
       const generation = workload.metadata.generation;
@@ -34222,7 +34224,7 @@ async function rollback(ctx) {
     const badRevision = live2?.status?.updateRevision;
     if (w.kind === "StatefulSet" && badRevision && badRevision !== live2?.status?.currentRevision) {
       const selector = selectorString(asStatefulSet(previous)?.spec?.selector?.matchLabels, {
-        "controller-revision-hash": badRevision
+        [LABELS.revisionHash]: badRevision
       });
       for (const pod of await ctx.cluster.list("v1", "Pod", ctx.namespace, { labelSelector: selector })) {
         await ctx.cluster.delete(refOf(pod));
@@ -34781,22 +34783,19 @@ function handlersFor(plan) {
 }
 
 // src/engine/steps/undo.ts
-function ownedBy2(obj2, owner) {
-  return (obj2.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid);
-}
 async function revisionsOf(cluster, workload) {
   const ns = workload.metadata.namespace;
   let found;
   if (workload.kind === "Deployment") {
     const sets = (await cluster.list("apps/v1", "ReplicaSet", ns)).map(view);
-    found = sets.filter((rs) => ownedBy2(rs, workload) && rs.metadata.annotations?.[REVISION_ANNOTATION]).map((rs) => ({
+    found = sets.filter((rs) => ownedBy(rs, workload) && rs.metadata.annotations?.[REVISION_ANNOTATION]).map((rs) => ({
       revision: Number(rs.metadata.annotations[REVISION_ANNOTATION]),
       template: rs.spec?.template,
       annotations: rs.metadata.annotations
     }));
   } else {
     const revisions = await cluster.list("apps/v1", "ControllerRevision", ns);
-    found = revisions.filter((cr) => ownedBy2(cr, workload)).map((cr) => ({ revision: Number(cr.revision), template: cr.data?.spec?.template }));
+    found = revisions.filter((cr) => ownedBy(cr, workload)).map((cr) => ({ revision: Number(cr.revision), template: cr.data?.spec?.template }));
   }
   return found.filter((r) => Boolean(r.template)).sort((a, b) => b.revision - a.revision);
 }
