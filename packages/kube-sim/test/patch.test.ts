@@ -145,6 +145,19 @@ describe('server-side apply', () => {
     );
   });
 
+  it('tells leaf values apart exactly: a number from the string of its digits, any string from another', () => {
+    const leaf = (port: unknown, image: string) =>
+      collectFields(dep([{ name: 'app', image, ports: [{ containerPort: 80, name: port }] }]), ctx, 'main');
+    const path = (fields: Map<string, string>, end: string) =>
+      [...fields.entries()].find(([k]) => humanPath(k).endsWith(end))![1];
+    const big = 'x"→'.repeat(30_000);
+    const a = leaf(8080, big);
+    assert.notEqual(path(a, 'TCP"].name'), path(leaf('8080', big), 'TCP"].name'));
+    assert.equal(path(a, '.image'), path(leaf(8080, big), '.image'));
+    assert.notEqual(path(a, '.image'), path(leaf(8080, `${big}!`), '.image'));
+    assert.notEqual(path(leaf('true', ''), 'TCP"].name'), path(leaf(true, ''), 'TCP"].name'));
+  });
+
   it('removes a list item the manager stops applying, but keeps co-owned ones', () => {
     const first = serverSideApply({
       live: undefined,

@@ -11,9 +11,21 @@ export interface FieldCtx {
   statusSubresource: boolean;
 }
 
-/** Joined path (elements separated by SEP) → JSON of the leaf value ('' for `.` entries). */
+/**
+ * Joined path (elements separated by SEP) → the leaf value as `leafText` writes it ('' for `.`
+ * entries). The values are only compared with each other.
+ */
 export type FieldMap = Map<string, string>;
 export const SEP = '\u0001';
+
+/**
+ * A leaf value as text that is equal exactly when the values are. A string stands for itself
+ * (marked, since no JSON text starts with `s`): JSON-quoting a large string, a ConfigMap's data
+ * say, costs more than the rest of its write.
+ */
+function leafText(value: unknown): string {
+  return typeof value === 'string' ? `s${value}` : JSON.stringify(value);
+}
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -50,11 +62,11 @@ function walk(value: unknown, path: string, names: string[], ctx: FieldCtx, out:
       return;
     }
     if (lk.type === 'set' && value.every((v) => v === null || typeof v !== 'object')) {
-      for (const v of value) out.set(`${path}${SEP}v:${JSON.stringify(v)}`, JSON.stringify(v));
+      for (const v of value) out.set(`${path}${SEP}v:${JSON.stringify(v)}`, leafText(v));
       return;
     }
   }
-  out.set(path, JSON.stringify(value));
+  out.set(path, leafText(value));
 }
 
 /**

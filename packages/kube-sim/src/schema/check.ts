@@ -84,6 +84,8 @@ function walk(value: unknown, t: FieldType, ctx: Ctx): void {
     const inner = { ...ctx, struct: t.struct };
     for (const [name, ft] of structFields(t.struct)) {
       const child = (value as Record<string, unknown>)[name];
+      // Most of a struct's fields are absent: nothing to check, and no path to build.
+      if ((child === undefined || child === null) && !ft.required) continue;
       const next = step(inner, name);
       if (ft.required && (child === undefined || child === null || child === '')) {
         ctx.report.fields.push({
