@@ -14,10 +14,10 @@ import { applyInOrder } from '../../src/engine/objects/apply-in-order.ts';
 import { dryRunAll } from '../../src/engine/prepare/dry-run.ts';
 import { noOpProofs } from '../../src/engine/objects/no-op-apply.ts';
 import { createCluster, loadKubeConfig } from '../../src/kube/index.ts';
-import { type Cluster, type KubeObject, refOf } from '../../src/kube/types.ts';
+import { type Cluster, type KubeObject, refOf, workloadKey } from '../../src/kube/types.ts';
 import type { SourcedObject } from '../../src/manifests/types.ts';
 import { appObjects } from '../helpers/manifests.ts';
-import { runEngine } from '../helpers/engine.ts';
+import { runEngine, type EngineOptions } from '../helpers/engine.ts';
 
 let sim: SimCluster;
 let cluster: Cluster;
@@ -49,13 +49,17 @@ const service = (): KubeObject => ({
 const sourced = (objects: KubeObject[]): SourcedObject[] =>
   objects.map((object) => ({ object, file: 'app.yaml', line: 1 }));
 
-/** The proofs a deploy holds for `objects`: their dry runs, and the objects read after them. */
-async function proofsFor(objects: KubeObject[]) {
+/**
+ * The proofs a deploy holds for `objects`: their dry runs, and the objects read after them (after
+ * `meanwhile`, what happens between the dry run and the Lease).
+ */
+async function proofsFor(objects: KubeObject[], meanwhile?: () => Promise<unknown>) {
   const dryRun = await dryRunAll(cluster, sourced(objects));
+  await meanwhile?.();
   const read = await Promise.all(objects.map((o) => cluster.get(refOf(o))));
   return noOpProofs(
     dryRun,
-    read.filter((o) => o !== undefined),
+    new Map(read.filter((o) => o !== undefined).map((o) => [workloadKey(o), o] as const)),
   );
 }
 
@@ -68,7 +72,7 @@ function patches(): string[] {
 }
 
 describe('applies a dry run proved change nothing', () => {
-  it('are not sent: the objects are read instead, as they are', async () => {
+  it('are not sent: the objects as read stand for them', async () => {
     const objects = [configMap({ mode: 'fast' }), service()];
     for (const o of objects) await cluster.apply(o);
     const proofs = await proofsFor(objects);
@@ -99,12 +103,14 @@ describe('applies a dry run proved change nothing', () => {
   it('an object written by someone else after the dry run is applied, and gets its fields back', async () => {
     const objects = [configMap({ mode: 'fast' })];
     await cluster.apply(objects[0]);
-    const proofs = await proofsFor(objects);
-    assert.equal(proofs.size, 1);
+    assert.equal((await proofsFor(objects)).size, 1);
     const kubectl = createCluster(loadKubeConfig({ kubeconfig: sim.kubeconfig, env: {} }), {
       fieldManager: 'kubectl-edit',
     });
-    await kubectl.patch(refOf(objects[0]), { data: { mode: 'slow' } }, 'merge');
+    const proofs = await proofsFor(objects, () =>
+      kubectl.patch(refOf(objects[0]), { data: { mode: 'slow' } }, 'merge'),
+    );
+    assert.equal(proofs.size, 0);
     sim.resetStats();
     const applied = await applyInOrder(cluster, objects, proofs);
     assert.deepEqual(patches(), ['configmaps/settings']);
@@ -152,20 +158,37 @@ describe('applies a dry run proved change nothing', () => {
 });
 
 describe('a release where one image of three workloads changes', () => {
-  it('writes only that workload; the others and their Services are read, not applied', async () => {
+  /** Three workloads and their Services, `api` at image `tag`, and a ConfigMap. */
+  function shop(): { write(tag: string): void; deploy(opts?: EngineOptions): ReturnType<typeof runEngine> } {
     const dir = mkdtempSync(join(tmpdir(), 'kr-noop-'));
-    const write = (tag: string) =>
-      writeFileSync(
-        join(dir, 'app.yaml'),
-        ['web', 'api', 'worker']
-          .flatMap((name) =>
-            appObjects({ name, replicas: 1, image: `registry.local/${name}:${name === 'api' ? tag : 'v1'}` }),
-          )
-          .map((o) => stringify(o))
-          .join('---\n'),
-      );
-    const deploy = () =>
-      runEngine(sim, { namespace: ns, name: 'shop', manifests: dir, strategy: 'rolling', version: '' });
+    return {
+      write: (tag) =>
+        writeFileSync(
+          join(dir, 'app.yaml'),
+          [
+            configMap({ mode: 'fast' }),
+            ...['web', 'api', 'worker'].flatMap((name) =>
+              appObjects({
+                name,
+                replicas: 1,
+                image: `registry.local/${name}:${name === 'api' ? tag : 'v1'}`,
+              }),
+            ),
+          ]
+            .map((o) => stringify(o))
+            .join('---\n'),
+        ),
+      deploy: (opts) =>
+        runEngine(
+          sim,
+          { namespace: ns, name: 'shop', manifests: dir, strategy: 'rolling', version: '' },
+          opts,
+        ),
+    };
+  }
+
+  it('writes only that workload; the others and their Services are read, not applied', async () => {
+    const { write, deploy } = shop();
     write('v1');
     const first = await deploy();
     assert.equal(first.record?.result, 'promoted', first.error?.message);
@@ -175,8 +198,48 @@ describe('a release where one image of three workloads changes', () => {
     assert.equal(second.record?.result, 'promoted', second.error?.message);
     assert.deepEqual(patches(), ['deployments/api']);
     assert.ok(
-      second.log.some((l) => /applied 6 objects \(3 workloads; 5 already as given, not sent\)/.test(l)),
+      second.log.some((l) => /applied 7 objects \(3 workloads; 6 already as given, not sent\)/.test(l)),
       second.log.join('\n'),
     );
+  });
+
+  it('an object written by someone else while the run waited for the Lease is applied', async () => {
+    const { write, deploy } = shop();
+    write('v1');
+    assert.equal((await deploy()).record?.result, 'promoted');
+    write('v2');
+    const kubectl = createCluster(loadKubeConfig({ kubeconfig: sim.kubeconfig, env: {} }), {
+      fieldManager: 'kubectl-edit',
+    });
+    const web = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'web' };
+    let edited = false;
+    // The first read of the Lease comes after every dry run and before the read under the Lease.
+    const editBeforeTheLease = (cluster: Cluster): Cluster =>
+      new Proxy(cluster, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver) as unknown;
+          if (key !== 'get' || typeof value !== 'function') return value;
+          return async (ref: { kind: string }) => {
+            if (ref.kind === 'Lease' && !edited) {
+              edited = true;
+              await kubectl.patch(refOf(configMap({})), { data: { mode: 'slow' } }, 'merge');
+              await kubectl.patch(web, { spec: { minReadySeconds: 3 } }, 'merge');
+            }
+            return (value as Cluster['get']).call(target, ref as never);
+          };
+        },
+      });
+    sim.resetStats();
+    const second = await deploy({ wrapCluster: editBeforeTheLease });
+    assert.equal(second.record?.result, 'promoted', second.error?.message);
+    assert.ok(edited);
+    // The edits, then the release's applies: the ConfigMap and web get their fields back.
+    assert.deepEqual(patches().slice(0, 3), [
+      'configmaps/settings',
+      'deployments/web',
+      'configmaps/settings',
+    ]);
+    assert.deepEqual(patches().slice(3).sort(), ['deployments/api', 'deployments/web']);
+    assert.deepEqual((await cluster.get(refOf(configMap({}))))?.data, { mode: 'fast' });
   });
 });

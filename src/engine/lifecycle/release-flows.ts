@@ -32,6 +32,7 @@ import {
   buildContext,
   draftState,
   finish,
+  readCurrent,
   releaseSettings,
   releaseWorkloads,
   snapshotStable,
@@ -138,8 +139,10 @@ export async function startRelease(
       `superseded ${superseded.newVersion} (${superseded.phase} at step ${superseded.currentStep + 1}): traffic went back to ${superseded.stableVersion ?? 'stable'} and its copies were removed before ${manifests.version} started`,
     );
   }
+  // Read under the Lease, after the dry runs: the snapshot's other objects, and the no-op proofs.
+  const current = await readCurrent(run.cluster, manifests);
   const snapshot = superseded?.stableSnapshot ?? [
-    ...(await snapshotStable(run.cluster, manifests, opts.live)),
+    ...snapshotStable(manifests, opts.live, current),
     ...(await runningLaneServices(deps, run, opts)),
   ];
   if (!superseded && nothingToRollOut(opts, snapshot)) {
@@ -161,7 +164,7 @@ export async function startRelease(
   noteUnlisted(record, unlisted, config.prune);
   if (unlisted.length) state.leftRunning = unlisted;
   const ctx = buildContext(deps, run, manifests, state, opts.stored?.resourceVersion);
-  ctx.noOpProofs = noOpProofs(opts.dryRun, snapshot);
+  ctx.noOpProofs = noOpProofs(opts.dryRun, current);
   const result = await runPlan(ctx, handlersFor(ctx.plan));
   if (result === 'promoted' && config.prune && unlisted.length) {
     await pruneUnlisted(ctx, unlisted);

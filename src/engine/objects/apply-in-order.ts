@@ -20,13 +20,13 @@ function groups(objects: readonly KubeObject[]): KubeObject[][] {
 export interface Applied {
   /** Each object as the API server has it now, in the order given. */
   objects: KubeObject[];
-  /** How many were not sent: their dry run and a read showed the apply would change nothing. */
+  /** How many were not sent: their dry run and the read under the Lease showed the apply would change nothing. */
   unchanged: number;
 }
 
 /**
  * Server-side applies `objects` (already in apply order), group by group. An object whose dry run
- * proved the apply changes nothing (`proofs`, see no-op-apply.ts) is read instead of applied.
+ * proved the apply changes nothing (`proofs`, see no-op-apply.ts) is not sent.
  */
 export async function applyInOrder(
   cluster: Cluster,

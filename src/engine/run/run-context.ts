@@ -161,17 +161,35 @@ export function releaseSettings(config: Config): ReleaseSettings {
   return JSON.parse(JSON.stringify(Object.fromEntries(keys.map((k) => [k, values[k]]))));
 }
 
-/** Live copies of every object the release will touch, taken before the first write. */
-export async function snapshotStable(
+/**
+ * Every object of the manifests that exists, as it runs now (by workloadKey). Read under the
+ * Lease, after the dry runs: what the no-op proofs are checked against (no-op-apply.ts).
+ */
+export async function readCurrent(
   cluster: Cluster,
   manifests: ManifestSet,
+): Promise<Map<string, KubeObject>> {
+  const read = await inParallel(manifests.objects, ({ object }) =>
+    cluster.get(refOf(object)).catch(() => undefined),
+  );
+  return new Map(read.filter((o) => o !== undefined).map((o) => [workloadKey(o), o] as const));
+}
+
+/**
+ * Live copies of every object the release will touch, taken before the first write: workloads as
+ * the release was planned against them (`live`), the other objects as read under the Lease.
+ */
+export function snapshotStable(
+  manifests: ManifestSet,
   live: Map<string, KubeObject | undefined>,
-): Promise<KubeObject[]> {
-  const current = await inParallel(manifests.objects, async ({ object }) => {
-    const key = workloadKey(object);
-    return live.has(key) ? live.get(key) : cluster.get(refOf(object)).catch(() => undefined);
-  });
-  return current.filter((o): o is KubeObject => o !== undefined);
+  current: Map<string, KubeObject>,
+): KubeObject[] {
+  return manifests.objects
+    .map(({ object }) => {
+      const key = workloadKey(object);
+      return live.has(key) ? live.get(key) : current.get(key);
+    })
+    .filter((o): o is KubeObject => o !== undefined);
 }
 
 /** The release's manifests as stored in its state, so promote/rollback need no checkout. */
