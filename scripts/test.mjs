@@ -30,9 +30,9 @@ function run(cmd, args) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-// Only the action's own layers run dist/; the simulator's tests need just Prometheus.
+// Only the action's own layers run dist/; the simulator's tests need just the Debian tools.
 if (wanted.some((l) => l === 'integration' || l === 'e2e')) run(process.execPath, ['scripts/build.mjs']);
-if (wanted.some((l) => l !== 'unit')) run('bash', ['scripts/ensure-prometheus.sh']);
+if (wanted.some((l) => l !== 'unit')) run('bash', ['scripts/ensure-test-tools.sh']);
 
 const files = globSync(wanted.flatMap((layer) => patterns[layer])).sort();
 const missingSmoke = patterns.sim.filter((file) => wanted.includes('sim') && !files.includes(file));

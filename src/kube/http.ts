@@ -33,11 +33,28 @@ export interface TextResponse {
 }
 
 const USER_AGENT = 'kube-rollout';
-// Used for plain-http servers (local proxies, tests), which client-node refuses without
-// insecure-skip-tls-verify but kubectl accepts. It keeps connections open between requests, as
-// kubectl does: client-node's own plain agent opens one per request, and a release of many
+// Connections stay open between requests, as kubectl's do. client-node's agents close each one
+// after its request, so over TLS every request paid a new handshake, and a release of many
 // objects sends a hundred requests or more.
+/** For plain-http servers (local proxies, tests): client-node refuses them, kubectl does not. */
 const plainAgent = new http.Agent({ keepAlive: true });
+/** client-node's TLS agent (one per cluster and user) → its twin that keeps connections open. */
+const keptAlive = new WeakMap<https.Agent, https.Agent>();
+
+/**
+ * The agent of a request: client-node's own, with its TLS settings, but keeping connections
+ * open. A proxy agent (client-node's for `proxy-url`) is used as it is.
+ */
+function agentFor(agent: http.Agent | undefined, protocol: string): http.Agent | undefined {
+  if (protocol === 'http:' && (!agent || agent.constructor === http.Agent)) return plainAgent;
+  if (!(agent instanceof https.Agent) || agent.constructor !== https.Agent) return agent;
+  let twin = keptAlive.get(agent);
+  if (!twin) {
+    twin = new https.Agent({ ...agent.options, keepAlive: true });
+    keptAlive.set(agent, twin);
+  }
+  return twin;
+}
 
 export class KubeTransport {
   readonly server: URL;
@@ -120,10 +137,8 @@ export class KubeTransport {
       // Thrown only when choosing the agent, after headers and TLS options are set.
       if (!(this.server.protocol === 'http:' && /HTTP protocol is not allowed/.test(String(err)))) throw err;
     }
-    // A proxy agent (client-node's for `proxy-url`) is kept; a plain one is replaced.
-    if (this.server.protocol === 'http:' && (!opts.agent || opts.agent.constructor === http.Agent)) {
-      opts.agent = plainAgent;
-    }
+    const agent = agentFor(opts.agent as http.Agent | undefined, this.server.protocol);
+    if (agent) opts.agent = agent;
     const prefix = this.server.pathname.replace(/\/+$/, '');
     const headers: Record<string, string> = {
       ...(opts.headers as Record<string, string>),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { createStore } from './store.ts';
 import type { SimStoreImpl } from './store.ts';
-import { startApiServer } from './server.ts';
+import { startApiServer, type ServingCert } from './server.ts';
 import { Faults, RequestStats } from './faults.ts';
 import type { SimStats } from './faults.ts';
 import { startTraffic } from './traffic.ts';
@@ -17,6 +17,7 @@ import type { SimClock, SimOptions, TimelineSample } from './types.ts';
 export type { SimStats, FaultRule, RequestRecord, ApiVerb } from './faults.ts';
 export { Faults } from './faults.ts';
 export type { SimStoreImpl } from './store.ts';
+export type { ServingCert } from './server.ts';
 export type { KubeObject, SimClock, SimOptions, SimStore, TimelineSample } from './types.ts';
 // The parts the product's own tests drive without an API server (traffic model on a bare store).
 export { createStore } from './store.ts';
@@ -30,6 +31,11 @@ export interface StartOptions extends SimOptions {
   eventWindow?: number;
   /** Real seconds between BOOKMARK events on watches that allow them (default 60, as upstream). */
   watchBookmarkSeconds?: number;
+  /**
+   * Serve HTTPS with this key and self-signed certificate (PEM); the kubeconfig then trusts the
+   * certificate (certificate-authority-data) instead of skipping verification.
+   */
+  tls?: ServingCert;
 }
 
 export interface SimCluster {
@@ -51,6 +57,8 @@ export interface SimCluster {
   faults: Faults;
   /** Request counters and log since start (or the last resetStats()). */
   stats(): SimStats;
+  /** TCP connections the API server accepted since start (keep-alive reuses them). */
+  connections(): number;
   resetStats(): void;
   timeline(): TimelineSample[];
   /** CPU utilization (%) of a workload for its HPA (see RunningControllers.setUtilization). */
@@ -58,12 +66,15 @@ export interface SimCluster {
   stop(): Promise<void>;
 }
 
-export function kubeconfigYaml(url: string, token?: string): string {
+export function kubeconfigYaml(url: string, token?: string, caCert?: string): string {
+  const trust = caCert
+    ? { 'certificate-authority-data': Buffer.from(caCert).toString('base64') }
+    : // client-node refuses plain http unless TLS verification is explicitly off.
+      { 'insecure-skip-tls-verify': true };
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    // client-node refuses plain http unless TLS verification is explicitly off.
-    clusters: [{ name: 'sim', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
+    clusters: [{ name: 'sim', cluster: { server: url, ...trust } }],
     users: [{ name: 'sim', user: token ? { token } : {} }],
     contexts: [{ name: 'sim', context: { cluster: 'sim', user: 'sim', namespace: 'default' } }],
     'current-context': 'sim',
@@ -92,6 +103,7 @@ export async function startSimCluster(options: StartOptions = {}): Promise<SimCl
       anonymousAuth: options.anonymousAuth,
       metricsText: () => traffic.metricsText(),
       watchBookmarkSeconds: options.watchBookmarkSeconds,
+      tls: options.tls,
     });
   } catch (err) {
     controllers?.stop();
@@ -100,7 +112,7 @@ export async function startSimCluster(options: StartOptions = {}): Promise<SimCl
   }
   const tokens = Object.entries(options.tokens ?? {});
   const adminToken = (tokens.find(([, t]) => t.groups?.includes('system:masters')) ?? tokens[0])?.[0];
-  const kubeconfig = kubeconfigYaml(server.url, adminToken);
+  const kubeconfig = kubeconfigYaml(server.url, adminToken, options.tls?.cert);
   const dir = mkdtempSync(join(tmpdir(), 'kube-sim-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
   writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
@@ -109,7 +121,7 @@ export async function startSimCluster(options: StartOptions = {}): Promise<SimCl
     url: server.url,
     kubeconfig,
     kubeconfigPath,
-    kubeconfigFor: (token) => kubeconfigYaml(server.url, token),
+    kubeconfigFor: (token) => kubeconfigYaml(server.url, token, options.tls?.cert),
     metricsUrl: `${server.url}/metrics`,
     store,
     clock,
@@ -117,6 +129,7 @@ export async function startSimCluster(options: StartOptions = {}): Promise<SimCl
     controllers,
     faults,
     stats: () => stats.snapshot(),
+    connections: () => server.connections(),
     resetStats: () => stats.reset(),
     timeline: () => traffic.timeline(),
     setUtilization: (namespace, name, percent) => controllers?.setUtilization(namespace, name, percent),

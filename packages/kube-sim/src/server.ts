@@ -1,6 +1,7 @@
 // The simulated API server: HTTP on 127.0.0.1 in front of the store. Per request: outage →
 // authentication → (non-resource endpoints) → resource routing → fault rules → RBAC → verb.
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { SimStoreImpl } from './store.ts';
@@ -43,6 +44,13 @@ export interface ApiServerOptions {
   metricsText?: () => string;
   /** Seconds between watch bookmarks (upstream bookmarkFrequency: 60). */
   watchBookmarkSeconds?: number;
+  /** Serve HTTPS with this key and certificate (PEM), as a real API server does. */
+  tls?: ServingCert;
+}
+
+export interface ServingCert {
+  key: string;
+  cert: string;
 }
 
 export interface ApiServer {
@@ -50,6 +58,8 @@ export interface ApiServer {
   port: number;
   faults: Faults;
   stats: RequestStats;
+  /** Connections accepted since start. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -376,10 +386,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     return result.code;
   }
 
-  const server = createServer((req, res) => {
+  const respond = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err) => sendError(res, err));
-  });
-  server.on('connection', (s) => {
+  };
+  const server = opts.tls ? createHttpsServer(opts.tls, respond) : createServer(respond);
+  let connections = 0;
+  server.on('connection', (s: Socket) => {
+    connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -390,10 +403,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const port = (server.address() as AddressInfo).port;
   host = `127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     faults,
     stats,
+    connections: () => connections,
     close: async () => {
       for (const close of [...watches]) close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
