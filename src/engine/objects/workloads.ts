@@ -2,18 +2,55 @@
 import { type Cluster, type KubeObject, refOf, workloadKey } from '../../kube/types.ts';
 import { RELEASE_ANNOTATION_KEYS } from '../../labels.ts';
 import { withoutTemplateHash } from '../../manifests/pods.ts';
-import { asWorkload, workloadOf, type PodTemplateSpec } from '../../manifests/workload-views.ts';
+import { asWorkload, isWorkload, workloadOf, type PodTemplateSpec } from '../../manifests/workload-views.ts';
+import { inParallel } from '../../kube/parallel.ts';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
+/**
+ * The live copies of `objects` by workloadKey (undefined: not there). Workloads of one kind and
+ * namespace come from one LIST (the waits list every workload kind, so the Roles grant it), every
+ * other object from a GET. `tolerant`: an object that cannot be read counts as not there.
+ */
 export async function readLive(
   cluster: Cluster,
-  objects: KubeObject[],
+  objects: readonly KubeObject[],
+  { tolerant = false } = {},
 ): Promise<Map<string, KubeObject | undefined>> {
-  const entries = await Promise.all(
-    objects.map(async (o) => [workloadKey(o), await cluster.get(refOf(o))] as const),
+  const batches = listableBatches(objects);
+  const found = await inParallel(batches, (batch) =>
+    readBatch(cluster, batch).catch((err: unknown) => {
+      if (tolerant) return batch.map(() => undefined);
+      throw err;
+    }),
   );
-  return new Map(entries);
+  const copies = found.flat();
+  const live = new Map(batches.flat().map((o, i) => [workloadKey(o), copies[i]] as const));
+  return new Map(objects.map((o) => [workloadKey(o), live.get(workloadKey(o))] as const));
+}
+
+/** The workloads of one kind and namespace together, every other object on its own. */
+function listableBatches(objects: readonly KubeObject[]): KubeObject[][] {
+  const batches: KubeObject[][] = [];
+  const byKind = new Map<string, KubeObject[]>();
+  for (const o of objects) {
+    const key = `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}`;
+    const batch = isWorkload(o) ? byKind.get(key) : undefined;
+    if (batch) batch.push(o);
+    else {
+      batches.push([o]);
+      if (isWorkload(o)) byKind.set(key, batches.at(-1)!);
+    }
+  }
+  return batches;
+}
+
+async function readBatch(cluster: Cluster, batch: KubeObject[]): Promise<(KubeObject | undefined)[]> {
+  const first = batch[0]!;
+  if (batch.length === 1) return [await cluster.get(refOf(first))];
+  const listed = await cluster.list(first.apiVersion, first.kind, first.metadata.namespace);
+  const byName = new Map(listed.map((o) => [o.metadata.name, o] as const));
+  return batch.map((o) => byName.get(o.metadata.name));
 }
 
 /** The version a live workload runs: its pod template's version label, else its first image's tag. */

@@ -1,7 +1,7 @@
 // Building blocks of a run: its record, its context for the step handlers, and the pieces of a
 // release state that later runs need (stored manifests, settings, the stable snapshot).
 import type { Config } from '../../config/types.ts';
-import { type Cluster, type KubeObject, refOf, workloadKey } from '../../kube/types.ts';
+import { type Cluster, type KubeObject, workloadKey } from '../../kube/types.ts';
 import { isWorkload } from '../../manifests/pods.ts';
 import type { ManifestSet } from '../../manifests/types.ts';
 import { reportOf } from '../../record/report.ts';
@@ -17,7 +17,7 @@ import { providerSettings } from '../../analysis/providers/index.ts';
 import { strategyFor } from '../../strategies/index.ts';
 import { routeTargets } from '../../traffic/index.ts';
 import { everythingChanges, scopeFromStored } from '../../strategies/scope.ts';
-import { inParallel } from '../../kube/parallel.ts';
+import { readLive } from '../objects/workloads.ts';
 import { abortableSleep, type RunContext } from './context.ts';
 import type { ReleaseDeps } from './deps.ts';
 import type { RunLock } from './run-lock.ts';
@@ -169,10 +169,12 @@ export async function readCurrent(
   cluster: Cluster,
   manifests: ManifestSet,
 ): Promise<Map<string, KubeObject>> {
-  const read = await inParallel(manifests.objects, ({ object }) =>
-    cluster.get(refOf(object)).catch(() => undefined),
+  const read = await readLive(
+    cluster,
+    manifests.objects.map((o) => o.object),
+    { tolerant: true },
   );
-  return new Map(read.filter((o) => o !== undefined).map((o) => [workloadKey(o), o] as const));
+  return new Map([...read].filter((entry): entry is [string, KubeObject] => entry[1] !== undefined));
 }
 
 /**
