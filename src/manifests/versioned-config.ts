@@ -3,6 +3,7 @@
  * so changing it makes a new pod template (a new revision), and the old copy stays for rollback.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../compare.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { ANNOTATIONS } from '../labels.ts';
 import { forEachConfigRef, podTemplateOf, type ConfigKind } from './pods.ts';
@@ -17,20 +18,10 @@ export interface ConfigRename {
   to: string;
 }
 
-/** JSON with object keys sorted at every level, so equal content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** First 10 hex digits of the sha256 of the object's content (data, binaryData, stringData, type). */
+/**
+ * First 10 hex digits of the sha256 of the object's content (data, binaryData, stringData, type),
+ * written with its keys sorted so equal content always hashes the same.
+ */
 export function configHash(obj: KubeObject): string {
   const content = { data: obj.data, binaryData: obj.binaryData, stringData: obj.stringData, type: obj.type };
   return createHash('sha256').update(canonicalJson(content)).digest('hex').slice(0, 10);

@@ -1,7 +1,7 @@
 // What applying an object would change, in one line per change, for `action: plan`. Pure.
 import type { KubeObject } from '../../kube/types.ts';
 import { specOf, view, type PodObject, type SpecFields } from '../../manifests/workload-views.ts';
-import { canonicalJson } from '../../compare.ts';
+import { sameJson } from '../../compare.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -16,7 +16,7 @@ function containers(obj: KubeObject): Map<string, string | undefined> {
 /** Top-level spec fields (or data keys) whose values differ. */
 function changedKeys(a: JsonObject | null = {}, b: JsonObject | null = {}): string[] {
   const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
-  return [...keys].filter((k) => canonicalJson(a?.[k]) !== canonicalJson(b?.[k])).sort();
+  return [...keys].filter((k) => !sameJson(a?.[k], b?.[k])).sort();
 }
 
 export function describeChanges(live: KubeObject, desired: KubeObject): string[] {
@@ -62,7 +62,7 @@ export function describeChanges(live: KubeObject, desired: KubeObject): string[]
     (k) => k !== 'template' && k !== 'replicas',
   );
   if (other.length) details.push(`spec changed: ${other.join(', ')}`);
-  if (details.length === 0 && canonicalJson(was?.template) !== canonicalJson(now?.template) && now?.template)
+  if (details.length === 0 && !sameJson(was?.template, now?.template) && now?.template)
     details.push('pod template changed');
   return details;
 }
@@ -75,7 +75,7 @@ export function isUnchanged(live: KubeObject, desired: KubeObject): boolean {
   }
   return (
     describeChanges(live, desired).length === 0 &&
-    canonicalJson(live.spec) === canonicalJson(desired.spec) &&
-    canonicalJson(live.data) === canonicalJson(desired.data)
+    sameJson(live.spec, desired.spec) &&
+    sameJson(live.data, desired.data)
   );
 }
