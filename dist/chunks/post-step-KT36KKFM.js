@@ -22,7 +22,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-VO5H2YJ4.js";
+} from "./chunk-XEVBUFWC.js";
 import "./chunk-ALNII3A7.js";
 import "./chunk-2G5UZ7J5.js";
 

@@ -17942,7 +17942,18 @@ function canonicalJson(value) {
   );
 }
 function sameJson(a, b) {
-  return canonicalJson(a) === canonicalJson(b);
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((value, i) => sameJson(value ?? null, b[i] ?? null));
+  }
+  if (!isRecord(a) || !isRecord(b)) return false;
+  const keys = Object.keys(a).filter((k) => a[k] !== void 0);
+  const others = Object.keys(b).filter((k) => b[k] !== void 0);
+  return keys.length === others.length && keys.every((k) => b[k] !== void 0 && sameJson(a[k], b[k]));
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null;
 }
 
 // src/analysis/template.ts
@@ -30837,6 +30848,83 @@ function inParallel(items, fn) {
   return pMap(items, fn, { concurrency: API_CONCURRENCY });
 }
 
+// src/engine/objects/workloads.ts
+var REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
+async function readLive(cluster, objects, { tolerant = false } = {}) {
+  const batches = listableBatches(objects);
+  const found = await inParallel(
+    batches,
+    (batch) => readBatch(cluster, batch).catch((err) => {
+      if (tolerant) return batch.map(() => void 0);
+      throw err;
+    })
+  );
+  const copies = found.flat();
+  const live2 = new Map(batches.flat().map((o, i) => [workloadKey(o), copies[i]]));
+  return new Map(objects.map((o) => [workloadKey(o), live2.get(workloadKey(o))]));
+}
+function listableBatches(objects) {
+  const batches = [];
+  const byKind = /* @__PURE__ */ new Map();
+  for (const o of objects) {
+    const key = `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}`;
+    const batch = isWorkload(o) ? byKind.get(key) : void 0;
+    if (batch) batch.push(o);
+    else {
+      batches.push([o]);
+      if (isWorkload(o)) byKind.set(key, batches.at(-1));
+    }
+  }
+  return batches;
+}
+async function readBatch(cluster, batch) {
+  const first = batch[0];
+  if (batch.length === 1) return [await cluster.get(refOf(first))];
+  const listed = await cluster.list(first.apiVersion, first.kind, first.metadata.namespace);
+  const byName = new Map(listed.map((o) => [o.metadata.name, o]));
+  return batch.map((o) => byName.get(o.metadata.name));
+}
+function versionOf(workload, versionLabel) {
+  const template = asWorkload(workload)?.spec?.template;
+  const label = template?.metadata?.labels?.[versionLabel];
+  if (label) return label;
+  const image = template?.spec?.containers?.[0]?.image;
+  const tag = image?.split("@")[0].match(/:([^:/]+)$/)?.[1];
+  return tag;
+}
+function revisionOf(workload) {
+  const value = workload?.metadata.annotations?.[REVISION_ANNOTATION];
+  return value ? Number(value) : void 0;
+}
+function withAnnotationsOf(annotations, from2, keys) {
+  const out = { ...annotations };
+  for (const key of keys) {
+    const value = from2?.[key];
+    if (value === void 0) delete out[key];
+    else out[key] = value;
+  }
+  return out;
+}
+function userShape(obj2) {
+  const {
+    uid: _u,
+    resourceVersion: _r,
+    generation: _g,
+    creationTimestamp: _c,
+    managedFields: _m,
+    deletionTimestamp: _d,
+    ...metadata
+  } = obj2.metadata;
+  const { status: _s, ...rest } = obj2;
+  return { ...rest, metadata };
+}
+async function restoreTemplate(cluster, previous, template = workloadOf(previous).spec.template, annotations = previous.metadata.annotations) {
+  const value = withoutTemplateHash(template);
+  await cluster.patch(refOf(previous), [{ op: "replace", path: "/spec/template", value }], "json");
+  const restored = Object.fromEntries(RELEASE_ANNOTATION_KEYS.map((k) => [k, annotations?.[k] ?? null]));
+  return cluster.patch(refOf(previous), { metadata: { annotations: restored } }, "merge");
+}
+
 // src/engine/run/run-context.ts
 function releaseName(config, manifests, state) {
   const name = config.name ?? manifests?.workloads[0]?.object.metadata.name ?? state?.name;
@@ -30944,12 +31032,19 @@ function releaseSettings(config) {
   const values = config;
   return JSON.parse(JSON.stringify(Object.fromEntries(keys.map((k) => [k, values[k]]))));
 }
-async function snapshotStable(cluster, manifests, live2) {
-  const current = await inParallel(manifests.objects, async ({ object }) => {
+async function readCurrent(cluster, manifests) {
+  const read = await readLive(
+    cluster,
+    manifests.objects.map((o) => o.object),
+    { tolerant: true }
+  );
+  return new Map([...read].filter((entry) => entry[1] !== void 0));
+}
+function snapshotStable(manifests, live2, current) {
+  return manifests.objects.map(({ object }) => {
     const key = workloadKey(object);
-    return live2.has(key) ? live2.get(key) : cluster.get(refOf(object)).catch(() => void 0);
-  });
-  return current.filter((o) => o !== void 0);
+    return live2.has(key) ? live2.get(key) : current.get(key);
+  }).filter((o) => o !== void 0);
 }
 function storedManifests(state) {
   const objects = state.rendered.map((object) => ({
@@ -32121,55 +32216,6 @@ function writes(t) {
   return t.kind !== "report" && t.kind !== "describe";
 }
 
-// src/engine/objects/workloads.ts
-var REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
-async function readLive(cluster, objects) {
-  const entries = await Promise.all(
-    objects.map(async (o) => [workloadKey(o), await cluster.get(refOf(o))])
-  );
-  return new Map(entries);
-}
-function versionOf(workload, versionLabel) {
-  const template = asWorkload(workload)?.spec?.template;
-  const label = template?.metadata?.labels?.[versionLabel];
-  if (label) return label;
-  const image = template?.spec?.containers?.[0]?.image;
-  const tag = image?.split("@")[0].match(/:([^:/]+)$/)?.[1];
-  return tag;
-}
-function revisionOf(workload) {
-  const value = workload?.metadata.annotations?.[REVISION_ANNOTATION];
-  return value ? Number(value) : void 0;
-}
-function withAnnotationsOf(annotations, from2, keys) {
-  const out = { ...annotations };
-  for (const key of keys) {
-    const value = from2?.[key];
-    if (value === void 0) delete out[key];
-    else out[key] = value;
-  }
-  return out;
-}
-function userShape(obj2) {
-  const {
-    uid: _u,
-    resourceVersion: _r,
-    generation: _g,
-    creationTimestamp: _c,
-    managedFields: _m,
-    deletionTimestamp: _d,
-    ...metadata
-  } = obj2.metadata;
-  const { status: _s, ...rest } = obj2;
-  return { ...rest, metadata };
-}
-async function restoreTemplate(cluster, previous, template = workloadOf(previous).spec.template, annotations = previous.metadata.annotations) {
-  const value = withoutTemplateHash(template);
-  await cluster.patch(refOf(previous), [{ op: "replace", path: "/spec/template", value }], "json");
-  const restored = Object.fromEntries(RELEASE_ANNOTATION_KEYS.map((k) => [k, annotations?.[k] ?? null]));
-  return cluster.patch(refOf(previous), { metadata: { annotations: restored } }, "merge");
-}
-
 // src/engine/recovery/leftovers.ts
 var madeByRouter = (s) => s.metadata.labels?.[LABELS.role] !== void 0 && s.metadata.annotations?.[ANNOTATIONS.createdBy] !== void 0;
 var pinned = (s) => s.metadata.annotations?.[ANNOTATIONS.originalSelector] !== void 0;
@@ -32641,7 +32687,7 @@ function containers(obj2) {
 }
 function changedKeys(a = {}, b = {}) {
   const keys = /* @__PURE__ */ new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
-  return [...keys].filter((k) => canonicalJson(a?.[k]) !== canonicalJson(b?.[k])).sort();
+  return [...keys].filter((k) => !sameJson(a?.[k], b?.[k])).sort();
 }
 function describeChanges(live2, desired) {
   const details = [];
@@ -32685,7 +32731,7 @@ function describeChanges(live2, desired) {
     (k) => k !== "template" && k !== "replicas"
   );
   if (other.length) details.push(`spec changed: ${other.join(", ")}`);
-  if (details.length === 0 && canonicalJson(was?.template) !== canonicalJson(now?.template) && now?.template)
+  if (details.length === 0 && !sameJson(was?.template, now?.template) && now?.template)
     details.push("pod template changed");
   return details;
 }
@@ -32693,7 +32739,7 @@ function isUnchanged(live2, desired) {
   if (live2.metadata.generation !== void 0 && desired.metadata.generation !== void 0) {
     return live2.metadata.generation === desired.metadata.generation && describeChanges(live2, desired).length === 0;
   }
-  return describeChanges(live2, desired).length === 0 && canonicalJson(live2.spec) === canonicalJson(desired.spec) && canonicalJson(live2.data) === canonicalJson(desired.data);
+  return describeChanges(live2, desired).length === 0 && sameJson(live2.spec, desired.spec) && sameJson(live2.data, desired.data);
 }
 
 // src/strategies/promote-full.ts
@@ -33654,17 +33700,9 @@ function evidenceLine(e2) {
 // src/manifests/versioned-config.ts
 import { createHash as createHash2 } from "node:crypto";
 var ORIGINAL_NAME_ANNOTATION = ANNOTATIONS.originalName;
-function canonicalJson2(value) {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson2).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.keys(value).filter((k) => value[k] !== void 0).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson2(value[k])}`);
-    return `{${entries.join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
 function configHash(obj2) {
   const content = { data: obj2.data, binaryData: obj2.binaryData, stringData: obj2.stringData, type: obj2.type };
-  return createHash2("sha256").update(canonicalJson2(content)).digest("hex").slice(0, 10);
+  return createHash2("sha256").update(canonicalJson(content)).digest("hex").slice(0, 10);
 }
 function applyVersionedConfig(objects) {
   const copies = objects.map((s) => ({ ...s, object: structuredClone(s.object) }));
@@ -33861,26 +33899,20 @@ function releaseAnnotations(version, cause = {}) {
 
 // src/engine/objects/no-op-apply.ts
 function noOpProofs(dryRun, read) {
-  const live2 = new Map(read.map((o) => [workloadKey(o), o]));
   const proofs = /* @__PURE__ */ new Map();
   for (const { sent, result } of dryRun) {
     const key = workloadKey(sent);
-    const before = live2.get(key);
+    const before = read.get(key);
     if (result && before && sameJson(before, result)) proofs.set(key, { sent, result });
   }
   return proofs;
 }
-function isSent(object, proof) {
-  return object === proof.sent || sameJson(object, proof.sent);
-}
-function appliesAsNoOp(object, proof, live2) {
-  return proof !== void 0 && live2 !== void 0 && isSent(object, proof) && sameJson(live2, proof.result);
+function appliesAsNoOp(object, proof) {
+  return proof !== void 0 && (object === proof.sent || sameJson(object, proof.sent));
 }
 async function applyUnlessNoOp(cluster, object, proofs) {
   const proof = proofs.get(workloadKey(object));
-  if (!proof || !isSent(object, proof)) return { object: await cluster.apply(object), sent: true };
-  const live2 = await cluster.get(refOf(object));
-  if (appliesAsNoOp(object, proof, live2)) return { object: live2, sent: false };
+  if (appliesAsNoOp(object, proof)) return { object: proof.result, sent: false };
   return { object: await cluster.apply(object), sent: true };
 }
 
@@ -34929,8 +34961,9 @@ async function startRelease(deps, run, opts) {
       `superseded ${superseded.newVersion} (${superseded.phase} at step ${superseded.currentStep + 1}): traffic went back to ${superseded.stableVersion ?? "stable"} and its copies were removed before ${manifests.version} started`
     );
   }
+  const current = await readCurrent(run.cluster, manifests);
   const snapshot = superseded?.stableSnapshot ?? [
-    ...await snapshotStable(run.cluster, manifests, opts.live),
+    ...snapshotStable(manifests, opts.live, current),
     ...await runningLaneServices(deps, run, opts)
   ];
   if (!superseded && nothingToRollOut(opts, snapshot)) {
@@ -34951,7 +34984,7 @@ async function startRelease(deps, run, opts) {
   noteUnlisted(record, unlisted, config.prune);
   if (unlisted.length) state.leftRunning = unlisted;
   const ctx = buildContext(deps, run, manifests, state, opts.stored?.resourceVersion);
-  ctx.noOpProofs = noOpProofs(opts.dryRun, snapshot);
+  ctx.noOpProofs = noOpProofs(opts.dryRun, current);
   const result = await runPlan(ctx, handlersFor(ctx.plan));
   if (result === "promoted" && config.prune && unlisted.length) {
     await pruneUnlisted(ctx, unlisted);
@@ -37388,6 +37421,17 @@ var import_node_http = __toESM(require_node_http(), 1);
 var import_node_https = __toESM(require_node_https(), 1);
 var USER_AGENT = "kube-rollout";
 var plainAgent = new import_node_http.default.Agent({ keepAlive: true });
+var keptAlive = /* @__PURE__ */ new WeakMap();
+function agentFor(agent, protocol) {
+  if (protocol === "http:" && (!agent || agent.constructor === import_node_http.default.Agent)) return plainAgent;
+  if (!(agent instanceof import_node_https.default.Agent) || agent.constructor !== import_node_https.default.Agent) return agent;
+  let twin = keptAlive.get(agent);
+  if (!twin) {
+    twin = new import_node_https.default.Agent({ ...agent.options, keepAlive: true });
+    keptAlive.set(agent, twin);
+  }
+  return twin;
+}
 var KubeTransport = class {
   constructor(kc, redact = keepText) {
     this.redact = redact;
@@ -37455,9 +37499,8 @@ var KubeTransport = class {
     } catch (err) {
       if (!(this.server.protocol === "http:" && /HTTP protocol is not allowed/.test(String(err)))) throw err;
     }
-    if (this.server.protocol === "http:" && (!opts.agent || opts.agent.constructor === import_node_http.default.Agent)) {
-      opts.agent = plainAgent;
-    }
+    const agent = agentFor(opts.agent, this.server.protocol);
+    if (agent) opts.agent = agent;
     const prefix = this.server.pathname.replace(/\/+$/, "");
     const headers2 = {
       ...opts.headers,
@@ -43512,9 +43555,9 @@ export {
   describeChanges,
   isUnchanged,
   dryRunAll,
-  releaseName,
   readLive,
   versionOf,
+  releaseName,
   renderManifests,
   deploy,
   promote3 as promote,

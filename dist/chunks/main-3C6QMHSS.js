@@ -60,7 +60,7 @@ import {
   view,
   warning,
   workloadKey
-} from "./chunk-VO5H2YJ4.js";
+} from "./chunk-XEVBUFWC.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,
