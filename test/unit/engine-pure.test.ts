@@ -83,6 +83,36 @@ describe('describeChanges', () => {
       'image app: ghcr.io/acme/web:v1 → ghcr.io/acme/web:v2',
     ]);
   });
+  it("reports the images of init containers, a CronJob's jobs and a bare Pod", () => {
+    const withInit = (image: string) => {
+      const d = deployment();
+      d.spec.template.spec!.initContainers = [{ name: 'migrate', image }];
+      return d;
+    };
+    assert.deepEqual(describeChanges(withInit('tool:1'), withInit('tool:2')), [
+      'image migrate: tool:1 → tool:2',
+    ]);
+    const cronJob = (image: string): KubeObject => ({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'report' },
+      spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'run', image }] } } } } },
+    });
+    assert.deepEqual(describeChanges(cronJob('r:1'), cronJob('r:2')), [
+      'image run: r:1 → r:2',
+      'spec changed: jobTemplate',
+    ]);
+    const pod = (image: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'debug' },
+      spec: { containers: [{ name: 'shell', image }] },
+    });
+    assert.deepEqual(describeChanges(pod('busybox:1'), pod('busybox:2')), [
+      'image shell: busybox:1 → busybox:2',
+      'spec changed: containers',
+    ]);
+  });
   it('reports a replicas change', () => {
     assert.deepEqual(describeChanges(deployment(undefined, 3), deployment(undefined, 5)), [
       'replicas: 3 → 5',

@@ -1,16 +1,15 @@
 // What applying an object would change, in one line per change, for `action: plan`. Pure.
 import type { KubeObject } from '../../kube/types.ts';
-import { specOf, view, type PodObject, type SpecFields } from '../../manifests/workload-views.ts';
+import { specOf, type SpecFields } from '../../manifests/workload-views.ts';
+import { containersOf, podTemplateOf } from '../../manifests/pods.ts';
 import { sameJson } from '../../compare.ts';
 
 type JsonObject = Record<string, unknown>;
 
+/** Each container of the object's pod template by name, with its image. */
 function containers(obj: KubeObject): Map<string, string | undefined> {
-  const fields = specOf(obj);
-  const pod = obj.kind === 'Pod' ? view<PodObject>(obj).spec : undefined;
-  const spec = fields?.template?.spec ?? fields?.jobTemplate?.spec?.template?.spec ?? pod;
-  const all = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
-  return new Map(all.map((c) => [c.name, c.image]));
+  const spec = podTemplateOf(obj)?.spec;
+  return new Map((spec ? containersOf(spec) : []).map((c) => [c.name ?? '', c.image]));
 }
 
 /** Top-level spec fields (or data keys) whose values differ. */
