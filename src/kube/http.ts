@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeApiError } from './types.ts';
+import { type ApiStatus, KubeApiError } from './types.ts';
 import { parseRetryAfter } from './retry.ts';
 import { keepText, redactThenCut, type Redact } from '../cut.ts';
 
@@ -183,13 +183,6 @@ export async function readAll(res: IncomingMessage): Promise<string> {
   return text;
 }
 
-/** The fields of an error answer's Status body that are read. */
-interface StatusBody {
-  kind?: unknown;
-  message?: unknown;
-  reason?: string;
-}
-
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -206,7 +199,7 @@ export function apiError(
   what: string,
   redact: Redact = keepText,
 ): KubeApiError {
-  const parsed = parseJson(body) as StatusBody | null | undefined;
+  const parsed = parseJson(body) as ApiStatus | null | undefined;
   const isStatus = parsed && typeof parsed === 'object' && parsed.kind === 'Status';
   const message =
     isStatus && parsed.message
@@ -215,7 +208,7 @@ export function apiError(
   const err = new KubeApiError(
     status,
     `${what}: ${message} (${status})`,
-    isStatus ? parsed.reason : undefined,
+    isStatus && typeof parsed.reason === 'string' ? parsed.reason : undefined,
     isStatus ? parsed : undefined,
   );
   const retryAfter = parseRetryAfter(firstHeader(headers['retry-after']));

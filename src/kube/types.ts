@@ -164,12 +164,24 @@ export class KubeConnectionError extends Error {
   }
 }
 
+/**
+ * The Status an API server answers an error with (a body, or a watch's ERROR event), as far as it
+ * is read here. It comes off the wire: every field may be missing or of another type.
+ */
+export interface ApiStatus {
+  kind?: unknown;
+  code?: unknown;
+  message?: unknown;
+  reason?: unknown;
+  details?: unknown;
+}
+
 /** An API error from the cluster, with the Status body when the server sent one. */
 export class KubeApiError extends Error {
   readonly code: number;
   readonly reason?: string;
-  readonly status?: unknown;
-  constructor(code: number, message: string, reason?: string, status?: unknown) {
+  readonly status?: ApiStatus;
+  constructor(code: number, message: string, reason?: string, status?: ApiStatus) {
     super(message);
     this.name = 'KubeApiError';
     this.code = code;

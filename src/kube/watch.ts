@@ -2,7 +2,7 @@
 // ADDED per object), the watch continues from the list's resourceVersion, a stream that ends or
 // is cut resumes from the last resourceVersion seen, and 410 Gone (expired resourceVersion)
 // re-lists. Timeout and abort stop it with an error that says what we were waiting for.
-import type { KubeObject, WaitOptions, WatchEvent } from './types.ts';
+import type { ApiStatus, KubeObject, WaitOptions, WatchEvent } from './types.ts';
 import { KubeApiError } from './types.ts';
 import { formatDuration, sleep } from '../duration.ts';
 import { backoffDelayMs, isRetryable } from './retry.ts';
@@ -12,15 +12,7 @@ import type { RetryInfo } from './retry.ts';
 export type RawWatchEvent =
   | WatchEvent
   | { type: 'BOOKMARK'; object?: { metadata?: { resourceVersion?: string } } }
-  | { type: 'ERROR'; object?: StatusFields };
-
-/** An ERROR event's Status, with the fields that are read. */
-interface StatusFields {
-  kind?: string;
-  code?: unknown;
-  message?: string;
-  reason?: string;
-}
+  | { type: 'ERROR'; object?: ApiStatus };
 
 export interface WatchSource {
   /** Complete list (all pages) and the collection's resourceVersion. */
@@ -205,13 +197,13 @@ class ListWatch<T> {
 }
 
 /** An ERROR event carries a Status: 410 means "re-list", anything else is a failure. */
-function statusEventError(status: StatusFields | undefined, what: string): Error {
+function statusEventError(status: ApiStatus | undefined, what: string): Error {
   const code = typeof status?.code === 'number' ? status.code : 500;
   if (code === 410) return new Relist();
   return new KubeApiError(
     code,
-    `watch ${what}: ${status?.message ?? 'error event'} (${code})`,
-    status?.reason,
+    `watch ${what}: ${typeof status?.message === 'string' ? status.message : 'error event'} (${code})`,
+    typeof status?.reason === 'string' ? status.reason : undefined,
     status,
   );
 }
