@@ -163,8 +163,8 @@ export async function startRelease(
   const unlisted = noLongerListed(opts.stored?.state, manifests);
   noteUnlisted(record, unlisted, config.prune);
   if (unlisted.length) state.leftRunning = unlisted;
-  const ctx = buildContext(deps, run, manifests, state, opts.stored?.resourceVersion);
-  ctx.noOpProofs = noOpProofs(opts.dryRun, current);
+  const proofs = noOpProofs(opts.dryRun, current);
+  const ctx = buildContext(deps, run, manifests, state, opts.stored?.resourceVersion, proofs);
   const result = await runPlan(ctx, handlersFor(ctx.plan));
   if (result === 'promoted' && config.prune && unlisted.length) {
     await pruneUnlisted(ctx, unlisted);

@@ -43,10 +43,10 @@ export interface RunContext {
   /** Which workloads the release changes, and which of them run as copies. */
   scope: ReleaseScope;
   /**
-   * A deploy's dry runs that changed nothing, by workloadKey: such an object is applied only if a
-   * read at apply time shows it changed since (no-op-apply.ts). Unset in runs that made no dry run.
+   * A deploy's dry runs that changed nothing of the objects as read under the Lease, by
+   * workloadKey: such an object is not sent (no-op-apply.ts). Unset in runs that made no dry run.
    */
-  noOpProofs?: NoOpProofs;
+  readonly noOpProofs?: NoOpProofs;
   /** This run's identity in the release's Lease (also written into the state). */
   holder: string;
   /** resourceVersion of the state ConfigMap as this run last read or wrote it (undefined: none yet). */

@@ -18,6 +18,7 @@ import { strategyFor } from '../../strategies/index.ts';
 import { routeTargets } from '../../traffic/index.ts';
 import { everythingChanges, scopeFromStored } from '../../strategies/scope.ts';
 import { readLive } from '../objects/workloads.ts';
+import type { NoOpProofs } from '../objects/no-op-apply.ts';
 import { abortableSleep, type RunContext } from './context.ts';
 import type { ReleaseDeps } from './deps.ts';
 import type { RunLock } from './run-lock.ts';
@@ -105,6 +106,7 @@ export function buildContext(
   manifests: ManifestSet,
   state: ReleaseState,
   stateVersion: string | undefined,
+  noOpProofs?: NoOpProofs,
 ): RunContext {
   const config = storedConfig(deps.config, state);
   const stable = new Map(state.stableSnapshot.map((o) => [workloadKey(o), o] as const));
@@ -133,6 +135,7 @@ export function buildContext(
     redact: deps.redact ?? keepText,
     now: deps.now ?? (() => new Date()),
     sleep: deps.sleep ?? abortableSleep,
+    ...(noOpProofs ? { noOpProofs } : {}),
   };
 }
 
