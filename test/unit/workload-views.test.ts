@@ -1,7 +1,7 @@
 // The workload views: kind guards, replica counts, and the revisions an undo can return to (pure data).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { revisionsOf } from '../../src/engine/steps/undo.ts';
+import { revisionReader, revisionsOf } from '../../src/engine/steps/undo.ts';
 import type { Cluster, KubeObject } from '../../src/kube/types.ts';
 import {
   asDeployment,
@@ -108,5 +108,36 @@ describe('revisionsOf', () => {
       { revision: 2, template: template('2') },
       { revision: 1, template: template('1') },
     ]);
+  });
+
+  it('for many workloads, lists each kind of revision once per namespace', async () => {
+    const listed: string[] = [];
+    const sets = [
+      replicaSet('1', 'uid-api', { template: template('1') }),
+      replicaSet('2', 'uid-web', { template: template('2') }),
+    ];
+    const cluster = {
+      list: async (_apiVersion: string, kind: string, namespace: string) => {
+        listed.push(`${kind} in ${namespace}`);
+        return kind === 'ReplicaSet' ? sets : [];
+      },
+    } as unknown as Cluster;
+    const workload = (kind: string, uid: string, namespace = 'shop'): KubeObject => ({
+      ...object(kind),
+      metadata: { name: uid, namespace, uid },
+    });
+    const revisions = revisionReader(cluster);
+    assert.deepEqual(
+      (await revisions(workload('Deployment', 'uid-api'))).map((r) => r.revision),
+      [1],
+    );
+    assert.deepEqual(
+      (await revisions(workload('Deployment', 'uid-web'))).map((r) => r.revision),
+      [2],
+    );
+    await revisions(workload('Deployment', 'uid-other', 'other'));
+    await revisions(workload('StatefulSet', 'uid-db'));
+    await revisions(workload('DaemonSet', 'uid-agent'));
+    assert.deepEqual(listed, ['ReplicaSet in shop', 'ReplicaSet in other', 'ControllerRevision in shop']);
   });
 });

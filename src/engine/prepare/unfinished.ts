@@ -6,7 +6,7 @@
 import { type Cluster, type KubeObject } from '../../kube/types.ts';
 import { asDeployment, type DeploymentObject } from '../../manifests/workload-views.ts';
 import { withoutTemplateHash } from '../../manifests/pods.ts';
-import { previousRevision, revisionsOf } from '../steps/undo.ts';
+import { previousRevision, revisionReader } from '../steps/undo.ts';
 import { REVISION_ANNOTATION, revisionOf, withAnnotationsOf } from '../objects/workloads.ts';
 import { RELEASE_ANNOTATION_KEYS } from '../../labels.ts';
 
@@ -39,11 +39,12 @@ export async function asBeforeUnfinished(
 ): Promise<{ live: Map<string, KubeObject | undefined>; notes: string[] }> {
   const notes: string[] = [];
   if (![...live.values()].some(neverFinished) || !(await stateless())) return { live, notes };
+  const revisions = revisionReader(cluster);
   const entries = await Promise.all(
     [...live].map(async ([key, workload]) => {
       if (!neverFinished(workload)) return [key, workload] as const;
       const current = revisionOf(workload);
-      const before = previousRevision(await revisionsOf(cluster, workload), current);
+      const before = previousRevision(await revisions(workload), current);
       if (!before) return [key, workload] as const;
       notes.push(
         `Deployment/${workload.metadata.name} never finished rolling out revision ${current ?? '?'}: this release judges it as a change from revision ${before.revision}, the one before`,

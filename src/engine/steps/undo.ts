@@ -1,14 +1,20 @@
 // `action: rollback` of a finished rolling/recreate release: like `kubectl rollout undo
 // [--to-revision]`, the template of the chosen revision goes back into each workload.
 import type { Cluster, KubeObject } from '../../kube/types.ts';
-import { ownedBy, refOf } from '../../kube/types.ts';
+import { ownedBy, workloadKey } from '../../kube/types.ts';
 import { waitForWorkloads } from './handlers/native.ts';
 import type { ReleaseResult, ReleaseState } from '../../record/types.ts';
 import { beginStep, endStep, recordEvidence } from '../../record/steps.ts';
 import type { WaitContext } from './handlers/native.ts';
 
 export type UndoContext = WaitContext & { now(): Date };
-import { REVISION_ANNOTATION, restoreTemplate, revisionOf, versionOf } from '../objects/workloads.ts';
+import {
+  readLive,
+  REVISION_ANNOTATION,
+  restoreTemplate,
+  revisionOf,
+  versionOf,
+} from '../objects/workloads.ts';
 import { view, type PodTemplateSpec, type ReplicaSetObject } from '../../manifests/workload-views.ts';
 
 interface Revision {
@@ -23,12 +29,22 @@ interface RevisionData {
   spec?: { template?: PodTemplateSpec };
 }
 
+/** Lists the apps/v1 `kind` in a namespace. */
+type ListIn = (
+  kind: 'ReplicaSet' | 'ControllerRevision',
+  namespace: string | undefined,
+) => Promise<KubeObject[]>;
+
 /** The revisions a workload can return to (those that keep a template), newest first. */
-export async function revisionsOf(cluster: Cluster, workload: KubeObject): Promise<Revision[]> {
+export async function revisionsOf(
+  cluster: Cluster,
+  workload: KubeObject,
+  list: ListIn = (kind, namespace) => cluster.list('apps/v1', kind, namespace),
+): Promise<Revision[]> {
   const ns = workload.metadata.namespace;
   let found: Array<Partial<Revision> & { revision: number }>;
   if (workload.kind === 'Deployment') {
-    const sets = (await cluster.list('apps/v1', 'ReplicaSet', ns)).map(view<ReplicaSetObject>);
+    const sets = (await list('ReplicaSet', ns)).map(view<ReplicaSetObject>);
     found = sets
       .filter((rs) => ownedBy(rs, workload) && rs.metadata.annotations?.[REVISION_ANNOTATION])
       .map((rs) => ({
@@ -37,12 +53,27 @@ export async function revisionsOf(cluster: Cluster, workload: KubeObject): Promi
         annotations: rs.metadata.annotations,
       }));
   } else {
-    const revisions = await cluster.list('apps/v1', 'ControllerRevision', ns);
+    const revisions = await list('ControllerRevision', ns);
     found = revisions
       .filter((cr) => ownedBy(cr, workload))
       .map((cr) => ({ revision: Number(cr.revision), template: (cr.data as RevisionData)?.spec?.template }));
   }
   return found.filter((r): r is Revision => Boolean(r.template)).sort((a, b) => b.revision - a.revision);
+}
+
+/**
+ * revisionsOf for many workloads, listing each namespace's ReplicaSets or ControllerRevisions once
+ * (not once per workload): for reads that no write comes between.
+ */
+export function revisionReader(cluster: Cluster): (workload: KubeObject) => Promise<Revision[]> {
+  const lists = new Map<string, Promise<KubeObject[]>>();
+  const listOnce: ListIn = (kind, namespace) => {
+    const key = `${kind}/${namespace ?? ''}`;
+    const listed = lists.get(key) ?? cluster.list('apps/v1', kind, namespace);
+    lists.set(key, listed);
+    return listed;
+  };
+  return (workload) => revisionsOf(cluster, workload, listOnce);
 }
 
 export function chooseRevision(
@@ -103,15 +134,17 @@ export async function undoTargets(
 ): Promise<UndoTarget[]> {
   const { cluster, config } = ctx;
   const targets: UndoTarget[] = [];
+  const live = await readLive(cluster, workloads);
+  const revisions = revisionReader(cluster);
   for (const workload of workloads) {
-    const current = await cluster.get(refOf(workload));
+    const current = live.get(workloadKey(workload));
     if (!current)
       throw new Error(
         `${workload.kind}/${workload.metadata.name} does not exist in namespace ${config.namespace}`,
       );
     const currentRevision = revisionOf(current) ?? undefined;
     try {
-      const target = revisionToRestore(await revisionsOf(cluster, current), currentRevision, {
+      const target = revisionToRestore(await revisions(current), currentRevision, {
         wanted: config.toRevision,
         versionLabel: config.versionLabel,
         version,
