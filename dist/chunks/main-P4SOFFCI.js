@@ -60,7 +60,7 @@ import {
   view,
   warning,
   workloadKey
-} from "./chunk-XEVBUFWC.js";
+} from "./chunk-5ETMZEYQ.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,

@@ -30983,7 +30983,7 @@ function storedConfig(config, state) {
     ...state.traffic ? { traffic: state.traffic } : {}
   };
 }
-function buildContext(deps, lock, manifests, state, stateVersion) {
+function buildContext(deps, lock, manifests, state, stateVersion, noOpProofs2) {
   const config = storedConfig(deps.config, state);
   const stable = new Map(state.stableSnapshot.map((o) => [workloadKey(o), o]));
   const copies = strategyFor(state.strategy).copySuffix !== void 0;
@@ -31010,7 +31010,8 @@ function buildContext(deps, lock, manifests, state, stateVersion) {
     ...deps.redactRecord ? { redactRecord: deps.redactRecord } : {},
     redact: deps.redact ?? keepText,
     now: deps.now ?? (() => /* @__PURE__ */ new Date()),
-    sleep: deps.sleep ?? sleep
+    sleep: deps.sleep ?? sleep,
+    ...noOpProofs2 ? { noOpProofs: noOpProofs2 } : {}
   };
 }
 var SETTING_KEYS = [
@@ -32679,11 +32680,8 @@ function mergeGitHubLinks(history, links) {
 
 // src/engine/prepare/diff.ts
 function containers(obj2) {
-  const fields = specOf(obj2);
-  const pod = obj2.kind === "Pod" ? view(obj2).spec : void 0;
-  const spec = fields?.template?.spec ?? fields?.jobTemplate?.spec?.template?.spec ?? pod;
-  const all = [...spec?.initContainers ?? [], ...spec?.containers ?? []];
-  return new Map(all.map((c) => [c.name, c.image]));
+  const spec = podTemplateOf(obj2)?.spec;
+  return new Map((spec ? containersOf(spec) : []).map((c) => [c.name ?? "", c.image]));
 }
 function changedKeys(a = {}, b = {}) {
   const keys = /* @__PURE__ */ new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
@@ -33373,8 +33371,8 @@ function statusEventError(status2, what) {
   if (code === 410) return new Relist();
   return new KubeApiError(
     code,
-    `watch ${what}: ${status2?.message ?? "error event"} (${code})`,
-    status2?.reason,
+    `watch ${what}: ${typeof status2?.message === "string" ? status2.message : "error event"} (${code})`,
+    typeof status2?.reason === "string" ? status2.reason : void 0,
     status2
   );
 }
@@ -34815,21 +34813,31 @@ function handlersFor(plan) {
 }
 
 // src/engine/steps/undo.ts
-async function revisionsOf(cluster, workload) {
+async function revisionsOf(cluster, workload, list = (kind, namespace) => cluster.list("apps/v1", kind, namespace)) {
   const ns = workload.metadata.namespace;
   let found;
   if (workload.kind === "Deployment") {
-    const sets = (await cluster.list("apps/v1", "ReplicaSet", ns)).map(view);
+    const sets = (await list("ReplicaSet", ns)).map(view);
     found = sets.filter((rs) => ownedBy(rs, workload) && rs.metadata.annotations?.[REVISION_ANNOTATION]).map((rs) => ({
       revision: Number(rs.metadata.annotations[REVISION_ANNOTATION]),
       template: rs.spec?.template,
       annotations: rs.metadata.annotations
     }));
   } else {
-    const revisions = await cluster.list("apps/v1", "ControllerRevision", ns);
+    const revisions = await list("ControllerRevision", ns);
     found = revisions.filter((cr) => ownedBy(cr, workload)).map((cr) => ({ revision: Number(cr.revision), template: cr.data?.spec?.template }));
   }
   return found.filter((r) => Boolean(r.template)).sort((a, b) => b.revision - a.revision);
+}
+function revisionReader(cluster) {
+  const lists = /* @__PURE__ */ new Map();
+  const listOnce = (kind, namespace) => {
+    const key = `${kind}/${namespace ?? ""}`;
+    const listed = lists.get(key) ?? cluster.list("apps/v1", kind, namespace);
+    lists.set(key, listed);
+    return listed;
+  };
+  return (workload) => revisionsOf(cluster, workload, listOnce);
 }
 function chooseRevision(revisions, current, wanted) {
   if (wanted !== void 0) {
@@ -34859,15 +34867,17 @@ function revisionToRestore(revisions, current, opts) {
 async function undoTargets(ctx, workloads, version) {
   const { cluster, config } = ctx;
   const targets = [];
+  const live2 = await readLive(cluster, workloads);
+  const revisions = revisionReader(cluster);
   for (const workload of workloads) {
-    const current = await cluster.get(refOf(workload));
+    const current = live2.get(workloadKey(workload));
     if (!current)
       throw new Error(
         `${workload.kind}/${workload.metadata.name} does not exist in namespace ${config.namespace}`
       );
     const currentRevision = revisionOf(current) ?? void 0;
     try {
-      const target = revisionToRestore(await revisionsOf(cluster, current), currentRevision, {
+      const target = revisionToRestore(await revisions(current), currentRevision, {
         wanted: config.toRevision,
         versionLabel: config.versionLabel,
         version
@@ -34983,8 +34993,8 @@ async function startRelease(deps, run, opts) {
   const unlisted = noLongerListed(opts.stored?.state, manifests);
   noteUnlisted(record, unlisted, config.prune);
   if (unlisted.length) state.leftRunning = unlisted;
-  const ctx = buildContext(deps, run, manifests, state, opts.stored?.resourceVersion);
-  ctx.noOpProofs = noOpProofs(opts.dryRun, current);
+  const proofs = noOpProofs(opts.dryRun, current);
+  const ctx = buildContext(deps, run, manifests, state, opts.stored?.resourceVersion, proofs);
   const result = await runPlan(ctx, handlersFor(ctx.plan));
   if (result === "promoted" && config.prune && unlisted.length) {
     await pruneUnlisted(ctx, unlisted);
@@ -35735,11 +35745,12 @@ function neverFinished(workload) {
 async function asBeforeUnfinished(cluster, live2, stateless) {
   const notes2 = [];
   if (![...live2.values()].some(neverFinished) || !await stateless()) return { live: live2, notes: notes2 };
+  const revisions = revisionReader(cluster);
   const entries = await Promise.all(
     [...live2].map(async ([key, workload]) => {
       if (!neverFinished(workload)) return [key, workload];
       const current = revisionOf(workload);
-      const before = previousRevision(await revisionsOf(cluster, workload), current);
+      const before = previousRevision(await revisions(workload), current);
       if (!before) return [key, workload];
       notes2.push(
         `Deployment/${workload.metadata.name} never finished rolling out revision ${current ?? "?"}: this release judges it as a change from revision ${before.revision}, the one before`
@@ -37554,7 +37565,7 @@ function apiError(status2, body, headers2, what, redact = keepText) {
   const err = new KubeApiError(
     status2,
     `${what}: ${message} (${status2})`,
-    isStatus ? parsed.reason : void 0,
+    isStatus && typeof parsed.reason === "string" ? parsed.reason : void 0,
     isStatus ? parsed : void 0
   );
   const retryAfter = parseRetryAfter(firstHeader(headers2["retry-after"]));
