@@ -1,7 +1,9 @@
 // The bundle keeps only the parts of @kubernetes/client-node the action uses (scripts/
 // bundle-options.mjs marks the package free of side effects and loads some parts on demand).
 // These runs prove the kubeconfig paths survived that trimming: a bearer token, an `exec`
-// credential plugin (the way EKS, GKE and AKS kubeconfigs authenticate), and a SOCKS5 `proxy-url`.
+// credential plugin (the way EKS, GKE and AKS kubeconfigs authenticate), and a SOCKS5 `proxy-url`;
+// and a release over HTTPS, the kubeconfig trusting the server's certificate, on connections kept
+// open (client-node's own agent opens one per request).
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { runAction } from '../helpers/action.ts';
 import { startSocks5Proxy } from '../helpers/socks5.ts';
+import { writeApp } from '../helpers/manifests.ts';
+import { selfSignedCert } from '../helpers/tls.ts';
 import { startSimCluster, type SimCluster } from '@kube-rollout/kube-sim';
 
 const TOKEN = 'exec-plugin-token-4c1d';
@@ -101,5 +105,39 @@ describe('bundle: kubeconfig credentials', () => {
     const run = await status(sim.kubeconfigFor(TOKEN));
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(run.outputs.result, 'unchanged');
+  });
+});
+
+describe('bundle: an API server over HTTPS', () => {
+  let sim: SimCluster;
+  before(async () => {
+    sim = await startSimCluster({
+      timeScale: 0.05,
+      tls: selfSignedCert(),
+      tokens: { [TOKEN]: { user: 'ci', groups: ['system:masters'] } },
+    });
+    sim.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tls' } });
+  });
+  after(() => sim.stop());
+
+  it('releases with the kubeconfig trusting its certificate, a few connections for every request', async () => {
+    const kubeconfig = sim.kubeconfigFor(TOKEN);
+    assert.match(kubeconfig, /certificate-authority-data/);
+    const release = (image: string) =>
+      runAction({
+        kubeconfig,
+        namespace: 'tls',
+        manifests: writeApp({ name: 'web', replicas: 2, image }),
+        comment: 'false',
+      });
+    assert.equal((await release('registry.local/web:v1')).outputs.result, 'promoted');
+    sim.resetStats();
+    const before = sim.connections();
+    const run = await release('registry.local/web:v2');
+    assert.equal(run.outputs.result, 'promoted', run.stdout + run.stderr);
+    const requests = sim.stats().requests.length;
+    const connections = sim.connections() - before;
+    assert.ok(requests >= 20, `${requests} requests`);
+    assert.ok(connections * 3 <= requests, `${connections} connections for ${requests} requests`);
   });
 });
