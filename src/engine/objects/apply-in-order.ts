@@ -20,7 +20,10 @@ function groups(objects: readonly KubeObject[]): KubeObject[][] {
 export interface Applied {
   /** Each object as the API server has it now, in the order given. */
   objects: KubeObject[];
-  /** How many were not sent: their dry run and the read under the Lease showed the apply would change nothing. */
+  /**
+   * How many were not sent: their dry run and the read under the Lease showed the apply would
+   * change nothing.
+   */
   unchanged: number;
 }
 
