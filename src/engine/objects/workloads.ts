@@ -32,10 +32,11 @@ export async function readLive(
 /** The workloads of one kind and namespace together, every other object on its own. */
 function listableBatches(objects: readonly KubeObject[]): KubeObject[][] {
   const batches: KubeObject[][] = [];
+  // Only the workloads' batches are kept by kind, so only a workload joins one.
   const byKind = new Map<string, KubeObject[]>();
   for (const o of objects) {
     const key = `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}`;
-    const batch = isWorkload(o) ? byKind.get(key) : undefined;
+    const batch = byKind.get(key);
     if (batch) batch.push(o);
     else {
       batches.push([o]);
