@@ -60,7 +60,7 @@ import {
   view,
   warning,
   workloadKey
-} from "./chunk-5ETMZEYQ.js";
+} from "./chunk-ACLZ2DZX.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,

@@ -30868,7 +30868,7 @@ function listableBatches(objects) {
   const byKind = /* @__PURE__ */ new Map();
   for (const o of objects) {
     const key = `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}`;
-    const batch = isWorkload(o) ? byKind.get(key) : void 0;
+    const batch = byKind.get(key);
     if (batch) batch.push(o);
     else {
       batches.push([o]);
