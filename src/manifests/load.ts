@@ -2,39 +2,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import {
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  type Document,
-  type DocumentOptions,
-  type Node,
-  type ParseOptions,
-  type SchemaOptions,
-} from 'yaml';
 import { formatLocated, InputError } from '../errors.ts';
+import { parseYaml, type YamlDocument } from '../yaml.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { kustomizationFile, KUSTOMIZATION_FILES, kustomize, type RunTool } from './render-tools.ts';
 import type { SourcedObject } from './types.ts';
 import { isPlainObject } from '../plain-values.ts';
 
 const YAML_FILES = '**/*.{yml,yaml}';
-/** How many alias expansions a document may need (the `yaml` package's resource-exhaustion guard). */
-export const MAX_ALIAS_COUNT = 1000;
-/**
- * Kubernetes reads manifests as YAML 1.1 (so `defaultMode: 0644` is octal and `yes` is true), but
- * keeps unquoted dates and `1:20` as strings; drop the 1.1 timestamp and base-60 types to match.
- */
-const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
-  version: '1.1',
-  customTags: (tags) =>
-    tags.filter(
-      (t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'),
-    ),
-};
-
 /**
  * Resolves `patterns` (relative to `workspace`) and parses every document of every file. A
  * directory holding a kustomization is rendered with `kubectl kustomize` instead.
@@ -115,33 +90,18 @@ function refuseNestedKustomization(pattern: string, matches: string[], workspace
 
 /** Parses one file's text (multi-document YAML); `file` is used in error messages. */
 export function parseManifests(text: string, file: string): SourcedObject[] {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter, prettyErrors: true });
-  if (!Array.isArray(docs)) return []; // an empty stream
-  const lineAt = (offset: number) => lineCounter.linePos(offset).line;
   const objects: SourcedObject[] = [];
-  for (const doc of docs) {
-    const error = doc.errors[0];
-    if (error) {
-      const line = error.linePos?.[0].line ?? lineAt(error.pos[0]);
-      const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      throw new InputError(`invalid YAML: ${message}`, { input: 'manifests', file, line });
-    }
-    if (doc.contents === null) continue;
-    const line = lineAt((doc.contents as Node).range?.[0] ?? 0);
-    const value = toValue(doc, { input: 'manifests', file, line });
+  for (const doc of parseYaml(text, 'kubernetes', { input: 'manifests', file })) {
+    const { value, line } = doc;
     if (value === null || value === undefined) continue;
     if (isPlainObject(value) && value.kind === 'List' && Array.isArray(value.items)) {
-      const items = itemNodes(doc);
       value.items.forEach((item, i) => {
-        const range = items?.[i]?.range;
-        objects.push(
-          withFieldLines(checkObject(item, file, range ? lineAt(range[0]) : line), doc, lineAt, ['items', i]),
-        );
+        const itemLine = doc.lineOf(value.items, i) ?? line;
+        objects.push(withFieldLines(checkObject(item, file, itemLine), doc, ['items', i]));
       });
       continue;
     }
-    objects.push(withFieldLines(checkObject(value, file, line), doc, lineAt));
+    objects.push(withFieldLines(checkObject(value, file, line), doc));
   }
   return objects;
 }
@@ -163,48 +123,26 @@ export function parseRendered(text: string, file: string): SourcedObject[] {
   }
 }
 
-/**
- * The document as plain values. Aliases are expanded with a limit (the `yaml` package's
- * `maxAliasCount`), so an alias bomb is an input error naming the file, not a hung or crashed run.
- */
-function toValue(doc: Document, where: { input: string; file: string; line: number }): unknown {
-  try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    if (!(err instanceof ReferenceError)) throw err;
-    throw new InputError(`YAML aliases expand too far (${err.message}); refusing to read it`, where);
-  }
-}
-
 /** Kinds whose fields the action validates itself (src/argo/), so it keeps their field lines. */
 const FIELD_LINE_GROUPS = ['argoproj.io/'];
 
 function withFieldLines(
   sourced: SourcedObject,
-  doc: Document,
-  lineAt: (offset: number) => number,
+  doc: YamlDocument,
   prefix: readonly (string | number)[] = [],
 ): SourcedObject {
   if (!FIELD_LINE_GROUPS.some((g) => sourced.object.apiVersion.startsWith(g))) return sourced;
+  // A key's own line when the path ends in a mapping key, else the line of the list item.
   const lineOf = (path: readonly (string | number)[]) => {
-    // A key's own line: the pair's key node when the path ends in a mapping key, else the value.
-    const parent = path.length ? doc.getIn([...prefix, ...path.slice(0, -1)], true) : undefined;
-    const last = path.at(-1);
-    if (isMap(parent) && typeof last === 'string') {
-      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
-      const range = (pair?.key as Node | undefined)?.range;
-      if (range) return lineAt(range[0]);
+    const full = [...prefix, ...path];
+    let container: unknown = doc.value;
+    for (const step of full.slice(0, -1)) {
+      if (container === null || typeof container !== 'object') return undefined;
+      container = (container as Record<string | number, unknown>)[step];
     }
-    const node = doc.getIn([...prefix, ...path], true) as Node | undefined;
-    return node?.range ? lineAt(node.range[0]) : undefined;
+    return full.length ? doc.lineOf(container, full.at(-1)) : doc.lineOf(container);
   };
   return { ...sourced, lineOf };
-}
-
-function itemNodes(doc: Document): Node[] | undefined {
-  if (!isMap(doc.contents)) return undefined;
-  const items = doc.contents.get('items', true);
-  return isSeq(items) ? (items.items as Node[]) : undefined;
 }
 
 function checkObject(value: unknown, file: string, line: number): SourcedObject {

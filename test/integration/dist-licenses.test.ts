@@ -38,7 +38,7 @@ describe('dist/licenses.txt', () => {
       ['@actions/core', 'MIT'],
       ['@octokit/plugin-throttling', 'MIT'],
       ['bottleneck', 'MIT'],
-      ['yaml', 'ISC'],
+      ['js-yaml', 'MIT'],
     ])
       assert.match(notices, new RegExp(`\\n${name!.replace('/', '\\/')} [\\d.]+ \\(${license}\\)`));
     assert.match(notices, /Permission is hereby granted/);

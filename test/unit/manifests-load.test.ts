@@ -128,9 +128,9 @@ describe('parseManifests', () => {
       'malformed YAML',
       `${cm('a')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n labels: x\n`,
       10,
-      /invalid YAML: All mapping items must start at the same column/,
+      /invalid YAML: bad indentation of a mapping entry/,
     ],
-    ['a duplicate key', `${cm('a')}metadata: {name: b}\n`, 5, /invalid YAML: Map keys must be unique/],
+    ['a duplicate key', `${cm('a')}metadata: {name: b}\n`, 5, /invalid YAML: duplicated mapping key/],
     [
       'a name YAML reads as a boolean',
       `apiVersion: v1\nkind: Service\nmetadata:\n  name: yes\n`,
