@@ -9,7 +9,7 @@ import { InputError } from '../errors.ts';
 import { type KubeObject, workloadKey } from '../kube/types.ts';
 import type { ManifestSet, SourcedObject } from '../manifests/types.ts';
 import { STATE_SCHEMA, type ReleaseState } from '../record/types.ts';
-import { serializeState, STATE_BUDGET_BYTES } from '../state/release-state.ts';
+import { serializeState, snapshotCopy, STATE_BUDGET_BYTES } from '../state/release-state.ts';
 import { routeNameIn, routerDefinition } from '../traffic/index.ts';
 import type { RouterTarget } from '../traffic/types.ts';
 
@@ -89,7 +89,7 @@ export function stateSizeProblem(
 ): InputError | undefined {
   const rendered = manifests.objects.map((o) => o.object);
   // Objects not read yet are assumed as large live as rendered (the snapshot holds live copies).
-  const snapshot = rendered.map((o) => live.get(workloadKey(o)) ?? o);
+  const snapshot = rendered.map((o) => snapshotCopy(live.get(workloadKey(o)) ?? o));
   const state = {
     schema: STATE_SCHEMA,
     name,

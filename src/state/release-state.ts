@@ -17,6 +17,15 @@ export interface SaveOptions {
 }
 
 export const STATE_KEY = 'state.json';
+/**
+ * A live object as a release state keeps it for a rollback: without managedFields, the server's
+ * record of who set which field (a quarter of a snapshot's bytes), which an apply may not carry.
+ */
+export function snapshotCopy(obj: KubeObject): KubeObject {
+  const { managedFields: _m, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
 /** A ConfigMap holds at most 1 MiB; leave room for metadata and managedFields. */
 export const STATE_BUDGET_BYTES = 900 * 1024;
 

@@ -13,6 +13,7 @@ import { entriesReaching, routesOf, workloadOfPod } from '../helpers/app-changes
 import {
   copyApp,
   fixtureWorkloads,
+  imageOf,
   MANY_WORKLOAD_APPS,
   optionalFiles,
   waitForHealthyApp,
@@ -111,6 +112,44 @@ describe('many-workload fixture apps (kubectl and dist/index.js against the simu
       dropNamespace(ns);
     });
   }
+
+  it('boutique: the state keeps every object as it ran before the release, without managedFields', async () => {
+    const ns = `boutique-${++n}`;
+    const manifests = copyApp(sim, 'boutique', ns);
+    const release = (version: string) =>
+      runAction({
+        kubeconfig: sim.kubeconfig,
+        namespace: ns,
+        manifests,
+        name: 'boutique',
+        images: imageOf('boutique', 'cart', version),
+        comment: 'false',
+      });
+    assert.equal((await release('v1')).outputs.result, 'promoted');
+    const before = new Map(
+      sim.store
+        .list('apps/v1', 'Deployment', ns)
+        .map((d) => [d.metadata.name, d.metadata.resourceVersion] as const),
+    );
+    assert.equal((await release('v2')).outputs.result, 'promoted');
+    const state = JSON.parse(
+      sim.store.get('v1', 'ConfigMap', ns, 'kube-rollout-boutique')!.data!['state.json']!,
+    ) as { stableSnapshot: Array<{ kind: string; metadata: Record<string, unknown> }> };
+    const deployments = state.stableSnapshot.filter((o) => o.kind === 'Deployment');
+    assert.equal(deployments.length, fixtureWorkloads('boutique').length);
+    for (const d of deployments)
+      assert.equal(
+        d.metadata.resourceVersion,
+        before.get(d.metadata.name as string),
+        String(d.metadata.name),
+      );
+    assert.ok(state.stableSnapshot.length > deployments.length);
+    assert.deepEqual(
+      state.stableSnapshot.filter((o) => 'managedFields' in o.metadata).map((o) => o.metadata.name),
+      [],
+    );
+    dropNamespace(ns);
+  });
 
   it('the dry run does refuse a wrongly typed field (the check above can fail)', async () => {
     const typo: Edit = (t) => t.replace('replicas: 2\n', 'replicas: two\n');

@@ -42,6 +42,7 @@ import { recordWeight } from '../../record/steps.ts';
 import type { RunLock } from '../run/run-lock.ts';
 import { undoTargets, undoWorkloads } from '../steps/undo.ts';
 import { readLive, revisionOf, versionOf } from '../objects/workloads.ts';
+import { snapshotCopy } from '../../state/release-state.ts';
 
 export type Stored = Awaited<ReturnType<typeof loadReleaseState>>;
 
@@ -103,7 +104,7 @@ async function runningLaneServices(
   });
   const inManifests = new Set(opts.manifests.objects.map((o) => workloadKey(o.object)));
   return lanes.flatMap((lane) =>
-    lane.service && !inManifests.has(workloadKey(lane.service)) ? [lane.service] : [],
+    lane.service && !inManifests.has(workloadKey(lane.service)) ? [snapshotCopy(lane.service)] : [],
   );
 }
 

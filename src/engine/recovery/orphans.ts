@@ -16,6 +16,7 @@ import { defaultRouter, STRATEGIES } from '../../strategies/index.ts';
 import type { ReleaseDeps } from '../run/deps.ts';
 import { draftState, releaseSettings } from '../run/run-context.ts';
 import { userShape, versionOf } from '../objects/workloads.ts';
+import { snapshotCopy } from '../../state/release-state.ts';
 import { canaryVersion, type Leftovers } from './leftovers.ts';
 
 /**
@@ -211,7 +212,7 @@ async function rebuild(
     traffic,
     ...(stableVersion ? { stableVersion, servingVersion: stableVersion } : {}),
     rendered: [...workloads, ...fronting],
-    stableSnapshot: sides.stables,
+    stableSnapshot: sides.stables.map(snapshotCopy),
     settings: releaseSettings(config),
     scope: { changed: keys, progressive: keys, running: keys, inPlace: [] },
   };

@@ -18,6 +18,7 @@ import { strategyFor } from '../../strategies/index.ts';
 import { routeTargets } from '../../traffic/index.ts';
 import { everythingChanges, scopeFromStored } from '../../strategies/scope.ts';
 import { readLive } from '../objects/workloads.ts';
+import { snapshotCopy } from '../../state/release-state.ts';
 import type { NoOpProofs } from '../objects/no-op-apply.ts';
 import { abortableSleep, type RunContext } from './context.ts';
 import type { ReleaseDeps } from './deps.ts';
@@ -194,7 +195,8 @@ export function snapshotStable(
       const key = workloadKey(object);
       return live.has(key) ? live.get(key) : current.get(key);
     })
-    .filter((o): o is KubeObject => o !== undefined);
+    .filter((o): o is KubeObject => o !== undefined)
+    .map(snapshotCopy);
 }
 
 /** The release's manifests as stored in its state, so promote/rollback need no checkout. */

@@ -23418,6 +23418,407 @@ async function restoreTemplate(cluster, previous, template = workloadOf(previous
   return cluster.patch(refOf(previous), { metadata: { annotations: restored } }, "merge");
 }
 
+// src/state/migrate.ts
+var POSITION_IN_RECORD = ["strategy", "traffic", "newVersion", "servingVersion", "canaryWeight", "runUrl"];
+var READABLE_SCHEMAS = [1, STATE_SCHEMA];
+function migrateState(parsed) {
+  if (parsed.schema === STATE_SCHEMA) return parsed;
+  const { record, ...state } = parsed;
+  const history = Object.fromEntries(
+    Object.entries(record).filter(([key]) => !POSITION_IN_RECORD.includes(key))
+  );
+  const servingVersion2 = state.servingVersion ?? record.servingVersion;
+  const runUrl = state.runUrl ?? record.runUrl;
+  return {
+    ...state,
+    schema: STATE_SCHEMA,
+    ...servingVersion2 ? { servingVersion: servingVersion2 } : {},
+    ...runUrl ? { runUrl } : {},
+    record: history
+  };
+}
+
+// src/state/secret-store.ts
+import { createHash } from "node:crypto";
+function splitSecrets(state) {
+  const payload = {};
+  const strip = (objects) => objects.map((o) => {
+    if (!isSecret(o)) return o;
+    const secret = canonicalSecret(o);
+    const entry = digest(JSON.stringify(secret)).slice(0, 16);
+    payload[entry] = secret;
+    const ref = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: pick2(o.metadata, ["name", "namespace"]),
+      storedSecret: { entry, sha256: dataDigest(secret.data ?? {}) }
+    };
+    return ref;
+  });
+  const settings = state.settings && stripHeaders(state.settings, payload);
+  return {
+    state: {
+      ...state,
+      rendered: strip(state.rendered),
+      stableSnapshot: strip(state.stableSnapshot),
+      ...settings ? { settings } : {}
+    },
+    payload
+  };
+}
+var HEADER_REF = "kube-rollout-stored:";
+var isSensitive = (value, field) => field.kind === "header" || hasUrlCredentials(value);
+function holdsSensitive(settings) {
+  let found = false;
+  mapSensitive(settings, (value, field) => (found ||= isSensitive(value, field), value));
+  return found;
+}
+function stripHeaders(settings, payload) {
+  const values = [];
+  mapSensitive(settings, (value, field) => (isSensitive(value, field) && values.push(value), value));
+  if (values.length === 0) return settings;
+  const data = Object.fromEntries(values.map((v, i2) => [`h${i2}`, Buffer.from(v).toString("base64")]));
+  const secret = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "analysis-headers" },
+    data
+  };
+  const entry = digest(JSON.stringify(secret)).slice(0, 16);
+  payload[entry] = secret;
+  let i = 0;
+  return mapSensitive(
+    settings,
+    (value, field) => isSensitive(value, field) ? `${HEADER_REF}${entry}/h${i++}` : value
+  );
+}
+function unrestorable(problem, lost) {
+  if (!lost) throw new Error(problem);
+  lost.push(problem);
+}
+function restoreHeaders(settings, payload, release, lost) {
+  return mapSensitive(settings, (value) => {
+    if (!value.startsWith(HEADER_REF)) return value;
+    const [entry, key] = value.slice(HEADER_REF.length).split("/");
+    const stored = payload[entry]?.data?.[key];
+    if (stored !== void 0) return Buffer.from(stored, "base64").toString("utf8");
+    unrestorable(
+      `a metric header or URL of release "${release}" is kept in Secret ${ownedObjectName(release)}, which no longer holds it (deleted?)`,
+      lost
+    );
+    return value;
+  });
+}
+function joinSecrets(state, payload, lost) {
+  const restore2 = (objects) => objects.flatMap((o) => {
+    if (!isSecretRef(o)) return [o];
+    const { entry, sha256 } = o.storedSecret;
+    const secret = payload[entry];
+    const what = `Secret ${o.metadata.name} (in the release state of "${state.name}")`;
+    if (!secret) {
+      unrestorable(
+        `${what} is kept in Secret ${ownedObjectName(state.name)}, which no longer holds it (deleted?); delete ConfigMap and Secret ${ownedObjectName(state.name)} to start afresh`,
+        lost
+      );
+      return [];
+    }
+    if (dataDigest(secret.data ?? {}) !== sha256) {
+      unrestorable(
+        `${what}: the copy in Secret ${ownedObjectName(state.name)} was changed (sha256 differs)`,
+        lost
+      );
+      return [];
+    }
+    return [structuredClone(secret)];
+  });
+  const settings = state.settings && restoreHeaders(state.settings, payload, state.name, lost);
+  return {
+    ...state,
+    rendered: restore2(state.rendered),
+    stableSnapshot: restore2(state.stableSnapshot),
+    ...settings ? { settings } : {}
+  };
+}
+function hasSecretRefs(state) {
+  let header = false;
+  if (state.settings) mapSensitive(state.settings, (v) => (header ||= v.startsWith(HEADER_REF), v));
+  return header || [...state.rendered, ...state.stableSnapshot].some(isSecretRef);
+}
+function canonicalSecret(secret) {
+  const { stringData, data, ...rest } = secret;
+  const merged = { ...data ?? {} };
+  for (const [key, value] of Object.entries(stringData ?? {}))
+    merged[key] = Buffer.from(String(value)).toString("base64");
+  const sorted = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => compareText(a, b)));
+  return { ...rest, data: sorted };
+}
+function dataDigest(data) {
+  const sorted = Object.keys(data).sort().map((key) => [key, data[key]]);
+  return digest(JSON.stringify(sorted));
+}
+function digest(text) {
+  return createHash("sha256").update(text).digest("hex");
+}
+function isSecret(o) {
+  const obj2 = o;
+  return obj2?.kind === "Secret" && obj2.apiVersion === "v1" && !("storedSecret" in obj2);
+}
+function isSecretRef(o) {
+  const obj2 = o;
+  return obj2?.kind === "Secret" && typeof obj2.storedSecret?.entry === "string";
+}
+function pick2(obj2, keys) {
+  return Object.fromEntries(keys.filter((k) => obj2[k] !== void 0).map((k) => [k, obj2[k]]));
+}
+
+// src/state/secret-store-io.ts
+var STORE_BUDGET_BYTES = 900 * 1024;
+function secretStoreRef(name, namespace) {
+  return { apiVersion: "v1", kind: "Secret", name: ownedObjectName(name), namespace };
+}
+async function storeSecrets(cluster, state, namespace, memo = {}) {
+  const split = splitSecrets(state);
+  await writeStore(cluster, state.name, namespace, split.payload, memo);
+  return split.state;
+}
+function readStore(cluster, release, namespace, memo) {
+  return cluster.get(secretStoreRef(release, namespace)).then(
+    (store) => {
+      memo.known = storeContent(store);
+      return { store };
+    },
+    () => void 0
+  );
+}
+async function restoreSecrets(cluster, state, namespace, prefetched, lost) {
+  if (!hasSecretRefs(state)) return state;
+  const ref = secretStoreRef(state.name, namespace);
+  const store = prefetched ? prefetched.store : await cluster.get(ref);
+  let payload = {};
+  try {
+    payload = decodePayload(store?.data ?? {});
+  } catch (err) {
+    lost.push(`Secret ${ref.name} cannot be read (${err.message})`);
+  }
+  return joinSecrets(state, payload, lost);
+}
+async function writeStore(cluster, release, namespace, payload, memo) {
+  const ref = secretStoreRef(release, namespace);
+  const ids = Object.keys(payload).sort();
+  if (memo.known === void 0) memo.known = storeContent(await cluster.get(ref));
+  const existing = memo.known;
+  const data = existing?.data ?? {};
+  const previous = existing?.ids ?? [];
+  if (previous.join(",") === ids.join(",") && ids.every((id) => data[id] !== void 0)) {
+    if (existing && ids.length === 0) {
+      await cluster.delete(ref);
+      memo.known = null;
+    }
+    return;
+  }
+  const kept = Object.fromEntries(
+    Object.entries(data).filter(([key]) => previous.includes(key.split(".")[0]))
+  );
+  let next = { ...kept, ...encodePayload(payload) };
+  if (JSON.stringify(next).length > STORE_BUDGET_BYTES) next = encodePayload(payload);
+  if (JSON.stringify(next).length > STORE_BUDGET_BYTES)
+    throw new Error(
+      `the Secrets of release "${release}" take more than ${STORE_BUDGET_BYTES} bytes, more than Secret ${ref.name} holds`
+    );
+  await cluster.apply(storeObject(ref, release, ids, next));
+  memo.known = { ids, data: next };
+}
+function storeContent(store) {
+  if (!store) return null;
+  const ids = (store.metadata.annotations?.[ANNOTATIONS.storedSecrets] ?? "").split(",").filter(Boolean);
+  return { ids, data: store.data ?? {} };
+}
+function storeObject(ref, release, ids, data) {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    type: "Opaque",
+    metadata: {
+      name: ref.name,
+      namespace: ref.namespace,
+      labels: ownedLabels(release),
+      annotations: { [ANNOTATIONS.storedSecrets]: ids.join(",") }
+    },
+    data
+  };
+}
+function encodePayload(payload) {
+  const data = {};
+  for (const [id, secret] of Object.entries(payload)) {
+    const { data: values, ...shell } = secret;
+    data[id] = Buffer.from(JSON.stringify(shell)).toString("base64");
+    for (const [key, value] of Object.entries(values ?? {})) data[`${id}.${key}`] = value;
+  }
+  return data;
+}
+function decodePayload(data) {
+  const payload = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (key.includes(".")) continue;
+    const shell = JSON.parse(Buffer.from(value, "base64").toString("utf8"));
+    const prefix = `${key}.`;
+    const values = Object.entries(data).filter(([k]) => k.startsWith(prefix));
+    payload[key] = {
+      ...shell,
+      data: Object.fromEntries(values.map(([k, v]) => [k.slice(prefix.length), v]))
+    };
+  }
+  return payload;
+}
+
+// src/state/release-state.ts
+var STATE_KEY = "state.json";
+function snapshotCopy(obj2) {
+  const { managedFields: _m, ...metadata } = obj2.metadata;
+  return { ...obj2, metadata };
+}
+var STATE_BUDGET_BYTES = 900 * 1024;
+function stateConfigMapName(name) {
+  return ownedObjectName(name);
+}
+async function loadReleaseState(cluster, namespace, name, store) {
+  const [read, storeRead] = await Promise.all([
+    readStateConfigMap(cluster, namespace, name),
+    store ? readStore(cluster, name, namespace, store) : void 0
+  ]);
+  if (!read) return void 0;
+  const { parsed, resourceVersion } = read;
+  if (typeof parsed === "string")
+    throw new StateDamagedError({ configMap: stateConfigMapName(name), namespace, resourceVersion }, parsed);
+  const lost = [];
+  const state = await restoreSecrets(cluster, parsed, namespace, storeRead, lost);
+  return { state, resourceVersion, ...lost.length ? { lostSecrets: lost } : {} };
+}
+async function hasReadableState(cluster, namespace, name) {
+  const read = await readStateConfigMap(cluster, namespace, name);
+  return read !== void 0 && typeof read.parsed !== "string";
+}
+async function readStateConfigMap(cluster, namespace, name) {
+  const ref = { apiVersion: "v1", kind: "ConfigMap", name: stateConfigMapName(name), namespace };
+  const cm = await cluster.get(ref);
+  if (!cm) return void 0;
+  return { parsed: parseState(cm.data?.[STATE_KEY]), resourceVersion: cm.metadata.resourceVersion ?? "" };
+}
+var PHASES = /* @__PURE__ */ new Set(["progressing", "paused", "rolling-back", "promoted", "rolled-back", "failed"]);
+var REQUIRED = [
+  ["name", (v) => typeof v === "string"],
+  ["phase", (v) => PHASES.has(v)],
+  ["strategy", (v) => typeof v === "string"],
+  ["newVersion", (v) => typeof v === "string"],
+  ["currentStep", (v) => Number.isInteger(v)],
+  ["rendered", Array.isArray],
+  ["stableSnapshot", Array.isArray],
+  ["record", (v) => typeof v === "object" && v !== null && !Array.isArray(v)]
+];
+function parseState(text) {
+  if (text === void 0) return `key ${STATE_KEY} is missing`;
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return `key ${STATE_KEY} is not valid JSON (${err.message})`;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return `key ${STATE_KEY} holds no JSON object`;
+  const state = value;
+  if (!READABLE_SCHEMAS.includes(state.schema))
+    return `key ${STATE_KEY} has an unknown state schema ${JSON.stringify(state.schema) ?? "undefined"} (this version reads schema ${READABLE_SCHEMAS.join(" and ")})`;
+  const bad = REQUIRED.filter(([key, ok]) => !ok(state[key])).map(([key]) => key);
+  if (bad.length) return `key ${STATE_KEY} has no valid ${bad.join(", ")}`;
+  return migrateState(value);
+}
+async function saveReleaseState(cluster, state, namespace, expected, opts = {}) {
+  if (opts.redactRecord) state = { ...state, record: opts.redactRecord(state.record) };
+  state = await storeSecrets(cluster, state, namespace, opts.store);
+  const text = serializeState(state);
+  const cm = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: stateConfigMapName(state.name),
+      namespace,
+      labels: ownedLabels(state.name),
+      ...expected ? { resourceVersion: expected } : {}
+    },
+    data: { [STATE_KEY]: text }
+  };
+  try {
+    const written = expected ? await cluster.replace(cm) : await cluster.create(cm);
+    return written.metadata.resourceVersion ?? "";
+  } catch (err) {
+    if (!(err instanceof KubeApiError)) throw err;
+    if (expected && err.code === 404) {
+      delete cm.metadata.resourceVersion;
+      return (await cluster.create(cm)).metadata.resourceVersion ?? "";
+    }
+    if (err.code !== 409) throw err;
+    return afterConflict(cluster, cm, text, namespace);
+  }
+}
+async function afterConflict(cluster, cm, text, namespace) {
+  const now = await cluster.get(refOf(cm));
+  const resourceVersion = now?.metadata.resourceVersion ?? "";
+  if (now?.data?.[STATE_KEY] === text) return resourceVersion;
+  const configMap = cm.metadata.name;
+  const parsed = now ? parseState(now.data?.[STATE_KEY]) : void 0;
+  if (typeof parsed === "string") {
+    cm.metadata.resourceVersion = resourceVersion;
+    return (await cluster.replace(cm)).metadata.resourceVersion ?? "";
+  }
+  throw new StateConflictError(
+    `the release state ConfigMap ${configMap} in ${namespace} was changed by another run${parsed?.holder ? ` (${parsed.holder})` : ""}: this run stops without overwriting it`
+  );
+}
+function serializeState(state, budget = STATE_BUDGET_BYTES) {
+  let text = JSON.stringify(state);
+  if (Buffer.byteLength(text) <= budget) return text;
+  const copy = structuredClone(state);
+  const record = copy.record;
+  const trims = [
+    ["log tails shortened to 20 lines", () => shortenLogs(record.evidence, 20)],
+    ["log tails shortened to 5 lines", () => shortenLogs(record.evidence, 5)],
+    ["older measurements dropped", () => dropOldestHalf(record.measurements)],
+    ["older measurements dropped", () => dropOldestHalf(record.measurements)],
+    ["older measurements dropped", () => dropOldestHalf(record.measurements)],
+    ["older pod evidence dropped", () => dropOldestHalf(record.evidence)],
+    ["older weight points dropped", () => dropOldestHalf(record.weights)],
+    ["older notes dropped", () => dropOldestHalf(record.notes)]
+  ];
+  const done = /* @__PURE__ */ new Set();
+  for (const [what, trim] of trims) {
+    if (!trim()) continue;
+    done.add(what);
+    text = JSON.stringify({ ...copy, record: { ...record, notes: [...record.notes, ...noteFor(done)] } });
+    if (Buffer.byteLength(text) <= budget) return text;
+  }
+  throw new Error(
+    `release state of "${state.name}" is ${Buffer.byteLength(text)} bytes even after trimming, more than a ConfigMap holds (${budget}); the rendered manifests are too large`
+  );
+}
+function noteFor(done) {
+  return done.size ? [`release state trimmed to fit its ConfigMap: ${[...done].join(", ")}`] : [];
+}
+function shortenLogs(evidence2, lines) {
+  let changed = false;
+  for (const e2 of evidence2) {
+    if (e2.logTail && e2.logTail.length > lines) {
+      e2.logTail = e2.logTail.slice(-lines);
+      changed = true;
+    }
+  }
+  return changed;
+}
+function dropOldestHalf(list) {
+  if (list.length === 0) return false;
+  list.splice(0, Math.ceil(list.length / 2));
+  return true;
+}
+
 // src/engine/run/run-context.ts
 function releaseName(config, manifests, state) {
   const name = config.name ?? manifests?.workloads[0]?.object.metadata.name ?? state?.name;
@@ -23538,7 +23939,7 @@ function snapshotStable(manifests, live2, current) {
   return manifests.objects.map(({ object }) => {
     const key = workloadKey(object);
     return live2.has(key) ? live2.get(key) : current.get(key);
-  }).filter((o) => o !== void 0);
+  }).filter((o) => o !== void 0).map(snapshotCopy);
 }
 function storedManifests(state) {
   const objects = state.rendered.map((object) => ({
@@ -23779,139 +24180,6 @@ function checkLaneNames(lanes, release) {
   return errors;
 }
 
-// src/state/secret-store.ts
-import { createHash } from "node:crypto";
-function splitSecrets(state) {
-  const payload = {};
-  const strip = (objects) => objects.map((o) => {
-    if (!isSecret(o)) return o;
-    const secret = canonicalSecret(o);
-    const entry = digest(JSON.stringify(secret)).slice(0, 16);
-    payload[entry] = secret;
-    const ref = {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: pick2(o.metadata, ["name", "namespace"]),
-      storedSecret: { entry, sha256: dataDigest(secret.data ?? {}) }
-    };
-    return ref;
-  });
-  const settings = state.settings && stripHeaders(state.settings, payload);
-  return {
-    state: {
-      ...state,
-      rendered: strip(state.rendered),
-      stableSnapshot: strip(state.stableSnapshot),
-      ...settings ? { settings } : {}
-    },
-    payload
-  };
-}
-var HEADER_REF = "kube-rollout-stored:";
-var isSensitive = (value, field) => field.kind === "header" || hasUrlCredentials(value);
-function holdsSensitive(settings) {
-  let found = false;
-  mapSensitive(settings, (value, field) => (found ||= isSensitive(value, field), value));
-  return found;
-}
-function stripHeaders(settings, payload) {
-  const values = [];
-  mapSensitive(settings, (value, field) => (isSensitive(value, field) && values.push(value), value));
-  if (values.length === 0) return settings;
-  const data = Object.fromEntries(values.map((v, i2) => [`h${i2}`, Buffer.from(v).toString("base64")]));
-  const secret = {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: "analysis-headers" },
-    data
-  };
-  const entry = digest(JSON.stringify(secret)).slice(0, 16);
-  payload[entry] = secret;
-  let i = 0;
-  return mapSensitive(
-    settings,
-    (value, field) => isSensitive(value, field) ? `${HEADER_REF}${entry}/h${i++}` : value
-  );
-}
-function unrestorable(problem, lost) {
-  if (!lost) throw new Error(problem);
-  lost.push(problem);
-}
-function restoreHeaders(settings, payload, release, lost) {
-  return mapSensitive(settings, (value) => {
-    if (!value.startsWith(HEADER_REF)) return value;
-    const [entry, key] = value.slice(HEADER_REF.length).split("/");
-    const stored = payload[entry]?.data?.[key];
-    if (stored !== void 0) return Buffer.from(stored, "base64").toString("utf8");
-    unrestorable(
-      `a metric header or URL of release "${release}" is kept in Secret ${ownedObjectName(release)}, which no longer holds it (deleted?)`,
-      lost
-    );
-    return value;
-  });
-}
-function joinSecrets(state, payload, lost) {
-  const restore2 = (objects) => objects.flatMap((o) => {
-    if (!isSecretRef(o)) return [o];
-    const { entry, sha256 } = o.storedSecret;
-    const secret = payload[entry];
-    const what = `Secret ${o.metadata.name} (in the release state of "${state.name}")`;
-    if (!secret) {
-      unrestorable(
-        `${what} is kept in Secret ${ownedObjectName(state.name)}, which no longer holds it (deleted?); delete ConfigMap and Secret ${ownedObjectName(state.name)} to start afresh`,
-        lost
-      );
-      return [];
-    }
-    if (dataDigest(secret.data ?? {}) !== sha256) {
-      unrestorable(
-        `${what}: the copy in Secret ${ownedObjectName(state.name)} was changed (sha256 differs)`,
-        lost
-      );
-      return [];
-    }
-    return [structuredClone(secret)];
-  });
-  const settings = state.settings && restoreHeaders(state.settings, payload, state.name, lost);
-  return {
-    ...state,
-    rendered: restore2(state.rendered),
-    stableSnapshot: restore2(state.stableSnapshot),
-    ...settings ? { settings } : {}
-  };
-}
-function hasSecretRefs(state) {
-  let header = false;
-  if (state.settings) mapSensitive(state.settings, (v) => (header ||= v.startsWith(HEADER_REF), v));
-  return header || [...state.rendered, ...state.stableSnapshot].some(isSecretRef);
-}
-function canonicalSecret(secret) {
-  const { stringData, data, ...rest } = secret;
-  const merged = { ...data ?? {} };
-  for (const [key, value] of Object.entries(stringData ?? {}))
-    merged[key] = Buffer.from(String(value)).toString("base64");
-  const sorted = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => compareText(a, b)));
-  return { ...rest, data: sorted };
-}
-function dataDigest(data) {
-  const sorted = Object.keys(data).sort().map((key) => [key, data[key]]);
-  return digest(JSON.stringify(sorted));
-}
-function digest(text) {
-  return createHash("sha256").update(text).digest("hex");
-}
-function isSecret(o) {
-  const obj2 = o;
-  return obj2?.kind === "Secret" && obj2.apiVersion === "v1" && !("storedSecret" in obj2);
-}
-function isSecretRef(o) {
-  const obj2 = o;
-  return obj2?.kind === "Secret" && typeof obj2.storedSecret?.entry === "string";
-}
-function pick2(obj2, keys) {
-  return Object.fromEntries(keys.filter((k) => obj2[k] !== void 0).map((k) => [k, obj2[k]]));
-}
-
 // src/preflight/permissions.ts
 var APPLY_VERBS = ["get", "create", "patch"];
 var NEVER_PRUNED_RESOURCES = /* @__PURE__ */ new Set([
@@ -24083,270 +24351,6 @@ function describeDenied(denied) {
   return [...byResource].map(([what, verbs]) => `${verbs.join(", ")} ${what}`);
 }
 
-// src/state/migrate.ts
-var POSITION_IN_RECORD = ["strategy", "traffic", "newVersion", "servingVersion", "canaryWeight", "runUrl"];
-var READABLE_SCHEMAS = [1, STATE_SCHEMA];
-function migrateState(parsed) {
-  if (parsed.schema === STATE_SCHEMA) return parsed;
-  const { record, ...state } = parsed;
-  const history = Object.fromEntries(
-    Object.entries(record).filter(([key]) => !POSITION_IN_RECORD.includes(key))
-  );
-  const servingVersion2 = state.servingVersion ?? record.servingVersion;
-  const runUrl = state.runUrl ?? record.runUrl;
-  return {
-    ...state,
-    schema: STATE_SCHEMA,
-    ...servingVersion2 ? { servingVersion: servingVersion2 } : {},
-    ...runUrl ? { runUrl } : {},
-    record: history
-  };
-}
-
-// src/state/secret-store-io.ts
-var STORE_BUDGET_BYTES = 900 * 1024;
-function secretStoreRef(name, namespace) {
-  return { apiVersion: "v1", kind: "Secret", name: ownedObjectName(name), namespace };
-}
-async function storeSecrets(cluster, state, namespace, memo = {}) {
-  const split = splitSecrets(state);
-  await writeStore(cluster, state.name, namespace, split.payload, memo);
-  return split.state;
-}
-function readStore(cluster, release, namespace, memo) {
-  return cluster.get(secretStoreRef(release, namespace)).then(
-    (store) => {
-      memo.known = storeContent(store);
-      return { store };
-    },
-    () => void 0
-  );
-}
-async function restoreSecrets(cluster, state, namespace, prefetched, lost) {
-  if (!hasSecretRefs(state)) return state;
-  const ref = secretStoreRef(state.name, namespace);
-  const store = prefetched ? prefetched.store : await cluster.get(ref);
-  let payload = {};
-  try {
-    payload = decodePayload(store?.data ?? {});
-  } catch (err) {
-    lost.push(`Secret ${ref.name} cannot be read (${err.message})`);
-  }
-  return joinSecrets(state, payload, lost);
-}
-async function writeStore(cluster, release, namespace, payload, memo) {
-  const ref = secretStoreRef(release, namespace);
-  const ids = Object.keys(payload).sort();
-  if (memo.known === void 0) memo.known = storeContent(await cluster.get(ref));
-  const existing = memo.known;
-  const data = existing?.data ?? {};
-  const previous = existing?.ids ?? [];
-  if (previous.join(",") === ids.join(",") && ids.every((id) => data[id] !== void 0)) {
-    if (existing && ids.length === 0) {
-      await cluster.delete(ref);
-      memo.known = null;
-    }
-    return;
-  }
-  const kept = Object.fromEntries(
-    Object.entries(data).filter(([key]) => previous.includes(key.split(".")[0]))
-  );
-  let next = { ...kept, ...encodePayload(payload) };
-  if (JSON.stringify(next).length > STORE_BUDGET_BYTES) next = encodePayload(payload);
-  if (JSON.stringify(next).length > STORE_BUDGET_BYTES)
-    throw new Error(
-      `the Secrets of release "${release}" take more than ${STORE_BUDGET_BYTES} bytes, more than Secret ${ref.name} holds`
-    );
-  await cluster.apply(storeObject(ref, release, ids, next));
-  memo.known = { ids, data: next };
-}
-function storeContent(store) {
-  if (!store) return null;
-  const ids = (store.metadata.annotations?.[ANNOTATIONS.storedSecrets] ?? "").split(",").filter(Boolean);
-  return { ids, data: store.data ?? {} };
-}
-function storeObject(ref, release, ids, data) {
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    type: "Opaque",
-    metadata: {
-      name: ref.name,
-      namespace: ref.namespace,
-      labels: ownedLabels(release),
-      annotations: { [ANNOTATIONS.storedSecrets]: ids.join(",") }
-    },
-    data
-  };
-}
-function encodePayload(payload) {
-  const data = {};
-  for (const [id, secret] of Object.entries(payload)) {
-    const { data: values, ...shell } = secret;
-    data[id] = Buffer.from(JSON.stringify(shell)).toString("base64");
-    for (const [key, value] of Object.entries(values ?? {})) data[`${id}.${key}`] = value;
-  }
-  return data;
-}
-function decodePayload(data) {
-  const payload = {};
-  for (const [key, value] of Object.entries(data)) {
-    if (key.includes(".")) continue;
-    const shell = JSON.parse(Buffer.from(value, "base64").toString("utf8"));
-    const prefix = `${key}.`;
-    const values = Object.entries(data).filter(([k]) => k.startsWith(prefix));
-    payload[key] = {
-      ...shell,
-      data: Object.fromEntries(values.map(([k, v]) => [k.slice(prefix.length), v]))
-    };
-  }
-  return payload;
-}
-
-// src/state/release-state.ts
-var STATE_KEY = "state.json";
-var STATE_BUDGET_BYTES = 900 * 1024;
-function stateConfigMapName(name) {
-  return ownedObjectName(name);
-}
-async function loadReleaseState(cluster, namespace, name, store) {
-  const [read, storeRead] = await Promise.all([
-    readStateConfigMap(cluster, namespace, name),
-    store ? readStore(cluster, name, namespace, store) : void 0
-  ]);
-  if (!read) return void 0;
-  const { parsed, resourceVersion } = read;
-  if (typeof parsed === "string")
-    throw new StateDamagedError({ configMap: stateConfigMapName(name), namespace, resourceVersion }, parsed);
-  const lost = [];
-  const state = await restoreSecrets(cluster, parsed, namespace, storeRead, lost);
-  return { state, resourceVersion, ...lost.length ? { lostSecrets: lost } : {} };
-}
-async function hasReadableState(cluster, namespace, name) {
-  const read = await readStateConfigMap(cluster, namespace, name);
-  return read !== void 0 && typeof read.parsed !== "string";
-}
-async function readStateConfigMap(cluster, namespace, name) {
-  const ref = { apiVersion: "v1", kind: "ConfigMap", name: stateConfigMapName(name), namespace };
-  const cm = await cluster.get(ref);
-  if (!cm) return void 0;
-  return { parsed: parseState(cm.data?.[STATE_KEY]), resourceVersion: cm.metadata.resourceVersion ?? "" };
-}
-var PHASES = /* @__PURE__ */ new Set(["progressing", "paused", "rolling-back", "promoted", "rolled-back", "failed"]);
-var REQUIRED = [
-  ["name", (v) => typeof v === "string"],
-  ["phase", (v) => PHASES.has(v)],
-  ["strategy", (v) => typeof v === "string"],
-  ["newVersion", (v) => typeof v === "string"],
-  ["currentStep", (v) => Number.isInteger(v)],
-  ["rendered", Array.isArray],
-  ["stableSnapshot", Array.isArray],
-  ["record", (v) => typeof v === "object" && v !== null && !Array.isArray(v)]
-];
-function parseState(text) {
-  if (text === void 0) return `key ${STATE_KEY} is missing`;
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return `key ${STATE_KEY} is not valid JSON (${err.message})`;
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    return `key ${STATE_KEY} holds no JSON object`;
-  const state = value;
-  if (!READABLE_SCHEMAS.includes(state.schema))
-    return `key ${STATE_KEY} has an unknown state schema ${JSON.stringify(state.schema) ?? "undefined"} (this version reads schema ${READABLE_SCHEMAS.join(" and ")})`;
-  const bad = REQUIRED.filter(([key, ok]) => !ok(state[key])).map(([key]) => key);
-  if (bad.length) return `key ${STATE_KEY} has no valid ${bad.join(", ")}`;
-  return migrateState(value);
-}
-async function saveReleaseState(cluster, state, namespace, expected, opts = {}) {
-  if (opts.redactRecord) state = { ...state, record: opts.redactRecord(state.record) };
-  state = await storeSecrets(cluster, state, namespace, opts.store);
-  const text = serializeState(state);
-  const cm = {
-    apiVersion: "v1",
-    kind: "ConfigMap",
-    metadata: {
-      name: stateConfigMapName(state.name),
-      namespace,
-      labels: ownedLabels(state.name),
-      ...expected ? { resourceVersion: expected } : {}
-    },
-    data: { [STATE_KEY]: text }
-  };
-  try {
-    const written = expected ? await cluster.replace(cm) : await cluster.create(cm);
-    return written.metadata.resourceVersion ?? "";
-  } catch (err) {
-    if (!(err instanceof KubeApiError)) throw err;
-    if (expected && err.code === 404) {
-      delete cm.metadata.resourceVersion;
-      return (await cluster.create(cm)).metadata.resourceVersion ?? "";
-    }
-    if (err.code !== 409) throw err;
-    return afterConflict(cluster, cm, text, namespace);
-  }
-}
-async function afterConflict(cluster, cm, text, namespace) {
-  const now = await cluster.get(refOf(cm));
-  const resourceVersion = now?.metadata.resourceVersion ?? "";
-  if (now?.data?.[STATE_KEY] === text) return resourceVersion;
-  const configMap = cm.metadata.name;
-  const parsed = now ? parseState(now.data?.[STATE_KEY]) : void 0;
-  if (typeof parsed === "string") {
-    cm.metadata.resourceVersion = resourceVersion;
-    return (await cluster.replace(cm)).metadata.resourceVersion ?? "";
-  }
-  throw new StateConflictError(
-    `the release state ConfigMap ${configMap} in ${namespace} was changed by another run${parsed?.holder ? ` (${parsed.holder})` : ""}: this run stops without overwriting it`
-  );
-}
-function serializeState(state, budget = STATE_BUDGET_BYTES) {
-  let text = JSON.stringify(state);
-  if (Buffer.byteLength(text) <= budget) return text;
-  const copy = structuredClone(state);
-  const record = copy.record;
-  const trims = [
-    ["log tails shortened to 20 lines", () => shortenLogs(record.evidence, 20)],
-    ["log tails shortened to 5 lines", () => shortenLogs(record.evidence, 5)],
-    ["older measurements dropped", () => dropOldestHalf(record.measurements)],
-    ["older measurements dropped", () => dropOldestHalf(record.measurements)],
-    ["older measurements dropped", () => dropOldestHalf(record.measurements)],
-    ["older pod evidence dropped", () => dropOldestHalf(record.evidence)],
-    ["older weight points dropped", () => dropOldestHalf(record.weights)],
-    ["older notes dropped", () => dropOldestHalf(record.notes)]
-  ];
-  const done = /* @__PURE__ */ new Set();
-  for (const [what, trim] of trims) {
-    if (!trim()) continue;
-    done.add(what);
-    text = JSON.stringify({ ...copy, record: { ...record, notes: [...record.notes, ...noteFor(done)] } });
-    if (Buffer.byteLength(text) <= budget) return text;
-  }
-  throw new Error(
-    `release state of "${state.name}" is ${Buffer.byteLength(text)} bytes even after trimming, more than a ConfigMap holds (${budget}); the rendered manifests are too large`
-  );
-}
-function noteFor(done) {
-  return done.size ? [`release state trimmed to fit its ConfigMap: ${[...done].join(", ")}`] : [];
-}
-function shortenLogs(evidence2, lines) {
-  let changed = false;
-  for (const e2 of evidence2) {
-    if (e2.logTail && e2.logTail.length > lines) {
-      e2.logTail = e2.logTail.slice(-lines);
-      changed = true;
-    }
-  }
-  return changed;
-}
-function dropOldestHalf(list) {
-  if (list.length === 0) return false;
-  list.splice(0, Math.ceil(list.length / 2));
-  return true;
-}
-
 // src/preflight/checks.ts
 var at4 = (o) => `${o.file}:${o.line}`;
 var describe = (obj2) => `${obj2.kind}/${obj2.metadata.name}${obj2.metadata.namespace ? ` in namespace ${obj2.metadata.namespace}` : ""}`;
@@ -24408,7 +24412,7 @@ function metricProblems(config, template) {
 }
 function stateSizeProblem(name, manifests, live2, budget = STATE_BUDGET_BYTES) {
   const rendered = manifests.objects.map((o) => o.object);
-  const snapshot = rendered.map((o) => live2.get(workloadKey(o)) ?? o);
+  const snapshot = rendered.map((o) => snapshotCopy(live2.get(workloadKey(o)) ?? o));
   const state = {
     schema: STATE_SCHEMA,
     name,
@@ -24899,7 +24903,7 @@ async function rebuild(deps, cluster, name, sides) {
     traffic,
     ...stableVersion ? { stableVersion, servingVersion: stableVersion } : {},
     rendered: [...workloads, ...fronting],
-    stableSnapshot: sides.stables,
+    stableSnapshot: sides.stables.map(snapshotCopy),
     settings: releaseSettings(config),
     scope: { changed: keys, progressive: keys, running: keys, inPlace: [] }
   };
@@ -27435,7 +27439,7 @@ async function runningLaneServices(deps, run, opts) {
   });
   const inManifests = new Set(opts.manifests.objects.map((o) => workloadKey(o.object)));
   return lanes.flatMap(
-    (lane) => lane.service && !inManifests.has(workloadKey(lane.service)) ? [lane.service] : []
+    (lane) => lane.service && !inManifests.has(workloadKey(lane.service)) ? [snapshotCopy(lane.service)] : []
   );
 }
 function servedBefore(opts, versionLabel) {

@@ -60,7 +60,7 @@ import {
   view,
   warning,
   workloadKey
-} from "./chunk-PIVYVU6W.js";
+} from "./chunk-ZC75OZYM.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,

@@ -22,7 +22,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-PIVYVU6W.js";
+} from "./chunk-ZC75OZYM.js";
 import "./chunk-ALNII3A7.js";
 import "./chunk-2G5UZ7J5.js";
 
