@@ -27,6 +27,12 @@ import { InputError } from './errors.ts';
 
 /** How many alias expansions a document may need (an alias bomb is refused, not expanded). */
 export const MAX_ALIAS_COUNT = 1000;
+/**
+ * How deep mappings and lists may nest. js-yaml's default of 100 refuses large CustomResource
+ * Definitions (each level of a schema is two: `properties` and the field); this bound only keeps
+ * the parser's recursion within the stack.
+ */
+const MAX_DEPTH = 1000;
 
 const sign = (text: string) => (text.startsWith('-') ? -1 : 1);
 const digits = (text: string, from: number) => text.replace(/^[-+]/, '').slice(from).replace(/_/g, '');
@@ -105,7 +111,7 @@ export function parseYaml(text: string, schema: keyof typeof SCHEMAS, where: Yam
   let values: unknown[];
   let events: Event[];
   try {
-    events = parseEvents(text, {});
+    events = parseEvents(text, { maxDepth: MAX_DEPTH });
     values = constructFromEvents(events, { source: text, schema: SCHEMAS[schema] });
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;

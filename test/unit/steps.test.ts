@@ -134,6 +134,7 @@ describe('parseSteps', () => {
       /unknown key 'exact'/,
     ],
     ['malformed YAML', '- setWeight: 10\n- pause: [1m\n', 3, /invalid YAML/],
+    ['two YAML documents', '- setWeight: 10\n---\n- pause: {}\n', 3, /more than one document/],
   ];
   for (const [name, text, line, message] of invalid) {
     it(`rejects ${name}`, () => {

@@ -119,6 +119,15 @@ describe('parseYaml', () => {
     });
   }
 
+  it('reads mappings nested as deep as a large CustomResourceDefinition, refuses a runaway nesting', () => {
+    const nested = (depth: number) =>
+      Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ` 1\n`;
+    let value = one(nested(300)).value as Record<string, unknown>;
+    for (let i = 0; i < 299; i++) value = value[`k${i}`] as Record<string, unknown>;
+    assert.deepEqual(value, { k299: 1 });
+    assert.throws(() => parseYaml(nested(1200), 'kubernetes', where), /invalid YAML: nesting exceeded/);
+  });
+
   it('lets an anchor be used a few times', () => {
     const text = `env: &env [{name: A, value: "1"}]\n${Array.from({ length: 20 }, (_, i) => `c${i}: *env`).join('\n')}\n`;
     const value = one(text).value as Record<string, unknown>;
