@@ -22120,6 +22120,7 @@ var CHOMPING_KEEP = CHOMPING_MODE.KEEP;
 
 // src/yaml.ts
 var MAX_ALIAS_COUNT = 1e3;
+var MAX_DEPTH = 1e3;
 var sign = (text) => text.startsWith("-") ? -1 : 1;
 var digits = (text, from2) => text.replace(/^[-+]/, "").slice(from2).replace(/_/g, "");
 var INTEGER_FORMS = [
@@ -22168,7 +22169,7 @@ function parseYaml(text, schema, where2) {
   let values;
   let events;
   try {
-    events = parseEvents(text, {});
+    events = parseEvents(text, { maxDepth: MAX_DEPTH });
     values = constructFromEvents(events, { source: text, schema: SCHEMAS[schema] });
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;

@@ -60,7 +60,7 @@ import {
   view,
   warning,
   workloadKey
-} from "./chunk-ZC75OZYM.js";
+} from "./chunk-FPWGBCC3.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,
