@@ -51,6 +51,15 @@ test('a small state is stored as is', () => {
   assert.deepEqual(JSON.parse(serializeState(state)), state);
 });
 
+test('a state is stored as ASCII: other characters as JSON escapes, read back unchanged', () => {
+  const state = bigState(1, 1);
+  state.record.notes.push('superseded 1.0.0 → 1.1.0 ≈ now 🚀', 'a lone \ud800 surrogate');
+  const text = serializeState(state);
+  assert.match(text, /^[\x20-\x7e]*$/);
+  assert.match(text, /\\u2192/);
+  assert.deepEqual(JSON.parse(text), state);
+});
+
 test('an oversized state is trimmed (log tails first, then the oldest measurements) and says so', () => {
   const state = bigState(400, 200);
   const full = JSON.stringify(state).length;

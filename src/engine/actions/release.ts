@@ -21,7 +21,7 @@ import { transitionFor, writes } from '../lifecycle/lifecycle.ts';
 import { nothingToUndo, type FreshRelease } from '../lifecycle/release-flows.ts';
 import { phaseOf } from '../lifecycle/find-release.ts';
 import { isLaterRun } from '../../record/workflow-run.ts';
-import { releaseName } from '../run/run-context.ts';
+import { readCurrent, releaseName } from '../run/run-context.ts';
 
 export { releaseName } from '../run/run-context.ts';
 export type { ReleaseDeps } from '../run/deps.ts';
@@ -44,6 +44,7 @@ export async function deploy(deps: ReleaseDeps): Promise<RolloutRecord> {
     {
       fresh,
       beforeLock: () => ensureReleaseNamespace(deps.cluster, fresh.manifests, deps.config.namespace),
+      current: (cluster) => readCurrent(cluster, fresh.manifests),
     },
   );
 }

@@ -1,6 +1,7 @@
 // The one place the lifecycle table is carried out. Every action (deploy, promote, rollback,
 // status) and the post step's `cancel` ask for a column; the stored phase picks the row; the cell
 // (a Transition of lifecycle.ts) is run by its flow in FLOWS below, and by nothing else.
+import type { Cluster, KubeObject } from '../../kube/types.ts';
 import type { RolloutRecord } from '../../record/types.ts';
 import { describeRun } from '../../record/workflow-run.ts';
 import { findRelease, phaseOf, type Found } from './find-release.ts';
@@ -35,6 +36,8 @@ export interface Turn {
   run?: RunLock;
   /** A deploy's release, rendered, planned and checked before the Lease. */
   fresh?: FreshRelease;
+  /** Its objects, read under the Lease beside the stored release (see DispatchOptions.current). */
+  current?: Promise<Map<string, KubeObject>>;
 }
 
 type Flow<K extends TransitionKind> = (
@@ -60,7 +63,12 @@ function lockOf(turn: Turn): RunLock {
 
 /** One flow per kind of cell: a kind without one does not compile. */
 const FLOWS: { [K in TransitionKind]: Flow<K> } = {
-  start: (turn) => startRelease(turn.deps, lockOf(turn), { ...freshOf(turn), stored: turn.stored }),
+  start: (turn) =>
+    startRelease(turn.deps, lockOf(turn), {
+      ...freshOf(turn),
+      stored: turn.stored,
+      ...(turn.current ? { current: turn.current } : {}),
+    }),
   resume: (turn) => resumeStored(turn.deps, lockOf(turn), storedOf(turn)),
   supersede: (turn) => supersede(turn.deps, lockOf(turn), storedOf(turn), freshOf(turn)),
   'restore-stable': async (turn, t) =>
@@ -147,6 +155,12 @@ export interface DispatchOptions {
   fresh?: FreshRelease;
   /** Writes that must precede the Lease (a first release's own Namespace, where the Lease lives). */
   beforeLock?: () => Promise<void>;
+  /**
+   * A deploy's objects as they run now, read as soon as the Lease is held, beside the stored
+   * release: one round trip less before the first write. Only `start` uses the read, the cell that
+   * writes nothing before it; every other cell writes first and reads again.
+   */
+  current?: (cluster: Cluster) => Promise<Map<string, KubeObject>>;
 }
 
 /**
@@ -165,6 +179,9 @@ export async function dispatch(
   deps.onStarted?.(name, deps.config.namespace);
   await opts.beforeLock?.();
   return withRunLock(deps, name, async (run) => {
+    const current = opts.current?.(run.cluster);
+    // A read that only a cell other than `start` would have used fails nothing.
+    current?.catch(() => undefined);
     const { stored, ...found } = await findRelease(deps, run.cluster, name, run.secretStore);
     // Cancelled while it waited for the Lease: nothing of the release was written yet.
     run.signal.throwIfAborted();
@@ -178,6 +195,7 @@ export async function dispatch(
       found,
       run,
       ...(opts.fresh ? { fresh: opts.fresh } : {}),
+      ...(current ? { current } : {}),
     });
   });
 }

@@ -67,6 +67,11 @@ export interface StartOptions extends FreshRelease {
   stored: Stored;
   /** The release this one replaces: its stable snapshot is the one to start from. */
   superseded?: ReleaseState;
+  /**
+   * The objects as read under the Lease beside the stored release (nothing was written since);
+   * undefined: read them now.
+   */
+  current?: Promise<Map<string, KubeObject>>;
 }
 
 /**
@@ -141,7 +146,7 @@ export async function startRelease(
     );
   }
   // Read under the Lease, after the dry runs: the snapshot's other objects, and the no-op proofs.
-  const current = await readCurrent(run.cluster, manifests);
+  const current = await (opts.current ?? readCurrent(run.cluster, manifests));
   const snapshot = superseded?.stableSnapshot ?? [
     ...snapshotStable(manifests, opts.live, current),
     ...(await runningLaneServices(deps, run, opts)),

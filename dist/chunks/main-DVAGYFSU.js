@@ -60,7 +60,7 @@ import {
   view,
   warning,
   workloadKey
-} from "./chunk-FPWGBCC3.js";
+} from "./chunk-27G4BD4D.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,

@@ -23775,8 +23775,14 @@ async function afterConflict(cluster, cm, text, namespace) {
     `the release state ConfigMap ${configMap} in ${namespace} was changed by another run${parsed?.holder ? ` (${parsed.holder})` : ""}: this run stops without overwriting it`
   );
 }
+function asciiJson(value) {
+  const text = JSON.stringify(value);
+  return NON_ASCII.test(text) ? text.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : text;
+}
+var NON_ASCII = /[\u0080-\uffff]/;
+var NON_ASCII_ALL = /[\u0080-\uffff]/g;
 function serializeState(state, budget = STATE_BUDGET_BYTES) {
-  let text = JSON.stringify(state);
+  let text = asciiJson(state);
   if (Buffer.byteLength(text) <= budget) return text;
   const copy = structuredClone(state);
   const record = copy.record;
@@ -23794,7 +23800,7 @@ function serializeState(state, budget = STATE_BUDGET_BYTES) {
   for (const [what, trim] of trims) {
     if (!trim()) continue;
     done.add(what);
-    text = JSON.stringify({ ...copy, record: { ...record, notes: [...record.notes, ...noteFor(done)] } });
+    text = asciiJson({ ...copy, record: { ...record, notes: [...record.notes, ...noteFor(done)] } });
     if (Buffer.byteLength(text) <= budget) return text;
   }
   throw new Error(
@@ -27469,7 +27475,7 @@ async function startRelease(deps, run, opts) {
       `superseded ${superseded.newVersion} (${superseded.phase} at step ${superseded.currentStep + 1}): traffic went back to ${superseded.stableVersion ?? "stable"} and its copies were removed before ${manifests.version} started`
     );
   }
-  const current = await readCurrent(run.cluster, manifests);
+  const current = await (opts.current ?? readCurrent(run.cluster, manifests));
   const snapshot = superseded?.stableSnapshot ?? [
     ...snapshotStable(manifests, opts.live, current),
     ...await runningLaneServices(deps, run, opts)
@@ -28013,7 +28019,11 @@ function lockOf(turn) {
   return turn.run;
 }
 var FLOWS = {
-  start: (turn) => startRelease(turn.deps, lockOf(turn), { ...freshOf(turn), stored: turn.stored }),
+  start: (turn) => startRelease(turn.deps, lockOf(turn), {
+    ...freshOf(turn),
+    stored: turn.stored,
+    ...turn.current ? { current: turn.current } : {}
+  }),
   resume: (turn) => resumeStored(turn.deps, lockOf(turn), storedOf(turn)),
   supersede: (turn) => supersede2(turn.deps, lockOf(turn), storedOf(turn), freshOf(turn)),
   "restore-stable": async (turn, t) => (await restoreStable(turn.deps, lockOf(turn), storedOf(turn), t.cause)).record,
@@ -28081,6 +28091,8 @@ async function dispatch(deps, name, request, opts = {}) {
   deps.onStarted?.(name, deps.config.namespace);
   await opts.beforeLock?.();
   return withRunLock(deps, name, async (run) => {
+    const current = opts.current?.(run.cluster);
+    current?.catch(() => void 0);
     const { stored, ...found } = await findRelease(deps, run.cluster, name, run.secretStore);
     run.signal.throwIfAborted();
     const asked = request(stored);
@@ -28092,7 +28104,8 @@ async function dispatch(deps, name, request, opts = {}) {
       stored,
       found,
       run,
-      ...opts.fresh ? { fresh: opts.fresh } : {}
+      ...opts.fresh ? { fresh: opts.fresh } : {},
+      ...current ? { current } : {}
     });
   });
 }
@@ -28277,7 +28290,8 @@ async function deploy(deps) {
     (stored) => isLaterRun(stored?.state.startedBy, deps.workflowRun) ? "deploy-older" : stored?.state.newVersion === version && stored.state.strategy === fresh.strategy ? "deploy-same" : "deploy-other",
     {
       fresh,
-      beforeLock: () => ensureReleaseNamespace(deps.cluster, fresh.manifests, deps.config.namespace)
+      beforeLock: () => ensureReleaseNamespace(deps.cluster, fresh.manifests, deps.config.namespace),
+      current: (cluster) => readCurrent(cluster, fresh.manifests)
     }
   );
 }
