@@ -7,6 +7,6 @@ import "./chunks/chunk-2G5UZ7J5.js";
 // src/post.ts
 var main = readMainStepState();
 if (!main.finished) {
-  const { recoverUnfinished } = await import("./chunks/post-step-DK7TCH7E.js");
+  const { recoverUnfinished } = await import("./chunks/post-step-ZTDDVAST.js");
   await recoverUnfinished(main);
 }

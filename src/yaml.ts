@@ -26,7 +26,7 @@ import {
 import { InputError } from './errors.ts';
 
 /** How many alias expansions a document may need (an alias bomb is refused, not expanded). */
-export const MAX_ALIAS_COUNT = 1000;
+const MAX_ALIAS_COUNT = 1000;
 /**
  * How deep mappings and lists may nest. js-yaml's default of 100 refuses large CustomResource
  * Definitions (each level of a schema is two: `properties` and the field); this bound only keeps
@@ -133,6 +133,7 @@ interface Frame {
   /** Alias expansions under this node, an alias counting once plus its anchor's own. */
   aliases: number;
   anchor: string | undefined;
+  /** Where the node starts (a document: where its content starts; -1 until then). */
   start: number;
 }
 
@@ -156,25 +157,23 @@ class LineWalk {
     const docs: YamlDocument[] = [];
     const stack: Frame[] = [];
     const lineOf = (container: unknown, key?: string | number) => this.lineOf(container, key);
-    let line = 1;
     for (const event of this.events) {
       const top = stack.at(-1);
       switch (event.type) {
         case EVENT_ID.DOCUMENT:
           stack.push(this.frame('document', this.values[docs.length], -1, undefined));
-          line = 0;
           break;
         case EVENT_ID.MAPPING:
         case EVENT_ID.SEQUENCE: {
           const value = this.childOf(top!, event.start);
-          if (top!.kind === 'document') line = this.lineAt(event.start);
+          if (top!.kind === 'document') top!.start = event.start;
           const kind = event.type === EVENT_ID.MAPPING ? 'mapping' : 'sequence';
           stack.push(this.frame(kind, value, event.start, this.anchorOf(event)));
           break;
         }
         case EVENT_ID.SCALAR: {
           const at = event.valueStart >= 0 ? event.valueStart : Math.max(event.tagStart, event.anchorStart);
-          if (top!.kind === 'document') line = at >= 0 ? this.lineAt(at) : 1;
+          if (top!.kind === 'document') top!.start = at;
           if (top!.kind === 'mapping' && top!.expectKey) {
             top!.key = getScalarValue(this.text, event);
             if (at >= 0) top!.lines.set(top!.key, this.lineAt(at));
@@ -200,7 +199,7 @@ class LineWalk {
         case EVENT_ID.POP: {
           const done = stack.pop()!;
           if (done.kind === 'document') {
-            docs.push({ value: done.value, line: line || 1, lineOf });
+            docs.push({ value: done.value, line: done.start >= 0 ? this.lineAt(done.start) : 1, lineOf });
             break;
           }
           if (done.value !== null && typeof done.value === 'object') {
@@ -242,13 +241,10 @@ class LineWalk {
       parent.lines.set(parent.index, this.lineAt(start));
       return container?.[parent.index];
     }
-    // A complex key (a mapping used as a key) has no value of its own to follow.
-    if (parent.expectKey) return undefined;
-    return parent.key === undefined || container === null || typeof container !== 'object'
-      ? undefined
-      : Object.hasOwn(container, parent.key)
-        ? container[parent.key]
-        : undefined;
+    // A complex key (a mapping used as a key), or an alias as key, has no value of its own to follow.
+    if (parent.expectKey || parent.key === undefined || container === null || typeof container !== 'object')
+      return undefined;
+    return Object.hasOwn(container, parent.key) ? container[parent.key] : undefined;
   }
 
   private advance(frame: Frame): void {
@@ -270,7 +266,7 @@ class LineWalk {
     );
   }
 
-  lineAt(offset: number): number {
+  private lineAt(offset: number): number {
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {

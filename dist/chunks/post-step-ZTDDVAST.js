@@ -22,7 +22,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-27G4BD4D.js";
+} from "./chunk-PMBPZ5EO.js";
 import "./chunk-ALNII3A7.js";
 import "./chunk-2G5UZ7J5.js";
 

@@ -60,7 +60,7 @@ import {
   view,
   warning,
   workloadKey
-} from "./chunk-27G4BD4D.js";
+} from "./chunk-PMBPZ5EO.js";
 import "./chunk-ALNII3A7.js";
 import {
   __commonJS,

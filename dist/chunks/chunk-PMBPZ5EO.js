@@ -22198,25 +22198,23 @@ var LineWalk = class {
     const docs = [];
     const stack = [];
     const lineOf = (container, key) => this.lineOf(container, key);
-    let line = 1;
     for (const event of this.events) {
       const top = stack.at(-1);
       switch (event.type) {
         case EVENT_ID.DOCUMENT:
           stack.push(this.frame("document", this.values[docs.length], -1, void 0));
-          line = 0;
           break;
         case EVENT_ID.MAPPING:
         case EVENT_ID.SEQUENCE: {
           const value = this.childOf(top, event.start);
-          if (top.kind === "document") line = this.lineAt(event.start);
+          if (top.kind === "document") top.start = event.start;
           const kind = event.type === EVENT_ID.MAPPING ? "mapping" : "sequence";
           stack.push(this.frame(kind, value, event.start, this.anchorOf(event)));
           break;
         }
         case EVENT_ID.SCALAR: {
           const at5 = event.valueStart >= 0 ? event.valueStart : Math.max(event.tagStart, event.anchorStart);
-          if (top.kind === "document") line = at5 >= 0 ? this.lineAt(at5) : 1;
+          if (top.kind === "document") top.start = at5;
           if (top.kind === "mapping" && top.expectKey) {
             top.key = getScalarValue(this.text, event);
             if (at5 >= 0) top.lines.set(top.key, this.lineAt(at5));
@@ -22242,7 +22240,7 @@ var LineWalk = class {
         case EVENT_ID.POP: {
           const done = stack.pop();
           if (done.kind === "document") {
-            docs.push({ value: done.value, line: line || 1, lineOf });
+            docs.push({ value: done.value, line: done.start >= 0 ? this.lineAt(done.start) : 1, lineOf });
             break;
           }
           if (done.value !== null && typeof done.value === "object") {
@@ -22282,8 +22280,9 @@ var LineWalk = class {
       parent.lines.set(parent.index, this.lineAt(start2));
       return container?.[parent.index];
     }
-    if (parent.expectKey) return void 0;
-    return parent.key === void 0 || container === null || typeof container !== "object" ? void 0 : Object.hasOwn(container, parent.key) ? container[parent.key] : void 0;
+    if (parent.expectKey || parent.key === void 0 || container === null || typeof container !== "object")
+      return void 0;
+    return Object.hasOwn(container, parent.key) ? container[parent.key] : void 0;
   }
   advance(frame) {
     if (frame.kind === "mapping") {
@@ -23776,11 +23775,12 @@ async function afterConflict(cluster, cm, text, namespace) {
   );
 }
 function asciiJson(value) {
-  const text = JSON.stringify(value);
-  return NON_ASCII.test(text) ? text.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : text;
+  return JSON.stringify(value).replace(
+    NON_ASCII,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
 }
-var NON_ASCII = /[\u0080-\uffff]/;
-var NON_ASCII_ALL = /[\u0080-\uffff]/g;
+var NON_ASCII = /[\u0080-\uffff]/g;
 function serializeState(state, budget = STATE_BUDGET_BYTES) {
   let text = asciiJson(state);
   if (Buffer.byteLength(text) <= budget) return text;
